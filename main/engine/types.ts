@@ -1,0 +1,40 @@
+// The engine's public shape, used by the CLI, the local web server and the Electron main process.
+import type { EngineStatus, EventBatch, Snapshot } from '../../shared/ipc';
+import type { ConnectionSource } from '../source/types';
+
+export interface EngineOptions {
+  source: ConnectionSource;
+  /** Poll interval, default DEFAULT_INTERVAL_MS (1000). */
+  intervalMs?: number;
+  /** Clock, injectable for tests (epoch ms). */
+  now?: () => number;
+}
+
+export interface Engine {
+  /** Starts polling: the first poll runs at once and is delivered whole (`full: true`). */
+  start(): void;
+  /** Stops the timer; an in-flight poll finishes but its batch is not delivered. */
+  stop(): void;
+  setPaused(paused: boolean): EngineStatus;
+  setIntervalMs(ms: number): EngineStatus;
+  status(): EngineStatus;
+  /** The current table, materialized. */
+  snapshot(): Snapshot;
+  /** Runs one poll now (never overlapping a running one) and returns its batch. */
+  pollNow(): Promise<EventBatch>;
+  /** Every poll's batch, successful or failed; returns an unsubscribe function. */
+  onBatch(listener: (batch: EventBatch) => void): () => void;
+}
+
+/**
+ * The engine running off the caller's thread (a worker), as the Electron main process and the
+ * local web server use it. Same operations as NetmonBridge; batches arrive JSON-encoded.
+ */
+export interface EngineHost {
+  onBatch(listener: (batchJson: string) => void): () => void;
+  getSnapshot(): Promise<Snapshot>;
+  setPaused(paused: boolean): Promise<EngineStatus>;
+  setInterval(ms: number): Promise<EngineStatus>;
+  getStatus(): Promise<EngineStatus>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// The one interface every OS-specific connection source implements.
+import type { RowTable } from '../model/rows';
+
+export interface ProcessInfo {
+  pid: number;
+  /** Image name, e.g. `svchost.exe`. */
+  name: string | null;
+  /** Full image path where the OS gives it. */
+  path: string | null;
+}
+
+export interface ConnectionSource {
+  /** Short identifier shown in status, e.g. `windows-iphlpapi`, `linux-procfs`, `scripted`. */
+  readonly name: string;
+  /** Reads the OS's current TCP (and, where supported, UDP) tables. Throws SourceError on failure. */
+  read(): Promise<RowTable> | RowTable;
+  /**
+   * Process name/path for a PID as it is *now* (the source caches; a reused PID must not be
+   * shown under an old name, so caches are keyed by PID + process start time or equivalent).
+   */
+  processInfo(pid: number): ProcessInfo | null;
+  /** Releases native handles, timers, etc. */
+  close?(): void;
+}
+
+/** A source failure with an explanation fit to show an admin. */
+export class SourceError extends Error {
+  override name = 'SourceError';
+  constructor(
+    message: string,
+    /** OS error code where there is one (Win32 error / NTSTATUS / errno). */
+    readonly code?: number,
+  ) {
+    super(message);
+  }
+}

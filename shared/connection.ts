@@ -1,0 +1,104 @@
+// The connection model shared by main, preload, renderer and the CLI. One definition, no copies.
+
+export type Protocol = 'tcp' | 'udp';
+export type Family = 4 | 6;
+
+/** TCP states by their RFC 793 names, indexed by Windows MIB_TCP_STATE value (1..12). */
+export const TCP_STATES = [
+  'CLOSED',
+  'LISTEN',
+  'SYN-SENT',
+  'SYN-RECEIVED',
+  'ESTABLISHED',
+  'FIN-WAIT-1',
+  'FIN-WAIT-2',
+  'CLOSE-WAIT',
+  'CLOSING',
+  'LAST-ACK',
+  'TIME-WAIT',
+  'DELETE-TCB',
+] as const;
+export type TcpState = (typeof TCP_STATES)[number];
+
+/** MIB_TCP_STATE number (1..12) → name; undefined for anything else. */
+export function tcpStateName(mibState: number): TcpState | undefined {
+  return TCP_STATES[mibState - 1];
+}
+
+/** Name → MIB_TCP_STATE number (1..12). */
+export function tcpStateNumber(name: TcpState): number {
+  return TCP_STATES.indexOf(name) + 1;
+}
+
+export function isTcpState(s: unknown): s is TcpState {
+  return typeof s === 'string' && (TCP_STATES as readonly string[]).includes(s);
+}
+
+export interface Connection {
+  /** Stable identity: protocol + family + local endpoint + remote endpoint (see connectionKey). */
+  id: string;
+  protocol: Protocol;
+  family: Family;
+  /** Canonical text: dotted quad, or RFC 5952 for IPv6 (e.g. `::1`, `::ffff:127.0.0.1`). */
+  localAddress: string;
+  localPort: number;
+  /** IPv6 scope id where the OS reports a non-zero one. */
+  localScopeId?: number;
+  /** null for UDP endpoints, which have no remote side. */
+  remoteAddress: string | null;
+  remotePort: number | null;
+  remoteScopeId?: number;
+  /** null for UDP. */
+  state: TcpState | null;
+  /** Owning process id, null where the OS does not say. */
+  pid: number | null;
+  /** Image name of the owner (e.g. `svchost.exe`, `sshd`), null where unknown. */
+  process: string | null;
+  /** Full image path of the owner where known. */
+  processPath?: string | null;
+  /** When the OS says the connection was created (epoch ms); null/absent where it does not. */
+  createdAt?: number | null;
+  /** Reverse-DNS name of the remote address, when resolution is on and has answered. */
+  remoteHost?: string | null;
+}
+
+function endpoint(addr: string | null, port: number | null, scope?: number): string {
+  if (addr === null) return '*';
+  const a = addr.includes(':') ? `[${addr}${scope ? `%${scope}` : ''}]` : addr;
+  return `${a}:${port ?? 0}`;
+}
+
+/** Identity of a connection: never includes state or PID (a TIME-WAIT row on Windows belongs to PID 0). */
+export function connectionKey(c: Omit<Connection, 'id'>): string {
+  return `${c.protocol}${c.family} ${endpoint(c.localAddress, c.localPort, c.localScopeId)} ${endpoint(
+    c.remoteAddress,
+    c.remotePort,
+    c.remoteScopeId,
+  )}`;
+}
+
+export type ConnectionEventType = 'opened' | 'closed' | 'changed';
+
+export interface ConnectionEvent {
+  type: ConnectionEventType;
+  /** Epoch ms of the poll that saw it. */
+  time: number;
+  connection: Connection;
+  /** On `changed`: the state before. */
+  previousState?: TcpState | null;
+  /** On `changed`: the owner before. */
+  previousPid?: number | null;
+}
+
+/** The fields the CLI prints for `--json`, in this order. */
+export const CONNECTION_JSON_FIELDS = [
+  'protocol',
+  'family',
+  'localAddress',
+  'localPort',
+  'remoteAddress',
+  'remotePort',
+  'state',
+  'pid',
+  'process',
+] as const;

@@ -1,0 +1,116 @@
+// The one IPC contract between the engine side (Electron main or the local web server) and the
+// renderer. Channel names, payload shapes and argument validation live here and nowhere else.
+import type { Connection, ConnectionEvent } from './connection';
+
+export const CHANNELS = {
+  /** main → renderer: one EventBatch per poll, JSON-encoded (one string clones far cheaper than 10k objects). */
+  batch: 'netmon:batch',
+  /** renderer → main (invoke): current full snapshot. */
+  getSnapshot: 'netmon:get-snapshot',
+  /** renderer → main (invoke): pause / resume polling. */
+  setPaused: 'netmon:set-paused',
+  /** renderer → main (invoke): poll interval in ms. */
+  setInterval: 'netmon:set-interval',
+  /** renderer → main (invoke): engine status. */
+  getStatus: 'netmon:get-status',
+} as const;
+export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+/** Intervals the UI offers; the engine accepts any integer within the bounds. */
+export const INTERVAL_CHOICES_MS = [500, 1000, 2000, 5000] as const;
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 60_000;
+export const DEFAULT_INTERVAL_MS = 1000;
+
+export interface EngineStatus {
+  paused: boolean;
+  intervalMs: number;
+  /** Name of the OS source in use, e.g. `windows-iphlpapi`, `linux-procfs`, `scripted`. */
+  source: string;
+  /** Epoch ms of the last completed poll, null before the first. */
+  lastPollAt: number | null;
+  /** How long the last poll took (read + decode + diff), ms. */
+  lastPollMs: number | null;
+  /** Message of the last poll's failure; null when the last poll succeeded. */
+  lastError: string | null;
+}
+
+/** What the engine sends after every poll: one message per poll, never one per row. */
+export interface EventBatch {
+  /** Increments by one per poll (including failed polls). */
+  seq: number;
+  /** Epoch ms of the poll. */
+  time: number;
+  /** True for the first successful poll (and after a reset): `connections` holds the whole table. */
+  full: boolean;
+  /** The whole table when `full`. */
+  connections?: Connection[];
+  /** opened / closed / changed since the previous successful poll (empty when `full`). */
+  events: ConnectionEvent[];
+  status: EngineStatus;
+}
+
+export interface Snapshot {
+  time: number;
+  connections: Connection[];
+  status: EngineStatus;
+}
+
+export function encodeBatch(batch: EventBatch): string {
+  return JSON.stringify(batch);
+}
+
+export function decodeBatch(text: string): EventBatch {
+  const b = JSON.parse(text) as EventBatch;
+  if (typeof b !== 'object' || b === null || typeof b.seq !== 'number' || !Array.isArray(b.events)) {
+    throw new Error('malformed event batch');
+  }
+  return b;
+}
+
+/** The API the preload script exposes on `window.netmon` (and that the WebSocket client mirrors). */
+export interface NetmonBridge {
+  /** Subscribe to batches (JSON strings, see decodeBatch); returns an unsubscribe function. */
+  onBatch(listener: (batchJson: string) => void): () => void;
+  getSnapshot(): Promise<Snapshot>;
+  setPaused(paused: boolean): Promise<EngineStatus>;
+  setInterval(ms: number): Promise<EngineStatus>;
+  getStatus(): Promise<EngineStatus>;
+}
+
+export class IpcArgumentError extends Error {
+  override name = 'IpcArgumentError';
+}
+
+/** Validates a renderer-supplied interval; throws IpcArgumentError with the reason. */
+export function validateInterval(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new IpcArgumentError(`interval must be an integer number of milliseconds, got ${describe(value)}`);
+  }
+  if (value < MIN_INTERVAL_MS || value > MAX_INTERVAL_MS) {
+    throw new IpcArgumentError(`interval must be between ${MIN_INTERVAL_MS} and ${MAX_INTERVAL_MS} ms, got ${value}`);
+  }
+  return value;
+}
+
+export function validateBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== 'boolean') throw new IpcArgumentError(`${what} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function validateNoArgs(args: unknown[]): void {
+  if (args.length !== 0) throw new IpcArgumentError(`expected no arguments, got ${args.length}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.slice(0, 40))}`;
+  return typeof v === 'number' ? String(v) : `a ${typeof v}`;
+}
+
+declare global {
+  interface Window {
+    netmon?: NetmonBridge;
+  }
+}
