@@ -13,6 +13,18 @@ export const CHANNELS = {
   setInterval: 'netmon:set-interval',
   /** renderer → main (invoke): engine status. */
   getStatus: 'netmon:get-status',
+  /** renderer → main (invoke): details of an owning process (issue: ownership detail). */
+  getProcessDetails: 'netmon:get-process-details',
+  /** renderer → main (invoke): close one TCP connection (admin on Windows, IPv4 only there). */
+  closeConnection: 'netmon:close-connection',
+  /** renderer → main (invoke): end a process. */
+  endProcess: 'netmon:end-process',
+  /** renderer → main (invoke): reverse-DNS names for remote addresses (cached, rate-limited). */
+  resolveAddresses: 'netmon:resolve-addresses',
+  /** renderer → main (invoke): start / stop writing the event stream to a rotating file. */
+  setRecording: 'netmon:set-recording',
+  /** renderer → main (invoke): relaunch elevated (Windows desktop app only). */
+  restartAsAdmin: 'netmon:restart-as-admin',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -68,6 +80,38 @@ export function decodeBatch(text: string): EventBatch {
   return b;
 }
 
+/** Everything netmon knows of an owning process; fields the OS would not tell are null. */
+export interface ProcessDetails {
+  pid: number;
+  name: string | null;
+  path: string | null;
+  commandLine: string | null;
+  user: string | null;
+  /** Epoch ms. */
+  startTime: number | null;
+  /** Windows services hosted by the process (e.g. inside svchost.exe); empty elsewhere. */
+  services: string[];
+}
+
+/** Outcome of close-connection / end-process / restart: failures carry the OS's reason. */
+export type ActionResult = { ok: true } | { ok: false; reason: string; needsAdmin?: boolean };
+
+/** The connection to close, named by its endpoints (main re-validates every field). */
+export interface CloseTarget {
+  family: 4 | 6;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+export interface RecordingStatus {
+  active: boolean;
+  /** File being written (the newest of the rotation), null when not recording. */
+  path: string | null;
+  format: 'ndjson' | 'csv';
+}
+
 /** The API the preload script exposes on `window.netmon` (and that the WebSocket client mirrors). */
 export interface NetmonBridge {
   /** Subscribe to batches (JSON strings, see decodeBatch); returns an unsubscribe function. */
@@ -76,7 +120,16 @@ export interface NetmonBridge {
   setPaused(paused: boolean): Promise<EngineStatus>;
   setInterval(ms: number): Promise<EngineStatus>;
   getStatus(): Promise<EngineStatus>;
+  getProcessDetails(pid: number): Promise<ProcessDetails | null>;
+  closeConnection(target: CloseTarget): Promise<ActionResult>;
+  endProcess(pid: number): Promise<ActionResult>;
+  /** At most MAX_RESOLVE_BATCH addresses a call; unknown / failed lookups map to null. */
+  resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
+  setRecording(active: boolean, format?: 'ndjson' | 'csv'): Promise<RecordingStatus>;
+  restartAsAdmin(): Promise<ActionResult>;
 }
+
+export const MAX_RESOLVE_BATCH = 256;
 
 export class IpcArgumentError extends Error {
   override name = 'IpcArgumentError';
