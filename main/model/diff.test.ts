@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { tableFromSpecs } from './build';
+import { diffTables, type RowDiff } from './diff';
+import { materializeTable } from './materialize';
+import { createRowTable, KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
+import { prng, randomRow, randomTable, sortTable } from './test-util';
+
+/** The obvious implementation: string keys in a Map, representative = smallest (state, pid, index). */
+function naiveDiff(prev: RowTable, next: RowTable): RowDiff {
+  const index = (t: RowTable) => {
+    const m = new Map<string, number>();
+    for (let i = 0; i < t.count; i++) {
+      const row = t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS);
+      const key = Array.from(row.subarray(0, KEY_WORDS)).join(',');
+      const have = m.get(key);
+      if (have === undefined) {
+        m.set(key, i);
+        continue;
+      }
+      const h = t.words.subarray(have * ROW_WORDS, (have + 1) * ROW_WORDS);
+      if (row[W.STATE] < h[W.STATE] || (row[W.STATE] === h[W.STATE] && row[W.PID] < h[W.PID])) m.set(key, i);
+    }
+    return m;
+  };
+  const pm = index(prev);
+  const nm = index(next);
+  const out: RowDiff = { opened: [], closed: [], changed: [] };
+  for (const [k, n] of nm) {
+    const p = pm.get(k);
+    if (p === undefined) out.opened.push(n);
+    else if (
+      prev.words[p * ROW_WORDS + W.STATE] !== next.words[n * ROW_WORDS + W.STATE] ||
+      prev.words[p * ROW_WORDS + W.PID] !== next.words[n * ROW_WORDS + W.PID]
+    )
+      out.changed.push({ prev: p, next: n });
+  }
+  for (const [k, p] of pm) if (!nm.has(k)) out.closed.push(p);
+  out.opened.sort((a, b) => a - b);
+  out.closed.sort((a, b) => a - b);
+  out.changed.sort((a, b) => a.next - b.next);
+  return out;
+}
+
+const normalize = (d: RowDiff) => ({
+  opened: [...d.opened].sort((a, b) => a - b),
+  closed: [...d.closed].sort((a, b) => a - b),
+  changed: [...d.changed].sort((a, b) => a.next - b.next),
+});
+
+/** next = prev with some rows dropped, some changed, some new, and optionally shuffled. */
+function evolve(prev: RowTable, rnd: () => number, keySpace: number): RowTable {
+  const next = createRowTable(prev.count + 50);
+  let n = 0;
+  for (let i = 0; i < prev.count; i++) {
+    const r = rnd();
+    if (r < 0.05) continue; // closed
+    next.words.set(prev.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS), n * ROW_WORDS);
+    if (r < 0.1) next.words[n * ROW_WORDS + W.STATE] = 1 + Math.floor(rnd() * 12);
+    else if (r < 0.13) next.words[n * ROW_WORDS + W.PID] = Math.floor(rnd() * 50);
+    n++;
+  }
+  const added = Math.floor(rnd() * 50);
+  for (let i = 0; i < added; i++) randomRow(next, n++, rnd, keySpace);
+  next.count = n;
+  return next;
+}
+
+function shuffle(t: RowTable, rnd: () => number): void {
+  const tmp = new Uint32Array(ROW_WORDS);
+  for (let i = t.count - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    tmp.set(t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS));
+    t.words.copyWithin(i * ROW_WORDS, j * ROW_WORDS, (j + 1) * ROW_WORDS);
+    t.words.set(tmp, j * ROW_WORDS);
+  }
+}
+
+describe('diffTables', () => {
+  it('reports opened, closed and changed rows by key', () => {
+    const prev = tableFromSpecs([
+      { local: '127.0.0.1', localPort: 80, remote: '127.0.0.1', remotePort: 5000, pid: 10 },
+      { local: '127.0.0.1', localPort: 80, remote: '127.0.0.1', remotePort: 5001, pid: 10 },
+      { local: '::1', localPort: 443, remote: '::1', remotePort: 6000, pid: 11 },
+    ]);
+    const next = tableFromSpecs([
+      { local: '127.0.0.1', localPort: 80, remote: '127.0.0.1', remotePort: 5001, state: 'TIME-WAIT', pid: 0 },
+      { local: '::1', localPort: 443, remote: '::1', remotePort: 6000, pid: 11 },
+      { local: '127.0.0.1', localPort: 81, remote: '127.0.0.1', remotePort: 5002, pid: 12 },
+    ]);
+    expect(diffTables(prev, next)).toEqual({ opened: [2], closed: [0], changed: [{ prev: 1, next: 0 }] });
+  });
+
+  it('treats a different scope id or protocol as a different connection', () => {
+    const prev = tableFromSpecs([{ local: 'fe80::1', localPort: 1, localScopeId: 2, remote: 'fe80::2', remotePort: 2 }]);
+    const next = tableFromSpecs([
+      { local: 'fe80::1', localPort: 1, localScopeId: 3, remote: 'fe80::2', remotePort: 2 },
+      { protocol: 'udp', local: '0.0.0.0', localPort: 53 },
+    ]);
+    const d = diffTables(prev, next);
+    expect(d.opened).toEqual([0, 1]);
+    expect(d.closed).toEqual([0]);
+  });
+
+  it('yields nothing for identical tables, sorted or not', () => {
+    const rnd = prng(1);
+    const a = randomTable(2000, rnd);
+    const b = createRowTable(a.count);
+    b.words.set(a.words);
+    b.count = a.count;
+    shuffle(b, rnd);
+    expect(diffTables(a, b)).toEqual({ opened: [], closed: [], changed: [] });
+    sortTable(a);
+    sortTable(b);
+    expect(diffTables(a, b)).toEqual({ opened: [], closed: [], changed: [] });
+  });
+
+  it('does not emit phantom events when a duplicate row appears, moves or vanishes', () => {
+    const row = { local: '10.0.0.1', localPort: 445, remote: '10.0.0.2', remotePort: 50000, pid: 4 } as const;
+    const other = { local: '10.0.0.1', localPort: 446, remote: '10.0.0.2', remotePort: 50001, pid: 4 } as const;
+    const once = tableFromSpecs([row, other]);
+    const twice = tableFromSpecs([row, other, row]);
+    const twiceMoved = tableFromSpecs([row, row, other]);
+    expect(diffTables(once, twice)).toEqual({ opened: [], closed: [], changed: [] });
+    expect(diffTables(twice, twiceMoved)).toEqual({ opened: [], closed: [], changed: [] });
+    expect(diffTables(twiceMoved, once)).toEqual({ opened: [], closed: [], changed: [] });
+    // Duplicates that disagree on state: the representative does not depend on order.
+    const a = tableFromSpecs([row, { ...row, state: 'TIME-WAIT', pid: 0 }]);
+    const b = tableFromSpecs([{ ...row, state: 'TIME-WAIT', pid: 0 }, row]);
+    expect(diffTables(a, b)).toEqual({ opened: [], closed: [], changed: [] });
+    expect(materializeTable(a)).toHaveLength(1);
+    expect(materializeTable(a)[0].state).toBe('ESTABLISHED');
+  });
+
+  for (const mode of ['unsorted', 'sorted', 'mixed'] as const) {
+    it(`agrees with a string-key reference on random ${mode} tables`, () => {
+      for (let seed = 1; seed <= 60; seed++) {
+        const rnd = prng(seed * 7919);
+        // Small key spaces force duplicate keys inside one table.
+        const keySpace = seed % 3 === 0 ? 64 : 1 << 30;
+        const prev = randomTable(Math.floor(rnd() * 600), rnd, keySpace);
+        const next = evolve(prev, rnd, keySpace);
+        if (mode === 'unsorted') shuffle(next, rnd);
+        if (mode === 'sorted' || mode === 'mixed') sortTable(prev);
+        if (mode === 'sorted') sortTable(next);
+        const got = normalize(diffTables(prev, next));
+        const want = normalize(naiveDiff(prev, next));
+        expect(got, `seed ${seed}`).toEqual(want);
+      }
+    });
+  }
+
+  it('handles empty tables', () => {
+    const empty = createRowTable(0);
+    const t = randomTable(5, prng(3));
+    expect(diffTables(empty, t).opened).toHaveLength(new Set(materializeTable(t).map((c) => c.id)).size);
+    expect(diffTables(t, empty).closed).toHaveLength(new Set(materializeTable(t).map((c) => c.id)).size);
+    expect(diffTables(empty, empty)).toEqual({ opened: [], closed: [], changed: [] });
+  });
+});

@@ -1,0 +1,61 @@
+// Row of a RowTable → Connection object. The only place numeric rows become strings and objects,
+// so it runs only for rows that changed or that someone asked to see.
+import { connectionKey, tcpStateName, type Connection } from '../../shared/connection';
+import type { ProcessInfo } from '../source/types';
+import { formatAddress, isZeroAddress } from './address';
+import { preferRow } from './diff';
+import { PID_UNKNOWN, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
+
+export type ProcessLookup = (pid: number) => ProcessInfo | null;
+
+const noProcess: ProcessLookup = () => null;
+
+export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = noProcess): Connection {
+  const w = t.words;
+  const o = i * ROW_WORDS;
+  const family = w[o + W.FAMILY] === 6 ? 6 : 4;
+  const udp = w[o + W.PROTO] === PROTO_UDP;
+  const rawPid = w[o + W.PID];
+  const pid = rawPid === PID_UNKNOWN ? null : rawPid;
+  // A UDP endpoint has no peer unless the socket is connected (Linux reports one then).
+  const noRemote = udp && isZeroAddress(w, o + W.RADDR) && w[o + W.RPORT] === 0;
+  const info = pid === null ? null : lookup(pid);
+  const c: Omit<Connection, 'id'> = {
+    protocol: udp ? 'udp' : 'tcp',
+    family,
+    localAddress: formatAddress(w, o + W.LADDR, family),
+    localPort: w[o + W.LPORT],
+    remoteAddress: noRemote ? null : formatAddress(w, o + W.RADDR, family),
+    remotePort: noRemote ? null : w[o + W.RPORT],
+    state: udp ? null : (tcpStateName(w[o + W.STATE]) ?? null),
+    pid,
+    process: info?.name ?? null,
+  };
+  if (w[o + W.LSCOPE] !== 0) c.localScopeId = w[o + W.LSCOPE];
+  if (!noRemote && w[o + W.RSCOPE] !== 0) c.remoteScopeId = w[o + W.RSCOPE];
+  if (info?.path) c.processPath = info.path;
+  const created = t.createdAt?.[i];
+  if (created !== undefined && !Number.isNaN(created)) c.createdAt = created;
+  return { id: connectionKey(c), ...c };
+}
+
+/**
+ * Every row of `t` as a Connection. When the OS lists one tuple twice, only the row the diff
+ * takes as representative (see preferRow) is kept, so ids stay unique and agree with the events.
+ */
+export function materializeTable(t: RowTable, lookup: ProcessLookup = noProcess): Connection[] {
+  const out: Connection[] = [];
+  const slotOf = new Map<string, { at: number; row: number }>();
+  for (let i = 0; i < t.count; i++) {
+    const c = materializeRow(t, i, lookup);
+    const seen = slotOf.get(c.id);
+    if (!seen) {
+      slotOf.set(c.id, { at: out.length, row: i });
+      out.push(c);
+    } else if (preferRow(t.words, i, seen.row)) {
+      out[seen.at] = c;
+      seen.row = i;
+    }
+  }
+  return out;
+}
