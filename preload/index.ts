@@ -1,0 +1,6 @@
+// Preload of the netmon window (sandboxed: only contextBridge and ipcRenderer are available here;
+// esbuild bundles the shared contract in). Exposes window.netmon and nothing else.
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge';
+
+contextBridge.exposeInMainWorld('netmon', createBridge(ipcRenderer));
