@@ -1,0 +1,113 @@
+// IP address and CIDR parsing for the filter language. Every address is widened to 16 bytes
+// (IPv4 as IPv4-mapped IPv6, ::ffff:a.b.c.d) so one comparison serves both families and an
+// IPv4 term also finds the same host on a dual-stack socket.
+
+export type Address16 = Uint8Array;
+
+export interface Cidr {
+  bytes: Address16;
+  /** Prefix length in bits over the 16-byte form. */
+  bits: number;
+}
+
+export function parseIPv4(s: string): Address16 | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(16);
+  out[10] = 0xff;
+  out[11] = 0xff;
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i];
+    if (!/^\d{1,3}$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    out[12 + i] = n;
+  }
+  return out;
+}
+
+/** RFC 4291 text forms, including `::` compression and a trailing dotted quad; a `%zone` is ignored. */
+export function parseIPv6(input: string): Address16 | null {
+  let s = input;
+  const pct = s.indexOf('%');
+  if (pct >= 0) s = s.slice(0, pct);
+  if (!s.includes(':')) return null;
+  const groups: number[] = [];
+  let tail: Address16 | null = null;
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    tail = parseIPv4(s.slice(lastColon + 1));
+    if (!tail) return null;
+    s = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const parseGroups = (h: string): number[] | null => {
+    if (h === '') return [];
+    const out: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const rest = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !rest) return null;
+  if (halves.length === 2) {
+    if (head.length + rest.length > 7) return null;
+    groups.push(...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest);
+  } else {
+    if (head.length !== 8) return null;
+    groups.push(...head);
+  }
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i] >> 8;
+    out[2 * i + 1] = groups[i] & 0xff;
+  }
+  if (tail) out.set(tail.subarray(12), 12);
+  return out;
+}
+
+/** Either family; accepts `[v6]` brackets as users paste them from endpoint text. */
+export function parseAddress(s: string): Address16 | null {
+  const t = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
+  return t.includes(':') ? parseIPv6(t) : parseIPv4(t);
+}
+
+export function isIPv4Text(s: string): boolean {
+  return !s.includes(':');
+}
+
+export type CidrResult = { ok: true; cidr: Cidr } | { ok: false; part: 'address' | 'prefix'; message: string };
+
+/** Parses `a.b.c.d/n` (n ≤ 32) or `v6/n` (n ≤ 128). */
+export function parseCidr(s: string): CidrResult {
+  const slash = s.indexOf('/');
+  const addrText = s.slice(0, slash);
+  const prefixText = s.slice(slash + 1);
+  const v4 = isIPv4Text(addrText);
+  const bytes = parseAddress(addrText);
+  if (!bytes) return { ok: false, part: 'address', message: `"${addrText}" is not an IPv${v4 ? 4 : 6} address` };
+  const max = v4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) {
+    return { ok: false, part: 'prefix', message: `bad CIDR prefix "/${prefixText}": expected 0–${max} for IPv${v4 ? 4 : 6}` };
+  }
+  const bits = Number(prefixText) + (v4 ? 96 : 0);
+  return { ok: true, cidr: { bytes, bits } };
+}
+
+export function cidrContains(c: Cidr, a: Address16): boolean {
+  const full = c.bits >> 3;
+  for (let i = 0; i < full; i++) if (a[i] !== c.bytes[i]) return false;
+  const rem = c.bits & 7;
+  if (rem === 0) return true;
+  const mask = (0xff << (8 - rem)) & 0xff;
+  return (a[full] & mask) === (c.bytes[full] & mask);
+}
+
+export function sameAddress(a: Address16, b: Address16): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
