@@ -1,0 +1,133 @@
+// The WebSocket protocol: parses client messages, validates every argument, calls the engine or a
+// service, and shapes the reply. Transport-free so it can be tested without sockets.
+import {
+  IpcArgumentError,
+  validateBoolean,
+  validateInterval,
+  validateNoArgs,
+  type ActionResult,
+  type NetmonBridge,
+} from '../../shared/ipc';
+import { validateAddressList, validateCloseTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
+import type { WsCall, WsServerMessage } from '../../shared/ws-protocol';
+import type { EngineHost } from '../engine/types';
+import type { ServerActions, ServerRecorder, ServerResolver } from './types';
+
+/** Every NetmonBridge method a client may call (onBatch is the stream, not a call). */
+export type CallMethod = Exclude<keyof NetmonBridge, 'onBatch'>;
+
+export type ClientMessage = WsCall;
+export type ServerMessage = WsServerMessage;
+
+export const BROWSER_RESTART_REFUSAL: ActionResult = {
+  ok: false,
+  reason: 'only the desktop app can restart elevated',
+};
+
+export interface RpcDeps {
+  engine: EngineHost;
+  actions?: ServerActions;
+  resolver?: ServerResolver;
+  recorder?: ServerRecorder;
+}
+
+type Handler = (args: unknown[]) => Promise<unknown>;
+
+function need<T>(svc: T | undefined, what: string): T {
+  if (!svc) throw new Error(`${what} is not available in this server`);
+  return svc;
+}
+
+function arity(args: unknown[], n: number): void {
+  if (args.length !== n) throw new IpcArgumentError(`expected ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
+}
+
+export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
+  const { engine } = deps;
+  return {
+    getSnapshot: async (a) => (validateNoArgs(a), engine.getSnapshot()),
+    getStatus: async (a) => (validateNoArgs(a), engine.getStatus()),
+    setPaused: async (a) => (arity(a, 1), engine.setPaused(validateBoolean(a[0], 'paused'))),
+    setInterval: async (a) => (arity(a, 1), engine.setInterval(validateInterval(a[0]))),
+    getProcessDetails: async (a) => {
+      arity(a, 1);
+      return need(deps.actions, 'process details').getProcessDetails(validatePid(a[0]));
+    },
+    closeConnection: async (a) => {
+      arity(a, 1);
+      return need(deps.actions, 'closing connections').closeConnection(validateCloseTarget(a[0]));
+    },
+    endProcess: async (a) => {
+      arity(a, 1);
+      return need(deps.actions, 'ending processes').endProcess(validatePid(a[0]));
+    },
+    resolveAddresses: async (a) => {
+      arity(a, 1);
+      return need(deps.resolver, 'name resolution').resolveAddresses(validateAddressList(a[0]));
+    },
+    setRecording: async (a) => {
+      if (a.length < 1 || a.length > 2) throw new IpcArgumentError(`expected 1 or 2 arguments, got ${a.length}`);
+      const { active, format } = validateRecordingArgs(a[0], a[1]);
+      return need(deps.recorder, 'recording').setRecording(active, format);
+    },
+    restartAsAdmin: async (a) => (validateNoArgs(a), BROWSER_RESTART_REFUSAL),
+  };
+}
+
+function isId(v: unknown): v is number | string {
+  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64);
+}
+
+/** Parses one client message; throws with a reason fit for the error reply. */
+export function parseClientMessage(text: string): ClientMessage {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    throw new Error('message is not valid JSON');
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) throw new Error('message must be a JSON object');
+  const m = msg as Record<string, unknown>;
+  if (m.kind !== 'call') throw new Error('message kind must be "call"');
+  if (!isId(m.id)) throw new Error('message id must be a number or a short string');
+  if (typeof m.method !== 'string') throw new Error('message method must be a string');
+  const args = m.args === undefined ? [] : m.args;
+  if (!Array.isArray(args)) throw new Error('message args must be an array');
+  return { kind: 'call', id: m.id, method: m.method, args };
+}
+
+/** The id of a message that failed to parse, when it has a usable one (so the client can match). */
+function salvageId(text: string): number | string | null {
+  try {
+    const m = JSON.parse(text) as { id?: unknown };
+    return m && typeof m === 'object' && isId(m.id) ? m.id : null;
+  } catch {
+    return null;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Handles one raw client message end to end; never throws. */
+export async function handleClientMessage(
+  text: string,
+  handlers: Record<CallMethod, Handler>,
+): Promise<ServerMessage> {
+  let call: ClientMessage;
+  try {
+    call = parseClientMessage(text);
+  } catch (e) {
+    return { kind: 'reply', id: salvageId(text), ok: false, error: errorText(e) };
+  }
+  if (!Object.prototype.hasOwnProperty.call(handlers, call.method)) {
+    return { kind: 'reply', id: call.id, ok: false, error: `unknown method ${JSON.stringify(call.method.slice(0, 40))}` };
+  }
+  try {
+    const result = await handlers[call.method as CallMethod](call.args);
+    return { kind: 'reply', id: call.id, ok: true, result: result ?? null };
+  } catch (e) {
+    return { kind: 'reply', id: call.id, ok: false, error: errorText(e) };
+  }
+}

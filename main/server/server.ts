@@ -1,0 +1,139 @@
+// `netmon serve`: the renderer and the engine over a loopback HTTP + WebSocket server guarded by
+// a per-run token. Browser mode exists for machines without an Electron binary (and SSH tunnels).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SECURITY_HEADERS } from '../../shared/csp';
+import { WS_PATH } from '../../shared/ws-protocol';
+import { authorize, hostAllowed, isLoopbackHost, newToken, originAllowed, tokenCookie, type HostPolicy } from './auth';
+import { createHandlers, handleClientMessage, type ServerMessage } from './rpc';
+import { mimeType, readStatic, resolveStaticPath } from './static';
+import type { RunningServer, ServerOptions } from './types';
+
+const DEFAULT_MAX_PAYLOAD = 256 * 1024;
+/** A client this far behind gets disconnected (it reconnects and resyncs) rather than buffering without bound. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+export class ServerConfigError extends Error {
+  override name = 'ServerConfigError';
+}
+
+function baseHeaders(): Record<string, string> {
+  return { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' };
+}
+
+function plain(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`${text}\n`);
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const allowRemote = opts.allowRemote ?? false;
+  if (!allowRemote && !isLoopbackHost(host)) {
+    throw new ServerConfigError(
+      `refusing to listen on ${host}: not a loopback address. Anyone who can reach it could watch this ` +
+        `machine's connections; pass --allow-remote to do it anyway (the token is still required).`,
+    );
+  }
+  const token = opts.token ?? newToken();
+  if (token.length < 16 || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    throw new ServerConfigError('token must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)');
+  }
+  const policy: HostPolicy = { boundHost: host, port: 0, allowRemote };
+  const handlers = createHandlers(opts);
+
+  const server = http.createServer((req, res) => {
+    void serveHttp(req, res);
+  });
+
+  async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, policy)) return plain(res, 403, 'forbidden: unexpected Host header');
+    if (!originAllowed(req.headers.origin, policy)) return plain(res, 403, 'forbidden: cross-origin request');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return plain(res, 405, 'method not allowed');
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
+    if (!auth.ok) return plain(res, auth.status, `${auth.status === 401 ? 'unauthorized' : 'forbidden'}: ${auth.reason}`);
+    const resolved = resolveStaticPath(opts.staticDir, url.pathname);
+    if (!resolved.ok) return plain(res, resolved.status, resolved.status === 400 ? 'bad path' : 'forbidden path');
+    const body = await readStatic(resolved.file);
+    if (!body) return plain(res, 404, 'not found');
+    const headers: Record<string, string | number> = {
+      ...baseHeaders(),
+      'Content-Type': mimeType(resolved.file),
+      'Content-Length': body.length,
+    };
+    if (auth.viaQuery) headers['Set-Cookie'] = tokenCookie(policy.port, token);
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD });
+
+  server.on('upgrade', (req, socket, head) => {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
+    if (!hostAllowed(req.headers.host, policy) || !originAllowed(req.headers.origin, policy)) {
+      return refuse(403, 'Forbidden');
+    }
+    const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
+    if (!auth.ok) return refuse(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (msg: ServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    };
+    const unsubscribe = opts.engine.onBatch((data) => {
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(1013, 'client too slow');
+        return;
+      }
+      send({ kind: 'batch', data });
+    });
+    ws.on('message', (raw, isBinary) => {
+      if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
+      void handleClientMessage(raw.toString(), handlers).then(send);
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', () => ws.terminate());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  policy.port = (server.address() as AddressInfo).port;
+
+  let closed: Promise<void> | null = null;
+  return {
+    host,
+    port: policy.port,
+    token,
+    url: `http://${urlHost(host)}:${policy.port}/?token=${token}`,
+    clients: () => wss.clients.size,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// What the local web server needs from the rest of netmon. Narrow interfaces so the server can be
+// tested with fakes and wired to the real services in cli.ts.
+import type { ActionResult, CloseTarget, ProcessDetails, RecordingStatus } from '../../shared/ipc';
+import type { EngineHost } from '../engine/types';
+
+export interface ServerActions {
+  getProcessDetails(pid: number): Promise<ProcessDetails | null>;
+  closeConnection(target: CloseTarget): Promise<ActionResult>;
+  endProcess(pid: number): Promise<ActionResult>;
+}
+
+export interface ServerResolver {
+  resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
+}
+
+export interface ServerRecorder {
+  setRecording(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus>;
+}
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  allowRemote?: boolean;
+  /** Fixed token (tests); a fresh random one otherwise. */
+  token?: string;
+  engine: EngineHost;
+  /** Optional services: a call to a missing one gets an error reply naming it. */
+  actions?: ServerActions;
+  resolver?: ServerResolver;
+  recorder?: ServerRecorder;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** Largest WebSocket message accepted from a client, bytes. */
+  maxPayload?: number;
+}
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  token: string;
+  /** `http://host:port/?token=…` — what the user opens. */
+  url: string;
+  /** Number of open WebSocket clients. */
+  clients(): number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,238 @@
+// NetmonBridge over the local web server's WebSocket (browser mode). Same contract as the Electron
+// preload: batches arrive as JSON strings; calls are request/reply matched by id.
+import type {
+  ActionResult,
+  CloseTarget,
+  EngineStatus,
+  NetmonBridge,
+  ProcessDetails,
+  RecordingStatus,
+  Snapshot,
+} from '../../shared/ipc';
+import { encodeBatch, type EventBatch } from '../../shared/ipc';
+
+/** The part of the WebSocket API used here: the browser's and the `ws` package's both fit. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface WsBridgeOptions {
+  /** ws://host:port/ws (with `?token=` when the page has one; the cookie does otherwise). */
+  url: string;
+  /** Opens a socket; defaults to the global WebSocket. */
+  connect?: (url: string) => SocketLike;
+  /** Reconnect delay: starts here, doubles per failure up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A call without a reply after this long is rejected. */
+  callTimeoutMs?: number;
+}
+
+export interface WsBridge extends NetmonBridge {
+  /** Connection state changes (for a "reconnecting…" indicator); returns an unsubscribe function. */
+  onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /** Closes the socket for good: no more reconnects, pending calls rejected. */
+  dispose(): void;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+  /** The serialized request, kept until it has been sent. */
+  frame: string | null;
+}
+
+const OPEN = 1;
+
+export class TransportError extends Error {
+  override name = 'TransportError';
+}
+
+export function createWsBridge(opts: WsBridgeOptions): WsBridge {
+  const connect = opts.connect ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const initialBackoff = opts.initialBackoffMs ?? 250;
+  const maxBackoff = opts.maxBackoffMs ?? 5000;
+  const callTimeout = opts.callTimeoutMs ?? 30_000;
+
+  const batchListeners = new Set<(json: string) => void>();
+  const stateListeners = new Set<(s: ConnectionState) => void>();
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let socket: SocketLike | null = null;
+  let backoff = initialBackoff;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let disposed = false;
+  let everOpened = false;
+  let lastSeq = 0;
+
+  const setState = (s: ConnectionState): void => {
+    for (const l of stateListeners) l(s);
+  };
+
+  const deliver = (json: string): void => {
+    for (const l of batchListeners) {
+      try {
+        l(json);
+      } catch (e) {
+        // One faulty listener must not starve the others.
+        console.error('netmon: batch listener failed', e);
+      }
+    }
+  };
+
+  function open(): void {
+    if (disposed) return;
+    setState('connecting');
+    const s = connect(opts.url);
+    socket = s;
+    s.onopen = () => {
+      backoff = initialBackoff;
+      const reconnected = everOpened;
+      everOpened = true;
+      setState('open');
+      for (const p of pending.values()) {
+        if (p.frame !== null) {
+          s.send(p.frame);
+          p.frame = null;
+        }
+      }
+      if (reconnected) void resync();
+    };
+    s.onmessage = (ev) => {
+      if (typeof ev.data === 'string') onMessage(ev.data);
+    };
+    s.onerror = () => {
+      // The close event follows and does the work.
+    };
+    s.onclose = () => {
+      if (socket !== s) return;
+      socket = null;
+      // Replies to requests already sent can no longer arrive: reject them. Unsent ones wait.
+      for (const [id, p] of pending) {
+        if (p.frame === null) {
+          pending.delete(id);
+          clearTimeout(p.timer);
+          p.reject(new TransportError('connection to netmon lost'));
+        }
+      }
+      setState('closed');
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect(): void {
+    if (disposed || reconnectTimer) return;
+    const delay = backoff;
+    backoff = Math.min(backoff * 2, maxBackoff);
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = null;
+      open();
+    }, delay);
+  }
+
+  /** Batches sent while disconnected are lost: hand the listeners a whole table instead. */
+  async function resync(): Promise<void> {
+    try {
+      const snap = (await call('getSnapshot', [])) as Snapshot;
+      const batch: EventBatch = {
+        seq: lastSeq,
+        time: snap.time,
+        full: true,
+        connections: snap.connections,
+        events: [],
+        status: snap.status,
+      };
+      deliver(encodeBatch(batch));
+    } catch {
+      // The next reconnect tries again.
+    }
+  }
+
+  function onMessage(text: string): void {
+    let msg: { kind?: unknown; data?: unknown; id?: unknown; ok?: unknown; result?: unknown; error?: unknown };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      return;
+    }
+    if (msg.kind === 'batch' && typeof msg.data === 'string') {
+      const seq = /"seq":(\d+)/.exec(msg.data.slice(0, 40));
+      if (seq) lastSeq = Number(seq[1]);
+      deliver(msg.data);
+      return;
+    }
+    if (msg.kind === 'reply' && typeof msg.id === 'number') {
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      clearTimeout(p.timer);
+      if (msg.ok === true) p.resolve(msg.result);
+      else p.reject(new Error(typeof msg.error === 'string' ? msg.error : 'netmon: call failed'));
+    }
+  }
+
+  function call(method: string, args: unknown[]): Promise<unknown> {
+    if (disposed) return Promise.reject(new TransportError('transport closed'));
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      const frame = JSON.stringify({ kind: 'call', id, method, args });
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new TransportError(`${method}: no reply from netmon within ${callTimeout} ms`));
+      }, callTimeout);
+      const p: Pending = { resolve, reject, timer, frame };
+      pending.set(id, p);
+      if (socket && socket.readyState === OPEN) {
+        socket.send(frame);
+        p.frame = null;
+      }
+    });
+  }
+
+  open();
+
+  return {
+    onBatch(listener) {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    },
+    onConnectionState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    getSnapshot: () => call('getSnapshot', []) as Promise<Snapshot>,
+    setPaused: (paused: boolean) => call('setPaused', [paused]) as Promise<EngineStatus>,
+    setInterval: (ms: number) => call('setInterval', [ms]) as Promise<EngineStatus>,
+    getStatus: () => call('getStatus', []) as Promise<EngineStatus>,
+    getProcessDetails: (pid: number) => call('getProcessDetails', [pid]) as Promise<ProcessDetails | null>,
+    closeConnection: (target: CloseTarget) => call('closeConnection', [target]) as Promise<ActionResult>,
+    endProcess: (pid: number) => call('endProcess', [pid]) as Promise<ActionResult>,
+    resolveAddresses: (addresses: string[]) =>
+      call('resolveAddresses', [addresses]) as Promise<Record<string, string | null>>,
+    setRecording: (active: boolean, format?: 'ndjson' | 'csv') =>
+      call('setRecording', format === undefined ? [active] : [active, format]) as Promise<RecordingStatus>,
+    restartAsAdmin: () => call('restartAsAdmin', []) as Promise<ActionResult>,
+    dispose() {
+      disposed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      for (const p of pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new TransportError('transport closed'));
+      }
+      pending.clear();
+      const s = socket;
+      socket = null;
+      s?.close(1000, 'bye');
+      setState('closed');
+    },
+  };
+}

@@ -1,0 +1,138 @@
+// The local web server over real sockets: token, Host/Origin, static files, headers, binding.
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../main/server/server';
+import type { RunningServer } from '../../main/server/types';
+import { cookieName } from '../../main/server/auth';
+import { fakeEngine, fakeStaticDir, get, TEST_TOKEN } from './helpers';
+
+let srv: RunningServer;
+let secretName: string;
+
+beforeAll(async () => {
+  const dir = fakeStaticDir();
+  secretName = dir.secretName;
+  srv = await startServer({ engine: fakeEngine(), staticDir: dir.root, token: TEST_TOKEN });
+});
+afterAll(() => srv.close());
+
+describe('binding', () => {
+  it('prints a loopback URL with the token', () => {
+    expect(srv.url).toBe(`http://127.0.0.1:${srv.port}/?token=${TEST_TOKEN}`);
+    expect(srv.port).toBeGreaterThan(0);
+  });
+  it('refuses a non-loopback host without allowRemote, with a clear error', async () => {
+    const engine = fakeEngine();
+    await expect(startServer({ engine, staticDir: '.', host: '0.0.0.0' })).rejects.toThrow(/not a loopback address.*--allow-remote/);
+    await expect(startServer({ engine, staticDir: '.', host: '192.0.2.1' })).rejects.toThrow(/loopback/);
+  });
+  it('binds a wildcard address when allowRemote is given (token still required)', async () => {
+    const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: '0.0.0.0', allowRemote: true });
+    try {
+      expect((await get(s.port, '/')).status).toBe(401);
+      expect((await get(s.port, `/?token=${s.token}`, { host: `server.lan:${s.port}` })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+  it('generates a fresh random token per run when none is given', async () => {
+    const a = await startServer({ engine: fakeEngine(), staticDir: '.' });
+    const b = await startServer({ engine: fakeEngine(), staticDir: '.' });
+    try {
+      expect(a.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect(a.token).not.toBe(b.token);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+  it('refuses a short token', async () => {
+    await expect(startServer({ engine: fakeEngine(), staticDir: '.', token: 'short' })).rejects.toThrow(/token/);
+  });
+});
+
+describe('token', () => {
+  it('no token → 401', async () => {
+    const r = await get(srv.port, '/');
+    expect(r.status).toBe(401);
+    expect(r.body).not.toContain('<div id="root">');
+    expect((await get(srv.port, '/assets/app.js')).status).toBe(401);
+  });
+  it('wrong token → 403, wrong cookie → 403', async () => {
+    expect((await get(srv.port, '/?token=nope')).status).toBe(403);
+    expect((await get(srv.port, `/?token=${TEST_TOKEN}x`)).status).toBe(403);
+    expect((await get(srv.port, '/', { cookie: `${cookieName(srv.port)}=nope` })).status).toBe(403);
+  });
+  it('right token → 200 with the page and an HttpOnly SameSite=Strict cookie', async () => {
+    const r = await get(srv.port, `/?token=${TEST_TOKEN}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<div id="root">');
+    const cookie = r.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toContain(`${cookieName(srv.port)}=${TEST_TOKEN}`);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+  });
+  it('the cookie then authorizes assets without the token in the URL', async () => {
+    const r = await get(srv.port, '/assets/app.js', { cookie: `other=1; ${cookieName(srv.port)}=${TEST_TOKEN}` });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('console.log');
+    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(r.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+describe('headers and files', () => {
+  const auth = () => ({ cookie: `${cookieName(srv.port)}=${TEST_TOKEN}` });
+  it('sends CSP, nosniff, no-referrer and no-store', async () => {
+    for (const p of ['/', '/assets/app.css', '/missing.js']) {
+      const r = await get(srv.port, p, auth());
+      expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(r.headers['content-security-policy']).toMatch(/script-src 'self'/);
+      expect(r.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
+    expect((await get(srv.port, '/')).headers['content-security-policy']).toMatch(/default-src/);
+  });
+  it('serves CSS with its MIME type and 404s a missing file', async () => {
+    const css = await get(srv.port, '/assets/app.css', auth());
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await get(srv.port, '/missing.js', auth())).status).toBe(404);
+  });
+  it('refuses traversal out of the renderer directory', async () => {
+    for (const p of [`/../${secretName}`, `/%2e%2e/${secretName}`, `/assets/..%2f..%2f${secretName}`, `/%2e%2e%5c${secretName}`]) {
+      const r = await get(srv.port, p, auth());
+      expect([400, 403, 404], p).toContain(r.status);
+      expect(r.body).not.toContain('TOP SECRET');
+    }
+  });
+  it('refuses other methods', async () => {
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: srv.port, path: '/', method: 'POST', headers: { host: `127.0.0.1:${srv.port}`, ...auth() } },
+        (res) => (res.resume(), resolve(res.statusCode ?? 0)),
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(r).toBe(405);
+  });
+});
+
+describe('DNS rebinding protection', () => {
+  it('refuses a foreign Host even with the right token', async () => {
+    const r = await get(srv.port, `/?token=${TEST_TOKEN}`, { host: `evil.example:${srv.port}` });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatch(/Host/);
+  });
+  it('accepts localhost and [::1] names', async () => {
+    expect((await get(srv.port, `/?token=${TEST_TOKEN}`, { host: `localhost:${srv.port}` })).status).toBe(200);
+    expect((await get(srv.port, `/?token=${TEST_TOKEN}`, { host: `[::1]:${srv.port}` })).status).toBe(200);
+  });
+  it('refuses a cross-site Origin', async () => {
+    const r = await get(srv.port, `/?token=${TEST_TOKEN}`, { origin: 'http://evil.example' });
+    expect(r.status).toBe(403);
+    const ok = await get(srv.port, `/?token=${TEST_TOKEN}`, { origin: `http://127.0.0.1:${srv.port}` });
+    expect(ok.status).toBe(200);
+  });
+});
