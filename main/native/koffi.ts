@@ -1,0 +1,152 @@
+// The only module that touches koffi. It binds the few iphlpapi.dll / kernel32.dll functions
+// netmon needs, lazily (nothing is loaded until first use, so importing this on Linux is harmless),
+// and exposes them as small typed wrappers. Out-pointers are always our own Buffers: koffi.view
+// (external memory) does not work inside Electron's V8 memory cage.
+import koffi from 'koffi';
+
+type Fn = (...args: unknown[]) => unknown;
+
+const libs = new Map<string, ReturnType<typeof koffi.load>>();
+
+function lib(name: string): ReturnType<typeof koffi.load> {
+  let l = libs.get(name);
+  if (!l) {
+    if (process.platform !== 'win32') throw new Error(`${name} exists only on Windows (this is ${process.platform})`);
+    l = koffi.load(name);
+    libs.set(name, l);
+  }
+  return l;
+}
+
+/** Binds `name` from `dll`; null when the DLL has no such export (koffi throws on lookup). */
+function bind(dll: string, name: string, result: string, args: string[]): Fn | null {
+  try {
+    return lib(dll).func('__stdcall', name, result, args) as Fn;
+  } catch (err) {
+    if (process.platform !== 'win32') throw err;
+    return null;
+  }
+}
+
+const bound = new Map<string, Fn | null>();
+function cached(key: string, make: () => Fn | null): Fn | null {
+  if (!bound.has(key)) bound.set(key, make());
+  return bound.get(key) ?? null;
+}
+
+export type TcpTableFunctionName = 'GetTcpTable2' | 'GetTcp6Table2' | 'GetTcpTable' | 'GetTcp6Table';
+
+/** `(buffer, sizeULONG) → Win32 code` with Order=TRUE, or null when iphlpapi.dll lacks the function. */
+export function bindTcpTableFunction(name: TcpTableFunctionName): ((buf: Buffer, size: Buffer) => number) | null {
+  const f = cached(name, () => bind('iphlpapi.dll', name, 'uint32', ['void *', 'void *', 'int']));
+  return f ? (buf, size) => f(buf, size, 1) as number : null;
+}
+
+export const AF_INET = 2;
+/** Windows' AF_INET6 (Linux uses 10). */
+export const AF_INET6 = 23;
+export const TCP_TABLE_OWNER_PID_ALL = 5;
+export const TCP_TABLE_OWNER_MODULE_ALL = 8;
+export const UDP_TABLE_OWNER_PID = 1;
+
+/** GetExtendedTcpTable / GetExtendedUdpTable curried to one family and class (Order=TRUE). */
+export function bindExtendedTableFunction(
+  name: 'GetExtendedTcpTable' | 'GetExtendedUdpTable',
+  family: number,
+  tableClass: number,
+): ((buf: Buffer, size: Buffer) => number) | null {
+  const f = cached(name, () => bind('iphlpapi.dll', name, 'uint32', ['void *', 'void *', 'int', 'uint32', 'int', 'uint32']));
+  return f ? (buf, size) => f(buf, size, 1, family, tableClass, 0) as number : null;
+}
+
+/** SetTcpEntry(PMIB_TCPROW) → Win32 code; null when missing. */
+export function bindSetTcpEntry(): ((row: Buffer) => number) | null {
+  const f = cached('SetTcpEntry', () => bind('iphlpapi.dll', 'SetTcpEntry', 'uint32', ['void *']));
+  return f ? (row) => f(row) as number : null;
+}
+
+/** An opaque process HANDLE. */
+export type ProcessHandle = { readonly __handle: unique symbol };
+
+export const PROCESS_TERMINATE = 0x0001;
+export const PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
+
+export interface Kernel32 {
+  /** OpenProcess; null on failure (see lastError). */
+  openProcess(access: number, pid: number): ProcessHandle | null;
+  /** Full Win32 image path, null on failure. */
+  imagePath(h: ProcessHandle): string | null;
+  /** Creation time as FILETIME ticks (100 ns since 1601), null on failure. */
+  creationTime(h: ProcessHandle): bigint | null;
+  terminate(h: ProcessHandle, exitCode: number): boolean;
+  closeHandle(h: ProcessHandle): void;
+  /** GetLastError right after the failed call. */
+  lastError(): number;
+}
+
+let k32: Kernel32 | null = null;
+
+export function kernel32(): Kernel32 {
+  if (k32) return k32;
+  const need = (name: string, result: string, args: string[]): Fn => {
+    const f = bind('kernel32.dll', name, result, args);
+    if (!f) throw new Error(`kernel32.dll has no ${name}`);
+    return f;
+  };
+  const OpenProcess = need('OpenProcess', 'void *', ['uint32', 'int', 'uint32']);
+  const QueryFullProcessImageNameW = need('QueryFullProcessImageNameW', 'int', ['void *', 'uint32', 'void *', 'void *']);
+  const GetProcessTimes = need('GetProcessTimes', 'int', ['void *', 'void *', 'void *', 'void *', 'void *']);
+  const TerminateProcess = need('TerminateProcess', 'int', ['void *', 'uint32']);
+  const CloseHandle = need('CloseHandle', 'int', ['void *']);
+  const GetLastError = need('GetLastError', 'uint32', []);
+  // Reused scratch buffers: one lookup at a time (JS is single-threaded here).
+  const pathBuf = Buffer.alloc(32 * 1024 * 2);
+  const pathLen = Buffer.alloc(4);
+  const times = [Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(8)];
+  k32 = {
+    openProcess: (access, pid) => (OpenProcess(access, 0, pid) as ProcessHandle | null) ?? null,
+    imagePath(h) {
+      pathLen.writeUInt32LE(pathBuf.length / 2, 0);
+      if (!QueryFullProcessImageNameW(h, 0, pathBuf, pathLen)) return null;
+      return pathBuf.toString('utf16le', 0, pathLen.readUInt32LE(0) * 2);
+    },
+    creationTime(h) {
+      if (!GetProcessTimes(h, times[0], times[1], times[2], times[3])) return null;
+      return times[0].readBigUInt64LE(0);
+    },
+    terminate: (h, exitCode) => Boolean(TerminateProcess(h, exitCode)),
+    closeHandle: (h) => void CloseHandle(h),
+    lastError: () => GetLastError() as number,
+  };
+  return k32;
+}
+
+/** Layout of the OWNER_MODULE rows as koffi computes it from the SDK declarations (tests compare it with decode.ts). */
+export function ownerModuleLayout(): { v4: { size: number; created: number }; v6: { size: number; created: number } } {
+  const v4 = koffi.struct({
+    dwState: 'uint32',
+    dwLocalAddr: 'uint32',
+    dwLocalPort: 'uint32',
+    dwRemoteAddr: 'uint32',
+    dwRemotePort: 'uint32',
+    dwOwningPid: 'uint32',
+    liCreateTimestamp: 'int64',
+    OwningModuleInfo: koffi.array('uint64', 16),
+  });
+  const v6 = koffi.struct({
+    ucLocalAddr: koffi.array('uint8', 16),
+    dwLocalScopeId: 'uint32',
+    dwLocalPort: 'uint32',
+    ucRemoteAddr: koffi.array('uint8', 16),
+    dwRemoteScopeId: 'uint32',
+    dwRemotePort: 'uint32',
+    dwState: 'uint32',
+    dwOwningPid: 'uint32',
+    liCreateTimestamp: 'int64',
+    OwningModuleInfo: koffi.array('uint64', 16),
+  });
+  return {
+    v4: { size: koffi.sizeof(v4), created: koffi.offsetof(v4, 'liCreateTimestamp') },
+    v6: { size: koffi.sizeof(v6), created: koffi.offsetof(v6, 'liCreateTimestamp') },
+  };
+}
