@@ -234,3 +234,90 @@ export function parseEventJsonLine(line: string): ConnectionEvent {
   }
   return e;
 }
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks); CRLF or LF line ends. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let i = 0;
+  let quoted = false;
+  let any = false;
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      any = false;
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      i++;
+      continue;
+    } else field += ch;
+    any = true;
+    i++;
+  }
+  if (quoted) throw new RecordFormatError('unterminated quoted CSV field');
+  if (any || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Parses one record of an event CSV (columns named by EVENT_CSV_HEADER). Throws RecordFormatError. */
+export function parseEventCsvRecord(header: readonly string[], values: readonly string[]): ConnectionEvent {
+  if (values.length !== header.length) {
+    throw new RecordFormatError(`expected ${header.length} fields, got ${values.length}`);
+  }
+  const get = (name: string): string | undefined => {
+    const i = header.indexOf(name);
+    return i < 0 ? undefined : values[i];
+  };
+  const str = (name: string): string | null => {
+    const v = get(name);
+    return v === undefined || v === '' ? null : v;
+  };
+  const num = (name: string): number | null => {
+    const v = str(name);
+    if (v === null) return null;
+    if (!/^\d+$/.test(v)) throw new RecordFormatError(`bad ${name} ${v}`);
+    return Number(v);
+  };
+  const json: Record<string, unknown> = {
+    type: get('type'),
+    time: get('time'),
+    connection: {
+      protocol: str('protocol'),
+      family: num('family'),
+      localAddress: str('localAddress'),
+      localPort: num('localPort'),
+      remoteAddress: str('remoteAddress'),
+      remotePort: num('remotePort'),
+      state: str('state'),
+      pid: num('pid'),
+      process: str('process'),
+    },
+  };
+  if (json.type === 'changed') json.previousState = str('previousState');
+  const pp = num('previousPid');
+  if (pp !== null) json.previousPid = pp;
+  return parseEventJsonLine(JSON.stringify(json));
+}
