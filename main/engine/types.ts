@@ -8,6 +8,8 @@ export interface EngineOptions {
   intervalMs?: number;
   /** Clock, injectable for tests (epoch ms). */
   now?: () => number;
+  /** Sequence number of the first batch (default 1); a restarted engine continues its predecessor's numbering. */
+  firstSeq?: number;
 }
 
 export interface Engine {

@@ -3,7 +3,7 @@ import { tableFromSpecs } from './build';
 import { diffTables, type RowDiff } from './diff';
 import { materializeTable } from './materialize';
 import { createRowTable, KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
-import { prng, randomRow, randomTable, sortTable } from './test-util';
+import { prng, randomRow, randomTable, sortTable } from './random';
 
 /** The obvious implementation: string keys in a Map, representative = smallest (state, pid, index). */
 function naiveDiff(prev: RowTable, next: RowTable): RowDiff {

@@ -1,4 +1,4 @@
-// Seeded random tables for property tests and benchmarks (deterministic, no Math.random).
+// Seeded pseudo-random tables (deterministic, no Math.random): property tests, the demo source, benchmarks.
 import { createRowTable, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
 
 /** mulberry32: small, fast, good enough for test data. Returns floats in [0, 1). */

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { diffTables } from '../model/diff';
+import { materializeTable } from '../model/materialize';
+import { ROW_WORDS, type RowTable } from '../model/rows';
+import { createDemoSource, createScriptedSource } from './scripted';
+import { SourceError } from './types';
+
+const A = { local: '127.0.0.1', localPort: 1000, remote: '127.0.0.1', remotePort: 2000, pid: 7 };
+const B = { local: '::1', localPort: 3000, remote: '::1', remotePort: 4000, pid: 8 };
+
+afterEach(() => vi.useRealTimers());
+
+describe('createScriptedSource', () => {
+  it('returns the scripted tables in order, then repeats the last', async () => {
+    const src = createScriptedSource([[A], [A, B], { error: 'boom', code: 5 }]);
+    expect(src.name).toBe('scripted');
+    expect((await src.read()).count).toBe(1);
+    expect((await src.read()).count).toBe(2);
+    let caught: unknown;
+    try {
+      await src.read();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SourceError);
+    expect((caught as SourceError).code).toBe(5);
+    expect(() => src.read()).toThrow('boom');
+    expect(src.reads).toBe(4);
+  });
+
+  it('can loop, fail at the end, or follow a function', async () => {
+    const loop = createScriptedSource([[A], [B]], { atEnd: 'loop' });
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push(materializeTable(await loop.read())[0].localPort);
+    expect(seen).toEqual([1000, 3000, 1000, 3000]);
+    const strict = createScriptedSource([[A]], { atEnd: 'error' });
+    await strict.read();
+    expect(() => strict.read()).toThrow('exhausted');
+    const fn = createScriptedSource((i) => (i % 2 ? [A, B] : [A]));
+    expect((await fn.read()).count).toBe(1);
+    expect((await fn.read()).count).toBe(2);
+  });
+
+  it('hands out fresh tables, so a kept table is never overwritten', async () => {
+    const src = createScriptedSource([[A]]);
+    const t1 = await src.read();
+    const t2 = await src.read();
+    expect(t1).not.toBe(t2);
+    expect(t1.words).not.toBe(t2.words);
+  });
+
+  it('delays reads with timers when asked', async () => {
+    vi.useFakeTimers();
+    const src = createScriptedSource([{ rows: [A], delayMs: 300 }]);
+    let done = false;
+    const p = Promise.resolve(src.read()).then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(done).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await p;
+    expect(done).toBe(true);
+  });
+
+  it('answers process info from a map', () => {
+    const src = createScriptedSource([[A]], { processes: { 7: 'sshd', 8: { pid: 8, name: 'nginx', path: '/usr/sbin/nginx' } } });
+    expect(src.processInfo(7)).toEqual({ pid: 7, name: 'sshd', path: null });
+    expect(src.processInfo(8)?.path).toBe('/usr/sbin/nginx');
+    expect(src.processInfo(9)).toBeNull();
+  });
+});
+
+describe('createDemoSource', () => {
+  it('is deterministic for a seed', () => {
+    const a = createDemoSource(42);
+    const b = createDemoSource(42);
+    for (let i = 0; i < 5; i++) {
+      const ta = a.read() as RowTable;
+      const tb = b.read() as RowTable;
+      expect(ta.count).toBe(tb.count);
+      expect(Array.from(ta.words.subarray(0, ta.count * ROW_WORDS))).toEqual(Array.from(tb.words.subarray(0, tb.count * ROW_WORDS)));
+    }
+  });
+
+  it('is lively: connections open, close and change state, with named processes', () => {
+    const src = createDemoSource(7, { connections: 200 });
+    let prev = src.read() as RowTable;
+    let opened = 0;
+    let closed = 0;
+    let changed = 0;
+    for (let i = 0; i < 20; i++) {
+      const next = src.read() as typeof prev;
+      const d = diffTables(prev, next);
+      opened += d.opened.length;
+      closed += d.closed.length;
+      changed += d.changed.length;
+      prev = next;
+    }
+    expect(opened).toBeGreaterThan(10);
+    expect(closed).toBeGreaterThan(10);
+    expect(changed).toBeGreaterThan(10);
+    const conns = materializeTable(prev, (pid) => src.processInfo(pid));
+    expect(conns.length).toBeGreaterThan(150);
+    expect(conns.length).toBeLessThan(260);
+    expect(new Set(conns.map((c) => c.id)).size).toBe(conns.length);
+    expect(conns.some((c) => c.state === 'LISTEN' && c.process === 'System')).toBe(true);
+    expect(conns.some((c) => c.protocol === 'udp' && c.remoteAddress === null)).toBe(true);
+    expect(conns.some((c) => c.family === 6 && c.state === 'ESTABLISHED')).toBe(true);
+    expect(conns.some((c) => c.state === 'TIME-WAIT' && c.pid === 0)).toBe(true);
+  });
+});

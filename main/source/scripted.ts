@@ -1,0 +1,254 @@
+// Deterministic sources: `scripted` replays a fixed list of tables (unit tests: each read returns
+// the next step, a step may fail or be slow), `demo` simulates a lively machine from a seed (demos,
+// UI tests, benchmarks) without touching the OS.
+import { tcpStateNumber } from '../../shared/connection';
+import { tableFromSpecs, copyTable, type RowSpec } from '../model/build';
+import { createRowTable, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from '../model/rows';
+import { prng } from '../model/random';
+import { SourceError, type ConnectionSource, type ProcessInfo } from './types';
+
+/** One scripted read: rows (as specs or a ready table), or a failure. */
+export type ScriptStep =
+  | RowSpec[]
+  | RowTable
+  | { error: string; code?: number }
+  | { rows: RowSpec[] | RowTable; delayMs: number };
+
+export interface ScriptedOptions {
+  name?: string;
+  /** PID → process info, or a lookup function. */
+  processes?: Record<number, string | ProcessInfo> | ((pid: number) => ProcessInfo | null);
+  /** Every read resolves after this many ms (setTimeout, so fake timers drive it). */
+  delayMs?: number;
+  /** After the last step: repeat it (default), start over, or fail every read. */
+  atEnd?: 'repeat' | 'loop' | 'error';
+}
+
+export interface ScriptedSource extends ConnectionSource {
+  /** Number of read() calls so far. */
+  readonly reads: number;
+}
+
+function isTable(x: unknown): x is RowTable {
+  return typeof x === 'object' && x !== null && 'words' in x && (x as RowTable).words instanceof Uint32Array;
+}
+
+/**
+ * `script` is either a list of steps or a function from the read number (0-based) to a step.
+ * Every read hands out a fresh table, so a consumer may keep it.
+ */
+export function createScriptedSource(
+  script: readonly ScriptStep[] | ((read: number) => ScriptStep),
+  opts: ScriptedOptions = {},
+): ScriptedSource {
+  let reads = 0;
+  const stepAt = (i: number): ScriptStep => {
+    if (typeof script === 'function') return script(i);
+    if (script.length === 0) return [];
+    if (i < script.length) return script[i];
+    const atEnd = opts.atEnd ?? 'repeat';
+    if (atEnd === 'loop') return script[i % script.length];
+    if (atEnd === 'error') return { error: 'scripted source: script exhausted' };
+    return script[script.length - 1];
+  };
+  const toTable = (rows: RowSpec[] | RowTable): RowTable =>
+    isTable(rows) ? copyTable(rows, createRowTable(rows.count)) : tableFromSpecs(rows);
+  const lookup = (pid: number): ProcessInfo | null => {
+    const p = opts.processes;
+    if (!p) return null;
+    if (typeof p === 'function') return p(pid);
+    const v = p[pid];
+    if (v === undefined) return null;
+    return typeof v === 'string' ? { pid, name: v, path: null } : v;
+  };
+  return {
+    name: opts.name ?? 'scripted',
+    get reads() {
+      return reads;
+    },
+    read(): RowTable | Promise<RowTable> {
+      const step = stepAt(reads++);
+      let delay = opts.delayMs ?? 0;
+      let rows: RowSpec[] | RowTable;
+      if (!Array.isArray(step) && !isTable(step) && 'error' in step) {
+        const err = new SourceError(step.error, step.code);
+        if (delay <= 0) throw err;
+        return new Promise((_, reject) => setTimeout(() => reject(err), delay));
+      }
+      if (!Array.isArray(step) && !isTable(step) && 'rows' in step) {
+        rows = step.rows;
+        delay = step.delayMs;
+      } else {
+        rows = step as RowSpec[] | RowTable;
+      }
+      const table = toTable(rows);
+      if (delay <= 0) return table;
+      return new Promise((resolve) => setTimeout(() => resolve(table), delay));
+    },
+    processInfo: lookup,
+  };
+}
+
+// ---- demo ------------------------------------------------------------------------------------
+
+export interface DemoOptions {
+  /** Connections to aim for (the simulation hovers around it). Default 120. */
+  connections?: number;
+  /** Fraction of established connections that start closing each read. Default 0.03. */
+  churn?: number;
+}
+
+const DEMO_PROCESSES: ProcessInfo[] = [
+  { pid: 4, name: 'System', path: null },
+  { pid: 812, name: 'svchost.exe', path: 'C:\\Windows\\System32\\svchost.exe' },
+  { pid: 1024, name: 'lsass.exe', path: 'C:\\Windows\\System32\\lsass.exe' },
+  { pid: 2216, name: 'chrome.exe', path: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe' },
+  { pid: 3120, name: 'Teams.exe', path: 'C:\\Users\\admin\\AppData\\Local\\Microsoft\\Teams\\Teams.exe' },
+  { pid: 4410, name: 'OneDrive.exe', path: 'C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe' },
+  { pid: 5004, name: 'sqlservr.exe', path: 'C:\\Program Files\\Microsoft SQL Server\\sqlservr.exe' },
+  { pid: 6120, name: 'node.exe', path: 'C:\\Program Files\\nodejs\\node.exe' },
+];
+/** Well-known listeners: [pid, port, family]. */
+const DEMO_LISTENERS: [number, number, 4 | 6][] = [
+  [4, 445, 4], [4, 445, 6], [812, 135, 4], [812, 135, 6], [1024, 49664, 4], [5004, 1433, 4], [6120, 3000, 4], [4, 139, 4],
+];
+const REMOTE_PORTS = [443, 443, 443, 80, 22, 3389, 5223, 1433];
+
+interface DemoRow {
+  udp: boolean;
+  family: 4 | 6;
+  l: [number, number, number, number];
+  lport: number;
+  r: [number, number, number, number];
+  rport: number;
+  state: number;
+  pid: number;
+  /** Reads left in the current state (closing rows advance through FIN-WAIT / TIME-WAIT). */
+  ttl: number;
+}
+
+const S = {
+  LISTEN: tcpStateNumber('LISTEN'),
+  SYN_SENT: tcpStateNumber('SYN-SENT'),
+  ESTAB: tcpStateNumber('ESTABLISHED'),
+  FIN1: tcpStateNumber('FIN-WAIT-1'),
+  FIN2: tcpStateNumber('FIN-WAIT-2'),
+  CLOSE_WAIT: tcpStateNumber('CLOSE-WAIT'),
+  LAST_ACK: tcpStateNumber('LAST-ACK'),
+  TIME_WAIT: tcpStateNumber('TIME-WAIT'),
+};
+
+/** A simulated, lively Windows-like machine; deterministic for a given seed. Name `demo`. */
+export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSource {
+  const rnd = prng(seed);
+  const target = Math.max(DEMO_LISTENERS.length + 4, opts.connections ?? 120);
+  const churn = opts.churn ?? 0.03;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const localV4: [number, number, number, number] = [0xc0a8010a, 0, 0, 0]; // 192.168.1.10
+  const localV6: [number, number, number, number] = [0x20010db8, 0x00000001, 0, 0x0000000a];
+  const usedPorts = new Set<number>();
+  let nextEphemeral = 49700;
+  const ephemeral = (): number => {
+    for (;;) {
+      nextEphemeral = nextEphemeral >= 65535 ? 49700 : nextEphemeral + 1;
+      if (!usedPorts.has(nextEphemeral)) return nextEphemeral;
+    }
+  };
+  const rows: DemoRow[] = [];
+  for (const [pid, port, family] of DEMO_LISTENERS) {
+    rows.push({ udp: false, family, l: [0, 0, 0, 0], lport: port, r: [0, 0, 0, 0], rport: 0, state: S.LISTEN, pid, ttl: Infinity });
+  }
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 53, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 812, ttl: Infinity });
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 5353, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
+  rows.push({ udp: true, family: 6, l: [0, 0, 0, 0], lport: 5353, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
+
+  const openOne = (fresh: boolean): void => {
+    const family: 4 | 6 = rnd() < 0.25 ? 6 : 4;
+    const lport = ephemeral();
+    usedPorts.add(lport);
+    const remote: [number, number, number, number] =
+      family === 4
+        ? [(((13 + Math.floor(rnd() * 200)) << 24) | Math.floor(rnd() * 0xffffff)) >>> 0, 0, 0, 0]
+        : [0x2a001450, Math.floor(rnd() * 0xffff), 0, (Math.floor(rnd() * 0xffffffff) >>> 0) | 1];
+    rows.push({
+      udp: false,
+      family,
+      l: family === 4 ? localV4 : localV6,
+      lport,
+      r: remote,
+      rport: pick(REMOTE_PORTS),
+      state: fresh ? S.SYN_SENT : S.ESTAB,
+      pid: pick(DEMO_PROCESSES.slice(3)).pid,
+      ttl: fresh ? 1 : Infinity,
+    });
+  };
+  while (rows.length < target) openOne(false);
+
+  const step = (): void => {
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i];
+      if (r.udp || r.state === S.LISTEN) continue;
+      if (r.ttl !== Infinity && --r.ttl > 0) continue;
+      switch (r.state) {
+        case S.SYN_SENT:
+          r.state = S.ESTAB;
+          r.ttl = Infinity;
+          break;
+        case S.ESTAB:
+          if (rnd() < churn) {
+            const active = rnd() < 0.6;
+            r.state = active ? S.FIN1 : S.CLOSE_WAIT;
+            r.ttl = 1 + Math.floor(rnd() * 2);
+          }
+          break;
+        case S.FIN1:
+          r.state = S.FIN2;
+          r.ttl = 1;
+          break;
+        case S.FIN2:
+          // Windows hands TIME-WAIT rows to PID 0.
+          r.state = S.TIME_WAIT;
+          r.pid = 0;
+          r.ttl = 2 + Math.floor(rnd() * 3);
+          break;
+        case S.CLOSE_WAIT:
+          r.state = S.LAST_ACK;
+          r.ttl = 1;
+          break;
+        default:
+          usedPorts.delete(r.lport);
+          rows.splice(i, 1);
+      }
+    }
+    // Keep the population near the target: open a few new connections a tick.
+    const deficit = target - rows.length;
+    const opens = Math.max(0, Math.round(deficit * 0.5 + rnd() * Math.max(1, target * churn * 0.5)));
+    for (let k = 0; k < opens; k++) openOne(true);
+  };
+
+  let first = true;
+  const byPid = new Map(DEMO_PROCESSES.map((p) => [p.pid, p]));
+  return {
+    name: 'demo',
+    read(): RowTable {
+      if (!first) step();
+      first = false;
+      const t = createRowTable(rows.length);
+      const w = t.words;
+      rows.forEach((r, i) => {
+        const o = i * ROW_WORDS;
+        w[o + W.PROTO] = r.udp ? PROTO_UDP : PROTO_TCP;
+        w[o + W.FAMILY] = r.family;
+        w.set(r.l, o + W.LADDR);
+        w[o + W.LPORT] = r.lport;
+        w.set(r.r, o + W.RADDR);
+        w[o + W.RPORT] = r.rport;
+        w[o + W.STATE] = r.state;
+        w[o + W.PID] = r.pid ?? PID_UNKNOWN;
+      });
+      t.count = rows.length;
+      return t;
+    },
+    processInfo: (pid) => byPid.get(pid) ?? null,
+  };
+}
