@@ -68,7 +68,7 @@ async function rawClient(url = wsUrl(), headers: Record<string, string> = {}) {
       await new Promise<void>((r) => waiters.push(r));
     }
   };
-  const call = async (id: number, method: string, args: unknown[]): Promise<Msg> => {
+  const call = async (id: number | string, method: string, args: unknown[]): Promise<Msg> => {
     ws.send(JSON.stringify({ kind: 'call', id, method, args }));
     return next((m) => m.kind === 'reply' && m.id === id);
   };
