@@ -63,7 +63,7 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
     },
     resolveAddresses: async (a) => {
       arity(a, 1);
-      return need(deps.resolver, 'name resolution').resolveAddresses(validateAddressList(a[0]));
+      return need(deps.resolver, 'name resolution').resolve(validateAddressList(a[0]));
     },
     setRecording: async (a) => {
       if (a.length < 1 || a.length > 2) throw new IpcArgumentError(`expected 1 or 2 arguments, got ${a.length}`);

@@ -10,7 +10,7 @@ export interface ServerActions {
 }
 
 export interface ServerResolver {
-  resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
+  resolve(addresses: readonly string[]): Promise<Record<string, string | null>>;
 }
 
 export interface ServerRecorder {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   srv = await startServer({
     engine,
     actions,
-    resolver: { resolveAddresses: async (a) => Object.fromEntries(a.map((x) => [x, x === '127.0.0.1' ? 'localhost' : null])) },
+    resolver: { resolve: async (a) => Object.fromEntries(a.map((x) => [x, x === '127.0.0.1' ? 'localhost' : null])) },
     staticDir: fakeStaticDir().root,
     token: TEST_TOKEN,
     maxPayload: 4096,
