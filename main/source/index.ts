@@ -1,0 +1,102 @@
+// Picks the connection source for this machine. The OS sources load lazily (dynamic import on the
+// first read), so a Linux process never evaluates the Windows module and its koffi bindings, and
+// the other way round.
+import type { RowTable } from '../model/rows';
+import { createDemoSource, createScriptedSource, type DemoOptions } from './scripted';
+import { SourceError, type ConnectionSource, type ProcessInfo } from './types';
+
+export type SourceKind = 'auto' | 'windows' | 'linux' | 'scripted' | 'demo';
+export const SOURCE_KINDS: readonly SourceKind[] = ['auto', 'windows', 'linux', 'scripted', 'demo'];
+
+export function isSourceKind(x: unknown): x is SourceKind {
+  return typeof x === 'string' && (SOURCE_KINDS as readonly string[]).includes(x);
+}
+
+export interface PlatformSourceOptions extends DemoOptions {
+  /** Seed of the demo source. Default 1. */
+  seed?: number;
+  /** Defaults to process.platform; injectable for tests. */
+  platform?: NodeJS.Platform;
+}
+
+/** `auto` → the OS source of this platform; throws SourceError where there is none. */
+export function resolveSourceKind(kind: SourceKind, platform: NodeJS.Platform = process.platform): Exclude<SourceKind, 'auto'> {
+  if (kind !== 'auto') return kind;
+  if (platform === 'win32') return 'windows';
+  if (platform === 'linux') return 'linux';
+  throw new SourceError(
+    `netmon has no connection source for the platform "${platform}" (it supports Windows and Linux); use the demo source to try the UI`,
+  );
+}
+
+/** Loads and creates the concrete source (the dynamic import happens here). */
+export async function loadPlatformSource(kind: SourceKind = 'auto', opts: PlatformSourceOptions = {}): Promise<ConnectionSource> {
+  const k = resolveSourceKind(kind, opts.platform);
+  if (k === 'windows') return (await import('./windows')).createWindowsSource();
+  if (k === 'linux') return (await import('./linux')).createLinuxSource();
+  return createSimulatedSource(k, opts);
+}
+
+function createSimulatedSource(kind: 'scripted' | 'demo', opts: PlatformSourceOptions): ConnectionSource {
+  if (kind === 'demo') return createDemoSource(opts.seed ?? 1, opts);
+  // A fixed four-step cycle on loopback: enough for a smoke test of every layer without an OS table.
+  const base = [
+    { local: '127.0.0.1', localPort: 8080, state: 'LISTEN' as const, pid: 1000 },
+    { protocol: 'udp' as const, local: '0.0.0.0', localPort: 5353, pid: 1001 },
+    { local: '::1', localPort: 8443, state: 'LISTEN' as const, pid: 1000 },
+  ];
+  const client = { local: '127.0.0.1', localPort: 50000, remote: '127.0.0.1', remotePort: 8080, pid: 1002 };
+  return createScriptedSource(
+    [
+      base,
+      [...base, { ...client, state: 'SYN-SENT' }],
+      [...base, { ...client, state: 'ESTABLISHED' }],
+      [...base, { ...client, state: 'TIME-WAIT', pid: 0 }],
+    ],
+    { atEnd: 'loop', processes: { 0: 'System Idle Process', 1000: 'server', 1001: 'mdns', 1002: 'client' } },
+  );
+}
+
+export interface LazySource extends ConnectionSource {
+  /** The concrete source, loaded on first use. */
+  load(): Promise<ConnectionSource>;
+}
+
+/**
+ * The source for `kind`, synchronously: `auto` is resolved (and refused on unsupported platforms)
+ * at once; the Windows / Linux modules are imported on the first read.
+ */
+export function createPlatformSource(kind: SourceKind = 'auto', opts: PlatformSourceOptions = {}): LazySource {
+  const k = resolveSourceKind(kind, opts.platform);
+  if (k === 'scripted' || k === 'demo') {
+    const s = createSimulatedSource(k, opts);
+    return Object.assign(s, { load: () => Promise.resolve(s) });
+  }
+  let inner: ConnectionSource | null = null;
+  let loading: Promise<ConnectionSource> | null = null;
+  const load = (): Promise<ConnectionSource> => {
+    loading ??= loadPlatformSource(k, opts).then(
+      (s) => (inner = s),
+      (e: unknown) => {
+        loading = null; // let the next poll try again, reporting the failure each time
+        throw e instanceof SourceError ? e : new SourceError(`cannot load the ${k} source: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    return loading;
+  };
+  return {
+    get name() {
+      return inner?.name ?? k;
+    },
+    read(): RowTable | Promise<RowTable> {
+      return inner ? inner.read() : load().then((s) => s.read());
+    },
+    processInfo(pid: number): ProcessInfo | null {
+      return inner ? inner.processInfo(pid) : null;
+    },
+    close() {
+      inner?.close?.();
+    },
+    load,
+  };
+}
