@@ -1,0 +1,7 @@
+export function locateElectron(opts?: {
+  electronDir?: string;
+  env?: Record<string, string | undefined>;
+  platform?: string;
+  exists?: (p: string) => boolean;
+  readText?: (p: string) => string | null;
+}): { found: boolean; path: string };
