@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { connectionKey, type Connection } from '../../shared/connection';
+import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
+import { parseCommandLine, parseSize, UsageError, type Command } from './args';
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommandLine(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return e;
+    throw e;
+  }
+  throw new Error(`expected ${JSON.stringify(argv)} to be rejected`);
+}
+
+function watch(argv: string[]) {
+  const c: Command = parseCommandLine(['watch', ...argv]);
+  if (c.kind !== 'watch') throw new Error(`expected watch, got ${c.kind}`);
+  return c.options;
+}
+
+const listenRow: Omit<Connection, 'id'> = {
+  protocol: 'tcp', family: 4, localAddress: '0.0.0.0', localPort: 22, remoteAddress: '0.0.0.0', remotePort: 0,
+  state: 'LISTEN', pid: 1, process: 'sshd',
+};
+const listen: Connection = { id: connectionKey(listenRow), ...listenRow };
+
+describe('parseCommandLine', () => {
+  it('snapshot defaults and output choices', () => {
+    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto' } });
+    const j = parseCommandLine(['snapshot', '--json', '--source', 'demo']);
+    expect(j.kind === 'snapshot' && j.options).toMatchObject({ output: 'json', source: 'demo' });
+    const c = parseCommandLine(['snapshot', '--csv', '--source=linux']);
+    expect(c.kind === 'snapshot' && c.options).toMatchObject({ output: 'csv', source: 'linux' });
+  });
+
+  it('compiles the filter, including a negated one given as the next argument', () => {
+    const c = parseCommandLine(['snapshot', '--filter', '-state:listen']);
+    if (c.kind !== 'snapshot' || !c.options.filter) throw new Error('no filter');
+    expect(c.options.filter.match(listen)).toBe(false);
+    expect(c.options.filter.match({ ...listen, state: 'ESTABLISHED' })).toBe(true);
+    const w = watch(['-f', 'port:22']);
+    expect(w.filter?.source).toBe('port:22');
+  });
+
+  it('watch defaults', () => {
+    expect(watch([])).toEqual({
+      json: false, intervalMs: 1000, filter: null, source: 'auto', initial: false, utc: false, quiet: false, record: null,
+    });
+  });
+
+  it('watch with a recording', () => {
+    const w = watch(['--json', '--interval', '200', '--initial', '-o', 'rec.csv', '--format', 'csv', '--max-size', '64K', '--max-files=3', '-q']);
+    expect(w).toMatchObject({ json: true, intervalMs: 200, initial: true, quiet: true });
+    expect(w.record).toEqual({ path: 'rec.csv', format: 'csv', maxBytes: 65536, maxFiles: 3 });
+    expect(watch(['--output', 'r.ndjson']).record).toEqual({ path: 'r.ndjson', format: 'ndjson', maxBytes: 10 * 1024 * 1024, maxFiles: 5 });
+  });
+
+  it('help and version', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', text: MAIN_HELP });
+    expect(parseCommandLine(['help'])).toEqual({ kind: 'help', text: MAIN_HELP });
+    expect(parseCommandLine(['help', 'watch'])).toEqual({ kind: 'help', text: WATCH_HELP });
+    expect(parseCommandLine(['snapshot', '-h'])).toEqual({ kind: 'help', text: SNAPSHOT_HELP });
+    expect(parseCommandLine(['watch', '--help', '--json'])).toEqual({ kind: 'help', text: WATCH_HELP });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+    expect(WATCH_HELP).toMatch(/--initial/);
+  });
+
+  it('serve passes its arguments through untouched', () => {
+    expect(parseCommandLine(['serve', '--port', '0', '--whatever'])).toEqual({ kind: 'serve', argv: ['--port', '0', '--whatever'] });
+    expect(parseCommandLine(['help', 'serve'])).toEqual({ kind: 'serve', argv: ['--help'] });
+  });
+});
+
+describe('usage errors (exit code 2) say what is wrong', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /no command given/],
+    [['snap'], /unknown command "snap"/],
+    [['--json'], /expected a command before --json/],
+    [['help', 'nope'], /unknown command "nope"/],
+    [['snapshot', '--jsno'], /unknown option --jsno/],
+    [['snapshot', '--interval', '5'], /unknown option --interval for "snapshot"/],
+    [['watch', '--inter', '5'], /did you mean --interval/],
+    [['snapshot', '-x'], /unknown option -x/],
+    [['snapshot', 'extra'], /unexpected argument "extra"/],
+    [['snapshot', '--filter'], /--filter needs a value/],
+    [['snapshot', '--json=yes'], /--json takes no value/],
+    [['snapshot', '--json', '--json'], /more than once/],
+    [['snapshot', '--json', '--csv'], /cannot be combined/],
+    [['snapshot', '--source', 'mac'], /bad --source "mac": expected one of auto, linux, windows, demo/],
+    [['watch', '--interval', '10'], /bad --interval "10": expected a whole number from 100 to 60000/],
+    [['watch', '--interval', 'fast'], /bad --interval "fast"/],
+    [['watch', '--format', 'csv'], /--format only applies to a recording/],
+    [['watch', '--max-files', '2'], /--max-files only applies/],
+    [['watch', '-o', 'x', '--format', 'xml'], /bad --format "xml"/],
+    [['watch', '-o', 'x', '--max-size', 'lots'], /bad --max-size "lots"/],
+    [['watch', '-o', 'x', '--max-files', '0'], /bad --max-files "0"/],
+    [['watch', '-o', ''], /--output needs a file name/],
+    [['watch', '--quiet'], /--quiet without --output/],
+  ];
+  it.each(cases)('%j', (argv, re) => {
+    const e = usageError(argv);
+    expect(e.message).toMatch(re);
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('a bad filter shows the expression with a caret under the fault', () => {
+    const e = usageError(['watch', '--filter', 'state:listen colour:red']);
+    expect(e.message.split('\n')).toEqual([
+      expect.stringMatching(/^bad --filter: unknown key "colour:"/),
+      '  state:listen colour:red',
+      '               ^^^^^^',
+    ]);
+    expect(usageError(['snapshot', '--filter', 'port:70000']).message).toMatch(/bad port 70000/);
+  });
+});
+
+describe('parseSize', () => {
+  it.each([
+    ['1048576', 1048576],
+    ['512K', 512 * 1024],
+    ['10M', 10 * 1024 * 1024],
+    ['10MiB', 10 * 1024 * 1024],
+    ['1g', 1024 ** 3],
+    ['2kb', 2048],
+  ])('%s → %d', (s, n) => expect(parseSize(s)).toBe(n));
+  it.each(['', '0', '-5', '1.5M', '10X', 'M'])('%j is rejected', (s) => expect(parseSize(s)).toBeNull());
+});

@@ -1,0 +1,245 @@
+// Command-line parsing: pure, no I/O. Every mistake becomes a UsageError (exit code 2) that says
+// what is wrong. Option values are always taken from the next argument, so negated filters such as
+// `--filter -state:listen` work without `=`.
+import { parseFilter, type CompiledFilter, type FilterError } from '../../shared/filter';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES } from '../record/rotating-writer';
+import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
+
+export const SOURCE_KINDS = ['auto', 'linux', 'windows', 'demo'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export interface SnapshotOptions {
+  output: 'table' | 'json' | 'csv';
+  filter: CompiledFilter | null;
+  source: SourceKind;
+}
+
+export interface WatchOptions {
+  json: boolean;
+  intervalMs: number;
+  filter: CompiledFilter | null;
+  source: SourceKind;
+  initial: boolean;
+  utc: boolean;
+  quiet: boolean;
+  record: { path: string; format: 'ndjson' | 'csv'; maxBytes: number; maxFiles: number } | null;
+}
+
+export type Command =
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+  | { kind: 'snapshot'; options: SnapshotOptions }
+  | { kind: 'watch'; options: WatchOptions }
+  | { kind: 'serve'; argv: string[] };
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    /** The command whose --help to point at, if any. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+interface OptionSpec {
+  name: string;
+  short?: string;
+  value: boolean;
+}
+
+const COMMON: OptionSpec[] = [
+  { name: 'help', short: 'h', value: false },
+  { name: 'filter', short: 'f', value: true },
+  { name: 'source', value: true },
+  { name: 'json', value: false },
+];
+const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }];
+const WATCH_SPECS: OptionSpec[] = [
+  ...COMMON,
+  { name: 'interval', short: 'i', value: true },
+  { name: 'initial', value: false },
+  { name: 'utc', value: false },
+  { name: 'quiet', short: 'q', value: false },
+  { name: 'output', short: 'o', value: true },
+  { name: 'format', value: true },
+  { name: 'max-size', value: true },
+  { name: 'max-files', value: true },
+];
+
+type Parsed = Map<string, string | true>;
+
+function parseOptions(command: string, argv: readonly string[], specs: OptionSpec[]): Parsed {
+  const out: Parsed = new Map();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    let spec: OptionSpec | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith('--') && arg.length > 2) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+      spec = specs.find((s) => s.name === name);
+      if (!spec) throw new UsageError(`unknown option --${name} for "${command}"${suggest(name, specs)}`, command);
+    } else if (/^-[a-zA-Z]$/.test(arg)) {
+      spec = specs.find((s) => s.short === arg[1]);
+      if (!spec) throw new UsageError(`unknown option ${arg} for "${command}"`, command);
+    } else {
+      throw new UsageError(`unexpected argument "${arg}" for "${command}" (options start with --)`, command);
+    }
+    const flag = `--${spec.name}`;
+    if (out.has(spec.name)) throw new UsageError(`${flag} given more than once`, command);
+    if (spec.value) {
+      let v = inline;
+      if (v === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`, command);
+        v = argv[++i];
+      }
+      out.set(spec.name, v);
+    } else {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`, command);
+      out.set(spec.name, true);
+    }
+  }
+  return out;
+}
+
+function suggest(name: string, specs: OptionSpec[]): string {
+  const close = specs.find((s) => s.name.startsWith(name) || name.startsWith(s.name));
+  return close ? ` (did you mean --${close.name}?)` : '';
+}
+
+/** Renders a filter error with the expression and a caret line under the offending text. */
+export function describeFilterError(expr: string, e: FilterError): string {
+  const width = Math.max(1, e.end - e.start);
+  return `bad --filter: ${e.message}\n  ${expr}\n  ${' '.repeat(e.start)}${'^'.repeat(width)}`;
+}
+
+function filterOption(command: string, o: Parsed): CompiledFilter | null {
+  const expr = o.get('filter');
+  if (typeof expr !== 'string') return null;
+  const r = parseFilter(expr);
+  if (!r.ok) throw new UsageError(describeFilterError(expr, r.error), command);
+  return r.filter;
+}
+
+function sourceOption(command: string, o: Parsed): SourceKind {
+  const v = o.get('source');
+  if (v === undefined) return 'auto';
+  if (!(SOURCE_KINDS as readonly unknown[]).includes(v)) {
+    throw new UsageError(`bad --source "${String(v)}": expected one of ${SOURCE_KINDS.join(', ')}`, command);
+  }
+  return v as SourceKind;
+}
+
+function intOption(command: string, flag: string, v: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(`bad ${flag} "${v}": expected a whole number from ${min} to ${max}`, command);
+  }
+  return Number(v);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `1048576`, `512K`, `10M`, `10MiB`, `1G` (binary multiples). */
+export function parseSize(v: string): number | null {
+  const m = /^(\d+)\s*([kmg]?)(?:i?b)?$/i.exec(v.trim());
+  if (!m) return null;
+  const n = Number(m[1]) * SIZE_UNITS[m[2].toLowerCase()];
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+function parseSnapshot(argv: readonly string[]): Command {
+  const o = parseOptions('snapshot', argv, SNAPSHOT_SPECS);
+  if (o.has('help')) return { kind: 'help', text: SNAPSHOT_HELP };
+  if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', 'snapshot');
+  return {
+    kind: 'snapshot',
+    options: {
+      output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table',
+      filter: filterOption('snapshot', o),
+      source: sourceOption('snapshot', o),
+    },
+  };
+}
+
+function parseWatch(argv: readonly string[]): Command {
+  const cmd = 'watch';
+  const o = parseOptions(cmd, argv, WATCH_SPECS);
+  if (o.has('help')) return { kind: 'help', text: WATCH_HELP };
+  const interval = o.get('interval');
+  const intervalMs =
+    typeof interval === 'string' ? intOption(cmd, '--interval', interval, MIN_INTERVAL_MS, MAX_INTERVAL_MS) : DEFAULT_INTERVAL_MS;
+  const output = o.get('output');
+  let record: WatchOptions['record'] = null;
+  if (typeof output === 'string') {
+    if (output === '') throw new UsageError('--output needs a file name', cmd);
+    const format = o.get('format') ?? 'ndjson';
+    if (format !== 'ndjson' && format !== 'csv') {
+      throw new UsageError(`bad --format "${String(format)}": expected ndjson or csv`, cmd);
+    }
+    const sizeText = o.get('max-size');
+    let maxBytes = DEFAULT_MAX_BYTES;
+    if (typeof sizeText === 'string') {
+      const n = parseSize(sizeText);
+      if (n === null) throw new UsageError(`bad --max-size "${sizeText}": expected bytes such as 1048576, 512K or 10M`, cmd);
+      maxBytes = n;
+    }
+    const filesText = o.get('max-files');
+    const maxFiles = typeof filesText === 'string' ? intOption(cmd, '--max-files', filesText, 1, 1000) : DEFAULT_MAX_FILES;
+    record = { path: output, format, maxBytes, maxFiles };
+  } else {
+    for (const f of ['format', 'max-size', 'max-files']) {
+      if (o.has(f)) throw new UsageError(`--${f} only applies to a recording: add --output FILE`, cmd);
+    }
+  }
+  if (o.has('quiet') && !record) throw new UsageError('--quiet without --output would print nothing at all', cmd);
+  return {
+    kind: 'watch',
+    options: {
+      json: o.has('json'),
+      intervalMs,
+      filter: filterOption(cmd, o),
+      source: sourceOption(cmd, o),
+      initial: o.has('initial'),
+      utc: o.has('utc'),
+      quiet: o.has('quiet'),
+      record,
+    },
+  };
+}
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
+  snapshot: parseSnapshot,
+  watch: parseWatch,
+  serve: (argv) => ({ kind: 'serve', argv: [...argv] }),
+};
+
+const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP };
+
+/** Parses `netmon`'s arguments (process.argv without node and the script). Throws UsageError. */
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch or serve');
+  if (first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
+  if (first === '-v' || first === '--version') return { kind: 'version' };
+  if (first === 'help') {
+    if (rest.length === 0) return { kind: 'help', text: MAIN_HELP };
+    if (rest[0] === 'serve') return { kind: 'serve', argv: ['--help'] };
+    const text = HELP_BY_COMMAND[rest[0]];
+    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch or serve`);
+    return { kind: 'help', text };
+  }
+  const parse = COMMANDS[first];
+  if (!parse) {
+    throw new UsageError(
+      first.startsWith('-')
+        ? `expected a command before ${first}: snapshot, watch or serve`
+        : `unknown command "${first}": expected snapshot, watch or serve`,
+    );
+  }
+  return parse(rest);
+}

@@ -1,0 +1,81 @@
+// Usage texts for `netmon --help` and `netmon <command> --help`.
+import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
+
+const FILTER_HELP = `Filter expressions (--filter EXPR; quote EXPR for the shell):
+  Terms separated by spaces must all match; case does not matter; -TERM negates a term.
+  word              any field contains it (address, port, state, pid, process, path, host)
+  port:N  port:A-B  local or remote port (lport: / rport: for one side)
+  addr:IP           exact address (IPv4 also matches its ::ffff: form); addr:CIDR such as
+                    addr:10.0.0.0/8 or addr:fe80::/10; anything else matches as a substring
+                    (laddr: / raddr: for one side)
+  state:NAME        TCP state; - _ and case ignored (time_wait, TIME-WAIT), ss/netstat names
+                    (estab, syn-recv, listening) and unambiguous prefixes work; state:none = UDP
+  pid:N  pid:A-B    owning process id
+  proc:TEXT         process name or path contains TEXT (proc:"my app" for spaces)
+  family:4|6        also ipv4 / ipv6
+  proto:tcp|udp     also protocol:, and tcp4 / tcp6 / udp4 / udp6
+  host:TEXT         reverse-DNS name of the remote address contains TEXT
+  Examples:  state:estab -addr:127.0.0.0/8      port:8000-8100 proc:node      -state:listen family:6`;
+
+const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
+                     demo (a simulated machine, deterministic)`;
+
+export const MAIN_HELP = `netmon — live TCP/UDP connection monitor
+
+Usage:
+  netmon snapshot [options]   print the current connection table and exit
+  netmon watch [options]      stream opened / closed / changed events until Ctrl-C
+  netmon serve [options]      run the app in a browser (loopback web server)
+  netmon help [command]       show help for a command
+  netmon --version
+
+Exit codes: 0 ok (also on Ctrl-C), 1 the connection table could not be read, 2 bad usage.
+Run \`netmon <command> --help\` for the options of a command.
+`;
+
+export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--source KIND]
+
+Reads the connection table once and prints it: an aligned table with a header by default,
+one JSON object per line with --json (fields protocol, family, localAddress, localPort,
+remoteAddress, remotePort, state, pid, process), or CSV with a header row with --csv.
+
+Options:
+  --json             NDJSON output
+  --csv              CSV output (RFC 4180)
+  -f, --filter EXPR  only connections matching EXPR (see below)
+${SOURCE_HELP}
+  -h, --help         this help
+
+${FILTER_HELP}
+`;
+
+export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--initial]
+                   [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N]]
+
+Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
+exit 0 after flushing output). Connections that already exist when watching starts are not
+reported unless --initial is given (then each is reported once as "opened"). A failed poll
+prints a line to stderr and polling goes on. The filter applies to each event's connection.
+
+Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
+JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}
+
+Options:
+  --json              NDJSON output
+  -i, --interval MS   poll interval, ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms (default 1000)
+  -f, --filter EXPR   only events whose connection matches EXPR (see below)
+${SOURCE_HELP}
+  --initial           report the connections present at start as "opened"
+  --utc               print text times in UTC instead of local time
+  -q, --quiet         print nothing to stdout (useful with --output)
+  -o, --output FILE   also record the events to FILE, rotating it: when FILE would grow past
+                      --max-size it becomes FILE.1 (FILE.1 becomes FILE.2, …); an existing
+                      FILE is appended to
+  --format FMT        recording format: ndjson (default; the --json lines) or csv (with a
+                      header row at the top of every file)
+  --max-size BYTES    rotate the recording at this size (default 10MiB; suffixes K, M, G = KiB, MiB, GiB)
+  --max-files N       files kept, FILE included (default 5)
+  -h, --help          this help
+
+${FILTER_HELP}
+`;
