@@ -1,0 +1,140 @@
+// The host for real: the worker is bundled with esbuild (as scripts/build.mjs does) and run in a
+// worker thread with the scripted / demo sources.
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeBatch, type EventBatch } from '../../shared/ipc';
+import { startEngineHost, type StartedEngineHost } from './host';
+
+let dir: string;
+let workerPath: string;
+const hosts: StartedEngineHost[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'netmon-worker-'));
+  workerPath = join(dir, 'engine-worker.cjs');
+  await build({
+    entryPoints: [resolve(__dirname, 'worker.ts')],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron', 'koffi', 'ws'],
+    logLevel: 'error',
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(opts: Partial<Parameters<typeof startEngineHost>[0]> = {}) {
+  const host = startEngineHost({ workerPath, source: 'scripted', intervalMs: 100, ...opts });
+  hosts.push(host);
+  const batches: EventBatch[] = [];
+  host.onBatch((json) => batches.push(decodeBatch(json)));
+  return { host, batches };
+}
+
+async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('engine host (worker thread)', () => {
+  it('streams JSON batches: full first, then events', async () => {
+    const { batches } = start();
+    await until(() => batches.length >= 4, 'four batches');
+    expect(batches[0].full).toBe(true);
+    expect(batches[0].connections?.length).toBe(3);
+    expect(batches[0].status.source).toBe('scripted');
+    expect(batches.map((b) => b.seq).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    // Step 2 of the scripted cycle opens a client connection.
+    expect(batches[1].events.map((e) => `${e.type}:${e.connection.localPort}:${e.connection.process}`)).toEqual(['opened:50000:client']);
+    expect(batches[2].events[0]).toMatchObject({ type: 'changed', previousState: 'SYN-SENT', connection: { state: 'ESTABLISHED' } });
+  });
+
+  it('pauses, resumes, changes the interval and returns snapshots', async () => {
+    const { host, batches } = start({ source: 'demo', seed: 5, connections: 300 });
+    await until(() => batches.length >= 1, 'first batch');
+    const snap = await host.getSnapshot();
+    expect(snap.connections.length).toBeGreaterThanOrEqual(300);
+    expect(snap.status.source).toBe('demo');
+    expect(JSON.parse(await host.getSnapshotJson()).connections.length).toBe(snap.connections.length);
+
+    const st = await host.setPaused(true);
+    expect(st.paused).toBe(true);
+    const n = batches.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(batches.length).toBe(n);
+    expect((await host.getStatus()).paused).toBe(true);
+    await host.setPaused(false);
+    await until(() => batches.length >= n + 2, 'batches after resume');
+
+    const s2 = await host.setInterval(2000);
+    expect(s2.intervalMs).toBe(2000);
+    const m = batches.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(batches.length).toBeLessThanOrEqual(m + 1);
+    expect((await host.getStatus()).intervalMs).toBe(2000);
+  });
+
+  it('rejects bad arguments with the reason', async () => {
+    const { host } = start();
+    await expect(host.setInterval(5 as number)).rejects.toThrow(/between 100 and 60000/);
+    await expect(host.setInterval('1000' as unknown as number)).rejects.toThrow(/integer/);
+    await expect(host.setInterval(1000.5)).rejects.toThrow(/integer/);
+    await expect(host.setPaused('yes' as unknown as boolean)).rejects.toThrow(/true or false/);
+    expect((await host.getStatus()).intervalMs).toBe(100);
+  });
+
+  it('reports a crashed worker in the stream and restarts it, continuing the numbering', async () => {
+    const { host, batches } = start({ testHooks: true, restartDelayMs: 50 });
+    await until(() => batches.length >= 2, 'two batches');
+    await host.setPaused(true);
+    await host.setInterval(150);
+    await host.crashForTest();
+    await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
+    const crash = batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!;
+    expect(crash.status.lastError).toMatch(/crash requested by test/);
+    // The new worker keeps the settings (paused) and continues seq after the crash report.
+    const status = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          return await host.getStatus();
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      throw new Error('worker did not come back');
+    })();
+    expect(status).toMatchObject({ paused: true, intervalMs: 150 });
+    await host.setPaused(false);
+    await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
+    const after = batches.find((b) => b.seq > crash.seq)!;
+    expect(after.seq).toBe(crash.seq + 1);
+    expect(after.full).toBe(true);
+  });
+
+  it('reports a source that cannot run here and rejects requests with the reason', async () => {
+    const { host, batches } = start({ source: process.platform === 'win32' ? 'linux' : 'windows' });
+    await until(() => batches.length >= 1, 'error batch');
+    expect(batches[0].status.lastError).toBeTruthy();
+    expect(batches[0].events).toEqual([]);
+    // The engine keeps running and keeps reporting, it does not die.
+    expect((await host.getStatus()).lastError).toBeTruthy();
+  });
+
+  it('rejects everything after close', async () => {
+    const { host } = start();
+    await host.close();
+    await expect(host.getStatus()).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,218 @@
+// Runs the engine in a worker thread so a large poll never blocks the caller's event loop (the
+// Electron main process, the local web server). Requests are validated here before they cross
+// the thread boundary; a worker that dies is reported in the batch stream and started again.
+import { Worker } from 'node:worker_threads';
+import {
+  DEFAULT_INTERVAL_MS,
+  encodeBatch,
+  validateBoolean,
+  validateInterval,
+  type EngineStatus,
+  type Snapshot,
+} from '../../shared/ipc';
+import type { SourceKind } from '../source';
+import type { RequestOp, WorkerConfig, WorkerMessage } from './protocol';
+import type { EngineHost } from './types';
+
+export interface EngineHostOptions {
+  /** The bundled worker (dist/main/engine-worker.cjs). */
+  workerPath: string;
+  source?: SourceKind;
+  intervalMs?: number;
+  /** Demo source options. */
+  seed?: number;
+  connections?: number;
+  /** Restart a crashed worker (default true), after this delay (default 1000 ms, doubling to 30 s while it keeps crashing). */
+  restartOnCrash?: boolean;
+  restartDelayMs?: number;
+  /** Enables the worker's `crash` request, for tests. */
+  testHooks?: boolean;
+}
+
+export interface StartedEngineHost extends EngineHost {
+  /** The snapshot as the worker encoded it, for callers that pass it on as text. */
+  getSnapshotJson(): Promise<string>;
+  /** Stops the current worker and starts a fresh one (settings kept). */
+  restart(): Promise<void>;
+  /** Asks the worker to crash (only with `testHooks`). */
+  crashForTest(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
+  const listeners = new Set<(json: string) => void>();
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let worker: Worker | null = null;
+  let closed = false;
+  let fatal: string | null = null;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  let crashes = 0;
+  // What the host knows of the stream, to report a crash in it and to restart where it left off.
+  let lastSeq = 0;
+  let paused = false;
+  let intervalMs = opts.intervalMs === undefined ? DEFAULT_INTERVAL_MS : validateInterval(opts.intervalMs);
+  let lastStatus: EngineStatus = {
+    paused,
+    intervalMs,
+    source: opts.source ?? 'auto',
+    lastPollAt: null,
+    lastPollMs: null,
+    lastError: null,
+  };
+
+  const emit = (json: string) => {
+    for (const l of listeners) {
+      try {
+        l(json);
+      } catch {
+        // a faulty listener must not break delivery to the others
+      }
+    }
+  };
+
+  /** A batch the host writes itself: no events, just a status that says what went wrong. */
+  const emitError = (message: string) => {
+    lastStatus = { ...lastStatus, lastError: message };
+    const time = Date.now();
+    emit(encodeBatch({ seq: ++lastSeq, time, full: false, events: [], status: lastStatus }));
+  };
+
+  const rejectAll = (message: string) => {
+    for (const p of pending.values()) p.reject(new Error(message));
+    pending.clear();
+  };
+
+  const spawn = () => {
+    const config: WorkerConfig = {
+      source: opts.source ?? 'auto',
+      intervalMs,
+      paused,
+      firstSeq: lastSeq + 1,
+      seed: opts.seed,
+      connections: opts.connections,
+      testHooks: opts.testHooks,
+    };
+    const w = new Worker(opts.workerPath, { workerData: config });
+    worker = w;
+    let crashMessage: string | null = null;
+    w.on('message', (m: WorkerMessage) => {
+      if (m.type === 'batch') {
+        lastSeq = m.seq;
+        lastStatus = m.status;
+        if (m.status.lastError === null) crashes = 0;
+        emit(m.json);
+      } else if (m.type === 'response') {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error));
+      } else if (m.type === 'fatal') {
+        fatal = m.error;
+        emitError(m.error);
+      }
+    });
+    w.on('error', (e) => {
+      crashMessage = e instanceof Error ? e.message : String(e);
+    });
+    w.on('exit', (code) => {
+      if (worker !== w) return; // replaced on purpose (restart / close)
+      worker = null;
+      if (closed) return;
+      const why = crashMessage ?? `exit code ${code}`;
+      rejectAll(`engine worker stopped: ${why}`);
+      if (fatal !== null) return;
+      const again = opts.restartOnCrash ?? true;
+      emitError(`engine worker crashed (${why})${again ? '; restarting' : ''}`);
+      if (!again) return;
+      const base = opts.restartDelayMs ?? 1000;
+      const delay = Math.min(30_000, base * 2 ** Math.min(crashes, 10));
+      crashes++;
+      restartTimer = setTimeout(() => {
+        restartTimer = null;
+        if (!closed && worker === null) spawn();
+      }, delay);
+    });
+  };
+
+  const request = <T>(op: RequestOp, arg?: unknown): Promise<T> => {
+    if (closed) return Promise.reject(new Error('engine host is closed'));
+    if (fatal !== null) return Promise.reject(new Error(fatal));
+    const w = worker;
+    if (!w) return Promise.reject(new Error('engine worker is restarting; try again shortly'));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ id, op, arg });
+    });
+  };
+
+  /** Validation errors come back as rejected promises, like the worker's own errors. */
+  const validated = <T>(check: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(check());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  };
+
+  const stopWorker = async () => {
+    if (restartTimer !== null) clearTimeout(restartTimer);
+    restartTimer = null;
+    const w = worker;
+    worker = null;
+    if (w) await w.terminate();
+  };
+
+  spawn();
+
+  return {
+    onBatch(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async getSnapshot(): Promise<Snapshot> {
+      return JSON.parse(await request<string>('getSnapshot')) as Snapshot;
+    },
+    getSnapshotJson() {
+      return request<string>('getSnapshot');
+    },
+    async setPaused(p: unknown) {
+      const value = await validated(() => validateBoolean(p, 'paused'));
+      const s = await request<EngineStatus>('setPaused', value);
+      paused = s.paused;
+      return s;
+    },
+    async setInterval(ms: unknown) {
+      const value = await validated(() => validateInterval(ms));
+      const s = await request<EngineStatus>('setInterval', value);
+      intervalMs = s.intervalMs;
+      return s;
+    },
+    getStatus() {
+      return request<EngineStatus>('getStatus');
+    },
+    async restart() {
+      if (closed) throw new Error('engine host is closed');
+      rejectAll('engine worker restarted');
+      await stopWorker();
+      fatal = null;
+      spawn();
+    },
+    async crashForTest() {
+      await request('crash');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      rejectAll('engine host closed');
+      await stopWorker();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Messages between the engine host (caller's thread) and the engine worker. Batches and snapshots
+// travel as JSON strings: one string is far cheaper to pass between threads than 10k objects.
+import type { EngineStatus } from '../../shared/ipc';
+import type { SourceKind } from '../source';
+
+export interface WorkerConfig {
+  source: SourceKind;
+  intervalMs?: number;
+  paused?: boolean;
+  /** Sequence number of the worker's first batch, so a restarted worker continues the numbering. */
+  firstSeq?: number;
+  /** Demo source options. */
+  seed?: number;
+  connections?: number;
+  /** Enables the `crash` request (tests of the host's crash handling). */
+  testHooks?: boolean;
+}
+
+export type RequestOp = 'getSnapshot' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash';
+
+export interface WorkerRequest {
+  id: number;
+  op: RequestOp;
+  arg?: unknown;
+}
+
+export type WorkerMessage =
+  /** `seq` and `status` ride along so the host can follow the stream without parsing `json`. */
+  | { type: 'batch'; json: string; seq: number; status: EngineStatus }
+  | { type: 'response'; id: number; ok: true; value: unknown }
+  | { type: 'response'; id: number; ok: false; error: string }
+  /** The worker cannot run at all (e.g. no source for this platform): restarting will not help. */
+  | { type: 'fatal'; error: string };

@@ -1,0 +1,61 @@
+// Entry point of the engine worker thread (bundled to dist/main/engine-worker.cjs): runs the engine
+// off the caller's thread and answers the host's requests. Arguments are validated again here:
+// the worker trusts nothing that crosses a thread boundary.
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeBatch, validateBoolean, validateInterval } from '../../shared/ipc';
+import { createPlatformSource } from '../source';
+import { createEngine } from './engine';
+import type { WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
+import type { Engine } from './types';
+
+const port = parentPort;
+if (!port) throw new Error('engine worker: must run in a worker thread');
+const config = workerData as WorkerConfig;
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+let engine: Engine | null = null;
+try {
+  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
+  engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq });
+  if (config.paused) engine.setPaused(true);
+  engine.onBatch((b) => post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status }));
+  engine.start();
+} catch (e) {
+  post({ type: 'fatal', error: e instanceof Error ? e.message : String(e) });
+}
+
+function handle(e: Engine, req: WorkerRequest): unknown {
+  switch (req.op) {
+    case 'getSnapshot':
+      return JSON.stringify(e.snapshot());
+    case 'setPaused':
+      return e.setPaused(validateBoolean(req.arg, 'paused'));
+    case 'setInterval':
+      return e.setIntervalMs(validateInterval(req.arg));
+    case 'getStatus':
+      return e.status();
+    case 'crash':
+      if (config.testHooks) {
+        // Thrown outside any handler, so it takes the thread down like a real bug would.
+        setImmediate(() => {
+          throw new Error('engine worker: crash requested by test');
+        });
+        return null;
+      }
+      throw new Error('unknown request: crash');
+    default:
+      throw new Error(`unknown request: ${String((req as { op: unknown }).op)}`);
+  }
+}
+
+port.on('message', (req: WorkerRequest) => {
+  if (!engine) {
+    post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
+    return;
+  }
+  try {
+    post({ type: 'response', id: req.id, ok: true, value: handle(engine, req) });
+  } catch (err) {
+    post({ type: 'response', id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) });
+  }
+});
