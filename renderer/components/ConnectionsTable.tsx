@@ -1,0 +1,226 @@
+// The live Connections grid: virtualized (only visible rows are in the DOM), sticky header,
+// click-to-sort headers, keyboard navigation and multi-select. Cells render from the column model.
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Column, SortSpec, ColumnKey } from '../store/columns';
+import { formatDateTime, formatTime } from '../store/columns';
+import type { Row } from '../store/rows';
+import { cursorIndex, type Selection } from '../store/selection';
+
+export const ROW_HEIGHT = 22;
+
+export interface ConnectionsTableProps {
+  rows: Row[];
+  columns: Column[];
+  sort: SortSpec;
+  onSort(key: ColumnKey): void;
+  selection: Selection;
+  onClickRow(id: string, mods: { shift: boolean; ctrl: boolean }): void;
+  /** Keyboard move to a row index; `extend` = shift held. */
+  onMove(index: number, extend: boolean): void;
+  onSelectAll(): void;
+  /** Enter / double-click: open the details of a row. */
+  onActivate(id: string): void;
+  onContextMenu(id: string, x: number, y: number): void;
+  /** Rows currently on screen (for reverse-DNS lookups). */
+  onVisibleRows?(rows: Row[]): void;
+  gridRef?: React.RefObject<HTMLDivElement | null>;
+}
+
+function stateClass(state: string | null): string {
+  return state ? `chip state-${state.toLowerCase()}` : 'chip state-none';
+}
+
+function Cell({ col, row }: { col: Column; row: Row }) {
+  const c = row.c;
+  switch (col.key) {
+    case 'process':
+      return (
+        <span className="proc" title={c.processPath ?? c.process ?? 'unknown process'}>
+          {c.process ?? <span className="dim">unknown</span>}
+        </span>
+      );
+    case 'pid':
+      return <span className="dim">{c.pid ?? '–'}</span>;
+    case 'proto':
+      return <span className={`proto proto-${c.protocol}`}>{col.text(row)}</span>;
+    case 'remoteAddress':
+      return c.remoteAddress === null ? <span className="dim">–</span> : <>{c.remoteAddress}</>;
+    case 'remotePort':
+      return c.remotePort === null ? <span className="dim">–</span> : <>{c.remotePort}</>;
+    case 'state':
+      return c.state === null ? <span className="dim">–</span> : <span className={stateClass(c.state)}>{c.state}</span>;
+    case 'created':
+      return c.createdAt != null ? (
+        <span title={formatDateTime(c.createdAt)}>{formatTime(c.createdAt)}</span>
+      ) : (
+        <span className="approx" title={`Not reported by the OS: first seen by netmon ${row.preexisting ? '(already open when netmon started) ' : ''}at ${formatDateTime(row.firstSeen)}`}>
+          ≤{formatTime(row.firstSeen)}
+        </span>
+      );
+    case 'firstSeen':
+      return row.preexisting ? (
+        <span className="approx" title={`Already open when netmon started (${formatDateTime(row.firstSeen)})`}>
+          ≤{formatTime(row.firstSeen)}
+        </span>
+      ) : (
+        <span title={formatDateTime(row.firstSeen)}>{formatTime(row.firstSeen)}</span>
+      );
+    case 'lastChange':
+      return <span title={formatDateTime(row.lastChange)}>{formatTime(row.lastChange)}</span>;
+    default:
+      return <>{col.text(row)}</>;
+  }
+}
+
+export function ConnectionsTable(props: ConnectionsTableProps) {
+  const { rows, columns, sort, selection } = props;
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => rows[i]?.id ?? i,
+  });
+  const items = virt.getVirtualItems();
+  const cursor = cursorIndex(selection, rows);
+  const template = columns.map((c) => c.width).join(' ');
+  const gridStyle = { '--cols': template } as CSSProperties;
+
+  // Report what is on screen (debounced by the consumer) so names are looked up for visible rows only.
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  const { onVisibleRows } = props;
+  useEffect(() => {
+    if (onVisibleRows && last >= first) onVisibleRows(rows.slice(first, last + 1));
+  }, [onVisibleRows, rows, first, last]);
+
+  const pageSize = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = cursor < 0 ? -1 : cursor;
+    let to: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        to = at + 1;
+        break;
+      case 'ArrowUp':
+        to = at < 0 ? 0 : at - 1;
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = rows.length - 1;
+        break;
+      case 'PageDown':
+        to = at + pageSize;
+        break;
+      case 'PageUp':
+        to = at - pageSize;
+        break;
+      case 'Enter':
+        if (selection.cursor) props.onActivate(selection.cursor);
+        e.preventDefault();
+        return;
+      case 'a':
+        if (e.ctrlKey || e.metaKey) {
+          props.onSelectAll();
+          e.preventDefault();
+        }
+        return;
+      case 'ContextMenu':
+        if (selection.cursor) {
+          const r = scrollRef.current?.getBoundingClientRect();
+          props.onContextMenu(selection.cursor, (r?.left ?? 0) + 40, (r?.top ?? 0) + 40);
+          e.preventDefault();
+        }
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (rows.length === 0) return;
+    const clamped = Math.min(rows.length - 1, Math.max(0, to));
+    props.onMove(clamped, e.shiftKey);
+    // Only keyboard moves scroll: a mouse user reading elsewhere is never yanked back.
+    virt.scrollToIndex(clamped, { align: 'auto' });
+  };
+
+  const ariaSort = (key: ColumnKey) => (sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined);
+
+  return (
+    <div
+      className="grid"
+      role="grid"
+      aria-label="Connections"
+      aria-rowcount={rows.length + 1}
+      aria-multiselectable="true"
+      tabIndex={0}
+      ref={(el) => {
+        scrollRef.current = el;
+        if (props.gridRef) props.gridRef.current = el;
+      }}
+      style={gridStyle}
+      onKeyDown={onKeyDown}
+    >
+      <div className="grid-head" role="rowgroup">
+        <div className="grid-row head" role="row" aria-rowindex={1}>
+          {columns.map((c) => (
+            <div
+              key={c.key}
+              role="columnheader"
+              aria-sort={ariaSort(c.key)}
+              className={`cell${c.numeric ? ' num' : ''}${sort.key === c.key ? ' sorted' : ''}`}
+              onClick={() => props.onSort(c.key)}
+              title={`Sort by ${c.label}`}
+            >
+              {c.label}
+              <span className="sort-mark" aria-hidden="true">
+                {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+              </span>
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="grid-body" role="rowgroup" style={{ height: virt.getTotalSize() }}>
+        {items.map((vi) => {
+          const row = rows[vi.index];
+          if (!row) return null;
+          const selected = selection.ids.has(row.id);
+          const cls = `grid-row${vi.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${vi.index === cursor ? ' cursor' : ''}`;
+          return (
+            <div
+              key={row.id}
+              role="row"
+              aria-rowindex={vi.index + 2}
+              aria-selected={selected}
+              data-id={row.id}
+              data-status={row.status}
+              className={cls}
+              style={{ transform: `translateY(${vi.start}px)` }}
+              onMouseDown={(e: MouseEvent) => {
+                if (e.button !== 0) return;
+                if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
+                props.onClickRow(row.id, { shift: e.shiftKey, ctrl: e.ctrlKey || e.metaKey });
+              }}
+              onDoubleClick={() => props.onActivate(row.id)}
+              onContextMenu={(e) => {
+                e.preventDefault();
+                props.onContextMenu(row.id, e.clientX, e.clientY);
+              }}
+            >
+              {columns.map((c) => (
+                <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
+                  <Cell col={c} row={row} />
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+      {rows.length === 0 && <div className="empty">No connections match.</div>}
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+// Details of the selected connection and its owning process, with the actions an admin needs:
+// close the connection, end the process — and, when that needs elevation, restart as administrator.
+import { useEffect, useState } from 'react';
+import type { ActionResult, ProcessDetails } from '../../shared/ipc';
+import type { Row } from '../store/rows';
+import { formatDateTime } from '../store/columns';
+import { formatEndpoint } from '../../shared/format';
+import type { ProcessDetailsCache } from '../store/processCache';
+
+export type ActionKind = 'close' | 'end' | 'restart';
+
+export interface ActionOutcome {
+  kind: ActionKind;
+  /** Row the action was for. */
+  id: string;
+  result: ActionResult;
+}
+
+export interface DetailsPaneProps {
+  row: Row;
+  cache: ProcessDetailsCache;
+  /** Ask for confirmation of close / end (the dialog lives with the caller, shared with the context menu). */
+  onAction(kind: 'close' | 'end', row: Row): void;
+  onRestartAsAdmin(): void;
+  outcome: ActionOutcome | null;
+  busy: boolean;
+  onClose(): void;
+}
+
+type Loaded = { state: 'loading' } | { state: 'ok'; details: ProcessDetails | null } | { state: 'error'; message: string };
+
+export function canCloseConnection(row: Row): boolean {
+  return row.c.protocol === 'tcp' && row.c.remoteAddress !== null && row.c.remotePort !== null && row.c.state !== 'LISTEN' && row.status !== 'closed';
+}
+
+export function canEndProcess(row: Row): boolean {
+  return row.c.pid !== null && row.c.pid > 4;
+}
+
+const ACTION_TEXT: Record<ActionKind, string> = {
+  close: 'Close connection',
+  end: 'End process',
+  restart: 'Restart as administrator',
+};
+
+export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose }: DetailsPaneProps) {
+  const c = row.c;
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  useEffect(() => {
+    if (c.pid === null) {
+      setLoaded({ state: 'ok', details: null });
+      return undefined;
+    }
+    let live = true;
+    setLoaded({ state: 'loading' });
+    cache.get(c.pid, c.process).then(
+      (details) => live && setLoaded({ state: 'ok', details }),
+      (err: unknown) => live && setLoaded({ state: 'error', message: err instanceof Error ? err.message : String(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [cache, c.pid, c.process]);
+
+  const d = loaded.state === 'ok' ? loaded.details : null;
+  const unknown = loaded.state === 'loading' ? 'loading…' : '—';
+  const show = (v: string | null | undefined) => (v ? v : <span className="dim">{unknown}</span>);
+  const mine = outcome && outcome.id === row.id ? outcome : null;
+
+  return (
+    <aside className="details" role="region" aria-label="Details">
+      <header className="details-head">
+        <h2>
+          <span className="proc">{c.process ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? '–'}</span>
+        </h2>
+        <button type="button" className="icon" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <section className="details-conn mono">
+        <div>
+          {c.protocol.toUpperCase()}
+          {c.family === 6 ? '6' : ''} {formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} →{' '}
+          {c.remoteAddress === null ? '*' : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+        </div>
+        <div>
+          {c.state ?? 'no state (UDP)'}
+          {row.status === 'closed' ? ' · closed' : ''}
+          {c.remoteHost ? ` · ${c.remoteHost}` : ''}
+        </div>
+      </section>
+      <dl className="kv">
+        <dt>PID</dt>
+        <dd className="mono">{c.pid ?? '—'}</dd>
+        <dt>Path</dt>
+        <dd className="mono wrap">{show(d?.path ?? c.processPath)}</dd>
+        <dt>Command line</dt>
+        <dd className="mono wrap">{show(d?.commandLine)}</dd>
+        <dt>User</dt>
+        <dd>{show(d?.user)}</dd>
+        <dt>Started</dt>
+        <dd className="mono">{d?.startTime != null ? formatDateTime(d.startTime) : show(null)}</dd>
+        <dt>Services</dt>
+        <dd>{d && d.services.length > 0 ? d.services.join(', ') : show(null)}</dd>
+        <dt>Created</dt>
+        <dd className="mono">
+          {c.createdAt != null ? formatDateTime(c.createdAt) : <span className="approx" title="first seen by netmon">≤ {formatDateTime(row.firstSeen)} (first seen by netmon)</span>}
+        </dd>
+        <dt>First seen</dt>
+        <dd className="mono">
+          {formatDateTime(row.firstSeen)}
+          {row.preexisting ? <span className="dim"> (open before netmon started)</span> : null}
+        </dd>
+        <dt>Last change</dt>
+        <dd className="mono">{formatDateTime(row.lastChange)}</dd>
+      </dl>
+      {loaded.state === 'error' && <p className="msg error">Process details unavailable: {loaded.message}</p>}
+      {loaded.state === 'ok' && c.pid !== null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
+      <div className="details-actions">
+        <button type="button" disabled={busy || !canCloseConnection(row)} onClick={() => onAction('close', row)}>
+          Close connection
+        </button>
+        <button type="button" className="danger" disabled={busy || !canEndProcess(row)} onClick={() => onAction('end', row)}>
+          End process
+        </button>
+      </div>
+      {busy && <p className="msg dim">Working…</p>}
+      {mine && (
+        <div className={`msg ${mine.result.ok ? 'ok' : 'error'}`} data-testid="action-result" aria-live="polite">
+          {mine.result.ok ? (
+            `${ACTION_TEXT[mine.kind]}: done.`
+          ) : (
+            <>
+              {ACTION_TEXT[mine.kind]} failed: {mine.result.reason}
+              {mine.result.needsAdmin && (
+                <div>
+                  <button type="button" className="primary" onClick={onRestartAsAdmin}>
+                    Restart as administrator
+                  </button>
+                </div>
+              )}
+            </>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,96 @@
+// The Events grid: opened / closed / changed, newest first, virtualized like the Connections grid.
+import { useRef, type CSSProperties } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LoggedEvent } from '../store/rows';
+import { formatDateTime, formatTime } from '../store/columns';
+import { formatEndpoint, protoLabel } from '../../shared/format';
+import { ROW_HEIGHT } from './ConnectionsTable';
+
+const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
+const TEMPLATE = '92px 84px minmax(120px, 1.2fr) 70px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
+
+function stateText(e: LoggedEvent): string {
+  const now = e.connection.state ?? '–';
+  if (e.type === 'changed' && e.previousState !== undefined && e.previousState !== e.connection.state) {
+    return `${e.previousState ?? '–'} → ${now}`;
+  }
+  return now;
+}
+
+function pidText(e: LoggedEvent): string {
+  const now = e.connection.pid === null ? '–' : String(e.connection.pid);
+  if (e.type === 'changed' && e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
+    return `${e.previousPid ?? '–'} → ${now}`;
+  }
+  return now;
+}
+
+export function EventsTable({ events, label = 'Events' }: { events: LoggedEvent[]; label?: string }) {
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const n = events.length;
+  const virt = useVirtualizer({
+    count: n,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => events[n - 1 - i]?.seq ?? i,
+  });
+  const style = { '--cols': TEMPLATE } as CSSProperties;
+  return (
+    <div className="grid events" role="grid" aria-label={label} aria-rowcount={n + 1} tabIndex={0} ref={scrollRef} style={style}>
+      <div className="grid-head" role="rowgroup">
+        <div className="grid-row head" role="row" aria-rowindex={1}>
+          {HEADERS.map((h) => (
+            <div key={h} role="columnheader" className="cell">
+              {h}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="grid-body" role="rowgroup" style={{ height: virt.getTotalSize() }}>
+        {virt.getVirtualItems().map((vi) => {
+          const e = events[n - 1 - vi.index];
+          if (!e) return null;
+          const c = e.connection;
+          return (
+            <div
+              key={e.seq}
+              role="row"
+              aria-rowindex={vi.index + 2}
+              data-type={e.type}
+              className={`grid-row ev-${e.type}${vi.index % 2 ? ' odd' : ''}`}
+              style={{ transform: `translateY(${vi.start}px)` }}
+            >
+              <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
+                {formatTime(e.time)}
+              </div>
+              <div role="gridcell" className="cell">
+                <span className={`evtype evtype-${e.type}`}>{e.type}</span>
+              </div>
+              <div role="gridcell" className="cell">
+                <span className="proc">{c.process ?? <span className="dim">unknown</span>}</span>
+              </div>
+              <div role="gridcell" className="cell num dim">
+                {pidText(e)}
+              </div>
+              <div role="gridcell" className="cell">
+                {protoLabel(c).toUpperCase()}
+              </div>
+              <div role="gridcell" className="cell mono">
+                {formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}
+              </div>
+              <div role="gridcell" className="cell mono">
+                {c.remoteAddress === null ? <span className="dim">–</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+                {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
+              </div>
+              <div role="gridcell" className="cell">
+                {stateText(e)}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {n === 0 && <div className="empty">No events yet.</div>}
+    </div>
+  );
+}

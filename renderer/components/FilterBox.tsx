@@ -1,0 +1,69 @@
+// The filter box: the expression as typed, with a bad expression's offending span underlined in
+// place (a mirror of the text behind the input) and the parser's message beside the box.
+import type { RefObject } from 'react';
+import type { FilterError } from '../../shared/filter';
+
+export interface FilterBoxProps {
+  value: string;
+  onChange(text: string): void;
+  error: FilterError | null;
+  inputRef?: RefObject<HTMLInputElement | null>;
+  /** Rows / events the filter lets through, for the hint. */
+  shown?: number;
+}
+
+export function FilterBox({ value, onChange, error, inputRef }: FilterBoxProps) {
+  // An empty span (e.g. "missing value at end") still gets a visible caret-width mark.
+  const start = error ? Math.min(error.start, value.length) : 0;
+  const end = error ? Math.max(start, Math.min(error.end, value.length)) : 0;
+  return (
+    <div className={`filter${error ? ' invalid' : ''}`}>
+      <div className="filter-field">
+        <span className="filter-icon" aria-hidden="true">
+          ⌕
+        </span>
+        <div className="filter-stack">
+          {error && (
+            <div className="filter-mirror" aria-hidden="true">
+              <span className="filter-mirror-pre">{value.slice(0, start)}</span>
+              <span className={`filter-mirror-bad${end === start ? ' empty' : ''}`}>{value.slice(start, end) || ' '}</span>
+            </div>
+          )}
+          <input
+            ref={inputRef}
+            type="text"
+            aria-label="Filter"
+            aria-invalid={error ? 'true' : 'false'}
+            aria-describedby={error ? 'filter-error' : undefined}
+            placeholder="Filter: proc:chrome state:estab port:443 -addr:10.0.0.0/8   (Ctrl+F)"
+            spellCheck={false}
+            autoComplete="off"
+            value={value}
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && value) {
+                onChange('');
+                e.preventDefault();
+              }
+            }}
+          />
+        </div>
+        {value && (
+          <button type="button" className="filter-clear" aria-label="Clear" title="Clear filter (Esc)" onClick={() => onChange('')}>
+            ×
+          </button>
+        )}
+      </div>
+      {error && (
+        <div id="filter-error" role="alert" data-testid="filter-error" className="filter-error">
+          <span className="filter-error-msg">{error.message}</span>
+          <span className="filter-error-pos">
+            {' '}
+            (col {start + 1}
+            {end > start + 1 ? `–${end}` : ''}) · showing last good filter
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}

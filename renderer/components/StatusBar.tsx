@@ -1,0 +1,70 @@
+// Status bar: totals, per-state chips, last poll time and duration, the poll error if any.
+import type { EngineStatus } from '../../shared/ipc';
+import { formatTime } from '../store/columns';
+
+export interface StatusBarProps {
+  total: number;
+  shown: number;
+  counts: Map<string, number>;
+  status: EngineStatus | null;
+  connection?: 'connecting' | 'open' | 'closed' | null;
+  recording?: string | null;
+}
+
+/** States in the order an admin scans them: steady first, then transitional. */
+const ORDER = ['ESTABLISHED', 'LISTEN', 'TIME-WAIT', 'CLOSE-WAIT', 'SYN-SENT', 'SYN-RECEIVED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'LAST-ACK', 'CLOSING', 'CLOSED', 'DELETE-TCB', 'UDP'];
+
+function ordered(counts: Map<string, number>): [string, number][] {
+  const rank = (k: string) => {
+    const i = ORDER.indexOf(k);
+    return i < 0 ? ORDER.length : i;
+  };
+  return [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
+}
+
+export function StatusBar({ total, shown, counts, status, connection, recording }: StatusBarProps) {
+  return (
+    <footer className="statusbar" role="status" data-testid="statusbar" aria-live="off">
+      <span className="sb-item">
+        <b data-testid="count-total">{total.toLocaleString('en-US')}</b> connections
+      </span>
+      <span className="sb-item">
+        <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> shown
+      </span>
+      <span className="sb-states">
+        {ordered(counts).map(([k, n]) => (
+          <span key={k} className={`chip state-${k.toLowerCase()}`} data-testid={`count-state-${k}`} title={`${n} ${k}`}>
+            {k} <b>{n}</b>
+          </span>
+        ))}
+      </span>
+      <span className="sb-spacer" />
+      {recording && (
+        <span className="sb-item rec" title={recording}>
+          ● recording
+        </span>
+      )}
+      {connection && connection !== 'open' && <span className="sb-item warn">{connection === 'connecting' ? 'connecting…' : 'disconnected, retrying…'}</span>}
+      {status?.paused && <span className="sb-item warn">paused</span>}
+      {status?.lastError && (
+        <span className="sb-item error" data-testid="poll-error" title={status.lastError}>
+          poll failed: {status.lastError}
+        </span>
+      )}
+      <span className="sb-item" data-testid="last-poll">
+        {status?.lastPollAt != null ? (
+          <>
+            last poll {formatTime(status.lastPollAt)} · {status.lastPollMs != null ? `${status.lastPollMs.toFixed(1)} ms` : '–'}
+          </>
+        ) : (
+          'no poll yet'
+        )}
+      </span>
+      {status && (
+        <span className="sb-item dim">
+          {status.source} · every {status.intervalMs >= 1000 ? `${status.intervalMs / 1000} s` : `${status.intervalMs} ms`}
+        </span>
+      )}
+    </footer>
+  );
+}

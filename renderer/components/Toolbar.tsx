@@ -1,0 +1,44 @@
+// The quick toggles row: checkboxes whose accessible names are the labels.
+import type { Toggles } from '../store/toggles';
+import { TOGGLE_LABELS } from '../store/toggles';
+
+export interface ToggleBarProps {
+  toggles: Toggles;
+  onToggle(key: keyof Toggles, value: boolean): void;
+  keepClosed: boolean;
+  onKeepClosed(v: boolean): void;
+  resolveNames: boolean;
+  onResolveNames(v: boolean): void;
+}
+
+function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange(v: boolean): void }) {
+  return (
+    <label className={`toggle${checked ? ' on' : ''}`}>
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+export function ToggleBar(p: ToggleBarProps) {
+  const groups: (keyof Toggles)[][] = [
+    ['ipv4', 'ipv6'],
+    ['tcp', 'udp'],
+    ['hideListen', 'hideTimeWait', 'hideLoopback'],
+  ];
+  return (
+    <div className="togglebar" role="toolbar" aria-label="Quick filters">
+      {groups.map((g) => (
+        <div className="toggle-group" key={g.join()}>
+          {g.map((k) => (
+            <Check key={k} label={TOGGLE_LABELS[k]} checked={p.toggles[k]} onChange={(v) => p.onToggle(k, v)} />
+          ))}
+        </div>
+      ))}
+      <div className="toggle-group">
+        <Check label="Keep closed rows" checked={p.keepClosed} onChange={p.onKeepClosed} />
+        <Check label="Resolve names" checked={p.resolveNames} onChange={p.onResolveNames} />
+      </div>
+    </div>
+  );
+}

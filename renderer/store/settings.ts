@@ -1,0 +1,88 @@
+// User settings, persisted in localStorage and restored at start. Unknown or malformed stored
+// values fall back to defaults field by field, so one bad value never loses the rest.
+import { DEFAULT_INTERVAL_MS, INTERVAL_CHOICES_MS } from '../../shared/ipc';
+import { COLUMNS, type ColumnKey, type SortSpec } from './columns';
+import { DEFAULT_TOGGLES, type Toggles } from './toggles';
+
+export type Theme = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  filter: string;
+  toggles: Toggles;
+  intervalMs: number;
+  keepClosed: boolean;
+  resolveNames: boolean;
+  theme: Theme;
+  sort: SortSpec;
+}
+
+export const SETTINGS_KEY = 'netmon.settings.v1';
+
+export const DEFAULT_SETTINGS: Settings = {
+  filter: '',
+  toggles: DEFAULT_TOGGLES,
+  intervalMs: DEFAULT_INTERVAL_MS,
+  keepClosed: false,
+  resolveNames: false,
+  theme: 'system',
+  sort: { key: 'process', dir: 'asc' },
+};
+
+type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
+
+function defaultStorage(): StorageLike | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null; // storage disabled (e.g. opaque origin): run with defaults
+  }
+}
+
+export function loadSettings(storage: StorageLike | null = defaultStorage()): Settings {
+  let raw: unknown;
+  try {
+    const text = storage?.getItem(SETTINGS_KEY);
+    raw = text ? JSON.parse(text) : null;
+  } catch {
+    raw = null;
+  }
+  return sanitize(raw);
+}
+
+export function saveSettings(s: Settings, storage: StorageLike | null = defaultStorage()): void {
+  try {
+    storage?.setItem(SETTINGS_KEY, JSON.stringify(s));
+  } catch {
+    // quota or disabled storage: settings simply do not persist
+  }
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function sanitize(raw: unknown): Settings {
+  const d = DEFAULT_SETTINGS;
+  if (!isObj(raw)) return { ...d, toggles: { ...d.toggles }, sort: { ...d.sort } };
+  const toggles = { ...d.toggles };
+  if (isObj(raw.toggles)) {
+    for (const k of Object.keys(toggles) as (keyof Toggles)[]) {
+      const v = raw.toggles[k];
+      if (typeof v === 'boolean') toggles[k] = v;
+    }
+  }
+  let sort = { ...d.sort };
+  if (isObj(raw.sort) && COLUMNS.some((c) => c.key === (raw.sort as Record<string, unknown>).key)) {
+    const dir = raw.sort.dir === 'desc' ? 'desc' : 'asc';
+    sort = { key: raw.sort.key as ColumnKey, dir };
+  }
+  return {
+    filter: typeof raw.filter === 'string' ? raw.filter : d.filter,
+    toggles,
+    intervalMs: (INTERVAL_CHOICES_MS as readonly number[]).includes(raw.intervalMs as number) ? (raw.intervalMs as number) : d.intervalMs,
+    keepClosed: typeof raw.keepClosed === 'boolean' ? raw.keepClosed : d.keepClosed,
+    resolveNames: typeof raw.resolveNames === 'boolean' ? raw.resolveNames : d.resolveNames,
+    theme: raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : d.theme,
+    sort,
+  };
+}

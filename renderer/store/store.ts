@@ -1,0 +1,283 @@
+// The renderer's connection store: applies the engine's event batches to a Map keyed by connection
+// id, keeps highlights (new / changed / closed) for a while, lets closed rows linger before they
+// go, counts rows per state and logs events. Pure of React; views subscribe to change sets so they
+// only redo the work for rows that changed.
+import type { Connection, ConnectionEvent } from '../../shared/connection';
+import type { EngineStatus, EventBatch } from '../../shared/ipc';
+import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
+import { stateKey, type LoggedEvent, type Row, type RowStatus } from './rows';
+
+export const DEFAULT_LINGER_MS = 5000;
+export const DEFAULT_HIGHLIGHT_MS = 5000;
+
+export interface StoreOptions {
+  /** How long closed rows stay (red) before removal. */
+  lingerMs?: number;
+  /** How long new / changed rows stay highlighted. */
+  highlightMs?: number;
+  keepClosed?: boolean;
+  eventCapacity?: number;
+  /** Local clock; injectable for tests. */
+  now?: () => number;
+}
+
+/** What one update touched. `reset` means: forget incremental state and rebuild from `rows`. */
+export interface ChangeSet {
+  reset: boolean;
+  /** Ids added, updated or removed (look each up in `rows`: absent means removed). */
+  ids: Set<string>;
+  /** Events appended to the log by this update. */
+  events: LoggedEvent[];
+}
+
+export type StoreListener = (changes: ChangeSet) => void;
+
+export class ConnectionStore {
+  readonly rows = new Map<string, Row>();
+  readonly log: EventLog;
+  status: EngineStatus | null = null;
+  lastSeq = -1;
+  lastBatchTime: number | null = null;
+  /** Bumped on every change; lets React's useSyncExternalStore compare cheaply. */
+  version = 0;
+  lingerMs: number;
+  highlightMs: number;
+  keepClosed: boolean;
+
+  private readonly counts = new Map<string, number>();
+  private live = 0;
+  /** Rows carrying a status that will expire: the sweep only looks at these. */
+  private readonly flagged = new Set<string>();
+  private readonly hosts = new Map<string, string | null>();
+  private readonly listeners = new Set<StoreListener>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
+  private sawFirstSnapshot = false;
+  private readonly now: () => number;
+
+  constructor(opts: StoreOptions = {}) {
+    this.lingerMs = opts.lingerMs ?? DEFAULT_LINGER_MS;
+    this.highlightMs = opts.highlightMs ?? DEFAULT_HIGHLIGHT_MS;
+    this.keepClosed = opts.keepClosed ?? false;
+    this.log = new EventLog(opts.eventCapacity ?? DEFAULT_EVENT_CAPACITY);
+    this.now = opts.now ?? Date.now;
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connections currently open (closed rows that linger are not counted). */
+  get liveCount(): number {
+    return this.live;
+  }
+
+  /** Live rows per state key (`ESTABLISHED`, `LISTEN`, …, `UDP`). */
+  stateCounts(): Map<string, number> {
+    return new Map([...this.counts].filter(([, n]) => n > 0));
+  }
+
+  /** Applies one engine batch; returns what changed (also sent to subscribers). */
+  applyBatch(batch: EventBatch): ChangeSet {
+    this.status = batch.status;
+    this.lastSeq = batch.seq;
+    this.lastBatchTime = batch.time;
+    let changes: ChangeSet;
+    if (batch.full) {
+      changes = this.applyFull(batch.connections ?? [], batch.time);
+    } else {
+      changes = { reset: false, ids: new Set(), events: [] };
+      for (const e of batch.events) this.applyEvent(e, changes);
+    }
+    return this.finish(changes);
+  }
+
+  /** Status-only update (e.g. after pause / interval change). */
+  setStatus(status: EngineStatus): void {
+    this.status = status;
+    this.finish({ reset: false, ids: new Set(), events: [] });
+  }
+
+  setKeepClosed(keep: boolean): void {
+    this.keepClosed = keep;
+    // Turning it off lets rows that have waited long enough leave now.
+    this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+  }
+
+  /** Reverse-DNS answers: cached by address and written into the rows' `remoteHost`. */
+  setHosts(names: Record<string, string | null>): ChangeSet {
+    const changes: ChangeSet = { reset: false, ids: new Set(), events: [] };
+    let any = false;
+    for (const [addr, name] of Object.entries(names)) {
+      if (this.hosts.get(addr) !== name) any = true;
+      this.hosts.set(addr, name);
+    }
+    if (any) {
+      for (const row of this.rows.values()) {
+        const addr = row.c.remoteAddress;
+        if (addr === null || !(addr in names)) continue;
+        const host = names[addr];
+        if ((row.c.remoteHost ?? null) === host) continue;
+        this.rows.set(row.id, { ...row, c: { ...row.c, remoteHost: host } });
+        changes.ids.add(row.id);
+      }
+    }
+    return this.finish(changes);
+  }
+
+  /** True when the address has been looked up (even if it had no name). */
+  hasHost(addr: string): boolean {
+    return this.hosts.has(addr);
+  }
+
+  /** Removes expired highlights and closed rows whose linger time is over. */
+  sweep(): ChangeSet {
+    return this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.listeners.clear();
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private applyFull(conns: Connection[], time: number): ChangeSet {
+    const first = !this.sawFirstSnapshot;
+    this.sawFirstSnapshot = true;
+    const old = this.rows;
+    const next = new Map<string, Row>();
+    for (const raw of conns) {
+      const c = this.withHost(raw);
+      const prev = old.get(c.id);
+      // A later full snapshot (engine reset) keeps what netmon already knew about surviving rows.
+      next.set(
+        c.id,
+        prev && prev.status !== 'closed'
+          ? { ...prev, c }
+          : { id: c.id, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
+      );
+    }
+    this.rows.clear();
+    this.counts.clear();
+    this.flagged.clear();
+    this.live = 0;
+    for (const [id, row] of next) {
+      this.rows.set(id, row);
+      this.count(row.c, 1);
+      if (row.status) this.flagged.add(id);
+    }
+    return { reset: true, ids: new Set(), events: [] };
+  }
+
+  private applyEvent(e: ConnectionEvent, changes: ChangeSet): void {
+    const c = this.withHost(e.connection);
+    const prev = this.rows.get(c.id);
+    const now = this.now();
+    changes.events.push(this.log.push(e.connection === c ? e : { ...e, connection: c }));
+    if (e.type === 'closed') {
+      if (!prev || prev.status === 'closed') return;
+      this.count(prev.c, -1);
+      this.setRow({ ...prev, c: { ...c, pid: c.pid ?? prev.c.pid, process: c.process ?? prev.c.process }, lastChange: e.time }, 'closed', now, changes);
+      return;
+    }
+    if (e.type === 'opened' || !prev || prev.status === 'closed') {
+      if (prev && prev.status !== 'closed') this.count(prev.c, -1);
+      this.count(c, 1);
+      // `changed` for a row netmon does not hold (missed batch) is shown as new: it is new to us.
+      this.setRow(
+        { id: c.id, c, firstSeen: e.time, preexisting: false, lastChange: e.time, status: '', statusAt: 0 },
+        'new',
+        now,
+        changes,
+      );
+      return;
+    }
+    // changed
+    this.count(prev.c, -1);
+    this.count(c, 1);
+    // A still-new row that changes at once stays green: "new" is the more useful signal.
+    const status: RowStatus = prev.status === 'new' ? 'new' : 'changed';
+    this.setRow({ ...prev, c, lastChange: e.time }, status, status === 'new' ? prev.statusAt : now, changes);
+  }
+
+  private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {
+    const r: Row = { ...row, status, statusAt: at };
+    this.rows.set(r.id, r);
+    if (status) this.flagged.add(r.id);
+    else this.flagged.delete(r.id);
+    changes.ids.add(r.id);
+  }
+
+  private withHost(c: Connection): Connection {
+    if (c.remoteAddress === null || c.remoteHost !== undefined) return c;
+    const host = this.hosts.get(c.remoteAddress);
+    return host === undefined ? c : { ...c, remoteHost: host };
+  }
+
+  private count(c: Connection, delta: number): void {
+    const k = stateKey(c);
+    this.counts.set(k, (this.counts.get(k) ?? 0) + delta);
+    this.live += delta;
+  }
+
+  private sweepInto(changes: ChangeSet): ChangeSet {
+    const now = this.now();
+    for (const id of this.flagged) {
+      const row = this.rows.get(id);
+      if (!row) {
+        this.flagged.delete(id);
+        continue;
+      }
+      if (row.status === 'closed') {
+        if (this.keepClosed || now - row.statusAt < this.lingerMs) continue;
+        this.rows.delete(id);
+        this.flagged.delete(id);
+        changes.ids.add(id);
+      } else if (now - row.statusAt >= this.highlightMs) {
+        this.rows.set(id, { ...row, status: '', statusAt: 0 });
+        this.flagged.delete(id);
+        changes.ids.add(id);
+      }
+    }
+    return changes;
+  }
+
+  /** When the next flagged row expires (Infinity when none will). */
+  private nextExpiry(): number {
+    let at = Infinity;
+    for (const id of this.flagged) {
+      const row = this.rows.get(id);
+      if (!row) continue;
+      if (row.status === 'closed') {
+        if (!this.keepClosed) at = Math.min(at, row.statusAt + this.lingerMs);
+      } else {
+        at = Math.min(at, row.statusAt + this.highlightMs);
+      }
+    }
+    return at;
+  }
+
+  private schedule(): void {
+    const at = this.nextExpiry();
+    if (at === this.timerAt && this.timer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = at;
+    if (at === Infinity) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.sweep();
+    }, Math.max(0, at - this.now()));
+  }
+
+  private finish(changes: ChangeSet): ChangeSet {
+    this.version++;
+    this.schedule();
+    for (const l of this.listeners) l(changes);
+    return changes;
+  }
+}
