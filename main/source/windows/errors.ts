@@ -25,7 +25,7 @@ const KNOWN: Record<number, string> = {
   [ERROR_ACCESS_DENIED]: 'access denied (ERROR_ACCESS_DENIED): this needs administrator rights',
   [ERROR_INVALID_HANDLE]: 'invalid handle (ERROR_INVALID_HANDLE)',
   [ERROR_NOT_SUPPORTED]: 'not supported on this version of Windows (ERROR_NOT_SUPPORTED)',
-  [ERROR_INVALID_PARAMETER]: 'invalid parameter (ERROR_INVALID_PARAMETER): the size pointer was NULL or not writable',
+  [ERROR_INVALID_PARAMETER]: 'invalid parameter (ERROR_INVALID_PARAMETER)',
   [ERROR_INSUFFICIENT_BUFFER]: 'buffer too small (ERROR_INSUFFICIENT_BUFFER)',
   [ERROR_NO_DATA]: 'no data (ERROR_NO_DATA)',
   [ERROR_MR_MID_NOT_FOUND]: 'the OS returned ERROR_MR_MID_NOT_FOUND (317), which SetTcpEntry uses for "access denied / not elevated"',
@@ -42,5 +42,7 @@ export function describeWin32(code: number): string {
 
 /** The SourceError for a failed table call, e.g. `GetTcpTable2 failed: …`. */
 export function tableCallError(fn: string, code: number): SourceError {
-  return new SourceError(`${fn} failed: ${describeWin32(code)}`, code >>> 0);
+  // The table functions document 87 as "the size pointer was NULL or not writable".
+  const hint = code >>> 0 === ERROR_INVALID_PARAMETER ? ': the size pointer was NULL or not writable' : '';
+  return new SourceError(`${fn} failed: ${describeWin32(code)}${hint}`, code >>> 0);
 }

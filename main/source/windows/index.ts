@@ -194,3 +194,23 @@ function koffiProcessLookups(): ProcessLookups<unknown> {
     close: (h) => get().closeHandle(h as H),
   };
 }
+
+/** The koffi-backed native layer for closeTcpConnectionV4 / endProcess (actions.ts). */
+export function koffiActionNative(): import('./actions').ActionNative {
+  return {
+    setTcpEntry: (row) => {
+      const f = k.bindSetTcpEntry();
+      return f ? f(row) >>> 0 : null;
+    },
+    openForTerminate(pid) {
+      const api = k.kernel32();
+      const h = api.openProcess(k.PROCESS_TERMINATE, pid);
+      return h ? { handle: h } : { error: api.lastError() };
+    },
+    terminate(handle, exitCode) {
+      const api = k.kernel32();
+      return api.terminate(handle as k.ProcessHandle, exitCode) ? 0 : api.lastError() || 1;
+    },
+    close: (handle) => k.kernel32().closeHandle(handle as k.ProcessHandle),
+  };
+}

