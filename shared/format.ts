@@ -321,3 +321,15 @@ export function parseEventCsvRecord(header: readonly string[], values: readonly 
   if (pp !== null) json.previousPid = pp;
   return parseEventJsonLine(JSON.stringify(json));
 }
+
+/** A stable, readable order for printed tables: protocol, family, local port, then addresses. */
+export function compareConnections(a: Connection, b: Connection): number {
+  return (
+    a.protocol.localeCompare(b.protocol) ||
+    a.family - b.family ||
+    a.localPort - b.localPort ||
+    a.localAddress.localeCompare(b.localAddress) ||
+    (a.remoteAddress ?? '').localeCompare(b.remoteAddress ?? '') ||
+    (a.remotePort ?? 0) - (b.remotePort ?? 0)
+  );
+}

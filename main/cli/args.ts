@@ -6,8 +6,9 @@ import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../sha
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES } from '../record/rotating-writer';
 import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
 
-export const SOURCE_KINDS = ['auto', 'linux', 'windows', 'demo'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
+
+export type { SourceKind };
 
 export interface SnapshotOptions {
   output: 'table' | 'json' | 'csv';
@@ -129,10 +130,10 @@ function filterOption(command: string, o: Parsed): CompiledFilter | null {
 function sourceOption(command: string, o: Parsed): SourceKind {
   const v = o.get('source');
   if (v === undefined) return 'auto';
-  if (!(SOURCE_KINDS as readonly unknown[]).includes(v)) {
+  if (!isSourceKind(v)) {
     throw new UsageError(`bad --source "${String(v)}": expected one of ${SOURCE_KINDS.join(', ')}`, command);
   }
-  return v as SourceKind;
+  return v;
 }
 
 function intOption(command: string, flag: string, v: string, min: number, max: number): number {

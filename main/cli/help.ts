@@ -18,7 +18,8 @@ const FILTER_HELP = `Filter expressions (--filter EXPR; quote EXPR for the shell
   Examples:  state:estab -addr:127.0.0.0/8      port:8000-8100 proc:node      -state:listen family:6`;
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
-                     demo (a simulated machine, deterministic)`;
+                     demo (a simulated busy machine, deterministic), scripted (a fixed
+                     four-step loop on loopback, for smoke tests)`;
 
 export const MAIN_HELP = `netmon — live TCP/UDP connection monitor
 

@@ -1,0 +1,51 @@
+// Dispatches a parsed command line; returns the process exit code.
+import { SourceError } from '../source/types';
+import { createPlatformSource } from '../source/index';
+import { parseCommandLine, UsageError } from './args';
+import type { CliIo } from './io';
+import { runSnapshot } from './snapshot';
+import { runWatch } from './watch';
+
+declare const NETMON_VERSION: string | undefined;
+
+type ServeModule = { runServe?: (argv: string[]) => Promise<number> };
+
+export const defaultCreateSource: CliIo['createSource'] = (kind) => createPlatformSource(kind);
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const cmd = parseCommandLine(argv);
+    switch (cmd.kind) {
+      case 'help':
+        io.stdout(cmd.text);
+        return 0;
+      case 'version':
+        io.stdout(`netmon ${typeof NETMON_VERSION === 'string' ? NETMON_VERSION : 'dev'}\n`);
+        return 0;
+      case 'snapshot':
+        return await runSnapshot(cmd.options, io);
+      case 'watch':
+        return await runWatch(cmd.options, io);
+      case 'serve': {
+        // Loaded only when asked for: the web server is the heaviest part and most runs never need it.
+        const mod = (await import('../server/cli')) as ServeModule;
+        if (typeof mod.runServe !== 'function') {
+          io.stderr('netmon: serve is not available in this build\n');
+          return 1;
+        }
+        return await mod.runServe(cmd.argv);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      const hint = e.command ? `netmon ${e.command} --help` : 'netmon --help';
+      io.stderr(`netmon: ${e.message}\nRun \`${hint}\` for usage.\n`);
+      return e.exitCode;
+    }
+    if (e instanceof SourceError) {
+      io.stderr(`netmon: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,91 @@
+// `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
+import type { ConnectionEvent } from '../../shared/connection';
+import { formatEventJsonLine, formatEventText } from '../../shared/format';
+import type { EventBatch } from '../../shared/ipc';
+import { createEngine } from '../engine/engine';
+import { createRecorder, type Recorder } from '../record/recorder';
+import type { WatchOptions } from './args';
+import type { CliIo } from './io';
+import { createOwnerMemory } from './owner-memory';
+
+export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
+  let recorder: Recorder | null = null;
+  if (opts.record) {
+    try {
+      recorder = createRecorder(opts.record);
+    } catch (e) {
+      io.stderr(`netmon: cannot open recording ${opts.record.path}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+  const source = io.createSource(opts.source);
+  const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
+  const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc });
+  const owners = createOwnerMemory();
+  let failing = false;
+  let started = false;
+  let fatal: Error | null = null;
+
+  const deliver = (events: readonly ConnectionEvent[]): void => {
+    const shown = opts.filter ? events.filter((e) => opts.filter!.match(e.connection)) : events;
+    if (shown.length === 0) return;
+    if (!opts.quiet) io.stdout(shown.map(line).join(''));
+    recorder?.record(shown);
+  };
+
+  const onBatch = (b: EventBatch): void => {
+    if (b.status.lastError !== null) {
+      io.stderr(`netmon: poll failed: ${b.status.lastError} (trying again in ${opts.intervalMs} ms)\n`);
+      failing = true;
+      return;
+    }
+    if (failing) io.stderr('netmon: polling works again\n');
+    failing = false;
+    if (b.full) {
+      const all = b.connections ?? [];
+      owners.reset(all);
+      if (!started) {
+        io.stderr(
+          `netmon: watching ${all.length} connections from ${b.status.source} every ${opts.intervalMs} ms; Ctrl-C stops\n`,
+        );
+      }
+      started = true;
+      // The first table is the baseline, reported only on request.
+      if (opts.initial) deliver(all.map((connection) => ({ type: 'opened', time: b.time, connection })));
+      return;
+    }
+    deliver(owners.apply(b.events));
+  };
+
+  const finished = new Promise<void>((resolve) => {
+    if (io.stop.aborted) resolve();
+    else io.stop.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const stopController = new AbortController();
+  const unsubscribe = engine.onBatch((b) => {
+    if (fatal) return;
+    try {
+      onBatch(b);
+    } catch (e) {
+      // A recording that can no longer be written (disk full, removed directory) ends the watch.
+      fatal = e as Error;
+      stopController.abort();
+    }
+  });
+  const stopped = new Promise<void>((resolve) => stopController.signal.addEventListener('abort', () => resolve(), { once: true }));
+  engine.start();
+  await Promise.race([finished, stopped]);
+  engine.stop();
+  unsubscribe();
+  source.close?.();
+  try {
+    recorder?.close();
+  } catch (e) {
+    fatal ??= e as Error;
+  }
+  if (fatal) {
+    io.stderr(`netmon: ${(fatal as Error).message}\n`);
+    return 1;
+  }
+  return 0;
+}
