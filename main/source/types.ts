@@ -1,5 +1,8 @@
 // The one interface every OS-specific connection source implements.
+import type { ProcessDetails } from '../../shared/ipc';
 import type { RowTable } from '../model/rows';
+
+export type { ProcessDetails };
 
 export interface ProcessInfo {
   pid: number;
@@ -19,6 +22,8 @@ export interface ConnectionSource {
    * shown under an old name, so caches are keyed by PID + process start time or equivalent).
    */
   processInfo(pid: number): ProcessInfo | null;
+  /** Everything known of an owning process, for the details pane; null when it has exited. Never blocks a poll. */
+  processDetails?(pid: number): Promise<ProcessDetails | null>;
   /** Releases native handles, timers, etc. */
   close?(): void;
 }
