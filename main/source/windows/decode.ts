@@ -195,21 +195,22 @@ function decode(fmt: TableFormat, buf: Bytes, out: RowTable | undefined, append:
   ensureCapacity(t, start + count);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const words = t.words;
-  for (let i = 0, o = fmt.firstRow, w = start * ROW_WORDS; i < count; i++, o += fmt.stride, w += ROW_WORDS) {
-    fmt.row(dv, buf, o, words, w);
-  }
-  if (fmt.createdAt !== undefined || t.createdAt) {
-    let created = t.createdAt;
+  let created = t.createdAt;
+  if (fmt.createdAt !== undefined || created) {
     if (!created || created.length < start + count) {
       const bigger = new Float64Array(Math.max(1, Math.ceil((start + count) * 1.25))).fill(NaN);
       if (created) bigger.set(created.subarray(0, start));
       created = bigger;
       t.createdAt = created;
     }
-    for (let i = 0, o = fmt.firstRow; i < count; i++, o += fmt.stride) {
-      created[start + i] =
-        fmt.createdAt === undefined ? NaN : filetimeToEpochMs(dv.getUint32(o + fmt.createdAt, true), dv.getUint32(o + fmt.createdAt + 4, true));
-    }
+    if (fmt.createdAt === undefined) created.fill(NaN, start, start + count);
+  }
+  const at = fmt.createdAt;
+  // One pass: rows are large (up to 192 bytes), so reading the timestamp in a second pass would
+  // stream the whole buffer through the cache twice.
+  for (let i = 0, o = fmt.firstRow, w = start * ROW_WORDS; i < count; i++, o += fmt.stride, w += ROW_WORDS) {
+    fmt.row(dv, buf, o, words, w);
+    if (at !== undefined) created![start + i] = filetimeToEpochMs(dv.getUint32(o + at, true), dv.getUint32(o + at + 4, true));
   }
   t.count = start + count;
   return t;
