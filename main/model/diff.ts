@@ -60,59 +60,63 @@ export function diffTables(prev: RowTable, next: RowTable): RowDiff {
   return isSorted(prev) && isSorted(next) ? mergeDiff(prev, next) : hashDiff(prev, next);
 }
 
-/** End of the run of rows equal in key to row `i`, and its representative. */
-function run(t: RowTable, i: number): { end: number; rep: number } {
-  let rep = i;
-  let j = i + 1;
-  while (j < t.count && sameKey(t.words, i, t.words, j)) {
-    if (preferRow(t.words, j, rep)) rep = j;
-    j++;
-  }
-  return { end: j, rep };
-}
-
+/**
+ * Merge-join of two key-sorted tables. Runs of equal keys (duplicates) collapse to their
+ * representative; the common case, a run of one, costs one extra key comparison.
+ */
 function mergeDiff(prev: RowTable, next: RowTable): RowDiff {
   const out: RowDiff = { opened: [], closed: [], changed: [] };
   const pw = prev.words;
   const nw = next.words;
+  const pc = prev.count;
+  const nc = next.count;
   let p = 0;
   let n = 0;
-  while (p < prev.count && n < next.count) {
+  let rep = 0;
+  // Advances past the run starting at `i` in `w`, leaving its representative in `rep`.
+  const runEnd = (w: Uint32Array, count: number, i: number): number => {
+    rep = i;
+    let j = i + 1;
+    while (j < count && sameKey(w, i, w, j)) {
+      if (preferRow(w, j, rep)) rep = j;
+      j++;
+    }
+    return j;
+  };
+  while (p < pc && n < nc) {
     const c = compareKeys(pw, p, nw, n);
     if (c < 0) {
-      const r = run(prev, p);
-      out.closed.push(r.rep);
-      p = r.end;
+      p = runEnd(pw, pc, p);
+      out.closed.push(rep);
     } else if (c > 0) {
-      const r = run(next, n);
-      out.opened.push(r.rep);
-      n = r.end;
+      n = runEnd(nw, nc, n);
+      out.opened.push(rep);
     } else {
-      const rp = run(prev, p);
-      const rn = run(next, n);
-      if (ownerDiffers(pw, rp.rep, nw, rn.rep)) out.changed.push({ prev: rp.rep, next: rn.rep });
-      p = rp.end;
-      n = rn.end;
+      p = runEnd(pw, pc, p);
+      const rp = rep;
+      n = runEnd(nw, nc, n);
+      if (ownerDiffers(pw, rp, nw, rep)) out.changed.push({ prev: rp, next: rep });
     }
   }
-  while (p < prev.count) {
-    const r = run(prev, p);
-    out.closed.push(r.rep);
-    p = r.end;
+  while (p < pc) {
+    p = runEnd(pw, pc, p);
+    out.closed.push(rep);
   }
-  while (n < next.count) {
-    const r = run(next, n);
-    out.opened.push(r.rep);
-    n = r.end;
+  while (n < nc) {
+    n = runEnd(nw, nc, n);
+    out.opened.push(rep);
   }
   return out;
 }
 
 function hashKey(w: Uint32Array, i: number): number {
-  // FNV-style multiply-xor over the key words, then a murmur3 finalizer to spread the low bits.
-  let h = 0x811c9dc5 | 0;
+  // Multiply-rotate over the key words, then a murmur3 finalizer to spread the low bits.
   const o = i * ROW_WORDS;
-  for (let k = 0; k < KEY_WORDS; k++) h = Math.imul(h ^ w[o + k], 0x01000193);
+  let h = 0x9747b28c;
+  for (let k = 0; k < KEY_WORDS; k++) {
+    h = Math.imul(h ^ w[o + k], 0xcc9e2d51);
+    h = (h << 15) | (h >>> 17);
+  }
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -121,23 +125,27 @@ function hashKey(w: Uint32Array, i: number): number {
 }
 
 /**
- * Open-addressing set of one table's unique keys: slots hold row index + 1 (0 = empty) of the
- * key's representative; `hashes` caches each row's hash so probes compare hashes before keys.
+ * Open-addressing index of a table's unique keys. `slots` hold the representative's row index + 1
+ * (0 = empty); `hashes` cache every row's hash so probes compare hashes before key words;
+ * `slotOf` gives each row the slot of its key.
  */
-interface KeySet {
+interface KeyIndex {
   slots: Int32Array;
   mask: number;
   hashes: Int32Array;
+  slotOf: Int32Array;
 }
 
-function buildKeySet(t: RowTable): KeySet {
+function indexKeys(t: RowTable, rows: ArrayLike<number> | null, count: number): KeyIndex {
   let size = 16;
-  while (size < t.count * 2) size <<= 1;
+  while (size < count * 2) size <<= 1;
   const slots = new Int32Array(size);
   const hashes = new Int32Array(t.count);
+  const slotOf = new Int32Array(t.count);
   const mask = size - 1;
   const w = t.words;
-  for (let i = 0; i < t.count; i++) {
+  for (let r = 0; r < count; r++) {
+    const i = rows ? rows[r] : r;
     const h = hashKey(w, i);
     hashes[i] = h;
     let s = h & mask;
@@ -154,46 +162,57 @@ function buildKeySet(t: RowTable): KeySet {
       }
       s = (s + 1) & mask;
     }
+    slotOf[i] = s;
   }
-  return { slots, mask, hashes };
+  return { slots, mask, hashes, slotOf };
 }
 
-/** Slot of `set` holding the key of row `i` of `w` (hash `h`), or -1. */
-function findSlot(set: KeySet, tw: Uint32Array, w: Uint32Array, i: number, h: number): number {
-  let s = h & set.mask;
-  for (;;) {
-    const at = set.slots[s];
-    if (at === 0) return -1;
-    const j = at - 1;
-    if (set.hashes[j] === h && sameKey(tw, j, w, i)) return s;
-    s = (s + 1) & set.mask;
-  }
-}
-
+/**
+ * Hash join for unsorted input: index `prev`, probe it with every row of `next`. Each prev key
+ * remembers the representative of the next rows that matched it, so duplicates in `next` collapse
+ * too; next rows with no match (the few opened ones) are indexed separately to collapse theirs.
+ */
 function hashDiff(prev: RowTable, next: RowTable): RowDiff {
   const out: RowDiff = { opened: [], closed: [], changed: [] };
-  const ps = buildKeySet(prev);
-  const ns = buildKeySet(next);
-  const matched = new Uint8Array(ps.slots.length);
-  for (let s = 0; s < ns.slots.length; s++) {
-    const at = ns.slots[s];
-    if (at === 0) continue;
-    const n = at - 1;
-    const ps_ = findSlot(ps, prev.words, next.words, n, ns.hashes[n]);
-    if (ps_ < 0) {
-      out.opened.push(n);
+  const ix = indexKeys(prev, null, prev.count);
+  const { slots, mask, hashes } = ix;
+  const pw = prev.words;
+  const nw = next.words;
+  const matchedBy = new Int32Array(slots.length); // next row + 1 per prev slot
+  const unmatched: number[] = [];
+  for (let n = 0; n < next.count; n++) {
+    const h = hashKey(nw, n);
+    let s = h & mask;
+    let found = -1;
+    for (;;) {
+      const at = slots[s];
+      if (at === 0) break;
+      const j = at - 1;
+      if (hashes[j] === h && sameKey(pw, j, nw, n)) {
+        found = s;
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+    if (found < 0) {
+      unmatched.push(n);
       continue;
     }
-    matched[ps_] = 1;
-    const p = ps.slots[ps_] - 1;
-    if (ownerDiffers(prev.words, p, next.words, n)) out.changed.push({ prev: p, next: n });
+    const m = matchedBy[found];
+    if (m === 0 || preferRow(nw, n, m - 1)) matchedBy[found] = n + 1;
   }
-  for (let s = 0; s < ps.slots.length; s++) {
-    if (ps.slots[s] !== 0 && matched[s] === 0) out.closed.push(ps.slots[s] - 1);
+  // Prev rows in row order: each key reported once, at its representative.
+  const slotOf = ix.slotOf;
+  for (let p = 0; p < prev.count; p++) {
+    const s = slotOf[p];
+    if (slots[s] !== p + 1) continue;
+    const m = matchedBy[s];
+    if (m === 0) out.closed.push(p);
+    else if (ownerDiffers(pw, p, nw, m - 1)) out.changed.push({ prev: p, next: m - 1 });
   }
-  // Slot order is hash order; report in row order so consumers see the OS's ordering.
-  out.opened.sort((a, b) => a - b);
-  out.closed.sort((a, b) => a - b);
-  out.changed.sort((a, b) => a.next - b.next);
+  if (unmatched.length > 0) {
+    const ox = indexKeys(next, unmatched, unmatched.length);
+    for (const n of unmatched) if (ox.slots[ox.slotOf[n]] === n + 1) out.opened.push(n);
+  }
   return out;
 }
