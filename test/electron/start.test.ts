@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateElectron } from '../../scripts/electron-binary.mjs';
+import { locateElectron } from '../../scripts/electron-binary.cjs';
 
 const root = path.resolve(__dirname, '../..');
 

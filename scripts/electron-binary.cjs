@@ -1,9 +1,9 @@
 // Finds the Electron executable the `electron` npm package would run — without its side effect:
 // since Electron 42, require('electron') downloads the binary on first use, which cannot work
 // offline. Mirrors that package's lookup (path.txt, ELECTRON_OVERRIDE_DIST_PATH) read-only.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+'use strict';
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
 
 const DEFAULT_NAMES = { win32: 'electron.exe', darwin: 'Electron.app/Contents/MacOS/Electron' };
 
@@ -12,7 +12,7 @@ const DEFAULT_NAMES = { win32: 'electron.exe', darwin: 'Electron.app/Contents/Ma
  *           exists?: (p: string) => boolean, readText?: (p: string) => string | null }} [opts]
  * @returns {{ found: boolean, path: string }} path: where the binary is, or where it was expected
  */
-export function locateElectron(opts = {}) {
+function locateElectron(opts = {}) {
   const env = opts.env ?? process.env;
   const platform = opts.platform ?? process.platform;
   const exists = opts.exists ?? existsSync;
@@ -36,9 +36,10 @@ export function locateElectron(opts = {}) {
 
 function defaultElectronDir() {
   try {
-    const require = createRequire(import.meta.url);
     return path.dirname(require.resolve('electron/package.json'));
   } catch {
     return null;
   }
 }
+
+module.exports = { locateElectron };

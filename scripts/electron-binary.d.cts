@@ -1,4 +1,4 @@
-export function locateElectron(opts?: {
+export declare function locateElectron(opts?: {
   electronDir?: string;
   env?: Record<string, string | undefined>;
   platform?: string;
