@@ -1,0 +1,221 @@
+// @vitest-environment jsdom
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from './App';
+import { FakeBridge, conn, diff, status } from './test/fixtures';
+import { fakeLayout, MemStorage } from './test/dom';
+import { SETTINGS_KEY } from './store/settings';
+
+beforeAll(() => fakeLayout());
+afterEach(() => cleanup());
+
+function setup(opts: { storage?: MemStorage; conns?: ReturnType<typeof conn>[] } = {}) {
+  const bridge = new FakeBridge();
+  bridge.snapshot = opts.conns ?? [
+    conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
+    conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
+    conn({ localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', process: 'java', pid: 40 }),
+  ];
+  const storage = opts.storage ?? new MemStorage();
+  const downloads: { name: string; mime: string; text: string }[] = [];
+  const copied: string[] = [];
+  const utils = render(
+    <App
+      bridge={bridge}
+      storage={storage}
+      filterDebounceMs={0}
+      download={(name, mime, text) => downloads.push({ name, mime, text })}
+      copy={async (t) => {
+        copied.push(t);
+      }}
+    />,
+  );
+  return { bridge, storage, downloads, copied, ...utils };
+}
+
+const grid = () => screen.getByRole('grid', { name: 'Connections' });
+const bodyRows = () => within(grid()).getAllByRole('row').filter((r) => r.hasAttribute('data-id'));
+const ports = () => bodyRows().map((r) => within(r).getAllByRole('gridcell')[4].textContent);
+
+describe('App', () => {
+  it('shows the snapshot, then applies batches with highlight status', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    expect(screen.getByTestId('count-total').textContent).toBe('3');
+    const fresh = conn({ localPort: 9999, process: 'curl', pid: 77 });
+    act(() => bridge.emit(diff(2000, [{ type: 'opened', connection: fresh }])));
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    const row = bodyRows().find((r) => r.getAttribute('data-id') === fresh.id);
+    expect(row?.getAttribute('data-status')).toBe('new');
+    act(() => bridge.emit(diff(3000, [{ type: 'closed', connection: fresh }])));
+    await waitFor(() => expect(bodyRows().find((r) => r.getAttribute('data-id') === fresh.id)?.getAttribute('data-status')).toBe('closed'));
+    expect(screen.getByTestId('count-total').textContent).toBe('3');
+    expect(screen.getByTestId('last-poll').textContent).toMatch(/1\.5 ms/);
+  });
+
+  it('sorts by a header click, numerically, toggling the direction', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const header = screen.getByRole('columnheader', { name: /Local Port/ });
+    fireEvent.click(header);
+    expect(header.getAttribute('aria-sort')).toBe('ascending');
+    expect(ports()).toEqual(['22', '443', '8080']);
+    fireEvent.click(header);
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    expect(ports()).toEqual(['8080', '443', '22']);
+  });
+
+  it('a bad filter shows a positioned error and keeps the last good filter', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const input = screen.getByRole('textbox', { name: 'Filter' });
+    fireEvent.change(input, { target: { value: 'proc:sshd' } });
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(screen.getByTestId('count-shown').textContent).toBe('1');
+    fireEvent.change(input, { target: { value: 'port:99999999' } });
+    const alert = await screen.findByTestId('filter-error');
+    expect(alert.getAttribute('role')).toBe('alert');
+    expect(alert.textContent?.length).toBeGreaterThan(10);
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(bodyRows()).toHaveLength(1); // still the last good filter
+    expect(within(bodyRows()[0]).getAllByRole('gridcell')[0].textContent).toBe('sshd');
+    fireEvent.change(input, { target: { value: '' } });
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    expect(screen.queryByTestId('filter-error')).toBeNull();
+    expect(input.getAttribute('aria-invalid')).toBe('false');
+  });
+
+  it('quick toggles hide rows; settings persist and are restored', async () => {
+    const storage = new MemStorage();
+    const first = setup({ storage });
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Hide LISTEN' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Interval' }), { target: { value: '2000' } });
+    await waitFor(() => expect(first.bridge.callsOf('setInterval')).toContainEqual([2000]));
+    expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}')).toMatchObject({ intervalMs: 2000, toggles: { hideListen: true } });
+    first.unmount();
+
+    const second = setup({ storage });
+    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+    expect((screen.getByRole('checkbox', { name: 'Hide LISTEN' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('2000');
+    // the restored interval is pushed to the engine at start (its snapshot said 1000)
+    await waitFor(() => expect(second.bridge.callsOf('setInterval')).toContainEqual([2000]));
+  });
+
+  it('pause button and Space toggle polling; Ctrl+F focuses the filter', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await screen.findByRole('button', { name: 'Resume' });
+    expect(bridge.callsOf('setPaused')).toEqual([[true]]);
+    fireEvent.keyDown(grid(), { key: ' ' });
+    await screen.findByRole('button', { name: 'Pause' });
+    expect(bridge.callsOf('setPaused')).toEqual([[true], [false]]);
+    fireEvent.keyDown(document.body, { key: 'f', ctrlKey: true });
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Filter' }));
+    // Space typed into the filter is text, not a pause
+    fireEvent.keyDown(document.activeElement as Element, { key: ' ' });
+    expect(bridge.callsOf('setPaused')).toHaveLength(2);
+  });
+
+  it('exports the current view and copies selected rows', async () => {
+    const { downloads, copied } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Filter' }), { target: { value: 'proc:nginx' } });
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Export JSON' }));
+    expect(downloads[0].name).toMatch(/^netmon-connections-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.csv$/);
+    expect(downloads[0].text.trim().split('\r\n')).toHaveLength(2);
+    expect(downloads[0].text).toContain('nginx');
+    expect(JSON.parse(downloads[1].text)).toHaveLength(1);
+    fireEvent.change(screen.getByRole('textbox', { name: 'Filter' }), { target: { value: '' } });
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    fireEvent.mouseDown(bodyRows()[0]);
+    fireEvent.mouseDown(bodyRows()[2], { shiftKey: true });
+    fireEvent.keyDown(grid(), { key: 'c', ctrlKey: true });
+    await waitFor(() => expect(copied).toHaveLength(1));
+    const lines = copied[0].trim().split('\n');
+    expect(lines[0].split('\t').slice(0, 3)).toEqual(['Process', 'PID', 'Proto']);
+    expect(lines).toHaveLength(4);
+  });
+
+  it('keyboard: arrows move the selection, Enter opens details', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    grid().focus();
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    expect(bodyRows().map((r) => r.getAttribute('aria-selected'))).toEqual(['false', 'true', 'false']);
+    fireEvent.keyDown(grid(), { key: 'End', shiftKey: true });
+    expect(bodyRows().map((r) => r.getAttribute('aria-selected'))).toEqual(['false', 'true', 'true']);
+    fireEvent.keyDown(grid(), { key: 'Home' });
+    expect(bodyRows().map((r) => r.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false']);
+    expect(screen.queryByRole('region', { name: 'Details' })).toBeNull();
+    fireEvent.keyDown(grid(), { key: 'Enter' });
+    const pane = await screen.findByRole('region', { name: 'Details' });
+    expect(within(pane).getByText('java')).toBeTruthy(); // sorted by process: java first
+  });
+
+  it('shows a poll error in the status bar', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    expect(screen.queryByTestId('poll-error')).toBeNull();
+    act(() => bridge.emit(diff(5000, [], status({ lastError: 'GetTcpTable2 failed: access denied' }))));
+    expect((await screen.findByTestId('poll-error')).textContent).toContain('access denied');
+  });
+
+  it('opens a recording read-only and goes back to live', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const line = (type: string, port: number) =>
+      JSON.stringify({ type, time: '2024-01-01T00:00:00.000Z', connection: { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: port, remoteAddress: '127.0.0.1', remotePort: 1, state: 'ESTABLISHED', pid: 1, process: 'rec' } });
+    const file = new File([[line('opened', 1), line('closed', 1), 'junk'].join('\n')], 'capture.ndjson');
+    fireEvent.change(screen.getByTestId('recording-file'), { target: { files: [file] } });
+    const banner = await screen.findByTestId('recording-banner');
+    expect(banner.textContent).toContain('capture.ndjson');
+    expect(banner.textContent).toContain('1 lines skipped');
+    const events = screen.getByRole('grid', { name: 'Events' });
+    await waitFor(() =>
+      expect(within(events).getAllByRole('row').filter((r) => r.hasAttribute('data-type')).map((r) => r.getAttribute('data-type'))).toEqual(['closed', 'opened']),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
+    await waitFor(() => expect(screen.queryByTestId('recording-banner')).toBeNull());
+  });
+
+  it('Record toggles recording through the bridge', async () => {
+    const { bridge } = setup();
+    const btn = screen.getByRole('button', { name: 'Record' });
+    fireEvent.click(btn);
+    await waitFor(() => expect(btn.getAttribute('aria-pressed')).toBe('true'));
+    fireEvent.click(btn);
+    await waitFor(() => expect(btn.getAttribute('aria-pressed')).toBe('false'));
+    expect(bridge.callsOf('setRecording')).toEqual([[true], [false]]);
+  });
+
+  it('resolves visible remote addresses when "Resolve names" is on and shows a Host column', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { bridge } = setup();
+      bridge.names = { '10.0.0.9': 'web-9.example.net' };
+      await waitFor(() => expect(bodyRows()).toHaveLength(3));
+      expect(screen.queryByRole('columnheader', { name: /Host/ })).toBeNull();
+      fireEvent.click(screen.getByRole('checkbox', { name: 'Resolve names' }));
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(400);
+      });
+      expect(screen.getByRole('columnheader', { name: /Host/ })).toBeTruthy();
+      await waitFor(() => expect(screen.getByText('web-9.example.net')).toBeTruthy());
+      const asked = bridge.callsOf('resolveAddresses').flatMap((a) => a[0] as string[]);
+      expect(asked).toContain('10.0.0.9');
+      expect(asked).not.toContain('0.0.0.0');
+      // host: in the filter finds it
+      fireEvent.change(screen.getByRole('textbox', { name: 'Filter' }), { target: { value: 'host:web-9' } });
+      await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

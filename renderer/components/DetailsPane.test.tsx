@@ -1,0 +1,73 @@
+// @vitest-environment jsdom
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from '../App';
+import { FakeBridge, conn } from '../test/fixtures';
+import { fakeLayout, MemStorage } from '../test/dom';
+
+beforeAll(() => fakeLayout());
+afterEach(() => cleanup());
+
+function setup() {
+  const bridge = new FakeBridge();
+  const c = conn({ localPort: 443, remoteAddress: '10.1.2.3', remotePort: 50123, process: 'svchost.exe', pid: 1234 });
+  bridge.snapshot = [c];
+  bridge.details.set(1234, { pid: 1234, name: 'svchost.exe', path: 'C:\\Windows\\System32\\svchost.exe', commandLine: 'svchost.exe -k netsvcs', user: 'NT AUTHORITY\\SYSTEM', startTime: Date.UTC(2024, 0, 1), services: ['Dnscache', 'LanmanWorkstation'] });
+  render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
+  return { bridge, c };
+}
+
+async function openDetails() {
+  const grid = screen.getByRole('grid', { name: 'Connections' });
+  await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(2));
+  fireEvent.mouseDown(within(grid).getAllByRole('row')[1]);
+  return screen.findByRole('region', { name: 'Details' });
+}
+
+describe('DetailsPane', () => {
+  it('shows process details fetched once per pid', async () => {
+    const { bridge } = setup();
+    const pane = await openDetails();
+    await waitFor(() => expect(within(pane).getByText('svchost.exe -k netsvcs')).toBeTruthy());
+    expect(within(pane).getByText('Dnscache, LanmanWorkstation')).toBeTruthy();
+    expect(within(pane).getByText('NT AUTHORITY\\SYSTEM')).toBeTruthy();
+    fireEvent.click(within(pane).getByRole('button', { name: 'Close details' }));
+    await openDetails();
+    expect(bridge.callsOf('getProcessDetails')).toEqual([[1234]]);
+  });
+
+  it('close connection: confirm, failure with reason, restart as administrator', async () => {
+    const { bridge, c } = setup();
+    bridge.closeResult = { ok: false, reason: 'Access is denied. (SetTcpEntry 5)', needsAdmin: true };
+    const pane = await openDetails();
+    fireEvent.click(within(pane).getByRole('button', { name: 'Close connection' }));
+    const dialog = screen.getByRole('alertdialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(bridge.callsOf('closeConnection')).toHaveLength(0);
+
+    fireEvent.click(within(pane).getByRole('button', { name: 'Close connection' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Confirm' }));
+    const result = await screen.findByTestId('action-result');
+    expect(result.textContent).toContain('Access is denied. (SetTcpEntry 5)');
+    expect(bridge.callsOf('closeConnection')).toEqual([[{ family: 4, localAddress: c.localAddress, localPort: 443, remoteAddress: '10.1.2.3', remotePort: 50123 }]]);
+
+    bridge.restartResult = { ok: false, reason: 'elevation was cancelled' };
+    fireEvent.click(within(result).getByRole('button', { name: 'Restart as administrator' }));
+    await waitFor(() => expect(screen.getByTestId('action-result').textContent).toContain('elevation was cancelled'));
+    expect(bridge.callsOf('restartAsAdmin')).toHaveLength(1);
+  });
+
+  it('end process from the context menu, with confirmation', async () => {
+    const { bridge } = setup();
+    const grid = screen.getByRole('grid', { name: 'Connections' });
+    await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(2));
+    fireEvent.contextMenu(within(grid).getAllByRole('row')[1], { clientX: 50, clientY: 60 });
+    const menu = screen.getByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Details', 'Copy', 'Close connection', 'End process']);
+    fireEvent.click(within(menu).getByRole('menuitem', { name: 'End process' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(screen.getByTestId('action-result').textContent).toContain('End process: done.'));
+    expect(bridge.callsOf('endProcess')).toEqual([[1234]]);
+  });
+});

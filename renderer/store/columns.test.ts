@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { addressSortKey, isLoopback } from './address';
+import { cmpAddress, rowComparator, type SortSpec } from './columns';
+import type { Row } from './rows';
+import { conn } from '../test/fixtures';
+
+const row = (p: Parameters<typeof conn>[0], extra: Partial<Row> = {}): Row => {
+  const c = conn(p);
+  return { id: c.id, c, firstSeen: 0, preexisting: false, lastChange: 0, status: '', statusAt: 0, ...extra };
+};
+
+describe('address sort', () => {
+  it('orders IPv4 numerically, IPv4 before IPv6, IPv6 by value', () => {
+    const addrs = ['10.0.0.10', '::1', '10.0.0.9', '2001:db8::1', '9.255.255.255', 'fe80::1', '::ffff:127.0.0.1', '2001:db8:0:0:0:0:0:2', '0.0.0.0'];
+    expect([...addrs].sort(cmpAddress)).toEqual(['0.0.0.0', '9.255.255.255', '10.0.0.9', '10.0.0.10', '::1', '::ffff:127.0.0.1', '2001:db8::1', '2001:db8:0:0:0:0:0:2', 'fe80::1']);
+  });
+  it('expands :: and dotted tails to the same key as the long form', () => {
+    expect(addressSortKey('::ffff:1.2.3.4')).toBe(addressSortKey('0:0:0:0:0:ffff:102:304'));
+    expect(addressSortKey('2001:db8::')).toBe('6' + '20010db8' + '0'.repeat(24));
+  });
+  it('puts nulls (UDP remote) last', () => {
+    expect([null, '1.1.1.1'].sort(cmpAddress)).toEqual(['1.1.1.1', null]);
+  });
+  it('knows loopback', () => {
+    expect(isLoopback('127.0.0.1', '127.0.0.1')).toBe(true);
+    expect(isLoopback('::1', null)).toBe(true);
+    expect(isLoopback('127.0.0.1', '0.0.0.0')).toBe(true);
+    expect(isLoopback('127.0.0.1', '8.8.8.8')).toBe(false);
+    expect(isLoopback('10.0.0.1', '127.0.0.1')).toBe(false);
+  });
+});
+
+describe('row comparators', () => {
+  const rows = [
+    row({ localPort: 8080, pid: 20, process: 'nginx' }),
+    row({ localPort: 443, pid: 3, process: 'Chrome' }),
+    row({ localPort: 22, pid: 100, process: 'sshd' }),
+    row({ localPort: 9000, pid: null, process: null }),
+  ];
+  const order = (spec: SortSpec) => [...rows].sort(rowComparator(spec)).map((r) => r.c.localPort);
+  it('sorts ports and PIDs numerically, both directions', () => {
+    expect(order({ key: 'localPort', dir: 'asc' })).toEqual([22, 443, 8080, 9000]);
+    expect(order({ key: 'localPort', dir: 'desc' })).toEqual([9000, 8080, 443, 22]);
+    expect(order({ key: 'pid', dir: 'asc' })).toEqual([443, 8080, 22, 9000]);
+  });
+  it('sorts process names case-insensitively with unknown last', () => {
+    expect(order({ key: 'process', dir: 'asc' })).toEqual([443, 8080, 22, 9000]);
+  });
+  it('sorts creation time by the OS time, else first seen', () => {
+    const a = row({ localPort: 1, createdAt: 500 }, { firstSeen: 2000 });
+    const b = row({ localPort: 2 }, { firstSeen: 1000 });
+    expect([a, b].sort(rowComparator({ key: 'created', dir: 'asc' })).map((r) => r.c.localPort)).toEqual([1, 2]);
+  });
+  it('breaks ties by id so the order is total', () => {
+    const x = row({ localPort: 5, remotePort: 1 });
+    const y = row({ localPort: 5, remotePort: 2 });
+    const cmp = rowComparator({ key: 'localPort', dir: 'asc' });
+    expect(Math.sign(cmp(x, y))).toBe(-Math.sign(cmp(y, x)));
+    expect(cmp(x, y)).not.toBe(0);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
+import { parseRecording } from './recording';
+
+class MemStorage {
+  m = new Map<string, string>();
+  getItem(k: string) {
+    return this.m.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.m.set(k, v);
+  }
+}
+
+describe('settings', () => {
+  it('round-trips through storage', () => {
+    const st = new MemStorage();
+    const s = { ...DEFAULT_SETTINGS, filter: 'port:443', intervalMs: 2000, keepClosed: true, theme: 'dark' as const, toggles: { ...DEFAULT_SETTINGS.toggles, hideListen: true }, sort: { key: 'remotePort' as const, dir: 'desc' as const } };
+    saveSettings(s, st);
+    expect(loadSettings(st)).toEqual(s);
+  });
+  it('falls back per field on bad values and on garbage', () => {
+    const st = new MemStorage();
+    st.setItem(SETTINGS_KEY, JSON.stringify({ filter: 3, intervalMs: 1234, toggles: { ipv4: false, udp: 'no' }, sort: { key: 'nope' }, theme: 'pink' }));
+    const s = loadSettings(st);
+    expect(s.filter).toBe('');
+    expect(s.intervalMs).toBe(DEFAULT_SETTINGS.intervalMs);
+    expect(s.toggles.ipv4).toBe(false);
+    expect(s.toggles.udp).toBe(true);
+    expect(s.sort).toEqual(DEFAULT_SETTINGS.sort);
+    expect(s.theme).toBe('system');
+    st.setItem(SETTINGS_KEY, '{not json');
+    expect(loadSettings(st)).toEqual(DEFAULT_SETTINGS);
+    expect(loadSettings(null)).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('recording files', () => {
+  it('reads event lines and reports the bad ones', () => {
+    const good = { type: 'opened', time: '2024-01-01T00:00:00.000Z', connection: { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 80, remoteAddress: '127.0.0.1', remotePort: 5000, state: 'ESTABLISHED', pid: 1, process: 'x' } };
+    const text = [JSON.stringify(good), '', 'garbage', JSON.stringify({ ...good, type: 'exploded' }), JSON.stringify({ ...good, type: 'closed' })].join('\n');
+    const rec = parseRecording(text);
+    expect(rec.events.map((e) => e.type)).toEqual(['opened', 'closed']);
+    expect(rec.events[0].time).toBe(Date.UTC(2024, 0, 1));
+    expect(rec.skippedCount).toBe(2);
+    expect(rec.skipped.map((s) => s.line)).toEqual([3, 4]);
+  });
+});

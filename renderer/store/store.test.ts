@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConnectionStore } from './store';
+import { conn, diff, full } from '../test/fixtures';
+
+describe('ConnectionStore', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(10_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('replaces everything on a full snapshot and marks first-snapshot rows as preexisting', () => {
+    const s = new ConnectionStore();
+    const a = conn({ localPort: 1 });
+    const b = conn({ localPort: 2, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 });
+    const changes = s.applyBatch(full(1000, [a, b]));
+    expect(changes.reset).toBe(true);
+    expect([...s.rows.keys()].sort()).toEqual([a.id, b.id].sort());
+    expect(s.rows.get(a.id)).toMatchObject({ preexisting: true, firstSeen: 1000, status: '' });
+    expect(s.liveCount).toBe(2);
+    expect(Object.fromEntries(s.stateCounts())).toEqual({ ESTABLISHED: 1, LISTEN: 1 });
+
+    // a later full snapshot (engine reset) drops rows that are gone and keeps known rows' history
+    const c = conn({ localPort: 3 });
+    s.applyBatch(full(5000, [a, c]));
+    expect([...s.rows.keys()].sort()).toEqual([a.id, c.id].sort());
+    expect(s.rows.get(a.id)?.firstSeen).toBe(1000);
+    expect(s.rows.get(c.id)).toMatchObject({ preexisting: false, firstSeen: 5000 });
+  });
+
+  it('applies opened / changed / closed by id with highlights, counts and the event log', () => {
+    const s = new ConnectionStore();
+    const a = conn({ localPort: 1, state: 'SYN-SENT' });
+    s.applyBatch(full(1000, [a]));
+    const b = conn({ localPort: 2 });
+    const ch = s.applyBatch(diff(2000, [{ type: 'opened', connection: b }]));
+    expect([...ch.ids]).toEqual([b.id]);
+    expect(s.rows.get(b.id)).toMatchObject({ status: 'new', firstSeen: 2000, preexisting: false });
+
+    s.applyBatch(diff(3000, [{ type: 'changed', connection: { ...a, state: 'ESTABLISHED' }, previousState: 'SYN-SENT' }]));
+    expect(s.rows.get(a.id)).toMatchObject({ status: 'changed', lastChange: 3000, firstSeen: 1000 });
+    expect(s.rows.get(a.id)?.c.state).toBe('ESTABLISHED');
+    expect(Object.fromEntries(s.stateCounts())).toEqual({ ESTABLISHED: 2 });
+
+    s.applyBatch(diff(4000, [{ type: 'closed', connection: b }]));
+    expect(s.rows.get(b.id)?.status).toBe('closed');
+    expect(s.liveCount).toBe(1);
+    expect(s.log.toArray().map((e) => e.type)).toEqual(['opened', 'changed', 'closed']);
+    expect(s.status?.source).toBe('scripted');
+  });
+
+  it('lets closed rows linger, then removes them; highlights fade', () => {
+    const s = new ConnectionStore({ lingerMs: 5000, highlightMs: 3000 });
+    const a = conn({ localPort: 1 });
+    s.applyBatch(full(1000, []));
+    s.applyBatch(diff(2000, [{ type: 'opened', connection: a }]));
+    vi.advanceTimersByTime(2999);
+    expect(s.rows.get(a.id)?.status).toBe('new');
+    vi.advanceTimersByTime(1);
+    expect(s.rows.get(a.id)?.status).toBe('');
+
+    s.applyBatch(diff(3000, [{ type: 'closed', connection: a }]));
+    vi.advanceTimersByTime(4999);
+    expect(s.rows.get(a.id)?.status).toBe('closed');
+    vi.advanceTimersByTime(1);
+    expect(s.rows.has(a.id)).toBe(false);
+  });
+
+  it('keeps closed rows while "keep closed" is on and drops them when it is turned off', () => {
+    const s = new ConnectionStore({ lingerMs: 1000, keepClosed: true });
+    const a = conn({ localPort: 1 });
+    s.applyBatch(full(1000, [a]));
+    s.applyBatch(diff(2000, [{ type: 'closed', connection: a }]));
+    vi.advanceTimersByTime(60_000);
+    expect(s.rows.get(a.id)?.status).toBe('closed');
+    const seen: number[] = [];
+    s.subscribe((ch) => seen.push(ch.ids.size));
+    s.setKeepClosed(false);
+    expect(s.rows.has(a.id)).toBe(false);
+    expect(seen).toContain(1);
+  });
+
+  it('treats a reopened id as new and never double-counts', () => {
+    const s = new ConnectionStore({ lingerMs: 5000 });
+    const a = conn({ localPort: 1 });
+    s.applyBatch(full(1000, [a]));
+    s.applyBatch(diff(2000, [{ type: 'closed', connection: a }]));
+    s.applyBatch(diff(3000, [{ type: 'opened', connection: a }]));
+    expect(s.rows.get(a.id)).toMatchObject({ status: 'new', firstSeen: 3000 });
+    expect(s.liveCount).toBe(1);
+    s.applyBatch(diff(3500, [{ type: 'closed', connection: a }, { type: 'closed', connection: a }]));
+    expect(s.liveCount).toBe(0);
+    expect(s.stateCounts().size).toBe(0);
+  });
+
+  it('fills remoteHost from reverse-DNS answers, for existing and later rows', () => {
+    const s = new ConnectionStore();
+    const a = conn({ localPort: 1, remoteAddress: '93.184.216.34', remotePort: 443 });
+    s.applyBatch(full(1000, [a]));
+    const ch = s.setHosts({ '93.184.216.34': 'example.org' });
+    expect(ch.ids.has(a.id)).toBe(true);
+    expect(s.rows.get(a.id)?.c.remoteHost).toBe('example.org');
+    const b = conn({ localPort: 2, remoteAddress: '93.184.216.34', remotePort: 80 });
+    s.applyBatch(diff(2000, [{ type: 'opened', connection: b }]));
+    expect(s.rows.get(b.id)?.c.remoteHost).toBe('example.org');
+    expect(s.hasHost('93.184.216.34')).toBe(true);
+    expect(s.hasHost('10.0.0.1')).toBe(false);
+  });
+
+  it('bounds the event log', () => {
+    const s = new ConnectionStore({ eventCapacity: 3 });
+    s.applyBatch(full(0, []));
+    const cs = [1, 2, 3, 4, 5].map((p) => conn({ localPort: p }));
+    s.applyBatch(diff(1, cs.map((c) => ({ type: 'opened' as const, connection: c }))));
+    const kept = s.log.toArray();
+    expect(kept.map((e) => e.connection.localPort)).toEqual([3, 4, 5]);
+    expect(kept.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(s.log.firstSeq).toBe(3);
+  });
+
+  it('applies 50k rows and streaming batches (correctness at scale)', () => {
+    const s = new ConnectionStore();
+    const many = Array.from({ length: 50_000 }, (_, i) => conn({ localPort: 1 + (i % 60000), remotePort: 1000 + Math.floor(i / 60000), remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
+    s.applyBatch(full(1, many));
+    expect(s.rows.size).toBe(50_000);
+    for (let k = 0; k < 20; k++) {
+      const events = many.slice(k * 100, k * 100 + 100).map((c) => ({ type: 'changed' as const, connection: { ...c, state: 'CLOSE-WAIT' as const } }));
+      s.applyBatch(diff(2 + k, events));
+    }
+    expect(s.stateCounts().get('CLOSE-WAIT')).toBe(2000);
+    expect(s.stateCounts().get('ESTABLISHED')).toBe(48_000);
+    expect(s.version).toBeGreaterThanOrEqual(21);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { SortedView, merge } from './view';
+import { ConnectionStore } from './store';
+import { rowComparator } from './columns';
+import type { Row } from './rows';
+import { conn, diff, full } from '../test/fixtures';
+
+describe('SortedView', () => {
+  it('merges sorted arrays', () => {
+    expect(merge([1, 4, 9], [2, 3, 10], (a, b) => a - b)).toEqual([1, 2, 3, 4, 9, 10]);
+  });
+
+  it('incremental updates give exactly what a full rebuild gives', () => {
+    const store = new ConnectionStore();
+    const pred = (r: Row) => r.c.state !== 'LISTEN';
+    const cmp = rowComparator({ key: 'remotePort', dir: 'desc' });
+    const view = new SortedView(pred, cmp);
+    store.subscribe((ch) => view.apply(ch, store.rows));
+    const base = Array.from({ length: 500 }, (_, i) => conn({ localPort: 1000 + i, remotePort: (i * 7919) % 1000, state: i % 5 === 0 ? 'LISTEN' : 'ESTABLISHED' }));
+    store.applyBatch(full(1, base));
+    let rnd = 1;
+    const next = () => (rnd = (rnd * 48271) % 2147483647) % 500;
+    for (let k = 0; k < 30; k++) {
+      const evs = [];
+      for (let j = 0; j < 10; j++) {
+        const c = base[next()];
+        evs.push({ type: 'changed' as const, connection: { ...c, state: j % 2 ? ('LISTEN' as const) : ('CLOSE-WAIT' as const), remotePort: next() } });
+      }
+      evs.push({ type: 'opened' as const, connection: conn({ localPort: 5000 + k, remotePort: next() }) });
+      store.applyBatch(diff(2 + k, evs));
+      const expected = [...store.rows.values()].filter(pred).sort(cmp).map((r) => r.id);
+      expect(view.rows.map((r) => r.id)).toEqual(expected);
+    }
+  });
+
+  it('returns the same array when a change set touches nothing', () => {
+    const store = new ConnectionStore();
+    const view = new SortedView(() => true, rowComparator({ key: 'pid', dir: 'asc' }));
+    store.applyBatch(full(1, [conn({ localPort: 1 })]));
+    const before = view.rebuild(store.rows.values());
+    expect(view.apply({ reset: false, ids: new Set(), events: [] }, store.rows)).toBe(before);
+  });
+});

@@ -1,0 +1,107 @@
+// Test helpers: connections, batches and a scriptable fake bridge.
+import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
+import { encodeBatch, type ActionResult, type EngineStatus, type EventBatch, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
+
+export function conn(p: Partial<Omit<Connection, 'id'>> & { localPort: number }): Connection {
+  const base: Omit<Connection, 'id'> = {
+    protocol: 'tcp',
+    family: 4,
+    localAddress: '127.0.0.1',
+    remoteAddress: '127.0.0.1',
+    remotePort: 50000,
+    state: 'ESTABLISHED' as TcpState,
+    pid: 100,
+    process: 'node',
+    ...p,
+  };
+  if (base.protocol === 'udp') {
+    base.remoteAddress = p.remoteAddress ?? null;
+    base.remotePort = p.remotePort ?? null;
+    base.state = null;
+  }
+  return { id: connectionKey(base), ...base };
+}
+
+export function status(p: Partial<EngineStatus> = {}): EngineStatus {
+  return { paused: false, intervalMs: 1000, source: 'scripted', lastPollAt: 1000, lastPollMs: 1.5, lastError: null, ...p };
+}
+
+let seq = 0;
+export function full(time: number, connections: Connection[], st = status()): EventBatch {
+  return { seq: ++seq, time, full: true, connections, events: [], status: st };
+}
+export function diff(time: number, events: Omit<ConnectionEvent, 'time'>[], st = status()): EventBatch {
+  return { seq: ++seq, time, full: false, events: events.map((e) => ({ ...e, time })), status: st };
+}
+
+export class FakeBridge implements NetmonBridge {
+  listeners = new Set<(json: string) => void>();
+  snapshot: Connection[] = [];
+  st = status();
+  calls: { method: string; args: unknown[] }[] = [];
+  details = new Map<number, ProcessDetails>();
+  closeResult: ActionResult = { ok: true };
+  endResult: ActionResult = { ok: true };
+  restartResult: ActionResult = { ok: true };
+  names: Record<string, string | null> = {};
+  rec: RecordingStatus = { active: false, path: null, format: 'ndjson' };
+
+  emit(batch: EventBatch): void {
+    const json = encodeBatch(batch);
+    for (const l of this.listeners) l(json);
+  }
+  onBatch(listener: (json: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  private log(method: string, ...args: unknown[]) {
+    this.calls.push({ method, args });
+  }
+  callsOf(method: string): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+  async getSnapshot() {
+    this.log('getSnapshot');
+    return { time: 1000, connections: this.snapshot, status: this.st };
+  }
+  async setPaused(paused: boolean) {
+    this.log('setPaused', paused);
+    this.st = { ...this.st, paused };
+    return this.st;
+  }
+  async setInterval(ms: number) {
+    this.log('setInterval', ms);
+    this.st = { ...this.st, intervalMs: ms };
+    return this.st;
+  }
+  async getStatus() {
+    return this.st;
+  }
+  async getProcessDetails(pid: number) {
+    this.log('getProcessDetails', pid);
+    return this.details.get(pid) ?? null;
+  }
+  async closeConnection(target: unknown) {
+    this.log('closeConnection', target);
+    return this.closeResult;
+  }
+  async endProcess(pid: number) {
+    this.log('endProcess', pid);
+    return this.endResult;
+  }
+  async resolveAddresses(addresses: string[]) {
+    this.log('resolveAddresses', addresses);
+    const out: Record<string, string | null> = {};
+    for (const a of addresses) out[a] = this.names[a] ?? null;
+    return out;
+  }
+  async setRecording(active: boolean) {
+    this.log('setRecording', active);
+    this.rec = { active, path: active ? '/tmp/netmon-rec.ndjson' : null, format: 'ndjson' };
+    return this.rec;
+  }
+  async restartAsAdmin() {
+    this.log('restartAsAdmin');
+    return this.restartResult;
+  }
+}
