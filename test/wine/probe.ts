@@ -97,6 +97,8 @@ async function main() {
   names.read();
   out.processInfo = { self: names.processInfo(process.pid), idle: names.processInfo(0), system: names.processInfo(4), bogus: names.processInfo(0x7ffffff0) };
 
+  out.details = await names.processDetails!(process.pid);
+
   // Error paths against the real DLL: a NULL size pointer must give ERROR_INVALID_PARAMETER → a clear
   // SourceError; a 4-byte buffer must give 122 with the size needed.
   const raw = bindTcpTableFunction('GetTcpTable2');

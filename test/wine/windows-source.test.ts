@@ -39,6 +39,7 @@ interface Probe {
   endSystem: Attempt<{ ok: boolean; reason?: string; code: number }>;
   endChild: { pid: number; result: Attempt<{ ok: boolean; reason?: string; code: number }> };
   childExit: number | string | null;
+  details: { pid: number; name: string | null; startTime: number | null } | null;
 }
 
 const LOOP4 = [0x7f000001, 0, 0, 0];
@@ -160,6 +161,9 @@ describe('Windows source under Wine', () => {
     expect(probe.processInfo.self?.name?.toLowerCase()).toBe('node.exe');
     expect(probe.processInfo.self?.path).toMatch(/node\.exe$/i);
     expect(probe.processInfo.bogus).toEqual({ pid: 0x7ffffff0, name: null, path: null });
+    // GetProcessTimes through koffi: the probe started moments ago.
+    expect(probe.details?.name?.toLowerCase()).toBe('node.exe');
+    expect(Math.abs(Date.now() - (probe.details?.startTime ?? 0))).toBeLessThan(10 * 60_000);
   });
 
   it('close connection: SetTcpEntry(DELETE_TCB) answers with a well-formed result', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
+import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
 import { SourceError } from '../types';
 import type { TableCall } from './buffer-call';
 import { createWindowsSource, type TableFunction, type WindowsNative } from './index';
@@ -52,7 +52,7 @@ function native(tables: Partial<Record<TableFunction, TableCall>>): WindowsNativ
     table: (fn) => (asked.push(fn), tables[fn] ?? null),
     processes: {
       open: (pid) => (pid === 321 ? pid : null),
-      creationTime: () => 1n,
+      creationTime: () => 133485408000000000n, // 2024-01-01T00:00:00Z
       imagePath: () => 'C:\\tools\\probe.exe',
       close: () => {},
     },
@@ -83,6 +83,22 @@ describe('createWindowsSource', () => {
     expect(s.processInfo(321)).toEqual({ pid: 321, name: 'probe.exe', path: 'C:\\tools\\probe.exe' });
     expect(s.processInfo(4)?.name).toBe('System');
     expect(s.processInfo(0xffffffff)).toBeNull();
+  });
+
+  it('processDetails: name, path and start time from the process handle; null fields it cannot know', async () => {
+    const s = createWindowsSource({ native: native({}), udp: false });
+    expect(await s.processDetails!(321)).toEqual({
+      pid: 321,
+      name: 'probe.exe',
+      path: 'C:\\tools\\probe.exe',
+      commandLine: null,
+      user: null,
+      startTime: Date.UTC(2024, 0, 1),
+      services: [],
+    });
+    expect((await s.processDetails!(4))?.name).toBe('System');
+    expect(await s.processDetails!(555)).toMatchObject({ pid: 555, name: null, startTime: null });
+    expect(await s.processDetails!(PID_UNKNOWN)).toBeNull();
   });
 
   it('returns a fresh table each poll (the engine keeps the previous one)', () => {

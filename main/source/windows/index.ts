@@ -2,7 +2,7 @@
 // Each table (TCP v4, TCP v6, UDP v4, UDP v6) is read through a chain of API variants, best first;
 // a variant the DLL lacks (or that answers "not supported") hands over to the next.
 import { PID_UNKNOWN, ROW_WORDS, W, createRowTable, type RowTable } from '../../model/rows';
-import type { ConnectionSource, ProcessInfo } from '../types';
+import type { ConnectionSource, ProcessDetails, ProcessInfo } from '../types';
 import { SourceError } from '../types';
 import { TableReader, type TableCall } from './buffer-call';
 import {
@@ -154,6 +154,23 @@ export function createWindowsSource(options: WindowsSourceOptions = {}): Windows
     processInfo(pid: number): ProcessInfo | null {
       if (pid === PID_UNKNOWN || !Number.isInteger(pid) || pid < 0) return null;
       return names.lookup(pid);
+    },
+    async processDetails(pid: number): Promise<ProcessDetails | null> {
+      if (pid === PID_UNKNOWN || !Number.isInteger(pid) || pid < 0) return null;
+      const info = names.lookup(pid);
+      // Command line, user and hosted services need more privileged APIs; only what the
+      // limited-query handle gives is filled in.
+      const details: ProcessDetails = { pid, name: info.name, path: info.path, commandLine: null, user: null, startTime: null, services: [] };
+      const h = pid > 4 ? native.processes.open(pid) : null;
+      if (h !== null) {
+        try {
+          const ticks = native.processes.creationTime(h);
+          if (ticks !== null && ticks > 0n) details.startTime = Number(ticks / 10_000n) - 11_644_473_600_000;
+        } finally {
+          native.processes.close(h);
+        }
+      }
+      return details;
     },
     functions: () => ({ active: chains.map((c) => c.active), skipped: chains.flatMap((c) => c.skipped) }),
   };
