@@ -1,0 +1,210 @@
+// End to end: the bundled CLI as a child process, against sockets this test opens on loopback
+// (read through the real Linux kernel table) and against the deterministic demo source.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
+import { readRecording, readRecordingSet, recordingFiles } from '../../main/record/read-recording';
+import { buildCli, runCli, startCli, type BuiltCli } from './helpers';
+
+let cli: BuiltCli;
+const servers: Server[] = [];
+const sockets: Socket[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  expect(process.platform).toBe('linux'); // these tests read the Linux kernel's table
+  cli = await buildCli();
+});
+
+afterAll(() => {
+  sockets.forEach((s) => s.destroy());
+  servers.forEach((s) => s.close());
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  cli?.cleanup();
+});
+
+/** A loopback listener whose accepted sockets close when their peer does. */
+async function listen(host: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((s) => {
+    sockets.push(s);
+    s.on('end', () => s.destroy());
+    s.on('error', () => undefined);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, host, r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function connectTo(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, host, () => resolve(s));
+    s.on('error', reject);
+    sockets.push(s);
+  });
+}
+
+type JsonRow = Record<string, unknown>;
+const parseLines = (text: string): JsonRow[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as JsonRow);
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'netmon-cli-rec-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('netmon snapshot', () => {
+  it('shows the test listener (IPv4 and IPv6) with this process as owner', async () => {
+    const v4 = await listen('127.0.0.1');
+    const v6 = await listen('::1');
+    const r = await runCli(cli, ['snapshot', '--json', '--filter', `lport:${v4.port}`]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = parseLines(r.stdout);
+    expect(rows).toEqual([
+      {
+        protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: v4.port, remoteAddress: '0.0.0.0', remotePort: 0,
+        state: 'LISTEN', pid: process.pid, process: expect.stringMatching(/node/),
+      },
+    ]);
+    expect(Object.keys(rows[0])).toEqual([...CONNECTION_JSON_FIELDS]);
+
+    const r6 = await runCli(cli, ['snapshot', '--json', '--filter', `lport:${v6.port} family:6 state:listen`]);
+    expect(r6.code).toBe(0);
+    expect(parseLines(r6.stdout)).toEqual([expect.objectContaining({ localAddress: '::1', localPort: v6.port, pid: process.pid })]);
+  });
+
+  it('the table view lists an established pair, and negation removes it', async () => {
+    const { port } = await listen('127.0.0.1');
+    const client = await connectTo('127.0.0.1', port);
+    const cport = client.localPort!;
+    const r = await runCli(cli, ['snapshot', '--filter', `port:${port} state:estab`]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROTO\s+LOCAL\s+REMOTE\s+STATE\s+PID\s+PROCESS$/);
+    const server = new RegExp(`^tcp\\s+127\\.0\\.0\\.1:${port}\\s+127\\.0\\.0\\.1:${cport}\\s+ESTABLISHED\\s+${process.pid}\\s+\\S`);
+    const clientSide = new RegExp(`^tcp\\s+127\\.0\\.0\\.1:${cport}\\s+127\\.0\\.0\\.1:${port}\\s+ESTABLISHED\\s+${process.pid}\\s+\\S`);
+    expect(lines.filter((l) => server.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => clientSide.test(l))).toHaveLength(1);
+    expect(lines).toHaveLength(3);
+    const neg = await runCli(cli, ['snapshot', '--json', '--filter', `port:${port} -lport:${cport}`]);
+    expect(parseLines(neg.stdout).map((c) => c.localPort)).toEqual(expect.arrayContaining([port]));
+    expect(parseLines(neg.stdout).some((c) => c.localPort === cport)).toBe(false);
+    client.destroy();
+  });
+});
+
+describe('netmon watch', () => {
+  it('prints opened then closed for a connection the test opens and closes; SIGINT exits 0', async () => {
+    const { port } = await listen('127.0.0.1');
+    const w = startCli(cli, ['watch', '--json', '--interval', '200', '--filter', `port:${port}`]);
+    await w.waitForStderr(/watching \d+ connections/); // the baseline poll is done
+    const client = await connectTo('127.0.0.1', port);
+    const cport = client.localPort!;
+    const isOurs = (e: JsonRow): boolean => {
+      const c = e.connection as JsonRow;
+      return c.localPort === port && c.remotePort === cport;
+    };
+    const events = (): JsonRow[] => w.stdoutLines().map((l) => JSON.parse(l) as JsonRow);
+    await w.waitForLine((l) => { const e = JSON.parse(l) as JsonRow; return e.type === 'opened' && isOurs(e); }, 'opened');
+    client.end(); // the server side answers by closing too (see listen), so its socket goes away
+    await w.waitForLine((l) => { const e = JSON.parse(l) as JsonRow; return e.type === 'closed' && isOurs(e); }, 'closed');
+    const exit = await w.stop('SIGINT');
+    expect(exit).toEqual({ code: 0, signal: null });
+
+    const ours = events().filter(isOurs);
+    expect(ours[0]).toMatchObject({ type: 'opened', connection: { state: 'ESTABLISHED', pid: process.pid, localAddress: '127.0.0.1' } });
+    expect(Object.keys(ours[0])).toEqual(['type', 'time', 'connection']);
+    expect(new Date(ours[0].time as string).toISOString()).toBe(ours[0].time);
+    const closed = ours.find((e) => e.type === 'closed')!;
+    expect(ours.indexOf(closed)).toBeGreaterThan(0);
+    expect((closed.connection as JsonRow).process).toEqual(expect.stringMatching(/node/));
+    // Every event printed matches the filter; the listener itself existed before and is not reported.
+    for (const e of events()) {
+      const c = e.connection as JsonRow;
+      expect([c.localPort, c.remotePort]).toContain(port);
+      expect(c.state).not.toBe('LISTEN');
+    }
+  });
+
+  it('text output names the transition, and SIGTERM also exits 0', async () => {
+    const { port } = await listen('127.0.0.1');
+    const w = startCli(cli, ['watch', '--interval', '200', '--filter', `lport:${port}`]);
+    await w.waitForStderr(/watching/);
+    const client = await connectTo('127.0.0.1', port);
+    const line = await w.waitForLine((l) => l.includes('OPENED'), 'OPENED line');
+    expect(line).toMatch(
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} OPENED  tcp 127\\.0\\.0\\.1:${port}→127\\.0\\.0\\.1:${client.localPort} ESTABLISHED pid ${process.pid} \\S`),
+    );
+    client.end();
+    await w.waitForLine((l) => l.includes('CLOSED'), 'CLOSED line');
+    expect(await w.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('--output writes a readable recording (demo source), rotated with --max-size', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'events.ndjson');
+    const w = startCli(cli, ['watch', '--source', 'demo', '--interval', '100', '--quiet', '--output', path, '--max-size', '2K', '--max-files', '3']);
+    await w.waitForStderr(/watching/);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await w.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    expect(w.stdoutLines()).toEqual([]);
+    const files = recordingFiles(path);
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.length).toBeLessThanOrEqual(3);
+    const events = await readRecordingSet(path);
+    expect(events.length).toBeGreaterThan(5);
+    for (const e of events) expect(['opened', 'closed', 'changed']).toContain(e.type);
+    const times = events.map((e) => e.time);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('--format csv writes a header at the top of each file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'events.csv');
+    const w = startCli(cli, ['watch', '--source', 'demo', '--interval', '100', '--json', '-o', path, '--format', 'csv', '--max-size', '4K']);
+    await w.waitForStderr(/watching/);
+    await w.waitForLine(() => w.stdoutLines().length >= 10, 'ten events');
+    expect(await w.stop('SIGINT')).toEqual({ code: 0, signal: null });
+    const files = recordingFiles(path);
+    for (const f of files) expect(readFileSync(f, 'utf8').split('\r\n')[0]).toBe(
+      'time,type,protocol,family,localAddress,localPort,remoteAddress,remotePort,state,pid,process,previousState,previousPid',
+    );
+    const recorded = (await Promise.all(files.map(readRecording))).flat();
+    // Everything printed on stdout was recorded, in the same order.
+    const printed = w.stdoutLines().map((l) => JSON.parse(l) as { type: string; connection: { localPort: number } });
+    expect(recorded.map((e) => [e.type, e.connection.localPort])).toEqual(printed.map((e) => [e.type, e.connection.localPort]));
+  });
+});
+
+describe('usage errors', () => {
+  it.each([
+    [['watch', '--bogus'], /unknown option --bogus for "watch"/],
+    [['snapshot', '--filter', 'colour:red'], /bad --filter: unknown key "colour:"[\s\S]*\n {2}colour:red\n {2}\^{6}/],
+    [['snapshot', '--filter', 'port:70000'], /bad port 70000: must be 0–65535/],
+    [['watch', '--interval', '5'], /bad --interval "5"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /no command given/],
+  ])('%j → exit 2', async (args, re) => {
+    const r = await runCli(cli, args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stdout).toBe('');
+  });
+
+  it('--help per command exits 0', async () => {
+    const r = await runCli(cli, ['watch', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: netmon watch/);
+    expect(r.stdout).toMatch(/--initial/);
+    const s = await runCli(cli, ['help', 'snapshot']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/^Usage: netmon snapshot/);
+  });
+});
