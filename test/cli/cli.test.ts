@@ -207,4 +207,13 @@ describe('usage errors', () => {
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^Usage: netmon snapshot/);
   });
+
+  it('serve is dispatched to the browser-mode server (its own help and usage errors)', async () => {
+    const h = await runCli(cli, ['serve', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/netmon serve/);
+    const bad = await runCli(cli, ['serve', '--no-such-flag']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--no-such-flag/);
+  });
 });
