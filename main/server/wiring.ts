@@ -1,0 +1,17 @@
+// The real services behind `netmon serve`, resolved relative to the bundle (dist/cli.cjs):
+// the engine worker at dist/main/engine-worker.cjs, the renderer at dist/renderer.
+import path from 'node:path';
+import { createResolver } from '../dns/resolver';
+import { startEngineHost } from '../engine/host';
+import { createLinuxActions } from '../source/linux/actions';
+import type { ServeDeps } from './cli';
+
+export function defaultServeDeps(bundleDir: string = __dirname): ServeDeps {
+  return {
+    staticDir: path.join(bundleDir, 'renderer'),
+    startEngine: async ({ source, intervalMs }) =>
+      startEngineHost({ workerPath: path.join(bundleDir, 'main', 'engine-worker.cjs'), source, intervalMs }),
+    createActions: () => createLinuxActions(),
+    createResolver: () => createResolver(),
+  };
+}

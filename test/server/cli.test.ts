@@ -1,0 +1,151 @@
+// `netmon serve`: flag parsing, the run loop with fakes, and the real bundled command against the
+// real engine worker and this machine's kernel table.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { parseServeArgs, runServeWith } from '../../main/server/cli';
+import { decodeBatch, type EventBatch } from '../../shared/ipc';
+import { fakeEngine, fakeStaticDir, get } from './helpers';
+
+describe('parseServeArgs', () => {
+  it('defaults to loopback, any port, auto source, 1 s', () => {
+    expect(parseServeArgs([], '/home/u')).toEqual({
+      host: '127.0.0.1',
+      port: 0,
+      allowRemote: false,
+      source: 'auto',
+      intervalMs: 1000,
+      open: false,
+      recordDir: path.join('/home/u', 'netmon-recordings'),
+    });
+  });
+  it('reads every flag, with or without =', () => {
+    const o = parseServeArgs(['--host', '::1', '--port=8080', '--allow-remote', '--source', 'demo', '--interval', '250', '--token', 'abc', '--open']);
+    expect(o).toMatchObject({ host: '::1', port: 8080, allowRemote: true, source: 'demo', intervalMs: 250, token: 'abc', open: true });
+  });
+  it('returns null for --help', () => {
+    expect(parseServeArgs(['--help'])).toBeNull();
+    expect(parseServeArgs(['-h'])).toBeNull();
+  });
+  it('refuses bad values with the reason', () => {
+    expect(() => parseServeArgs(['--port', 'x'])).toThrow(/--port/);
+    expect(() => parseServeArgs(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseServeArgs(['--source', 'bsd'])).toThrow(/--source must be one of auto, linux, windows, demo/);
+    expect(() => parseServeArgs(['--interval', '5'])).toThrow(/--interval: interval must be between/);
+    expect(() => parseServeArgs(['--interval', '1s'])).toThrow(/--interval/);
+    expect(() => parseServeArgs(['--port'])).toThrow(/needs a value/);
+    expect(() => parseServeArgs(['--bogus'])).toThrow(/unknown option/);
+  });
+});
+
+describe('runServeWith', () => {
+  it('prints one URL line, serves until stopped, then closes the engine', async () => {
+    const engine = fakeEngine();
+    const lines: string[] = [];
+    let stop: (s: string) => void = () => {};
+    const stopped = new Promise<string>((r) => (stop = r));
+    const run = runServeWith(['--port', '0', '--token', 'fixed-token-for-test-1234'], {
+      startEngine: async () => engine,
+      staticDir: fakeStaticDir().root,
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(`ERR ${l}`),
+      untilStopped: () => stopped,
+    });
+    await expect.poll(() => lines.length).toBe(1);
+    const m = /^netmon: serving on (http:\/\/127\.0\.0\.1:(\d+)\/\?token=fixed-token-for-test-1234)$/.exec(lines[0]);
+    expect(m).not.toBeNull();
+    expect((await get(Number(m![2]), '/?token=fixed-token-for-test-1234')).status).toBe(200);
+    stop('SIGTERM');
+    expect(await run).toBe(0);
+    expect(engine.calls).toContain('close');
+  });
+  it('exits 1 and closes the engine when the server cannot start (non-loopback host)', async () => {
+    const engine = fakeEngine();
+    const errs: string[] = [];
+    const code = await runServeWith(['--host', '0.0.0.0'], {
+      startEngine: async () => engine,
+      staticDir: '.',
+      out: () => {},
+      err: (l) => errs.push(l),
+    });
+    expect(code).toBe(1);
+    expect(errs.join('\n')).toMatch(/not a loopback address/);
+    expect(engine.calls).toContain('close');
+  });
+  it('exits 2 on a usage error without starting anything', async () => {
+    let started = false;
+    const errs: string[] = [];
+    const code = await runServeWith(['--port', 'nope'], {
+      startEngine: async () => ((started = true), fakeEngine()),
+      staticDir: '.',
+      err: (l) => errs.push(l),
+    });
+    expect(code).toBe(2);
+    expect(started).toBe(false);
+    expect(errs[0]).toMatch(/^netmon serve: --port/);
+  });
+});
+
+describe('netmon serve, bundled, against the real engine and kernel', () => {
+  it('streams this machine’s connections and exits 0 on SIGTERM', async () => {
+    // Bundle as scripts/build.mjs does, into a scratch dist with a stand-in renderer.
+    const dist = mkdtempSync(path.join(os.tmpdir(), 'netmon-serve-dist-'));
+    const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', external: ['electron', 'koffi', 'ws'] };
+    await build({ ...common, entryPoints: ['main/cli/index.ts'], outfile: path.join(dist, 'cli.cjs') });
+    await build({ ...common, entryPoints: ['main/engine/worker.ts'], outfile: path.join(dist, 'main', 'engine-worker.cjs') });
+    mkdirSync(path.join(dist, 'renderer'));
+    writeFileSync(path.join(dist, 'renderer', 'index.html'), '<!doctype html><title>netmon</title>');
+
+    const child = spawn(process.execPath, [path.join(dist, 'cli.cjs'), 'serve', '--port', '0', '--interval', '200', '--source', 'linux'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_PATH: path.resolve('node_modules') },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const server = net.createServer();
+    const sockets: net.Socket[] = [];
+    server.on('connection', (s) => sockets.push(s));
+    try {
+      await expect.poll(() => /serving on (\S+)/.exec(stdout)?.[1], { timeout: 20_000 }).toBeTruthy();
+      const url = new URL(/serving on (\S+)/.exec(stdout)![1]);
+      expect(url.hostname).toBe('127.0.0.1');
+      expect(url.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      expect((await get(Number(url.port), `/?token=${url.searchParams.get('token')}`)).status).toBe(200);
+      expect((await get(Number(url.port), '/')).status).toBe(401);
+
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as net.AddressInfo).port;
+      const ws = new WebSocket(`ws://127.0.0.1:${url.port}/ws?token=${url.searchParams.get('token')}`);
+      const batches: EventBatch[] = [];
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString()) as { kind: string; data?: string };
+        if (m.kind === 'batch') batches.push(decodeBatch(m.data!));
+      });
+      await new Promise((r) => ws.once('open', r));
+      const client = net.connect(port, '127.0.0.1');
+      await new Promise((r) => client.once('connect', r));
+      // The first poll may land after the connect: then the connection is in the full table, not an event.
+      const rowsOf = (b: EventBatch) => [...(b.connections ?? []), ...b.events.filter((e) => e.type === 'opened').map((e) => e.connection)];
+      const seen = () => batches.some((b) => rowsOf(b).some((c) => c.remotePort === port && c.pid === process.pid));
+      await expect.poll(seen, { timeout: 10_000 }).toBe(true);
+      expect(batches.at(-1)?.status.source).toMatch(/linux/);
+      client.destroy();
+      ws.close();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+    expect(stderr).toBe('');
+  });
+});
