@@ -60,8 +60,8 @@ function Cell({ col, row }: { col: Column; row: Row }) {
       );
     case 'firstSeen':
       return row.preexisting ? (
-        <span className="approx" title={`Already open when netmon started (${formatDateTime(row.firstSeen)})`}>
-          ≤{formatTime(row.firstSeen)}
+        <span className="dim" title={`Already open when netmon started (${formatDateTime(row.firstSeen)})`}>
+          {formatTime(row.firstSeen)}
         </span>
       ) : (
         <span title={formatDateTime(row.firstSeen)}>{formatTime(row.firstSeen)}</span>

@@ -7,7 +7,7 @@ import { formatEndpoint, protoLabel } from '../../shared/format';
 import { ROW_HEIGHT } from './ConnectionsTable';
 
 const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
-const TEMPLATE = '92px 84px minmax(120px, 1.2fr) 70px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
+const TEMPLATE = '92px 84px minmax(120px, 1.2fr) 110px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
 
 function stateText(e: LoggedEvent): string {
   const now = e.connection.state ?? '–';

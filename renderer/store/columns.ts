@@ -94,21 +94,21 @@ export const COLUMNS: readonly Column[] = [
     compare: (a, b) => cmpStr(a.c.protocol, b.c.protocol) || a.c.family - b.c.family,
   },
   { key: 'localAddress', label: 'Local Address', width: 'minmax(110px, 1.3fr)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress) },
-  { key: 'localPort', label: 'Local Port', width: '78px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort) },
+  { key: 'localPort', label: 'Local Port', width: '92px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort) },
   { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(110px, 1.3fr)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress) },
-  { key: 'remotePort', label: 'Remote Port', width: '86px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort) },
+  { key: 'remotePort', label: 'Remote Port', width: '104px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort) },
   { key: 'host', label: 'Host', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost) },
   { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state) },
   {
     key: 'created',
     label: 'Created',
-    width: '92px',
+    width: '96px',
     numeric: true,
     text: (r) => (r.c.createdAt != null ? formatDateTime(r.c.createdAt) : `<= ${formatDateTime(r.firstSeen)}`),
     compare: (a, b) => createdTime(a) - createdTime(b),
   },
-  { key: 'firstSeen', label: 'First Seen', width: '84px', numeric: true, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen },
-  { key: 'lastChange', label: 'Last Change', width: '92px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange },
+  { key: 'firstSeen', label: 'First Seen', width: '92px', numeric: true, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen },
+  { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange },
 ];
 
 export function columnsFor(showHost: boolean): Column[] {
