@@ -90,6 +90,13 @@ function naiveDiff(prev: Map<string, { state: string | null; pid: number | null 
   return events;
 }
 
+/** Two consecutive MIB_TCPTABLE2 snapshots of `n` rows with ~1% churn between them. */
+export function synthSnapshots(n: number, seed = n): [Uint8Array, Uint8Array] {
+  const rnd = prng(seed);
+  const a = synthRows(n, rnd);
+  return [buildTcpTable2(a), buildTcpTable2(churn(a, rnd))];
+}
+
 export interface DecodeDiffResult {
   rows: number;
   decode: Timing;
@@ -156,12 +163,13 @@ export function formatDecodeDiff(results: readonly DecodeDiffResult[]): string {
     `${ms(r.diff.median)} / ${ms(r.diff.p95)}`,
     `${ms(r.materialize.median)} (${r.events} ev)`,
     `${ms(r.total.median)} / ${ms(r.total.p95)}`,
+    ms(r.total.cpu),
     ns((r.total.median * 1e6) / r.rows),
     ms(r.naive.median),
     `${(r.naive.median / r.total.median).toFixed(0)}×`,
   ]);
   return table(
-    ['rows', 'decode ms (med/p95)', 'diff ms (med/p95)', 'materialize ms', 'poll total ms (med/p95)', 'per row', 'naive Map ms', 'naive/ours'],
+    ['rows', 'decode ms (med/p95)', 'diff ms (med/p95)', 'materialize ms', 'poll total ms (med/p95)', 'CPU ms (mean)', 'per row', 'naive Map ms', 'naive/ours'],
     rows,
   );
 }
@@ -172,19 +180,28 @@ export interface Timing {
   median: number;
   p95: number;
   runs: number;
+  /** Mean CPU time (user + system) per run, ms: less disturbed than wall time on a busy machine. */
+  cpu: number;
 }
 
 /** Runs `fn` `warmup` times untimed, then `runs` times timed; returns ms statistics. */
 export function time(fn: () => unknown, runs: number, warmup = Math.min(20, runs)): Timing {
   for (let i = 0; i < warmup; i++) fn();
   const samples = new Float64Array(runs);
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     fn();
     samples[i] = performance.now() - t0;
   }
+  const cpu = process.cpuUsage(cpu0);
   samples.sort();
-  return { median: samples[Math.floor(runs / 2)], p95: samples[Math.min(runs - 1, Math.floor(runs * 0.95))], runs };
+  return {
+    median: samples[Math.floor(runs / 2)],
+    p95: samples[Math.min(runs - 1, Math.floor(runs * 0.95))],
+    runs,
+    cpu: (cpu.user + cpu.system) / 1000 / runs,
+  };
 }
 
 export function ms(x: number): string {

@@ -131,7 +131,8 @@ describe('diffTables', () => {
     expect(materializeTable(a)[0].state).toBe('ESTABLISHED');
   });
 
-  for (const mode of ['unsorted', 'sorted', 'mixed'] as const) {
+  // stable: next keeps prev's (unsorted) order, as OS tables mostly do between polls.
+  for (const mode of ['unsorted', 'sorted', 'mixed', 'stable'] as const) {
     it(`agrees with a string-key reference on random ${mode} tables`, () => {
       for (let seed = 1; seed <= 60; seed++) {
         const rnd = prng(seed * 7919);

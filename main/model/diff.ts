@@ -180,10 +180,21 @@ function hashDiff(prev: RowTable, next: RowTable): RowDiff {
   const nw = next.words;
   const matchedBy = new Int32Array(slots.length); // next row + 1 per prev slot
   const unmatched: number[] = [];
+  const slotOf = ix.slotOf;
+  // OS tables mostly keep their order between polls: try the row after the last match first,
+  // which skips hashing and a random probe for nearly every row of an unchanged stretch.
+  let guess = 0;
   for (let n = 0; n < next.count; n++) {
+    let found = -1;
+    if (guess < prev.count && sameKey(pw, guess, nw, n)) {
+      found = slotOf[guess];
+      guess++;
+      const m = matchedBy[found];
+      if (m === 0 || preferRow(nw, n, m - 1)) matchedBy[found] = n + 1;
+      continue;
+    }
     const h = hashKey(nw, n);
     let s = h & mask;
-    let found = -1;
     for (;;) {
       const at = slots[s];
       if (at === 0) break;
@@ -194,6 +205,7 @@ function hashDiff(prev: RowTable, next: RowTable): RowDiff {
       }
       s = (s + 1) & mask;
     }
+    if (found >= 0) guess = slots[found]; // the representative's index + 1: the row after it
     if (found < 0) {
       unmatched.push(n);
       continue;
@@ -202,7 +214,6 @@ function hashDiff(prev: RowTable, next: RowTable): RowDiff {
     if (m === 0 || preferRow(nw, n, m - 1)) matchedBy[found] = n + 1;
   }
   // Prev rows in row order: each key reported once, at its representative.
-  const slotOf = ix.slotOf;
   for (let p = 0; p < prev.count; p++) {
     const s = slotOf[p];
     if (slots[s] !== p + 1) continue;
