@@ -20,6 +20,8 @@ export interface LinuxSourceOptions {
 }
 
 export interface LinuxSource extends ConnectionSource {
+  /** Synchronous: procfs reads are fast file reads and the caller runs polls off the UI thread. */
+  read(): RowTable;
   /** Lines skipped in the last read, per file (empty when none were). */
   lastSkipped(): Record<string, ParseReport>;
   pidStats(): PidScanStats;

@@ -126,4 +126,50 @@ describe('inode → pid resolver', () => {
     expect(r.stats().cached).toBe(1);
     expect(pidsOf(small.rows)).toEqual([100]);
   });
+
+  it('re-reads only fd links it has not seen or whose socket left the table', () => {
+    const live = Array.from({ length: 50 }, (_, i) => 20_000 + i);
+    proc.addProcess({ pid: 100, sockets: live, otherFds: ['/dev/null'] });
+    const r = createPidResolver({ procRoot: proc.root });
+    const t = table(live);
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().lastScanReadlinks).toBe(51);
+
+    // One more socket (fd 54): only the new fd and the non-socket fd are read again.
+    proc.addProcess({ pid: 100, sockets: [...live, 30_000], otherFds: ['/dev/null'] });
+    const t2 = table([...live, 30_000]);
+    r.resolve(t2.rows, t2.inodes);
+    expect(r.stats().scans).toBe(2);
+    expect(r.stats().lastScanReadlinks).toBe(2);
+    expect(pidsOf(t2.rows).every((p) => p === 100)).toBe(true);
+  });
+
+  it('notices an fd number reused for a new socket once the old socket left the table', () => {
+    proc.addProcess({ pid: 100, sockets: [1111] }); // fd 3
+    proc.addProcess({ pid: 200, sockets: [] });
+    const r = createPidResolver({ procRoot: proc.root });
+    const t = table([1111]);
+    r.resolve(t.rows, t.inodes);
+    proc.addProcess({ pid: 100, sockets: [2222] }); // fd 3 closed and reused
+    const t2 = table([2222]);
+    r.resolve(t2.rows, t2.inodes);
+    expect(pidsOf(t2.rows)).toEqual([100]);
+  });
+
+  it('backs off retrying an inode that stays unowned (10 s, then 20 s)', () => {
+    let now = 0;
+    proc.addProcess({ pid: 100, sockets: [] });
+    const r = createPidResolver({ procRoot: proc.root, unownedRetryMs: 10_000, now: () => now });
+    const t = table([8001]);
+    r.resolve(t.rows, t.inodes);
+    now = 10_000;
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(2);
+    now = 29_999;
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(2);
+    now = 30_000;
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(3);
+  });
 });

@@ -6,9 +6,17 @@
 // now belong to a child that inherited them). The walk visits processes already known to own
 // sockets first and stops as soon as every unknown inode is found.
 //
+// Each process's fd → socket inode links are remembered too. A link whose socket is still in the
+// table cannot have changed (closing the last fd of a socket takes its inode out of the table), so
+// a walk re-reads only the links it has not seen or whose socket has gone: a process holding
+// thousands of live sockets costs one readdir, not thousands of readlinks. The one case that rule
+// misses (an fd reused while a dup of the old socket lives elsewhere) is caught by the thorough
+// walk below.
+//
 // Inodes no process holds (kernel sockets, other users' processes when not root, a socket closed
-// mid-walk) are remembered as unowned and retried only after `unownedRetryMs`, so they do not
-// trigger a full walk on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) has no owner.
+// mid-walk) are remembered as unowned and retried by a thorough walk (every link re-read) after
+// `unownedRetryMs`, doubling up to 5 minutes while they stay unowned, so they do not cost a walk
+// on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) has no owner.
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
 
@@ -24,6 +32,8 @@ export interface PidScanStats {
   scans: number;
   /** Processes whose fd directory was read in the last walk. */
   lastScanProcesses: number;
+  /** fd links read with readlink in the last walk (the rest came from the per-process cache). */
+  lastScanReadlinks: number;
   /** Inode entries in the cache (owned + unowned). */
   cached: number;
 }
@@ -38,6 +48,7 @@ export interface PidResolver {
 
 const UNOWNED = -1;
 const SOCKET_PREFIX = 'socket:[';
+const MAX_RETRY_MS = 300_000;
 
 export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
   const root = opts.procRoot ?? '/proc';
@@ -45,10 +56,13 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
   const now = opts.now ?? Date.now;
   /** inode → pid, or UNOWNED. */
   const owner = new Map<number, number>();
-  /** inode → time a walk last failed to find it (only for UNOWNED entries). */
-  const unownedSince = new Map<number, number>();
+  /** For UNOWNED inodes: when a walk last missed them and how long to wait before the next try. */
+  const unowned = new Map<number, { at: number; delay: number }>();
+  /** pid → (fd name → socket inode), the links read in earlier walks. */
+  const fdLinks = new Map<number, Map<string, number>>();
   let scans = 0;
   let lastScanProcesses = 0;
+  let lastScanReadlinks = 0;
 
   const pidAlive = (pid: number): boolean => {
     try {
@@ -59,27 +73,44 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
     }
   };
 
-  /** Socket inodes held by `pid`; empty when the process is gone or its fds are not readable. */
-  const socketsOf = (pid: number): number[] => {
+  /**
+   * Socket inodes held by `pid`; empty when the process is gone or its fds are not readable.
+   * With `live`, cached links to sockets still in the table are trusted; without, all are re-read.
+   */
+  const socketsOf = (pid: number, live: Set<number> | null): number[] => {
     const dir = `${root}/${pid}/fd`;
     let fds: string[];
     try {
       fds = readdirSync(dir);
     } catch {
+      fdLinks.delete(pid);
       return []; // exited, or another user's process and we are not root: skip quietly
     }
+    const prev = live ? fdLinks.get(pid) : undefined;
+    const next = new Map<string, number>();
     const out: number[] = [];
     for (const fd of fds) {
+      const known = prev?.get(fd);
+      if (known !== undefined && live!.has(known)) {
+        next.set(fd, known);
+        out.push(known);
+        continue;
+      }
       let link: string;
       try {
+        lastScanReadlinks++;
         link = readlinkSync(`${dir}/${fd}`);
       } catch {
         continue; // fd closed between readdir and readlink
       }
       if (!link.startsWith(SOCKET_PREFIX)) continue;
       const ino = Number(link.slice(SOCKET_PREFIX.length, -1));
-      if (Number.isFinite(ino) && ino > 0) out.push(ino);
+      if (Number.isFinite(ino) && ino > 0) {
+        next.set(fd, ino);
+        out.push(ino);
+      }
     }
+    fdLinks.set(pid, next);
     return out;
   };
 
@@ -102,12 +133,14 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
   };
 
   /** Walks processes until every inode in `wanted` has an owner; marks the rest unowned. */
-  const walk = (wanted: Set<number>, preferred: Set<number>): void => {
+  const walk = (wanted: Set<number>, preferred: Set<number>, live: Set<number> | null): void => {
     scans++;
+    lastScanReadlinks = 0;
     const all = listPids();
+    const present = new Set(all);
+    for (const pid of fdLinks.keys()) if (!present.has(pid)) fdLinks.delete(pid);
     // Known socket owners first, then the rest newest first (new sockets tend to be in new processes).
     const rest = all.filter((p) => !preferred.has(p)).sort((a, b) => b - a);
-    const present = new Set(all);
     const order = [...[...preferred].filter((p) => present.has(p)), ...rest];
     let remaining = wanted.size;
     let visited = 0;
@@ -115,22 +148,25 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
     for (const pid of order) {
       if (remaining === 0) break;
       visited++;
-      for (const ino of socketsOf(pid)) {
-        // Shared sockets (fork, fd passing): the first process found in this walk keeps it, but an
-        // owner cached from an earlier walk that is still alive keeps it too (stable display).
+      for (const ino of socketsOf(pid, live)) {
+        // Shared sockets (fork, fd passing): the first process found keeps it, and an owner cached
+        // from an earlier walk that is still alive keeps it too (a stable display).
         if (seenThisWalk.has(ino)) continue;
         seenThisWalk.add(ino);
         const prev = owner.get(ino);
         if (prev === undefined || prev === UNOWNED) owner.set(ino, pid);
-        unownedSince.delete(ino);
-        if (wanted.delete(ino)) remaining--;
+        if (wanted.delete(ino)) {
+          remaining--;
+          unowned.delete(ino);
+        }
       }
     }
     lastScanProcesses = visited;
     const t = now();
     for (const ino of wanted) {
       owner.set(ino, UNOWNED);
-      unownedSince.set(ino, t);
+      const before = unowned.get(ino);
+      unowned.set(ino, { at: t, delay: before ? Math.min(before.delay * 2, MAX_RETRY_MS) : retryMs });
     }
   };
 
@@ -140,13 +176,18 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
     const t = now();
     const wanted = new Set<number>();
     const owners = new Set<number>();
+    let thorough = false;
     for (let i = 0; i < count; i++) {
       const ino = inodes[i];
       if (ino === 0) continue;
       const pid = owner.get(ino);
       if (pid === undefined) wanted.add(ino);
       else if (pid === UNOWNED) {
-        if (t - (unownedSince.get(ino) ?? 0) >= retryMs) wanted.add(ino);
+        const u = unowned.get(ino);
+        if (!u || t - u.at >= u.delay) {
+          wanted.add(ino);
+          thorough = true;
+        }
       } else owners.add(pid);
     }
     // A cached owner that exited: its sockets may live on in a child. Forget them and look again.
@@ -160,7 +201,7 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
         }
       }
     }
-    if (wanted.size > 0) walk(wanted, owners);
+    if (wanted.size > 0) walk(wanted, owners, thorough ? null : new Set(inodes.subarray(0, count)));
 
     for (let i = 0; i < count; i++) {
       const ino = inodes[i];
@@ -170,12 +211,11 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
 
     // Keep the cache bounded by what the table still holds.
     if (owner.size > 2 * count + 1024) {
-      const live = new Set<number>();
-      for (let i = 0; i < count; i++) live.add(inodes[i]);
+      const live = new Set(inodes.subarray(0, count));
       for (const ino of owner.keys()) {
         if (!live.has(ino)) {
           owner.delete(ino);
-          unownedSince.delete(ino);
+          unowned.delete(ino);
         }
       }
     }
@@ -187,6 +227,6 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
       const pid = owner.get(inode);
       return pid === undefined || pid === UNOWNED ? PID_UNKNOWN : pid;
     },
-    stats: () => ({ scans, lastScanProcesses, cached: owner.size }),
+    stats: () => ({ scans, lastScanProcesses, lastScanReadlinks, cached: owner.size }),
   };
 }
