@@ -33,7 +33,8 @@ export interface ChangeSet {
 export type StoreListener = (changes: ChangeSet) => void;
 
 export class ConnectionStore {
-  readonly rows = new Map<string, Row>();
+  /** Replaced wholesale by a full snapshot: read it afresh, do not keep a reference. */
+  rows = new Map<string, Row>();
   readonly log: EventLog;
   status: EngineStatus | null = null;
   lastSeq = -1;
@@ -160,14 +161,13 @@ export class ConnectionStore {
           : { id: c.id, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
       );
     }
-    this.rows.clear();
+    this.rows = next;
     this.counts.clear();
     this.flagged.clear();
     this.live = 0;
-    for (const [id, row] of next) {
-      this.rows.set(id, row);
+    for (const row of next.values()) {
       this.count(row.c, 1);
-      if (row.status) this.flagged.add(id);
+      if (row.status) this.flagged.add(row.id);
     }
     return { reset: true, ids: new Set(), events: [] };
   }
