@@ -111,3 +111,109 @@ export function sameAddress(a: Address16, b: Address16): boolean {
   for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * Allocation-free parse of canonical connection addresses (the hot path of addr: terms over tens
+ * of thousands of rows): fills `out` and returns true, or returns false for text that is not an
+ * address. Accepts the same forms as parseAddress except brackets.
+ */
+export function parseAddressInto(s: string, out: Address16): boolean {
+  out.fill(0);
+  let colon = false;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) === 58) {
+      colon = true;
+      break;
+    }
+  }
+  if (!colon) {
+    out[10] = 0xff;
+    out[11] = 0xff;
+    return parseV4Into(s, 0, s.length, out, 12);
+  }
+  let end = s.indexOf('%');
+  if (end < 0) end = s.length;
+  // Groups before and after '::' are collected as 16-bit values, then placed.
+  const groups = scratchGroups;
+  let n = 0;
+  let gap = -1;
+  let i = 0;
+  if (end >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+    if (i === end) return true; // "::"
+  } else if (s.charCodeAt(0) === 58) return false;
+  for (;;) {
+    // A trailing dotted quad takes the last two groups.
+    let j = i;
+    let dot = false;
+    while (j < end && s.charCodeAt(j) !== 58) {
+      if (s.charCodeAt(j) === 46) dot = true;
+      j++;
+    }
+    if (dot) {
+      if (j !== end || n > 6) return false;
+      if (!parseV4Into(s, i, end, v4Scratch, 0)) return false;
+      groups[n++] = (v4Scratch[0] << 8) | v4Scratch[1];
+      groups[n++] = (v4Scratch[2] << 8) | v4Scratch[3];
+      break;
+    }
+    const len = j - i;
+    if (len < 1 || len > 4 || n >= 8) return false;
+    let v = 0;
+    for (let k = i; k < j; k++) {
+      const h = hexValue(s.charCodeAt(k));
+      if (h < 0) return false;
+      v = (v << 4) | h;
+    }
+    groups[n++] = v;
+    if (j === end) break;
+    // j is at ':'; '::' marks the gap.
+    if (j + 1 < end && s.charCodeAt(j + 1) === 58) {
+      if (gap >= 0) return false;
+      gap = n;
+      i = j + 2;
+      if (i === end) break;
+    } else {
+      i = j + 1;
+      if (i === end) return false;
+    }
+  }
+  if (gap < 0 ? n !== 8 : n > 7) return false;
+  const tailStart = gap < 0 ? n : 8 - (n - gap);
+  for (let g = 0; g < n; g++) {
+    const pos = gap < 0 || g < gap ? g : tailStart + (g - gap);
+    out[2 * pos] = groups[g] >> 8;
+    out[2 * pos + 1] = groups[g] & 0xff;
+  }
+  return true;
+}
+
+const scratchGroups = new Array<number>(8).fill(0);
+const v4Scratch = new Uint8Array(4);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function parseV4Into(s: string, from: number, to: number, out: Uint8Array, at: number): boolean {
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = from; i <= to; i++) {
+    const c = i === to ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255 || part > 3) return false;
+      out[at + part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      value = value * 10 + (c - 48);
+      digits++;
+    } else return false;
+  }
+  return part === 4;
+}

@@ -111,6 +111,18 @@ describe('parseFilter: expressions → matching connections', () => {
     expect(matching(expr)).toEqual(expected);
   });
 
+  it('regex characters in words are literal', () => {
+    const c = conn({ ...CONNS[0], name: 'rx', process: 'C++ Build (x64).exe' });
+    for (const expr of ['proc:c++', 'proc:"(x64)"', '(x64)', 'c++', 'proc:.exe']) {
+      const r = parseFilter(expr);
+      expect(r.ok && r.filter.match(c)).toBe(true);
+    }
+    for (const expr of ['proc:c.+', 'c.+', 'proc:x64.']) {
+      const r = parseFilter(expr);
+      expect(r.ok && r.filter.match(c)).toBe(false);
+    }
+  });
+
   it('keeps the source text', () => {
     const r = parseFilter('port:80  ');
     expect(r.ok && r.filter.source).toBe('port:80  ');
@@ -208,5 +220,22 @@ describe('parseFilter: errors say where and why', () => {
 
   it('the first error wins when there are several', () => {
     expect(err('a:1 port:99999').text).toBe('a');
+  });
+});
+
+describe('parseAddressInto agrees with parseAddress', () => {
+  it.each([
+    '0.0.0.0', '127.0.0.1', '255.255.255.255', '::', '::1', '1::', 'fe80::1', 'fe80::1%3', '2001:db8:0:0:1:0:0:1',
+    '1:2:3:4:5:6:7:8', '::ffff:10.1.2.3', '64:ff9b::192.0.2.33', '1:2:3:4:5:6:1.2.3.4', 'ABCD::EF01',
+    // not addresses
+    '', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1', '1:', '12345::', 'g::1',
+    '::1.2.3', '1:2:3:4:5:6:7::8:9', 'foo', '01234.1.1.1',
+  ])('%j', async (s) => {
+    const { parseAddress, parseAddressInto } = await import('./filter-address');
+    const out = new Uint8Array(16).fill(7);
+    const ok = parseAddressInto(s, out);
+    const ref = parseAddress(s);
+    expect(ok).toBe(ref !== null);
+    if (ref) expect([...out]).toEqual([...ref]);
   });
 });

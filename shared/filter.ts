@@ -23,6 +23,7 @@ import { TCP_STATES, type Connection, type TcpState } from './connection';
 import {
   cidrContains,
   parseAddress,
+  parseAddressInto,
   parseCidr,
   sameAddress,
   type Address16,
@@ -232,12 +233,12 @@ function compileKeyTerm(t: Token, k: NonNullable<Token['key']>): Predicate {
       return (c) => c.state === s;
     }
     case 'proc': {
-      const needle = v.toLowerCase();
-      return (c) => includesCI(c.process, needle) || includesCI(c.processPath, needle);
+      const re = literalRegExp(v);
+      return (c) => (c.process != null && re.test(c.process)) || (c.processPath != null && re.test(c.processPath));
     }
     case 'host': {
-      const needle = v.toLowerCase();
-      return (c) => includesCI(c.remoteHost, needle);
+      const re = literalRegExp(v);
+      return (c) => c.remoteHost != null && re.test(c.remoteHost);
     }
     case 'family': {
       const f = FAMILY_WORDS[v.toLowerCase()];
@@ -250,6 +251,11 @@ function compileKeyTerm(t: Token, k: NonNullable<Token['key']>): Predicate {
       return (c) => c.protocol === p.protocol && (p.family === undefined || c.family === p.family);
     }
   }
+}
+
+/** Case-insensitive substring test without a lowercased copy of every row's text. */
+function literalRegExp(v: string): RegExp {
+  return new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
 }
 
 const FAMILY_WORDS: Record<string, 4 | 6> = { '4': 4, '6': 6, ipv4: 4, ipv6: 6, v4: 4, v6: 6, inet: 4, inet6: 6 };
@@ -272,18 +278,10 @@ function parseRange(v: string, max: number, what: string, at: (m: string) => Par
   return [lo, hi];
 }
 
+// One scratch buffer for every matcher: matching is synchronous and never re-entrant.
+const scratch: Address16 = new Uint8Array(16);
+
 function addressMatcher(v: string, t: Token): (a: string | null) => boolean {
-  const parsedCache = new Map<string, Address16 | null>();
-  const parse = (a: string): Address16 | null => {
-    let r = parsedCache.get(a);
-    if (r === undefined) {
-      r = parseAddress(a);
-      // Bounded: addresses repeat heavily, but a long session must not grow this forever.
-      if (parsedCache.size > 50_000) parsedCache.clear();
-      parsedCache.set(a, r);
-    }
-    return r;
-  };
   if (!t.quoted && v.includes('/')) {
     const r = parseCidr(v);
     if (!r.ok) {
@@ -292,20 +290,10 @@ function addressMatcher(v: string, t: Token): (a: string | null) => boolean {
       throw new ParseError(r.message, t.valueStart, slash);
     }
     const cidr: Cidr = r.cidr;
-    return (a) => {
-      if (a === null) return false;
-      const b = parse(a);
-      return b !== null && cidrContains(cidr, b);
-    };
+    return (a) => a !== null && parseAddressInto(a, scratch) && cidrContains(cidr, scratch);
   }
   const exact = t.quoted ? null : parseAddress(v);
-  if (exact) {
-    return (a) => {
-      if (a === null) return false;
-      const b = parse(a);
-      return b !== null && sameAddress(exact, b);
-    };
-  }
+  if (exact) return (a) => a !== null && parseAddressInto(a, scratch) && sameAddress(exact, scratch);
   const needle = v.toLowerCase();
   return (a) => includesCI(a, needle);
 }
@@ -343,22 +331,34 @@ function includesCI(hay: string | null | undefined, needleLower: string): boolea
   return hay != null && hay.toLowerCase().includes(needleLower);
 }
 
+const SQUASHED_STATE = new Map<string, string>(TCP_STATES.map((s) => [s, squash(s)]));
+
 function compileWord(t: Token): Predicate {
   const needle = t.value.toLowerCase();
   const squashed = squash(t.value);
+  // Fields that cannot contain the word are not looked at: digits-only words are the only ones a
+  // port or pid can hold, and only a word with ':' '[' or ']' can span an endpoint's address and port.
+  const numeric = /^\d+$/.test(needle);
+  const spansEndpoint = /[:[\]]/.test(needle);
+  // A case-insensitive regex tests mixed-case names without allocating a lowercased copy per row.
+  const ci = literalRegExp(needle);
+  const text = (s: string | null | undefined): boolean => s != null && ci.test(s);
   return (c) =>
-    includesCI(c.localAddress, needle) ||
-    includesCI(c.remoteAddress, needle) ||
-    String(c.localPort).includes(needle) ||
-    (c.remotePort !== null && String(c.remotePort).includes(needle)) ||
-    endpointText(c.localAddress, c.localPort).includes(needle) ||
-    (c.remoteAddress !== null && endpointText(c.remoteAddress, c.remotePort).includes(needle)) ||
-    (c.state !== null && squashed !== '' && squash(c.state).includes(squashed)) ||
-    (c.pid !== null && String(c.pid).includes(needle)) ||
-    includesCI(c.process, needle) ||
-    includesCI(c.processPath, needle) ||
-    c.protocol.includes(needle) ||
-    includesCI(c.remoteHost, needle);
+    // Addresses are canonical lowercase text already.
+    (c.localAddress.includes(needle) ||
+      (c.remoteAddress !== null && c.remoteAddress.includes(needle)) ||
+      (numeric &&
+        (String(c.localPort).includes(needle) ||
+          (c.remotePort !== null && String(c.remotePort).includes(needle)) ||
+          (c.pid !== null && String(c.pid).includes(needle)))) ||
+      (spansEndpoint &&
+        (endpointText(c.localAddress, c.localPort).includes(needle) ||
+          (c.remoteAddress !== null && endpointText(c.remoteAddress, c.remotePort).includes(needle)))) ||
+      (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
+      text(c.process) ||
+      text(c.processPath) ||
+      c.protocol.includes(needle) ||
+      text(c.remoteHost));
 }
 
 function endpointText(addr: string, port: number | null): string {
