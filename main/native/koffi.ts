@@ -150,3 +150,21 @@ export function ownerModuleLayout(): { v4: { size: number; created: number }; v6
     v6: { size: koffi.sizeof(v6), created: koffi.offsetof(v6, 'liCreateTimestamp') },
   };
 }
+
+// ---- Generic access for modules that keep their own narrow wrappers (win-process.ts) ----
+
+/** Binds a `__stdcall` export of `dll` (memoized); null when the DLL lacks it. Throws off Windows. */
+export function bindWin32(dll: string, name: string, result: string, args: string[]): Fn | null {
+  return cached(`${dll}!${name}`, () => bind(dll, name, result, args));
+}
+
+/** Address of a Buffer's memory: turns pointers the OS wrote into that Buffer back into offsets. */
+export function bufferAddress(buf: Buffer): bigint {
+  return koffi.address(buf);
+}
+
+/** Size and member offsets of a C struct as koffi lays it out (layout checks in tests). */
+export function structLayout(fields: Record<string, string>): { size: number; offsets: Record<string, number> } {
+  const t = koffi.struct(fields);
+  return { size: koffi.sizeof(t), offsets: Object.fromEntries(Object.keys(fields).map((f) => [f, koffi.offsetof(t, f)])) };
+}
