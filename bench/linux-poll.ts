@@ -1,0 +1,216 @@
+// The real Linux poll at several thousand live loopback connections: how long one
+// createLinuxSource().read() takes (procfs parse + inode → PID mapping with a warm cache, and the
+// cold first read that walks every /proc/<pid>/fd), and the CPU share of polling at 1 Hz.
+//
+// Connections are held by child processes (a process may hold at most 20,000 fds here), each with
+// its own loopback listener; everything is bounded in count and time and torn down with RSTs at the
+// end so no TIME-WAIT flood is left behind. Runnable alone:
+//   npx esbuild bench/linux-poll.ts --bundle --platform=node --outfile=dist/bench/linux-poll.cjs && node dist/bench/linux-poll.cjs
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { createLinuxSource } from '../main/source/linux';
+
+export interface LinuxPollRow {
+  name: string;
+  /** Rows in the table the poll returned (the whole machine's, not only ours). */
+  rows: number;
+  medianMs: number;
+  p95Ms: number;
+  /** CPU time / wall time over the run, percent of one core (CPU-share rows only). */
+  cpuPercent?: number;
+}
+
+export interface LinuxPollOptions {
+  /** Connected pairs (2 rows each) to measure at, ascending; default 2,000 / 5,000 / 10,000. */
+  pairs?: number[];
+  /** Timed reads per level. */
+  runs?: number;
+  /** Pairs held during the 1 Hz CPU run (default 5,000 = ~10k rows); 0 skips it. */
+  cpuPairs?: number;
+  /** Length of the 1 Hz CPU run, seconds. */
+  cpuSeconds?: number;
+  /** Most pairs one child holds (two fds each). */
+  pairsPerChild?: number;
+}
+
+const MAX_TOTAL_PAIRS = 40_000;
+const CHILD_READY_TIMEOUT_MS = 60_000;
+
+// The child: listen on loopback, open `n` connections to itself in bounded batches, report, then
+// hold them until stdin closes and tear down with RST (resetAndDestroy) to avoid TIME-WAIT.
+const CHILD = `
+const net = require('net');
+const n = Number(process.argv[1]);
+const held = [];
+const server = net.createServer((s) => { s.on('error', () => {}); held.push(s); });
+server.listen(0, '127.0.0.1', 4096, async () => {
+  const port = server.address().port;
+  let opened = 0;
+  while (opened < n) {
+    const batch = Math.min(256, n - opened);
+    await Promise.all(Array.from({ length: batch }, () => new Promise((res, rej) => {
+      const c = net.connect(port, '127.0.0.1', () => res());
+      c.on('error', rej);
+      held.push(c);
+    })));
+    opened += batch;
+  }
+  while (held.length < 2 * n) await new Promise((r) => setTimeout(r, 5));
+  process.stdout.write('ready ' + n + '\\n');
+});
+process.stdin.on('end', () => { for (const s of held) s.resetAndDestroy(); server.close(); setTimeout(() => process.exit(0), 50); });
+process.stdin.resume();
+`;
+
+async function startChild(pairs: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', CHILD, String(pairs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_READY_TIMEOUT_MS);
+  try {
+    let out = '';
+    while (!out.includes('\n')) {
+      const [chunk] = (await Promise.race([once(child.stdout!, 'data'), once(child, 'exit').then(() => [null])])) as [Buffer | null];
+      if (chunk === null) throw new Error(`connection holder exited before opening ${pairs} pairs`);
+      out += chunk.toString();
+    }
+    if (!out.startsWith(`ready ${pairs}`)) throw new Error(`connection holder said ${JSON.stringify(out)}`);
+    return child;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function stopChildren(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      c.stdin!.end();
+      const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    }),
+  );
+}
+
+// The kernel's share of a poll: reading the four procfs tables, no parsing, no PID mapping.
+const rawBuf = Buffer.allocUnsafe(16 << 20);
+function readProcfsRaw(): number {
+  let total = 0;
+  for (const f of ['tcp', 'tcp6', 'udp', 'udp6']) {
+    const fd = openSync(`/proc/net/${f}`, 'r');
+    try {
+      for (;;) {
+        const n = readSync(fd, rawBuf, 0, rawBuf.length, null);
+        if (n === 0) break;
+        total += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return total;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+export async function benchLinuxPoll(opts: LinuxPollOptions = {}): Promise<LinuxPollRow[]> {
+  const levels = (opts.pairs ?? [2_000, 5_000, 10_000]).filter((n) => n > 0 && n <= MAX_TOTAL_PAIRS).sort((a, b) => a - b);
+  const runs = Math.max(5, opts.runs ?? 50);
+  const cpuPairs = Math.min(opts.cpuPairs ?? 5_000, MAX_TOTAL_PAIRS);
+  const cpuSeconds = Math.max(2, Math.min(60, opts.cpuSeconds ?? 10));
+  const perChild = Math.max(1, Math.min(opts.pairsPerChild ?? 4_000, 9_000));
+  const children: ChildProcess[] = [];
+  let held = 0;
+  const holdAtLeast = async (pairs: number) => {
+    while (held < pairs) {
+      const n = Math.min(perChild, pairs - held);
+      children.push(await startChild(n));
+      held += n;
+    }
+  };
+
+  const out: LinuxPollRow[] = [];
+  try {
+    for (const level of levels) {
+      await holdAtLeast(level);
+      // Cold: a fresh source walks every process's fds on its first read.
+      const cold = createLinuxSource();
+      const t0 = performance.now();
+      const first = cold.read();
+      const coldMs = performance.now() - t0;
+      out.push({ name: `cold first read, ${level.toLocaleString('en-US')} pairs (full /proc fd walk)`, rows: first.count, medianMs: coldMs, p95Ms: coldMs });
+
+      // Warm: the same source again and again; the cache answers, the table is parsed each time.
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < runs + 5; i++) {
+        const s = performance.now();
+        rows = cold.read().count;
+        if (i >= 5) times.push(performance.now() - s);
+      }
+      times.sort((a, b) => a - b);
+      out.push({ name: `read, ${level.toLocaleString('en-US')} pairs (warm PID cache)`, rows, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95) });
+
+      const raw: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = performance.now();
+        readProcfsRaw();
+        raw.push(performance.now() - s);
+      }
+      raw.sort((a, b) => a - b);
+      out.push({ name: `  of which kernel: procfs reads only`, rows, medianMs: quantile(raw, 0.5), p95Ms: quantile(raw, 0.95) });
+    }
+
+    if (cpuPairs > 0) {
+      await holdAtLeast(cpuPairs);
+      const source = createLinuxSource();
+      source.read(); // warm up the cache as a running app would have
+      const times: number[] = [];
+      let rows = 0;
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      for (let i = 0; i < cpuSeconds; i++) {
+        const s = performance.now();
+        rows = source.read().count;
+        times.push(performance.now() - s);
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - s))));
+      }
+      const cpu = process.cpuUsage(cpu0);
+      const wall = performance.now() - wall0;
+      times.sort((a, b) => a - b);
+      out.push({
+        name: `1 Hz polling for ${cpuSeconds} s, ${held.toLocaleString('en-US')} pairs held`,
+        rows,
+        medianMs: quantile(times, 0.5),
+        p95Ms: quantile(times, 0.95),
+        cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      });
+    }
+  } finally {
+    await stopChildren(children);
+  }
+  return out;
+}
+
+/** Plain-text table of the rows. */
+export function formatLinuxPoll(rows: readonly LinuxPollRow[]): string {
+  const header = ['Linux poll (createLinuxSource().read())', 'rows', 'median ms', 'p95 ms', 'CPU % of a core'];
+  const body = rows.map((r) => [r.name, r.rows.toLocaleString('en-US'), r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.cpuPercent === undefined ? '' : r.cpuPercent.toFixed(2)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+// Run alone (the bundle is named linux-poll.*); inside `npm run bench` bench/index.ts calls it.
+if (/linux-poll\.(c?js|ts)$/.test(process.argv[1] ?? '')) {
+  benchLinuxPoll()
+    .then((rows) => console.log(formatLinuxPoll(rows)))
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+      process.exit(1);
+    });
+}
