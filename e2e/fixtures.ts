@@ -1,0 +1,148 @@
+// Fixtures: one `netmon serve` per worker (the real engine on this machine's kernel table), and
+// helpers to open loopback connections the specs can look for.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export interface NetmonServer {
+  url: string;
+  origin: string;
+  token: string;
+  process: ChildProcess;
+}
+
+/** A loopback listener plus the sockets on both ends, all closed by `close()`. */
+export class Loopback {
+  readonly server = net.createServer((s) => {
+    this.accepted.push(s);
+    s.on('error', () => undefined);
+  });
+  readonly accepted: net.Socket[] = [];
+  readonly clients: net.Socket[] = [];
+  port = 0;
+
+  async listen(): Promise<number> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  /** Connects once; returns the client's local (ephemeral) port. */
+  async connect(): Promise<number> {
+    const c = net.connect(this.port, '127.0.0.1');
+    c.on('error', () => undefined);
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    this.clients.push(c);
+    return c.localPort as number;
+  }
+
+  /**
+   * Closes every connection with a reset: no TIME-WAIT on either side, so the rows leave the
+   * kernel table at once (a FIN close would leave one side lingering as TIME-WAIT).
+   */
+  closeConnections(): void {
+    for (const c of this.clients.splice(0)) c.resetAndDestroy();
+    for (const s of this.accepted.splice(0)) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.closeConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
+
+/** Connection ids as the engine builds them (shared/connection.ts connectionKey). */
+export const serverSideId = (port: number, clientPort: number) => `tcp4 127.0.0.1:${port} 127.0.0.1:${clientPort}`;
+export const listenId = (port: number) => `tcp4 127.0.0.1:${port} 0.0.0.0:0`;
+
+const root = path.resolve(__dirname, '..');
+
+async function startNetmon(): Promise<NetmonServer> {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'netmon.cjs'), 'serve', '--port', '0', '--interval', '250', '--source', 'linux'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`netmon serve printed no URL in 20 s; stderr: ${err}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      const m = /netmon: serving on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`netmon serve exited with ${code}; stderr: ${err}`));
+    });
+  });
+  const u = new URL(url);
+  return { url, origin: u.origin, token: u.searchParams.get('token') ?? '', process: child };
+}
+
+export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: NetmonServer }>({
+  netmon: [
+    // Playwright reads fixture dependencies from the destructuring pattern, so it must be present.
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const srv = await startNetmon();
+      await use(srv);
+      const exited = new Promise<number | null>((r) => srv.process.once('exit', (code) => r(code)));
+      srv.process.kill('SIGTERM');
+      // `netmon serve` must shut down cleanly on SIGTERM.
+      expect(await exited).toBe(0);
+    },
+    { scope: 'worker' },
+  ],
+  app: async ({ page, netmon }, use) => {
+    await page.goto(netmon.url);
+    await expect(page.getByRole('grid', { name: 'Connections' })).toBeVisible();
+    // The first snapshot has arrived once the status bar counts something.
+    await expect.poll(async () => Number((await page.getByTestId('count-total').textContent())?.replace(/,/g, '') ?? 0)).toBeGreaterThan(0);
+    await use(page);
+  },
+  // eslint-disable-next-line no-empty-pattern
+  loopback: async ({}, use) => {
+    const lb = new Loopback();
+    await lb.listen();
+    await use(lb);
+    await lb.close();
+  },
+});
+
+export { expect };
+
+export function connections(page: Page): Locator {
+  return page.getByRole('grid', { name: 'Connections' });
+}
+
+export function rowById(page: Page, id: string): Locator {
+  return connections(page).locator(`[role="row"][data-id="${id}"]`);
+}
+
+export function bodyRows(page: Page): Locator {
+  return connections(page).locator('[role="row"][data-id]');
+}
+
+export async function setFilter(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Filter' });
+  await box.fill(text);
+}
+
+/** The number the status bar shows under data-testid (thousands separators removed). */
+export async function statusNumber(page: Page, testId: string): Promise<number> {
+  return Number(((await page.getByTestId(testId).textContent()) ?? '').replace(/[^\d]/g, ''));
+}
+
+/** Column index of a header by its visible name, for reading cells of a row. */
+export async function columnIndex(page: Page, name: string): Promise<number> {
+  const names = await connections(page).getByRole('columnheader').allTextContents();
+  const i = names.findIndex((n) => n.trim().replace(/[▲▼↑↓\s]+$/u, '') === name);
+  if (i < 0) throw new Error(`no column ${name}; columns: ${names.join(' | ')}`);
+  return i;
+}

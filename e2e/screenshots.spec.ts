@@ -1,0 +1,46 @@
+// Screenshots of the main views, light and dark, for people to look at (e2e/artifacts/, and the
+// chosen ones copied to docs/screenshots/ by hand). Each also checks the view it captures.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { bodyRows, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`screenshots (${scheme})`, async ({ app, loopback }) => {
+    await app.emulateMedia({ colorScheme: scheme });
+    // A few live loopback connections of our own so the table has something recognisable.
+    const clientPorts: number[] = [];
+    for (let i = 0; i < 3; i++) clientPorts.push(await loopback.connect());
+    await app.waitForTimeout(600);
+    expect(await bodyRows(app).count()).toBeGreaterThan(0);
+    const bg = await app.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = (bg.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+    // The theme follows prefers-color-scheme.
+    if (scheme === 'dark') expect(r + g + b).toBeLessThan(3 * 100);
+    else expect(r + g + b).toBeGreaterThan(3 * 180);
+    await app.screenshot({ path: path.join(ARTIFACTS, `connections-${scheme}.png`) });
+
+    // One connection is reset (red for a while), another closed politely (its client side lingers
+    // in TIME-WAIT: a changed row).
+    loopback.clients[0]?.resetAndDestroy();
+    loopback.clients[2]?.end();
+    await setFilter(app, `port:${loopback.port}`);
+    await expect(rowById(app, serverSideId(loopback.port, clientPorts[0]))).toHaveAttribute('data-status', 'closed');
+    const row = rowById(app, serverSideId(loopback.port, clientPorts[1]));
+    await row.click();
+    await expect(app.getByRole('region', { name: 'Details' })).toContainText(String(process.pid));
+    await app.screenshot({ path: path.join(ARTIFACTS, `details-${scheme}.png`) });
+
+    await setFilter(app, '');
+    await app.getByRole('tab', { name: /^Events/ }).click();
+    await expect(app.getByRole('grid', { name: 'Events' }).locator('[role="row"][data-type]').first()).toBeVisible();
+    await app.screenshot({ path: path.join(ARTIFACTS, `events-${scheme}.png`) });
+
+    await app.getByRole('tab', { name: /^Connections/ }).click();
+    await setFilter(app, 'state:bogus');
+    await expect(app.getByTestId('filter-error')).toBeVisible();
+    await app.screenshot({ path: path.join(ARTIFACTS, `filter-error-${scheme}.png`) });
+  });
+}
