@@ -19,6 +19,18 @@ test.describe('live connections', () => {
     await expect(rowById(app, listenId(loopback.port))).toBeVisible();
   });
 
+  test('a state change of a settled row is highlighted as changed', async ({ app, loopback }) => {
+    const clientPort = await loopback.connect();
+    await setFilter(app, `lport:${clientPort}`);
+    const row = rowById(app, `tcp4 127.0.0.1:${clientPort} 127.0.0.1:${loopback.port}`);
+    await expect(row).toHaveAttribute('data-status', 'new');
+    // Once the "new" highlight has worn off, a polite close from our side leaves it in TIME-WAIT.
+    await expect(row).toHaveAttribute('data-status', '', { timeout: 15_000 });
+    loopback.clients[0].end();
+    await expect(row).toHaveAttribute('data-status', 'changed');
+    await expect(row.getByRole('gridcell').filter({ hasText: 'TIME-WAIT' })).toHaveCount(1);
+  });
+
   test('the filter narrows rows; a bad filter shows the error and keeps the rows', async ({ app, loopback }) => {
     const total = await statusNumber(app, 'count-total');
     const clientPort = await loopback.connect();
