@@ -3,7 +3,9 @@ import { structLayout } from './koffi';
 import {
   ENUM_SERVICE_STATUS_PROCESS,
   UNICODE_STRING_SIZE,
+  PEB_LAYOUT,
   accountName,
+  commandLineFromPeb,
   createWinProcessDetails,
   decodeServiceEntries,
   decodeUnicodeStringInBuffer,
@@ -133,6 +135,38 @@ describe('pure decoders', () => {
     expect(tokenUserSidOffset(b, BASE)).toBeNull();
     expect(accountName('NT AUTHORITY', 'SYSTEM')).toBe('NT AUTHORITY\\SYSTEM');
     expect(accountName('', 'alice')).toBe('alice');
+  });
+
+  it('follows PEB → ProcessParameters → CommandLine through the target process memory', () => {
+    const PEB = 0x3000n;
+    const PARAMS = 0x9_0000n;
+    const TEXT = 0x9_1000n;
+    const cmd = 'C:\\app.exe --port 8080';
+    const mem = new Map<bigint, Buffer>();
+    const ptr = (v: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64LE(v);
+      return b;
+    };
+    mem.set(PEB + BigInt(PEB_LAYOUT.pebProcessParameters), ptr(PARAMS));
+    const us = Buffer.alloc(UNICODE_STRING_SIZE);
+    us.writeUInt16LE(cmd.length * 2, 0);
+    us.writeBigUInt64LE(TEXT, 8);
+    mem.set(PARAMS + BigInt(PEB_LAYOUT.paramsCommandLine), us);
+    mem.set(TEXT, Buffer.from(cmd, 'utf16le'));
+    const reads: bigint[] = [];
+    const read = (a: bigint, size: number) => {
+      reads.push(a);
+      const b = mem.get(a);
+      return b && b.length >= size ? b.subarray(0, size) : null;
+    };
+    expect(commandLineFromPeb(PEB, read)).toBe(cmd);
+    expect(reads).toEqual([PEB + 0x20n, PARAMS + 0x70n, TEXT]);
+    expect(commandLineFromPeb(0n, read)).toBeNull();
+    mem.delete(TEXT); // unreadable text: null, not garbage
+    expect(commandLineFromPeb(PEB, read)).toBeNull();
+    us.writeUInt16LE(0, 0);
+    expect(commandLineFromPeb(PEB, read)).toBe('');
   });
 
   it('uses the x64 layouts koffi computes from the SDK declarations', () => {

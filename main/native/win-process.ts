@@ -1,6 +1,6 @@
 // PID → ProcessDetails on Windows: image path, start time, command line, user and hosted services.
 // Everything goes through one PROCESS_QUERY_LIMITED_INFORMATION handle, which an unelevated
-// process can get for most processes. Each field is best effort: a call that fails (access
+// process can get for most processes (only the PEB fallback for the command line needs more). Each field is best effort: a call that fails (access
 // denied, process gone, API missing) leaves that field null; nothing here throws.
 //
 // The OS writes pointers into our own buffers (UNICODE_STRING.Buffer, TOKEN_USER.Sid,
@@ -110,6 +110,36 @@ export function accountName(domain: string, user: string): string {
   return domain ? `${domain}\\${user}` : user;
 }
 
+/** x64 offsets for reading the command line out of another process's PEB (pre-8.1 Windows, Wine). */
+export const PEB_LAYOUT = {
+  /** PROCESS_BASIC_INFORMATION.PebBaseAddress. */
+  basicInfoPeb: 8,
+  basicInfoSize: 48,
+  /** PEB.ProcessParameters. */
+  pebProcessParameters: 0x20,
+  /** RTL_USER_PROCESS_PARAMETERS.CommandLine (a UNICODE_STRING). */
+  paramsCommandLine: 0x70,
+} as const;
+
+/** Reads `size` bytes at `address` in the target process; null on failure. */
+export type ReadMemory = (address: bigint, size: number) => Buffer | null;
+
+/** PEB → ProcessParameters → CommandLine, each step read from the target process's memory. */
+export function commandLineFromPeb(peb: bigint, read: ReadMemory): string | null {
+  if (peb === 0n) return null;
+  const pp = read(peb + BigInt(PEB_LAYOUT.pebProcessParameters), 8);
+  if (!pp || pp.length < 8) return null;
+  const params = pp.readBigUInt64LE(0);
+  if (params === 0n) return null;
+  const us = read(params + BigInt(PEB_LAYOUT.paramsCommandLine), UNICODE_STRING_SIZE);
+  if (!us || us.length < UNICODE_STRING_SIZE) return null;
+  const len = us.readUInt16LE(0);
+  if (len === 0) return '';
+  if (len % 2 !== 0) return null;
+  const text = read(us.readBigUInt64LE(8), len);
+  return text && text.length >= len ? text.toString('utf16le', 0, len) : null;
+}
+
 // ---------------------------------------------------------------- composition (testable with a fake API)
 
 /** The native calls, one process handle at a time; each returns null on any failure. */
@@ -118,7 +148,8 @@ export interface WinProcessApi<H> {
   close(h: H): void;
   imagePath(h: H): string | null;
   creationTicks(h: H): bigint | null;
-  commandLine(h: H): string | null;
+  /** The limited handle first; `pid` lets a fallback open a handle with more rights. */
+  commandLine(h: H, pid: number): string | null;
   user(h: H): string | null;
   /** Running Win32 services; null when the service manager will not answer. */
   services(): ServiceEntry[] | null;
@@ -170,7 +201,7 @@ export function createWinProcessDetails<H>(opts: WinProcessDetailsOptions<H>): (
         details.name = details.path ? imageName(details.path) : null;
         const ticks = guard(() => api.creationTicks(h));
         details.startTime = ticks === null ? null : filetimeToEpochMs(ticks);
-        details.commandLine = guard(() => api.commandLine(h));
+        details.commandLine = guard(() => api.commandLine(h, pid));
         details.user = guard(() => api.user(h));
       } finally {
         guard(() => (api.close(h), null));
@@ -183,11 +214,16 @@ export function createWinProcessDetails<H>(opts: WinProcessDetailsOptions<H>): (
 
 // ---------------------------------------------------------------- the koffi-backed API
 
+const ProcessBasicInformation = 0;
 const ProcessCommandLineInformation = 60;
+const PROCESS_QUERY_INFORMATION = 0x0400;
+const PROCESS_VM_READ = 0x0010;
 const STATUS_SUCCESS = 0;
 const STATUS_BUFFER_OVERFLOW = 0x80000005;
 const STATUS_INFO_LENGTH_MISMATCH = 0xc0000004;
 const STATUS_BUFFER_TOO_SMALL = 0xc0000023;
+/** Class 60 unknown: Windows before 8.1, and Wine. */
+const STATUS_INVALID_INFO_CLASS = 0xc0000003;
 const TOKEN_QUERY = 0x0008;
 const TokenUser = 1;
 const ERROR_INSUFFICIENT_BUFFER = 122;
@@ -223,8 +259,31 @@ export function koffiWinProcessApi(): WinProcessApi<k.ProcessHandle> {
   ]);
   const CloseServiceHandle = fn('advapi32.dll', 'CloseServiceHandle', 'int', ['void *']);
   const CloseHandle = fn('kernel32.dll', 'CloseHandle', 'int', ['void *']);
+  const ReadProcessMemory = fn('kernel32.dll', 'ReadProcessMemory', 'int', ['void *', 'void *', 'void *', 'size_t', 'void *']);
 
-  function commandLine(h: k.ProcessHandle): string | null {
+  /**
+   * Before Windows 8.1 (and under Wine, which answers class 60 with STATUS_INVALID_INFO_CLASS) the
+   * command line is read from the target's PEB; that needs PROCESS_QUERY_INFORMATION | PROCESS_VM_READ.
+   */
+  function commandLineFromMemory(pid: number): string | null {
+    if (!NtQueryInformationProcess || !ReadProcessMemory) return null;
+    const h = k32.openProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, pid);
+    if (!h) return null;
+    try {
+      const pbi = Buffer.alloc(PEB_LAYOUT.basicInfoSize);
+      const status = (NtQueryInformationProcess(h, ProcessBasicInformation, pbi, pbi.length, null) as number) >>> 0;
+      if (status !== STATUS_SUCCESS) return null;
+      const read: ReadMemory = (address, size) => {
+        const b = Buffer.alloc(size);
+        return ReadProcessMemory(h, address, b, size, null) ? b : null;
+      };
+      return commandLineFromPeb(pbi.readBigUInt64LE(PEB_LAYOUT.basicInfoPeb), read);
+    } finally {
+      k32.closeHandle(h);
+    }
+  }
+
+  function commandLine(h: k.ProcessHandle, pid: number): string | null {
     if (!NtQueryInformationProcess) return null;
     let size = 2048;
     const retLen = Buffer.alloc(4);
@@ -233,6 +292,7 @@ export function koffiWinProcessApi(): WinProcessApi<k.ProcessHandle> {
       retLen.writeUInt32LE(0, 0);
       const status = (NtQueryInformationProcess(h, ProcessCommandLineInformation, buf, size, retLen) as number) >>> 0;
       if (status === STATUS_SUCCESS) return decodeUnicodeStringInBuffer(buf, k.bufferAddress(buf));
+      if (status === STATUS_INVALID_INFO_CLASS) return commandLineFromMemory(pid);
       if (status !== STATUS_INFO_LENGTH_MISMATCH && status !== STATUS_BUFFER_OVERFLOW && status !== STATUS_BUFFER_TOO_SMALL) return null;
       // Command lines are at most 32767 characters: never grow past what that needs.
       size = Math.min(Math.max(retLen.readUInt32LE(0), size * 2), UNICODE_STRING_SIZE + 65536 + 16);
