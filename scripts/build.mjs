@@ -26,7 +26,7 @@ for (const e of entries) {
 }
 
 if (existsSync('renderer/index.html')) {
-  await viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' });
+  await viteBuild({ configFile: 'renderer/vite.config.mts', logLevel: 'warn' });
 } else if (strict) {
   throw new Error('build: missing renderer/index.html');
 }
