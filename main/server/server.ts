@@ -75,6 +75,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  // Every client gets the same frame for a poll: encode it once, not once per client.
+  let lastBatch: string | null = null;
+  let lastFrame = '';
+  const batchFrame = (data: string): string => {
+    if (data !== lastBatch) {
+      lastBatch = data;
+      lastFrame = JSON.stringify({ kind: 'batch', data } satisfies ServerMessage);
+    }
+    return lastFrame;
+  };
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD });
 
   server.on('upgrade', (req, socket, head) => {
@@ -96,11 +107,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
     };
     const unsubscribe = opts.engine.onBatch((data) => {
+      if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         ws.close(1013, 'client too slow');
         return;
       }
-      send({ kind: 'batch', data });
+      ws.send(batchFrame(data));
     });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
