@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { CHANNELS } from '../../shared/ipc';
-import { createUnavailableActions } from './actions-fallback';
+import { createActionService } from '../actions/service';
 import { createResolver } from '../dns/resolver';
 import { startEngineHost, type StartedEngineHost } from '../engine/host';
 import { createRecorder } from '../record/recorder';
@@ -71,8 +71,7 @@ async function start(): Promise<void> {
     onError: log,
   });
   const rec = recording;
-  // TODO(actions): use createActionService() from ../actions/service once that module is in the tree.
-  const actions = createUnavailableActions();
+  const actions = createActionService();
   const resolver = createResolver();
 
   registerIpcHandlers(
