@@ -2,7 +2,7 @@
 // main/electron/main.ts wires what the unit tests cover (privileged scheme, sandbox, hardened
 // window, IPC table, engine worker → one webContents.send per poll) without an Electron binary.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, cpSync } from 'node:fs';
+import { mkdtempSync, cpSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -46,6 +46,8 @@ beforeAll(async () => {
   await build({ ...common, entryPoints: [path.join(root, 'main/electron/main.ts')], outfile: path.join(dist, 'main', 'index.cjs') });
   await build({ ...common, entryPoints: [path.join(root, 'main/engine/worker.ts')], outfile: path.join(dist, 'main', 'engine-worker.cjs') });
   cpSync(path.join(__dirname, 'fixtures', 'renderer'), path.join(dist, 'renderer'), { recursive: true });
+  // As in the packaged app, node_modules sits beside dist/ so the externals (koffi, ws) resolve.
+  symlinkSync(path.join(root, 'node_modules'), path.join(path.dirname(dist), 'node_modules'), 'dir');
 });
 
 describe('bundled main process (stand-in electron)', () => {
