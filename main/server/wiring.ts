@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createResolver } from '../dns/resolver';
 import { startEngineHost } from '../engine/host';
-import { createLinuxActions } from '../source/linux/actions';
+import { createActionService } from '../actions/service';
 import type { ServeDeps } from './cli';
 
 /** The platform's "open this URL" command; the URL is one argument, never parsed by a shell. */
@@ -26,8 +26,8 @@ export function defaultServeDeps(bundleDir: string = __dirname): ServeDeps {
     staticDir: path.join(bundleDir, 'renderer'),
     startEngine: async ({ source, intervalMs }) =>
       startEngineHost({ workerPath: path.join(bundleDir, 'main', 'engine-worker.cjs'), source, intervalMs }),
-    // Close / end / details need the OS's own tools; without them the calls answer "not available".
-    createActions: process.platform === 'linux' ? () => createLinuxActions() : undefined,
+    // The service picks the OS implementation and refuses to end netmon's own process.
+    createActions: () => createActionService(),
     createResolver: () => createResolver(),
     openUrl,
   };
