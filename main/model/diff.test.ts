@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { tableFromSpecs } from './build';
-import { diffTables, type RowDiff } from './diff';
+import { diffTables, sharedKeyOrder, type RowDiff } from './diff';
 import { materializeTable } from './materialize';
-import { createRowTable, KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
+import { concatTables, createRowTable, KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
 import { prng, randomRow, randomTable, sortTable } from './random';
 
 /** The obvious implementation: string keys in a Map, representative = smallest (state, pid, index). */
@@ -150,6 +150,65 @@ describe('diffTables', () => {
     });
   }
 
+  it('fills prevOf with the representative prev row of each next row, or -1', () => {
+    for (const mode of ['unsorted', 'sorted'] as const) {
+      for (let seed = 1; seed <= 30; seed++) {
+        const rnd = prng(seed * 104729);
+        const keySpace = seed % 2 === 0 ? 64 : 1 << 30;
+        const prev = randomTable(Math.floor(rnd() * 400), rnd, keySpace);
+        const next = evolve(prev, rnd, keySpace);
+        if (mode === 'unsorted') shuffle(next, rnd);
+        else {
+          sortTable(prev);
+          sortTable(next);
+        }
+        const prevOf = new Int32Array(next.count).fill(-7);
+        diffTables(prev, next, prevOf);
+        const want = representatives(prev);
+        for (let n = 0; n < next.count; n++) {
+          const key = keyOf(next, n);
+          expect(prevOf[n], `${mode} seed ${seed} row ${n}`).toBe(want.get(key) ?? -1);
+        }
+      }
+    }
+  });
+
+  // Windows with Order=TRUE sorts each table by local address, (scope,) port, remote address,
+  // (scope,) port; the source concatenates TCPv4, TCPv6, UDPv4, UDPv6.
+  for (const variant of [
+    { name: 'scope before port', scopeFirst: true, swapPorts: false },
+    { name: 'ports as network-order bytes', scopeFirst: false, swapPorts: true },
+    { name: 'scope first, ports as bytes', scopeFirst: true, swapPorts: true },
+  ]) {
+    it(`takes the merge path for Windows-sorted tables (${variant.name}) and agrees with the reference`, () => {
+      for (let seed = 1; seed <= 40; seed++) {
+        const rnd = prng(seed * 31337);
+        const keySpace = seed % 4 === 0 ? 64 : 1 << 30;
+        const prev = randomTable(50 + Math.floor(rnd() * 500), rnd, keySpace);
+        scatterScopesAndPorts(prev, rnd);
+        const next = evolve(prev, rnd, keySpace);
+        scatterScopesAndPorts(next, rnd, prev.count);
+        const a = windowsSorted(prev, variant.scopeFirst, variant.swapPorts);
+        const b = windowsSorted(next, variant.scopeFirst, variant.swapPorts);
+        expect(sharedKeyOrder(a, b), `seed ${seed}`).toBeGreaterThanOrEqual(0);
+        expect(normalize(diffTables(a, b)), `seed ${seed}`).toEqual(normalize(naiveDiff(a, b)));
+        shuffle(b, rnd);
+        expect(sharedKeyOrder(a, b)).toBe(-1);
+        expect(normalize(diffTables(a, b)), `seed ${seed} shuffled`).toEqual(normalize(naiveDiff(a, b)));
+      }
+    });
+  }
+
+  it('takes the merge path for tables sorted in word order and not for unsorted ones', () => {
+    const rnd = prng(5);
+    const a = randomTable(300, rnd);
+    const b = evolve(a, rnd, 1 << 30);
+    expect(sharedKeyOrder(a, b)).toBe(-1);
+    sortTable(a);
+    sortTable(b);
+    expect(sharedKeyOrder(a, b)).toBe(0);
+  });
+
   it('handles empty tables', () => {
     const empty = createRowTable(0);
     const t = randomTable(5, prng(3));
@@ -158,3 +217,61 @@ describe('diffTables', () => {
     expect(diffTables(empty, empty)).toEqual({ opened: [], closed: [], changed: [] });
   });
 });
+
+function keyOf(t: RowTable, i: number): string {
+  return Array.from(t.words.subarray(i * ROW_WORDS, i * ROW_WORDS + KEY_WORDS)).join(',');
+}
+
+/** key → representative row (smallest state, pid, index), as naiveDiff picks it. */
+function representatives(t: RowTable): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < t.count; i++) {
+    const k = keyOf(t, i);
+    const have = m.get(k);
+    const o = i * ROW_WORDS;
+    const h = (have ?? 0) * ROW_WORDS;
+    if (
+      have === undefined ||
+      t.words[o + W.STATE] < t.words[h + W.STATE] ||
+      (t.words[o + W.STATE] === t.words[h + W.STATE] && t.words[o + W.PID] < t.words[h + W.PID])
+    )
+      m.set(k, i);
+  }
+  return m;
+}
+
+/** Gives rows from `from` on varied scope ids and ports whose two bytes sort differently. */
+function scatterScopesAndPorts(t: RowTable, rnd: () => number, from = 0): void {
+  for (let i = from; i < t.count; i++) {
+    const o = i * ROW_WORDS;
+    if (t.words[o + W.FAMILY] === 6 && rnd() < 0.5) t.words[o + W.LSCOPE] = 1 + Math.floor(rnd() * 4);
+    if (rnd() < 0.5) t.words[o + W.LPORT] = Math.floor(rnd() * 65536);
+  }
+}
+
+/** The table as Windows hands it over with Order=TRUE: each (protocol, family) table sorted, then concatenated. */
+function windowsSorted(t: RowTable, scopeFirst: boolean, swapPorts: boolean): RowTable {
+  const port = (x: number) => (swapPorts ? ((x & 0xff) << 8) | (x >>> 8) : x);
+  const L = [W.LADDR, W.LADDR + 1, W.LADDR + 2, W.LADDR + 3];
+  const R = [W.RADDR, W.RADDR + 1, W.RADDR + 2, W.RADDR + 3];
+  const fields = scopeFirst ? [...L, W.LSCOPE, W.LPORT, ...R, W.RSCOPE, W.RPORT] : [...L, W.LPORT, W.LSCOPE, ...R, W.RPORT, W.RSCOPE];
+  const rows: Uint32Array[] = [];
+  for (let i = 0; i < t.count; i++) rows.push(t.words.slice(i * ROW_WORDS, (i + 1) * ROW_WORDS));
+  const parts: RowTable[] = [];
+  for (const [proto, family] of [[6, 4], [6, 6], [17, 4], [17, 6]]) {
+    const part = rows.filter((r) => r[W.PROTO] === proto && r[W.FAMILY] === family);
+    part.sort((a, b) => {
+      for (const f of fields) {
+        const x = f === W.LPORT || f === W.RPORT ? port(a[f]) : a[f];
+        const y = f === W.LPORT || f === W.RPORT ? port(b[f]) : b[f];
+        if (x !== y) return x - y;
+      }
+      return 0;
+    });
+    const pt = createRowTable(part.length);
+    part.forEach((r, i) => pt.words.set(r, i * ROW_WORDS));
+    pt.count = part.length;
+    parts.push(pt);
+  }
+  return concatTables(parts);
+}
