@@ -88,6 +88,8 @@ export interface ConnectionEvent {
   previousState?: TcpState | null;
   /** On `changed`: the owner before. */
   previousPid?: number | null;
+  /** On `changed` where the PID changed: the previous owner's process name (null where unknown). */
+  previousProcess?: string | null;
 }
 
 /** The fields the CLI prints for `--json`, in this order. */

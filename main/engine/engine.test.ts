@@ -238,4 +238,102 @@ describe('engine', () => {
     expect(batches[1].events.map((e) => `${e.type}:${e.connection.localPort}`).sort()).toEqual(['closed:1', 'opened:2']);
     engine.stop();
   });
+
+  describe('owner names of rows whose process has exited', () => {
+    /** PID → name while the process runs; `exit(pid)` makes processInfo answer null, as for a gone process. */
+    function processes(names: Record<number, string>) {
+      const alive = new Map(Object.entries(names).map(([pid, name]) => [Number(pid), name]));
+      let calls = 0;
+      return {
+        lookup: (pid: number) => {
+          calls++;
+          const name = alive.get(pid);
+          return name === undefined ? null : { pid, name, path: null };
+        },
+        exit: (pid: number) => alive.delete(pid),
+        start: (pid: number, name: string) => alive.set(pid, name),
+        get calls() {
+          return calls;
+        },
+      };
+    }
+
+    it('names the owner on closed, changed and opened-then-closed rows after the process exited', async () => {
+      const procs = processes({ 100: 'server', 200: 'client', 0: 'System Idle' });
+      const source = createScriptedSource(
+        [
+          [conn(1), conn(2, { pid: 200 }), conn(3, { pid: 200 })],
+          [conn(1), conn(2, { pid: 200 }), conn(3, { pid: 200 }), conn(4, { pid: 300 })],
+          // 100 exited: its row is gone; 200 exited: one row gone, one in TIME-WAIT under PID 0; 300 exited.
+          [conn(3, { pid: 0, state: 'TIME-WAIT' })],
+        ],
+        { processes: procs.lookup },
+      );
+      const engine = createEngine({ source });
+      await engine.pollNow();
+      procs.start(300, 'burst');
+      const b2 = await engine.pollNow();
+      expect(b2.events.map((e) => [e.type, e.connection.process])).toEqual([['opened', 'burst']]);
+      procs.exit(100);
+      procs.exit(200);
+      procs.exit(300);
+      const b3 = await engine.pollNow();
+      const got = b3.events.map((e) => [e.type, e.connection.localPort, e.connection.pid, e.connection.process]).sort();
+      expect(got).toEqual([
+        ['changed', 3, 0, 'System Idle'],
+        ['closed', 1, 100, 'server'],
+        ['closed', 2, 200, 'client'],
+        ['closed', 4, 300, 'burst'],
+      ]);
+      const changed = b3.events.find((e) => e.type === 'changed');
+      expect(changed).toMatchObject({ previousPid: 200, previousProcess: 'client', previousState: 'ESTABLISHED' });
+    });
+
+    it('keeps the name a row was first seen with when its PID is reused by another process', async () => {
+      const procs = processes({ 100: 'old' });
+      const source = createScriptedSource([[conn(1)], [conn(1), conn(2)], [conn(2)]], { processes: procs.lookup });
+      const engine = createEngine({ source });
+      await engine.pollNow();
+      procs.exit(100);
+      procs.start(100, 'new');
+      const b2 = await engine.pollNow();
+      expect(b2.events.map((e) => [e.type, e.connection.process])).toEqual([['opened', 'new']]);
+      const b3 = await engine.pollNow();
+      expect(b3.events.map((e) => [e.type, e.connection.localPort, e.connection.process])).toEqual([['closed', 1, 'old']]);
+      // A fresh snapshot names rows by the live process, falling back to the remembered owner.
+      expect(engine.snapshot().connections.map((c) => [c.localPort, c.process])).toEqual([[2, 'new']]);
+      procs.exit(100);
+      expect(engine.snapshot().connections.map((c) => [c.localPort, c.process])).toEqual([[2, 'new']]);
+    });
+
+    it('keeps the same-PID owner on a state change after exit, and looks up a full table once per PID', async () => {
+      const procs = processes({ 100: 'server' });
+      const many = Array.from({ length: 500 }, (_, i) => conn(1000 + i));
+      const source = createScriptedSource([many, [conn(1000, { state: 'CLOSE-WAIT' }), ...many.slice(1)]], { processes: procs.lookup });
+      const engine = createEngine({ source });
+      const b1 = await engine.pollNow();
+      expect(b1.connections).toHaveLength(500);
+      expect(procs.calls).toBe(1);
+      procs.exit(100);
+      const b2 = await engine.pollNow();
+      expect(b2.events).toHaveLength(1);
+      expect(b2.events[0]).toMatchObject({ type: 'changed', connection: { state: 'CLOSE-WAIT', process: 'server' }, previousPid: 100 });
+      expect(b2.events[0].previousProcess).toBeUndefined();
+    });
+
+    it('names both owners when every row changes owner, poll after poll', async () => {
+      const procs = processes({});
+      for (let pid = 1; pid <= 400; pid++) procs.start(pid, `p${pid}`);
+      // Every poll replaces all rows with rows of new PIDs; closed rows must still be named.
+      const source = createScriptedSource((read) => Array.from({ length: 50 }, (_, i) => conn(i + 1, { pid: 1 + ((read * 50 + i) % 400) })));
+      const engine = createEngine({ source: { ...source, processInfo: procs.lookup } });
+      await engine.pollNow();
+      for (let k = 1; k < 12; k++) {
+        const b = await engine.pollNow();
+        expect(b.events.filter((e) => e.type === 'changed')).toHaveLength(50);
+        expect(b.events.every((e) => e.connection.process === `p${e.connection.pid}`)).toBe(true);
+        expect(b.events.every((e) => e.previousProcess === `p${e.previousPid}`)).toBe(true);
+      }
+    });
+  });
 });

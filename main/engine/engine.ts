@@ -1,6 +1,9 @@
 // The polling engine: one timer, at most one poll in flight, each poll diffed against the last
 // good one and delivered as exactly one EventBatch. Objects and strings are built only for the
 // rows that changed (or for a full snapshot when one is asked for).
+//
+// Every live row remembers the process it was first seen with, so a `closed` event still names
+// an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
 import { DEFAULT_INTERVAL_MS, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
@@ -8,7 +11,10 @@ import { diffTables } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
+import type { ProcessInfo } from '../source/types';
 import type { Engine, EngineOptions } from './types';
+
+type Owners = (ProcessInfo | null)[];
 
 export function createEngine(opts: EngineOptions): Engine {
   const { source } = opts;
@@ -26,6 +32,10 @@ export function createEngine(opts: EngineOptions): Engine {
   let current: RowTable | null = null;
   let spare: RowTable = createRowTable(1);
   let currentTime = 0;
+  // owners[i]: the process row i of `current` was seen with (null where unknown); swapped like the tables.
+  let owners: Owners = [];
+  let spareOwners: Owners = [];
+  let prevOf = new Int32Array(16);
   const status: EngineStatus = {
     paused,
     intervalMs,
@@ -41,6 +51,57 @@ export function createEngine(opts: EngineOptions): Engine {
       return null; // a name we cannot get is not worth failing a poll for
     }
   };
+
+  /** Looks each PID up once per table: a full table repeats a few hundred PIDs tens of thousands of times. */
+  const memoLookup = (): ProcessLookup => {
+    const seen = new Map<number, ProcessInfo | null>();
+    return (pid) => {
+      let info = seen.get(pid);
+      if (info === undefined) {
+        info = lookup(pid);
+        seen.set(pid, info);
+      }
+      return info;
+    };
+  };
+
+  /** Fills `out` with the owner of every row of `t`. */
+  const learnOwners = (t: RowTable, out: Owners, find: ProcessLookup): void => {
+    out.length = t.count;
+    for (let i = 0; i < t.count; i++) {
+      const pid = t.words[i * ROW_WORDS + W.PID];
+      out[i] = pid === PID_UNKNOWN ? null : find(pid);
+    }
+  };
+
+  /** The remembered owner of row i when it has the row's PID, else what the source says now. */
+  const ownerOf = (t: RowTable, mem: Owners, i: number): ProcessInfo | null => {
+    const pid = t.words[i * ROW_WORDS + W.PID];
+    if (pid === PID_UNKNOWN) return null;
+    const known = mem[i];
+    return known && known.pid === pid && known.name !== null ? known : lookup(pid);
+  };
+
+  /** For a whole table: the source's answer, else the owner a row of that PID was seen with. */
+  const rememberingLookup = (t: RowTable): ProcessLookup => {
+    const live = memoLookup();
+    let byPid: Map<number, ProcessInfo> | null = null;
+    return (pid) => {
+      const info = live(pid);
+      if (info && info.name !== null) return info;
+      if (!byPid) {
+        byPid = new Map();
+        for (let i = 0; i < t.count; i++) {
+          const o = owners[i];
+          if (o && o.name !== null && o.pid === t.words[i * ROW_WORDS + W.PID]) byPid.set(o.pid, o);
+        }
+      }
+      return byPid.get(pid) ?? info;
+    };
+  };
+
+  let given: ProcessInfo | null = null;
+  const givenLookup: ProcessLookup = () => given;
 
   const snapshotStatus = (): EngineStatus => ({ ...status, paused, intervalMs, source: source.name });
 
@@ -71,23 +132,45 @@ export function createEngine(opts: EngineOptions): Engine {
     }
   };
 
-  const buildEvents = (prev: RowTable, next: RowTable, time: number): ConnectionEvent[] => {
-    const d = diffTables(prev, next);
+  /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`. */
+  const buildEvents = (prev: RowTable, prevOwners: Owners, next: RowTable, nextOwners: Owners, time: number): ConnectionEvent[] => {
+    if (prevOf.length < next.count) prevOf = new Int32Array(Math.ceil(next.count * 1.25));
+    const d = diffTables(prev, next, prevOf);
+    // Rows that stay keep their owner; opened and re-owned rows are overwritten below.
+    nextOwners.length = next.count;
+    for (let n = 0; n < next.count; n++) {
+      const p = prevOf[n];
+      nextOwners[n] = p >= 0 ? prevOwners[p] : null;
+    }
     const events: ConnectionEvent[] = [];
-    for (const i of d.closed) events.push({ type: 'closed', time, connection: materializeRow(prev, i, lookup) });
-    for (const i of d.opened) events.push({ type: 'opened', time, connection: materializeRow(next, i, lookup) });
+    for (const i of d.closed) {
+      given = ownerOf(prev, prevOwners, i);
+      events.push({ type: 'closed', time, connection: materializeRow(prev, i, givenLookup) });
+    }
+    for (const i of d.opened) {
+      given = ownerOf(next, nextOwners, i);
+      nextOwners[i] = given;
+      events.push({ type: 'opened', time, connection: materializeRow(next, i, givenLookup) });
+    }
     for (const { prev: p, next: n } of d.changed) {
       const po = p * ROW_WORDS;
       const pid = prev.words[po + W.PID];
-      const connection = materializeRow(next, n, lookup);
-      events.push({
+      given = ownerOf(next, nextOwners, n);
+      nextOwners[n] = given;
+      const connection = materializeRow(next, n, givenLookup);
+      const e: ConnectionEvent = {
         type: 'changed',
         time,
         connection,
         previousState: connection.protocol === 'udp' ? null : (tcpStateName(prev.words[po + W.STATE]) ?? null),
         previousPid: pid === PID_UNKNOWN ? null : pid,
-      });
+      };
+      if (pid !== PID_UNKNOWN && pid !== next.words[n * ROW_WORDS + W.PID]) {
+        e.previousProcess = ownerOf(prev, prevOwners, p)?.name ?? null;
+      }
+      events.push(e);
     }
+    given = null;
     return events;
   };
 
@@ -101,15 +184,20 @@ export function createEngine(opts: EngineOptions): Engine {
       const next = copyTable(table, spare);
       const prev = current;
       const full = prev === null;
-      const events = full ? [] : buildEvents(prev, next, time);
+      const nextOwners = spareOwners;
+      const find = full ? memoLookup() : lookup;
+      if (full) learnOwners(next, nextOwners, find);
+      const events = full ? [] : buildEvents(prev, owners, next, nextOwners, time);
       spare = prev ?? createRowTable(1);
       current = next;
+      spareOwners = owners;
+      owners = nextOwners;
       currentTime = time;
       status.lastError = null;
       status.lastPollMs = performance.now() - t0;
       status.lastPollAt = time;
       batch = { seq: ++seq, time, full, events, status: snapshotStatus() };
-      if (full) batch.connections = materializeTable(next, lookup);
+      if (full) batch.connections = materializeTable(next, find);
     } catch (e) {
       // The last good table stays: the next success diffs against it.
       status.lastError = e instanceof Error ? e.message : String(e);
@@ -167,7 +255,7 @@ export function createEngine(opts: EngineOptions): Engine {
     snapshot(): Snapshot {
       return {
         time: current ? currentTime : now(),
-        connections: current ? materializeTable(current, lookup) : [],
+        connections: current ? materializeTable(current, rememberingLookup(current)) : [],
         status: snapshotStatus(),
       };
     },
