@@ -168,3 +168,32 @@ export function structLayout(fields: Record<string, string>): { size: number; of
   const t = koffi.struct(fields);
   return { size: koffi.sizeof(t), offsets: Object.fromEntries(Object.keys(fields).map((f) => [f, koffi.offsetof(t, f)])) };
 }
+
+// ---- Linux: the C library, for modules that keep their own narrow wrappers (netlink.ts) ----
+
+let libcHandle: ReturnType<typeof koffi.load> | null = null;
+
+function libc(): ReturnType<typeof koffi.load> {
+  if (!libcHandle) {
+    if (process.platform !== 'linux') throw new Error(`the C library bindings are for Linux (this is ${process.platform})`);
+    try {
+      libcHandle = koffi.load('libc.so.6');
+    } catch {
+      // Not glibc (e.g. musl): the symbols of the running process include its C library.
+      libcHandle = koffi.load(null);
+    }
+  }
+  return libcHandle;
+}
+
+/** Binds a C library function (memoized). Throws off Linux or when the library lacks it. */
+export function bindLibc(name: string, result: string, args: string[]): Fn {
+  const f = cached(`libc!${name}`, () => libc().func(name, result, args) as Fn);
+  if (!f) throw new Error(`the C library has no ${name}`);
+  return f;
+}
+
+/** errno as the last bound C call left it. */
+export function lastErrno(): number {
+  return koffi.errno();
+}
