@@ -58,8 +58,9 @@ export const listenId = (port: number) => `tcp4 127.0.0.1:${port} 0.0.0.0:0`;
 
 const root = path.resolve(__dirname, '..');
 
-async function startNetmon(): Promise<NetmonServer> {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'netmon.cjs'), 'serve', '--port', '0', '--interval', '250', '--source', 'linux'], {
+/** Starts `netmon serve` on the real Linux engine; `extraArgs` go after the standard flags. */
+export async function startNetmon(extraArgs: readonly string[] = []): Promise<NetmonServer> {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'netmon.cjs'), 'serve', '--port', '0', '--interval', '250', '--source', 'linux', ...extraArgs], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,12 +86,13 @@ async function startNetmon(): Promise<NetmonServer> {
   return { url, origin: u.origin, token: u.searchParams.get('token') ?? '', process: child };
 }
 
-export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: NetmonServer }>({
+export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: NetmonServer; netmonArgs: string[] }>({
+  // Extra `netmon serve` flags for a spec file (e.g. `--record-dir`); override with test.use or a
+  // worker fixture of the same name.
+  netmonArgs: [[], { scope: 'worker', option: true }],
   netmon: [
-    // Playwright reads fixture dependencies from the destructuring pattern, so it must be present.
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const srv = await startNetmon();
+    async ({ netmonArgs }, use) => {
+      const srv = await startNetmon(netmonArgs);
       await use(srv);
       const exited = new Promise<number | null>((r) => srv.process.once('exit', (code) => r(code)));
       srv.process.kill('SIGTERM');
