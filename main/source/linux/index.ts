@@ -1,12 +1,21 @@
-// The Linux connection source: the kernel's TCP (and UDP) tables from procfs, owners from the
-// inode → PID cache, names from the process cache.
+// The Linux connection source: the kernel's TCP (and UDP) tables from netlink sock_diag, or from
+// procfs where netlink is unavailable; owners from the inode → PID cache, names from the process cache.
 //
-// Limits of procfs worth knowing: it shows the sockets of netmon's own network namespace only, and
-// it does not print the interface an IPv6 link-local socket is bound to, so scope ids are 0.
+// Why two ways to read the same tables: at ~10k sockets the kernel spends most of a poll printing
+// /proc/net/tcp as text, a few percent of a core at 1 Hz; a sock_diag dump hands over the same
+// sockets (inode included) in binary for a fraction of that. But sock_diag needs the C library
+// through koffi and a netlink socket, which a sandbox, seccomp or an odd build may refuse, while
+// procfs is always there. So netlink is preferred and procfs is the fallback, and the source's name
+// (linux-netlink / linux-procfs) says which one is in use; backendInfo() says why.
+//
+// Both show the sockets of netmon's own network namespace only. procfs does not print the
+// interface an IPv6 link-local socket is bound to, so its scope ids are 0; netlink fills them for
+// link-local addresses (see sock-diag-decode.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ROW_WORDS, type RowTable } from '../../model/rows';
 import { SourceError, type ConnectionSource } from '../types';
 import { createPidResolver, type PidResolverOptions, type PidScanStats } from './pids';
+import { openSockDiag, type SockDiagOptions, type SockDiagReader } from './netlink';
 import { createProcessCache } from './processes';
 import { createProcNetTable, parseProcNet, type ParseReport, type ProcNetTable } from './procfs';
 
@@ -17,6 +26,20 @@ export interface LinuxSourceOptions {
   procRoot?: string;
   /** See PidResolverOptions. */
   unownedRetryMs?: PidResolverOptions['unownedRetryMs'];
+  /**
+   * Where the tables come from. `auto` (default): netlink, falling back to procfs when netlink is
+   * unavailable, and procfs whenever procRoot is not `/proc` (tables and owners must come from the
+   * same tree). `netlink` throws SourceError when it is unavailable.
+   */
+  tables?: 'auto' | 'netlink' | 'procfs';
+  /** Test seam for the netlink socket. */
+  sockDiag?: SockDiagOptions;
+}
+
+export interface LinuxBackendInfo {
+  kind: 'netlink' | 'procfs';
+  /** Why procfs is used when it is (netlink's error, or the option that asked for it); null for netlink. */
+  reason: string | null;
 }
 
 export interface LinuxSource extends ConnectionSource {
@@ -27,6 +50,7 @@ export interface LinuxSource extends ConnectionSource {
   pidStats(): PidScanStats;
   /** Socket inodes of the rows of the last read, row by row (for diagnostics and tests). */
   lastInodes(): Float64Array;
+  backendInfo(): LinuxBackendInfo;
 }
 
 interface TableFile {
@@ -46,6 +70,21 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
   if (opts.udp ?? true) {
     files.push({ name: 'udp', protocol: 'udp', family: 4, required: false });
     files.push({ name: 'udp6', protocol: 'udp', family: 6, required: false });
+  }
+  const targets = files.map((f) => ({ protocol: f.protocol, family: f.family, required: f.required }));
+  const mode = opts.tables ?? 'auto';
+  let netlink: SockDiagReader | null = null;
+  let backend: LinuxBackendInfo = { kind: 'procfs', reason: 'tables: procfs was asked for' };
+  if (mode === 'netlink' || (mode === 'auto' && root === '/proc')) {
+    try {
+      netlink = openSockDiag(opts.sockDiag);
+      backend = { kind: 'netlink', reason: null };
+    } catch (e) {
+      if (mode === 'netlink') throw e;
+      backend = { kind: 'procfs', reason: `netlink sock_diag unavailable: ${(e as Error).message}` };
+    }
+  } else if (mode === 'auto') {
+    backend = { kind: 'procfs', reason: `procRoot is ${root}, not /proc` };
   }
   const pids = createPidResolver({ procRoot: root, unownedRetryMs: opts.unownedRetryMs });
   const processes = createProcessCache({ procRoot: root });
@@ -85,9 +124,7 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     }
   };
 
-  const read = (): RowTable => {
-    scratch.rows.count = 0;
-    skipped = {};
+  const readProcfs = (): void => {
     for (const f of files) {
       const path = `${root}/net/${f.name}`;
       const bytes = readWhole(path);
@@ -98,6 +135,31 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
       const report = parseProcNet(bytes, { protocol: f.protocol, family: f.family, fileName: path }, scratch);
       if (report.skipped > 0) skipped[path] = report;
     }
+  };
+
+  let netlinkWorked = false;
+  const readNetlink = (): void => {
+    try {
+      netlink!.read(scratch, targets);
+      netlinkWorked = true;
+    } catch (e) {
+      // A socket that opens but whose dumps are refused (an LSM, a filtered syscall) is as good as
+      // none: until one dump has worked, a failure means procfs for the rest of the session. After
+      // that a failure is this poll's, and the next poll tries again.
+      if (netlinkWorked || opts.tables === 'netlink') throw e;
+      netlink!.close();
+      netlink = null;
+      backend = { kind: 'procfs', reason: `netlink sock_diag failed: ${(e as Error).message}` };
+      scratch.rows.count = 0;
+      readProcfs();
+    }
+  };
+
+  const read = (): RowTable => {
+    scratch.rows.count = 0;
+    skipped = {};
+    if (netlink) readNetlink();
+    else readProcfs();
     pids.resolve(scratch.rows, scratch.inodes);
     processes.nextGeneration();
     // The engine keeps the previous table for its diff: hand out a copy, keep the scratch.
@@ -107,12 +169,16 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
   };
 
   return {
-    name: 'linux-procfs',
+    get name() {
+      return netlink ? 'linux-netlink' : 'linux-procfs';
+    },
     read,
     processInfo: (pid) => processes.info(pid),
     processDetails: (pid) => processes.details(pid),
     lastSkipped: () => skipped,
     pidStats: () => pids.stats(),
     lastInodes: () => inodes,
+    backendInfo: () => backend,
+    close: () => netlink?.close(),
   };
 }
