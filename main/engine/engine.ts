@@ -7,7 +7,7 @@
 import type { ConnectionEvent } from '../../shared/connection';
 import { DEFAULT_INTERVAL_MS, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
-import { diffTables } from '../model/diff';
+import { createDiffer } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
@@ -36,6 +36,8 @@ export function createEngine(opts: EngineOptions): Engine {
   let owners: Owners = [];
   let spareOwners: Owners = [];
   let prevOf = new Int32Array(16);
+  // Its own differ: successive polls form a chain, so the key index carries over between them.
+  const differ = createDiffer();
   const status: EngineStatus = {
     paused,
     intervalMs,
@@ -135,7 +137,7 @@ export function createEngine(opts: EngineOptions): Engine {
   /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`. */
   const buildEvents = (prev: RowTable, prevOwners: Owners, next: RowTable, nextOwners: Owners, time: number): ConnectionEvent[] => {
     if (prevOf.length < next.count) prevOf = new Int32Array(Math.ceil(next.count * 1.25));
-    const d = diffTables(prev, next, prevOf);
+    const d = differ.diff(prev, next, prevOf);
     // Rows that stay keep their owner; opened and re-owned rows are overwritten below.
     nextOwners.length = next.count;
     for (let n = 0; n < next.count; n++) {

@@ -21,8 +21,23 @@ export interface RowDiff {
 export function sameKey(wa: Uint32Array, a: number, wb: Uint32Array, b: number): boolean {
   const oa = a * ROW_WORDS;
   const ob = b * ROW_WORDS;
-  for (let k = 0; k < KEY_WORDS; k++) if (wa[oa + k] !== wb[ob + k]) return false;
-  return true;
+  // Unrolled (KEY_WORDS = 14), most varying words first: the hot loop of every diff.
+  return (
+    wa[oa + 12] === wb[ob + 12] &&
+    wa[oa + 6] === wb[ob + 6] &&
+    wa[oa + 8] === wb[ob + 8] &&
+    wa[oa + 11] === wb[ob + 11] &&
+    wa[oa + 5] === wb[ob + 5] &&
+    wa[oa + 2] === wb[ob + 2] &&
+    wa[oa + 0] === wb[ob + 0] &&
+    wa[oa + 1] === wb[ob + 1] &&
+    wa[oa + 3] === wb[ob + 3] &&
+    wa[oa + 4] === wb[ob + 4] &&
+    wa[oa + 7] === wb[ob + 7] &&
+    wa[oa + 9] === wb[ob + 9] &&
+    wa[oa + 10] === wb[ob + 10] &&
+    wa[oa + 13] === wb[ob + 13]
+  );
 }
 
 /** Key order: <0, 0, >0 as the key of row a sorts before, equal to, after row b (word-wise, unsigned). */
@@ -117,16 +132,6 @@ function ownerDiffers(pw: Uint32Array, p: number, nw: Uint32Array, n: number): b
 }
 
 /**
- * `prevOf`, when given (length ≥ next.count), receives for every row of `next` the representative
- * row of its key in `prev`, or -1 where the key is new: what lets a caller carry per-row facts
- * (such as the owner's name) from one snapshot to the next.
- */
-export function diffTables(prev: RowTable, next: RowTable, prevOf?: Int32Array): RowDiff {
-  const o = commonOrder(prev, next);
-  return o ? mergeDiff(o, prev, next, prevOf) : hashDiff(prev, next, prevOf);
-}
-
-/**
  * Merge-join of two tables sorted in order `o`. Runs of equal keys (duplicates) collapse to their
  * representative; the common case, a run of one, costs one extra key comparison.
  */
@@ -199,154 +204,248 @@ function hashKey(w: Uint32Array, i: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
-// Scratch reused by every hash diff (diffs run synchronously and never nest): a steady poll
-// allocates nothing here. Each grows to the largest table seen and stays that size.
-/** Open-addressing slots, interleaved [hash, row + 1] so a probe reads one cache line; 0 = empty. */
-let slotBuf: Int32Array = new Int32Array(32);
-/** Per prev row: its slot (only read when the table holds duplicate keys). */
-let slotOfBuf: Int32Array = new Int32Array(16);
-/** Per prev representative row: the preferred next row with its key, + 1 (0 = none). */
-let matchedBuf: Int32Array = new Int32Array(16);
-/** Next rows whose key is not in prev. */
-let unmatchedBuf: Int32Array = new Int32Array(16);
-/** Slots of the index over the unmatched rows. */
-let openSlotBuf: Int32Array = new Int32Array(32);
-
-const grow = (a: Int32Array, n: number): Int32Array => (a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2)));
 const tableSize = (rows: number): number => {
   let size = 16;
   while (size < rows * 2) size <<= 1;
   return size;
 };
 
+const grow = (a: Int32Array, n: number): Int32Array => (a.length >= n ? a : new Int32Array(Math.max(n, Math.ceil(a.length * 1.5))));
+
+/** Diffs successive snapshots; see createDiffer. */
+export interface Differ {
+  diff(prev: RowTable, next: RowTable, prevOf?: Int32Array): RowDiff;
+}
+
 /**
- * Hash join for unsorted input: index `prev`'s keys (collapsing duplicates to their
- * representative), probe it with every row of `next`. OS tables mostly keep their order between
- * polls, so each next row is first compared with the prev row after the last match, which skips
- * hashing and a random probe for nearly every row of an unchanged stretch.
+ * A differ that keeps its hash index of keys from one call to the next: when `prev` is the table
+ * it was last given as `next` (same object, same count, not written to since), the index already
+ * holds prev's keys and only rows that moved or are new get hashed. Anything else rebuilds the
+ * index from `prev`. Scratch grows to the largest tables seen and is reused: a steady poll
+ * allocates nothing but its result.
+ *
+ * The index is open addressing with linear probing over `slots` interleaved as [hash, entry + 1]
+ * (0 = empty), at most half full. An entry is one distinct key; it remembers its hash, the row of
+ * its representative in prev (`entRow`, -1 for a key first seen in this call) and the preferred
+ * next row with its key in this call (`entNext`, valid when `entStamp` is this call's stamp).
  */
-function hashDiff(prev: RowTable, next: RowTable, prevOf: Int32Array | undefined): RowDiff {
-  const out: RowDiff = { opened: [], closed: [], changed: [] };
-  const pw = prev.words;
-  const nw = next.words;
-  const pc = prev.count;
-  const nc = next.count;
+export function createDiffer(): Differ {
+  let slots: Int32Array = new Int32Array(32);
+  let mask = 15;
+  let entHash: Int32Array = new Int32Array(8);
+  let entRow: Int32Array = new Int32Array(8);
+  let entNext: Int32Array = new Int32Array(8);
+  let entStamp: Int32Array = new Int32Array(8);
+  /** 1 when the state or PID of entNext differs from entRow's (computed while both rows are in cache). */
+  let entDiffers: Int32Array = new Int32Array(8);
+  let free: Int32Array = new Int32Array(8);
+  let freeTop = 0;
+  let used = 0; // entry ids handed out since the last rebuild
+  let live = 0;
+  let stamp = 0;
+  /** Entry of each row of the indexed table (prev), and of the table being diffed (next). */
+  let rowEnt: Int32Array = new Int32Array(8);
+  let rowEntNext: Int32Array = new Int32Array(8);
+  let created: Int32Array = new Int32Array(8);
+  let indexed: RowTable | null = null;
+  let indexedCount = 0;
 
-  const size = tableSize(pc);
-  const mask = size - 1;
-  slotBuf = grow(slotBuf, size * 2);
-  slotOfBuf = grow(slotOfBuf, pc);
-  matchedBuf = grow(matchedBuf, pc);
-  const slots = slotBuf;
-  const slotOf = slotOfBuf;
-  const matched = matchedBuf;
-  slots.fill(0, 0, size * 2);
-  matched.fill(0, 0, pc);
+  const alloc = (): number => (freeTop > 0 ? free[--freeTop] : used++);
 
-  let dups = false;
-  for (let i = 0; i < pc; i++) {
-    const h = hashKey(pw, i);
-    let s = h & mask;
+  /** Backward-shift deletion: no tombstones, so probe lengths stay short however long it runs. */
+  const remove = (e: number): void => {
+    let i = entHash[e] & mask;
+    while (slots[2 * i + 1] !== e + 1) i = (i + 1) & mask;
+    let j = i;
     for (;;) {
-      const at = slots[2 * s + 1];
-      if (at === 0) {
-        slots[2 * s] = h;
-        slots[2 * s + 1] = i + 1;
-        break;
-      }
-      if (slots[2 * s] === h && sameKey(pw, at - 1, pw, i)) {
-        dups = true;
-        if (preferRow(pw, i, at - 1)) slots[2 * s + 1] = i + 1;
-        break;
-      }
-      s = (s + 1) & mask;
+      j = (j + 1) & mask;
+      if (slots[2 * j + 1] === 0) break;
+      const home = slots[2 * j] & mask;
+      // Move j into the hole at i unless its home lies cyclically in (i, j].
+      if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
+      slots[2 * i] = slots[2 * j];
+      slots[2 * i + 1] = slots[2 * j + 1];
+      i = j;
     }
-    slotOf[i] = s;
-  }
-  /** The representative of prev row p's key. */
-  const repOf = (p: number): number => (dups ? slots[2 * slotOf[p] + 1] - 1 : p);
+    slots[2 * i] = 0;
+    slots[2 * i + 1] = 0;
+    free[freeTop++] = e;
+    live--;
+  };
 
-  unmatchedBuf = grow(unmatchedBuf, nc);
-  const unmatched = unmatchedBuf;
-  let un = 0;
-  let guess = 0;
-  for (let n = 0; n < nc; n++) {
-    let r = -1;
-    if (guess < pc && sameKey(pw, guess, nw, n)) {
-      r = repOf(guess);
-      guess++;
-    } else {
-      const h = hashKey(nw, n);
+  /** Indexes `prev` afresh, with room for `extra` more keys. */
+  const rebuild = (prev: RowTable, extra: number): void => {
+    const pw = prev.words;
+    const pc = prev.count;
+    const size = tableSize(pc + extra);
+    if (slots.length < size * 2) slots = new Int32Array(size * 2);
+    else slots.fill(0, 0, size * 2);
+    mask = size - 1;
+    const ents = size >> 1;
+    entHash = grow(entHash, ents);
+    entRow = grow(entRow, ents);
+    entNext = grow(entNext, ents);
+    entStamp = grow(entStamp, ents);
+    entDiffers = grow(entDiffers, ents);
+    free = grow(free, ents);
+    entStamp.fill(0);
+    rowEnt = grow(rowEnt, pc);
+    freeTop = 0;
+    used = 0;
+    live = 0;
+    stamp = 0;
+    for (let i = 0; i < pc; i++) {
+      const h = hashKey(pw, i);
       let s = h & mask;
+      let e = -1;
       for (;;) {
         const at = slots[2 * s + 1];
         if (at === 0) break;
-        if (slots[2 * s] === h && sameKey(pw, at - 1, nw, n)) {
-          r = at - 1;
-          guess = at; // the row after the representative
+        if (slots[2 * s] === h && sameKey(pw, entRow[at - 1], pw, i)) {
+          e = at - 1;
           break;
         }
         s = (s + 1) & mask;
       }
+      if (e >= 0) {
+        if (preferRow(pw, i, entRow[e])) entRow[e] = i;
+      } else {
+        e = alloc();
+        entHash[e] = h;
+        entRow[e] = i;
+        slots[2 * s] = h;
+        slots[2 * s + 1] = e + 1;
+        live++;
+      }
+      rowEnt[i] = e;
     }
-    if (prevOf) prevOf[n] = r;
-    if (r < 0) {
-      unmatched[un++] = n;
-      continue;
-    }
-    const m = matched[r];
-    if (m === 0 || preferRow(nw, n, m - 1)) matched[r] = n + 1;
-  }
+    indexed = prev;
+    indexedCount = pc;
+  };
 
-  // Prev rows in row order: each key reported once, at its representative.
-  for (let p = 0; p < pc; p++) {
-    if (dups && repOf(p) !== p) continue;
-    const m = matched[p];
-    if (m === 0) out.closed.push(p);
-    else if (ownerDiffers(pw, p, nw, m - 1)) out.changed.push({ prev: p, next: m - 1 });
-  }
-  if (un > 0) collapseOpened(next, unmatched, un, out.opened);
-  return out;
+  const hashDiff = (prev: RowTable, next: RowTable, prevOf: Int32Array | undefined): RowDiff => {
+    const pw = prev.words;
+    const nw = next.words;
+    const pc = prev.count;
+    const nc = next.count;
+    if (prev !== indexed || pc !== indexedCount || (live + nc) * 2 > mask + 1 || stamp >= 0x3fffffff) rebuild(prev, nc);
+    stamp++;
+    rowEntNext = grow(rowEntNext, nc);
+    created = grow(created, nc);
+    // Locals, not the closure's variables, in the hot loops: V8 keeps them in registers.
+    const slotsL = slots;
+    const maskL = mask;
+    const eRow = entRow;
+    const eNext = entNext;
+    const eStamp = entStamp;
+    const eHash = entHash;
+    const eDiffers = entDiffers;
+    const rEnt = rowEnt;
+    const rEntNext = rowEntNext;
+    const made = created;
+    const st = stamp;
+    let createdCount = 0;
+    // OS tables mostly keep their order between polls: try the row after the last match first,
+    // which skips hashing and a random probe for nearly every row of an unchanged stretch.
+    let guess = 0;
+    for (let n = 0; n < nc; n++) {
+      let e = -1;
+      if (guess < pc && sameKey(pw, guess, nw, n)) {
+        e = rEnt[guess];
+        guess++;
+      } else {
+        const h = hashKey(nw, n);
+        let s = h & maskL;
+        for (;;) {
+          const at = slotsL[2 * s + 1];
+          if (at === 0) break;
+          if (slotsL[2 * s] === h) {
+            const c = at - 1;
+            const r = eRow[c];
+            if (r >= 0 ? sameKey(pw, r, nw, n) : sameKey(nw, eNext[c] - 1, nw, n)) {
+              e = c;
+              break;
+            }
+          }
+          s = (s + 1) & maskL;
+        }
+        if (e < 0) {
+          // A key prev does not have: a new entry, whose key lives in next until the call ends.
+          e = alloc();
+          eHash[e] = h;
+          eRow[e] = -1;
+          eStamp[e] = st;
+          eNext[e] = n + 1;
+          slotsL[2 * s] = h;
+          slotsL[2 * s + 1] = e + 1;
+          made[createdCount++] = e;
+          live++;
+        } else if (eRow[e] >= 0) {
+          guess = eRow[e] + 1;
+        }
+      }
+      rEntNext[n] = e;
+      const r = eRow[e];
+      if (prevOf) prevOf[n] = r;
+      if (eStamp[e] !== st || preferRow(nw, n, eNext[e] - 1)) {
+        eStamp[e] = st;
+        eNext[e] = n + 1;
+        eDiffers[e] = r >= 0 && ownerDiffers(pw, r, nw, n) ? 1 : 0;
+      }
+    }
+
+    const out: RowDiff = { opened: [], closed: [], changed: [] };
+    // Prev rows in row order: each key reported once, at its representative.
+    for (let p = 0; p < pc; p++) {
+      const e = rEnt[p];
+      if (eRow[e] !== p) continue;
+      if (eStamp[e] !== st) {
+        out.closed.push(p);
+        remove(e);
+      } else if (eDiffers[e] !== 0) {
+        out.changed.push({ prev: p, next: eNext[e] - 1 });
+      }
+    }
+    let ordered = true;
+    for (let k = 0; k < createdCount; k++) {
+      const n = eNext[made[k]] - 1;
+      if (k > 0 && n < out.opened[k - 1]) ordered = false;
+      out.opened.push(n);
+    }
+    if (!ordered) out.opened.sort((a, b) => a - b); // only when a later duplicate won
+    // Next becomes the indexed table: every key's representative row is now a row of next.
+    for (let n = 0; n < nc; n++) {
+      const e = rEntNext[n];
+      if (eNext[e] === n + 1) eRow[e] = n;
+    }
+    const t = rowEnt;
+    rowEnt = rowEntNext;
+    rowEntNext = t;
+    indexed = next;
+    indexedCount = nc;
+    return out;
+  };
+
+  return {
+    diff(prev, next, prevOf) {
+      const o = commonOrder(prev, next);
+      if (!o) return hashDiff(prev, next, prevOf);
+      indexed = null; // the index no longer follows the tables
+      return mergeDiff(o, prev, next, prevOf);
+    },
+  };
 }
 
-/** Appends the representatives of the keys among next rows `rows[0..count)` to `opened`, in row order. */
-function collapseOpened(next: RowTable, rows: Int32Array, count: number, opened: number[]): void {
-  const nw = next.words;
-  const size = tableSize(count);
-  const mask = size - 1;
-  openSlotBuf = grow(openSlotBuf, size * 2);
-  const slots = openSlotBuf;
-  slots.fill(0, 0, size * 2);
-  let dups = false;
-  for (let k = 0; k < count; k++) {
-    const i = rows[k];
-    const h = hashKey(nw, i);
-    let s = h & mask;
-    for (;;) {
-      const at = slots[2 * s + 1];
-      if (at === 0) {
-        slots[2 * s] = h;
-        slots[2 * s + 1] = i + 1;
-        break;
-      }
-      if (slots[2 * s] === h && sameKey(nw, at - 1, nw, i)) {
-        dups = true;
-        if (preferRow(nw, i, at - 1)) slots[2 * s + 1] = i + 1;
-        break;
-      }
-      s = (s + 1) & mask;
-    }
-  }
-  // Without duplicates every row is its key's representative; otherwise look each row up again.
-  if (!dups) {
-    for (let k = 0; k < count; k++) opened.push(rows[k]);
-    return;
-  }
-  for (let k = 0; k < count; k++) {
-    const i = rows[k];
-    const h = hashKey(nw, i);
-    let s = h & mask;
-    while (!(slots[2 * s] === h && sameKey(nw, slots[2 * s + 1] - 1, nw, i))) s = (s + 1) & mask;
-    if (slots[2 * s + 1] === i + 1) opened.push(i);
-  }
+const shared = createDiffer();
+
+/**
+ * The diff of two snapshots. `prevOf`, when given (length ≥ next.count), receives for every row of
+ * `next` the representative row of its key in `prev`, or -1 where the key is new: what lets a
+ * caller carry per-row facts (such as the owner's name) from one snapshot to the next.
+ *
+ * Uses one differ shared by all callers; a caller that diffs a chain of snapshots (each call's
+ * `next` the following call's `prev`, unmodified) does better with its own createDiffer().
+ */
+export function diffTables(prev: RowTable, next: RowTable, prevOf?: Int32Array): RowDiff {
+  return shared.diff(prev, next, prevOf);
 }
