@@ -1,6 +1,7 @@
 // The real Linux poll at several thousand live loopback connections: how long one
-// createLinuxSource().read() takes (procfs parse + inode → PID mapping with a warm cache, and the
-// cold first read that walks every /proc/<pid>/fd), and the CPU share of polling at 1 Hz.
+// createLinuxSource().read() takes (table read + inode → PID mapping with a warm cache, and the
+// cold first read that walks every /proc/<pid>/fd), and the CPU share of polling at 1 Hz, each for
+// both ways of reading the tables: netlink sock_diag (the default) and procfs (the fallback).
 //
 // Connections are held by child processes (a process may hold at most 20,000 fds here), each with
 // its own loopback listener; everything is bounded in count and time and torn down with RSTs at the
@@ -11,6 +12,17 @@ import { once } from 'node:events';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createLinuxSource } from '../main/source/linux';
+import { openSockDiag } from '../main/source/linux/netlink';
+import { createProcNetTable } from '../main/source/linux/procfs';
+
+type Tables = 'netlink' | 'procfs';
+const TABLES: readonly Tables[] = ['netlink', 'procfs'];
+const TARGETS = [
+  { protocol: 'tcp', family: 4 },
+  { protocol: 'tcp', family: 6 },
+  { protocol: 'udp', family: 4 },
+  { protocol: 'udp', family: 6 },
+] as const;
 
 export interface LinuxPollRow {
   name: string;
@@ -20,6 +32,12 @@ export interface LinuxPollRow {
   p95Ms: number;
   /** CPU time / wall time over the run, percent of one core (CPU-share rows only). */
   cpuPercent?: number;
+  /** Process CPU time (user + system) per read, ms: steadier than wall time on a busy machine. */
+  cpuMs?: number;
+  /** For the netlink / procfs comparison: which tables, what was measured, at how many pairs. */
+  tables?: Tables;
+  kind?: 'cold' | 'warm' | 'kernel' | 'cpu';
+  pairs?: number;
 }
 
 export interface LinuxPollOptions {
@@ -113,6 +131,14 @@ function readProcfsRaw(): number {
   return total;
 }
 
+// The kernel's share over netlink: the four sock_diag dumps, decoded (the decode is a few % of it).
+const rawTable = createProcNetTable(1 << 16);
+function readNetlinkRaw(reader: ReturnType<typeof openSockDiag>): number {
+  rawTable.rows.count = 0;
+  reader.read(rawTable, TARGETS);
+  return rawTable.rows.count;
+}
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
@@ -140,56 +166,116 @@ export async function benchLinuxPoll(opts: LinuxPollOptions = {}): Promise<Linux
     for (const level of steps) {
       await holdAtLeast(level);
       if (levels.includes(level)) {
-        // Cold: a fresh source walks every process's fds on its first read.
-        const cold = createLinuxSource();
-        const t0 = performance.now();
-        const first = cold.read();
-        const coldMs = performance.now() - t0;
-        out.push({ name: `cold first read, ${level.toLocaleString('en-US')} pairs (full /proc fd walk)`, rows: first.count, medianMs: coldMs, p95Ms: coldMs });
+        const at = level.toLocaleString('en-US');
+        for (const tables of TABLES) {
+          // Cold: a fresh source walks every process's fds on its first read.
+          const cold = createLinuxSource({ tables });
+          if (cold.name !== `linux-${tables}`) throw new Error(`asked for ${tables} tables, got ${cold.name}: ${cold.backendInfo().reason}`);
+          const t0 = performance.now();
+          const first = cold.read();
+          const coldMs = performance.now() - t0;
+          out.push({ name: `${tables}: cold first read, ${at} pairs (full /proc fd walk)`, rows: first.count, medianMs: coldMs, p95Ms: coldMs, tables, kind: 'cold', pairs: level });
 
-        // Warm: the same source again and again; the cache answers, the table is parsed each time.
-        const times: number[] = [];
-        let rows = 0;
-        for (let i = 0; i < runs + 5; i++) {
-          const s = performance.now();
-          rows = cold.read().count;
-          if (i >= 5) times.push(performance.now() - s);
+          // Warm: the same source again and again; the cache answers, the table is read each time.
+          const times: number[] = [];
+          let rows = 0;
+          for (let i = 0; i < 5; i++) cold.read();
+          const cpu0 = process.cpuUsage();
+          for (let i = 0; i < runs; i++) {
+            const s = performance.now();
+            rows = cold.read().count;
+            times.push(performance.now() - s);
+          }
+          const cpu = process.cpuUsage(cpu0);
+          cold.close?.();
+          times.sort((a, b) => a - b);
+          out.push({
+            name: `${tables}: read, ${at} pairs (warm PID cache)`,
+            rows,
+            medianMs: quantile(times, 0.5),
+            p95Ms: quantile(times, 0.95),
+            cpuMs: (cpu.user + cpu.system) / 1000 / runs,
+            tables,
+            kind: 'warm',
+            pairs: level,
+          });
         }
-        times.sort((a, b) => a - b);
-        out.push({ name: `read, ${level.toLocaleString('en-US')} pairs (warm PID cache)`, rows, medianMs: quantile(times, 0.5), p95Ms: quantile(times, 0.95) });
 
         const raw: number[] = [];
+        let cpu0 = process.cpuUsage();
         for (let i = 0; i < runs; i++) {
           const s = performance.now();
           readProcfsRaw();
           raw.push(performance.now() - s);
         }
+        let cpu = process.cpuUsage(cpu0);
         raw.sort((a, b) => a - b);
-        out.push({ name: `  of which kernel: procfs reads only`, rows, medianMs: quantile(raw, 0.5), p95Ms: quantile(raw, 0.95) });
+        const rowsNow = out[out.length - 1].rows;
+        out.push({
+          name: `  procfs kernel share: the four file reads only`,
+          rows: rowsNow,
+          medianMs: quantile(raw, 0.5),
+          p95Ms: quantile(raw, 0.95),
+          cpuMs: (cpu.user + cpu.system) / 1000 / runs,
+          tables: 'procfs',
+          kind: 'kernel',
+          pairs: level,
+        });
+
+        const reader = openSockDiag();
+        const dumps: number[] = [];
+        let dumped = 0;
+        cpu0 = process.cpuUsage();
+        for (let i = 0; i < runs; i++) {
+          const s = performance.now();
+          dumped = readNetlinkRaw(reader);
+          dumps.push(performance.now() - s);
+        }
+        cpu = process.cpuUsage(cpu0);
+        reader.close();
+        dumps.sort((a, b) => a - b);
+        out.push({
+          name: `  netlink kernel share: the four dumps + decode`,
+          rows: dumped,
+          medianMs: quantile(dumps, 0.5),
+          p95Ms: quantile(dumps, 0.95),
+          cpuMs: (cpu.user + cpu.system) / 1000 / runs,
+          tables: 'netlink',
+          kind: 'kernel',
+          pairs: level,
+        });
       }
       if (level === cpuPairs) {
-        const source = createLinuxSource();
-        source.read(); // warm up the cache as a running app would have
-        const times: number[] = [];
-        let rows = 0;
-        const cpu0 = process.cpuUsage();
-        const wall0 = performance.now();
-        for (let i = 0; i < cpuSeconds; i++) {
-          const s = performance.now();
-          rows = source.read().count;
-          times.push(performance.now() - s);
-          await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - s))));
+        for (const tables of TABLES) {
+          const source = createLinuxSource({ tables });
+          source.read(); // warm up the cache as a running app would have
+          const walks0 = source.pidStats().scans;
+          const times: number[] = [];
+          let rows = 0;
+          const cpu0 = process.cpuUsage();
+          const wall0 = performance.now();
+          for (let i = 0; i < cpuSeconds; i++) {
+            const s = performance.now();
+            rows = source.read().count;
+            times.push(performance.now() - s);
+            await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (performance.now() - s))));
+          }
+          const cpu = process.cpuUsage(cpu0);
+          const wall = performance.now() - wall0;
+          source.close?.();
+          times.sort((a, b) => a - b);
+          out.push({
+            // fd walks: polls that met an inode the PID cache did not know (other processes' new sockets).
+            name: `${tables}: 1 Hz polling for ${cpuSeconds} s, ${held.toLocaleString('en-US')} pairs held (${source.pidStats().scans - walks0} fd walks)`,
+            rows,
+            medianMs: quantile(times, 0.5),
+            p95Ms: quantile(times, 0.95),
+            cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+            tables,
+            kind: 'cpu',
+            pairs: held,
+          });
         }
-        const cpu = process.cpuUsage(cpu0);
-        const wall = performance.now() - wall0;
-        times.sort((a, b) => a - b);
-        out.push({
-          name: `1 Hz polling for ${cpuSeconds} s, ${held.toLocaleString('en-US')} pairs held`,
-          rows,
-          medianMs: quantile(times, 0.5),
-          p95Ms: quantile(times, 0.95),
-          cpuPercent: ((cpu.user + cpu.system) / 1000 / wall) * 100,
-        });
       }
     }
   } finally {
@@ -200,11 +286,34 @@ export async function benchLinuxPoll(opts: LinuxPollOptions = {}): Promise<Linux
 
 /** Plain-text table of the rows. */
 export function formatLinuxPoll(rows: readonly LinuxPollRow[]): string {
-  const header = ['Linux poll (createLinuxSource().read())', 'rows', 'median ms', 'p95 ms', 'CPU % of a core'];
-  const body = rows.map((r) => [r.name, r.rows.toLocaleString('en-US'), r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.cpuPercent === undefined ? '' : r.cpuPercent.toFixed(2)]);
+  const header = ['Linux poll (createLinuxSource().read())', 'rows', 'median ms', 'p95 ms', 'CPU ms/read', 'CPU % of a core'];
+  const body = rows.map((r) => [
+    r.name,
+    r.rows.toLocaleString('en-US'),
+    r.medianMs.toFixed(2),
+    r.p95Ms.toFixed(2),
+    r.cpuMs === undefined ? '' : r.cpuMs.toFixed(2),
+    r.cpuPercent === undefined ? '' : r.cpuPercent.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ...formatRatios(rows)].join('\n');
+}
+
+/** procfs ÷ netlink for every measurement taken both ways (medians; CPU share for the 1 Hz run). */
+function formatRatios(rows: readonly LinuxPollRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.tables !== 'netlink' || !r.kind) continue;
+    const p = rows.find((x) => x.tables === 'procfs' && x.kind === r.kind && x.pairs === r.pairs);
+    if (!p) continue;
+    const what = r.kind === 'cpu' ? 'CPU share at 1 Hz' : `${r.kind} read median`;
+    const [a, b] = r.kind === 'cpu' ? [p.cpuPercent ?? NaN, r.cpuPercent ?? NaN] : [p.medianMs, r.medianMs];
+    const unit = r.kind === 'cpu' ? '%' : ' ms';
+    const cpu = r.cpuMs !== undefined && p.cpuMs !== undefined ? `; CPU ms/read ${p.cpuMs.toFixed(2)} / ${r.cpuMs.toFixed(2)} = ${(p.cpuMs / r.cpuMs).toFixed(1)}×` : '';
+    out.push(`${what}, ${(r.pairs ?? 0).toLocaleString('en-US')} pairs: procfs ${a.toFixed(2)}${unit} / netlink ${b.toFixed(2)}${unit} = ${(a / b).toFixed(1)}×${cpu}`);
+  }
+  return out.length ? ['', 'procfs ÷ netlink', ...out] : [];
 }
 
 // Run alone (the bundle is named linux-poll.*); inside `npm run bench` bench/index.ts calls it.
