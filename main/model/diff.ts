@@ -294,31 +294,39 @@ export function createDiffer(): Differ {
     used = 0;
     live = 0;
     stamp = 0;
+    const sl = slots;
+    const m = mask;
+    const eRow = entRow;
+    const eHash = entHash;
+    const rEnt = rowEnt;
+    let keys = 0;
     for (let i = 0; i < pc; i++) {
       const h = hashKey(pw, i);
-      let s = h & mask;
+      let s = h & m;
       let e = -1;
       for (;;) {
-        const at = slots[2 * s + 1];
+        const at = sl[2 * s + 1];
         if (at === 0) break;
-        if (slots[2 * s] === h && sameKey(pw, entRow[at - 1], pw, i)) {
+        if (sl[2 * s] === h && sameKey(pw, eRow[at - 1], pw, i)) {
           e = at - 1;
           break;
         }
-        s = (s + 1) & mask;
+        s = (s + 1) & m;
       }
       if (e >= 0) {
-        if (preferRow(pw, i, entRow[e])) entRow[e] = i;
+        if (preferRow(pw, i, eRow[e])) eRow[e] = i;
       } else {
-        e = alloc();
-        entHash[e] = h;
-        entRow[e] = i;
-        slots[2 * s] = h;
-        slots[2 * s + 1] = e + 1;
-        live++;
+        e = keys; // ids in row order, so later passes walk the entry arrays nearly in sequence
+        eHash[e] = h;
+        eRow[e] = i;
+        sl[2 * s] = h;
+        sl[2 * s + 1] = e + 1;
+        keys++;
       }
-      rowEnt[i] = e;
+      rEnt[i] = e;
     }
+    used = keys;
+    live = keys;
     indexed = prev;
     indexedCount = pc;
   };
