@@ -158,7 +158,7 @@ function mergeDiff(o: KeyOrder, prev: RowTable, next: RowTable, prevOf: Int32Arr
     if (prevOf) prevOf.fill(v, from, to);
   };
   while (p < pc && n < nc) {
-    const c = compareIn(o, pw, p, nw, n);
+    const c = sameKey(pw, p, nw, n) ? 0 : compareIn(o, pw, p, nw, n);
     if (c < 0) {
       p = runEnd(pw, pc, p);
       out.closed.push(rep);
@@ -434,9 +434,19 @@ export function createDiffer(): Differ {
     return out;
   };
 
+  // The key order the last `next` was sorted in (-1: none), so a chain checks each table once.
+  let ordered: RowTable | null = null;
+  let orderedCount = 0;
+  let orderOfLast = -1;
+  const firstOrder = (t: RowTable): number => KEY_ORDERS.findIndex((o) => sortedIn(o, t));
+
   return {
     diff(prev, next, prevOf) {
-      const o = commonOrder(prev, next);
+      const po = prev === ordered && prev.count === orderedCount ? orderOfLast : firstOrder(prev);
+      const o = po >= 0 && sortedIn(KEY_ORDERS[po], next) ? KEY_ORDERS[po] : null;
+      ordered = next;
+      orderedCount = next.count;
+      orderOfLast = o ? po : firstOrder(next);
       if (!o) return hashDiff(prev, next, prevOf);
       indexed = null; // the index no longer follows the tables
       return mergeDiff(o, prev, next, prevOf);
