@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ErrnoError } from '../../native/netlink';
+import { ErrnoError, openNetlinkSocket } from '../../native/netlink';
 import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { SourceError } from '../types';
 import { diagMessage, doneMessage, errorMessage, scriptedSockets, type FakeSocket, type ScriptStep } from './fake-sock-diag';
@@ -122,6 +122,18 @@ describe('openSockDiag over a scripted socket', () => {
 });
 
 describe('openSockDiag against this kernel', () => {
+  it('reports the errno of a refused socket() (a netlink protocol the kernel does not have)', () => {
+    let err: unknown;
+    try {
+      openNetlinkSocket(200).close();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ErrnoError);
+    expect(err).toMatchObject({ syscall: 'socket', errno: 93 }); // EPROTONOSUPPORT
+    expect(() => openSockDiag({ open: () => openNetlinkSocket(200) })).toThrow('sock_diag socket: socket failed: EPROTONOSUPPORT (protocol not supported)');
+  });
+
   it('finds a listener opened here, with its port, state and a socket inode', async () => {
     const server = createServer().listen(0, '127.0.0.1');
     await once(server, 'listening');
