@@ -154,10 +154,11 @@ export class ConnectionStore {
       const c = this.withHost(raw);
       const prev = old.get(c.id);
       // A later full snapshot (engine reset) keeps what netmon already knew about surviving rows.
+      // Literals, not spreads: a snapshot builds tens of thousands of these.
       next.set(
         c.id,
         prev && prev.status !== 'closed'
-          ? { ...prev, c }
+          ? { id: prev.id, c, firstSeen: prev.firstSeen, preexisting: prev.preexisting, lastChange: prev.lastChange, status: prev.status, statusAt: prev.statusAt }
           : { id: c.id, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
       );
     }

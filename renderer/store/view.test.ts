@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SortedView, merge } from './view';
 import { ConnectionStore } from './store';
-import { rowComparator } from './columns';
+import { COLUMNS, rowComparator } from './columns';
 import type { Row } from './rows';
 import { conn, diff, full } from '../test/fixtures';
 
@@ -39,5 +39,40 @@ describe('SortedView', () => {
     store.applyBatch(full(1, [conn({ localPort: 1 })]));
     const before = view.rebuild(store.rows.values());
     expect(view.apply({ reset: false, ids: new Set(), events: [] }, store.rows)).toBe(before);
+  });
+
+  it('a full rebuild sorted by precomputed keys gives the comparator order for every column and direction', () => {
+    let rnd = 7;
+    const pick = <T,>(xs: readonly T[]): T => xs[(rnd = (rnd * 48271) % 2147483647) % xs.length];
+    const procs = ['node', 'Node', 'svchost.exe', 'a', 'ab', 'Ab', null];
+    const addrs = ['10.0.0.9', '10.0.0.10', '::1', '2001:db8::1', 'fe80::1', '192.168.1.1', '127.0.0.1'];
+    const states = ['ESTABLISHED', 'LISTEN', 'TIME-WAIT', 'CLOSE-WAIT'] as const;
+    const store = new ConnectionStore();
+    const conns = Array.from({ length: 400 }, (_, i) => {
+      const udp = i % 9 === 0;
+      return conn({
+        protocol: udp ? 'udp' : 'tcp',
+        family: 4,
+        localPort: 1000 + (i % 37),
+        localAddress: pick(addrs),
+        remoteAddress: udp ? null : pick(addrs),
+        remotePort: udp ? null : pick([80, 443, 50000, 8080]),
+        state: udp ? null : pick(states),
+        pid: pick([4, 100, 2000, null]),
+        process: pick(procs),
+        createdAt: i % 3 === 0 ? 1_700_000_000_000 + (i % 5) : undefined,
+      });
+    });
+    store.applyBatch(full(1, conns));
+    store.applyBatch(diff(2, conns.slice(0, 40).map((c) => ({ type: 'changed' as const, connection: { ...c, state: 'CLOSE-WAIT' as const } }))));
+    store.setHosts({ '10.0.0.9': 'nine.example', '::1': 'Localhost', '2001:db8::1': null });
+    for (const col of COLUMNS) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const cmp = rowComparator({ key: col.key, dir });
+        const expected = [...store.rows.values()].sort(cmp).map((r) => r.id);
+        const view = new SortedView(() => true, cmp);
+        expect(view.rebuild(store.rows.values()).map((r) => r.id), `${col.key} ${dir}`).toEqual(expected);
+      }
+    }
   });
 });

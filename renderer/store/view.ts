@@ -1,6 +1,7 @@
 // The filtered, sorted list of rows the Connections table shows. Rebuilt in full only when the
 // filter or sort changes; a batch only re-places the rows it touched (remove + sorted merge), so
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
+import { compareSortKeys, type KeyedComparator, type SortKey } from './columns';
 import type { Row } from './rows';
 import type { ChangeSet } from './store';
 
@@ -21,9 +22,9 @@ export class SortedView {
   rebuild(all: Iterable<Row>): Row[] {
     const out: Row[] = [];
     for (const r of all) if (this.predicate(r)) out.push(r);
-    out.sort(this.compare);
-    this.rows = out;
-    return out;
+    const keyed = this.compare as Partial<KeyedComparator>;
+    this.rows = keyed.sortKey && keyed.sign ? sortByKey(out, keyed.sortKey, keyed.sign) : out.sort(this.compare);
+    return this.rows;
   }
 
   setSpec(predicate: RowPredicate, compare: RowComparator, all: Iterable<Row>): Row[] {
@@ -48,6 +49,31 @@ export class SortedView {
     this.rows = merge(kept, incoming, this.compare);
     return this.rows;
   }
+}
+
+/**
+ * Sorts rows in the order of a KeyedComparator with each row's key computed once: a comparison is
+ * then a compare of two plain values (and of ids on ties) instead of a call into the column's
+ * comparator, which may parse addresses or case-fold text every time.
+ */
+function sortByKey(rows: Row[], sortKey: (r: Row) => SortKey, sign: 1 | -1): Row[] {
+  const n = rows.length;
+  const keys: SortKey[] = new Array<SortKey>(n);
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = sortKey(rows[i]);
+    order[i] = i;
+  }
+  order.sort((i, j) => {
+    const r = compareSortKeys(keys[i], keys[j]);
+    if (r !== 0) return sign * r;
+    const a = rows[i].id;
+    const b = rows[j].id;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const out: Row[] = new Array<Row>(n);
+  for (let i = 0; i < n; i++) out[i] = rows[order[i]];
+  return out;
 }
 
 export function merge<T>(a: T[], b: T[], compare: (x: T, y: T) => number): T[] {
