@@ -23,7 +23,7 @@ export class SortedView {
     const out: Row[] = [];
     for (const r of all) if (this.predicate(r)) out.push(r);
     const keyed = this.compare as Partial<KeyedComparator>;
-    this.rows = keyed.sortKey && keyed.sign ? sortByKey(out, keyed.sortKey, keyed.sign) : out.sort(this.compare);
+    this.rows = keyed.sortKey && keyed.sign ? sortByKey(out, keyed.sortKey, keyed.sign, this.compare) : out.sort(this.compare);
     return this.rows;
   }
 
@@ -52,11 +52,11 @@ export class SortedView {
 }
 
 /**
- * Sorts rows in the order of a KeyedComparator with each row's key computed once: a comparison is
- * then a compare of two plain values (and of ids on ties) instead of a call into the column's
- * comparator, which may parse addresses or case-fold text every time.
+ * Sorts rows in the order of a KeyedComparator with each row's key computed once: most comparisons
+ * are then a compare of two plain values instead of a call into the column's comparator, which
+ * may parse addresses or case-fold text every time; only equal keys go to `compare`.
  */
-function sortByKey(rows: Row[], sortKey: (r: Row) => SortKey, sign: 1 | -1): Row[] {
+function sortByKey(rows: Row[], sortKey: (r: Row) => SortKey, sign: 1 | -1, compare: RowComparator): Row[] {
   const n = rows.length;
   const keys: SortKey[] = new Array<SortKey>(n);
   const order: number[] = new Array<number>(n);
@@ -66,10 +66,7 @@ function sortByKey(rows: Row[], sortKey: (r: Row) => SortKey, sign: 1 | -1): Row
   }
   order.sort((i, j) => {
     const r = compareSortKeys(keys[i], keys[j]);
-    if (r !== 0) return sign * r;
-    const a = rows[i].id;
-    const b = rows[j].id;
-    return a < b ? -1 : a > b ? 1 : 0;
+    return r !== 0 ? sign * r : compare(rows[i], rows[j]);
   });
   const out: Row[] = new Array<Row>(n);
   for (let i = 0; i < n; i++) out[i] = rows[order[i]];
