@@ -5,27 +5,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { APP_HOST, APP_SCHEME } from './app-url';
+import { mimeType } from '../mime';
+
+export { mimeType };
 
 export type ResolvedPath = { ok: true; relative: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function mimeType(file: string): string {
-  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /**
  * Maps an app:// URL to a path relative to the renderer root (POSIX separators), or says why not.

@@ -76,7 +76,8 @@ export function createProcNetTable(capacity = 256): ProcNetTable {
   return { rows: createRowTable(capacity), inodes: new Float64Array(Math.max(1, capacity)) };
 }
 
-function ensureRoom(t: ProcNetTable, rows: number): void {
+/** Grows the rows and the parallel inode array together, keeping their contents. */
+export function ensureRoom(t: ProcNetTable, rows: number): void {
   ensureCapacity(t.rows, rows);
   if (t.inodes.length < rows) {
     const bigger = new Float64Array(Math.ceil(rows * 1.25));

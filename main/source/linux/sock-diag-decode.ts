@@ -17,9 +17,9 @@
 // does, and 0 everywhere else; that is the one place where its rows differ from procfs's.
 import { endianness } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { PROTO_TCP, PROTO_UDP, ROW_WORDS, W, ensureCapacity } from '../../model/rows';
+import { PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
 import { SourceError } from '../types';
-import { LINUX_TO_MIB_STATE, type ProcNetTable } from './procfs';
+import { LINUX_TO_MIB_STATE, ensureRoom, type ProcNetTable } from './procfs';
 
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_NOOP = 1;
@@ -112,14 +112,6 @@ export interface DecodeResult {
   stale: number;
 }
 
-function ensureRoom(t: ProcNetTable, rows: number): void {
-  ensureCapacity(t.rows, rows);
-  if (t.inodes.length < rows) {
-    const bigger = new Float64Array(Math.ceil(rows * 1.25));
-    bigger.set(t.inodes.subarray(0, t.rows.count));
-    t.inodes = bigger;
-  }
-}
 
 /**
  * Decodes the netlink messages in `buf[0, len)` (one recv's worth) and appends a row per socket to
