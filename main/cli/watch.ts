@@ -6,7 +6,6 @@ import { createEngine } from '../engine/engine';
 import { createRecorder, type Recorder } from '../record/recorder';
 import type { WatchOptions } from './args';
 import type { CliIo } from './io';
-import { createOwnerMemory } from './owner-memory';
 
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   let recorder: Recorder | null = null;
@@ -21,7 +20,6 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   const source = io.createSource(opts.source);
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
   const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc });
-  const owners = createOwnerMemory();
   let failing = false;
   let started = false;
   let fatal: Error | null = null;
@@ -43,7 +41,6 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     failing = false;
     if (b.full) {
       const all = b.connections ?? [];
-      owners.reset(all);
       if (!started) {
         io.stderr(
           `netmon: watching ${all.length} connections from ${b.status.source} every ${opts.intervalMs} ms; Ctrl-C stops\n`,
@@ -54,7 +51,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       if (opts.initial) deliver(all.map((connection) => ({ type: 'opened', time: b.time, connection })));
       return;
     }
-    deliver(owners.apply(b.events));
+    deliver(b.events);
   };
 
   const finished = new Promise<void>((resolve) => {
