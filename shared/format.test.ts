@@ -124,6 +124,9 @@ describe('events', () => {
     expect(c.previousState).toBe('ESTABLISHED');
     expect('previousPid' in c).toBe(false);
     expect(eventToJson(owner).previousPid).toBe(0);
+    const reowned = eventToJson({ ...owner, previousProcess: 'System Idle Process' });
+    expect(reowned.previousProcess).toBe('System Idle Process');
+    expect('previousProcess' in eventToJson({ ...changed, previousProcess: 'node' })).toBe(false);
   });
 
   it('CSV line matches the header', () => {

@@ -126,13 +126,18 @@ export interface EventJson {
   connection: ConnectionJson;
   previousState?: TcpState | null;
   previousPid?: number | null;
+  /** With previousPid: the image name of the previous owner. */
+  previousProcess?: string | null;
 }
 
 export function eventToJson(e: ConnectionEvent): EventJson {
   const o: EventJson = { type: e.type, time: new Date(e.time).toISOString(), connection: connectionToJson(e.connection) };
   if (e.type === 'changed') {
     o.previousState = e.previousState ?? e.connection.state;
-    if (e.previousPid !== undefined && e.previousPid !== e.connection.pid) o.previousPid = e.previousPid;
+    if (e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
+      o.previousPid = e.previousPid;
+      if (e.previousProcess !== undefined) o.previousProcess = e.previousProcess;
+    }
   }
   return o;
 }
