@@ -9,6 +9,7 @@ import { createRowTable } from '../main/model/rows';
 import { decodeTcpTable2 } from '../main/source/windows/decode';
 import { benchDecodeDiff, formatDecodeDiff, ms, synthSnapshots, table, time } from './decode-diff';
 import { benchLinuxPoll, formatLinuxPoll } from './linux-poll';
+import { benchRendererStore } from './renderer-store';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(benchBatchEncode());
+  console.log('\nRenderer store and view (snapshot, batch, filter, sort; no DOM)');
+  console.log(benchRendererStore());
 }
 
 main().catch((e: unknown) => {
