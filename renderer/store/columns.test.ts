@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { addressSortKey, isLoopback } from './address';
-import { cmpAddress, rowComparator, type SortSpec } from './columns';
+import { COLUMNS, cmpAddress, compareSortKeys, rowComparator, type SortSpec } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
 
+let nextSeq = 0;
 const row = (p: Parameters<typeof conn>[0], extra: Partial<Row> = {}): Row => {
   const c = conn(p);
-  return { id: c.id, c, firstSeen: 0, preexisting: false, lastChange: 0, status: '', statusAt: 0, ...extra };
+  return { id: c.id, seq: nextSeq++, c, firstSeen: 0, preexisting: false, lastChange: 0, status: '', statusAt: 0, ...extra };
 };
 
 describe('address sort', () => {
@@ -57,5 +58,29 @@ describe('row comparators', () => {
     const cmp = rowComparator({ key: 'localPort', dir: 'asc' });
     expect(Math.sign(cmp(x, y))).toBe(-Math.sign(cmp(y, x)));
     expect(cmp(x, y)).not.toBe(0);
+  });
+  it('breaks ties by first-seen order (not by id), the same in both directions', () => {
+    const late = row({ localPort: 5, remotePort: 1 }, { seq: 20 });
+    const early = row({ localPort: 5, remotePort: 2 }, { seq: 10 });
+    expect(late.id < early.id).toBe(true);
+    for (const dir of ['asc', 'desc'] as const) {
+      expect([late, early].sort(rowComparator({ key: 'localPort', dir })).map((r) => r.seq)).toEqual([10, 20]);
+    }
+  });
+  it('gives every column a sort key that orders exactly as its comparator', () => {
+    const rs = [
+      row({ localPort: 1, process: 'node', pid: 4, state: 'LISTEN' }),
+      row({ localPort: 2, process: 'Node', pid: null, protocol: 'udp' }),
+      row({ localPort: 3, process: 'nodejs', pid: 40, family: 6, localAddress: '::1', remoteAddress: '::1' }),
+      row({ localPort: 4, process: null, pid: 4, remoteHost: 'a.example' }),
+      row({ localPort: 5, process: 'node', state: 'TIME-WAIT', createdAt: 5 }, { firstSeen: 3, lastChange: 9 }),
+    ];
+    for (const col of COLUMNS) {
+      for (const a of rs) {
+        for (const b of rs) {
+          expect(Math.sign(compareSortKeys(col.sortKey(a), col.sortKey(b))), `${col.key} ${a.c.localPort} ${b.c.localPort}`).toBe(Math.sign(col.compare(a, b)));
+        }
+      }
+    }
   });
 });

@@ -33,12 +33,12 @@ export interface Column {
   /** Compares two rows ascending; nulls go last. */
   compare: (a: Row, b: Row) => number;
   /**
-   * For columns whose `compare` is costly (addresses are parsed): a value computed once per row
-   * whose order (numbers numerically, strings by code unit, null last) agrees with `compare`
-   * wherever keys differ; rows with equal keys are left to `compare`. A full sort then compares
-   * plain values. Cheap columns go without: their sorts are dominated by ties, which need `compare`.
+   * A value computed once per row that orders exactly as `compare` does: two rows compare equal
+   * exactly when their keys are equal, else in key order (numbers numerically, strings by code
+   * unit, null last). Full sorts and merges then compare plain values instead of calling `compare`,
+   * which may parse addresses or case-fold text every time.
    */
-  sortKey?: (r: Row) => SortKey;
+  sortKey: (r: Row) => SortKey;
 }
 
 export type SortKey = number | string | null;
@@ -100,23 +100,31 @@ export function createdTime(r: Row): number {
 
 const num = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 const addrKey = (a: string | null): SortKey => (a === null ? null : addressSortKey(a));
+const numKey = (n: number | null | undefined): SortKey => n ?? null;
+/**
+ * cmpStr as a key: the case-folded text decides, then the text itself. NUL (absent from process,
+ * host and state names) keeps a shorter folded text ahead of every longer one that extends it.
+ */
+const strKey = (s: string | null | undefined): SortKey => (s === null || s === undefined ? null : `${s.toLowerCase()}\u0000${s}`);
 
 export const COLUMNS: readonly Column[] = [
-  { key: 'process', label: 'Process', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process) },
-  { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid) },
+  { key: 'process', label: 'Process', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process) },
+  { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid) },
   {
     key: 'proto',
     label: 'Proto',
     width: '60px',
     text: (r) => `${r.c.protocol.toUpperCase()}${r.c.family === 6 ? '6' : ''}`,
     compare: (a, b) => cmpStr(a.c.protocol, b.c.protocol) || a.c.family - b.c.family,
+    // Protocols are lower-case names and families one digit: the plain text orders as compare.
+    sortKey: (r) => `${r.c.protocol}${r.c.family}`,
   },
   { key: 'localAddress', label: 'Local Address', width: 'minmax(110px, 1.3fr)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress) },
-  { key: 'localPort', label: 'Local Port', width: '92px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort) },
+  { key: 'localPort', label: 'Local Port', width: '92px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort) },
   { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(110px, 1.3fr)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress) },
-  { key: 'remotePort', label: 'Remote Port', width: '104px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort) },
-  { key: 'host', label: 'Host', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost) },
-  { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state) },
+  { key: 'remotePort', label: 'Remote Port', width: '104px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort) },
+  { key: 'host', label: 'Host', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
+  { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
     key: 'created',
     label: 'Created',
@@ -124,9 +132,10 @@ export const COLUMNS: readonly Column[] = [
     numeric: true,
     text: (r) => (r.c.createdAt != null ? formatDateTime(r.c.createdAt) : `<= ${formatDateTime(r.firstSeen)}`),
     compare: (a, b) => createdTime(a) - createdTime(b),
+    sortKey: createdTime,
   },
-  { key: 'firstSeen', label: 'First Seen', width: '92px', numeric: true, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen },
-  { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange },
+  { key: 'firstSeen', label: 'First Seen', width: '92px', numeric: true, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen, sortKey: (r) => r.firstSeen },
+  { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange, sortKey: (r) => r.lastChange },
 ];
 
 export function columnsFor(showHost: boolean): Column[] {
@@ -142,20 +151,27 @@ export function columnByKey(key: ColumnKey): Column {
 /** A row comparator that also says how to sort by precomputed keys (see SortedView). */
 export interface KeyedComparator {
   (a: Row, b: Row): number;
-  /** The column's sort key, if it has one: where two rows' keys differ, the comparator's order is sign × key order. */
+  /** The column's sort key: the comparator's order is sign × key order, then `tieBreak`. */
   sortKey?: (r: Row) => SortKey;
   sign: 1 | -1;
 }
 
-/** Total order for a sort spec: ties broken by id so incremental merges stay deterministic. */
+/**
+ * Order of rows the column finds equal: first seen first (a number compare; the id compare it
+ * replaces cost most of a sort by a column full of ties), then id for rows of different stores.
+ */
+export function tieBreak(a: Row, b: Row): number {
+  return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Total order for a sort spec: ties broken by sequence so incremental merges stay deterministic. */
 export function rowComparator(spec: SortSpec): KeyedComparator {
   const col = columnByKey(spec.key);
   const base = col.compare;
   const sign = spec.dir === 'asc' ? 1 : -1;
   const cmp = (a: Row, b: Row): number => {
     const r = base(a, b);
-    if (r !== 0) return sign * r;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    return r !== 0 ? sign * r : tieBreak(a, b);
   };
   return Object.assign(cmp, { sortKey: col.sortKey, sign } as const);
 }

@@ -4,7 +4,7 @@ import { columnsFor } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
 
-const r = (c: ReturnType<typeof conn>, p: Partial<Row> = {}): Row => ({ id: c.id, c, firstSeen: Date.UTC(2024, 0, 2, 3, 4, 5), preexisting: false, lastChange: Date.UTC(2024, 0, 2, 3, 4, 6), status: 'new', statusAt: 0, ...p });
+const r = (c: ReturnType<typeof conn>, p: Partial<Row> = {}): Row => ({ id: c.id, seq: 0, c, firstSeen: Date.UTC(2024, 0, 2, 3, 4, 5), preexisting: false, lastChange: Date.UTC(2024, 0, 2, 3, 4, 6), status: 'new', statusAt: 0, ...p });
 
 describe('export', () => {
   const rows = [r(conn({ localPort: 80, process: 'we,ird "name"', pid: 7 })), r(conn({ protocol: 'udp', family: 6, localAddress: '::1', localPort: 53 }))];

@@ -6,6 +6,12 @@ export type RowStatus = 'new' | 'changed' | 'closed' | '';
 
 export interface Row {
   id: string;
+  /**
+   * Order in which the store first saw the row, unique per store and kept for the row's life (a
+   * reopened connection starts a new life): sorts break ties with it, a number compare instead of
+   * an id string compare.
+   */
+  seq: number;
   c: Connection;
   /** Epoch ms of the poll in which netmon first saw the connection. */
   firstSeen: number;

@@ -131,4 +131,30 @@ describe('ConnectionStore', () => {
     expect(s.stateCounts().get('ESTABLISHED')).toBe(48_000);
     expect(s.version).toBeGreaterThanOrEqual(21);
   });
+
+  it('numbers rows in the order first seen, keeps the number for the row\'s life and gives a reopened row a new one', () => {
+    const s = new ConnectionStore({ lingerMs: 5000 });
+    const [a, b, c] = [1, 2, 3].map((p) => conn({ localPort: p }));
+    s.applyBatch(full(1000, [b, a]));
+    const seqB = s.rows.get(b.id)?.seq ?? -1;
+    const seqA = s.rows.get(a.id)?.seq ?? -1;
+    expect(seqB).toBeLessThan(seqA);
+    s.applyBatch(diff(2000, [{ type: 'opened', connection: c }, { type: 'changed', connection: { ...b, state: 'CLOSE-WAIT' } }]));
+    const seqC = s.rows.get(c.id)?.seq ?? -1;
+    expect(seqC).toBeGreaterThan(seqA);
+    expect(s.rows.get(b.id)?.seq).toBe(seqB);
+    s.setHosts({ '127.0.0.1': 'localhost' });
+    vi.advanceTimersByTime(10_000); // highlights fade: rows are rebuilt, numbers stay
+    expect(s.rows.get(c.id)?.seq).toBe(seqC);
+    // an engine reset keeps surviving rows' numbers
+    s.applyBatch(full(3000, [a, b, c]));
+    expect([a, b, c].map((x) => s.rows.get(x.id)?.seq)).toEqual([seqA, seqB, seqC]);
+    // closed keeps it while lingering; a reopen is a new life
+    s.applyBatch(diff(4000, [{ type: 'closed', connection: b }]));
+    expect(s.rows.get(b.id)).toMatchObject({ status: 'closed', seq: seqB });
+    s.applyBatch(diff(5000, [{ type: 'opened', connection: b }]));
+    expect(s.rows.get(b.id)?.seq).toBeGreaterThan(seqC);
+    const all = [...s.rows.values()].map((r) => r.seq);
+    expect(new Set(all).size).toBe(all.length);
+  });
 });

@@ -54,6 +54,8 @@ export class ConnectionStore {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
   private sawFirstSnapshot = false;
+  /** Next row sequence number (see Row.seq). */
+  private nextSeq = 0;
   private readonly now: () => number;
 
   constructor(opts: StoreOptions = {}) {
@@ -158,8 +160,8 @@ export class ConnectionStore {
       next.set(
         c.id,
         prev && prev.status !== 'closed'
-          ? { id: prev.id, c, firstSeen: prev.firstSeen, preexisting: prev.preexisting, lastChange: prev.lastChange, status: prev.status, statusAt: prev.statusAt }
-          : { id: c.id, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
+          ? { id: prev.id, seq: prev.seq, c, firstSeen: prev.firstSeen, preexisting: prev.preexisting, lastChange: prev.lastChange, status: prev.status, statusAt: prev.statusAt }
+          : { id: c.id, seq: this.nextSeq++, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
       );
     }
     this.rows = next;
@@ -189,7 +191,7 @@ export class ConnectionStore {
       this.count(c, 1);
       // `changed` for a row netmon does not hold (missed batch) is shown as new: it is new to us.
       this.setRow(
-        { id: c.id, c, firstSeen: e.time, preexisting: false, lastChange: e.time, status: '', statusAt: 0 },
+        { id: c.id, seq: this.nextSeq++, c, firstSeen: e.time, preexisting: false, lastChange: e.time, status: '', statusAt: 0 },
         'new',
         now,
         changes,

@@ -75,4 +75,37 @@ describe('SortedView', () => {
       }
     }
   });
+
+  it('keyed incremental merges give the comparator order for every column and direction', () => {
+    let rnd = 11;
+    const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
+    const procs = ['node', 'Node', 'svchost.exe', 'a', null];
+    const states = ['ESTABLISHED', 'LISTEN', 'TIME-WAIT', 'CLOSE-WAIT'] as const;
+    const base = Array.from({ length: 300 }, (_, i) =>
+      conn({ localPort: 2000 + i, remoteAddress: `10.0.0.${i % 7}`, remotePort: [80, 443][i % 2], pid: [4, 100, null][i % 3], process: procs[i % procs.length], state: states[i % 4] }),
+    );
+    for (const col of COLUMNS) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const store = new ConnectionStore({ now: () => 0 });
+        const cmp = rowComparator({ key: col.key, dir });
+        const view = new SortedView((r) => r.c.localPort % 5 !== 0, cmp);
+        store.subscribe((ch) => view.apply(ch, store.rows));
+        store.applyBatch(full(1, base));
+        for (let k = 0; k < 12; k++) {
+          const evs = [];
+          for (let j = 0; j < 6; j++) {
+            const c = base[next(base.length)];
+            evs.push({ type: 'changed' as const, connection: { ...c, state: states[next(4)], pid: next(3) === 0 ? null : 4 + next(3), process: procs[next(procs.length)] } });
+          }
+          evs.push({ type: 'closed' as const, connection: base[next(base.length)] });
+          evs.push({ type: 'opened' as const, connection: base[next(base.length)] });
+          evs.push({ type: 'opened' as const, connection: conn({ localPort: 9000 + k, remotePort: [80, 443][k % 2], process: procs[k % procs.length] }) });
+          store.applyBatch(diff(10 + (k % 3), evs));
+          const expected = [...store.rows.values()].filter((r) => r.c.localPort % 5 !== 0).sort(cmp).map((r) => r.id);
+          expect(view.rows.map((r) => r.id), `${col.key} ${dir} batch ${k}`).toEqual(expected);
+        }
+        store.dispose();
+      }
+    }
+  });
 });
