@@ -42,6 +42,7 @@ describe('App', () => {
     const { bridge } = setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));
     expect(screen.getByTestId('count-total').textContent).toBe('3');
+    expect(screen.queryByTestId('count-closing')).toBeNull();
     const fresh = conn({ localPort: 9999, process: 'curl', pid: 77 });
     act(() => bridge.emit(diff(2000, [{ type: 'opened', connection: fresh }])));
     await waitFor(() => expect(bodyRows()).toHaveLength(4));
@@ -49,7 +50,11 @@ describe('App', () => {
     expect(row?.getAttribute('data-status')).toBe('new');
     act(() => bridge.emit(diff(3000, [{ type: 'closed', connection: fresh }])));
     await waitFor(() => expect(bodyRows().find((r) => r.getAttribute('data-id') === fresh.id)?.getAttribute('data-status')).toBe('closed'));
+    // total counts open connections; the lingering closed row is shown and said to be closing
     expect(screen.getByTestId('count-total').textContent).toBe('3');
+    expect(screen.getByTestId('count-shown').textContent).toBe('4');
+    expect(screen.getByTestId('count-closing').textContent).toBe('1');
+    expect(screen.getByTestId('statusbar').textContent).toMatch(/3 open.*4 rows shown \(1 closing\)/);
     expect(screen.getByTestId('last-poll').textContent).toMatch(/1\.5 ms/);
   });
 

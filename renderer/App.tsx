@@ -357,6 +357,11 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const closeMenu = useCallback(() => setMenu(null), []);
 
   const counts = store.stateCounts();
+  const closing = useMemo(() => {
+    let n = 0;
+    for (const r of rows) if (r.status === 'closed') n++;
+    return n;
+  }, [rows]);
   const status = store.status;
 
   return (
@@ -485,7 +490,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           />
         )}
       </main>
-      <StatusBar total={store.liveCount} shown={tab === 'events' ? events.length : rows.length} counts={counts} status={status} connection={connState} recording={recStatus?.active ? recStatus.path ?? 'file' : null} />
+      <StatusBar total={store.liveCount} shown={tab === 'events' ? events.length : rows.length} shownKind={tab === 'events' ? 'events' : 'rows'} closing={closing} counts={counts} status={status} connection={connState} recording={recStatus?.active ? recStatus.path ?? 'file' : null} />
       {menu && menuRow && <ContextMenu x={menu.x} y={menu.y} items={menuItems} onClose={closeMenu} />}
       {confirming && (
         <ConfirmDialog

@@ -3,8 +3,14 @@ import type { EngineStatus } from '../../shared/ipc';
 import { formatTime } from '../store/columns';
 
 export interface StatusBarProps {
+  /** Open connections (closed rows that still linger are not among them). */
   total: number;
+  /** Rows in the current view, after filter and toggles. */
   shown: number;
+  /** What `shown` counts: `rows` of the Connections table or `events` of the Events log. */
+  shownKind?: 'rows' | 'events';
+  /** Of the shown rows, closed ones still lingering (red) before they leave. */
+  closing?: number;
   counts: Map<string, number>;
   status: EngineStatus | null;
   connection?: 'connecting' | 'open' | 'closed' | null;
@@ -22,14 +28,22 @@ function ordered(counts: Map<string, number>): [string, number][] {
   return [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
-export function StatusBar({ total, shown, counts, status, connection, recording }: StatusBarProps) {
+export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, counts, status, connection, recording }: StatusBarProps) {
+  // "shown" counts rows on screen, which may include closed rows that linger; saying how many keeps
+  // "shown" above "open" from looking like a miscount.
   return (
     <footer className="statusbar" role="status" data-testid="statusbar" aria-live="off">
-      <span className="sb-item">
-        <b data-testid="count-total">{total.toLocaleString('en-US')}</b> connections
+      <span className="sb-item" title="Connections open now (closed rows still on screen are not counted)">
+        <b data-testid="count-total">{total.toLocaleString('en-US')}</b> open
       </span>
-      <span className="sb-item">
-        <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> shown
+      <span className="sb-item" title={shownKind === 'events' ? 'Events in the view after the filter' : 'Rows in the table after the filter and toggles, closing rows included'}>
+        <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> {shownKind === 'events' ? 'events' : 'rows'} shown
+        {shownKind === 'rows' && closing > 0 && (
+          <span className="dim" title="Closed connections still shown (red) until they leave">
+            {' '}
+            (<b data-testid="count-closing">{closing.toLocaleString('en-US')}</b> closing)
+          </span>
+        )}
       </span>
       <span className="sb-states">
         {ordered(counts).map(([k, n]) => (
