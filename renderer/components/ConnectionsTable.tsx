@@ -3,7 +3,7 @@
 import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
-import { formatDateTime, formatTime } from '../store/columns';
+import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 
@@ -86,7 +86,11 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const items = virt.getVirtualItems();
   const cursor = cursorIndex(selection, rows);
   const template = columns.map((c) => c.width).join(' ');
-  const gridStyle = { '--cols': template } as CSSProperties;
+  // Rows are as wide as the pane, and never narrower than the columns' least widths: flexible
+  // columns shrink first (a details pane open beside the table), then header and body scroll
+  // sideways together, so no column is ever out of reach.
+  const minWidth = columns.reduce((sum, c) => sum + minTrackPx(c.width), 0);
+  const gridStyle = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
 
   // Report what is on screen (debounced by the consumer) so names are looked up for visible rows only.
   const first = items[0]?.index ?? 0;

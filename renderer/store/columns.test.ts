@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressSortKey, isLoopback } from './address';
-import { COLUMNS, cmpAddress, compareSortKeys, rowComparator, type SortSpec } from './columns';
+import { COLUMNS, cmpAddress, columnsFor, compareSortKeys, minTrackPx, rowComparator, type SortSpec } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
 
@@ -82,5 +82,18 @@ describe('row comparators', () => {
         }
       }
     }
+  });
+});
+
+describe('column widths', () => {
+  it('reads the least width of fixed and minmax() tracks', () => {
+    expect(minTrackPx('70px')).toBe(70);
+    expect(minTrackPx('minmax(120px, 1.4fr)')).toBe(120);
+    expect(minTrackPx('1fr')).toBe(0);
+  });
+  it('fits the default columns beside a 360 px details pane at 1440 px', () => {
+    const least = (cols: ReturnType<typeof columnsFor>) => cols.reduce((n, c) => n + minTrackPx(c.width), 0);
+    expect(least(columnsFor(false))).toBeLessThanOrEqual(1440 - 360);
+    expect(least(columnsFor(true))).toBeGreaterThan(least(columnsFor(false)));
   });
 });
