@@ -105,6 +105,7 @@ function sortByKey(rows: Row[], { sortKey, sign }: Keyed): { rows: Row[]; keys: 
     keys[i] = k;
     ranks.set(k, 0);
   }
+  if (ranks.size > n / 4 && ranks.size > 64) return sortByKeyCompare(rows, keys, sign);
   const distinct = sortDistinct([...ranks.keys()]);
   const u = distinct.length;
   for (let r = 0; r < u; r++) ranks.set(distinct[r], sign === 1 ? r : u - 1 - r);
@@ -122,6 +123,27 @@ function sortByKey(rows: Row[], { sortKey, sign }: Keyed): { rows: Row[]; keys: 
     const i = bySeq[packed[j] % n];
     outRows[j] = rows[i];
     outKeys[j] = keys[i];
+  }
+  return { rows: outRows, keys: outKeys };
+}
+
+/**
+ * Mostly distinct keys (addresses, times): ranking them costs more than it saves, so compare the
+ * precomputed keys directly, ties by sequence number.
+ */
+function sortByKeyCompare(rows: Row[], keys: SortKey[], sign: 1 | -1): { rows: Row[]; keys: SortKey[] } {
+  const n = rows.length;
+  const order: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => {
+    const r = compareSortKeys(keys[i], keys[j]);
+    return r !== 0 ? sign * r : tieBreak(rows[i], rows[j]);
+  });
+  const outRows: Row[] = new Array<Row>(n);
+  const outKeys: SortKey[] = new Array<SortKey>(n);
+  for (let i = 0; i < n; i++) {
+    outRows[i] = rows[order[i]];
+    outKeys[i] = keys[order[i]];
   }
   return { rows: outRows, keys: outKeys };
 }
