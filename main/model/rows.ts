@@ -63,3 +63,29 @@ export function concatTables(parts: RowTable[]): RowTable {
   out.count = count;
   return out;
 }
+
+/** One row's words as named fields: for tests, probes and debugging output, not the hot path. */
+export interface RowFields {
+  proto: number;
+  family: number;
+  laddr: number[];
+  lport: number;
+  raddr: number[];
+  rport: number;
+  state: number;
+  pid: number;
+}
+
+export function rowFields(t: RowTable, i: number): RowFields {
+  const w = t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS);
+  return {
+    proto: w[W.PROTO],
+    family: w[W.FAMILY],
+    laddr: Array.from(w.subarray(W.LADDR, W.LADDR + 4)),
+    lport: w[W.LPORT],
+    raddr: Array.from(w.subarray(W.RADDR, W.RADDR + 4)),
+    rport: w[W.RPORT],
+    state: w[W.STATE],
+    pid: w[W.PID],
+  };
+}

@@ -2,7 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { ROW_WORDS, W, type RowTable } from '../../main/model/rows';
+import { rowFields, type RowTable } from '../../main/model/rows';
 
 export interface Row {
   proto: number;
@@ -18,20 +18,7 @@ export interface Row {
 
 export function rowsOf(t: RowTable, inodes: Float64Array): Row[] {
   const out: Row[] = [];
-  for (let i = 0; i < t.count; i++) {
-    const w = t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS);
-    out.push({
-      proto: w[W.PROTO],
-      family: w[W.FAMILY],
-      laddr: Array.from(w.subarray(W.LADDR, W.LADDR + 4)),
-      lport: w[W.LPORT],
-      raddr: Array.from(w.subarray(W.RADDR, W.RADDR + 4)),
-      rport: w[W.RPORT],
-      state: w[W.STATE],
-      pid: w[W.PID],
-      inode: inodes[i],
-    });
-  }
+  for (let i = 0; i < t.count; i++) out.push({ ...rowFields(t, i), inode: inodes[i] });
   return out;
 }
 

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { ROW_WORDS, W, type RowTable } from '../../main/model/rows';
+import { rowFields, type RowTable } from '../../main/model/rows';
 import { SourceError } from '../../main/source/types';
 import { TableReader } from '../../main/source/windows/buffer-call';
 import { createWindowsSource, koffiActionNative, type WindowsSourceOptions } from '../../main/source/windows/index';
@@ -16,20 +16,7 @@ const out: Record<string, unknown> = { pid: process.pid, platform: process.platf
 
 function rows(t: RowTable) {
   const list = [];
-  for (let i = 0; i < t.count; i++) {
-    const w = t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS);
-    list.push({
-      proto: w[W.PROTO],
-      family: w[W.FAMILY],
-      laddr: Array.from(w.subarray(W.LADDR, W.LADDR + 4)),
-      lport: w[W.LPORT],
-      raddr: Array.from(w.subarray(W.RADDR, W.RADDR + 4)),
-      rport: w[W.RPORT],
-      state: w[W.STATE],
-      pid: w[W.PID],
-      createdAt: t.createdAt ? t.createdAt[i] : null,
-    });
-  }
+  for (let i = 0; i < t.count; i++) list.push({ ...rowFields(t, i), createdAt: t.createdAt ? t.createdAt[i] : null });
   return list;
 }
 
