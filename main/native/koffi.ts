@@ -2,17 +2,28 @@
 // netmon needs, lazily (nothing is loaded until first use, so importing this on Linux is harmless),
 // and exposes them as small typed wrappers. Out-pointers are always our own Buffers: koffi.view
 // (external memory) does not work inside Electron's V8 memory cage.
-import koffi from 'koffi';
+import type KoffiModule from 'koffi';
+
+type Koffi = typeof KoffiModule;
+type Lib = ReturnType<Koffi['load']>;
+let loaded: Koffi | null = null;
+
+// koffi itself is loaded on first use, not at import: importing this module costs nothing, and a
+// machine with no koffi binary for its CPU still runs everything that needs no FFI (e.g. procfs).
+function koffi(): Koffi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require('koffi') as Koffi);
+}
 
 type Fn = (...args: unknown[]) => unknown;
 
-const libs = new Map<string, ReturnType<typeof koffi.load>>();
+const libs = new Map<string, Lib>();
 
-function lib(name: string): ReturnType<typeof koffi.load> {
+function lib(name: string): Lib {
   let l = libs.get(name);
   if (!l) {
     if (process.platform !== 'win32') throw new Error(`${name} exists only on Windows (this is ${process.platform})`);
-    l = koffi.load(name);
+    l = koffi().load(name);
     libs.set(name, l);
   }
   return l;
@@ -123,7 +134,7 @@ export function kernel32(): Kernel32 {
 
 /** Layout of the OWNER_MODULE rows as koffi computes it from the SDK declarations (tests compare it with decode.ts). */
 export function ownerModuleLayout(): { v4: { size: number; created: number }; v6: { size: number; created: number } } {
-  const v4 = koffi.struct({
+  const v4 = koffi().struct({
     dwState: 'uint32',
     dwLocalAddr: 'uint32',
     dwLocalPort: 'uint32',
@@ -131,23 +142,23 @@ export function ownerModuleLayout(): { v4: { size: number; created: number }; v6
     dwRemotePort: 'uint32',
     dwOwningPid: 'uint32',
     liCreateTimestamp: 'int64',
-    OwningModuleInfo: koffi.array('uint64', 16),
+    OwningModuleInfo: koffi().array('uint64', 16),
   });
-  const v6 = koffi.struct({
-    ucLocalAddr: koffi.array('uint8', 16),
+  const v6 = koffi().struct({
+    ucLocalAddr: koffi().array('uint8', 16),
     dwLocalScopeId: 'uint32',
     dwLocalPort: 'uint32',
-    ucRemoteAddr: koffi.array('uint8', 16),
+    ucRemoteAddr: koffi().array('uint8', 16),
     dwRemoteScopeId: 'uint32',
     dwRemotePort: 'uint32',
     dwState: 'uint32',
     dwOwningPid: 'uint32',
     liCreateTimestamp: 'int64',
-    OwningModuleInfo: koffi.array('uint64', 16),
+    OwningModuleInfo: koffi().array('uint64', 16),
   });
   return {
-    v4: { size: koffi.sizeof(v4), created: koffi.offsetof(v4, 'liCreateTimestamp') },
-    v6: { size: koffi.sizeof(v6), created: koffi.offsetof(v6, 'liCreateTimestamp') },
+    v4: { size: koffi().sizeof(v4), created: koffi().offsetof(v4, 'liCreateTimestamp') },
+    v6: { size: koffi().sizeof(v6), created: koffi().offsetof(v6, 'liCreateTimestamp') },
   };
 }
 
@@ -160,27 +171,27 @@ export function bindWin32(dll: string, name: string, result: string, args: strin
 
 /** Address of a Buffer's memory: turns pointers the OS wrote into that Buffer back into offsets. */
 export function bufferAddress(buf: Buffer): bigint {
-  return koffi.address(buf);
+  return koffi().address(buf);
 }
 
 /** Size and member offsets of a C struct as koffi lays it out (layout checks in tests). */
 export function structLayout(fields: Record<string, string>): { size: number; offsets: Record<string, number> } {
-  const t = koffi.struct(fields);
-  return { size: koffi.sizeof(t), offsets: Object.fromEntries(Object.keys(fields).map((f) => [f, koffi.offsetof(t, f)])) };
+  const t = koffi().struct(fields);
+  return { size: koffi().sizeof(t), offsets: Object.fromEntries(Object.keys(fields).map((f) => [f, koffi().offsetof(t, f)])) };
 }
 
 // ---- Linux: the C library, for modules that keep their own narrow wrappers (netlink.ts) ----
 
-let libcHandle: ReturnType<typeof koffi.load> | null = null;
+let libcHandle: Lib | null = null;
 
-function libc(): ReturnType<typeof koffi.load> {
+function libc(): Lib {
   if (!libcHandle) {
     if (process.platform !== 'linux') throw new Error(`the C library bindings are for Linux (this is ${process.platform})`);
     try {
-      libcHandle = koffi.load('libc.so.6');
+      libcHandle = koffi().load('libc.so.6');
     } catch {
       // Not glibc (e.g. musl): the symbols of the running process include its C library.
-      libcHandle = koffi.load(null);
+      libcHandle = koffi().load(null);
     }
   }
   return libcHandle;
@@ -195,5 +206,5 @@ export function bindLibc(name: string, result: string, args: string[]): Fn {
 
 /** errno as the last bound C call left it. */
 export function lastErrno(): number {
-  return koffi.errno();
+  return koffi().errno();
 }
