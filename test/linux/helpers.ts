@@ -2,17 +2,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { rowFields, type RowTable } from '../../main/model/rows';
+import { rowFields, type RowFields, type RowTable } from '../../main/model/rows';
 
-export interface Row {
-  proto: number;
-  family: number;
-  laddr: number[];
-  lport: number;
-  raddr: number[];
-  rport: number;
-  state: number;
-  pid: number;
+export interface Row extends RowFields {
   inode: number;
 }
 

@@ -3,18 +3,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP } from '../../main/model/rows';
+import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, type RowFields } from '../../main/model/rows';
 import { bundleForWindows, prepareWine, runWindowsNode, winPath, RUNTIME_DIR } from './wine-env';
 
-interface Row {
-  proto: number;
-  family: number;
-  laddr: number[];
-  lport: number;
-  raddr: number[];
-  rport: number;
-  state: number;
-  pid: number;
+/** What the probe writes for each row (see probe.ts). */
+interface Row extends RowFields {
   createdAt: number | null;
 }
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: string; code?: number };
