@@ -111,14 +111,16 @@ const TCPTABLE_OWNER_PID: TableFormat = {
   name: 'MIB_TCPTABLE_OWNER_PID',
   firstRow: 4,
   stride: STRIDE.TCPROW_OWNER_PID,
-  row: (dv, b, o, words, w) => v4(dv, b, words, w, o, o + 4, o + 8, o + 12, o + 16, dv.getUint32(o + 20, true)),
+  // Same leading fields at the same offsets as MIB_TCPROW2 (which only adds OffloadState after).
+  row: TCPTABLE2.row,
 };
 
 const TCP6TABLE_OWNER_PID: TableFormat = {
   name: 'MIB_TCP6TABLE_OWNER_PID',
   firstRow: 4,
   stride: STRIDE.TCP6ROW_OWNER_PID,
-  row: (dv, b, o, words, w) => v6(dv, b, o, words, w, o + 48, dv.getUint32(o + 52, true)),
+  // Same leading fields at the same offsets as MIB_TCP6ROW2.
+  row: TCP6TABLE2.row,
 };
 
 const TCPTABLE_OWNER_MODULE: TableFormat = {
