@@ -3,7 +3,6 @@
 // actions, and writes everything it saw as JSON to the file named by argv[2].
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { rowFields, type RowTable } from '../../main/model/rows';
 import { SourceError } from '../../main/source/types';
@@ -11,6 +10,7 @@ import { TableReader } from '../../main/source/windows/buffer-call';
 import { createWindowsSource, koffiActionNative, type WindowsSourceOptions } from '../../main/source/windows/index';
 import { closeTcpConnectionV4, endProcess } from '../../main/source/windows/actions';
 import { bindTcpTableFunction } from '../../main/native/koffi';
+import { runProbe } from './probe-run';
 
 const out: Record<string, unknown> = { pid: process.pid, platform: process.platform, node: process.version };
 
@@ -120,11 +120,4 @@ async function main() {
   u6.close();
 }
 
-main()
-  .catch((e) => {
-    out.fatal = String((e as Error).stack ?? e);
-  })
-  .finally(() => {
-    writeFileSync(process.argv[2], JSON.stringify(out, null, 1));
-    process.exit(0);
-  });
+runProbe(out, main);

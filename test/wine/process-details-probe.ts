@@ -1,9 +1,9 @@
 // Runs inside Windows Node under Wine: asks win-process.ts about its own process, a child it
 // spawned, and PIDs that do not exist, and writes what it got as JSON to the file named by argv[2].
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { createWinProcessDetails, koffiWinProcessApi, winProcessDetails } from '../../main/native/win-process';
 import * as k from '../../main/native/koffi';
+import { runProbe } from './probe-run';
 
 const out: Record<string, unknown> = { pid: process.pid, execPath: process.execPath, argv: process.argv, now: Date.now() };
 
@@ -57,11 +57,4 @@ async function main(): Promise<void> {
   out.msPerLookup = (performance.now() - t0) / 20;
 }
 
-main()
-  .catch((e) => {
-    out.fatal = String((e as Error).stack ?? e);
-  })
-  .finally(() => {
-    writeFileSync(process.argv[2], JSON.stringify(out, null, 1));
-    process.exit(0);
-  });
+runProbe(out, main);
