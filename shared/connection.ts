@@ -60,7 +60,50 @@ export interface Connection {
   createdAt?: number | null;
   /** Reverse-DNS name of the remote address, when resolution is on and has answered. */
   remoteHost?: string | null;
+  /** Start time of the owning process (epoch ms): owners are PID + start time, since PIDs are reused. */
+  processStartTime?: number | null;
+  /** Epoch ms when the engine first saw this row; kept by the engine for the row's life (history issue). */
+  firstSeenAt?: number;
+  /** Epoch ms of the row's last state / owner change; firstSeenAt until one happens. */
+  lastChangeAt?: number;
+  /** True when the row was already open at the engine's first poll (its first-seen time is the start of the run). */
+  preexisting?: boolean;
+
+  // Per-connection traffic and health (TCP only; null where the OS gives nothing, absent where not collected).
+  /** Bytes sent / received over the connection's life (Linux tcpi_bytes_acked / tcpi_bytes_received; Windows EStats DataBytesOut / DataBytesIn). */
+  bytesSent?: number | null;
+  bytesReceived?: number | null;
+  /** Segments sent / received (Linux tcpi_segs_out / tcpi_segs_in; Windows EStats SegsOut / SegsIn). */
+  packetsSent?: number | null;
+  packetsReceived?: number | null;
+  /** Bytes per second over the last poll interval; null on a row's first poll (not yet known). */
+  sendRate?: number | null;
+  receiveRate?: number | null;
+  /** Smoothed round-trip time and its variance, milliseconds. */
+  rttMs?: number | null;
+  rttVarMs?: number | null;
+  /** Retransmitted segments over the connection's life. */
+  retransmits?: number | null;
+  /** What limited the sender most over the last interval: the peer's receive window, the network (congestion), or the sending application. */
+  limitedBy?: LimitedBy | null;
 }
+
+/** Where a TCP sender was limited: by the receiver's window, by congestion (the network), or by the sending application. */
+export type LimitedBy = 'receiver' | 'network' | 'sender';
+
+/** The traffic fields of a Connection, in the order outputs print them. */
+export const TRAFFIC_FIELDS = [
+  'bytesSent',
+  'bytesReceived',
+  'packetsSent',
+  'packetsReceived',
+  'sendRate',
+  'receiveRate',
+  'rttMs',
+  'rttVarMs',
+  'retransmits',
+  'limitedBy',
+] as const;
 
 function endpoint(addr: string | null, port: number | null, scope?: number): string {
   if (addr === null) return '*';
