@@ -87,16 +87,27 @@ describe('TableReader', () => {
       size.writeUInt32LE(buf.length * 2, 0);
       return 122;
     };
-    const r2 = new TableReader(always122, 'GetTcp6Table2', { initialBytes: 64, maxAttempts: 4 });
+    let calls122 = 0;
+    const counted: TableCall = (buf, size) => (calls122++, always122(buf, size));
+    const r2 = new TableReader(counted, 'GetTcp6Table2', { initialBytes: 64, maxAttempts: 4 });
     expect(() => r2.read()).toThrow(SourceError);
+    // The bound is on calls made, not only on the number the message prints.
+    expect(calls122).toBe(4);
+    expect(r2.lastAttempts).toBe(4);
     expect(() => r2.read()).toThrow(/GetTcp6Table2 failed after 4 attempts: buffer too small \(ERROR_INSUFFICIENT_BUFFER\)/);
     try {
       r2.read();
     } catch (e) {
       expect((e as SourceError).code).toBe(122);
     }
-    const stuck = new TableReader(() => 0xc0000001, 'GetTcpTable2', { maxAttempts: 3 });
+    let stuckCalls = 0;
+    const stuck = new TableReader(() => (stuckCalls++, 0xc0000001), 'GetTcpTable2', { maxAttempts: 3 });
     expect(() => stuck.read()).toThrow(/after 3 attempts: STATUS_UNSUCCESSFUL/);
+    expect(stuckCalls).toBe(3);
+    // The default bound is 8 calls.
+    let defaultCalls = 0;
+    expect(() => new TableReader(() => (defaultCalls++, 0xc0000001), 'GetTcpTable2').read()).toThrow(/after 8 attempts/);
+    expect(defaultCalls).toBe(8);
     expect(r.capacity).toBe(64);
   });
 
@@ -154,5 +165,26 @@ describe('TableReader', () => {
     expect(b.readUInt32LE(0)).toBe(2000);
     expect(b.readUInt32LE(8)).toBe(0xabcdef);
     expect(r.capacity).toBeLessThan(4000);
+  });
+
+  it('an absurd size from the OS is a SourceError naming the function, not a RangeError', () => {
+    const absurd: TableCall = (_buf, size) => (size.writeUInt32LE(0xfffffff0, 0), 122);
+    const r = new TableReader(absurd, 'GetTcp6Table2', { initialBytes: 64 });
+    let err: unknown;
+    try {
+      r.read();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as Error).message).toMatch(/^GetTcp6Table2 asked for a 4294967280-byte buffer, more than any real connection table/);
+    // Nothing was allocated: the old buffer stays.
+    expect(r.capacity).toBe(64);
+  });
+
+  it('a limit just above the request still allocates; just below refuses', () => {
+    const asks: TableCall = (buf, size) => (buf.length < 4000 ? (size.writeUInt32LE(4000, 0), 122) : 0);
+    expect(new TableReader(asks, 'X', { initialBytes: 64, slack: 1, maxBytes: 4000 }).read()!.length).toBe(4000);
+    expect(() => new TableReader(asks, 'X', { initialBytes: 64, slack: 1, maxBytes: 3999 }).read()).toThrow(SourceError);
   });
 });

@@ -27,7 +27,16 @@ export interface TableReaderOptions {
   slack?: number;
   /** Bytes the data in a filled buffer occupies; lets the reader shrink a buffer that is far too big. */
   usedBytes?: (buf: Buffer) => number;
+  /** Largest buffer to allocate (default MAX_TABLE_BYTES); a bigger request is a SourceError. */
+  maxBytes?: number;
 }
+
+/**
+ * Largest table buffer we will allocate: 1 GiB is ~17 million MIB_TCP6ROW2 rows, far beyond any
+ * real table, so a size above it is a corrupt answer, not a big machine. Reported as a SourceError
+ * (Buffer.alloc would throw a bare RangeError that names no function).
+ */
+export const MAX_TABLE_BYTES = 1024 * 1024 * 1024;
 
 /** The result of one read: the OS's table bytes, or `null` for an empty table (ERROR_NO_DATA). */
 export type TableBytes = Buffer | null;
@@ -38,6 +47,7 @@ export class TableReader {
   private readonly initialBytes: number;
   private readonly maxAttempts: number;
   private readonly slack: number;
+  private readonly maxBytes: number;
   /** Attempts the last read needed (for status / tests). */
   lastAttempts = 0;
 
@@ -50,6 +60,7 @@ export class TableReader {
     this.initialBytes = Math.max(8, opts.initialBytes ?? 16 * 1024);
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 8);
     this.slack = Math.max(1, opts.slack ?? 1.25);
+    this.maxBytes = opts.maxBytes ?? MAX_TABLE_BYTES;
     this.buf = Buffer.alloc(this.initialBytes);
   }
 
@@ -74,12 +85,12 @@ export class TableReader {
         const asked = this.size.readUInt32LE(0);
         // A size no bigger than ours would loop forever: grow by half at least.
         const want = Math.max(Math.ceil(asked * this.slack), Math.ceil(this.buf.length * 1.5));
-        this.buf = Buffer.alloc(align8(want));
+        this.buf = this.alloc(want, asked);
         continue;
       }
       if (code === STATUS_UNSUCCESSFUL) {
         // Under load the table changes while the OS copies it; a bit more room helps the next try.
-        this.buf = Buffer.alloc(align8(Math.ceil(this.buf.length * this.slack)));
+        this.buf = this.alloc(Math.ceil(this.buf.length * this.slack), this.buf.length);
         continue;
       }
       throw tableCallError(this.fn, code);
@@ -88,6 +99,18 @@ export class TableReader {
       `${this.fn} failed after ${this.maxAttempts} attempts: ${describeWin32(lastCode)}; the connection table kept changing, try again`,
       lastCode,
     );
+  }
+
+  /** A new buffer of `bytes` (8-aligned); `asked` is what the OS reported, for the message. */
+  private alloc(bytes: number, asked: number): Buffer {
+    const n = align8(bytes);
+    if (n > this.maxBytes) {
+      throw new SourceError(
+        `${this.fn} asked for a ${asked}-byte buffer, more than any real connection table (limit ${this.maxBytes} bytes); the OS answer looks corrupt`,
+        ERROR_INSUFFICIENT_BUFFER,
+      );
+    }
+    return Buffer.alloc(n);
   }
 
   /** Gives back memory after a burst: a buffer four times larger than the data shrinks to data + slack. */
