@@ -123,13 +123,34 @@ describe('engine host (worker thread)', () => {
     expect(after.full).toBe(true);
   });
 
-  it('reports a source that cannot run here and rejects requests with the reason', async () => {
-    const { host, batches } = start({ source: process.platform === 'win32' ? 'linux' : 'windows' });
-    await until(() => batches.length >= 1, 'error batch');
-    expect(batches[0].status.lastError).toBeTruthy();
-    expect(batches[0].events).toEqual([]);
-    // The engine keeps running and keeps reporting, it does not die.
-    expect((await host.getStatus()).lastError).toBeTruthy();
+  it('reports a source that cannot read here in every batch and keeps polling', async () => {
+    const other = process.platform === 'win32' ? 'linux' : 'windows';
+    const { host, batches } = start({ source: other });
+    await until(() => batches.length >= 3, 'three error batches');
+    const expected = process.platform === 'win32' ? /linux/i : /^iphlpapi\.dll exists only on Windows \(this is linux\)$/;
+    // Each poll fails the same way, and each still arrives as a batch: the engine does not die.
+    for (const b of batches.slice(0, 3)) {
+      expect(b.status.lastError).toMatch(expected);
+      expect(b.events).toEqual([]);
+      expect(b.full).toBe(false);
+    }
+    expect(batches.slice(0, 3).map((b) => b.seq)).toEqual([1, 2, 3]);
+    const snap = await host.getSnapshot();
+    expect(snap.connections).toEqual([]);
+    expect(snap.status.lastError).toMatch(expected);
+  });
+
+  it('a source that cannot be created is fatal: the stream says why and every request is rejected with it', async () => {
+    const { host, batches } = start({ source: 'no-such-source' as never, restartDelayMs: 20 });
+    await until(() => batches.length >= 1, 'fatal report');
+    const why = batches[0].status.lastError;
+    expect(why).toBe('unknown source "no-such-source"; expected one of auto, windows, linux, scripted, demo');
+    await expect(host.getStatus()).rejects.toThrow(why!);
+    await expect(host.getSnapshot()).rejects.toThrow(why!);
+    await expect(host.setPaused(true)).rejects.toThrow(why!);
+    // Not restarted in a loop: a fatal error is final.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches.length).toBe(1);
   });
 
   it('rejects everything after close', async () => {

@@ -8,11 +8,22 @@ export { mimeType };
 
 export type Resolved = { ok: true; file: string } | { ok: false; status: 400 | 403 };
 
+/** Guard 1: any `..` segment is refused outright, even one that would resolve back inside the root. */
+export function hasDotDotSegment(decodedPath: string): boolean {
+  return decodedPath.split('/').some((seg) => seg === '..');
+}
+
+/** Guard 2, the real one: the resolved file is the root or below it (by `pathApi`'s rules: drive letters on win32). */
+export function isContained(absRoot: string, file: string, pathApi: path.PlatformPath = path): boolean {
+  return file === absRoot || file.startsWith(absRoot + pathApi.sep);
+}
+
 /**
  * Maps a URL path to a file under root, or refuses. Decoding happens once, before the checks,
- * so `%2e%2e/` cannot slip past them; the final containment check is the real guard.
+ * so `%2e%2e/` cannot slip past them; the final containment check is the real guard. `pathApi`
+ * is injectable so tests can check Windows' rules (drive letters) on Linux.
  */
-export function resolveStaticPath(root: string, urlPath: string): Resolved {
+export function resolveStaticPath(root: string, urlPath: string, pathApi: path.PlatformPath = path): Resolved {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -20,11 +31,11 @@ export function resolveStaticPath(root: string, urlPath: string): Resolved {
     return { ok: false, status: 400 };
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return { ok: false, status: 400 };
-  if (decoded.split('/').some((seg) => seg === '..')) return { ok: false, status: 403 };
+  if (hasDotDotSegment(decoded)) return { ok: false, status: 403 };
   const rel = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const absRoot = path.resolve(root);
-  const file = path.resolve(absRoot, rel);
-  if (file !== absRoot && !file.startsWith(absRoot + path.sep)) return { ok: false, status: 403 };
+  const absRoot = pathApi.resolve(root);
+  const file = pathApi.resolve(absRoot, rel);
+  if (!isContained(absRoot, file, pathApi)) return { ok: false, status: 403 };
   return { ok: true, file };
 }
 

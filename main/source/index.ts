@@ -21,6 +21,8 @@ export interface PlatformSourceOptions extends DemoOptions {
 
 /** `auto` → the OS source of this platform; throws SourceError where there is none. */
 export function resolveSourceKind(kind: SourceKind, platform: NodeJS.Platform = process.platform): Exclude<SourceKind, 'auto'> {
+  // The kind can arrive from outside (worker data, a config file): an unknown one is an error, never a silent fallback.
+  if (!isSourceKind(kind)) throw new SourceError(`unknown source ${JSON.stringify(kind)}; expected one of ${SOURCE_KINDS.join(', ')}`);
   if (kind !== 'auto') return kind;
   if (platform === 'win32') return 'windows';
   if (platform === 'linux') return 'linux';
