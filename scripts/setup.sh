@@ -1,26 +1,35 @@
 #!/usr/bin/env bash
-# One-step install for a fresh Debian/Ubuntu machine: the system tools the tests drive
-# (Chromium for the UI end-to-end tests, Wine for the Windows source, iproute2's `ss`)
-# and the project's npm dependencies. Safe to run again.
+# Installs what netmon's commands need, and only what is missing, so `npm test` and `npm run serve`
+# can run it first on a fresh machine and again on every run (a second run takes a moment):
+#   - system tools the tests drive: Chromium (UI end to end), Wine (the Windows source for real),
+#     iproute2's `ss` and `ip` (cross-checks, network namespaces);
+#   - the project's npm dependencies (`npm ci`, repeated only when package-lock.json changed).
+# Electron's binary cannot be fetched everywhere: the desktop shell is optional for building and testing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-missing=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -x /usr/lib/wine/wine64 ] || command -v wine64 >/dev/null 2>&1 || missing+=(wine64)
-command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have chromium || [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/lib/wine/wine64 ] || have wine64 || need+=(wine64)
+have ss && have ip || need+=(iproute2)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "setup: need ${missing[*]} but am not root and have no sudo; install them and run again" >&2
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif have sudo; then sudo="sudo"; else
+    echo "setup: need ${need[*]} but am not root and have no sudo; install them and run again" >&2
     exit 1
   fi
-  echo "setup: installing ${missing[*]}"
+  echo "setup: installing ${need[*]}"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-# Electron's binary cannot be fetched everywhere; the desktop shell is optional for building and testing.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm ci
+stamp=node_modules/.netmon-lock-sha256
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
 echo "setup: ok"
