@@ -1,0 +1,29 @@
+// The filter box's text → one connection predicate (with the quick toggles). A bad expression
+// leaves the last good filter in force and reports its error.
+import { useEffect, useMemo, useState } from 'react';
+import type { Connection } from '../../shared/connection';
+import type { CompiledFilter, FilterError } from '../../shared/filter';
+import { connectionPredicate, type FilterParser } from '../filtering';
+import { useDebounced } from '../hooks';
+import type { Toggles } from '../store/toggles';
+
+export interface FilterState {
+  /** The error of the expression as typed; null when it parses (or is empty). */
+  error: FilterError | null;
+  /** Last good expression and the toggles, as one predicate. */
+  predicate: (c: Connection) => boolean;
+}
+
+/** `debounceMs`: typing pause before the text is parsed. */
+export function useFilter(text: string, toggles: Toggles, parser: FilterParser, debounceMs: number): FilterState {
+  const debounced = useDebounced(text, debounceMs);
+  const parsed = useMemo(() => (debounced.trim() ? parser(debounced) : null), [debounced, parser]);
+  const [good, setGood] = useState<CompiledFilter | null>(null);
+  useEffect(() => {
+    if (parsed === null) setGood(null);
+    else if (parsed.ok) setGood(parsed.filter);
+    // on error: keep the last good filter
+  }, [parsed]);
+  const predicate = useMemo(() => connectionPredicate(good, toggles), [good, toggles]);
+  return { error: parsed && !parsed.ok ? parsed.error : null, predicate };
+}

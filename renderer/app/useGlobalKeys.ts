@@ -1,0 +1,37 @@
+// Window-wide shortcuts: Ctrl+F focuses the filter, Space pauses / resumes, Ctrl+C copies the
+// selected rows — each only where the key would not mean something else (text fields, buttons).
+import { useEffect, type RefObject } from 'react';
+
+const isTextTarget = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+
+export interface GlobalKeyActions {
+  filterRef: RefObject<HTMLInputElement | null>;
+  togglePause(): void;
+  copySelected(): void;
+}
+
+export function useGlobalKeys({ filterRef, togglePause, copySelected }: GlobalKeyActions): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+        e.preventDefault();
+        filterRef.current?.focus();
+        filterRef.current?.select();
+      } else if (e.key === ' ' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        const t = e.target;
+        if (isTextTarget(t) || (t instanceof HTMLElement && (t.tagName === 'BUTTON' || t.getAttribute('role') === 'menuitem' || t.getAttribute('role') === 'tab'))) return;
+        if (document.querySelector('[role="alertdialog"]')) return;
+        e.preventDefault();
+        togglePause();
+      } else if ((e.ctrlKey || e.metaKey) && (e.key === 'c' || e.key === 'C')) {
+        if (isTextTarget(e.target) || (window.getSelection()?.toString() ?? '') !== '') return;
+        e.preventDefault();
+        copySelected();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [filterRef, togglePause, copySelected]);
+}
+

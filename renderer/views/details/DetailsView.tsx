@@ -1,0 +1,45 @@
+// The details pane of the row shown and the confirmation dialog its actions (and the context
+// menu's) go through.
+import type { RefObject } from 'react';
+import { ConfirmDialog } from '../../components/Dialog';
+import { DetailsPane } from '../../components/DetailsPane';
+import type { ProcessDetailsCache } from '../../store/processCache';
+import type { Confirming, RowActions } from './useRowActions';
+
+export function DetailsView({ actions, cache, returnFocus }: { actions: RowActions; cache: ProcessDetailsCache; returnFocus: RefObject<HTMLElement | null> }) {
+  const row = actions.detailsRow;
+  if (!row) return null;
+  return (
+    <DetailsPane
+      row={row}
+      cache={cache}
+      onAction={actions.ask}
+      onRestartAsAdmin={() => void actions.restartAsAdmin()}
+      outcome={actions.outcome}
+      busy={actions.busy}
+      onClose={() => {
+        actions.hideDetails();
+        returnFocus.current?.focus();
+      }}
+    />
+  );
+}
+
+function confirmText({ kind, row: { c } }: Confirming): string {
+  return kind === 'close'
+    ? `Close ${c.localAddress}:${c.localPort} → ${c.remoteAddress}:${c.remotePort} (${c.process ?? 'unknown'}, PID ${c.pid ?? '?'})? The program will see its connection reset.`
+    : `End ${c.process ?? 'the process'} (PID ${c.pid})? Unsaved work in it is lost.`;
+}
+
+export function ConfirmActionDialog({ actions }: { actions: RowActions }) {
+  const c = actions.confirming;
+  if (!c) return null;
+  return (
+    <ConfirmDialog
+      title={c.kind === 'close' ? 'Close connection?' : 'End process?'}
+      message={confirmText(c)}
+      onConfirm={() => void actions.run(c)}
+      onCancel={actions.cancel}
+    />
+  );
+}

@@ -1,0 +1,80 @@
+// What the details pane and the context menu share: which row is shown, the close / end request
+// waiting for confirmation, and the outcome of the last action.
+import { useCallback, useState } from 'react';
+import type { ActionResult, NetmonBridge } from '../../../shared/ipc';
+import type { ActionOutcome } from '../../components/DetailsPane';
+import type { Row } from '../../store/rows';
+import type { ConnectionStore } from '../../store/store';
+
+export interface Confirming {
+  kind: 'close' | 'end';
+  row: Row;
+}
+
+export interface RowActions {
+  /** The row in the details pane, refreshed from the store (null when the pane is closed). */
+  detailsRow: Row | null;
+  showDetails(row: Row): void;
+  /** Shows the store's row of that id (no-op when it is gone). */
+  showDetailsOf(id: string): void;
+  hideDetails(): void;
+  confirming: Confirming | null;
+  ask(kind: 'close' | 'end', row: Row): void;
+  cancel(): void;
+  /** Runs the confirmed action; its result lands in `outcome`. */
+  run(c: Confirming): Promise<void>;
+  restartAsAdmin(): Promise<void>;
+  busy: boolean;
+  outcome: ActionOutcome | null;
+}
+
+const reasonOf = (err: unknown): ActionResult => ({ ok: false, reason: err instanceof Error ? err.message : String(err) });
+
+export function useRowActions(bridge: NetmonBridge, store: ConnectionStore): RowActions {
+  const [details, setDetails] = useState<Row | null>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const detailsRow = details ? (store.rows.get(details.id) ?? details) : null;
+
+  const showDetailsOf = useCallback(
+    (id: string) => {
+      const r = store.rows.get(id);
+      if (r) setDetails(r);
+    },
+    [store],
+  );
+  const hideDetails = useCallback(() => setDetails(null), []);
+  const ask = useCallback((kind: 'close' | 'end', row: Row) => setConfirming({ kind, row }), []);
+  const cancel = useCallback(() => setConfirming(null), []);
+
+  const run = async ({ kind, row }: Confirming) => {
+    setConfirming(null);
+    setDetails(row);
+    setBusy(true);
+    let result: ActionResult;
+    try {
+      if (kind === 'close') {
+        const c = row.c;
+        result = await bridge.closeConnection({ family: c.family, localAddress: c.localAddress, localPort: c.localPort, remoteAddress: c.remoteAddress ?? '', remotePort: c.remotePort ?? 0 });
+      } else {
+        result = await bridge.endProcess(row.c.pid as number);
+      }
+    } catch (err) {
+      result = reasonOf(err);
+    }
+    setOutcome({ kind, id: row.id, result });
+    setBusy(false);
+  };
+  const restartAsAdmin = async () => {
+    const id = detailsRow?.id ?? '';
+    let result: ActionResult;
+    try {
+      result = await bridge.restartAsAdmin();
+    } catch (err) {
+      result = reasonOf(err);
+    }
+    setOutcome({ kind: 'restart', id, result });
+  };
+  return { detailsRow, showDetails: setDetails, showDetailsOf, hideDetails, confirming, ask, cancel, run, restartAsAdmin, busy, outcome };
+}
