@@ -1,7 +1,7 @@
 // Sets up Windows Node + koffi's Windows binary under Wine (see design notes, "Testing on these
 // Linux machines" §3) and runs a bundled script there. Everything lands in .cache/wine/ and is
 // reused by later runs. Never skips: if Wine cannot be found or installed, it throws saying why.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -137,3 +137,83 @@ export function runWindowsNode(w: WineEnv, script: string, args: string[], timeo
 }
 
 export const RUNTIME_DIR = RUNTIME;
+
+/** A Windows Node process running under Wine while the test goes on (see startWindowsNode). */
+export interface WindowsChild {
+  /** The Linux process (Wine's loader execs into the Windows process, so this is its Unix PID). */
+  proc: ChildProcess;
+  /** Resolves with the exit code (or the signal's name) once the process has ended. */
+  exited: Promise<number | string | null>;
+  /** What it wrote so far to stdout / stderr (files, see runWindowsNode). */
+  output(): { stdout: string; stderr: string };
+  /** Ends it (SIGKILL) if it still runs, and removes its output files. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts `node.exe script args…` under Wine without blocking the test's event loop (the test's own
+ * sockets must keep answering while Windows code runs). Output goes to files, as in runWindowsNode.
+ */
+export function startWindowsNode(w: WineEnv, script: string, args: string[]): WindowsChild {
+  const tag = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const outPath = join(RUNTIME, `stdout-${tag}.txt`);
+  const errPath = join(RUNTIME, `stderr-${tag}.txt`);
+  const fdOut = openSync(outPath, 'w');
+  const fdErr = openSync(errPath, 'w');
+  let proc: ChildProcess;
+  try {
+    proc = spawn(w.wine, [w.nodeExe, winPath(script), ...args], { env: w.env, cwd: RUNTIME, stdio: ['ignore', fdOut, fdErr] });
+  } finally {
+    closeSync(fdOut);
+    closeSync(fdErr);
+  }
+  const exited = new Promise<number | string | null>((resolve) => {
+    proc.once('exit', (code, signal) => resolve(code ?? signal));
+    proc.once('error', (e) => resolve(`spawn failed: ${e.message}`));
+  });
+  const read = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : '');
+  return {
+    proc,
+    exited,
+    output: () => ({ stdout: read(outPath), stderr: read(errPath) }),
+    async dispose() {
+      if (proc.exitCode === null && proc.signalCode === null && proc.pid !== undefined) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(outPath, { force: true });
+      rmSync(errPath, { force: true });
+    },
+  };
+}
+
+/** TCP + UDP rows on this machine right now (`ss -tanuH`): what every Wine table call walks. */
+export function machineRows(): number {
+  const r = spawnSync('ss', ['-tanuH'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`ss -tanuH failed (status ${r.status}, ${r.error?.message ?? r.stderr}); the Wine tests size their time limits from it`);
+  return r.stdout.split('\n').filter((l) => l.trim() !== '').length;
+}
+
+/**
+ * A time limit for Wine work that makes `tableReads` table calls on a machine with `rows` rows: a
+ * fixed base (Wine start, Windows Node start) plus Wine's ~2 ms a row for each call, doubled.
+ */
+export function wineBudgetMs(rows: number, tableReads: number, baseMs = 60_000): number {
+  return baseMs + 2 * 2 * rows * tableReads;
+}
+
+/** Waits until `path` exists and holds JSON, or throws after `ms` naming what it waited for. */
+export async function waitForJsonFile<T>(path: string, what: string, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (existsSync(path)) {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as T;
+      } catch {
+        // Still being written.
+      }
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what} (${path})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
