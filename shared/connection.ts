@@ -70,7 +70,12 @@ export interface Connection {
   preexisting?: boolean;
 
   // Per-connection traffic and health (TCP only; null where the OS gives nothing, absent where not collected).
-  /** Bytes sent / received over the connection's life (Linux tcpi_bytes_acked / tcpi_bytes_received; Windows EStats DataBytesOut / DataBytesIn). */
+  /**
+   * Bytes sent / received over the connection's life: sent counts payload put on the wire,
+   * retransmissions included (RFC 4898 DataOctetsOut: Linux tcpi_bytes_sent, tcpi_bytes_acked
+   * before 4.19; Windows EStats DataBytesOut); received counts in-order payload (Linux
+   * tcpi_bytes_received; Windows ThruBytesReceived).
+   */
   bytesSent?: number | null;
   bytesReceived?: number | null;
   /** Segments sent / received (Linux tcpi_segs_out / tcpi_segs_in; Windows EStats SegsOut / SegsIn). */

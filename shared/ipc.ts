@@ -1,6 +1,6 @@
 // The one IPC contract between the engine side (Electron main or the local web server) and the
 // renderer. Channel names, payload shapes and argument validation live here and nowhere else.
-import type { Connection, ConnectionEvent } from './connection';
+import { TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy } from './connection';
 
 export const CHANNELS = {
   /** main → renderer: one EventBatch per poll, JSON-encoded (one string clones far cheaper than 10k objects). */
@@ -45,6 +45,49 @@ export interface EngineStatus {
   lastPollMs: number | null;
   /** Message of the last poll's failure; null when the last poll succeeded. */
   lastError: string | null;
+  /**
+   * Why connections carry no traffic counters, fit for the columns (e.g. "not available with the
+   * procfs backend", "needs administrator"); null or absent when the source collects them.
+   */
+  countersNote?: string | null;
+}
+
+/** A connection's traffic values in TRAFFIC_FIELDS order (bytes, packets, bytes/s, ms, limitedBy). */
+export type TrafficValues = [
+  bytesSent: number | null,
+  bytesReceived: number | null,
+  packetsSent: number | null,
+  packetsReceived: number | null,
+  sendRate: number | null,
+  receiveRate: number | null,
+  rttMs: number | null,
+  rttVarMs: number | null,
+  retransmits: number | null,
+  limitedBy: LimitedBy | null,
+];
+
+/** One row's live traffic: its Connection id, then its TrafficValues. */
+export type CounterTuple = [id: string, ...values: TrafficValues];
+
+/** Sets the traffic fields of `c` from `values` (TRAFFIC_FIELDS order). */
+export function applyTrafficValues(c: Partial<Connection>, values: readonly unknown[]): void {
+  const target = c as Record<string, unknown>;
+  for (let k = 0; k < TRAFFIC_FIELDS.length; k++) target[TRAFFIC_FIELDS[k]] = values[k] ?? null;
+}
+
+const LIMITED_VALUES: readonly unknown[] = ['receiver', 'network', 'sender', null];
+
+/**
+ * Whether `t` is a well-formed CounterTuple (batches cross a process or a socket: a viewer checks
+ * before applying, and skips what is not).
+ */
+export function isCounterTuple(t: unknown): t is CounterTuple {
+  if (!Array.isArray(t) || t.length !== TRAFFIC_FIELDS.length + 1 || typeof t[0] !== 'string') return false;
+  for (let k = 1; k < TRAFFIC_FIELDS.length; k++) {
+    const v: unknown = t[k];
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return false;
+  }
+  return LIMITED_VALUES.includes(t[TRAFFIC_FIELDS.length]);
 }
 
 /** What the engine sends after every poll: one message per poll, never one per row. */
@@ -59,6 +102,12 @@ export interface EventBatch {
   connections?: Connection[];
   /** opened / closed / changed since the previous successful poll (empty when `full`). */
   events: ConnectionEvent[];
+  /**
+   * Live traffic of rows whose counters or rates moved since the last poll and that have no event
+   * in this batch (an event's connection carries its own). Counter movement is not a `changed`
+   * event: it happens every poll. Absent when nothing moved or the source has no counters.
+   */
+  counters?: CounterTuple[];
   status: EngineStatus;
 }
 

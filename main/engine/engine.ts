@@ -5,13 +5,15 @@
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
-import { DEFAULT_INTERVAL_MS, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
+import { DEFAULT_INTERVAL_MS, type CounterTuple, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
 import { createDiffer } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
+import { createRateColumns, trafficValues, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
+import { computeRates, countersMoved, unknownRates } from './rates';
 import type { Engine, EngineOptions } from './types';
 
 type Owners = (ProcessInfo | null)[];
@@ -36,6 +38,11 @@ export function createEngine(opts: EngineOptions): Engine {
   let owners: Owners = [];
   let spareOwners: Owners = [];
   let prevOf = new Int32Array(16);
+  // Rates of `current`'s rows and the connection ids already built for them, swapped like the tables.
+  let rates: RateColumns = createRateColumns(1);
+  let spareRates: RateColumns = createRateColumns(1);
+  let ids: (string | undefined)[] = [];
+  let spareIds: (string | undefined)[] = [];
   // Its own differ: successive polls form a chain, so the key index carries over between them.
   const differ = createDiffer();
   const status: EngineStatus = {
@@ -134,10 +141,43 @@ export function createEngine(opts: EngineOptions): Engine {
     }
   };
 
-  /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`. */
-  const buildEvents = (prev: RowTable, prevOwners: Owners, next: RowTable, nextOwners: Owners, time: number): ConnectionEvent[] => {
+  /** Rate columns able to hold `rows` rows (reusing `r` when it can). */
+  const roomFor = (r: RateColumns, rows: number): RateColumns => (r.send.length >= rows ? r : createRateColumns(Math.ceil(rows * 1.25)));
+
+  /**
+   * The counters section of the batch: rows still present, without an event this poll, whose
+   * counters or rates moved. Ids are built once per row and carried from poll to poll.
+   */
+  const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array): CounterTuple[] => {
+    const out: CounterTuple[] = [];
+    if (!next.counters) return out;
+    for (let n = 0; n < next.count; n++) {
+      const p = prevOf[n];
+      if (p < 0 || evented[n] || !countersMoved(prev, p, rates, next, n, spareRates)) continue;
+      const id = (nextIds[n] ??= materializeRow(next, n).id);
+      out.push([id, ...trafficValues(next, n, spareRates)]);
+    }
+    return out;
+  };
+
+  /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`, `spareRates` / `spareIds` for `next`. */
+  const buildEvents = (
+    prev: RowTable,
+    prevOwners: Owners,
+    next: RowTable,
+    nextOwners: Owners,
+    time: number,
+    dtMs: number,
+  ): { events: ConnectionEvent[]; counters: CounterTuple[] } => {
     if (prevOf.length < next.count) prevOf = new Int32Array(Math.ceil(next.count * 1.25));
     const d = differ.diff(prev, next, prevOf);
+    spareRates = roomFor(spareRates, next.count);
+    computeRates(prev, next, prevOf, dtMs, spareRates);
+    const nextRates = spareRates;
+    const nextIds = spareIds;
+    nextIds.length = next.count;
+    for (let n = 0; n < next.count; n++) nextIds[n] = prevOf[n] >= 0 ? ids[prevOf[n]] : undefined;
+    const evented = new Uint8Array(next.count);
     // Rows that stay keep their owner; opened and re-owned rows are overwritten below.
     nextOwners.length = next.count;
     for (let n = 0; n < next.count; n++) {
@@ -147,19 +187,24 @@ export function createEngine(opts: EngineOptions): Engine {
     const events: ConnectionEvent[] = [];
     for (const i of d.closed) {
       given = ownerOf(prev, prevOwners, i);
-      events.push({ type: 'closed', time, connection: materializeRow(prev, i, givenLookup) });
+      events.push({ type: 'closed', time, connection: materializeRow(prev, i, givenLookup, rates) });
     }
     for (const i of d.opened) {
       given = ownerOf(next, nextOwners, i);
       nextOwners[i] = given;
-      events.push({ type: 'opened', time, connection: materializeRow(next, i, givenLookup) });
+      const connection = materializeRow(next, i, givenLookup, nextRates);
+      nextIds[i] = connection.id;
+      evented[i] = 1;
+      events.push({ type: 'opened', time, connection });
     }
     for (const { prev: p, next: n } of d.changed) {
       const po = p * ROW_WORDS;
       const pid = prev.words[po + W.PID];
       given = ownerOf(next, nextOwners, n);
       nextOwners[n] = given;
-      const connection = materializeRow(next, n, givenLookup);
+      const connection = materializeRow(next, n, givenLookup, nextRates);
+      nextIds[n] = connection.id;
+      evented[n] = 1;
       const e: ConnectionEvent = {
         type: 'changed',
         time,
@@ -173,7 +218,7 @@ export function createEngine(opts: EngineOptions): Engine {
       events.push(e);
     }
     given = null;
-    return events;
+    return { events, counters: counterUpdates(prev, next, nextIds, evented) };
   };
 
   const poll = async (deliver: boolean): Promise<EventBatch> => {
@@ -188,18 +233,27 @@ export function createEngine(opts: EngineOptions): Engine {
       const full = prev === null;
       const nextOwners = spareOwners;
       const find = full ? memoLookup() : lookup;
-      if (full) learnOwners(next, nextOwners, find);
-      const events = full ? [] : buildEvents(prev, owners, next, nextOwners, time);
+      if (full) {
+        learnOwners(next, nextOwners, find);
+        spareRates = roomFor(spareRates, next.count);
+        unknownRates(spareRates, next.count);
+        spareIds.length = 0;
+      }
+      const { events, counters } = full ? { events: [], counters: [] } : buildEvents(prev, owners, next, nextOwners, time, time - currentTime);
       spare = prev ?? createRowTable(1);
       current = next;
       spareOwners = owners;
       owners = nextOwners;
+      [rates, spareRates] = [spareRates, rates];
+      [ids, spareIds] = [spareIds, ids];
+      status.countersNote = next.counters ? null : (next.countersNote ?? null);
       currentTime = time;
       status.lastError = null;
       status.lastPollMs = performance.now() - t0;
       status.lastPollAt = time;
       batch = { seq: ++seq, time, full, events, status: snapshotStatus() };
-      if (full) batch.connections = materializeTable(next, find);
+      if (counters.length > 0) batch.counters = counters;
+      if (full) batch.connections = materializeTable(next, find, rates);
     } catch (e) {
       // The last good table stays: the next success diffs against it.
       status.lastError = e instanceof Error ? e.message : String(e);
@@ -257,7 +311,7 @@ export function createEngine(opts: EngineOptions): Engine {
     snapshot(): Snapshot {
       return {
         time: current ? currentTime : now(),
-        connections: current ? materializeTable(current, rememberingLookup(current)) : [],
+        connections: current ? materializeTable(current, rememberingLookup(current), rates) : [],
         status: snapshotStatus(),
       };
     },

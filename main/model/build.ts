@@ -2,7 +2,7 @@
 // Sources that read the OS decode straight into words and never come through here.
 import { tcpStateNumber, type TcpState } from '../../shared/connection';
 import { parseAddress } from './address';
-import { createRowTable, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
+import { C, COUNTER_SLOTS, createRowTable, ensureCounters, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
 
 export interface RowSpec {
   protocol?: 'tcp' | 'udp';
@@ -19,6 +19,8 @@ export interface RowSpec {
   pid?: number | null;
   /** Epoch ms. */
   createdAt?: number;
+  /** Traffic counters by slot name (see C in rows.ts); slots not given are unknown (NaN). */
+  counters?: Partial<Record<keyof typeof C, number>>;
 }
 
 /** Writes `spec` into row `i` of `t` (which must have room). Throws on malformed addresses. */
@@ -52,6 +54,11 @@ export function writeRow(t: RowTable, i: number, spec: RowSpec): void {
   } else if (t.createdAt) {
     t.createdAt[i] = NaN;
   }
+  if (spec.counters || t.counters) {
+    const c = ensureCounters(t, t.words.length / ROW_WORDS);
+    c.fill(NaN, i * COUNTER_SLOTS, (i + 1) * COUNTER_SLOTS);
+    for (const [slot, v] of Object.entries(spec.counters ?? {})) c[i * COUNTER_SLOTS + C[slot as keyof typeof C]] = v;
+  }
 }
 
 /** A fresh table holding exactly `specs`. */
@@ -74,5 +81,13 @@ export function copyTable(src: RowTable, dst: RowTable): RowTable {
   } else {
     dst.createdAt = undefined;
   }
+  if (src.counters) {
+    const n = src.count * COUNTER_SLOTS;
+    if (!dst.counters || dst.counters.length < n) dst.counters = new Float64Array((dst.words.length / ROW_WORDS) * COUNTER_SLOTS);
+    dst.counters.set(src.counters.subarray(0, n));
+  } else {
+    dst.counters = undefined;
+  }
+  dst.countersNote = src.countersNote;
   return dst;
 }

@@ -5,12 +5,14 @@ import type { ProcessInfo } from '../source/types';
 import { formatAddress, isZeroAddress } from './address';
 import { preferRow } from './diff';
 import { PID_UNKNOWN, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
+import { addTrafficFields, type RateColumns } from './traffic';
 
 export type ProcessLookup = (pid: number) => ProcessInfo | null;
 
 const noProcess: ProcessLookup = () => null;
 
-export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = noProcess): Connection {
+/** Row `i` of `t` as a Connection; `rates` (row-aligned with `t`) supplies the engine's rates and limitedBy. */
+export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = noProcess, rates?: RateColumns): Connection {
   const w = t.words;
   const o = i * ROW_WORDS;
   const family = w[o + W.FAMILY] === 6 ? 6 : 4;
@@ -36,6 +38,7 @@ export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = n
   if (info?.path) c.processPath = info.path;
   const created = t.createdAt?.[i];
   if (created !== undefined && !Number.isNaN(created)) c.createdAt = created;
+  addTrafficFields(c, t, i, rates);
   return { id: connectionKey(c), ...c };
 }
 
@@ -43,11 +46,11 @@ export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = n
  * Every row of `t` as a Connection. When the OS lists one tuple twice, only the row the diff
  * takes as representative (see preferRow) is kept, so ids stay unique and agree with the events.
  */
-export function materializeTable(t: RowTable, lookup: ProcessLookup = noProcess): Connection[] {
+export function materializeTable(t: RowTable, lookup: ProcessLookup = noProcess, rates?: RateColumns): Connection[] {
   const out: Connection[] = [];
   const slotOf = new Map<string, { at: number; row: number }>();
   for (let i = 0; i < t.count; i++) {
-    const c = materializeRow(t, i, lookup);
+    const c = materializeRow(t, i, lookup, rates);
     const seen = slotOf.get(c.id);
     if (!seen) {
       slotOf.set(c.id, { at: out.length, row: i });

@@ -34,6 +34,54 @@ export interface RowTable {
   count: number;
   /** Optional per-row creation time (epoch ms, NaN where unknown), from Windows OWNER_MODULE tables. */
   createdAt?: Float64Array;
+  /**
+   * Optional per-row TCP traffic counters: COUNTER_SLOTS doubles per row at i * COUNTER_SLOTS,
+   * slots named by C, NaN where unknown (UDP, LISTEN, TIME-WAIT, a read that failed). Present only
+   * when the source collects counters at all.
+   */
+  counters?: Float64Array;
+  /**
+   * Why the rows carry no counters, fit to show in a column (e.g. "not available with the procfs
+   * backend", "needs administrator"); absent when the source collects them.
+   */
+  countersNote?: string;
+}
+
+/**
+ * Slots of one row's counters in RowTable.counters. Cumulative counts are over the connection's
+ * life; times are microseconds. The three *_US times feed `limitedBy` (see main/engine/rates.ts):
+ * BUSY_US is all time spent with data to send (Linux tcpi_busy_time, which already includes the two
+ * limited times; Windows: SndLimTimeRwin + SndLimTimeCwnd + SndLimTimeSnd).
+ */
+export const C = {
+  /** Bytes the peer acknowledged (Linux tcpi_bytes_acked; Windows DataBytesOut). */
+  BYTES_SENT: 0,
+  /** Bytes received in order (Linux tcpi_bytes_received; Windows DataBytesIn). */
+  BYTES_RECEIVED: 1,
+  /** Segments sent / received (tcpi_segs_out / tcpi_segs_in; Windows SegsOut / SegsIn). */
+  SEGS_OUT: 2,
+  SEGS_IN: 3,
+  /** Smoothed RTT and its variance, µs (tcpi_rtt / tcpi_rttvar; Windows SmoothedRtt / RttVar × 1000). */
+  RTT_US: 4,
+  RTTVAR_US: 5,
+  /** Retransmitted segments (tcpi_total_retrans; Windows PktsRetrans). */
+  RETRANS: 6,
+  BUSY_US: 7,
+  /** Time the peer's receive window held the sender back (tcpi_rwnd_limited; Windows SndLimTimeRwin). */
+  RWND_LIMITED_US: 8,
+  /** Time the send buffer / application held it back (tcpi_sndbuf_limited; Windows SndLimTimeSnd). */
+  SNDBUF_LIMITED_US: 9,
+} as const;
+export const COUNTER_SLOTS = 10;
+
+/** Makes sure `t.counters` exists and holds `rows` rows, keeping its contents (new slots NaN). */
+export function ensureCounters(t: RowTable, rows: number): Float64Array {
+  const have = t.counters;
+  if (have && have.length >= rows * COUNTER_SLOTS) return have;
+  const bigger = new Float64Array(Math.ceil(Math.max(1, rows) * 1.25) * COUNTER_SLOTS).fill(NaN);
+  if (have) bigger.set(have.subarray(0, Math.min(have.length, t.count * COUNTER_SLOTS)));
+  t.counters = bigger;
+  return bigger;
 }
 
 export function createRowTable(capacity: number): RowTable {
@@ -55,12 +103,17 @@ export function concatTables(parts: RowTable[]): RowTable {
   let at = 0;
   const withCreated = parts.some((p) => p.createdAt);
   if (withCreated) out.createdAt = new Float64Array(Math.max(1, count)).fill(NaN);
+  const withCounters = parts.some((p) => p.counters);
+  if (withCounters) out.counters = new Float64Array(Math.max(1, count) * COUNTER_SLOTS).fill(NaN);
   for (const p of parts) {
     out.words.set(p.words.subarray(0, p.count * ROW_WORDS), at * ROW_WORDS);
     if (withCreated && p.createdAt) out.createdAt!.set(p.createdAt.subarray(0, p.count), at);
+    if (withCounters && p.counters) out.counters!.set(p.counters.subarray(0, p.count * COUNTER_SLOTS), at * COUNTER_SLOTS);
     at += p.count;
   }
   out.count = count;
+  const note = parts.find((p) => p.countersNote)?.countersNote;
+  if (note !== undefined && !withCounters) out.countersNote = note;
   return out;
 }
 

@@ -18,6 +18,16 @@ export interface FakeSocket {
   inode: number;
   /** Attribute bytes after the inet_diag_msg (exercises skipping and alignment). */
   extra?: number;
+  /** Well-formed attributes (see nlattr) after the inet_diag_msg, instead of `extra`'s filler. */
+  attrs?: Buffer[];
+}
+
+/** One netlink attribute (struct nlattr: len u16 | type u16, then the payload, padded to 4 bytes). */
+export function nlattr(type: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(4);
+  h.writeUInt16LE(4 + payload.length, 0);
+  h.writeUInt16LE(type, 2);
+  return aligned(Buffer.concat([h, payload]));
 }
 
 function header(len: number, type: number, flags: number, seq: number): Buffer {
@@ -55,7 +65,8 @@ export function diagMessage(s: FakeSocket, seq: number, flags = 2 /* NLM_F_MULTI
   body.writeUInt32LE(s.uid ?? 0, 64);
   body.writeUInt32LE(s.inode, 68);
   if (s.extra) body.fill(0xab, 72);
-  return aligned(Buffer.concat([header(NLMSG_HDRLEN + body.length, SOCK_DIAG_BY_FAMILY, flags, seq), body]));
+  const all = s.attrs ? Buffer.concat([body, ...s.attrs]) : body;
+  return aligned(Buffer.concat([header(NLMSG_HDRLEN + all.length, SOCK_DIAG_BY_FAMILY, flags, seq), all]));
 }
 
 export function doneMessage(seq: number, status = 0): Buffer {

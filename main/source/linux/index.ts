@@ -12,7 +12,7 @@
 // interface an IPv6 link-local socket is bound to, so its scope ids are 0; netlink fills them for
 // link-local addresses (see sock-diag-decode.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
-import { ROW_WORDS, type RowTable } from '../../model/rows';
+import { COUNTER_SLOTS, ROW_WORDS, type RowTable } from '../../model/rows';
 import { SourceError, type ConnectionSource } from '../types';
 import { createPidResolver, type PidResolverOptions, type PidScanStats } from './pids';
 import { openSockDiag, type SockDiagOptions, type SockDiagReader } from './netlink';
@@ -34,6 +34,8 @@ export interface LinuxSourceOptions {
   tables?: 'auto' | 'netlink' | 'procfs';
   /** Test seam for the netlink socket. */
   sockDiag?: SockDiagOptions;
+  /** Per-connection traffic counters (tcp_info) with the netlink backend; default true. */
+  counters?: boolean;
 }
 
 export interface LinuxBackendInfo {
@@ -71,7 +73,8 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     files.push({ name: 'udp', protocol: 'udp', family: 4, required: false });
     files.push({ name: 'udp6', protocol: 'udp', family: 6, required: false });
   }
-  const targets = files.map((f) => ({ protocol: f.protocol, family: f.family, required: f.required }));
+  const counters = opts.counters ?? true;
+  const targets = files.map((f) => ({ protocol: f.protocol, family: f.family, required: f.required, info: counters }));
   const mode = opts.tables ?? 'auto';
   let netlink: SockDiagReader | null = null;
   let backend: LinuxBackendInfo = { kind: 'procfs', reason: 'tables: procfs was asked for' };
@@ -165,7 +168,10 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     // The engine keeps the previous table for its diff: hand out a copy, keep the scratch.
     const count = scratch.rows.count;
     inodes = scratch.inodes.slice(0, count);
-    return { words: scratch.rows.words.slice(0, Math.max(1, count) * ROW_WORDS), count };
+    const out: RowTable = { words: scratch.rows.words.slice(0, Math.max(1, count) * ROW_WORDS), count };
+    if (netlink && counters && scratch.rows.counters) out.counters = scratch.rows.counters.slice(0, Math.max(1, count) * COUNTER_SLOTS);
+    else out.countersNote = netlink ? 'counters are switched off' : 'not available with the procfs backend';
+    return out;
   };
 
   return {

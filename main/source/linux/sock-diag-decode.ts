@@ -8,7 +8,11 @@
 //                   expires u32 | rqueue u32 | wqueue u32 | uid u32 | inode u32   (72 bytes)
 //   inet_diag_sockid  sport be16 | dport be16 | src[4] | dst[4] (network order) | if u32 | cookie[2] u32
 //
-// Messages are padded to 4 bytes (NLMSG_ALIGN); optional attributes after the 72 bytes are skipped.
+// Messages are padded to 4 bytes (NLMSG_ALIGN). Attributes (struct nlattr: len u16 | type u16, each
+// padded to 4 bytes) follow the 72 bytes; the only one read is INET_DIAG_INFO, the socket's struct
+// tcp_info (linux/tcp.h), which a TCP request asks for with idiag_ext bit (INET_DIAG_INFO - 1).
+// Its counters go to RowTable.counters at the offsets below; the attribute is shorter on older
+// kernels (bytes_acked arrived in 4.1, busy_time in 4.10), so only what its length covers is read.
 //
 // Scope ids: procfs does not print a socket's interface, so the procfs source leaves scope ids 0.
 // sock_diag does (idiag_if, the bound device), and for an IPv6 link-local address that device is
@@ -17,7 +21,7 @@
 // does, and 0 everywhere else; that is the one place where its rows differ from procfs's.
 import { endianness } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
+import { C, COUNTER_SLOTS, ensureCounters, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
 import { SourceError } from '../types';
 import { LINUX_TO_MIB_STATE, ensureRoom, type ProcNetTable } from './procfs';
 
@@ -35,6 +39,28 @@ export const NLM_F_DUMP = 0x300;
 export const INET_DIAG_MSG_LEN = 72;
 export const INET_DIAG_REQ_V2_LEN = 56;
 export const REQUEST_LEN = NLMSG_HDRLEN + INET_DIAG_REQ_V2_LEN;
+/** inet_diag attribute carrying struct tcp_info (linux/inet_diag.h). */
+export const INET_DIAG_INFO = 2;
+/** nla_type bits that are flags, not the type (NLA_F_NESTED | NLA_F_NET_BYTEORDER). */
+const NLA_TYPE_MASK = 0x3fff;
+/**
+ * Byte offsets in struct tcp_info (linux/tcp.h), checked with offsetof against this machine's
+ * <linux/tcp.h>: the u32 fields and the u64 ones (read as two u32 halves, exact to 2^53).
+ */
+export const TCP_INFO = {
+  state: 0,
+  rtt: 68,
+  rttvar: 72,
+  totalRetrans: 100,
+  bytesAcked: 120,
+  bytesReceived: 128,
+  segsOut: 136,
+  segsIn: 140,
+  busyTime: 168,
+  rwndLimited: 176,
+  sndbufLimited: 184,
+  bytesSent: 200,
+} as const;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const IPPROTO_TCP = 6;
@@ -51,6 +77,13 @@ export interface DiagTarget {
   family: 4 | 6;
   /** False for tables a kernel may lack (IPv6 disabled, no udp_diag): their absence is no error. */
   required?: boolean;
+  /** Ask for and decode tcp_info counters (TCP only; default true for TCP). */
+  info?: boolean;
+}
+
+/** Whether a dump of `t` asks for tcp_info. */
+export function wantsInfo(t: DiagTarget): boolean {
+  return t.protocol === 'tcp' && t.info !== false;
 }
 
 /** `tcp6`, `udp` …: the procfs file name of the same table, for messages. */
@@ -73,7 +106,8 @@ export function encodeInetDiagRequest(out: Buffer, target: DiagTarget, seq: numb
   u32(0, 12); // to the kernel
   out[16] = target.family === 6 ? AF_INET6 : AF_INET;
   out[17] = target.protocol === 'udp' ? IPPROTO_UDP : IPPROTO_TCP;
-  out[18] = 0; // no extensions: the 72-byte message has everything a row needs
+  // idiag_ext: tcp_info for the counters; UDP has no per-socket counters to ask for.
+  out[18] = wantsInfo(target) ? 1 << (INET_DIAG_INFO - 1) : 0;
   u32(0xffffffff, 20); // idiag_states: all
   // id (48 bytes) stays zero: no filter.
   return REQUEST_LEN;
@@ -113,6 +147,59 @@ export interface DecodeResult {
 }
 
 
+const MIB_LISTEN = 2;
+
+/** u64 at `at` as a double (exact to 2^53, far beyond any counter a socket reaches). */
+function u64(dv: DataView, at: number, le: boolean): number {
+  const lo = dv.getUint32(at + (le ? 0 : 4), le);
+  const hi = dv.getUint32(at + (le ? 4 : 0), le);
+  return hi * 4294967296 + lo;
+}
+
+/**
+ * Finds INET_DIAG_INFO among the attributes in [from, to) and writes its counters to
+ * `out[at + C.*]`; fields beyond the attribute's length (older kernels) stay NaN. Malformed
+ * attributes end the walk (the row keeps NaN counters): they must not cost the row.
+ */
+function decodeInfoAttr(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number): void {
+  let a = from;
+  while (a + 4 <= to) {
+    const alen = dv.getUint16(a, le);
+    if (alen < 4 || a + alen > to) return;
+    if ((dv.getUint16(a + 2, le) & NLA_TYPE_MASK) === INET_DIAG_INFO) {
+      const b = a + 4;
+      const n = alen - 4;
+      if (n >= TCP_INFO.rttvar + 4) {
+        const rtt = dv.getUint32(b + TCP_INFO.rtt, le);
+        // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
+        if (rtt !== 0) {
+          out[at + C.RTT_US] = rtt;
+          out[at + C.RTTVAR_US] = dv.getUint32(b + TCP_INFO.rttvar, le);
+        }
+      }
+      if (n >= TCP_INFO.totalRetrans + 4) out[at + C.RETRANS] = dv.getUint32(b + TCP_INFO.totalRetrans, le);
+      if (n >= TCP_INFO.bytesReceived + 8) {
+        // Sent: tcpi_bytes_sent (4.19+, RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter
+        // Windows reports as DataBytesOut). Older kernels only have tcpi_bytes_acked, which on the
+        // side that opened the connection also counts its SYN (one byte more).
+        out[at + C.BYTES_SENT] = u64(dv, b + (n >= TCP_INFO.bytesSent + 8 ? TCP_INFO.bytesSent : TCP_INFO.bytesAcked), le);
+        out[at + C.BYTES_RECEIVED] = u64(dv, b + TCP_INFO.bytesReceived, le);
+      }
+      if (n >= TCP_INFO.segsIn + 4) {
+        out[at + C.SEGS_OUT] = dv.getUint32(b + TCP_INFO.segsOut, le);
+        out[at + C.SEGS_IN] = dv.getUint32(b + TCP_INFO.segsIn, le);
+      }
+      if (n >= TCP_INFO.sndbufLimited + 8) {
+        out[at + C.BUSY_US] = u64(dv, b + TCP_INFO.busyTime, le);
+        out[at + C.RWND_LIMITED_US] = u64(dv, b + TCP_INFO.rwndLimited, le);
+        out[at + C.SNDBUF_LIMITED_US] = u64(dv, b + TCP_INFO.sndbufLimited, le);
+      }
+      return;
+    }
+    a += (alen + 3) & ~3;
+  }
+}
+
 /**
  * Decodes the netlink messages in `buf[0, len)` (one recv's worth) and appends a row per socket to
  * `into`. Throws SockDiagError on NLMSG_ERROR (or a NLMSG_DONE carrying an error) and SourceError
@@ -130,6 +217,10 @@ export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions
   ensureRoom(into, into.rows.count + Math.floor(end / (NLMSG_HDRLEN + INET_DIAG_MSG_LEN)) + 1);
   const w = into.rows.words;
   const inodes = into.inodes;
+  const info = wantsInfo(opts);
+  // Rows of the table without counters (UDP, or tcp_info not asked for) still get NaN slots once
+  // any table of the poll carries counters, so the columns stay row-aligned.
+  const counters = info || into.rows.counters ? ensureCounters(into.rows, into.rows.words.length / ROW_WORDS) : null;
 
   let p = 0;
   while (p + NLMSG_HDRLEN <= end) {
@@ -199,6 +290,12 @@ export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions
       w[o + W.STATE] = state;
       w[o + W.PID] = 0xffffffff; // filled in by the PID resolver
       inodes[into.rows.count] = dv.getUint32(body + 68, le);
+      if (counters) {
+        const at = into.rows.count * COUNTER_SLOTS;
+        counters.fill(NaN, at, at + COUNTER_SLOTS);
+        // A listener's tcp_info holds no traffic of its own: counters are for connections only.
+        if (info && state !== MIB_LISTEN) decodeInfoAttr(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at);
+      }
       into.rows.count++;
       res.rows++;
     } else if (type === NLMSG_DONE) {

@@ -1,0 +1,167 @@
+// Rates, limitedBy and the batch's counters section, over the scripted source and fake timers.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isCounterTuple, type CounterTuple, type EventBatch } from '../../shared/ipc';
+import type { RowSpec } from '../model/build';
+import { tableFromSpecs } from '../model/build';
+import { materializeRow } from '../model/materialize';
+import { createRateColumns, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER } from '../model/traffic';
+import { createScriptedSource, type ScriptStep } from '../source/scripted';
+import { createEngine } from './engine';
+import { limitedByCode } from './rates';
+
+type Counters = NonNullable<RowSpec['counters']>;
+const tcp = (lport: number, counters?: Counters, extra: Partial<RowSpec> = {}): RowSpec => ({
+  local: '10.0.0.1',
+  localPort: lport,
+  remote: '10.0.0.2',
+  remotePort: 443,
+  pid: 100,
+  counters,
+  ...extra,
+});
+const k = (sent: number, received: number, more: Counters = {}): Counters => ({
+  BYTES_SENT: sent,
+  BYTES_RECEIVED: received,
+  SEGS_OUT: 10,
+  SEGS_IN: 12,
+  RTT_US: 2500,
+  RTTVAR_US: 500,
+  RETRANS: 1,
+  ...more,
+});
+
+function setup(script: ScriptStep[]) {
+  const source = createScriptedSource(script, { processes: { 100: 'app' } });
+  const engine = createEngine({ source, intervalMs: 1000 });
+  const batches: EventBatch[] = [];
+  engine.onBatch((b) => batches.push(b));
+  return { engine, batches };
+}
+
+const tupleOf = (b: EventBatch, lport: number): CounterTuple | undefined => b.counters?.find((t) => t[0].includes(`:${lport} `));
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_700_000_000_000);
+});
+afterEach(() => vi.useRealTimers());
+
+describe('engine rates', () => {
+  it('gives null rates on the first poll, bytes/s over the interval after, in the counters section only', async () => {
+    const { engine, batches } = setup([
+      [tcp(1, k(1000, 500)), tcp(2, k(7, 7)), tcp(3, k(0, 0))],
+      [tcp(1, k(3000, 1500, { RETRANS: 2 })), tcp(2, k(7, 7)), tcp(3, k(0, 0))],
+      [tcp(1, k(3000, 1500, { RETRANS: 2 })), tcp(2, k(7, 7)), tcp(3, k(0, 0))],
+    ]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = batches[0].connections!.find((c) => c.localPort === 1)!;
+    expect(first).toMatchObject({ bytesSent: 1000, bytesReceived: 500, packetsSent: 10, packetsReceived: 12, rttMs: 2.5, rttVarMs: 0.5, retransmits: 1 });
+    expect(first.sendRate).toBeNull();
+    expect(first.receiveRate).toBeNull();
+    expect(first.limitedBy).toBeNull();
+
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = batches[1];
+    expect(second.events).toEqual([]); // counter movement is not a `changed` event
+    const t1 = tupleOf(second, 1)!;
+    expect(t1).toEqual([first.id, 3000, 1500, 10, 12, 2000, 1000, 2.5, 0.5, 2, null]);
+    expect(isCounterTuple(t1)).toBe(true);
+    // Row 2 did not move but its rate went from unknown to 0: viewers must learn that once.
+    expect(tupleOf(second, 2)?.slice(5, 7)).toEqual([0, 0]);
+
+    await vi.advanceTimersByTimeAsync(1000);
+    const third = batches[2];
+    // Row 1 stopped: its rate falls to 0, which is news; rows 2 and 3 stayed at 0: nothing to send.
+    expect(tupleOf(third, 1)?.slice(5, 7)).toEqual([0, 0]);
+    expect(tupleOf(third, 2)).toBeUndefined();
+    expect(tupleOf(third, 3)).toBeUndefined();
+  });
+
+  it('divides by the real interval between polls', async () => {
+    const { engine, batches } = setup([[tcp(1, k(0, 0))], [tcp(1, k(5000, 0))]]);
+    engine.setIntervalMs(2500);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(tupleOf(batches[1], 1)?.[5]).toBe(2000);
+  });
+
+  it('follows the row through a state change (the changed event carries the rate) and restarts on a new socket', async () => {
+    const { engine, batches } = setup([
+      [tcp(1, k(0, 0))],
+      [tcp(1, k(4000, 0), { state: 'CLOSE-WAIT' })],
+      [tcp(1, k(10, 0), { state: 'CLOSE-WAIT' })], // counters went back: another socket on the same tuple
+    ]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    const changed = batches[1].events.find((e) => e.type === 'changed')!;
+    expect(changed.connection.sendRate).toBe(4000);
+    expect(tupleOf(batches[1], 1)).toBeUndefined(); // the event already carries it
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(tupleOf(batches[2], 1)?.[5]).toBeNull();
+  });
+
+  it('gives opened rows null rates and UDP rows null everything; a source without counters → no fields', async () => {
+    const { engine, batches } = setup([
+      [tcp(1, k(0, 0)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }],
+      [tcp(1, k(0, 0)), tcp(2, k(100, 100)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }],
+    ]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const udp = batches[0].connections!.find((c) => c.protocol === 'udp')!;
+    expect([udp.bytesSent, udp.sendRate, udp.rttMs, udp.limitedBy]).toEqual([null, null, null, null]);
+    expect(batches[0].status.countersNote).toBeNull();
+    await vi.advanceTimersByTimeAsync(1000);
+    const opened = batches[1].events.find((e) => e.type === 'opened')!;
+    expect(opened.connection).toMatchObject({ localPort: 2, bytesSent: 100, sendRate: null });
+    // Only row 1 (rate unknown → 0); the opened row's event carries it, UDP has nothing to send.
+    expect(batches[1].counters?.map((t) => t[0])).toEqual(['tcp4 10.0.0.1:1 10.0.0.2:443']);
+
+    const plain = setup([[tcp(1)]]);
+    plain.engine.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const c = plain.batches[0].connections![0];
+    expect('bytesSent' in c).toBe(false);
+    expect('sendRate' in c).toBe(false);
+  });
+});
+
+describe('limitedByCode', () => {
+  const SEC = 1_000_000;
+  it('picks the largest share of the interval', () => {
+    expect(limitedByCode(SEC, 0, 0, SEC)).toBe(LIMITED_NETWORK); // busy all along, nothing else: cwnd
+    expect(limitedByCode(SEC, 0.7 * SEC, 0, SEC)).toBe(LIMITED_RECEIVER);
+    expect(limitedByCode(SEC, 0, 0.6 * SEC, SEC)).toBe(LIMITED_SENDER); // send buffer
+    expect(limitedByCode(0.2 * SEC, 0, 0, SEC)).toBe(LIMITED_SENDER); // idle 80%: the application
+    expect(limitedByCode(0.6 * SEC, 0.1 * SEC, 0, SEC)).toBe(LIMITED_NETWORK);
+  });
+  it('is unknown without busy time or with counters that went back', () => {
+    expect(limitedByCode(0, 0, 0, SEC)).toBe(0);
+    expect(limitedByCode(NaN, 0, 0, SEC)).toBe(0);
+    expect(limitedByCode(SEC, -5, 0, SEC)).toBe(0);
+  });
+});
+
+describe('isCounterTuple', () => {
+  it('accepts the shape and rejects anything else', () => {
+    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, 'network'])).toBe(true);
+    expect(isCounterTuple(['x', null, null, null, null, null, null, null, null, null, null])).toBe(true);
+    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0])).toBe(false);
+    expect(isCounterTuple([1, 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
+    expect(isCounterTuple(['x', -1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
+    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, 'wifi'])).toBe(false);
+    expect(isCounterTuple(['x', 1, '2', 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
+    expect(isCounterTuple({})).toBe(false);
+  });
+});
+
+describe('materializeRow traffic fields', () => {
+  it('maps counters and rates to the Connection fields, rates rounded to whole bytes', () => {
+    const t = tableFromSpecs([tcp(1, k(10, 20))]);
+    const r = createRateColumns(1);
+    r.send[0] = 1234.6;
+    r.receive[0] = 0.2;
+    r.limited[0] = LIMITED_RECEIVER;
+    expect(materializeRow(t, 0, undefined, r)).toMatchObject({ sendRate: 1235, receiveRate: 0, limitedBy: 'receiver', rttMs: 2.5 });
+  });
+});
