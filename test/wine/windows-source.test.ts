@@ -12,26 +12,14 @@
 // - IPv6 scope ids are the Linux scope class byte-swapped (::1 → 4096, link-local → 8192).
 // - OWNER_MODULE rows: creation time and module info are always zero.
 // - SetTcpEntry is a stub: it returns NO_ERROR and closes nothing.
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { networkInterfaces } from 'node:os';
-import { createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiffer, sharedKeyOrder } from '../../main/model/diff';
 import { naiveDiff, normalizeDiff } from '../../main/model/diff-reference';
 import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, rowFields, type RowFields, type RowTable } from '../../main/model/rows';
-import {
-  bundleForWindows,
-  machineRows,
-  prepareWine,
-  startWindowsNode,
-  waitForJsonFile,
-  wineBudgetMs,
-  winPath,
-  RUNTIME_DIR,
-  type WindowsChild,
-} from './wine-env';
+import { startHolder, type Holder, type HolderFixture } from './holder-fixture';
+import { bundleForWindows, machineRows, prepareWine, startWindowsNode, waitForJsonFile, wineBudgetMs, winPath, RUNTIME_DIR, type WindowsChild } from './wine-env';
 
 /** A table as the probe sends it (raw row words). */
 interface Dump {
@@ -97,24 +85,6 @@ interface Probe {
   endChild: { pid: number; result: Attempt<ActionResult> };
   childExit: number | string | null;
 }
-/** What the holder reports (holder.ts). */
-interface Holder {
-  pid: number;
-  execPath: string;
-  startedAt: number;
-  readyAt: number;
-  client4: number;
-  setTcpEntryTarget: number;
-  client6: number;
-  finWait2: number;
-  closeWait: number;
-  listen: number;
-  selfClient: number;
-  udp4: number;
-  udp6: number;
-  fatal?: string;
-}
-
 const LOOP4 = [0x7f000001, 0, 0, 0];
 const LOOP6 = [0, 0, 0, 1];
 const ANY = [0, 0, 0, 0];
@@ -128,16 +98,12 @@ const ROWS_AT_START = machineRows();
 const BUDGET_MS = wineBudgetMs(ROWS_AT_START, 40);
 
 let probe: Probe;
+let fixture: HolderFixture | undefined;
 let holder: Holder;
-let holderRun: WindowsChild | undefined;
+let linkLocal: HolderFixture['linkLocal'];
 let probeRun: WindowsChild | undefined;
-let holderSpawnedAt = 0;
 let probeSpawnedAt = 0;
 let holderExit: number | string | null = null;
-let linkLocal: { address: string; tcp: number; udp: number };
-const servers: Server[] = [];
-const udps: UdpSocket[] = [];
-const accepted: Socket[] = [];
 
 function ok<T>(a: Attempt<T>): T {
   if (!a.ok) throw new Error(`probe step failed: ${a.error}`);
@@ -167,68 +133,22 @@ function one(list: Row[]): { state: number; pid: number } {
   return { state: list[0].state, pid: list[0].pid };
 }
 
-function listen(host: string, allowHalfOpen: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer({ allowHalfOpen }, (c) => {
-      c.on('error', () => undefined);
-      accepted.push(c);
-    });
-    servers.push(s);
-    s.once('error', reject);
-    s.listen(0, host, () => resolve((s.address() as { port: number }).port));
-  });
-}
-
-/** A link-local address of this machine: sockets are bound to it, never sent anything. */
-function findLinkLocal(): { address: string; iface: string } {
-  for (const [iface, list] of Object.entries(networkInterfaces())) {
-    const a = list?.find((x) => x.family === 'IPv6' && x.address.toLowerCase().startsWith('fe80:'));
-    if (a) return { address: a.address, iface };
-  }
-  throw new Error('no interface has an IPv6 link-local address: the scope id checks need one (e.g. any interface with IPv6 up)');
-}
-
 beforeAll(async () => {
   const w = prepareWine();
-  const plain4 = await listen('127.0.0.1', false);
-  const plain6 = await listen('::1', false);
-  const half4 = await listen('127.0.0.1', true);
-  const ll = findLinkLocal();
-  const llTcp = await listen(`${ll.address}%${ll.iface}`, false);
-  const llUdp = createSocket('udp6');
-  udps.push(llUdp);
-  await new Promise<void>((r) => llUdp.bind(0, `${ll.address}%${ll.iface}`, r));
-  linkLocal = { address: ll.address, tcp: llTcp, udp: llUdp.address().port };
-
-  const holderScript = await bundleForWindows(join(__dirname, 'holder.ts'), 'holder.cjs');
+  fixture = await startHolder(w, BUDGET_MS);
+  ({ holder, linkLocal } = fixture);
   const probeScript = await bundleForWindows(join(__dirname, 'probe.ts'), 'probe.cjs');
-  const holderFile = join(RUNTIME_DIR, `holder-${process.pid}.json`);
   const probeFile = join(RUNTIME_DIR, `probe-${process.pid}.json`);
-  rmSync(holderFile, { force: true });
   rmSync(probeFile, { force: true });
 
-  const t0 = Date.now();
-  holderSpawnedAt = t0;
-  holderRun = startWindowsNode(w, holderScript, [winPath(holderFile), String(plain4), String(plain6), String(half4)]);
-  holder = await waitForJsonFile<Holder>(holderFile, 'the holder to report its sockets', BUDGET_MS);
-  if (holder.fatal) throw new Error(`the holder failed: ${holder.fatal}\n${JSON.stringify(holderRun.output())}`);
-  // Our half-close of the holder's `closeWait` connection: CLOSE-WAIT on its side.
-  const peer = accepted.find((s) => s.remotePort === holder.closeWait);
-  if (!peer) throw new Error(`no accepted socket for the holder's port ${holder.closeWait}`);
-  peer.end();
-  await new Promise((r) => setTimeout(r, 200));
-
-  const t1 = Date.now();
-  probeSpawnedAt = t1;
-  probeRun = startWindowsNode(w, probeScript, [winPath(probeFile), winPath(holderFile), String(plain4)]);
+  probeSpawnedAt = Date.now();
+  probeRun = startWindowsNode(w, probeScript, [winPath(probeFile), winPath(fixture.infoFile), String(fixture.ports.plain4)]);
   const status = await Promise.race([probeRun.exited, new Promise((r) => setTimeout(() => r('timeout'), BUDGET_MS))]);
-  const result = await waitForJsonFile<Probe>(probeFile, `the probe's result (exit ${String(status)}, ${JSON.stringify(probeRun.output())})`, 1000);
-  probe = result;
-  holderExit = await Promise.race([holderRun.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
-  rmSync(holderFile, { force: true });
+  probe = await waitForJsonFile<Probe>(probeFile, `the probe's result (exit ${String(status)}, ${JSON.stringify(probeRun.output())})`, 1000);
+  holderExit = await Promise.race([fixture.run.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
   rmSync(probeFile, { force: true });
   const rowsSeen = ok(probe.reads.auto).table.count;
-  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss), ${rowsSeen} in the probe's first read; holder ready in ${holder.readyAt - t0} ms, probe ran ${Date.now() - t1} ms (limit ${BUDGET_MS} ms)`);
+  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss), ${rowsSeen} in the probe's first read; holder ready in ${holder.readyAt - fixture.spawnedAt} ms, probe ran ${Date.now() - probeSpawnedAt} ms (limit ${BUDGET_MS} ms)`);
   console.log(`[wine] read ms: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? [v.value.firstReadMs.toFixed(2), v.value.secondReadMs.toFixed(2)] : v.error])))}`);
   console.log(`[wine] functions: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? v.value.functions : null])))}`);
   console.log(`[wine] close: ${JSON.stringify(probe.closeV4)}; end holder: ${JSON.stringify(probe.endHolder)} (gone after ${probe.holderGoneAfterMs} ms, exit ${holderExit})`);
@@ -236,10 +156,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await probeRun?.dispose();
-  await holderRun?.dispose();
-  for (const s of accepted) s.destroy();
-  for (const s of servers) s.close();
-  for (const u of udps) u.close();
+  await fixture?.close();
 });
 
 describe('Windows source under Wine: the probe\'s own sockets', () => {
@@ -424,7 +341,7 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
     // GetProcessTimes: after the test spawned Wine (1 s for clock granularity) and before the holder
     // was ready; within a second of Node's own idea of when it started.
     expect(d.startTime).not.toBeNull();
-    expect(d.startTime!).toBeGreaterThanOrEqual(holderSpawnedAt - 1000);
+    expect(d.startTime!).toBeGreaterThanOrEqual(fixture!.spawnedAt - 1000);
     expect(d.startTime!).toBeLessThanOrEqual(holder.readyAt);
     expect(Math.abs(d.startTime! - holder.startedAt)).toBeLessThan(1000);
   });
