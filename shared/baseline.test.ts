@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { conn } from '../renderer/test/fixtures';
+import { BaselineFormatError, compileBaseline, listenerPorts, makeBaseline, parseBaseline } from './baseline';
+
+const range = { low: 49152, high: 65535 };
+const normal = [
+  conn({ localAddress: '0.0.0.0', localPort: 22, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0, process: 'sshd', pid: 10 }),
+  conn({ localAddress: '10.0.0.5', localPort: 22, remoteAddress: '198.51.100.9', remotePort: 51000, process: 'sshd', pid: 11 }),
+  conn({ localAddress: '10.0.0.5', localPort: 50001, remoteAddress: '203.0.113.7', remotePort: 443, process: 'Updater.exe', pid: 20 }),
+  conn({ protocol: 'udp', localAddress: '0.0.0.0', localPort: 5353, process: 'mdns', pid: 30 }),
+  conn({ protocol: 'udp', localAddress: '0.0.0.0', localPort: 53001, process: 'resolver', pid: 31 }),
+  conn({ localAddress: '10.0.0.5', localPort: 50002, remoteAddress: '192.0.2.1', remotePort: 80, state: 'TIME-WAIT', process: null, pid: 0 }),
+];
+
+describe('baseline', () => {
+  it('records listeners, outbound destinations and ephemeral UDP owners, never ephemeral ports', () => {
+    const b = makeBaseline(normal, range, Date.UTC(2026, 10, 30), 'web-01');
+    expect(b.listeners).toEqual([
+      { process: 'mdns', protocol: 'udp', family: 4, localAddress: '0.0.0.0', port: 5353 },
+      { process: 'sshd', protocol: 'tcp', family: 4, localAddress: '0.0.0.0', port: 22 },
+    ]);
+    // The ownerless TIME-WAIT row is a destination of "no process"; the accepted ssh connection is covered by its listener.
+    expect(b.outbound).toEqual([
+      { process: null, protocol: 'tcp', remoteAddress: '192.0.2.1', remotePort: 80 },
+      { process: 'updater.exe', protocol: 'tcp', remoteAddress: '203.0.113.7', remotePort: 443 },
+    ]);
+    expect(b.ephemeral).toEqual([{ process: 'resolver', protocol: 'udp' }]);
+    expect(b.createdAt).toBe('2026-11-30T00:00:00.000Z');
+    expect(JSON.stringify(b)).not.toContain('50001');
+  });
+
+  it('flags only what departs, and survives a save / reopen', () => {
+    const b = parseBaseline(JSON.stringify(makeBaseline(normal, range, 0, null)), 'b.json');
+    const m = compileBaseline(b);
+    const later = [
+      ...normal,
+      // Same process, same destination, new ephemeral port and new accepted client: normal.
+      conn({ localAddress: '10.0.0.5', localPort: 61000, remoteAddress: '203.0.113.7', remotePort: 443, process: 'updater.exe', pid: 99 }),
+      conn({ localAddress: '10.0.0.5', localPort: 22, remoteAddress: '198.51.100.77', remotePort: 52000, process: 'sshd', pid: 12 }),
+      // TIME-WAIT (no owner) towards a known destination: normal.
+      conn({ localAddress: '10.0.0.5', localPort: 61001, remoteAddress: '203.0.113.7', remotePort: 443, state: 'TIME-WAIT', process: null, pid: 0 }),
+      // Departures:
+      conn({ localAddress: '0.0.0.0', localPort: 4444, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0, process: 'nc', pid: 50 }),
+      conn({ localAddress: '127.0.0.1', localPort: 22, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0, process: 'sshd', pid: 51 }),
+      conn({ localAddress: '10.0.0.5', localPort: 61002, remoteAddress: '203.0.113.66', remotePort: 443, process: 'updater.exe', pid: 20 }),
+      conn({ localAddress: '10.0.0.5', localPort: 61003, remoteAddress: '203.0.113.7', remotePort: 443, process: 'powershell.exe', pid: 52 }),
+      conn({ protocol: 'udp', localAddress: '0.0.0.0', localPort: 60000, process: 'beacon', pid: 53 }),
+      // A live process towards a destination only ever seen in TIME-WAIT: its owner is new there.
+      conn({ localAddress: '10.0.0.5', localPort: 61004, remoteAddress: '192.0.2.1', remotePort: 80, process: 'curl', pid: 54 }),
+    ];
+    const listening = listenerPorts(later);
+    const out = later.map((c) => [c.process, c.localPort, m.departure(c, listening)]).filter(([, , d]) => d !== null);
+    expect(out).toEqual([
+      ['nc', 4444, 'new listener'],
+      ['sshd', 22, 'new listener'],
+      ['updater.exe', 61002, 'new destination'],
+      ['powershell.exe', 61003, 'new destination'],
+      ['beacon', 60000, 'new process'],
+      ['curl', 61004, 'new destination'],
+    ]);
+  });
+
+  it('refuses a broken file with the file name and the entry at fault', () => {
+    const good = makeBaseline(normal, range, 0, null);
+    expect(() => parseBaseline('{', 'x.json')).toThrow(/^x\.json: not JSON/);
+    expect(() => parseBaseline('[]', 'x.json')).toThrow('x.json: expected a JSON object');
+    expect(() => parseBaseline(JSON.stringify({ ...good, format: 'other' }), 'x.json')).toThrow('x.json: not a netmon baseline (format is "other", expected "netmon-baseline")');
+    expect(() => parseBaseline(JSON.stringify({ ...good, version: 2 }), 'x.json')).toThrow('x.json: unsupported version 2 (this netmon reads version 1)');
+    const badListener = { ...good, listeners: [...good.listeners, { process: 'x', protocol: 'sctp', family: 4, localAddress: '0.0.0.0', port: 1 }] };
+    expect(() => parseBaseline(JSON.stringify(badListener), 'x.json')).toThrow(/^x\.json: listeners\[2\] needs/);
+    expect(() => parseBaseline(JSON.stringify({ ...good, dynamicRange: { low: 9, high: 3 } }), 'x.json')).toThrow(BaselineFormatError);
+    expect(() => parseBaseline(JSON.stringify({ ...good, outbound: {} }), 'x.json')).toThrow('x.json: "outbound" must be an array');
+  });
+});
