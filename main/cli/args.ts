@@ -5,6 +5,9 @@ import { parseFilter, type CompiledFilter, type FilterError } from '../../shared
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES } from '../record/rotating-writer';
 import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
+import { BASELINE_HELP, type BaselineSaveOptions } from './baseline';
+import { PORTS_HELP, type PortsOptions } from './ports';
+import { DEFAULT_PORT_WARNING_PERCENT } from '../../shared/ports';
 
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
 
@@ -14,6 +17,8 @@ export interface SnapshotOptions {
   output: 'table' | 'json' | 'csv';
   filter: CompiledFilter | null;
   source: SourceKind;
+  /** Only rows departing from this baseline file. */
+  baseline?: string | null;
 }
 
 export interface WatchOptions {
@@ -25,6 +30,8 @@ export interface WatchOptions {
   utc: boolean;
   quiet: boolean;
   record: { path: string; format: 'ndjson' | 'csv'; maxBytes: number; maxFiles: number } | null;
+  /** Only events whose connection departs from this baseline file. */
+  baseline?: string | null;
 }
 
 export type Command =
@@ -32,7 +39,9 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'snapshot'; options: SnapshotOptions }
   | { kind: 'watch'; options: WatchOptions }
-  | { kind: 'serve'; argv: string[] };
+  | { kind: 'serve'; argv: string[] }
+  | { kind: 'ports'; options: PortsOptions }
+  | { kind: 'baseline-save'; options: BaselineSaveOptions };
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -58,7 +67,9 @@ const COMMON: OptionSpec[] = [
   { name: 'source', value: true },
   { name: 'json', value: false },
 ];
-const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }];
+const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }];
+const PORTS_SPECS: OptionSpec[] = [...COMMON, { name: 'threshold', value: true }, { name: 'trend', value: true }, { name: 'check', value: false }];
+const BASELINE_SPECS: OptionSpec[] = COMMON.filter((s) => s.name !== 'json');
 const WATCH_SPECS: OptionSpec[] = [
   ...COMMON,
   { name: 'interval', short: 'i', value: true },
@@ -69,6 +80,7 @@ const WATCH_SPECS: OptionSpec[] = [
   { name: 'format', value: true },
   { name: 'max-size', value: true },
   { name: 'max-files', value: true },
+  { name: 'baseline', value: true },
 ];
 
 type Parsed = Map<string, string | true>;
@@ -163,8 +175,46 @@ function parseSnapshot(argv: readonly string[]): Command {
       output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table',
       filter: filterOption('snapshot', o),
       source: sourceOption('snapshot', o),
+      baseline: baselineOption('snapshot', o),
     },
   };
+}
+
+function baselineOption(command: string, o: Parsed): string | null {
+  const v = o.get('baseline');
+  if (v === undefined) return null;
+  if (v === '' || v === true) throw new UsageError('--baseline needs a file name (made by `netmon baseline save FILE`)', command);
+  return v;
+}
+
+function parsePorts(argv: readonly string[]): Command {
+  const cmd = 'ports';
+  const o = parseOptions(cmd, argv, PORTS_SPECS);
+  if (o.has('help')) return { kind: 'help', text: PORTS_HELP };
+  const th = o.get('threshold');
+  const trend = o.get('trend');
+  return {
+    kind: 'ports',
+    options: {
+      json: o.has('json'),
+      thresholdPercent: typeof th === 'string' ? intOption(cmd, '--threshold', th, 1, 100) : DEFAULT_PORT_WARNING_PERCENT,
+      trendSeconds: typeof trend === 'string' ? intOption(cmd, '--trend', trend, 1, 600) : 0,
+      check: o.has('check'),
+      filter: filterOption(cmd, o),
+      source: sourceOption(cmd, o),
+    },
+  };
+}
+
+function parseBaselineCommand(argv: readonly string[]): Command {
+  const cmd = 'baseline';
+  const [verb, file, ...rest] = argv;
+  if (verb === undefined || verb === '-h' || verb === '--help') return { kind: 'help', text: BASELINE_HELP };
+  if (verb !== 'save') throw new UsageError(`unknown baseline action "${verb}": expected save`, cmd);
+  if (file === undefined || file.startsWith('-')) throw new UsageError('baseline save needs a FILE to write', cmd);
+  const o = parseOptions(cmd, rest, BASELINE_SPECS);
+  if (o.has('help')) return { kind: 'help', text: BASELINE_HELP };
+  return { kind: 'baseline-save', options: { file, filter: filterOption(cmd, o), source: sourceOption(cmd, o) } };
 }
 
 function parseWatch(argv: readonly string[]): Command {
@@ -209,6 +259,7 @@ function parseWatch(argv: readonly string[]): Command {
       utc: o.has('utc'),
       quiet: o.has('quiet'),
       record,
+      baseline: baselineOption(cmd, o),
     },
   };
 }
@@ -217,29 +268,31 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
   snapshot: parseSnapshot,
   watch: parseWatch,
   serve: (argv) => ({ kind: 'serve', argv: [...argv] }),
+  ports: parsePorts,
+  baseline: parseBaselineCommand,
 };
 
-const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP, ports: PORTS_HELP, baseline: BASELINE_HELP };
 
 /** Parses `netmon`'s arguments (process.argv without node and the script). Throws UsageError. */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch or serve');
+  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, baseline or serve');
   if (first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'help') {
     if (rest.length === 0) return { kind: 'help', text: MAIN_HELP };
     if (rest[0] === 'serve') return { kind: 'serve', argv: ['--help'] };
     const text = HELP_BY_COMMAND[rest[0]];
-    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch or serve`);
+    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, baseline or serve`);
     return { kind: 'help', text };
   }
   const parse = COMMANDS[first];
   if (!parse) {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first}: snapshot, watch or serve`
-        : `unknown command "${first}": expected snapshot, watch or serve`,
+        ? `expected a command before ${first}: snapshot, watch, ports, baseline or serve`
+        : `unknown command "${first}": expected snapshot, watch, ports, baseline or serve`,
     );
   }
   return parse(rest);

@@ -26,6 +26,8 @@ export const MAIN_HELP = `netmon — live TCP/UDP connection monitor
 Usage:
   netmon snapshot [options]   print the current connection table and exit
   netmon watch [options]      stream opened / closed / changed events until Ctrl-C
+  netmon ports [options]      ephemeral port usage per local address (port exhaustion)
+  netmon baseline save FILE   mark what is normal now; then snapshot/watch --baseline FILE
   netmon serve [options]      run the app in a browser (loopback web server)
   netmon help [command]       show help for a command
   netmon --version
@@ -44,6 +46,7 @@ Options:
   --json             NDJSON output
   --csv              CSV output (RFC 4180)
   -f, --filter EXPR  only connections matching EXPR (see below)
+  --baseline FILE    only connections that depart from the baseline FILE (netmon baseline --help)
 ${SOURCE_HELP}
   -h, --help         this help
 
@@ -67,6 +70,7 @@ Options:
   -f, --filter EXPR   only events whose connection matches EXPR (see below)
 ${SOURCE_HELP}
   --initial           report the connections present at start as "opened"
+  --baseline FILE     only events whose connection departs from the baseline FILE
   --utc               print text times in UTC instead of local time
   -q, --quiet         print nothing to stdout (useful with --output)
   -o, --output FILE   also record the events to FILE, rotating it: when FILE would grow past

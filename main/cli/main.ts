@@ -5,6 +5,8 @@ import { parseCommandLine, UsageError } from './args';
 import type { CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runWatch } from './watch';
+import { runPorts } from './ports';
+import { runBaselineSave } from './baseline';
 
 declare const NETMON_VERSION: string | undefined;
 
@@ -26,6 +28,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runSnapshot(cmd.options, io);
       case 'watch':
         return await runWatch(cmd.options, io);
+      case 'ports':
+        return await runPorts(cmd.options, io);
+      case 'baseline-save':
+        return await runBaselineSave(cmd.options, io);
       case 'serve': {
         // Loaded only when asked for: the web server is the heaviest part and most runs never need it.
         const mod = (await import('../server/cli')) as ServeModule;

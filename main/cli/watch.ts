@@ -6,6 +6,7 @@ import { createEngine } from '../engine/engine';
 import { createRecorder, type Recorder } from '../record/recorder';
 import type { WatchOptions } from './args';
 import type { CliIo } from './io';
+import { departureTracker, loadBaseline } from './baseline';
 
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   let recorder: Recorder | null = null;
@@ -17,6 +18,14 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       return 1;
     }
   }
+  let departures: ReturnType<typeof departureTracker> | null = null;
+  try {
+    departures = opts.baseline ? departureTracker(loadBaseline(opts.baseline)) : null;
+  } catch (e) {
+    recorder?.close();
+    io.stderr(`netmon: ${(e as Error).message}\n`);
+    return 2;
+  }
   const source = io.createSource(opts.source);
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
   const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc });
@@ -25,7 +34,8 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   let fatal: Error | null = null;
 
   const deliver = (events: readonly ConnectionEvent[]): void => {
-    const shown = opts.filter ? events.filter((e) => opts.filter!.match(e.connection)) : events;
+    const departing = departures ? departures.filter(events) : events;
+    const shown = opts.filter ? departing.filter((e) => opts.filter!.match(e.connection)) : departing;
     if (shown.length === 0) return;
     if (!opts.quiet) io.stdout(shown.map(line).join(''));
     recorder?.record(shown);
@@ -47,6 +57,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
         );
       }
       started = true;
+      departures?.reset(all);
       // The first table is the baseline, reported only on request.
       if (opts.initial) deliver(all.map((connection) => ({ type: 'opened', time: b.time, connection })));
       return;

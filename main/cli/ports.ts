@@ -1,0 +1,119 @@
+// `netmon ports`: ephemeral port usage per local address against the OS's dynamic range, with
+// TIME-WAIT / CLOSE-WAIT counts, who holds the ports, and (with --trend) how fast usage moves.
+import { hostname } from 'node:os';
+import type { Connection } from '../../shared/connection';
+import { formatEndpoint } from '../../shared/format';
+import {
+  DEFAULT_PORT_WARNING_PERCENT,
+  portTrendPerMinute,
+  portUsageReport,
+  trendKey,
+  trendPoint,
+  type PortTrendPoint,
+  type PortUsageReport,
+} from '../../shared/ports';
+import { createEngine } from '../engine/engine';
+import { readDynamicRanges } from '../source/port-range';
+import type { CompiledFilter } from '../../shared/filter';
+import type { SourceKind } from '../source/index';
+import type { CliIo } from './io';
+
+export interface PortsOptions {
+  json: boolean;
+  thresholdPercent: number;
+  /** Sample for this many seconds (one poll a second) and report the trend; 0 = one read. */
+  trendSeconds: number;
+  /** Exit 3 when an address is over the threshold. */
+  check: boolean;
+  filter: CompiledFilter | null;
+  source: SourceKind;
+}
+
+export const PORTS_HELP = `Usage: netmon ports [--json] [--threshold PERCENT] [--trend SECONDS] [--check]
+                   [--filter EXPR] [--source KIND]
+
+Ephemeral (dynamic) port usage per local address: ports in use against the OS's dynamic range
+(Windows: netsh int ipv4 show dynamicport, default 49152-65535; Linux:
+net.ipv4.ip_local_port_range), TIME-WAIT and CLOSE-WAIT counts, and the processes and remote
+endpoints holding the ports. Listeners and the connections they accepted are not counted (they
+hold the listener's port). Two limits are shown: distinct ports at the address (the Windows
+limit) and sockets to the busiest destination (Linux reuses a port towards other destinations).
+An address at or over the threshold gets a warning on stderr.
+
+Options:
+  --json               one JSON object: the ranges, the threshold, the addresses, warnings
+  --threshold PERCENT  warn at this share of the range (default ${DEFAULT_PORT_WARNING_PERCENT})
+  --trend SECONDS      poll once a second for SECONDS (1-600) and add the change in ports in
+                       use per minute for each address
+  --check              exit 3 when any address is at or over the threshold
+  -f, --filter EXPR    count only connections matching EXPR (netmon snapshot --help)
+  --source KIND        auto (default), linux, windows, demo, scripted
+  -h, --help           this help
+
+Exit codes: 0 ok, 1 the table could not be read, 2 bad usage, 3 over the threshold (--check).
+`;
+
+/** The text report: one block per address, busiest first. */
+export function formatPortsReport(r: PortUsageReport, origin: string, trend: Record<string, number> | null): string {
+  const lines: string[] = [];
+  const rng = (p: 'tcp' | 'udp') => `${r.ranges[p].low}-${r.ranges[p].high}`;
+  lines.push(`Dynamic ranges: TCP ${rng('tcp')}, UDP ${rng('udp')} (from ${origin}); warning at ${r.thresholdPercent}%`);
+  if (r.addresses.length === 0) {
+    lines.push('No sockets hold ports of the dynamic range.');
+    return `${lines.join('\n')}\n`;
+  }
+  for (const a of r.addresses) {
+    const key = trendKey(a);
+    const t = trend ? `  trend ${(trend[key] ?? 0) >= 0 ? '+' : ''}${trend[key] ?? 0}/min` : '';
+    lines.push('');
+    lines.push(
+      `${a.warning ? '!! ' : ''}${key}: ${a.portsInUse} of ${a.rangeSize} ports (${a.percent}%), ${a.sockets} sockets, ` +
+        `busiest destination ${a.busiestDestinationPercent}%, TIME-WAIT ${a.timeWait}, CLOSE-WAIT ${a.closeWait}${t}`,
+    );
+    lines.push(`   processes:    ${a.topProcesses.map((p) => `${p.process ?? (p.pid === 0 ? 'no owner' : 'unknown')}${p.pid ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}`);
+    if (a.topRemotes.length > 0) {
+      lines.push(`   destinations: ${a.topRemotes.map((d) => `${formatEndpoint(d.remoteAddress, d.remotePort)} ${d.sockets}`).join(', ')}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const sleep = (ms: number, stop: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    stop.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
+  const now = io.now ?? Date.now;
+  const { ranges, origin } = await readDynamicRanges();
+  const source = io.createSource(opts.source);
+  try {
+    const engine = createEngine({ source, now });
+    const points: PortTrendPoint[] = [];
+    let report: PortUsageReport | null = null;
+    const started = now();
+    for (;;) {
+      const b = await engine.pollNow();
+      if (b.status.lastError !== null) {
+        io.stderr(`netmon: cannot read the connection table: ${b.status.lastError}\n`);
+        return 1;
+      }
+      const rows: Connection[] = engine.snapshot().connections;
+      report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
+      points.push(trendPoint(b.time, report));
+      if (opts.trendSeconds === 0 || now() - started >= opts.trendSeconds * 1000 || io.stop.aborted) break;
+      await sleep(1000, io.stop);
+    }
+    const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;
+    if (opts.json) {
+      io.stdout(`${JSON.stringify({ host: hostname(), time: new Date(points[points.length - 1].time).toISOString(), rangeOrigin: origin, ...report, trendPerMinute: trend })}\n`);
+    } else {
+      io.stdout(formatPortsReport(report, origin, trend));
+    }
+    for (const w of report.warnings) io.stderr(`netmon: warning: ${w}\n`);
+    return opts.check && report.warnings.length > 0 ? 3 : 0;
+  } finally {
+    source.close?.();
+  }
+}
