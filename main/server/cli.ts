@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
+import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
 import { startServer } from './server';
 import type { RunningServer, ServerActions, ServerResolver } from './types';
@@ -170,6 +171,7 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
       resolver: deps.createResolver?.(),
       recorder: rec,
       staticDir: deps.staticDir,
+      log: err,
     });
   } catch (e) {
     err(`netmon serve: ${(e as Error).message}`);
@@ -190,5 +192,11 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
 /** Entry point for `netmon serve` (dispatched from the CLI). */
 export async function runServe(argv: string[]): Promise<number> {
   const { defaultServeDeps } = await import('./wiring');
-  return runServeWith(argv, defaultServeDeps());
+  // Anything a handler lets slip is one stderr line, not the end of the server.
+  const removeGuard = installProcessGuard((line) => process.stderr.write(`${line}\n`));
+  try {
+    return await runServeWith(argv, defaultServeDeps());
+  } finally {
+    removeGuard();
+  }
 }

@@ -2,6 +2,7 @@
 // a per-run token. Browser mode exists for machines without an Electron binary (and SSH tunnels).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { WS_PATH } from '../../shared/ws-protocol';
@@ -27,6 +28,19 @@ function plain(res: http.ServerResponse, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
+/**
+ * The request target as a URL, or null when it is not one (`//[`, `//x:99999/`, `/\\[`, …).
+ * `new URL` throws on those; every request path goes through here so none can throw.
+ */
+export function parseTarget(target: string | undefined): URL | null {
+  if (target === undefined) return null;
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -48,8 +62,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const handlers = createHandlers(opts);
 
   const server = http.createServer((req, res) => {
-    void serveHttp(req, res);
+    serveHttp(req, res).catch((e: unknown) => failed(res, e));
   });
+
+  /** Last resort for a request handler that failed: 500 if nothing was sent yet, log, never rethrow. */
+  function failed(res: http.ServerResponse, e: unknown): void {
+    opts.log?.(`netmon serve: request failed: ${e instanceof Error ? e.message : String(e)}`);
+    if (!res.headersSent) plain(res, 500, 'internal error');
+    else res.destroy();
+  }
 
   async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!hostAllowed(req.headers.host, policy)) return plain(res, 403, 'forbidden: unexpected Host header');
@@ -58,7 +79,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.setHeader('Allow', 'GET, HEAD');
       return plain(res, 405, 'method not allowed');
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseTarget(req.url);
+    if (!url) return plain(res, 400, 'bad request target');
     const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
     if (!auth.ok) return plain(res, auth.status, `${auth.status === 401 ? 'unauthorized' : 'forbidden'}: ${auth.reason}`);
     const resolved = resolveStaticPath(opts.staticDir, url.pathname);
@@ -88,11 +110,30 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD });
 
-  server.on('upgrade', (req, socket, head) => {
+  // A socket whose request Node cannot parse gets Node's own 400 / 431 (its default clientError).
+  // CONNECT has no default: without this listener Node drops the socket without a word.
+  server.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    // After 'upgrade' the socket is ours: Node no longer handles its errors.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (e) {
+      opts.log?.(`netmon serve: upgrade failed: ${e instanceof Error ? e.message : String(e)}`);
+      socket.destroy();
+    }
+  });
+
+  function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseTarget(req.url);
+    if (!url) return refuse(400, 'Bad Request');
     if (url.pathname !== WS_PATH) return refuse(404, 'Not Found');
     if (!hostAllowed(req.headers.host, policy) || !originAllowed(req.headers.origin, policy)) {
       return refuse(403, 'Forbidden');
@@ -100,11 +141,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
     if (!auth.ok) return refuse(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+  }
 
   wss.on('connection', (ws: WebSocket) => {
     const send = (msg: ServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+      if (ws.readyState !== ws.OPEN) return;
+      let text: string;
+      try {
+        text = JSON.stringify(msg);
+      } catch (e) {
+        // A result that cannot be serialized (a cycle, a BigInt) still gets a reply.
+        const id = msg.kind === 'reply' ? msg.id : null;
+        text = JSON.stringify({ kind: 'reply', id, ok: false, error: `reply could not be encoded: ${(e as Error).message}` });
+      }
+      ws.send(text);
     };
     const unsubscribe = opts.engine.onBatch((data) => {
       if (ws.readyState !== ws.OPEN) return;
@@ -116,7 +166,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
-      void handleClientMessage(raw.toString(), handlers).then(send);
+      void handleClientMessage(raw.toString(), handlers).then(send, (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`));
     });
     ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());

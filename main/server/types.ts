@@ -30,6 +30,8 @@ export interface ServerOptions {
   recorder?: ServerRecorder;
   /** The built renderer (dist/renderer). */
   staticDir: string;
+  /** Where handler failures are reported (one line each); default: nowhere. */
+  log?: (line: string) => void;
   /** Largest WebSocket message accepted from a client, bytes. */
   maxPayload?: number;
 }

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { parseServeArgs, runServeWith } from '../../main/server/cli';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import { fakeEngine, fakeStaticDir, get } from './helpers';
+import { rawExchange, upgradeRequest } from './raw';
 
 describe('parseServeArgs', () => {
   it('defaults to loopback, any port, auto source, 1 s', () => {
@@ -120,6 +121,10 @@ describe('netmon serve, bundled, against the real engine and kernel', () => {
       expect(url.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect((await get(Number(url.port), `/?token=${url.searchParams.get('token')}`)).status).toBe(200);
       expect((await get(Number(url.port), '/')).status).toBe(401);
+      // Issue 7 §1: a target `new URL` rejects, on the HTTP and the upgrade path, is a 400, not the end.
+      const hostLine = `Host: 127.0.0.1:${url.port}\r\nConnection: close\r\n`;
+      expect((await rawExchange(Number(url.port), `GET //[ HTTP/1.1\r\n${hostLine}\r\n`)).status).toBe(400);
+      expect((await rawExchange(Number(url.port), upgradeRequest(Number(url.port), '//['))).status).toBe(400);
 
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const port = (server.address() as net.AddressInfo).port;
