@@ -153,6 +153,22 @@ describe('engine host (worker thread)', () => {
     expect(batches.length).toBe(1);
   });
 
+  it('forwards request ops it does not know to the engine side, which answers them', async () => {
+    const { host, batches } = start();
+    await until(() => batches.length >= 1, 'first batch');
+    expect((await host.request<{ source: string }>('getStatus')).source).toBe('scripted');
+    await expect(host.request('historySince', 3)).rejects.toThrow('unknown request: historySince');
+  });
+
+  it('tells onCrash, once per crash, what the stream says', async () => {
+    const crashes: string[] = [];
+    const { host, batches } = start({ testHooks: true, restartDelayMs: 50, onCrash: (m) => crashes.push(m) });
+    await until(() => batches.length >= 1, 'first batch');
+    await host.crashForTest();
+    await until(() => crashes.length >= 1, 'onCrash');
+    expect(crashes).toEqual([batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!.status.lastError]);
+  });
+
   it('rejects everything after close', async () => {
     const { host } = start();
     await host.close();

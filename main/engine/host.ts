@@ -11,8 +11,27 @@ import {
   type Snapshot,
 } from '../../shared/ipc';
 import type { SourceKind } from '../source';
-import type { RequestOp, WorkerConfig, WorkerMessage } from './protocol';
+import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
+
+/**
+ * Where the engine runs: a worker thread (default; CLI and browser mode) or, in the desktop app, an
+ * Electron utility process (main/electron/engine-process.ts), so a native fault in the engine takes
+ * down that process only. Same messages either way (protocol.ts).
+ */
+export interface EngineChild {
+  postMessage(request: WorkerRequest): void;
+  on(event: 'message', listener: (message: WorkerMessage) => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  /** Stops the child; resolves once it is gone. */
+  terminate(): Promise<unknown>;
+}
+
+/** Starts the engine entry (`modulePath`, the bundled worker.ts) with its configuration. */
+export type SpawnEngineChild = (modulePath: string, config: WorkerConfig) => EngineChild;
+
+const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config });
 
 export interface EngineHostOptions {
   /** The bundled worker (dist/main/engine-worker.cjs). */
@@ -27,6 +46,10 @@ export interface EngineHostOptions {
   restartDelayMs?: number;
   /** Enables the worker's `crash` request, for tests. */
   testHooks?: boolean;
+  /** How to start the engine (default: a worker thread running `workerPath`). */
+  spawn?: SpawnEngineChild;
+  /** Told when the engine stopped unexpectedly, with the message the stream carries (the desktop app logs it). */
+  onCrash?: (message: string) => void;
 }
 
 export interface StartedEngineHost extends EngineHost {
@@ -36,6 +59,8 @@ export interface StartedEngineHost extends EngineHost {
   restart(): Promise<void>;
   /** Asks the worker to crash (only with `testHooks`). */
   crashForTest(): Promise<void>;
+  /** Sends any request op to the engine and resolves with its answer (ops this host does not know are forwarded as they are). */
+  request<T>(op: RequestOp, arg?: unknown): Promise<T>;
 }
 
 interface Pending {
@@ -47,7 +72,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
   const listeners = new Set<(json: string) => void>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
-  let worker: Worker | null = null;
+  let worker: EngineChild | null = null;
   let closed = false;
   let fatal: string | null = null;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
@@ -97,7 +122,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       connections: opts.connections,
       testHooks: opts.testHooks,
     };
-    const w = new Worker(opts.workerPath, { workerData: config });
+    const w = (opts.spawn ?? spawnWorkerThread)(opts.workerPath, config);
     worker = w;
     let crashMessage: string | null = null;
     w.on('message', (m: WorkerMessage) => {
@@ -128,7 +153,9 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       rejectAll(`engine worker stopped: ${why}`);
       if (fatal !== null) return;
       const again = opts.restartOnCrash ?? true;
-      emitError(`engine worker crashed (${why})${again ? '; restarting' : ''}`);
+      const message = `engine worker crashed (${why})${again ? '; restarting' : ''}`;
+      emitError(message);
+      opts.onCrash?.(message);
       if (!again) return;
       const base = opts.restartDelayMs ?? 1000;
       const delay = Math.min(30_000, base * 2 ** Math.min(crashes, 10));
@@ -207,6 +234,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     async crashForTest() {
       await request('crash');
     },
+    request,
     async close() {
       if (closed) return;
       closed = true;

@@ -16,7 +16,8 @@ export interface WorkerConfig {
   testHooks?: boolean;
 }
 
-export type RequestOp = 'getSnapshot' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash';
+/** The ops the worker answers today; any other string is forwarded and answered (or refused) by the engine side. */
+export type RequestOp = 'getSnapshot' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 export interface WorkerRequest {
   id: number;

@@ -1,17 +1,17 @@
-// Entry point of the engine worker thread (bundled to dist/main/engine-worker.cjs): runs the engine
-// off the caller's thread and answers the host's requests. Arguments are validated again here:
-// the worker trusts nothing that crosses a thread boundary.
-import { parentPort, workerData } from 'node:worker_threads';
+// Entry point of the engine worker (bundled to dist/main/engine-worker.cjs): runs the engine off the
+// caller's thread — in a worker thread, or in an Electron utility process for the desktop app — and
+// answers the host's requests. Arguments are validated again here: the worker trusts nothing that
+// crosses a thread or process boundary.
 import { encodeBatch, validateBoolean, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
 import { createEngine } from './engine';
-import type { WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
+import { engineChildPort } from './child-port';
+import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
-const port = parentPort;
-if (!port) throw new Error('engine worker: must run in a worker thread');
-const config = workerData as WorkerConfig;
-const post = (m: WorkerMessage) => port.postMessage(m);
+const port = engineChildPort();
+const config = port.config;
+const post = (m: WorkerMessage) => port.post(m);
 
 let engine: Engine | null = null;
 try {
@@ -48,7 +48,7 @@ function handle(e: Engine, req: WorkerRequest): unknown {
   }
 }
 
-port.on('message', (req: WorkerRequest) => {
+port.onRequest((req: WorkerRequest) => {
   if (!engine) {
     post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
     return;

@@ -1,0 +1,68 @@
+// The desktop app runs the engine in an Electron utility process instead of a worker thread: a fault
+// in a native (koffi) call then ends that process only, the host reports it in the batch stream and
+// starts a new one, and the window stays up. Same entry (dist/main/engine-worker.cjs) and messages.
+import { encodeEngineConfigArg } from '../engine/child-port';
+import type { EngineChild, SpawnEngineChild } from '../engine/host';
+import type { WorkerMessage, WorkerRequest } from '../engine/protocol';
+
+/** The slice of Electron's UtilityProcess used here (docs: electronjs.org/docs/api/utility-process). */
+export interface UtilityProcessLike {
+  postMessage(message: unknown): void;
+  kill(): boolean;
+  on(event: 'spawn', listener: () => void): unknown;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  on(event: 'error', listener: (type: string, location: string) => void): unknown;
+}
+
+export interface UtilityProcessApi {
+  fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore' }): UtilityProcessLike;
+}
+
+/** How long terminate() waits for the process to be gone before it gives up waiting. */
+const TERMINATE_WAIT_MS = 3000;
+
+/** A SpawnEngineChild that forks `utilityProcess` (only after app `ready`, as Electron requires). */
+export function utilityProcessSpawner(api: UtilityProcessApi): SpawnEngineChild {
+  return (modulePath, config) => {
+    const child = api.fork(modulePath, [encodeEngineConfigArg(config)], { serviceName: 'netmon engine', stdio: 'inherit' });
+    let spawned = false;
+    let exited = false;
+    // Requests made before the process is up are sent once it is.
+    const queued: WorkerRequest[] = [];
+    const exitWaiters: (() => void)[] = [];
+    child.on('spawn', () => {
+      spawned = true;
+      for (const m of queued.splice(0)) child.postMessage(m);
+    });
+    child.on('exit', () => {
+      exited = true;
+      for (const w of exitWaiters.splice(0)) w();
+    });
+    const adapter: EngineChild = {
+      postMessage(m) {
+        if (exited) return;
+        if (spawned) child.postMessage(m);
+        else queued.push(m);
+      },
+      on(event: 'message' | 'error' | 'exit', listener: (arg: never) => void) {
+        if (event === 'message') child.on('message', (m) => (listener as (m: WorkerMessage) => void)(m as WorkerMessage));
+        else if (event === 'error') child.on('error', (type, location) => (listener as (e: unknown) => void)(new Error(`${type} at ${location}`)));
+        else child.on('exit', listener as (code: number) => void);
+        return adapter;
+      },
+      terminate() {
+        if (exited) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, TERMINATE_WAIT_MS);
+          exitWaiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill();
+        });
+      },
+    };
+    return adapter;
+  };
+}

@@ -1,0 +1,78 @@
+// The utility-process adapter with a stand-in UtilityProcess: requests made before 'spawn' are
+// queued, messages and exits pass through, terminate() kills and waits (bounded).
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { utilityProcessSpawner, type UtilityProcessLike } from '../../main/electron/engine-process';
+import { decodeEngineConfigArg } from '../../main/engine/child-port';
+
+function fakeApi(opts: { exitOnKill?: boolean } = {}) {
+  const made: { modulePath: string; args: string[]; options: unknown; proc: EventEmitter & UtilityProcessLike; posted: unknown[]; killed: number }[] = [];
+  return {
+    made,
+    fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore' }) {
+      const ee = new EventEmitter();
+      const rec = { modulePath, args, options, posted: [] as unknown[], killed: 0, proc: ee as EventEmitter & UtilityProcessLike };
+      Object.assign(ee, {
+        postMessage: (m: unknown) => rec.posted.push(m),
+        kill: () => {
+          rec.killed++;
+          if (opts.exitOnKill !== false) setImmediate(() => ee.emit('exit', 15));
+          return true;
+        },
+      });
+      made.push(rec);
+      return rec.proc;
+    },
+  };
+}
+
+describe('utilityProcessSpawner', () => {
+  it('passes the configuration as one argument and queues requests until the process is up', async () => {
+    const api = fakeApi();
+    const child = utilityProcessSpawner(api)('/app/dist/main/engine-worker.cjs', { source: 'demo', intervalMs: 500, firstSeq: 7 });
+    const m = api.made[0];
+    expect(m.modulePath).toBe('/app/dist/main/engine-worker.cjs');
+    expect(decodeEngineConfigArg(m.args)).toEqual({ source: 'demo', intervalMs: 500, firstSeq: 7 });
+    expect(m.options).toEqual({ serviceName: 'netmon engine', stdio: 'inherit' });
+    child.postMessage({ id: 1, op: 'getStatus' });
+    expect(m.posted).toEqual([]);
+    m.proc.emit('spawn');
+    expect(m.posted).toEqual([{ id: 1, op: 'getStatus' }]);
+    child.postMessage({ id: 2, op: 'history', arg: { since: 3 } });
+    expect(m.posted).toHaveLength(2);
+
+    const got: unknown[] = [];
+    const exits: number[] = [];
+    const errors: string[] = [];
+    child.on('message', (msg) => got.push(msg));
+    child.on('exit', (code) => exits.push(code));
+    child.on('error', (e) => errors.push((e as Error).message));
+    m.proc.emit('message', { type: 'response', id: 1, ok: true, value: 1 });
+    m.proc.emit('error', 'FatalError', 'v8::Isolate');
+    expect(got).toEqual([{ type: 'response', id: 1, ok: true, value: 1 }]);
+    expect(errors).toEqual(['FatalError at v8::Isolate']);
+    await child.terminate();
+    expect(m.killed).toBe(1);
+    expect(exits).toEqual([15]);
+    // Gone: later requests are dropped, terminate() is immediate.
+    child.postMessage({ id: 3, op: 'getStatus' });
+    expect(m.posted).toHaveLength(2);
+    await child.terminate();
+    expect(m.killed).toBe(1);
+  });
+
+  it('terminate() does not hang on a process that never reports its exit', async () => {
+    const api = fakeApi({ exitOnKill: false });
+    const child = utilityProcessSpawner(api)('/x.cjs', { source: 'demo' });
+    const t0 = Date.now();
+    await child.terminate();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(api.made[0].killed).toBe(1);
+  }, 10_000);
+
+  it('decodeEngineConfigArg refuses a missing or non-object configuration', () => {
+    expect(() => decodeEngineConfigArg(['x'])).toThrow(/no --engine-config/);
+    expect(() => decodeEngineConfigArg(['--engine-config=[1]'])).toThrow(/not an object/);
+    expect(() => decodeEngineConfigArg(['--engine-config={'])).toThrow();
+  });
+});
