@@ -1,6 +1,6 @@
 // Builds the object exposed as window.netmon. Only functions and plain values cross the bridge:
 // ipcRenderer itself and IPC event objects never reach the page.
-import { CHANNELS, type NetmonBridge } from '../shared/ipc';
+import { CHANNELS, type DesktopBridge, type NetmonBridge } from '../shared/ipc';
 
 /** The slice of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -38,5 +38,13 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     setRecording: (active, format) =>
       format === undefined ? call(CHANNELS.setRecording, active) : call(CHANNELS.setRecording, active, format),
     restartAsAdmin: () => call(CHANNELS.restartAsAdmin),
+  };
+}
+
+/** window.netmonDesktop: what only the desktop app offers (theme of the title bar, the log folder). */
+export function createDesktopBridge(ipc: IpcRendererLike): DesktopBridge {
+  return {
+    setTheme: (theme) => ipc.invoke(CHANNELS.setTheme, theme) as Promise<void>,
+    openLogFolder: () => ipc.invoke(CHANNELS.openLogFolder) as Promise<string>,
   };
 }

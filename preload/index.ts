@@ -1,6 +1,7 @@
 // Preload of the netmon window (sandboxed: only contextBridge and ipcRenderer are available here;
-// esbuild bundles the shared contract in). Exposes window.netmon and nothing else.
+// esbuild bundles the shared contract in). Exposes window.netmon and window.netmonDesktop, nothing else.
 import { contextBridge, ipcRenderer } from 'electron';
-import { createBridge } from './bridge';
+import { createBridge, createDesktopBridge } from './bridge';
 
 contextBridge.exposeInMainWorld('netmon', createBridge(ipcRenderer));
+contextBridge.exposeInMainWorld('netmonDesktop', createDesktopBridge(ipcRenderer));

@@ -25,6 +25,10 @@ export const CHANNELS = {
   setRecording: 'netmon:set-recording',
   /** renderer → main (invoke): relaunch elevated (Windows desktop app only). */
   restartAsAdmin: 'netmon:restart-as-admin',
+  /** renderer → main (invoke, desktop app only): the app's theme, for the title bar and window background. */
+  setTheme: 'netmon:set-theme',
+  /** renderer → main (invoke, desktop app only): show the folder of the app's log in the file manager. */
+  openLogFolder: 'netmon:open-log-folder',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -180,6 +184,24 @@ export interface NetmonBridge {
 
 export const MAX_RESOLVE_BATCH = 256;
 
+/** The app's theme setting: follow the OS, or force one. */
+export type ThemeSource = 'system' | 'light' | 'dark';
+
+export function isThemeSource(value: unknown): value is ThemeSource {
+  return value === 'system' || value === 'light' || value === 'dark';
+}
+
+/**
+ * What only the desktop app offers, exposed by its preload as `window.netmonDesktop` (absent in a
+ * browser: callers check). Kept apart from NetmonBridge so the browser transport need not fake it.
+ */
+export interface DesktopBridge {
+  /** Makes the title bar and window background follow the app's theme (nativeTheme.themeSource). */
+  setTheme(theme: ThemeSource): Promise<void>;
+  /** Opens the folder holding netmon.log; resolves with the OS's error text, '' on success. */
+  openLogFolder(): Promise<string>;
+}
+
 export class IpcArgumentError extends Error {
   override name = 'IpcArgumentError';
 }
@@ -200,6 +222,11 @@ export function validateBoolean(value: unknown, what: string): boolean {
   return value;
 }
 
+export function validateThemeSource(value: unknown): ThemeSource {
+  if (!isThemeSource(value)) throw new IpcArgumentError(`theme must be "system", "light" or "dark", got ${describe(value)}`);
+  return value;
+}
+
 export function validateNoArgs(args: unknown[]): void {
   if (args.length !== 0) throw new IpcArgumentError(`expected no arguments, got ${args.length}`);
 }
@@ -214,5 +241,6 @@ function describe(v: unknown): string {
 declare global {
   interface Window {
     netmon?: NetmonBridge;
+    netmonDesktop?: DesktopBridge;
   }
 }

@@ -8,12 +8,14 @@ import {
   validateBoolean,
   validateInterval,
   validateNoArgs,
+  validateThemeSource,
   type ActionResult,
   type CloseTarget,
   type EngineStatus,
   type ProcessDetails,
   type RecordingStatus,
   type Snapshot,
+  type ThemeSource,
 } from '../../shared/ipc';
 import { validateAddressList, validateCloseTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import { APP_ORIGIN, isAppUrl } from './app-url';
@@ -43,6 +45,11 @@ export interface IpcDeps {
   resolver: { resolve(addresses: string[]): Promise<Record<string, string | null>> };
   recording: { set(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus> };
   restartAsAdmin(): Promise<ActionResult>;
+  /** What only the desktop app does (DesktopBridge). */
+  desktop: {
+    setTheme(theme: ThemeSource): Promise<void>;
+    openLogFolder(): Promise<string>;
+  };
   /** The main frame of our window right now (null while there is no window). */
   mainFrame(): FrameLike | null;
 }
@@ -105,6 +112,11 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
       return deps.recording.set(active, format);
     },
     [CHANNELS.restartAsAdmin]: async (args) => (validateNoArgs(args), deps.restartAsAdmin()),
+    [CHANNELS.setTheme]: async (args) => {
+      arity(args, 1, 1);
+      return deps.desktop.setTheme(validateThemeSource(args[0]));
+    },
+    [CHANNELS.openLogFolder]: async (args) => (validateNoArgs(args), deps.desktop.openLogFolder()),
   };
 
   const handlers: Record<string, InvokeHandler> = {};

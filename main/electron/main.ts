@@ -1,68 +1,172 @@
 // The Electron main process: one instance, one hardened window showing app://netmon, the engine in
-// a worker thread, one IPC message per poll. Every decision lives in the small modules beside this
+// a utility process, one IPC message per poll. Every decision lives in the small modules beside this
 // file (unit-tested); this file only wires them to Electron.
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
-import { CHANNELS } from '../../shared/ipc';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess } from 'electron';
+import { CHANNELS, type ThemeSource } from '../../shared/ipc';
 import { createActionService } from '../actions/service';
 import { createResolver } from '../dns/resolver';
 import { startEngineHost, type StartedEngineHost } from '../engine/host';
+import { FOLDERID_ProgramFiles, FOLDERID_ProgramFilesX86, knownFolderPath, shellExecuteEx } from '../native/koffi';
 import { createRecorder } from '../record/recorder';
+import { createAppLog } from './app-log';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-url';
-import { restartAsAdmin, type RunResult } from './elevate';
+import { acquireInstanceLock, elevatedFrom, restartAsAdmin } from './elevate';
+import { utilityProcessSpawner } from './engine-process';
 import { createIpcHandlers, registerIpcHandlers } from './ipc';
-import { appPaths, parseShellArgs } from './options';
+import { devToolsAllowed, isDeveloperShortcut, menuTemplate } from './menu';
+import { APP_USER_MODEL_ID, appPaths, parseShellArgs, userDataDir } from './options';
 import { createAppProtocolHandler } from './protocol';
 import { createRecordingController, type RecordingController } from './recording';
+import { createRendererCrashPolicy } from './renderer-crash';
 import { hardenSession, hardenWebContents } from './security';
+import { runSelfTest } from './self-test';
 import { windowOptions } from './window';
+import { backgroundColor, parseWindowState, placeWindow, serializeWindowState, WINDOW_STATE_FILE, type WindowState } from './window-state';
 
+// Taskbar grouping and notifications follow this id; set before any window exists (Windows only).
+app.setAppUserModelId?.(APP_USER_MODEL_ID);
 // Must happen before `ready`: app:// behaves like https (secure context, same-origin rules, fetch).
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ]);
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
+// A development build keeps its own profile and lock: it must not meet the installed app's.
+app.setPath('userData', userDataDir(app.getPath('appData'), app.isPackaged));
 
 const paths = appPaths(__dirname);
 const shellOptions = parseShellArgs(process.argv, process.env);
-const log = (msg: string) => console.warn(`netmon: ${msg}`);
+const allowDevTools = devToolsAllowed(shellOptions.devTools, app.isPackaged);
+const appLog = createAppLog({
+  dir: path.join(app.getPath('userData'), 'logs'),
+  echo: app.isPackaged ? undefined : (line) => process.stderr.write(line),
+});
+const log = (msg: string) => appLog.write('warn', msg);
 
 let win: BrowserWindow | null = null;
 let engine: StartedEngineHost | null = null;
 let recording: RecordingController | null = null;
+const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
+let windowState: WindowState = readWindowState();
+
+function readWindowState(): WindowState {
+  try {
+    return parseWindowState(readFileSync(stateFile, 'utf8'));
+  } catch {
+    return parseWindowState(null);
+  }
+}
+
+function saveWindowState(): void {
+  try {
+    mkdirSync(path.dirname(stateFile), { recursive: true });
+    writeFileSync(stateFile, serializeWindowState(windowState));
+  } catch (err) {
+    log(`could not save the window state: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function applyTheme(theme: ThemeSource): void {
+  nativeTheme.themeSource = theme;
+  if (win && !win.isDestroyed()) win.setBackgroundColor(backgroundColor(nativeTheme.shouldUseDarkColors));
+}
+
+function openLogFolder(): Promise<string> {
+  mkdirSync(appLog.dir, { recursive: true });
+  return shell.openPath(appLog.dir);
+}
 
 function createWindow(): BrowserWindow {
-  const w = new BrowserWindow(windowOptions(paths.preload, process.platform === 'win32' ? undefined : paths.icon));
+  const opts = windowOptions(paths.preload, process.platform === 'win32' ? undefined : paths.icon);
+  const bounds = placeWindow(windowState.bounds, screen.getAllDisplays().map((d) => d.workArea), {
+    width: opts.minWidth ?? 0,
+    height: opts.minHeight ?? 0,
+  });
+  const w = new BrowserWindow({ ...opts, ...(bounds ?? {}), backgroundColor: backgroundColor(nativeTheme.shouldUseDarkColors) });
+  if (windowState.maximized) w.maximize();
   w.once('ready-to-show', () => w.show());
+  w.on('close', () => {
+    windowState = { ...windowState, bounds: w.getNormalBounds(), maximized: w.isMaximized() };
+    saveWindowState();
+  });
   w.on('closed', () => {
     if (win === w) win = null;
   });
-  if (shellOptions.devTools) w.webContents.openDevTools({ mode: 'detach' });
+  const contents = w.webContents;
+  if (allowDevTools) {
+    contents.openDevTools({ mode: 'detach' });
+  } else {
+    // No menu item or shortcut opens them; anything that still does is closed at once.
+    contents.on('devtools-opened', () => contents.closeDevTools());
+    contents.on('before-input-event', (event, input) => {
+      if (isDeveloperShortcut(input)) event.preventDefault();
+    });
+  }
+  const onCrash = createRendererCrashPolicy({ now: Date.now });
+  contents.on('render-process-gone', (_event, details) => {
+    const decision = onCrash(details);
+    if (decision.action === 'ignore') return;
+    appLog.write('error', `window renderer gone (${details.reason}, exit code ${details.exitCode}); ${decision.action}`);
+    if (decision.action === 'reload') void w.loadURL(APP_ENTRY_URL);
+    void dialog.showMessageBox(w, { type: 'warning', title: 'netmon', message: decision.message, detail: decision.detail });
+  });
   void w.loadURL(APP_ENTRY_URL);
   return w;
 }
 
-function runHidden(file: string, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { windowsHide: true, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d: string) => {
-      if (stderr.length < 4096) stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
+function startEngine(): StartedEngineHost {
+  return startEngineHost({
+    workerPath: paths.worker,
+    source: shellOptions.source,
+    intervalMs: shellOptions.intervalMs,
+    spawn: utilityProcessSpawner(utilityProcess),
+    onCrash: (message) => appLog.write('error', message),
   });
+}
+
+function nativeWindowHandle(): bigint | null {
+  if (!win || win.isDestroyed()) return null;
+  const h = win.getNativeWindowHandle();
+  return h.length >= 8 ? h.readBigUInt64LE(0) : BigInt(h.readUInt32LE(0));
+}
+
+async function selfTest(out: string | null): Promise<void> {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererRoot));
+  engine = startEngine();
+  const host = engine;
+  const report = await runSelfTest({
+    onBatch: (l) => host.onBatch(l),
+    checkRenderer: async () => (await createAppProtocolHandler(paths.rendererRoot)(new Request(APP_ENTRY_URL))).status,
+    versions: { netmon: app.getVersion(), electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
+    now: Date.now,
+    timeoutMs: shellOptions.selfTestTimeoutMs,
+  });
+  await host.close();
+  const text = `${JSON.stringify(report)}\n`;
+  try {
+    if (out) writeFileSync(out, text);
+    else process.stdout.write(text);
+  } catch (err) {
+    process.stderr.write(`netmon: --self-test could not write ${out}: ${err instanceof Error ? err.message : String(err)}\n`);
+    app.exit(1);
+    return;
+  }
+  app.exit(report.ok ? 0 : 1);
 }
 
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, { onBlocked: (what, url) => log(`blocked ${what} ${url}`) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererRoot));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ openLogFolder: () => void openLogFolder() }, { devTools: allowDevTools })));
+  if (shellOptions.devTools && !allowDevTools) log('--devtools is ignored in an installed build');
+  nativeTheme.themeSource = windowState.theme;
+  nativeTheme.on('updated', () => {
+    if (win && !win.isDestroyed()) win.setBackgroundColor(backgroundColor(nativeTheme.shouldUseDarkColors));
+  });
 
-  engine = startEngineHost({ workerPath: paths.worker, source: shellOptions.source, intervalMs: shellOptions.intervalMs });
+  engine = startEngine();
   const host = engine;
   recording = createRecordingController({
     directory: path.join(app.getPath('userData'), 'recordings'),
@@ -86,12 +190,22 @@ async function start(): Promise<void> {
           platform: process.platform,
           execPath: process.execPath,
           args: process.argv.slice(1),
-          systemRoot: process.env.SystemRoot,
-          run: runHidden,
-          releaseLock: () => app.releaseSingleInstanceLock(),
-          reacquireLock: () => void app.requestSingleInstanceLock(),
+          pid: process.pid,
+          env: process.env,
+          packaged: app.isPackaged,
+          protectedRoots: () => [FOLDERID_ProgramFiles, FOLDERID_ProgramFilesX86].map(knownFolderPath).filter((p): p is string => p !== null),
+          shellExecute: (req) => shellExecuteEx({ verb: 'runas', ...req, hwnd: nativeWindowHandle() }),
+          log: (msg) => appLog.write('info', msg),
           quit: () => app.quit(),
         }),
+      desktop: {
+        setTheme: async (theme) => {
+          applyTheme(theme);
+          windowState = { ...windowState, theme };
+          saveWindowState();
+        },
+        openLogFolder,
+      },
       mainFrame: () => (win && !win.isDestroyed() ? win.webContents.mainFrame : null),
     }),
   );
@@ -105,10 +219,10 @@ async function start(): Promise<void> {
   win = createWindow();
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => {
+function runApp(): void {
+  app.on('second-instance', (_event, argv) => {
+    // The elevated copy we started asks for the lock while we quit: not a reason to come forward.
+    if (elevatedFrom(argv) === process.pid) return;
     if (!win) return;
     if (win.isMinimized()) win.restore();
     win.focus();
@@ -127,9 +241,37 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', () => {
     recording?.close();
     void engine?.close();
+    appLog.close();
   });
   app.whenReady().then(start).catch((err: unknown) => {
-    log(`failed to start: ${err instanceof Error ? err.stack : String(err)}`);
+    appLog.write('error', `failed to start: ${err instanceof Error ? err.stack : String(err)}`);
     app.exit(1);
   });
 }
+
+async function main(): Promise<void> {
+  if (shellOptions.selfTest) {
+    // No window, no lock: a self-test may run beside an open netmon.
+    await app.whenReady();
+    await selfTest(shellOptions.selfTest.out);
+    return;
+  }
+  const from = elevatedFrom(process.argv);
+  const lock = await acquireInstanceLock({
+    tryLock: () => app.requestSingleInstanceLock(),
+    elevatedFrom: from,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: Date.now,
+  });
+  if (from !== null) appLog.write('info', `started as administrator by PID ${from}: lock ${lock}`);
+  if (lock !== 'acquired') {
+    app.quit();
+    return;
+  }
+  runApp();
+}
+
+main().catch((err: unknown) => {
+  appLog.write('error', `failed to start: ${err instanceof Error ? err.stack : String(err)}`);
+  app.exit(1);
+});

@@ -7,8 +7,22 @@ export interface PreventableEvent {
   preventDefault(): void;
 }
 
+/**
+ * Electron ≥ 25 passes the navigation's details as the event object itself (`details.url`); the
+ * second `url` argument is deprecated. Read the details, fall back to the old argument.
+ */
+export interface NavigationEvent extends PreventableEvent {
+  url?: unknown;
+}
+
+/** The URL a will-navigate / will-frame-navigate / will-redirect event is about ('' when neither form has one). */
+export function navigationUrl(event: NavigationEvent, legacyUrl: unknown): string {
+  if (typeof event.url === 'string') return event.url;
+  return typeof legacyUrl === 'string' ? legacyUrl : '';
+}
+
 export interface HardenableContents {
-  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect', listener: (event: NavigationEvent, url?: unknown) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
@@ -27,7 +41,8 @@ export function isAllowedNavigation(url: string): boolean {
 
 export function hardenWebContents(contents: HardenableContents, options: HardenOptions = {}): void {
   const blocked = options.onBlocked ?? (() => undefined);
-  const guard = (what: string) => (event: PreventableEvent, url: string) => {
+  const guard = (what: string) => (event: NavigationEvent, legacyUrl?: unknown) => {
+    const url = navigationUrl(event, legacyUrl);
     if (!isAllowedNavigation(url)) {
       event.preventDefault();
       blocked(what, url);

@@ -208,3 +208,121 @@ export function bindLibc(name: string, result: string, args: string[]): Fn {
 export function lastErrno(): number {
   return koffi().errno();
 }
+
+// ---- shell32: "Restart as administrator" (ShellExecuteExW "runas") and known folders ----
+
+// SHELLEXECUTEINFOW fMask bits (shellapi.h).
+export const SEE_MASK_NOCLOSEPROCESS = 0x00000040;
+export const SEE_MASK_NOASYNC = 0x00000100;
+export const SEE_MASK_FLAG_NO_UI = 0x00000400;
+export const SW_SHOWNORMAL = 1;
+
+/** SHELLEXECUTEINFOW field names in declaration order (shellapi.h; the hIcon/hMonitor union as one pointer). */
+export const SHELLEXECUTEINFOW_FIELDS = {
+  cbSize: 'uint32',
+  fMask: 'uint32',
+  hwnd: 'uintptr_t',
+  lpVerb: 'str16',
+  lpFile: 'str16',
+  lpParameters: 'str16',
+  lpDirectory: 'str16',
+  nShow: 'int',
+  hInstApp: 'void *',
+  lpIDList: 'void *',
+  lpClass: 'str16',
+  hkeyClass: 'void *',
+  dwHotKey: 'uint32',
+  hIconOrMonitor: 'void *',
+  hProcess: 'void *',
+} as const;
+
+let shellExecuteInfo: unknown = null;
+function shellExecuteInfoType(): unknown {
+  return (shellExecuteInfo ??= koffi().struct('SHELLEXECUTEINFOW', SHELLEXECUTEINFOW_FIELDS));
+}
+
+/** Size and offsets of SHELLEXECUTEINFOW as koffi lays it out (checked against the documented x64 layout). */
+export function shellExecuteInfoLayout(): { size: number; offsets: Record<string, number> } {
+  const t = shellExecuteInfoType() as Parameters<Koffi['sizeof']>[0];
+  const offsets = Object.fromEntries(Object.keys(SHELLEXECUTEINFOW_FIELDS).map((f) => [f, koffi().offsetof(t, f)]));
+  return { size: koffi().sizeof(t), offsets };
+}
+
+export interface ShellExecuteRequest {
+  verb: string;
+  file: string;
+  /** One command line (see quoteWindowsArg). */
+  parameters: string;
+  directory?: string;
+  /** Owner window (BrowserWindow.getNativeWindowHandle() read as an integer); the UAC prompt is parented to it. */
+  hwnd?: bigint | null;
+}
+
+/**
+ * ShellExecuteExW (shell32.dll), synchronous (SEE_MASK_NOASYNC) and without error dialogs
+ * (SEE_MASK_FLAG_NO_UI): we report failures ourselves. With verb "runas" Windows shows the UAC
+ * prompt; a declined prompt fails with ERROR_CANCELLED (1223). The started process's handle is
+ * closed at once. Throws off Windows or when shell32.dll lacks the function.
+ * @returns ok, or the Win32 error code from GetLastError
+ */
+export function shellExecuteEx(req: ShellExecuteRequest): { ok: true } | { ok: false; error: number } {
+  const ShellExecuteExW = bindWin32('shell32.dll', 'ShellExecuteExW', 'int', [koffi().inout(koffi().pointer(shellExecuteInfoType() as never)) as unknown as string]);
+  if (!ShellExecuteExW) throw new Error('shell32.dll has no ShellExecuteExW');
+  const layout = shellExecuteInfoLayout();
+  const info: Record<string, unknown> = {
+    cbSize: layout.size,
+    fMask: SEE_MASK_NOCLOSEPROCESS | SEE_MASK_NOASYNC | SEE_MASK_FLAG_NO_UI,
+    hwnd: req.hwnd ?? 0n,
+    lpVerb: req.verb,
+    lpFile: req.file,
+    lpParameters: req.parameters,
+    lpDirectory: req.directory ?? null,
+    nShow: SW_SHOWNORMAL,
+    hInstApp: null,
+    lpIDList: null,
+    lpClass: null,
+    hkeyClass: null,
+    dwHotKey: 0,
+    hIconOrMonitor: null,
+    hProcess: null,
+  };
+  const ok = ShellExecuteExW(info);
+  if (!ok) return { ok: false, error: kernel32().lastError() };
+  if (info.hProcess) kernel32().closeHandle(info.hProcess as ProcessHandle);
+  return { ok: true };
+}
+
+/** The 16 bytes of a GUID written as text ({xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}), in memory order. */
+export function guidBytes(text: string): Buffer {
+  const m = /^\{?([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}?$/i.exec(text);
+  if (!m) throw new Error(`not a GUID: ${text}`);
+  const b = Buffer.alloc(16);
+  b.writeUInt32LE(parseInt(m[1], 16), 0);
+  b.writeUInt16LE(parseInt(m[2], 16), 4);
+  b.writeUInt16LE(parseInt(m[3], 16), 6);
+  Buffer.from(m[4] + m[5], 'hex').copy(b, 8);
+  return b;
+}
+
+/** KNOWNFOLDERID values (KnownFolders.h). */
+export const FOLDERID_ProgramFiles = '{905e63b6-c1bf-494e-b29c-65b732d3d21a}';
+export const FOLDERID_ProgramFilesX86 = '{7c5a40ef-a0fb-4bfc-874a-c0f2e0b9fa8e}';
+
+/**
+ * SHGetKnownFolderPath (shell32.dll): the folder's path as the OS knows it, or null when the OS
+ * has none (e.g. ProgramFilesX86 on 32-bit Windows). The returned string is freed with CoTaskMemFree.
+ */
+export function knownFolderPath(folderId: string): string | null {
+  const SHGetKnownFolderPath = bindWin32('shell32.dll', 'SHGetKnownFolderPath', 'int32', ['void *', 'uint32', 'void *', koffi().out(koffi().pointer('void *')) as unknown as string]);
+  const CoTaskMemFree = bindWin32('ole32.dll', 'CoTaskMemFree', 'void', ['void *']);
+  if (!SHGetKnownFolderPath || !CoTaskMemFree) throw new Error('shell32.dll has no SHGetKnownFolderPath');
+  const out: unknown[] = [null];
+  const hr = SHGetKnownFolderPath(guidBytes(folderId), 0, null, out) as number;
+  const ptr = out[0];
+  try {
+    if (hr < 0 || !ptr) return null;
+    return koffi().decode(ptr, 'str16') as string;
+  } finally {
+    if (ptr) CoTaskMemFree(ptr);
+  }
+}

@@ -1,5 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { elevationCommand, psLiteral, quoteWindowsArg, restartAsAdmin, type ElevateDeps } from '../../main/electron/elevate';
+import {
+  acquireInstanceLock,
+  elevatedArgs,
+  elevatedFrom,
+  elevationErrorReason,
+  elevationPolicy,
+  quoteWindowsArg,
+  restartAsAdmin,
+  windowsCommandLine,
+  type ElevateDeps,
+} from '../../main/electron/elevate';
 
 // Splits a command line the way CommandLineToArgvW does (arguments after the program name).
 function splitWindows(cmd: string): string[] {
@@ -35,70 +45,165 @@ function splitWindows(cmd: string): string[] {
   return out;
 }
 
-describe('quoting', () => {
+describe('quoting (CommandLineToArgvW rules)', () => {
   it('round-trips awkward arguments through Windows command-line splitting', () => {
-    const args = ['plain', '', 'with space', 'C:\\Program Files\\netmon\\', 'say "hi"', 'a\\\\"b', 'tab\there', 'trail\\'];
-    const line = args.map(quoteWindowsArg).join(' ');
-    expect(splitWindows(line)).toEqual(args);
+    const args = ['plain', '', 'with space', 'C:\\Program Files\\netmon\\', 'say "hi"', 'a\\\\"b', 'tab\there', 'trail\\', '\\\\server\\share\\x y', '"', '\\"', 'ünï cödé'];
+    expect(splitWindows(windowsCommandLine(args))).toEqual(args);
     expect(quoteWindowsArg('--flag')).toBe('--flag');
+    expect(quoteWindowsArg('')).toBe('""');
+    expect(quoteWindowsArg('a b\\')).toBe('"a b\\\\"');
+    expect(quoteWindowsArg('x"y')).toBe('"x\\"y"');
+    // Backslashes not before a quote stay single.
+    expect(quoteWindowsArg('C:\\a b\\c')).toBe('"C:\\a b\\c"');
+  });
+});
+
+describe('elevatedArgs / elevatedFrom', () => {
+  it('adds our PID, drops an older one, and carries NETMON_SOURCE as --source', () => {
+    expect(elevatedArgs(['--interval=500', '--elevated-from=9'], 1234, { NETMON_SOURCE: 'demo' })).toEqual(['--interval=500', '--source=demo', '--elevated-from=1234']);
+    // An explicit --source wins over the environment.
+    expect(elevatedArgs(['--source=windows'], 7, { NETMON_SOURCE: 'demo' })).toEqual(['--source=windows', '--elevated-from=7']);
+    expect(elevatedArgs([], 7, {})).toEqual(['--elevated-from=7']);
   });
 
-  it('makes PowerShell literals', () => {
-    expect(psLiteral("it's")).toBe("'it''s'");
-    expect(psLiteral('$(calc)')).toBe("'$(calc)'");
+  it('reads the PID back, refusing anything but a positive integer', () => {
+    expect(elevatedFrom(['netmon.exe', '--elevated-from=1234'])).toBe(1234);
+    expect(elevatedFrom(['--elevated-from=0'])).toBeNull();
+    expect(elevatedFrom(['--elevated-from=12ab'])).toBeNull();
+    expect(elevatedFrom(['--elevated-from=-3'])).toBeNull();
+    expect(elevatedFrom(['--elevated-from=99999999999'])).toBeNull();
+    expect(elevatedFrom(['--other'])).toBeNull();
+  });
+});
+
+describe('elevationPolicy', () => {
+  const roots = ['C:\\Program Files', 'C:\\Program Files (x86)'];
+  const packaged = (execPath: string, protectedRoots = roots) => elevationPolicy({ execPath, packaged: true, protectedRoots });
+
+  it('allows a per-machine install under a Program Files folder the OS names', () => {
+    expect(packaged('C:\\Program Files\\netmon\\netmon.exe')).toEqual({ allowed: true });
+    expect(packaged('c:\\program files (x86)\\netmon\\netmon.exe')).toEqual({ allowed: true });
+    expect(packaged('D:\\Apps\\netmon\\netmon.exe', ['D:\\Apps\\'])).toEqual({ allowed: true });
   });
 
-  it('builds the Start-Process call by full path', () => {
-    const c = elevationCommand('C:\\Users\\O\'Neil\\netmon.exe', ['--x', 'a b']);
-    expect(c.file).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
-    const script = c.args[c.args.length - 1];
-    expect(script).toBe("Start-Process -FilePath 'C:\\Users\\O''Neil\\netmon.exe' -Verb RunAs -ArgumentList '--x \"a b\"'");
-    expect(elevationCommand('n.exe', []).args.at(-1)).toBe("Start-Process -FilePath 'n.exe' -Verb RunAs");
+  it('refuses a per-user install, saying why and what to do', () => {
+    const r = packaged('C:\\Users\\ann\\AppData\\Local\\Programs\\netmon\\netmon.exe');
+    expect(r.allowed).toBe(false);
+    expect(!r.allowed && r.reason).toMatch(/C:\\Users\\ann\\AppData\\Local\\Programs\\netmon, a folder programs running as you can change/);
+    expect(!r.allowed && r.reason).toMatch(/Install netmon for all users/);
+  });
+
+  it('is not fooled by look-alike prefixes, dot-dot segments or network paths', () => {
+    expect(packaged('C:\\Program Files Evil\\netmon.exe').allowed).toBe(false);
+    expect(packaged('C:\\Program Files\\..\\Users\\ann\\netmon.exe').allowed).toBe(false);
+    expect(packaged('C:\\Program Files').allowed).toBe(false);
+    expect(packaged('\\\\server\\Program Files\\netmon\\netmon.exe').allowed).toBe(false);
+    expect(packaged('\\\\?\\C:\\Users\\x\\netmon.exe').allowed).toBe(false);
+  });
+
+  it('refuses when the OS named no Program Files folder, and in a development build', () => {
+    expect(packaged('C:\\Program Files\\netmon\\netmon.exe', []).allowed).toBe(false);
+    expect(packaged('C:\\Program Files\\netmon\\netmon.exe', ['', '  ']).allowed).toBe(false);
+    const dev = elevationPolicy({ execPath: 'C:\\Program Files\\netmon\\netmon.exe', packaged: false, protectedRoots: roots });
+    expect(!dev.allowed && dev.reason).toMatch(/development build/);
+  });
+});
+
+describe('elevationErrorReason', () => {
+  it('maps Win32 codes, never message text', () => {
+    expect(elevationErrorReason(1223, 'x.exe')).toBe('the administrator prompt was declined');
+    expect(elevationErrorReason(2, 'C:\\n.exe')).toBe('Windows could not find C:\\n.exe');
+    expect(elevationErrorReason(3, 'C:\\n.exe')).toBe('Windows could not find C:\\n.exe');
+    expect(elevationErrorReason(5, 'x')).toMatch(/access denied/);
+    expect(elevationErrorReason(1260, 'x')).toMatch(/group policy/);
+    expect(elevationErrorReason(11, 'x.exe')).toBe('x.exe is not a valid Windows program');
+    expect(elevationErrorReason(31, 'x')).toBe('starting netmon as administrator failed (Windows error 31)');
   });
 });
 
 describe('restartAsAdmin', () => {
+  const exe = 'C:\\Program Files\\netmon\\netmon.exe';
   function deps(over: Partial<ElevateDeps> = {}) {
     const calls: string[] = [];
+    const requests: unknown[] = [];
     const d: ElevateDeps = {
       platform: 'win32',
-      execPath: 'C:\\netmon\\netmon.exe',
-      args: [],
-      run: vi.fn(async () => (calls.push('run'), { code: 0, stderr: '' })),
-      releaseLock: () => calls.push('release'),
-      reacquireLock: () => calls.push('reacquire'),
+      execPath: exe,
+      args: ['--interval=2000', 'a b'],
+      pid: 4321,
+      env: { NETMON_SOURCE: 'windows' },
+      packaged: true,
+      protectedRoots: () => ['C:\\Program Files'],
+      shellExecute: vi.fn((req) => (calls.push('shellExecute'), requests.push(req), { ok: true as const })),
+      log: (m) => calls.push(`log:${m.split(':')[0]}`),
       quit: () => calls.push('quit'),
       ...over,
     };
-    return { d, calls };
+    return { d, calls, requests };
   }
 
   it('refuses off Windows without running anything', async () => {
     const { d, calls } = deps({ platform: 'linux' });
     const r = await restartAsAdmin(d);
-    expect(r.ok).toBe(false);
     expect(r.ok === false && r.reason).toMatch(/only available on Windows/);
     expect(calls).toEqual([]);
   });
 
-  it('releases the lock, launches elevated, then quits', async () => {
-    const { d, calls } = deps();
+  it('starts the same exe elevated with our PID and the quoted arguments, then quits (the lock goes with us)', async () => {
+    const { d, calls, requests } = deps();
     expect(await restartAsAdmin(d)).toEqual({ ok: true });
-    expect(calls).toEqual(['release', 'run', 'quit']);
+    expect(requests).toEqual([{ file: exe, parameters: '--interval=2000 "a b" --source=windows --elevated-from=4321', directory: 'C:\\Program Files\\netmon' }]);
+    expect(calls).toEqual(['shellExecute', 'log:restart as administrator', 'quit']);
   });
 
-  it('keeps running when the prompt is declined, with the reason', async () => {
-    const { d, calls } = deps({
-      run: async () => ({ code: 1, stderr: 'Start-Process : This command cannot be run due to the error: The operation was canceled by the user.\r\nAt line:1' }),
-    });
+  it('keeps running when the prompt is declined (ERROR_CANCELLED), on any Windows language', async () => {
+    const { d, calls } = deps({ shellExecute: () => ({ ok: false, error: 1223 }) });
     expect(await restartAsAdmin(d)).toEqual({ ok: false, reason: 'the administrator prompt was declined' });
-    expect(calls).toEqual(['release', 'reacquire']);
+    expect(calls).not.toContain('quit');
   });
 
-  it('reports a failure to start PowerShell', async () => {
-    const { d, calls } = deps({ run: async () => Promise.reject(new Error('spawn ENOENT')) });
+  it('refuses to elevate a per-user install without calling ShellExecuteExW', async () => {
+    const { d, calls } = deps({ execPath: 'C:\\Users\\ann\\AppData\\Local\\Programs\\netmon\\netmon.exe' });
     const r = await restartAsAdmin(d);
-    expect(r).toEqual({ ok: false, reason: 'could not start PowerShell: spawn ENOENT' });
-    expect(calls).toEqual(['release', 'reacquire']);
+    expect(r.ok === false && r.reason).toMatch(/folder programs running as you can change/);
+    expect(d.shellExecute).not.toHaveBeenCalled();
+    expect(calls).toEqual(['log:restart as administrator refused']);
+  });
+
+  it('treats a failing known-folder lookup as "not protected", and a throwing call as a reason', async () => {
+    const a = deps({ protectedRoots: () => { throw new Error('no shell32'); } });
+    expect((await restartAsAdmin(a.d)).ok).toBe(false);
+    expect(a.d.shellExecute).not.toHaveBeenCalled();
+    const b = deps({ shellExecute: () => { throw new Error('koffi: cannot load shell32.dll'); } });
+    expect(await restartAsAdmin(b.d)).toEqual({ ok: false, reason: 'could not call ShellExecuteExW: koffi: cannot load shell32.dll' });
+    expect(b.calls).not.toContain('quit');
+  });
+});
+
+describe('acquireInstanceLock', () => {
+  function clock() {
+    let t = 0;
+    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  }
+
+  it('an ordinary second copy asks once and gives up', async () => {
+    const tryLock = vi.fn(() => false);
+    expect(await acquireInstanceLock({ tryLock, elevatedFrom: null, ...clock() })).toBe('taken');
+    expect(tryLock).toHaveBeenCalledTimes(1);
+  });
+
+  it('the elevated copy waits for the old one to let go', async () => {
+    let calls = 0;
+    const tryLock = () => ++calls >= 4;
+    expect(await acquireInstanceLock({ tryLock, elevatedFrom: 4321, ...clock(), retryMs: 200 })).toBe('acquired');
+    expect(calls).toBe(4);
+  });
+
+  it('the wait is bounded', async () => {
+    const tryLock = vi.fn(() => false);
+    const c = clock();
+    expect(await acquireInstanceLock({ tryLock, elevatedFrom: 4321, ...c, timeoutMs: 1000, retryMs: 200 })).toBe('timeout');
+    expect(tryLock).toHaveBeenCalledTimes(6);
+    expect(c.now()).toBe(1000);
   });
 });

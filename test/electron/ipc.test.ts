@@ -21,6 +21,7 @@ function setup() {
     resolver: { resolve: vi.fn(async (a: string[]) => Object.fromEntries(a.map((x) => [x, null]))) },
     recording: { set: vi.fn(async (active: boolean, format: 'ndjson' | 'csv') => ({ active, path: active ? '/tmp/r.ndjson' : null, format })) },
     restartAsAdmin: vi.fn(async () => ({ ok: false as const, reason: 'only on Windows' })),
+    desktop: { setTheme: vi.fn(async () => undefined), openLogFolder: vi.fn(async () => '') },
     mainFrame: () => main as FrameLike | null,
   } satisfies IpcDeps;
   const handlers = createIpcHandlers(deps);
@@ -69,11 +70,15 @@ describe('createIpcHandlers', () => {
       [CHANNELS.setRecording, [true, 'xml'], /"ndjson" or "csv"/],
       [CHANNELS.setRecording, [true, 'csv', 3], /expected 1 to 2 arguments, got 3/],
       [CHANNELS.restartAsAdmin, [true], /expected no arguments/],
+      [CHANNELS.setTheme, ['blue'], /netmon:set-theme: theme must be "system", "light" or "dark", got the string "blue"/],
+      [CHANNELS.setTheme, [], /expected 1 argument, got 0/],
+      [CHANNELS.setTheme, [{ toString: () => 'dark' }], /theme must be/],
+      [CHANNELS.openLogFolder, ['C:\\Windows'], /expected no arguments/],
     ];
     for (const [channel, args, message] of cases) {
       await expect(handlers[channel](ok, ...args), `${channel} ${JSON.stringify(args)}`).rejects.toThrow(message);
     }
-    const all = [deps.engine, deps.actions, deps.resolver, deps.recording].flatMap((o) => Object.values(o));
+    const all = [deps.engine, deps.actions, deps.resolver, deps.recording, deps.desktop].flatMap((o) => Object.values(o));
     for (const fn of [...all, deps.restartAsAdmin]) expect(fn).not.toHaveBeenCalled();
   });
 
@@ -95,6 +100,10 @@ describe('createIpcHandlers', () => {
     await handlers[CHANNELS.setRecording](ok, false, 'csv');
     expect(deps.recording.set).toHaveBeenLastCalledWith(false, 'csv');
     expect(await handlers[CHANNELS.restartAsAdmin](ok)).toEqual({ ok: false, reason: 'only on Windows' });
+    await handlers[CHANNELS.setTheme](ok, 'light');
+    expect(deps.desktop.setTheme).toHaveBeenCalledWith('light');
+    expect(await handlers[CHANNELS.openLogFolder](ok)).toBe('');
+    expect(deps.desktop.openLogFolder).toHaveBeenCalledTimes(1);
   });
 
   it('lets dependency failures reach the caller', async () => {

@@ -1,8 +1,9 @@
 // The bundled main process run under Node with a stand-in `electron` module: proves the glue in
 // main/electron/main.ts wires what the unit tests cover (privileged scheme, sandbox, hardened
-// window, IPC table, engine worker → one webContents.send per poll) without an Electron binary.
+// window, menu, IPC table, engine utility process → one webContents.send per poll, crash recovery,
+// --self-test) without an Electron binary.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, cpSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, cpSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -17,7 +18,14 @@ let dist: string;
 interface Result {
   log: { what: string; detail?: unknown }[];
   channels: string[];
-  navigationPrevented: boolean;
+  navigationPrevented: { modern: boolean; modernInApp: boolean; legacy: boolean };
+  devShortcutPrevented: boolean;
+  logFolder: string;
+  seqs: number[];
+  crash: { seq: number; lastError: string | null };
+  forks: number;
+  windows: number;
+  windowAlive: boolean;
   windowOpen: unknown;
   statusSource: string;
   badArg: string | null;
@@ -27,16 +35,17 @@ interface Result {
   batches: number;
 }
 
-function runMain(env: Record<string, string> = {}): { result: Result | null; out: string } {
-  const r = spawnSync(process.execPath, ['-r', fake, path.join(dist, 'main', 'index.cjs'), '--source=demo', '--interval=100'], {
+function runMain(env: Record<string, string> = {}, args = ['--source=demo', '--interval=100']) {
+  const appData = mkdtempSync(path.join(tmpdir(), 'netmon-appdata-'));
+  const r = spawnSync(process.execPath, ['-r', fake, path.join(dist, 'main', 'index.cjs'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 30_000,
+    env: { ...process.env, FAKE_APPDATA: appData, ...env },
+    timeout: 60_000,
   });
   const out = `${r.stdout}\n${r.stderr}`;
   const line = r.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-RESULT '));
-  return { result: line ? (JSON.parse(line.slice('FAKE-ELECTRON-RESULT '.length)) as Result) : null, out };
+  return { result: line ? (JSON.parse(line.slice('FAKE-ELECTRON-RESULT '.length)) as Result) : null, out, appData, r };
 }
 
 beforeAll(async () => {
@@ -51,33 +60,113 @@ beforeAll(async () => {
 });
 
 describe('bundled main process (stand-in electron)', () => {
-  it('wires scheme, sandbox, window, IPC and the engine worker', () => {
-    const { result, out } = runMain();
+  it('wires scheme, sandbox, window, menu, IPC and the engine process; survives an engine and a renderer crash', () => {
+    const { result, out, appData } = runMain();
     expect(result, out).not.toBeNull();
     const r = result!;
     const whats = r.log.map((l) => l.what);
-    expect(whats.slice(0, 3)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox', 'requestSingleInstanceLock']);
-    expect(r.log[0].detail).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    expect(whats.slice(0, 5)).toEqual(['setAppUserModelId', 'registerSchemesAsPrivileged', 'enableSandbox', 'setPath', 'requestSingleInstanceLock']);
+    expect(r.log[0].detail).toBe('io.netmon.app');
+    expect(r.log[1].detail).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }]);
+    // An unpackaged build keeps its own profile (and with it its own single-instance lock).
+    expect(r.log[3].detail).toEqual({ name: 'userData', value: path.join(appData, 'netmon-dev') });
     for (const w of ['setPermissionRequestHandler', 'setPermissionCheckHandler', 'onBeforeRequest', 'protocol.handle']) expect(whats).toContain(w);
     const win = r.log.find((l) => l.what === 'BrowserWindow')!.detail as Record<string, unknown>;
     expect(win).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false });
     expect(win.preload).toBe(path.join(dist, 'preload', 'index.cjs'));
     expect(r.log.find((l) => l.what === 'loadURL')!.detail).toBe('app://netmon/index.html');
+    // The stand-in's OS prefers dark: the window starts on the dark background, then follows the app's theme.
+    expect(r.log.find((l) => l.what === 'BrowserWindow.options')!.detail).toMatchObject({ backgroundColor: '#0f1217' });
+    expect(r.log.filter((l) => l.what === 'nativeTheme.themeSource').map((l) => l.detail)).toEqual(['system', 'light']);
+    expect(r.log.find((l) => l.what === 'setBackgroundColor')!.detail).toBe('#f6f7f9');
+    expect(JSON.parse(readFileSync(path.join(appData, 'netmon-dev', 'window-state.json'), 'utf8'))).toMatchObject({ theme: 'light' });
+
+    // The menu: no Reload / Force Reload / DevTools, and no DevTools opened without --devtools.
+    const menu = JSON.stringify(r.log.find((l) => l.what === 'setApplicationMenu')!.detail);
+    expect(menu).toContain('Open &log folder');
+    expect(menu).not.toMatch(/reload|toggleDevTools/i);
+    expect(whats).not.toContain('openDevTools');
+    expect(r.devShortcutPrevented).toBe(true);
+
+    // The engine runs in a utility process, started with its configuration.
+    const fork = r.log.find((l) => l.what === 'utilityProcess.fork')!.detail as { modulePath: string; args: string[]; options: unknown };
+    expect(fork).toEqual({ modulePath: path.join(dist, 'main', 'engine-worker.cjs'), args: ['--engine-config'], options: { serviceName: 'netmon engine', stdio: 'inherit' } });
 
     const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch).sort();
     expect(r.channels).toEqual(invoke);
-    expect(r.navigationPrevented).toBe(true);
+    expect(r.navigationPrevented).toEqual({ modern: true, modernInApp: false, legacy: true });
     expect(r.windowOpen).toEqual({ action: 'deny' });
     expect(r.statusSource).toBe('demo');
     expect(r.badArg).toMatch(/interval must be an integer/);
     expect(r.badSender).toMatch(/refused/);
     expect(r.page).toEqual({ status: 200, csp: CONTENT_SECURITY_POLICY });
     expect(r.traversal).toBe(403);
+    expect(r.logFolder).toBe('');
+    expect(r.log.find((l) => l.what === 'openPath')!.detail).toBe(path.join(appData, 'netmon-dev', 'logs'));
     // Batches reach the window as JSON strings, one message per poll, in order.
     const sends = r.log.filter((l) => l.what === 'send').map((l) => l.detail as { channel: string; type: string; seq: number });
     expect(sends.map((s) => s.channel)).toEqual([CHANNELS.batch, CHANNELS.batch, CHANNELS.batch]);
     expect(sends.every((s) => s.type === 'string')).toBe(true);
-    expect(sends.map((s) => s.seq)).toEqual([...sends.map((s) => s.seq)].sort((a, b) => a - b));
+
+    // A fault that kills the engine process: reported in the stream, a new engine process continues
+    // the numbering, and the same window lives on.
+    expect(r.crash.lastError).toMatch(/^engine worker crashed \(exit code \d+\); restarting$/);
+    expect(r.forks).toBe(2);
+    expect(r.windows).toBe(1);
+    expect(r.windowAlive).toBe(true);
+    expect(r.seqs).toEqual(r.seqs.map((_, i) => r.seqs[0] + i));
+    // A renderer crash reloads the page and says so.
+    const gone = whats.lastIndexOf('showMessageBox');
+    expect(r.log[gone].detail).toBe('The netmon window crashed and was reloaded.');
+    expect(r.log.filter((l) => l.what === 'loadURL')).toHaveLength(2);
+
+    // The app log holds the engine crash.
+    const logText = readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8');
+    expect(logText).toMatch(/ERROR engine worker crashed \(exit code \d+\); restarting/);
+    expect(logText).toMatch(/ERROR window renderer gone \(crashed, exit code 11\); reload/);
+  });
+
+  it('a packaged build ignores --devtools; an unpackaged one opens them and offers the developer menu', () => {
+    const packaged = runMain({ FAKE_PACKAGED: '1' }, ['--source=demo', '--interval=100', '--devtools']);
+    expect(packaged.result, packaged.out).not.toBeNull();
+    const p = packaged.result!;
+    expect(p.log.map((l) => l.what)).not.toContain('openDevTools');
+    expect(JSON.stringify(p.log.find((l) => l.what === 'setApplicationMenu')!.detail)).not.toMatch(/toggleDevTools/);
+    expect(p.devShortcutPrevented).toBe(true);
+    expect(p.log.find((l) => l.what === 'setPath')!.detail).toEqual({ name: 'userData', value: path.join(packaged.appData, 'netmon') });
+    expect(readFileSync(path.join(packaged.appData, 'netmon', 'logs', 'netmon.log'), 'utf8')).toMatch(/--devtools is ignored in an installed build/);
+
+    const dev = runMain({}, ['--source=demo', '--interval=100', '--devtools']);
+    expect(dev.result, dev.out).not.toBeNull();
+    expect(dev.result!.log.map((l) => l.what)).toContain('openDevTools');
+    expect(JSON.stringify(dev.result!.log.find((l) => l.what === 'setApplicationMenu')!.detail)).toMatch(/toggleDevTools/);
+    expect(dev.result!.devShortcutPrevented).toBe(false);
+  });
+
+  it('--self-test=FILE reports the first poll from the source, the renderer and the versions, exit 0', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'netmon-selftest-'));
+    const file = path.join(dir, 'report.json');
+    const { r, out } = runMain({}, ['--source=demo', `--self-test=${file}`]);
+    expect(r.status, out).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null, renderer: 200 });
+    expect(report.rows).toBeGreaterThan(0);
+    expect(report.versions).toMatchObject({ netmon: '0.0.0-fake', node: process.versions.node });
+    // No window, no lock: a self-test runs beside an open netmon.
+    expect(out).not.toMatch(/"what":"BrowserWindow"/);
+    expect(out).not.toMatch(/requestSingleInstanceLock/);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('--self-test exits 1 with the reason when the source cannot run (stdout form)', () => {
+    // The Windows source cannot run here: its first poll fails, and the report says why.
+    const { r, out } = runMain({}, ['--source=windows', '--self-test', '--self-test-timeout=3000']);
+    expect(r.status, out).toBe(1);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'))!;
+    const report = JSON.parse(line) as Record<string, unknown>;
+    expect(report.ok).toBe(false);
+    expect(report.rows).toBeNull();
+    expect(String(report.lastError)).toMatch(/Windows|win32|iphlpapi/i);
   });
 
   it('a second instance quits at once without opening a window', () => {
@@ -90,6 +179,6 @@ describe('bundled main process (stand-in electron)', () => {
     const line = r.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-QUIT '));
     expect(line, r.stdout + r.stderr).toBeDefined();
     const log = JSON.parse(line!.slice('FAKE-ELECTRON-QUIT '.length)) as { what: string }[];
-    expect(log.map((l) => l.what)).toEqual(['registerSchemesAsPrivileged', 'enableSandbox', 'requestSingleInstanceLock', 'quit']);
+    expect(log.map((l) => l.what)).toEqual(['setAppUserModelId', 'registerSchemesAsPrivileged', 'enableSandbox', 'setPath', 'requestSingleInstanceLock', 'quit']);
   });
 });

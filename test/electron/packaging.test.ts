@@ -59,10 +59,10 @@ describe('electron-builder.yml', () => {
     expect(config.files).toContain('!**/*.map');
   });
 
-  it('gives a per-user assisted installer with shortcuts', () => {
+  it('gives a per-machine assisted installer (Program Files: only administrators can change what elevation runs) with shortcuts', () => {
     expect(config.nsis).toMatchObject({
       oneClick: false,
-      perMachine: false,
+      perMachine: true,
       allowToChangeInstallationDirectory: true,
       createDesktopShortcut: true,
       createStartMenuShortcut: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../shared/ipc';
-import { createBridge, type IpcRendererLike } from '../../preload/bridge';
+import { createBridge, createDesktopBridge, type IpcRendererLike } from '../../preload/bridge';
 
 type L = (event: unknown, ...args: unknown[]) => void;
 
@@ -94,5 +94,17 @@ describe('createBridge', () => {
     const f = fakeIpc();
     f.invoke.mockRejectedValueOnce(new Error('netmon:set-interval: interval must be between 100 and 60000 ms, got 5'));
     await expect(createBridge(f.ipc).setInterval(5)).rejects.toThrow(/between 100 and 60000/);
+  });
+});
+
+describe('createDesktopBridge', () => {
+  it('exposes setTheme and openLogFolder only, each with exactly its own arguments', async () => {
+    const f = fakeIpc();
+    const d = createDesktopBridge(f.ipc);
+    expect(Object.keys(d).sort()).toEqual(['openLogFolder', 'setTheme']);
+    await d.setTheme('dark');
+    await (d.setTheme as (...a: unknown[]) => Promise<unknown>)('light', 'extra');
+    await (d.openLogFolder as (...a: unknown[]) => Promise<unknown>)('C:\\Windows');
+    expect(f.invoke.mock.calls).toEqual([[CHANNELS.setTheme, 'dark'], [CHANNELS.setTheme, 'light'], [CHANNELS.openLogFolder]]);
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../main/electron/security';
 import { windowOptions } from '../../main/electron/window';
 
-type Listener = (event: PreventableEvent, url: string) => void;
+type Listener = (event: PreventableEvent & { url?: unknown }, url?: unknown) => void;
 
 function fakeContents() {
   const listeners = new Map<string, Listener>();
@@ -30,7 +30,13 @@ function fakeContents() {
     l(event, url);
     return event.preventDefault.mock.calls.length > 0;
   };
-  return { contents, fire, open: (url: string) => openHandler!({ url }) };
+  /** Electron ≥ 25: the event object carries the details; the second argument is deprecated (maybe absent). */
+  const fireDetails = (name: string, url: unknown, legacy?: unknown) => {
+    const event = { url, isMainFrame: true, preventDefault: vi.fn() };
+    listeners.get(name)!(event, legacy);
+    return event.preventDefault.mock.calls.length > 0;
+  };
+  return { contents, fire, fireDetails, open: (url: string) => openHandler!({ url }) };
 }
 
 describe('hardenWebContents', () => {
@@ -45,6 +51,22 @@ describe('hardenWebContents', () => {
     expect(f.fire('will-navigate', 'app://netmon/index.html')).toBe(false);
     expect(f.fire('will-attach-webview', '')).toBe(true);
     expect(blocked).toHaveBeenCalledWith('navigation', 'https://example.org/');
+  });
+
+  it('reads details.url first (the deprecated url argument only as a fallback) and fails closed', () => {
+    const f = fakeContents();
+    const blocked = vi.fn();
+    hardenWebContents(f.contents, { onBlocked: blocked });
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      // The details say where the frame goes, whatever the old argument claims.
+      expect(f.fireDetails(name, 'https://example.org/', 'app://netmon/index.html')).toBe(true);
+      expect(f.fireDetails(name, 'https://example.org/')).toBe(true);
+      expect(f.fireDetails(name, 'app://netmon/index.html')).toBe(false);
+      expect(f.fireDetails(name, undefined, 'app://netmon/index.html')).toBe(false);
+      expect(f.fireDetails(name, undefined, undefined)).toBe(true);
+      expect(f.fireDetails(name, 42, 'https://example.org/')).toBe(true);
+    }
+    expect(blocked).toHaveBeenCalledWith('redirect', 'https://example.org/');
   });
 
   it('denies every new window; only https links go to the OS browser, and only when allowed', () => {
