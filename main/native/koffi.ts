@@ -76,6 +76,28 @@ export function bindSetTcpEntry(): ((row: Buffer) => number) | null {
   return f ? (row) => f(row) as number : null;
 }
 
+/**
+ * GetPerTcpConnectionEStats / GetPerTcp6ConnectionEStats and the two Set functions (iphlpapi.dll,
+ * Vista+), curried to version 0 structures and no ROS: `get(family, row, type, rw, rod)` and
+ * `set(family, row, type, rw)` → Win32 code. Null when the DLL lacks any of the four.
+ */
+export function bindEStats(): {
+  get(family: 4 | 6, row: Uint8Array, type: number, rw: Uint8Array, rod: Uint8Array): number;
+  set(family: 4 | 6, row: Uint8Array, type: number, rw: Uint8Array): number;
+} | null {
+  const getArgs = ['void *', 'int', 'void *', 'uint32', 'uint32', 'void *', 'uint32', 'uint32', 'void *', 'uint32', 'uint32'];
+  const setArgs = ['void *', 'int', 'void *', 'uint32', 'uint32', 'uint32'];
+  const get4 = cached('GetPerTcpConnectionEStats', () => bind('iphlpapi.dll', 'GetPerTcpConnectionEStats', 'uint32', getArgs));
+  const get6 = cached('GetPerTcp6ConnectionEStats', () => bind('iphlpapi.dll', 'GetPerTcp6ConnectionEStats', 'uint32', getArgs));
+  const set4 = cached('SetPerTcpConnectionEStats', () => bind('iphlpapi.dll', 'SetPerTcpConnectionEStats', 'uint32', setArgs));
+  const set6 = cached('SetPerTcp6ConnectionEStats', () => bind('iphlpapi.dll', 'SetPerTcp6ConnectionEStats', 'uint32', setArgs));
+  if (!get4 || !get6 || !set4 || !set6) return null;
+  return {
+    get: (family, row, type, rw, rod) => (family === 6 ? get6 : get4)(row, type, rw, 0, rw.length, null, 0, 0, rod, 0, rod.length) as number,
+    set: (family, row, type, rw) => (family === 6 ? set6 : set4)(row, type, rw, 0, rw.length, 0) as number,
+  };
+}
+
 /** An opaque process HANDLE. */
 export type ProcessHandle = { readonly __handle: unique symbol };
 

@@ -18,6 +18,7 @@ import {
   usedBytes,
 } from './decode';
 import { ERROR_CALL_NOT_IMPLEMENTED, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED } from './errors';
+import { EStatsUnavailableError, createEStatsCollector, type EStatsNativeFactory } from './estats';
 import { ProcessNameCache, type ProcessLookups } from './process-names';
 import * as k from '../../native/koffi';
 
@@ -37,6 +38,8 @@ export interface WindowsNative {
   /** The bound function, or null when the DLL does not export it. */
   table(fn: TableFunction): TableCall | null;
   processes: ProcessLookups<unknown>;
+  /** The EStats calls (per-connection counters); absent = the source collects no counters. */
+  estats?: EStatsNativeFactory;
 }
 
 type Decoder = (buf: Uint8Array, out?: RowTable, append?: boolean) => RowTable;
@@ -137,6 +140,7 @@ export function createWindowsSource(options: WindowsSourceOptions = {}): Windows
   const chains = [new TableChain(tcp4, native), new TableChain(tcp6, native)];
   if (options.udp ?? true) chains.push(new TableChain([UDP4], native), new TableChain([UDP6], native));
   const names = new ProcessNameCache(native.processes);
+  const estats = native.estats ? createEStatsCollector(native.estats) : null;
   let capacity = 256;
 
   return {
@@ -149,6 +153,7 @@ export function createWindowsSource(options: WindowsSourceOptions = {}): Windows
       const pids = new Set<number>();
       for (let i = 0, w = W.PID; i < out.count; i++, w += ROW_WORDS) pids.add(out.words[w]);
       names.beginPoll(pids);
+      estats?.collect(out);
       return out;
     },
     processInfo(pid: number): ProcessInfo | null {
@@ -197,6 +202,7 @@ function koffiNative(): WindowsNative {
       }
     },
     processes: koffiProcessLookups(),
+    estats: () => k.bindEStats() ?? new EStatsUnavailableError('iphlpapi.dll does not export the EStats functions'),
   };
 }
 
