@@ -177,11 +177,11 @@ describe('App', () => {
     await waitFor(() => expect(bodyRows()).toHaveLength(3));
     const line = (type: string, port: number) =>
       JSON.stringify({ type, time: '2024-01-01T00:00:00.000Z', connection: { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: port, remoteAddress: '127.0.0.1', remotePort: 1, state: 'ESTABLISHED', pid: 1, process: 'rec' } });
-    const file = new File([[line('opened', 1), line('closed', 1), 'junk'].join('\n')], 'capture.ndjson');
+    const file = new File([[line('opened', 1), 'junk', line('closed', 1), ''].join('\n')], 'capture.ndjson');
     fireEvent.change(screen.getByTestId('recording-file'), { target: { files: [file] } });
     const banner = await screen.findByTestId('recording-banner');
     expect(banner.textContent).toContain('capture.ndjson');
-    expect(banner.textContent).toContain('1 lines skipped');
+    expect(banner.textContent).toContain('capture.ndjson: read 2 events from 3 lines; skipped 1 record (line 2: not JSON)');
     const events = screen.getByRole('grid', { name: 'Events' });
     await waitFor(() =>
       expect(within(events).getAllByRole('row').filter((r) => r.hasAttribute('data-type')).map((r) => r.getAttribute('data-type'))).toEqual(['closed', 'opened']),

@@ -140,15 +140,34 @@ export interface ConnectionEvent {
   previousProcess?: string | null;
 }
 
-/** The fields the CLI prints for `--json`, in this order. */
+/**
+ * Every field of a Connection that netmon writes out (all but the derived `id`), in print order.
+ * The one list behind `snapshot --json` / `--csv`, the event JSON, both recording formats and the
+ * app's export: a writer takes its columns from here, so no output can drop a field. Times are
+ * ISO 8601 text (UTC) or null in every output; scope ids are numbers or null where there is none.
+ */
 export const CONNECTION_JSON_FIELDS = [
   'protocol',
   'family',
   'localAddress',
   'localPort',
+  'localScopeId',
   'remoteAddress',
   'remotePort',
+  'remoteScopeId',
   'state',
   'pid',
   'process',
+  'processPath',
+  'processStartTime',
+  'createdAt',
+  'firstSeenAt',
+  'lastChangeAt',
+  'preexisting',
+  'remoteHost',
+  ...TRAFFIC_FIELDS,
 ] as const;
+export type ConnectionJsonField = (typeof CONNECTION_JSON_FIELDS)[number];
+
+/** Connection fields no output carries; `never` while every field is in CONNECTION_JSON_FIELDS. */
+export type FieldMissingFromOutputs = Exclude<keyof Connection, 'id' | ConnectionJsonField>;

@@ -65,9 +65,10 @@ describe('NDJSON', () => {
     expect(lines).toHaveLength(2);
     const o = JSON.parse(lines[0]) as Record<string, unknown>;
     expect(Object.keys(o)).toEqual([...CONNECTION_JSON_FIELDS]);
-    expect(o).toEqual({
-      protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 5000, remoteAddress: '127.0.0.1',
-      remotePort: 40000, state: 'ESTABLISHED', pid: 42, process: 'node',
+    expect(o).toMatchObject({
+      protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 5000, localScopeId: null, remoteAddress: '127.0.0.1',
+      remotePort: 40000, remoteScopeId: null, state: 'ESTABLISHED', pid: 42, process: 'node', processPath: '/usr/bin/node',
+      remoteHost: 'localhost', createdAt: null, bytesSent: null, limitedBy: null,
     });
     const u = JSON.parse(lines[1]) as Record<string, unknown>;
     expect(u.remoteAddress).toBeNull();
@@ -86,10 +87,11 @@ describe('CSV', () => {
   });
   it('header then one CRLF record per connection', () => {
     const out = formatCsv([tcp4, udp]);
+    const empties = (n: number) => ','.repeat(n);
     expect(out).toBe(
-      'protocol,family,localAddress,localPort,remoteAddress,remotePort,state,pid,process\r\n' +
-        'tcp,4,127.0.0.1,5000,127.0.0.1,40000,ESTABLISHED,42,node\r\n' +
-        'udp,4,0.0.0.0,53,,,,7,"a ""quoted"", name"\r\n',
+      CONNECTION_JSON_FIELDS.join(',') + '\r\n' +
+        `tcp,4,127.0.0.1,5000,,127.0.0.1,40000,,ESTABLISHED,42,node,/usr/bin/node${empties(6)}localhost${empties(10)}\r\n` +
+        `udp,4,0.0.0.0,53,,,,,,7,"a ""quoted"", name"${empties(17)}\r\n`,
     );
   });
 });
@@ -104,14 +106,14 @@ describe('events', () => {
 
   it('text line', () => {
     expect(formatEventText(opened, { utc: true })).toBe(
-      '03:04:05.060 OPENED  tcp 127.0.0.1:5000→127.0.0.1:40000 ESTABLISHED pid 42 node\n',
+      '03:04:05.060Z OPENED  tcp 127.0.0.1:5000→127.0.0.1:40000 ESTABLISHED pid 42 node\n',
     );
     expect(formatEventText(changed, { utc: true })).toBe(
-      '03:04:05.060 CHANGED tcp 127.0.0.1:5000→127.0.0.1:40000 (ESTABLISHED→CLOSE-WAIT) pid 42 node\n',
+      '03:04:05.060Z CHANGED tcp 127.0.0.1:5000→127.0.0.1:40000 (ESTABLISHED→CLOSE-WAIT) pid 42 node\n',
     );
     expect(formatEventText(owner, { utc: true })).toContain('ESTABLISHED pid 0→42 node');
     expect(formatEventText({ type: 'closed', time: t, connection: udp }, { utc: true })).toBe(
-      '03:04:05.060 CLOSED  udp 0.0.0.0:53→*:* - pid 7 a "quoted", name\n',
+      '03:04:05.060Z CLOSED  udp 0.0.0.0:53→*:* - pid 7 a "quoted", name\n',
     );
   });
 
@@ -131,7 +133,9 @@ describe('events', () => {
 
   it('CSV line matches the header', () => {
     const line = formatEventCsvLine(changed);
-    expect(line).toBe('2024-01-02T03:04:05.060Z,changed,tcp,4,127.0.0.1,5000,127.0.0.1,40000,CLOSE-WAIT,42,node,ESTABLISHED,\r\n');
+    expect(line).toBe(
+      `2024-01-02T03:04:05.060Z,changed,tcp,4,127.0.0.1,5000,,127.0.0.1,40000,,CLOSE-WAIT,42,node,/usr/bin/node${','.repeat(6)}localhost${','.repeat(10)},ESTABLISHED,,\r\n`,
+    );
     expect(line.split(',').length).toBe(EVENT_CSV_HEADER.length);
   });
 
@@ -147,9 +151,11 @@ describe('events', () => {
 
   it('rejects malformed lines', () => {
     expect(() => parseEventJsonLine('{')).toThrow(RecordFormatError);
-    expect(() => parseEventJsonLine('{"type":"boom","time":"2024-01-01T00:00:00Z"}')).toThrow(/event type/);
+    expect(() => parseEventJsonLine('{"type":"boom","time":"2024-01-01T00:00:00Z"}')).toThrow(
+      'field "type": "boom" is not opened, closed or changed',
+    );
     const good = JSON.parse(formatEventJsonLine(opened)) as { connection: Record<string, unknown> };
     good.connection.state = 'SLEEPING';
-    expect(() => parseEventJsonLine(JSON.stringify(good))).toThrow(/bad state/);
+    expect(() => parseEventJsonLine(JSON.stringify(good))).toThrow('field "state": "SLEEPING" is not a TCP state or null');
   });
 });

@@ -5,6 +5,9 @@ import {
   isTcpState,
   type Connection,
   type ConnectionEvent,
+  type ConnectionJsonField,
+  type FieldMissingFromOutputs,
+  type LimitedBy,
   type TcpState,
 } from './connection';
 
@@ -52,17 +55,52 @@ export function formatTable(connections: readonly Connection[]): string {
   return out;
 }
 
-export type ConnectionJson = {
+/** A Connection as JSON: every field of CONNECTION_JSON_FIELDS, in that order; times ISO 8601 or null. */
+export interface ConnectionJson {
   protocol: Connection['protocol'];
   family: Connection['family'];
   localAddress: string;
   localPort: number;
+  localScopeId: number | null;
   remoteAddress: string | null;
   remotePort: number | null;
+  remoteScopeId: number | null;
   state: TcpState | null;
   pid: number | null;
   process: string | null;
-};
+  processPath: string | null;
+  processStartTime: string | null;
+  createdAt: string | null;
+  firstSeenAt: string | null;
+  lastChangeAt: string | null;
+  preexisting: boolean | null;
+  remoteHost: string | null;
+  bytesSent: number | null;
+  bytesReceived: number | null;
+  packetsSent: number | null;
+  packetsReceived: number | null;
+  sendRate: number | null;
+  receiveRate: number | null;
+  rttMs: number | null;
+  rttVarMs: number | null;
+  retransmits: number | null;
+  limitedBy: LimitedBy | null;
+}
+
+// Compile-time guards: the JSON shape has exactly the output fields, and the output fields cover
+// every Connection field (adding one to Connection without an output fails type-checking here).
+type Assert<T extends true> = T;
+export type OutputFieldsCoverConnection = Assert<[FieldMissingFromOutputs] extends [never] ? true : false>;
+export type JsonShapeMatchesFields = Assert<
+  [Exclude<ConnectionJsonField, keyof ConnectionJson> | Exclude<keyof ConnectionJson, ConnectionJsonField>] extends [never]
+    ? true
+    : false
+>;
+
+/** Epoch ms → ISO 8601 UTC text; null for null / absent / not a finite time. */
+export function isoTime(ms: number | null | undefined): string | null {
+  return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
 
 /** Exactly CONNECTION_JSON_FIELDS, in that order (object key order is insertion order). */
 export function connectionToJson(c: Connection): ConnectionJson {
@@ -73,11 +111,31 @@ export function connectionToJson(c: Connection): ConnectionJson {
     family: c.family,
     localAddress: c.localAddress,
     localPort: c.localPort,
+    // Scope 0 is "no scope" (the OS's unscoped value); IPv4 rows never have one.
+    localScopeId: c.localScopeId || null,
     remoteAddress: c.remoteAddress ?? null,
     remotePort: c.remotePort ?? null,
+    remoteScopeId: c.remoteScopeId || null,
     state: c.state ?? null,
     pid: c.pid ?? null,
     process: c.process ?? null,
+    processPath: c.processPath ?? null,
+    processStartTime: isoTime(c.processStartTime),
+    createdAt: isoTime(c.createdAt),
+    firstSeenAt: isoTime(c.firstSeenAt),
+    lastChangeAt: isoTime(c.lastChangeAt),
+    preexisting: c.preexisting ?? null,
+    remoteHost: c.remoteHost ?? null,
+    bytesSent: c.bytesSent ?? null,
+    bytesReceived: c.bytesReceived ?? null,
+    packetsSent: c.packetsSent ?? null,
+    packetsReceived: c.packetsReceived ?? null,
+    sendRate: c.sendRate ?? null,
+    receiveRate: c.receiveRate ?? null,
+    rttMs: c.rttMs ?? null,
+    rttVarMs: c.rttVarMs ?? null,
+    retransmits: c.retransmits ?? null,
+    limitedBy: c.limitedBy ?? null,
   };
 }
 
@@ -92,23 +150,54 @@ export function formatNdjson(connections: readonly Connection[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CSV (RFC 4180: CRLF line ends; fields with comma, quote, CR or LF are quoted, quotes doubled)
+// CSV (RFC 4180: CRLF line ends; fields with comma, quote, CR or LF are quoted, quotes doubled).
+// Own code rather than a library: the writer is these few lines, and the reader (shared/
+// recording-reader.ts) must be incremental over chunks in Node and the browser alike and report
+// physical line numbers, which it does in one pass.
 
-export function csvField(v: string | number | null | undefined): string {
+/**
+ * Cells a spreadsheet would run as a formula (OWASP "CSV injection"): they start with `=`, `+`,
+ * `-`, `@`, tab or CR — or with quotes before one, so that the `'` netmon prefixes is undone
+ * unambiguously by csvCellValue (a value that itself starts `'=` is written `''=`).
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
+
+/** `'=1+1` for `=1+1`: text a spreadsheet would run as a formula, made inert (undone by csvCellValue). */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/** One CSV cell: null/undefined → empty; formula-like text gets a leading `'`; quoted per RFC 4180 where needed. */
+export function csvField(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = neutraliseFormula(String(v));
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+/** The value of an unquoted CSV cell as netmon wrote it: undoes csvField's formula neutralisation. */
+export function csvCellValue(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+}
+
+export function csvLine(values: readonly (string | number | boolean | null | undefined)[]): string {
   return values.map(csvField).join(',') + '\r\n';
 }
 
 export const CONNECTION_CSV_HEADER: readonly string[] = CONNECTION_JSON_FIELDS;
 
-export function connectionCsvValues(c: Connection): (string | number | null)[] {
+/** `fe80::1%2`: the address with its scope, as CSV and text print it (the scope also has its own column). */
+export function scopedAddress(address: string | null, scopeId: number | null | undefined): string | null {
+  return address !== null && scopeId ? `${address}%${scopeId}` : address;
+}
+
+/** The CSV cells of a connection, one per CONNECTION_JSON_FIELDS entry. */
+export function connectionCsvValues(c: Connection): (string | number | boolean | null)[] {
   const j = connectionToJson(c);
-  return CONNECTION_JSON_FIELDS.map((f) => j[f]);
+  const out = CONNECTION_JSON_FIELDS.map((f) => j[f]);
+  out[CONNECTION_JSON_FIELDS.indexOf('localAddress')] = scopedAddress(j.localAddress, j.localScopeId);
+  out[CONNECTION_JSON_FIELDS.indexOf('remoteAddress')] = scopedAddress(j.remoteAddress, j.remoteScopeId);
+  return out;
 }
 
 /** Header plus one record per connection. */
@@ -147,17 +236,29 @@ export function formatEventJsonLine(e: ConnectionEvent): string {
 }
 
 export interface EventTextOptions {
-  /** Print the time in UTC instead of local time (tests, logs shipped elsewhere). */
+  /** Print the time in UTC (suffixed `Z`) instead of local time. */
   utc?: boolean;
+  /** Also print the date and the zone: `2024-01-02T05:04:05.060+02:00` (or `…Z` with utc). */
+  date?: boolean;
 }
 
-function clock(ms: number, utc: boolean): string {
+const p2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `HH:MM:SS.mmm` local, `HH:MM:SS.mmmZ` in UTC; with date: ISO 8601 date, time and zone offset. */
+export function formatEventTime(ms: number, opts: EventTextOptions = {}): string {
   const d = new Date(ms);
-  const [h, m, s, milli] = utc
-    ? [d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
-    : [d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  return `${p2(h)}:${p2(m)}:${p2(s)}.${String(milli).padStart(3, '0')}`;
+  const utc = opts.utc ?? false;
+  const [y, mo, day, h, m, s, milli] = utc
+    ? [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];
+  const time = `${p2(h)}:${p2(m)}:${p2(s)}.${String(milli).padStart(3, '0')}`;
+  let zone = '';
+  if (utc) zone = 'Z';
+  else if (opts.date) {
+    const east = -d.getTimezoneOffset(); // minutes east of UTC, at that instant (DST included)
+    zone = `${east < 0 ? '-' : '+'}${p2(Math.floor(Math.abs(east) / 60))}:${p2(Math.abs(east) % 60)}`;
+  }
+  return opts.date ? `${y}-${p2(mo + 1)}-${p2(day)}T${time}${zone}` : `${time}${zone}`;
 }
 
 /**
@@ -177,7 +278,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
       : `pid ${pidNow}`;
   return (
     [
-      clock(e.time, opts.utc ?? false),
+      formatEventTime(e.time, opts),
       e.type.toUpperCase().padEnd(7),
       protoLabel(c),
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
@@ -188,44 +289,151 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
   );
 }
 
-export const EVENT_CSV_HEADER: readonly string[] = ['time', 'type', ...CONNECTION_JSON_FIELDS, 'previousState', 'previousPid'];
+export const EVENT_CSV_HEADER: readonly string[] = [
+  'time',
+  'type',
+  ...CONNECTION_JSON_FIELDS,
+  'previousState',
+  'previousPid',
+  'previousProcess',
+];
 
 export function formatEventCsvLine(e: ConnectionEvent): string {
   const j = eventToJson(e);
-  return csvLine([j.time, j.type, ...connectionCsvValues(e.connection), j.previousState, j.previousPid]);
+  return csvLine([j.time, j.type, ...connectionCsvValues(e.connection), j.previousState, j.previousPid, j.previousProcess]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading back (recordings): the inverse of eventToJson.
 
+/** A record that is not a netmon event; `field` names the offending field where there is one. */
 export class RecordFormatError extends Error {
   override name = 'RecordFormatError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(field ? `field "${field}": ${message}` : message);
+  }
+}
+
+type FieldKind = 'string' | 'number' | 'count' | 'time' | 'boolean';
+
+/** How each output field is typed in JSON (and so how a CSV cell is read back). */
+const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 'state' | 'limitedBy'>, FieldKind> = {
+  localAddress: 'string',
+  localPort: 'count',
+  localScopeId: 'count',
+  remoteAddress: 'string',
+  remotePort: 'count',
+  remoteScopeId: 'count',
+  pid: 'count',
+  process: 'string',
+  processPath: 'string',
+  processStartTime: 'time',
+  createdAt: 'time',
+  firstSeenAt: 'time',
+  lastChangeAt: 'time',
+  preexisting: 'boolean',
+  remoteHost: 'string',
+  bytesSent: 'count',
+  bytesReceived: 'count',
+  packetsSent: 'count',
+  packetsReceived: 'count',
+  sendRate: 'number',
+  receiveRate: 'number',
+  rttMs: 'number',
+  rttVarMs: 'number',
+  retransmits: 'count',
+};
+
+/** Fields every recording since the first has carried; the others may be absent in older files. */
+const REQUIRED_FIELDS: ReadonlySet<string> = new Set(['localAddress', 'localPort', 'remoteAddress', 'remotePort', 'pid', 'process']);
+
+const LIMITED_BY: readonly LimitedBy[] = ['receiver', 'network', 'sender'];
+
+/** `missing (expected …)` or `"x" is not …`: what a reader says about a bad field value. */
+const notA = (v: unknown, what: string): string =>
+  v === undefined ? `missing (expected ${what})` : `${JSON.stringify(v) ?? String(v)} is not ${what}`;
+
+/** Validates a JSON field of the given kind; returns it as the Connection holds it (times as epoch ms). */
+function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | number | boolean | null {
+  if (v === null) return null;
+  switch (kind) {
+    case 'string':
+      if (typeof v === 'string') return v;
+      break;
+    case 'count':
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+      break;
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      break;
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      break;
+    case 'time': {
+      const t = typeof v === 'string' ? Date.parse(v) : NaN;
+      if (!Number.isNaN(t)) return t;
+      throw new RecordFormatError(notA(v, 'an ISO 8601 time'), name);
+    }
+  }
+  throw new RecordFormatError(notA(v, kind === 'count' ? 'a whole number ≥ 0' : `a ${kind}`), name);
 }
 
 function connectionFromJson(v: unknown): Connection {
-  if (typeof v !== 'object' || v === null) throw new RecordFormatError('connection is not an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RecordFormatError('not an object', 'connection');
   const o = v as Record<string, unknown>;
-  const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-  const strOrNull = (x: unknown): x is string | null => x === null || typeof x === 'string';
-  const numOrNull = (x: unknown): x is number | null => x === null || num(x);
-  if (o.protocol !== 'tcp' && o.protocol !== 'udp') throw new RecordFormatError(`bad protocol ${String(o.protocol)}`);
-  if (o.family !== 4 && o.family !== 6) throw new RecordFormatError(`bad family ${String(o.family)}`);
-  if (typeof o.localAddress !== 'string' || !num(o.localPort)) throw new RecordFormatError('bad local endpoint');
-  if (!strOrNull(o.remoteAddress) || !numOrNull(o.remotePort)) throw new RecordFormatError('bad remote endpoint');
-  if (o.state !== null && !isTcpState(o.state)) throw new RecordFormatError(`bad state ${String(o.state)}`);
-  if (!numOrNull(o.pid) || !strOrNull(o.process)) throw new RecordFormatError('bad owner');
-  const c: Omit<Connection, 'id'> = {
-    protocol: o.protocol,
-    family: o.family,
-    localAddress: o.localAddress,
-    localPort: o.localPort,
-    remoteAddress: o.remoteAddress,
-    remotePort: o.remotePort,
-    state: o.state as TcpState | null,
-    pid: o.pid,
-    process: o.process,
-  };
-  return { id: connectionKey(c), ...c };
+  if (o.protocol !== 'tcp' && o.protocol !== 'udp') throw new RecordFormatError(notA(o.protocol, 'tcp or udp'), 'protocol');
+  if (o.family !== 4 && o.family !== 6) throw new RecordFormatError(notA(o.family, '4 or 6'), 'family');
+  if (o.state !== null && !isTcpState(o.state)) throw new RecordFormatError(notA(o.state, 'a TCP state or null'), 'state');
+  const c: Record<string, unknown> = { protocol: o.protocol, family: o.family };
+  for (const f of CONNECTION_JSON_FIELDS) {
+    if (f === 'protocol' || f === 'family') continue;
+    const value = o[f];
+    if (f === 'state') c.state = value;
+    else if (f === 'limitedBy') {
+      if (value !== undefined && value !== null && !LIMITED_BY.includes(value as LimitedBy)) {
+        throw new RecordFormatError(notA(value, `one of ${LIMITED_BY.join(', ')}`), f);
+      }
+      if (value !== undefined) c[f] = value;
+    } else if (value === undefined) {
+      // Older recordings lack the fields added since; the core endpoint and owner fields are required.
+      if (REQUIRED_FIELDS.has(f)) throw new RecordFormatError(notA(value, FIELD_KIND[f as keyof typeof FIELD_KIND] === 'string' ? 'text or null' : 'a number'), f);
+    } else {
+      const x = fieldFromJson(f, FIELD_KIND[f], value);
+      // No scope is an absent scope in the Connection (as the sources leave it).
+      if (x !== null || (f !== 'localScopeId' && f !== 'remoteScopeId')) c[f] = x;
+    }
+  }
+  if (c.localAddress === null) throw new RecordFormatError(notA(null, 'an address'), 'localAddress');
+  if (c.localPort === null) throw new RecordFormatError(notA(null, 'a port'), 'localPort');
+  const conn = c as unknown as Omit<Connection, 'id'>;
+  return { id: connectionKey(conn), ...conn };
+}
+
+/** Parses one event as eventToJson writes it. Throws RecordFormatError naming the field. */
+export function eventFromJson(o: unknown): ConnectionEvent {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new RecordFormatError('not a JSON object');
+  const r = o as Record<string, unknown>;
+  if (r.type === undefined && 'localAddress' in r) {
+    throw new RecordFormatError('this is a connection (as `netmon snapshot --json` prints), not an event (as `netmon watch --json` records)');
+  }
+  if (r.type !== 'opened' && r.type !== 'closed' && r.type !== 'changed') {
+    throw new RecordFormatError(notA(r.type, 'opened, closed or changed'), 'type');
+  }
+  const time = typeof r.time === 'string' ? Date.parse(r.time) : NaN;
+  if (Number.isNaN(time)) throw new RecordFormatError(notA(r.time, 'an ISO 8601 time'), 'time');
+  const e: ConnectionEvent = { type: r.type, time, connection: connectionFromJson(r.connection) };
+  if (r.previousState !== undefined) {
+    if (r.previousState !== null && !isTcpState(r.previousState)) {
+      throw new RecordFormatError(notA(r.previousState, 'a TCP state'), 'previousState');
+    }
+    e.previousState = r.previousState;
+  }
+  if (r.previousPid !== undefined) e.previousPid = fieldFromJson('previousPid', 'count', r.previousPid) as number | null;
+  if (r.previousProcess !== undefined) e.previousProcess = fieldFromJson('previousProcess', 'string', r.previousProcess) as string | null;
+  return e;
 }
 
 /** Parses one event line written by formatEventJsonLine. Throws RecordFormatError. */
@@ -234,114 +442,82 @@ export function parseEventJsonLine(line: string): ConnectionEvent {
   try {
     o = JSON.parse(line);
   } catch {
-    throw new RecordFormatError('not JSON');
+    throw new RecordFormatError(line.trimStart().startsWith('{') ? 'not complete JSON (cut off mid-write?)' : 'not JSON');
   }
-  if (typeof o !== 'object' || o === null) throw new RecordFormatError('not an object');
-  const r = o as Record<string, unknown>;
-  if (r.type !== 'opened' && r.type !== 'closed' && r.type !== 'changed') {
-    throw new RecordFormatError(`bad event type ${String(r.type)}`);
-  }
-  const time = typeof r.time === 'string' ? Date.parse(r.time) : NaN;
-  if (Number.isNaN(time)) throw new RecordFormatError(`bad time ${String(r.time)}`);
-  const e: ConnectionEvent = { type: r.type, time, connection: connectionFromJson(r.connection) };
-  if (r.previousState !== undefined) {
-    if (r.previousState !== null && !isTcpState(r.previousState)) {
-      throw new RecordFormatError(`bad previousState ${String(r.previousState)}`);
-    }
-    e.previousState = r.previousState;
-  }
-  if (r.previousPid !== undefined) {
-    if (r.previousPid !== null && typeof r.previousPid !== 'number') throw new RecordFormatError('bad previousPid');
-    e.previousPid = r.previousPid;
-  }
-  return e;
+  return eventFromJson(o);
 }
 
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks); CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+/** Splits one CSV record (RFC 4180, possibly spanning lines inside quotes) into its cells, quotes undone. */
+export function splitCsvRecord(record: string): string[] {
+  const cells: string[] = [];
   let field = '';
-  let i = 0;
   let quoted = false;
-  let any = false;
-  while (i < text.length) {
-    const ch = text[i];
+  for (let i = 0; i < record.length; i++) {
+    const ch = record[i];
     if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"') quoted = true;
+      if (ch !== '"') field += ch;
+      else if (record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (ch === '"') quoted = true;
     else if (ch === ',') {
-      row.push(field);
+      cells.push(field);
       field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      any = false;
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      i++;
-      continue;
     } else field += ch;
-    any = true;
-    i++;
   }
-  if (quoted) throw new RecordFormatError('unterminated quoted CSV field');
-  if (any || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  if (quoted) throw new RecordFormatError('a quoted CSV field is not closed (cut off mid-write?)');
+  cells.push(field);
+  return cells;
 }
 
-/** Parses one record of an event CSV (columns named by EVENT_CSV_HEADER). Throws RecordFormatError. */
+/** A CSV cell of the given kind → its JSON value (empty → null). */
+function csvCellToJson(name: string, kind: FieldKind | 'text', cell: string): unknown {
+  if (cell === '') return null;
+  if (kind === 'count' || kind === 'number') {
+    const n = Number(cell);
+    if (cell.trim() === '' || !Number.isFinite(n)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
+    return n;
+  }
+  if (kind === 'boolean') {
+    if (cell === 'true' || cell === 'false') return cell === 'true';
+    throw new RecordFormatError(`${JSON.stringify(cell)} is not true or false`, name);
+  }
+  return cell;
+}
+
+/** Parses one record of an event CSV (columns named by its header, as EVENT_CSV_HEADER). Throws RecordFormatError. */
 export function parseEventCsvRecord(header: readonly string[], values: readonly string[]): ConnectionEvent {
   if (values.length !== header.length) {
-    throw new RecordFormatError(`expected ${header.length} fields, got ${values.length}`);
+    throw new RecordFormatError(`expected ${header.length} fields, got ${values.length}${values.length < header.length ? ' (cut off mid-write?)' : ''}`);
   }
-  const get = (name: string): string | undefined => {
-    const i = header.indexOf(name);
-    return i < 0 ? undefined : values[i];
-  };
-  const str = (name: string): string | null => {
-    const v = get(name);
-    return v === undefined || v === '' ? null : v;
-  };
-  const num = (name: string): number | null => {
-    const v = str(name);
-    if (v === null) return null;
-    if (!/^\d+$/.test(v)) throw new RecordFormatError(`bad ${name} ${v}`);
-    return Number(v);
-  };
-  const json: Record<string, unknown> = {
-    type: get('type'),
-    time: get('time'),
-    connection: {
-      protocol: str('protocol'),
-      family: num('family'),
-      localAddress: str('localAddress'),
-      localPort: num('localPort'),
-      remoteAddress: str('remoteAddress'),
-      remotePort: num('remotePort'),
-      state: str('state'),
-      pid: num('pid'),
-      process: str('process'),
-    },
-  };
-  if (json.type === 'changed') json.previousState = str('previousState');
-  const pp = num('previousPid');
-  if (pp !== null) json.previousPid = pp;
-  return parseEventJsonLine(JSON.stringify(json));
+  const cells = new Map<string, string>();
+  for (let i = 0; i < header.length; i++) cells.set(header[i], csvCellValue(values[i]));
+  const connection: Record<string, unknown> = {};
+  for (const f of CONNECTION_JSON_FIELDS) {
+    const cell = cells.get(f);
+    if (cell === undefined) continue;
+    connection[f] = f === 'family' ? csvCellToJson(f, 'number', cell) : csvCellToJson(f, f in FIELD_KIND ? FIELD_KIND[f as keyof typeof FIELD_KIND] : 'text', cell);
+  }
+  // CSV prints addresses with their scope (`fe80::1%2`); the scope column, where present, agrees.
+  for (const side of ['local', 'remote'] as const) {
+    const a = connection[`${side}Address`];
+    if (typeof a !== 'string') continue;
+    const pct = a.indexOf('%');
+    if (pct < 0) continue;
+    connection[`${side}Address`] = a.slice(0, pct);
+    const scope = Number(a.slice(pct + 1));
+    if (connection[`${side}ScopeId`] == null && Number.isSafeInteger(scope)) connection[`${side}ScopeId`] = scope;
+  }
+  const json: Record<string, unknown> = { type: cells.get('type'), time: cells.get('time'), connection };
+  if (json.type === 'changed') json.previousState = csvCellToJson('previousState', 'text', cells.get('previousState') ?? '');
+  const pp = csvCellToJson('previousPid', 'count', cells.get('previousPid') ?? '');
+  if (pp !== null) {
+    json.previousPid = pp;
+    const proc = cells.get('previousProcess');
+    if (proc !== undefined) json.previousProcess = csvCellToJson('previousProcess', 'text', proc);
+  }
+  return eventFromJson(json);
 }
 
 /** A stable, readable order for printed tables: protocol, family, local port, then addresses. */

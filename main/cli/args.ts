@@ -28,6 +28,8 @@ export interface WatchOptions {
   source: SourceKind;
   initial: boolean;
   utc: boolean;
+  /** Text lines carry the date and zone offset (ISO 8601), not only the time of day. */
+  date: boolean;
   quiet: boolean;
   record: { path: string; format: 'ndjson' | 'csv'; maxBytes: number; maxFiles: number } | null;
   /** Only events whose connection departs from this baseline file. */
@@ -75,6 +77,7 @@ const WATCH_SPECS: OptionSpec[] = [
   { name: 'interval', short: 'i', value: true },
   { name: 'initial', value: false },
   { name: 'utc', value: false },
+  { name: 'date', value: false },
   { name: 'quiet', short: 'q', value: false },
   { name: 'output', short: 'o', value: true },
   { name: 'format', value: true },
@@ -257,6 +260,7 @@ function parseWatch(argv: readonly string[]): Command {
       source: sourceOption(cmd, o),
       initial: o.has('initial'),
       utc: o.has('utc'),
+      date: o.has('date'),
       quiet: o.has('quiet'),
       record,
       baseline: baselineOption(cmd, o),

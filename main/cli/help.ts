@@ -53,7 +53,7 @@ ${SOURCE_HELP}
 ${FILTER_HELP}
 `;
 
-export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--initial]
+export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--initial] [--utc] [--date]
                    [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N]]
 
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
@@ -71,7 +71,9 @@ Options:
 ${SOURCE_HELP}
   --initial           report the connections present at start as "opened"
   --baseline FILE     only events whose connection departs from the baseline FILE
-  --utc               print text times in UTC instead of local time
+  --utc               print text times in UTC (suffixed Z) instead of local time
+  --date              print the date and zone in text lines (2024-05-01T14:03:07.250+02:00);
+                      JSON times are always ISO 8601 UTC
   -q, --quiet         print nothing to stdout (useful with --output)
   -o, --output FILE   also record the events to FILE, rotating it: when FILE would grow past
                       --max-size it becomes FILE.1 (FILE.1 becomes FILE.2, …); an existing

@@ -4,6 +4,7 @@ import { formatEventJsonLine, formatEventText } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
 import { createRecorder, type Recorder } from '../record/recorder';
+import { RecordingWriteError } from '../record/rotating-writer';
 import type { WatchOptions } from './args';
 import type { CliIo } from './io';
 import { departureTracker, loadBaseline } from './baseline';
@@ -14,7 +15,9 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     try {
       recorder = createRecorder(opts.record);
     } catch (e) {
-      io.stderr(`netmon: cannot open recording ${opts.record.path}: ${(e as Error).message}\n`);
+      // The writer's errors name the file already.
+      const why = e instanceof RecordingWriteError ? e.message : `cannot open recording ${opts.record.path}: ${(e as Error).message}`;
+      io.stderr(`netmon: ${why}\n`);
       return 1;
     }
   }
@@ -28,7 +31,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   }
   const source = io.createSource(opts.source);
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
-  const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc });
+  const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc, date: opts.date });
   let failing = false;
   let started = false;
   let fatal: Error | null = null;

@@ -1,66 +1,60 @@
-// Reads a recording written by the recorder back into ConnectionEvents (NDJSON or CSV, detected
-// from the content), so a recording can be reopened and browsed.
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+// Reads recordings from disk through the one recording reader (shared/recording-reader.ts), as a
+// stream: memory stays bounded by one chunk plus one line whatever the file's size.
+import { createReadStream, existsSync } from 'node:fs';
 import type { ConnectionEvent } from '../../shared/connection';
-import { EVENT_CSV_HEADER, parseCsv, parseEventCsvRecord, parseEventJsonLine, RecordFormatError } from '../../shared/format';
+import { describeRecording, notARecording, RecordingParser, type RecordingSummary } from '../../shared/recording-reader';
 import { DEFAULT_MAX_FILES, rotatedPath } from './rotating-writer';
 
+/** A recording that cannot be read at all: the message names the file and says why. */
 export class RecordingError extends Error {
   override name = 'RecordingError';
 }
 
+export interface RecordingRead {
+  events: ConnectionEvent[];
+  summary: RecordingSummary;
+  /** What was skipped (bad records, a torn last record), naming file and line; null when read clean. */
+  notice: string | null;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
 /**
- * All events of one recording file, in file order. A malformed last line is dropped (the writer
- * may have been killed mid-line); a malformed line elsewhere is an error naming file and line.
+ * Streams one recording file (NDJSON or CSV) to onEvent in file order. Bad records are skipped and
+ * summarised; rejects with RecordingError (file named) when the file cannot be opened or read, or
+ * when nothing in it is an event.
  */
-export async function readRecording(path: string): Promise<ConnectionEvent[]> {
-  const text = await readFile(path, 'utf8');
-  return parseRecording(text, path);
-}
-
-export function parseRecording(text: string, name = 'recording'): ConnectionEvent[] {
-  return text.startsWith(EVENT_CSV_HEADER.slice(0, 2).join(',') + ',') ? parseCsvRecording(text, name) : parseNdjsonRecording(text, name);
-}
-
-function parseNdjsonRecording(text: string, name: string): ConnectionEvent[] {
-  const lines = text.split('\n');
-  const complete = text.endsWith('\n');
-  const events: ConnectionEvent[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-    try {
-      events.push(parseEventJsonLine(line));
-    } catch (e) {
-      const lastAndPartial = i === lines.length - 1 && !complete;
-      if (e instanceof RecordFormatError && lastAndPartial) break;
-      throw new RecordingError(`${name}:${i + 1}: ${(e as Error).message}`);
-    }
-  }
-  return events;
-}
-
-function parseCsvRecording(text: string, name: string): ConnectionEvent[] {
-  let rows: string[][];
+export async function streamRecording(path: string, onEvent: (e: ConnectionEvent) => void): Promise<RecordingSummary> {
+  const parser = new RecordingParser(onEvent);
   try {
-    rows = parseCsv(text);
-  } catch (e) {
-    throw new RecordingError(`${name}: ${(e as Error).message}`);
-  }
-  const [header, ...records] = rows;
-  const complete = text.endsWith('\n');
-  const events: ConnectionEvent[] = [];
-  for (let i = 0; i < records.length; i++) {
-    if (records[i].length === 1 && records[i][0] === '') continue;
-    try {
-      events.push(parseEventCsvRecord(header, records[i]));
-    } catch (e) {
-      if (e instanceof RecordFormatError && i === records.length - 1 && !complete) break;
-      throw new RecordingError(`${name}: record ${i + 1}: ${(e as Error).message}`);
+    const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES });
+    for await (const chunk of stream) {
+      parser.push(chunk as string);
+      if (parser.hopeless) {
+        stream.destroy();
+        break;
+      }
     }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const s = parser.summary();
+    throw new RecordingError(
+      `cannot read recording ${path}: ${err.code ? `${err.code} ` : ''}${err.message.replace(/^\w+: /, '')}` +
+        (s.chars > 0 ? ` (after ${s.events} events, ${s.lines} lines)` : ''),
+      { cause: e },
+    );
   }
-  return events;
+  const summary = parser.end();
+  const bad = notARecording(path, summary);
+  if (bad) throw new RecordingError(bad);
+  return summary;
+}
+
+/** All events of one recording file, in file order, with what was skipped. */
+export async function readRecording(path: string): Promise<RecordingRead> {
+  const events: ConnectionEvent[] = [];
+  const summary = await streamRecording(path, (e) => events.push(e));
+  return { events, summary, notice: describeRecording(path, summary) };
 }
 
 /** The files of a rotated recording that exist, oldest first (FILE.n … FILE.1, FILE). */
@@ -71,10 +65,17 @@ export function recordingFiles(path: string, maxFiles = DEFAULT_MAX_FILES + 100)
   return out;
 }
 
-/** Every event of a rotated recording, oldest first. */
-export async function readRecordingSet(path: string): Promise<ConnectionEvent[]> {
+/** Every event of a rotated recording, oldest first, with each file's notice (null ones left out). */
+export async function readRecordingSet(path: string): Promise<{ events: ConnectionEvent[]; notices: string[] }> {
   const files = recordingFiles(path);
   if (files.length === 0) throw new RecordingError(`no recording at ${path}`);
-  const parts = await Promise.all(files.map(readRecording));
-  return parts.flat();
+  const events: ConnectionEvent[] = [];
+  const notices: string[] = [];
+  // One file at a time: reading them all at once would hold every file's events twice.
+  for (const f of files) {
+    const summary = await streamRecording(f, (e) => events.push(e));
+    const n = describeRecording(f, summary);
+    if (n) notices.push(n);
+  }
+  return { events, notices };
 }

@@ -11,6 +11,10 @@ export interface EngineRecorderOptions {
   /** Directory for recordings; created on first use. */
   dir: string;
   now?: () => Date;
+  /** Told when a recording stops on its own (disk full, folder removed); the message names the file. Default: stderr. */
+  onError?: (message: string) => void;
+  /** Passed to the recorder (tests give a failing file system). */
+  createRecorder?: typeof createRecorder;
 }
 
 export function recordingFileName(format: RecordingFormat, at: Date): string {
@@ -39,11 +43,20 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
       if (active && !recorder) {
         mkdirSync(opts.dir, { recursive: true });
         const file = path.join(opts.dir, recordingFileName(format, (opts.now ?? (() => new Date()))()));
-        const r = createRecorder({ path: file, format });
+        const r = (opts.createRecorder ?? createRecorder)({ path: file, format });
         recorder = r;
         unsubscribe = opts.engine.onBatch((json) => {
-          const events = decodeBatch(json).events;
-          if (events.length > 0) r.record(events);
+          if (recorder !== r) return;
+          try {
+            const events = decodeBatch(json).events;
+            if (events.length > 0) r.record(events);
+          } catch (err) {
+            // A full disk or a vanished folder ends the recording (nothing half-written stays) instead of failing every batch.
+            stop();
+            (opts.onError ?? ((m: string) => process.stderr.write(`netmon: ${m}\n`)))(
+              `recording stopped: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          }
         });
       }
       return status();

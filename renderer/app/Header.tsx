@@ -65,7 +65,7 @@ export function Header(p: HeaderProps) {
         <input
           ref={fileRef}
           type="file"
-          accept=".ndjson,.jsonl,.json,application/x-ndjson"
+          accept=".ndjson,.jsonl,.json,.csv,application/x-ndjson,text/csv"
           className="hidden"
           tabIndex={-1}
           aria-hidden="true"

@@ -3,24 +3,27 @@ import { eventsToCsv, exportFileName, rowsToCsv, rowsToJson, rowsToTsv } from '.
 import { columnsFor } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
+import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
 
 const r = (c: ReturnType<typeof conn>, p: Partial<Row> = {}): Row => ({ id: c.id, seq: 0, c, firstSeen: Date.UTC(2024, 0, 2, 3, 4, 5), preexisting: false, lastChange: Date.UTC(2024, 0, 2, 3, 4, 6), status: 'new', statusAt: 0, ...p });
 
 describe('export', () => {
   const rows = [r(conn({ localPort: 80, process: 'we,ird "name"', pid: 7 })), r(conn({ protocol: 'udp', family: 6, localAddress: '::1', localPort: 53 }))];
 
-  it('CSV has the CLI fields first, then the app fields, quoted per RFC 4180', () => {
+  it('CSV has every CLI field first (store times where the engine set none), then the row status, quoted per RFC 4180', () => {
     const lines = rowsToCsv(rows).split('\r\n');
-    expect(lines[0]).toBe('protocol,family,localAddress,localPort,remoteAddress,remotePort,state,pid,process,remoteHost,createdAt,firstSeen,lastChange,status');
-    expect(lines[1]).toBe('tcp,4,127.0.0.1,80,127.0.0.1,50000,ESTABLISHED,7,"we,ird ""name""",,,2024-01-02T03:04:05.000Z,2024-01-02T03:04:06.000Z,new');
-    expect(lines[2]).toBe('udp,6,::1,53,,,,100,node,,,2024-01-02T03:04:05.000Z,2024-01-02T03:04:06.000Z,new');
+    expect(lines[0]).toBe([...CONNECTION_JSON_FIELDS, 'status'].join(','));
+    const times = '2024-01-02T03:04:05.000Z,2024-01-02T03:04:06.000Z,false';
+    expect(lines[1]).toBe(`tcp,4,127.0.0.1,80,,127.0.0.1,50000,,ESTABLISHED,7,"we,ird ""name""",,,,${times}${','.repeat(11)},new`);
+    expect(lines[2]).toBe(`udp,6,::1,53,,,,,,100,node,,,,${times}${','.repeat(11)},new`);
     expect(lines[3]).toBe('');
   });
 
   it('JSON is an array of objects with the same fields', () => {
     const parsed = JSON.parse(rowsToJson(rows)) as Record<string, unknown>[];
     expect(parsed).toHaveLength(2);
-    expect(parsed[0]).toMatchObject({ protocol: 'tcp', localPort: 80, process: 'we,ird "name"', firstSeen: '2024-01-02T03:04:05.000Z' });
+    expect(parsed[0]).toMatchObject({ protocol: 'tcp', localPort: 80, process: 'we,ird "name"', firstSeenAt: '2024-01-02T03:04:05.000Z', status: 'new' });
+    expect(Object.keys(parsed[0])).toEqual([...CONNECTION_JSON_FIELDS, 'status']);
     expect(parsed[1]).toMatchObject({ protocol: 'udp', remoteAddress: null, state: null });
   });
 

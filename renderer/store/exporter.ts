@@ -1,6 +1,7 @@
-// Export and copy of the current view. CSV / JSON keep the CLI's field names and order (from
-// shared/format) so files from the app and from `netmon snapshot` line up, then add what only
-// the app knows (host name, creation / first-seen / last-change times, highlight).
+// Export and copy of the current view. CSV / JSON carry every field of the CLI's connection
+// output (shared/format: one field list, same names and order) so files from the app and from
+// `netmon snapshot` line up, then the row's highlight status, which only the app has.
+import type { Connection } from '../../shared/connection';
 import {
   CONNECTION_CSV_HEADER,
   connectionCsvValues,
@@ -9,40 +10,32 @@ import {
   eventToJson,
   EVENT_CSV_HEADER,
   formatEventCsvLine,
+  neutraliseFormula,
   type ConnectionJson,
   type EventJson,
 } from '../../shared/format';
 import type { Column } from './columns';
 import type { LoggedEvent, Row } from './rows';
 
-const EXTRA_FIELDS = ['remoteHost', 'createdAt', 'firstSeen', 'lastChange', 'status'] as const;
+export type RowJson = ConnectionJson & { status: string };
 
-const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
-
-export type RowJson = ConnectionJson & {
-  remoteHost: string | null;
-  createdAt: string | null;
-  firstSeen: string;
-  lastChange: string;
-  status: string;
-};
-
-export function rowToJson(r: Row): RowJson {
+/** The row's connection with the times the store tracks filled in where the engine has not set them. */
+function rowConnection(r: Row): Connection {
   return {
-    ...connectionToJson(r.c),
-    remoteHost: r.c.remoteHost ?? null,
-    createdAt: iso(r.c.createdAt),
-    firstSeen: iso(r.firstSeen) as string,
-    lastChange: iso(r.lastChange) as string,
-    status: r.status,
+    ...r.c,
+    firstSeenAt: r.c.firstSeenAt ?? r.firstSeen,
+    lastChangeAt: r.c.lastChangeAt ?? r.lastChange,
+    preexisting: r.c.preexisting ?? r.preexisting,
   };
 }
 
+export function rowToJson(r: Row): RowJson {
+  return { ...connectionToJson(rowConnection(r)), status: r.status };
+}
+
 export function rowsToCsv(rows: readonly Row[]): string {
-  let out = csvLine([...CONNECTION_CSV_HEADER, ...EXTRA_FIELDS]);
-  for (const r of rows) {
-    out += csvLine([...connectionCsvValues(r.c), r.c.remoteHost ?? null, iso(r.c.createdAt), iso(r.firstSeen), iso(r.lastChange), r.status]);
-  }
+  let out = csvLine([...CONNECTION_CSV_HEADER, 'status']);
+  for (const r of rows) out += csvLine([...connectionCsvValues(rowConnection(r)), r.status]);
   return out;
 }
 
@@ -59,9 +52,12 @@ export function eventsToJson(events: readonly LoggedEvent[]): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Tab-separated, header first: pastes straight into a spreadsheet. Tabs / newlines in values become spaces. */
+/**
+ * Tab-separated, header first: pastes straight into a spreadsheet. Tabs / newlines in values become
+ * spaces, and formula-like values are neutralised as in CSV (a spreadsheet would run them on paste).
+ */
 export function rowsToTsv(rows: readonly Row[], columns: readonly Column[]): string {
-  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  const clean = (s: string) => neutraliseFormula(s.replace(/[\t\r\n]+/g, ' '));
   const lines = [columns.map((c) => c.label).join('\t')];
   for (const r of rows) lines.push(columns.map((c) => clean(c.text(r))).join('\t'));
   return lines.join('\n') + '\n';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
-import { parseRecording } from './recording';
 
 class MemStorage {
   m = new Map<string, string>();
@@ -32,17 +31,5 @@ describe('settings', () => {
     st.setItem(SETTINGS_KEY, '{not json');
     expect(loadSettings(st)).toEqual(DEFAULT_SETTINGS);
     expect(loadSettings(null)).toEqual(DEFAULT_SETTINGS);
-  });
-});
-
-describe('recording files', () => {
-  it('reads event lines and reports the bad ones', () => {
-    const good = { type: 'opened', time: '2024-01-01T00:00:00.000Z', connection: { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 80, remoteAddress: '127.0.0.1', remotePort: 5000, state: 'ESTABLISHED', pid: 1, process: 'x' } };
-    const text = [JSON.stringify(good), '', 'garbage', JSON.stringify({ ...good, type: 'exploded' }), JSON.stringify({ ...good, type: 'closed' })].join('\n');
-    const rec = parseRecording(text);
-    expect(rec.events.map((e) => e.type)).toEqual(['opened', 'closed']);
-    expect(rec.events[0].time).toBe(Date.UTC(2024, 0, 1));
-    expect(rec.skippedCount).toBe(2);
-    expect(rec.skipped.map((s) => s.line)).toEqual([3, 4]);
   });
 });

@@ -72,8 +72,9 @@ export interface LiveCli {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startCli(cli: BuiltCli, args: string[]): LiveCli {
-  const child = spawn(process.execPath, [cli.path, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the CLI; `extraEnv` overrides the environment (e.g. TZ). */
+export function startCli(cli: BuiltCli, args: string[], extraEnv: NodeJS.ProcessEnv = {}): LiveCli {
+  const child = spawn(process.execPath, [cli.path, ...args], { env: { ...env(), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const wake = new Set<() => void>();

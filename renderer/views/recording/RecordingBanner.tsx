@@ -6,7 +6,7 @@ export function RecordingBanner({ recording, onBack }: { recording: LoadedRecord
     <div className="banner" data-testid="recording-banner">
       <span>
         Viewing recording <b>{recording.name}</b> — {recording.count.toLocaleString('en-US')} events, read-only
-        {recording.skipped > 0 ? ` (${recording.skipped} lines skipped; ${recording.firstReason})` : ''}
+        {recording.notice ? <span className="recording-notice"> — {recording.notice}</span> : null}
       </span>
       <button type="button" onClick={onBack}>
         Back to live

@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { NetmonBridge, RecordingStatus } from '../../../shared/ipc';
 import { EventLog } from '../../store/eventLog';
-import { parseRecording } from '../../store/recording';
+import { openRecordingFile } from '../../store/recording';
 import { failure, type ShowToast } from '../../app/toast';
 
 /** A recording opened read-only: its events and what could not be read. */
@@ -10,23 +10,14 @@ export interface LoadedRecording {
   name: string;
   log: EventLog;
   count: number;
-  skipped: number;
-  /** `line N: reason` of the first skipped line, null when none was skipped. */
-  firstReason: string | null;
+  /** What was skipped or not kept (file, lines, why), null when the file was read whole. */
+  notice: string | null;
 }
 
-/** Reads a recording file into an event log; throws when the file cannot be read at all. */
+/** Reads a recording file (NDJSON or CSV) into an event log; throws, naming the file, when it is not a recording. */
 export async function loadRecording(file: File): Promise<LoadedRecording> {
-  const parsed = parseRecording(await file.text());
-  const log = new EventLog(Math.max(1, parsed.events.length));
-  for (const e of parsed.events) log.push(e);
-  return {
-    name: file.name,
-    log,
-    count: parsed.events.length,
-    skipped: parsed.skippedCount,
-    firstReason: parsed.skipped[0] ? `line ${parsed.skipped[0].line}: ${parsed.skipped[0].reason}` : null,
-  };
+  const r = await openRecordingFile(file);
+  return { name: file.name, log: r.log, count: r.summary.events, notice: r.notice };
 }
 
 export interface RecordingControls {

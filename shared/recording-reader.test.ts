@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { connectionKey, type Connection, type ConnectionEvent } from './connection';
+import { csvLine, EVENT_CSV_HEADER, eventToJson, formatEventCsvLine, formatEventJsonLine } from './format';
+import { describeRecording, notARecording, parseRecordingText, RecordingParser } from './recording-reader';
+
+function ev(port: number, process: string | null = 'node'): ConnectionEvent {
+  const c: Omit<Connection, 'id'> = {
+    protocol: 'tcp', family: 6, localAddress: 'fe80::1', localScopeId: 4, localPort: port, remoteAddress: '::1', remotePort: 80,
+    state: 'ESTABLISHED', pid: 100, process,
+  };
+  return { type: 'opened', time: Date.UTC(2026, 0, 1) + port, connection: { id: connectionKey(c), ...c } };
+}
+// Multi-byte text, a quoted cell spanning lines, commas and quotes: what chunk splits must not break.
+const EVENTS = [ev(1), ev(2, 'ппппппппп'), ev(3, 'two\nlines, "q"'), ev(4, '=formula'), ev(5, null), ev(6, '𝔫𝔢𝔱')];
+const NDJSON = EVENTS.map(formatEventJsonLine).join('');
+const CSV = csvLine(EVENT_CSV_HEADER) + EVENTS.map(formatEventCsvLine).join('');
+
+/** Feeds `text` in pieces of `size` characters. */
+function feed(text: string, size: number) {
+  const events: ConnectionEvent[] = [];
+  const p = new RecordingParser((e) => events.push(e));
+  for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+  return { events, summary: p.end() };
+}
+
+describe('RecordingParser', () => {
+  for (const [name, text, lines] of [['ndjson', NDJSON, 6], ['csv', CSV, 8]] as const) {
+    it(`${name}: the same events whatever the chunk size, every field back`, () => {
+      const whole = parseRecordingText(text);
+      expect(whole.summary).toMatchObject({ format: name, events: 6, lines, problemCount: 0, torn: null });
+      expect(whole.events.map(eventToJson)).toEqual(EVENTS.map(eventToJson));
+      for (const size of [1, 2, 3, 7, 64, 1000]) {
+        const r = feed(text, size);
+        expect([size, r.events.map(eventToJson)]).toEqual([size, EVENTS.map(eventToJson)]);
+        expect(r.summary).toEqual(whole.summary);
+      }
+    });
+  }
+
+  it('CRLF NDJSON and blank lines are fine', () => {
+    const r = parseRecordingText(NDJSON.replace(/\n/g, '\r\n\r\n'));
+    expect([r.events.length, r.summary.problemCount]).toEqual([6, 0]);
+  });
+
+  it('an overlong line is skipped unread; the lines after it still count', () => {
+    const text = formatEventJsonLine(ev(1)) + 'x'.repeat(5000) + '\n' + formatEventJsonLine(ev(2));
+    const r = feed(text, 100);
+    expect(r.events.map((e) => e.connection.localPort)).toEqual([1, 2]);
+    // maxRecordLength below the event length: a separate parser with a small limit.
+    const small: ConnectionEvent[] = [];
+    const p = new RecordingParser((e) => small.push(e), { maxRecordLength: 1000 });
+    for (let i = 0; i < text.length; i += 100) p.push(text.slice(i, i + 100));
+    const s = p.end();
+    expect(s.problems).toEqual([{ line: 2, message: 'longer than 1000 characters: not a netmon event' }]);
+    expect(small.map((e) => e.connection.localPort)).toEqual([1, 2]);
+    expect(s.lines).toBe(3);
+  });
+
+  it('names the line and the field of a bad record, and keeps reading', () => {
+    const bad = NDJSON.split('\n');
+    bad[2] = bad[2].replace('"localPort":3', '"localPort":"3"');
+    const r = parseRecordingText(bad.join('\n'));
+    expect(r.events).toHaveLength(5);
+    expect(r.summary.problems).toEqual([{ line: 3, field: 'localPort', message: 'field "localPort": "3" is not a whole number ≥ 0' }]);
+    expect(describeRecording('f.ndjson', r.summary)).toBe(
+      'f.ndjson: read 5 events from 6 lines; skipped 1 record (line 3: field "localPort": "3" is not a whole number ≥ 0)',
+    );
+    const csvBad = CSV.replace(',ESTABLISHED,', ',SLEEPING,');
+    const c = parseRecordingText(csvBad);
+    expect(c.summary.problems[0]).toEqual({ line: 2, field: 'state', message: 'field "state": "SLEEPING" is not a TCP state or null' });
+  });
+
+  it('CSV: a header-less or foreign CSV is not a recording', () => {
+    const r = parseRecordingText('a,b,c\r\n1,2,3\r\n');
+    expect(notARecording('x.csv', r.summary)).toBe('x.csv is not a netmon recording: line 1: not JSON (2 lines read, no events)');
+  });
+
+  it('CSV recordings from before the scope / time / traffic columns still read', () => {
+    const old =
+      'time,type,protocol,family,localAddress,localPort,remoteAddress,remotePort,state,pid,process,previousState,previousPid\r\n' +
+      '2024-01-02T03:04:05.060Z,changed,tcp,6,fe80::1%3,5000,::1,40000,CLOSE-WAIT,42,node,ESTABLISHED,\r\n';
+    const r = parseRecordingText(old);
+    expect(r.summary.problemCount).toBe(0);
+    expect(r.events[0].connection).toMatchObject({ localAddress: 'fe80::1', localScopeId: 3, localPort: 5000, state: 'CLOSE-WAIT' });
+    expect(r.events[0].previousState).toBe('ESTABLISHED');
+  });
+
+  it('fuzz: random and mangled input never throws, and every delivered event is whole (bounded)', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = '{}[]",:\\\n\r 0123456789abcdefnulltrue-+=@\'%.TZ';
+    const started = Date.now();
+    for (let round = 0; round < 400; round++) {
+      const base = round % 2 ? NDJSON : CSV;
+      let text = '';
+      if (round % 3 === 0) for (let i = 0; i < 300; i++) text += alphabet[rnd(alphabet.length)];
+      else {
+        // Mangle a real recording: cut, duplicate and flip characters.
+        const chars = [...base];
+        for (let k = 0; k < 5; k++) chars.splice(rnd(chars.length), rnd(3), alphabet[rnd(alphabet.length)]);
+        text = chars.slice(0, rnd(chars.length + 1)).join('');
+      }
+      const r = feed(text, 1 + rnd(50));
+      for (const e of r.events) expect(() => formatEventJsonLine(e)).not.toThrow();
+      expect(r.summary.events).toBe(r.events.length);
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
