@@ -27,7 +27,7 @@ const listen: Connection = { id: connectionKey(listenRow), ...listenRow };
 
 describe('parseCommandLine', () => {
   it('snapshot defaults and output choices', () => {
-    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto' } });
+    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null } });
     const j = parseCommandLine(['snapshot', '--json', '--source', 'demo']);
     expect(j.kind === 'snapshot' && j.options).toMatchObject({ output: 'json', source: 'demo' });
     const c = parseCommandLine(['snapshot', '--csv', '--source=linux']);
@@ -45,7 +45,7 @@ describe('parseCommandLine', () => {
 
   it('watch defaults', () => {
     expect(watch([])).toEqual({
-      json: false, intervalMs: 1000, filter: null, source: 'auto', initial: false, utc: false, date: false, quiet: false, record: null,
+      json: false, intervalMs: 1000, filter: null, source: 'auto', initial: false, utc: false, date: false, quiet: false, record: null, baseline: null,
     });
   });
 
