@@ -35,7 +35,10 @@ export function isTcpState(s: unknown): s is TcpState {
 }
 
 export interface Connection {
-  /** Stable identity: protocol + family + local endpoint + remote endpoint (see connectionKey). */
+  /**
+   * Unique among live rows and stable for a row's life: the endpoint key (connectionKey), plus
+   * ` #2`, ` #3`… when several sockets share that endpoint (see connectionId).
+   */
   id: string;
   protocol: Protocol;
   family: Family;
@@ -116,13 +119,22 @@ function endpoint(addr: string | null, port: number | null, scope?: number): str
   return `${a}:${port ?? 0}`;
 }
 
-/** Identity of a connection: never includes state or PID (a TIME-WAIT row on Windows belongs to PID 0). */
+/** The endpoint key of a connection: never includes state or PID (a TIME-WAIT row on Windows belongs to PID 0). Several sockets can share one; see connectionId. */
 export function connectionKey(c: Omit<Connection, 'id'>): string {
   return `${c.protocol}${c.family} ${endpoint(c.localAddress, c.localPort, c.localScopeId)} ${endpoint(
     c.remoteAddress,
     c.remotePort,
     c.remoteScopeId,
   )}`;
+}
+
+/**
+ * The id of the socket in slot `slot` (0-based) of the endpoint `key`: the key itself for the first
+ * socket on an endpoint, `key #2`, `key #3`… for further ones (SO_REUSEPORT workers, several
+ * processes on one UDP port). Slots are given by the engine when a row opens and kept for its life.
+ */
+export function connectionId(key: string, slot: number): string {
+  return slot === 0 ? key : `${key} #${slot + 1}`;
 }
 
 export type ConnectionEventType = 'opened' | 'closed' | 'changed';

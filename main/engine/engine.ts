@@ -2,12 +2,15 @@
 // good one and delivered as exactly one EventBatch. Objects and strings are built only for the
 // rows that changed (or for a full snapshot when one is asked for).
 //
+// Rows are sockets, paired from poll to poll by the identity rule (main/model/identity.ts); each
+// live row keeps its slot, which makes its id unique among rows sharing an endpoint.
+//
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
 import { DEFAULT_INTERVAL_MS, type CounterTuple, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
-import { createDiffer } from '../model/diff';
+import { createDiffer, freshSlots } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
@@ -38,6 +41,9 @@ export function createEngine(opts: EngineOptions): Engine {
   let owners: Owners = [];
   let spareOwners: Owners = [];
   let prevOf = new Int32Array(16);
+  // slots[i]: the slot of row i of `current` (its id's disambiguator); swapped like the tables.
+  let slots: Uint32Array = new Uint32Array(16);
+  let spareSlots: Uint32Array = new Uint32Array(16);
   // Rates of `current`'s rows and the connection ids already built for them, swapped like the tables.
   let rates: RateColumns = createRateColumns(1);
   let spareRates: RateColumns = createRateColumns(1);
@@ -154,7 +160,7 @@ export function createEngine(opts: EngineOptions): Engine {
     for (let n = 0; n < next.count; n++) {
       const p = prevOf[n];
       if (p < 0 || evented[n] || !countersMoved(prev, p, rates, next, n, spareRates)) continue;
-      const id = (nextIds[n] ??= materializeRow(next, n).id);
+      const id = (nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id);
       out.push([id, ...trafficValues(next, n, spareRates)]);
     }
     return out;
@@ -170,7 +176,8 @@ export function createEngine(opts: EngineOptions): Engine {
     dtMs: number,
   ): { events: ConnectionEvent[]; counters: CounterTuple[] } => {
     if (prevOf.length < next.count) prevOf = new Int32Array(Math.ceil(next.count * 1.25));
-    const d = differ.diff(prev, next, prevOf);
+    if (spareSlots.length < next.count) spareSlots = new Uint32Array(Math.ceil(next.count * 1.25));
+    const d = differ.diff(prev, next, prevOf, { prev: slots, next: spareSlots });
     spareRates = roomFor(spareRates, next.count);
     computeRates(prev, next, prevOf, dtMs, spareRates);
     const nextRates = spareRates;
@@ -187,12 +194,12 @@ export function createEngine(opts: EngineOptions): Engine {
     const events: ConnectionEvent[] = [];
     for (const i of d.closed) {
       given = ownerOf(prev, prevOwners, i);
-      events.push({ type: 'closed', time, connection: materializeRow(prev, i, givenLookup, rates) });
+      events.push({ type: 'closed', time, connection: materializeRow(prev, i, givenLookup, rates, slots[i]) });
     }
     for (const i of d.opened) {
       given = ownerOf(next, nextOwners, i);
       nextOwners[i] = given;
-      const connection = materializeRow(next, i, givenLookup, nextRates);
+      const connection = materializeRow(next, i, givenLookup, nextRates, spareSlots[i]);
       nextIds[i] = connection.id;
       evented[i] = 1;
       events.push({ type: 'opened', time, connection });
@@ -202,7 +209,7 @@ export function createEngine(opts: EngineOptions): Engine {
       const pid = prev.words[po + W.PID];
       given = ownerOf(next, nextOwners, n);
       nextOwners[n] = given;
-      const connection = materializeRow(next, n, givenLookup, nextRates);
+      const connection = materializeRow(next, n, givenLookup, nextRates, spareSlots[n]);
       nextIds[n] = connection.id;
       evented[n] = 1;
       const e: ConnectionEvent = {
@@ -238,6 +245,7 @@ export function createEngine(opts: EngineOptions): Engine {
         spareRates = roomFor(spareRates, next.count);
         unknownRates(spareRates, next.count);
         spareIds.length = 0;
+        spareSlots = freshSlots(next, spareSlots.length < next.count ? new Uint32Array(Math.ceil(next.count * 1.25)) : spareSlots);
       }
       const { events, counters } = full ? { events: [], counters: [] } : buildEvents(prev, owners, next, nextOwners, time, time - currentTime);
       spare = prev ?? createRowTable(1);
@@ -246,6 +254,7 @@ export function createEngine(opts: EngineOptions): Engine {
       owners = nextOwners;
       [rates, spareRates] = [spareRates, rates];
       [ids, spareIds] = [spareIds, ids];
+      [slots, spareSlots] = [spareSlots, slots];
       status.countersNote = next.counters ? null : (next.countersNote ?? null);
       currentTime = time;
       status.lastError = null;
@@ -253,7 +262,7 @@ export function createEngine(opts: EngineOptions): Engine {
       status.lastPollAt = time;
       batch = { seq: ++seq, time, full, events, status: snapshotStatus() };
       if (counters.length > 0) batch.counters = counters;
-      if (full) batch.connections = materializeTable(next, find, rates);
+      if (full) batch.connections = materializeTable(next, find, rates, slots);
     } catch (e) {
       // The last good table stays: the next success diffs against it.
       status.lastError = e instanceof Error ? e.message : String(e);
@@ -311,7 +320,7 @@ export function createEngine(opts: EngineOptions): Engine {
     snapshot(): Snapshot {
       return {
         time: current ? currentTime : now(),
-        connections: current ? materializeTable(current, rememberingLookup(current), rates) : [],
+        connections: current ? materializeTable(current, rememberingLookup(current), rates, slots) : [],
         status: snapshotStatus(),
       };
     },

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { copyTable, tableFromSpecs } from './build';
-import { createDiffer, diffTables, sameKey, sharedKeyOrder } from './diff';
-import { naiveDiff, normalizeDiff } from './diff-reference';
+import { createDiffer, diffTables, freshSlots, sameKey, sharedKeyOrder } from './diff';
+import { naiveDiff, naiveIdentity, normalizeDiff } from './diff-reference';
 import { materializeTable } from './materialize';
 import { concatTables, createRowTable, KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
 import { prng, randomRow, randomTable, sortTable } from './random';
 
-/** next = prev with some rows dropped, some changed, some new, and optionally shuffled. */
+/**
+ * next = prev with some rows dropped, some changed (state, owner), some new, some new sockets on an
+ * existing endpoint (another owner, or the same one), and optionally shuffled.
+ */
 function evolve(prev: RowTable, rnd: () => number, keySpace: number): RowTable {
-  const next = createRowTable(prev.count + 50);
+  const next = createRowTable(prev.count * 2 + 50);
   let n = 0;
   for (let i = 0; i < prev.count; i++) {
     const r = rnd();
@@ -17,6 +20,12 @@ function evolve(prev: RowTable, rnd: () => number, keySpace: number): RowTable {
     if (r < 0.1) next.words[n * ROW_WORDS + W.STATE] = 1 + Math.floor(rnd() * 12);
     else if (r < 0.13) next.words[n * ROW_WORDS + W.PID] = Math.floor(rnd() * 50);
     n++;
+    if (r > 0.96) {
+      // Another socket on this endpoint: SO_REUSEPORT, a shared UDP port, an inherited listener.
+      next.words.copyWithin(n * ROW_WORDS, (n - 1) * ROW_WORDS, n * ROW_WORDS);
+      if (rnd() < 0.7) next.words[n * ROW_WORDS + W.PID] = Math.floor(rnd() * 50);
+      n++;
+    }
   }
   const added = Math.floor(rnd() * 50);
   for (let i = 0; i < added; i++) randomRow(next, n++, rnd, keySpace);
@@ -73,21 +82,58 @@ describe('diffTables', () => {
     expect(diffTables(a, b)).toEqual({ opened: [], closed: [], changed: [] });
   });
 
-  it('does not emit phantom events when a duplicate row appears, moves or vanishes', () => {
+  it('keeps one row per socket: SO_REUSEPORT workers each keep their row, and only an exiting owner\'s row closes', () => {
+    const udpA = { protocol: 'udp', local: '127.0.0.1', localPort: 5000, pid: 100 } as const;
+    const udpB = { ...udpA, pid: 200 };
+    const tcpA = { local: '127.0.0.1', localPort: 6000, state: 'LISTEN', pid: 100 } as const;
+    const tcpB = { ...tcpA, pid: 200 };
+    const both = tableFromSpecs([udpA, tcpA, udpB, tcpB]);
+    const onlyB = tableFromSpecs([tcpB, udpB]);
+    expect(materializeTable(both).map((c) => c.pid)).toEqual([100, 100, 200, 200]);
+    const prevOf = new Int32Array(2);
+    const slots = { prev: freshSlots(both), next: new Uint32Array(2) };
+    // B's sockets are the second of their endpoints (slot 1) and keep that slot after A leaves.
+    expect(Array.from(slots.prev)).toEqual([0, 0, 1, 1]);
+    expect(diffTables(both, onlyB, prevOf, slots)).toEqual({ opened: [], closed: [0, 1], changed: [] });
+    expect(Array.from(prevOf)).toEqual([3, 2]);
+    expect(Array.from(slots.next)).toEqual([1, 1]);
+    // A third worker arrives: it takes the free slot 0, so ids stay unique.
+    const again = tableFromSpecs([tcpB, udpB, { ...udpA, pid: 300 }]);
+    const slots2 = { prev: slots.next, next: new Uint32Array(3) };
+    expect(diffTables(onlyB, again, undefined, slots2)).toEqual({ opened: [2], closed: [], changed: [] });
+    expect(Array.from(slots2.next)).toEqual([1, 1, 0]);
+  });
+
+  it('Windows TIME-WAIT → PID 0 is a change of the same connection, also beside another socket on the endpoint', () => {
+    const estab = { local: '10.0.0.1', localPort: 445, remote: '10.0.0.2', remotePort: 50000, pid: 4 } as const;
+    const tw = { ...estab, state: 'TIME-WAIT', pid: 0 } as const;
+    expect(diffTables(tableFromSpecs([estab]), tableFromSpecs([tw]))).toEqual({ opened: [], closed: [], changed: [{ prev: 0, next: 0 }] });
+    const udp = { protocol: 'udp', local: '0.0.0.0', localPort: 5353 } as const;
+    const prev = tableFromSpecs([{ ...udp, pid: 1111 }, { ...udp, pid: 2222 }]);
+    const next = tableFromSpecs([{ ...udp, pid: 2222 }, { ...udp, pid: 0 }]);
+    // 2222 keeps its row; 1111's socket now listed under PID 0 is the one that changed.
+    expect(diffTables(prev, next)).toEqual({ opened: [], closed: [], changed: [{ prev: 0, next: 1 }] });
+  });
+
+  it('an owner change (inherited listener) is one changed event, not a close and an open', () => {
+    const child = { local: '127.0.0.1', localPort: 7000, state: 'LISTEN', pid: 500 } as const;
+    const parent = { ...child, pid: 400 };
+    expect(diffTables(tableFromSpecs([child]), tableFromSpecs([parent]))).toEqual({ opened: [], closed: [], changed: [{ prev: 0, next: 0 }] });
+  });
+
+  it('a duplicate row that moves is no event; one that appears or vanishes is a socket opening or closing', () => {
     const row = { local: '10.0.0.1', localPort: 445, remote: '10.0.0.2', remotePort: 50000, pid: 4 } as const;
     const other = { local: '10.0.0.1', localPort: 446, remote: '10.0.0.2', remotePort: 50001, pid: 4 } as const;
     const once = tableFromSpecs([row, other]);
     const twice = tableFromSpecs([row, other, row]);
     const twiceMoved = tableFromSpecs([row, row, other]);
-    expect(diffTables(once, twice)).toEqual({ opened: [], closed: [], changed: [] });
+    expect(diffTables(once, twice)).toEqual({ opened: [2], closed: [], changed: [] });
     expect(diffTables(twice, twiceMoved)).toEqual({ opened: [], closed: [], changed: [] });
-    expect(diffTables(twiceMoved, once)).toEqual({ opened: [], closed: [], changed: [] });
-    // Duplicates that disagree on state: the representative does not depend on order.
+    expect(diffTables(twiceMoved, once)).toEqual({ opened: [], closed: [1], changed: [] });
     const a = tableFromSpecs([row, { ...row, state: 'TIME-WAIT', pid: 0 }]);
     const b = tableFromSpecs([{ ...row, state: 'TIME-WAIT', pid: 0 }, row]);
     expect(diffTables(a, b)).toEqual({ opened: [], closed: [], changed: [] });
-    expect(materializeTable(a)).toHaveLength(1);
-    expect(materializeTable(a)[0].state).toBe('ESTABLISHED');
+    expect(materializeTable(a).map((c) => c.state)).toEqual(['ESTABLISHED', 'TIME-WAIT']);
   });
 
   // stable: next keeps prev's (unsorted) order, as OS tables mostly do between polls.
@@ -109,7 +155,7 @@ describe('diffTables', () => {
     });
   }
 
-  it('fills prevOf with the representative prev row of each next row, or -1', () => {
+  it('fills prevOf with the paired prev row of each next row, or -1, and carries slots like the reference', () => {
     for (const mode of ['unsorted', 'sorted'] as const) {
       for (let seed = 1; seed <= 30; seed++) {
         const rnd = prng(seed * 104729);
@@ -122,12 +168,12 @@ describe('diffTables', () => {
           sortTable(next);
         }
         const prevOf = new Int32Array(next.count).fill(-7);
-        diffTables(prev, next, prevOf);
-        const want = representatives(prev);
-        for (let n = 0; n < next.count; n++) {
-          const key = keyOf(next, n);
-          expect(prevOf[n], `${mode} seed ${seed} row ${n}`).toBe(want.get(key) ?? -1);
-        }
+        const prevSlots = freshSlots(prev);
+        const slots = { prev: prevSlots, next: new Uint32Array(next.count).fill(99) };
+        diffTables(prev, next, prevOf, slots);
+        const want = naiveIdentity(prev, next, prevSlots);
+        expect(Array.from(prevOf), `${mode} seed ${seed}`).toEqual(want.prevOf);
+        expect(Array.from(slots.next), `${mode} seed ${seed}`).toEqual(want.slots);
       }
     }
   });
@@ -174,6 +220,7 @@ describe('diffTables', () => {
       const keySpace = seed % 3 === 0 ? 96 : seed % 3 === 1 ? 4096 : 1 << 30;
       const differ = createDiffer();
       let current = randomTable(100 + Math.floor(rnd() * 400), rnd, keySpace);
+      let slots = freshSlots(current);
       let spare = createRowTable(1);
       for (let step = 0; step < 40; step++) {
         const content = evolve(current, rnd, keySpace);
@@ -182,12 +229,16 @@ describe('diffTables', () => {
         else if (r < 0.2) sortTable(content); // merge path only when prev is sorted too
         const next = copyTable(content, spare);
         const prevOf = new Int32Array(next.count);
-        const got = differ.diff(current, next, prevOf);
-        expect(normalizeDiff(got), `seed ${seed} step ${step}`).toEqual(normalizeDiff(naiveDiff(current, next)));
-        const reps = representatives(current);
-        for (let n = 0; n < next.count; n++) expect(prevOf[n], `seed ${seed} step ${step} row ${n}`).toBe(reps.get(keyOf(next, n)) ?? -1);
+        const nextSlots = new Uint32Array(next.count);
+        const got = differ.diff(current, next, prevOf, { prev: slots, next: nextSlots });
+        const want = naiveIdentity(current, next, slots);
+        expect(normalizeDiff(got), `seed ${seed} step ${step}`).toEqual(want.diff);
+        expect(Array.from(prevOf), `seed ${seed} step ${step}`).toEqual(want.prevOf);
+        expect(Array.from(nextSlots), `seed ${seed} step ${step}`).toEqual(want.slots);
+        expect(uniqueIds(next, nextSlots), `seed ${seed} step ${step}`).toBe(true);
         spare = current;
         current = next;
+        slots = nextSlots;
       }
     }
   });
@@ -225,8 +276,8 @@ describe('diffTables', () => {
   it('handles empty tables', () => {
     const empty = createRowTable(0);
     const t = randomTable(5, prng(3));
-    expect(diffTables(empty, t).opened).toHaveLength(new Set(materializeTable(t).map((c) => c.id)).size);
-    expect(diffTables(t, empty).closed).toHaveLength(new Set(materializeTable(t).map((c) => c.id)).size);
+    expect(diffTables(empty, t).opened).toEqual([0, 1, 2, 3, 4]);
+    expect(diffTables(t, empty).closed).toEqual([0, 1, 2, 3, 4]);
     expect(diffTables(empty, empty)).toEqual({ opened: [], closed: [], changed: [] });
   });
 });
@@ -235,22 +286,11 @@ function keyOf(t: RowTable, i: number): string {
   return Array.from(t.words.subarray(i * ROW_WORDS, i * ROW_WORDS + KEY_WORDS)).join(',');
 }
 
-/** key → representative row (smallest state, pid, index), as naiveDiff picks it. */
-function representatives(t: RowTable): Map<string, number> {
-  const m = new Map<string, number>();
-  for (let i = 0; i < t.count; i++) {
-    const k = keyOf(t, i);
-    const have = m.get(k);
-    const o = i * ROW_WORDS;
-    const h = (have ?? 0) * ROW_WORDS;
-    if (
-      have === undefined ||
-      t.words[o + W.STATE] < t.words[h + W.STATE] ||
-      (t.words[o + W.STATE] === t.words[h + W.STATE] && t.words[o + W.PID] < t.words[h + W.PID])
-    )
-      m.set(k, i);
-  }
-  return m;
+/** Whether every row of `t` has its own (key, slot). */
+function uniqueIds(t: RowTable, slots: Uint32Array): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < t.count; i++) seen.add(`${keyOf(t, i)}#${slots[i]}`);
+  return seen.size === t.count;
 }
 
 /** Gives rows from `from` on varied scope ids and ports whose two bytes sort differently. */

@@ -1,21 +1,12 @@
-// The pure snapshot diff. Identity is the first KEY_WORDS words of a row (protocol, family, local
-// and remote endpoints with scope ids) — never state or PID, since on Windows a TIME-WAIT row
-// belongs to PID 0. No strings are built: sorted inputs are merge-joined, anything else goes
-// through open-addressing hash tables of row indices keyed by a numeric hash of the key words.
-//
-// Duplicate keys (Windows may, rarely, list one tuple twice) collapse to a single representative
-// per table — the row with the smallest (state, pid) — which does not depend on row order, so a
-// duplicate that comes and goes or moves never yields phantom events.
+// The pure snapshot diff: which rows of `next` are rows of `prev` (see identity.ts for the rule).
+// No strings are built: sorted inputs are merge-joined, anything else goes through open-addressing
+// hash tables of row indices keyed by a numeric hash of the key words. Rows that share a key form a
+// group; a group of one on each side (nearly every row) is paired inline, larger groups go
+// through matchGroup.
+import { matchGroup, type RowDiff, type SlotArrays } from './identity';
 import { KEY_WORDS, ROW_WORDS, W, type RowTable } from './rows';
 
-export interface RowDiff {
-  /** Indices into `next` of rows whose key is not in `prev`. */
-  opened: number[];
-  /** Indices into `prev` of rows whose key is not in `next`. */
-  closed: number[];
-  /** Rows present in both whose state or PID differ. */
-  changed: { prev: number; next: number }[];
-}
+export type { RowDiff, SlotArrays };
 
 /** True when row `a` of `wa` has the same key as row `b` of `wb`. */
 export function sameKey(wa: Uint32Array, a: number, wb: Uint32Array, b: number): boolean {
@@ -50,16 +41,6 @@ export function compareKeys(wa: Uint32Array, a: number, wb: Uint32Array, b: numb
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
-}
-
-/** Of two rows with one key, whether row `a` is the representative rather than row `b`. */
-export function preferRow(w: Uint32Array, a: number, b: number): boolean {
-  const sa = w[a * ROW_WORDS + W.STATE];
-  const sb = w[b * ROW_WORDS + W.STATE];
-  if (sa !== sb) return sa < sb;
-  const pa = w[a * ROW_WORDS + W.PID];
-  const pb = w[b * ROW_WORDS + W.PID];
-  return pa !== pb ? pa < pb : a < b;
 }
 
 /**
@@ -131,11 +112,21 @@ function ownerDiffers(pw: Uint32Array, p: number, nw: Uint32Array, n: number): b
   return pw[p * ROW_WORDS + W.STATE] !== nw[n * ROW_WORDS + W.STATE] || pw[p * ROW_WORDS + W.PID] !== nw[n * ROW_WORDS + W.PID];
 }
 
-/**
- * Merge-join of two tables sorted in order `o`. Runs of equal keys (duplicates) collapse to their
- * representative; the common case, a run of one, costs one extra key comparison.
- */
-function mergeDiff(o: KeyOrder, prev: RowTable, next: RowTable, prevOf: Int32Array | undefined): RowDiff {
+/** Pairs the single rows `p` and `n` of one key. */
+function pairOne(pw: Uint32Array, p: number, nw: Uint32Array, n: number, out: RowDiff, prevOf: Int32Array | undefined, slots: SlotArrays | undefined): void {
+  if (prevOf) prevOf[n] = p;
+  if (slots) slots.next[n] = slots.prev[p];
+  if (ownerDiffers(pw, p, nw, n)) out.changed.push({ prev: p, next: n });
+}
+
+const range = (from: number, to: number): number[] => {
+  const r: number[] = [];
+  for (let i = from; i < to; i++) r.push(i);
+  return r;
+};
+
+/** Merge-join of two tables sorted in order `o`; runs of one key are groups. */
+function mergeDiff(o: KeyOrder, prev: RowTable, next: RowTable, prevOf: Int32Array | undefined, slots: SlotArrays | undefined): RowDiff {
   const out: RowDiff = { opened: [], closed: [], changed: [] };
   const pw = prev.words;
   const nw = next.words;
@@ -143,48 +134,40 @@ function mergeDiff(o: KeyOrder, prev: RowTable, next: RowTable, prevOf: Int32Arr
   const nc = next.count;
   let p = 0;
   let n = 0;
-  let rep = 0;
-  // Advances past the run starting at `i` in `w`, leaving its representative in `rep`.
   const runEnd = (w: Uint32Array, count: number, i: number): number => {
-    rep = i;
     let j = i + 1;
-    while (j < count && sameKey(w, i, w, j)) {
-      if (preferRow(w, j, rep)) rep = j;
-      j++;
-    }
+    while (j < count && sameKey(w, i, w, j)) j++;
     return j;
   };
-  const mark = (from: number, to: number, v: number) => {
-    if (prevOf) prevOf.fill(v, from, to);
+  const openRun = (from: number, to: number) => {
+    for (let k = from; k < to; k++) {
+      out.opened.push(k);
+      if (prevOf) prevOf[k] = -1;
+      if (slots) slots.next[k] = k - from;
+    }
   };
   while (p < pc && n < nc) {
     const c = sameKey(pw, p, nw, n) ? 0 : compareIn(o, pw, p, nw, n);
     if (c < 0) {
-      p = runEnd(pw, pc, p);
-      out.closed.push(rep);
+      for (const end = runEnd(pw, pc, p); p < end; p++) out.closed.push(p);
     } else if (c > 0) {
-      const n0 = n;
-      n = runEnd(nw, nc, n);
-      mark(n0, n, -1);
-      out.opened.push(rep);
+      const end = runEnd(nw, nc, n);
+      openRun(n, end);
+      n = end;
     } else {
-      p = runEnd(pw, pc, p);
-      const rp = rep;
-      const n0 = n;
-      n = runEnd(nw, nc, n);
-      mark(n0, n, rp);
-      if (ownerDiffers(pw, rp, nw, rep)) out.changed.push({ prev: rp, next: rep });
+      const pe = runEnd(pw, pc, p);
+      const ne = runEnd(nw, nc, n);
+      if (pe - p === 1 && ne - n === 1) pairOne(pw, p, nw, n, out, prevOf, slots);
+      else matchGroup(pw, range(p, pe), nw, range(n, ne), out, prevOf, slots);
+      p = pe;
+      n = ne;
     }
   }
-  while (p < pc) {
-    p = runEnd(pw, pc, p);
-    out.closed.push(rep);
-  }
+  for (; p < pc; p++) out.closed.push(p);
   while (n < nc) {
-    const n0 = n;
-    n = runEnd(nw, nc, n);
-    mark(n0, n, -1);
-    out.opened.push(rep);
+    const end = runEnd(nw, nc, n);
+    openRun(n, end);
+    n = end;
   }
   return out;
 }
@@ -214,7 +197,12 @@ const grow = (a: Int32Array, n: number): Int32Array => (a.length >= n ? a : new 
 
 /** Diffs successive snapshots; see createDiffer. */
 export interface Differ {
-  diff(prev: RowTable, next: RowTable, prevOf?: Int32Array): RowDiff;
+  /**
+   * Pairs the rows of `next` with those of `prev` (identity.ts). `prevOf`, when given (length ≥
+   * next.count), receives for every next row its paired prev row or -1; `slots`, when given,
+   * carries each row's slot from prev to next and gives opened rows theirs.
+   */
+  diff(prev: RowTable, next: RowTable, prevOf?: Int32Array, slots?: SlotArrays): RowDiff;
 }
 
 /**
@@ -225,16 +213,19 @@ export interface Differ {
  * allocates nothing but its result.
  *
  * The index is open addressing with linear probing over `slots` interleaved as [hash, entry + 1]
- * (0 = empty), at most half full. An entry is one distinct key; it remembers its hash, the row of
- * its representative in prev (`entRow`, -1 for a key first seen in this call) and the preferred
- * next row with its key in this call (`entNext`, valid when `entStamp` is this call's stamp).
+ * (0 = empty), at most half full. An entry is one distinct key (a group); it remembers its hash,
+ * the first of its rows in prev (`entRow`, -1 for a key first seen in this call; the others are
+ * chained through `rowLink`) and their number (`entCount`), and the same for next in this call
+ * (`entNext` + 1, `entNextCount`, valid when `entStamp` is this call's stamp).
  */
 export function createDiffer(): Differ {
-  let slots: Int32Array = new Int32Array(32);
+  let slotsIx: Int32Array = new Int32Array(32);
   let mask = 15;
   let entHash: Int32Array = new Int32Array(8);
   let entRow: Int32Array = new Int32Array(8);
+  let entCount: Int32Array = new Int32Array(8);
   let entNext: Int32Array = new Int32Array(8);
+  let entNextCount: Int32Array = new Int32Array(8);
   let entStamp: Int32Array = new Int32Array(8);
   /** 1 when the state or PID of entNext differs from entRow's (computed while both rows are in cache). */
   let entDiffers: Int32Array = new Int32Array(8);
@@ -243,9 +234,11 @@ export function createDiffer(): Differ {
   let used = 0; // entry ids handed out since the last rebuild
   let live = 0;
   let stamp = 0;
-  /** Entry of each row of the indexed table (prev), and of the table being diffed (next). */
+  /** Entry of each row, and the next row of its group (-1: last), of the indexed table (prev) and of the table being diffed (next). */
   let rowEnt: Int32Array = new Int32Array(8);
+  let rowLink: Int32Array = new Int32Array(8);
   let rowEntNext: Int32Array = new Int32Array(8);
+  let rowLinkNext: Int32Array = new Int32Array(8);
   let created: Int32Array = new Int32Array(8);
   let indexed: RowTable | null = null;
   let indexedCount = 0;
@@ -254,21 +247,22 @@ export function createDiffer(): Differ {
 
   /** Backward-shift deletion: no tombstones, so probe lengths stay short however long it runs. */
   const remove = (e: number): void => {
+    const sl = slotsIx;
     let i = entHash[e] & mask;
-    while (slots[2 * i + 1] !== e + 1) i = (i + 1) & mask;
+    while (sl[2 * i + 1] !== e + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      if (slots[2 * j + 1] === 0) break;
-      const home = slots[2 * j] & mask;
+      if (sl[2 * j + 1] === 0) break;
+      const home = sl[2 * j] & mask;
       // Move j into the hole at i unless its home lies cyclically in (i, j].
       if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
-      slots[2 * i] = slots[2 * j];
-      slots[2 * i + 1] = slots[2 * j + 1];
+      sl[2 * i] = sl[2 * j];
+      sl[2 * i + 1] = sl[2 * j + 1];
       i = j;
     }
-    slots[2 * i] = 0;
-    slots[2 * i + 1] = 0;
+    sl[2 * i] = 0;
+    sl[2 * i + 1] = 0;
     free[freeTop++] = e;
     live--;
   };
@@ -278,27 +272,30 @@ export function createDiffer(): Differ {
     const pw = prev.words;
     const pc = prev.count;
     const size = tableSize(pc + extra);
-    if (slots.length < size * 2) slots = new Int32Array(size * 2);
-    else slots.fill(0, 0, size * 2);
+    if (slotsIx.length < size * 2) slotsIx = new Int32Array(size * 2);
+    else slotsIx.fill(0, 0, size * 2);
     mask = size - 1;
     const ents = size >> 1;
     entHash = grow(entHash, ents);
     entRow = grow(entRow, ents);
+    entCount = grow(entCount, ents);
     entNext = grow(entNext, ents);
+    entNextCount = grow(entNextCount, ents);
     entStamp = grow(entStamp, ents);
     entDiffers = grow(entDiffers, ents);
     free = grow(free, ents);
     entStamp.fill(0);
     rowEnt = grow(rowEnt, pc);
+    rowLink = grow(rowLink, pc);
     freeTop = 0;
-    used = 0;
-    live = 0;
     stamp = 0;
-    const sl = slots;
+    const sl = slotsIx;
     const m = mask;
     const eRow = entRow;
+    const eCount = entCount;
     const eHash = entHash;
     const rEnt = rowEnt;
+    const rLink = rowLink;
     let keys = 0;
     for (let i = 0; i < pc; i++) {
       const h = hashKey(pw, i);
@@ -314,11 +311,15 @@ export function createDiffer(): Differ {
         s = (s + 1) & m;
       }
       if (e >= 0) {
-        if (preferRow(pw, i, eRow[e])) eRow[e] = i;
+        rLink[i] = eRow[e];
+        eRow[e] = i;
+        eCount[e]++;
       } else {
         e = keys; // ids in row order, so later passes walk the entry arrays nearly in sequence
         eHash[e] = h;
         eRow[e] = i;
+        eCount[e] = 1;
+        rLink[i] = -1;
         sl[2 * s] = h;
         sl[2 * s + 1] = e + 1;
         keys++;
@@ -331,7 +332,16 @@ export function createDiffer(): Differ {
     indexedCount = pc;
   };
 
-  const hashDiff = (prev: RowTable, next: RowTable, prevOf: Int32Array | undefined): RowDiff => {
+  // Scratch for groups of more than one row.
+  const groupPrev: number[] = [];
+  const groupNext: number[] = [];
+  const chain = (into: number[], head: number, link: Int32Array): number[] => {
+    into.length = 0;
+    for (let r = head; r >= 0; r = link[r]) into.push(r);
+    return into;
+  };
+
+  const hashDiff = (prev: RowTable, next: RowTable, prevOf: Int32Array | undefined, slots: SlotArrays | undefined): RowDiff => {
     const pw = prev.words;
     const nw = next.words;
     const pc = prev.count;
@@ -339,17 +349,22 @@ export function createDiffer(): Differ {
     if (prev !== indexed || pc !== indexedCount || (live + nc) * 2 > mask + 1 || stamp >= 0x3fffffff) rebuild(prev, nc);
     stamp++;
     rowEntNext = grow(rowEntNext, nc);
+    rowLinkNext = grow(rowLinkNext, nc);
     created = grow(created, nc);
     // Locals, not the closure's variables, in the hot loops: V8 keeps them in registers.
-    const slotsL = slots;
+    const slotsL = slotsIx;
     const maskL = mask;
     const eRow = entRow;
+    const eCount = entCount;
     const eNext = entNext;
+    const eNextCount = entNextCount;
     const eStamp = entStamp;
     const eHash = entHash;
     const eDiffers = entDiffers;
     const rEnt = rowEnt;
+    const rLink = rowLink;
     const rEntNext = rowEntNext;
+    const rLinkNext = rowLinkNext;
     const made = created;
     const st = stamp;
     let createdCount = 0;
@@ -382,8 +397,7 @@ export function createDiffer(): Differ {
           e = alloc();
           eHash[e] = h;
           eRow[e] = -1;
-          eStamp[e] = st;
-          eNext[e] = n + 1;
+          eCount[e] = 0;
           slotsL[2 * s] = h;
           slotsL[2 * s + 1] = e + 1;
           made[createdCount++] = e;
@@ -393,42 +407,70 @@ export function createDiffer(): Differ {
         }
       }
       rEntNext[n] = e;
-      const r = eRow[e];
-      if (prevOf) prevOf[n] = r;
-      if (eStamp[e] !== st || preferRow(nw, n, eNext[e] - 1)) {
+      // Final for a row alone on its key on both sides and for new keys (-1); groups are rewritten by matchGroup.
+      if (prevOf) prevOf[n] = eRow[e];
+      if (eStamp[e] !== st) {
         eStamp[e] = st;
         eNext[e] = n + 1;
+        eNextCount[e] = 1;
+        rLinkNext[n] = -1;
+        const r = eRow[e];
         eDiffers[e] = r >= 0 && ownerDiffers(pw, r, nw, n) ? 1 : 0;
+      } else {
+        rLinkNext[n] = eNext[e] - 1;
+        eNext[e] = n + 1;
+        eNextCount[e]++;
       }
     }
 
     const out: RowDiff = { opened: [], closed: [], changed: [] };
-    // Prev rows in row order: each key reported once, at its representative.
+    // Prev rows in row order: each group resolved once, at its first row in the index.
+    let closedOrdered = true;
     for (let p = 0; p < pc; p++) {
       const e = rEnt[p];
       if (eRow[e] !== p) continue;
       if (eStamp[e] !== st) {
-        out.closed.push(p);
+        if (eCount[e] === 1) out.closed.push(p);
+        else {
+          for (let r = p; r >= 0; r = rLink[r]) out.closed.push(r);
+          closedOrdered = false;
+        }
         remove(e);
-      } else if (eDiffers[e] !== 0) {
-        out.changed.push({ prev: p, next: eNext[e] - 1 });
+      } else if (eCount[e] === 1 && eNextCount[e] === 1) {
+        if (eDiffers[e] !== 0) out.changed.push({ prev: p, next: eNext[e] - 1 });
+        if (slots) slots.next[eNext[e] - 1] = slots.prev[p];
+      } else {
+        matchGroup(pw, chain(groupPrev, p, rLink), nw, chain(groupNext, eNext[e] - 1, rLinkNext), out, prevOf, slots);
+        closedOrdered = false;
       }
     }
-    let ordered = true;
     for (let k = 0; k < createdCount; k++) {
-      const n = eNext[made[k]] - 1;
-      if (k > 0 && n < out.opened[k - 1]) ordered = false;
-      out.opened.push(n);
+      const e = made[k];
+      const head = eNext[e] - 1;
+      if (eNextCount[e] === 1) {
+        out.opened.push(head);
+        if (slots) slots.next[head] = 0;
+        continue;
+      }
+      // The chain runs from the last row back to the first: slots ascend with row order.
+      let s = eNextCount[e];
+      for (let r = head; r >= 0; r = rLinkNext[r]) {
+        out.opened.push(r);
+        if (slots) slots.next[r] = --s;
+      }
     }
-    if (!ordered) out.opened.sort((a, b) => a - b); // only when a later duplicate won
-    // Next becomes the indexed table: every key's representative row is now a row of next.
-    for (let n = 0; n < nc; n++) {
-      const e = rEntNext[n];
-      if (eNext[e] === n + 1) eRow[e] = n;
+    out.opened.sort((a, b) => a - b);
+    if (!closedOrdered) out.closed.sort((a, b) => a - b);
+    // Next becomes the indexed table.
+    for (let e = 0; e < used; e++) {
+      if (eStamp[e] !== st) continue;
+      eRow[e] = eNext[e] - 1;
+      eCount[e] = eNextCount[e];
     }
-    const t = rowEnt;
-    rowEnt = rowEntNext;
-    rowEntNext = t;
+    rowEnt = rEntNext;
+    rowEntNext = rEnt;
+    rowLink = rLinkNext;
+    rowLinkNext = rLink;
     indexed = next;
     indexedCount = nc;
     return out;
@@ -441,15 +483,15 @@ export function createDiffer(): Differ {
   const firstOrder = (t: RowTable): number => KEY_ORDERS.findIndex((o) => sortedIn(o, t));
 
   return {
-    diff(prev, next, prevOf) {
+    diff(prev, next, prevOf, slots) {
       const po = prev === ordered && prev.count === orderedCount ? orderOfLast : firstOrder(prev);
       const o = po >= 0 && sortedIn(KEY_ORDERS[po], next) ? KEY_ORDERS[po] : null;
       ordered = next;
       orderedCount = next.count;
       orderOfLast = o ? po : firstOrder(next);
-      if (!o) return hashDiff(prev, next, prevOf);
+      if (!o) return hashDiff(prev, next, prevOf, slots);
       indexed = null; // the index no longer follows the tables
-      return mergeDiff(o, prev, next, prevOf);
+      return mergeDiff(o, prev, next, prevOf, slots);
     },
   };
 }
@@ -457,13 +499,16 @@ export function createDiffer(): Differ {
 const shared = createDiffer();
 
 /**
- * The diff of two snapshots. `prevOf`, when given (length ≥ next.count), receives for every row of
- * `next` the representative row of its key in `prev`, or -1 where the key is new: what lets a
- * caller carry per-row facts (such as the owner's name) from one snapshot to the next.
- *
- * Uses one differ shared by all callers; a caller that diffs a chain of snapshots (each call's
- * `next` the following call's `prev`, unmodified) does better with its own createDiffer().
+ * The diff of two snapshots (see Differ.diff). Uses one differ shared by all callers; a caller
+ * that diffs a chain of snapshots (each call's `next` the following call's `prev`, unmodified)
+ * does better with its own createDiffer().
  */
-export function diffTables(prev: RowTable, next: RowTable, prevOf?: Int32Array): RowDiff {
-  return shared.diff(prev, next, prevOf);
+export function diffTables(prev: RowTable, next: RowTable, prevOf?: Int32Array, slots?: SlotArrays): RowDiff {
+  return shared.diff(prev, next, prevOf, slots);
+}
+
+/** Slots for every row of `t` on its own (as if every row had just opened): slot k for the k+1-th row of a key, in row order. */
+export function freshSlots(t: RowTable, out: Uint32Array = new Uint32Array(Math.max(1, t.count))): Uint32Array {
+  createDiffer().diff({ words: new Uint32Array(0), count: 0 }, t, undefined, { prev: new Uint32Array(0), next: out });
+  return out;
 }

@@ -76,12 +76,22 @@ describe('materializeRow', () => {
 });
 
 describe('materializeTable', () => {
-  it('materializes every distinct row', () => {
+  it('materializes one row per socket, with ids unique among rows sharing an endpoint', () => {
     const t = tableFromSpecs([
-      { local: '127.0.0.1', localPort: 1, remote: '127.0.0.1', remotePort: 2 },
-      { local: '127.0.0.1', localPort: 2, remote: '127.0.0.1', remotePort: 1 },
-      { local: '127.0.0.1', localPort: 1, remote: '127.0.0.1', remotePort: 2 },
+      { local: '127.0.0.1', localPort: 1, remote: '127.0.0.1', remotePort: 2, pid: 7 },
+      { local: '127.0.0.1', localPort: 2, remote: '127.0.0.1', remotePort: 1, pid: 7 },
+      { local: '127.0.0.1', localPort: 1, remote: '127.0.0.1', remotePort: 2, pid: 7 },
     ]);
-    expect(materializeTable(t).map((c) => c.localPort)).toEqual([1, 2]);
+    const rows = materializeTable(t);
+    expect(rows.map((c) => c.localPort)).toEqual([1, 2, 1]);
+    expect(rows.map((c) => c.id)).toEqual(['tcp4 127.0.0.1:1 127.0.0.1:2', 'tcp4 127.0.0.1:2 127.0.0.1:1', 'tcp4 127.0.0.1:1 127.0.0.1:2 #2']);
+  });
+
+  it('uses the slots it is given', () => {
+    const t = tableFromSpecs([
+      { protocol: 'udp', local: '0.0.0.0', localPort: 5353, pid: 1 },
+      { protocol: 'udp', local: '0.0.0.0', localPort: 5353, pid: 2 },
+    ]);
+    expect(materializeTable(t, undefined, undefined, Uint32Array.of(2, 0)).map((c) => c.id)).toEqual(['udp4 0.0.0.0:5353 * #3', 'udp4 0.0.0.0:5353 *']);
   });
 });

@@ -1,9 +1,9 @@
 // Row of a RowTable → Connection object. The only place numeric rows become strings and objects,
 // so it runs only for rows that changed or that someone asked to see.
-import { connectionKey, tcpStateName, type Connection } from '../../shared/connection';
+import { connectionId, connectionKey, tcpStateName, type Connection } from '../../shared/connection';
 import type { ProcessInfo } from '../source/types';
 import { formatAddress, isZeroAddress } from './address';
-import { preferRow } from './diff';
+import { freshSlots } from './diff';
 import { PID_UNKNOWN, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
 import { addTrafficFields, type RateColumns } from './traffic';
 
@@ -11,8 +11,12 @@ export type ProcessLookup = (pid: number) => ProcessInfo | null;
 
 const noProcess: ProcessLookup = () => null;
 
-/** Row `i` of `t` as a Connection; `rates` (row-aligned with `t`) supplies the engine's rates and limitedBy. */
-export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = noProcess, rates?: RateColumns): Connection {
+/**
+ * Row `i` of `t` as a Connection, its owner from `lookup`; `rates` (row-aligned with `t`) supplies
+ * the engine's rates and limitedBy. `slot` is the row's rank among the live sockets of its endpoint
+ * (identity.ts): it makes the id unique when several sockets share one.
+ */
+export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = noProcess, rates?: RateColumns, slot = 0): Connection {
   const w = t.words;
   const o = i * ROW_WORDS;
   const family = w[o + W.FAMILY] === 6 ? 6 : 4;
@@ -39,26 +43,16 @@ export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = n
   const created = t.createdAt?.[i];
   if (created !== undefined && !Number.isNaN(created)) c.createdAt = created;
   addTrafficFields(c, t, i, rates);
-  return { id: connectionKey(c), ...c };
+  return { id: connectionId(connectionKey(c), slot), ...c };
 }
 
 /**
- * Every row of `t` as a Connection. When the OS lists one tuple twice, only the row the diff
- * takes as representative (see preferRow) is kept, so ids stay unique and agree with the events.
+ * Every row of `t` as a Connection, one per row (one per socket the OS lists). `slots` are the
+ * rows' slots as the engine tracks them; without them each row gets the slot it would have if it
+ * had just opened, so ids are unique either way.
  */
-export function materializeTable(t: RowTable, lookup: ProcessLookup = noProcess, rates?: RateColumns): Connection[] {
-  const out: Connection[] = [];
-  const slotOf = new Map<string, { at: number; row: number }>();
-  for (let i = 0; i < t.count; i++) {
-    const c = materializeRow(t, i, lookup, rates);
-    const seen = slotOf.get(c.id);
-    if (!seen) {
-      slotOf.set(c.id, { at: out.length, row: i });
-      out.push(c);
-    } else if (preferRow(t.words, i, seen.row)) {
-      out[seen.at] = c;
-      seen.row = i;
-    }
-  }
+export function materializeTable(t: RowTable, lookup: ProcessLookup = noProcess, rates?: RateColumns, slots: Uint32Array = freshSlots(t)): Connection[] {
+  const out: Connection[] = new Array<Connection>(t.count);
+  for (let i = 0; i < t.count; i++) out[i] = materializeRow(t, i, lookup, rates, slots[i]);
   return out;
 }

@@ -102,9 +102,20 @@ function splitEndpoint(ep: string): [number[], number] {
   return [ipWords(ep.slice(0, i)), port === '*' ? 0 : Number(port)];
 }
 
-/** `ss -tanpH` / `ss -uanpH` parsed. */
-export function ssRows(proto: 'tcp' | 'udp'): SsRow[] {
-  const out = execFileSync('ss', [proto === 'tcp' ? '-tanpH' : '-uanpH'], { encoding: 'utf8' });
+/** An `ss` filter selecting sockets with any of `ports` at either end (empty: every socket). */
+export function ssPortFilter(ports: readonly number[]): string[] {
+  if (ports.length === 0) return [];
+  const terms = ports.flatMap((p, i) => [...(i > 0 ? ['or'] : []), 'sport', '=', `:${p}`, 'or', 'dport', '=', `:${p}`]);
+  return ['(', ...terms, ')'];
+}
+
+/**
+ * `ss -tanpH` / `ss -uanpH` parsed, only the sockets with one of `ports` at either end when given
+ * (a test looks at its own sockets: the whole table of a busy machine is slow and large). Output
+ * is read without a size limit.
+ */
+export function ssRows(proto: 'tcp' | 'udp', ports: readonly number[] = []): SsRow[] {
+  const out = execFileSync('ss', [proto === 'tcp' ? '-tanpH' : '-uanpH', ...ssPortFilter(ports)], { encoding: 'utf8', maxBuffer: Infinity });
   const rows: SsRow[] = [];
   for (const line of out.split('\n')) {
     if (line.trim() === '') continue;
