@@ -5,7 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { NetmonBridge } from '../shared/ipc';
 import { ConnectionStore } from './store/store';
 import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
-import type { LoggedEvent, Row } from './store/rows';
+import type { Row } from './store/rows';
+import { eventPredicate } from './store/eventsView';
 import { loadSettings, saveSettings, type Settings } from './store/settings';
 import type { Toggles } from './store/toggles';
 import { EMPTY_SELECTION, type Selection } from './store/selection';
@@ -69,10 +70,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   );
   const poll = usePollControls(bridge, store, showToast, onInterval);
 
-  const filter = useFilter(settings.filter, settings.toggles, parser, filterDebounceMs);
+  const filter = useFilter(settings.filter, settings.toggles, parser, filterDebounceMs, settings.resolveNames);
   const { predicate } = filter;
   const rowPred = useMemo(() => (r: Row) => predicate(r.c), [predicate]);
-  const evPred = useMemo(() => (e: LoggedEvent) => predicate(e.connection), [predicate]);
+  const evPred = useMemo(() => eventPredicate(predicate), [predicate]);
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const rows = useSortedRows(store, rowPred, compare);
@@ -106,6 +107,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         filter={settings.filter}
         onFilter={(text) => update({ filter: text })}
         filterError={filter.error}
+        filterWarnings={filter.warnings}
+        filterApplied={filter.applied}
         filterRef={filterRef}
         paused={poll.paused}
         onTogglePause={poll.togglePause}

@@ -217,3 +217,44 @@ function parseV4Into(s: string, from: number, to: number, out: Uint8Array, at: n
   }
   return part === 4;
 }
+
+/** An address with the IPv6 scope (zone) it was written with; scope null when none was given. */
+export interface ScopedAddress {
+  bytes: Address16;
+  scope: number | null;
+}
+
+/**
+ * `fe80::1%2`, `[fe80::1%2]`, `::1`, `10.0.0.1` → bytes and scope. The zone must be a decimal
+ * scope id, as netmon prints it (a named zone such as `%eth0` is not an address netmon prints):
+ * null then, and for anything that is not an address.
+ */
+export function parseScopedAddress(s: string): ScopedAddress | null {
+  const t = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
+  const pct = t.indexOf('%');
+  if (pct < 0) {
+    const bytes = parseAddress(t);
+    return bytes ? { bytes, scope: null } : null;
+  }
+  const zone = t.slice(pct + 1);
+  if (!/^\d{1,10}$/.test(zone) || !t.includes(':')) return null;
+  const bytes = parseIPv6(t.slice(0, pct));
+  return bytes ? { bytes, scope: Number(zone) } : null;
+}
+
+/** An endpoint as netmon prints it (shared/format.ts formatEndpoint): `1.2.3.4:80`, `[::1]:22`, `[fe80::1%2]:22`. */
+export interface Endpoint extends ScopedAddress {
+  port: number;
+}
+
+/** Parses printed endpoint text; null when `s` is not one (an unbracketed IPv6 address is not). */
+export function parseEndpoint(s: string): Endpoint | null {
+  const colon = s.lastIndexOf(':');
+  if (colon < 0) return null;
+  const host = s.slice(0, colon);
+  const portText = s.slice(colon + 1);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) return null;
+  if (host.startsWith('[') ? !host.endsWith(']') : host.includes(':')) return null;
+  const a = parseScopedAddress(host);
+  return a ? { ...a, port: Number(portText) } : null;
+}

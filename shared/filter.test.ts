@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection } from './connection';
-import { FILTER_KEYS, parseFilter } from './filter';
+import { FILTER_KEYS, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, MAX_FILTER_TERMS, parseFilter } from './filter';
 
 type Fixture = Omit<Connection, 'id'> & { name: string };
 
@@ -11,11 +11,11 @@ function conn(f: Fixture): Connection & { name: string } {
 
 // A fixed set: every term in the table below is checked against all of these.
 const CONNS = [
-  conn({ name: 'web', protocol: 'tcp', family: 4, localAddress: '10.1.2.3', localPort: 443, remoteAddress: '203.0.113.9', remotePort: 51000, state: 'ESTABLISHED', pid: 1200, process: 'nginx', processPath: '/usr/sbin/nginx', remoteHost: 'client.example.net' }),
+  conn({ name: 'web', protocol: 'tcp', family: 4, localAddress: '10.1.2.3', localPort: 443, remoteAddress: '203.0.113.9', remotePort: 51000, state: 'ESTABLISHED', pid: 1200, process: 'nginx', processPath: '/usr/sbin/nginx', remoteHost: 'client.example.net', bytesSent: 12_000_000, bytesReceived: 3000, sendRate: 1_500_000, receiveRate: 0, rttMs: 120, retransmits: 3, limitedBy: 'network' }),
   conn({ name: 'listen', protocol: 'tcp', family: 4, localAddress: '0.0.0.0', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 77, process: 'My App.exe', processPath: 'C:\\Program Files\\My App\\My App.exe' }),
-  conn({ name: 'tw', protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 40000, remoteAddress: '127.0.0.1', remotePort: 8080, state: 'TIME-WAIT', pid: 0, process: 'System Idle Process' }),
-  conn({ name: 'v6', protocol: 'tcp', family: 6, localAddress: '::1', localPort: 5432, remoteAddress: '::1', remotePort: 60000, state: 'CLOSE-WAIT', pid: 555, process: 'postgres' }),
-  conn({ name: 'll', protocol: 'tcp', family: 6, localAddress: 'fe80::1', localPort: 22, localScopeId: 3, remoteAddress: 'fe80::abcd', remotePort: 50123, remoteScopeId: 3, state: 'ESTABLISHED', pid: 900, process: 'sshd' }),
+  conn({ name: 'tw', protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 40000, remoteAddress: '127.0.0.1', remotePort: 8080, state: 'TIME-WAIT', pid: 0, process: 'System Idle Process', bytesSent: null, bytesReceived: null, sendRate: null, receiveRate: null, rttMs: null, retransmits: null, limitedBy: null }),
+  conn({ name: 'v6', protocol: 'tcp', family: 6, localAddress: '::1', localPort: 5432, remoteAddress: '::1', remotePort: 60000, state: 'CLOSE-WAIT', pid: 555, process: 'postgres', bytesSent: 500, sendRate: 100, receiveRate: null, rttMs: 0.05, retransmits: 0, limitedBy: 'receiver' }),
+  conn({ name: 'll', protocol: 'tcp', family: 6, localAddress: 'fe80::1', localPort: 22, localScopeId: 3, remoteAddress: 'fe80::abcd', remotePort: 50123, remoteScopeId: 3, state: 'ESTABLISHED', pid: 900, process: 'sshd', bytesSent: 10 * 1024 * 1024, bytesReceived: 1024, sendRate: 400_000, receiveRate: 700_000, rttMs: 99.5, retransmits: 0, limitedBy: 'sender' }),
   conn({ name: 'mapped', protocol: 'tcp', family: 6, localAddress: '::ffff:10.9.8.7', localPort: 3000, remoteAddress: '::ffff:192.168.1.20', remotePort: 8100, state: 'SYN-RECEIVED', pid: null, process: null }),
   conn({ name: 'dns', protocol: 'udp', family: 4, localAddress: '0.0.0.0', localPort: 53, remoteAddress: null, remotePort: null, state: null, pid: 300, process: 'dnsmasq' }),
   conn({ name: 'udp6', protocol: 'udp', family: 6, localAddress: '::', localPort: 5353, remoteAddress: null, remotePort: null, state: null, pid: 301, process: 'avahi-daemon' }),
@@ -53,7 +53,12 @@ describe('parseFilter: expressions → matching connections', () => {
     ['rport:8080', ['tw']],
     ['port:8000-8100', ['listen', 'tw', 'mapped']],
     ['port:53', ['dns']],
-    ['rport:0', ['listen']],
+    // a listener has no remote port (stored as 0): remote-port terms never match it
+    ['rport:0', []],
+    ['port:0', []],
+    ['port:0-1023', ['web', 'll', 'dns']],
+    ['state:listen -port:0-1023', ['listen']],
+    ['raddr:0.0.0.0', []],
     ['lport:0-1023', ['web', 'll', 'dns']],
     // addresses
     ['addr:10.0.0.0/8', ['web', 'mapped']],
@@ -106,6 +111,101 @@ describe('parseFilter: expressions → matching connections', () => {
     ['-nginx -udp -127.0.0.1', ['listen', 'v6', 'll', 'mapped']],
     ['proto:tcp  state:estab   -addr:fe80::/10', ['web']],
     ['-proc:"my app" family:4 proto:tcp', ['web', 'tw']],
+    // lists, OR, parentheses: AND binds tighter than |, - negates a group
+    ['port:22,53', ['ll', 'dns']],
+    ['port:22|53', ['ll', 'dns']],
+    ['port:22 | port:53', ['ll', 'dns']],
+    ['port:22|port:53', ['ll', 'dns']],
+    ['proto:udp | port:22 family:4', ['dns', 'udp6']],
+    ['(proto:udp | port:22) family:4', ['dns']],
+    ['-(state:estab | proto:udp)', ['listen', 'tw', 'v6', 'mapped']],
+    ['-(port:22,53) -proto:tcp', ['udp6']],
+    ['((port:22))', ['ll']],
+    ['state:estab,listen', ['web', 'listen', 'll']],
+    ['state:listen|time-wait', ['listen', 'tw']],
+    ['proc:nginx,sshd', ['web', 'll']],
+    ['proc:"my app",nginx', ['web', 'listen']],
+    ['addr:127.0.0.1,::1', ['tw', 'v6']],
+    ['pid:77,300-301', ['listen', 'dns', 'udp6']],
+    ['family:4,6 proto:udp,tcp6', ['v6', 'll', 'mapped', 'dns', 'udp6']],
+    ['nginx | sshd', ['web', 'll']],
+    ['(nginx)', ['web']],
+    // a bare CIDR is addr:
+    ['10.0.0.0/8', ['web', 'mapped']],
+    ['-10.0.0.0/8 proto:tcp family:4', ['listen', 'tw']],
+    ['fe80::/10', ['ll']],
+    ['192.168.0.0/16', ['mapped']],
+    // endpoint text as netmon prints it, pasted as a word or addr: value
+    ['10.1.2.3:443', ['web']],
+    ['addr:10.1.2.3:443', ['web']],
+    ['addr:203.0.113.9:51000', ['web']],
+    ['laddr:203.0.113.9:51000', []],
+    ['raddr:203.0.113.9:51000', ['web']],
+    ['addr:10.1.2.3:444', []],
+    ['[fe80::1%3]:22', ['ll']],
+    ['addr:[fe80::1%3]:22', ['ll']],
+    ['addr:[fe80::1%4]:22', []],
+    ['addr:[fe80::1]:22', ['ll']],
+    ['fe80::1%3', ['ll']],
+    ['fe80::1%4', []],
+    ['addr:fe80::1%3', ['ll']],
+    ['addr:fe80::1%2', []],
+    ['addr:[fe80::abcd%3]', ['ll']],
+    ['raddr:fe80::abcd%3', ['ll']],
+    ['laddr:fe80::abcd%3', []],
+    ['[::1]:60000', ['v6']],
+    ['addr:[::1]:5432', ['v6']],
+    ['::1', ['v6', 'll']], // a free word is a substring: fe80::1 holds it too
+    ['*:*', ['dns', 'udp6']],
+    ['addr:*:*', ['dns', 'udp6']],
+    ['raddr:*:*', ['dns', 'udp6']],
+    ['laddr:*:*', []],
+    ['0.0.0.0:8080', ['listen']],
+    ['0.0.0.0:0', ['listen']],
+    ['addr:0.0.0.0:53', ['dns']],
+    ['[::]:5353', ['udp6']],
+    ['addr:[::]:5353', ['udp6']],
+    ['tcp6', ['v6', 'll', 'mapped']],
+    ['[::ffff:10.9.8.7]:3000', ['mapped']],
+    // numeric comparisons over the traffic fields; absent or null values never match
+    ['rate>1M', ['web', 'll']],
+    ['rate>1.2M', ['web']],
+    ['rate>=1.1M', ['web', 'll']],
+    ['rate:>1M', ['web', 'll']],
+    ['rate>1MB/s', ['web', 'll']],
+    ['rate>1MiB', ['web', 'll']],
+    ['rate>1.2MiB', ['web']],
+    ['rate<1k', ['v6']],
+    ['-rate>1M', ['listen', 'tw', 'v6', 'mapped', 'dns', 'udp6']],
+    ['sendrate>1M', ['web']],
+    ['recvrate>=700k', ['ll']],
+    ['recvrate<1', ['web']],
+    ['sent>=10MiB', ['web', 'll']],
+    ['sent>10MiB', ['web']],
+    ['sent>10M', ['web', 'll']],
+    ['sent<1KiB', ['v6']],
+    ['recv=1KiB', ['ll']],
+    ['recv:1024', ['ll']],
+    ['received<=3k', ['web', 'll']],
+    ['rtt>100ms', ['web']],
+    ['rtt>0.1s', ['web']],
+    ['rtt<100', ['v6', 'll']],
+    ['rtt<100us', ['v6']],
+    ['rtt>=99.5', ['web', 'll']],
+    ['retrans>0', ['web']],
+    ['retrans=0', ['v6', 'll']],
+    ['retransmits:0', ['v6', 'll']],
+    ['limited:cwnd', ['web']],
+    ['limited:network', ['web']],
+    ['limited:rwin|app', ['v6', 'll']],
+    ['limited:rwin,cwnd', ['web', 'v6']],
+    ['limited:sender', ['ll']],
+    ['port>50000', ['web', 'v6', 'll']],
+    ['lport<=22', ['ll']],
+    ['rport>=60000', ['v6']],
+    ['pid>=900', ['web', 'll']],
+    ['rtt>100ms | retrans>0', ['web']],
+    ['(rate>1M | retrans>0) -state:time-wait family:6', ['ll']],
   ];
   it.each(table)('%j', (expr, expected) => {
     expect(matching(expr)).toEqual(expected);
@@ -220,6 +320,113 @@ describe('parseFilter: errors say where and why', () => {
 
   it('the first error wins when there are several', () => {
     expect(err('a:1 port:99999').text).toBe('a');
+  });
+
+  it('unbalanced parentheses point at the lone one', () => {
+    let e = err('port:80 (proto:tcp | state:listen');
+    expect([e.start, e.text]).toEqual([8, '(']);
+    expect(e.message).toMatch(/unbalanced "\(".*add a closing "\)"/);
+    e = err('port:80) proto:tcp');
+    expect([e.start, e.text]).toEqual([7, ')']);
+    expect(e.message).toMatch(/unbalanced "\)"/);
+    e = err('(port:80 (x)');
+    expect([e.start, e.text]).toEqual([0, '(']);
+    expect(err('port:80 ()').text).toBe('()');
+    expect(err('port:80 ()').message).toMatch(/empty parentheses/);
+  });
+
+  it('empty alternatives point at the "|"', () => {
+    let e = err('| port:80');
+    expect([e.start, e.text]).toEqual([0, '|']);
+    expect(e.message).toMatch(/nothing before "\|"/);
+    e = err('port:80 |');
+    expect([e.start, e.text]).toEqual([8, '|']);
+    expect(e.message).toMatch(/nothing after "\|"/);
+    e = err('port:80 | | x');
+    expect([e.start, e.text]).toEqual([8, '|']);
+    e = err('(port:80 |) x');
+    expect([e.start, e.text]).toEqual([9, '|']);
+    e = err('-| x');
+    expect(e.message).toMatch(/negate/);
+  });
+
+  it('empty list items point at their place', () => {
+    let e = err('port:80,');
+    expect(e.start).toBe(8);
+    expect(e.message).toMatch(/empty item in the list of "port"/);
+    e = err('state:,listen');
+    expect(e.start).toBe(6);
+    e = err('port:80,x');
+    expect([e.text, e.message]).toEqual(['x', 'bad port "x": expected a number or a range like 8000-8100']);
+  });
+
+  it('comparisons: bad numbers, units and operators say what is expected', () => {
+    let e = err('rate>fast');
+    expect(e.text).toBe('fast');
+    expect(e.message).toMatch(/bad rate value "fast": expected bytes.*MiB/);
+    e = err('rate>1X');
+    expect(e.text).toBe('1X');
+    expect(e.message).toMatch(/unknown unit "X"/);
+    e = err('rtt>5MiB');
+    expect(e.message).toMatch(/unknown unit "MiB".*ms/);
+    e = err('sent>1M/s');
+    expect(e.message).toMatch(/"\/s" only goes with rates/);
+    e = err('state>1');
+    expect(e.text).toBe('>');
+    expect(e.message).toMatch(/"state" takes no ">" comparison/);
+    e = err('port>80-90');
+    expect(e.text).toBe('80-90');
+    e = err('limited:slow');
+    expect(e.text).toBe('slow');
+    expect(e.message).toMatch(/rwin \(receiver\), cwnd \(network\) or app \(sender\)/);
+    e = err('rate> 1M');
+    expect(e.message).toMatch(/empty value after "rate>"/);
+    e = err('retrans>"1"');
+    expect(e.message).toMatch(/bad retrans value/);
+    e = err('rtts>100');
+    expect(e.message).toMatch(/unknown key "rtts>"/);
+  });
+
+  it('limits: length, terms and nesting give errors, not slow parses', () => {
+    // issue 7 §4: a free word of 32,783 characters used to throw "Regular expression too large" at match time
+    let e = err('x'.repeat(32_783));
+    expect(e.message).toBe(`filter too long: 32783 characters, at most ${MAX_FILTER_LENGTH}`);
+    expect([e.start, e.end]).toEqual([MAX_FILTER_LENGTH, 32_783]);
+    e = err(':'.repeat(200_000));
+    expect(e.message).toMatch(/filter too long/);
+    e = err(Array.from({ length: MAX_FILTER_TERMS + 1 }, (_, i) => `p${i}`).join(' '));
+    expect(e.message).toBe(`too many terms: at most ${MAX_FILTER_TERMS}`);
+    expect(e.text).toBe(`p${MAX_FILTER_TERMS}`);
+    e = err(`port:${Array.from({ length: MAX_FILTER_TERMS + 1 }, (_, i) => i).join(',')}`);
+    expect(e.message).toMatch(/too many terms/);
+    e = err(`${'('.repeat(MAX_FILTER_DEPTH + 1)}x${')'.repeat(MAX_FILTER_DEPTH + 1)}`);
+    expect(e.message).toMatch(/nested too deeply/);
+    expect(e.start).toBe(MAX_FILTER_DEPTH);
+    expect(err(`${'-'.repeat(MAX_FILTER_DEPTH + 1)}x`).message).toMatch(/nested too deeply/);
+    // just inside the limits: parses and matches
+    expect(parseFilter(`${'('.repeat(MAX_FILTER_DEPTH)}nginx${')'.repeat(MAX_FILTER_DEPTH)}`).ok).toBe(true);
+    expect(matching(`${'--'.repeat(MAX_FILTER_DEPTH / 2)}nginx`)).toEqual(['web']);
+    expect(matching('x'.repeat(MAX_FILTER_LENGTH))).toEqual([]);
+    expect(matching(`nginx${' '.repeat(MAX_FILTER_LENGTH - 5)}`)).toEqual(['web']);
+  });
+});
+
+describe('parseFilter: warnings', () => {
+  it('host: where names are not resolved warns, pointing at the term, and still applies', () => {
+    const r = parseFilter('port:443 host:example', { namesResolved: false });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.filter.warnings).toHaveLength(1);
+    const w = r.filter.warnings[0];
+    expect('port:443 host:example'.slice(w.start, w.end)).toBe('host:example');
+    expect(w.message).toMatch(/not resolved.*matches nothing/);
+    expect(CONNS.filter((c) => r.filter.match(c)).map((c) => c.name)).toEqual(['web']);
+  });
+
+  it('no warning where names are resolved, or without host:', () => {
+    const a = parseFilter('host:example');
+    const b = parseFilter('port:443 proc:host', { namesResolved: false });
+    expect(a.ok && a.filter.warnings).toEqual([]);
+    expect(b.ok && b.filter.warnings).toEqual([]);
   });
 });
 

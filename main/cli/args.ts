@@ -128,16 +128,22 @@ function suggest(name: string, specs: OptionSpec[]): string {
   return close ? ` (did you mean --${close.name}?)` : '';
 }
 
-/** Renders a filter error with the expression and a caret line under the offending text. */
-export function describeFilterError(expr: string, e: FilterError): string {
+/** Renders a filter error (or, with `prefix`, a warning) with the expression and a caret line under the offending text. */
+export function describeFilterError(expr: string, e: FilterError, prefix = 'bad --filter'): string {
   const width = Math.max(1, e.end - e.start);
-  return `bad --filter: ${e.message}\n  ${expr}\n  ${' '.repeat(e.start)}${'^'.repeat(width)}`;
+  return `${prefix}: ${e.message}\n  ${expr}\n  ${' '.repeat(e.start)}${'^'.repeat(width)}`;
+}
+
+/** The filter's warnings as stderr lines, each with its caret line (the CLI prints them once, before running). */
+export function filterWarningText(filter: CompiledFilter | null): string {
+  return (filter?.warnings ?? []).map((w) => `netmon: ${describeFilterError(filter!.source, w, 'warning: --filter')}\n`).join('');
 }
 
 function filterOption(command: string, o: Parsed): CompiledFilter | null {
   const expr = o.get('filter');
   if (typeof expr !== 'string') return null;
-  const r = parseFilter(expr);
+  // The CLI never resolves remote names, so host: terms get a warning.
+  const r = parseFilter(expr, { namesResolved: false });
   if (!r.ok) throw new UsageError(describeFilterError(expr, r.error), command);
   return r.filter;
 }

@@ -160,6 +160,34 @@ describe('netmon watch (in-process)', () => {
     ]);
   });
 
+  it('a connection leaving the filter is reported (changed matches before or after)', async () => {
+    const est = { local: '127.0.0.1', localPort: 41000, remote: '127.0.0.1', remotePort: 5000, pid: 5 };
+    const steps: ScriptStep[] = [[], [est], [{ ...est, state: 'TIME-WAIT', pid: 0 }], []];
+    const h = harness(() => createScriptedSource(steps, { processes: { 5: 'five' } }));
+    const done = main(['watch', '--interval', '100', '--json', '--filter', 'rport:5000 -state:time-wait'], h.io);
+    // Five polls see the whole life; the closed event (as TIME-WAIT) comes and is left out.
+    await Promise.race([h.lines(3), new Promise((r) => setTimeout(r, 1500))]);
+    h.stop();
+    expect(await done).toBe(0);
+    const events = h.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; connection: { state: string }; previousState?: string });
+    expect(events.map((e) => [e.type, e.connection.state, e.previousState])).toEqual([
+      ['opened', 'ESTABLISHED', undefined],
+      ['changed', 'TIME-WAIT', 'ESTABLISHED'],
+    ]);
+  });
+
+  it('host: warns once on stderr that the CLI does not resolve names', async () => {
+    const h = harness();
+    expect(await main(['snapshot', '--source', 'scripted', '--filter', 'port:8080 | host:example'], h.io)).toBe(0);
+    expect(h.err().split('\n')).toEqual([
+      expect.stringMatching(/^netmon: warning: --filter: host: .*not resolved/),
+      '  port:8080 | host:example',
+      '              ^^^^^^^^^^^^',
+      '',
+    ]);
+    expect(h.out()).toMatch(/127\.0\.0\.1:8080/);
+  });
+
   it('an unwritable recording exits 1', async () => {
     const h = harness();
     expect(await main(['watch', '--source', 'scripted', '-o', '/nonexistent-dir/x.ndjson'], h.io)).toBe(1);

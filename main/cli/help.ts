@@ -1,21 +1,7 @@
 // Usage texts for `netmon --help` and `netmon <command> --help`.
+import { FILTER_HELP } from '../../shared/filter-help';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 
-const FILTER_HELP = `Filter expressions (--filter EXPR; quote EXPR for the shell):
-  Terms separated by spaces must all match; case does not matter; -TERM negates a term.
-  word              any field contains it (address, port, state, pid, process, path, host)
-  port:N  port:A-B  local or remote port (lport: / rport: for one side)
-  addr:IP           exact address (IPv4 also matches its ::ffff: form); addr:CIDR such as
-                    addr:10.0.0.0/8 or addr:fe80::/10; anything else matches as a substring
-                    (laddr: / raddr: for one side)
-  state:NAME        TCP state; - _ and case ignored (time_wait, TIME-WAIT), ss/netstat names
-                    (estab, syn-recv, listening) and unambiguous prefixes work; state:none = UDP
-  pid:N  pid:A-B    owning process id
-  proc:TEXT         process name or path contains TEXT (proc:"my app" for spaces)
-  family:4|6        also ipv4 / ipv6
-  proto:tcp|udp     also protocol:, and tcp4 / tcp6 / udp4 / udp6
-  host:TEXT         reverse-DNS name of the remote address contains TEXT
-  Examples:  state:estab -addr:127.0.0.0/8      port:8000-8100 proc:node      -state:listen family:6`;
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
                      demo (a simulated busy machine, deterministic), scripted (a fixed
@@ -59,7 +45,9 @@ export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filte
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
 exit 0 after flushing output). Connections that already exist when watching starts are not
 reported unless --initial is given (then each is reported once as "opened"). A failed poll
-prints a line to stderr and polling goes on. The filter applies to each event's connection.
+prints a line to stderr and polling goes on. The filter shows an opened event when its
+connection matches, a closed event when the last row it had matches, and a changed event when
+the row before or after the change matches.
 
 Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}

@@ -1,7 +1,7 @@
 // Dispatches a parsed command line; returns the process exit code.
 import { SourceError } from '../source/types';
 import { createPlatformSource } from '../source/index';
-import { parseCommandLine, UsageError } from './args';
+import { filterWarningText, parseCommandLine, UsageError } from './args';
 import type { CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runWatch } from './watch';
@@ -17,6 +17,11 @@ export const defaultCreateSource: CliIo['createSource'] = (kind) => createPlatfo
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const cmd = parseCommandLine(argv);
+    // Said once, before the command runs (e.g. host: terms, which the CLI cannot resolve).
+    if ('options' in cmd && 'filter' in cmd.options) {
+      const warnings = filterWarningText(cmd.options.filter);
+      if (warnings) io.stderr(warnings);
+    }
     switch (cmd.kind) {
       case 'help':
         io.stdout(cmd.text);

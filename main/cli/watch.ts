@@ -1,5 +1,6 @@
 // `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
 import type { ConnectionEvent } from '../../shared/connection';
+import { eventMatches } from '../../shared/filter';
 import { formatEventJsonLine, formatEventText } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
@@ -38,7 +39,8 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
 
   const deliver = (events: readonly ConnectionEvent[]): void => {
     const departing = departures ? departures.filter(events) : events;
-    const shown = opts.filter ? departing.filter((e) => opts.filter!.match(e.connection)) : departing;
+    const filter = opts.filter;
+    const shown = filter ? departing.filter((e) => eventMatches(filter, e)) : departing;
     if (shown.length === 0) return;
     if (!opts.quiet) io.stdout(shown.map(line).join(''));
     recorder?.record(shown);

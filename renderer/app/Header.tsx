@@ -11,6 +11,9 @@ export interface HeaderProps {
   filter: string;
   onFilter(text: string): void;
   filterError: FilterError | null;
+  filterWarnings?: readonly FilterError[];
+  /** An earlier good filter is in force while filterError shows. */
+  filterApplied?: boolean;
   filterRef: RefObject<HTMLInputElement | null>;
   paused: boolean;
   onTogglePause(): void;
@@ -33,7 +36,14 @@ export function Header(p: HeaderProps) {
       <div className="brand" title="netmon — live connections">
         <span className="logo" aria-hidden="true">◉</span> netmon
       </div>
-      <FilterBox value={p.filter} onChange={p.onFilter} error={p.filterError} inputRef={p.filterRef} />
+      <FilterBox
+        value={p.filter}
+        onChange={p.onFilter}
+        error={p.filterError}
+        warnings={p.filterWarnings}
+        applied={p.filterApplied}
+        inputRef={p.filterRef}
+      />
       <div className="controls">
         <button type="button" className={`pause${p.paused ? ' paused' : ''}`} onClick={p.onTogglePause} title="Pause / resume polling (Space)">
           {p.paused ? 'Resume' : 'Pause'}

@@ -1,5 +1,6 @@
 // The filter box's text → one connection predicate (with the quick toggles). A bad expression
-// leaves the last good filter in force and reports its error.
+// leaves the last good filter in force (or none, e.g. a persisted one that no longer parses) and
+// reports its error.
 import { useEffect, useMemo, useState } from 'react';
 import type { Connection } from '../../shared/connection';
 import type { CompiledFilter, FilterError } from '../../shared/filter';
@@ -10,14 +11,18 @@ import type { Toggles } from '../store/toggles';
 export interface FilterState {
   /** The error of the expression as typed; null when it parses (or is empty). */
   error: FilterError | null;
+  /** Warnings of the expression as typed when it parses (e.g. `host:` with name resolution off). */
+  warnings: readonly FilterError[];
+  /** Whether an earlier good expression is in force while `error` shows (false: no filter at all). */
+  applied: boolean;
   /** Last good expression and the toggles, as one predicate. */
   predicate: (c: Connection) => boolean;
 }
 
-/** `debounceMs`: typing pause before the text is parsed. */
-export function useFilter(text: string, toggles: Toggles, parser: FilterParser, debounceMs: number): FilterState {
+/** `debounceMs`: typing pause before the text is parsed; `namesResolved`: the app's name-resolution setting. */
+export function useFilter(text: string, toggles: Toggles, parser: FilterParser, debounceMs: number, namesResolved = true): FilterState {
   const debounced = useDebounced(text, debounceMs);
-  const parsed = useMemo(() => (debounced.trim() ? parser(debounced) : null), [debounced, parser]);
+  const parsed = useMemo(() => (debounced.trim() ? parser(debounced, { namesResolved }) : null), [debounced, parser, namesResolved]);
   const [good, setGood] = useState<CompiledFilter | null>(null);
   useEffect(() => {
     if (parsed === null) setGood(null);
@@ -25,5 +30,10 @@ export function useFilter(text: string, toggles: Toggles, parser: FilterParser, 
     // on error: keep the last good filter
   }, [parsed]);
   const predicate = useMemo(() => connectionPredicate(good, toggles), [good, toggles]);
-  return { error: parsed && !parsed.ok ? parsed.error : null, predicate };
+  return {
+    error: parsed && !parsed.ok ? parsed.error : null,
+    warnings: parsed && parsed.ok ? parsed.filter.warnings : [],
+    applied: good !== null,
+    predicate,
+  };
 }

@@ -1,18 +1,25 @@
 // The filter box: the expression as typed, with a bad expression's offending span underlined in
-// place (a mirror of the text behind the input) and the parser's message beside the box.
-import type { RefObject } from 'react';
-import type { FilterError } from '../../shared/filter';
+// place (a mirror of the text behind the input), the parser's message or warnings under the box
+// (overlaid, so the table below does not move), and the language's help behind a "?" button.
+import { useState, type RefObject } from 'react';
+import { MAX_FILTER_LENGTH, type FilterError } from '../../shared/filter';
+import { FILTER_HELP } from '../../shared/filter-help';
 
 export interface FilterBoxProps {
   value: string;
   onChange(text: string): void;
   error: FilterError | null;
+  /** Warnings of the expression that applies (e.g. `host:` with name resolution off). */
+  warnings?: readonly FilterError[];
+  /** Whether an earlier good expression is still applied while `error` shows (else: no filter at all). */
+  applied?: boolean;
   inputRef?: RefObject<HTMLInputElement | null>;
   /** Rows / events the filter lets through, for the hint. */
   shown?: number;
 }
 
-export function FilterBox({ value, onChange, error, inputRef }: FilterBoxProps) {
+export function FilterBox({ value, onChange, error, warnings = [], applied = true, inputRef }: FilterBoxProps) {
+  const [help, setHelp] = useState(false);
   // An empty span (e.g. "missing value at end") still gets a visible caret-width mark.
   const start = error ? Math.min(error.start, value.length) : 0;
   const end = error ? Math.max(start, Math.min(error.end, value.length)) : 0;
@@ -37,6 +44,7 @@ export function FilterBox({ value, onChange, error, inputRef }: FilterBoxProps) 
             aria-describedby={error ? 'filter-error' : undefined}
             placeholder="Filter: proc:chrome state:estab port:443 -addr:10.0.0.0/8   (Ctrl+F)"
             spellCheck={false}
+            maxLength={MAX_FILTER_LENGTH}
             autoComplete="off"
             value={value}
             onChange={(e) => onChange(e.target.value)}
@@ -53,6 +61,16 @@ export function FilterBox({ value, onChange, error, inputRef }: FilterBoxProps) 
             ×
           </button>
         )}
+        <button
+          type="button"
+          className="filter-help-toggle"
+          aria-label="Filter help"
+          aria-expanded={help}
+          title="Filter language: keys, lists, | ( ) and comparisons"
+          onClick={() => setHelp((h) => !h)}
+        >
+          ?
+        </button>
       </div>
       {error && (
         <div id="filter-error" role="alert" data-testid="filter-error" className="filter-error">
@@ -60,9 +78,19 @@ export function FilterBox({ value, onChange, error, inputRef }: FilterBoxProps) 
           <span className="filter-error-pos">
             {' '}
             (col {start + 1}
-            {end > start + 1 ? `–${end}` : ''}) · showing last good filter
+            {end > start + 1 ? `–${end}` : ''}) · {applied ? 'showing last good filter' : 'not applied: showing everything'}
           </span>
         </div>
+      )}
+      {!error && warnings.length > 0 && (
+        <div role="status" data-testid="filter-warning" className="filter-warning">
+          {warnings.map((w) => w.message).join(' · ')}
+        </div>
+      )}
+      {help && (
+        <pre className="filter-help" data-testid="filter-help" role="note">
+          {FILTER_HELP}
+        </pre>
       )}
     </div>
   );

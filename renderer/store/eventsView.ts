@@ -1,9 +1,21 @@
 // The filtered list behind the Events table: appended to as events arrive, trimmed as the ring
 // buffer drops old ones, rebuilt only when the filter changes.
+import type { Connection } from '../../shared/connection';
+import { eventMatches } from '../../shared/filter';
 import type { EventLog } from './eventLog';
 import type { LoggedEvent } from './rows';
 
 export type EventPredicate = (e: LoggedEvent) => boolean;
+
+/**
+ * The Events view's test from the Connections view's row test (filter + quick toggles), by the
+ * same rule as `netmon watch` (shared/filter.ts eventMatches): a changed event is shown when the
+ * row before or after passes, a closed event when its last row does.
+ */
+export function eventPredicate(rowPasses: (c: Connection) => boolean): EventPredicate {
+  const matcher = { match: rowPasses };
+  return (e) => eventMatches(matcher, e);
+}
 
 export class EventsView {
   /** Oldest first. */
