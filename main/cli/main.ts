@@ -1,4 +1,6 @@
 // Dispatches a parsed command line; returns the process exit code.
+// Bundled by esbuild as the one string (named JSON imports are tree-shaken).
+import { version } from '../../package.json';
 import { SourceError } from '../source/types';
 import { createPlatformSource } from '../source/index';
 import { filterWarningText, parseCommandLine, UsageError } from './args';
@@ -7,8 +9,6 @@ import { runSnapshot } from './snapshot';
 import { runWatch } from './watch';
 import { runPorts } from './ports';
 import { runBaselineSave } from './baseline';
-
-declare const NETMON_VERSION: string | undefined;
 
 type ServeModule = { runServe?: (argv: string[]) => Promise<number> };
 
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         io.stdout(cmd.text);
         return 0;
       case 'version':
-        io.stdout(`netmon ${typeof NETMON_VERSION === 'string' ? NETMON_VERSION : 'dev'}\n`);
+        io.stdout(`netmon ${version}\n`);
         return 0;
       case 'snapshot':
         return await runSnapshot(cmd.options, io);

@@ -1,10 +1,16 @@
-// Who may talk to the local web server: the per-run token, the cookie that carries it, and the
-// Host / Origin checks that stop DNS-rebinding pages. Pure functions, no I/O.
+// Who may talk to the local web server: the per-run token offered on the WebSocket handshake, and
+// the Host / Origin checks that stop DNS-rebinding pages. Pure functions, no I/O.
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-protocol';
 
-/** 24 random bytes, URL-safe: fits a query string and a cookie without escaping. */
+/** 24 random bytes, URL-safe: fits a query string and a subprotocol entry without escaping. */
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
+}
+
+/** Why `token` cannot be used (too short, characters a URL or subprotocol would mangle), or null. */
+export function tokenProblem(token: string): string | null {
+  return token.length >= 16 && /^[A-Za-z0-9_-]+$/.test(token) ? null : 'token must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)';
 }
 
 /**
@@ -17,45 +23,34 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** Cookies are shared by every port of a host, so the name carries the port: two servers never clash. */
-export function cookieName(port: number): string {
-  return `netmon_token_${port}`;
+/**
+ * The token offered on a WebSocket handshake: the `Sec-WebSocket-Protocol` entry that starts with
+ * WS_TOKEN_PREFIX (see shared/ws-protocol.ts), or null when there is none.
+ */
+export function tokenFromProtocols(header: string | undefined): string | null {
+  const entry = protocolEntries(header).find((p) => p.startsWith(WS_TOKEN_PREFIX));
+  return entry === undefined ? null : entry.slice(WS_TOKEN_PREFIX.length);
 }
 
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
-  }
-  return out;
+/** True when the handshake offers netmon's subprotocol (a client that does not speak it gets a 400). */
+export function offersNetmonProtocol(header: string | undefined): boolean {
+  return protocolEntries(header).includes(WS_SUBPROTOCOL);
 }
 
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+function protocolEntries(header: string | undefined): string[] {
+  return header ? header.split(',').map((p) => p.trim()) : [];
 }
 
-export type AuthResult = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+export type AuthResult = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
-/** A request is authorized by `?token=` or by the cookie set on the first authorized load. */
-export function authorize(
-  queryToken: string | null,
-  cookieHeader: string | undefined,
-  port: number,
-  token: string,
-): AuthResult {
-  if (queryToken !== null) {
-    return tokensEqual(queryToken, token)
-      ? { ok: true, viaQuery: true }
-      : { ok: false, status: 403, reason: 'wrong token' };
-  }
-  const fromCookie = parseCookies(cookieHeader).get(cookieName(port));
-  if (fromCookie === undefined) return { ok: false, status: 401, reason: 'token required: open the URL netmon printed' };
-  return tokensEqual(fromCookie, token)
-    ? { ok: true, viaQuery: false }
-    : { ok: false, status: 403, reason: 'wrong token' };
+/**
+ * A WebSocket client is authorized by the token it offers on the handshake. Static files need
+ * none: they are the renderer bundle, the same in every install, and carry no data; everything
+ * about this machine flows through the WebSocket.
+ */
+export function authorize(offered: string | null, token: string): AuthResult {
+  if (offered === null) return { ok: false, status: 401, reason: 'token required: open the URL netmon printed' };
+  return tokensEqual(offered, token) ? { ok: true } : { ok: false, status: 403, reason: 'wrong token' };
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);

@@ -1,9 +1,11 @@
 // `netmon serve`: parses its flags, starts the engine and the local web server, prints the URL
-// (with the token) and runs until SIGINT / SIGTERM.
+// (with the run's token) and runs until SIGINT / SIGTERM.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_INTERVAL_MS, validateInterval } from '../../shared/ipc';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
+import { tokenProblem } from './auth';
 import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
 import { startServer } from './server';
@@ -20,31 +22,58 @@ export interface ServeOptions {
   intervalMs: number;
   open: boolean;
   token?: string;
+  /** Where the token came from, when not random (the command line earns a warning). */
+  tokenFrom?: 'flag' | 'file' | 'env';
   recordDir: string;
 }
 
-export const SERVE_HELP = `usage: netmon serve [options]
+export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--interval MS] [--open]
+                   [--token-file FILE] [--record-dir DIR] [--allow-remote]
 
-Serves the netmon UI to a browser on this machine (loopback only by default) and prints a URL
-with a one-time token. Runs until Ctrl+C.
+Serves the netmon UI to a browser on this machine (loopback only by default) and prints its
+URL. The URL carries a token made for this run; it lasts until netmon stops. The page keeps the
+token in the tab (sessionStorage), removes it from the address bar and sends it only on its
+WebSocket handshake, so no other server on this machine ever receives it. The page's files are
+served without the token: they are the same for every install and hold no data. Runs until
+Ctrl-C or SIGTERM (exit 0).
 
-  --host ADDR        address to bind (default 127.0.0.1)
+Options:
+  --host ADDR        address to bind (default 127.0.0.1); refused unless the address actually
+                     bound is loopback, or --allow-remote is given
   --port N           port (default 0: any free port)
   --allow-remote     allow a non-loopback --host (anyone reaching it still needs the token)
   --source KIND      auto | linux | windows | demo (default auto)
-  --interval MS      poll interval in ms (default ${DEFAULT_INTERVAL_MS})
-  --token TOKEN      fixed token instead of a random one (for tests)
+  --interval MS      poll interval, ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms (default ${DEFAULT_INTERVAL_MS})
+  --token-file FILE  read the token from FILE (at least 16 of A-Z a-z 0-9 _ -) instead of a
+                     random one; the environment variable NETMON_TOKEN does the same
+  --token TOKEN      the same on the command line, where every local user can read it
+                     (ps, /proc/PID/cmdline): prefer --token-file or NETMON_TOKEN
   --record-dir DIR   where recordings started from the UI go (default ~/netmon-recordings)
-  --open             open the URL in the default browser
-  -h, --help         this text
+  --open             open the UI in the default browser: the browser is handed a launch page
+                     only you can read, never the token on its command line
+  -h, --help         this help
 `;
 
 export class ServeUsageError extends Error {
   override name = 'ServeUsageError';
 }
 
-/** Pure flag parsing; `null` means help was asked for. */
-export function parseServeArgs(argv: readonly string[], home = os.homedir()): ServeOptions | null {
+/** Where parseServeArgs looks beyond argv (tests pass their own). */
+export interface ServeArgsEnv {
+  home?: string;
+  env?: NodeJS.ProcessEnv;
+  readFile?: (file: string) => string;
+}
+
+/**
+ * Flag parsing; `null` means help was asked for. The token comes from --token-file, --token or
+ * NETMON_TOKEN (in that order), else startServer makes a random one. Throws ServeUsageError.
+ */
+export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}): ServeOptions | null {
+  const home = where.home ?? os.homedir();
+  const env = where.env ?? process.env;
+  const readFile = where.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  let tokenFile: string | undefined;
   const o: ServeOptions = {
     host: '127.0.0.1',
     port: 0,
@@ -100,6 +129,10 @@ export function parseServeArgs(argv: readonly string[], home = os.homedir()): Se
       }
       case '--token':
         o.token = value();
+        o.tokenFrom = 'flag';
+        break;
+      case '--token-file':
+        tokenFile = value();
         break;
       case '--record-dir':
         o.recordDir = path.resolve(value());
@@ -108,9 +141,22 @@ export function parseServeArgs(argv: readonly string[], home = os.homedir()): Se
         o.open = true;
         break;
       default:
-        throw new ServeUsageError(`unknown option ${JSON.stringify(raw)} (see netmon serve --help)`);
+        throw new ServeUsageError(`unknown option ${raw} for "serve"`);
     }
   }
+  if (tokenFile !== undefined) {
+    try {
+      o.token = readFile(tokenFile).trim();
+    } catch (e) {
+      throw new ServeUsageError(`--token-file: cannot read ${tokenFile}: ${(e as Error).message}`);
+    }
+    o.tokenFrom = 'file';
+  } else if (o.token === undefined && env.NETMON_TOKEN) {
+    o.token = env.NETMON_TOKEN.trim();
+    o.tokenFrom = 'env';
+  }
+  const problem = o.token === undefined ? null : tokenProblem(o.token);
+  if (problem) throw new ServeUsageError(`${{ flag: '--token', file: '--token-file', env: 'NETMON_TOKEN' }[o.tokenFrom ?? 'flag']}: ${problem}`);
   return o;
 }
 
@@ -124,6 +170,8 @@ export interface ServeDeps {
   openUrl?(url: string): void;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** Home directory, environment and file reader for flag parsing (default: this process's). */
+  argsEnv?: ServeArgsEnv;
   /** Resolves when the process should stop (default: SIGINT / SIGTERM). */
   untilStopped?: () => Promise<string>;
 }
@@ -145,9 +193,10 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
   const err = deps.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   let opts: ServeOptions | null;
   try {
-    opts = parseServeArgs(argv);
+    opts = parseServeArgs(argv, deps.argsEnv);
   } catch (e) {
-    err(`netmon serve: ${(e as Error).message}`);
+    // The same shape as every other command's usage errors (main/cli/main.ts).
+    err(`netmon: ${(e as Error).message}\nRun \`netmon serve --help\` for usage.`);
     return 2;
   }
   if (!opts) {
@@ -174,10 +223,13 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
       log: err,
     });
   } catch (e) {
-    err(`netmon serve: ${(e as Error).message}`);
+    err(`netmon: ${(e as Error).message}`);
     rec?.close();
     await engine?.close();
     return 1;
+  }
+  if (opts.tokenFrom === 'flag') {
+    err('netmon: warning: --token is visible to every local user (ps, /proc/PID/cmdline); use --token-file FILE or NETMON_TOKEN');
   }
   out(`netmon: serving on ${server.url}`);
   if (opts.allowRemote) err('netmon: warning: --allow-remote: reachable beyond this machine; keep the token secret');

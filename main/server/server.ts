@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
-import { WS_PATH } from '../../shared/ws-protocol';
-import { authorize, hostAllowed, isLoopbackHost, newToken, originAllowed, tokenCookie, type HostPolicy } from './auth';
+import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
+import { authorize, hostAllowed, isLoopbackHost, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, type ServerMessage } from './rpc';
 import { mimeType, readStatic, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
@@ -55,9 +55,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     );
   }
   const token = opts.token ?? newToken();
-  if (token.length < 16 || !/^[A-Za-z0-9_-]+$/.test(token)) {
-    throw new ServerConfigError('token must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)');
-  }
+  const problem = tokenProblem(token);
+  if (problem) throw new ServerConfigError(problem);
   const policy: HostPolicy = { boundHost: host, port: 0, allowRemote };
   const handlers = createHandlers(opts);
 
@@ -81,8 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const url = parseTarget(req.url);
     if (!url) return plain(res, 400, 'bad request target');
-    const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
-    if (!auth.ok) return plain(res, auth.status, `${auth.status === 401 ? 'unauthorized' : 'forbidden'}: ${auth.reason}`);
+    // No token here: static files are the renderer bundle and hold no data (see auth.ts authorize).
     const resolved = resolveStaticPath(opts.staticDir, url.pathname);
     if (!resolved.ok) return plain(res, resolved.status, resolved.status === 400 ? 'bad path' : 'forbidden path');
     const body = await readStatic(resolved.file);
@@ -92,7 +90,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'Content-Type': mimeType(resolved.file),
       'Content-Length': body.length,
     };
-    if (auth.viaQuery) headers['Set-Cookie'] = tokenCookie(policy.port, token);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -108,7 +105,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return lastFrame;
   };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    // Echo netmon's subprotocol, never the entry that carries the token.
+    handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
 
   // A socket whose request Node cannot parse gets Node's own 400 / 431 (its default clientError).
   // CONNECT has no default: without this listener Node drops the socket without a word.
@@ -138,8 +140,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!hostAllowed(req.headers.host, policy) || !originAllowed(req.headers.origin, policy)) {
       return refuse(403, 'Forbidden');
     }
-    const auth = authorize(url.searchParams.get('token'), req.headers.cookie, policy.port, token);
+    const offered = req.headers['sec-websocket-protocol'];
+    const auth = authorize(tokenFromProtocols(offered), token);
     if (!auth.ok) return refuse(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
+    if (!offersNetmonProtocol(offered)) return refuse(400, 'Bad Request');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 

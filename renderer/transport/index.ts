@@ -1,20 +1,38 @@
 // The renderer's one way to reach the engine: the Electron preload's bridge when present,
 // otherwise the local web server's WebSocket on the page's own origin (browser mode).
 import type { NetmonBridge } from '../../shared/ipc';
-import { WS_PATH } from '../../shared/ws-protocol';
+import { WS_PATH, wsProtocols } from '../../shared/ws-protocol';
 import { createWsBridge, type WsBridge } from './ws';
 
 export { createWsBridge, type WsBridge, type ConnectionState } from './ws';
 
+/** sessionStorage key of the run's token (sessionStorage is per origin, so per port, and per tab). */
+export const TOKEN_STORAGE_KEY = 'netmon.token';
+
+/** The WebSocket URL for a page location: `/ws` on the page's own origin, no secret in it. */
+export function wsUrlFor(location: { protocol: string; host: string }): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${WS_PATH}`;
+}
 
 /**
- * The WebSocket URL for a page location. The token is passed along when the page URL has one;
- * otherwise the HttpOnly cookie set on the first load authorizes the upgrade.
+ * Moves `?token=` from the address into sessionStorage and out of the address bar (and so out of
+ * history, bookmarks and screenshots), then returns the stored token: a reload of the tab keeps
+ * working without it in the URL. Null when neither holds one.
  */
-export function wsUrlFor(location: { protocol: string; host: string; search: string }): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = new URLSearchParams(location.search).get('token');
-  return `${scheme}//${location.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+export function takeToken(
+  location: { href: string },
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+  history: Pick<History, 'replaceState'>,
+): string | null {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl !== null) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', `${url.pathname}${url.search}${url.hash}`);
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
 }
 
 let cached: NetmonBridge | null = null;
@@ -24,7 +42,9 @@ export function getTransport(): NetmonBridge {
   if (typeof window !== 'undefined' && window.netmon) {
     cached = window.netmon;
   } else {
-    const ws: WsBridge = createWsBridge({ url: wsUrlFor(window.location) });
+    const token = takeToken(window.location, window.sessionStorage, window.history);
+    // Without a token the server refuses the handshake; the bridge keeps retrying and the UI shows it.
+    const ws: WsBridge = createWsBridge({ url: wsUrlFor(window.location), protocols: wsProtocols(token ?? '') });
     cached = ws;
   }
   return cached;

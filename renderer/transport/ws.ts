@@ -25,10 +25,12 @@ export interface SocketLike {
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 export interface WsBridgeOptions {
-  /** ws://host:port/ws (with `?token=` when the page has one; the cookie does otherwise). */
+  /** ws://host:port/ws */
   url: string;
+  /** Subprotocols offered on the handshake; the token travels here (shared/ws-protocol.ts wsProtocols). */
+  protocols?: string[];
   /** Opens a socket; defaults to the global WebSocket. */
-  connect?: (url: string) => SocketLike;
+  connect?: (url: string, protocols: string[]) => SocketLike;
   /** Reconnect delay: starts here, doubles per failure up to maxBackoffMs. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -58,7 +60,8 @@ export class TransportError extends Error {
 }
 
 export function createWsBridge(opts: WsBridgeOptions): WsBridge {
-  const connect = opts.connect ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const connect = opts.connect ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike);
+  const protocols = opts.protocols ?? [];
   const initialBackoff = opts.initialBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5000;
   const callTimeout = opts.callTimeoutMs ?? 30_000;
@@ -92,7 +95,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
   function open(): void {
     if (disposed) return;
     setState('connecting');
-    const s = connect(opts.url);
+    const s = connect(opts.url, protocols);
     socket = s;
     s.onopen = () => {
       backoff = initialBackoff;

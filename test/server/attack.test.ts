@@ -5,6 +5,7 @@
 // they run concurrently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { wsProtocols } from '../../shared/ws-protocol';
 import { startServer } from '../../main/server/server';
 import type { RunningServer, ServerActions } from '../../main/server/types';
 import { fakeEngine, fakeStaticDir, get, TEST_TOKEN } from './helpers';
@@ -52,7 +53,7 @@ async function expectStatuses(cases: Array<[string, string | Buffer, number]>): 
 /** Still serving: the page with the token, and a WebSocket call answered. */
 async function stillServes(): Promise<void> {
   expect((await get(port, `/?token=${TEST_TOKEN}`)).status).toBe(200);
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${TEST_TOKEN}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, wsProtocols(TEST_TOKEN));
   try {
     const reply = await new Promise<{ ok: boolean }>((resolve, reject) => {
       ws.once('error', reject);
@@ -76,7 +77,8 @@ describe('HTTP request lines and headers', () => {
     ['GET /\\[', req('GET /\\[ HTTP/1.1'), 400],
     ['GET //x:99999/ with the token', req(`GET //x:99999/?token=${TEST_TOKEN} HTTP/1.1`), 400],
     ['bad percent-escape with the token', req(`GET /%ZZ?token=${TEST_TOKEN} HTTP/1.1`), 400],
-    ['absolute form, no token', req(`GET http://127.0.0.1:${port}/ HTTP/1.1`), 401],
+    ['absolute form (static files need no token)', req(`GET http://127.0.0.1:${port}/ HTTP/1.1`), 200],
+    ['absolute form to another host', req('GET http://evil.example/ HTTP/1.1'), 200],
     ['unknown method', req('FOO / HTTP/1.1'), 400],
     ['DELETE', req('DELETE / HTTP/1.1'), 405],
     ['OPTIONS *', req('OPTIONS * HTTP/1.1'), 405],
@@ -99,29 +101,33 @@ describe('HTTP request lines and headers', () => {
 });
 
 describe('WebSocket upgrades', () => {
-  const T = `?token=${TEST_TOKEN}`;
+  const T = { 'Sec-WebSocket-Protocol': wsProtocols(TEST_TOKEN).join(', ') };
   const corpus = (): Array<[string, string, number]> => [
     ['upgrade to //[ (issue 7 §1)', upgradeRequest(port, '//['), 400],
-    ['upgrade to //x:99999/', upgradeRequest(port, `//x:99999/${T}`), 400],
+    ['upgrade to //x:99999/', upgradeRequest(port, '//x:99999/', T), 400],
     ['upgrade to /\\[', upgradeRequest(port, '/\\['), 400],
     ['upgrade to http://[', upgradeRequest(port, 'http://['), 400],
     ['upgrade without a token', upgradeRequest(port, '/ws'), 401],
-    ['upgrade with a wrong token', upgradeRequest(port, '/ws?token=x'), 403],
-    ['upgrade to another path', upgradeRequest(port, `/other${T}`), 404],
-    ['upgrade without Sec-WebSocket-Key', upgradeRequest(port, `/ws${T}`, { 'Sec-WebSocket-Key': '' }), 400],
-    ['upgrade with a bad Sec-WebSocket-Key', upgradeRequest(port, `/ws${T}`, { 'Sec-WebSocket-Key': 'short' }), 400],
-    ['upgrade to version 7', upgradeRequest(port, `/ws${T}`, { 'Sec-WebSocket-Version': '7' }), 400],
-    ['upgrade to version 99999999999999999999', upgradeRequest(port, `/ws${T}`, { 'Sec-WebSocket-Version': '9'.repeat(20) }), 400],
-    ['upgrade to h2c', upgradeRequest(port, `/ws${T}`, { Upgrade: 'h2c' }), 400],
-    ['upgrade with a foreign Origin', upgradeRequest(port, `/ws${T}`, { Origin: 'http://evil.example' }), 403],
-    ['upgrade with an absurd Origin', upgradeRequest(port, `/ws${T}`, { Origin: 'http://[' }), 403],
-    ['upgrade by POST', upgradeRequest(port, `/ws${T}`).replace(/^GET/, 'POST'), 405],
+    ['upgrade with the token in the query only', upgradeRequest(port, `/ws?token=${TEST_TOKEN}`), 401],
+    ['upgrade with a wrong token', upgradeRequest(port, '/ws', { 'Sec-WebSocket-Protocol': 'netmon.v1, netmon.token.x' }), 403],
+    ['upgrade with a token entry and no netmon.v1', upgradeRequest(port, '/ws', { 'Sec-WebSocket-Protocol': `netmon.token.${TEST_TOKEN}` }), 400],
+    ['upgrade with an absurd protocol list', upgradeRequest(port, '/ws', { 'Sec-WebSocket-Protocol': `netmon.v1,,, ;;\u00e9, netmon.token.${TEST_TOKEN}` }), 400],
+    ['upgrade to another path', upgradeRequest(port, '/other', T), 404],
+    ['upgrade without Sec-WebSocket-Key', upgradeRequest(port, '/ws', { ...T, 'Sec-WebSocket-Key': '' }), 400],
+    ['upgrade with a bad Sec-WebSocket-Key', upgradeRequest(port, '/ws', { ...T, 'Sec-WebSocket-Key': 'short' }), 400],
+    ['upgrade to version 7', upgradeRequest(port, '/ws', { ...T, 'Sec-WebSocket-Version': '7' }), 400],
+    ['upgrade to version 99999999999999999999', upgradeRequest(port, '/ws', { ...T, 'Sec-WebSocket-Version': '9'.repeat(20) }), 400],
+    ['upgrade to h2c', upgradeRequest(port, '/ws', { ...T, Upgrade: 'h2c' }), 400],
+    ['upgrade with a foreign Origin', upgradeRequest(port, '/ws', { ...T, Origin: 'http://evil.example' }), 403],
+    ['upgrade with an absurd Origin', upgradeRequest(port, '/ws', { ...T, Origin: 'http://[' }), 403],
+    ['upgrade by POST', upgradeRequest(port, '/ws', T).replace(/^GET/, 'POST'), 405],
   ];
 
   it('refuses every bad upgrade with its 4xx, then still serves', () => expectStatuses(corpus()));
 });
 
 describe('WebSocket frames and messages', () => {
+  const T = { 'Sec-WebSocket-Protocol': wsProtocols(TEST_TOKEN).join(', ') };
   const text = (s: string | Buffer): Buffer => wsFrame({ opcode: 1, payload: Buffer.isBuffer(s) ? s : Buffer.from(s) });
   const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
   const call = (extra: string): string => `{"kind":"call","id":1,"method":"closeConnection","args":[${extra}]}`;
@@ -156,7 +162,7 @@ describe('WebSocket frames and messages', () => {
     const cases = corpus();
     const replies = await Promise.all(
       cases.map(([, frames]) =>
-        rawExchange(port, [upgradeRequest(port, `/ws?token=${TEST_TOKEN}`), ...frames], {
+        rawExchange(port, [upgradeRequest(port, '/ws', T), ...frames], {
           timeoutMs: 3000,
           enough: (data) => serverFrames(data).some((f) => f.opcode === 1 || f.opcode === 8),
         }),

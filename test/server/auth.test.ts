@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   authorize,
-  cookieName,
   hostAllowed,
   isLoopbackHost,
   newToken,
   originAllowed,
-  parseCookies,
   splitHostHeader,
+  tokenFromProtocols,
   tokensEqual,
 } from '../../main/server/auth';
 import { resolveStaticPath, mimeType } from '../../main/server/static';
@@ -29,21 +28,18 @@ describe('token', () => {
 
 describe('authorize', () => {
   const T = 'secret-secret-secret';
-  it('accepts the query token and the cookie of this port only', () => {
-    expect(authorize(T, undefined, 8080, T)).toEqual({ ok: true, viaQuery: true });
-    expect(authorize(null, `${cookieName(8080)}=${T}`, 8080, T)).toEqual({ ok: true, viaQuery: false });
-    expect(authorize(null, `${cookieName(9090)}=${T}`, 8080, T)).toMatchObject({ ok: false, status: 401 });
+  it('accepts the token offered on the handshake, refuses none with 401 and a wrong one with 403', () => {
+    expect(authorize(T, T)).toEqual({ ok: true });
+    expect(authorize(null, T)).toMatchObject({ ok: false, status: 401 });
+    expect(authorize('nope', T)).toMatchObject({ ok: false, status: 403 });
+    expect(authorize('', T)).toMatchObject({ ok: false, status: 403 });
   });
-  it('refuses a missing token with 401 and a wrong one with 403', () => {
-    expect(authorize(null, undefined, 1, T)).toMatchObject({ ok: false, status: 401 });
-    expect(authorize('nope', undefined, 1, T)).toMatchObject({ ok: false, status: 403 });
-    expect(authorize(null, `${cookieName(1)}=nope`, 1, T)).toMatchObject({ ok: false, status: 403 });
-  });
-  it('does not let a valid cookie rescue a wrong query token', () => {
-    expect(authorize('nope', `${cookieName(1)}=${T}`, 1, T)).toMatchObject({ ok: false, status: 403 });
-  });
-  it('parses cookie headers', () => {
-    expect([...parseCookies('a=1; b = 2;c=x=y')]).toEqual([['a', '1'], ['b', '2'], ['c', 'x=y']]);
+  it('finds the token entry of a Sec-WebSocket-Protocol header', () => {
+    expect(tokenFromProtocols(`netmon.v1, netmon.token.${T}`)).toBe(T);
+    expect(tokenFromProtocols(`netmon.token.${T},netmon.v1`)).toBe(T);
+    expect(tokenFromProtocols('netmon.v1')).toBeNull();
+    expect(tokenFromProtocols(undefined)).toBeNull();
+    expect(tokenFromProtocols('netmon.token.')).toBe('');
   });
 });
 

@@ -1,21 +1,24 @@
 // `netmon serve`: flag parsing, the run loop with fakes, and the real bundled command against the
 // real engine worker and this machine's kernel table.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { parseServeArgs, runServeWith } from '../../main/server/cli';
+import { parseServeArgs, runServeWith, SERVE_HELP } from '../../main/server/cli';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
+import { wsProtocols } from '../../shared/ws-protocol';
 import { fakeEngine, fakeStaticDir, get } from './helpers';
 import { rawExchange, upgradeRequest } from './raw';
 
+const TOKEN = 'fixed-token-for-test-1234';
+
 describe('parseServeArgs', () => {
   it('defaults to loopback, any port, auto source, 1 s', () => {
-    expect(parseServeArgs([], '/home/u')).toEqual({
+    expect(parseServeArgs([], { home: '/home/u', env: {} })).toEqual({
       host: '127.0.0.1',
       port: 0,
       allowRemote: false,
@@ -26,8 +29,25 @@ describe('parseServeArgs', () => {
     });
   });
   it('reads every flag, with or without =', () => {
-    const o = parseServeArgs(['--host', '::1', '--port=8080', '--allow-remote', '--source', 'demo', '--interval', '250', '--token', 'abc', '--open']);
-    expect(o).toMatchObject({ host: '::1', port: 8080, allowRemote: true, source: 'demo', intervalMs: 250, token: 'abc', open: true });
+    const o = parseServeArgs(['--host', '::1', '--port=8080', '--allow-remote', '--source', 'demo', '--interval', '250', '--token', TOKEN, '--open']);
+    expect(o).toMatchObject({ host: '::1', port: 8080, allowRemote: true, source: 'demo', intervalMs: 250, token: TOKEN, tokenFrom: 'flag', open: true });
+  });
+  it('takes the token from --token-file, then --token, then NETMON_TOKEN (issue 7 §2)', () => {
+    const files: Record<string, string> = { '/run/t': `${TOKEN}\n` };
+    const where = { env: { NETMON_TOKEN: 'env-token-env-token-1' }, readFile: (f: string) => files[f] ?? (() => { throw new Error('ENOENT'); })() };
+    expect(parseServeArgs(['--token-file', '/run/t', '--token', 'flag-token-flag-token'], where)).toMatchObject({ token: TOKEN, tokenFrom: 'file' });
+    expect(parseServeArgs(['--token', 'flag-token-flag-token'], where)).toMatchObject({ token: 'flag-token-flag-token', tokenFrom: 'flag' });
+    expect(parseServeArgs([], where)).toMatchObject({ token: 'env-token-env-token-1', tokenFrom: 'env' });
+    expect(parseServeArgs([], { env: {} })?.token).toBeUndefined();
+    expect(() => parseServeArgs(['--token-file', '/nope'], where)).toThrow('--token-file: cannot read /nope: ENOENT');
+    expect(() => parseServeArgs(['--token', 'short'], where)).toThrow('--token: token must be at least 16 URL-safe characters');
+    expect(() => parseServeArgs([], { env: { NETMON_TOKEN: 'has spaces in it, too many' } })).toThrow(/^NETMON_TOKEN: token must be/);
+  });
+  it('documents the flags, the run-long token and where it travels in --help (issue 9 §5)', () => {
+    expect(SERVE_HELP).toMatch(/^Usage: netmon serve /);
+    expect(SERVE_HELP).not.toMatch(/one-time/i);
+    expect(SERVE_HELP).toMatch(/lasts until netmon stops/);
+    for (const flag of ['--token-file FILE', 'NETMON_TOKEN', '/proc/PID/cmdline', '--open', '-h, --help']) expect(SERVE_HELP).toContain(flag);
   });
   it('returns null for --help', () => {
     expect(parseServeArgs(['--help'])).toBeNull();
@@ -40,7 +60,7 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--interval', '5'])).toThrow(/--interval: interval must be between/);
     expect(() => parseServeArgs(['--interval', '1s'])).toThrow(/--interval/);
     expect(() => parseServeArgs(['--port'])).toThrow(/needs a value/);
-    expect(() => parseServeArgs(['--bogus'])).toThrow(/unknown option/);
+    expect(() => parseServeArgs(['--bogus'])).toThrow('unknown option --bogus for "serve"');
   });
 });
 
@@ -50,9 +70,10 @@ describe('runServeWith', () => {
     const lines: string[] = [];
     let stop: (s: string) => void = () => {};
     const stopped = new Promise<string>((r) => (stop = r));
-    const run = runServeWith(['--port', '0', '--token', 'fixed-token-for-test-1234'], {
+    const run = runServeWith(['--port', '0'], {
       startEngine: async () => engine,
       staticDir: fakeStaticDir().root,
+      argsEnv: { env: { NETMON_TOKEN: TOKEN } },
       out: (l) => lines.push(l),
       err: (l) => lines.push(`ERR ${l}`),
       untilStopped: () => stopped,
@@ -64,6 +85,19 @@ describe('runServeWith', () => {
     stop('SIGTERM');
     expect(await run).toBe(0);
     expect(engine.calls).toContain('close');
+  });
+  it('warns that --token is readable by every local user, and still serves', async () => {
+    const lines: string[] = [];
+    const code = await runServeWith(['--token', TOKEN], {
+      startEngine: async () => fakeEngine(),
+      staticDir: fakeStaticDir().root,
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(`ERR ${l}`),
+      untilStopped: async () => 'SIGTERM',
+    });
+    expect(code).toBe(0);
+    expect(lines[0]).toBe('ERR netmon: warning: --token is visible to every local user (ps, /proc/PID/cmdline); use --token-file FILE or NETMON_TOKEN');
+    expect(lines[1]).toMatch(/^netmon: serving on http:/);
   });
   it('exits 1 and closes the engine when the server cannot start (non-loopback host)', async () => {
     const engine = fakeEngine();
@@ -88,7 +122,7 @@ describe('runServeWith', () => {
     });
     expect(code).toBe(2);
     expect(started).toBe(false);
-    expect(errs[0]).toMatch(/^netmon serve: --port/);
+    expect(errs).toEqual(['netmon: --port must be 0..65535, got "nope"\nRun `netmon serve --help` for usage.']);
   });
 });
 
@@ -101,6 +135,9 @@ describe('netmon serve, bundled, against the real engine and kernel', () => {
     await build({ ...common, entryPoints: ['main/engine/worker.ts'], outfile: path.join(dist, 'main', 'engine-worker.cjs') });
     mkdirSync(path.join(dist, 'renderer'));
     writeFileSync(path.join(dist, 'renderer', 'index.html'), '<!doctype html><title>netmon</title>');
+    // Issue 9 §5: the bundle prints the package's version, not "netmon dev".
+    const version = spawnSync(process.execPath, [path.join(dist, 'cli.cjs'), '--version'], { encoding: 'utf8' });
+    expect(version.stdout).toBe(`netmon ${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`);
 
     const child = spawn(process.execPath, [path.join(dist, 'cli.cjs'), 'serve', '--port', '0', '--interval', '200', '--source', 'linux'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,8 +156,7 @@ describe('netmon serve, bundled, against the real engine and kernel', () => {
       const url = new URL(/serving on (\S+)/.exec(stdout)![1]);
       expect(url.hostname).toBe('127.0.0.1');
       expect(url.searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect((await get(Number(url.port), `/?token=${url.searchParams.get('token')}`)).status).toBe(200);
-      expect((await get(Number(url.port), '/')).status).toBe(401);
+      expect((await get(Number(url.port), '/')).status).toBe(200);
       // Issue 7 §1: a target `new URL` rejects, on the HTTP and the upgrade path, is a 400, not the end.
       const hostLine = `Host: 127.0.0.1:${url.port}\r\nConnection: close\r\n`;
       expect((await rawExchange(Number(url.port), `GET //[ HTTP/1.1\r\n${hostLine}\r\n`)).status).toBe(400);
@@ -128,7 +164,7 @@ describe('netmon serve, bundled, against the real engine and kernel', () => {
 
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const port = (server.address() as net.AddressInfo).port;
-      const ws = new WebSocket(`ws://127.0.0.1:${url.port}/ws?token=${url.searchParams.get('token')}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${url.port}/ws`, wsProtocols(url.searchParams.get('token')!));
       const batches: EventBatch[] = [];
       ws.on('message', (d) => {
         const m = JSON.parse(d.toString()) as { kind: string; data?: string };

@@ -134,3 +134,9 @@ export function closeCode(frames: ServerFrame[]): number | null {
   const c = frames.find((f) => f.opcode === 8);
   return c && c.payload.length >= 2 ? c.payload.readUInt16BE(0) : null;
 }
+
+/** The HTTP status a WebSocket upgrade to `target` with these extra headers gets (101 when accepted). */
+export async function upgradeStatus(port: number, headers: Record<string, string> = {}, target = '/ws'): Promise<number | null> {
+  const reply = await rawExchange(port, upgradeRequest(port, target, headers), { enough: (d) => d.includes('\r\n\r\n') });
+  return reply.status;
+}

@@ -3,8 +3,9 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../main/server/server';
 import type { RunningServer } from '../../main/server/types';
-import { cookieName } from '../../main/server/auth';
+import { wsProtocols } from '../../shared/ws-protocol';
 import { fakeEngine, fakeStaticDir, get, TEST_TOKEN } from './helpers';
+import { upgradeStatus } from './raw';
 
 let srv: RunningServer;
 let secretName: string;
@@ -29,8 +30,9 @@ describe('binding', () => {
   it('binds a wildcard address when allowRemote is given (token still required)', async () => {
     const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: '0.0.0.0', allowRemote: true });
     try {
-      expect((await get(s.port, '/')).status).toBe(401);
-      expect((await get(s.port, `/?token=${s.token}`, { host: `server.lan:${s.port}` })).status).toBe(200);
+      expect((await get(s.port, '/', { host: `server.lan:${s.port}` })).status).toBe(200);
+      expect(await upgradeStatus(s.port, {})).toBe(401);
+      expect(await upgradeStatus(s.port, { 'Sec-WebSocket-Protocol': wsProtocols(s.token).join(', ') })).toBe(101);
     } finally {
       await s.close();
     }
@@ -50,41 +52,24 @@ describe('binding', () => {
   });
 });
 
-describe('token', () => {
-  it('no token → 401', async () => {
-    const r = await get(srv.port, '/');
-    expect(r.status).toBe(401);
-    expect(r.body).not.toContain('<div id="root">');
-    expect((await get(srv.port, '/assets/app.js')).status).toBe(401);
-  });
-  it('wrong token → 403, wrong cookie → 403', async () => {
-    expect((await get(srv.port, '/?token=nope')).status).toBe(403);
-    expect((await get(srv.port, `/?token=${TEST_TOKEN}x`)).status).toBe(403);
-    expect((await get(srv.port, '/', { cookie: `${cookieName(srv.port)}=nope` })).status).toBe(403);
-  });
-  it('right token → 200 with the page and an HttpOnly SameSite=Strict cookie', async () => {
-    const r = await get(srv.port, `/?token=${TEST_TOKEN}`);
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('<div id="root">');
-    const cookie = r.headers['set-cookie']?.[0] ?? '';
-    expect(cookie).toContain(`${cookieName(srv.port)}=${TEST_TOKEN}`);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(cookie).toMatch(/SameSite=Strict/);
-  });
-  it('the cookie then authorizes assets without the token in the URL', async () => {
-    const r = await get(srv.port, '/assets/app.js', { cookie: `other=1; ${cookieName(srv.port)}=${TEST_TOKEN}` });
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('console.log');
-    expect(r.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect(r.headers['set-cookie']).toBeUndefined();
+describe('static files need no token; nothing sets a cookie (issue 7 §2)', () => {
+  it('serves the page and its assets with or without the token, and never sets a cookie', async () => {
+    for (const p of ['/', `/?token=${TEST_TOKEN}`, '/?token=nope', '/assets/app.js']) {
+      const r = await get(srv.port, p);
+      expect(r.status, p).toBe(200);
+      expect(r.headers['set-cookie'], p).toBeUndefined();
+    }
+    expect((await get(srv.port, '/')).body).toContain('<div id="root">');
+    const js = await get(srv.port, '/assets/app.js');
+    expect(js.body).toContain('console.log');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 });
 
 describe('headers and files', () => {
-  const auth = () => ({ cookie: `${cookieName(srv.port)}=${TEST_TOKEN}` });
   it('sends CSP, nosniff, no-referrer and no-store', async () => {
     for (const p of ['/', '/assets/app.css', '/missing.js']) {
-      const r = await get(srv.port, p, auth());
+      const r = await get(srv.port, p);
       expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
       expect(r.headers['content-security-policy']).toMatch(/script-src 'self'/);
       expect(r.headers['content-security-policy']).not.toMatch(/unsafe-eval/);
@@ -95,13 +80,13 @@ describe('headers and files', () => {
     expect((await get(srv.port, '/')).headers['content-security-policy']).toMatch(/default-src/);
   });
   it('serves CSS with its MIME type and 404s a missing file', async () => {
-    const css = await get(srv.port, '/assets/app.css', auth());
+    const css = await get(srv.port, '/assets/app.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await get(srv.port, '/missing.js', auth())).status).toBe(404);
+    expect((await get(srv.port, '/missing.js')).status).toBe(404);
   });
   it('refuses traversal out of the renderer directory', async () => {
     for (const p of [`/../${secretName}`, `/%2e%2e/${secretName}`, `/assets/..%2f..%2f${secretName}`, `/%2e%2e%5c${secretName}`]) {
-      const r = await get(srv.port, p, auth());
+      const r = await get(srv.port, p);
       expect([400, 403, 404], p).toContain(r.status);
       expect(r.body).not.toContain('TOP SECRET');
     }
@@ -109,7 +94,7 @@ describe('headers and files', () => {
   it('refuses other methods', async () => {
     const r = await new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: srv.port, path: '/', method: 'POST', headers: { host: `127.0.0.1:${srv.port}`, ...auth() } },
+        { host: '127.0.0.1', port: srv.port, path: '/', method: 'POST', headers: { host: `127.0.0.1:${srv.port}` } },
         (res) => (res.resume(), resolve(res.statusCode ?? 0)),
       );
       req.on('error', reject);

@@ -4,10 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer } from '../../main/server/server';
 import type { RunningServer, ServerActions } from '../../main/server/types';
-import { cookieName } from '../../main/server/auth';
+import { wsProtocols } from '../../shared/ws-protocol';
 import { createWsBridge, type SocketLike, type WsBridge } from '../../renderer/transport/ws';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import { fakeEngine, fakeStaticDir, TEST_TOKEN, type FakeEngine } from './helpers';
+import { upgradeStatus } from './raw';
 
 let srv: RunningServer;
 let engine: FakeEngine;
@@ -40,7 +41,8 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-const wsUrl = (q = `?token=${TEST_TOKEN}`) => `ws://127.0.0.1:${srv.port}/ws${q}`;
+const wsUrl = (q = '') => `ws://127.0.0.1:${srv.port}/ws${q}`;
+const protocols = wsProtocols(TEST_TOKEN);
 
 function batch(seq: number, extra: Partial<EventBatch> = {}): EventBatch {
   return { seq, time: 1000 + seq, full: false, events: [], status: engine.state, ...extra };
@@ -50,7 +52,7 @@ type Msg = { kind: string; id?: unknown; ok?: boolean; result?: unknown; error?:
 
 /** Opens a raw client and collects its messages. */
 async function rawClient(url = wsUrl(), headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
+  const ws = new WebSocket(url, protocols, { headers });
   const messages: Msg[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
@@ -75,32 +77,27 @@ async function rawClient(url = wsUrl(), headers: Record<string, string> = {}) {
   return { ws, messages, next, call };
 }
 
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on('error', () => resolve(-1));
-  });
-}
-
 describe('WebSocket upgrade', () => {
-  it('needs the token (query or cookie)', async () => {
-    expect(await upgradeStatus(wsUrl(''))).toBe(401);
-    expect(await upgradeStatus(wsUrl('?token=wrong'))).toBe(403);
-    expect(await upgradeStatus(wsUrl())).toBe(101);
-    expect(await upgradeStatus(wsUrl(''), { cookie: `${cookieName(srv.port)}=${TEST_TOKEN}` })).toBe(101);
+  const offer = (token: string) => ({ 'Sec-WebSocket-Protocol': wsProtocols(token).join(', ') });
+  it('needs the token offered as a subprotocol; a query token or a cookie no longer opens it (issue 7 §2)', async () => {
+    expect(await upgradeStatus(srv.port)).toBe(401);
+    expect(await upgradeStatus(srv.port, offer('wrong-token-wrong-token'))).toBe(403);
+    expect(await upgradeStatus(srv.port, offer(TEST_TOKEN))).toBe(101);
+    expect(await upgradeStatus(srv.port, {}, `/ws?token=${TEST_TOKEN}`)).toBe(401);
+    expect(await upgradeStatus(srv.port, { Cookie: `netmon_token_${srv.port}=${TEST_TOKEN}` })).toBe(401);
+  });
+  it('selects netmon.v1 and never echoes the token', async () => {
+    const c = await rawClient();
+    expect(c.ws.protocol).toBe('netmon.v1');
+    c.ws.close();
   });
   it('refuses a foreign Origin or Host even with the token', async () => {
-    expect(await upgradeStatus(wsUrl(), { origin: 'http://evil.example' })).toBe(403);
-    expect(await upgradeStatus(wsUrl(), { host: `evil.example:${srv.port}` })).toBe(403);
-    expect(await upgradeStatus(wsUrl(), { origin: `http://localhost:${srv.port}` })).toBe(101);
+    expect(await upgradeStatus(srv.port, { ...offer(TEST_TOKEN), Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(srv.port, { ...offer(TEST_TOKEN), Host: `evil.example:${srv.port}` })).toBe(403);
+    expect(await upgradeStatus(srv.port, { ...offer(TEST_TOKEN), Origin: `http://localhost:${srv.port}` })).toBe(101);
   });
   it('only on /ws', async () => {
-    expect(await upgradeStatus(`ws://127.0.0.1:${srv.port}/other?token=${TEST_TOKEN}`)).toBe(404);
+    expect(await upgradeStatus(srv.port, offer(TEST_TOKEN), '/other')).toBe(404);
   });
 });
 
@@ -206,10 +203,10 @@ describe('WebSocket protocol', () => {
 describe('renderer transport (createWsBridge) against the real server', () => {
   let bridge: WsBridge | null = null;
   afterEach(() => bridge?.dispose());
-  const nodeSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
+  const nodeSocket = (url: string, offered: string[]) => new WebSocket(url, offered) as unknown as SocketLike;
 
   it('delivers batches as JSON strings and makes calls', async () => {
-    bridge = createWsBridge({ url: wsUrl(), connect: nodeSocket });
+    bridge = createWsBridge({ url: wsUrl(), protocols, connect: nodeSocket });
     const got: string[] = [];
     bridge.onBatch((j) => got.push(j));
     // A call made before the socket opens is queued, then answered.
@@ -224,7 +221,7 @@ describe('renderer transport (createWsBridge) against the real server', () => {
     expect((await bridge.getProcessDetails(77))?.pid).toBe(77);
   });
   it('rejects a call the server refuses, with the server reason', async () => {
-    bridge = createWsBridge({ url: wsUrl(), connect: nodeSocket });
+    bridge = createWsBridge({ url: wsUrl(), protocols, connect: nodeSocket });
     await expect(bridge.setInterval(3)).rejects.toThrow(/interval must be between/);
   });
   it('rejects pending calls on disconnect, reconnects with backoff and resyncs with a full batch', async () => {
@@ -233,7 +230,7 @@ describe('renderer transport (createWsBridge) against the real server', () => {
     slow.getStatus = () => new Promise((r) => (release = () => r({ ...slow.state })));
     const own = await startServer({ engine: slow, staticDir: fakeStaticDir().root, token: TEST_TOKEN });
     const states: string[] = [];
-    bridge = createWsBridge({ url: `ws://127.0.0.1:${own.port}/ws?token=${TEST_TOKEN}`, connect: nodeSocket, initialBackoffMs: 20 });
+    bridge = createWsBridge({ url: `ws://127.0.0.1:${own.port}/ws`, protocols, connect: nodeSocket, initialBackoffMs: 20 });
     bridge.onConnectionState((s) => states.push(s));
     const batches: EventBatch[] = [];
     bridge.onBatch((j) => batches.push(decodeBatch(j)));
@@ -258,7 +255,7 @@ describe('renderer transport (createWsBridge) against the real server', () => {
     }
   });
   it('rejects everything after dispose', async () => {
-    bridge = createWsBridge({ url: wsUrl(), connect: nodeSocket });
+    bridge = createWsBridge({ url: wsUrl(), protocols, connect: nodeSocket });
     bridge.dispose();
     await expect(bridge.getStatus()).rejects.toThrow(/closed/);
   });
