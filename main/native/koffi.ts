@@ -335,16 +335,16 @@ export const FOLDERID_ProgramFilesX86 = '{7c5a40ef-a0fb-4bfc-874a-c0f2e0b9fa8e}'
  * has none (e.g. ProgramFilesX86 on 32-bit Windows). The returned string is freed with CoTaskMemFree.
  */
 export function knownFolderPath(folderId: string): string | null {
-  const SHGetKnownFolderPath = bindWin32('shell32.dll', 'SHGetKnownFolderPath', 'int32', ['void *', 'uint32', 'void *', koffi().out(koffi().pointer('void *')) as unknown as string]);
+  const SHGetKnownFolderPath = bindWin32('shell32.dll', 'SHGetKnownFolderPath', 'int32', ['void *', 'uint32', 'void *', 'void *']);
   const CoTaskMemFree = bindWin32('ole32.dll', 'CoTaskMemFree', 'void', ['void *']);
   if (!SHGetKnownFolderPath || !CoTaskMemFree) throw new Error('shell32.dll has no SHGetKnownFolderPath');
-  const out: unknown[] = [null];
-  const hr = SHGetKnownFolderPath(guidBytes(folderId), 0, null, out) as number;
-  const ptr = out[0];
+  // Our own pointer-sized cell receives the PWSTR: decoding it as 'str16' reads the string it points to.
+  const cell = Buffer.alloc(8);
+  const hr = SHGetKnownFolderPath(guidBytes(folderId), 0, null, cell) as number;
+  if (cell.readBigUInt64LE(0) === 0n) return null;
   try {
-    if (hr < 0 || !ptr) return null;
-    return koffi().decode(ptr, 'str16') as string;
+    return hr < 0 ? null : (koffi().decode(cell, 'str16') as string);
   } finally {
-    if (ptr) CoTaskMemFree(ptr);
+    CoTaskMemFree(koffi().decode(cell, 'void *'));
   }
 }
