@@ -33,6 +33,8 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('netmon');
     expect(config.win.target).toEqual([{ target: 'nsis', arch: ['x64'] }]);
     expect(config.win.requestedExecutionLevel).toBe('asInvoker');
+    // koffi.node sits outside the asar integrity check: it is signed with the executable.
+    expect(config.win.signExts).toEqual(['.node']);
     expect(config.win.icon).toBe('build/icon.ico');
   });
 
