@@ -10,9 +10,9 @@ import { ensureSs, ipWords, ssRows, SS_STATE, waitFor } from '../linux/helpers';
 import { startHolder, type HolderFixture } from './holder-fixture';
 import { bundleForWindows, machineRows, prepareWine, startWindowsNode, wineBudgetMs, type WineEnv, type WindowsChild } from './wine-env';
 
-// One snapshot is 4 table calls; watch polls every 200 ms for a few seconds.
+// A snapshot is 4 table calls; watch polls every 200 ms (each poll 4 calls) until it has seen an open and a close.
 const ROWS_AT_START = machineRows();
-const BUDGET_MS = wineBudgetMs(ROWS_AT_START, 40);
+const BUDGET_MS = wineBudgetMs(ROWS_AT_START, 16);
 
 let w: WineEnv;
 let cli: string;
@@ -90,7 +90,7 @@ describe('netmon CLI in Windows Node under Wine', () => {
     for (const port of [h.udp4, h.udp6]) expect(row('udp', port).map((c) => [c.pid, c.process, c.remoteAddress])).toEqual([[h.pid, 'node.exe', null]]);
     // Wine: IPv6 TCP rows have no owner (tcp6 parse), listeners are held by wineserver.
     expect(row('tcp', h.client6).map((c) => c.pid)).toEqual([0]);
-  });
+  }, BUDGET_MS);
 
   it('snapshot (text) shows IPv6 scope ids as %scope (Wine: ::1 → 4096, link-local → 8192)', async () => {
     const r = await netmon(['snapshot']);
@@ -101,7 +101,7 @@ describe('netmon CLI in Windows Node under Wine', () => {
     expect(lines.filter((l) => l.includes(`[::1%4096]:${p6}`) && /\bLISTEN\b/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => l.includes(`[${ll.address}%8192]:${ll.tcp}`) && /\bLISTEN\b/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('udp6') && l.includes(`[${ll.address}%8192]:${ll.udp}`))).toHaveLength(1);
-  });
+  }, BUDGET_MS);
 
   it('watch --json: reports a connection the test opens and closes, and exits 0 on SIGINT', async () => {
     const port = fixture.ports.plain4;
@@ -138,5 +138,5 @@ describe('netmon CLI in Windows Node under Wine', () => {
     run.proc.kill('SIGINT');
     const status = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
     expect({ status, stderr: run.output().stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^netmon: watching \d+ connections from windows-iphlpapi every 200 ms; Ctrl-C stops\n$/) });
-  });
+  }, 3 * BUDGET_MS);
 });
