@@ -49,6 +49,28 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('ports and baseline commands, and --baseline on snapshot and watch', () => {
+    expect(parseCommandLine(['ports'])).toEqual({
+      kind: 'ports',
+      options: { json: false, thresholdPercent: 80, trendSeconds: 0, check: false, filter: null, source: 'auto' },
+    });
+    const p = parseCommandLine(['ports', '--json', '--threshold', '90', '--trend', '30', '--check']);
+    expect(p.kind === 'ports' && p.options).toMatchObject({ json: true, thresholdPercent: 90, trendSeconds: 30, check: true });
+    expect(() => parseCommandLine(['ports', '--threshold', '0'])).toThrow('bad --threshold "0": expected a whole number from 1 to 100');
+    expect(() => parseCommandLine(['ports', '--trend', '601'])).toThrow('bad --trend "601": expected a whole number from 1 to 600');
+    expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual({
+      kind: 'baseline-save',
+      options: { file: 'b.json', filter: null, source: 'demo' },
+    });
+    expect(() => parseCommandLine(['baseline', 'save'])).toThrow('baseline save needs a FILE to write');
+    expect(() => parseCommandLine(['baseline', 'load', 'x'])).toThrow('unknown baseline action "load": expected save');
+    expect(parseCommandLine(['baseline']).kind).toBe('help');
+    const s = parseCommandLine(['snapshot', '--baseline', 'b.json']);
+    expect(s.kind === 'snapshot' && s.options.baseline).toBe('b.json');
+    expect(watch(['--baseline', 'b.json']).baseline).toBe('b.json');
+    expect(() => parseCommandLine(['snapshot', '--baseline='])).toThrow(/--baseline needs a file name/);
+  });
+
   it('watch with a recording', () => {
     const w = watch(['--json', '--interval', '200', '--initial', '-o', 'rec.csv', '--format', 'csv', '--max-size', '64K', '--max-files=3', '-q']);
     expect(w).toMatchObject({ json: true, intervalMs: 200, initial: true, quiet: true });
