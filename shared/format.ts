@@ -29,7 +29,8 @@ export function protoLabel(c: Pick<Connection, 'protocol' | 'family'>): string {
 
 export const TABLE_COLUMNS = ['PROTO', 'LOCAL', 'REMOTE', 'STATE', 'PID', 'PROCESS'] as const;
 
-function tableCells(c: Connection): string[] {
+/** The cells of one connection under TABLE_COLUMNS. */
+export function tableCells(c: Connection): string[] {
   return [
     protoLabel(c),
     localEndpoint(c),

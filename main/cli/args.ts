@@ -7,6 +7,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES } from '../record/rotating-writer'
 import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
 import { BASELINE_HELP, type BaselineSaveOptions } from './baseline';
 import { PORTS_HELP, type PortsOptions } from './ports';
+import { DEFAULT_TOP_LIMIT, TOP_HELP, type TopOptions } from './top';
 import { DEFAULT_PORT_WARNING_PERCENT } from '../../shared/ports';
 
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
@@ -43,6 +44,7 @@ export type Command =
   | { kind: 'watch'; options: WatchOptions }
   | { kind: 'serve'; argv: string[] }
   | { kind: 'ports'; options: PortsOptions }
+  | { kind: 'top'; options: TopOptions }
   | { kind: 'baseline-save'; options: BaselineSaveOptions };
 
 export class UsageError extends Error {
@@ -71,6 +73,13 @@ const COMMON: OptionSpec[] = [
 ];
 const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }];
 const PORTS_SPECS: OptionSpec[] = [...COMMON, { name: 'threshold', value: true }, { name: 'trend', value: true }, { name: 'check', value: false }];
+const TOP_SPECS: OptionSpec[] = [
+  ...COMMON,
+  { name: 'by', value: true },
+  { name: 'limit', value: true },
+  { name: 'processes', value: false },
+  { name: 'interval', short: 'i', value: true },
+];
 const BASELINE_SPECS: OptionSpec[] = COMMON.filter((s) => s.name !== 'json');
 const WATCH_SPECS: OptionSpec[] = [
   ...COMMON,
@@ -215,6 +224,28 @@ function parsePorts(argv: readonly string[]): Command {
   };
 }
 
+function parseTop(argv: readonly string[]): Command {
+  const cmd = 'top';
+  const o = parseOptions(cmd, argv, TOP_SPECS);
+  if (o.has('help')) return { kind: 'help', text: TOP_HELP };
+  const by = o.get('by') ?? 'rate';
+  if (by !== 'rate' && by !== 'bytes') throw new UsageError(`bad --by "${String(by)}": expected rate or bytes`, cmd);
+  const limit = o.get('limit');
+  const interval = o.get('interval');
+  return {
+    kind: 'top',
+    options: {
+      json: o.has('json'),
+      by,
+      limit: typeof limit === 'string' ? intOption(cmd, '--limit', limit, 1, 10_000) : DEFAULT_TOP_LIMIT,
+      processes: o.has('processes'),
+      intervalMs: typeof interval === 'string' ? intOption(cmd, '--interval', interval, MIN_INTERVAL_MS, MAX_INTERVAL_MS) : DEFAULT_INTERVAL_MS,
+      filter: filterOption(cmd, o),
+      source: sourceOption(cmd, o),
+    },
+  };
+}
+
 function parseBaselineCommand(argv: readonly string[]): Command {
   const cmd = 'baseline';
   const [verb, file, ...rest] = argv;
@@ -279,30 +310,31 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
   watch: parseWatch,
   serve: (argv) => ({ kind: 'serve', argv: [...argv] }),
   ports: parsePorts,
+  top: parseTop,
   baseline: parseBaselineCommand,
 };
 
-const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP, ports: PORTS_HELP, baseline: BASELINE_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP, ports: PORTS_HELP, top: TOP_HELP, baseline: BASELINE_HELP };
 
 /** Parses `netmon`'s arguments (process.argv without node and the script). Throws UsageError. */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, baseline or serve');
+  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, top, baseline or serve');
   if (first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'help') {
     if (rest.length === 0) return { kind: 'help', text: MAIN_HELP };
     if (rest[0] === 'serve') return { kind: 'serve', argv: ['--help'] };
     const text = HELP_BY_COMMAND[rest[0]];
-    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, baseline or serve`);
+    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, top, baseline or serve`);
     return { kind: 'help', text };
   }
   const parse = COMMANDS[first];
   if (!parse) {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first}: snapshot, watch, ports, baseline or serve`
-        : `unknown command "${first}": expected snapshot, watch, ports, baseline or serve`,
+        ? `expected a command before ${first}: snapshot, watch, ports, top, baseline or serve`
+        : `unknown command "${first}": expected snapshot, watch, ports, top, baseline or serve`,
     );
   }
   return parse(rest);

@@ -13,6 +13,7 @@ Usage:
   netmon snapshot [options]   print the current connection table and exit
   netmon watch [options]      stream opened / closed / changed events until Ctrl-C
   netmon ports [options]      ephemeral port usage per local address (port exhaustion)
+  netmon top [options]        the busiest connections or processes (rate, bytes, RTT)
   netmon baseline save FILE   mark what is normal now; then snapshot/watch --baseline FILE
   netmon serve [options]      run the app in a browser (loopback web server)
   netmon help [command]       show help for a command

@@ -8,6 +8,7 @@ import type { CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runWatch } from './watch';
 import { runPorts } from './ports';
+import { runTop } from './top';
 import { runBaselineSave } from './baseline';
 
 type ServeModule = { runServe?: (argv: string[]) => Promise<number> };
@@ -35,6 +36,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runWatch(cmd.options, io);
       case 'ports':
         return await runPorts(cmd.options, io);
+      case 'top':
+        return await runTop(cmd.options, io);
       case 'baseline-save':
         return await runBaselineSave(cmd.options, io);
       case 'serve': {

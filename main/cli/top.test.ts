@@ -1,0 +1,82 @@
+// `netmon top` in-process against scripted sources whose rows carry counters.
+import { describe, expect, it } from 'vitest';
+import type { RowSpec } from '../model/build';
+import { tableFromSpecs } from '../model/build';
+import { createScriptedSource, type ScriptStep } from '../source/scripted';
+import { parseCommandLine } from './args';
+import type { CliIo } from './io';
+import { main } from './main';
+
+function run(argv: string[], script: ScriptStep[]) {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    createSource: () => createScriptedSource(script, { processes: { 10: 'curl', 20: 'sshd' } }),
+    stop: new AbortController().signal,
+  };
+  return main(argv, io).then((code) => ({ code, out, err }));
+}
+
+const row = (lport: number, pid: number, sent: number, received: number, extra: Partial<RowSpec> = {}): RowSpec => ({
+  local: '10.0.0.1',
+  localPort: lport,
+  remote: '10.0.0.9',
+  remotePort: 443,
+  pid,
+  counters: { BYTES_SENT: sent, BYTES_RECEIVED: received, SEGS_OUT: 5, SEGS_IN: 6, RTT_US: 1500, RTTVAR_US: 100, RETRANS: 0 },
+  ...extra,
+});
+
+// Port 1 moves the most bytes per second, port 2 has moved the most bytes overall, port 3 is idle.
+const SCRIPT: ScriptStep[] = [
+  [row(1, 10, 0, 0), row(2, 20, 5_000_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 })],
+  [row(1, 10, 60_000, 20_000), row(2, 20, 5_001_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 })],
+];
+
+describe('netmon top', () => {
+  it('parses its options and refuses bad ones', () => {
+    expect(parseCommandLine(['top', '--by', 'bytes', '--limit', '3', '--processes', '-i', '500'])).toMatchObject({
+      kind: 'top',
+      options: { by: 'bytes', limit: 3, processes: true, intervalMs: 500, json: false },
+    });
+    expect(parseCommandLine(['top'])).toMatchObject({ options: { by: 'rate', limit: 20, processes: false, intervalMs: 1000 } });
+    expect(() => parseCommandLine(['top', '--by', 'speed'])).toThrow('bad --by "speed": expected rate or bytes');
+    expect(() => parseCommandLine(['top', '--limit', '0'])).toThrow(/bad --limit "0"/);
+  });
+
+  it('ranks connections by rate, with every traffic field in JSON', async () => {
+    const r = await run(['top', '--json', '--interval', '100', '--limit', '2'], SCRIPT);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.localPort)).toEqual([1, 2]);
+    const dt = 0.1; // the scripted polls are --interval apart, give or take the timer
+    expect(lines[0].sendRate as number).toBeGreaterThan((60_000 / dt) * 0.5);
+    expect(lines[0].sendRate as number).toBeLessThanOrEqual(60_000 / dt);
+    expect(lines[0]).toMatchObject({ bytesSent: 60_000, bytesReceived: 20_000, packetsSent: 5, packetsReceived: 6, rttMs: 1.5, rttVarMs: 0.1, retransmits: 0, limitedBy: null, process: 'curl' });
+    expect(Object.keys(lines[0]).slice(-10)).toEqual(['bytesSent', 'bytesReceived', 'packetsSent', 'packetsReceived', 'sendRate', 'receiveRate', 'rttMs', 'rttVarMs', 'retransmits', 'limitedBy']);
+  });
+
+  it('ranks by bytes and rolls up processes; listeners count but move nothing', async () => {
+    const bytes = await run(['top', '--json', '--by', 'bytes', '--interval', '100'], SCRIPT);
+    expect(bytes.out.trim().split('\n').map((l) => (JSON.parse(l) as { localPort: number }).localPort)).toEqual([2, 1, 3, 4]);
+    const procs = await run(['top', '--processes', '--by', 'bytes', '--interval', '100'], SCRIPT);
+    const lines = procs.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ +SEND\/S +RECV\/S +SENT +RECEIVED +WORST RTT +RETRANS +CONNS +LISTEN +UDP +PID +PROCESS$/);
+    expect(lines[1]).toMatch(/^ *\d+(\.\d+)? KiB\/s +0 B\/s +4\.77 MiB +10 B +1\.5 ms +0 +2 +1 +0 +20 +sshd$/);
+    expect(lines[2]).toMatch(/ 58\.6 KiB +19\.5 KiB +1\.5 ms +0 +1 +0 +0 +10 +curl$/);
+  });
+
+  it('says why counters are missing, and fails like snapshot when the table cannot be read', async () => {
+    const plain = tableFromSpecs([{ local: '10.0.0.1', localPort: 1, remote: '10.0.0.2', remotePort: 2 }]);
+    plain.countersNote = 'not available with the procfs backend';
+    const r = await run(['top', '--interval', '100'], [plain]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('netmon: per-connection counters: not available with the procfs backend\n');
+    expect(r.out.split('\n')[1]).toMatch(/^ +- +- +- +- +- +- +- +tcp +10\.0\.0\.1:1 +10\.0\.0\.2:2 +ESTABLISHED +- +-$/);
+    const bad = await run(['top', '--interval', '100'], [{ error: 'access denied' }]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('netmon: cannot read the connection table: access denied\n');
+  });
+});

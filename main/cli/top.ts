@@ -1,0 +1,137 @@
+// `netmon top`: the busiest connections (or processes) by rate or bytes. Two polls an interval
+// apart, since a rate needs two readings of the same connection.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TRAFFIC_FIELDS, type Connection } from '../../shared/connection';
+import type { CompiledFilter } from '../../shared/filter';
+import { TABLE_COLUMNS, connectionToJson, tableCells } from '../../shared/format';
+import { busiest, rollUpProcesses, type BusyBy, type ProcessRow } from '../../shared/processes';
+import { formatBytes, formatMs, formatRate } from '../../shared/units';
+import { createEngine } from '../engine/engine';
+import type { SourceKind } from '../source/index';
+import type { CliIo } from './io';
+
+export interface TopOptions {
+  json: boolean;
+  by: BusyBy;
+  limit: number;
+  processes: boolean;
+  intervalMs: number;
+  filter: CompiledFilter | null;
+  source: SourceKind;
+}
+
+export const DEFAULT_TOP_LIMIT = 20;
+
+export const TOP_HELP = `Usage: netmon top [--by rate|bytes] [--limit N] [--processes] [--json]
+                 [--interval MS] [--filter EXPR] [--source KIND]
+
+The busiest TCP connections, or with --processes the busiest processes, ranked by send + receive
+rate (bytes/s over one interval: netmon polls twice, --interval apart) or by bytes moved over the
+connections' life. Rates, RTT and retransmits come from the kernel (Linux: netlink tcp_info;
+Windows: EStats, which needs an administrator). Where the OS gives nothing the value is blank
+(null in JSON), never 0, and such rows come last.
+
+Options:
+  --by rate|bytes      rank by rate (default) or by total bytes
+  --limit N            at most N rows (default ${DEFAULT_TOP_LIMIT}, 1-10000)
+  --processes          one row per process (PID + start time), summed over its connections
+  --json               NDJSON, one connection (or process) a line, busiest first; traffic
+                       fields: bytesSent, bytesReceived, packetsSent, packetsReceived,
+                       sendRate, receiveRate (bytes/s), rttMs, rttVarMs, retransmits, limitedBy
+  -i, --interval MS    time between the two polls (default 1000, 100-60000)
+  -f, --filter EXPR    rank only connections matching EXPR (netmon snapshot --help)
+  --source KIND        auto (default), linux, windows, demo, scripted
+  -h, --help           this help
+
+Exit codes: 0 ok, 1 the table could not be read, 2 bad usage.
+`;
+
+/** A connection as `top --json` prints it: the snapshot fields plus every traffic field (null where unknown). */
+export function topConnectionJson(c: Connection): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...connectionToJson(c) };
+  for (const f of TRAFFIC_FIELDS) out[f] = c[f] ?? null;
+  return out;
+}
+
+function table(header: string[], rows: string[][], right: Set<number>): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  return all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : right.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+const dash = (s: string) => s || '-';
+
+export function formatTopConnections(rows: readonly Connection[]): string {
+  const header = ['SEND/S', 'RECV/S', 'SENT', 'RECEIVED', 'RTT', 'RETRANS', 'LIMITED', ...TABLE_COLUMNS];
+  const cells = rows.map((c) => [
+    dash(formatRate(c.sendRate)),
+    dash(formatRate(c.receiveRate)),
+    dash(formatBytes(c.bytesSent)),
+    dash(formatBytes(c.bytesReceived)),
+    dash(formatMs(c.rttMs)),
+    c.retransmits == null ? '-' : String(c.retransmits),
+    c.limitedBy ?? '-',
+    ...tableCells(c),
+  ]);
+  return table(header, cells, new Set([0, 1, 2, 3, 4, 5, 11]));
+}
+
+export function formatTopProcesses(rows: readonly ProcessRow[]): string {
+  const header = ['SEND/S', 'RECV/S', 'SENT', 'RECEIVED', 'WORST RTT', 'RETRANS', 'CONNS', 'LISTEN', 'UDP', 'PID', 'PROCESS'];
+  const cells = rows.map((p) => [
+    dash(formatRate(p.sendRate)),
+    dash(formatRate(p.receiveRate)),
+    dash(formatBytes(p.bytesSent)),
+    dash(formatBytes(p.bytesReceived)),
+    dash(formatMs(p.worstRttMs)),
+    p.retransmits === null ? '-' : String(p.retransmits),
+    String(p.connections),
+    String(p.listeners),
+    String(p.udp),
+    p.pid === null ? '-' : String(p.pid),
+    p.name ?? '-',
+  ]);
+  return table(header, cells, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+export async function runTop(opts: TopOptions, io: CliIo): Promise<number> {
+  const source = io.createSource(opts.source);
+  try {
+    const engine = createEngine({ source, now: io.now });
+    const first = await engine.pollNow();
+    if (first.status.lastError === null) {
+      try {
+        await sleep(opts.intervalMs, undefined, { signal: io.stop });
+      } catch {
+        return 0; // stopped while waiting: nothing to report, and no error
+      }
+    }
+    const second = await engine.pollNow();
+    if (second.status.lastError !== null) {
+      io.stderr(`netmon: cannot read the connection table: ${second.status.lastError}\n`);
+      return 1;
+    }
+    const all = engine.snapshot().connections.filter((c) => c.protocol === 'tcp');
+    const matching = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
+    const note = second.status.countersNote;
+    if (note) io.stderr(`netmon: per-connection counters: ${note}\n`);
+    if (opts.processes) {
+      const top = busiest(rollUpProcesses(matching), opts.by, opts.limit);
+      io.stdout(opts.json ? top.map((p) => JSON.stringify(p) + '\n').join('') : formatTopProcesses(top));
+    } else {
+      const top = busiest(matching, opts.by, opts.limit);
+      io.stdout(opts.json ? top.map((c) => JSON.stringify(topConnectionJson(c)) + '\n').join('') : formatTopConnections(top));
+    }
+    return 0;
+  } finally {
+    source.close?.();
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from './connection';
+import { busiest, busyness, processKey, rollUpProcesses } from './processes';
+
+let n = 0;
+const conn = (c: Partial<Connection>): Connection => ({
+  id: `c${n++}`,
+  protocol: 'tcp',
+  family: 4,
+  localAddress: '10.0.0.1',
+  localPort: 1000 + n,
+  remoteAddress: '10.0.0.2',
+  remotePort: 443,
+  state: 'ESTABLISHED',
+  pid: 10,
+  process: 'app',
+  ...c,
+});
+
+describe('rollUpProcesses', () => {
+  it('sums connections by state, listeners, UDP, rates, bytes and retransmits and keeps the worst RTT', () => {
+    const rows = rollUpProcesses([
+      conn({ sendRate: 100, receiveRate: 10, bytesSent: 1000, bytesReceived: 50, rttMs: 2, retransmits: 1 }),
+      conn({ sendRate: 300, receiveRate: null, bytesSent: 24, bytesReceived: 6, rttMs: 40.5, retransmits: 2 }),
+      conn({ state: 'CLOSE-WAIT', sendRate: null, receiveRate: null, bytesSent: null, rttMs: null }),
+      conn({ state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 }),
+      conn({ protocol: 'udp', state: null, remoteAddress: null, remotePort: null }),
+      conn({ pid: 20, process: 'other', sendRate: 5 }),
+    ]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual({
+      key: '10',
+      pid: 10,
+      name: 'app',
+      byState: { ESTABLISHED: 2, 'CLOSE-WAIT': 1 },
+      connections: 3,
+      listeners: 1,
+      udp: 1,
+      sendRate: 400,
+      receiveRate: 10,
+      bytesSent: 1024,
+      bytesReceived: 56,
+      worstRttMs: 40.5,
+      retransmits: 3,
+    });
+    expect(rows[1]).toMatchObject({ pid: 20, name: 'other', connections: 1, sendRate: 5, receiveRate: null, bytesSent: null, worstRttMs: null, retransmits: null });
+  });
+
+  it('keeps a reused PID apart by start time and groups unknown owners under one row', () => {
+    const rows = rollUpProcesses([
+      conn({ pid: 7, processStartTime: 1000, process: 'old' }),
+      conn({ pid: 7, processStartTime: 2000, process: 'new' }),
+      conn({ pid: null, process: null }),
+      conn({ pid: null, process: null }),
+    ]);
+    expect(rows.map((r) => [r.key, r.name, r.connections])).toEqual([
+      ['7@1000', 'old', 1],
+      ['7@2000', 'new', 1],
+      ['?', null, 2],
+    ]);
+    expect(processKey({ pid: 7 })).toBe('7');
+  });
+});
+
+describe('busiest', () => {
+  it('ranks by rate or bytes, busiest first, unknowns last', () => {
+    const a = { name: 'a', sendRate: 10, receiveRate: 5, bytesSent: 1, bytesReceived: 1 };
+    const b = { name: 'b', sendRate: null, receiveRate: null, bytesSent: 900, bytesReceived: 0 };
+    const c = { name: 'c', sendRate: 100, receiveRate: null, bytesSent: 50, bytesReceived: 50 };
+    expect(busiest([a, b, c], 'rate', 10).map((x) => x.name)).toEqual(['c', 'a', 'b']);
+    expect(busiest([a, b, c], 'bytes', 2).map((x) => x.name)).toEqual(['b', 'c']);
+    expect(busyness(b, 'rate')).toBeNull();
+    expect(busyness(a, 'rate')).toBe(15);
+  });
+});

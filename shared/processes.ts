@@ -1,0 +1,91 @@
+// The Processes roll-up: connections grouped by owning process, as the Processes view and
+// `netmon top --by-process` show them. Pure; one pass over the connections.
+import type { Connection, TcpState } from './connection';
+
+export interface ProcessRow {
+  /** Group key: PID plus the owner's start time where known (PIDs are reused); `?` for unknown owners. */
+  key: string;
+  pid: number | null;
+  /** Image name; null where unknown. */
+  name: string | null;
+  /** TCP connections (LISTEN excluded) by state. */
+  byState: Partial<Record<TcpState, number>>;
+  /** TCP connections that are not listeners. */
+  connections: number;
+  /** TCP listeners. */
+  listeners: number;
+  /** UDP endpoints. */
+  udp: number;
+  /** Sum of the known rates of its connections, bytes/s; null when none is known. */
+  sendRate: number | null;
+  receiveRate: number | null;
+  /** Sum of the known byte counters of its connections; null when none is known. */
+  bytesSent: number | null;
+  bytesReceived: number | null;
+  /** Largest smoothed RTT among its connections, ms; null when none is known. */
+  worstRttMs: number | null;
+  /** Sum of retransmitted segments; null when none is known. */
+  retransmits: number | null;
+}
+
+const add = (a: number | null, b: number | null | undefined): number | null => (b === null || b === undefined ? a : (a ?? 0) + b);
+
+/** The key a connection's owner is grouped by. */
+export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): string {
+  if (c.pid === null) return '?';
+  return c.processStartTime != null ? `${c.pid}@${c.processStartTime}` : String(c.pid);
+}
+
+/**
+ * Groups `connections` by owning process (PID + start time) into one ProcessRow each, in first-seen
+ * order. Unknown values never count as 0: a sum over no known value stays null.
+ */
+export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[] {
+  const rows = new Map<string, ProcessRow>();
+  for (const c of connections) {
+    const key = processKey(c);
+    let r = rows.get(key);
+    if (!r) {
+      r = { key, pid: c.pid, name: c.process, byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      rows.set(key, r);
+    }
+    if (r.name === null && c.process !== null) r.name = c.process;
+    if (c.protocol === 'udp') r.udp++;
+    else if (c.state === 'LISTEN') r.listeners++;
+    else {
+      r.connections++;
+      if (c.state) r.byState[c.state] = (r.byState[c.state] ?? 0) + 1;
+    }
+    r.sendRate = add(r.sendRate, c.sendRate);
+    r.receiveRate = add(r.receiveRate, c.receiveRate);
+    r.bytesSent = add(r.bytesSent, c.bytesSent);
+    r.bytesReceived = add(r.bytesReceived, c.bytesReceived);
+    r.retransmits = add(r.retransmits, c.retransmits);
+    if (c.rttMs != null && (r.worstRttMs === null || c.rttMs > r.worstRttMs)) r.worstRttMs = c.rttMs;
+  }
+  return [...rows.values()];
+}
+
+/** What `netmon top` and the views rank by: the rate (send + receive) or the bytes moved. */
+export type BusyBy = 'rate' | 'bytes';
+
+/** The traffic a connection or a process row carries. */
+export interface Traffic {
+  sendRate?: number | null;
+  receiveRate?: number | null;
+  bytesSent?: number | null;
+  bytesReceived?: number | null;
+}
+
+/** Send + receive of a connection or process row for `by`; null when neither is known. */
+export function busyness(r: Traffic, by: BusyBy): number | null {
+  const [a, b] = by === 'rate' ? [r.sendRate, r.receiveRate] : [r.bytesSent, r.bytesReceived];
+  return a == null && b == null ? null : (a ?? 0) + (b ?? 0);
+}
+
+/** The `limit` busiest of `items` by `by`, busiest first; unknowns last, in their given order. */
+export function busiest<T extends Traffic>(items: readonly T[], by: BusyBy, limit: number): T[] {
+  const keyed = items.map((item, i) => ({ item, i, v: busyness(item, by) }));
+  keyed.sort((x, y) => (x.v === y.v ? x.i - y.i : x.v === null ? 1 : y.v === null ? -1 : y.v - x.v || x.i - y.i));
+  return keyed.slice(0, Math.max(0, limit)).map((k) => k.item);
+}
