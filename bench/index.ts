@@ -10,6 +10,7 @@ import { decodeTcpTable2 } from '../main/source/windows/decode';
 import { benchDecodeDiff, formatDecodeDiff, ms, synthSnapshots, table, time } from './decode-diff';
 import { benchLinuxPoll, formatLinuxPoll } from './linux-poll';
 import { benchRendererStore } from './renderer-store';
+import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -93,9 +94,12 @@ async function main(): Promise<void> {
   console.log(benchBatchEncode());
   console.log('\nRenderer store and view (snapshot, batch, filter, sort; no DOM)');
   console.log(benchRendererStore());
+  console.log('\nReading a 200 MB recording (streamed, in a child process; peak RSS is the whole child)');
+  console.log(benchRecordingRead());
 }
 
-main().catch((e: unknown) => {
+const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();
+run.catch((e: unknown) => {
   console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);
 });
