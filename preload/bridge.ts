@@ -27,6 +27,8 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
       };
     },
     getSnapshot: () => call(CHANNELS.getSnapshot),
+    // An omitted limit stays omitted: the engine sends all it holds.
+    getHistory: (limit) => (limit === undefined ? call(CHANNELS.getHistory) : call(CHANNELS.getHistory, limit)),
     setPaused: (paused) => call(CHANNELS.setPaused, paused),
     setInterval: (ms) => call(CHANNELS.setInterval, ms),
     getStatus: () => call(CHANNELS.getStatus),

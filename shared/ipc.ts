@@ -29,6 +29,8 @@ export const CHANNELS = {
   setTheme: 'netmon:set-theme',
   /** renderer → main (invoke, desktop app only): show the folder of the app's log in the file manager. */
   openLogFolder: 'netmon:open-log-folder',
+  /** renderer → main (invoke): the engine's ring of recent events (the run's history). */
+  getHistory: 'netmon:get-history',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -96,7 +98,7 @@ export function isCounterTuple(t: unknown): t is CounterTuple {
 
 /** What the engine sends after every poll: one message per poll, never one per row. */
 export interface EventBatch {
-  /** Increments by one per poll (including failed polls). */
+  /** Increments by one per poll (including failed polls) and per pause / interval change (a batch with no events). */
   seq: number;
   /** Epoch ms of the poll. */
   time: number;
@@ -115,10 +117,40 @@ export interface EventBatch {
   status: EngineStatus;
 }
 
+/**
+ * The whole table. Every connection carries the engine's `firstSeenAt` / `lastChangeAt` /
+ * `preexisting`, the same for every viewer however late it connects.
+ */
 export interface Snapshot {
   time: number;
   connections: Connection[];
   status: EngineStatus;
+}
+
+/**
+ * The engine's ring of recent events (getHistory), oldest first. Each event's connection carries
+ * the row's `firstSeenAt` / `lastChangeAt` / `preexisting` as they were when the event happened.
+ */
+export interface History {
+  /** Epoch ms of the engine's first successful poll (the start of the run); null before it. */
+  since: number | null;
+  /** Size of the engine's ring, events. */
+  capacity: number;
+  /** Events that fell off the ring's old end since the run started (or left out by `limit`). */
+  dropped: number;
+  events: ConnectionEvent[];
+}
+
+/** Largest `limit` a getHistory call may ask for (the ring may hold more; a viewer never needs it all). */
+export const MAX_HISTORY_LIMIT = 1_000_000;
+
+/** Validates getHistory's optional limit (newest N events); throws IpcArgumentError with the reason. */
+export function validateHistoryLimit(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_HISTORY_LIMIT) {
+    throw new IpcArgumentError(`history limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}, got ${describe(value)}`);
+  }
+  return value;
 }
 
 export function encodeBatch(batch: EventBatch): string {
@@ -180,6 +212,8 @@ export interface NetmonBridge {
   resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
   setRecording(active: boolean, format?: 'ndjson' | 'csv'): Promise<RecordingStatus>;
   restartAsAdmin(): Promise<ActionResult>;
+  /** The engine's recent events, the newest `limit` of them (all the ring holds when omitted). */
+  getHistory(limit?: number): Promise<History>;
 }
 
 export const MAX_RESOLVE_BATCH = 256;
@@ -201,6 +235,10 @@ export interface DesktopBridge {
   /** Opens the folder holding netmon.log; resolves with the OS's error text, '' on success. */
   openLogFolder(): Promise<string>;
 }
+
+/** Why setPaused(true) is refused while the engine side records: a viewer never pauses a recording. */
+export const PAUSE_REFUSED_WHILE_RECORDING =
+  'a recording is in progress: pausing the poll would leave a gap in it (freeze the view instead, or stop the recording first)';
 
 export class IpcArgumentError extends Error {
   override name = 'IpcArgumentError';

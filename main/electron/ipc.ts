@@ -5,11 +5,14 @@
 import {
   CHANNELS,
   IpcArgumentError,
+  PAUSE_REFUSED_WHILE_RECORDING,
   validateBoolean,
+  validateHistoryLimit,
   validateInterval,
   validateNoArgs,
   validateThemeSource,
   type ActionResult,
+  type History,
   type CloseTarget,
   type EngineStatus,
   type ProcessDetails,
@@ -33,6 +36,7 @@ export interface FrameLike {
 export interface IpcDeps {
   engine: {
     getSnapshot(): Promise<Snapshot>;
+    getHistory(limit?: number): Promise<History>;
     setPaused(paused: boolean): Promise<EngineStatus>;
     setInterval(ms: number): Promise<EngineStatus>;
     getStatus(): Promise<EngineStatus>;
@@ -43,7 +47,11 @@ export interface IpcDeps {
     endProcess(pid: number): Promise<ActionResult>;
   };
   resolver: { resolve(addresses: string[]): Promise<Record<string, string | null>> };
-  recording: { set(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus> };
+  recording: {
+    set(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus>;
+    /** What is being recorded now (the poll may not be paused while it is active). */
+    status?(): RecordingStatus;
+  };
   restartAsAdmin(): Promise<ActionResult>;
   /** What only the desktop app does (DesktopBridge). */
   desktop: {
@@ -81,10 +89,16 @@ function arity(args: unknown[], min: number, max: number): void {
 export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> {
   const table: Record<string, (args: unknown[]) => Promise<unknown>> = {
     [CHANNELS.getSnapshot]: async (args) => (validateNoArgs(args), deps.engine.getSnapshot()),
+    [CHANNELS.getHistory]: async (args) => {
+      arity(args, 0, 1);
+      return deps.engine.getHistory(validateHistoryLimit(args[0]));
+    },
     [CHANNELS.getStatus]: async (args) => (validateNoArgs(args), deps.engine.getStatus()),
     [CHANNELS.setPaused]: async (args) => {
       arity(args, 1, 1);
-      return deps.engine.setPaused(validateBoolean(args[0], 'paused'));
+      const paused = validateBoolean(args[0], 'paused');
+      if (paused && deps.recording.status?.().active) throw new Error(PAUSE_REFUSED_WHILE_RECORDING);
+      return deps.engine.setPaused(paused);
     },
     [CHANNELS.setInterval]: async (args) => {
       arity(args, 1, 1);

@@ -184,7 +184,7 @@ async function start(): Promise<void> {
       engine: host,
       actions,
       resolver,
-      recording: { set: (active, format) => rec.set(active, format) },
+      recording: { set: (active, format) => rec.set(active, format), status: () => rec.status() },
       restartAsAdmin: () =>
         restartAsAdmin({
           platform: process.platform,

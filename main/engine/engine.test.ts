@@ -138,6 +138,28 @@ describe('engine', () => {
     engine.stop();
   });
 
+  it('pushes a pause or interval change to every viewer at once, without waiting for a poll', async () => {
+    const { engine, source, batches } = setup([[conn(1)]], { intervalMs: 5000 });
+    const other: EventBatch[] = [];
+    engine.onBatch((b) => other.push(b));
+    engine.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toHaveLength(1);
+    engine.setPaused(true);
+    // synchronously, before any timer: both viewers hold a status-only batch saying "paused"
+    for (const seen of [batches, other]) {
+      expect(seen).toHaveLength(2);
+      expect(seen[1]).toMatchObject({ seq: 2, full: false, events: [], status: { paused: true, intervalMs: 5000 } });
+    }
+    engine.setPaused(true); // no change, no batch
+    engine.setIntervalMs(2000);
+    expect(batches.at(-1)).toMatchObject({ seq: 3, events: [], status: { paused: true, intervalMs: 2000 } });
+    engine.setIntervalMs(2000);
+    expect(batches).toHaveLength(3);
+    expect(source.reads).toBe(1);
+    engine.stop();
+  });
+
   it('applies an interval change at once', async () => {
     const { engine, source } = setup([[conn(1)]]);
     engine.start();

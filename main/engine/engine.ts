@@ -147,6 +147,14 @@ export function createEngine(opts: EngineOptions): Engine {
     }
   };
 
+  /**
+   * Tells every viewer at once that pause / interval changed: a batch with no events, not waiting
+   * for the next poll (a paused engine has none).
+   */
+  const pushStatus = () => {
+    if (running) emit({ seq: ++seq, time: now(), full: false, events: [], status: snapshotStatus() });
+  };
+
   /** Rate columns able to hold `rows` rows (reusing `r` when it can). */
   const roomFor = (r: RateColumns, rows: number): RateColumns => (r.send.length >= rows ? r : createRateColumns(Math.ceil(rows * 1.25)));
 
@@ -305,6 +313,7 @@ export function createEngine(opts: EngineOptions): Engine {
     setPaused(p: boolean) {
       if (p === paused) return snapshotStatus();
       paused = p;
+      pushStatus();
       if (paused) clearTimer();
       // Resuming polls at once: whoever resumed wants to see the present, not wait an interval.
       else if (running && !inFlight) void runPoll(true);
@@ -312,7 +321,9 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     setIntervalMs(ms: number) {
       if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`interval must be a positive number of ms, got ${ms}`);
+      const changed = ms !== intervalMs;
       intervalMs = ms;
+      if (changed) pushStatus();
       if (timer !== null) schedule();
       return snapshotStatus();
     },

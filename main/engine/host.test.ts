@@ -95,6 +95,30 @@ describe('engine host (worker thread)', () => {
     expect((await host.getStatus()).intervalMs).toBe(100);
   });
 
+  it('stamps batches and snapshots with the run history; getHistory returns the ring a late viewer needs', async () => {
+    const { host, batches } = start({ historyCapacity: 4 });
+    await until(() => batches.filter((b) => b.events.length > 0).length >= 3, 'three batches with events');
+    const first = batches[0];
+    expect(first.connections?.every((c) => c.preexisting === true && c.firstSeenAt === first.time && c.lastChangeAt === first.time)).toBe(true);
+    const opened = batches.flatMap((b) => b.events).find((e) => e.type === 'opened')!;
+    expect(opened.connection).toMatchObject({ firstSeenAt: opened.time, lastChangeAt: opened.time, preexisting: false });
+    // A viewer arriving now: the snapshot keeps the first poll's time for the rows open since then.
+    const snap = await host.getSnapshot();
+    const old = snap.connections.filter((c) => first.connections?.some((f) => f.id === c.id));
+    expect(old.length).toBeGreaterThan(0);
+    for (const c of old) expect(c).toMatchObject({ firstSeenAt: first.time, preexisting: true });
+    const h = await host.getHistory();
+    expect(h.capacity).toBe(4);
+    expect(h.since).toBe(first.time);
+    expect(h.events.length).toBeLessThanOrEqual(4);
+    const streamed = batches.flatMap((b) => b.events);
+    // The ring's events are the stream's newest, with the same times (up to what arrived since).
+    const tail = streamed.slice(-h.events.length - 4);
+    for (const e of h.events.slice(0, 1)) expect(tail).toContainEqual(e);
+    expect((await host.getHistory(1)).events).toHaveLength(1);
+    await expect(host.getHistory(0)).rejects.toThrow(/history limit/);
+  });
+
   it('reports a crashed worker in the stream and restarts it, continuing the numbering', async () => {
     const { host, batches } = start({ testHooks: true, restartDelayMs: 50 });
     await until(() => batches.length >= 2, 'two batches');
@@ -118,9 +142,10 @@ describe('engine host (worker thread)', () => {
     expect(status).toMatchObject({ paused: true, intervalMs: 150 });
     await host.setPaused(false);
     await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
-    const after = batches.find((b) => b.seq > crash.seq)!;
-    expect(after.seq).toBe(crash.seq + 1);
-    expect(after.full).toBe(true);
+    // Numbering continues: first the resume pushed to every viewer, then the new worker's table.
+    const after = batches.filter((b) => b.seq > crash.seq);
+    expect(after[0]).toMatchObject({ seq: crash.seq + 1, full: false, events: [], status: { paused: false } });
+    expect(after[1]).toMatchObject({ seq: crash.seq + 2, full: true });
   });
 
   it('reports a source that cannot read here in every batch and keeps polling', async () => {

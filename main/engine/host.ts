@@ -6,8 +6,10 @@ import {
   DEFAULT_INTERVAL_MS,
   encodeBatch,
   validateBoolean,
+  validateHistoryLimit,
   validateInterval,
   type EngineStatus,
+  type History,
   type Snapshot,
 } from '../../shared/ipc';
 import type { SourceKind } from '../source';
@@ -38,6 +40,8 @@ export interface EngineHostOptions {
   workerPath: string;
   source?: SourceKind;
   intervalMs?: number;
+  /** Size of the run's event ring, events (default DEFAULT_HISTORY_CAPACITY in history.ts). */
+  historyCapacity?: number;
   /** Demo source options. */
   seed?: number;
   connections?: number;
@@ -118,6 +122,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       intervalMs,
       paused,
       firstSeq: lastSeq + 1,
+      historyCapacity: opts.historyCapacity,
       seed: opts.seed,
       connections: opts.connections,
       testHooks: opts.testHooks,
@@ -208,6 +213,10 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     },
     getSnapshotJson() {
       return request<string>('getSnapshot');
+    },
+    async getHistory(limit?: unknown): Promise<History> {
+      const value = await validated(() => validateHistoryLimit(limit));
+      return JSON.parse(await request<string>('getHistory', value)) as History;
     },
     async setPaused(p: unknown) {
       const value = await validated(() => validateBoolean(p, 'paused'));

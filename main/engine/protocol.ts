@@ -9,6 +9,8 @@ export interface WorkerConfig {
   paused?: boolean;
   /** Sequence number of the worker's first batch, so a restarted worker continues the numbering. */
   firstSeq?: number;
+  /** Size of the run's event ring (main/engine/history.ts), events; default DEFAULT_HISTORY_CAPACITY. */
+  historyCapacity?: number;
   /** Demo source options. */
   seed?: number;
   connections?: number;
@@ -16,8 +18,12 @@ export interface WorkerConfig {
   testHooks?: boolean;
 }
 
-/** The ops the worker answers today; any other string is forwarded and answered (or refused) by the engine side. */
-export type RequestOp = 'getSnapshot' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+/**
+ * Requests any engine host answers (worker thread or utility process): `getSnapshot` and
+ * `getHistory` answer JSON text; `getHistory`'s arg is an optional limit (newest N events). Any
+ * other string is forwarded and answered (or refused) by the engine side.
+ */
+export type RequestOp = 'getSnapshot' | 'getHistory' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 export interface WorkerRequest {
   id: number;

@@ -1,5 +1,5 @@
 // The engine's public shape, used by the CLI, the local web server and the Electron main process.
-import type { EngineStatus, EventBatch, Snapshot } from '../../shared/ipc';
+import type { EngineStatus, EventBatch, History, Snapshot } from '../../shared/ipc';
 import type { ConnectionSource } from '../source/types';
 
 export interface EngineOptions {
@@ -34,7 +34,10 @@ export interface Engine {
  */
 export interface EngineHost {
   onBatch(listener: (batchJson: string) => void): () => void;
+  /** The table, every connection carrying the run's firstSeenAt / lastChangeAt / preexisting. */
   getSnapshot(): Promise<Snapshot>;
+  /** The run's recent events, the newest `limit` (all the ring holds when omitted). */
+  getHistory(limit?: number): Promise<History>;
   setPaused(paused: boolean): Promise<EngineStatus>;
   setInterval(ms: number): Promise<EngineStatus>;
   getStatus(): Promise<EngineStatus>;

@@ -2,10 +2,11 @@
 // caller's thread — in a worker thread, or in an Electron utility process for the desktop app — and
 // answers the host's requests. Arguments are validated again here: the worker trusts nothing that
 // crosses a thread or process boundary.
-import { encodeBatch, validateBoolean, validateInterval } from '../../shared/ipc';
+import { encodeBatch, validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
+import { createHistory, type RunHistory } from './history';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
@@ -14,20 +15,28 @@ const config = port.config;
 const post = (m: WorkerMessage) => port.post(m);
 
 let engine: Engine | null = null;
+let history: RunHistory | null = null;
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
   engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq });
   if (config.paused) engine.setPaused(true);
-  engine.onBatch((b) => post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status }));
+  const h = (history = createHistory({ capacity: config.historyCapacity }));
+  // The history stamps every batch's connections with the run's times before any viewer sees it.
+  engine.onBatch((raw) => {
+    const b = h.apply(raw);
+    post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status });
+  });
   engine.start();
 } catch (e) {
   post({ type: 'fatal', error: e instanceof Error ? e.message : String(e) });
 }
 
-function handle(e: Engine, req: WorkerRequest): unknown {
+function handle(e: Engine, h: RunHistory, req: WorkerRequest): unknown {
   switch (req.op) {
     case 'getSnapshot':
-      return JSON.stringify(e.snapshot());
+      return JSON.stringify(h.annotate(e.snapshot()));
+    case 'getHistory':
+      return h.historyJson(validateHistoryLimit(req.arg));
     case 'setPaused':
       return e.setPaused(validateBoolean(req.arg, 'paused'));
     case 'setInterval':
@@ -49,12 +58,12 @@ function handle(e: Engine, req: WorkerRequest): unknown {
 }
 
 port.onRequest((req: WorkerRequest) => {
-  if (!engine) {
+  if (!engine || !history) {
     post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
     return;
   }
   try {
-    post({ type: 'response', id: req.id, ok: true, value: handle(engine, req) });
+    post({ type: 'response', id: req.id, ok: true, value: handle(engine, history, req) });
   } catch (err) {
     post({ type: 'response', id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }

@@ -61,6 +61,7 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
       }
       return status();
     },
+    isActive: () => recorder !== null,
     close: stop,
   };
 }

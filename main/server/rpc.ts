@@ -2,7 +2,9 @@
 // service, and shapes the reply. Transport-free so it can be tested without sockets.
 import {
   IpcArgumentError,
+  PAUSE_REFUSED_WHILE_RECORDING,
   validateBoolean,
+  validateHistoryLimit,
   validateInterval,
   validateNoArgs,
   type ActionResult,
@@ -46,8 +48,17 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
   const { engine } = deps;
   return {
     getSnapshot: async (a) => (validateNoArgs(a), engine.getSnapshot()),
+    getHistory: async (a) => {
+      if (a.length > 1) throw new IpcArgumentError(`expected 0 or 1 arguments, got ${a.length}`);
+      return engine.getHistory(validateHistoryLimit(a[0]));
+    },
     getStatus: async (a) => (validateNoArgs(a), engine.getStatus()),
-    setPaused: async (a) => (arity(a, 1), engine.setPaused(validateBoolean(a[0], 'paused'))),
+    setPaused: async (a) => {
+      arity(a, 1);
+      const paused = validateBoolean(a[0], 'paused');
+      if (paused && deps.recorder?.isActive?.()) throw new Error(PAUSE_REFUSED_WHILE_RECORDING);
+      return engine.setPaused(paused);
+    },
     setInterval: async (a) => (arity(a, 1), engine.setInterval(validateInterval(a[0]))),
     getProcessDetails: async (a) => {
       arity(a, 1);

@@ -15,6 +15,8 @@ export interface ServerResolver {
 
 export interface ServerRecorder {
   setRecording(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus>;
+  /** True while a recording is being written (the poll may not be paused then). */
+  isActive?(): boolean;
 }
 
 export interface ServerOptions {

@@ -4,6 +4,7 @@ import type {
   ActionResult,
   CloseTarget,
   EngineStatus,
+  History,
   NetmonBridge,
   ProcessDetails,
   RecordingStatus,
@@ -213,6 +214,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       return () => stateListeners.delete(listener);
     },
     getSnapshot: () => call('getSnapshot', []) as Promise<Snapshot>,
+    getHistory: (limit?: number) => call('getHistory', limit === undefined ? [] : [limit]) as Promise<History>,
     setPaused: (paused: boolean) => call('setPaused', [paused]) as Promise<EngineStatus>,
     setInterval: (ms: number) => call('setInterval', [ms]) as Promise<EngineStatus>,
     getStatus: () => call('getStatus', []) as Promise<EngineStatus>,

@@ -9,6 +9,7 @@ function setup() {
   const deps = {
     engine: {
       getSnapshot: vi.fn(async () => ({ time: 1, connections: [], status })),
+      getHistory: vi.fn(async (limit?: number) => ({ since: 1, capacity: 10, dropped: limit === undefined ? 0 : 1, events: [] })),
       setPaused: vi.fn(async (paused: boolean) => ({ ...status, paused })),
       setInterval: vi.fn(async (intervalMs: number) => ({ ...status, intervalMs })),
       getStatus: vi.fn(async () => status),
@@ -60,6 +61,9 @@ describe('createIpcHandlers', () => {
       [CHANNELS.setInterval, [5], /between 100 and 60000/],
       [CHANNELS.setInterval, [1000.5], /integer/],
       [CHANNELS.getSnapshot, [1], /expected no arguments/],
+      [CHANNELS.getHistory, [0], /history limit must be an integer from 1/],
+      [CHANNELS.getHistory, ['10'], /history limit must be an integer/],
+      [CHANNELS.getHistory, [10, 1], /expected 0 to 1 argument, got 2/],
       [CHANNELS.getProcessDetails, [-1], /pid must be between/],
       [CHANNELS.getProcessDetails, ['4'], /pid must be an integer/],
       [CHANNELS.endProcess, [{}], /pid must be an integer/],
@@ -82,10 +86,23 @@ describe('createIpcHandlers', () => {
     for (const fn of [...all, deps.restartAsAdmin]) expect(fn).not.toHaveBeenCalled();
   });
 
+  it('refuses to pause the poll while a recording is in progress', async () => {
+    const { deps, ok } = setup();
+    let active = true;
+    const h = createIpcHandlers({ ...deps, recording: { ...deps.recording, status: () => ({ active, path: active ? '/tmp/r.ndjson' : null, format: 'ndjson' as const }) } });
+    await expect(h[CHANNELS.setPaused](ok, true)).rejects.toThrow(/a recording is in progress/);
+    expect(deps.engine.setPaused).not.toHaveBeenCalled();
+    active = false;
+    await expect(h[CHANNELS.setPaused](ok, true)).resolves.toMatchObject({ paused: true });
+  });
+
   it('passes validated arguments to the right dependency and returns its answer', async () => {
     const { handlers, deps, ok } = setup();
     expect(await handlers[CHANNELS.getSnapshot](ok)).toMatchObject({ time: 1 });
     expect(await handlers[CHANNELS.getStatus](ok)).toEqual(status);
+    expect(await handlers[CHANNELS.getHistory](ok)).toMatchObject({ since: 1, dropped: 0 });
+    expect(await handlers[CHANNELS.getHistory](ok, 50)).toMatchObject({ dropped: 1 });
+    expect(deps.engine.getHistory).toHaveBeenLastCalledWith(50);
     expect(await handlers[CHANNELS.setPaused](ok, true)).toMatchObject({ paused: true });
     expect(await handlers[CHANNELS.setInterval](ok, 2000)).toMatchObject({ intervalMs: 2000 });
     expect(await handlers[CHANNELS.getProcessDetails](ok, 4)).toMatchObject({ pid: 4 });

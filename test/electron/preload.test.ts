@@ -26,6 +26,7 @@ describe('createBridge', () => {
       [
         'closeConnection',
         'endProcess',
+        'getHistory',
         'getProcessDetails',
         'getSnapshot',
         'getStatus',
@@ -55,6 +56,8 @@ describe('createBridge', () => {
     await b.setRecording(true);
     await b.setRecording(true, 'csv');
     await b.restartAsAdmin();
+    await b.getHistory();
+    await b.getHistory(500);
     // Extra arguments smuggled past the types are dropped, not forwarded.
     await (b.setPaused as (...a: unknown[]) => Promise<unknown>)(false, 'extra');
     expect(f.invoke.mock.calls).toEqual([
@@ -69,6 +72,8 @@ describe('createBridge', () => {
       [CHANNELS.setRecording, true],
       [CHANNELS.setRecording, true, 'csv'],
       [CHANNELS.restartAsAdmin],
+      [CHANNELS.getHistory],
+      [CHANNELS.getHistory, 500],
       [CHANNELS.setPaused, false],
     ]);
   });

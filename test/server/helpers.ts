@@ -42,6 +42,10 @@ export function fakeEngine(): FakeEngine {
       calls.push('getSnapshot');
       return snapshot();
     },
+    async getHistory(limit) {
+      calls.push(`getHistory:${limit}`);
+      return { since: 1000, capacity: 10, dropped: 0, events: [] };
+    },
     async setPaused(p) {
       calls.push(`setPaused:${p}`);
       state.paused = p;

@@ -136,6 +136,9 @@ describe('WebSocket protocol', () => {
     expect(await c.call(7, 'closeConnection', [target])).toMatchObject({ ok: true, result: { ok: false, needsAdmin: true } });
     expect(actionCalls).toContainEqual(['close', target]);
     expect(await c.call('s1', 'getSnapshot', [])).toMatchObject({ id: 's1', ok: true, result: { connections: [] } });
+    expect(await c.call('h1', 'getHistory', [])).toMatchObject({ ok: true, result: { since: 1000, events: [] } });
+    expect(await c.call('h2', 'getHistory', [500])).toMatchObject({ ok: true });
+    expect(engine.calls).toContain('getHistory:500');
     await c.call(8, 'setPaused', [false]);
     c.ws.close();
   });
@@ -155,6 +158,9 @@ describe('WebSocket protocol', () => {
       ['setInterval', [], /argument/],
       ['setPaused', ['yes'], /paused/],
       ['getSnapshot', [1], /no arguments/],
+      ['getHistory', [-3], /history limit/],
+      ['getHistory', [{}], /history limit/],
+      ['getHistory', [1, 2], /0 or 1 arguments/],
       ['getProcessDetails', [-1], /./],
       ['getProcessDetails', [1.5], /./],
       ['endProcess', ['1'], /./],
