@@ -84,34 +84,37 @@ test.describe('live connections', () => {
 });
 
 test.describe('controls', () => {
-  test('Pause stops updates until Resume', async ({ app, loopback }) => {
+  test('Pause polling stops updates until Resume polling', async ({ app, loopback }) => {
     await setFilter(app, `lport:${loopback.port}`);
     await expect(rowById(app, listenId(loopback.port))).toBeVisible();
-    await app.getByRole('button', { name: 'Pause' }).click();
-    await expect(app.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await app.getByRole('button', { name: 'Pause polling' }).click();
+    await expect(app.getByRole('button', { name: 'Resume polling' })).toBeVisible();
     const clientPort = await loopback.connect();
     const row = rowById(app, serverSideId(loopback.port, clientPort));
     // Eight poll intervals: had the engine been polling, the row would be here.
     await app.waitForTimeout(2000);
     await expect(row).toHaveCount(0);
-    await app.getByRole('button', { name: 'Resume' }).click();
+    await app.getByRole('button', { name: 'Resume polling' }).click();
     await expect(row).toBeVisible();
-    await expect(app.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Pause polling' })).toBeVisible();
   });
 
-  test('Space toggles pause when focus is not in a text field', async ({ app }) => {
+  test('Space freezes the view when focus is not in a text field', async ({ app }) => {
     await connections(app).click({ position: { x: 5, y: 5 } });
     await app.keyboard.press('Space');
-    await expect(app.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Unfreeze view' })).toBeVisible();
     await app.keyboard.press('Space');
-    await expect(app.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Freeze view' })).toBeVisible();
   });
 
-  test('the interval selector offers 0.5 / 1 / 2 / 5 s', async ({ app }) => {
+  test('the interval selector offers 0.5 / 1 / 2 / 5 s and the engine\'s own (250 ms here)', async ({ app }) => {
     const select = app.getByRole('combobox', { name: 'Interval' });
-    expect(await select.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['500', '1000', '2000', '5000']);
+    await expect(select).toHaveValue('250');
+    expect(await select.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['250', '500', '1000', '2000', '5000']);
     await select.selectOption('2000');
     await expect(select).toHaveValue('2000');
+    await select.selectOption('250'); // the engine is shared by the specs of this file
+    await expect(select).toHaveValue('250');
   });
 
   test('Export CSV and JSON download what the table shows', async ({ app, loopback }) => {

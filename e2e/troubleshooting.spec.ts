@@ -188,6 +188,11 @@ test.describe('recording', () => {
     expect(path.dirname(file)).toBe(recordDir);
     expect(path.basename(file)).toMatch(/^netmon-events-.+\.ndjson$/);
     expect(readdirSync(recordDir)).toContain(path.basename(file));
+    // A viewer never pauses a recording: the engine refuses and says why; polling goes on.
+    await app.getByRole('button', { name: 'Pause polling' }).click();
+    await expect(app.getByText(/Polling not paused: .*a recording is in progress/)).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Pause polling' })).toBeVisible();
+    await expect(app.getByTestId('poll-paused')).toHaveCount(0);
 
     const clientPort = await loopback.connect();
     const row = rowById(app, serverSideId(loopback.port, clientPort));

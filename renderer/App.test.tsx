@@ -5,6 +5,7 @@ import { App } from './App';
 import { FakeBridge, conn, diff, status } from './test/fixtures';
 import { fakeLayout, MemStorage } from './test/dom';
 import { SETTINGS_KEY } from './store/settings';
+import { formatTime } from './store/columns';
 
 beforeAll(() => fakeLayout());
 afterEach(() => cleanup());
@@ -90,7 +91,7 @@ describe('App', () => {
     expect(input.getAttribute('aria-invalid')).toBe('false');
   });
 
-  it('quick toggles hide rows; settings persist and are restored', async () => {
+  it('quick toggles hide rows; settings persist and are restored; the interval is the engine\'s, never the page\'s', async () => {
     const storage = new MemStorage();
     const first = setup({ storage });
     await waitFor(() => expect(bodyRows()).toHaveLength(3));
@@ -98,31 +99,89 @@ describe('App', () => {
     await waitFor(() => expect(bodyRows()).toHaveLength(2));
     fireEvent.change(screen.getByRole('combobox', { name: 'Interval' }), { target: { value: '2000' } });
     await waitFor(() => expect(first.bridge.callsOf('setInterval')).toContainEqual([2000]));
-    expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}')).toMatchObject({ intervalMs: 2000, toggles: { hideListen: true } });
+    await waitFor(() => expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('2000'));
+    const saved = JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}') as Record<string, unknown>;
+    expect(saved).toMatchObject({ toggles: { hideListen: true } });
+    expect(saved).not.toHaveProperty('intervalMs');
     first.unmount();
 
-    const second = setup({ storage });
-    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+    // Another viewer: the engine (e.g. `serve --interval 250`) says 250 ms; the page shows that
+    // and pushes nothing of its own.
+    const bridge = new FakeBridge();
+    bridge.st = status({ intervalMs: 250 });
+    bridge.snapshot = [conn({ localPort: 22, process: 'sshd' })];
+    render(<App bridge={bridge} storage={storage} filterDebounceMs={0} />);
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
     expect((screen.getByRole('checkbox', { name: 'Hide LISTEN' }) as HTMLInputElement).checked).toBe(true);
-    expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('2000');
-    // the restored interval is pushed to the engine at start (its snapshot said 1000)
-    await waitFor(() => expect(second.bridge.callsOf('setInterval')).toContainEqual([2000]));
+    expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('250');
+    expect(screen.getByRole('option', { name: '250 ms' })).toBeTruthy();
+    expect(bridge.callsOf('setInterval')).toEqual([]);
   });
 
-  it('pause button and Space toggle polling; Ctrl+F focuses the filter', async () => {
+  it('a pause or interval change pushed by the engine shows at once', async () => {
     const { bridge } = setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));
-    fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
-    await screen.findByRole('button', { name: 'Resume' });
+    act(() => bridge.emit(diff(2000, [], status({ paused: true, intervalMs: 5000 }))));
+    await screen.findByRole('button', { name: 'Resume polling' });
+    expect(screen.getByTestId('poll-paused').textContent).toBe('polling paused');
+    expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('5000');
+  });
+
+  it('Pause polling asks the engine; Space and Freeze view freeze this window only, then apply what waited', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    fireEvent.click(screen.getByRole('button', { name: 'Pause polling' }));
+    await screen.findByRole('button', { name: 'Resume polling' });
     expect(bridge.callsOf('setPaused')).toEqual([[true]]);
-    fireEvent.keyDown(grid(), { key: ' ' });
-    await screen.findByRole('button', { name: 'Pause' });
+    fireEvent.click(screen.getByRole('button', { name: 'Resume polling' }));
+    await screen.findByRole('button', { name: 'Pause polling' });
     expect(bridge.callsOf('setPaused')).toEqual([[true], [false]]);
+
+    fireEvent.keyDown(grid(), { key: ' ' });
+    await screen.findByRole('button', { name: 'Unfreeze view' });
+    expect(bridge.callsOf('setPaused')).toHaveLength(2); // the engine keeps polling
+    act(() => bridge.emit(diff(2000, [{ type: 'opened', connection: conn({ localPort: 9000 }) }])));
+    expect(bodyRows()).toHaveLength(3);
+    expect(screen.getByTestId('frozen').textContent).toMatch(/1 updates waiting/);
+    fireEvent.click(screen.getByRole('button', { name: 'Unfreeze view' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(4));
+    expect(screen.queryByTestId('frozen')).toBeNull();
+
     fireEvent.keyDown(document.body, { key: 'f', ctrlKey: true });
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Filter' }));
-    // Space typed into the filter is text, not a pause
+    // Space typed into the filter is text, not a freeze
     fireEvent.keyDown(document.activeElement as Element, { key: ' ' });
-    expect(bridge.callsOf('setPaused')).toHaveLength(2);
+    expect(screen.getByRole('button', { name: 'Freeze view' })).toBeTruthy();
+  });
+
+  it('a late viewer shows the engine\'s first-seen times and its event history, inventing none', async () => {
+    const bridge = new FakeBridge();
+    const old = { ...conn({ localPort: 443, process: 'nginx' }), firstSeenAt: 500, lastChangeAt: 700, preexisting: true };
+    const young = { ...conn({ localPort: 8443, process: 'nginx' }), firstSeenAt: 900, lastChangeAt: 900, preexisting: false };
+    bridge.snapshot = [old, young];
+    bridge.history = {
+      since: 500,
+      capacity: 100,
+      dropped: 0,
+      events: [
+        { type: 'opened', time: 900, connection: young },
+        { type: 'opened', time: 1500, connection: conn({ localPort: 1 }) }, // after the snapshot: comes as a batch
+      ],
+    };
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+    expect(bridge.callsOf('getHistory')).toEqual([[10_000]]);
+    const row = (port: number) => bodyRows().find((r) => r.getAttribute('data-id') === (port === 443 ? old.id : young.id))!;
+    const cells = (port: number) => within(row(port)).getAllByRole('gridcell').map((c) => c.innerHTML);
+    const firstSeen = formatTime(500);
+    expect(cells(443).join(' ')).toContain(firstSeen);
+    expect(cells(443).join(' ')).toMatch(/Already open when netmon started/);
+    expect(cells(8443).join(' ')).not.toMatch(/Already open when netmon started/);
+    fireEvent.click(screen.getByRole('tab', { name: /Events/ }));
+    const events = screen.getByRole('grid', { name: 'Events' });
+    const evRows = within(events).getAllByRole('row').filter((r) => r.getAttribute('aria-rowindex') !== '1');
+    expect(evRows).toHaveLength(1);
+    expect(evRows[0].textContent).toContain('8443');
   });
 
   it('exports the current view and copies selected rows', async () => {

@@ -59,16 +59,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   useTheme(settings.theme);
   const [toast, showToast] = useToast();
 
-  const intervalRef = useRef(settings.intervalMs);
-  const { connState, startError } = useLiveData(bridge, store, intervalRef);
-  const onInterval = useCallback(
-    (ms: number) => {
-      intervalRef.current = ms;
-      update({ intervalMs: ms });
-    },
-    [update],
-  );
-  const poll = usePollControls(bridge, store, showToast, onInterval);
+  const live = useLiveData(bridge, store);
+  const poll = usePollControls(bridge, store, showToast);
+  const { frozen, setFrozen } = live;
+  const toggleFrozen = useCallback(() => setFrozen(!frozen), [frozen, setFrozen]);
 
   const filter = useFilter(settings.filter, settings.toggles, parser, filterDebounceMs, settings.resolveNames);
   const { predicate } = filter;
@@ -93,7 +87,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
 
   const filterRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
-  useGlobalKeys({ filterRef, togglePause: poll.togglePause, copySelected });
+  useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected });
 
   const closing = useMemo(() => {
     let n = 0;
@@ -110,9 +104,11 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         filterWarnings={filter.warnings}
         filterApplied={filter.applied}
         filterRef={filterRef}
+        frozen={frozen}
+        onToggleFrozen={toggleFrozen}
         paused={poll.paused}
         onTogglePause={poll.togglePause}
-        intervalMs={settings.intervalMs}
+        intervalMs={poll.intervalMs}
         onInterval={poll.setIntervalMs}
         onExport={(format) => exportView(tab, format, rows, events, download)}
         onCopy={copySelected}
@@ -137,7 +133,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         <button type="button" role="tab" id="tab-events" aria-controls="panel-events" aria-selected={tab === 'events'} onClick={() => setTab('events')}>
           Events <span className="tab-count" aria-hidden="true">{events.length.toLocaleString('en-US')}</span>
         </button>
-        {startError && <span className="tab-note error">Could not load the table: {startError}</span>}
+        {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
       {opened && <RecordingBanner recording={opened} onBack={recording.close} />}
       <main className="content">
@@ -169,7 +165,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         closing={closing}
         counts={store.stateCounts()}
         status={store.status}
-        connection={connState}
+        connection={live.connState}
+        frozen={frozen ? live.waiting : null}
         recording={recording.writing?.active ? (recording.writing.path ?? 'file') : null}
       />
       <ConfirmActionDialog actions={actions} />

@@ -37,8 +37,8 @@ export function useEvents(store: ConnectionStore | null, log: EventLog, predicat
     setEvents(v.rebuild(log));
     if (!store) return undefined;
     return store.subscribe((changes) => {
-      if (changes.events.length === 0) return;
-      setEvents(v.append(changes.events, log));
+      if (changes.reset) setEvents(v.rebuild(log));
+      else if (changes.events.length > 0) setEvents(v.append(changes.events, log));
     });
   }, [store, log, predicate]);
   return events;

@@ -1,11 +1,27 @@
 // The top bar: the filter front and centre, then poll controls, export / copy, recording, theme.
-import { useRef, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { FilterError } from '../../shared/filter';
 import { INTERVAL_CHOICES_MS, type RecordingStatus } from '../../shared/ipc';
 import { FilterBox } from '../components/FilterBox';
 import type { Theme } from '../store/settings';
 
-const intervalLabel = (ms: number) => `${ms / 1000} s`;
+const intervalLabel = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+
+/**
+ * The offered intervals plus any other the engine has reported (e.g. `serve --interval 250`), so
+ * the operator's own choice stays one click away after a change.
+ */
+const OFFERED: readonly number[] = INTERVAL_CHOICES_MS;
+
+function useIntervalChoices(current: number | null): number[] {
+  const [extra, setExtra] = useState<number[]>([]);
+  useEffect(() => {
+    if (current !== null && !OFFERED.includes(current)) setExtra((x) => (x.includes(current) ? x : [...x, current]));
+  }, [current]);
+  const list = [...OFFERED, ...extra];
+  if (current !== null && !list.includes(current)) list.push(current);
+  return list.sort((a, b) => a - b);
+}
 
 export interface HeaderProps {
   filter: string;
@@ -15,9 +31,14 @@ export interface HeaderProps {
   /** An earlier good filter is in force while filterError shows. */
   filterApplied?: boolean;
   filterRef: RefObject<HTMLInputElement | null>;
+  /** This window's display is frozen (the engine still polls). */
+  frozen: boolean;
+  onToggleFrozen(): void;
+  /** The engine's poll is paused, for every viewer. */
   paused: boolean;
   onTogglePause(): void;
-  intervalMs: number;
+  /** The engine's interval, ms; null until it has said. */
+  intervalMs: number | null;
   onInterval(ms: number): void;
   onExport(format: 'csv' | 'json'): void;
   onCopy(): void;
@@ -31,6 +52,7 @@ export interface HeaderProps {
 export function Header(p: HeaderProps) {
   const fileRef = useRef<HTMLInputElement | null>(null);
   const rec = p.recording;
+  const intervals = useIntervalChoices(p.intervalMs);
   return (
     <header className="topbar">
       <div className="brand" title="netmon — live connections">
@@ -45,11 +67,15 @@ export function Header(p: HeaderProps) {
         inputRef={p.filterRef}
       />
       <div className="controls">
-        <button type="button" className={`pause${p.paused ? ' paused' : ''}`} onClick={p.onTogglePause} title="Pause / resume polling (Space)">
-          {p.paused ? 'Resume' : 'Pause'}
+        <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
+          {p.frozen ? 'Unfreeze view' : 'Freeze view'}
         </button>
-        <select aria-label="Interval" title="Poll interval" value={p.intervalMs} onChange={(e) => p.onInterval(Number(e.target.value))}>
-          {INTERVAL_CHOICES_MS.map((ms) => (
+        <button type="button" aria-pressed={p.paused} className={`pause${p.paused ? ' paused' : ''}`} onClick={p.onTogglePause} title="Stop reading the connection table, for every window and tab (refused while a recording is in progress)">
+          {p.paused ? 'Resume polling' : 'Pause polling'}
+        </button>
+        <select aria-label="Interval" title="Poll interval of the engine (the same for every window)" value={p.intervalMs ?? ''} onChange={(e) => p.onInterval(Number(e.target.value))}>
+          {p.intervalMs === null && <option value="">–</option>}
+          {intervals.map((ms) => (
             <option key={ms} value={ms}>
               {intervalLabel(ms)}
             </option>

@@ -1,6 +1,8 @@
-// Feeds the store from the bridge: the snapshot first, then every batch (queued until the
-// snapshot is in); after a browser-mode reconnect the whole table is fetched again.
-import { useEffect, useState, type RefObject } from 'react';
+// Feeds the store from the bridge: the engine's snapshot and history first, then every batch
+// (queued until both are in); after a browser-mode reconnect the whole table is fetched again.
+// The display can be frozen: batches wait (bounded) and are applied on unfreeze; the engine keeps
+// polling, so other viewers and a recording in progress lose nothing.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { decodeBatch, type NetmonBridge } from '../../shared/ipc';
 import type { ConnectionStore } from '../store/store';
 
@@ -10,23 +12,33 @@ interface ConnectionStateSource {
   onConnectionState?: (l: (s: LinkState) => void) => () => void;
 }
 
+/** Batches held while the display is frozen; beyond this the table is fetched afresh on unfreeze. */
+export const MAX_FROZEN_BATCHES = 600;
+
 export interface LiveData {
   /** Browser-mode link to the server (null in the desktop app, which has no such link). */
   connState: LinkState | null;
   /** Why the first snapshot could not be read (batches still fill the table). */
   startError: string | null;
+  /** True while the display is frozen (the engine still polls). */
+  frozen: boolean;
+  /** Batches waiting for the unfreeze. */
+  waiting: number;
+  setFrozen(frozen: boolean): void;
 }
 
-/**
- * Subscribes `store` to `bridge` for the component's life. `intervalRef` holds the interval the
- * page wants; it is pushed to the engine when the snapshot reports another one.
- */
-export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, intervalRef: RefObject<number>): LiveData {
+/** Subscribes `store` to `bridge` for the component's life. */
+export function useLiveData(bridge: NetmonBridge, store: ConnectionStore): LiveData {
   const [connState, setConnState] = useState<LinkState | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
+  const [frozen, setFrozenState] = useState(false);
+  const [waiting, setWaiting] = useState(0);
+  const control = useRef<{ freeze(on: boolean): void } | null>(null);
   useEffect(() => {
     let ready = false;
     let disposed = false;
+    let isFrozen = false;
+    let overflowed = false;
     const queue: string[] = [];
     let snapTime = -Infinity;
     const apply = (json: string) => {
@@ -38,26 +50,53 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, interv
         console.warn('netmon: dropped a malformed batch', err);
       }
     };
-    const unsub = bridge.onBatch((json) => (ready ? apply(json) : queue.push(json)));
-    const load = () =>
-      bridge.getSnapshot().then(
-        (snap) => {
-          if (disposed) return;
-          snapTime = snap.time;
-          store.applyBatch({ seq: 0, time: snap.time, full: true, connections: snap.connections, events: [], status: snap.status });
-          ready = true;
-          setStartError(null);
-          queue.splice(0).forEach(apply);
-          if (snap.status.intervalMs !== intervalRef.current) bridge.setInterval(intervalRef.current).then((s) => store.setStatus(s), () => undefined);
-        },
-        (err: unknown) => {
-          if (disposed) return;
-          ready = true; // batches still arrive: the first full one fills the table
-          queue.splice(0).forEach(apply);
-          setStartError(err instanceof Error ? err.message : String(err));
-        },
-      );
+    const flush = () => {
+      queue.splice(0).forEach(apply);
+      setWaiting(0);
+    };
+    const onBatch = (json: string) => {
+      if (ready && !isFrozen) return apply(json);
+      if (isFrozen && queue.length >= MAX_FROZEN_BATCHES) {
+        overflowed = true; // too much to replay: fetch the present on unfreeze instead
+        queue.length = 0;
+      }
+      queue.push(json);
+      if (isFrozen) setWaiting(queue.length);
+    };
+    const unsub = bridge.onBatch(onBatch);
+    const load = async () => {
+      ready = false;
+      try {
+        const snap = await bridge.getSnapshot();
+        // The engine's recent events, so the Events view and times match every other viewer's.
+        const history = await bridge.getHistory(store.log.capacity).catch(() => null);
+        if (disposed) return;
+        snapTime = snap.time;
+        store.applyBatch({ seq: 0, time: snap.time, full: true, connections: snap.connections, events: [], status: snap.status });
+        if (history) store.loadHistory(history.events.filter((e) => e.time <= snap.time));
+        setStartError(null);
+      } catch (err) {
+        if (disposed) return;
+        // Batches still arrive: the first full one fills the table.
+        setStartError(err instanceof Error ? err.message : String(err));
+      }
+      ready = true;
+      if (!isFrozen) flush();
+    };
     void load();
+    control.current = {
+      freeze(on) {
+        isFrozen = on;
+        setFrozenState(on);
+        if (on || !ready) return;
+        if (overflowed) {
+          overflowed = false;
+          queue.length = 0;
+          setWaiting(0);
+          void load();
+        } else flush();
+      },
+    };
     // Browser mode: after a reconnect, fetch the whole table again (events were missed meanwhile).
     let wasClosed = false;
     const unsubState = (bridge as NetmonBridge & ConnectionStateSource).onConnectionState?.((s) => {
@@ -70,9 +109,11 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, interv
     });
     return () => {
       disposed = true;
+      control.current = null;
       unsub();
       unsubState?.();
     };
-  }, [bridge, store, intervalRef]);
-  return { connState, startError };
+  }, [bridge, store]);
+  const setFrozen = useCallback((on: boolean) => control.current?.freeze(on), []);
+  return { connState, startError, frozen, waiting, setFrozen };
 }

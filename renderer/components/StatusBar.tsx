@@ -15,6 +15,8 @@ export interface StatusBarProps {
   status: EngineStatus | null;
   connection?: 'connecting' | 'open' | 'closed' | null;
   recording?: string | null;
+  /** Updates waiting while this window's display is frozen; null when it is not frozen. */
+  frozen?: number | null;
 }
 
 /** States in the order an admin scans them: steady first, then transitional. */
@@ -28,7 +30,7 @@ function ordered(counts: Map<string, number>): [string, number][] {
   return [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
-export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, counts, status, connection, recording }: StatusBarProps) {
+export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, counts, status, connection, recording, frozen = null }: StatusBarProps) {
   // "shown" counts rows on screen, which may include closed rows that linger; saying how many keeps
   // "shown" above "open" from looking like a miscount.
   return (
@@ -59,7 +61,16 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
         </span>
       )}
       {connection && connection !== 'open' && <span className="sb-item warn">{connection === 'connecting' ? 'connecting…' : 'disconnected, retrying…'}</span>}
-      {status?.paused && <span className="sb-item warn">paused</span>}
+      {frozen !== null && (
+        <span className="sb-item warn" data-testid="frozen" title="This window is not updating; netmon still polls">
+          view frozen{frozen > 0 ? ` — ${frozen.toLocaleString('en-US')} updates waiting` : ''}
+        </span>
+      )}
+      {status?.paused && (
+        <span className="sb-item warn" data-testid="poll-paused" title="The engine is not polling, for every window">
+          polling paused
+        </span>
+      )}
       {status?.lastError && (
         <span className="sb-item error" data-testid="poll-error" title={status.lastError}>
           poll failed: {status.lastError}

@@ -1,6 +1,6 @@
 // User settings, persisted in localStorage and restored at start. Unknown or malformed stored
-// values fall back to defaults field by field, so one bad value never loses the rest.
-import { DEFAULT_INTERVAL_MS, INTERVAL_CHOICES_MS } from '../../shared/ipc';
+// values fall back to defaults field by field, so one bad value never loses the rest. The poll
+// interval and pause are not here: they are the engine's state, the same for every viewer.
 import { COLUMNS, type ColumnKey, type SortSpec } from './columns';
 import { DEFAULT_TOGGLES, type Toggles } from './toggles';
 
@@ -9,7 +9,6 @@ export type Theme = 'system' | 'light' | 'dark';
 export interface Settings {
   filter: string;
   toggles: Toggles;
-  intervalMs: number;
   keepClosed: boolean;
   resolveNames: boolean;
   theme: Theme;
@@ -21,7 +20,6 @@ export const SETTINGS_KEY = 'netmon.settings.v1';
 export const DEFAULT_SETTINGS: Settings = {
   filter: '',
   toggles: DEFAULT_TOGGLES,
-  intervalMs: DEFAULT_INTERVAL_MS,
   keepClosed: false,
   resolveNames: false,
   theme: 'system',
@@ -79,7 +77,6 @@ export function sanitize(raw: unknown): Settings {
   return {
     filter: typeof raw.filter === 'string' ? raw.filter : d.filter,
     toggles,
-    intervalMs: (INTERVAL_CHOICES_MS as readonly number[]).includes(raw.intervalMs as number) ? (raw.intervalMs as number) : d.intervalMs,
     keepClosed: typeof raw.keepClosed === 'boolean' ? raw.keepClosed : d.keepClosed,
     resolveNames: typeof raw.resolveNames === 'boolean' ? raw.resolveNames : d.resolveNames,
     theme: raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : d.theme,

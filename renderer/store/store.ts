@@ -1,7 +1,9 @@
 // The renderer's connection store: applies the engine's event batches to a Map keyed by connection
 // id, keeps highlights (new / changed / closed) for a while, lets closed rows linger before they
 // go, counts rows per state and logs events. Pure of React; views subscribe to change sets so they
-// only redo the work for rows that changed.
+// only redo the work for rows that changed. First-seen / last-change times are the engine's (they
+// ride on every connection): the store only falls back to the batch time for an engine that
+// sends none.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import type { EngineStatus, EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
@@ -96,6 +98,16 @@ export class ConnectionStore {
     return this.finish(changes);
   }
 
+  /**
+   * Replaces the event log with the engine's history (a viewer that connects late sees what
+   * happened before it). Views rebuild (`reset`).
+   */
+  loadHistory(events: readonly ConnectionEvent[]): ChangeSet {
+    this.log.clear();
+    for (const e of events) this.log.push(e);
+    return this.finish({ reset: true, ids: new Set(), events: [] });
+  }
+
   /** Status-only update (e.g. after pause / interval change). */
   setStatus(status: EngineStatus): void {
     this.status = status;
@@ -155,14 +167,19 @@ export class ConnectionStore {
     for (const raw of conns) {
       const c = this.withHost(raw);
       const prev = old.get(c.id);
-      // A later full snapshot (engine reset) keeps what netmon already knew about surviving rows.
-      // Literals, not spreads: a snapshot builds tens of thousands of these.
-      next.set(
-        c.id,
-        prev && prev.status !== 'closed'
-          ? { id: prev.id, seq: prev.seq, c, firstSeen: prev.firstSeen, preexisting: prev.preexisting, lastChange: prev.lastChange, status: prev.status, statusAt: prev.statusAt }
-          : { id: c.id, seq: this.nextSeq++, c, firstSeen: time, preexisting: first, lastChange: time, status: '', statusAt: 0 },
-      );
+      const live = prev && prev.status !== 'closed';
+      // The engine's times win; without them a later full snapshot (engine reset) keeps what the
+      // store knew of surviving rows. Literals, not spreads: a snapshot builds tens of thousands.
+      next.set(c.id, {
+        id: c.id,
+        seq: live ? prev.seq : this.nextSeq++,
+        c,
+        firstSeen: c.firstSeenAt ?? (live ? prev.firstSeen : time),
+        preexisting: c.preexisting ?? (live ? prev.preexisting : first),
+        lastChange: c.lastChangeAt ?? (live ? prev.lastChange : time),
+        status: live ? prev.status : '',
+        statusAt: live ? prev.statusAt : 0,
+      });
     }
     this.rows = next;
     this.counts.clear();
@@ -183,7 +200,7 @@ export class ConnectionStore {
     if (e.type === 'closed') {
       if (!prev || prev.status === 'closed') return;
       this.count(prev.c, -1);
-      this.setRow({ ...prev, c: { ...c, pid: c.pid ?? prev.c.pid, process: c.process ?? prev.c.process }, lastChange: e.time }, 'closed', now, changes);
+      this.setRow({ ...prev, c: { ...c, pid: c.pid ?? prev.c.pid, process: c.process ?? prev.c.process }, lastChange: c.lastChangeAt ?? e.time }, 'closed', now, changes);
       return;
     }
     if (e.type === 'opened' || !prev || prev.status === 'closed') {
@@ -191,7 +208,7 @@ export class ConnectionStore {
       this.count(c, 1);
       // `changed` for a row netmon does not hold (missed batch) is shown as new: it is new to us.
       this.setRow(
-        { id: c.id, seq: this.nextSeq++, c, firstSeen: e.time, preexisting: false, lastChange: e.time, status: '', statusAt: 0 },
+        { id: c.id, seq: this.nextSeq++, c, firstSeen: c.firstSeenAt ?? e.time, preexisting: c.preexisting ?? false, lastChange: c.lastChangeAt ?? e.time, status: '', statusAt: 0 },
         'new',
         now,
         changes,
@@ -203,7 +220,7 @@ export class ConnectionStore {
     this.count(c, 1);
     // A still-new row that changes at once stays green: "new" is the more useful signal.
     const status: RowStatus = prev.status === 'new' ? 'new' : 'changed';
-    this.setRow({ ...prev, c, lastChange: e.time }, status, status === 'new' ? prev.statusAt : now, changes);
+    this.setRow({ ...prev, c, firstSeen: c.firstSeenAt ?? prev.firstSeen, preexisting: c.preexisting ?? prev.preexisting, lastChange: c.lastChangeAt ?? e.time }, status, status === 'new' ? prev.statusAt : now, changes);
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {

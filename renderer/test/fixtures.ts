@@ -1,6 +1,6 @@
 // Test helpers: connections, batches and a scriptable fake bridge.
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
-import { encodeBatch, type ActionResult, type EngineStatus, type EventBatch, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
+import { encodeBatch, type ActionResult, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
 export function conn(p: Partial<Omit<Connection, 'id'>> & { localPort: number }): Connection {
   const base: Omit<Connection, 'id'> = {
@@ -37,6 +37,7 @@ export function diff(time: number, events: Omit<ConnectionEvent, 'time'>[], st =
 export class FakeBridge implements NetmonBridge {
   listeners = new Set<(json: string) => void>();
   snapshot: Connection[] = [];
+  history: History = { since: 1000, capacity: 100, dropped: 0, events: [] };
   st = status();
   calls: { method: string; args: unknown[] }[] = [];
   details = new Map<number, ProcessDetails>();
@@ -63,6 +64,10 @@ export class FakeBridge implements NetmonBridge {
   async getSnapshot() {
     this.log('getSnapshot');
     return { time: 1000, connections: this.snapshot, status: this.st };
+  }
+  async getHistory(limit?: number) {
+    this.log('getHistory', limit);
+    return this.history;
   }
   async setPaused(paused: boolean) {
     this.log('setPaused', paused);

@@ -1,0 +1,95 @@
+// One truth for every viewer: the engine (netmon serve, started before any page) owns first-seen
+// times, the recent events and the poll state; a tab that connects late, or a second tab, sees
+// the same. The server polls every 250 ms (`--interval 250`, see fixtures.ts).
+import type { Page } from '@playwright/test';
+import { connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+
+async function openViewer(page: Page, url: string): Promise<Page> {
+  await page.goto(url);
+  await expect(connections(page)).toBeVisible();
+  return page;
+}
+
+const firstSeenTitle = (page: Page, id: string) => rowById(page, id).locator('[title*="netmon"], [title]').evaluateAll((els) => els.map((e) => e.getAttribute('title')).join(' | '));
+
+test.describe('history owned by the engine', () => {
+  test('a page loaded after a connection opened shows its real first-seen time and the opened event', async ({ app, netmon, loopback, context }) => {
+    const clientPort = await loopback.connect();
+    const id = serverSideId(loopback.port, clientPort);
+    await setFilter(app, `lport:${loopback.port}`);
+    await expect(rowById(app, id)).toBeVisible();
+    const early = await firstSeenTitle(app, id);
+    // Several polls later, a new viewer arrives.
+    await app.waitForTimeout(1500);
+    const late = await openViewer(await context.newPage(), netmon.url);
+    await setFilter(late, `lport:${loopback.port}`);
+    await expect(rowById(late, id)).toBeVisible();
+    expect(await firstSeenTitle(late, id)).toBe(early);
+    await rowById(late, id).click();
+    const details = late.getByRole('region', { name: 'Details' });
+    await expect(details).toContainText('First seen');
+    await expect(details).not.toContainText('open before netmon started');
+    // The Events view of the late viewer holds the engine's 'opened' event for it.
+    await late.getByRole('tab', { name: /Events/ }).click();
+    const mine = late.getByRole('grid', { name: 'Events' }).locator('[role="row"][data-type="opened"]').filter({ hasText: String(clientPort) });
+    await expect(mine).toHaveCount(1);
+    await late.close();
+  });
+});
+
+test.describe('poll state owned by the engine', () => {
+  test('Pause polling in one tab shows in the other at once; neither updates until Resume', async ({ app, netmon, loopback, context }) => {
+    const other = await openViewer(await context.newPage(), netmon.url);
+    await setFilter(app, `lport:${loopback.port}`);
+    await setFilter(other, `lport:${loopback.port}`);
+    await app.getByRole('button', { name: 'Pause polling' }).click();
+    // Pushed, not waiting for a poll (a paused engine has none).
+    await expect(other.getByRole('button', { name: 'Resume polling' })).toBeVisible({ timeout: 1000 });
+    await expect(other.getByTestId('poll-paused')).toBeVisible();
+    const clientPort = await loopback.connect();
+    const id = serverSideId(loopback.port, clientPort);
+    await app.waitForTimeout(1500); // six poll intervals
+    await expect(rowById(app, id)).toHaveCount(0);
+    await expect(rowById(other, id)).toHaveCount(0);
+    await other.getByRole('button', { name: 'Resume polling' }).click();
+    await expect(rowById(app, id)).toBeVisible();
+    await expect(rowById(other, id)).toBeVisible();
+    await expect(app.getByRole('button', { name: 'Pause polling' })).toBeVisible();
+    await other.close();
+  });
+
+  test('Freeze view (Space) freezes this tab only: the other keeps updating; unfreeze applies what waited', async ({ app, netmon, loopback, context }) => {
+    const other = await openViewer(await context.newPage(), netmon.url);
+    await setFilter(app, `lport:${loopback.port}`);
+    await setFilter(other, `lport:${loopback.port}`);
+    await connections(app).click({ position: { x: 5, y: 5 } });
+    await app.keyboard.press('Space');
+    await expect(app.getByRole('button', { name: 'Unfreeze view' })).toBeVisible();
+    await expect(app.getByTestId('frozen')).toBeVisible();
+    const clientPort = await loopback.connect();
+    const id = serverSideId(loopback.port, clientPort);
+    await expect(rowById(other, id)).toBeVisible();
+    await expect(rowById(app, id)).toHaveCount(0);
+    await expect(other.getByRole('button', { name: 'Pause polling' })).toBeVisible(); // the engine still polls
+    await app.keyboard.press('Space');
+    await expect(rowById(app, id)).toBeVisible();
+    await other.close();
+  });
+
+  test('the server\'s --interval wins over a page\'s saved setting; a change shows in every tab at once', async ({ app, netmon, context }) => {
+    // A page that once saved 1 s (the old settings format) must not push it.
+    await app.evaluate(() => localStorage.setItem('netmon.settings.v1', JSON.stringify({ intervalMs: 1000 })));
+    await app.reload();
+    await expect(app.getByRole('combobox', { name: 'Interval' })).toHaveValue('250');
+    await expect(app.getByTestId('statusbar')).toContainText('every 250 ms');
+    const other = await openViewer(await context.newPage(), netmon.url);
+    await expect(other.getByRole('combobox', { name: 'Interval' })).toHaveValue('250');
+    await app.getByRole('combobox', { name: 'Interval' }).selectOption('2000');
+    await expect(other.getByRole('combobox', { name: 'Interval' })).toHaveValue('2000', { timeout: 1000 });
+    await expect(other.getByTestId('statusbar')).toContainText('every 2 s');
+    // Leave the shared engine as the other specs expect it.
+    await other.getByRole('combobox', { name: 'Interval' }).selectOption('250');
+    await expect(app.getByRole('combobox', { name: 'Interval' })).toHaveValue('250');
+    await other.close();
+  });
+});
