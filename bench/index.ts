@@ -11,6 +11,7 @@ import { benchDecodeDiff, formatDecodeDiff, ms, synthSnapshots, table, time } fr
 import { benchLinuxPoll, formatLinuxPoll } from './linux-poll';
 import { benchRendererStore } from './renderer-store';
 import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
+import { benchFilter } from './filter';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
   console.log(benchRendererStore());
   console.log('\nReading a 200 MB recording (streamed, in a child process; peak RSS is the whole child)');
   console.log(benchRecordingRead());
+  console.log('\nFilter language: parse, and match over every row (a filter change in the window)');
+  console.log(benchFilter());
 }
 
 const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();

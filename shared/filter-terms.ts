@@ -13,10 +13,13 @@ import {
   parseScopedAddress,
   sameAddress,
   type Address16,
+  type Cidr,
+  type Endpoint,
+  type ScopedAddress,
 } from './filter-address';
 import { FilterSyntaxError, type FilterError } from './filter-error';
-import type { TermToken, ValueItem } from './filter-lexer';
-import { compare, numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
+import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
+import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
 import { formatEndpoint, protoLabel } from './format';
 
 export type Predicate = (c: Connection) => boolean;
@@ -88,52 +91,64 @@ export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
       end: t.end,
     });
   }
-  const preds = t.items.map((item) => {
-    if (item.text === '') {
-      const list = t.items.length > 1;
-      throw new FilterSyntaxError(
-        list ? `empty item in the list of "${t.key!.name}"` : `empty value after "${t.key!.name}${op}"`,
-        list ? item.start : t.start,
-        list ? item.end : t.end,
-      );
-    }
-    return compileItem(key, op, item, t.key!.name);
-  });
-  return preds.length === 1 ? preds[0] : (c) => preds.some((p) => p(c));
+  for (const item of t.items) {
+    if (item.text !== '') continue;
+    const list = t.items.length > 1;
+    throw new FilterSyntaxError(
+      list ? `empty item in the list of "${t.key.name}"` : `empty value after "${t.key.name}${op}"`,
+      list ? item.start : t.start,
+      list ? item.end : t.end,
+    );
+  }
+  return compileList(key, op, t.items, t.key.name);
 }
 
-function compileItem(key: Key, op: NonNullable<TermToken['op']>, item: ValueItem, name: string): Predicate {
-  const v = item.text;
-  const at = (msg: string): FilterSyntaxError => new FilterSyntaxError(msg, item.start, item.end);
+/** A whole list (`port:80,443`): matches when any item does; numbers and addresses are tested in one pass. */
+function compileList(key: Key, op: CompareOp, items: readonly ValueItem[], name: string): Predicate {
   switch (key) {
     case 'port': {
-      const inR = rangeTest(item, op, 65535, 'port');
-      return (c) => inR(c.localPort) || (hasRemote(c) && inR(c.remotePort));
+      const inSet = numberSet(items, op, 65535, 'port');
+      return (c) => inSet(c.localPort) || (hasRemote(c) && inSet(c.remotePort!));
     }
     case 'lport': {
-      const inR = rangeTest(item, op, 65535, 'port');
-      return (c) => inR(c.localPort);
+      const inSet = numberSet(items, op, 65535, 'port');
+      return (c) => inSet(c.localPort);
     }
     case 'rport': {
-      const inR = rangeTest(item, op, 65535, 'port');
-      return (c) => hasRemote(c) && inR(c.remotePort);
+      const inSet = numberSet(items, op, 65535, 'port');
+      return (c) => hasRemote(c) && inSet(c.remotePort!);
     }
     case 'pid': {
-      const inR = rangeTest(item, op, 0xffffffff, 'pid');
-      return (c) => c.pid !== null && inR(c.pid);
+      const inSet = numberSet(items, op, 0xffffffff, 'pid');
+      return (c) => c.pid !== null && inSet(c.pid);
     }
     case 'addr': {
-      const m = addressMatcher(item);
+      const m = addressList(items);
       return (c) => m.local(c) || m.remote(c);
     }
     case 'laddr':
-      return addressMatcher(item).local;
+      return addressList(items).local;
     case 'raddr':
-      return addressMatcher(item).remote;
+      return addressList(items).remote;
     case 'state': {
-      const s = resolveState(v, at);
-      return (c) => c.state === s;
+      const states = new Set(items.map((item) => resolveState(item)));
+      return (c) => states.has(c.state);
     }
+    default: {
+      const preds = items.map((item) => compileItem(key, op, item, name));
+      if (preds.length === 1) return preds[0];
+      return (c) => {
+        for (const p of preds) if (p(c)) return true;
+        return false;
+      };
+    }
+  }
+}
+
+function compileItem(key: Key, op: CompareOp, item: ValueItem, name: string): Predicate {
+  const v = item.text;
+  const at = (msg: string): FilterSyntaxError => new FilterSyntaxError(msg, item.start, item.end);
+  switch (key) {
     case 'proc': {
       const needle = fold(v);
       return (c) => includesFolded(c.process, needle) || includesFolded(c.processPath, needle);
@@ -157,8 +172,16 @@ function compileItem(key: Key, op: NonNullable<TermToken['op']>, item: ValueItem
       if (!l) throw at(`bad ${name} "${v}": expected rwin (receiver), cwnd (network) or app (sender)`);
       return (c) => c.limitedBy === l;
     }
-    default:
+    case 'rate':
+    case 'sendrate':
+    case 'recvrate':
+    case 'sent':
+    case 'recv':
+    case 'rtt':
+    case 'retrans':
       return numericPredicate(key, op, parseQuantity(item, key));
+    default:
+      throw at(`"${name}" cannot be compiled item by item`); // lists of the other keys go through compileList
   }
 }
 
@@ -185,23 +208,42 @@ const LIMITED_WORDS: Record<string, LimitedBy> = {
   sender: 'sender',
 };
 
-/** `80`, `8000-8100`, or with a comparison (`port>1023`) → a test on a number in 0..max. */
-function rangeTest(item: ValueItem, op: NonNullable<TermToken['op']>, max: number, what: string): (n: number | null) => boolean {
-  const v = item.text;
-  const at = (msg: string): FilterSyntaxError => new FilterSyntaxError(msg, item.start, item.end);
-  const m = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(v);
-  if (!m || (m[2] !== undefined && op !== ':')) {
-    throw at(`bad ${what} "${v}": expected a number${op === ':' ? ' or a range like 8000-8100' : ''}`);
+/**
+ * Ports or pids: each item `80`, `8000-8100`, or with a comparison (`port>1023`) becomes a range
+ * of whole numbers in 0..max; the test is a bitmap lookup for long port lists, else a scan of
+ * the ranges. Throws over the offending item for a bad number, a reversed range, or one over max.
+ */
+function numberSet(items: readonly ValueItem[], op: CompareOp, max: number, what: string): (n: number) => boolean {
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const item of items) {
+    const v = item.text;
+    const at = (msg: string): FilterSyntaxError => new FilterSyntaxError(msg, item.start, item.end);
+    const m = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(v);
+    if (!m || (m[2] !== undefined && op !== ':')) {
+      throw at(`bad ${what} "${v}": expected a number${op === ':' ? ' or a range like 8000-8100' : ''}`);
+    }
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    for (const n of [a, b]) if (n > max) throw at(`bad ${what} ${n}: must be 0–${max}`);
+    if (b < a) throw at(`reversed ${what} range ${a}-${b}: write ${b}-${a}`);
+    const [l, h] = op === '>' ? [a + 1, max] : op === '>=' ? [a, max] : op === '<' ? [0, a - 1] : op === '<=' ? [0, a] : [a, b];
+    lo.push(l);
+    hi.push(h);
   }
-  const lo = Number(m[1]);
-  const hi = m[2] === undefined ? lo : Number(m[2]);
-  for (const n of [lo, hi]) if (n > max) throw at(`bad ${what} ${n}: must be 0–${max}`);
-  if (hi < lo) throw at(`reversed ${what} range ${lo}-${hi}: write ${hi}-${lo}`);
-  if (op !== ':') {
-    const test = compare(op, lo);
-    return (n) => n !== null && test(n);
+  if (max <= 65535 && lo.length > 4) {
+    const bits = new Uint8Array(max + 1);
+    for (let i = 0; i < lo.length; i++) bits.fill(1, lo[i], hi[i] + 1);
+    return (n) => bits[n] === 1;
   }
-  return (n) => n !== null && n >= lo && n <= hi;
+  if (lo.length === 1) {
+    const [l, h] = [lo[0], hi[0]];
+    return (n) => n >= l && n <= h;
+  }
+  return (n) => {
+    for (let i = 0; i < lo.length; i++) if (n >= lo[i] && n <= hi[i]) return true;
+    return false;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,57 +254,86 @@ interface SideMatcher {
   remote: Predicate;
 }
 
-// One scratch buffer for every matcher: matching is synchronous and never re-entrant.
-const scratch: Address16 = new Uint8Array(16);
-
-const scopeOf = (s: number | undefined): number => s ?? 0;
+/** One addr/laddr/raddr value, classified once at compile time. */
+type AddressItem =
+  | { kind: 'none' }
+  | { kind: 'cidr'; cidr: Cidr }
+  | { kind: 'endpoint'; ep: Endpoint }
+  | { kind: 'exact'; addr: ScopedAddress }
+  | { kind: 'text'; needle: string };
 
 /**
  * An addr/laddr/raddr value: `*:*` (no remote side), a CIDR, printed endpoint text
  * (`1.2.3.4:80`, `[fe80::1%2]:22`: compared with each side as printed), an address with an
  * optional `%scope` (exact; IPv4 also finds its ::ffff: form; a scope must be equal), or else a
- * substring of the address text.
+ * substring of the address text. Throws over the bad part of a malformed CIDR.
  */
-function addressMatcher(item: ValueItem): SideMatcher {
+function classifyAddress(item: ValueItem): AddressItem {
   const v = item.text;
-  if (!item.quoted && (v === '*:*' || v === '*')) {
-    return { local: () => false, remote: (c) => c.remoteAddress === null };
-  }
-  if (!item.quoted && v.includes('/')) {
+  if (item.quoted) return { kind: 'text', needle: v.toLowerCase() };
+  if (v === '*:*' || v === '*') return { kind: 'none' };
+  if (v.includes('/')) {
     const r = parseCidr(v);
     if (!r.ok) {
       const slash = item.start + v.indexOf('/');
       if (r.part === 'prefix') throw new FilterSyntaxError(r.message, slash, item.end);
       throw new FilterSyntaxError(r.message, item.start, slash);
     }
-    const cidr = r.cidr;
-    const inside = (a: string): boolean => parseAddressInto(a, scratch) && cidrContains(cidr, scratch);
-    return { local: (c) => inside(c.localAddress), remote: (c) => hasRemote(c) && inside(c.remoteAddress!) };
+    return { kind: 'cidr', cidr: r.cidr };
   }
-  const ep = item.quoted ? null : parseEndpoint(v);
-  if (ep) {
-    const at = (a: string, scope: number | undefined, port: number | null): boolean =>
-      port === ep.port &&
-      (ep.scope === null || ep.scope === scopeOf(scope)) &&
-      parseAddressInto(a, scratch) &&
-      sameAddress(ep.bytes, scratch);
-    // Endpoint text is compared with the sides as printed, a listener's 0.0.0.0:0 included.
-    return {
-      local: (c) => at(c.localAddress, c.localScopeId, c.localPort),
-      remote: (c) => c.remoteAddress !== null && at(c.remoteAddress, c.remoteScopeId, c.remotePort),
+  const ep = parseEndpoint(v);
+  if (ep) return { kind: 'endpoint', ep };
+  const addr = parseScopedAddress(v);
+  if (addr) return { kind: 'exact', addr };
+  return { kind: 'text', needle: v.toLowerCase() };
+}
+
+// One scratch buffer for every matcher: matching is synchronous and never re-entrant.
+const scratch: Address16 = new Uint8Array(16);
+
+/**
+ * Tests one side of a row against every item, parsing its address at most once. `printed`: the
+ * side is printed (endpoint items compare with it); `present`: it is a real address (the other
+ * items compare with it; a listener's remote 0.0.0.0:0 is printed but not present).
+ */
+function sideTest(items: readonly AddressItem[]): (addr: string, scope: number, port: number | null, present: boolean) => boolean {
+  return (addr, scope, port, present) => {
+    let parsed = 0; // 0 not yet, 1 ok, -1 not an address
+    const bytes = (): boolean => {
+      if (parsed === 0) parsed = parseAddressInto(addr, scratch) ? 1 : -1;
+      return parsed === 1;
     };
-  }
-  const exact = item.quoted ? null : parseScopedAddress(v);
-  if (exact) {
-    const is = (a: string, scope: number | undefined): boolean =>
-      (exact.scope === null || exact.scope === scopeOf(scope)) && parseAddressInto(a, scratch) && sameAddress(exact.bytes, scratch);
-    return {
-      local: (c) => is(c.localAddress, c.localScopeId),
-      remote: (c) => hasRemote(c) && is(c.remoteAddress!, c.remoteScopeId),
-    };
-  }
-  const needle = v.toLowerCase();
-  return { local: (c) => c.localAddress.includes(needle), remote: (c) => hasRemote(c) && c.remoteAddress!.includes(needle) };
+    for (const it of items) {
+      switch (it.kind) {
+        case 'endpoint':
+          if (port === it.ep.port && (it.ep.scope === null || it.ep.scope === scope) && bytes() && sameAddress(it.ep.bytes, scratch)) return true;
+          break;
+        case 'cidr':
+          if (present && bytes() && cidrContains(it.cidr, scratch)) return true;
+          break;
+        case 'exact':
+          if (present && (it.addr.scope === null || it.addr.scope === scope) && bytes() && sameAddress(it.addr.bytes, scratch)) return true;
+          break;
+        case 'text':
+          if (present && addr.includes(it.needle)) return true;
+          break;
+        case 'none':
+          break;
+      }
+    }
+    return false;
+  };
+}
+
+function addressList(values: readonly ValueItem[]): SideMatcher {
+  const items = values.map(classifyAddress);
+  const noRemote = items.some((it) => it.kind === 'none');
+  const test = sideTest(items);
+  return {
+    local: (c) => test(c.localAddress, c.localScopeId ?? 0, c.localPort, true),
+    remote: (c) =>
+      c.remoteAddress === null ? noRemote : test(c.remoteAddress, c.remoteScopeId ?? 0, c.remotePort, c.state !== 'LISTEN'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,7 +353,9 @@ const STATE_BY_SQUASHED = new Map<string, TcpState | null>([
   ['NONE', null],
 ]);
 
-function resolveState(v: string, at: (m: string) => FilterSyntaxError): TcpState | null {
+function resolveState(item: ValueItem): TcpState | null {
+  const v = item.text;
+  const at = (msg: string): FilterSyntaxError => new FilterSyntaxError(msg, item.start, item.end);
   const q = squash(v);
   if (STATE_BY_SQUASHED.has(q)) return STATE_BY_SQUASHED.get(q)!;
   const candidates = q === '' ? [] : TCP_STATES.filter((s) => squash(s).startsWith(q));
@@ -314,6 +387,19 @@ function includesFolded(hay: string | null | undefined, needleFolded: string): b
 
 const SQUASHED_STATE = new Map<string, string>(TCP_STATES.map((s) => [s, squash(s)]));
 
+// Both endpoints of a row as printed, built once per row object (rows are immutable: a change
+// arrives as a new object), so retyping a word does not rebuild 2 strings per row per keystroke.
+const printedEndpoints = new WeakMap<Connection, string>();
+
+function endpointsText(c: Connection): string {
+  let t = printedEndpoints.get(c);
+  if (t === undefined) {
+    t = `${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}\n${formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}`;
+    printedEndpoints.set(c, t);
+  }
+  return t;
+}
+
 /**
  * A free word: a bare CIDR (`10.0.0.0/8`) is an `addr:` term; anything else is a case-insensitive
  * substring of any field as netmon prints it — endpoints (`1.2.3.4:80`, `[fe80::1%2]:22`, `*:*`),
@@ -321,7 +407,7 @@ const SQUASHED_STATE = new Map<string, string>(TCP_STATES.map((s) => [s, squash(
  */
 function compileWord(item: ValueItem): Predicate {
   if (!item.quoted && item.text.includes('/') && parseCidr(item.text).ok) {
-    const m = addressMatcher(item);
+    const m = addressList([item]);
     return (c) => m.local(c) || m.remote(c);
   }
   const needle = item.text.toLowerCase();
@@ -338,9 +424,7 @@ function compileWord(item: ValueItem): Predicate {
       (String(c.localPort).includes(needle) ||
         (c.remotePort !== null && String(c.remotePort).includes(needle)) ||
         (c.pid !== null && String(c.pid).includes(needle)))) ||
-    (spansEndpoint &&
-      (formatEndpoint(c.localAddress, c.localPort, c.localScopeId).includes(needle) ||
-        formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId).includes(needle))) ||
+    (spansEndpoint && endpointsText(c).includes(needle)) ||
     (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
     includesFolded(c.process, needle) ||
     includesFolded(c.processPath, needle) ||

@@ -68,11 +68,25 @@ function compileNode(n: FilterNode, ctx: TermContext): Predicate {
     }
     case 'and': {
       const ps = n.children.map((k) => compileNode(k, ctx));
-      return (c) => ps.every((p) => p(c));
+      if (ps.length === 2) {
+        const [a, b] = ps;
+        return (c) => a(c) && b(c);
+      }
+      return (c) => {
+        for (const p of ps) if (!p(c)) return false;
+        return true;
+      };
     }
     case 'or': {
       const ps = n.children.map((k) => compileNode(k, ctx));
-      return (c) => ps.some((p) => p(c));
+      if (ps.length === 2) {
+        const [a, b] = ps;
+        return (c) => a(c) || b(c);
+      }
+      return (c) => {
+        for (const p of ps) if (p(c)) return true;
+        return false;
+      };
     }
   }
 }
