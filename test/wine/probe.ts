@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { ROW_WORDS, type RowTable } from '../../main/model/rows';
+import { ROW_WORDS, W, type RowTable } from '../../main/model/rows';
 import { SourceError } from '../../main/source/types';
 import { TableReader, type TableCall } from '../../main/source/windows/buffer-call';
 import {
@@ -231,18 +231,33 @@ async function main() {
   await sleep(300);
   out.afterClose = dump(createWindowsSource({ tcp: 'table2', udp: false }).read() as RowTable);
 
-  out.endHolder = attempt(() => endProcess(holder.pid, act));
-  // Wait until the holder is gone (OpenProcess fails) before reading again.
-  const t0 = Date.now();
-  const alive = () => {
-    const h = k.kernel32().openProcess(k.PROCESS_QUERY_LIMITED_INFORMATION, holder.pid);
-    if (h) k.kernel32().closeHandle(h);
-    return h !== null;
+  // A handle kept across the end: its exit code is what Windows says the process ended with.
+  const watch = k.kernel32().openProcess(k.PROCESS_QUERY_LIMITED_INFORMATION, holder.pid);
+  const GetExitCodeProcess = k.bindWin32('kernel32.dll', 'GetExitCodeProcess', 'int', ['void *', 'void *'])!;
+  const exitCode = () => {
+    const b = Buffer.alloc(4);
+    return GetExitCodeProcess(watch, b) ? b.readUInt32LE(0) : null;
   };
-  while (Date.now() - t0 < 10_000 && alive()) await sleep(50);
+  out.endHolder = attempt(() => endProcess(holder.pid, act));
+  const STILL_ACTIVE = 259;
+  const t0 = Date.now();
+  while (Date.now() - t0 < 10_000 && exitCode() === STILL_ACTIVE) await sleep(50);
   out.holderGoneAfterMs = Date.now() - t0;
-  await sleep(500);
-  out.afterEnd = dump(createWindowsSource().read() as RowTable);
+  out.holderExitCode = watch ? exitCode() : 'OpenProcess failed';
+  if (watch) k.kernel32().closeHandle(watch);
+  // The exit code is set before the Unix process has gone and the kernel has closed its sockets:
+  // read again (bounded) until no row names the holder any more.
+  const afterEnd = createWindowsSource();
+  let after: RowTable;
+  let endReads = 0;
+  const t1 = Date.now();
+  do {
+    await sleep(300);
+    after = afterEnd.read() as RowTable;
+    endReads++;
+  } while (Date.now() - t1 < 10_000 && Array.from({ length: after.count }, (_, i) => after.words[i * ROW_WORDS + W.PID]).includes(holder.pid));
+  out.afterEnd = dump(after);
+  out.afterEndReads = endReads;
 
   out.endBogus = attempt(() => endProcess(0x7ffffff0, act));
   out.endSystem = attempt(() => endProcess(4, act));

@@ -79,6 +79,8 @@ interface Probe {
   afterClose: Dump;
   endHolder: Attempt<ActionResult>;
   holderGoneAfterMs: number;
+  holderExitCode: number | string | null;
+  afterEndReads: number;
   afterEnd: Dump;
   endBogus: Attempt<ActionResult>;
   endSystem: Attempt<ActionResult>;
@@ -152,7 +154,7 @@ beforeAll(async () => {
   console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss), ${rowsSeen} TCP rows in the probe's GetTcp*Table2 read (${msPerRow.toFixed(2)} ms a row); holder ready in ${holder.readyAt - fixture.spawnedAt} ms, probe ran ${Date.now() - probeSpawnedAt} ms (limit ${BUDGET_MS} ms)`);
   console.log(`[wine] read ms: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? [v.value.firstReadMs.toFixed(2), v.value.secondReadMs.toFixed(2)] : v.error])))}`);
   console.log(`[wine] functions: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? v.value.functions : null])))}`);
-  console.log(`[wine] close: ${JSON.stringify(probe.closeV4)}; end holder: ${JSON.stringify(probe.endHolder)} (gone after ${probe.holderGoneAfterMs} ms, exit ${holderExit})`);
+  console.log(`[wine] close: ${JSON.stringify(probe.closeV4)}; end holder: ${JSON.stringify(probe.endHolder)} (gone after ${probe.holderGoneAfterMs} ms, exit code ${probe.holderExitCode}, Linux exit status ${holderExit}; ${probe.afterEndReads} read(s) until its rows had no owner)`);
 }, BUDGET_MS + 30_000);
 
 afterAll(async () => {
@@ -358,8 +360,10 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
 
   it('endProcess ends the holder; on the next read its rows are closed or in TIME-WAIT and none carries its PID', () => {
     expect(ok(probe.endHolder)).toEqual({ ok: true, code: 0 });
-    // TerminateProcess(…, 1) → the Wine process exits with 1.
-    expect(holderExit).toBe(1);
+    // TerminateProcess(…, 1): GetExitCodeProcess says 1, and the Wine process is gone. (Its Linux
+    // exit status is Wine's business: 1 or 0 seen, so it is only logged.)
+    expect(probe.holderExitCode).toBe(1);
+    expect(holderExit).not.toBe('still running');
     const list = rows(probe.afterEnd);
     expect(list.filter((x) => x.pid === holder.pid)).toEqual([]);
     const peer = (port: number) => rportOf(rows(ok(probe.reads.auto).table), port);
@@ -434,7 +438,9 @@ describe('Windows source under Wine: the diff over real reads', () => {
     expect(opened).toEqual(expect.arrayContaining([
       expect.objectContaining({ proto: PROTO_TCP, laddr: [0x7f000002, 0, 0, 0], lport: h.listen, rport: 0 }),
       expect.objectContaining({ proto: PROTO_TCP, lport: h.opened, raddr: [0x7f000002, 0, 0, 0] }),
-      expect.objectContaining({ proto: PROTO_UDP, lport: h.udp }),
+      // Wine binds a UDP socket asked for 127.0.0.2 to 0.0.0.0 in the kernel (ss shows it there;
+      // getsockname in Windows Node still says 127.0.0.2), so the table says 0.0.0.0 too.
+      expect.objectContaining({ proto: PROTO_UDP, lport: h.udp, laddr: ANY }),
     ]));
   });
 });
