@@ -117,6 +117,11 @@ function salvageId(text: string): number | string | null {
   }
 }
 
+/** An error reply to a message that is refused unread (its id salvaged when it has one). */
+export function refusal(text: string, reason: string): ServerMessage {
+  return { kind: 'reply', id: salvageId(text), ok: false, error: reason };
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -130,7 +135,7 @@ export async function handleClientMessage(
   try {
     call = parseClientMessage(text);
   } catch (e) {
-    return { kind: 'reply', id: salvageId(text), ok: false, error: errorText(e) };
+    return refusal(text, errorText(e));
   }
   if (!Object.prototype.hasOwnProperty.call(handlers, call.method)) {
     return { kind: 'reply', id: call.id, ok: false, error: `unknown method ${JSON.stringify(call.method.slice(0, 40))}` };

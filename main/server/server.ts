@@ -7,13 +7,20 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { authorize, hostAllowed, isLoopbackHost, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
-import { createHandlers, handleClientMessage, type ServerMessage } from './rpc';
+import { createHandlers, handleClientMessage, refusal, type ServerMessage } from './rpc';
 import { mimeType, readStatic, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
 const DEFAULT_MAX_PAYLOAD = 256 * 1024;
-/** A client this far behind gets disconnected (it reconnects and resyncs) rather than buffering without bound. */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** Calls one client may have in progress; more get an immediate error reply (issue 7 §3). */
+const DEFAULT_MAX_IN_FLIGHT = 32;
+/**
+ * Bytes queued to one client that is not reading. Past this it is closed with a reason (it
+ * reconnects and resyncs) rather than buffered without bound; every frame, batch or reply, counts.
+ */
+const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** A client closed for being slow that does not finish the closing handshake is cut off after this. */
+const SLOW_CLOSE_GRACE_MS = 2000;
 
 export class ServerConfigError extends Error {
   override name = 'ServerConfigError';
@@ -147,7 +154,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 
+  const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+
   wss.on('connection', (ws: WebSocket) => {
+    let inFlight = 0;
+    /** The one way out to this client: a reader too far behind is dropped, never buffered for. */
+    const sendText = (text: string): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount + text.length > maxBuffered) {
+        ws.close(1013, `client too slow: more than ${maxBuffered} bytes unread`);
+        setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+        return;
+      }
+      ws.send(text);
+    };
     const send = (msg: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return;
       let text: string;
@@ -158,19 +179,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const id = msg.kind === 'reply' ? msg.id : null;
         text = JSON.stringify({ kind: 'reply', id, ok: false, error: `reply could not be encoded: ${(e as Error).message}` });
       }
-      ws.send(text);
+      sendText(text);
     };
-    const unsubscribe = opts.engine.onBatch((data) => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        ws.close(1013, 'client too slow');
-        return;
-      }
-      ws.send(batchFrame(data));
-    });
+    const unsubscribe = opts.engine.onBatch((data) => sendText(batchFrame(data)));
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
-      void handleClientMessage(raw.toString(), handlers).then(send, (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`));
+      const text = raw.toString();
+      if (inFlight >= maxInFlight) {
+        return send(refusal(text, `too many calls in progress (at most ${maxInFlight}); wait for their replies`));
+      }
+      inFlight++;
+      void handleClientMessage(text, handlers)
+        .then(send, (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`))
+        .finally(() => inFlight--);
     });
     ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());

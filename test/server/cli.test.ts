@@ -1,16 +1,15 @@
 // `netmon serve`: flag parsing, the run loop with fakes, and the real bundled command against the
 // real engine worker and this machine's kernel table.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseServeArgs, runServeWith, SERVE_HELP } from '../../main/server/cli';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import { wsProtocols } from '../../shared/ws-protocol';
+import { bundleServe } from './bundle';
 import { fakeEngine, fakeStaticDir, get } from './helpers';
 import { rawExchange, upgradeRequest } from './raw';
 
@@ -128,13 +127,7 @@ describe('runServeWith', () => {
 
 describe('netmon serve, bundled, against the real engine and kernel', () => {
   it('streams this machine’s connections and exits 0 on SIGTERM', async () => {
-    // Bundle as scripts/build.mjs does, into a scratch dist with a stand-in renderer.
-    const dist = mkdtempSync(path.join(os.tmpdir(), 'netmon-serve-dist-'));
-    const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', external: ['electron', 'koffi', 'ws'] };
-    await build({ ...common, entryPoints: ['main/cli/index.ts'], outfile: path.join(dist, 'cli.cjs') });
-    await build({ ...common, entryPoints: ['main/engine/worker.ts'], outfile: path.join(dist, 'main', 'engine-worker.cjs') });
-    mkdirSync(path.join(dist, 'renderer'));
-    writeFileSync(path.join(dist, 'renderer', 'index.html'), '<!doctype html><title>netmon</title>');
+    const dist = await bundleServe();
     // Issue 9 §5: the bundle prints the package's version, not "netmon dev".
     const version = spawnSync(process.execPath, [path.join(dist, 'cli.cjs'), '--version'], { encoding: 'utf8' });
     expect(version.stdout).toBe(`netmon ${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`);

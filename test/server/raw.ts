@@ -14,12 +14,13 @@ export interface RawReply {
 
 /**
  * Writes `payload` (chunks in order) to a fresh loopback connection and collects the answer until
- * the server closes, `enough(data)` says the answer is complete, or `timeoutMs` passes.
+ * the server closes, `enough(data)` says the answer is complete, or `timeoutMs` passes. With
+ * `readAfterMs` it reads nothing for that long first.
  */
 export function rawExchange(
   port: number,
   payload: Buffer | string | Array<Buffer | string>,
-  opts: { timeoutMs?: number; enough?: (data: Buffer) => boolean } = {},
+  opts: { timeoutMs?: number; enough?: (data: Buffer) => boolean; readAfterMs?: number } = {},
 ): Promise<RawReply> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -44,6 +45,11 @@ export function rawExchange(
     sock.on('error', () => finish(true));
     sock.on('connect', () => {
       for (const p of Array.isArray(payload) ? payload : [payload]) sock.write(p);
+      // A client that does not read for a while (a slow reader), then drains what it was sent.
+      if (opts.readAfterMs) {
+        sock.pause();
+        setTimeout(() => sock.resume(), opts.readAfterMs);
+      }
     });
   });
 }

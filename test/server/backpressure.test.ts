@@ -1,0 +1,99 @@
+// Issue 7 §3: every frame to a client goes through one backpressure path. Calls beyond the
+// in-flight bound get an immediate error reply; a client that stops reading is closed with 1013
+// and a reason, whether batches or replies pile up.
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startServer } from '../../main/server/server';
+import type { RunningServer } from '../../main/server/types';
+import type { Connection } from '../../shared/connection';
+import type { EngineStatus } from '../../shared/ipc';
+import { wsProtocols } from '../../shared/ws-protocol';
+import { fakeEngine, fakeStaticDir, TEST_TOKEN } from './helpers';
+import { closeCode, rawExchange, serverFrames, upgradeRequest, wsFrame } from './raw';
+
+let srv: RunningServer | null = null;
+afterEach(async () => {
+  await srv?.close();
+  srv = null;
+});
+
+const offer = { 'Sec-WebSocket-Protocol': wsProtocols(TEST_TOKEN).join(', ') };
+const callFrame = (id: number, method: string): Buffer =>
+  wsFrame({ opcode: 1, payload: Buffer.from(JSON.stringify({ kind: 'call', id, method, args: [] })) });
+
+/** About 1 MB of JSON per snapshot: enough to fill socket buffers quickly. */
+function bigConnections(): Connection[] {
+  const row = { id: 'x'.repeat(180), localAddress: '127.0.0.1', localPort: 1, remoteAddress: '127.0.0.1', remotePort: 2 };
+  return Array.from({ length: 5000 }, () => ({ ...row }) as unknown as Connection);
+}
+
+describe('bounded calls in flight', () => {
+  it('answers calls beyond the bound at once with an error, and the others when they finish', async () => {
+    const engine = fakeEngine();
+    const releases: Array<() => void> = [];
+    engine.getStatus = () => new Promise<EngineStatus>((r) => releases.push(() => r({ ...engine.state })));
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxInFlight: 4 });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    const replies: Array<{ id: number; ok: boolean; error?: string }> = [];
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString()) as (typeof replies)[number]));
+    await new Promise((r) => ws.once('open', r));
+    for (let id = 1; id <= 6; id++) ws.send(JSON.stringify({ kind: 'call', id, method: 'getStatus', args: [] }));
+    await expect.poll(() => replies.length).toBe(2);
+    expect(replies).toEqual([
+      { kind: 'reply', id: 5, ok: false, error: 'too many calls in progress (at most 4); wait for their replies' },
+      { kind: 'reply', id: 6, ok: false, error: 'too many calls in progress (at most 4); wait for their replies' },
+    ]);
+    expect(releases).toHaveLength(4);
+    releases.splice(0).forEach((r) => r());
+    await expect.poll(() => replies.length).toBe(6);
+    expect(replies.slice(2).map((r) => [r.id, r.ok])).toEqual([[1, true], [2, true], [3, true], [4, true]]);
+    // The bound frees up: a new call is served.
+    ws.send(JSON.stringify({ kind: 'call', id: 7, method: 'getSnapshot', args: [] }));
+    await expect.poll(() => replies.at(-1)?.id).toBe(7);
+    expect(replies.at(-1)?.ok).toBe(true);
+    ws.terminate();
+  });
+});
+
+describe('slow readers', () => {
+  it('closes a client that does not read its replies with 1013 and a reason', async () => {
+    const engine = fakeEngine();
+    const connections = bigConnections();
+    engine.getSnapshot = async () => ({ time: 1, connections, status: { ...engine.state } });
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 1024 * 1024 });
+    const calls = Array.from({ length: 30 }, (_, i) => callFrame(i, 'getSnapshot'));
+    // The client reads nothing for 1 s (rawExchange starts reading only after that), then drains.
+    const reply = await rawExchange(srv.port, [upgradeRequest(srv.port, '/ws', offer), ...calls], {
+      timeoutMs: 8000,
+      enough: (d) => closeCode(serverFrames(d)) !== null,
+      readAfterMs: 1000,
+    });
+    const frames = serverFrames(reply.data);
+    expect(closeCode(frames)).toBe(1013);
+    expect(frames.find((f) => f.opcode === 8)?.payload.subarray(2).toString()).toBe('client too slow: more than 1048576 bytes unread');
+    // Fewer replies than calls made it out: the rest were never buffered.
+    expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(30);
+  });
+  it('closes a client that does not read its batches the same way, and keeps serving the others', async () => {
+    const engine = fakeEngine();
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 1024 * 1024 });
+    const pending = rawExchange(srv.port, upgradeRequest(srv.port, '/ws', offer), {
+      timeoutMs: 8000,
+      enough: (d) => closeCode(serverFrames(d)) !== null,
+      readAfterMs: 1000,
+    });
+    await expect.poll(() => srv!.clients()).toBe(1);
+    const connections = bigConnections();
+    for (let seq = 1; seq <= 30; seq++) engine.emit({ seq, time: seq, full: true, connections, events: [], status: engine.state });
+    const frames = serverFrames((await pending).data);
+    expect(closeCode(frames)).toBe(1013);
+    expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(30);
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    const got = await new Promise<{ ok: boolean }>((resolve) => {
+      ws.once('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getStatus', args: [] })));
+      ws.on('message', (d) => resolve(JSON.parse(d.toString()) as { ok: boolean }));
+    });
+    expect(got.ok).toBe(true);
+    ws.terminate();
+  });
+});
