@@ -69,3 +69,112 @@ export async function startHolder(sockets: HeldSocket[], timeoutMs = 10_000): Pr
   };
   return { child, pid: child.pid!, ports, end };
 }
+
+const FORK_SCRIPT = `
+import os, socket, sys, time
+k = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+k.bind(('127.0.0.1', 0))
+k.listen(16)
+child = os.fork()
+if child == 0:
+    time.sleep(float(sys.argv[1]))
+    os._exit(0)
+print('ready %d %d' % (k.getsockname()[1], child), flush=True)
+for line in sys.stdin:
+    if line.strip() == 'close':
+        k.close()
+        print('closed', flush=True)
+`;
+
+export interface ForkedListener {
+  parent: ChildProcess;
+  parentPid: number;
+  childPid: number;
+  port: number;
+  /** Makes the parent close its listener; resolves once it has. */
+  closeListener(): Promise<void>;
+  /** Ends the parent (SIGKILL by PID); its zombie child is then reaped by init. */
+  end(): Promise<void>;
+}
+
+/**
+ * A parent that listens on a loopback port and forks a child inheriting the listener; the child
+ * exits after `childSeconds` and the parent does not reap it (it stays a zombie), while the parent
+ * keeps the listener until closeListener().
+ */
+export async function startForkedListener(childSeconds: number, timeoutMs = 10_000): Promise<ForkedListener> {
+  const parent = spawn(PYTHON, ['-c', FORK_SCRIPT, String(childSeconds)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  parent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: parent.stdout! });
+  const waiters: ((l: string) => void)[] = [];
+  lines.on('line', (l) => waiters.shift()?.(l));
+  const nextLine = (what: string) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} from the forking holder after ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+      waiters.push((l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+    });
+  const [, port, child] = (await nextLine('ready line')).split(' ').map(Number);
+  return {
+    parent,
+    parentPid: parent.pid!,
+    childPid: child,
+    port,
+    async closeListener() {
+      const closed = nextLine('close confirmation');
+      parent.stdin!.write('close\n');
+      await closed;
+    },
+    async end() {
+      if (parent.exitCode !== null || parent.signalCode !== null) return;
+      const gone = once(parent, 'exit');
+      process.kill(parent.pid!, 'SIGKILL');
+      await gone;
+    },
+  };
+}
+
+const THREAD_SCRIPT = `
+import ctypes, socket, sys, threading
+libc = ctypes.CDLL(None, use_errno=True)
+ready = threading.Event()
+port = []
+def run():
+    if libc.unshare(0x400) != 0:  # CLONE_FILES: this thread gets its own fd table
+        print('unshare failed %d' % ctypes.get_errno(), flush=True)
+        return
+    k = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    k.bind(('127.0.0.1', 0))
+    k.listen(4)
+    port.append(k.getsockname()[1])
+    ready.set()
+    threading.Event().wait()
+threading.Thread(target=run, daemon=True).start()
+ready.wait(10)
+print('ready %d' % port[0], flush=True)
+sys.stdin.read()
+`;
+
+/** A process whose listener lives only in one thread's own fd table (after unshare(CLONE_FILES)); resolves with its port. */
+export async function startThreadHolder(timeoutMs = 10_000): Promise<Holder> {
+  const child = spawn(PYTHON, ['-c', THREAD_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines = createInterface({ input: child.stdout! });
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`thread holder not ready after ${timeoutMs} ms`)), timeoutMs);
+    lines.once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+  });
+  if (!line.startsWith('ready ')) throw new Error(`thread holder: ${line}`);
+  const end = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = once(child, 'exit');
+    process.kill(child.pid!, 'SIGKILL');
+    await gone;
+  };
+  return { child, pid: child.pid!, ports: [Number(line.slice(6))], end };
+}

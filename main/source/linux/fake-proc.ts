@@ -18,6 +18,10 @@ export interface FakeProcess {
   uid?: number;
   /** Make /proc/<pid>/fd unreadable as a directory (stands in for EACCES). */
   fdUnreadable?: boolean;
+  /** Field 3 of stat; default S. Z = zombie (a zombie's fd table is empty). */
+  state?: string;
+  /** Threads with their own fd tables (/proc/<pid>/task/<tid>/fd): tid → socket inodes. */
+  threads?: Record<number, number[]>;
 }
 
 export class FakeProc {
@@ -36,7 +40,7 @@ export class FakeProc {
     const comm = p.comm ?? `proc${p.pid}`;
     const start = p.start ?? 1000 + p.pid;
     // Fields 3..21 then starttime as field 22; comm in parentheses may hold spaces and ')'.
-    const after = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 1)), String(start), '0', '0'];
+    const after = [p.state ?? 'S', ...Array.from({ length: 18 }, (_, i) => String(i + 1)), String(start), '0', '0'];
     writeFileSync(join(dir, 'stat'), `${p.pid} (${comm}) ${after.join(' ')}\n`);
     writeFileSync(join(dir, 'comm'), `${comm}\n`);
     writeFileSync(join(dir, 'cmdline'), (p.cmdline ?? [comm]).map((a) => `${a}\0`).join(''));
@@ -51,6 +55,14 @@ export class FakeProc {
     let fd = 3;
     for (const ino of p.sockets ?? []) symlinkSync(`socket:[${ino}]`, join(dir, 'fd', String(fd++)));
     for (const other of p.otherFds ?? []) symlinkSync(other, join(dir, 'fd', String(fd++)));
+    mkdirSync(join(dir, 'task'));
+    mkdirSync(join(dir, 'task', String(p.pid)));
+    for (const [tid, inodes] of Object.entries(p.threads ?? {})) {
+      const td = join(dir, 'task', tid);
+      mkdirSync(join(td, 'fd'), { recursive: true });
+      writeFileSync(join(td, 'stat'), `${tid} (${comm}) ${after.join(' ')}\n`);
+      inodes.forEach((ino, i) => symlinkSync(`socket:[${ino}]`, join(td, 'fd', String(3 + i))));
+    }
   }
 
   removeProcess(pid: number): void {

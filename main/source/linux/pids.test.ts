@@ -172,4 +172,41 @@ describe('inode → pid resolver', () => {
     r.resolve(t.rows, t.inodes);
     expect(r.stats().scans).toBe(3);
   });
+
+  it('a zombie child does not keep a socket its parent still holds: the parent owns it', () => {
+    proc.addProcess({ pid: 100, sockets: [5001] });
+    proc.addProcess({ pid: 150, sockets: [5001] }); // forked child that inherited the listener
+    const r = createPidResolver({ procRoot: proc.root });
+    const t = table([5001]);
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([150]); // newest first
+    proc.addProcess({ pid: 150, state: 'Z', sockets: [] }); // exited, not reaped: /proc/150 stays
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([100]);
+  });
+
+  it('a reused PID does not inherit an old owner\'s sockets', () => {
+    proc.addProcess({ pid: 150, sockets: [5001], start: 5000 });
+    proc.addProcess({ pid: 100, sockets: [] });
+    const r = createPidResolver({ procRoot: proc.root });
+    const t = table([5001]);
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([150]);
+    // 150 exits and the socket passes to 100; a new process gets PID 150 (another start time).
+    proc.addProcess({ pid: 150, sockets: [], start: 9000 });
+    proc.addProcess({ pid: 100, sockets: [5001] });
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([100]);
+  });
+
+  it('finds sockets held only in a thread\'s own fd table (/proc/<pid>/task/<tid>/fd)', () => {
+    proc.addProcess({ pid: 100, sockets: [5001], threads: { 101: [7001] } });
+    const r = createPidResolver({ procRoot: proc.root });
+    const t = table([5001, 7001]);
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([100, 100]);
+    // Cached afterwards: no walk while the thread lives.
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(1);
+  });
 });

@@ -13,12 +13,23 @@
 // misses (an fd reused while a dup of the old socket lives elsewhere) is caught by the thorough
 // walk below.
 //
+// Owners are processes, not PIDs: each owner is remembered with its start time (field 22 of
+// /proc/<pid>/stat), and a cached owner stands only while that PID still has that start time and
+// is not a zombie (state Z: its fds are gone, though /proc/<pid> stays until it is reaped). So a
+// zombie child does not keep a listener its parent still holds, and a reused PID does not inherit
+// an old owner's sockets.
+//
+// A socket can sit in a fd table /proc/<pid>/fd does not show: a thread that unshared its files
+// (CLONE_FILES) has its own, listed under /proc/<pid>/task/<tid>/fd, and so does a thread whose
+// leader exited. When a walk leaves inodes unowned, it reads those task tables too.
+//
 // Inodes no process holds (kernel sockets, other users' processes when not root, a socket closed
 // mid-walk) are remembered as unowned and retried by a thorough walk (every link re-read) after
 // `unownedRetryMs`, doubling up to 5 minutes while they stay unowned, so they do not cost a walk
 // on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) has no owner.
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
+import { parseStat } from './processes';
 
 export interface PidResolverOptions {
   procRoot?: string;
@@ -36,6 +47,8 @@ export interface PidScanStats {
   lastScanReadlinks: number;
   /** Inode entries in the cache (owned + unowned). */
   cached: number;
+  /** Processes whose fd directory could not be read for lack of rights (EACCES) in the last walk. */
+  lastScanDenied: number;
 }
 
 export interface PidResolver {
@@ -60,33 +73,57 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
   const unowned = new Map<number, { at: number; delay: number }>();
   /** pid → (fd name → socket inode), the links read in earlier walks. */
   const fdLinks = new Map<number, Map<string, number>>();
+  /** Owner pid → the start time it had when found, and the task whose fd table holds its sockets. */
+  const ownerId = new Map<number, { start: string; tid: number }>();
   let scans = 0;
   let lastScanProcesses = 0;
   let lastScanReadlinks = 0;
+  let lastScanDenied = 0;
 
-  const pidAlive = (pid: number): boolean => {
+  /** State and start time of a task (the process itself when tid = pid); null when it is gone. */
+  const taskStat = (pid: number, tid: number) => {
     try {
-      statSync(`${root}/${pid}`);
-      return true;
+      return parseStat(readFileSync(tid === pid ? `${root}/${pid}/stat` : `${root}/${pid}/task/${tid}/stat`, 'latin1'));
     } catch {
-      return false;
+      return null;
     }
+  };
+
+  /** Records `pid` as an owner found through task `tid`; false when it is a zombie or gone by now. */
+  const noteOwner = (pid: number, tid: number): boolean => {
+    const have = ownerId.get(pid);
+    if (have && have.tid === tid) return true;
+    const st = taskStat(pid, tid);
+    if (!st || st.state === 'Z' || st.state === 'X') return false;
+    ownerId.set(pid, { start: st.start, tid });
+    return true;
+  };
+
+  /** Whether a cached owner is still the process it was: same start time, not a zombie. */
+  const ownerAlive = (pid: number): boolean => {
+    const id = ownerId.get(pid);
+    if (!id) return false;
+    const st = taskStat(pid, id.tid);
+    return st !== null && st.start === id.start && st.state !== 'Z' && st.state !== 'X';
   };
 
   /**
    * Socket inodes held by `pid`; empty when the process is gone or its fds are not readable.
    * With `live`, cached links to sockets still in the table are trusted; without, all are re-read.
    */
-  const socketsOf = (pid: number, live: Set<number> | null): number[] => {
-    const dir = `${root}/${pid}/fd`;
+  const socketsOf = (pid: number, live: Set<number> | null, tid = pid): number[] => {
+    const dir = tid === pid ? `${root}/${pid}/fd` : `${root}/${pid}/task/${tid}/fd`;
+    // Links of a thread's own table are cached under its negated tid, apart from the process's.
+    const cacheKey = tid === pid ? pid : -tid;
     let fds: string[];
     try {
       fds = readdirSync(dir);
-    } catch {
-      fdLinks.delete(pid);
-      return []; // exited, or another user's process and we are not root: skip quietly
+    } catch (e) {
+      fdLinks.delete(cacheKey);
+      if ((e as NodeJS.ErrnoException).code === 'EACCES') lastScanDenied++;
+      return []; // exited, or another user's process and we are not root (counted above)
     }
-    const prev = live ? fdLinks.get(pid) : undefined;
+    const prev = live ? fdLinks.get(cacheKey) : undefined;
     const next = new Map<string, number>();
     const out: number[] = [];
     for (const fd of fds) {
@@ -110,8 +147,19 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
         out.push(ino);
       }
     }
-    fdLinks.set(pid, next);
+    fdLinks.set(cacheKey, next);
     return out;
+  };
+
+  /** Thread ids of `pid` other than itself. */
+  const threadsOf = (pid: number): number[] => {
+    try {
+      return readdirSync(`${root}/${pid}/task`)
+        .map(Number)
+        .filter((t) => Number.isInteger(t) && t !== pid);
+    } catch {
+      return [];
+    }
   };
 
   const listPids = (): number[] => {
@@ -136,19 +184,20 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
   const walk = (wanted: Set<number>, preferred: Set<number>, live: Set<number> | null): void => {
     scans++;
     lastScanReadlinks = 0;
+    lastScanDenied = 0;
     const all = listPids();
     const present = new Set(all);
-    for (const pid of fdLinks.keys()) if (!present.has(pid)) fdLinks.delete(pid);
+    for (const pid of fdLinks.keys()) if (pid > 0 && !present.has(pid)) fdLinks.delete(pid);
+    for (const pid of ownerId.keys()) if (!present.has(pid)) ownerId.delete(pid);
     // Known socket owners first, then the rest newest first (new sockets tend to be in new processes).
     const rest = all.filter((p) => !preferred.has(p)).sort((a, b) => b - a);
     const order = [...[...preferred].filter((p) => present.has(p)), ...rest];
     let remaining = wanted.size;
     let visited = 0;
     const seenThisWalk = new Set<number>();
-    for (const pid of order) {
-      if (remaining === 0) break;
-      visited++;
-      for (const ino of socketsOf(pid, live)) {
+    const take = (pid: number, tid: number, inodes: number[]) => {
+      if (inodes.length === 0 || !noteOwner(pid, tid)) return;
+      for (const ino of inodes) {
         // Shared sockets (fork, fd passing): the first process found keeps it, and an owner cached
         // from an earlier walk that is still alive keeps it too (a stable display).
         if (seenThisWalk.has(ino)) continue;
@@ -159,6 +208,18 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
           remaining--;
           unowned.delete(ino);
         }
+      }
+    };
+    for (const pid of order) {
+      if (remaining === 0) break;
+      visited++;
+      take(pid, pid, socketsOf(pid, live));
+    }
+    // Still missing: look in the fd tables of threads that have their own (see the top).
+    if (remaining > 0) {
+      for (const pid of order) {
+        if (remaining === 0) break;
+        for (const tid of threadsOf(pid)) take(pid, tid, socketsOf(pid, live, tid));
       }
     }
     lastScanProcesses = visited;
@@ -190,9 +251,11 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
         }
       } else owners.add(pid);
     }
-    // A cached owner that exited: its sockets may live on in a child. Forget them and look again.
+    // A cached owner that exited (or is a zombie, or whose PID now names another process): its
+    // sockets may live on in a parent or child. Forget them and look again.
     for (const pid of owners) {
-      if (pidAlive(pid)) continue;
+      if (ownerAlive(pid)) continue;
+      ownerId.delete(pid);
       owners.delete(pid);
       for (const [ino, p] of owner) {
         if (p === pid) {
@@ -227,6 +290,6 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
       const pid = owner.get(inode);
       return pid === undefined || pid === UNOWNED ? PID_UNKNOWN : pid;
     },
-    stats: () => ({ scans, lastScanProcesses, lastScanReadlinks, cached: owner.size }),
+    stats: () => ({ scans, lastScanProcesses, lastScanReadlinks, cached: owner.size, lastScanDenied }),
   };
 }

@@ -46,6 +46,17 @@ export function parseStatStartTime(stat: string): string | null {
   return v !== undefined && /^\d+$/.test(v) ? v : null;
 }
 
+/**
+ * State (field 3: R, S, D, Z zombie, X dead, …) and start time (field 22, clock ticks since boot)
+ * from /proc/<pid>/stat text; null when malformed. Fields are counted from the last ')' (see above).
+ */
+export function parseStat(stat: string): { state: string; start: string } | null {
+  const close = stat.lastIndexOf(')');
+  const start = parseStatStartTime(stat);
+  if (close < 0 || start === null) return null;
+  return { state: stat.charAt(close + 2), start };
+}
+
 /** Real UID from /proc/<pid>/status text (`Uid:\treal\teffective\tsaved\tfs`). */
 export function parseStatusUid(status: string): number | null {
   const m = /^Uid:\s+(\d+)/m.exec(status);
