@@ -18,6 +18,19 @@ export function formatEndpoint(address: string | null, port: number | null, scop
   return `${a}:${port === null ? '*' : port}`;
 }
 
+/** The owner column's text for a connection no process owns: a TIME-WAIT connection (PID 0 on Windows, none on Linux). */
+export const NO_OWNER_TIME_WAIT = 'TIME-WAIT (no owner)';
+
+/**
+ * What to show as a connection's owner: its process name; for a TIME-WAIT row, which no process
+ * owns any more (the OS lists it under PID 0 or none), `TIME-WAIT (no owner)` rather than a name
+ * that reads like a failure (`unknown`, `System Idle Process`); null where the owner is unknown.
+ */
+export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): string | null {
+  if (c.state === 'TIME-WAIT' && (c.pid === null || c.pid === 0)) return NO_OWNER_TIME_WAIT;
+  return c.process;
+}
+
 export const localEndpoint = (c: Connection): string => formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
 export const remoteEndpoint = (c: Connection): string =>
   formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId);
@@ -37,7 +50,7 @@ export function tableCells(c: Connection): string[] {
     remoteEndpoint(c),
     c.state ?? '-',
     c.pid === null ? '-' : String(c.pid),
-    c.process ?? '-',
+    ownerLabel(c) ?? '-',
   ];
 }
 
@@ -285,7 +298,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
       state,
       pid,
-      c.process ?? '-',
+      ownerLabel(c) ?? '-',
     ].join(' ') + '\n'
   );
 }

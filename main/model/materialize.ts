@@ -40,6 +40,7 @@ export function materializeRow(t: RowTable, i: number, lookup: ProcessLookup = n
   if (w[o + W.LSCOPE] !== 0) c.localScopeId = w[o + W.LSCOPE];
   if (!noRemote && w[o + W.RSCOPE] !== 0) c.remoteScopeId = w[o + W.RSCOPE];
   if (info?.path) c.processPath = info.path;
+  if (info?.startTime != null) c.processStartTime = info.startTime;
   const created = t.createdAt?.[i];
   if (created !== undefined && !Number.isNaN(created)) c.createdAt = created;
   addTrafficFields(c, t, i, rates);

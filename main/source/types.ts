@@ -10,6 +10,8 @@ export interface ProcessInfo {
   name: string | null;
   /** Full image path where the OS gives it. */
   path: string | null;
+  /** When the process started (epoch ms), where known: with the PID, what identifies it (PIDs are reused). */
+  startTime?: number | null;
 }
 
 export interface ConnectionSource {

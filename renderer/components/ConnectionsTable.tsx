@@ -4,6 +4,7 @@ import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEv
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
+import { ownerLabel } from '../../shared/format';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 
@@ -36,8 +37,8 @@ function Cell({ col, row }: { col: Column; row: Row }) {
   switch (col.key) {
     case 'process':
       return (
-        <span className="proc" title={c.processPath ?? c.process ?? 'unknown process'}>
-          {c.process ?? <span className="dim">unknown</span>}
+        <span className="proc" title={c.processPath ?? ownerLabel(c) ?? 'unknown process'}>
+          {ownerLabel(c) ?? <span className="dim">unknown</span>}
         </span>
       );
     case 'pid':

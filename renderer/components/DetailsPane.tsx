@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
-import { formatEndpoint } from '../../shared/format';
+import { formatEndpoint, ownerLabel } from '../../shared/format';
 import type { ProcessDetailsCache } from '../store/processCache';
 
 export type ActionKind = 'close' | 'end' | 'restart';
@@ -71,7 +71,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
     <aside className="details" role="region" aria-label="Details">
       <header className="details-head">
         <h2>
-          <span className="proc">{c.process ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? '–'}</span>
+          <span className="proc">{ownerLabel(c) ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? '–'}</span>
         </h2>
         <button type="button" className="icon" aria-label="Close details" onClick={onClose}>
           ×

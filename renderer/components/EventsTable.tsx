@@ -3,7 +3,7 @@ import { useRef, type CSSProperties } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
-import { formatEndpoint, protoLabel } from '../../shared/format';
+import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
 import { ROW_HEIGHT } from './ConnectionsTable';
 
 const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
@@ -68,7 +68,7 @@ export function EventsTable({ events, label = 'Events' }: { events: LoggedEvent[
                 <span className={`evtype evtype-${e.type}`}>{e.type}</span>
               </div>
               <div role="gridcell" className="cell">
-                <span className="proc">{c.process ?? <span className="dim">unknown</span>}</span>
+                <span className="proc">{ownerLabel(c) ?? <span className="dim">unknown</span>}</span>
               </div>
               <div role="gridcell" className="cell num dim">
                 {pidText(e)}

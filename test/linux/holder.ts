@@ -42,9 +42,12 @@ sys.stdin.read()
 /** The Python 3 interpreter the holders run on. */
 export const PYTHON = '/usr/bin/python3';
 
-/** Starts a holder with `sockets` bound; resolves once they are. It exits when its stdin closes or on end(). */
-export async function startHolder(sockets: HeldSocket[], timeoutMs = 10_000): Promise<Holder> {
-  const child = spawn(PYTHON, ['-c', SCRIPT, JSON.stringify(sockets)], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Starts a holder with `sockets` bound; resolves once they are. It exits when its stdin closes or
+ * on end(). `python`: the interpreter to run (a copy or symlink under another name, for names).
+ */
+export async function startHolder(sockets: HeldSocket[], { python = PYTHON, timeoutMs = 10_000 } = {}): Promise<Holder> {
+  const child = spawn(python, ['-c', SCRIPT, JSON.stringify(sockets)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });

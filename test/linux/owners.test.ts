@@ -1,13 +1,15 @@
 // Owners against the real kernel: processes, not PIDs. A zombie child does not keep a listener
 // its parent still holds; a closed row names the owner it had; a socket held only in a thread's own
-// fd table still has its process as owner.
-import { readFileSync } from 'node:fs';
+// fd table still has its process as owner; names are whole, not comm's 15 bytes.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../main/engine/engine';
 import { createLinuxSource } from '../../main/source/linux';
 import { parseStat } from '../../main/source/linux/processes';
 import { ssRows, waitFor } from './helpers';
-import { startForkedListener, startThreadHolder, type ForkedListener, type Holder } from './holder';
+import { PYTHON, startForkedListener, startHolder, startThreadHolder, type ForkedListener, type Holder } from './holder';
 
 const stateOf = (pid: number): string | null => {
   try {
@@ -56,6 +58,35 @@ describe('sockets held only by a thread', () => {
     await engine.pollNow();
     const rows = engine.snapshot().connections.filter((c) => c.localPort === h!.ports[0]);
     expect(rows.map((c) => [c.state, c.pid, c.process])).toEqual([['LISTEN', h.pid, 'python3']]);
+    source.close?.();
+  });
+});
+
+describe('whole process names', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netmon-names-'));
+  const holders: Holder[] = [];
+  afterAll(async () => {
+    for (const h of holders) await h.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a binary named averyveryverylongservername (a copy) and one named ппппппппп (a symlink) show their whole names', async () => {
+    const long = join(dir, 'averyveryverylongservername');
+    copyFileSync(PYTHON, long);
+    const cyr = join(dir, 'ппппппппп');
+    symlinkSync(PYTHON, cyr);
+    for (const python of [long, cyr]) holders.push(await startHolder([{ proto: 'tcp', host: '127.0.0.1', port: 0 }], { python }));
+    // What the kernel keeps: 15 bytes, the second cut inside a letter.
+    expect(readFileSync(`/proc/${holders[0].pid}/comm`, 'utf8')).toBe('averyveryverylo\n');
+    expect(readFileSync(`/proc/${holders[1].pid}/comm`, 'utf8')).toBe('ппппппп\uFFFD\n');
+    const source = createLinuxSource();
+    const engine = createEngine({ source });
+    await engine.pollNow();
+    const rows = holders.map((h) => engine.snapshot().connections.find((c) => c.localPort === h.ports[0] && c.pid === h.pid));
+    expect(rows.map((c) => c?.process)).toEqual(['averyveryverylongservername', 'ppppppppp'.replace(/p/g, 'п')]);
+    // The owner's start time (PID + start time identify it): within the last minute.
+    for (const c of rows) expect(Date.now() - c!.processStartTime!).toBeGreaterThanOrEqual(-1000);
+    for (const c of rows) expect(Date.now() - c!.processStartTime!).toBeLessThan(60_000);
     source.close?.();
   });
 });

@@ -33,8 +33,8 @@ describe('linux-procfs source over a fake /proc', () => {
     expect([0, 1, 2, 3].map((i) => field(t, i, W.PID))).toEqual([4321, PID_UNKNOWN, 4321, 53]);
     expect(field(t, 2, W.FAMILY)).toBe(6);
     expect(Array.from(s.lastInodes())).toEqual([501, 0, 502, 503]);
-    expect(s.processInfo(4321)).toEqual({ pid: 4321, name: 'web server', path: '/usr/bin/web' });
-    expect(s.processInfo(53)).toEqual({ pid: 53, name: 'dnsd', path: null });
+    expect(s.processInfo(4321)).toMatchObject({ pid: 4321, name: 'web server', path: '/usr/bin/web' });
+    expect(s.processInfo(53)).toMatchObject({ pid: 53, name: 'dnsd', path: null });
   });
 
   it('leaves UDP out when asked, tolerates missing IPv6/UDP tables, reports skipped lines', () => {

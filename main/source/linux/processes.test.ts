@@ -9,6 +9,8 @@ import {
   parsePasswd,
   parseStatStartTime,
   parseStatusUid,
+  utf8WithoutTornTail,
+  wholeName,
 } from './processes';
 
 let proc: FakeProc;
@@ -43,20 +45,49 @@ describe('procfs text helpers', () => {
   });
 });
 
+describe('whole names', () => {
+  const b = (s: string) => Buffer.from(s, 'utf8');
+  /** The first 15 bytes, as the kernel keeps them in comm. */
+  const comm = (s: string) => b(s).subarray(0, 15);
+
+  it('takes the executable\'s or argv[0]\'s basename when comm is its 15-byte prefix', () => {
+    const long = 'averyveryverylongservername';
+    expect(comm(long).toString()).toBe('averyveryverylo');
+    expect(wholeName(comm(long), b(`/opt/x/${long}`), null)).toBe(long);
+    expect(wholeName(comm(long), b('/usr/bin/sleep'), b(`./${long}`))).toBe(long); // run through a symlink
+    expect(wholeName(comm(long), b(`/opt/x/${long} (deleted)`), null)).toBe(long);
+    const cyr = 'ппппппппп'; // 18 bytes: comm cuts the 8th letter in half
+    expect(comm(cyr).toString()).toBe('ппппппп\uFFFD');
+    expect(wholeName(comm(cyr), b(`/tmp/${cyr}`), null)).toBe(cyr);
+  });
+
+  it('keeps a short comm, and never shows a torn character when nothing longer matches', () => {
+    expect(wholeName(b('sshd'), b('/usr/sbin/sshd'), b('sshd: root'))).toBe('sshd');
+    // A 15-byte comm that is no prefix of exe or argv[0] (renamed with prctl) stays as it is.
+    expect(wholeName(b('worker-pool-015'), b('/usr/bin/python3.11'), b('python3'))).toBe('worker-pool-015');
+    expect(wholeName(comm('ппппппппп'), null, null)).toBe('ппппппп');
+    expect(utf8WithoutTornTail(b('ab\u{1F600}').subarray(0, 5))).toBe('ab');
+    expect(utf8WithoutTornTail(b('ab\u{1F600}'))).toBe('ab\u{1F600}');
+    expect(utf8WithoutTornTail(Buffer.from([0x61, 0xff, 0x62]))).toBe('a\uFFFDb');
+    expect(utf8WithoutTornTail(Buffer.alloc(0))).toBe('');
+  });
+});
+
 describe('process cache', () => {
   it('gives name from comm and path from the exe link, null path when the link is missing', () => {
     proc.addProcess({ pid: 10, comm: 'sshd', exe: '/usr/sbin/sshd' });
     proc.addProcess({ pid: 11, comm: 'secret' });
-    const c = createProcessCache({ procRoot: proc.root });
-    expect(c.info(10)).toEqual({ pid: 10, name: 'sshd', path: '/usr/sbin/sshd' });
-    expect(c.info(11)).toEqual({ pid: 11, name: 'secret', path: null });
+    const c = createProcessCache({ procRoot: proc.root, clockTicks: 100 });
+    // Start times: btime 1700000000 s + (1000 + pid) ticks at 100 Hz.
+    expect(c.info(10)).toEqual({ pid: 10, name: 'sshd', path: '/usr/sbin/sshd', startTime: 1_700_000_010_100 });
+    expect(c.info(11)).toEqual({ pid: 11, name: 'secret', path: null, startTime: 1_700_000_010_110 });
     expect(c.info(12)).toBeNull();
     expect(c.info(0)).toBeNull();
   });
 
   it('never shows a reused PID under the old name (keyed by PID + start time)', () => {
     proc.addProcess({ pid: 10, comm: 'old', exe: '/bin/old', start: 500 });
-    const c = createProcessCache({ procRoot: proc.root });
+    const c = createProcessCache({ procRoot: proc.root, clockTicks: 100 });
     expect(c.info(10)?.name).toBe('old');
 
     // Same process, comm changed under it (prctl): within a generation and across generations
@@ -69,7 +100,7 @@ describe('process cache', () => {
     // PID reused by a new process: different start time → fresh lookup at the next generation.
     proc.addProcess({ pid: 10, comm: 'new', exe: '/bin/new', start: 900 });
     c.nextGeneration();
-    expect(c.info(10)).toEqual({ pid: 10, name: 'new', path: '/bin/new' });
+    expect(c.info(10)).toEqual({ pid: 10, name: 'new', path: '/bin/new', startTime: 1_700_000_009_000 });
   });
 
   it('forgets a process that exited', () => {

@@ -1,5 +1,9 @@
 // PID → process name / path / details from procfs.
 //
+// Names are whole: `comm` holds at most 15 bytes (TASK_COMM_LEN - 1) and may be cut inside a UTF-8
+// character, so when it is exactly 15 bytes the name is the executable's basename or argv[0]'s,
+// whichever it is a prefix of; failing both, comm without its torn last character (see wholeName).
+//
 // PIDs are reused, so every cache entry is keyed by PID *and* the process start time (field 22 of
 // /proc/<pid>/stat, clock ticks since boot): a new process under an old PID has a different start
 // time and is looked up afresh. Checking the start time costs a file read, so it is checked at most
@@ -7,6 +11,7 @@
 // same PID is asked about for many rows.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readFile, readlink } from 'node:fs/promises';
 import type { ProcessDetails, ProcessInfo } from '../types';
 
@@ -88,6 +93,42 @@ export function formatCmdline(raw: string): string | null {
   return s === '' ? null : s;
 }
 
+/** Bytes kept of a process's name in `comm` (TASK_COMM_LEN 16, less the NUL). */
+const COMM_BYTES = 15;
+
+/** UTF-8 text of `b`, without an incomplete character at its end (any other bad byte becomes U+FFFD). */
+export function utf8WithoutTornTail(b: Uint8Array): string {
+  let end = b.length;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the last character.
+  let lead = end - 1;
+  while (lead >= 0 && lead > end - 4 && (b[lead] & 0xc0) === 0x80) lead--;
+  if (lead >= 0) {
+    const x = b[lead];
+    const need = x >= 0xf0 ? 4 : x >= 0xe0 ? 3 : x >= 0xc0 ? 2 : 1;
+    if (end - lead < need) end = lead;
+  }
+  return Buffer.from(b.buffer, b.byteOffset, end).toString('utf8');
+}
+
+/**
+ * A process's whole name from `comm` (its bytes, without the trailing newline), the target of its
+ * `exe` link and its argv[0] (bytes; either null when unreadable). A 15-byte comm was cut by the
+ * kernel: the basename of exe or of argv[0] that starts with those bytes is the name. Otherwise
+ * comm is, with a torn last character dropped. Always valid UTF-8 text.
+ */
+export function wholeName(comm: Uint8Array, exe: Uint8Array | null, argv0: Uint8Array | null): string {
+  if (comm.length === COMM_BYTES) {
+    for (const full of [exe, argv0]) {
+      if (!full || full.length === 0) continue;
+      let text = Buffer.from(full.buffer, full.byteOffset, full.length).toString('utf8');
+      text = basename(text.replace(/ \(deleted\)$/, ''));
+      const bytes = Buffer.from(text, 'utf8');
+      if (bytes.length > COMM_BYTES && Buffer.compare(bytes.subarray(0, COMM_BYTES), comm) === 0) return text;
+    }
+  }
+  return utf8WithoutTornTail(comm);
+}
+
 let clockTicksCached: number | null = null;
 /** CLK_TCK from `getconf` once per process; 100 (the value on every mainstream Linux ABI) if unavailable. */
 function systemClockTicks(): number {
@@ -108,6 +149,52 @@ export function createProcessCache(opts: ProcessCacheOptions = {}): ProcessCache
   const passwdPath = opts.passwdPath ?? '/etc/passwd';
   const cache = new Map<number, Entry>();
   let gen = 1;
+  let bootMs: number | null | undefined;
+
+  /** Epoch ms of a start time in clock ticks since boot; null when /proc/stat has no btime. */
+  const startEpochMs = (ticks: string): number | null => {
+    if (bootMs === undefined) {
+      let btime: number | null = null;
+      try {
+        btime = parseBootTime(readFileSync(`${root}/stat`, 'latin1'));
+      } catch {
+        // no /proc/stat: start times stay unknown
+      }
+      bootMs = btime === null ? null : btime * 1000;
+    }
+    return bootMs === null ? null : bootMs + Math.round((Number(ticks) * 1000) / (opts.clockTicks ?? systemClockTicks()));
+  };
+
+  /** The whole name of `pid` (see wholeName), null when comm cannot be read. */
+  const nameOf = (pid: number, comm: Buffer | null, exe: Buffer | null): string | null => {
+    if (comm === null) return null;
+    const c = comm[comm.length - 1] === 0x0a ? comm.subarray(0, -1) : comm;
+    let argv0: Buffer | null = null;
+    if (c.length === COMM_BYTES) {
+      try {
+        const raw = readFileSync(`${root}/${pid}/cmdline`);
+        const nul = raw.indexOf(0);
+        argv0 = nul < 0 ? raw : raw.subarray(0, nul);
+      } catch {
+        argv0 = null;
+      }
+    }
+    return wholeName(c, exe, argv0);
+  };
+  const readBytes = (path: string): Buffer | null => {
+    try {
+      return readFileSync(path);
+    } catch {
+      return null;
+    }
+  };
+  const linkBytes = (path: string): Buffer | null => {
+    try {
+      return readlinkSync(path, { encoding: 'buffer' });
+    } catch {
+      return null; // another user's process without privileges, or a kernel thread
+    }
+  };
 
   const readStart = (pid: number): string | null => {
     try {
@@ -130,19 +217,10 @@ export function createProcessCache(opts: ProcessCacheOptions = {}): ProcessCache
       e.checkedGen = gen;
       return e.info;
     }
-    let name: string | null;
-    try {
-      name = readFileSync(`${root}/${pid}/comm`, 'utf8').replace(/\n$/, '');
-    } catch {
-      name = null;
-    }
-    let path: string | null;
-    try {
-      path = readlinkSync(`${root}/${pid}/exe`);
-    } catch {
-      path = null; // another user's process without privileges, or a kernel thread
-    }
-    const fresh: Entry = { start, checkedGen: gen, info: { pid, name, path } };
+    const exe = linkBytes(`${root}/${pid}/exe`);
+    const name = nameOf(pid, readBytes(`${root}/${pid}/comm`), exe);
+    const path = exe === null ? null : exe.toString('utf8');
+    const fresh: Entry = { start, checkedGen: gen, info: { pid, name, path, startTime: startEpochMs(start) } };
     cache.set(pid, fresh);
     return fresh.info;
   };
@@ -173,8 +251,8 @@ export function createProcessCache(opts: ProcessCacheOptions = {}): ProcessCache
     if (stat === null) return null;
     const start = parseStatStartTime(stat);
     const [comm, exe, cmdline, status, procStat] = await Promise.all([
-      orNull(readFile(`${root}/${pid}/comm`, 'utf8')),
-      orNull(readlink(`${root}/${pid}/exe`)),
+      orNull(readFile(`${root}/${pid}/comm`)),
+      orNull(readlink(`${root}/${pid}/exe`, { encoding: 'buffer' })),
       orNull(readFile(`${root}/${pid}/cmdline`, 'utf8')),
       orNull(readFile(`${root}/${pid}/status`, 'utf8')),
       orNull(readFile(`${root}/stat`, 'latin1')),
@@ -184,8 +262,8 @@ export function createProcessCache(opts: ProcessCacheOptions = {}): ProcessCache
     const ticks = opts.clockTicks ?? systemClockTicks();
     return {
       pid,
-      name: comm === null ? null : comm.replace(/\n$/, ''),
-      path: exe,
+      name: nameOf(pid, comm, exe),
+      path: exe === null ? null : exe.toString('utf8'),
       commandLine: cmdline === null ? null : formatCmdline(cmdline),
       user: uid === null ? null : await userName(uid),
       startTime: start === null || btime === null ? null : btime * 1000 + Math.round((Number(start) * 1000) / ticks),
