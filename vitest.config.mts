@@ -1,11 +1,18 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const TESTS = '{shared,main,preload,renderer,test}/**/*.test.{ts,tsx}';
 
 export default defineConfig({
   test: {
-    include: ['{shared,main,preload,renderer,test}/**/*.test.{ts,tsx}'],
     // Wine cold start and live-socket tests need room; unit tests finish far below this.
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Wine looks up the owner of every row by scanning /proc/*/fd (milliseconds a row): the Wine
+    // tests run after the others, not beside the tests that hold thousands of sockets.
+    projects: [
+      { extends: true, test: { name: 'main', include: [TESTS], exclude: [...configDefaults.exclude, 'test/wine/**'] } },
+      { extends: true, test: { name: 'wine', include: ['test/wine/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
