@@ -8,8 +8,9 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
   AND binds tighter than |:  proto:udp | port:22 family:4  =  proto:udp | (port:22 family:4).
   Case does not matter. Lists: port:80,443 (or port:80|443 without spaces) match any value.
   word              any field as netmon prints it contains it: endpoint text (1.2.3.4:80,
-                    [fe80::1%2]:22, *:* for no remote side), port, pid, state, process name or
-                    path, protocol (tcp6), host name; a bare CIDR such as 10.0.0.0/8 means addr:
+                    [fe80::1%2]:22, *:* for no remote side, LOCAL→REMOTE as watch prints it),
+                    port, pid, state, process name or path, protocol (tcp6), host name;
+                    a bare CIDR such as 10.0.0.0/8 means addr:
   port:N  port:A-B  local or remote port (lport: / rport: for one side); port>1023 and the other
                     comparisons work too. A listener or UDP socket has no remote port or address:
                     rport:, raddr: and the remote half of port: / addr: never match it

@@ -394,7 +394,8 @@ const printedEndpoints = new WeakMap<Connection, string>();
 function endpointsText(c: Connection): string {
   let t = printedEndpoints.get(c);
   if (t === undefined) {
-    t = `${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}\n${formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}`;
+    // Joined as `netmon watch` prints them, so a pasted `local→remote` finds its row too.
+    t = `${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}→${formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}`;
     printedEndpoints.set(c, t);
   }
   return t;
@@ -413,9 +414,9 @@ function compileWord(item: ValueItem): Predicate {
   const needle = item.text.toLowerCase();
   const squashed = squash(item.text);
   // Fields that cannot contain the word are not looked at: only digits can be in a port, pid or
-  // scope id, and only a word with : [ ] % or * can span more than an address.
+  // scope id, and only a word with : [ ] % * or → can span more than an address.
   const numeric = /^\d+$/.test(needle);
-  const spansEndpoint = /[:[\]%*]/.test(needle);
+  const spansEndpoint = /[:[\]%*→]/.test(needle);
   return (c) =>
     // Addresses are canonical lowercase text already.
     c.localAddress.includes(needle) ||

@@ -167,6 +167,10 @@ describe('parseFilter: expressions → matching connections', () => {
     ['addr:[::]:5353', ['udp6']],
     ['tcp6', ['v6', 'll', 'mapped']],
     ['[::ffff:10.9.8.7]:3000', ['mapped']],
+    ['10.1.2.3:443→203.0.113.9:51000', ['web']], // a whole `netmon watch` endpoint pair
+    ['0.0.0.0:53→*:*', ['dns']],
+    ['10.1.2.3:443→203.0.113.9:5100', ['web']],
+    ['10.1.2.3:443→10.1.2.3:443', []],
     // numeric comparisons over the traffic fields; absent or null values never match
     ['rate>1M', ['web', 'll']],
     ['rate>1.2M', ['web']],
