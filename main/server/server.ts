@@ -1,10 +1,12 @@
 // `netmon serve`: the renderer and the engine over a loopback HTTP + WebSocket server guarded by
 // a per-run token. Browser mode exists for machines without an Electron binary (and SSH tunnels).
+import { promises as dns } from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
+import { addressKind } from '../../shared/ip';
 import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { authorize, hostAllowed, isLoopbackHost, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, refusal, type ServerMessage } from './rpc';
@@ -48,6 +50,18 @@ export function parseTarget(target: string | undefined): URL | null {
   }
 }
 
+async function lookupAddress(host: string): Promise<string> {
+  return (await dns.lookup(host)).address;
+}
+
+function notLoopback(host: string, address: string): ServerConfigError {
+  const what = host === address ? host : `${host} (${address})`;
+  return new ServerConfigError(
+    `refusing to listen on ${what}: not a loopback address. Anyone who can reach it could watch this ` +
+      `machine's connections; pass --allow-remote to do it anyway (the token is still required).`,
+  );
+}
+
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
@@ -55,12 +69,7 @@ function urlHost(host: string): string {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const allowRemote = opts.allowRemote ?? false;
-  if (!allowRemote && !isLoopbackHost(host)) {
-    throw new ServerConfigError(
-      `refusing to listen on ${host}: not a loopback address. Anyone who can reach it could watch this ` +
-        `machine's connections; pass --allow-remote to do it anyway (the token is still required).`,
-    );
-  }
+  if (!allowRemote && !isLoopbackHost(host)) throw notLoopback(host, host);
   const token = opts.token ?? newToken();
   const problem = tokenProblem(token);
   if (problem) throw new ServerConfigError(problem);
@@ -197,14 +206,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('error', () => ws.terminate());
   });
 
+  // A name is only a claim (`x.localhost` may point anywhere in a hosts file): resolve it once,
+  // listen on that address, and check the address actually bound.
+  const address = await (opts.lookup ?? lookupAddress)(host);
+  if (!allowRemote && addressKind(address) !== 'loopback') throw notLoopback(host, address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
+    server.listen(opts.port ?? 0, address, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  policy.port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  if (!allowRemote && addressKind(bound.address) !== 'loopback') {
+    await new Promise<void>((r) => server.close(() => r()));
+    throw notLoopback(host, bound.address);
+  }
+  policy.port = bound.port;
 
   let closed: Promise<void> | null = null;
   return {

@@ -32,6 +32,8 @@ export interface ServerOptions {
   recorder?: ServerRecorder;
   /** The built renderer (dist/renderer). */
   staticDir: string;
+  /** Name → address, as the server will bind it (tests); default dns.lookup. */
+  lookup?: (host: string) => Promise<string>;
   /** Where handler failures are reported (one line each); default: nowhere. */
   log?: (line: string) => void;
   /** Largest WebSocket message accepted from a client, bytes. */

@@ -27,6 +27,20 @@ describe('binding', () => {
     await expect(startServer({ engine, staticDir: '.', host: '0.0.0.0' })).rejects.toThrow(/not a loopback address.*--allow-remote/);
     await expect(startServer({ engine, staticDir: '.', host: '192.0.2.1' })).rejects.toThrow(/loopback/);
   });
+  it('checks the address a name resolves to and the address bound, not the name (issue 7 §5)', async () => {
+    const engine = fakeEngine();
+    const elsewhere = async () => '192.0.2.1';
+    await expect(startServer({ engine, staticDir: '.', host: 'x.localhost', lookup: elsewhere })).rejects.toThrow(
+      /^refusing to listen on x\.localhost \(192\.0\.2\.1\): not a loopback address.*--allow-remote/,
+    );
+    await expect(startServer({ engine, staticDir: '.', host: 'x.localhost', lookup: async () => '::ffff:10.0.0.1' })).rejects.toThrow(/not a loopback/);
+    const s = await startServer({ engine, staticDir: fakeStaticDir().root, host: 'x.localhost', lookup: async () => '127.0.0.1' });
+    try {
+      expect((await get(s.port, '/', { host: `x.localhost:${s.port}` })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
   it('binds a wildcard address when allowRemote is given (token still required)', async () => {
     const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: '0.0.0.0', allowRemote: true });
     try {
