@@ -26,6 +26,7 @@ import {
 import { createWindowsSource, koffiActionNative, type WindowsSourceOptions } from '../../main/source/windows/index';
 import { closeTcpConnectionV4, endProcess } from '../../main/source/windows/actions';
 import * as k from '../../main/native/koffi';
+import { createActionService } from '../../main/actions/service';
 import { runProbe } from './probe-run';
 
 const out: Record<string, unknown> = { pid: process.pid, platform: process.platform, node: process.version };
@@ -228,6 +229,9 @@ async function main() {
   out.closeV4 = attempt(() =>
     closeTcpConnectionV4({ localAddr: 0x7f000001, localPort: holder.setTcpEntryTarget, remoteAddr: 0x7f000001, remotePort: Number(process.argv[4]) }, act),
   );
+  // The same close through the action service the app and the server use.
+  const target = { family: 4 as const, localAddress: '127.0.0.1', localPort: holder.setTcpEntryTarget, remoteAddress: '127.0.0.1', remotePort: Number(process.argv[4]) };
+  out.serviceClose = await createActionService().closeConnection(target);
   await sleep(300);
   out.afterClose = dump(createWindowsSource({ tcp: 'table2', udp: false }).read() as RowTable);
 

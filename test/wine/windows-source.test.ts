@@ -76,6 +76,7 @@ interface Probe {
   nullSize: Attempt<unknown>;
   tinyBuffer: { code: number; needed: number };
   closeV4: Attempt<ActionResult>;
+  serviceClose: { ok: boolean; reason?: string; needsAdmin?: boolean };
   afterClose: Dump;
   endHolder: Attempt<ActionResult>;
   holderGoneAfterMs: number;
@@ -352,6 +353,11 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
   it('SetTcpEntry(DELETE_TCB) is a stub under Wine: NO_ERROR, and the row is still ESTABLISHED on the next read', () => {
     // On Windows this closes the connection (elevated) or answers 317 / 5 (needsAdmin).
     expect(ok(probe.closeV4)).toEqual({ ok: true, code: 0 });
+    // Through the action service (what the app and the server call): today it passes SetTcpEntry's
+    // NO_ERROR on as success although the row stays. Issue 10 item 7 makes actions check the next
+    // read ("the OS reported success but the connection is still open"): when that lands, this
+    // expectation must turn into that failure — under Wine it is the one place to see it for real.
+    expect(probe.serviceClose).toEqual({ ok: true });
     const after = rows(probe.afterClose);
     const peer = rportOf(after, holder.setTcpEntryTarget);
     expect(one(tcp(after, 4, holder.setTcpEntryTarget, peer))).toEqual({ state: ESTAB, pid: holder.pid });
