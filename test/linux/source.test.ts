@@ -73,7 +73,7 @@ describe.each(BACKENDS)('$name', ({ tables, name }) => {
     it('agrees with ss -tanp on states, endpoints, PID and process name', () => {
       const ports = new Set([pair.port, pair.client.localPort!]);
       const mine = (r: { lport: number; rport: number }) => ports.has(r.lport) && (r.rport === 0 || ports.has(r.rport));
-      const fromSs = ssRows('tcp').filter(mine);
+      const fromSs = ssRows('tcp', [...ports]).filter(mine);
       const fromSource = read().filter((r) => r.proto === PROTO_TCP && mine(r));
       const key = (r: { laddr: number[]; lport: number; raddr: number[]; rport: number }) => `${r.laddr}:${r.lport} ${r.raddr}:${r.rport}`;
       expect(fromSource.map(key).sort()).toEqual(fromSs.map(key).sort());
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('$name', ({ tables, name }) => {
       expect(tcp(rows, port, cport)).toHaveLength(0);
       expect(tcp(rows, port, 0)).toHaveLength(0);
       // ss agrees: TIME-WAIT and nobody listed as owner.
-      const ss = ssRows('tcp').filter((s) => s.lport === cport && s.rport === port);
+      const ss = ssRows('tcp', [cport]).filter((s) => s.lport === cport && s.rport === port);
       expect(ss.map((s) => [s.state, s.users.length])).toEqual([['TIME-WAIT', 0]]);
     });
 
@@ -158,7 +158,7 @@ describe.each(BACKENDS)('$name', ({ tables, name }) => {
       expect(rc).toEqual([expect.objectContaining({ family: 6, state: 0, pid: process.pid, laddr: V6_LOOP })]);
       // ss -uanp lists the same three with this process as owner.
       const ports = new Set([a.address().port, b.address().port, c.address().port]);
-      const ss = ssRows('udp').filter((s) => ports.has(s.lport));
+      const ss = ssRows('udp', [...ports]).filter((s) => ports.has(s.lport));
       expect(ss).toHaveLength(3);
       for (const s of ss) expect(s.users.map((u) => u.pid)).toContain(process.pid);
       expect(ss.find((s) => s.lport === b.address().port)?.rport).toBe(a.address().port);
