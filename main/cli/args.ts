@@ -8,6 +8,7 @@ import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
 import { BASELINE_HELP, type BaselineSaveOptions } from './baseline';
 import { PORTS_HELP, type PortsOptions } from './ports';
 import { DEFAULT_TOP_LIMIT, TOP_HELP, type TopOptions } from './top';
+import { REPLAY_HELP, type ReplayOptions } from './replay';
 import { DEFAULT_PORT_WARNING_PERCENT } from '../../shared/ports';
 
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
@@ -45,7 +46,8 @@ export type Command =
   | { kind: 'serve'; argv: string[] }
   | { kind: 'ports'; options: PortsOptions }
   | { kind: 'top'; options: TopOptions }
-  | { kind: 'baseline-save'; options: BaselineSaveOptions };
+  | { kind: 'baseline-save'; options: BaselineSaveOptions }
+  | { kind: 'replay'; options: ReplayOptions };
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -305,6 +307,36 @@ function parseWatch(argv: readonly string[]): Command {
   };
 }
 
+const REPLAY_SPECS: OptionSpec[] = [
+  { name: 'help', short: 'h', value: false },
+  { name: 'filter', short: 'f', value: true },
+  { name: 'json', value: false },
+  { name: 'csv', value: false },
+  { name: 'utc', value: false },
+  { name: 'date', value: false },
+];
+
+/** `replay FILE... [options]`: the files come first. */
+function parseReplay(argv: readonly string[]): Command {
+  const cmd = 'replay';
+  let n = 0;
+  while (n < argv.length && !argv[n].startsWith('-')) n++;
+  const o = parseOptions(cmd, argv.slice(n), REPLAY_SPECS);
+  if (o.has('help')) return { kind: 'help', text: REPLAY_HELP };
+  if (n === 0) throw new UsageError('replay needs one or more recording FILEs (before the options)', cmd);
+  if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', cmd);
+  return {
+    kind: 'replay',
+    options: {
+      files: argv.slice(0, n),
+      output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'text',
+      filter: filterOption(cmd, o),
+      utc: o.has('utc'),
+      date: o.has('date'),
+    },
+  };
+}
+
 const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
   snapshot: parseSnapshot,
   watch: parseWatch,
@@ -312,29 +344,30 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
   ports: parsePorts,
   top: parseTop,
   baseline: parseBaselineCommand,
+  replay: parseReplay,
 };
 
-const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP, ports: PORTS_HELP, top: TOP_HELP, baseline: BASELINE_HELP };
+const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch: WATCH_HELP, ports: PORTS_HELP, top: TOP_HELP, baseline: BASELINE_HELP, replay: REPLAY_HELP };
 
 /** Parses `netmon`'s arguments (process.argv without node and the script). Throws UsageError. */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, top, baseline or serve');
+  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, top, baseline, replay or serve');
   if (first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'help') {
     if (rest.length === 0) return { kind: 'help', text: MAIN_HELP };
     if (rest[0] === 'serve') return { kind: 'serve', argv: ['--help'] };
     const text = HELP_BY_COMMAND[rest[0]];
-    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, top, baseline or serve`);
+    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, top, baseline, replay or serve`);
     return { kind: 'help', text };
   }
   const parse = COMMANDS[first];
   if (!parse) {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first}: snapshot, watch, ports, top, baseline or serve`
-        : `unknown command "${first}": expected snapshot, watch, ports, top, baseline or serve`,
+        ? `expected a command before ${first}: snapshot, watch, ports, top, baseline, replay or serve`
+        : `unknown command "${first}": expected snapshot, watch, ports, top, baseline, replay or serve`,
     );
   }
   return parse(rest);

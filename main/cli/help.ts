@@ -1,6 +1,23 @@
 // Usage texts for `netmon --help` and `netmon <command> --help`.
 import { FILTER_HELP } from '../../shared/filter-help';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
+import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
+
+/** `a, b, c` broken into indented lines of at most `width` characters. */
+function wrapList(items: readonly string[], indent: string, width: number): string {
+  const lines: string[] = [];
+  let cur = indent;
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? ',' : '');
+    if (cur.length > indent.length && cur.length + 1 + piece.length > width) {
+      lines.push(cur);
+      cur = indent;
+    }
+    cur += (cur.length > indent.length ? ' ' : '') + piece;
+  }
+  lines.push(cur);
+  return lines.join('\n');
+}
 
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
@@ -15,6 +32,7 @@ Usage:
   netmon ports [options]      ephemeral port usage per local address (port exhaustion)
   netmon top [options]        the busiest connections or processes (rate, bytes, RTT)
   netmon baseline save FILE   mark what is normal now; then snapshot/watch --baseline FILE
+  netmon replay FILE...       print the events of recordings (NDJSON or CSV), filtered
   netmon serve [options]      run the app in a browser (loopback web server)
   netmon help [command]       show help for a command
   netmon --version
@@ -26,8 +44,11 @@ Run \`netmon <command> --help\` for the options of a command.
 export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--source KIND]
 
 Reads the connection table once and prints it: an aligned table with a header by default,
-one JSON object per line with --json (fields protocol, family, localAddress, localPort,
-remoteAddress, remotePort, state, pid, process), or CSV with a header row with --csv.
+one JSON object per line with --json, or CSV with a header row with --csv. JSON and CSV
+carry every field of a connection, null (CSV: empty) where unknown; times are ISO 8601 UTC;
+CSV addresses carry their IPv6 scope (fe80::1%2) and cells that would start a spreadsheet
+formula (= + - @ tab CR) are prefixed with '. The fields, in order:
+${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
 
 Options:
   --json             NDJSON output

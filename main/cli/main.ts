@@ -10,6 +10,7 @@ import { runWatch } from './watch';
 import { runPorts } from './ports';
 import { runTop } from './top';
 import { runBaselineSave } from './baseline';
+import { runReplay } from './replay';
 
 type ServeModule = { runServe?: (argv: string[]) => Promise<number> };
 
@@ -40,6 +41,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runTop(cmd.options, io);
       case 'baseline-save':
         return await runBaselineSave(cmd.options, io);
+      case 'replay':
+        return await runReplay(cmd.options, io);
       case 'serve': {
         // Loaded only when asked for: the web server is the heaviest part and most runs never need it.
         const mod = (await import('../server/cli')) as ServeModule;

@@ -3,7 +3,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { ConnectionEvent } from '../../shared/connection';
 import { describeRecording, notARecording, RecordingParser, type RecordingSummary } from '../../shared/recording-reader';
-import { DEFAULT_MAX_FILES, rotatedPath } from './rotating-writer';
+import { DEFAULT_MAX_FILES, fsErrorText, rotatedPath } from './rotating-writer';
 
 /** A recording that cannot be read at all: the message names the file and says why. */
 export class RecordingError extends Error {
@@ -36,10 +36,9 @@ export async function streamRecording(path: string, onEvent: (e: ConnectionEvent
       }
     }
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
     const s = parser.summary();
     throw new RecordingError(
-      `cannot read recording ${path}: ${err.code ? `${err.code} ` : ''}${err.message.replace(/^\w+: /, '')}` +
+      `cannot read recording ${path}: ${fsErrorText(e)}` +
         (s.chars > 0 ? ` (after ${s.events} events, ${s.lines} lines)` : ''),
       { cause: e },
     );

@@ -41,8 +41,8 @@ export class RecordingWriteError extends Error {
   }
 }
 
-/** `no space left on device (ENOSPC)` from a Node fs error. */
-function reason(e: unknown): string {
+/** `no space left on device (ENOSPC)` from a Node fs error (without the syscall and path Node appends). */
+export function fsErrorText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const text = (err?.message ?? String(e)).replace(/^E[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
   return err?.code ? `${text} (${err.code})` : text;
@@ -89,10 +89,10 @@ export function createRotatingWriter(opts: RotatingWriterOptions): RotatingWrite
         try {
           fs.ftruncateSync(fd!, size);
         } catch (t) {
-          kept = `${what} was cut short and could not be removed (${reason(t)})`;
+          kept = `${what} was cut short and could not be removed (${fsErrorText(t)})`;
         }
       }
-      throw new RecordingWriteError(`cannot write recording ${opts.path}: ${reason(e)}; ${kept}`, e);
+      throw new RecordingWriteError(`cannot write recording ${opts.path}: ${fsErrorText(e)}; ${kept}`, e);
     }
     size += buf.length;
   };
@@ -116,7 +116,7 @@ export function createRotatingWriter(opts: RotatingWriterOptions): RotatingWrite
     } catch (e) {
       if (fd !== null) fs.closeSync(fd);
       fd = null;
-      throw new RecordingWriteError(`cannot open recording ${opts.path}: ${reason(e)}`, e);
+      throw new RecordingWriteError(`cannot open recording ${opts.path}: ${fsErrorText(e)}`, e);
     }
     if (size === 0 && headerBytes > 0) append(header, 'the header');
     else {
@@ -136,7 +136,7 @@ export function createRotatingWriter(opts: RotatingWriterOptions): RotatingWrite
         if (fs.existsSync(from)) fs.renameSync(from, rotatedPath(opts.path, g + 1));
       }
     } catch (e) {
-      throw new RecordingWriteError(`cannot rotate recording ${opts.path}: ${reason(e)}`, e);
+      throw new RecordingWriteError(`cannot rotate recording ${opts.path}: ${fsErrorText(e)}`, e);
     }
     rotations++;
     open();

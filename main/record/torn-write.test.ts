@@ -220,8 +220,8 @@ describe('files that are not (whole) recordings', () => {
   });
 
   it('a missing file or a directory: the error names it', async () => {
-    await expect(readRecording(join(dir, 'none.ndjson'))).rejects.toThrow(`cannot read recording ${join(dir, 'none.ndjson')}: ENOENT no such file or directory`);
-    await expect(readRecording(dir)).rejects.toThrow(`cannot read recording ${dir}: EISDIR illegal operation on a directory`);
+    await expect(readRecording(join(dir, 'none.ndjson'))).rejects.toThrow(`cannot read recording ${join(dir, 'none.ndjson')}: no such file or directory (ENOENT)`);
+    await expect(readRecording(dir)).rejects.toThrow(`cannot read recording ${dir}: illegal operation on a directory (EISDIR)`);
   });
 
   it('an empty file is an empty recording', async () => {

@@ -1,5 +1,6 @@
 // End to end: the bundled CLI as a child process, against sockets this test opens on loopback
 // (read through the real Linux kernel table) and against the deterministic demo source.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -205,6 +206,30 @@ describe('recordings survive a torn write (issue example)', () => {
       printed.map((e) => [e.time, e.connection.localPort]),
     );
     expect(notice).toBe(`${path}: read ${events.length} events from ${events.length + 1} lines; skipped 1 record (line ${firstRun}: not complete JSON (cut off mid-write?))`);
+  });
+});
+
+describe('a recording on a full disk', () => {
+  it('`watch --output` onto a 16 KiB tmpfs: exits 1 with the file named, and no half line is left', async () => {
+    const mnt = tempDir();
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k,mode=0700', 'tmpfs', mnt], { stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`this test mounts a 16 KiB tmpfs to fill it and needs root (CAP_SYS_ADMIN): ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      const path = join(mnt, 'events.ndjson');
+      const w = startCli(cli, ['watch', '--source', 'demo', '--interval', '100', '--initial', '--quiet', '--output', path, '--max-size', '1G']);
+      await w.waitForStderr(/no space left/, 20_000);
+      expect(await w.stop('SIGINT')).toEqual({ code: 1, signal: null });
+      expect(w.stderr()).toMatch(new RegExp(`\nnetmon: cannot write recording ${path}: no space left on device \\(ENOSPC\\); the event was not written\n$`));
+      expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
+      const { events, notice } = await readRecording(path);
+      expect(notice).toBeNull();
+      expect(events.length).toBeGreaterThan(5);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 });
 

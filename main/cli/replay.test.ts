@@ -1,0 +1,98 @@
+// netmon replay: recordings printed as watch prints live events, through the one recording reader.
+import { mkdtempSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
+import { EVENT_CSV_HEADER } from '../../shared/format';
+import { createRecorder } from '../record/recorder';
+import { createScriptedSource } from '../source/scripted';
+import type { CliIo } from './io';
+import { main } from './main';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'netmon-replay-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    createSource: () => createScriptedSource([]),
+    stop: new AbortController().signal,
+  };
+  return main(args, io).then((code) => ({ code, out, err }));
+}
+
+function ev(port: number, type: ConnectionEvent['type'] = 'opened', process = 'node'): ConnectionEvent {
+  const c: Omit<Connection, 'id'> = {
+    protocol: 'tcp', family: 6, localAddress: 'fe80::1', localScopeId: 2, localPort: port, remoteAddress: '::1', remotePort: 80,
+    state: 'ESTABLISHED', pid: 7, process,
+  };
+  return { type, time: Date.UTC(2026, 10, 30, 4, 0, port), connection: { id: connectionKey(c), ...c } };
+}
+
+function record(name: string, format: 'ndjson' | 'csv', events: ConnectionEvent[]): string {
+  const path = join(dir, name);
+  const r = createRecorder({ path, format });
+  r.record(events);
+  r.close();
+  return path;
+}
+
+describe('netmon replay', () => {
+  it('prints NDJSON and CSV recordings as text lines, in file order, filtered', async () => {
+    const a = record('a.ndjson', 'ndjson', [ev(1), ev(2, 'closed')]);
+    const b = record('b.csv', 'csv', [ev(3), ev(4, 'opened', '=calc')]);
+    const r = await run(['replay', a, b, '--utc', '--filter', '-lport:2']);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toBe(
+      '04:00:01.000Z OPENED  tcp6 [fe80::1%2]:1→[::1]:80 ESTABLISHED pid 7 node\n' +
+        '04:00:03.000Z OPENED  tcp6 [fe80::1%2]:3→[::1]:80 ESTABLISHED pid 7 node\n' +
+        '04:00:04.000Z OPENED  tcp6 [fe80::1%2]:4→[::1]:80 ESTABLISHED pid 7 =calc\n',
+    );
+  });
+
+  it('--json and --csv convert between the formats with every field', async () => {
+    const a = record('a.csv', 'csv', [ev(1, 'opened', '-bash')]);
+    const j = await run(['replay', a, '--json']);
+    expect(JSON.parse(j.out)).toMatchObject({ type: 'opened', time: '2026-11-30T04:00:01.000Z', connection: { localScopeId: 2, process: '-bash' } });
+    const b = record('b.ndjson', 'ndjson', [ev(1, 'opened', '-bash')]);
+    const c = await run(['replay', b, '--csv']);
+    const [header, row, end] = c.out.split('\r\n');
+    expect([header, end]).toEqual([EVENT_CSV_HEADER.join(','), '']);
+    expect(row.startsWith("2026-11-30T04:00:01.000Z,opened,tcp,6,fe80::1%2,1,2,::1,80,,ESTABLISHED,7,'-bash,")).toBe(true);
+  });
+
+  it('a torn last record and a bad line are reported on stderr with file and line; exit 0', async () => {
+    const a = record('a.ndjson', 'ndjson', [ev(1), ev(2), ev(3)]);
+    truncateSync(a, statSync(a).size - 10);
+    const r = await run(['replay', a, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(2);
+    expect(r.err).toBe(`netmon: ${a}: read 2 events from 3 lines; the last record (line 3) was cut off mid-write and skipped\n`);
+  });
+
+  it('a file that is not a recording: what is wrong, which line and field, how much was read; exit 1, other files still printed', async () => {
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, '{"type":"opened","connection":{}}\n');
+    const good = record('good.ndjson', 'ndjson', [ev(1)]);
+    const r = await run(['replay', bad, join(dir, 'missing.ndjson'), good, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `netmon: ${bad} is not a netmon recording: line 1: field "time": missing (expected an ISO 8601 time) (1 line read, no events)\n` +
+        `netmon: cannot read recording ${join(dir, 'missing.ndjson')}: no such file or directory (ENOENT)\n`,
+    );
+    expect(r.out.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('usage errors', async () => {
+    expect((await run(['replay'])).err).toMatch(/replay needs one or more recording FILEs/);
+    expect((await run(['replay', 'x', '--json', '--csv'])).code).toBe(2);
+    expect((await run(['replay', '--help'])).out).toMatch(/^Usage: netmon replay FILE\.\.\./);
+  });
+});
