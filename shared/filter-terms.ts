@@ -20,7 +20,7 @@ import {
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
 import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
-import { formatEndpoint, protoLabel } from './format';
+import { formatEndpoint, ownerLabel, protoLabel } from './format';
 
 export type Predicate = (c: Connection) => boolean;
 
@@ -404,7 +404,8 @@ function endpointsText(c: Connection): string {
 /**
  * A free word: a bare CIDR (`10.0.0.0/8`) is an `addr:` term; anything else is a case-insensitive
  * substring of any field as netmon prints it — endpoints (`1.2.3.4:80`, `[fe80::1%2]:22`, `*:*`),
- * ports, pid, state (separators ignored), process name and path, protocol (`tcp6`), host name.
+ * ports, pid, state (separators ignored), owner (process name, or `TIME-WAIT (no owner)`) and
+ * path, protocol (`tcp6`), host name.
  */
 function compileWord(item: ValueItem): Predicate {
   if (!item.quoted && item.text.includes('/') && parseCidr(item.text).ok) {
@@ -424,10 +425,12 @@ function compileWord(item: ValueItem): Predicate {
     (numeric &&
       (String(c.localPort).includes(needle) ||
         (c.remotePort !== null && String(c.remotePort).includes(needle)) ||
-        (c.pid !== null && String(c.pid).includes(needle)))) ||
+        (c.pid !== null && String(c.pid).includes(needle)) ||
+        (c.localScopeId !== undefined && String(c.localScopeId).includes(needle)) ||
+        (c.remoteScopeId !== undefined && String(c.remoteScopeId).includes(needle)))) ||
     (spansEndpoint && endpointsText(c).includes(needle)) ||
     (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
-    includesFolded(c.process, needle) ||
+    includesFolded(ownerLabel(c), needle) ||
     includesFolded(c.processPath, needle) ||
     protoLabel(c).includes(needle) ||
     includesFolded(c.remoteHost, needle);

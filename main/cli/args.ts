@@ -141,9 +141,18 @@ function suggest(name: string, specs: OptionSpec[]): string {
 
 /** Renders a filter error (or, with `prefix`, a warning) with the expression and a caret line under the offending text. */
 export function describeFilterError(expr: string, e: FilterError, prefix = 'bad --filter'): string {
-  const width = Math.max(1, e.end - e.start);
-  return `${prefix}: ${e.message}\n  ${expr}\n  ${' '.repeat(e.start)}${'^'.repeat(width)}`;
+  // A long expression is shown as a window around the fault, so the caret line stays readable.
+  const from = expr.length > FILTER_ECHO_MAX ? Math.max(0, e.start - FILTER_ECHO_MAX / 2) : 0;
+  const to = Math.min(expr.length, from + FILTER_ECHO_MAX);
+  const lead = from > 0 ? '…' : '';
+  const shown = `${lead}${expr.slice(from, to)}${to < expr.length ? '…' : ''}`;
+  const start = lead.length + e.start - from;
+  const width = Math.max(1, Math.min(e.end, to) - e.start);
+  return `${prefix}: ${e.message}\n  ${shown}\n  ${' '.repeat(start)}${'^'.repeat(width)}`;
 }
+
+/** Longest part of a filter expression echoed under an error. */
+const FILTER_ECHO_MAX = 100;
 
 /** The filter's warnings as stderr lines, each with its caret line (the CLI prints them once, before running). */
 export function filterWarningText(filter: CompiledFilter | null): string {

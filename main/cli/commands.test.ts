@@ -92,6 +92,17 @@ describe('netmon snapshot (in-process)', () => {
     expect(await main(['snapshot', '--filter', 'port:99999'], h.io)).toBe(2);
     expect(h.err()).toMatch(/bad --filter: bad port 99999[\s\S]*\^\^\^\^\^[\s\S]*netmon snapshot --help/);
   });
+
+  it('a filter past the length limit is a usage error, not a stack trace (a 32,783-character word)', async () => {
+    const h = harness();
+    expect(await main(['snapshot', '--source', 'scripted', '--filter', 'x'.repeat(32_783)], h.io)).toBe(2);
+    expect(h.err()).toMatch(/^netmon: bad --filter: filter too long: 32783 characters, at most 4096\n/);
+    expect(h.err()).not.toMatch(/at .*\.ts:\d+/);
+    const [, echo, caret] = h.err().split('\n');
+    expect(echo).toBe(`  …${'x'.repeat(100)}…`);
+    // the window starts 50 characters before the fault (at 4096, the limit) and marks the rest
+    expect(caret).toBe(`   ${' '.repeat(50)}${'^'.repeat(50)}`);
+  });
 });
 
 describe('netmon watch (in-process)', () => {
