@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
-import { startEngineHost, type StartedEngineHost } from './host';
+import { describeExitCode, startEngineHost, type StartedEngineHost } from './host';
 
 let dir: string;
 let workerPath: string;
@@ -198,5 +198,14 @@ describe('engine host (worker thread)', () => {
     const { host } = start();
     await host.close();
     await expect(host.getStatus()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('describeExitCode', () => {
+  it('adds the NTSTATUS of a faulted Windows process, in either sign', () => {
+    expect(describeExitCode(1)).toBe('exit code 1');
+    expect(describeExitCode(139)).toBe('exit code 139');
+    expect(describeExitCode(3221225477)).toBe('exit code 3221225477 (0xC0000005)');
+    expect(describeExitCode(-1073741819)).toBe('exit code -1073741819 (0xC0000005)');
   });
 });

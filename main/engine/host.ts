@@ -33,6 +33,15 @@ export interface EngineChild {
 /** Starts the engine entry (`modulePath`, the bundled worker.ts) with its configuration. */
 export type SpawnEngineChild = (modulePath: string, config: WorkerConfig) => EngineChild;
 
+/**
+ * "exit code N", with the NTSTATUS in hex when N is one (a Windows process killed by a fault exits
+ * with e.g. 0xC0000005, access violation, which reads as 3221225477 or -1073741819).
+ */
+export function describeExitCode(code: number): string {
+  const status = code < 0 || code > 0xffff ? ` (0x${(code >>> 0).toString(16).toUpperCase().padStart(8, '0')})` : '';
+  return `exit code ${code}${status}`;
+}
+
 const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config });
 
 export interface EngineHostOptions {
@@ -154,7 +163,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       if (worker !== w) return; // replaced on purpose (restart / close)
       worker = null;
       if (closed) return;
-      const why = crashMessage ?? `exit code ${code}`;
+      const why = crashMessage ?? describeExitCode(code);
       rejectAll(`engine worker stopped: ${why}`);
       if (fatal !== null) return;
       const again = opts.restartOnCrash ?? true;

@@ -110,7 +110,7 @@ describe('bundled main process (stand-in electron)', () => {
 
     // A fault that kills the engine process: reported in the stream, a new engine process continues
     // the numbering, and the same window lives on.
-    expect(r.crash.lastError).toMatch(/^engine worker crashed \(exit code \d+\); restarting$/);
+    expect(r.crash.lastError).toBe('engine worker crashed (exit code 139); restarting');
     expect(r.forks).toBe(2);
     expect(r.windows).toBe(1);
     expect(r.windowAlive).toBe(true);
@@ -122,7 +122,7 @@ describe('bundled main process (stand-in electron)', () => {
 
     // The app log holds the engine crash.
     const logText = readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8');
-    expect(logText).toMatch(/ERROR engine worker crashed \(exit code \d+\); restarting/);
+    expect(logText).toMatch(/ERROR engine worker crashed \(exit code 139\); restarting/);
     expect(logText).toMatch(/ERROR window renderer gone \(crashed, exit code 11\); reload/);
   });
 
@@ -167,6 +167,15 @@ describe('bundled main process (stand-in electron)', () => {
     expect(report.ok).toBe(false);
     expect(report.rows).toBeNull();
     expect(String(report.lastError)).toMatch(/Windows|win32|iphlpapi/i);
+  });
+
+  it('the copy "Restart as administrator" starts waits for the old copy to let go of the lock', () => {
+    const { result, out, appData } = runMain({ FAKE_LOCK: 'free-after-3' }, ['--source=demo', '--interval=100', '--elevated-from=4321']);
+    expect(result, out).not.toBeNull();
+    const whats = result!.log.map((l) => l.what);
+    expect(whats.filter((w) => w === 'requestSingleInstanceLock')).toHaveLength(4);
+    expect(whats).toContain('BrowserWindow');
+    expect(readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8')).toMatch(/INFO started as administrator by PID 4321: lock acquired/);
   });
 
   it('a second instance quits at once without opening a window', () => {
