@@ -85,8 +85,8 @@ function createWindow(): BrowserWindow {
     height: opts.minHeight ?? 0,
   });
   const w = new BrowserWindow({ ...opts, ...(bounds ?? {}), backgroundColor: backgroundColor(nativeTheme.shouldUseDarkColors) });
-  if (windowState.maximized) w.maximize();
-  w.once('ready-to-show', () => w.show());
+  // maximize() shows the window at once: wait, like show(), for the first frame.
+  w.once('ready-to-show', () => (windowState.maximized ? w.maximize() : w.show()));
   w.on('close', () => {
     windowState = { ...windowState, bounds: w.getNormalBounds(), maximized: w.isMaximized() };
     saveWindowState();

@@ -3,7 +3,7 @@
 // window, menu, IPC table, engine utility process → one webContents.send per poll, crash recovery,
 // --self-test) without an Electron binary.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, cpSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, cpSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -35,8 +35,9 @@ interface Result {
   batches: number;
 }
 
-function runMain(env: Record<string, string> = {}, args = ['--source=demo', '--interval=100']) {
+function runMain(env: Record<string, string> = {}, args = ['--source=demo', '--interval=100'], prepare?: (appData: string) => void) {
   const appData = mkdtempSync(path.join(tmpdir(), 'netmon-appdata-'));
+  prepare?.(appData);
   const r = spawnSync(process.execPath, ['-r', fake, path.join(dist, 'main', 'index.cjs'), ...args], {
     cwd: root,
     encoding: 'utf8',
@@ -79,7 +80,12 @@ describe('bundled main process (stand-in electron)', () => {
     expect(r.log.find((l) => l.what === 'BrowserWindow.options')!.detail).toMatchObject({ backgroundColor: '#0f1217' });
     expect(r.log.filter((l) => l.what === 'nativeTheme.themeSource').map((l) => l.detail)).toEqual(['system', 'light']);
     expect(r.log.find((l) => l.what === 'setBackgroundColor')!.detail).toBe('#f6f7f9');
-    expect(JSON.parse(readFileSync(path.join(appData, 'netmon-dev', 'window-state.json'), 'utf8'))).toMatchObject({ theme: 'light' });
+    // Closing the window keeps its normal bounds and maximised state beside the theme.
+    expect(JSON.parse(readFileSync(path.join(appData, 'netmon-dev', 'window-state.json'), 'utf8'))).toEqual({
+      bounds: { x: 10, y: 20, width: 1000, height: 700 },
+      maximized: false,
+      theme: 'light',
+    });
 
     // The menu: no Reload / Force Reload / DevTools, and no DevTools opened without --devtools.
     const menu = JSON.stringify(r.log.find((l) => l.what === 'setApplicationMenu')!.detail);
@@ -167,6 +173,20 @@ describe('bundled main process (stand-in electron)', () => {
     expect(report.ok).toBe(false);
     expect(report.rows).toBeNull();
     expect(String(report.lastError)).toMatch(/Windows|win32|iphlpapi/i);
+  });
+
+  it('restores the saved theme and maximised state, bringing an off-screen window back', () => {
+    const { result, out } = runMain({}, undefined, (appData) => {
+      mkdirSync(path.join(appData, 'netmon-dev'), { recursive: true });
+      const state = { bounds: { x: 5000, y: 100, width: 1000, height: 700 }, maximized: true, theme: 'dark' };
+      writeFileSync(path.join(appData, 'netmon-dev', 'window-state.json'), JSON.stringify(state));
+    });
+    expect(result, out).not.toBeNull();
+    const log = result!.log;
+    // The stand-in screen is 1920×1040: the window is centred on it, at its saved size.
+    expect(log.find((l) => l.what === 'BrowserWindow.options')!.detail).toEqual({ backgroundColor: '#0f1217', width: 1000, height: 700, x: 460, y: 170 });
+    expect(log.find((l) => l.what === 'nativeTheme.themeSource')!.detail).toBe('dark');
+    expect(log.map((l) => l.what)).toContain('maximize');
   });
 
   it('the copy "Restart as administrator" starts waits for the old copy to let go of the lock', () => {
