@@ -249,6 +249,19 @@ describe('App', () => {
     await waitFor(() => expect(screen.queryByTestId('recording-banner')).toBeNull());
   });
 
+  it('a file that is not a recording says what is wrong and how much was read, and stays live (no empty recording view)', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const snapshot = JSON.stringify({ protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 1, remoteAddress: null, remotePort: null, state: 'LISTEN', pid: 1, process: 'x' });
+    fireEvent.change(screen.getByTestId('recording-file'), { target: { files: [new File([snapshot + '\n'], 'table.ndjson')] } });
+    await waitFor(() =>
+      expect(document.querySelector('.toast.error')?.textContent).toBe(
+        'Could not open table.ndjson: table.ndjson is not a netmon recording: line 1: this is a connection (as `netmon snapshot --json` prints), not an event (as `netmon watch --json` records) (1 line read, no events)',
+      ),
+    );
+    expect(screen.queryByTestId('recording-banner')).toBeNull();
+  });
+
   it('Record toggles recording through the bridge', async () => {
     const { bridge } = setup();
     const btn = screen.getByRole('button', { name: 'Record' });
