@@ -17,7 +17,7 @@ export interface LoadConfig {
   perSecond?: number;
   /** SO_REUSEPORT UDP sockets on one port of `host`. */
   reuseUdp?: number;
-  /** More sockets to bind: [proto, host (may carry %interface), port]. */
+  /** More sockets to bind, with SO_REUSEPORT: [proto, host (may carry %interface), port]. */
   bind?: [proto: 'tcp' | 'udp', host: string, port: number][];
 }
 
@@ -63,6 +63,7 @@ bound = []
 for proto, h, p in cfg.get('bind', []):
     info = socket.getaddrinfo(h, p, 0, socket.SOCK_STREAM if proto == 'tcp' else socket.SOCK_DGRAM)[0]
     k = socket.socket(info[0], info[1])
+    k.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     k.bind(info[4])
     if proto == 'tcp':
         k.listen(16)
