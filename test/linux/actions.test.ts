@@ -104,7 +104,10 @@ describe('end process', () => {
   it('names the child as the owner of its listener and gives its details', async () => {
     const row = await waitFor('the child listener', () => tcpRows().find((r) => r.lport === childPort && r.state === 2));
     expect(row.pid).toBe(child.pid);
-    expect(source.processInfo(child.pid!)).toEqual({ pid: child.pid, name: 'node', path: process.execPath });
+    const info = source.processInfo(child.pid!);
+    expect(info).toEqual({ pid: child.pid, name: 'node', path: process.execPath, startTime: expect.any(Number) });
+    // Owners are PID + start time: the child started moments ago (clock ticks are 10 ms).
+    expect(Math.abs(info!.startTime! - Date.now())).toBeLessThan(30_000);
     const d = await source.processDetails!(child.pid!);
     expect(d).not.toBeNull();
     expect(d!.commandLine).toContain('netmon-test-child');
