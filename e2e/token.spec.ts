@@ -17,13 +17,13 @@ test('the token never reaches another loopback server and leaves the address bar
   try {
     await page.goto(netmon.url);
     // The WebSocket was authorized: the first snapshot arrived.
-    await expect.poll(() => statusNumber(page, 'count-total')).toBeGreaterThan(0);
+    await expect.poll(() => statusNumber(page, 'count-total'), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(page.url()).toBe(`${netmon.origin}/`);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect((await page.context().cookies()).length).toBe(0);
     // A reload keeps working: the tab holds the token, not the address.
     await page.reload();
-    await expect.poll(() => statusNumber(page, 'count-total')).toBeGreaterThan(0);
+    await expect.poll(() => statusNumber(page, 'count-total'), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(page.url()).toBe(`${netmon.origin}/`);
 
     // The admin goes on to another local server: same tab, a new tab, by IP and by name.

@@ -34,7 +34,7 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     getStatus: () => call(CHANNELS.getStatus),
     getProcessDetails: (pid) => call(CHANNELS.getProcessDetails, pid),
     closeConnection: (target) => call(CHANNELS.closeConnection, target),
-    endProcess: (pid) => call(CHANNELS.endProcess, pid),
+    endProcess: (target) => call(CHANNELS.endProcess, target),
     resolveAddresses: (addresses) => call(CHANNELS.resolveAddresses, addresses),
     // An omitted format stays omitted: main applies the default.
     setRecording: (active, format) =>

@@ -181,6 +181,16 @@ export interface ProcessDetails {
 /** Outcome of close-connection / end-process / restart: failures carry the OS's reason. */
 export type ActionResult = { ok: true } | { ok: false; reason: string; needsAdmin?: boolean };
 
+/**
+ * The process to end, as the row showed it (issue 7 §5): PIDs are reused, so the action carries
+ * the owner's start time too and is refused when the PID now names a process started at another time.
+ */
+export interface EndProcessTarget {
+  pid: number;
+  /** The row's Connection.processStartTime (epoch ms); null when the source did not know it (refused). */
+  startTime: number | null;
+}
+
 /** The connection to close, named by its endpoints (main re-validates every field). */
 export interface CloseTarget {
   family: 4 | 6;
@@ -207,7 +217,7 @@ export interface NetmonBridge {
   getStatus(): Promise<EngineStatus>;
   getProcessDetails(pid: number): Promise<ProcessDetails | null>;
   closeConnection(target: CloseTarget): Promise<ActionResult>;
-  endProcess(pid: number): Promise<ActionResult>;
+  endProcess(target: EndProcessTarget): Promise<ActionResult>;
   /** At most MAX_RESOLVE_BATCH addresses a call; unknown / failed lookups map to null. */
   resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
   setRecording(active: boolean, format?: 'ndjson' | 'csv'): Promise<RecordingStatus>;

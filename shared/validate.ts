@@ -2,7 +2,7 @@
 // every renderer-supplied value through these before anything reaches the OS). Each returns a
 // fresh, plain value built from what it checked, so nothing the caller still holds (a getter, a
 // prototype, a later mutation) can change what is acted on.
-import { IpcArgumentError, MAX_RESOLVE_BATCH, type CloseTarget, type RecordingStatus } from './ipc';
+import { IpcArgumentError, MAX_RESOLVE_BATCH, type CloseTarget, type EndProcessTarget, type RecordingStatus } from './ipc';
 import { ipFamily } from './ip';
 
 const MAX_U32 = 0xffffffff;
@@ -20,6 +20,18 @@ function validatePort(value: unknown, what: string): number {
     throw new IpcArgumentError(`${what} must be an integer port 0..65535, got ${describe(value)}`);
   }
   return value;
+}
+
+const END_TARGET_KEYS = ['pid', 'startTime'] as const;
+
+/** An EndProcessTarget: `{ pid, startTime }`, startTime epoch ms ≥ 0 or null. */
+export function validateEndProcessTarget(value: unknown): EndProcessTarget {
+  const fields = ownDataFields(value, 'end-process target', END_TARGET_KEYS);
+  const st = fields.startTime;
+  if (st !== null && (typeof st !== 'number' || !Number.isFinite(st) || st < 0)) {
+    throw new IpcArgumentError(`end-process target startTime must be epoch ms or null, got ${describe(st)}`);
+  }
+  return { pid: validatePid(fields.pid), startTime: st };
 }
 
 const CLOSE_TARGET_KEYS = ['family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort'] as const;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { socketDestroySupport } from '../../test/linux/kernel';
+import { createLinuxSource } from '../source/linux';
 import { createActionService } from './service';
 
 const destroy = socketDestroySupport();
@@ -58,23 +59,34 @@ function freePid(): number {
 
 describe('action service on Linux (real kernel)', () => {
   const svc = createActionService({ platform: 'linux' });
+  // The start time the row carries: the Linux source's, a different code path from the service's check.
+  const source = createLinuxSource({ udp: false });
+  const asShown = (pid: number) => ({ pid, startTime: source.processInfo(pid)?.startTime ?? null });
 
   it('ends a child process it spawned (SIGTERM)', async () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     opened.push({ close: () => child.kill('SIGKILL') });
     await new Promise((r) => child.once('spawn', r));
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
-    expect(await svc.endProcess(child.pid!)).toEqual({ ok: true });
+    const shown = asShown(child.pid!);
+    expect(shown.startTime).toBeGreaterThan(Date.now() - 60_000);
+    // The row's process started a minute earlier than this one: a reused PID, refused, the child lives.
+    expect(await svc.endProcess({ ...shown, startTime: shown.startTime! - 60_000 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^PID \d+ is now another process .*nothing was ended$/),
+    });
+    expect(child.exitCode).toBeNull();
+    expect(await svc.endProcess(shown)).toEqual({ ok: true });
     expect(await exited).toBe('SIGTERM');
     // Gone now: the OS's reason comes back.
-    expect(await svc.endProcess(child.pid!)).toMatchObject({ ok: false, reason: expect.stringMatching(/no process with PID/) });
+    expect(await svc.endProcess(shown)).toMatchObject({ ok: false, reason: expect.stringMatching(/no process with PID/) });
   });
 
   it('reports a PID that does not exist, and refuses PID 1 and itself', async () => {
     const p = freePid();
-    expect(await svc.endProcess(p)).toEqual({ ok: false, reason: `no process with PID ${p} (it has exited already)` });
-    expect(await svc.endProcess(1)).toMatchObject({ ok: false, reason: expect.stringMatching(/PID 1/) });
-    expect(await svc.endProcess(process.pid)).toMatchObject({ ok: false, reason: expect.stringMatching(/netmon itself/) });
+    expect(await svc.endProcess({ pid: p, startTime: Date.now() })).toEqual({ ok: false, reason: `no process with PID ${p} (it has exited already)` });
+    expect(await svc.endProcess(asShown(1))).toMatchObject({ ok: false, reason: expect.stringMatching(/PID 1/) });
+    expect(await svc.endProcess(asShown(process.pid))).toMatchObject({ ok: false, reason: expect.stringMatching(/netmon itself/) });
   });
 
   it('gives process details of its own process', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActionResult, CloseTarget, ProcessDetails } from '../../shared/ipc';
+import type { ActionResult, CloseTarget, EndProcessTarget, ProcessDetails } from '../../shared/ipc';
+import { createRowTable } from '../model/rows';
 import type { ActionNative } from '../source/windows/actions';
 import { createActionService, normalize, type OsActions } from './service';
 import { IPV6_CLOSE_REASON, createWindowsActions } from './windows';
@@ -8,10 +9,16 @@ const v4: CloseTarget = { family: 4, localAddress: '192.168.1.5', localPort: 501
 const v6: CloseTarget = { family: 6, localAddress: '::1', localPort: 50123, remoteAddress: '::1', remotePort: 8080 };
 const DETAILS: ProcessDetails = { pid: 42, name: 'app', path: '/usr/bin/app', commandLine: 'app -x', user: 'alice', startTime: 1, services: [] };
 
+/** The end-process target of a row whose owner started at DETAILS.startTime. */
+const end = (pid: number): EndProcessTarget => ({ pid, startTime: DETAILS.startTime });
+/** A table read after a close: empty, so a connection the OS closed is gone. */
+const emptyTable = () => createRowTable(0);
+
+/** Every PID but 43 is a live process that started at DETAILS.startTime. */
 function recordingOs(over: Partial<OsActions> = {}) {
   const calls: { fn: string; arg: unknown }[] = [];
   const os: OsActions = {
-    processDetails: (pid) => (calls.push({ fn: 'details', arg: pid }), pid === 42 ? DETAILS : null),
+    processDetails: (pid) => (calls.push({ fn: 'details', arg: pid }), pid === 43 ? null : { ...DETAILS, pid }),
     closeConnection: (t) => (calls.push({ fn: 'close', arg: t }), { ok: true }),
     endProcess: async (pid) => (calls.push({ fn: 'end', arg: pid }), { ok: true }),
     ...over,
@@ -22,34 +29,35 @@ function recordingOs(over: Partial<OsActions> = {}) {
 describe('action service dispatch', () => {
   it('passes validated arguments to the OS implementation', async () => {
     const { os, calls } = recordingOs();
-    const svc = createActionService({ os, selfPid: 1 });
+    const svc = createActionService({ os, selfPid: 1, readTable: emptyTable });
     expect(await svc.getProcessDetails(42)).toEqual(DETAILS);
     expect(await svc.processDetails(43)).toBeNull();
     expect(await svc.closeConnection(v4)).toEqual({ ok: true });
-    expect(await svc.endProcess(77)).toEqual({ ok: true });
+    expect(await svc.endProcess(end(77))).toEqual({ ok: true });
     expect(calls).toEqual([
       { fn: 'details', arg: 42 },
       { fn: 'details', arg: 43 },
       { fn: 'close', arg: v4 },
+      { fn: 'details', arg: 77 },
       { fn: 'end', arg: 77 },
     ]);
   });
 
   it('refuses bad arguments with the reason, without calling the OS', async () => {
     const { os, calls } = recordingOs();
-    const svc = createActionService({ os, selfPid: 1 });
+    const svc = createActionService({ os, selfPid: 1, readTable: emptyTable });
     const bad = await svc.closeConnection({ ...v4, remoteAddress: '::1' });
     expect(bad).toEqual({ ok: false, reason: 'close connection: close target remoteAddress is an IPv6 address but family is 4' });
-    expect(await svc.endProcess(-5)).toMatchObject({ ok: false, reason: expect.stringMatching(/pid must be between/) });
-    expect(await svc.endProcess('12' as unknown as number)).toMatchObject({ ok: false, reason: expect.stringMatching(/pid must be an integer/) });
+    expect(await svc.endProcess(end(-5))).toMatchObject({ ok: false, reason: expect.stringMatching(/pid must be between/) });
+    expect(await svc.endProcess(end('12' as unknown as number))).toMatchObject({ ok: false, reason: expect.stringMatching(/pid must be an integer/) });
     expect(await svc.getProcessDetails(1.5)).toBeNull();
     expect(calls).toEqual([]);
   });
 
   it('never ends netmon itself', async () => {
     const { os, calls } = recordingOs();
-    const svc = createActionService({ os, selfPid: 777 });
-    expect(await svc.endProcess(777)).toEqual({ ok: false, reason: 'PID 777 is netmon itself; close the app instead' });
+    const svc = createActionService({ os, selfPid: 777, readTable: emptyTable });
+    expect(await svc.endProcess(end(777))).toEqual({ ok: false, reason: 'PID 777 is netmon itself; close the app instead' });
     expect(calls).toEqual([]);
   });
 
@@ -59,13 +67,14 @@ describe('action service dispatch', () => {
         throw new Error('koffi: cannot load iphlpapi.dll');
       },
       endProcess: async () => Promise.reject(new Error('spawn ss ENOENT')),
-      processDetails: () => {
-        throw new Error('boom');
+      processDetails: (pid) => {
+        if (pid === 42) throw new Error('boom');
+        return { ...DETAILS, pid };
       },
     });
-    const svc = createActionService({ os, selfPid: 1 });
+    const svc = createActionService({ os, selfPid: 1, readTable: emptyTable });
     expect(await svc.closeConnection(v4)).toEqual({ ok: false, reason: 'close connection failed: koffi: cannot load iphlpapi.dll' });
-    expect(await svc.endProcess(5)).toEqual({ ok: false, reason: 'end process 5 failed: spawn ss ENOENT' });
+    expect(await svc.endProcess(end(5))).toEqual({ ok: false, reason: 'end process 5 failed: spawn ss ENOENT' });
     expect(await svc.getProcessDetails(42)).toBeNull();
   });
 
@@ -74,13 +83,13 @@ describe('action service dispatch', () => {
       closeConnection: () => ({ ok: false, reason: 'Operation not permitted', needsAdmin: true }),
       endProcess: () => ({ ok: false, reason: 'no process with PID 9 (it has exited already)' }),
     });
-    const svc = createActionService({ os, selfPid: 1 });
+    const svc = createActionService({ os, selfPid: 1, readTable: emptyTable });
     expect(await svc.closeConnection(v4)).toEqual({
       ok: false,
       reason: 'Operation not permitted — administrator rights are needed',
       needsAdmin: true,
     });
-    expect(await svc.endProcess(9)).toEqual({ ok: false, reason: 'no process with PID 9 (it has exited already)' });
+    expect(await svc.endProcess(end(9))).toEqual({ ok: false, reason: 'no process with PID 9 (it has exited already)' });
   });
 
   it('normalizes results to the contract fields', () => {
@@ -94,9 +103,9 @@ describe('action service dispatch', () => {
   });
 
   it('answers unsupported platforms with a reason', async () => {
-    const svc = createActionService({ platform: 'aix', selfPid: 1 });
+    const svc = createActionService({ platform: 'aix', selfPid: 1, readTable: emptyTable });
     expect(await svc.closeConnection(v4)).toEqual({ ok: false, reason: 'closing connections is not supported on aix' });
-    expect(await svc.endProcess(5)).toEqual({ ok: false, reason: 'ending processes is not supported on aix' });
+    expect(await svc.endProcess(end(5))).toEqual({ ok: false, reason: 'ending processes is not supported on aix' });
     expect(await svc.getProcessDetails(5)).toBeNull();
   });
 });
@@ -116,8 +125,9 @@ function fakeNative(codes: { setTcpEntry?: number | null; open?: number; termina
 }
 
 describe('Windows actions through the service', () => {
-  const service = (native: ActionNative, details?: (pid: number) => ProcessDetails) =>
-    createActionService({ os: createWindowsActions({ native, details }), selfPid: 1 });
+  const app = (pid: number): ProcessDetails => ({ ...DETAILS, pid, path: 'C:\\Program Files\\app\\app.exe' });
+  const service = (native: ActionNative, details: (pid: number) => ProcessDetails = app) =>
+    createActionService({ os: createWindowsActions({ native, details }), selfPid: 1, platform: 'win32', readTable: emptyTable });
 
   it('closes an IPv4 connection with a DELETE_TCB MIB_TCPROW in network byte order', async () => {
     const f = fakeNative();
@@ -145,7 +155,7 @@ describe('Windows actions through the service', () => {
       expect(r.ok === false && r.reason).toContain(`code ${code}`);
       expect(Object.keys(r).sort()).toEqual(['needsAdmin', 'ok', 'reason']);
     }
-    const denied = await service(fakeNative({ open: 5 }).native).endProcess(1234);
+    const denied = await service(fakeNative({ open: 5 }).native).endProcess(end(1234));
     expect(denied).toMatchObject({ ok: false, needsAdmin: true, reason: expect.stringMatching(/administrator rights/) });
   });
 
@@ -162,14 +172,14 @@ describe('Windows actions through the service', () => {
 
   it('ends a process and closes its handle; a vanished PID says so', async () => {
     const f = fakeNative();
-    expect(await service(f.native).endProcess(4321)).toEqual({ ok: true });
+    expect(await service(f.native).endProcess(end(4321))).toEqual({ ok: true });
     expect(f.opened).toEqual([4321]);
     expect(f.closed()).toBe(1);
-    expect(await service(fakeNative({ open: 87 }).native).endProcess(4321)).toEqual({
+    expect(await service(fakeNative({ open: 87 }).native).endProcess(end(4321))).toEqual({
       ok: false,
       reason: 'end process 4321: no process with this PID (it may have exited)',
     });
-    expect(await service(fakeNative().native).endProcess(4)).toMatchObject({ ok: false, reason: 'end process: PID 4 cannot be ended' });
+    expect(await service(fakeNative().native).endProcess(end(4))).toMatchObject({ ok: false, reason: 'end process: PID 4 cannot be ended' });
   });
 
   it('returns details, or null when nothing at all is known of the PID', async () => {

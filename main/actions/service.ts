@@ -2,12 +2,25 @@
 // connection, end process — dispatched to the OS implementation. Whatever the OS does, the
 // caller gets an ActionResult: arguments are re-checked here (callers validate too, this is the
 // last stop before the OS), a throwing implementation becomes a failure carrying its message,
-// and an "access denied" always says that administrator rights are needed.
-import type { ActionResult, CloseTarget, ProcessDetails } from '../../shared/ipc';
+// and an "access denied" always says that administrator rights are needed. Ending a process is
+// refused when the PID now names another process than the row showed (start times differ), when
+// it is netmon's own, or a critical Windows process; a close is only ok when the next read of
+// the table no longer holds the connection.
+import type { ActionResult, CloseTarget, EndProcessTarget, ProcessDetails } from '../../shared/ipc';
 import { IpcArgumentError } from '../../shared/ipc';
-import { validateCloseTarget, validatePid } from '../../shared/validate';
+import { validateCloseTarget, validateEndProcessTarget, validatePid } from '../../shared/validate';
+import type { RowTable } from '../model/rows';
+import { createPlatformSource } from '../source/index';
 import { createLinuxActions } from '../source/linux/actions';
+import { criticalWindowsProcess } from './critical';
+import { STILL_OPEN_REASON, stillOpen } from './still-open';
 import { createWindowsActions } from './windows';
+
+/**
+ * Two readings of one process's start time agree within this (ms): Linux counts it in clock ticks
+ * (10 ms at USER_HZ 100), Windows in 100 ns units rounded to ms. A PID reused within it is not told apart.
+ */
+export const START_TIME_TOLERANCE_MS = 10;
 
 /** What one OS provides; results may be sync (Windows FFI calls) or async (Linux runs `ss`). */
 export interface OsActions {
@@ -21,7 +34,7 @@ export interface ActionService {
   /** Same as getProcessDetails. */
   processDetails(pid: number): Promise<ProcessDetails | null>;
   closeConnection(target: CloseTarget): Promise<ActionResult>;
-  endProcess(pid: number): Promise<ActionResult>;
+  endProcess(target: EndProcessTarget): Promise<ActionResult>;
 }
 
 export interface ActionServiceOptions {
@@ -31,6 +44,15 @@ export interface ActionServiceOptions {
   os?: OsActions;
   /** netmon's own PID (never ended from its own UI); default process.pid. */
   selfPid?: number;
+  /**
+   * More of netmon's processes that its UI must not end, each with what it is (e.g. the engine's
+   * utility process, the server process); default none beyond selfPid.
+   */
+  ownPids?: () => ReadonlyMap<number, string>;
+  /** %SystemRoot% for the critical-process rule; default the environment's, else C:\Windows. */
+  systemRoot?: string;
+  /** A fresh read of the connection table, to check a close; default this platform's source. */
+  readTable?: () => Promise<RowTable> | RowTable;
 }
 
 const NEEDS_ADMIN_TEXT = /administrator/i;
@@ -38,6 +60,7 @@ const NEEDS_ADMIN_TEXT = /administrator/i;
 export function createActionService(opts: ActionServiceOptions = {}): ActionService {
   const platform = opts.platform ?? process.platform;
   const selfPid = opts.selfPid ?? process.pid;
+  const systemRoot = opts.systemRoot ?? process.env.SystemRoot ?? 'C:\\Windows';
   let os: OsActions | null = opts.os ?? null;
   // Bound on first use: the Windows implementation loads DLLs, the Linux one reads /etc/passwd.
   const impl = (): OsActions => (os ??= osActionsFor(platform));
@@ -51,17 +74,62 @@ export function createActionService(opts: ActionServiceOptions = {}): ActionServ
     }
   };
 
-  const closeConnection = async (target: CloseTarget): Promise<ActionResult> =>
-    settle('close connection', async () => impl().closeConnection(validateCloseTarget(target)));
+  const endProcess = async (target: EndProcessTarget): Promise<ActionResult> =>
+    settle(endLabel(target), async () => {
+      const { pid, startTime } = validateEndProcessTarget(target);
+      // No OS implementation: its own reason, before any check that would need one.
+      if (!opts.os && platform !== 'win32' && platform !== 'linux') return impl().endProcess(pid);
+      if (pid === selfPid) return { ok: false, reason: `PID ${pid} is netmon itself; close the app instead` };
+      const own = opts.ownPids?.().get(pid);
+      if (own !== undefined) return { ok: false, reason: `PID ${pid} is ${own}, part of netmon; close the app instead` };
+      const now = await impl().processDetails(pid);
+      if (!now) return { ok: false, reason: `no process with PID ${pid} (it has exited already)` };
+      const changed = identityProblem(pid, startTime, now.startTime);
+      if (changed) return { ok: false, reason: changed };
+      if (platform === 'win32') {
+        const critical = criticalWindowsProcess(now.path, systemRoot);
+        if (critical) return { ok: false, reason: critical };
+      }
+      return impl().endProcess(pid);
+    });
 
-  const endProcess = async (pid: number): Promise<ActionResult> =>
-    settle(`end process ${String(pid)}`, async () => {
-      const p = validatePid(pid);
-      if (p === selfPid) return { ok: false, reason: `PID ${p} is netmon itself; close the app instead` };
-      return impl().endProcess(p);
+  let source: ReturnType<typeof createPlatformSource> | null = null;
+  const readTable = opts.readTable ?? (() => (source ??= createPlatformSource('auto')).read());
+
+  const closeConnection = async (target: CloseTarget): Promise<ActionResult> =>
+    settle('close connection', async () => {
+      const t = validateCloseTarget(target);
+      const r = await impl().closeConnection(t);
+      if (!r.ok) return r;
+      // The OS said yes; the table has the last word.
+      let table: RowTable;
+      try {
+        table = await readTable();
+      } catch (e) {
+        return { ok: false, reason: `the OS reported success, but the table could not be read to check it: ${(e as Error).message}` };
+      }
+      return stillOpen(table, t) ? { ok: false, reason: STILL_OPEN_REASON } : r;
     });
 
   return { getProcessDetails, processDetails: getProcessDetails, closeConnection, endProcess };
+}
+
+function endLabel(target: unknown): string {
+  const pid = (target as { pid?: unknown } | null)?.pid;
+  return typeof pid === 'number' ? `end process ${pid}` : 'end process';
+}
+
+/** Why PID `pid` is no longer the process the row showed, or null when it still is. */
+export function identityProblem(pid: number, shown: number | null, now: number | null): string | null {
+  const at = (ms: number): string => new Date(ms).toISOString();
+  if (shown === null) {
+    return `netmon does not know when PID ${pid} started, so it cannot make sure it is still the process shown; nothing was ended`;
+  }
+  if (now === null) return `cannot read when PID ${pid} started, so netmon cannot make sure it is still the process shown; nothing was ended`;
+  if (Math.abs(now - shown) > START_TIME_TOLERANCE_MS) {
+    return `PID ${pid} is now another process (started ${at(now)}; the one shown started ${at(shown)}): it exited and its PID was reused; nothing was ended`;
+  }
+  return null;
 }
 
 /** Runs an action, turning throws into failures and making "needs admin" say so. */

@@ -14,13 +14,14 @@ import {
   type ActionResult,
   type History,
   type CloseTarget,
+  type EndProcessTarget,
   type EngineStatus,
   type ProcessDetails,
   type RecordingStatus,
   type Snapshot,
   type ThemeSource,
 } from '../../shared/ipc';
-import { validateAddressList, validateCloseTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
+import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import { APP_ORIGIN, isAppUrl } from './app-url';
 
 /** The parts of Electron's IpcMainInvokeEvent a handler looks at. */
@@ -44,7 +45,7 @@ export interface IpcDeps {
   actions: {
     getProcessDetails(pid: number): Promise<ProcessDetails | null>;
     closeConnection(target: CloseTarget): Promise<ActionResult>;
-    endProcess(pid: number): Promise<ActionResult>;
+    endProcess(target: EndProcessTarget): Promise<ActionResult>;
   };
   resolver: { resolve(addresses: string[]): Promise<Record<string, string | null>> };
   recording: {
@@ -114,7 +115,7 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
     },
     [CHANNELS.endProcess]: async (args) => {
       arity(args, 1, 1);
-      return deps.actions.endProcess(validatePid(args[0]));
+      return deps.actions.endProcess(validateEndProcessTarget(args[0]));
     },
     [CHANNELS.resolveAddresses]: async (args) => {
       arity(args, 1, 1);

@@ -7,19 +7,14 @@
 // ENUM_SERVICE_STATUS_PROCESSW names); the pure decoders below turn them into offsets using the
 // buffer's address, refusing any pointer that lands outside the buffer.
 import type { ProcessDetails } from '../../shared/ipc';
-import { imageName } from '../source/windows/process-names';
+import { filetimeToEpochMs, imageName } from '../source/windows/process-names';
 import * as k from './koffi';
 
 // ---------------------------------------------------------------- pure decoders
 
-/** 100 ns ticks between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
-const FILETIME_UNIX_EPOCH_TICKS = 116_444_736_000_000_000n;
-
-/** FILETIME ticks → epoch ms; null for 0 (the OS's "unknown") and for times before 1970. */
-export function filetimeToEpochMs(ticks: bigint): number | null {
-  if (ticks <= FILETIME_UNIX_EPOCH_TICKS) return null;
-  return Number((ticks - FILETIME_UNIX_EPOCH_TICKS) / 10_000n);
-}
+// One conversion for the details pane and the rows' owner start time (process-names.ts), so the
+// end-process identity check compares like with like.
+export { filetimeToEpochMs } from '../source/windows/process-names';
 
 /** Offset inside a `length`-byte buffer at `base` for pointer `ptr` covering `bytes` bytes, or null. */
 export function pointerOffset(ptr: bigint, base: bigint, length: number, bytes = 1): number | null {

@@ -10,7 +10,7 @@ import {
   type ActionResult,
   type NetmonBridge,
 } from '../../shared/ipc';
-import { validateAddressList, validateCloseTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
+import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import type { WsCall, WsServerMessage } from '../../shared/ws-protocol';
 import type { EngineHost } from '../engine/types';
 import type { ServerActions, ServerRecorder, ServerResolver } from './types';
@@ -70,7 +70,7 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
     },
     endProcess: async (a) => {
       arity(a, 1);
-      return need(deps.actions, 'ending processes').endProcess(validatePid(a[0]));
+      return need(deps.actions, 'ending processes').endProcess(validateEndProcessTarget(a[0]));
     },
     resolveAddresses: async (a) => {
       arity(a, 1);

@@ -1,12 +1,12 @@
 // What the local web server needs from the rest of netmon. Narrow interfaces so the server can be
 // tested with fakes and wired to the real services in cli.ts.
-import type { ActionResult, CloseTarget, ProcessDetails, RecordingStatus } from '../../shared/ipc';
+import type { ActionResult, CloseTarget, EndProcessTarget, ProcessDetails, RecordingStatus } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
 
 export interface ServerActions {
   getProcessDetails(pid: number): Promise<ProcessDetails | null>;
   closeConnection(target: CloseTarget): Promise<ActionResult>;
-  endProcess(pid: number): Promise<ActionResult>;
+  endProcess(target: EndProcessTarget): Promise<ActionResult>;
 }
 
 export interface ServerResolver {

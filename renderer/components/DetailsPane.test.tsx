@@ -10,7 +10,7 @@ afterEach(() => cleanup());
 
 function setup() {
   const bridge = new FakeBridge();
-  const c = conn({ localPort: 443, remoteAddress: '10.1.2.3', remotePort: 50123, process: 'svchost.exe', pid: 1234 });
+  const c = conn({ localPort: 443, remoteAddress: '10.1.2.3', remotePort: 50123, process: 'svchost.exe', pid: 1234, processStartTime: Date.UTC(2024, 0, 1) });
   bridge.snapshot = [c];
   bridge.details.set(1234, { pid: 1234, name: 'svchost.exe', path: 'C:\\Windows\\System32\\svchost.exe', commandLine: 'svchost.exe -k netsvcs', user: 'NT AUTHORITY\\SYSTEM', startTime: Date.UTC(2024, 0, 1), services: ['Dnscache', 'LanmanWorkstation'] });
   render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
@@ -68,6 +68,7 @@ describe('DetailsPane', () => {
     fireEvent.click(within(menu).getByRole('menuitem', { name: 'End process' }));
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Confirm' }));
     await waitFor(() => expect(screen.getByTestId('action-result').textContent).toContain('End process: done.'));
-    expect(bridge.callsOf('endProcess')).toEqual([[1234]]);
+    // The row's owner start time travels with the PID, so a reused PID is refused (issue 7 §5).
+    expect(bridge.callsOf('endProcess')).toEqual([[{ pid: 1234, startTime: Date.UTC(2024, 0, 1) }]]);
   });
 });

@@ -1,6 +1,6 @@
 // Test helpers: connections, batches and a scriptable fake bridge.
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
-import { encodeBatch, type ActionResult, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
+import { encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
 export function conn(p: Partial<Omit<Connection, 'id'>> & { localPort: number }): Connection {
   const base: Omit<Connection, 'id'> = {
@@ -90,8 +90,8 @@ export class FakeBridge implements NetmonBridge {
     this.log('closeConnection', target);
     return this.closeResult;
   }
-  async endProcess(pid: number) {
-    this.log('endProcess', pid);
+  async endProcess(target: EndProcessTarget) {
+    this.log('endProcess', target);
     return this.endResult;
   }
   async resolveAddresses(addresses: string[]) {

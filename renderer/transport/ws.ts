@@ -3,6 +3,7 @@
 import type {
   ActionResult,
   CloseTarget,
+  EndProcessTarget,
   EngineStatus,
   History,
   NetmonBridge,
@@ -220,7 +221,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     getStatus: () => call('getStatus', []) as Promise<EngineStatus>,
     getProcessDetails: (pid: number) => call('getProcessDetails', [pid]) as Promise<ProcessDetails | null>,
     closeConnection: (target: CloseTarget) => call('closeConnection', [target]) as Promise<ActionResult>,
-    endProcess: (pid: number) => call('endProcess', [pid]) as Promise<ActionResult>,
+    endProcess: (target: EndProcessTarget) => call('endProcess', [target]) as Promise<ActionResult>,
     resolveAddresses: (addresses: string[]) =>
       call('resolveAddresses', [addresses]) as Promise<Record<string, string | null>>,
     setRecording: (active: boolean, format?: 'ndjson' | 'csv') =>

@@ -66,7 +66,9 @@ describe('createIpcHandlers', () => {
       [CHANNELS.getHistory, [10, 1], /expected 0 to 1 argument, got 2/],
       [CHANNELS.getProcessDetails, [-1], /pid must be between/],
       [CHANNELS.getProcessDetails, ['4'], /pid must be an integer/],
-      [CHANNELS.endProcess, [{}], /pid must be an integer/],
+      [CHANNELS.endProcess, [{}], /end-process target is missing pid/],
+      [CHANNELS.endProcess, [1234], /end-process target must be an object/],
+      [CHANNELS.endProcess, [{ pid: 1234, startTime: '1' }], /startTime must be epoch ms or null/],
       [CHANNELS.closeConnection, [{ family: 4, localAddress: 'x', localPort: 1, remoteAddress: '1.2.3.4', remotePort: 2 }], /not an IP address/],
       [CHANNELS.closeConnection, [{ family: 4, localAddress: '1.2.3.4', localPort: 1, remoteAddress: '1.2.3.5', remotePort: 2, extra: 1 }], /unexpected key/],
       [CHANNELS.resolveAddresses, ['1.1.1.1'], /must be an array/],
@@ -109,8 +111,8 @@ describe('createIpcHandlers', () => {
     const target = { family: 6, localAddress: '::1', localPort: 80, remoteAddress: '::1', remotePort: 5000 };
     expect(await handlers[CHANNELS.closeConnection](ok, target)).toEqual({ ok: true });
     expect(deps.actions.closeConnection).toHaveBeenCalledWith(target);
-    expect(await handlers[CHANNELS.endProcess](ok, 1234)).toEqual({ ok: false, reason: 'access denied', needsAdmin: true });
-    expect(deps.actions.endProcess).toHaveBeenCalledWith(1234);
+    expect(await handlers[CHANNELS.endProcess](ok, { pid: 1234, startTime: 5 })).toEqual({ ok: false, reason: 'access denied', needsAdmin: true });
+    expect(deps.actions.endProcess).toHaveBeenCalledWith({ pid: 1234, startTime: 5 });
     expect(await handlers[CHANNELS.resolveAddresses](ok, ['8.8.8.8'])).toEqual({ '8.8.8.8': null });
     expect(await handlers[CHANNELS.setRecording](ok, true)).toMatchObject({ active: true, format: 'ndjson' });
     expect(deps.recording.set).toHaveBeenLastCalledWith(true, 'ndjson');

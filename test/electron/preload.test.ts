@@ -51,7 +51,7 @@ describe('createBridge', () => {
     await b.setInterval(2000);
     await b.getProcessDetails(42);
     await b.closeConnection(target);
-    await b.endProcess(43);
+    await b.endProcess({ pid: 43, startTime: 5 });
     await b.resolveAddresses(['1.1.1.1']);
     await b.setRecording(true);
     await b.setRecording(true, 'csv');
@@ -67,7 +67,7 @@ describe('createBridge', () => {
       [CHANNELS.setInterval, 2000],
       [CHANNELS.getProcessDetails, 42],
       [CHANNELS.closeConnection, target],
-      [CHANNELS.endProcess, 43],
+      [CHANNELS.endProcess, { pid: 43, startTime: 5 }],
       [CHANNELS.resolveAddresses, ['1.1.1.1']],
       [CHANNELS.setRecording, true],
       [CHANNELS.setRecording, true, 'csv'],

@@ -22,8 +22,8 @@ const actions: ServerActions = {
     actionCalls.push(['close', t]);
     return { ok: false, reason: 'needs admin', needsAdmin: true };
   },
-  async endProcess(pid) {
-    actionCalls.push(['end', pid]);
+  async endProcess(target) {
+    actionCalls.push(['end', target]);
     return { ok: true };
   },
 };
@@ -127,7 +127,8 @@ describe('WebSocket protocol', () => {
     expect(await c.call(2, 'setPaused', [true])).toMatchObject({ ok: true, result: { paused: true } });
     expect(await c.call(3, 'getStatus', [])).toMatchObject({ ok: true, result: { paused: true, intervalMs: 2000 } });
     expect(await c.call(4, 'getProcessDetails', [1234])).toMatchObject({ ok: true, result: { pid: 1234, name: 'node' } });
-    expect(await c.call(5, 'endProcess', [4321])).toMatchObject({ ok: true, result: { ok: true } });
+    expect(await c.call(5, 'endProcess', [{ pid: 4321, startTime: 7 }])).toMatchObject({ ok: true, result: { ok: true } });
+    expect(actionCalls).toContainEqual(['end', { pid: 4321, startTime: 7 }]);
     expect(await c.call(6, 'resolveAddresses', [['127.0.0.1', '10.1.1.1']])).toMatchObject({
       ok: true,
       result: { '127.0.0.1': 'localhost', '10.1.1.1': null },
@@ -163,7 +164,9 @@ describe('WebSocket protocol', () => {
       ['getHistory', [1, 2], /0 or 1 arguments/],
       ['getProcessDetails', [-1], /./],
       ['getProcessDetails', [1.5], /./],
-      ['endProcess', ['1'], /./],
+      ['endProcess', ['1'], /end-process target must be an object/],
+      ['endProcess', [4321], /end-process target must be an object/],
+      ['endProcess', [{ pid: 4321 }], /missing startTime/],
       ['closeConnection', [{ family: 4 }], /./],
       ['resolveAddresses', ['127.0.0.1'], /./],
       ['setRecording', ['on'], /./],

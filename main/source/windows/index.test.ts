@@ -80,7 +80,7 @@ describe('createWindowsSource', () => {
     const f = s.functions();
     expect(f.active).toEqual(['GetTcpTable2', 'GetTcp6Table2', 'GetExtendedUdpTable(AF_INET, UDP_TABLE_OWNER_PID)', 'GetExtendedUdpTable(AF_INET6, UDP_TABLE_OWNER_PID)']);
     expect(f.skipped.join('\n')).toMatch(/GetExtendedTcpTable\(AF_INET, TCP_TABLE_OWNER_MODULE_ALL\): not exported/);
-    expect(s.processInfo(321)).toEqual({ pid: 321, name: 'probe.exe', path: 'C:\\tools\\probe.exe' });
+    expect(s.processInfo(321)).toEqual({ pid: 321, name: 'probe.exe', path: 'C:\\tools\\probe.exe', startTime: Date.UTC(2024, 0, 1) });
     expect(s.processInfo(4)?.name).toBe('System');
     expect(s.processInfo(0xffffffff)).toBeNull();
   });

@@ -47,6 +47,11 @@ describe('ProcessNameCache', () => {
     expect(f.pathCalls()).toBe(2);
   });
 
+  it('carries the creation time as the owner start time (epoch ms), which end-process checks', () => {
+    const f = fakeProcesses();
+    f.procs.set(900, { created: 133_485_408_000_000_000n, path: 'C:\\a\\app.exe' });
+    expect(new ProcessNameCache(f.lookups).lookup(900)).toEqual({ pid: 900, name: 'app.exe', path: 'C:\\a\\app.exe', startTime: Date.UTC(2024, 0, 1) });
+  });
   it('checks the creation time once per poll, not once per lookup', () => {
     const f = fakeProcesses();
     f.procs.set(7, { created: 1n, path: 'x.exe' });

@@ -3,6 +3,15 @@
 // old PID is looked up afresh instead of showing the old name.
 import type { ProcessInfo } from '../types';
 
+/** 100 ns ticks between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+const FILETIME_UNIX_EPOCH_TICKS = 116_444_736_000_000_000n;
+
+/** FILETIME ticks (GetProcessTimes creation time) → epoch ms; null for 0 (the OS's "unknown") and for times before 1970. */
+export function filetimeToEpochMs(ticks: bigint): number | null {
+  if (ticks <= FILETIME_UNIX_EPOCH_TICKS) return null;
+  return Number((ticks - FILETIME_UNIX_EPOCH_TICKS) / 10_000n);
+}
+
 /** The native lookups, injected so the cache logic is testable without Windows. */
 export interface ProcessLookups<H> {
   /** Opens the process for limited query; null when denied or gone. */
@@ -73,6 +82,9 @@ export class ProcessNameCache<H> {
       this.pathQueries++;
       const path = this.native.imagePath(h);
       const info: ProcessInfo = { pid, name: path === null ? null : imageName(path), path };
+      // The owner's start time rides on every row (Connection.processStartTime): end-process checks it.
+      const startTime = created === null ? null : filetimeToEpochMs(created);
+      if (startTime !== null) info.startTime = startTime;
       if (created !== null) this.entries.set(pid, { created, info, checked: this.generation });
       else this.entries.delete(pid);
       return info;

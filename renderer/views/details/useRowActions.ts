@@ -58,7 +58,8 @@ export function useRowActions(bridge: NetmonBridge, store: ConnectionStore): Row
         const c = row.c;
         result = await bridge.closeConnection({ family: c.family, localAddress: c.localAddress, localPort: c.localPort, remoteAddress: c.remoteAddress ?? '', remotePort: c.remotePort ?? 0 });
       } else {
-        result = await bridge.endProcess(row.c.pid as number);
+        // The start time pins the process the row showed: a reused PID is refused, not ended.
+        result = await bridge.endProcess({ pid: row.c.pid as number, startTime: row.c.processStartTime ?? null });
       }
     } catch (err) {
       result = reasonOf(err);

@@ -1,0 +1,25 @@
+// Windows processes that must never be ended from netmon: ending any of them stops or reboots the
+// machine (bug check CRITICAL_PROCESS_DIED). They are recognised by image path under
+// %SystemRoot%\System32, not by name alone: any program may call itself lsass.exe.
+
+/** Image names of the critical system processes (Windows Internals: smss, csrss, wininit, winlogon, services, lsass). */
+export const CRITICAL_WINDOWS_IMAGES = ['csrss.exe', 'wininit.exe', 'smss.exe', 'lsass.exe', 'services.exe', 'winlogon.exe'] as const;
+
+/** A Win32 path in one comparable spelling: backslashes, no `\\?\` prefix, lower case. */
+function canonical(p: string): string {
+  return p.replace(/\//g, '\\').replace(/^\\\\\?\\/, '').replace(/\\+$/, '').toLowerCase();
+}
+
+/**
+ * Why the process at image `path` must not be ended, or null when it may. `systemRoot` is
+ * %SystemRoot% (e.g. `C:\Windows`). A null path (the OS would not say) is not critical by this rule.
+ */
+export function criticalWindowsProcess(path: string | null, systemRoot: string): string | null {
+  if (!path) return null;
+  const p = canonical(path);
+  const dir = `${canonical(systemRoot)}\\system32\\`;
+  if (!p.startsWith(dir)) return null;
+  const image = p.slice(dir.length);
+  if (!(CRITICAL_WINDOWS_IMAGES as readonly string[]).includes(image)) return null;
+  return `${path} is a critical Windows process: ending it stops the machine, so netmon refuses`;
+}
