@@ -387,18 +387,11 @@ function includesFolded(hay: string | null | undefined, needleFolded: string): b
 
 const SQUASHED_STATE = new Map<string, string>(TCP_STATES.map((s) => [s, squash(s)]));
 
-// Both endpoints of a row as printed, built once per row object (rows are immutable: a change
-// arrives as a new object), so retyping a word does not rebuild 2 strings per row per keystroke.
-const printedEndpoints = new WeakMap<Connection, string>();
-
-function endpointsText(c: Connection): string {
-  let t = printedEndpoints.get(c);
-  if (t === undefined) {
-    // Joined as `netmon watch` prints them, so a pasted `local→remote` finds its row too.
-    t = `${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}→${formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}`;
-    printedEndpoints.set(c, t);
-  }
-  return t;
+/** Whether the row's endpoints as printed hold `needle`; a `→` in it spans both, as `netmon watch` prints them. */
+function endpointsInclude(c: Connection, needle: string): boolean {
+  const local = formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
+  const remote = formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId);
+  return needle.includes('→') ? `${local}→${remote}`.includes(needle) : local.includes(needle) || remote.includes(needle);
 }
 
 /**
@@ -428,7 +421,7 @@ function compileWord(item: ValueItem): Predicate {
         (c.pid !== null && String(c.pid).includes(needle)) ||
         (c.localScopeId !== undefined && String(c.localScopeId).includes(needle)) ||
         (c.remoteScopeId !== undefined && String(c.remoteScopeId).includes(needle)))) ||
-    (spansEndpoint && endpointsText(c).includes(needle)) ||
+    (spansEndpoint && endpointsInclude(c, needle)) ||
     (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
     includesFolded(ownerLabel(c), needle) ||
     includesFolded(c.processPath, needle) ||
