@@ -66,3 +66,33 @@ export function utilityProcessSpawner(api: UtilityProcessApi): SpawnEngineChild 
     return adapter;
   };
 }
+
+/**
+ * Runs the engine with `primary` (the utility process) and falls back to `fallback` (a worker
+ * thread) for good once `primary` has ended `maxSilentExits` times in a row without a single
+ * message — an engine process that cannot even start (e.g. an Electron that will not load it from
+ * app.asar) must not leave the app without an engine. Tells `onFallback` why, once.
+ */
+export function withFallback(primary: SpawnEngineChild, fallback: SpawnEngineChild, opts: { maxSilentExits?: number; onFallback(why: string): void }): SpawnEngineChild {
+  const limit = opts.maxSilentExits ?? 2;
+  let silentExits = 0;
+  let fellBack = false;
+  return (modulePath, config) => {
+    if (fellBack) return fallback(modulePath, config);
+    const child = primary(modulePath, config);
+    let heard = false;
+    child.on('message', () => {
+      heard = true;
+      silentExits = 0;
+    });
+    child.on('exit', (code) => {
+      if (heard) return;
+      silentExits++;
+      if (silentExits >= limit && !fellBack) {
+        fellBack = true;
+        opts.onFallback(`the engine process ended ${silentExits} times before its first message (last exit code ${code}); the engine now runs in a worker thread, where a native fault ends the whole app`);
+      }
+    });
+    return child;
+  };
+}

@@ -7,13 +7,13 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, scree
 import { CHANNELS, type ThemeSource } from '../../shared/ipc';
 import { createActionService } from '../actions/service';
 import { createResolver } from '../dns/resolver';
-import { startEngineHost, type StartedEngineHost } from '../engine/host';
+import { spawnWorkerThread, startEngineHost, type StartedEngineHost } from '../engine/host';
 import { FOLDERID_ProgramFiles, FOLDERID_ProgramFilesX86, knownFolderPath, shellExecuteEx } from '../native/koffi';
 import { createRecorder } from '../record/recorder';
 import { createAppLog } from './app-log';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-url';
 import { acquireInstanceLock, elevatedFrom, restartAsAdmin } from './elevate';
-import { utilityProcessSpawner } from './engine-process';
+import { utilityProcessSpawner, withFallback } from './engine-process';
 import { createIpcHandlers, registerIpcHandlers } from './ipc';
 import { devToolsAllowed, isDeveloperShortcut, menuTemplate } from './menu';
 import { APP_USER_MODEL_ID, appPaths, parseShellArgs, userDataDir } from './options';
@@ -121,7 +121,7 @@ function startEngine(): StartedEngineHost {
     workerPath: paths.worker,
     source: shellOptions.source,
     intervalMs: shellOptions.intervalMs,
-    spawn: utilityProcessSpawner(utilityProcess),
+    spawn: withFallback(utilityProcessSpawner(utilityProcess), spawnWorkerThread, { onFallback: (why) => appLog.write('error', why) }),
     onCrash: (message) => appLog.write('error', message),
   });
 }

@@ -42,7 +42,8 @@ export function describeExitCode(code: number): string {
   return `exit code ${code}${status}`;
 }
 
-const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config });
+/** The default: the engine in a worker thread of this process. */
+export const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config });
 
 export interface EngineHostOptions {
   /** The bundled worker (dist/main/engine-worker.cjs). */

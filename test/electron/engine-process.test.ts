@@ -2,7 +2,8 @@
 // queued, messages and exits pass through, terminate() kills and waits (bounded).
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { utilityProcessSpawner, type UtilityProcessLike } from '../../main/electron/engine-process';
+import { utilityProcessSpawner, withFallback, type UtilityProcessLike } from '../../main/electron/engine-process';
+import type { EngineChild } from '../../main/engine/host';
 import { decodeEngineConfigArg } from '../../main/engine/child-port';
 
 function fakeApi(opts: { exitOnKill?: boolean } = {}) {
@@ -74,5 +75,47 @@ describe('utilityProcessSpawner', () => {
     expect(() => decodeEngineConfigArg(['x'])).toThrow(/no --engine-config/);
     expect(() => decodeEngineConfigArg(['--engine-config=[1]'])).toThrow(/not an object/);
     expect(() => decodeEngineConfigArg(['--engine-config={'])).toThrow();
+  });
+});
+
+describe('withFallback', () => {
+  function fakeChild(name: string, made: string[]) {
+    return () => {
+      made.push(name);
+      const ee = new EventEmitter();
+      return Object.assign(ee, { postMessage: () => undefined, terminate: async () => undefined }) as unknown as EngineChild & EventEmitter;
+    };
+  }
+
+  it('switches to the worker thread for good after two silent exits in a row, saying why once', () => {
+    const made: string[] = [];
+    const why: string[] = [];
+    let last: (EngineChild & EventEmitter) | null = null;
+    const primary = () => (last = fakeChild('utility', made)());
+    const spawn = withFallback(primary, fakeChild('worker', made), { onFallback: (w) => why.push(w) });
+    spawn('/e.cjs', { source: 'demo' });
+    last!.emit('exit', 1);
+    spawn('/e.cjs', { source: 'demo' });
+    last!.emit('exit', 1);
+    spawn('/e.cjs', { source: 'demo' });
+    spawn('/e.cjs', { source: 'demo' });
+    expect(made).toEqual(['utility', 'utility', 'worker', 'worker']);
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/ended 2 times before its first message \(last exit code 1\); the engine now runs in a worker thread/);
+  });
+
+  it('keeps the utility process when it crashes after it has spoken (a real fault, contained)', () => {
+    const made: string[] = [];
+    let last: (EngineChild & EventEmitter) | null = null;
+    const spawn = withFallback(() => (last = fakeChild('utility', made)()), fakeChild('worker', made), { onFallback: () => undefined });
+    for (let i = 0; i < 4; i++) {
+      spawn('/e.cjs', { source: 'demo' });
+      last!.emit('message', { type: 'batch' });
+      last!.emit('exit', 139);
+    }
+    spawn('/e.cjs', { source: 'demo' });
+    last!.emit('exit', 1); // one silent exit alone is not enough
+    spawn('/e.cjs', { source: 'demo' });
+    expect(made.every((m) => m === 'utility')).toBe(true);
   });
 });

@@ -189,6 +189,14 @@ describe('bundled main process (stand-in electron)', () => {
     expect(log.map((l) => l.what)).toContain('maximize');
   });
 
+  it('an engine process that cannot start at all falls back to a worker thread and says so in the log', () => {
+    const { out, appData, r } = runMain({ FAKE_UTILITY_BROKEN: '1' }, ['--source=demo', '--self-test', '--self-test-timeout=20000']);
+    expect(r.status, out).toBe(0);
+    const report = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as Record<string, unknown>;
+    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null });
+    expect(readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8')).toMatch(/ERROR the engine process ended 2 times before its first message .* the engine now runs in a worker thread/);
+  });
+
   it('the copy "Restart as administrator" starts waits for the old copy to let go of the lock', () => {
     const { result, out, appData } = runMain({ FAKE_LOCK: 'free-after-3' }, ['--source=demo', '--interval=100', '--elevated-from=4321']);
     expect(result, out).not.toBeNull();
