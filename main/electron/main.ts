@@ -48,6 +48,7 @@ const log = (msg: string) => appLog.write('warn', msg);
 let win: BrowserWindow | null = null;
 let engine: StartedEngineHost | null = null;
 let recording: RecordingController | null = null;
+let engineRunsIn: 'utility process' | 'worker thread' = 'utility process';
 const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
 let windowState: WindowState = readWindowState();
 
@@ -121,7 +122,12 @@ function startEngine(): StartedEngineHost {
     workerPath: paths.worker,
     source: shellOptions.source,
     intervalMs: shellOptions.intervalMs,
-    spawn: withFallback(utilityProcessSpawner(utilityProcess), spawnWorkerThread, { onFallback: (why) => appLog.write('error', why) }),
+    spawn: withFallback(utilityProcessSpawner(utilityProcess), spawnWorkerThread, {
+      onFallback: (why) => {
+        engineRunsIn = 'worker thread';
+        appLog.write('error', why);
+      },
+    }),
     onCrash: (message) => appLog.write('error', message),
   });
 }
@@ -144,7 +150,7 @@ async function selfTest(out: string | null): Promise<void> {
     timeoutMs: shellOptions.selfTestTimeoutMs,
   });
   await host.close();
-  const text = `${JSON.stringify(report)}\n`;
+  const text = `${JSON.stringify({ ...report, engine: engineRunsIn })}\n`;
   try {
     if (out) writeFileSync(out, text);
     else process.stdout.write(text);

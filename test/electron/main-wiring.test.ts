@@ -155,7 +155,7 @@ describe('bundled main process (stand-in electron)', () => {
     const { r, out } = runMain({}, ['--source=demo', `--self-test=${file}`]);
     expect(r.status, out).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null, renderer: 200 });
+    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null, renderer: 200, engine: 'utility process' });
     expect(report.rows).toBeGreaterThan(0);
     expect(report.versions).toMatchObject({ netmon: '0.0.0-fake', node: process.versions.node });
     // No window, no lock: a self-test runs beside an open netmon.
@@ -193,7 +193,7 @@ describe('bundled main process (stand-in electron)', () => {
     const { out, appData, r } = runMain({ FAKE_UTILITY_BROKEN: '1' }, ['--source=demo', '--self-test', '--self-test-timeout=20000']);
     expect(r.status, out).toBe(0);
     const report = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!) as Record<string, unknown>;
-    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null });
+    expect(report).toMatchObject({ ok: true, source: 'demo', lastError: null, engine: 'worker thread' });
     expect(readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8')).toMatch(/ERROR the engine process ended 2 times before its first message .* the engine now runs in a worker thread/);
   });
 
