@@ -56,13 +56,18 @@ describe('createRotatingWriter', () => {
     expect(readFileSync(path, 'utf8')).toBe('h\nb\n');
   });
 
-  it('continues an existing file instead of clobbering it', () => {
+  it('continues an existing file instead of clobbering it; one with another header is kept whole as FILE.1', () => {
     const path = join(dir, 'log.txt');
-    writeFileSync(path, 'old\n');
+    writeFileSync(path, 'h\nold\n');
     const w = createRotatingWriter({ path, maxBytes: 100, header: 'h\n' });
     w.write('new\n');
     w.close();
-    expect(readFileSync(path, 'utf8')).toBe('old\nnew\n');
+    expect(readFileSync(path, 'utf8')).toBe('h\nold\nnew\n');
+    writeFileSync(path, 'other\nold\n');
+    const w2 = createRotatingWriter({ path, maxBytes: 100, header: 'h\n' });
+    w2.write('new\n');
+    w2.close();
+    expect([readFileSync(`${path}.1`, 'utf8'), readFileSync(path, 'utf8')]).toEqual(['other\nold\n', 'h\nnew\n']);
   });
 
   it('maxFiles 1 starts the live file afresh', () => {

@@ -13,7 +13,10 @@ export interface RotatingWriterOptions {
   maxBytes?: number;
   /** Files kept, the live one included (default 5); 1 means the live file is started afresh. */
   maxFiles?: number;
-  /** Written at the top of every new file (e.g. a CSV header), and of an existing empty one. */
+  /**
+   * Written at the top of every new file (e.g. a CSV header), and of an existing empty one. An
+   * existing file that starts with another header is rotated away first, never appended to.
+   */
   header?: string;
   /**
    * What to append to an existing file whose last line has no line end (a writer killed
@@ -119,10 +122,20 @@ export function createRotatingWriter(opts: RotatingWriterOptions): RotatingWrite
       throw new RecordingWriteError(`cannot open recording ${opts.path}: ${fsErrorText(e)}`, e);
     }
     if (size === 0 && headerBytes > 0) append(header, 'the header');
-    else {
+    else if (headerBytes > 0 && !startsWithHeader()) {
+      // Written with other columns (an older netmon): its records would not fit this header, so
+      // it is kept whole as the previous generation and a fresh file begins.
+      rotate();
+    } else {
       const tail = tornTail();
       if (tail !== '') append(endTornLine(tail), 'the end of the torn last line');
     }
+  };
+
+  const startsWithHeader = (): boolean => {
+    const buf = Buffer.alloc(headerBytes);
+    const got = fs.readSync(fd!, buf, 0, headerBytes, 0);
+    return got === headerBytes && buf.toString('utf8') === header;
   };
 
   const rotate = (): void => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { formatNdjson } from '../../shared/format';
-import { readRecording, RecordingError, streamRecording } from './read-recording';
+import { readRecording, readRecordingSet, RecordingError, streamRecording } from './read-recording';
 import { createRecorder } from './recorder';
 import { RecordingWriteError, type WriterFs } from './rotating-writer';
 
@@ -186,5 +186,21 @@ describe('files that are not (whole) recordings', () => {
     const path = join(dir, 'empty.ndjson');
     writeFileSync(path, '');
     expect(await readRecording(path)).toEqual({ events: [], summary: expect.objectContaining({ events: 0, lines: 0 }), notice: null });
+  });
+});
+
+describe('continuing a CSV recording written with other columns (an older netmon)', () => {
+  it('keeps the old file whole as FILE.1 and starts FILE with the current header; both read back clean', async () => {
+    const path = join(dir, 'old.csv');
+    const old =
+      'time,type,protocol,family,localAddress,localPort,remoteAddress,remotePort,state,pid,process,previousState,previousPid\r\n' +
+      '2024-01-02T03:04:05.060Z,opened,tcp,4,127.0.0.1,5000,127.0.0.1,40000,ESTABLISHED,42,node,,\r\n';
+    writeFileSync(path, old);
+    const r = createRecorder({ path, format: 'csv' });
+    r.record([ev(7)]);
+    r.close();
+    expect(readFileSync(`${path}.1`, 'utf8')).toBe(old);
+    const set = await readRecordingSet(path);
+    expect([ports(set.events), set.notices]).toEqual([[5000, 7], []]);
   });
 });
