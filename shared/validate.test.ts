@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IpcArgumentError, MAX_RESOLVE_BATCH } from './ipc';
 import { addressKind, ipFamily, mappedIPv4, parseIPv4Text, parseIPv6Text } from './ip';
-import { validateAddressList, validateCloseTarget, validatePid, validateRecordingArgs } from './validate';
+import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from './validate';
 
 const target = { family: 4, localAddress: '127.0.0.1', localPort: 5000, remoteAddress: '10.0.0.2', remotePort: 443 };
 
@@ -59,6 +59,38 @@ describe('validatePid', () => {
   it.each([[-1], [0x100000000], [1.5], [NaN], [Infinity], ['42'], [null], [undefined], [{ valueOf: () => 4 }], [[4]], [BigInt(42)]])('refuses %s', (v) =>
     rejects(() => validatePid(v), /pid must be/),
   );
+});
+
+describe('validateEndProcessTarget', () => {
+  it('returns a fresh { pid, startTime } with startTime epoch ms or null', () => {
+    const given = { pid: 1234, startTime: 1_700_000_000_123 };
+    const out = validateEndProcessTarget(given);
+    expect(out).toEqual(given);
+    expect(out).not.toBe(given);
+    expect(validateEndProcessTarget({ pid: 0, startTime: null })).toEqual({ pid: 0, startTime: null });
+  });
+  it('refuses a bare PID, missing or extra keys, accessors and bad values', () => {
+    const bad: Array<[unknown, RegExp]> = [
+      [1234, /must be an object, got 1234/],
+      [null, /must be an object/],
+      [[1234, 5], /must be an object, got an array/],
+      [{ pid: 1234 }, /missing startTime/],
+      [{ startTime: 5 }, /missing pid/],
+      [{ pid: 1234, startTime: 5, path: 'x' }, /unexpected key\(s\): "path"/],
+      [{ pid: -1, startTime: 5 }, /pid must be between/],
+      [{ pid: 1.5, startTime: 5 }, /pid must be an integer/],
+      [{ pid: 1, startTime: '5' }, /startTime must be epoch ms or null/],
+      [{ pid: 1, startTime: NaN }, /startTime must be epoch ms or null/],
+      [{ pid: 1, startTime: -5 }, /startTime must be epoch ms or null/],
+      [{ pid: 1, startTime: Infinity }, /startTime must be epoch ms or null/],
+      [Object.defineProperty({ startTime: 5 }, 'pid', { get: () => 1, enumerable: true }), /pid must be a plain value/],
+      [JSON.parse('{"pid":1,"startTime":5,"__proto__":{"x":1}}'), /unexpected key/],
+    ];
+    for (const [value, re] of bad) {
+      expect(() => validateEndProcessTarget(value), JSON.stringify(value)).toThrow(IpcArgumentError);
+      expect(() => validateEndProcessTarget(value)).toThrow(re);
+    }
+  });
 });
 
 describe('validateCloseTarget', () => {

@@ -15,7 +15,7 @@ import type { RunningServer, ServerOptions } from './types';
 
 const DEFAULT_MAX_PAYLOAD = 256 * 1024;
 /** Calls one client may have in progress; more get an immediate error reply (issue 7 §3). */
-const DEFAULT_MAX_IN_FLIGHT = 32;
+const DEFAULT_MAX_IN_FLIGHT = 16;
 /**
  * Bytes queued to one client that is not reading. Past this it is closed with a reason (it
  * reconnects and resyncs) rather than buffered without bound; every frame, batch or reply, counts.
@@ -171,7 +171,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     /** The one way out to this client: a reader too far behind is dropped, never buffered for. */
     const sendText = (text: string): void => {
       if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount + text.length > maxBuffered) {
+      // What is already queued decides, not the new frame: one snapshot of a huge table may be
+      // larger than the bound and must still reach a client that keeps up.
+      if (ws.bufferedAmount > maxBuffered) {
         ws.close(1013, `client too slow: more than ${maxBuffered} bytes unread`);
         setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
         return;

@@ -38,9 +38,9 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Largest WebSocket message accepted from a client, bytes. */
   maxPayload?: number;
-  /** Calls one client may have in progress; more get an immediate error reply. Default 32. */
+  /** Calls one client may have in progress; more get an immediate error reply. Default 16. */
   maxInFlight?: number;
-  /** Bytes queued to a client before it is closed as too slow (1013). Default 16 MiB. */
+  /** Bytes queued unread to a client before it is closed as too slow (1013). Default 16 MiB. */
   maxBufferedBytes?: number;
 }
 

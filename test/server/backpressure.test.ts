@@ -56,6 +56,21 @@ describe('bounded calls in flight', () => {
 });
 
 describe('slow readers', () => {
+  it('still sends a reply larger than the bound to a client that keeps up', async () => {
+    const engine = fakeEngine();
+    const connections = bigConnections();
+    engine.getSnapshot = async () => ({ time: 1, connections, status: { ...engine.state } });
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 64 * 1024 });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    const reply = await new Promise<{ ok: boolean; result: { connections: unknown[] } }>((resolve, reject) => {
+      ws.once('error', reject);
+      ws.once('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getSnapshot', args: [] })));
+      ws.on('message', (d) => resolve(JSON.parse(d.toString()) as { ok: boolean; result: { connections: unknown[] } }));
+    });
+    expect(reply.ok).toBe(true);
+    expect(reply.result.connections).toHaveLength(connections.length);
+    ws.terminate();
+  });
   it('closes a client that does not read its replies with 1013 and a reason', async () => {
     const engine = fakeEngine();
     const connections = bigConnections();
