@@ -139,12 +139,13 @@ function nativeWindowHandle(): bigint | null {
 }
 
 async function selfTest(out: string | null): Promise<void> {
-  protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererRoot));
+  // The same handler the window would use, asked directly: no window is opened.
+  const serve = createAppProtocolHandler(paths.rendererRoot);
   engine = startEngine();
   const host = engine;
   const report = await runSelfTest({
     onBatch: (l) => host.onBatch(l),
-    checkRenderer: async () => (await createAppProtocolHandler(paths.rendererRoot)(new Request(APP_ENTRY_URL))).status,
+    checkRenderer: async () => (await serve(new Request(APP_ENTRY_URL))).status,
     versions: { netmon: app.getVersion(), electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '', node: process.versions.node },
     now: Date.now,
     timeoutMs: shellOptions.selfTestTimeoutMs,
