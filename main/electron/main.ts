@@ -182,7 +182,8 @@ async function start(): Promise<void> {
     onError: log,
   });
   const rec = recording;
-  const actions = createActionService();
+  // Every process of this app (main, renderers, GPU, the engine's utility process) is netmon's own: its UI must not end them.
+  const actions = createActionService({ ownPids: () => new Map(app.getAppMetrics().map((m) => [m.pid, `netmon's ${m.type} process`])) });
   const resolver = createResolver();
 
   registerIpcHandlers(
