@@ -1,5 +1,5 @@
 // Both Linux backends and `ss -tuanp` list the same sockets, owners included, while sockets open
-// and close under them: a load process holds 300 loopback connections, replaces 100 a second and
+// and close under them: a load process holds 600 loopback connections, replaces 50 a second and
 // keeps three SO_REUSEPORT UDP sockets on one port. Compared on the sockets stable across the reads
 // (in the netlink reads before and after): each of those must be in procfs and in ss exactly as
 // often, and nothing procfs or ss lists may be missing from both netlink reads.
@@ -24,12 +24,13 @@ const missing = (want: Bag, have: Bag): string[] => [...want].filter(([k, n]) =>
 /** Keys of `b` in neither `x` nor `y`. */
 const inNeither = (b: Bag, x: Bag, y: Bag): string[] => [...b.keys()].filter((k) => !x.has(k) && !y.has(k));
 
-const text = (proto: number, laddr: number[], lport: number, raddr: number[], rport: number, state: number, pid: number) =>
-  `${proto === PROTO_UDP ? 'udp' : 'tcp'} ${laddr.join('.')}:${lport} ${raddr.join('.')}:${rport} s${state} pid ${pid === PID_UNKNOWN ? '-' : pid}`;
-const fromRow = (r: Row) => text(r.proto, r.laddr, r.lport, r.raddr, r.rport, r.state, r.pid);
+// With the inode: on loopback a closed connection's tuple is soon reused by a new one.
+const text = (proto: number, laddr: number[], lport: number, raddr: number[], rport: number, state: number, pid: number, inode: number) =>
+  `${proto === PROTO_UDP ? 'udp' : 'tcp'} ${laddr.join('.')}:${lport} ${raddr.join('.')}:${rport} s${state} pid ${pid === PID_UNKNOWN ? '-' : pid} ino ${inode}`;
+const fromRow = (r: Row) => text(r.proto, r.laddr, r.lport, r.raddr, r.rport, r.state, r.pid, r.inode);
 const fromSs = (s: SsRow) => {
   if (s.users.length > 1) throw new Error(`one owner expected, ss lists ${JSON.stringify(s.users)}`);
-  return text(s.proto === 'udp' ? PROTO_UDP : 6, s.laddr, s.lport, s.raddr, s.rport, s.proto === 'udp' ? 0 : SS_STATE[s.state], s.users[0]?.pid ?? PID_UNKNOWN);
+  return text(s.proto === 'udp' ? PROTO_UDP : 6, s.laddr, s.lport, s.raddr, s.rport, s.proto === 'udp' ? 0 : SS_STATE[s.state], s.users[0]?.pid ?? PID_UNKNOWN, s.inode);
 };
 
 describe('netlink, procfs and ss -tuanp agree on a churning table, owners included', () => {
@@ -38,7 +39,8 @@ describe('netlink, procfs and ss -tuanp agree on a churning table, owners includ
   let procfs: LinuxSource;
   beforeAll(async () => {
     ensureSs();
-    load = await startLoad({ conns: 300, perSecond: 100, reuseUdp: 3 });
+    // Each connection lives conns / perSecond = 12 s: longer than the reads take, even on a busy machine.
+    load = await startLoad({ conns: 600, perSecond: 50, reuseUdp: 3 });
     netlink = createLinuxSource({ tables: 'netlink' });
     procfs = createLinuxSource({ tables: 'procfs' });
   });
@@ -60,15 +62,21 @@ describe('netlink, procfs and ss -tuanp agree on a churning table, owners includ
     const ss = bag([...ssRows('tcp', ports), ...ssRows('udp', ports)].filter(mine).map(fromSs));
     const n2 = read(netlink);
     const stable = both(n1, n2);
-    expect(size(stable)).toBeGreaterThan(400); // 600 connected ends, listener, 3 UDP, less what churned
+    expect(size(stable)).toBeGreaterThan(800); // 1,200 connected ends, listener, 3 UDP, less what churned while reading
     expect(missing(stable, pf), 'stable sockets procfs lacks').toEqual([]);
     expect(missing(stable, ss), 'stable sockets ss lacks').toEqual([]);
-    expect(inNeither(pf, n1, n2), 'procfs rows neither netlink read has').toEqual([]);
-    expect(inNeither(ss, n1, n2), 'ss rows neither netlink read has').toEqual([]);
+    // A socket seen the moment before its fd is installed (accept() makes the inode first) has no
+    // owner yet in that read: an ownerless row matches its inode with an owner.
+    const anyOwner = (k: string) => k.replace(/ pid [^ ]+ /, ' pid * ');
+    const known = new Set([...n1.keys(), ...n2.keys()].map(anyOwner));
+    const unexplained = (b: Bag) => inNeither(b, n1, n2).filter((k) => !(k.includes(' pid - ') && known.has(anyOwner(k))));
+    expect(unexplained(pf), 'procfs rows neither netlink read has').toEqual([]);
+    expect(unexplained(ss), 'ss rows neither netlink read has').toEqual([]);
     // The three SO_REUSEPORT sockets are three rows of one owner, everywhere.
-    const udpKey = [...n2.keys()].find((k) => k.startsWith('udp ') && k.includes(`:${load.udpPort} `))!;
-    expect(udpKey).toContain(`pid ${load.pid}`);
-    expect([n2.get(udpKey), pf.get(udpKey), ss.get(udpKey)]).toEqual([3, 3, 3]);
+    const udpRows = (x: Bag) => [...x.keys()].filter((k) => k.startsWith("udp ") && k.includes(`:${load.udpPort} `)).sort();
+    expect(udpRows(n2).map((k) => k.replace(/ ino \d+$/, ''))).toEqual(new Array(3).fill(udpRows(n2)[0].replace(/ ino \d+$/, '')));
+    expect(udpRows(n2)[0]).toContain(`pid ${load.pid} `);
+    expect([udpRows(pf), udpRows(ss)]).toEqual([udpRows(n2), udpRows(n2)]);
     // Churn happened while reading: TIME-WAIT rows (no owner) are there.
     expect([...n2.keys()].some((k) => k.includes(' s11 pid -'))).toBe(true);
   });

@@ -94,6 +94,8 @@ export interface SsRow {
   rport: number;
   /** Owners as `ss -p` lists them. */
   users: Array<{ name: string; pid: number }>;
+  /** Socket inode (`ss -e`), 0 where there is none (TIME-WAIT, not yet accepted). */
+  inode: number;
 }
 
 function splitEndpoint(ep: string): [number[], number] {
@@ -110,12 +112,12 @@ export function ssPortFilter(ports: readonly number[]): string[] {
 }
 
 /**
- * `ss -tanpH` / `ss -uanpH` parsed, only the sockets with one of `ports` at either end when given
+ * `ss -tanpeH` / `ss -uanpeH` parsed, only the sockets with one of `ports` at either end when given
  * (a test looks at its own sockets: the whole table of a busy machine is slow and large). Output
  * is read without a size limit.
  */
 export function ssRows(proto: 'tcp' | 'udp', ports: readonly number[] = []): SsRow[] {
-  const out = execFileSync('ss', [proto === 'tcp' ? '-tanpH' : '-uanpH', ...ssPortFilter(ports)], { encoding: 'utf8', maxBuffer: Infinity });
+  const out = execFileSync('ss', [proto === 'tcp' ? '-tanpeH' : '-uanpeH', ...ssPortFilter(ports)], { encoding: 'utf8', maxBuffer: Infinity });
   const rows: SsRow[] = [];
   for (const line of out.split('\n')) {
     if (line.trim() === '') continue;
@@ -123,7 +125,8 @@ export function ssRows(proto: 'tcp' | 'udp', ports: readonly number[] = []): SsR
     const [laddr, lport] = splitEndpoint(f[3]);
     const [raddr, rport] = splitEndpoint(f[4]);
     const users = [...line.matchAll(/\("([^"]*)",pid=(\d+),fd=\d+\)/g)].map((m) => ({ name: m[1], pid: Number(m[2]) }));
-    rows.push({ proto, state: f[0], laddr, lport, raddr, rport, users });
+    const inode = Number(/\bino:(\d+)/.exec(line)?.[1] ?? 0);
+    rows.push({ proto, state: f[0], laddr, lport, raddr, rport, users, inode });
   }
   return rows;
 }

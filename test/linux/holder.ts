@@ -74,17 +74,21 @@ export async function startHolder(sockets: HeldSocket[], { python = PYTHON, time
 }
 
 const FORK_SCRIPT = `
-import os, socket, sys, time
+import os, signal, socket, sys
 k = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 k.bind(('127.0.0.1', 0))
 k.listen(16)
 child = os.fork()
 if child == 0:
-    time.sleep(float(sys.argv[1]))
+    signal.pause()
     os._exit(0)
 print('ready %d %d' % (k.getsockname()[1], child), flush=True)
 for line in sys.stdin:
-    if line.strip() == 'close':
+    cmd = line.strip()
+    if cmd == 'end-child':
+        os.kill(child, signal.SIGTERM)  # it dies; nobody reaps it: a zombie
+        print('ended', flush=True)
+    elif cmd == 'close':
         k.close()
         print('closed', flush=True)
 `;
@@ -94,6 +98,8 @@ export interface ForkedListener {
   parentPid: number;
   childPid: number;
   port: number;
+  /** Makes the parent end the child (which stays a zombie: the parent does not reap it). */
+  endChild(): Promise<void>;
   /** Makes the parent close its listener; resolves once it has. */
   closeListener(): Promise<void>;
   /** Ends the parent (SIGKILL by PID); its zombie child is then reaped by init. */
@@ -102,11 +108,11 @@ export interface ForkedListener {
 
 /**
  * A parent that listens on a loopback port and forks a child inheriting the listener; the child
- * exits after `childSeconds` and the parent does not reap it (it stays a zombie), while the parent
+ * lives until endChild() and the parent does not reap it (it stays a zombie), while the parent
  * keeps the listener until closeListener().
  */
-export async function startForkedListener(childSeconds: number, timeoutMs = 10_000): Promise<ForkedListener> {
-  const parent = spawn(PYTHON, ['-c', FORK_SCRIPT, String(childSeconds)], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startForkedListener(timeoutMs = 10_000): Promise<ForkedListener> {
+  const parent = spawn(PYTHON, ['-c', FORK_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   parent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: parent.stdout! });
@@ -126,6 +132,11 @@ export async function startForkedListener(childSeconds: number, timeoutMs = 10_0
     parentPid: parent.pid!,
     childPid: child,
     port,
+    async endChild() {
+      const ended = nextLine('child end confirmation');
+      parent.stdin!.write('end-child\n');
+      await ended;
+    },
     async closeListener() {
       const closed = nextLine('close confirmation');
       parent.stdin!.write('close\n');

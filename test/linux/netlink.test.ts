@@ -106,7 +106,7 @@ describe('netlink sock_diag vs procfs on this kernel', () => {
     const rows = Array.from({ length: t.count }, (_, i) => t.words.subarray(i * ROW_WORDS, (i + 1) * ROW_WORDS));
     for (const p of pairs) {
       const cport = p.client.localPort!;
-      expect(rows.filter((w) => w[W.PROTO] === PROTO_TCP && ((w[W.LPORT] === p.port && w[W.RPORT] === cport) || w[W.LPORT] === cport)).map((w) => w[W.PID])).toEqual([
+      expect(rows.filter((w) => w[W.PROTO] === PROTO_TCP && ((w[W.LPORT] === p.port && w[W.RPORT] === cport) || (w[W.LPORT] === cport && w[W.RPORT] === p.port))).map((w) => w[W.PID])).toEqual([
         process.pid,
         process.pid,
       ]);

@@ -24,24 +24,26 @@ describe('owners are live processes', () => {
   afterAll(async () => f?.end());
 
   it('a listener inherited by a child that exits unreaped: changed pid child→parent, then closed naming the parent', async () => {
-    f = await startForkedListener(2);
+    f = await startForkedListener();
     const source = createLinuxSource();
     const engine = createEngine({ source });
     const mine = (c: { localPort: number; state: string | null }) => c.localPort === f!.port && c.state === 'LISTEN';
     await engine.pollNow();
     // ss lists both processes on the one socket; netmon names one of them: the child (newest first).
-    const users = ssRows('tcp', [f.port])[0].users.map((u) => u.pid).sort();
+    const listener = () => ssRows('tcp', [f!.port]).find((s) => s.state === 'LISTEN' && s.lport === f!.port)!;
+    const users = listener().users.map((u) => u.pid).sort();
     expect(users).toEqual([f.parentPid, f.childPid].sort());
     expect(engine.snapshot().connections.filter(mine).map((c) => c.pid)).toEqual([f.childPid]);
 
+    await f.endChild();
     await waitFor('the child to become a zombie', () => stateOf(f!.childPid) === 'Z', 10_000);
-    expect(ssRows('tcp', [f.port])[0].users.map((u) => u.pid)).toEqual([f.parentPid]);
+    expect(listener().users.map((u) => u.pid)).toEqual([f.parentPid]);
     const changed = (await engine.pollNow()).events.filter((e) => mine(e.connection));
     expect(changed.map((e) => [e.type, e.previousPid, e.connection.pid])).toEqual([['changed', f.childPid, f.parentPid]]);
     expect(changed[0].connection.process).toBe('python3');
 
     await f.closeListener();
-    const closed = (await engine.pollNow()).events.filter((e) => e.connection.localPort === f!.port);
+    const closed = (await engine.pollNow()).events.filter((e) => mine(e.connection));
     expect(closed.map((e) => [e.type, e.connection.pid, e.connection.process])).toEqual([['closed', f.parentPid, 'python3']]);
     source.close?.();
   });

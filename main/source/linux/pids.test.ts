@@ -79,24 +79,37 @@ describe('inode → pid resolver', () => {
     expect(pidsOf(t.rows)).toEqual([200, PID_UNKNOWN]);
   });
 
+  it('looks for a just-missed inode once more at the next resolve (its fd may not be installed yet)', () => {
+    proc.addProcess({ pid: 100, sockets: [] });
+    const r = createPidResolver({ procRoot: proc.root, unownedRetryMs: 5000, now: () => 0 });
+    const t = table([8001]);
+    r.resolve(t.rows, t.inodes);
+    expect(pidsOf(t.rows)).toEqual([PID_UNKNOWN]);
+    proc.addProcess({ pid: 100, sockets: [8001] }); // accept() installed the fd just after the walk
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(2);
+    expect(pidsOf(t.rows)).toEqual([100]);
+  });
+
   it('retries an unowned inode only after unownedRetryMs', () => {
     let now = 0;
     proc.addProcess({ pid: 100, sockets: [] });
     const r = createPidResolver({ procRoot: proc.root, unownedRetryMs: 5000, now: () => now });
     const t = table([8001]);
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(1);
+    r.resolve(t.rows, t.inodes); // the quick second look
+    expect(r.stats().scans).toBe(2);
     expect(pidsOf(t.rows)).toEqual([PID_UNKNOWN]);
 
     proc.addProcess({ pid: 100, sockets: [8001] }); // e.g. received over a unix socket later
     now = 4999;
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(1);
+    expect(r.stats().scans).toBe(2);
     expect(pidsOf(t.rows)).toEqual([PID_UNKNOWN]);
 
     now = 5000;
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(2);
+    expect(r.stats().scans).toBe(3);
     expect(pidsOf(t.rows)).toEqual([100]);
   });
 
@@ -156,21 +169,26 @@ describe('inode → pid resolver', () => {
     expect(pidsOf(t2.rows)).toEqual([100]);
   });
 
-  it('backs off retrying an inode that stays unowned (10 s, then 20 s)', () => {
+  it('backs off retrying an inode that stays unowned (at once, then 10 s, then 20 s)', () => {
     let now = 0;
     proc.addProcess({ pid: 100, sockets: [] });
     const r = createPidResolver({ procRoot: proc.root, unownedRetryMs: 10_000, now: () => now });
     const t = table([8001]);
     r.resolve(t.rows, t.inodes);
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(2);
+    now = 9_999;
+    r.resolve(t.rows, t.inodes);
+    expect(r.stats().scans).toBe(2);
     now = 10_000;
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(2);
+    expect(r.stats().scans).toBe(3);
     now = 29_999;
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(2);
+    expect(r.stats().scans).toBe(3);
     now = 30_000;
     r.resolve(t.rows, t.inodes);
-    expect(r.stats().scans).toBe(3);
+    expect(r.stats().scans).toBe(4);
   });
 
   it('a zombie child does not keep a socket its parent still holds: the parent owns it', () => {

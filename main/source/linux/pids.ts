@@ -24,8 +24,10 @@
 // leader exited. When a walk leaves inodes unowned, it reads those task tables too.
 //
 // Inodes no process holds (kernel sockets, other users' processes when not root, a socket closed
-// mid-walk) are remembered as unowned and retried by a thorough walk (every link re-read) after
-// `unownedRetryMs`, doubling up to 5 minutes while they stay unowned, so they do not cost a walk
+// mid-walk) are remembered as unowned. A socket is in the table a moment before its fd is in its
+// process's table (accept() makes the inode, then installs the fd), so an inode missed once is
+// looked for again at the next resolve; after that it is retried by a thorough walk (every link
+// re-read) after `unownedRetryMs`, doubling up to 5 minutes while it stays unowned, so it does not cost a walk
 // on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) has no owner.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
@@ -227,7 +229,8 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
     for (const ino of wanted) {
       owner.set(ino, UNOWNED);
       const before = unowned.get(ino);
-      unowned.set(ino, { at: t, delay: before ? Math.min(before.delay * 2, MAX_RETRY_MS) : retryMs });
+      // First miss: again at the next resolve (delay 0); then retryMs, doubling.
+      unowned.set(ino, { at: t, delay: !before ? 0 : before.delay === 0 ? retryMs : Math.min(before.delay * 2, MAX_RETRY_MS) });
     }
   };
 
@@ -247,7 +250,8 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
         const u = unowned.get(ino);
         if (!u || t - u.at >= u.delay) {
           wanted.add(ino);
-          thorough = true;
+          // The quick second look trusts cached links (a new fd is read anyway); later ones do not.
+          if (!u || u.delay > 0) thorough = true;
         }
       } else owners.add(pid);
     }
