@@ -1,6 +1,7 @@
 // The one IPC contract between the engine side (Electron main or the local web server) and the
 // renderer. Channel names, payload shapes and argument validation live here and nowhere else.
 import { TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy } from './connection';
+import type { PortRange } from './ports';
 
 export const CHANNELS = {
   /** main → renderer: one EventBatch per poll, JSON-encoded (one string clones far cheaper than 10k objects). */
@@ -56,6 +57,8 @@ export interface EngineStatus {
    * procfs backend", "needs administrator"); null or absent when the source collects them.
    */
   countersNote?: string | null;
+  /** The OS's dynamic (ephemeral) port ranges, for the port-usage view; absent until read (and for simulated sources). */
+  portRanges?: { tcp: PortRange; udp: PortRange; origin: string };
 }
 
 /** A connection's traffic values in TRAFFIC_FIELDS order (bytes, packets, bytes/s, ms, limitedBy). */

@@ -118,7 +118,10 @@ export function createEngine(opts: EngineOptions): Engine {
   let given: ProcessInfo | null = null;
   const givenLookup: ProcessLookup = () => given;
 
-  const snapshotStatus = (): EngineStatus => ({ ...status, paused, intervalMs, source: source.name });
+  const snapshotStatus = (): EngineStatus => {
+    const portRanges = opts.portRanges?.();
+    return { ...status, paused, intervalMs, source: source.name, ...(portRanges ? { portRanges } : {}) };
+  };
 
   const clearTimer = () => {
     if (timer !== null) clearTimeout(timer);

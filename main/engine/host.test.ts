@@ -1,7 +1,7 @@
 // The host for real: the worker is bundled with esbuild (as scripts/build.mjs does) and run in a
 // worker thread with the scripted / demo sources.
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,6 +192,21 @@ describe('engine host (worker thread)', () => {
     await host.crashForTest();
     await until(() => crashes.length >= 1, 'onCrash');
     expect(crashes).toEqual([batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!.status.lastError]);
+  });
+
+  it('carries the OS dynamic port range in the status once read (the Linux source here)', async () => {
+    const { batches } = start({ source: 'linux', intervalMs: 200 });
+    // Generous: a loaded machine's Linux polls can take seconds, and the range arrives with the poll after it is read.
+    await until(() => batches.some((b) => b.status.portRanges !== undefined), 'a status with port ranges', 45_000);
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const st = batches.find((b) => b.status.portRanges)!.status;
+    expect(st.portRanges).toEqual({ tcp: { low, high }, udp: { low, high }, origin: '/proc/sys/net/ipv4/ip_local_port_range' });
+  }, 60_000);
+
+  it('simulated sources carry no port range (there is no OS to ask)', async () => {
+    const { batches } = start();
+    await until(() => batches.length >= 3, 'three batches');
+    expect(batches.every((b) => b.status.portRanges === undefined)).toBe(true);
   });
 
   it('rejects everything after close', async () => {

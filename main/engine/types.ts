@@ -10,6 +10,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Sequence number of the first batch (default 1); a restarted engine continues its predecessor's numbering. */
   firstSeq?: number;
+  /** The OS's dynamic port ranges once known (read by the host of the engine), carried in every status. */
+  portRanges?: () => EngineStatus['portRanges'] | null;
 }
 
 export interface Engine {

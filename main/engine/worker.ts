@@ -4,6 +4,8 @@
 // crosses a thread or process boundary.
 import { encodeBatch, validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
+import { readDynamicRanges } from '../source/port-range';
+import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
 import { createHistory, type RunHistory } from './history';
@@ -18,7 +20,12 @@ let engine: Engine | null = null;
 let history: RunHistory | null = null;
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
-  engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq });
+  // The OS's dynamic port range, read once off the poll path, rides along in every status.
+  let portRanges: EngineStatus['portRanges'] | null = null;
+  if (config.source === 'linux' || config.source === 'windows' || config.source === 'auto') {
+    void readDynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
+  }
+  engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq, portRanges: () => portRanges });
   if (config.paused) engine.setPaused(true);
   const h = (history = createHistory({ capacity: config.historyCapacity }));
   // The history stamps every batch's connections with the run's times before any viewer sees it.
