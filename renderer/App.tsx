@@ -31,6 +31,8 @@ import { RecordingBanner } from './views/recording/RecordingBanner';
 import { useRecording } from './views/recording/useRecording';
 import { ConfirmActionDialog, DetailsView } from './views/details/DetailsView';
 import { useRowActions } from './views/details/useRowActions';
+import { ProcessesView } from './views/processes/ProcessesView';
+import { TrafficNote } from './views/processes/TrafficNote';
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -46,7 +48,7 @@ export interface AppProps {
   copy?: (text: string) => Promise<void>;
 }
 
-type Tab = 'connections' | 'events';
+type Tab = 'connections' | 'events' | 'processes';
 
 export function App({ bridge, storage, parser = defaultParser, store: givenStore, filterDebounceMs = 120, download = downloadText, copy = copyText }: AppProps) {
   const [settings, setSettings] = useState<Settings>(() => loadSettings(storage === undefined ? undefined : storage));
@@ -71,7 +73,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const rows = useSortedRows(store, rowPred, compare);
-  const columns = useMemo(() => columnsFor(settings.resolveNames), [settings.resolveNames]);
+  const columns = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns), [settings.resolveNames, settings.trafficColumns]);
   const onSort = (key: ColumnKey) =>
     update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
@@ -110,7 +112,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         onTogglePause={poll.togglePause}
         intervalMs={poll.intervalMs}
         onInterval={poll.setIntervalMs}
-        onExport={(format) => exportView(tab, format, rows, events, download)}
+        onExport={(format) => exportView(tab === 'events' ? 'events' : 'connections', format, rows, events, download)}
         onCopy={copySelected}
         recording={recording.writing}
         onToggleRecord={recording.toggleWriting}
@@ -125,6 +127,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         onKeepClosed={(keepClosed) => update({ keepClosed })}
         resolveNames={settings.resolveNames}
         onResolveNames={(resolveNames) => update({ resolveNames })}
+        trafficColumns={settings.trafficColumns}
+        onTrafficColumns={(trafficColumns) => update({ trafficColumns })}
       />
       <div className="tabs" role="tablist" aria-label="Views">
         <button type="button" role="tab" id="tab-connections" aria-controls="panel-connections" aria-selected={tab === 'connections'} onClick={() => setTab('connections')}>
@@ -133,6 +137,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         <button type="button" role="tab" id="tab-events" aria-controls="panel-events" aria-selected={tab === 'events'} onClick={() => setTab('events')}>
           Events <span className="tab-count" aria-hidden="true">{events.length.toLocaleString('en-US')}</span>
         </button>
+        <button type="button" role="tab" id="tab-processes" aria-controls="panel-processes" aria-selected={tab === 'processes'} onClick={() => setTab('processes')}>
+          Processes
+        </button>
+        {settings.trafficColumns && tab === 'connections' && store.status?.countersNote && (
+          <TrafficNote note={store.status.countersNote} onRestart={() => void actions.restartAsAdmin()} />
+        )}
         {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
       {opened && <RecordingBanner recording={opened} onBack={recording.close} />}
@@ -151,6 +161,16 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               actions={actions}
               onCopy={copySelected}
               onVisibleRows={onVisibleRows}
+            />
+          ) : tab === 'processes' ? (
+            <ProcessesView
+              rows={rows}
+              countersNote={store.status?.countersNote}
+              onSelectProcess={(p) => {
+                if (p.pid === null) return;
+                update({ filter: `pid:${p.pid}` });
+                setTab('connections');
+              }}
             />
           ) : (
             <EventListView events={events} />

@@ -5,6 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
+import { SortHeader } from './SortHeader';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 
@@ -153,8 +154,6 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
     virt.scrollToIndex(clamped, { align: 'auto' });
   };
 
-  const ariaSort = (key: ColumnKey) => (sort.key === key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined);
-
   return (
     <div
       className="grid"
@@ -173,19 +172,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
       <div className="grid-head" role="rowgroup">
         <div className="grid-row head" role="row" aria-rowindex={1}>
           {columns.map((c) => (
-            <div
-              key={c.key}
-              role="columnheader"
-              aria-sort={ariaSort(c.key)}
-              className={`cell${c.numeric ? ' num' : ''}${sort.key === c.key ? ' sorted' : ''}`}
-              onClick={() => props.onSort(c.key)}
-              title={`Sort by ${c.label}`}
-            >
-              {c.label}
-              <span className="sort-mark" aria-hidden="true">
-                {sort.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
-              </span>
-            </div>
+            <SortHeader key={c.key} label={c.label} numeric={c.numeric} dir={sort.key === c.key ? sort.dir : null} onSort={() => props.onSort(c.key)} />
           ))}
         </div>
       </div>

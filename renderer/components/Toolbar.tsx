@@ -9,6 +9,8 @@ export interface ToggleBarProps {
   onKeepClosed(v: boolean): void;
   resolveNames: boolean;
   onResolveNames(v: boolean): void;
+  trafficColumns: boolean;
+  onTrafficColumns(v: boolean): void;
 }
 
 function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange(v: boolean): void }) {
@@ -38,6 +40,7 @@ export function ToggleBar(p: ToggleBarProps) {
       <div className="toggle-group">
         <Check label="Keep closed rows" checked={p.keepClosed} onChange={p.onKeepClosed} />
         <Check label="Resolve names" checked={p.resolveNames} onChange={p.onResolveNames} />
+        <Check label="Traffic columns" checked={p.trafficColumns} onChange={p.onTrafficColumns} />
       </div>
     </div>
   );

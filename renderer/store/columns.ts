@@ -1,6 +1,8 @@
 // Column model of the Connections table: one definition for header, cells, sorting, copy and export.
 import type { Row } from './rows';
 import { addressSortKey } from './address';
+import { formatBytes, formatMs, formatRate } from '../../shared/units';
+import type { Connection } from '../../shared/connection';
 
 export type ColumnKey =
   | 'process'
@@ -14,7 +16,11 @@ export type ColumnKey =
   | 'state'
   | 'created'
   | 'firstSeen'
-  | 'lastChange';
+  | 'lastChange'
+  | TrafficColumnKey;
+
+/** The traffic columns (shown with the Traffic toggle): cells in human units, sorted by raw value. */
+export type TrafficColumnKey = 'sent' | 'received' | 'sendRate' | 'receiveRate' | 'rtt' | 'retrans' | 'limitedBy';
 
 export type SortDir = 'asc' | 'desc';
 export interface SortSpec {
@@ -28,6 +34,8 @@ export interface Column {
   /** CSS grid track. */
   width: string;
   numeric?: boolean;
+  /** One of the traffic columns (see columnsFor). */
+  traffic?: boolean;
   /** Plain text of the cell for copy / CSV. */
   text: (r: Row) => string;
   /** Compares two rows ascending; nulls go last. */
@@ -139,18 +147,47 @@ export const COLUMNS: readonly Column[] = [
   { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange, sortKey: (r) => r.lastChange },
 ];
 
+type NumericField = 'bytesSent' | 'bytesReceived' | 'sendRate' | 'receiveRate' | 'rttMs' | 'retransmits';
+
+/** A traffic column over one numeric Connection field: blank when unknown, ordered by the raw value. */
+function trafficColumn(key: TrafficColumnKey, label: string, width: string, field: NumericField, text: (v: number | null | undefined) => string): Column {
+  const v = (r: Row) => r.c[field as keyof Connection] as number | null | undefined;
+  return { key, label, width, numeric: true, traffic: true, text: (r) => text(v(r)), compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
+}
+
+export const TRAFFIC_COLUMNS: readonly Column[] = [
+  trafficColumn('sent', 'Sent', '84px', 'bytesSent', formatBytes),
+  trafficColumn('received', 'Received', '84px', 'bytesReceived', formatBytes),
+  trafficColumn('sendRate', 'Send/s', '92px', 'sendRate', formatRate),
+  trafficColumn('receiveRate', 'Recv/s', '92px', 'receiveRate', formatRate),
+  trafficColumn('rtt', 'RTT', '72px', 'rttMs', formatMs),
+  trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num),
+  {
+    key: 'limitedBy',
+    label: 'Limited by',
+    width: '88px',
+    traffic: true,
+    text: (r) => r.c.limitedBy ?? '',
+    compare: (a, b) => cmpStr(a.c.limitedBy, b.c.limitedBy),
+    sortKey: (r) => strKey(r.c.limitedBy),
+  },
+];
+
+const ALL_COLUMNS: readonly Column[] = [...COLUMNS, ...TRAFFIC_COLUMNS];
+
 /** The least width (px) of a column's grid track: its fixed size, or a minmax() minimum. */
 export function minTrackPx(width: string): number {
   const m = /^(?:minmax\()?\s*(\d+(?:\.\d+)?)px/.exec(width);
   return m ? Number(m[1]) : 0;
 }
 
-export function columnsFor(showHost: boolean): Column[] {
-  return COLUMNS.filter((c) => showHost || c.key !== 'host');
+/** The Connections columns: Host with name resolution on, the traffic columns with the Traffic toggle. */
+export function columnsFor(showHost: boolean, showTraffic = false): Column[] {
+  return [...COLUMNS.filter((c) => showHost || c.key !== 'host'), ...(showTraffic ? TRAFFIC_COLUMNS : [])];
 }
 
 export function columnByKey(key: ColumnKey): Column {
-  const c = COLUMNS.find((x) => x.key === key);
+  const c = ALL_COLUMNS.find((x) => x.key === key);
   if (!c) throw new Error(`unknown column ${key}`);
   return c;
 }

@@ -1,7 +1,7 @@
 // User settings, persisted in localStorage and restored at start. Unknown or malformed stored
 // values fall back to defaults field by field, so one bad value never loses the rest. The poll
 // interval and pause are not here: they are the engine's state, the same for every viewer.
-import { COLUMNS, type ColumnKey, type SortSpec } from './columns';
+import { COLUMNS, TRAFFIC_COLUMNS, type ColumnKey, type SortSpec } from './columns';
 import { DEFAULT_TOGGLES, type Toggles } from './toggles';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -11,6 +11,8 @@ export interface Settings {
   toggles: Toggles;
   keepClosed: boolean;
   resolveNames: boolean;
+  /** Show the traffic columns (Sent, Received, Send/s, …) in Connections. */
+  trafficColumns: boolean;
   theme: Theme;
   sort: SortSpec;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   toggles: DEFAULT_TOGGLES,
   keepClosed: false,
   resolveNames: false,
+  trafficColumns: false,
   theme: 'system',
   sort: { key: 'process', dir: 'asc' },
 };
@@ -70,7 +73,7 @@ export function sanitize(raw: unknown): Settings {
     }
   }
   let sort = { ...d.sort };
-  if (isObj(raw.sort) && COLUMNS.some((c) => c.key === (raw.sort as Record<string, unknown>).key)) {
+  if (isObj(raw.sort) && [...COLUMNS, ...TRAFFIC_COLUMNS].some((c) => c.key === (raw.sort as Record<string, unknown>).key)) {
     const dir = raw.sort.dir === 'desc' ? 'desc' : 'asc';
     sort = { key: raw.sort.key as ColumnKey, dir };
   }
@@ -79,6 +82,7 @@ export function sanitize(raw: unknown): Settings {
     toggles,
     keepClosed: typeof raw.keepClosed === 'boolean' ? raw.keepClosed : d.keepClosed,
     resolveNames: typeof raw.resolveNames === 'boolean' ? raw.resolveNames : d.resolveNames,
+    trafficColumns: typeof raw.trafficColumns === 'boolean' ? raw.trafficColumns : d.trafficColumns,
     theme: raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : d.theme,
     sort,
   };

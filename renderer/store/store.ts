@@ -5,7 +5,7 @@
 // ride on every connection): the store only falls back to the batch time for an engine that
 // sends none.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
-import type { EngineStatus, EventBatch } from '../../shared/ipc';
+import { applyTrafficValues, isCounterTuple, type EngineStatus, type EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
 import { stateKey, type LoggedEvent, type Row, type RowStatus } from './rows';
 
@@ -94,6 +94,7 @@ export class ConnectionStore {
     } else {
       changes = { reset: false, ids: new Set(), events: [] };
       for (const e of batch.events) this.applyEvent(e, changes);
+      if (batch.counters) this.applyCounters(batch.counters, changes);
     }
     return this.finish(changes);
   }
@@ -221,6 +222,22 @@ export class ConnectionStore {
     // A still-new row that changes at once stays green: "new" is the more useful signal.
     const status: RowStatus = prev.status === 'new' ? 'new' : 'changed';
     this.setRow({ ...prev, c, firstSeen: c.firstSeenAt ?? prev.firstSeen, preexisting: c.preexisting ?? prev.preexisting, lastChange: c.lastChangeAt ?? e.time }, status, status === 'new' ? prev.statusAt : now, changes);
+  }
+
+  /**
+   * Live traffic values of open rows (not events: no highlight, no log entry). Tuples that are
+   * malformed or name rows netmon does not hold (or holds closed) are skipped.
+   */
+  private applyCounters(tuples: readonly unknown[], changes: ChangeSet): void {
+    for (const t of tuples) {
+      if (!isCounterTuple(t)) continue;
+      const prev = this.rows.get(t[0]);
+      if (!prev || prev.status === 'closed') continue;
+      const c: Connection = { ...prev.c };
+      applyTrafficValues(c, t.slice(1));
+      this.rows.set(prev.id, { ...prev, c });
+      changes.ids.add(prev.id);
+    }
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {

@@ -1,0 +1,63 @@
+// The Processes view: one row per owning process over the connections the filter shows, with
+// connections by state, listeners, rates, bytes, worst RTT and retransmits. Sortable by any column;
+// choosing a process (click or Enter) shows its connections.
+import { useMemo, useState, type CSSProperties } from 'react';
+import { rollUpProcesses, type ProcessRow } from '../../../shared/processes';
+import { SortHeader } from '../../components/SortHeader';
+import { minTrackPx } from '../../store/columns';
+import type { Row } from '../../store/rows';
+import { PROCESS_COLUMNS, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
+
+export interface ProcessesViewProps {
+  /** The Connections rows the filter lets through (closed rows still lingering are left out). */
+  rows: readonly Row[];
+  /** Why traffic values are missing (EngineStatus.countersNote), shown above the table. */
+  countersNote?: string | null;
+  onSelectProcess(p: ProcessRow): void;
+}
+
+const DEFAULT_SORT: ProcessSort = { key: 'sendRate', dir: 'desc' };
+
+export function ProcessesView({ rows, countersNote, onSelectProcess }: ProcessesViewProps) {
+  const [sort, setSort] = useState<ProcessSort>(DEFAULT_SORT);
+  const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows]);
+  const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
+  const template = PROCESS_COLUMNS.map((c) => c.width).join(' ');
+  const minWidth = PROCESS_COLUMNS.reduce((n, c) => n + minTrackPx(c.width), 0);
+  const style = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
+  const onSort = (key: ProcessColumnKey) =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' ? 'asc' : 'desc' }));
+  return (
+    <div className="grid processes" role="grid" aria-label="Processes" aria-rowcount={sorted.length + 1} style={style}>
+      {countersNote && <div className="grid-note">Traffic counters: {countersNote}</div>}
+      <div className="grid-head" role="rowgroup">
+        <div className="grid-row head" role="row">
+          {PROCESS_COLUMNS.map((c) => (
+            <SortHeader key={c.key} label={c.label} numeric={c.numeric} dir={sort.key === c.key ? sort.dir : null} onSort={() => onSort(c.key)} />
+          ))}
+        </div>
+      </div>
+      <div className="proc-body" role="rowgroup">
+        {sorted.map((p, i) => (
+          <div
+            key={p.key}
+            role="row"
+            tabIndex={0}
+            className={`grid-row${i % 2 ? ' odd' : ''}`}
+            title={p.pid === null ? undefined : `Show the connections of ${p.name ?? `PID ${p.pid}`}`}
+            onClick={() => onSelectProcess(p)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') onSelectProcess(p);
+            }}
+          >
+            {PROCESS_COLUMNS.map((c) => (
+              <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}`}>
+                {c.text(p)}
+              </div>
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

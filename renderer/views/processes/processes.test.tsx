@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+// The Processes tab and the traffic columns, in the whole App over the fake bridge.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from '../../App';
+import { FakeBridge, conn, diff } from '../../test/fixtures';
+import { fakeLayout, MemStorage } from '../../test/dom';
+import type { ProcessRow } from '../../../shared/processes';
+import { sortProcesses } from './processColumns';
+import { TRAFFIC_COLUMNS } from '../../store/columns';
+
+beforeAll(() => fakeLayout());
+afterEach(() => cleanup());
+
+function setup() {
+  const bridge = new FakeBridge();
+  bridge.snapshot = [
+    conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20, bytesSent: 2048, bytesReceived: 1024, sendRate: null, receiveRate: null, rttMs: 12, retransmits: 1 }),
+    conn({ localPort: 444, remoteAddress: '10.0.0.8', remotePort: 51001, process: 'nginx', pid: 20, bytesSent: 100, bytesReceived: 0, sendRate: null, receiveRate: null, rttMs: 80, retransmits: 2 }),
+    conn({ localPort: 80, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', process: 'nginx', pid: 20 }),
+    conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30, bytesSent: 10, bytesReceived: 10, sendRate: null, receiveRate: null, rttMs: 1, retransmits: 0 }),
+  ];
+  render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+  return { bridge };
+}
+
+const procGrid = () => screen.getByRole('grid', { name: 'Processes' });
+const procRows = () => within(procGrid()).getAllByRole('row').slice(1);
+const cells = (r: HTMLElement) => within(r).getAllByRole('gridcell').map((c) => c.textContent);
+
+describe('Processes tab', () => {
+  it('sums connections per process, follows live counters and filters Connections to a chosen process', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows()).toHaveLength(2));
+    // Default order: send rate, and no rate is known yet: ties by PID.
+    expect(cells(procRows()[0])).toEqual(['nginx', '20', '2', 'EST 2', '1', '0', '', '', '3.10 KiB', '80 ms', '3']);
+    const [a] = bridge.snapshot;
+    const batch = diff(2000, []);
+    batch.counters = [[a.id, 50_000, 1024, 9, 9, 24_000, 512, 12, 1, 1, 'network']];
+    act(() => bridge.emit(batch));
+    await waitFor(() => expect(cells(procRows()[0])[6]).toBe('23.4 KiB/s'));
+    expect(cells(procRows()[0])[7]).toBe('512 B/s');
+    fireEvent.click(within(procGrid()).getByRole('columnheader', { name: /Worst RTT/ }));
+    expect(cells(procRows()[0])[0]).toBe('nginx');
+    fireEvent.click(within(procGrid()).getByRole('columnheader', { name: /Worst RTT/ }));
+    expect(cells(procRows()[0])[0]).toBe('sshd');
+    fireEvent.click(procRows()[0]);
+    await waitFor(() => expect(screen.getByRole('tab', { name: /Connections/ }).getAttribute('aria-selected')).toBe('true'));
+    expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe('pid:30');
+  });
+
+  it('shows the traffic columns with the toggle, blank for unknown rates', async () => {
+    setup();
+    await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
+    expect(screen.queryByRole('columnheader', { name: /Send\/s/ })).toBeNull();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Traffic columns' }));
+    const head = await screen.findByRole('columnheader', { name: /Send\/s/ });
+    expect(head).toBeTruthy();
+    const row = within(screen.getByRole('grid', { name: 'Connections' }))
+      .getAllByRole('row')
+      .find((r) => within(r).queryAllByRole('gridcell').some((c) => c.textContent === '443'))!;
+    const texts = within(row).getAllByRole('gridcell').map((c) => c.textContent);
+    expect(texts.slice(-7)).toEqual(['2.00 KiB', '1.00 KiB', '', '', '12 ms', '1', '']);
+  });
+});
+
+describe('traffic columns and process sorting', () => {
+  it('sort traffic columns by the raw value, unknown last', () => {
+    const sent = TRAFFIC_COLUMNS.find((c) => c.key === 'sent')!;
+    const r = (bytesSent: number | null) => ({ c: { bytesSent } }) as never;
+    expect(sent.compare(r(1536), r(2000))).toBeLessThan(0); // "1.50 KiB" < "1.95 KiB": numbers, not text
+    expect(sent.compare(r(900), r(1024))).toBeLessThan(0); // "900 B" vs "1.00 KiB"
+    expect(sent.compare(r(null), r(0))).toBeGreaterThan(0);
+    expect(sent.sortKey(r(null))).toBeNull();
+  });
+
+  it('sort processes by any column, unknown values last both ways', () => {
+    const p = (pid: number, sendRate: number | null): ProcessRow => ({ key: String(pid), pid, name: `p${pid}`, byState: {}, connections: 0, listeners: 0, udp: 0, sendRate, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null });
+    const rows = [p(1, null), p(2, 10), p(3, 1000)];
+    expect(sortProcesses(rows, { key: 'sendRate', dir: 'desc' }).map((x) => x.pid)).toEqual([3, 2, 1]);
+    expect(sortProcesses(rows, { key: 'sendRate', dir: 'asc' }).map((x) => x.pid)).toEqual([2, 3, 1]);
+  });
+});
