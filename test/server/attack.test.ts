@@ -5,6 +5,8 @@
 // they run concurrently.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { prng } from '../../main/model/random';
+import { ipFamily } from '../../shared/ip';
 import { wsProtocols } from '../../shared/ws-protocol';
 import { startServer } from '../../main/server/server';
 import type { RunningServer, ServerActions } from '../../main/server/types';
@@ -187,5 +189,69 @@ describe('WebSocket frames and messages', () => {
     }
     expect(escapes).toEqual([]);
     await stillServes();
+  });
+});
+
+describe('message fuzz (seeded, bounded)', () => {
+  const METHODS = ['getSnapshot', 'getStatus', 'setPaused', 'setInterval', 'getProcessDetails', 'closeConnection', 'endProcess', 'resolveAddresses', 'setRecording', 'restartAsAdmin', '__proto__', 'constructor', 'toString', 'onBatch', ''];
+
+  it('every random call gets exactly one well-formed reply, none escapes, nothing invalid reaches an action', async () => {
+    const { createHandlers, handleClientMessage } = await import('../../main/server/rpc');
+    const acted: unknown[] = [];
+    const handlers = createHandlers({
+      engine: fakeEngine(),
+      actions: {
+        getProcessDetails: async () => null,
+        closeConnection: async (t) => (acted.push(t), { ok: false, reason: 'test double' }),
+        endProcess: async (t) => (acted.push(t), { ok: false, reason: 'test double' }),
+      },
+    });
+    // Seeded, so a failure names a reproducible case.
+    const rand = prng(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 3 || r < 0.3) return pick([0, -1, 1.5, 2 ** 53, -0, 1e308, '', 'x'.repeat(100), '127.0.0.1', '::1', '\u0000', true, false, null]);
+      if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (const k of ['pid', 'startTime', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', '__proto__', 'x']) if (rand() < 0.5) o[k] = value(depth + 1);
+      return o;
+    };
+    const started = Date.now();
+    for (let i = 0; i < 3000; i++) {
+      // Near-valid targets (one field perhaps replaced) reach the validators' edges, not only their front door.
+      const near = (): unknown => {
+        const t: Record<string, unknown> = rand() < 0.5
+          ? { pid: Math.floor(rand() * 70000), startTime: rand() < 0.8 ? Math.floor(rand() * 2e12) : null }
+          : { family: 4, localAddress: '127.0.0.1', localPort: Math.floor(rand() * 65536), remoteAddress: '127.0.0.1', remotePort: Math.floor(rand() * 65536) };
+        if (rand() < 0.5) t[pick(Object.keys(t))] = value(2);
+        return t;
+      };
+      const method = pick(METHODS);
+      const args = (method === 'endProcess' || method === 'closeConnection') && rand() < 0.6 ? [near()] : value(1);
+      const msg = rand() < 0.1 ? JSON.stringify(value(0)) : JSON.stringify({ kind: rand() < 0.9 ? 'call' : 'x', id: rand() < 0.9 ? i : value(2), method, args });
+      const text = rand() < 0.05 ? msg.slice(0, Math.floor(rand() * msg.length)) : msg;
+      const reply = await handleClientMessage(text, handlers);
+      if (reply.kind !== 'reply') throw new Error(`not a reply to ${text}`);
+      expect(typeof reply.ok, text).toBe('boolean');
+      expect(() => JSON.stringify(reply)).not.toThrow();
+    }
+    // Whatever reached an action passed its validator: a plain target of the contract's shape.
+    expect(acted.length).toBeGreaterThan(20);
+    for (const t of acted) {
+      const o = t as Record<string, unknown>;
+      if ('pid' in o) {
+        expect(Object.keys(o)).toEqual(['pid', 'startTime']);
+        expect(Number.isInteger(o.pid) && (o.pid as number) >= 0).toBe(true);
+        expect(o.startTime === null || (typeof o.startTime === 'number' && Number.isFinite(o.startTime) && o.startTime >= 0)).toBe(true);
+      } else {
+        expect(Object.keys(o)).toEqual(['family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort']);
+        for (const p of [o.localPort, o.remotePort]) expect(Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 65535).toBe(true);
+        expect([o.localAddress, o.remoteAddress].every((a) => typeof a === 'string' && ipFamily(a) === o.family)).toBe(true);
+      }
+    }
+    expect(escapes).toEqual([]);
+    console.log(`message fuzz: 3000 messages, ${acted.length} reached an action, ${Date.now() - started} ms`);
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
