@@ -1,15 +1,12 @@
 // The Windows source on real Windows (the Windows CI runner, an administrator; see
 // docs/packaging.md, "What the Windows runner proves that Wine cannot"): the values Wine does not
 // give — owners of listening, accepted and IPv6 rows, creation times and module info, interface
-// index scope ids, Windows' own sort order — and the admin actions, elevated and through a
-// restricted token. Run by test/windows/vitest.config.mts only.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// index scope ids, Windows' own sort order — and the admin actions, elevated and under a
+// restricted token (restricted-token.ts). Run by test/windows/vitest.config.mts only.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedKeyOrder } from '../../main/model/diff';
 import { PROTO_TCP, PROTO_UDP, ROW_WORDS, W, rowFields, type RowTable } from '../../main/model/rows';
@@ -18,12 +15,12 @@ import { closeTcpConnectionV4, endProcess } from '../../main/source/windows/acti
 import { TableReader } from '../../main/source/windows/buffer-call';
 import { STRIDE } from '../../main/source/windows/decode';
 import { createWindowsSource, koffiActionNative } from '../../main/source/windows/index';
+import { withRestrictedToken } from './restricted-token';
 
 if (process.platform !== 'win32') {
   throw new Error(`test/windows runs on Windows only (this is ${process.platform}); on Linux the Windows source is tested under Wine (test/wine)`);
 }
 
-const ROOT = resolve(__dirname, '../..');
 const [LISTEN, ESTAB] = [2, 5];
 const startedAt = Date.now();
 const servers: Server[] = [];
@@ -153,32 +150,23 @@ describe('admin actions on Windows', () => {
     expect(await exited).toBe(1);
   });
 
-  it('restricted token (runas /trustlevel:0x20000): close and end answer needsAdmin with the OS code', async () => {
-    const dir = join(ROOT, '.cache', 'windows');
-    mkdirSync(dir, { recursive: true });
-    const script = join(dir, 'unelevated.cjs');
-    await build({ entryPoints: [join(__dirname, 'unelevated.ts')], outfile: script, bundle: true, platform: 'node', format: 'cjs', external: ['koffi'], logLevel: 'warning' });
-    const out = join(dir, 'unelevated.json');
-    rmSync(out, { force: true });
+  it('unelevated (a restricted token, impersonated): close and end answer needsAdmin and change nothing', async () => {
     const c = await connect('127.0.0.1', s4);
     const target = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     children.push(target);
     await new Promise((x) => setTimeout(x, 1000));
-    // runas starts the program with the restricted token and returns; the program writes `out`.
-    const cmd = [process.execPath, script, out, '127.0.0.1', c.localPort, '127.0.0.1', s4, target.pid].join(' ');
-    const r = spawnSync('runas', ['/trustlevel:0x20000', cmd], { encoding: 'utf8', timeout: 30_000 });
-    if (r.status !== 0) throw new Error(`runas /trustlevel:0x20000 failed (status ${r.status}): ${r.stdout}${r.stderr}`);
-    const end = Date.now() + 30_000;
-    while (!existsSync(out) && Date.now() < end) await new Promise((x) => setTimeout(x, 100));
-    if (!existsSync(out)) throw new Error(`the restricted-token process wrote no result to ${out} within 30 s`);
-    const res = JSON.parse(readFileSync(out, 'utf8')) as { fatal?: string; close: { ok: boolean; needsAdmin?: boolean; code: number }; end: { ok: boolean; needsAdmin?: boolean; code: number } };
-    console.log(`[windows] restricted token: ${JSON.stringify(res)}`);
-    expect(res.fatal).toBeUndefined();
-    // SetTcpEntry answers 317 (ERROR_MR_MID_NOT_FOUND) or 5 without rights; OpenProcess on an elevated process, 5.
-    expect(res.close).toMatchObject({ ok: false, needsAdmin: true });
-    expect([5, 317]).toContain(res.close.code);
-    expect(res.end).toMatchObject({ ok: false, needsAdmin: true, code: 5 });
-    // …and nothing happened: the connection is still there, the process still runs.
+    const act = koffiActionNative();
+    const run = withRestrictedToken(() => ({
+      close: closeTcpConnectionV4({ localAddr: 0x7f000001, localPort: c.localPort!, remoteAddr: 0x7f000001, remotePort: s4 }, act),
+      end: endProcess(target.pid!, act),
+    }));
+    console.log(`[windows] restricted token: ${JSON.stringify(run)}`);
+    expect(run.impersonated).toBe(true);
+    // SetTcpEntry answers 317 (ERROR_MR_MID_NOT_FOUND) or 5 without rights; OpenProcess on a process of the elevated test, 5.
+    expect(run.result!.close).toMatchObject({ ok: false, needsAdmin: true });
+    expect([5, 317]).toContain(run.result!.close.code);
+    expect(run.result!.end).toMatchObject({ ok: false, needsAdmin: true, code: 5 });
+    await new Promise((x) => setTimeout(x, 300));
     expect(tcpRow(read(), 4, c.localPort!, s4).map((x) => x.state)).toEqual([ESTAB]);
     expect(target.exitCode).toBeNull();
   });

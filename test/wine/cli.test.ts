@@ -8,7 +8,7 @@ import { tcpStateNumber, type TcpState } from '../../shared/connection';
 import type { ConnectionJson } from '../../shared/format';
 import { ensureSs, ipWords, ssRows, SS_STATE, waitFor } from '../linux/helpers';
 import { startHolder, type HolderFixture } from './holder-fixture';
-import { bundleForWindows, machineRows, prepareWine, startWindowsNode, wineBudgetMs, type WineEnv, type WindowsChild } from './wine-env';
+import { bundleForWindows, machineRows, prepareWine, quietMachine, QUIET_WAIT_MS, startWindowsNode, wineBudgetMs, type WineEnv, type WindowsChild } from './wine-env';
 
 // A snapshot is 4 table calls; watch polls every 200 ms (each poll 4 calls) until it has seen an open and a close.
 const ROWS_AT_START = machineRows();
@@ -41,10 +41,11 @@ function fixturePorts(): Set<number> {
 
 beforeAll(async () => {
   ensureSs();
+  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss) at load, ${await quietMachine()} before the CLI runs`);
   w = prepareWine();
   cli = await bundleForWindows(join(__dirname, '../../main/cli/index.ts'), 'netmon-cli.cjs');
   fixture = await startHolder(w, BUDGET_MS);
-}, BUDGET_MS + 30_000);
+}, QUIET_WAIT_MS + BUDGET_MS + 30_000);
 
 afterAll(async () => {
   for (const r of running) await r.dispose();

@@ -27,6 +27,7 @@ import { createWindowsSource, koffiActionNative, type WindowsSourceOptions } fro
 import { closeTcpConnectionV4, endProcess } from '../../main/source/windows/actions';
 import * as k from '../../main/native/koffi';
 import { createActionService } from '../../main/actions/service';
+import { withRestrictedToken } from '../windows/restricted-token';
 import { runProbe } from './probe-run';
 
 const out: Record<string, unknown> = { pid: process.pid, platform: process.platform, node: process.version };
@@ -271,6 +272,20 @@ async function main() {
   out.endChild = { pid: child.pid, result: attempt(() => endProcess(child.pid!, act)) };
   out.childExit = await Promise.race([exited, sleep(5000).then(() => 'still running')]);
   if (out.childExit === 'still running') child.kill();
+
+  // The restricted-token helper the Windows runner uses for its unelevated cases (impersonation
+  // of a filtered token): what Wine does with each step, and whether it then refuses anything.
+  const victim = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await sleep(1500);
+  out.restricted = attempt(() =>
+    withRestrictedToken(() => ({
+      close: closeTcpConnectionV4({ localAddr: 0x7f000001, localPort: c4.localPort!, remoteAddr: 0x7f000001, remotePort: port(s4) }, act),
+      end: endProcess(victim.pid!, act),
+    })),
+  );
+  await sleep(500);
+  out.victimAlive = victim.exitCode === null && victim.signalCode === null;
+  victim.kill();
 
   for (const s of [c4, c6, c2, ...extra, ...sockets]) s.destroy();
   for (const s of [s4, s6, s2]) s.close();

@@ -219,3 +219,22 @@ export async function waitForJsonFile<T>(path: string, what: string, ms: number)
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** How long a Wine test waits at most for the rows earlier tests left to expire (TIME-WAIT lasts 60 s). */
+export const QUIET_WAIT_MS = 65_000;
+
+/**
+ * Waits, at most `maxWaitMs`, until the machine lists fewer than `below` rows, and returns the last
+ * count. The tests that run before the Wine ones leave TIME-WAIT rows that expire within 60 s, and
+ * every Wine table call walks all rows at milliseconds a row; a load that stays is only waited out
+ * this long (the time limits scale with it instead).
+ */
+export async function quietMachine(below = 2000, maxWaitMs = QUIET_WAIT_MS): Promise<number> {
+  const end = Date.now() + maxWaitMs;
+  let rows = machineRows();
+  while (rows >= below && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 2000));
+    rows = machineRows();
+  }
+  return rows;
+}
