@@ -127,7 +127,7 @@ function fakeNative(codes: { setTcpEntry?: number | null; open?: number; termina
 describe('Windows actions through the service', () => {
   const app = (pid: number): ProcessDetails => ({ ...DETAILS, pid, path: 'C:\\Program Files\\app\\app.exe' });
   const service = (native: ActionNative, details: (pid: number) => ProcessDetails = app) =>
-    createActionService({ os: createWindowsActions({ native, details }), selfPid: 1, platform: 'win32', readTable: emptyTable });
+    createActionService({ os: createWindowsActions({ native, details }), selfPid: 1, platform: 'win32', systemRoot: 'C:\\Windows', readTable: emptyTable });
 
   it('closes an IPv4 connection with a DELETE_TCB MIB_TCPROW in network byte order', async () => {
     const f = fakeNative();
@@ -180,6 +180,15 @@ describe('Windows actions through the service', () => {
       reason: 'end process 4321: no process with this PID (it may have exited)',
     });
     expect(await service(fakeNative().native).endProcess(end(4))).toMatchObject({ ok: false, reason: 'end process: PID 4 cannot be ended' });
+  });
+
+  it('refuses a PID whose GetProcessTimes creation time is not the row\'s, and a critical image, before OpenProcess', async () => {
+    const f = fakeNative();
+    const reused = service(f.native, (pid) => ({ ...app(pid), startTime: DETAILS.startTime! + 5000 }));
+    expect(await reused.endProcess(end(4321))).toMatchObject({ ok: false, reason: expect.stringMatching(/^PID 4321 is now another process/) });
+    const lsass = service(f.native, (pid) => ({ ...app(pid), name: 'lsass.exe', path: 'C:\\Windows\\System32\\lsass.exe' }));
+    expect(await lsass.endProcess(end(640))).toMatchObject({ ok: false, reason: expect.stringMatching(/critical Windows process/) });
+    expect(f.opened).toEqual([]);
   });
 
   it('returns details, or null when nothing at all is known of the PID', async () => {
