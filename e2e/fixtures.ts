@@ -104,8 +104,9 @@ export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: Net
   app: async ({ page, netmon }, use) => {
     await page.goto(netmon.url);
     await expect(page.getByRole('grid', { name: 'Connections' })).toBeVisible();
-    // The first snapshot has arrived once the status bar counts something.
-    await expect.poll(async () => Number((await page.getByTestId('count-total').textContent())?.replace(/,/g, '') ?? 0)).toBeGreaterThan(0);
+    // The first snapshot has arrived once the status bar counts something. A loaded machine with
+    // tens of thousands of sockets (other suites' load tests) takes seconds to list them.
+    await expect.poll(async () => Number((await page.getByTestId('count-total').textContent())?.replace(/,/g, '') ?? 0), { timeout: 45_000 }).toBeGreaterThan(0);
     await use(page);
   },
   // eslint-disable-next-line no-empty-pattern

@@ -223,6 +223,56 @@ describe('App', () => {
     expect(within(pane).getByText('java')).toBeTruthy(); // sorted by process: java first
   });
 
+  it('the details pane follows the cursor (keys, right-click); its End acts on the row shown; Shift+F10 and Escape', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    grid().focus();
+    fireEvent.keyDown(grid(), { key: 'Home' });
+    fireEvent.keyDown(grid(), { key: 'Enter' });
+    const pane = await screen.findByRole('region', { name: 'Details' });
+    expect(within(pane).getByText('java')).toBeTruthy();
+    fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Details' })).getByText('nginx')).toBeTruthy());
+    // Right-click the third row: the pane shows it, and End process ends its PID (30, sshd).
+    fireEvent.contextMenu(bodyRows()[2], { clientX: 10, clientY: 10 });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Details' })).getByText('sshd')).toBeTruthy());
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(screen.getByRole('region', { name: 'Details' })).toBeTruthy(); // one Escape closes one thing
+    fireEvent.click(within(screen.getByRole('region', { name: 'Details' })).getByRole('button', { name: 'End process' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toMatch(/End sshd \(PID 30\)/);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(bridge.callsOf('endProcess')).toEqual([[30]]));
+    // Shift+F10 opens the menu for the cursor row; Escape closes it, then the pane.
+    grid().focus();
+    fireEvent.keyDown(grid(), { key: 'F10', shiftKey: true });
+    expect(screen.getByRole('menu')).toBeTruthy();
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    fireEvent.keyDown(grid(), { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Details' })).toBeNull());
+  });
+
+  it('event rows have the details pane and the context menu', async () => {
+    const { bridge } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const gone = conn({ localPort: 7000, process: 'curl', pid: 77 });
+    act(() => bridge.emit(diff(2000, [{ type: 'opened', connection: gone }])));
+    act(() => bridge.emit(diff(3000, [{ type: 'closed', connection: gone }])));
+    fireEvent.click(screen.getByRole('tab', { name: /Events/ }));
+    const events = screen.getByRole('grid', { name: 'Events' });
+    const rowsOf = () => within(events).getAllByRole('row').filter((r) => r.hasAttribute('data-seq'));
+    await waitFor(() => expect(rowsOf()).toHaveLength(2));
+    fireEvent.mouseDown(rowsOf()[0]); // newest first: the close
+    fireEvent.keyDown(events, { key: 'Enter' });
+    const pane = await screen.findByRole('region', { name: 'Details' });
+    expect(within(pane).getByText('curl')).toBeTruthy();
+    expect((within(pane).getByRole('button', { name: 'Close connection' }) as HTMLButtonElement).disabled).toBe(true); // already closed
+    fireEvent.keyDown(events, { key: 'F10', shiftKey: true });
+    const menu = screen.getByRole('menu');
+    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Details', 'Copy', 'Close connection', 'End process']);
+  });
+
   it('shows a poll error in the status bar', async () => {
     const { bridge } = setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));

@@ -89,7 +89,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
 
   const filterRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
-  useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected });
+  const { hideDetails } = actions;
+  const onEscape = useCallback(() => {
+    hideDetails();
+    gridRef.current?.focus();
+  }, [hideDetails]);
+  useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected, onEscape });
 
   const closing = useMemo(() => {
     let n = 0;
@@ -173,10 +178,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               }}
             />
           ) : (
-            <EventListView events={events} />
+            <EventListView events={events} store={opened ? null : store} actions={actions} onCopy={copySelected} />
           )}
         </div>
-        {tab === 'connections' && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />}
+        <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />
       </main>
       <StatusBar
         total={store.liveCount}

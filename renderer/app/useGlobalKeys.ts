@@ -1,5 +1,6 @@
-// Window-wide shortcuts: Ctrl+F focuses the filter, Space pauses / resumes, Ctrl+C copies the
-// selected rows — each only where the key would not mean something else (text fields, buttons).
+// Window-wide shortcuts: Ctrl+F focuses the filter, Space freezes / unfreezes the view, Ctrl+C
+// copies the selected rows, Escape closes the details pane — each only where the key would not
+// mean something else (text fields, buttons; menus and dialogs take their own Escape first).
 import { useEffect, type RefObject } from 'react';
 
 const isTextTarget = (t: EventTarget | null) =>
@@ -9,12 +10,16 @@ export interface GlobalKeyActions {
   filterRef: RefObject<HTMLInputElement | null>;
   togglePause(): void;
   copySelected(): void;
+  /** Escape nothing else took (no menu, dialog or filter text to clear). */
+  onEscape(): void;
 }
 
-export function useGlobalKeys({ filterRef, togglePause, copySelected }: GlobalKeyActions): void {
+export function useGlobalKeys({ filterRef, togglePause, copySelected, onEscape }: GlobalKeyActions): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+      if (e.key === 'Escape') {
+        if (!e.defaultPrevented && !document.querySelector('[role="alertdialog"], [role="menu"]')) onEscape();
+      } else if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
         e.preventDefault();
         filterRef.current?.focus();
         filterRef.current?.select();
@@ -32,6 +37,6 @@ export function useGlobalKeys({ filterRef, togglePause, copySelected }: GlobalKe
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [filterRef, togglePause, copySelected]);
+  }, [filterRef, togglePause, copySelected, onEscape]);
 }
 

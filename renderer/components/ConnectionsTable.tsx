@@ -136,7 +136,9 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
           e.preventDefault();
         }
         return;
+      case 'F10': // Shift+F10: the context menu where the keyboard has no menu key
       case 'ContextMenu':
+        if (e.key === 'F10' && !e.shiftKey) return;
         if (selection.cursor) {
           const r = scrollRef.current?.getBoundingClientRect();
           props.onContextMenu(selection.cursor, (r?.left ?? 0) + 40, (r?.top ?? 0) + 40);

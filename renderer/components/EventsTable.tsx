@@ -1,5 +1,5 @@
 // The Events grid: opened / closed / changed, newest first, virtualized like the Connections grid.
-import { useRef, type CSSProperties } from 'react';
+import { useRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
@@ -25,9 +25,47 @@ function pidText(e: LoggedEvent): string {
   return now;
 }
 
-export function EventsTable({ events, label = 'Events' }: { events: LoggedEvent[]; label?: string }) {
+export interface EventsTableProps {
+  events: LoggedEvent[];
+  label?: string;
+  /** `seq` of the event under the cursor (null: none). */
+  cursor?: number | null;
+  /** Click or keyboard move onto an event. */
+  onCursor?(seq: number): void;
+  /** Enter / double-click: the details of the event's connection. */
+  onActivate?(seq: number): void;
+  /** Right-click, the menu key or Shift+F10 on an event. */
+  onContextMenu?(seq: number, x: number, y: number): void;
+}
+
+export function EventsTable({ events, label = 'Events', cursor = null, onCursor, onActivate, onContextMenu }: EventsTableProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const n = events.length;
+  // Rows are shown newest first: display index i holds events[n - 1 - i].
+  const at = cursor === null ? -1 : events.findIndex((e) => e.seq === cursor);
+  const shownAt = at < 0 ? -1 : n - 1 - at;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (n === 0) return;
+    let to: number;
+    if (e.key === 'ArrowDown') to = shownAt + 1;
+    else if (e.key === 'ArrowUp') to = shownAt < 0 ? 0 : shownAt - 1;
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = n - 1;
+    else if (e.key === 'Enter' && cursor !== null) {
+      onActivate?.(cursor);
+      e.preventDefault();
+      return;
+    } else if ((e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) && cursor !== null) {
+      const r = scrollRef.current?.getBoundingClientRect();
+      onContextMenu?.(cursor, (r?.left ?? 0) + 40, (r?.top ?? 0) + 40);
+      e.preventDefault();
+      return;
+    } else return;
+    e.preventDefault();
+    const i = Math.min(n - 1, Math.max(0, to));
+    onCursor?.(events[n - 1 - i].seq);
+    virt.scrollToIndex(i, { align: 'auto' });
+  };
   const virt = useVirtualizer({
     count: n,
     getScrollElement: () => scrollRef.current,
@@ -37,7 +75,7 @@ export function EventsTable({ events, label = 'Events' }: { events: LoggedEvent[
   });
   const style = { '--cols': TEMPLATE } as CSSProperties;
   return (
-    <div className="grid events" role="grid" aria-label={label} aria-rowcount={n + 1} tabIndex={0} ref={scrollRef} style={style}>
+    <div className="grid events" role="grid" aria-label={label} aria-rowcount={n + 1} tabIndex={0} ref={scrollRef} style={style} onKeyDown={onKeyDown}>
       <div className="grid-head" role="rowgroup">
         <div className="grid-row head" role="row" aria-rowindex={1}>
           {HEADERS.map((h) => (
@@ -58,8 +96,17 @@ export function EventsTable({ events, label = 'Events' }: { events: LoggedEvent[
               role="row"
               aria-rowindex={vi.index + 2}
               data-type={e.type}
-              className={`grid-row ev-${e.type}${vi.index % 2 ? ' odd' : ''}`}
+              data-seq={e.seq}
+              aria-selected={e.seq === cursor}
+              className={`grid-row ev-${e.type}${vi.index % 2 ? ' odd' : ''}${e.seq === cursor ? ' selected cursor' : ''}`}
               style={{ transform: `translateY(${vi.start}px)` }}
+              onMouseDown={() => onCursor?.(e.seq)}
+              onDoubleClick={() => onActivate?.(e.seq)}
+              onContextMenu={(ev) => {
+                ev.preventDefault();
+                onCursor?.(e.seq);
+                onContextMenu?.(e.seq, ev.clientX, ev.clientY);
+              }}
             >
               <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
                 {formatTime(e.time)}

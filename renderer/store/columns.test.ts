@@ -1,3 +1,4 @@
+import { SortedView } from './view';
 import { describe, expect, it } from 'vitest';
 import { addressSortKey, isLoopback } from './address';
 import { COLUMNS, cmpAddress, columnsFor, compareSortKeys, minTrackPx, rowComparator, type SortSpec } from './columns';
@@ -59,10 +60,26 @@ describe('row comparators', () => {
     expect(Math.sign(cmp(x, y))).toBe(-Math.sign(cmp(y, x)));
     expect(cmp(x, y)).not.toBe(0);
   });
-  it('breaks ties by first-seen order (not by id), the same in both directions', () => {
+  it('breaks ties by the natural keys, process → PID → local port → remote address → remote port, ascending in both directions', () => {
+    const rs = [
+      row({ localPort: 9, process: 'sshd', pid: 30, remoteAddress: '10.0.0.2', remotePort: 5 }, { seq: 1 }),
+      row({ localPort: 9, process: 'nginx', pid: 20, remoteAddress: '10.0.0.10', remotePort: 7 }, { seq: 2 }),
+      row({ localPort: 9, process: 'nginx', pid: 20, remoteAddress: '10.0.0.9', remotePort: 8 }, { seq: 3 }),
+      row({ localPort: 9, process: 'nginx', pid: 20, remoteAddress: '10.0.0.9', remotePort: 6 }, { seq: 4 }),
+      row({ localPort: 9, process: 'Nginx', pid: 3, remoteAddress: '10.0.0.9', remotePort: 6 }, { seq: 5 }),
+      row({ localPort: 9, process: null, pid: 1, remoteAddress: '10.0.0.1', remotePort: 1 }, { seq: 6 }),
+    ];
+    const want = [5, 4, 3, 2, 1, 6]; // Nginx pid 3 first; .9 before .10 (numeric); unknown process last
+    for (const dir of ['asc', 'desc'] as const) {
+      expect([...rs].sort(rowComparator({ key: 'localPort', dir })).map((r) => r.seq)).toEqual(want);
+      expect([...rs].reverse().sort(rowComparator({ key: 'localPort', dir })).map((r) => r.seq)).toEqual(want);
+      // the precomputed-key path (SortedView) gives the same order
+      expect(new SortedView(() => true, rowComparator({ key: 'state', dir })).rebuild([...rs].reverse()).map((r) => r.seq)).toEqual(want);
+    }
+  });
+  it('rows equal in every natural key keep first-seen order', () => {
     const late = row({ localPort: 5, remotePort: 1 }, { seq: 20 });
-    const early = row({ localPort: 5, remotePort: 2 }, { seq: 10 });
-    expect(late.id < early.id).toBe(true);
+    const early = row({ localPort: 5, remotePort: 1, localAddress: '127.0.0.2' }, { seq: 10 });
     for (const dir of ['asc', 'desc'] as const) {
       expect([late, early].sort(rowComparator({ key: 'localPort', dir })).map((r) => r.seq)).toEqual([10, 20]);
     }

@@ -200,11 +200,35 @@ export interface KeyedComparator {
   sign: 1 | -1;
 }
 
+const NAT_NULL = '\uffff'; // absent values sort last, as in every column
+const pad = (n: number | null | undefined, width: number) => (n === null || n === undefined ? NAT_NULL : String(n).padStart(width, '0'));
+const natCache = new WeakMap<Row, string>();
+
 /**
- * Order of rows the column finds equal: first seen first (a number compare; the id compare it
- * replaces cost most of a sort by a column full of ties), then id for rows of different stores.
+ * The natural order of rows a sort column finds equal, as one string compared by code unit:
+ * process (case-folded) → PID → local port → remote address → remote port. Built once per row
+ * object (rows are replaced, never changed, so the cache cannot go stale).
+ */
+export function naturalKey(r: Row): string {
+  let k = natCache.get(r);
+  if (k === undefined) {
+    const c = r.c;
+    const proc = strKey(c.process) ?? NAT_NULL;
+    const remote = c.remoteAddress === null ? NAT_NULL : addressSortKey(c.remoteAddress);
+    k = `${proc}\u0001${pad(c.pid, 10)}\u0001${pad(c.localPort, 5)}\u0001${remote}\u0001${pad(c.remotePort, 5)}`;
+    natCache.set(r, k);
+  }
+  return k;
+}
+
+/**
+ * Order of rows the sort column finds equal: the natural keys (see naturalKey), then first seen
+ * first, then id for rows of different stores — a total order, so equal keys never jumble.
  */
 export function tieBreak(a: Row, b: Row): number {
+  const ka = naturalKey(a);
+  const kb = naturalKey(b);
+  if (ka !== kb) return ka < kb ? -1 : 1;
   return a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

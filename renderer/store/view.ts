@@ -1,7 +1,7 @@
 // The filtered, sorted list of rows the Connections table shows. Rebuilt in full only when the
 // filter or sort changes; a batch only re-places the rows it touched (remove + sorted merge), so
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
-import { compareSortKeys, tieBreak, type KeyedComparator, type SortKey } from './columns';
+import { compareSortKeys, naturalKey, tieBreak, type KeyedComparator, type SortKey } from './columns';
 import type { Row } from './rows';
 import type { ChangeSet } from './store';
 
@@ -148,27 +148,40 @@ function sortByKeyCompare(rows: Row[], keys: SortKey[], sign: 1 | -1): { rows: R
   return { rows: outRows, keys: outKeys };
 }
 
-/** Row indexes in tie-break order (sequence number), by a native sort of seq × n + index. */
+/**
+ * Row indexes in tie-break order (natural keys, then sequence number; see tieBreak): the keys are
+ * ranked by one native string sort, then rank × (max seq + 1) + seq sorts natively as numbers.
+ */
 function seqOrder(rows: Row[]): Uint32Array {
   const n = rows.length;
   const out = new Uint32Array(n);
+  const keys: string[] = new Array<string>(n);
   let ordered = true;
   let maxSeq = 0;
   for (let i = 0; i < n; i++) {
     out[i] = i;
+    keys[i] = naturalKey(rows[i]);
     const s = rows[i].seq;
     if (s > maxSeq) maxSeq = s;
-    if (i > 0 && tieBreak(rows[i - 1], rows[i]) > 0) ordered = false;
+    if (i > 0 && ordered && (keys[i - 1] > keys[i] || (keys[i - 1] === keys[i] && tieBreak(rows[i - 1], rows[i]) > 0))) ordered = false;
   }
   if (ordered) return out;
-  if ((maxSeq + 1) * n >= Number.MAX_SAFE_INTEGER || hasDuplicateSeq(rows)) {
+  const sorted = keys.slice().sort();
+  const rank = new Map<string, number>();
+  for (let r = 0; r < n; r++) if (!rank.has(sorted[r])) rank.set(sorted[r], r);
+  const span = maxSeq + 1;
+  if (n * span * 2 >= Number.MAX_SAFE_INTEGER || rows.some((r) => r.seq < 0) || hasDuplicateSeq(rows)) {
     // Rows of different stores (duplicate numbers) or astronomically many: compare pairwise.
-    return Uint32Array.from([...out].sort((a, b) => tieBreak(rows[a], rows[b])));
+    return out.sort((a, b) => tieBreak(rows[a], rows[b]));
   }
   const packed = new Float64Array(n);
-  for (let i = 0; i < n; i++) packed[i] = rows[i].seq * n + i;
+  const index = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    packed[i] = (rank.get(keys[i]) as number) * span + rows[i].seq;
+    index.set(rows[i].seq, i);
+  }
   packed.sort();
-  for (let p = 0; p < n; p++) out[p] = packed[p] % n;
+  for (let p = 0; p < n; p++) out[p] = index.get(packed[p] % span) as number;
   return out;
 }
 

@@ -1,5 +1,5 @@
 // The Connections view: the live grid with selection, keyboard, sorting and the row context menu.
-import { useCallback, useState, type Dispatch, type RefObject, type SetStateAction } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type RefObject, type SetStateAction } from 'react';
 import { ConnectionsTable } from '../../components/ConnectionsTable';
 import { ContextMenu, type MenuItem } from '../../components/ContextMenu';
 import { canCloseConnection, canEndProcess } from '../../components/DetailsPane';
@@ -37,6 +37,13 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const menuRow = menu ? store.rows.get(menu.id) : undefined;
+  // An open details pane follows the cursor (keyboard, click, right-click): its Close / End
+  // buttons act on the row it shows, which is always the row under the cursor.
+  const { showDetailsOf, detailsRow } = actions;
+  const paneOpen = detailsRow !== null;
+  useEffect(() => {
+    if (paneOpen && selection.cursor !== null) showDetailsOf(selection.cursor);
+  }, [paneOpen, selection.cursor, showDetailsOf]);
   return (
     <>
       <ConnectionsTable
@@ -54,7 +61,8 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         onSelectAll={() => setSelection((s) => selectAll(rows, s))}
         onActivate={actions.showDetailsOf}
         onContextMenu={(id, x, y) => {
-          setSelection((s) => (s.ids.has(id) ? s : clickSelect(s, rows, id, {})));
+          // The menu acts on the row clicked: it becomes the cursor (a multi-selection stays).
+          setSelection((s) => (s.ids.has(id) ? { ...s, cursor: id } : clickSelect(s, rows, id, {})));
           setMenu({ x, y, id });
         }}
         onVisibleRows={onVisibleRows}

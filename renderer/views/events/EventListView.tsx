@@ -1,7 +1,67 @@
-// The Events view: the live event log, or a recording's events when one is open.
+// The Events view: the live event log, or a recording's events when one is open. Event rows have
+// a cursor, the details pane (of the event's connection) and the same context menu as table rows.
+import { useCallback, useEffect, useState } from 'react';
+import { ContextMenu } from '../../components/ContextMenu';
 import { EventsTable } from '../../components/EventsTable';
-import type { LoggedEvent } from '../../store/rows';
+import type { LoggedEvent, Row } from '../../store/rows';
+import type { ConnectionStore } from '../../store/store';
+import { rowMenuItems } from '../connections/ConnectionsView';
+import type { RowActions } from '../details/useRowActions';
 
-export function EventListView({ events }: { events: LoggedEvent[] }) {
-  return <EventsTable events={events} />;
+/**
+ * The row the details pane shows for an event: the live row while the connection is open, else
+ * the connection as the event recorded it (times from the engine, a closed one marked closed).
+ */
+export function rowForEvent(e: LoggedEvent, store: ConnectionStore | null): Row {
+  const live = store?.rows.get(e.connection.id);
+  if (live) return live;
+  const c = e.connection;
+  return {
+    id: c.id,
+    seq: -1,
+    c,
+    firstSeen: c.firstSeenAt ?? e.time,
+    preexisting: c.preexisting ?? false,
+    lastChange: c.lastChangeAt ?? e.time,
+    status: e.type === 'closed' ? 'closed' : '',
+    statusAt: 0,
+  };
+}
+
+export interface EventListViewProps {
+  events: LoggedEvent[];
+  /** The live store; null while a recording is shown (its rows are not live). */
+  store: ConnectionStore | null;
+  actions: RowActions;
+  onCopy(): void;
+}
+
+export function EventListView({ events, store, actions, onCopy }: EventListViewProps) {
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number; seq: number } | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const find = useCallback((seq: number) => events.find((e) => e.seq === seq), [events]);
+  const { showDetails, detailsRow } = actions;
+  const paneOpen = detailsRow !== null;
+  // Like the Connections view, an open details pane follows the cursor.
+  useEffect(() => {
+    const e = cursor === null || !paneOpen ? undefined : find(cursor);
+    if (e) showDetails(rowForEvent(e, store));
+  }, [cursor, paneOpen, find, showDetails, store]);
+  const menuEvent = menu ? find(menu.seq) : undefined;
+  return (
+    <>
+      <EventsTable
+        events={events}
+        cursor={cursor}
+        onCursor={setCursor}
+        onActivate={(seq) => {
+          const e = find(seq);
+          if (e) showDetails(rowForEvent(e, store));
+        }}
+        onContextMenu={(seq, x, y) => setMenu({ x, y, seq })}
+      />
+      {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} />}
+    </>
+  );
 }
