@@ -12,6 +12,7 @@ import { benchLinuxPoll, formatLinuxPoll } from './linux-poll';
 import { benchRendererStore } from './renderer-store';
 import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
 import { benchFilter } from './filter';
+import { benchTraffic } from './traffic';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
   console.log(benchRendererStore());
   console.log('\nReading a 200 MB recording (streamed, in a child process; peak RSS is the whole child)');
   console.log(benchRecordingRead());
+  console.log('\nTraffic counters: tcp_info cost per Linux poll, the batch counters section, EStats per poll');
+  console.log(await benchTraffic());
   console.log('\nFilter language: parse, and match over every row (a filter change in the window)');
   console.log(benchFilter());
 }

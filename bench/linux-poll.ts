@@ -82,7 +82,7 @@ process.stdin.on('end', () => { for (const s of held) s.resetAndDestroy(); serve
 process.stdin.resume();
 `;
 
-async function startChild(pairs: number): Promise<ChildProcess> {
+export async function startChild(pairs: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', CHILD, String(pairs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_READY_TIMEOUT_MS);
   try {
@@ -99,7 +99,7 @@ async function startChild(pairs: number): Promise<ChildProcess> {
   }
 }
 
-async function stopChildren(children: ChildProcess[]): Promise<void> {
+export async function stopChildren(children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map(async (c) => {
       if (c.exitCode !== null || c.signalCode !== null) return;
