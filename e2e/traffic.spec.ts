@@ -1,0 +1,55 @@
+// Traffic in the browser, end to end: a loopback connection this spec feeds shows a rising Sent
+// and a non-blank rate in the traffic columns, the Processes tab sums this process's connections,
+// and `rate>` keeps only the rows that move data.
+import { columnIndex, connections, expect, rowById, setFilter, test } from './fixtures';
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** `1.50 KiB` → 1536; NaN for a blank cell. */
+function bytesOf(text: string): number {
+  const m = /^([\d.]+) (B|KiB|MiB|GiB)(\/s)?$/.exec(text.trim());
+  return m ? Number(m[1]) * UNITS[m[2]] : NaN;
+}
+
+test.describe('traffic', () => {
+  test('a connection sending data shows a rising Sent, a rate, a Processes sum and passes rate>', async ({ app, loopback }) => {
+    const clientPort = await loopback.connect();
+    const client = loopback.clients[0];
+    const timer = setInterval(() => client.write(Buffer.alloc(32 * 1024, 0x61)), 50); // ~640 KiB/s
+    try {
+      await setFilter(app, `port:${loopback.port}`);
+      await app.getByRole('checkbox', { name: 'Traffic columns' }).check();
+      const row = rowById(app, `tcp4 127.0.0.1:${clientPort} 127.0.0.1:${loopback.port}`);
+      await expect(row).toBeVisible();
+      const sentAt = await columnIndex(app, 'Sent');
+      const rateAt = await columnIndex(app, 'Send/s');
+      const cell = (i: number) => row.getByRole('gridcell').nth(i);
+      await expect(cell(rateAt)).toHaveText(/\d (KiB|MiB)\/s$/, { timeout: 10_000 });
+      const first = bytesOf((await cell(sentAt).textContent()) ?? '');
+      expect(first).toBeGreaterThan(0);
+      await expect.poll(async () => bytesOf((await cell(sentAt).textContent()) ?? ''), { timeout: 10_000 }).toBeGreaterThan(first);
+      const rate = bytesOf((await cell(rateAt).textContent()) ?? '');
+      expect(rate).toBeGreaterThan(100 * 1024);
+      expect(rate).toBeLessThan(4 * 1024 * 1024);
+
+      // rate> keeps the moving connection (client side sends, server side receives) and drops the listener.
+      await setFilter(app, `port:${loopback.port} rate>10K`);
+      await expect(connections(app).locator('[role="row"][data-id]')).toHaveCount(2);
+
+      await setFilter(app, `port:${loopback.port}`);
+      await app.getByRole('tab', { name: /Processes/ }).click();
+      const procs = app.getByRole('grid', { name: 'Processes' });
+      const procRow = procs.getByRole('row').nth(1);
+      // This test process holds the listener and both ends: 2 connections, 1 listener.
+      await expect(procRow.getByRole('gridcell').nth(2)).toHaveText('2');
+      await expect(procRow.getByRole('gridcell').nth(4)).toHaveText('1');
+      await expect(procRow.getByRole('gridcell').nth(6)).toHaveText(/\d (KiB|MiB)\/s$/);
+      await expect(procRow.getByRole('gridcell').nth(7)).toHaveText(/\d (KiB|MiB)\/s$/);
+      await app.screenshot({ path: 'test-results/traffic-processes.png' });
+      await procRow.click();
+      await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue(new RegExp(`^pid:\\d+$`));
+    } finally {
+      clearInterval(timer);
+    }
+  });
+});
