@@ -12,7 +12,9 @@ export default defineConfig({
     // tests run after the others, not beside the tests that hold thousands of sockets.
     projects: [
       { extends: true, test: { name: 'main', include: [TESTS], exclude: [...configDefaults.exclude, 'test/wine/**'] } },
-      { extends: true, test: { name: 'wine', include: ['test/wine/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+      // One file at a time: the files share one wineserver per prefix, and the table tests restart it
+      // inside a network namespace of their own (test/wine/wine-env.ts, isolateNetwork).
+      { extends: true, test: { name: 'wine', include: ['test/wine/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

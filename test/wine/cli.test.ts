@@ -8,7 +8,7 @@ import { tcpStateNumber, type TcpState } from '../../shared/connection';
 import type { ConnectionJson } from '../../shared/format';
 import { ensureSs, ipWords, ssRows, SS_STATE, waitFor } from '../linux/helpers';
 import { startHolder, type HolderFixture } from './holder-fixture';
-import { bundleForWindows, machineRows, prepareWine, quietMachine, QUIET_WAIT_MS, startWindowsNode, wineBudgetMs, type WineEnv, type WindowsChild } from './wine-env';
+import { bundleForWindows, machineRows, isolateNetwork, prepareWine, quietMachine, QUIET_WAIT_MS, startWindowsNode, wineBudgetMs, type WineEnv, type WindowsChild } from './wine-env';
 
 // A snapshot is 4 table calls; watch polls every 200 ms (each poll 4 calls) until it has seen an open and a close.
 const ROWS_AT_START = machineRows();
@@ -17,6 +17,7 @@ const BUDGET_MS = wineBudgetMs(ROWS_AT_START, 16);
 let w: WineEnv;
 let cli: string;
 let fixture: HolderFixture;
+let network: ReturnType<typeof isolateNetwork> | undefined;
 const running: WindowsChild[] = [];
 
 /** Runs `netmon args…` in Windows Node under Wine to its end. */
@@ -41,8 +42,10 @@ function fixturePorts(): Set<number> {
 
 beforeAll(async () => {
   ensureSs();
-  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss) at load, ${await quietMachine()} before the CLI runs`);
   w = prepareWine();
+  network = isolateNetwork(w);
+  if (!network.isolated) console.log(`[wine] ${network.why}`);
+  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss) at load, ${await quietMachine()} ${network.isolated ? 'in the test\'s network namespace' : 'on the machine'} before the CLI runs`);
   cli = await bundleForWindows(join(__dirname, '../../main/cli/index.ts'), 'netmon-cli.cjs');
   fixture = await startHolder(w, BUDGET_MS);
 }, QUIET_WAIT_MS + BUDGET_MS + 30_000);
@@ -50,6 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const r of running) await r.dispose();
   await fixture?.close();
+  network?.leave();
 });
 
 describe('netmon CLI in Windows Node under Wine', () => {

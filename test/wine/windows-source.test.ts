@@ -19,7 +19,7 @@ import { createDiffer, sharedKeyOrder } from '../../main/model/diff';
 import { naiveDiff, normalizeDiff } from '../../main/model/diff-reference';
 import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, rowFields, type RowFields, type RowTable } from '../../main/model/rows';
 import { startHolder, type Holder, type HolderFixture } from './holder-fixture';
-import { bundleForWindows, machineRows, prepareWine, quietMachine, QUIET_WAIT_MS, startWindowsNode, waitForJsonFile, wineBudgetMs, winPath, RUNTIME_DIR, type WindowsChild } from './wine-env';
+import { bundleForWindows, machineRows, isolateNetwork, prepareWine, quietMachine, QUIET_WAIT_MS, startWindowsNode, waitForJsonFile, wineBudgetMs, winPath, RUNTIME_DIR, type WindowsChild } from './wine-env';
 
 /** A table as the probe sends it (raw row words). */
 interface Dump {
@@ -71,7 +71,7 @@ interface Probe {
     merge: { first: Dump; second: Dump; destroyed: number; ended: number; opened: number };
     hash: { first: Dump; second: Dump; opened: number; listen: number; udp: number; closed: number };
   };
-  processInfo: Record<'self' | 'idle' | 'system' | 'bogus' | 'holder', { pid: number; name: string | null; path: string | null } | null>;
+  processInfo: Record<'self' | 'idle' | 'system' | 'bogus' | 'holder', { pid: number; name: string | null; path: string | null; startTime?: number | null } | null>;
   details: { self: Details | null; holder: Details | null };
   nullSize: Attempt<unknown>;
   tinyBuffer: { code: number; needed: number };
@@ -109,6 +109,7 @@ let linkLocal: HolderFixture['linkLocal'];
 let probeRun: WindowsChild | undefined;
 let probeSpawnedAt = 0;
 let holderExit: number | string | null = null;
+let network: ReturnType<typeof isolateNetwork> | undefined;
 
 function ok<T>(a: Attempt<T>): T {
   if (!a.ok) throw new Error(`probe step failed: ${a.error}`);
@@ -139,8 +140,10 @@ function one(list: Row[]): { state: number; pid: number } {
 }
 
 beforeAll(async () => {
-  const rowsNow = await quietMachine();
   const w = prepareWine();
+  network = isolateNetwork(w);
+  if (!network.isolated) console.log(`[wine] ${network.why}`);
+  const rowsNow = await quietMachine();
   fixture = await startHolder(w, BUDGET_MS);
   ({ holder, linkLocal } = fixture);
   const probeScript = await bundleForWindows(join(__dirname, 'probe.ts'), 'probe.cjs');
@@ -155,7 +158,7 @@ beforeAll(async () => {
   rmSync(probeFile, { force: true });
   const rowsSeen = ok(probe.reads.table2).table.count;
   const msPerRow = ok(probe.reads.table2).secondReadMs / Math.max(1, rowsSeen);
-  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss) at load, ${rowsNow} when the probe started, ${rowsSeen} TCP rows in the probe's GetTcp*Table2 read (${msPerRow.toFixed(2)} ms a row); holder ready in ${holder.readyAt - fixture.spawnedAt} ms, probe ran ${Date.now() - probeSpawnedAt} ms (limit ${BUDGET_MS} ms)`);
+  console.log(`[wine] ${ROWS_AT_START} rows on the machine (ss) at load, ${rowsNow} ${network.isolated ? 'in the test\'s network namespace' : 'on the machine'} when the probe started, ${rowsSeen} TCP rows in the probe's GetTcp*Table2 read (${msPerRow.toFixed(2)} ms a row); holder ready in ${holder.readyAt - fixture.spawnedAt} ms, probe ran ${Date.now() - probeSpawnedAt} ms (limit ${BUDGET_MS} ms)`);
   console.log(`[wine] read ms: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? [v.value.firstReadMs.toFixed(2), v.value.secondReadMs.toFixed(2)] : v.error])))}`);
   console.log(`[wine] functions: ${JSON.stringify(Object.fromEntries(Object.entries(probe.reads).map(([k, v]) => [k, v.ok ? v.value.functions : null])))}`);
   console.log(`[wine] restricted token: ${JSON.stringify(probe.restricted)}; victim alive after: ${probe.victimAlive}`);
@@ -165,6 +168,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await probeRun?.dispose();
   await fixture?.close();
+  network?.leave();
 });
 
 describe('Windows source under Wine: the probe\'s own sockets', () => {
@@ -343,8 +347,9 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
   });
 
   it('processInfo and details name node.exe with its path and the holder\'s start time', () => {
-    expect(probe.processInfo.holder).toEqual({ pid: holder.pid, name: 'node.exe', path: holder.execPath });
     const d = probe.details.holder!;
+    // The owner's start time (GetProcessTimes) keys it against PID reuse: the same value the details give.
+    expect(probe.processInfo.holder).toEqual({ pid: holder.pid, name: 'node.exe', path: holder.execPath, startTime: d.startTime });
     expect({ name: d.name, path: d.path }).toEqual({ name: 'node.exe', path: holder.execPath });
     // GetProcessTimes: after the test spawned Wine (1 s for clock granularity) and before the holder
     // was ready; within a second of Node's own idea of when it started.
@@ -354,14 +359,12 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
     expect(Math.abs(d.startTime! - holder.startedAt)).toBeLessThan(1000);
   });
 
-  it('SetTcpEntry(DELETE_TCB) is a stub under Wine: NO_ERROR, and the row is still ESTABLISHED on the next read', () => {
+  it('SetTcpEntry(DELETE_TCB) is a stub under Wine: NO_ERROR, the row is still ESTABLISHED on the next read, and the action service says so', () => {
     // On Windows this closes the connection (elevated) or answers 317 / 5 (needsAdmin).
     expect(ok(probe.closeV4)).toEqual({ ok: true, code: 0 });
-    // Through the action service (what the app and the server call): today it passes SetTcpEntry's
-    // NO_ERROR on as success although the row stays. Issue 10 item 7 makes actions check the next
-    // read ("the OS reported success but the connection is still open"): when that lands, this
-    // expectation must turn into that failure — under Wine it is the one place to see it for real.
-    expect(probe.serviceClose).toEqual({ ok: true });
+    // Through the action service (what the app and the server call), which checks the next read
+    // (issue 10 item 7): SetTcpEntry's NO_ERROR is not taken for a close while the row is still there.
+    expect(probe.serviceClose).toEqual({ ok: false, reason: 'the OS reported success but the connection is still open' });
     const after = rows(probe.afterClose);
     const peer = rportOf(after, holder.setTcpEntryTarget);
     expect(one(tcp(after, 4, holder.setTcpEntryTarget, peer))).toEqual({ state: ESTAB, pid: holder.pid });
@@ -470,7 +473,7 @@ describe('Windows source under Wine: process names and end process', () => {
   it('System Idle / System, and the probe itself by image name', () => {
     expect(probe.processInfo.idle).toEqual({ pid: 0, name: 'System Idle Process', path: null });
     expect(probe.processInfo.system).toEqual({ pid: 4, name: 'System', path: null });
-    expect(probe.processInfo.self).toEqual({ pid: probe.pid, name: 'node.exe', path: holder.execPath });
+    expect(probe.processInfo.self).toEqual({ pid: probe.pid, name: 'node.exe', path: holder.execPath, startTime: probe.details.self?.startTime });
     expect(probe.processInfo.bogus).toEqual({ pid: 0x7ffffff0, name: null, path: null });
     expect(probe.details.self?.name).toBe('node.exe');
     expect(probe.details.self?.startTime).toBeGreaterThanOrEqual(probeSpawnedAt - 1000);

@@ -3,8 +3,10 @@
 // reused by later runs. Never skips: if Wine cannot be found or installed, it throws saying why.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { bindLibc, lastErrno } from '../../main/native/koffi';
 
 const ROOT = resolve(__dirname, '../..');
 export const CACHE = join(ROOT, '.cache', 'wine');
@@ -237,4 +239,42 @@ export async function quietMachine(below = 2000, maxWaitMs = QUIET_WAIT_MS): Pro
     rows = machineRows();
   }
   return rows;
+}
+
+const CLONE_NEWNET = 0x40000000;
+
+/**
+ * Moves this test file's process into a network namespace of its own — every socket it opens and
+ * every process it starts from then on, Wine included — with loopback up and a veth pair for IPv6
+ * link-local addresses. Wine's tables then hold only the test's own sockets, however many the
+ * machine carries (Wine resolves every row's owner at milliseconds a row: 24,000 rows from another
+ * load made one table call take minutes). Stops this prefix's wineserver first, so the next Wine
+ * process starts one inside the namespace; call `leave` (the returned cleanup) in afterAll.
+ * Needs CAP_SYS_ADMIN (root, as on these machines and in CI); without it the test runs on the
+ * host's table and the returned `why` says so.
+ */
+export function isolateNetwork(w: WineEnv): { isolated: boolean; why?: string; leave: () => void } {
+  const stopServer = () => spawnSync(join(w.wine, '..', 'wineserver'), ['-k'], { env: w.env, stdio: 'ignore', timeout: 30_000 });
+  // Linux moves only the calling thread: Node's main thread, which opens sockets and forks children.
+  const unshare = bindLibc('unshare', 'int', ['int']);
+  if (unshare(CLONE_NEWNET) !== 0) {
+    return { isolated: false, why: `unshare(CLONE_NEWNET) failed (errno ${lastErrno()}): Wine reads the host's whole table`, leave: () => undefined };
+  }
+  const ip = (...args: string[]) => {
+    const r = spawnSync('ip', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ip ${args.join(' ')} failed in the test's network namespace: ${r.stderr || r.error?.message}`);
+  };
+  // No duplicate address detection: link-local addresses usable at once.
+  writeFileSync('/proc/sys/net/ipv6/conf/default/accept_dad', '0');
+  ip('link', 'set', 'lo', 'up');
+  ip('link', 'add', 'nm0', 'type', 'veth', 'peer', 'name', 'nm1');
+  ip('link', 'set', 'nm0', 'up');
+  ip('link', 'set', 'nm1', 'up');
+  const end = Date.now() + 10_000;
+  while (!Object.values(networkInterfaces()).flat().some((a) => a?.family === 'IPv6' && a.address.startsWith('fe80:'))) {
+    if (Date.now() > end) throw new Error('the veth pair in the test\'s network namespace got no link-local address within 10 s');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  stopServer();
+  return { isolated: true, leave: stopServer };
 }
