@@ -243,7 +243,7 @@ describe('App', () => {
     const dialog = screen.getByRole('alertdialog');
     expect(dialog.textContent).toMatch(/End sshd \(PID 30\)/);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
-    await waitFor(() => expect(bridge.callsOf('endProcess')).toEqual([[30]]));
+    await waitFor(() => expect(bridge.callsOf('endProcess')).toEqual([[{ pid: 30, startTime: null }]]));
     // Shift+F10 opens the menu for the cursor row; Escape closes it, then the pane.
     grid().focus();
     fireEvent.keyDown(grid(), { key: 'F10', shiftKey: true });
