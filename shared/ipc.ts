@@ -59,6 +59,11 @@ export interface EngineStatus {
   countersNote?: string | null;
   /** The OS's dynamic (ephemeral) port ranges, for the port-usage view; absent until read (and for simulated sources). */
   portRanges?: { tcp: PortRange; udp: PortRange; origin: string };
+  /**
+   * Standing facts about what the table cannot show, said once in the status bar and on the CLI's
+   * stderr, e.g. that other users' owners are hidden without root. Absent or empty when none.
+   */
+  notices?: string[];
 }
 
 /** A connection's traffic values in TRAFFIC_FIELDS order (bytes, packets, bytes/s, ms, limitedBy). */

@@ -21,6 +21,7 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
       io.stderr(`netmon: cannot read the connection table: ${batch.status.lastError ?? 'no data'}\n`);
       return 1;
     }
+    for (const n of batch.status.notices ?? []) io.stderr(`netmon: ${n}\n`);
     const matching = opts.filter ? batch.connections.filter((c) => opts.filter!.match(c)) : batch.connections;
     const rows = (baseline ? departingRows(baseline, batch.connections, matching) : matching).sort(compareConnections);
     io.stdout(opts.output === 'json' ? formatNdjson(rows) : opts.output === 'csv' ? formatCsv(rows) : formatTable(rows));

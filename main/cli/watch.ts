@@ -35,6 +35,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc, date: opts.date });
   let failing = false;
   let started = false;
+  const told = new Set<string>();
   let fatal: Error | null = null;
 
   const deliver = (events: readonly ConnectionEvent[]): void => {
@@ -53,6 +54,12 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       return;
     }
     if (failing) io.stderr('netmon: polling works again\n');
+    // Standing notices (e.g. owners hidden without root): each said once per run.
+    for (const n of b.status.notices ?? []) {
+      if (told.has(n)) continue;
+      told.add(n);
+      io.stderr(`netmon: ${n}\n`);
+    }
     failing = false;
     if (b.full) {
       const all = b.connections ?? [];

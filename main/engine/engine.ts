@@ -267,6 +267,9 @@ export function createEngine(opts: EngineOptions): Engine {
       [ids, spareIds] = [spareIds, ids];
       [slots, spareSlots] = [spareSlots, slots];
       status.countersNote = next.counters ? null : (next.countersNote ?? null);
+      const notices = source.notices?.() ?? [];
+      if (notices.length > 0) status.notices = notices;
+      else delete status.notices;
       currentTime = time;
       status.lastError = null;
       status.lastPollMs = performance.now() - t0;

@@ -96,6 +96,9 @@ export function createPlatformSource(kind: SourceKind = 'auto', opts: PlatformSo
     processInfo(pid: number): ProcessInfo | null {
       return inner ? inner.processInfo(pid) : null;
     },
+    notices(): string[] {
+      return inner?.notices?.() ?? [];
+    },
     close() {
       inner?.close?.();
     },

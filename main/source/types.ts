@@ -26,6 +26,8 @@ export interface ConnectionSource {
   processInfo(pid: number): ProcessInfo | null;
   /** Everything known of an owning process, for the details pane; null when it has exited. Never blocks a poll. */
   processDetails?(pid: number): Promise<ProcessDetails | null>;
+  /** Standing limits of what the source can see (EngineStatus.notices), e.g. owners hidden without rights. */
+  notices?(): string[];
   /** Releases native handles, timers, etc. */
   close?(): void;
 }

@@ -71,6 +71,11 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
           polling paused
         </span>
       )}
+      {status?.notices?.map((n) => (
+        <span key={n} className="sb-item warn" data-testid="notice" title={n}>
+          {n}
+        </span>
+      ))}
       {status?.lastError && (
         <span className="sb-item error" data-testid="poll-error" title={status.lastError}>
           poll failed: {status.lastError}

@@ -36,6 +36,8 @@ export interface LinuxSourceOptions {
   sockDiag?: SockDiagOptions;
   /** Per-connection traffic counters (tcp_info) with the netlink backend; default true. */
   counters?: boolean;
+  /** Effective user id (tests); default process.geteuid(). */
+  euid?: number;
 }
 
 export interface LinuxBackendInfo {
@@ -53,7 +55,12 @@ export interface LinuxSource extends ConnectionSource {
   /** Socket inodes of the rows of the last read, row by row (for diagnostics and tests). */
   lastInodes(): Float64Array;
   backendInfo(): LinuxBackendInfo;
+  notices(): string[];
 }
+
+/** EngineStatus notice of a run without root that could not read other users' fd tables. */
+export const HIDDEN_OWNERS_NOTICE = "not running as root: the owners of other users' sockets are hidden (run as root to see every owner)";
+
 
 interface TableFile {
   name: string;
@@ -89,6 +96,8 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
   } else if (mode === 'auto') {
     backend = { kind: 'procfs', reason: `procRoot is ${root}, not /proc` };
   }
+  const euid = opts.euid ?? process.geteuid?.() ?? 0;
+  let hiddenOwners = false;
   const pids = createPidResolver({ procRoot: root, unownedRetryMs: opts.unownedRetryMs });
   const processes = createProcessCache({ procRoot: root });
   const scratch: ProcNetTable = createProcNetTable(1024);
@@ -164,6 +173,8 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     if (netlink) readNetlink();
     else readProcfs();
     pids.resolve(scratch.rows, scratch.inodes);
+    // Once a walk has met fd tables it may not read, the table misses owners for good (said once).
+    if (euid !== 0 && pids.stats().lastScanDenied > 0) hiddenOwners = true;
     processes.nextGeneration();
     // The engine keeps the previous table for its diff: hand out a copy, keep the scratch.
     const count = scratch.rows.count;
@@ -185,6 +196,7 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     pidStats: () => pids.stats(),
     lastInodes: () => inodes,
     backendInfo: () => backend,
+    notices: () => (hiddenOwners ? [HIDDEN_OWNERS_NOTICE] : []),
     close: () => netlink?.close(),
   };
 }
