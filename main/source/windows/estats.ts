@@ -85,9 +85,11 @@ export function createEStatsCollector(nativeOf: EStatsNativeFactory, opts: EStat
   const rods = ESTATS_KINDS.map((k) => new Uint8Array(k.rodSize));
   const stats: EStatsStats = { getCalls: 0, setCalls: 0, tracked: 0 };
 
+  /** The row's identity as a Map key; an IPv4 row's other key words are constant (TCP, family 4, zero padding and scopes). */
   const keyOf = (w: Uint32Array, o: number): string => {
-    let s = '';
-    for (let k = 0; k < KEY_WORDS; k++) s += `${w[o + k]},`;
+    if (w[o + W.FAMILY] === 4) return `${w[o + W.LADDR]}:${w[o + W.LPORT]}>${w[o + W.RADDR]}:${w[o + W.RPORT]}`;
+    let s = '6';
+    for (let k = W.LADDR; k < KEY_WORDS; k++) s += `,${w[o + k]}`;
     return s;
   };
 
