@@ -15,6 +15,9 @@ test.describe('traffic', () => {
   test('a connection sending data shows a rising Sent, a rate, a Processes sum and passes rate>', async ({ app, loopback }) => {
     const clientPort = await loopback.connect();
     const client = loopback.clients[0];
+    // The server side must read, or its receive window closes after ~128 KiB and the sender stalls.
+    await expect.poll(() => loopback.accepted.length).toBe(1);
+    loopback.accepted[0].resume();
     const timer = setInterval(() => client.write(Buffer.alloc(32 * 1024, 0x61)), 50); // ~640 KiB/s
     try {
       await setFilter(app, `port:${loopback.port}`);
