@@ -2,7 +2,8 @@
 # Installs what netmon's commands need, and only what is missing, so `npm test` and `npm run serve`
 # can run it first on a fresh machine and again on every run (a second run takes a moment):
 #   - system tools the tests drive: Chromium (UI end to end), Wine (the Windows source for real),
-#     iproute2's `ss` and `ip` (cross-checks, network namespaces);
+#     iproute2's `ss` and `ip` (cross-checks, network namespaces), Prometheus and rsyslog (the
+#     agent's exporters against real receivers);
 #   - the project's npm dependencies (`npm ci`, repeated only when package-lock.json changed).
 # Electron's binary cannot be fetched everywhere: the desktop shell is optional for building and testing.
 set -euo pipefail
@@ -13,6 +14,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have chromium || [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/lib/wine/wine64 ] || have wine64 || need+=(wine64)
 have ss && have ip || need+=(iproute2)
+[ -x /usr/bin/prometheus ] || need+=(prometheus)
+[ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif have sudo; then sudo="sudo"; else

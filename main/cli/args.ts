@@ -44,6 +44,7 @@ export type Command =
   | { kind: 'snapshot'; options: SnapshotOptions }
   | { kind: 'watch'; options: WatchOptions }
   | { kind: 'serve'; argv: string[] }
+  | { kind: 'agent'; argv: string[] }
   | { kind: 'ports'; options: PortsOptions }
   | { kind: 'top'; options: TopOptions }
   | { kind: 'baseline-save'; options: BaselineSaveOptions }
@@ -350,6 +351,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Command> = {
   snapshot: parseSnapshot,
   watch: parseWatch,
   serve: (argv) => ({ kind: 'serve', argv: [...argv] }),
+  agent: (argv) => ({ kind: 'agent', argv: [...argv] }),
   ports: parsePorts,
   top: parseTop,
   baseline: parseBaselineCommand,
@@ -361,22 +363,23 @@ const HELP_BY_COMMAND: Record<string, string> = { snapshot: SNAPSHOT_HELP, watch
 /** Parses `netmon`'s arguments (process.argv without node and the script). Throws UsageError. */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, top, baseline, replay or serve');
+  if (first === undefined) throw new UsageError('no command given: expected snapshot, watch, ports, top, baseline, replay, serve or agent');
   if (first === '-h' || first === '--help') return { kind: 'help', text: MAIN_HELP };
   if (first === '-v' || first === '--version') return { kind: 'version' };
   if (first === 'help') {
     if (rest.length === 0) return { kind: 'help', text: MAIN_HELP };
     if (rest[0] === 'serve') return { kind: 'serve', argv: ['--help'] };
+    if (rest[0] === 'agent') return { kind: 'agent', argv: ['--help'] };
     const text = HELP_BY_COMMAND[rest[0]];
-    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, top, baseline, replay or serve`);
+    if (!text) throw new UsageError(`no help for unknown command "${rest[0]}": expected snapshot, watch, ports, top, baseline, replay, serve or agent`);
     return { kind: 'help', text };
   }
   const parse = COMMANDS[first];
   if (!parse) {
     throw new UsageError(
       first.startsWith('-')
-        ? `expected a command before ${first}: snapshot, watch, ports, top, baseline, replay or serve`
-        : `unknown command "${first}": expected snapshot, watch, ports, top, baseline, replay or serve`,
+        ? `expected a command before ${first}: snapshot, watch, ports, top, baseline, replay, serve or agent`
+        : `unknown command "${first}": expected snapshot, watch, ports, top, baseline, replay, serve or agent`,
     );
   }
   return parse(rest);

@@ -34,6 +34,7 @@ Usage:
   netmon baseline save FILE   mark what is normal now; then snapshot/watch --baseline FILE
   netmon replay FILE...       print the events of recordings (NDJSON or CSV), filtered
   netmon serve [options]      run the app in a browser (loopback web server)
+  netmon agent [options]      headless: export metrics and events to Prometheus, OTLP, syslog
   netmon help [command]       show help for a command
   netmon --version
 

@@ -43,6 +43,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runBaselineSave(cmd.options, io);
       case 'replay':
         return await runReplay(cmd.options, io);
+      case 'agent':
+        // Loaded only when asked for, like serve: the exporters' libraries stay out of other commands.
+        return await (await import('../agent/cli')).runAgent(cmd.argv, io);
       case 'serve': {
         // Loaded only when asked for: the web server is the heaviest part and most runs never need it.
         const mod = (await import('../server/cli')) as ServeModule;

@@ -1,0 +1,177 @@
+// `netmon agent`: the engine with no UI, feeding the exporters (Prometheus metrics; event export),
+// until SIGINT / SIGTERM. Flags cover the common case; --config FILE the rest (docs/agent.md).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { eventMatches } from '../../shared/filter';
+import { decodeBatch } from '../../shared/ipc';
+import type { Protocol } from '../../shared/connection';
+import type { PortRange } from '../../shared/ports';
+import { startEngineHost } from '../engine/host';
+import type { EngineHost } from '../engine/types';
+import { createMetrics } from '../export/prometheus';
+import { startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
+import { LiveTable } from '../export/table';
+import { readDynamicRanges } from '../source/port-range';
+import { SOURCE_KINDS } from '../source/index';
+import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, readToken, validateAgentConfig, type AgentConfig } from './config';
+
+export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
+                   [--filter EXPR] [--source KIND] [--interval MS]
+
+Runs the engine with no UI and exports what it sees, until Ctrl-C or SIGTERM (exit 0). Flags
+override the file's settings. The config file's schema is in docs/agent.md.
+
+Options:
+  --config FILE              JSON configuration (docs/agent.md); errors name the key and what
+                             was expected
+  --metrics HOST:PORT        serve Prometheus metrics at http://HOST:PORT/metrics (loopback
+                             addresses only unless --metrics-allow-remote)
+  --metrics-token-file FILE  the bearer token every scrape must send (16+ characters of
+                             A-Z a-z 0-9 _ -); required with --metrics
+  --metrics-allow-remote     allow a non-loopback --metrics address
+  -f, --filter EXPR          count and export only connections / events matching EXPR
+                             (netmon snapshot --help)
+  --source KIND              ${SOURCE_KINDS.join(', ')} (default auto)
+  --interval MS              poll interval (default 1000)
+  -h, --help                 this help
+
+A Prometheus scrape job for --metrics 127.0.0.1:9464 --metrics-token-file /etc/netmon/token:
+  - job_name: netmon
+    authorization: { type: Bearer, credentials_file: /etc/netmon/token }
+    static_configs: [{ targets: ['127.0.0.1:9464'] }]
+
+Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is taken), 2 bad usage or config.
+`;
+
+export interface AgentIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Aborted to stop the agent (SIGINT / SIGTERM). */
+  stop: AbortSignal;
+  readFile?: (file: string) => string;
+  /** The bundled engine worker (default: main/engine-worker.cjs beside this bundle). */
+  workerPath?: string;
+}
+
+/** Flags (and the --config file they name) → config; `null` when help was asked for. Throws AgentConfigError. */
+export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
+  const flags = new Map<string, string | true>();
+  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--filter', '-f', '--source', '--interval']);
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const name = eq > 0 ? raw.slice(0, eq) : raw;
+    if (name === '-h' || name === '--help') return null;
+    if (takesValue.has(name)) {
+      const v = eq > 0 ? raw.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new AgentConfigError(`${name} needs a value`);
+      flags.set(name === '-f' ? '--filter' : name, v);
+    } else if (name === '--metrics-allow-remote') {
+      flags.set(name, true);
+    } else {
+      throw new AgentConfigError(`unknown option ${raw} for "agent"`);
+    }
+  }
+  const file = flags.get('--config');
+  let config = defaultAgentConfig();
+  if (typeof file === 'string') {
+    let json: unknown;
+    try {
+      json = JSON.parse(readFile(file));
+    } catch (e) {
+      throw new AgentConfigError(`${file}: ${e instanceof SyntaxError ? 'not valid JSON: ' : 'cannot read: '}${(e as Error).message}`);
+    }
+    config = validateAgentConfig(json, file);
+  }
+  // Flags are validated by the same rules as the file, named by the flag.
+  const asFile = (key: string, value: unknown, flag: string): AgentConfig => {
+    try {
+      return validateAgentConfig({ [key]: value }, '');
+    } catch (e) {
+      throw new AgentConfigError(`${flag}${(e as Error).message.replace(/^: [^:]+/, '')}`);
+    }
+  };
+  const v = (k: string) => flags.get(k) as string | undefined;
+  if (v('--source') !== undefined) config.source = asFile('source', v('--source'), '--source').source;
+  if (v('--interval') !== undefined) {
+    const n = /^\d+$/.test(v('--interval') ?? '') ? Number(v('--interval')) : v('--interval');
+    config.intervalMs = asFile('intervalMs', n, '--interval').intervalMs;
+  }
+  if (v('--filter') !== undefined) config.filter = asFile('filter', v('--filter'), '--filter').filter;
+  const listen = v('--metrics');
+  const tokenFile = v('--metrics-token-file');
+  if (listen !== undefined || tokenFile !== undefined || flags.has('--metrics-allow-remote')) {
+    const base = config.metrics;
+    const tf = tokenFile ?? base?.tokenFile;
+    if (tf === undefined) throw new AgentConfigError('--metrics needs --metrics-token-file FILE (the bearer token Prometheus sends)');
+    config.metrics = {
+      listen: listen !== undefined ? parseHostPort(listen, '--metrics') : (base?.listen ?? { host: '127.0.0.1', port: 9464 }),
+      tokenFile: tf,
+      allowRemote: flags.has('--metrics-allow-remote') || (base?.allowRemote ?? false),
+      topProcesses: base?.topProcesses ?? DEFAULT_TOP_PROCESSES,
+    };
+  }
+  return config;
+}
+
+/** Runs the agent until io.stop aborts; returns the exit code. */
+export async function runAgent(argv: readonly string[], io: AgentIo): Promise<number> {
+  const readFile = io.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  let config: AgentConfig | null;
+  let token: string | null = null;
+  try {
+    config = parseAgentArgs(argv, readFile);
+    if (config?.metrics) token = readToken(config.metrics.tokenFile, 'metrics token file', readFile);
+  } catch (e) {
+    if (!(e instanceof AgentConfigError)) throw e;
+    io.stderr(`netmon: ${e.message}\nRun \`netmon agent --help\` for usage.\n`);
+    return 2;
+  }
+  if (config === null) {
+    io.stdout(AGENT_HELP);
+    return 0;
+  }
+  if (config.metrics === null) io.stderr('netmon agent: no exporter configured (--metrics, or a config file); running the engine only\n');
+
+  const filter = config.filter;
+  const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);
+  let ranges: Record<Protocol, PortRange> | null = null;
+  void readDynamicRanges().then((r) => (ranges = r.ranges));
+  const metrics = createMetrics({
+    table,
+    match: filter ? (c) => filter.match(c) : undefined,
+    topProcesses: config.metrics?.topProcesses,
+    portRanges: () => ranges,
+  });
+
+  let host: EngineHost | null = null;
+  let server: RunningMetricsServer | null = null;
+  try {
+    if (config.metrics && token !== null) {
+      server = await startMetricsServer({ ...config.metrics.listen, token, registry: metrics.registry, allowRemote: config.metrics.allowRemote });
+      const h = server.host.includes(':') ? `[${server.host}]` : server.host;
+      io.stderr(`netmon agent: metrics at http://${h}:${server.port}/metrics\n`);
+    }
+    host = startEngineHost({
+      workerPath: io.workerPath ?? path.join(__dirname, 'main', 'engine-worker.cjs'),
+      source: config.source,
+      intervalMs: config.intervalMs,
+    });
+    host.onBatch((json) => {
+      try {
+        const poll = table.apply(decodeBatch(json));
+        if (poll) metrics.observePoll(poll);
+      } catch (e) {
+        io.stderr(`netmon agent: skipped a batch it could not read: ${(e as Error).message}\n`);
+      }
+    });
+    if (!io.stop.aborted) await new Promise<void>((r) => io.stop.addEventListener('abort', () => r(), { once: true }));
+    return 0;
+  } catch (e) {
+    io.stderr(`netmon agent: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    await host?.close();
+    await server?.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { AgentConfigError, parseHostPort, validateAgentConfig } from './config';
+import { parseAgentArgs } from './cli';
+
+const files = (map: Record<string, string>) => (f: string) => {
+  if (!(f in map)) throw new Error(`ENOENT: no such file ${f}`);
+  return map[f];
+};
+const err = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AgentConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('expected an AgentConfigError');
+};
+
+describe('agent config', () => {
+  it('reads a full config', () => {
+    const c = validateAgentConfig(
+      { source: 'linux', intervalMs: 500, filter: 'state:estab', metrics: { listen: '[::1]:9100', tokenFile: '/t', topProcesses: 5 } },
+      'n.json',
+    );
+    expect(c.source).toBe('linux');
+    expect(c.intervalMs).toBe(500);
+    expect(c.filter?.source).toBe('state:estab');
+    expect(c.metrics).toEqual({ listen: { host: '::1', port: 9100 }, tokenFile: '/t', allowRemote: false, topProcesses: 5 });
+  });
+
+  it('names the file, the key path and what was expected', () => {
+    expect(err(() => validateAgentConfig({ metrics: { listen: 9464, tokenFile: '/t' } }, 'n.json'))).toBe(
+      'n.json: metrics.listen: expected "HOST:PORT" (e.g. "127.0.0.1:9464" or "[::1]:9464"), got 9464',
+    );
+    expect(err(() => validateAgentConfig({ metrics: { tokenFile: '/t', topProcesse: 3 } }, 'n.json'))).toBe(
+      'n.json: metrics.topProcesse: unknown key; expected one of listen, tokenFile, allowRemote, topProcesses',
+    );
+    expect(err(() => validateAgentConfig({ intervalMs: 5 }, 'n.json'))).toBe('n.json: intervalMs: expected an integer from 100 to 60000, got 5');
+    expect(err(() => validateAgentConfig({ source: 'bsd' }, 'n.json'))).toMatch(/^n\.json: source: expected one of auto, windows, linux/);
+    expect(err(() => validateAgentConfig({ filter: 'port:(' }, 'n.json'))).toMatch(/^n\.json: filter: /);
+    expect(err(() => validateAgentConfig({ metrics: { listen: '127.0.0.1:9464' } }, 'n.json'))).toBe(
+      'n.json: metrics.tokenFile: expected the path of a file holding the bearer token, got nothing',
+    );
+    expect(err(() => validateAgentConfig([1], 'n.json'))).toBe('n.json: expected an object, got [1]');
+  });
+
+  it('parses HOST:PORT and refuses near misses', () => {
+    expect(parseHostPort('localhost:1', 'x')).toEqual({ host: 'localhost', port: 1 });
+    for (const bad of ['::1:9464', '127.0.0.1', '127.0.0.1:65536', ':9464', '[::1]', 'a b:1']) expect(() => parseHostPort(bad, 'x')).toThrow(AgentConfigError);
+  });
+
+  it('flags override the file and say which flag is wrong', () => {
+    const read = files({ 'n.json': JSON.stringify({ intervalMs: 2000, metrics: { tokenFile: '/t' } }) });
+    const c = parseAgentArgs(['--config', 'n.json', '--metrics', '127.0.0.1:9999', '--interval', '300'], read);
+    expect(c?.intervalMs).toBe(300);
+    expect(c?.metrics?.listen).toEqual({ host: '127.0.0.1', port: 9999 });
+    expect(c?.metrics?.tokenFile).toBe('/t');
+    expect(err(() => parseAgentArgs(['--interval', 'fast'], read))).toBe('--interval: expected an integer from 100 to 60000, got "fast"');
+    expect(err(() => parseAgentArgs(['--metrics', '127.0.0.1:9464'], read))).toMatch(/--metrics needs --metrics-token-file/);
+    expect(err(() => parseAgentArgs(['--config', 'missing.json'], read))).toMatch(/^missing\.json: cannot read: ENOENT/);
+    expect(err(() => parseAgentArgs(['--config', 'bad.json'], files({ 'bad.json': '{"a":' })))).toMatch(/^bad\.json: not valid JSON: /);
+    expect(err(() => parseAgentArgs(['--bogus'], read))).toBe('unknown option --bogus for "agent"');
+    expect(parseAgentArgs(['--help'], read)).toBeNull();
+  });
+});

@@ -1,0 +1,134 @@
+// `netmon agent` configuration: the JSON file (docs/agent.md) and the flags for the common case
+// without one. Validation is total: any input gives a config or an AgentConfigError naming the
+// file, the key path and what was expected.
+import { parseFilter, type CompiledFilter } from '../../shared/filter';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
+import { tokenProblem } from '../server/auth';
+import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
+
+export class AgentConfigError extends Error {
+  override name = 'AgentConfigError';
+}
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface MetricsConfig {
+  listen: HostPort;
+  /** File holding the bearer token (read at start, trimmed). */
+  tokenFile: string;
+  allowRemote: boolean;
+  topProcesses: number;
+}
+
+export interface AgentConfig {
+  source: SourceKind;
+  intervalMs: number;
+  /** Which connections are counted and which events exported (filter language); null = all. */
+  filter: CompiledFilter | null;
+  metrics: MetricsConfig | null;
+}
+
+/** Where an error points: `netmon.json: metrics.listen` or `--metrics`. */
+type Where = string;
+
+const fail = (where: Where, expected: string, got: unknown): never => {
+  throw new AgentConfigError(`${where}: expected ${expected}, got ${describe(got)}`);
+};
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** "HOST:PORT", "[v6]:PORT"; port 0-65535. */
+export function parseHostPort(text: unknown, where: Where): HostPort {
+  const expected = '"HOST:PORT" (e.g. "127.0.0.1:9464" or "[::1]:9464")';
+  if (typeof text !== 'string') return fail(where, expected, text);
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[3]) > 65535) return fail(where, expected, text);
+  return { host: m[1] ?? m[2], port: Number(m[3]) };
+}
+
+function int(v: unknown, where: Where, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return fail(where, `an integer from ${min} to ${max}`, v);
+  return v;
+}
+
+function str(v: unknown, where: Where, what = 'a non-empty string'): string {
+  if (typeof v !== 'string' || v.length === 0) return fail(where, what, v);
+  return v;
+}
+
+function bool(v: unknown, where: Where): boolean {
+  if (typeof v !== 'boolean') return fail(where, 'true or false', v);
+  return v;
+}
+
+function object(v: unknown, where: Where, keys: readonly string[]): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(where, 'an object', v);
+  for (const k of Object.keys(v)) {
+    if (!keys.includes(k)) throw new AgentConfigError(`${where}.${k}: unknown key; expected one of ${keys.join(', ')}`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function filter(v: unknown, where: Where): CompiledFilter | null {
+  if (v === null || v === '') return null;
+  const text = str(v, where, 'a filter expression (netmon snapshot --help)');
+  const r = parseFilter(text, { namesResolved: false });
+  if (!r.ok) throw new AgentConfigError(`${where}: ${r.error.message} (at characters ${r.error.start}-${r.error.end} of ${JSON.stringify(text)})`);
+  return r.filter;
+}
+
+const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics'] as const;
+const METRICS_KEYS = ['listen', 'tokenFile', 'allowRemote', 'topProcesses'] as const;
+
+export const DEFAULT_TOP_PROCESSES = 10;
+
+/** The defaults: no exporter, all connections, the platform source at 1 s. */
+export function defaultAgentConfig(): AgentConfig {
+  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null };
+}
+
+/**
+ * Validates a parsed JSON config (docs/agent.md). `file` names it in errors. Throws
+ * AgentConfigError for an unknown key, a wrong type or a value out of range.
+ */
+export function validateAgentConfig(json: unknown, file: string): AgentConfig {
+  const top = object(json, file, TOP_KEYS);
+  const c = defaultAgentConfig();
+  const at = (k: string) => `${file}: ${k}`;
+  if (top.source !== undefined) {
+    if (!isSourceKind(top.source)) fail(at('source'), `one of ${SOURCE_KINDS.join(', ')}`, top.source);
+    c.source = top.source as SourceKind;
+  }
+  if (top.intervalMs !== undefined) c.intervalMs = int(top.intervalMs, at('intervalMs'), MIN_INTERVAL_MS, MAX_INTERVAL_MS);
+  if (top.filter !== undefined) c.filter = filter(top.filter, at('filter'));
+  if (top.metrics !== undefined && top.metrics !== null) {
+    const m = object(top.metrics, at('metrics'), METRICS_KEYS);
+    c.metrics = {
+      listen: parseHostPort(m.listen ?? '127.0.0.1:9464', at('metrics.listen')),
+      tokenFile: str(m.tokenFile, at('metrics.tokenFile'), 'the path of a file holding the bearer token'),
+      allowRemote: m.allowRemote === undefined ? false : bool(m.allowRemote, at('metrics.allowRemote')),
+      topProcesses: m.topProcesses === undefined ? DEFAULT_TOP_PROCESSES : int(m.topProcesses, at('metrics.topProcesses'), 1, 1000),
+    };
+  }
+  return c;
+}
+
+/** Reads a token file: trimmed, and it must be a usable token (main/server/auth.ts tokenProblem). */
+export function readToken(file: string, where: Where, readFile: (f: string) => string): string {
+  let token: string;
+  try {
+    token = readFile(file).trim();
+  } catch (e) {
+    throw new AgentConfigError(`${where}: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const problem = tokenProblem(token);
+  if (problem) throw new AgentConfigError(`${where}: ${file}: ${problem}`);
+  return token;
+}
