@@ -111,17 +111,20 @@ describe('action service dispatch', () => {
 });
 
 /** A scripted SetTcpEntry / TerminateProcess layer that records what it was asked. */
-function fakeNative(codes: { setTcpEntry?: number | null; open?: number; terminate?: number } = {}) {
+function fakeNative(codes: { setTcpEntry?: number | null; open?: number; terminate?: number; createdMs?: number } = {}) {
   const rows: Buffer[] = [];
   const opened: number[] = [];
+  const terminated: unknown[] = [];
   let closed = 0;
   const native: ActionNative = {
     setTcpEntry: (row) => (rows.push(Buffer.from(row)), codes.setTcpEntry === undefined ? 0 : codes.setTcpEntry),
     openForTerminate: (pid) => (opened.push(pid), codes.open ? { error: codes.open } : { handle: pid }),
-    terminate: () => codes.terminate ?? 0,
+    terminate: (h) => (terminated.push(h), codes.terminate ?? 0),
     close: () => void closed++,
   };
-  return { native, rows, opened, closed: () => closed };
+  // GetProcessTimes on the opened handle: FILETIME ticks of createdMs.
+  if (codes.createdMs !== undefined) native.creationTime = () => 116_444_736_000_000_000n + BigInt(codes.createdMs!) * 10_000n;
+  return { native, rows, opened, terminated, closed: () => closed };
 }
 
 describe('Windows actions through the service', () => {
@@ -189,6 +192,20 @@ describe('Windows actions through the service', () => {
     const lsass = service(f.native, (pid) => ({ ...app(pid), name: 'lsass.exe', path: 'C:\\Windows\\System32\\lsass.exe' }));
     expect(await lsass.endProcess(end(640))).toMatchObject({ ok: false, reason: expect.stringMatching(/critical Windows process/) });
     expect(f.opened).toEqual([]);
+  });
+
+  it('checks the creation time again on the handle that terminates: a PID reused after the check is not ended', async () => {
+    const same = fakeNative({ createdMs: DETAILS.startTime! });
+    expect(await service(same.native).endProcess(end(4321))).toEqual({ ok: true });
+    expect(same.terminated).toEqual([4321]);
+    // The details said the row's process; by the time OpenProcess ran, the PID named a newer one.
+    const raced = fakeNative({ createdMs: DETAILS.startTime! + 1 });
+    expect(await service(raced.native).endProcess(end(4321))).toEqual({
+      ok: false,
+      reason: 'end process 4321: this PID now names another process than the one shown; nothing was ended',
+    });
+    expect(raced.terminated).toEqual([]);
+    expect(raced.closed()).toBe(1);
   });
 
   it('returns details, or null when nothing at all is known of the PID', async () => {

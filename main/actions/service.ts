@@ -26,7 +26,8 @@ export const START_TIME_TOLERANCE_MS = 10;
 export interface OsActions {
   processDetails(pid: number): Promise<ProcessDetails | null> | ProcessDetails | null;
   closeConnection(target: CloseTarget): Promise<ActionResult> | ActionResult;
-  endProcess(pid: number): Promise<ActionResult> | ActionResult;
+  /** `startTime` (epoch ms, already checked by the service) lets an OS re-check it on the handle it ends. */
+  endProcess(pid: number, startTime?: number): Promise<ActionResult> | ActionResult;
 }
 
 export interface ActionService {
@@ -90,7 +91,8 @@ export function createActionService(opts: ActionServiceOptions = {}): ActionServ
         const critical = criticalWindowsProcess(now.path, systemRoot);
         if (critical) return { ok: false, reason: critical };
       }
-      return impl().endProcess(pid);
+      // startTime is known here (identityProblem refuses null): Windows checks it again on its handle.
+      return impl().endProcess(pid, startTime ?? undefined);
     });
 
   let source: ReturnType<typeof createPlatformSource> | null = null;

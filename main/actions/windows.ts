@@ -36,8 +36,8 @@ export function createWindowsActions(opts: WindowsActionsOptions = {}): OsAction
       const { code: _code, ...result } = closeTcpConnectionV4({ localAddr, localPort: t.localPort, remoteAddr, remotePort: t.remotePort }, act());
       return result as ActionResult;
     },
-    endProcess(pid): ActionResult {
-      const { code: _code, ...result } = endProcess(pid, act());
+    endProcess(pid, startTime): ActionResult {
+      const { code: _code, ...result } = endProcess(pid, act(), startTime ?? null);
       return result as ActionResult;
     },
   };

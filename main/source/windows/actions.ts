@@ -1,6 +1,7 @@
 // Admin actions on Windows: close an IPv4 TCP connection (SetTcpEntry with DELETE_TCB) and end a
 // process (OpenProcess(PROCESS_TERMINATE) + TerminateProcess). Failures carry the OS's reason.
 import type { ActionResult } from '../../../shared/ipc';
+import { filetimeToEpochMs } from './process-names';
 import {
   ERROR_ACCESS_DENIED,
   ERROR_INVALID_PARAMETER,
@@ -47,6 +48,8 @@ export function actionResult(what: string, code: number): WindowsActionResult {
 export interface ActionNative {
   setTcpEntry(row: Buffer): number | null;
   openForTerminate(pid: number): { handle: unknown } | { error: number };
+  /** GetProcessTimes creation time (FILETIME ticks) of an opened process; null when it cannot be read. */
+  creationTime?(handle: unknown): bigint | null;
   terminate(handle: unknown, exitCode: number): number;
   close(handle: unknown): void;
 }
@@ -60,7 +63,12 @@ export function closeTcpConnectionV4(t: TcpEndpointsV4, native: ActionNative): W
 /** Exit code given to a terminated process (what Task Manager's "End task" uses: 1). */
 const TERMINATED_EXIT_CODE = 1;
 
-export function endProcess(pid: number, native: ActionNative): WindowsActionResult {
+/**
+ * TerminateProcess on PID `pid`. With `startTimeMs` (the owner start time the row showed, epoch ms)
+ * the creation time is read from the very handle that terminates, so a PID reused at any moment
+ * before the call is refused rather than ended.
+ */
+export function endProcess(pid: number, native: ActionNative, startTimeMs: number | null = null): WindowsActionResult {
   if (!Number.isInteger(pid) || pid <= 4) {
     // 0 and 4 are the idle process and the kernel: never a sensible target.
     return { ok: false, reason: `end process: PID ${pid} cannot be ended`, code: ERROR_INVALID_PARAMETER };
@@ -74,6 +82,14 @@ export function endProcess(pid: number, native: ActionNative): WindowsActionResu
     return actionResult(`end process ${pid}`, opened.error);
   }
   try {
+    if (startTimeMs !== null && native.creationTime) {
+      const created = native.creationTime(opened.handle);
+      const ms = created === null ? null : filetimeToEpochMs(created);
+      // Both sides come from the same FILETIME conversion (process-names.ts): equal or not the same process.
+      if (ms !== startTimeMs) {
+        return { ok: false, reason: `end process ${pid}: this PID now names another process than the one shown; nothing was ended`, code: -1 };
+      }
+    }
     return actionResult(`end process ${pid}`, native.terminate(opened.handle, TERMINATED_EXIT_CODE));
   } finally {
     native.close(opened.handle);

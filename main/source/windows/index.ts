@@ -227,9 +227,11 @@ export function koffiActionNative(): import('./actions').ActionNative {
     },
     openForTerminate(pid) {
       const api = k.kernel32();
-      const h = api.openProcess(k.PROCESS_TERMINATE, pid);
+      // Query rights too, so the creation time is checked on the handle that terminates.
+      const h = api.openProcess(k.PROCESS_TERMINATE | k.PROCESS_QUERY_LIMITED_INFORMATION, pid);
       return h ? { handle: h } : { error: api.lastError() };
     },
+    creationTime: (handle) => k.kernel32().creationTime(handle as k.ProcessHandle),
     terminate(handle, exitCode) {
       const api = k.kernel32();
       return api.terminate(handle as k.ProcessHandle, exitCode) ? 0 : api.lastError() || 1;
