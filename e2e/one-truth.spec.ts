@@ -136,3 +136,18 @@ test.describe('views that cannot be mistaken', () => {
     await expect(app.getByRole('region', { name: 'Details' })).toContainText(`:${port}`);
   });
 });
+
+test.describe('settings that do not surprise', () => {
+  test('a filter saved in an earlier session shows as a chip with the hidden count; Clear shows the rows', async ({ app }) => {
+    await app.evaluate(() => localStorage.setItem('netmon.settings.v1', JSON.stringify({ filter: 'proc:no-such-process-here' })));
+    await app.reload();
+    const chip = app.getByTestId('filter-chip');
+    await expect(chip).toBeVisible({ timeout: 45_000 });
+    await expect(chip).toHaveText(/^filter active — [1-9][\d,]* hidden/);
+    await expect(connections(app).locator('[role="row"][data-id]')).toHaveCount(0);
+    await chip.getByRole('button', { name: 'Clear' }).click();
+    await expect(chip).toHaveCount(0);
+    await expect(connections(app).locator('[role="row"][data-id]').first()).toBeVisible();
+    await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue('');
+  });
+});

@@ -5,6 +5,7 @@ import { App } from './App';
 import { FakeBridge, conn, diff, status } from './test/fixtures';
 import { fakeLayout, MemStorage } from './test/dom';
 import { SETTINGS_KEY } from './store/settings';
+import { ConnectionStore } from './store/store';
 import { formatTime } from './store/columns';
 
 beforeAll(() => fakeLayout());
@@ -116,6 +117,30 @@ describe('App', () => {
     expect((screen.getByRole('combobox', { name: 'Interval' }) as HTMLSelectElement).value).toBe('250');
     expect(screen.getByRole('option', { name: '250 ms' })).toBeTruthy();
     expect(bridge.callsOf('setInterval')).toEqual([]);
+  });
+
+  it('a saved filter shows a chip saying how many rows it hides; Clear removes it', async () => {
+    const storage = new MemStorage();
+    storage.setItem(SETTINGS_KEY, JSON.stringify({ filter: 'proc:sshd' }));
+    setup({ storage });
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(screen.getByTestId('filter-chip').textContent).toMatch(/^filter active — 2 hidden/);
+    fireEvent.click(within(screen.getByTestId('filter-chip')).getByRole('button', { name: 'Clear' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    expect(screen.queryByTestId('filter-chip')).toBeNull();
+  });
+
+  it('the highlight duration is a setting the store follows', async () => {
+    const storage = new MemStorage();
+    const store = new ConnectionStore();
+    const bridge = new FakeBridge();
+    bridge.snapshot = [conn({ localPort: 1 })];
+    render(<App bridge={bridge} storage={storage} store={store} filterDebounceMs={0} />);
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    expect(store.highlightMs).toBe(5000);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Highlight' }), { target: { value: '30000' } });
+    await waitFor(() => expect(store.highlightMs).toBe(30_000));
+    expect(JSON.parse(storage.getItem(SETTINGS_KEY) ?? '{}')).toMatchObject({ highlightMs: 30_000 });
   });
 
   it('a pause or interval change pushed by the engine shows at once', async () => {

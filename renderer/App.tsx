@@ -8,7 +8,8 @@ import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
 import { eventPredicate } from './store/eventsView';
 import { loadSettings, saveSettings, type Settings } from './store/settings';
-import type { Toggles } from './store/toggles';
+import { DEFAULT_TOGGLES, type Toggles } from './store/toggles';
+import { FilterChip, sameToggles } from './app/FilterChip';
 import { EMPTY_SELECTION, type Selection } from './store/selection';
 import { ProcessDetailsCache } from './store/processCache';
 import { defaultParser, type FilterParser } from './filtering';
@@ -58,6 +59,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const update = useCallback((patch: Partial<Settings>) => setSettings((s) => ({ ...s, ...patch })), []);
   useEffect(() => saveSettings(settings, storage === undefined ? undefined : storage), [settings, storage]);
   useEffect(() => store.setKeepClosed(settings.keepClosed), [store, settings.keepClosed]);
+  useEffect(() => store.setHighlightMs(settings.highlightMs), [store, settings.highlightMs]);
   useTheme(settings.theme);
   const [toast, showToast] = useToast();
 
@@ -73,7 +75,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const rows = useSortedRows(store, rowPred, compare);
-  const columns = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns), [settings.resolveNames, settings.trafficColumns]);
+  const source = store.status?.source ?? '';
+  const columns = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
   const onSort = (key: ColumnKey) =>
     update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
@@ -124,6 +127,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         onOpenRecording={(file) => void recording.open(file).then((ok) => ok && setTab('events'))}
         theme={settings.theme}
         onTheme={(theme) => update({ theme })}
+        highlightMs={settings.highlightMs}
+        onHighlightMs={(highlightMs) => update({ highlightMs })}
       />
       <ToggleBar
         toggles={settings.toggles}
@@ -147,6 +152,9 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         </button>
         {settings.trafficColumns && tab === 'connections' && store.status?.countersNote && (
           <TrafficNote note={store.status.countersNote} onRestart={() => void actions.restartAsAdmin()} />
+        )}
+        {tab === 'connections' && (settings.filter.trim() !== '' || !sameToggles(settings.toggles, DEFAULT_TOGGLES)) && (
+          <FilterChip hidden={store.rows.size - rows.length} onClear={() => update({ filter: '', toggles: { ...DEFAULT_TOGGLES } })} />
         )}
         {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { FilterError } from '../../shared/filter';
 import { INTERVAL_CHOICES_MS, type RecordingStatus } from '../../shared/ipc';
 import { FilterBox } from '../components/FilterBox';
-import type { Theme } from '../store/settings';
+import { HIGHLIGHT_CHOICES_MS, type Theme } from '../store/settings';
 
 const intervalLabel = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
 
@@ -47,6 +47,9 @@ export interface HeaderProps {
   onOpenRecording(file: File): void;
   theme: Theme;
   onTheme(theme: Theme): void;
+  /** How long new / changed rows stay highlighted, ms. */
+  highlightMs: number;
+  onHighlightMs(ms: number): void;
 }
 
 export function Header(p: HeaderProps) {
@@ -112,6 +115,13 @@ export function Header(p: HeaderProps) {
             e.target.value = '';
           }}
         />
+        <select aria-label="Highlight" title="How long new and changed rows stay highlighted" value={p.highlightMs} onChange={(e) => p.onHighlightMs(Number(e.target.value))}>
+          {HIGHLIGHT_CHOICES_MS.map((ms) => (
+            <option key={ms} value={ms}>
+              highlight {ms / 1000} s
+            </option>
+          ))}
+        </select>
         <select aria-label="Theme" title="Theme" value={p.theme} onChange={(e) => p.onTheme(e.target.value as Theme)}>
           <option value="system">Auto</option>
           <option value="light">Light</option>

@@ -113,4 +113,9 @@ describe('column widths', () => {
     expect(least(columnsFor(false))).toBeLessThanOrEqual(1440 - 360);
     expect(least(columnsFor(true))).toBeGreaterThan(least(columnsFor(false)));
   });
+  it('leaves Created out on Linux, where it would only repeat First Seen', () => {
+    expect(columnsFor(false, false, 'linux-netlink').map((c) => c.key)).not.toContain('created');
+    expect(columnsFor(false, false, 'linux-procfs').map((c) => c.key)).toContain('firstSeen');
+    expect(columnsFor(false, false, 'windows-iphlpapi').map((c) => c.key)).toContain('created');
+  });
 });

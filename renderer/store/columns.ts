@@ -182,8 +182,13 @@ export function minTrackPx(width: string): number {
 }
 
 /** The Connections columns: Host with name resolution on, the traffic columns with the Traffic toggle. */
-export function columnsFor(showHost: boolean, showTraffic = false): Column[] {
-  return [...COLUMNS.filter((c) => showHost || c.key !== 'host'), ...(showTraffic ? TRAFFIC_COLUMNS : [])];
+/**
+ * The columns shown. `source` is the engine's source name: Linux reports no creation time, so
+ * Created would only repeat First Seen there and is left out.
+ */
+export function columnsFor(showHost: boolean, showTraffic = false, source = ''): Column[] {
+  const linux = source.startsWith('linux');
+  return [...COLUMNS.filter((c) => (showHost || c.key !== 'host') && !(linux && c.key === 'created')), ...(showTraffic ? TRAFFIC_COLUMNS : [])];
 }
 
 export function columnByKey(key: ColumnKey): Column {

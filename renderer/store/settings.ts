@@ -13,9 +13,14 @@ export interface Settings {
   resolveNames: boolean;
   /** Show the traffic columns (Sent, Received, Send/s, …) in Connections. */
   trafficColumns: boolean;
+  /** How long new / changed rows stay highlighted, ms (one of HIGHLIGHT_CHOICES_MS). */
+  highlightMs: number;
   theme: Theme;
   sort: SortSpec;
 }
+
+/** Highlight durations offered, ms. */
+export const HIGHLIGHT_CHOICES_MS = [2000, 5000, 10_000, 30_000] as const;
 
 export const SETTINGS_KEY = 'netmon.settings.v1';
 
@@ -25,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   keepClosed: false,
   resolveNames: false,
   trafficColumns: false,
+  highlightMs: 5000,
   theme: 'system',
   sort: { key: 'process', dir: 'asc' },
 };
@@ -83,6 +89,7 @@ export function sanitize(raw: unknown): Settings {
     keepClosed: typeof raw.keepClosed === 'boolean' ? raw.keepClosed : d.keepClosed,
     resolveNames: typeof raw.resolveNames === 'boolean' ? raw.resolveNames : d.resolveNames,
     trafficColumns: typeof raw.trafficColumns === 'boolean' ? raw.trafficColumns : d.trafficColumns,
+    highlightMs: (HIGHLIGHT_CHOICES_MS as readonly number[]).includes(raw.highlightMs as number) ? (raw.highlightMs as number) : d.highlightMs,
     theme: raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : d.theme,
     sort,
   };

@@ -115,6 +115,12 @@ export class ConnectionStore {
     this.finish({ reset: false, ids: new Set(), events: [] });
   }
 
+  /** Highlight duration, ms; rows already highlighted longer than that lose it now. */
+  setHighlightMs(ms: number): void {
+    this.highlightMs = ms;
+    this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+  }
+
   setKeepClosed(keep: boolean): void {
     this.keepClosed = keep;
     // Turning it off lets rows that have waited long enough leave now.
