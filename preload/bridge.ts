@@ -31,6 +31,7 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     getHistory: (limit) => (limit === undefined ? call(CHANNELS.getHistory) : call(CHANNELS.getHistory, limit)),
     setPaused: (paused) => call(CHANNELS.setPaused, paused),
     setInterval: (ms) => call(CHANNELS.setInterval, ms),
+    getTimeline: () => call(CHANNELS.getTimeline),
     getStatus: () => call(CHANNELS.getStatus),
     getProcessDetails: (pid) => call(CHANNELS.getProcessDetails, pid),
     closeConnection: (target) => call(CHANNELS.closeConnection, target),

@@ -2,6 +2,7 @@
 // renderer. Channel names, payload shapes and argument validation live here and nowhere else.
 import { TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy } from './connection';
 import type { PortRange } from './ports';
+import type { TimelineData, TimelineSample } from './timeline';
 
 export const CHANNELS = {
   /** main → renderer: one EventBatch per poll, JSON-encoded (one string clones far cheaper than 10k objects). */
@@ -32,6 +33,8 @@ export const CHANNELS = {
   openLogFolder: 'netmon:open-log-folder',
   /** renderer → main (invoke): the engine's ring of recent events (the run's history). */
   getHistory: 'netmon:get-history',
+  /** renderer → main (invoke): the engine's timeline (per-poll samples, bounded; see shared/timeline.ts). */
+  getTimeline: 'netmon:get-timeline',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -122,6 +125,8 @@ export interface EventBatch {
    * event: it happens every poll. Absent when nothing moved or the source has no counters.
    */
   counters?: CounterTuple[];
+  /** This poll's timeline sample (engine side); a viewer appends it to what getTimeline served. */
+  timeline?: TimelineSample;
   status: EngineStatus;
 }
 
@@ -232,6 +237,8 @@ export interface NetmonBridge {
   restartAsAdmin(): Promise<ActionResult>;
   /** The engine's recent events, the newest `limit` of them (all the ring holds when omitted). */
   getHistory(limit?: number): Promise<History>;
+  /** The engine's timeline: per-poll samples for the last hour, coarser before (shared/timeline.ts). */
+  getTimeline(): Promise<TimelineData>;
 }
 
 export const MAX_RESOLVE_BATCH = 256;

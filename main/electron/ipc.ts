@@ -23,6 +23,7 @@ import {
 } from '../../shared/ipc';
 import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import { APP_ORIGIN, isAppUrl } from './app-url';
+import type { TimelineData } from '../../shared/timeline';
 
 /** The parts of Electron's IpcMainInvokeEvent a handler looks at. */
 export interface InvokeEventLike {
@@ -38,6 +39,7 @@ export interface IpcDeps {
   engine: {
     getSnapshot(): Promise<Snapshot>;
     getHistory(limit?: number): Promise<History>;
+    getTimeline(): Promise<TimelineData>;
     setPaused(paused: boolean): Promise<EngineStatus>;
     setInterval(ms: number): Promise<EngineStatus>;
     getStatus(): Promise<EngineStatus>;
@@ -94,6 +96,7 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
       arity(args, 0, 1);
       return deps.engine.getHistory(validateHistoryLimit(args[0]));
     },
+    [CHANNELS.getTimeline]: async (args) => (validateNoArgs(args), deps.engine.getTimeline()),
     [CHANNELS.getStatus]: async (args) => (validateNoArgs(args), deps.engine.getStatus()),
     [CHANNELS.setPaused]: async (args) => {
       arity(args, 1, 1);

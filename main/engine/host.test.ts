@@ -119,6 +119,28 @@ describe('engine host (worker thread)', () => {
     await expect(host.getHistory(0)).rejects.toThrow(/history limit/);
   });
 
+  it('every batch carries its timeline sample, and getTimeline serves the series a late viewer needs', async () => {
+    const { host, batches } = start();
+    await until(() => batches.filter((b) => b.events.length > 0).length >= 2, 'two batches with events');
+    const first = batches[0];
+    const live = first.connections?.length ?? 0;
+    expect(first.timeline?.time).toBe(first.time);
+    expect(first.timeline?.counts.reduce((a, b) => a + b, 0)).toBe(live);
+    const withEvents = batches.find((b) => b.events.length > 0)!;
+    expect(withEvents.timeline?.opened).toBe(withEvents.events.filter((e) => e.type === 'opened').length);
+    expect(withEvents.timeline?.closed).toBe(withEvents.events.filter((e) => e.type === 'closed').length);
+    const t = await host.getTimeline();
+    expect(t.since).toBe(first.time);
+    const streamed = batches.map((b) => b.timeline?.time);
+    expect(t.samples.slice(0, 2).map((s) => s.time)).toEqual(streamed.slice(0, 2));
+    // Paused, the newest sample counts exactly the rows of the table.
+    await host.setPaused(true);
+    await new Promise((r) => setTimeout(r, 250));
+    const [snap, after] = await Promise.all([host.getSnapshot(), host.getTimeline()]);
+    const newest = after.samples[after.samples.length - 1];
+    expect(newest.counts.reduce((a, b) => a + b, 0)).toBe(snap.connections.length);
+  });
+
   it('reports a crashed worker in the stream and restarts it, continuing the numbering', async () => {
     const { host, batches } = start({ testHooks: true, restartDelayMs: 50 });
     await until(() => batches.length >= 2, 'two batches');

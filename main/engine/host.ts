@@ -15,6 +15,7 @@ import {
 import type { SourceKind } from '../source';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
+import type { TimelineData } from '../../shared/timeline';
 
 /**
  * Where the engine runs: a worker thread (default; CLI and browser mode) or, in the desktop app, an
@@ -227,6 +228,9 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     async getHistory(limit?: unknown): Promise<History> {
       const value = await validated(() => validateHistoryLimit(limit));
       return JSON.parse(await request<string>('getHistory', value)) as History;
+    },
+    async getTimeline(): Promise<TimelineData> {
+      return JSON.parse(await request<string>('getTimeline')) as TimelineData;
     },
     async setPaused(p: unknown) {
       const value = await validated(() => validateBoolean(p, 'paused'));

@@ -1,6 +1,7 @@
 // The engine's public shape, used by the CLI, the local web server and the Electron main process.
 import type { EngineStatus, EventBatch, History, Snapshot } from '../../shared/ipc';
 import type { ConnectionSource } from '../source/types';
+import type { TimelineData } from '../../shared/timeline';
 
 export interface EngineOptions {
   source: ConnectionSource;
@@ -40,6 +41,8 @@ export interface EngineHost {
   getSnapshot(): Promise<Snapshot>;
   /** The run's recent events, the newest `limit` (all the ring holds when omitted). */
   getHistory(limit?: number): Promise<History>;
+  /** The run's timeline (shared/timeline.ts), bounded. */
+  getTimeline(): Promise<TimelineData>;
   setPaused(paused: boolean): Promise<EngineStatus>;
   setInterval(ms: number): Promise<EngineStatus>;
   getStatus(): Promise<EngineStatus>;

@@ -9,6 +9,7 @@ import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
 import { createHistory, type RunHistory } from './history';
+import { TimelineTracker } from '../../shared/timeline';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
@@ -18,6 +19,7 @@ const post = (m: WorkerMessage) => port.post(m);
 
 let engine: Engine | null = null;
 let history: RunHistory | null = null;
+const timeline = new TimelineTracker();
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
   // The OS's dynamic port range, read once off the poll path, rides along in every status.
@@ -31,6 +33,8 @@ try {
   // The history stamps every batch's connections with the run's times before any viewer sees it.
   engine.onBatch((raw) => {
     const b = h.apply(raw);
+    const sample = timeline.apply(b);
+    if (sample) b.timeline = sample;
     post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status });
   });
   engine.start();
@@ -44,6 +48,8 @@ function handle(e: Engine, h: RunHistory, req: WorkerRequest): unknown {
       return JSON.stringify(h.annotate(e.snapshot()));
     case 'getHistory':
       return h.historyJson(validateHistoryLimit(req.arg));
+    case 'getTimeline':
+      return JSON.stringify(timeline.data());
     case 'setPaused':
       return e.setPaused(validateBoolean(req.arg, 'paused'));
     case 'setInterval':

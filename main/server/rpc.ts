@@ -52,6 +52,7 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
       if (a.length > 1) throw new IpcArgumentError(`expected 0 or 1 arguments, got ${a.length}`);
       return engine.getHistory(validateHistoryLimit(a[0]));
     },
+    getTimeline: async (a) => (validateNoArgs(a), engine.getTimeline()),
     getStatus: async (a) => (validateNoArgs(a), engine.getStatus()),
     setPaused: async (a) => {
       arity(a, 1);

@@ -1,4 +1,5 @@
 // Test helpers: connections, batches and a scriptable fake bridge.
+import type { TimelineData } from '../../shared/timeline';
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
 import { encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
@@ -68,6 +69,11 @@ export class FakeBridge implements NetmonBridge {
   async getHistory(limit?: number) {
     this.log('getHistory', limit);
     return this.history;
+  }
+  timeline: TimelineData = { since: null, fineWindowMs: 3_600_000, coarseStepMs: 60_000, dropped: 0, samples: [] };
+  async getTimeline() {
+    this.log('getTimeline');
+    return this.timeline;
   }
   async setPaused(paused: boolean) {
     this.log('setPaused', paused);

@@ -12,6 +12,7 @@ import type {
   Snapshot,
 } from '../../shared/ipc';
 import { encodeBatch, type EventBatch } from '../../shared/ipc';
+import type { TimelineData } from '../../shared/timeline';
 
 /** The part of the WebSocket API used here: the browser's and the `ws` package's both fit. */
 export interface SocketLike {
@@ -216,6 +217,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     },
     getSnapshot: () => call('getSnapshot', []) as Promise<Snapshot>,
     getHistory: (limit?: number) => call('getHistory', limit === undefined ? [] : [limit]) as Promise<History>,
+    getTimeline: () => call('getTimeline', []) as Promise<TimelineData>,
     setPaused: (paused: boolean) => call('setPaused', [paused]) as Promise<EngineStatus>,
     setInterval: (ms: number) => call('setInterval', [ms]) as Promise<EngineStatus>,
     getStatus: () => call('getStatus', []) as Promise<EngineStatus>,

@@ -13,6 +13,7 @@ function setup() {
       setPaused: vi.fn(async (paused: boolean) => ({ ...status, paused })),
       setInterval: vi.fn(async (intervalMs: number) => ({ ...status, intervalMs })),
       getStatus: vi.fn(async () => status),
+      getTimeline: vi.fn(async () => ({ since: 1, fineWindowMs: 3_600_000, coarseStepMs: 60_000, dropped: 0, samples: [] })),
     },
     actions: {
       getProcessDetails: vi.fn(async (pid: number) => ({ pid, name: 'x', path: null, commandLine: null, user: null, startTime: null, services: [] })),

@@ -28,6 +28,7 @@ describe('createBridge', () => {
         'endProcess',
         'getHistory',
         'getProcessDetails',
+        'getTimeline',
         'getSnapshot',
         'getStatus',
         'onBatch',

@@ -42,6 +42,10 @@ export function fakeEngine(): FakeEngine {
       calls.push('getSnapshot');
       return snapshot();
     },
+    async getTimeline() {
+      calls.push('getTimeline');
+      return { since: 1000, fineWindowMs: 3_600_000, coarseStepMs: 60_000, dropped: 0, samples: [] };
+    },
     async getHistory(limit) {
       calls.push(`getHistory:${limit}`);
       return { since: 1000, capacity: 10, dropped: 0, events: [] };
