@@ -34,6 +34,9 @@ import { ConfirmActionDialog, DetailsView } from './views/details/DetailsView';
 import { useRowActions } from './views/details/useRowActions';
 import { ProcessesView } from './views/processes/ProcessesView';
 import { TrafficNote } from './views/processes/TrafficNote';
+import { TimelineView } from './views/timeline/TimelineView';
+import { useTimeline } from './views/timeline/useTimeline';
+import { inTimeRange } from './views/timeline/chartData';
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -63,7 +66,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   useTheme(settings.theme);
   const [toast, showToast] = useToast();
 
-  const live = useLiveData(bridge, store);
+  const recording = useRecording(bridge, showToast);
+  const opened = recording.opened;
+  const recordedEvents = useMemo(() => (opened ? opened.log.toArray() : null), [opened]);
+  const timeline = useTimeline(bridge, recordedEvents);
+  const [timeRange, setTimeRange] = useState<[number, number] | null>(null);
+  const live = useLiveData(bridge, store, timeline.onBatch);
   const poll = usePollControls(bridge, store, showToast);
   const { frozen, setFrozen } = live;
   const toggleFrozen = useCallback(() => setFrozen(!frozen), [frozen, setFrozen]);
@@ -71,7 +79,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const filter = useFilter(settings.filter, settings.toggles, parser, filterDebounceMs, settings.resolveNames);
   const { predicate } = filter;
   const rowPred = useMemo(() => (r: Row) => predicate(r.c), [predicate]);
-  const evPred = useMemo(() => eventPredicate(predicate), [predicate]);
+  const evPred = useMemo(() => inTimeRange(eventPredicate(predicate), timeRange), [predicate, timeRange]);
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const rows = useSortedRows(store, rowPred, compare);
@@ -80,8 +88,6 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const onSort = (key: ColumnKey) =>
     update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
-  const recording = useRecording(bridge, showToast);
-  const opened = recording.opened;
   const events = useEvents(opened ? null : store, opened ? opened.log : store.log, evPred);
   const [tab, setTab] = useState<Tab>('connections');
 
@@ -159,6 +165,16 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
       {opened && <RecordingBanner recording={opened} onBack={recording.close} />}
+      <TimelineView
+        samples={timeline.samples}
+        theme={settings.theme}
+        range={timeRange}
+        onRange={(r) => {
+          setTimeRange(r);
+          if (r) setTab('events');
+        }}
+        source={opened ? `recording ${opened.name}` : 'live'}
+      />
       <main className="content">
         <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'connections' ? (

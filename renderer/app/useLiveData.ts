@@ -3,7 +3,7 @@
 // The display can be frozen: batches wait (bounded) and are applied on unfreeze; the engine keeps
 // polling, so other viewers and a recording in progress lose nothing.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { decodeBatch, type NetmonBridge } from '../../shared/ipc';
+import { decodeBatch, type EventBatch, type NetmonBridge } from '../../shared/ipc';
 import type { ConnectionStore } from '../store/store';
 
 export type LinkState = 'connecting' | 'open' | 'closed';
@@ -27,8 +27,10 @@ export interface LiveData {
   setFrozen(frozen: boolean): void;
 }
 
-/** Subscribes `store` to `bridge` for the component's life. */
-export function useLiveData(bridge: NetmonBridge, store: ConnectionStore): LiveData {
+/** Subscribes `store` to `bridge` for the component's life; `onDecoded` sees every batch applied (e.g. the timeline). */
+export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDecoded?: (b: EventBatch) => void): LiveData {
+  const decodedRef = useRef(onDecoded);
+  decodedRef.current = onDecoded;
   const [connState, setConnState] = useState<LinkState | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [frozen, setFrozenState] = useState(false);
@@ -44,6 +46,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore): LiveD
     const apply = (json: string) => {
       try {
         const b = decodeBatch(json);
+        decodedRef.current?.(b);
         if (!b.full && b.time <= snapTime) return; // already in the snapshot
         store.applyBatch(b);
       } catch (err) {

@@ -1,0 +1,251 @@
+// Timeline above the tables: rows by state (stacked), opened and closed per second, total traffic
+// rate where rows carry one. Drawn by uPlot (canvas, made for streaming time series); drag across a
+// span to filter the Events view to it, hover for the counts at that moment.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './timeline.css';
+import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
+import { formatRate } from '../../../shared/units';
+import { TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
+
+/** CSS custom properties of the state colours, in TIMELINE_SERIES order. */
+const STATE_VARS = ['--st-estab', '--st-listen', '--st-timewait', '--st-closewait', '--st-other', '--st-udp'];
+
+/** Resolves CSS colours (light-dark() included) to what the canvas needs, via a probe element. */
+function resolveColors(host: HTMLElement, vars: readonly string[]): string[] {
+  const probe = document.createElement('span');
+  host.appendChild(probe);
+  const out = vars.map((v) => {
+    probe.style.color = `var(${v})`;
+    return getComputedStyle(probe).color;
+  });
+  probe.remove();
+  return out;
+}
+
+function withAlpha(rgb: string, a: number): string {
+  const m = /rgba?\(([^)]+)\)/.exec(rgb);
+  if (!m) return rgb;
+  const [r, g, b] = m[1].split(',').map((p) => p.trim());
+  return `rgba(${r}, ${g}, ${b}, ${a})`;
+}
+
+/** Re-renders when the colour scheme the page resolves changes (OS setting or the app's theme). */
+function useSchemeKey(theme: string): string {
+  const [dark, setDark] = useState(() => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false);
+  useEffect(() => {
+    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
+    if (!mq) return;
+    const on = () => setDark(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return `${theme}:${dark}`;
+}
+
+function useSize(ref: React.RefObject<HTMLElement | null>): number {
+  const [w, setW] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setW(Math.floor(el.clientWidth));
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setW(Math.floor(el.clientWidth)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return w;
+}
+
+interface ChartProps {
+  data: uPlot.AlignedData;
+  makeOpts: (width: number, colors: string[]) => uPlot.Options;
+  colorVars: readonly string[];
+  scheme: string;
+  height: number;
+  label: string;
+}
+
+/** One uPlot chart: created for a width and colour scheme, fed new data in place (no re-creation per poll). */
+function Chart({ data, makeOpts, colorVars, scheme, height, label }: ChartProps) {
+  const wrap = useRef<HTMLDivElement | null>(null);
+  const plot = useRef<uPlot | null>(null);
+  const width = useSize(wrap);
+  const dataRef = useRef(data);
+  dataRef.current = data;
+  useEffect(() => {
+    const el = wrap.current;
+    if (!el || width <= 0) return;
+    let p: uPlot | null = null;
+    let gone = false;
+    // Loaded on first draw: uPlot reads the display's pixel ratio when it loads.
+    void import('uplot').then(({ default: UPlot }) => {
+      if (gone) return;
+      p = new UPlot(makeOpts(width, resolveColors(el, colorVars)), dataRef.current, el);
+      plot.current = p;
+    });
+    return () => {
+      gone = true;
+      p?.destroy();
+      plot.current = null;
+    };
+  }, [width, scheme, makeOpts, colorVars, height]);
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+  return <div className="timeline-chart" ref={wrap} role="img" aria-label={label} style={{ height }} />;
+}
+
+export interface TimelineViewProps {
+  samples: readonly TimelineSample[];
+  /** The app's theme setting (system / light / dark): the chart's colours follow it. */
+  theme: string;
+  /** The span chosen by dragging (epoch ms), null for none. */
+  range: [number, number] | null;
+  onRange(range: [number, number] | null): void;
+  /** Where the samples come from, e.g. "live" or the recording's name. */
+  source: string;
+}
+
+const AXIS_FONT = '11px system-ui, sans-serif';
+
+/** Axis tick label: local wall-clock time (epoch seconds in). */
+const clock = (s: number) => new Date(s * 1000).toLocaleTimeString('en-GB', { hour12: false });
+
+export function TimelineView({ samples, theme, range, onRange, source }: TimelineViewProps) {
+  const [open, setOpen] = useState(true);
+  const [zoom, setZoom] = useState<number | null>(3_600_000);
+  const [hover, setHover] = useState<TimelineSample | null>(null);
+  const scheme = useSchemeKey(theme);
+  const shown = useMemo(() => visibleSamples(samples, zoom), [samples, zoom]);
+  const columns = useMemo(() => stackedColumns(shown) as uPlot.AlignedData, [shown]);
+  const rates = hasRates(shown);
+  const rateData = useMemo(() => rateColumns(shown) as uPlot.AlignedData, [shown]);
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
+  const onRangeRef = useRef(onRange);
+  onRangeRef.current = onRange;
+
+  const colorVars = useMemo(() => [...STATE_VARS, '--new-ink', '--closed-ink', '--dim', '--border', '--accent'], []);
+  const makeOpts = useMemo(
+    () =>
+      (width: number, c: string[]): uPlot.Options => {
+        const n = TIMELINE_SERIES.length;
+        const [dim, grid] = [c[n + 2], c[n + 3]];
+        const axis = { stroke: dim, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, font: AXIS_FONT };
+        return {
+          width,
+          height: 112,
+          legend: { show: false },
+          cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
+          select: { show: true, left: 0, top: 0, width: 0, height: 0 },
+          scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] }, ps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+          axes: [
+            { ...axis, size: 26, values: (_u, splits) => splits.map(clock) },
+            { ...axis, scale: 'n', size: 52 },
+            { ...axis, scale: 'ps', side: 1, size: 40, label: '/s', labelSize: 14, labelFont: AXIS_FONT, grid: { show: false } },
+          ],
+          series: [
+            {},
+            // Bands from the top one down: each filled to zero, the next smaller drawn over it.
+            ...Array.from({ length: n }, (_, k) => {
+              const color = c[n - 1 - k];
+              return { label: TIMELINE_SERIES[n - 1 - k], scale: 'n', stroke: color, fill: withAlpha(color, 0.85), width: 1, points: { show: false } } as uPlot.Series;
+            }),
+            { label: 'opened/s', scale: 'ps', stroke: c[n], width: 1.5, points: { show: false } },
+            { label: 'closed/s', scale: 'ps', stroke: c[n + 1], width: 1.5, dash: [4, 3], points: { show: false } },
+          ],
+          hooks: {
+            setCursor: [
+              (u) => {
+                const i = u.cursor.idx;
+                setHover(i === null || i === undefined ? null : (shownRef.current[i] ?? null));
+              },
+            ],
+            setSelect: [
+              (u) => {
+                if (u.select.width < 3) return;
+                const from = u.posToVal(u.select.left, 'x') * 1000;
+                const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+                onRangeRef.current([Math.round(from), Math.round(to)]);
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              },
+            ],
+          },
+        };
+      },
+    [],
+  );
+  const rateVars = useMemo(() => ['--accent', '--new-ink', '--dim', '--border'], []);
+  const makeRateOpts = useMemo(
+    () =>
+      (width: number, c: string[]): uPlot.Options => {
+        const axis = { stroke: c[2], grid: { stroke: c[3], width: 1 }, ticks: { stroke: c[3] }, font: AXIS_FONT };
+        return {
+          width,
+          height: 56,
+          legend: { show: false },
+          cursor: { drag: { x: false, y: false }, points: { show: false } },
+          scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+          axes: [{ ...axis, show: false }, { ...axis, size: 52, values: (_u, vals) => vals.map((v) => formatRate(v)) }, { show: false, side: 1, size: 40 }],
+          series: [{}, { label: 'send', stroke: c[0], width: 1.5, points: { show: false } }, { label: 'receive', stroke: c[1], width: 1.5, points: { show: false } }],
+        };
+      },
+    [],
+  );
+
+  const latest = hover ?? shown[shown.length - 1] ?? null;
+  const fmtTime = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+  return (
+    <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline">
+      <div className="timeline-head">
+        <button type="button" className="timeline-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? '▾' : '▸'} Timeline
+        </button>
+        <span className="timeline-source">{source}</span>
+        {open && (
+          <span className="timeline-zoom" role="group" aria-label="Time span">
+            {TIMELINE_ZOOMS.map((z) => (
+              <button key={z.label} type="button" aria-pressed={zoom === z.ms} onClick={() => setZoom(z.ms)}>
+                {z.label}
+              </button>
+            ))}
+          </span>
+        )}
+        {range && (
+          <span className="timeline-range">
+            Events from {fmtTime(range[0])} to {fmtTime(range[1])}
+            <button type="button" onClick={() => onRange(null)} aria-label="Clear the time span">
+              ✕
+            </button>
+          </span>
+        )}
+        {latest && (
+          <span className="timeline-readout" data-testid="timeline-readout">
+            <b>{fmtTime(latest.time)}</b>
+            {TIMELINE_SERIES.map((name, i) => (
+              <span key={name} className="timeline-key">
+                <i style={{ background: `var(${STATE_VARS[i]})` }} />
+                {name} {Math.round(latest.counts[i])}
+              </span>
+            ))}
+            <span className="timeline-key">opened/s {perSecond(latest.opened, latest.spanMs).toFixed(1)}</span>
+            <span className="timeline-key">closed/s {perSecond(latest.closed, latest.spanMs).toFixed(1)}</span>
+            {latest.sendRate !== null && <span className="timeline-key">send {formatRate(latest.sendRate)}</span>}
+            {latest.receiveRate !== null && <span className="timeline-key">recv {formatRate(latest.receiveRate)}</span>}
+          </span>
+        )}
+      </div>
+      {open &&
+        (shown.length < 2 ? (
+          <div className="timeline-empty">The timeline fills as polls come in.</div>
+        ) : (
+          <>
+            <Chart data={columns} makeOpts={makeOpts} colorVars={colorVars} scheme={scheme} height={112} label="Connections by state, opened and closed per second" />
+            {rates && <Chart data={rateData} makeOpts={makeRateOpts} colorVars={rateVars} scheme={scheme} height={56} label="Total send and receive rate" />}
+          </>
+        ))}
+    </section>
+  );
+}
