@@ -33,10 +33,13 @@ describe('netmon baseline', () => {
       for i in $(seq 300); do grep -q ready ${dir}/a.out && break; sleep 0.1; done
       node ${cli.path} baseline save ${b} 2> ${dir}/save.err
       node ${cli.path} watch --json --interval 200 --baseline ${b} > ${dir}/watch.out 2> ${dir}/watch.err & W=$!
-      sleep 1.5
+      # B must start after watch has its first table, or B's sockets would be in it (not "opened").
+      for i in $(seq 600); do grep -q 'netmon: watching' ${dir}/watch.err && break; sleep 0.1; done
+      sleep 0.5
       node ${hold} connect:7000 listen:7001 connect:7001 < ${dir}/b > ${dir}/b.out & exec 4> ${dir}/b
       for i in $(seq 300); do grep -q ready ${dir}/b.out && break; sleep 0.1; done
-      sleep 1
+      # Two watch polls after B is up, so its sockets (and their owners) are settled in the stream.
+      sleep 1.5
       node ${cli.path} snapshot --json --baseline ${b} > ${dir}/snap.out
       kill -INT $W; wait $W; echo $? > ${dir}/watch.code
       exec 3>&- 4>&-
