@@ -13,6 +13,7 @@ import { benchRendererStore } from './renderer-store';
 import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
 import { benchFilter } from './filter';
 import { benchTraffic } from './traffic';
+import { benchTimeline } from './timeline';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
   console.log(await benchTraffic());
   console.log('\nFilter language: parse, and match over every row (a filter change in the window)');
   console.log(benchFilter());
+  console.log('\nTimeline: cost of one batch (1% churn) and the memory the bounded series keeps');
+  console.log(benchTimeline());
 }
 
 const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();

@@ -157,14 +157,17 @@ interface RowMark {
 
 /**
  * Turns the engine's batches into timeline samples: it keeps each live row's series and rates
- * (O(events + counters) a poll, plus one pass over the rows for the rate sums) and the bounded store.
+ * (O(events + counters) a poll; the rate sums move with the rows, no pass over the table) and the bounded store.
  */
 export class TimelineTracker {
   readonly store: TimelineStore;
   private readonly rows = new Map<string, RowMark>();
   private readonly counts = new Array<number>(TIMELINE_SERIES.length).fill(0);
   private lastTime: number | null = null;
+  /** Rows with a send or receive rate, and the sums (kept as rows come and go: no pass over the table). */
   private rated = 0;
+  private sendSum = 0;
+  private receiveSum = 0;
 
   constructor(opts: TimelineOptions = {}) {
     this.store = new TimelineStore(opts);
@@ -175,7 +178,14 @@ export class TimelineTracker {
     const m: RowMark = { series: seriesIndex(c), send: c.sendRate ?? null, receive: c.receiveRate ?? null };
     this.rows.set(c.id, m);
     this.counts[m.series]++;
-    if (m.send !== null || m.receive !== null) this.rated++;
+    this.rate(m, 1);
+  }
+
+  private rate(m: RowMark, sign: 1 | -1): void {
+    if (m.send === null && m.receive === null) return;
+    this.rated += sign;
+    this.sendSum += sign * (m.send ?? 0);
+    this.receiveSum += sign * (m.receive ?? 0);
   }
 
   private remove(id: string): void {
@@ -183,7 +193,7 @@ export class TimelineTracker {
     if (!m) return;
     this.rows.delete(id);
     this.counts[m.series]--;
-    if (m.send !== null || m.receive !== null) this.rated--;
+    this.rate(m, -1);
   }
 
   /**
@@ -195,7 +205,7 @@ export class TimelineTracker {
     if (batch.full && batch.connections) {
       this.rows.clear();
       this.counts.fill(0);
-      this.rated = 0;
+      this.rated = this.sendSum = this.receiveSum = 0;
       for (const c of batch.connections) this.add(c);
     }
     let opened = 0;
@@ -212,22 +222,14 @@ export class TimelineTracker {
     for (const t of batch.counters ?? []) {
       const m = this.rows.get(t[0]);
       if (!m) continue;
-      const had = m.send !== null || m.receive !== null;
+      this.rate(m, -1);
       m.send = t[5];
       m.receive = t[6];
-      const has = m.send !== null || m.receive !== null;
-      this.rated += (has ? 1 : 0) - (had ? 1 : 0);
+      this.rate(m, 1);
     }
-    let sendRate: number | null = null;
-    let receiveRate: number | null = null;
-    if (this.rated > 0) {
-      sendRate = 0;
-      receiveRate = 0;
-      for (const m of this.rows.values()) {
-        sendRate += m.send ?? 0;
-        receiveRate += m.receive ?? 0;
-      }
-    }
+    if (this.rated === 0) this.sendSum = this.receiveSum = 0; // no float residue once no row has a rate
+    const sendRate = this.rated > 0 ? Math.max(0, this.sendSum) : null;
+    const receiveRate = this.rated > 0 ? Math.max(0, this.receiveSum) : null;
     const sample: TimelineSample = {
       time: batch.time,
       spanMs: this.lastTime === null ? 0 : Math.max(0, batch.time - this.lastTime),
