@@ -13,10 +13,12 @@ import { startMetricsServer, type RunningMetricsServer } from '../export/metrics
 import { LiveTable } from '../export/table';
 import { readDynamicRanges } from '../source/port-range';
 import { SOURCE_KINDS } from '../source/index';
-import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, readToken, validateAgentConfig, type AgentConfig } from './config';
+import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
+import { createSyslogExporter, type EventExporter } from '../export/syslog-exporter';
 
 export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
-                   [--filter EXPR] [--source KIND] [--interval MS]
+                   [--syslog tcp://HOST:PORT|tls://HOST:PORT] [--filter EXPR] [--source KIND]
+                   [--interval MS]
 
 Runs the engine with no UI and exports what it sees, until Ctrl-C or SIGTERM (exit 0). Flags
 override the file's settings. The config file's schema is in docs/agent.md.
@@ -29,6 +31,10 @@ Options:
   --metrics-token-file FILE  the bearer token every scrape must send (16+ characters of
                              A-Z a-z 0-9 _ -); required with --metrics
   --metrics-allow-remote     allow a non-loopback --metrics address
+  --syslog URL               send every opened / closed / changed event as RFC 5424 syslog
+                             over TCP (tcp://HOST:PORT, RFC 6587 octet counting) or TLS
+                             (tls://HOST:PORT, RFC 5425); queued (50,000 events) while the
+                             receiver is away
   -f, --filter EXPR          count and export only connections / events matching EXPR
                              (netmon snapshot --help)
   --source KIND              ${SOURCE_KINDS.join(', ')} (default auto)
@@ -43,6 +49,9 @@ A Prometheus scrape job for --metrics 127.0.0.1:9464 --metrics-token-file /etc/n
 Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is taken), 2 bad usage or config.
 `;
 
+/** How long a stopping agent waits for its queues to drain, ms. */
+const FLUSH_ON_EXIT_MS = 5000;
+
 export interface AgentIo {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -56,7 +65,7 @@ export interface AgentIo {
 /** Flags (and the --config file they name) → config; `null` when help was asked for. Throws AgentConfigError. */
 export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
   const flags = new Map<string, string | true>();
-  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--filter', '-f', '--source', '--interval']);
+  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--filter', '-f', '--source', '--interval']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -111,6 +120,8 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
       topProcesses: base?.topProcesses ?? DEFAULT_TOP_PROCESSES,
     };
   }
+  const syslog = v('--syslog');
+  if (syslog !== undefined) config.syslog = syslogConfig({ ...(config.syslog && { caFile: config.syslog.caFile ?? undefined }), url: syslog }, '--syslog');
   return config;
 }
 
@@ -131,7 +142,20 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     io.stdout(AGENT_HELP);
     return 0;
   }
-  if (config.metrics === null) io.stderr('netmon agent: no exporter configured (--metrics, or a config file); running the engine only\n');
+  if (config.metrics === null && config.syslog === null) {
+    io.stderr('netmon agent: no exporter configured (--metrics, --syslog, or a config file); running the engine only\n');
+  }
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const exporters: EventExporter[] = [];
+  if (config.syslog) {
+    const s = config.syslog;
+    try {
+      exporters.push(createSyslogExporter({ target: s.target, caFile: s.caFile ?? undefined, facility: s.facility, appName: s.appName, queueSize: s.queueSize, log }));
+    } catch (e) {
+      io.stderr(`netmon agent: syslog: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
 
   const filter = config.filter;
   const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);
@@ -142,6 +166,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     match: filter ? (c) => filter.match(c) : undefined,
     topProcesses: config.metrics?.topProcesses,
     portRanges: () => ranges,
+    exporters: () => exporters.map((e) => e.stats),
   });
 
   let host: EngineHost | null = null;
@@ -159,8 +184,11 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     });
     host.onBatch((json) => {
       try {
-        const poll = table.apply(decodeBatch(json));
+        const batch = decodeBatch(json);
+        const poll = table.apply(batch);
         if (poll) metrics.observePoll(poll);
+        const events = filter ? batch.events.filter((e) => eventMatches(filter, e)) : batch.events;
+        if (events.length > 0) for (const x of exporters) x.enqueue(events);
       } catch (e) {
         io.stderr(`netmon agent: skipped a batch it could not read: ${(e as Error).message}\n`);
       }
@@ -172,6 +200,9 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     return 1;
   } finally {
     await host?.close();
+    // What is queued gets a moment to reach the receivers before the process goes.
+    await Promise.all(exporters.map((x) => x.flush(FLUSH_ON_EXIT_MS)));
+    await Promise.all(exporters.map((x) => x.close()));
     await server?.close();
   }
 }

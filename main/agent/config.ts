@@ -5,6 +5,8 @@ import { parseFilter, type CompiledFilter } from '../../shared/filter';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { tokenProblem } from '../server/auth';
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
+import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
+import { DEFAULT_FACILITY } from '../export/syslog';
 
 export class AgentConfigError extends Error {
   override name = 'AgentConfigError';
@@ -23,12 +25,21 @@ export interface MetricsConfig {
   topProcesses: number;
 }
 
+export interface SyslogConfig {
+  target: SyslogTarget;
+  caFile: string | null;
+  facility: number;
+  appName: string;
+  queueSize: number;
+}
+
 export interface AgentConfig {
   source: SourceKind;
   intervalMs: number;
   /** Which connections are counted and which events exported (filter language); null = all. */
   filter: CompiledFilter | null;
   metrics: MetricsConfig | null;
+  syslog: SyslogConfig | null;
 }
 
 /** Where an error points: `netmon.json: metrics.listen` or `--metrics`. */
@@ -84,14 +95,15 @@ function filter(v: unknown, where: Where): CompiledFilter | null {
   return r.filter;
 }
 
-const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics'] as const;
+const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog'] as const;
+const SYSLOG_KEYS = ['url', 'caFile', 'facility', 'appName', 'queueSize'] as const;
 const METRICS_KEYS = ['listen', 'tokenFile', 'allowRemote', 'topProcesses'] as const;
 
 export const DEFAULT_TOP_PROCESSES = 10;
 
 /** The defaults: no exporter, all connections, the platform source at 1 s. */
 export function defaultAgentConfig(): AgentConfig {
-  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null };
+  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null, syslog: null };
 }
 
 /**
@@ -117,7 +129,24 @@ export function validateAgentConfig(json: unknown, file: string): AgentConfig {
       topProcesses: m.topProcesses === undefined ? DEFAULT_TOP_PROCESSES : int(m.topProcesses, at('metrics.topProcesses'), 1, 1000),
     };
   }
+  if (top.syslog !== undefined && top.syslog !== null) c.syslog = syslogConfig(top.syslog, at('syslog'));
   return c;
+}
+
+/** The `syslog` object; `where` names it in errors. */
+export function syslogConfig(v: unknown, where: Where): SyslogConfig {
+  const s = object(v, where, SYSLOG_KEYS);
+  const target = typeof s.url === 'string' ? parseSyslogUrl(s.url) : null;
+  if (!target) return fail(`${where}.url`, '"tcp://HOST:PORT" or "tls://HOST:PORT"', s.url);
+  const appName = s.appName === undefined ? 'netmon' : str(s.appName, `${where}.appName`);
+  if (!/^[\x21-\x7e]{1,48}$/.test(appName)) fail(`${where}.appName`, '1-48 printable ASCII characters without spaces (RFC 5424 APP-NAME)', appName);
+  return {
+    target,
+    caFile: s.caFile === undefined ? null : str(s.caFile, `${where}.caFile`, 'the path of a PEM CA file'),
+    facility: s.facility === undefined ? DEFAULT_FACILITY : int(s.facility, `${where}.facility`, 0, 23),
+    appName,
+    queueSize: s.queueSize === undefined ? DEFAULT_QUEUE_SIZE : int(s.queueSize, `${where}.queueSize`, 1, 10_000_000),
+  };
 }
 
 /** Reads a token file: trimmed, and it must be a usable token (main/server/auth.ts tokenProblem). */

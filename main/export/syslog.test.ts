@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { escapeParamValue, formatSyslog, octetFrame, printAscii } from './syslog';
+import { parseSyslogUrl } from './syslog-exporter';
+import { syslogConfig } from '../agent/config';
+
+const e = {
+  type: 'opened' as const,
+  time: Date.UTC(2026, 0, 2, 3, 4, 5, 6),
+  connection: { id: 'x', protocol: 'udp' as const, family: 4 as const, localAddress: '0.0.0.0', localPort: 53, remoteAddress: null, remotePort: null, state: null, pid: null, process: null },
+};
+
+describe('RFC 5424 formatting', () => {
+  it('writes header, structured data and message', () => {
+    expect(formatSyslog(e, 7, { facility: 16, hostname: 'web 01', appName: 'netmon', procId: 42 })).toBe(
+      '<134>1 2026-01-02T03:04:05.006Z web01 netmon 42 opened [netmon@32473 seq="7" type="opened" protocol="udp" family="ipv4" localAddress="0.0.0.0" localPort="53"] \uFEFFopened udp 0.0.0.0:53 -> *:*',
+    );
+  });
+
+  it('escapes PARAM-VALUE and keeps header fields printable ASCII', () => {
+    expect(escapeParamValue('a"b\\c]d')).toBe('a\\"b\\\\c\\]d');
+    expect(printAscii('  ', 10)).toBe('-');
+    expect(printAscii('höst name', 4)).toBe('hstn');
+  });
+
+  it('frames by octet count (UTF-8 bytes, not characters)', () => {
+    expect(octetFrame('é').toString('utf8')).toBe('2 é');
+  });
+
+  it('reads syslog URLs and config, refusing near misses', () => {
+    expect(parseSyslogUrl('tls://[::1]:6514')).toEqual({ protocol: 'tls', host: '::1', port: 6514 });
+    for (const bad of ['udp://h:514', 'tcp://h', 'tcp://h:0', 'tcp://h:70000', 'h:514']) expect(parseSyslogUrl(bad)).toBeNull();
+    expect(() => syslogConfig({ url: 'udp://h:514' }, 'n.json: syslog')).toThrow('n.json: syslog.url: expected "tcp://HOST:PORT" or "tls://HOST:PORT", got "udp://h:514"');
+    expect(() => syslogConfig({ url: 'tcp://h:514', facility: 24 }, 's')).toThrow('s.facility: expected an integer from 0 to 23, got 24');
+    expect(() => syslogConfig({ url: 'tcp://h:514', appName: 'net mon' }, 's')).toThrow(/s\.appName: expected 1-48 printable ASCII/);
+    expect(syslogConfig({ url: 'tcp://h:514' }, 's')).toEqual({ target: { protocol: 'tcp', host: 'h', port: 514 }, caFile: null, facility: 16, appName: 'netmon', queueSize: 50_000 });
+  });
+});
