@@ -35,6 +35,7 @@ import { useRowActions } from './views/details/useRowActions';
 import { ProcessesView } from './views/processes/ProcessesView';
 import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
+import { PortsView } from './views/ports/PortsView';
 import { useTimeline } from './views/timeline/useTimeline';
 import { inTimeRange } from './views/timeline/chartData';
 
@@ -52,7 +53,7 @@ export interface AppProps {
   copy?: (text: string) => Promise<void>;
 }
 
-type Tab = 'connections' | 'events' | 'processes';
+type Tab = 'connections' | 'events' | 'processes' | 'ports';
 
 export function App({ bridge, storage, parser = defaultParser, store: givenStore, filterDebounceMs = 120, download = downloadText, copy = copyText }: AppProps) {
   const [settings, setSettings] = useState<Settings>(() => loadSettings(storage === undefined ? undefined : storage));
@@ -156,6 +157,9 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         <button type="button" role="tab" id="tab-processes" aria-controls="panel-processes" aria-selected={tab === 'processes'} onClick={() => setTab('processes')}>
           Processes
         </button>
+        <button type="button" role="tab" id="tab-ports" aria-controls="panel-ports" aria-selected={tab === 'ports'} onClick={() => setTab('ports')}>
+          Ports
+        </button>
         {settings.trafficColumns && tab === 'connections' && store.status?.countersNote && (
           <TrafficNote note={store.status.countersNote} onRestart={() => void actions.restartAsAdmin()} />
         )}
@@ -191,6 +195,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               onCopy={copySelected}
               onVisibleRows={onVisibleRows}
             />
+          ) : tab === 'ports' ? (
+            <PortsView store={store} />
           ) : tab === 'processes' ? (
             <ProcessesView
               rows={rows}

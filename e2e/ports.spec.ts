@@ -1,0 +1,34 @@
+// The Ports view against the real engine: the OS's dynamic range, our loopback client sockets
+// counted on 127.0.0.1, and the warning at a threshold the test sets.
+import { expect, test } from './fixtures';
+import path from 'node:path';
+
+const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
+
+test('ports in use per address, against the OS range, with a warning at the threshold', async ({ app, loopback }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.getByRole('tab', { name: 'Ports' }).click();
+  const view = app.getByRole('region', { name: 'Ports' });
+  // The Linux engine reads net.ipv4.ip_local_port_range and serves it in the status.
+  await expect(view.getByTestId('ports-range')).toContainText('ip_local_port_range');
+  const row = view.locator('tr[data-address="tcp 127.0.0.1"]');
+  const inUse = async () => Number(((await row.getByTestId('ports-in-use').textContent().catch(() => '0')) ?? '0').replace(/,/g, ''));
+  const before = await inUse();
+  // 300 client sockets: each holds an ephemeral port on 127.0.0.1 (1% of a 28k range is ~283).
+  for (let i = 0; i < 300; i++) await loopback.connect();
+  await expect.poll(inUse, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 300 - 20);
+  await expect(row).toContainText('node');
+  await expect(row).toContainText(`127.0.0.1:${loopback.port}`);
+
+  const input = view.getByLabel('Warning threshold, percent');
+  await input.fill('1');
+  await expect(view.getByTestId('ports-warnings')).toContainText('127.0.0.1');
+  await expect(row).toHaveClass(/warn/);
+  await app.screenshot({ path: path.join(SHOTS, 'ports-1024x700-light.png') });
+  await input.fill('abc');
+  await expect(input).toHaveAttribute('aria-invalid', 'true');
+  await input.fill('100');
+  await expect(row).not.toHaveClass(/warn/);
+  loopback.closeConnections();
+  await expect.poll(inUse, { timeout: 15_000 }).toBeLessThan(before + 300 - 20);
+});

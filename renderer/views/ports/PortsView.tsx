@@ -1,0 +1,142 @@
+// The Ports view: per local address, ephemeral ports in use against the dynamic range, TIME-WAIT and
+// CLOSE-WAIT counts, the top processes and remote endpoints holding them, the trend over the last
+// minutes, and a warning at a threshold (shared/ports.ts computes it, as `netmon ports` does).
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { DEFAULT_PORT_WARNING_PERCENT, portTrendPerMinute, portUsageReport, trendKey, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
+import type { ConnectionStore } from '../../store/store';
+import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
+import './ports.css';
+
+const THRESHOLD_KEY = 'netmon.ports.thresholdPercent';
+/** Reports at most this often, ms: a 50k-row table is walked once per report. */
+const REPORT_EVERY_MS = 1000;
+
+function loadThreshold(): number {
+  try {
+    return parseThreshold(localStorage.getItem(THRESHOLD_KEY) ?? '') ?? DEFAULT_PORT_WARNING_PERCENT;
+  } catch {
+    return DEFAULT_PORT_WARNING_PERCENT;
+  }
+}
+
+/** Every live row of the store (closed rows still lingering are left out), reported with the threshold. */
+function report(store: ConnectionStore, threshold: number): PortUsageReport {
+  const live = [];
+  for (const r of store.rows.values()) if (r.status !== 'closed') live.push(r.c);
+  return portUsageReport(live, { ranges: rangesFrom(store.status).ranges, thresholdPercent: threshold });
+}
+
+export function PortsView({ store }: { store: ConnectionStore }) {
+  const [threshold, setThreshold] = useState(loadThreshold);
+  const [draft, setDraft] = useState(String(threshold));
+  const [state, setState] = useState<{ report: PortUsageReport; trend: PortTrendPoint[] }>(() => ({ report: report(store, threshold), trend: [] }));
+  const last = useRef(0);
+  useEffect(() => {
+    const update = () => {
+      const now = Date.now();
+      last.current = now;
+      const r = report(store, threshold);
+      setState((s) => ({ report: r, trend: pushTrend(s.trend, now, r) }));
+    };
+    update();
+    return store.subscribe(() => {
+      if (Date.now() - last.current >= REPORT_EVERY_MS) update();
+    });
+  }, [store, threshold]);
+  const slopes = useMemo(() => portTrendPerMinute(state.trend), [state.trend]);
+  const trend = state.trend;
+  // A slope from seconds of samples is noise scaled up: show it once a minute is covered.
+  const trendReady = trend.length > 1 && trend[trend.length - 1].time - trend[0].time >= 60_000;
+  const ranges = rangesFrom(store.status);
+  const { report: rep } = state;
+  const draftOk = parseThreshold(draft) !== null;
+  return (
+    <div className="ports" role="region" aria-label="Ports">
+      <div className="ports-head">
+        <span data-testid="ports-range" className={ranges.known ? '' : 'ports-default'}>
+          Dynamic range TCP {ranges.ranges.tcp.low}–{ranges.ranges.tcp.high}, UDP {ranges.ranges.udp.low}–{ranges.ranges.udp.high} ({ranges.origin})
+        </span>
+        <label>
+          Warn at{' '}
+          <input
+            aria-label="Warning threshold, percent"
+            aria-invalid={!draftOk}
+            value={draft}
+            size={3}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              const n = parseThreshold(e.target.value);
+              if (n !== null) {
+                setThreshold(n);
+                try {
+                  localStorage.setItem(THRESHOLD_KEY, String(n));
+                } catch {
+                  // storage unavailable: the setting lasts for this window
+                }
+              }
+            }}
+          />
+          %
+        </label>
+      </div>
+      {rep.warnings.length > 0 && (
+        <ul className="ports-warnings" role="alert" data-testid="ports-warnings">
+          {rep.warnings.map((w) => (
+            <li key={w}>⚠ {w}</li>
+          ))}
+        </ul>
+      )}
+      <table className="ports-table" aria-label="Ephemeral ports per local address">
+        <thead>
+          <tr>
+            <th>Local address</th>
+            <th className="num">Ports in use</th>
+            <th className="num">Of range</th>
+            <th className="num">Trend /min</th>
+            <th className="num">TIME-WAIT</th>
+            <th className="num">CLOSE-WAIT</th>
+            <th>Top processes</th>
+            <th>Top remote endpoints</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rep.addresses.length === 0 && (
+            <tr>
+              <td colSpan={8} className="ports-empty">
+                No socket holds a port of the dynamic range.
+              </td>
+            </tr>
+          )}
+          {rep.addresses.map((a) => {
+            const key = trendKey(a);
+            const slope = slopes[key] ?? 0;
+            return (
+              <tr key={key} data-address={key} className={a.warning ? 'warn' : ''}>
+                <td>
+                  {a.protocol.toUpperCase()} {a.localAddress}
+                  {a.localScopeId ? `%${a.localScopeId}` : ''}
+                </td>
+                <td className="num" data-testid="ports-in-use">
+                  {a.portsInUse.toLocaleString('en-US')}
+                </td>
+                <td className="num">
+                  <span className="ports-bar" aria-hidden="true">
+                    <i style={{ width: `${Math.min(100, a.percent)}%` }} />
+                  </span>
+                  {a.percent}% of {a.rangeSize.toLocaleString('en-US')}
+                </td>
+                <td className="num" title={trendReady ? 'ports in use, change per minute over the last 10 minutes' : 'needs a minute of samples'}>
+                  {trendReady ? (slope > 0 ? `+${slope}` : slope) : '—'}
+                </td>
+                <td className="num">{a.timeWait.toLocaleString('en-US')}</td>
+                <td className="num">{a.closeWait.toLocaleString('en-US')}</td>
+                <td>{a.topProcesses.map((p) => `${p.process ?? '?'}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}</td>
+                <td>{a.topRemotes.map((r) => `${r.remoteAddress}:${r.remotePort} ${r.sockets}`).join(', ')}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
