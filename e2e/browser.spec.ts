@@ -28,7 +28,10 @@ test.describe('live connections', () => {
     await expect(row).toHaveAttribute('data-status', '', { timeout: 15_000 });
     loopback.clients[0].end();
     await expect(row).toHaveAttribute('data-status', 'changed');
-    await expect(row.getByRole('gridcell').filter({ hasText: 'TIME-WAIT' })).toHaveCount(1);
+    // The State cell says TIME-WAIT, and the owner cell says why there is no process.
+    const state = await columnIndex(app, 'State');
+    await expect(row.getByRole('gridcell').nth(state)).toHaveText('TIME-WAIT');
+    await expect(row.getByRole('gridcell').filter({ hasText: 'TIME-WAIT (no owner)' })).toHaveCount(1);
   });
 
   test('the filter narrows rows; a bad filter shows the error and keeps the rows', async ({ app, loopback }) => {
