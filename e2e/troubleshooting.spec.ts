@@ -247,6 +247,18 @@ test.describe('recording', () => {
     await expect(withPort(laterPort)).toHaveCount(0);
     await app.screenshot({ path: path.join(ARTIFACTS, 'recording-light.png') });
 
+    // The Connections tab shows the recording's table, never live rows: the connection opened
+    // after the recording (live, still open) is not there; at the end of the recording ours was
+    // closed; at the moment of its 'opened' event it was open.
+    await app.getByRole('tab', { name: /^Connections/ }).click();
+    await expect(rowById(app, serverSideId(loopback.port, laterPort))).toHaveCount(0);
+    await expect(rowById(app, serverSideId(loopback.port, clientPort))).toHaveCount(0);
+    const openedAt = Date.parse(mine.find((e) => e.type === 'opened' && e.connection.localPort === loopback.port)?.time ?? mine[0].time);
+    await app.getByRole('slider', { name: 'Table at' }).fill(String(openedAt));
+    await expect(rowById(app, serverSideId(loopback.port, clientPort))).toBeVisible();
+    await expect(rowById(app, serverSideId(loopback.port, laterPort))).toHaveCount(0);
+    await app.getByRole('tab', { name: /^Events/ }).click();
+
     await banner.getByRole('button', { name: 'Back to live' }).click();
     await expect(banner).toHaveCount(0);
     await expect(withPort(laterPort).and(grid.locator('[data-type="opened"]'))).toHaveCount(2);

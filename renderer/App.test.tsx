@@ -324,6 +324,27 @@ describe('App', () => {
     await waitFor(() => expect(screen.queryByTestId('recording-banner')).toBeNull());
   });
 
+  it('with a recording open, the Connections table is the recording at the slider\'s moment, never live rows', async () => {
+    setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    const at = (s: number) => `2024-01-01T00:00:0${s}.000Z`;
+    const line = (type: string, port: number, s: number) =>
+      JSON.stringify({ type, time: at(s), connection: { protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: port, remoteAddress: '127.0.0.1', remotePort: 1, state: 'ESTABLISHED', pid: 1, process: 'rec' } });
+    const file = new File([[line('opened', 7001, 1), line('opened', 7002, 2), line('closed', 7001, 3)].join('\n')], 'r.ndjson');
+    fireEvent.change(screen.getByTestId('recording-file'), { target: { files: [file] } });
+    await screen.findByTestId('recording-banner');
+    fireEvent.click(screen.getByRole('tab', { name: /Connections/ }));
+    // At the end of the recording: only 7002 is open; none of the live rows (443, 22, 8080).
+    await waitFor(() => expect(ports()).toEqual(['7002']));
+    const slider = screen.getByRole('slider', { name: 'Table at' });
+    fireEvent.change(slider, { target: { value: String(Date.parse(at(2))) } });
+    await waitFor(() => expect([...ports()].sort()).toEqual(['7001', '7002']));
+    fireEvent.change(slider, { target: { value: String(Date.parse(at(1))) } });
+    await waitFor(() => expect(ports()).toEqual(['7001']));
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+  });
+
   it('a file that is not a recording says what is wrong and how much was read, and stays live (no empty recording view)', async () => {
     setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));

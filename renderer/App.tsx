@@ -29,6 +29,7 @@ import { ConnectionsView } from './views/connections/ConnectionsView';
 import { useReverseDns } from './views/connections/useReverseDns';
 import { EventListView } from './views/events/EventListView';
 import { RecordingBanner } from './views/recording/RecordingBanner';
+import { recordingSpan, replayUntil } from './views/recording/replay';
 import { useRecording } from './views/recording/useRecording';
 import { ConfirmActionDialog, DetailsView } from './views/details/DetailsView';
 import { useRowActions } from './views/details/useRowActions';
@@ -83,12 +84,19 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const evPred = useMemo(() => inTimeRange(eventPredicate(predicate), timeRange), [predicate, timeRange]);
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
-  const rows = useSortedRows(store, rowPred, compare);
   const source = store.status?.source ?? '';
   const columns = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
   const onSort = (key: ColumnKey) =>
     update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
+  // With a recording open, the Connections table is the recording's, at the moment chosen on
+  // its time slider — never live rows under the recording's banner.
+  const span = useMemo(() => recordingSpan(recordedEvents ?? []), [recordedEvents]);
+  const [replayAt, setReplayAt] = useState(0);
+  useEffect(() => setReplayAt(span?.to ?? 0), [span]);
+  const replay = useMemo(() => (recordedEvents ? replayUntil(recordedEvents, replayAt) : null), [recordedEvents, replayAt]);
+  const tableStore = replay ?? store;
+  const rows = useSortedRows(tableStore, rowPred, compare);
   const events = useEvents(opened ? null : store, opened ? opened.log : store.log, evPred);
   const [tab, setTab] = useState<Tab>('connections');
 
@@ -168,7 +176,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         )}
         {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
-      {opened && <RecordingBanner recording={opened} onBack={recording.close} />}
+      {opened && <RecordingBanner recording={opened} span={span} at={replayAt} onAt={setReplayAt} onBack={recording.close} />}
       <TimelineView
         samples={timeline.samples}
         theme={settings.theme}
@@ -183,7 +191,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'connections' ? (
             <ConnectionsView
-              store={store}
+              store={tableStore}
+              readOnly={opened !== null}
               rows={rows}
               columns={columns}
               sort={settings.sort}
@@ -208,10 +217,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               }}
             />
           ) : (
-            <EventListView events={events} store={opened ? null : store} actions={actions} onCopy={copySelected} />
+            <EventListView events={events} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} />
           )}
         </div>
-        <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />
+        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />}
       </main>
       <StatusBar
         total={store.liveCount}

@@ -21,6 +21,8 @@ export interface ConnectionsViewProps {
   actions: RowActions;
   onCopy(): void;
   onVisibleRows(rows: Row[]): void;
+  /** A recording's table: no details pane, no actions (its rows are not live). */
+  readOnly?: boolean;
 }
 
 /** The context menu's entries for one row. */
@@ -33,7 +35,7 @@ export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void):
   ];
 }
 
-export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows }: ConnectionsViewProps) {
+export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false }: ConnectionsViewProps) {
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const menuRow = menu ? store.rows.get(menu.id) : undefined;
@@ -55,15 +57,15 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         gridRef={gridRef}
         onClickRow={(id, mods) => {
           setSelection((s) => clickSelect(s, rows, id, mods));
-          if (!mods.shift && !mods.ctrl) actions.showDetailsOf(id);
+          if (!mods.shift && !mods.ctrl && !readOnly) actions.showDetailsOf(id);
         }}
         onMove={(i, extend) => setSelection((s) => moveTo(s, rows, i, extend))}
         onSelectAll={() => setSelection((s) => selectAll(rows, s))}
-        onActivate={actions.showDetailsOf}
+        onActivate={readOnly ? () => undefined : actions.showDetailsOf}
         onContextMenu={(id, x, y) => {
           // The menu acts on the row clicked: it becomes the cursor (a multi-selection stays).
           setSelection((s) => (s.ids.has(id) ? { ...s, cursor: id } : clickSelect(s, rows, id, {})));
-          setMenu({ x, y, id });
+          if (!readOnly) setMenu({ x, y, id });
         }}
         onVisibleRows={onVisibleRows}
       />

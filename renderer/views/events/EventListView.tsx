@@ -34,9 +34,11 @@ export interface EventListViewProps {
   store: ConnectionStore | null;
   actions: RowActions;
   onCopy(): void;
+  /** A recording's events: no details pane, no actions (its connections are not live). */
+  readOnly?: boolean;
 }
 
-export function EventListView({ events, store, actions, onCopy }: EventListViewProps) {
+export function EventListView({ events, store, actions, onCopy, readOnly = false }: EventListViewProps) {
   const [cursor, setCursor] = useState<number | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; seq: number } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -56,10 +58,10 @@ export function EventListView({ events, store, actions, onCopy }: EventListViewP
         cursor={cursor}
         onCursor={setCursor}
         onActivate={(seq) => {
-          const e = find(seq);
+          const e = readOnly ? undefined : find(seq);
           if (e) showDetails(rowForEvent(e, store));
         }}
-        onContextMenu={(seq, x, y) => setMenu({ x, y, seq })}
+        onContextMenu={(seq, x, y) => !readOnly && setMenu({ x, y, seq })}
       />
       {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} />}
     </>
