@@ -18,7 +18,7 @@ import { StatusBar } from './components/StatusBar';
 import { ToggleBar } from './components/Toolbar';
 import { copyText, downloadText } from './browser';
 import { Header } from './app/Header';
-import { Toast, useToast } from './app/toast';
+import { Toast, failure, useToast } from './app/toast';
 import { useLiveData } from './app/useLiveData';
 import { useFilter } from './app/useFilter';
 import { usePollControls } from './app/usePollControls';
@@ -37,6 +37,8 @@ import { ProcessesView } from './views/processes/ProcessesView';
 import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
 import { PortsView } from './views/ports/PortsView';
+import { BaselineBar } from './views/baseline/BaselineBar';
+import { useBaseline } from './views/baseline/useBaseline';
 import { useTimeline } from './views/timeline/useTimeline';
 import { inTimeRange } from './views/timeline/chartData';
 
@@ -80,8 +82,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
 
   const filter = useFilter(settings.filter, settings.toggles, parser, filterDebounceMs, settings.resolveNames);
   const { predicate } = filter;
-  const rowPred = useMemo(() => (r: Row) => predicate(r.c), [predicate]);
-  const evPred = useMemo(() => inTimeRange(eventPredicate(predicate), timeRange), [predicate, timeRange]);
+  const baseline = useBaseline(store);
+  const notInBaseline = baseline.passes;
+  // With "Only not in baseline" on, the table and the Events view show only what departs from it.
+  const shownPred = useMemo(() => (notInBaseline ? (c: Parameters<typeof predicate>[0]) => notInBaseline(c) && predicate(c) : predicate), [predicate, notInBaseline]);
+  const rowPred = useMemo(() => (r: Row) => shownPred(r.c), [shownPred]);
+  const evPred = useMemo(() => inTimeRange(eventPredicate(shownPred), timeRange), [shownPred, timeRange]);
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const source = store.status?.source ?? '';
@@ -174,6 +180,11 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         {tab === 'connections' && (settings.filter.trim() !== '' || !sameToggles(settings.toggles, DEFAULT_TOGGLES)) && (
           <FilterChip hidden={store.rows.size - rows.length} onClear={() => update({ filter: '', toggles: { ...DEFAULT_TOGGLES } })} />
         )}
+        <BaselineBar
+          controls={baseline}
+          onSave={(text) => download(`netmon-baseline-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`, 'application/json', text)}
+          onError={(what, err) => showToast(failure(what, err))}
+        />
         {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
       {opened && <RecordingBanner recording={opened} span={span} at={replayAt} onAt={setReplayAt} onBack={recording.close} />}

@@ -142,7 +142,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           select: { show: true, left: 0, top: 0, width: 0, height: 0 },
           scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] }, ps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
           axes: [
-            { ...axis, size: 26, values: (_u, splits) => splits.map(clock) },
+            { ...axis, size: 26, values: (_u, splits) => splits.map((v, i) => (i > 0 && clock(v) === clock(splits[i - 1]) ? '' : clock(v))) },
             { ...axis, scale: 'n', size: 52 },
             { ...axis, scale: 'ps', side: 1, size: 40, label: '/s', labelSize: 14, labelFont: AXIS_FONT, grid: { show: false } },
           ],

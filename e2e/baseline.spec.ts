@@ -1,0 +1,55 @@
+// Baseline in the app against the real engine: mark it, then only what departs from it shows
+// (a new listener and connections to it), save it as a JSON file and open it again.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { Loopback, bodyRows, expect, listenId, rowById, test } from './fixtures';
+
+const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
+
+test('mark a baseline; only what is new shows; save and reopen it', async ({ app, loopback }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await loopback.connect();
+  await expect(rowById(app, listenId(loopback.port))).toBeVisible();
+  await app.getByRole('button', { name: 'Mark baseline' }).click();
+  await expect(app.getByTestId('baseline-label')).toContainText('marked');
+
+  const fresh = new Loopback();
+  await fresh.listen();
+  try {
+    await fresh.connect();
+    await app.getByLabel('Only not in baseline').check();
+    // The new listener departs; the one in the baseline does not.
+    await expect(rowById(app, listenId(fresh.port))).toBeVisible();
+    await expect(rowById(app, listenId(loopback.port))).toHaveCount(0);
+    // Every row shown departs: none is the old listener's, and there are few of them.
+    expect(await bodyRows(app).count()).toBeLessThan(50);
+    await app.screenshot({ path: path.join(SHOTS, 'baseline-1024x700-light.png') });
+    // The Events view shows only departures too: the new listener's opened event is there.
+    await app.getByRole('tab', { name: /^Events/ }).click();
+    await expect(app.getByRole('grid', { name: 'Events' })).toContainText(String(fresh.port));
+    await expect(app.getByRole('grid', { name: 'Events' })).not.toContainText(`:${loopback.port} `);
+    await app.getByRole('tab', { name: /^Connections/ }).click();
+
+    const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Save baseline' }).click()]);
+    const file = path.join(os.tmpdir(), `netmon-e2e-baseline-${process.pid}.json`);
+    await download.saveAs(file);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { format: string; listeners: { port: number }[] };
+    expect(saved.format).toBe('netmon-baseline');
+    expect(saved.listeners.some((l) => l.port === loopback.port)).toBe(true);
+    expect(saved.listeners.some((l) => l.port === fresh.port)).toBe(false);
+
+    await app.getByLabel('Baseline file').setInputFiles(file);
+    await expect(app.getByTestId('baseline-label')).toContainText(path.basename(file));
+    await expect(rowById(app, listenId(fresh.port))).toBeVisible();
+
+    const bad = path.join(os.tmpdir(), `netmon-e2e-not-a-baseline-${process.pid}.json`);
+    writeFileSync(bad, '{"format":"something else"}');
+    await app.getByLabel('Baseline file').setInputFiles(bad);
+    await expect(app.getByRole('status').filter({ hasText: 'Could not open' }).or(app.getByText(/Could not open netmon-e2e-not-a-baseline/))).toBeVisible();
+    // The baseline in use is still the good one.
+    await expect(app.getByTestId('baseline-label')).toContainText(path.basename(file));
+  } finally {
+    await fresh.close();
+  }
+});

@@ -1,0 +1,53 @@
+// Baseline controls beside the view tabs: Mark, Save, Open, and "Only not in baseline".
+import { useRef } from 'react';
+import type { BaselineControls } from './useBaseline';
+import './baseline.css';
+
+export interface BaselineBarProps {
+  controls: BaselineControls;
+  onSave(text: string): void;
+  onError(what: string, err: unknown): void;
+}
+
+export function BaselineBar({ controls: b, onSave, onError }: BaselineBarProps) {
+  const file = useRef<HTMLInputElement | null>(null);
+  return (
+    <span className="baseline-bar" role="group" aria-label="Baseline">
+      <button type="button" onClick={b.mark} title="Record what is normal now: listeners by process and port, outbound connections by process and destination">
+        Mark baseline
+      </button>
+      <button type="button" disabled={!b.baseline} onClick={() => { const t = b.text(); if (t) onSave(t); }}>
+        Save baseline
+      </button>
+      <button type="button" onClick={() => file.current?.click()}>
+        Open baseline
+      </button>
+      <input
+        ref={file}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="Baseline file"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (!f) return;
+          f.text().then(
+            (t) => {
+              try {
+                b.open(f.name, t);
+              } catch (err) {
+                onError(`Could not open ${f.name}`, err);
+              }
+            },
+            (err: unknown) => onError(`Could not read ${f.name}`, err),
+          );
+        }}
+      />
+      <label className={b.baseline ? '' : 'disabled'}>
+        <input type="checkbox" disabled={!b.baseline} checked={b.onlyNew} onChange={(e) => b.setOnlyNew(e.target.checked)} /> Only not in baseline
+      </label>
+      {b.label && <span className="baseline-label" data-testid="baseline-label">({b.label})</span>}
+    </span>
+  );
+}
