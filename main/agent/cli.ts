@@ -13,12 +13,13 @@ import { startMetricsServer, type RunningMetricsServer } from '../export/metrics
 import { LiveTable } from '../export/table';
 import { readDynamicRanges } from '../source/port-range';
 import { SOURCE_KINDS } from '../source/index';
-import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
+import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, type EventExporter } from '../export/syslog-exporter';
+import { createOtlpExporter } from '../export/otlp';
 
 export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
-                   [--syslog tcp://HOST:PORT|tls://HOST:PORT] [--filter EXPR] [--source KIND]
-                   [--interval MS]
+                   [--syslog tcp://HOST:PORT|tls://HOST:PORT] [--otlp URL] [--filter EXPR]
+                   [--source KIND] [--interval MS]
 
 Runs the engine with no UI and exports what it sees, until Ctrl-C or SIGTERM (exit 0). Flags
 override the file's settings. The config file's schema is in docs/agent.md.
@@ -35,6 +36,8 @@ Options:
                              over TCP (tcp://HOST:PORT, RFC 6587 octet counting) or TLS
                              (tls://HOST:PORT, RFC 5425); queued (50,000 events) while the
                              receiver is away
+  --otlp URL                 send every event as an OpenTelemetry log record over OTLP/HTTP
+                             (e.g. http://127.0.0.1:4318/v1/logs); queued the same way
   -f, --filter EXPR          count and export only connections / events matching EXPR
                              (netmon snapshot --help)
   --source KIND              ${SOURCE_KINDS.join(', ')} (default auto)
@@ -65,7 +68,7 @@ export interface AgentIo {
 /** Flags (and the --config file they name) → config; `null` when help was asked for. Throws AgentConfigError. */
 export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
   const flags = new Map<string, string | true>();
-  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--filter', '-f', '--source', '--interval']);
+  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--otlp', '--filter', '-f', '--source', '--interval']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -122,6 +125,8 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
   }
   const syslog = v('--syslog');
   if (syslog !== undefined) config.syslog = syslogConfig({ ...(config.syslog && { caFile: config.syslog.caFile ?? undefined }), url: syslog }, '--syslog');
+  const otlp = v('--otlp');
+  if (otlp !== undefined) config.otlp = otlpConfig({ ...(config.otlp && { headers: config.otlp.headers }), url: otlp }, '--otlp');
   return config;
 }
 
@@ -142,8 +147,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     io.stdout(AGENT_HELP);
     return 0;
   }
-  if (config.metrics === null && config.syslog === null) {
-    io.stderr('netmon agent: no exporter configured (--metrics, --syslog, or a config file); running the engine only\n');
+  if (config.metrics === null && config.syslog === null && config.otlp === null) {
+    io.stderr('netmon agent: no exporter configured (--metrics, --syslog, --otlp, or a config file); running the engine only\n');
   }
   const log = (line: string) => io.stderr(`${line}\n`);
   const exporters: EventExporter[] = [];
@@ -156,6 +161,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       return 1;
     }
   }
+  if (config.otlp) exporters.push(createOtlpExporter({ url: config.otlp.url, headers: config.otlp.headers, queueSize: config.otlp.queueSize, log }));
 
   const filter = config.filter;
   const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);

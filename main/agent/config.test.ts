@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentConfigError, parseHostPort, validateAgentConfig } from './config';
+import { AgentConfigError, otlpConfig, parseHostPort, validateAgentConfig } from './config';
 import { parseAgentArgs } from './cli';
 
 const files = (map: Record<string, string>) => (f: string) => {
@@ -61,5 +61,16 @@ describe('agent config', () => {
     expect(err(() => parseAgentArgs(['--config', 'bad.json'], files({ 'bad.json': '{"a":' })))).toMatch(/^bad\.json: not valid JSON: /);
     expect(err(() => parseAgentArgs(['--bogus'], read))).toBe('unknown option --bogus for "agent"');
     expect(parseAgentArgs(['--help'], read)).toBeNull();
+  });
+
+  it('reads the otlp object and refuses what is not an http(s) endpoint or a clean header', () => {
+    expect(otlpConfig({ url: 'http://127.0.0.1:4318/v1/logs', headers: { 'x-tenant': 'ops' } }, 'o')).toEqual({
+      url: 'http://127.0.0.1:4318/v1/logs', headers: { 'x-tenant': 'ops' }, queueSize: 50_000,
+    });
+    expect(err(() => otlpConfig({ url: 'ftp://h/v1/logs' }, 'n.json: otlp'))).toMatch(/^n\.json: otlp\.url: expected an http:\/\/ or https:\/\/ URL/);
+    expect(err(() => otlpConfig({ url: 'not a url' }, 'o'))).toMatch(/^o\.url: /);
+    expect(err(() => otlpConfig({ url: 'http://h', headers: { a: 'x\r\nInjected: 1' } }, 'o'))).toBe('o.headers.a: expected a one-line string, got "x\\r\\nInjected: 1"');
+    expect(err(() => otlpConfig({ url: 'http://h', headers: { 'a b': 'x' } }, 'o'))).toBe('o.headers: expected HTTP header names, got "a b"');
+    expect(parseAgentArgs(['--otlp', 'https://c:4318/v1/logs'], () => '')?.otlp?.url).toBe('https://c:4318/v1/logs');
   });
 });

@@ -33,6 +33,12 @@ export interface SyslogConfig {
   queueSize: number;
 }
 
+export interface OtlpConfig {
+  url: string;
+  headers: Record<string, string>;
+  queueSize: number;
+}
+
 export interface AgentConfig {
   source: SourceKind;
   intervalMs: number;
@@ -40,6 +46,7 @@ export interface AgentConfig {
   filter: CompiledFilter | null;
   metrics: MetricsConfig | null;
   syslog: SyslogConfig | null;
+  otlp: OtlpConfig | null;
 }
 
 /** Where an error points: `netmon.json: metrics.listen` or `--metrics`. */
@@ -95,7 +102,8 @@ function filter(v: unknown, where: Where): CompiledFilter | null {
   return r.filter;
 }
 
-const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog'] as const;
+const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog', 'otlp'] as const;
+const OTLP_KEYS = ['url', 'headers', 'queueSize'] as const;
 const SYSLOG_KEYS = ['url', 'caFile', 'facility', 'appName', 'queueSize'] as const;
 const METRICS_KEYS = ['listen', 'tokenFile', 'allowRemote', 'topProcesses'] as const;
 
@@ -103,7 +111,7 @@ export const DEFAULT_TOP_PROCESSES = 10;
 
 /** The defaults: no exporter, all connections, the platform source at 1 s. */
 export function defaultAgentConfig(): AgentConfig {
-  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null, syslog: null };
+  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null, syslog: null, otlp: null };
 }
 
 /**
@@ -130,6 +138,7 @@ export function validateAgentConfig(json: unknown, file: string): AgentConfig {
     };
   }
   if (top.syslog !== undefined && top.syslog !== null) c.syslog = syslogConfig(top.syslog, at('syslog'));
+  if (top.otlp !== undefined && top.otlp !== null) c.otlp = otlpConfig(top.otlp, at('otlp'));
   return c;
 }
 
@@ -160,4 +169,27 @@ export function readToken(file: string, where: Where, readFile: (f: string) => s
   const problem = tokenProblem(token);
   if (problem) throw new AgentConfigError(`${where}: ${file}: ${problem}`);
   return token;
+}
+
+/** The `otlp` object: an http(s) URL of the OTLP/HTTP logs endpoint, optional headers. */
+export function otlpConfig(v: unknown, where: Where): OtlpConfig {
+  const o = object(v, where, OTLP_KEYS);
+  const expected = 'an http:// or https:// URL of the OTLP/HTTP logs endpoint (e.g. "http://127.0.0.1:4318/v1/logs")';
+  let url: URL | null;
+  try {
+    url = typeof o.url === 'string' ? new URL(o.url) : null;
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return fail(`${where}.url`, expected, o.url);
+  const headers: Record<string, string> = {};
+  if (o.headers !== undefined) {
+    if (typeof o.headers !== 'object' || o.headers === null || Array.isArray(o.headers)) return fail(`${where}.headers`, 'an object of header names to string values', o.headers);
+    for (const [k, val] of Object.entries(o.headers)) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) fail(`${where}.headers`, 'HTTP header names', k);
+      if (typeof val !== 'string' || /[\r\n]/.test(val)) fail(`${where}.headers.${k}`, 'a one-line string', val);
+      headers[k] = val as string;
+    }
+  }
+  return { url: o.url as string, headers, queueSize: o.queueSize === undefined ? DEFAULT_QUEUE_SIZE : int(o.queueSize, `${where}.queueSize`, 1, 10_000_000) };
 }

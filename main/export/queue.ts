@@ -55,3 +55,19 @@ export class BoundedQueue<T> {
     }
   }
 }
+
+/**
+ * Resolves when one of `waiters` is called (the exporter's queue drained) or after `timeoutMs`,
+ * whichever comes first; removes itself from `waiters` either way.
+ */
+export function waitForDrain(waiters: Set<() => void>, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      waiters.delete(done);
+      resolve();
+    };
+    const t = setTimeout(done, timeoutMs);
+    waiters.add(done);
+  });
+}

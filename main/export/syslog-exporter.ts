@@ -9,7 +9,7 @@ import os from 'node:os';
 import tls from 'node:tls';
 import type { ConnectionEvent } from '../../shared/connection';
 import type { ExporterStats } from './prometheus';
-import { BoundedQueue } from './queue';
+import { BoundedQueue, waitForDrain } from './queue';
 import { DEFAULT_FACILITY, formatSyslog, octetFrame } from './syslog';
 
 export interface SyslogTarget {
@@ -165,15 +165,7 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     flush(timeoutMs) {
       pump();
       if (queue.depth === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(t);
-          waiters.delete(done);
-          resolve();
-        };
-        const t = setTimeout(done, timeoutMs);
-        waiters.add(done);
-      });
+      return waitForDrain(waiters, timeoutMs);
     },
     async close() {
       closed = true;

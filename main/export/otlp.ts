@@ -1,0 +1,169 @@
+// Connection events as OpenTelemetry log records over OTLP/HTTP, with the official JS SDK
+// (@opentelemetry/sdk-logs) and exporter (@opentelemetry/exporter-logs-otlp-http, JSON encoding).
+// The SDK builds the records; netmon's own bounded queue sits between it and the exporter, so
+// the queue bound, the retries with backoff and the drop count are netmon's to state and report.
+import os from 'node:os';
+import { SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  ATTR_NETWORK_LOCAL_ADDRESS,
+  ATTR_NETWORK_LOCAL_PORT,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  ATTR_NETWORK_TRANSPORT,
+  ATTR_NETWORK_TYPE,
+  ATTR_SERVICE_NAME,
+} from '@opentelemetry/semantic-conventions';
+import type { ConnectionEvent } from '../../shared/connection';
+import { BoundedQueue, waitForDrain } from './queue';
+import type { EventExporter } from './syslog-exporter';
+import { eventText } from './syslog';
+
+// Attributes still "incubating" in the semantic conventions; the package advises copying them.
+const ATTR_PROCESS_PID = 'process.pid';
+const ATTR_PROCESS_EXECUTABLE_NAME = 'process.executable.name';
+const ATTR_PROCESS_EXECUTABLE_PATH = 'process.executable.path';
+const ATTR_HOST_NAME = 'host.name';
+
+export interface OtlpExporterOptions {
+  /** The OTLP/HTTP logs endpoint, e.g. http://collector:4318/v1/logs. */
+  url: string;
+  headers?: Record<string, string>;
+  /** Events held while the receiver is away (default 50,000). */
+  queueSize?: number;
+  /** Records per export request (default 512). */
+  batchSize?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  hostname?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The OpenTelemetry attributes of an event: semantic-convention names where they exist
+ * (network.transport, network.type, network.local.*, network.peer.*, process.pid,
+ * process.executable.name / .path), `netmon.*` for the rest. Absent / null fields are left out.
+ */
+export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
+  const c = e.connection;
+  const a: Record<string, string | number | undefined | null> = {
+    'netmon.event.type': e.type,
+    'netmon.event.seq': seq,
+    [ATTR_NETWORK_TRANSPORT]: c.protocol,
+    [ATTR_NETWORK_TYPE]: c.family === 6 ? 'ipv6' : 'ipv4',
+    [ATTR_NETWORK_LOCAL_ADDRESS]: c.localAddress,
+    [ATTR_NETWORK_LOCAL_PORT]: c.localPort,
+    'netmon.local.scope_id': c.localScopeId,
+    [ATTR_NETWORK_PEER_ADDRESS]: c.remoteAddress,
+    [ATTR_NETWORK_PEER_PORT]: c.remotePort,
+    'netmon.peer.scope_id': c.remoteScopeId,
+    'netmon.peer.host': c.remoteHost,
+    'netmon.tcp.state': c.state,
+    'netmon.tcp.previous_state': e.type === 'changed' ? e.previousState : undefined,
+    [ATTR_PROCESS_PID]: c.pid,
+    'netmon.process.previous_pid': e.type === 'changed' ? e.previousPid : undefined,
+    [ATTR_PROCESS_EXECUTABLE_NAME]: c.process,
+    [ATTR_PROCESS_EXECUTABLE_PATH]: c.processPath,
+    'netmon.process.start_time': c.processStartTime == null ? null : new Date(c.processStartTime).toISOString(),
+    'netmon.bytes_sent': c.bytesSent,
+    'netmon.bytes_received': c.bytesReceived,
+  };
+  const out: AnyValueMap = {};
+  for (const [k, v] of Object.entries(a)) if (v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+export function createOtlpExporter(opts: OtlpExporterOptions): EventExporter {
+  const queue = new BoundedQueue<ReadableLogRecord>(opts.queueSize ?? 50_000);
+  const batchSize = opts.batchSize ?? 512;
+  const retryMin = opts.retryMinMs ?? 250;
+  const retryMax = opts.retryMaxMs ?? 30_000;
+  const exporter = new OTLPLogExporter({ url: opts.url, headers: opts.headers, timeoutMillis: 10_000 });
+  // The SDK hands each record to this processor, which only queues it.
+  const processor: LogRecordProcessor = {
+    onEmit: (r) => queue.push(r),
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const provider = new LoggerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'netmon-agent', [ATTR_HOST_NAME]: opts.hostname ?? os.hostname() }),
+    processors: [processor],
+  });
+  const logger = provider.getLogger('netmon');
+  let seq = 0;
+  let sent = 0;
+  let inFlight: ReadableLogRecord[] = [];
+  let retryDelay = retryMin;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+  let lastProblem = '';
+  const waiters = new Set<() => void>();
+
+  const pump = (): void => {
+    if (inFlight.length > 0 || retryTimer || closed) return;
+    if (queue.depth === 0) {
+      for (const w of waiters) w();
+      return;
+    }
+    while (inFlight.length < batchSize && queue.depth > 0) inFlight.push(queue.shift() as ReadableLogRecord);
+    exporter.export(inFlight, (result) => {
+      const batch = inFlight;
+      inFlight = [];
+      // ExportResultCode.SUCCESS (@opentelemetry/core) is 0.
+      if (result.code === 0) {
+        sent += batch.length;
+        retryDelay = retryMin;
+        if (lastProblem) opts.log?.('netmon agent: otlp: delivering again');
+        lastProblem = '';
+        pump();
+        return;
+      }
+      queue.requeue(batch);
+      const why = `netmon agent: otlp ${opts.url}: ${result.error?.message ?? 'export failed'}; retrying in ${retryDelay} ms (${queue.depth} queued)`;
+      if (!lastProblem) opts.log?.(why);
+      lastProblem = why;
+      if (closed) return;
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        pump();
+      }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, retryMax);
+    });
+  };
+
+  return {
+    stats: { name: 'otlp', capacity: queue.capacity, depth: () => queue.depth + inFlight.length, dropped: () => queue.dropped, sent: () => sent },
+    enqueue(events) {
+      if (closed) return;
+      for (const e of events) {
+        try {
+          logger.emit({
+            timestamp: e.time,
+            severityNumber: SeverityNumber.INFO,
+            severityText: 'INFO',
+            eventName: `netmon.connection.${e.type}`,
+            body: eventText(e),
+            attributes: eventAttributes(e, ++seq),
+          });
+        } catch {
+          // an event that cannot be turned into a record is skipped; the others go on
+        }
+      }
+      pump();
+    },
+    flush(timeoutMs) {
+      pump();
+      if (queue.depth === 0 && inFlight.length === 0) return Promise.resolve();
+      return waitForDrain(waiters, timeoutMs);
+    },
+    async close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      for (const w of waiters) w();
+      await provider.shutdown().catch(() => {});
+      await exporter.shutdown().catch(() => {});
+    },
+  };
+}
