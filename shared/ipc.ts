@@ -155,11 +155,16 @@ export interface History {
 }
 
 /** Largest `limit` a getHistory call may ask for (the ring may hold more; a viewer never needs it all). */
-export const MAX_HISTORY_LIMIT = 1_000_000;
+/**
+ * Most events one getHistory reply carries (and what a call without a limit gets): ~11 MB of JSON.
+ * The ring may hold more; one reply of all of it (180k events, ~100 MB, ~11 s to encode) let a
+ * single viewer stall the engine and the server.
+ */
+export const MAX_HISTORY_LIMIT = 20_000;
 
 /** Validates getHistory's optional limit (newest N events); throws IpcArgumentError with the reason. */
-export function validateHistoryLimit(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
+export function validateHistoryLimit(value: unknown): number {
+  if (value === undefined) return MAX_HISTORY_LIMIT;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_HISTORY_LIMIT) {
     throw new IpcArgumentError(`history limit must be an integer from 1 to ${MAX_HISTORY_LIMIT}, got ${describe(value)}`);
   }

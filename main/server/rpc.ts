@@ -119,6 +119,16 @@ function salvageId(text: string): number | string | null {
 }
 
 /** An error reply to a message that is refused unread (its id salvaged when it has one). */
+/** Calls whose reply is the whole table or the run's history: one at a time per client. Never throws. */
+export function isHeavyCall(text: string): boolean {
+  try {
+    const m = JSON.parse(text) as { method?: unknown } | null;
+    return !!m && typeof m === 'object' && (m.method === 'getSnapshot' || m.method === 'getHistory');
+  } catch {
+    return false;
+  }
+}
+
 export function refusal(text: string, reason: string): ServerMessage {
   return { kind: 'reply', id: salvageId(text), ok: false, error: reason };
 }

@@ -9,7 +9,7 @@ import { SECURITY_HEADERS } from '../../shared/csp';
 import { addressKind } from '../../shared/ip';
 import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { authorize, hostAllowed, isLoopbackHost, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
-import { createHandlers, handleClientMessage, refusal, type ServerMessage } from './rpc';
+import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
 import { mimeType, readStatic, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
@@ -168,6 +168,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
+    let heavyInFlight = false;
     /** The one way out to this client: a reader too far behind is dropped, never buffered for. */
     const sendText = (text: string): void => {
       if (ws.readyState !== ws.OPEN) return;
@@ -196,13 +197,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
       const text = raw.toString();
+      // A client that does not read its replies gets no more work done for it: the cost of a call
+      // (encoding a snapshot or the history) comes before the send path could refuse its reply.
+      if (ws.bufferedAmount > maxBuffered) {
+        ws.close(1013, `client too slow: more than ${maxBuffered} bytes unread`);
+        setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+        return;
+      }
+      const heavy = isHeavyCall(text);
+      if (heavy && heavyInFlight) {
+        return send(refusal(text, 'a snapshot or history call is already in progress on this connection; wait for its reply'));
+      }
       if (inFlight >= maxInFlight) {
         return send(refusal(text, `too many calls in progress (at most ${maxInFlight}); wait for their replies`));
       }
       inFlight++;
+      if (heavy) heavyInFlight = true;
       void handleClientMessage(text, handlers)
         .then(send, (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`))
-        .finally(() => inFlight--);
+        .finally(() => {
+          inFlight--;
+          if (heavy) heavyInFlight = false;
+        });
     });
     ws.on('close', unsubscribe);
     ws.on('error', () => ws.terminate());

@@ -77,17 +77,45 @@ describe('slow readers', () => {
     engine.getSnapshot = async () => ({ time: 1, connections, status: { ...engine.state } });
     srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 1024 * 1024 });
     const calls = Array.from({ length: 30 }, (_, i) => callFrame(i, 'getSnapshot'));
-    // The client reads nothing for 1 s (rawExchange starts reading only after that), then drains.
+    // The client sends a call every 30 ms and reads nothing for 2 s (then drains): replies pile up
+    // unread, and the next call after the bound closes it without doing the work.
     const reply = await rawExchange(srv.port, [upgradeRequest(srv.port, '/ws', offer), ...calls], {
       timeoutMs: 8000,
       enough: (d) => closeCode(serverFrames(d)) !== null,
-      readAfterMs: 1000,
+      readAfterMs: 2000,
+      gapMs: 30,
     });
     const frames = serverFrames(reply.data);
     expect(closeCode(frames)).toBe(1013);
     expect(frames.find((f) => f.opcode === 8)?.payload.subarray(2).toString()).toBe('client too slow: more than 1048576 bytes unread');
     // Fewer replies than calls made it out: the rest were never buffered.
     expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(30);
+  });
+  it('does one snapshot or history call at a time per client; a second at once gets a reason, not a queue', async () => {
+    const engine = fakeEngine();
+    const calls: string[] = [];
+    let release: () => void = () => {};
+    engine.getSnapshot = () => (calls.push('snapshot'), new Promise((r) => (release = () => r({ time: 1, connections: [], status: { ...engine.state } }))));
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    const replies: { id: number; ok: boolean; error?: string }[] = [];
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString()) as { id: number; ok: boolean; error?: string }));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getSnapshot', args: [] }));
+    ws.send(JSON.stringify({ kind: 'call', id: 2, method: 'getHistory', args: [] }));
+    ws.send(JSON.stringify({ kind: 'call', id: 3, method: 'getStatus', args: [] }));
+    await expect.poll(() => replies.filter((r) => r.id === 2 || r.id === 3).length).toBe(2);
+    expect(replies.find((r) => r.id === 2)).toEqual({
+      kind: 'reply',
+      id: 2,
+      ok: false,
+      error: 'a snapshot or history call is already in progress on this connection; wait for its reply',
+    });
+    expect(replies.find((r) => r.id === 3)?.ok).toBe(true);
+    expect(calls).toEqual(['snapshot']);
+    release();
+    await expect.poll(() => replies.some((r) => r.id === 1 && r.ok)).toBe(true);
+    ws.terminate();
   });
   it('closes a client that does not read its batches the same way, and keeps serving the others', async () => {
     const engine = fakeEngine();

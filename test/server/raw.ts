@@ -20,7 +20,7 @@ export interface RawReply {
 export function rawExchange(
   port: number,
   payload: Buffer | string | Array<Buffer | string>,
-  opts: { timeoutMs?: number; enough?: (data: Buffer) => boolean; readAfterMs?: number } = {},
+  opts: { timeoutMs?: number; enough?: (data: Buffer) => boolean; readAfterMs?: number; gapMs?: number } = {},
 ): Promise<RawReply> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -44,7 +44,12 @@ export function rawExchange(
     // The server may reset a connection it refuses mid-write; that is an answer too.
     sock.on('error', () => finish(true));
     sock.on('connect', () => {
-      for (const p of Array.isArray(payload) ? payload : [payload]) sock.write(p);
+      const parts = Array.isArray(payload) ? payload : [payload];
+      // With gapMs the parts go one by one (after the first), like a client sending calls over time.
+      if (opts.gapMs) {
+        sock.write(parts[0]);
+        parts.slice(1).forEach((p, i) => setTimeout(() => !done && sock.write(p), (i + 1) * opts.gapMs!));
+      } else for (const p of parts) sock.write(p);
       // A client that does not read for a while (a slow reader), then drains what it was sent.
       if (opts.readAfterMs) {
         sock.pause();
