@@ -14,6 +14,7 @@ import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './
 import { benchFilter } from './filter';
 import { benchTraffic } from './traffic';
 import { benchTimeline } from './timeline';
+import { benchExporters } from './exporters';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
   console.log(benchFilter());
   console.log('\nTimeline: cost of one batch (1% churn) and the memory the bounded series keeps');
   console.log(benchTimeline());
+  console.log('\nAgent exporters: 1,000 events/s into syslog and OTLP, healthy and stalled receivers');
+  console.log(await benchExporters());
 }
 
 const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();

@@ -146,7 +146,8 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     stats: {
       name: 'syslog',
       capacity: queue.capacity,
-      depth: () => queue.depth + recent.length,
+      // Waiting to be written; the resend window (written, kept for a reconnect) is not counted.
+      depth: () => queue.depth,
       dropped: () => queue.dropped,
       sent: () => sent,
     },
