@@ -105,3 +105,6 @@ export function compare(op: CompareOp, value: number): (v: number) => boolean {
       return (v) => v === value;
   }
 }
+
+// Unit tables without a prototype: `rtt>1constructor` is an unknown unit, not a match-nothing filter.
+for (const table of [BYTE_UNITS, TIME_UNITS, COUNT_UNITS]) Object.setPrototypeOf(table, null);

@@ -428,3 +428,7 @@ function compileWord(item: ValueItem): Predicate {
     protoLabel(c).includes(needle) ||
     includesFolded(c.remoteHost, needle);
 }
+
+// Lookup tables without a prototype: a word such as `constructor` or `__proto__` is not a key,
+// family, protocol or limit, and must be refused like any other unknown word.
+for (const table of [KEY_ALIASES, FAMILY_WORDS, PROTOCOL_WORDS, LIMITED_WORDS]) Object.setPrototypeOf(table, null);

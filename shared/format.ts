@@ -573,3 +573,18 @@ export function compareConnections(a: Connection, b: Connection): number {
     (a.remotePort ?? 0) - (b.remotePort ?? 0)
   );
 }
+
+/**
+ * Text safe to print to a terminal: C0 control characters other than tab, LF and CR, DEL, and C1
+ * controls (U+0080–U+009F) become `\xNN`; bidirectional overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) become `\u{NNNN}`. A process name or a recording field is chosen by whoever
+ * started the process or wrote the file; printed raw, an escape sequence in it could retitle,
+ * recolour or rewrite the admin's terminal.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const n = ch.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
+  });
+}

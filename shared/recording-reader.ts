@@ -72,6 +72,8 @@ export class RecordingParser {
   }
 
   push(chunk: string): void {
+    // A byte-order mark (editors on Windows add one) is not part of the first record.
+    if (this.s.chars === 0 && chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     this.s.chars += chunk.length;
     let from = 0;
     for (;;) {

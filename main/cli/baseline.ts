@@ -1,7 +1,8 @@
 // `netmon baseline save FILE`: marks what is normal on this machine (listeners by process and
 // port, outbound destinations by process) as a JSON file that `snapshot --baseline FILE` and
 // `watch --baseline FILE` — here or on another machine — compare against.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readSmallTextFile } from './small-file';
 import { hostname } from 'node:os';
 import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type BaselineMatcher } from '../../shared/baseline';
 import type { Connection, ConnectionEvent } from '../../shared/connection';
@@ -37,13 +38,8 @@ Options:
 
 /** Reads and compiles a baseline file; throws an Error whose message names the file. */
 export function loadBaseline(path: string): BaselineMatcher {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
-  }
-  return compileBaseline(parseBaseline(text, path));
+  // 64 MiB holds well over the 100,000 entries per list a baseline may have.
+  return compileBaseline(parseBaseline(readSmallTextFile(path, 64 * 1024 * 1024, 'baseline'), path));
 }
 
 /** Keeps only rows departing from the baseline (judged against the whole table's listeners). */

@@ -69,6 +69,11 @@ export async function runReplay(opts: ReplayOptions, io: CliIo): Promise<number>
       flush();
       const notice = describeRecording(file, summary);
       if (notice) io.stderr(`netmon: ${notice}\n`);
+      if (summary.events === 0) {
+        // As the help says: a file with no events at all (an empty one included) is a failure.
+        io.stderr(`netmon: ${file} holds no events (${summary.lines} line${summary.lines === 1 ? '' : 's'} read)\n`);
+        failed = true;
+      }
     } catch (e) {
       flush();
       if (!(e instanceof RecordingError)) throw e;

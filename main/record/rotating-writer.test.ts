@@ -146,3 +146,18 @@ describe('recorder + readRecording', () => {
     await expect(readRecordingSet(join(dir, 'none'))).rejects.toThrow(/no recording/);
   });
 });
+
+describe('recording file mode', () => {
+  it('a new recording is readable by its owner only (0600)', () => {
+    const d = mkdtempSync(join(tmpdir(), 'netmon-mode-'));
+    try {
+      const path = join(d, 'r.ndjson');
+      const w = createRotatingWriter({ path, maxBytes: 1 << 20, maxFiles: 2 });
+      w.write('x\n');
+      w.close();
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -114,7 +114,8 @@ export function createRotatingWriter(opts: RotatingWriterOptions): RotatingWrite
   // An existing file is continued, not clobbered: a restarted recorder must not lose a recording.
   const open = (): void => {
     try {
-      fd = fs.openSync(opts.path, 'a+');
+      // Owner-only: run as root, a recording holds every user's connections and process paths.
+      fd = fs.openSync(opts.path, 'a+', 0o600);
       size = fs.fstatSync(fd).size;
     } catch (e) {
       if (fd !== null) fs.closeSync(fd);

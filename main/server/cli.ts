@@ -1,6 +1,6 @@
 // `netmon serve`: parses its flags, starts the engine and the local web server, prints the URL
 // (with the run's token) and runs until SIGINT / SIGTERM.
-import { readFileSync } from 'node:fs';
+import { readSmallTextFile } from '../cli/small-file';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
@@ -72,7 +72,7 @@ export interface ServeArgsEnv {
 export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}): ServeOptions | null {
   const home = where.home ?? os.homedir();
   const env = where.env ?? process.env;
-  const readFile = where.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  const readFile = where.readFile ?? ((f: string) => readSmallTextFile(f, 4096, 'token file'));
   let tokenFile: string | undefined;
   const o: ServeOptions = {
     host: '127.0.0.1',
@@ -148,7 +148,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
     try {
       o.token = readFile(tokenFile).trim();
     } catch (e) {
-      throw new ServeUsageError(`--token-file: cannot read ${tokenFile}: ${(e as Error).message}`);
+      throw new ServeUsageError(`--token-file: cannot read ${tokenFile}: ${(e as { reason?: string }).reason ?? (e as Error).message}`);
     }
     o.tokenFrom = 'file';
   } else if (o.token === undefined && env.NETMON_TOKEN) {

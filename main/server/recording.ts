@@ -41,7 +41,7 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
       if (!active || (recorder && recorder.format !== format)) stop();
       lastFormat = format;
       if (active && !recorder) {
-        mkdirSync(opts.dir, { recursive: true });
+        mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
         const file = path.join(opts.dir, recordingFileName(format, (opts.now ?? (() => new Date()))()));
         const r = (opts.createRecorder ?? createRecorder)({ path: file, format });
         recorder = r;
