@@ -42,7 +42,7 @@ Exit codes: 0 ok (also on Ctrl-C), 1 the connection table could not be read, 2 b
 Run \`netmon <command> --help\` for the options of a command.
 `;
 
-export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--source KIND]
+export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--source KIND] [--baseline FILE]
 
 Reads the connection table once and prints it: an aligned table with a header by default,
 one JSON object per line with --json, or CSV with a header row with --csv. JSON and CSV
@@ -63,7 +63,7 @@ ${FILTER_HELP}
 `;
 
 export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--initial] [--utc] [--date]
-                   [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N]]
+                   [--baseline FILE] [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N] [--quiet]]
 
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
 exit 0 after flushing output). Connections that already exist when watching starts are not
