@@ -4,7 +4,7 @@ import { createDiffer, diffTables } from '../main/model/diff';
 import { materializeRow } from '../main/model/materialize';
 import { prng } from '../main/model/random';
 import { createRowTable, type RowTable } from '../main/model/rows';
-import type { ProcessInfo } from '../main/source/types';
+import type { ConnectionSource, ProcessInfo } from '../main/source/types';
 import { decodeTcpTable2 } from '../main/source/windows/decode';
 
 interface SynthRow {
@@ -95,6 +95,24 @@ export function synthSnapshots(n: number, seed = n): [Uint8Array, Uint8Array] {
   const rnd = prng(seed);
   const a = synthRows(n, rnd);
   return [buildTcpTable2(a), buildTcpTable2(churn(a, rnd))];
+}
+
+/**
+ * A ConnectionSource that decodes two synthetic snapshots of `n` rows in turn (synthSnapshots'
+ * churn each poll): the engine's JS cost without the system call.
+ */
+export function alternatingSource(n: number): ConnectionSource {
+  const [a, b] = synthSnapshots(n);
+  let flip = false;
+  const out = createRowTable(n + n / 50);
+  return {
+    name: 'synthetic',
+    read: () => {
+      flip = !flip;
+      return decodeTcpTable2(flip ? a : b, out);
+    },
+    processInfo: (pid) => ({ pid, name: `proc${pid}.exe`, path: null }),
+  };
 }
 
 export interface DecodeDiffResult {

@@ -13,7 +13,7 @@ import { createSyslogExporter, type EventExporter } from '../main/export/syslog-
 import { LiveTable } from '../main/export/table';
 import { createRowTable } from '../main/model/rows';
 import { decodeTcpTable2 } from '../main/source/windows/decode';
-import { ms, synthSnapshots, table } from './decode-diff';
+import { alternatingSource, ms, synthSnapshots, table } from './decode-diff';
 
 const POLL_MS = 100;
 
@@ -63,20 +63,8 @@ interface Run {
 }
 
 async function drive(exporter: EventExporter, seconds: number): Promise<Run> {
-  // ~100 events per poll from two alternating synthetic tables (their churn on 6,000 rows).
-  const [a, b] = synthSnapshots(6_000);
-  let flip = false;
-  const out = createRowTable(6_100);
-  const engine = createEngine({
-    source: {
-      name: 'synthetic',
-      read: () => {
-        flip = !flip;
-        return decodeTcpTable2(flip ? a : b, out);
-      },
-      processInfo: (pid) => ({ pid, name: `proc${pid}.exe`, path: null }),
-    },
-  });
+  // ~100 events per poll: the churn of two alternating synthetic tables of 6,000 rows.
+  const engine = createEngine({ source: alternatingSource(6_000) });
   let events = 0;
   // What the agent does with each batch: hand its events to the exporter.
   const deliver = (evs: ConnectionEvent[]) => {

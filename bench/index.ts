@@ -5,9 +5,7 @@ import { encodeBatch, type EventBatch } from '../shared/ipc';
 import { createEngine } from '../main/engine/engine';
 import { materializeRow } from '../main/model/materialize';
 import { prng, randomTable } from '../main/model/random';
-import { createRowTable } from '../main/model/rows';
-import { decodeTcpTable2 } from '../main/source/windows/decode';
-import { benchDecodeDiff, formatDecodeDiff, ms, synthSnapshots, table, time } from './decode-diff';
+import { alternatingSource, benchDecodeDiff, formatDecodeDiff, ms, table, time } from './decode-diff';
 import { benchLinuxPoll, formatLinuxPoll } from './linux-poll';
 import { benchRendererStore } from './renderer-store';
 import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
@@ -24,19 +22,7 @@ import { benchExporters } from './exporters';
 async function benchEnginePoll(sizes = [10_000, 50_000]): Promise<string> {
   const rows: string[][] = [];
   for (const n of sizes) {
-    const [a, b] = synthSnapshots(n);
-    let flip = false;
-    const out = createRowTable(n + n / 50);
-    const engine = createEngine({
-      source: {
-        name: 'synthetic',
-        read: () => {
-          flip = !flip;
-          return decodeTcpTable2(flip ? a : b, out);
-        },
-        processInfo: (pid) => ({ pid, name: `proc${pid}.exe`, path: null }),
-      },
-    });
+    const engine = createEngine({ source: alternatingSource(n) });
     await engine.pollNow(); // the full first batch, not what a steady-state poll costs
     const runs = n <= 10_000 ? 200 : 50;
     const samples: number[] = [];
