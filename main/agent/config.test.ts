@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, otlpConfig, parseHostPort, validateAgentConfig } from './config';
-import { parseAgentArgs } from './cli';
+import { parseAgentArgs, runAgent } from './cli';
 
 const files = (map: Record<string, string>) => (f: string) => {
   if (!(f in map)) throw new Error(`ENOENT: no such file ${f}`);
@@ -72,5 +72,23 @@ describe('agent config', () => {
     expect(err(() => otlpConfig({ url: 'http://h', headers: { a: 'x\r\nInjected: 1' } }, 'o'))).toBe('o.headers.a: expected a one-line string, got "x\\r\\nInjected: 1"');
     expect(err(() => otlpConfig({ url: 'http://h', headers: { 'a b': 'x' } }, 'o'))).toBe('o.headers: expected HTTP header names, got "a b"');
     expect(parseAgentArgs(['--otlp', 'https://c:4318/v1/logs'], () => '')?.otlp?.url).toBe('https://c:4318/v1/logs');
+  });
+
+  it('runAgent: exit 2 with the message for a bad config or token, 0 with the help', async () => {
+    const run = async (argv: string[], map: Record<string, string>) => {
+      let err = '';
+      let out = '';
+      const code = await runAgent(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), stop: AbortSignal.abort(), readFile: files(map) });
+      return { code, err, out };
+    };
+    expect(await run(['--config', 'n.json'], { 'n.json': '{"metrics":{"tokenFile":"/t","listen":"x"}}' })).toEqual({
+      code: 2, out: '', err: 'netmon: n.json: metrics.listen: expected "HOST:PORT" (e.g. "127.0.0.1:9464" or "[::1]:9464"), got "x"\nRun `netmon agent --help` for usage.\n',
+    });
+    expect((await run(['--metrics', '127.0.0.1:0', '--metrics-token-file', '/t'], { '/t': 'short\n' })).err).toBe(
+      'netmon: metrics token file: /t: token must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)\nRun `netmon agent --help` for usage.\n',
+    );
+    const help = await run(['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--metrics-token-file FILE/);
   });
 });
