@@ -8,6 +8,7 @@ import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
 import { eventPredicate } from './store/eventsView';
 import { loadSettings, saveSettings, type Settings } from './store/settings';
+import { applyLayout, type ColumnLayout } from './store/columnLayout';
 import { DEFAULT_TOGGLES, type Toggles } from './store/toggles';
 import { FilterChip, sameToggles } from './app/FilterChip';
 import { EMPTY_SELECTION, type Selection } from './store/selection';
@@ -91,7 +92,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const source = store.status?.source ?? '';
-  const columns = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
+  const available = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
+  const columns = useMemo(() => applyLayout(available, settings.columns), [available, settings.columns]);
   const onSort = (key: ColumnKey) =>
     update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
@@ -214,6 +216,9 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               actions={actions}
               onCopy={copySelected}
               onVisibleRows={onVisibleRows}
+              available={available}
+              layout={settings.columns}
+              onLayout={(l: ColumnLayout) => update({ columns: l })}
             />
           ) : tab === 'ports' ? (
             <PortsView store={store} />

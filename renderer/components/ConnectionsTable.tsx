@@ -26,6 +26,10 @@ export interface ConnectionsTableProps {
   onContextMenu(id: string, x: number, y: number): void;
   /** Rows currently on screen (for reverse-DNS lookups). */
   onVisibleRows?(rows: Row[]): void;
+  /** A column's edge dragged (or moved by keyboard) to a width, px. */
+  onResizeColumn?(key: ColumnKey, px: number): void;
+  /** The column menu asked for on a header (right-click, Shift+F10 on its edge). */
+  onColumnMenu?(key: ColumnKey, x: number, y: number): void;
   gridRef?: React.RefObject<HTMLDivElement | null>;
 }
 
@@ -174,7 +178,15 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
       <div className="grid-head" role="rowgroup">
         <div className="grid-row head" role="row" aria-rowindex={1}>
           {columns.map((c) => (
-            <SortHeader key={c.key} label={c.label} numeric={c.numeric} dir={sort.key === c.key ? sort.dir : null} onSort={() => props.onSort(c.key)} />
+            <SortHeader
+              key={c.key}
+              label={c.label}
+              numeric={c.numeric}
+              dir={sort.key === c.key ? sort.dir : null}
+              onSort={() => props.onSort(c.key)}
+              onResize={props.onResizeColumn && ((px) => props.onResizeColumn?.(c.key, px))}
+              onMenu={props.onColumnMenu && ((x, y) => props.onColumnMenu?.(c.key, x, y))}
+            />
           ))}
         </div>
       </div>

@@ -8,7 +8,7 @@ export interface MenuItem {
   danger?: boolean;
 }
 
-export function ContextMenu({ x, y, items, onClose }: { x: number; y: number; items: MenuItem[]; onClose(): void }) {
+export function ContextMenu({ x, y, items, onClose, label = 'Row actions' }: { x: number; y: number; items: MenuItem[]; onClose(): void; label?: string }) {
   const ref = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
@@ -35,7 +35,7 @@ export function ContextMenu({ x, y, items, onClose }: { x: number; y: number; it
       ref={ref}
       className="menu"
       role="menu"
-      aria-label="Row actions"
+      aria-label={label}
       style={{ left: Math.max(0, left), top: Math.max(0, top) }}
       onKeyDown={(e) => {
         if (e.key === 'Escape') onClose();

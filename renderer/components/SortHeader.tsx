@@ -1,25 +1,87 @@
-// One sortable column header cell: click to sort, aria-sort and the ▲/▼ mark when it is the sort column.
+// One sortable column header cell: click to sort, aria-sort and the ▲/▼ mark when it is the sort
+// column; optionally a resize handle on its right edge (drag, or arrow keys when focused) and a
+// context menu (right-click, or Shift+F10 / the menu key on the handle).
+import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
+
 export interface SortHeaderProps {
   label: string;
   numeric?: boolean;
   /** The current direction when this column is the sort column, else null. */
   dir: 'asc' | 'desc' | null;
   onSort(): void;
+  /** Called with the new width (px) while the edge is dragged or moved by keyboard. */
+  onResize?(px: number): void;
+  /** Opens the column menu at a point (client px). */
+  onMenu?(x: number, y: number): void;
 }
 
-export function SortHeader({ label, numeric, dir, onSort }: SortHeaderProps) {
+/** Keyboard resize step, px (Shift: five steps). */
+const STEP_PX = 10;
+
+export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu }: SortHeaderProps) {
+  const cellRef = useRef<HTMLDivElement | null>(null);
+  const drag = useRef<{ x: number; w: number } | null>(null);
+  const width = () => cellRef.current?.getBoundingClientRect().width ?? 0;
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    drag.current = { x: e.clientX, w: width() };
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (drag.current) onResize?.(drag.current.w + e.clientX - drag.current.x);
+  };
+  const endDrag = () => {
+    drag.current = null;
+  };
+  const onHandleKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const step = e.shiftKey ? STEP_PX * 5 : STEP_PX;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') onResize?.(width() + (e.key === 'ArrowLeft' ? -step : step));
+    else if ((e.key === 'F10' && e.shiftKey) || e.key === 'ContextMenu') {
+      const r = e.currentTarget.getBoundingClientRect();
+      onMenu?.(r.left, r.bottom);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
   return (
     <div
+      ref={cellRef}
       role="columnheader"
       aria-sort={dir === null ? undefined : dir === 'asc' ? 'ascending' : 'descending'}
       className={`cell${numeric ? ' num' : ''}${dir !== null ? ' sorted' : ''}`}
       onClick={onSort}
+      onContextMenu={
+        onMenu
+          ? (e) => {
+              e.preventDefault();
+              onMenu(e.clientX, e.clientY);
+            }
+          : undefined
+      }
       title={`Sort by ${label}`}
     >
       {label}
       <span className="sort-mark" aria-hidden="true">
         {dir === null ? '' : dir === 'asc' ? '▲' : '▼'}
       </span>
+      {onResize && (
+        <div
+          className="col-resize"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label={`Resize ${label}`}
+          title={`Drag to resize ${label}; arrow keys when focused; Shift+F10 for the column menu`}
+          tabIndex={0}
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={endDrag}
+          onPointerCancel={endDrag}
+          onClick={(e) => e.stopPropagation()}
+          onKeyDown={onHandleKey}
+        />
+      )}
     </div>
   );
 }

@@ -3,6 +3,7 @@
 // interval and pause are not here: they are the engine's state, the same for every viewer.
 import { COLUMNS, TRAFFIC_COLUMNS, type ColumnKey, type SortSpec } from './columns';
 import { DEFAULT_TOGGLES, type Toggles } from './toggles';
+import { DEFAULT_LAYOUT, sanitizeLayout, type ColumnLayout } from './columnLayout';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -17,6 +18,8 @@ export interface Settings {
   highlightMs: number;
   theme: Theme;
   sort: SortSpec;
+  /** Order, hidden columns and resized widths of the Connections table. */
+  columns: ColumnLayout;
 }
 
 /** Highlight durations offered, ms. */
@@ -33,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   highlightMs: 5000,
   theme: 'system',
   sort: { key: 'process', dir: 'asc' },
+  columns: DEFAULT_LAYOUT,
 };
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
@@ -70,7 +74,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function sanitize(raw: unknown): Settings {
   const d = DEFAULT_SETTINGS;
-  if (!isObj(raw)) return { ...d, toggles: { ...d.toggles }, sort: { ...d.sort } };
+  if (!isObj(raw)) return { ...d, toggles: { ...d.toggles }, sort: { ...d.sort }, columns: sanitizeLayout(null) };
   const toggles = { ...d.toggles };
   if (isObj(raw.toggles)) {
     for (const k of Object.keys(toggles) as (keyof Toggles)[]) {
@@ -92,5 +96,6 @@ export function sanitize(raw: unknown): Settings {
     highlightMs: (HIGHLIGHT_CHOICES_MS as readonly number[]).includes(raw.highlightMs as number) ? (raw.highlightMs as number) : d.highlightMs,
     theme: raw.theme === 'light' || raw.theme === 'dark' || raw.theme === 'system' ? raw.theme : d.theme,
     sort,
+    columns: sanitizeLayout(raw.columns),
   };
 }

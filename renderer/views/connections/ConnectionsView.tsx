@@ -5,6 +5,7 @@ import { ContextMenu, type MenuItem } from '../../components/ContextMenu';
 import { canCloseConnection, canEndProcess } from '../../components/DetailsPane';
 import type { Column, ColumnKey, SortSpec } from '../../store/columns';
 import type { Row } from '../../store/rows';
+import { DEFAULT_LAYOUT, moveColumn, setColumnWidth, toggleHidden, type ColumnLayout } from '../../store/columnLayout';
 import { clickSelect, moveTo, selectAll, type Selection } from '../../store/selection';
 import type { ConnectionStore } from '../../store/store';
 import type { RowActions } from '../details/useRowActions';
@@ -23,6 +24,29 @@ export interface ConnectionsViewProps {
   onVisibleRows(rows: Row[]): void;
   /** A recording's table: no details pane, no actions (its rows are not live). */
   readOnly?: boolean;
+  /** Every column that could be shown (before the layout hides some), for the column menu. */
+  available?: Column[];
+  layout?: ColumnLayout;
+  onLayout?(layout: ColumnLayout): void;
+}
+
+/**
+ * The column menu opened on header `key`: hide / show each available column, move `key` left or
+ * right among the shown ones, and back to the default arrangement.
+ */
+export function columnMenuItems(key: ColumnKey, shown: readonly Column[], available: readonly Column[], layout: ColumnLayout, onLayout: (l: ColumnLayout) => void): MenuItem[] {
+  const shownKeys = shown.map((c) => c.key);
+  const at = shownKeys.indexOf(key);
+  const label = shown[at]?.label ?? key;
+  return [
+    { label: `Move ${label} left`, onSelect: () => onLayout(moveColumn(layout, shownKeys, key, -1)), disabled: at <= 0 },
+    { label: `Move ${label} right`, onSelect: () => onLayout(moveColumn(layout, shownKeys, key, 1)), disabled: at < 0 || at >= shownKeys.length - 1 },
+    ...available.map((c) => {
+      const visible = shownKeys.includes(c.key);
+      return { label: `${visible ? 'Hide' : 'Show'} ${c.label}`, onSelect: () => onLayout(toggleHidden(layout, c.key)), disabled: visible && shownKeys.length === 1 };
+    }),
+    { label: 'Reset columns', onSelect: () => onLayout(DEFAULT_LAYOUT) },
+  ];
 }
 
 /** The context menu's entries for one row. */
@@ -35,8 +59,11 @@ export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void):
   ];
 }
 
-export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false }: ConnectionsViewProps) {
+export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false, available, layout, onLayout }: ConnectionsViewProps) {
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
+  const [colMenu, setColMenu] = useState<{ x: number; y: number; key: ColumnKey } | null>(null);
+  const closeColMenu = useCallback(() => setColMenu(null), []);
+  const arrangeable = available !== undefined && layout !== undefined && onLayout !== undefined;
   const closeMenu = useCallback(() => setMenu(null), []);
   const menuRow = menu ? store.rows.get(menu.id) : undefined;
   // An open details pane follows the cursor (keyboard, click, right-click): its Close / End
@@ -68,7 +95,12 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
           if (!readOnly) setMenu({ x, y, id });
         }}
         onVisibleRows={onVisibleRows}
+        onResizeColumn={arrangeable ? (key, px) => onLayout(setColumnWidth(layout, key, px)) : undefined}
+        onColumnMenu={arrangeable ? (key, x, y) => setColMenu({ x, y, key }) : undefined}
       />
+      {colMenu && arrangeable && (
+        <ContextMenu x={colMenu.x} y={colMenu.y} label="Columns" items={columnMenuItems(colMenu.key, columns, available, layout, onLayout)} onClose={closeColMenu} />
+      )}
       {menu && menuRow && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(menuRow, actions, onCopy)} onClose={closeMenu} />}
     </>
   );

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { applyLayout, DEFAULT_LAYOUT, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
+import { columnsFor } from './columns';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
+
+const available = columnsFor(false, false, 'linux-netlink'); // no Host, no Created
+const keys = (l = DEFAULT_LAYOUT) => applyLayout(available, l).map((c) => c.key);
+
+describe('column layout', () => {
+  it('draws the default columns unchanged', () => {
+    expect(keys()).toEqual(['process', 'pid', 'proto', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'firstSeen', 'lastChange']);
+    expect(applyLayout(available, DEFAULT_LAYOUT)[0]?.width).toBe(available[0]?.width);
+  });
+  it('hides and shows a column', () => {
+    const hidden = toggleHidden(DEFAULT_LAYOUT, 'pid');
+    expect(keys(hidden)).not.toContain('pid');
+    expect(keys(toggleHidden(hidden, 'pid'))).toEqual(keys());
+  });
+  it('never hides every column', () => {
+    const all = available.reduce((l, c) => toggleHidden(l, c.key), DEFAULT_LAYOUT);
+    expect(keys(all)).toEqual(['process']);
+  });
+  it('moves a column among the shown ones, stepping over hidden ones', () => {
+    const l = toggleHidden(DEFAULT_LAYOUT, 'localPort');
+    const shown = keys(l);
+    const moved = moveColumn(l, shown, 'remoteAddress', -1); // over the hidden Local Port to before Local Address
+    expect(keys(moved).slice(2, 5)).toEqual(['proto', 'remoteAddress', 'localAddress']);
+    expect(keys(toggleHidden(moved, 'localPort'))).toContain('localPort');
+    expect(keys(moveColumn(moved, keys(moved), 'remoteAddress', 1))).toEqual(shown);
+    expect(moveColumn(DEFAULT_LAYOUT, keys(), 'process', -1)).toBe(DEFAULT_LAYOUT); // nothing to its left
+    expect(keys(moveColumn(DEFAULT_LAYOUT, keys(), 'lastChange', -1)).slice(-2)).toEqual(['lastChange', 'firstSeen']);
+  });
+  it('sets widths as fixed tracks, clamped', () => {
+    const l = setColumnWidth(DEFAULT_LAYOUT, 'remoteAddress', 250.4);
+    expect(applyLayout(available, l).find((c) => c.key === 'remoteAddress')?.width).toBe('250px');
+    expect(setColumnWidth(l, 'pid', 1).widths.pid).toBe(MIN_COLUMN_PX);
+    expect(setColumnWidth(l, 'pid', 1e9).widths.pid).toBe(MAX_COLUMN_PX);
+    expect(setColumnWidth(l, 'pid', Number.NaN)).toBe(l);
+  });
+  it('keeps columns the saved order does not name (a newer version’s columns) in their default place', () => {
+    const l = sanitizeLayout({ order: ['state', 'process'] });
+    expect(keys(l)).toEqual(['state', 'process', 'pid', 'proto', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'firstSeen', 'lastChange']);
+  });
+  it('sanitizes broken saved state to what is valid, never throwing', () => {
+    for (const bad of [null, 3, 'x', [], { order: 'process' }, { hidden: {} }, { widths: [] }]) expect(sanitizeLayout(bad)).toEqual(DEFAULT_LAYOUT);
+    expect(sanitizeLayout({ order: ['nope', 'pid', 'pid', 7, '__proto__'], hidden: ['state', 'bogus'], widths: { pid: 90, state: 'wide', nope: 3, host: Infinity, proto: -5 } })).toEqual({
+      order: ['pid'],
+      hidden: ['state'],
+      widths: { pid: 90, proto: MIN_COLUMN_PX },
+    });
+  });
+});
+
+describe('column layout in settings', () => {
+  const mem = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
+  };
+  it('round-trips through storage', () => {
+    const st = mem();
+    const columns = { order: ['state' as const], hidden: ['pid' as const], widths: { process: 300 } };
+    saveSettings({ ...DEFAULT_SETTINGS, columns }, st);
+    expect(loadSettings(st).columns).toEqual(columns);
+  });
+  it('falls back to the default layout on broken column state and keeps the other settings', () => {
+    const st = mem();
+    st.setItem(SETTINGS_KEY, JSON.stringify({ filter: 'port:443', columns: 'garbage' }));
+    expect(loadSettings(st).columns).toEqual(DEFAULT_LAYOUT);
+    expect(loadSettings(st).filter).toBe('port:443');
+    st.setItem(SETTINGS_KEY, JSON.stringify({ columns: { order: null, hidden: [1, 2], widths: { pid: '9' } } }));
+    expect(loadSettings(st).columns).toEqual(DEFAULT_LAYOUT);
+  });
+});

@@ -1,0 +1,88 @@
+// The user's arrangement of the Connections columns: order, hidden columns and widths set by
+// dragging a header edge. Pure functions over a small persisted shape; the column definitions
+// themselves (labels, cells, sort keys) stay in columns.ts.
+import { COLUMNS, TRAFFIC_COLUMNS, type Column, type ColumnKey } from './columns';
+
+export interface ColumnLayout {
+  /** Column keys in display order; keys missing here keep their default place after these. */
+  order: ColumnKey[];
+  /** Columns the user hid (Host and the traffic columns also follow their own toggles). */
+  hidden: ColumnKey[];
+  /** Widths set by resizing, CSS px; a column without one keeps its flexible default track. */
+  widths: Partial<Record<ColumnKey, number>>;
+}
+
+/** Narrowest / widest a resized column may be, px. */
+export const MIN_COLUMN_PX = 40;
+export const MAX_COLUMN_PX = 1200;
+
+export const DEFAULT_LAYOUT: ColumnLayout = { order: [], hidden: [], widths: {} };
+
+const ALL_KEYS: readonly ColumnKey[] = [...COLUMNS, ...TRAFFIC_COLUMNS].map((c) => c.key);
+const isKey = (v: unknown): v is ColumnKey => typeof v === 'string' && (ALL_KEYS as readonly string[]).includes(v);
+
+const clampWidth = (px: number) => Math.round(Math.min(MAX_COLUMN_PX, Math.max(MIN_COLUMN_PX, px)));
+
+/**
+ * A saved layout made safe: unknown keys, duplicates, non-arrays and widths that are not finite
+ * numbers are dropped (widths are clamped to MIN/MAX_COLUMN_PX); anything that is not an object
+ * gives the default layout. Never throws.
+ */
+export function sanitizeLayout(raw: unknown): ColumnLayout {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { order: [], hidden: [], widths: {} };
+  const r = raw as Record<string, unknown>;
+  const keys = (v: unknown): ColumnKey[] => (Array.isArray(v) ? [...new Set(v.filter(isKey))] : []);
+  const widths: Partial<Record<ColumnKey, number>> = {};
+  if (typeof r.widths === 'object' && r.widths !== null && !Array.isArray(r.widths)) {
+    for (const [k, v] of Object.entries(r.widths as Record<string, unknown>)) {
+      if (isKey(k) && typeof v === 'number' && Number.isFinite(v)) widths[k] = clampWidth(v);
+    }
+  }
+  return { order: keys(r.order), hidden: keys(r.hidden), widths };
+}
+
+/** Every column key in the layout's order: the saved order first, then the rest in default order. */
+export function orderedKeys(layout: ColumnLayout): ColumnKey[] {
+  return [...layout.order, ...ALL_KEYS.filter((k) => !layout.order.includes(k))];
+}
+
+/**
+ * The columns to draw: `available` (what columnsFor offers) in the layout's order, without the
+ * hidden ones, with resized widths as fixed tracks. At least one column always stays.
+ */
+export function applyLayout(available: readonly Column[], layout: ColumnLayout): Column[] {
+  const rank = new Map(orderedKeys(layout).map((k, i) => [k, i]));
+  const sorted = [...available].sort((a, b) => (rank.get(a.key) ?? 0) - (rank.get(b.key) ?? 0));
+  const shown = sorted.filter((c) => !layout.hidden.includes(c.key));
+  return (shown.length > 0 ? shown : sorted.slice(0, 1)).map((c) => {
+    const w = layout.widths[c.key];
+    return w === undefined ? c : { ...c, width: `${w}px` };
+  });
+}
+
+/** The layout with one column hidden or shown again. */
+export function toggleHidden(layout: ColumnLayout, key: ColumnKey): ColumnLayout {
+  const hidden = layout.hidden.includes(key) ? layout.hidden.filter((k) => k !== key) : [...layout.hidden, key];
+  return { ...layout, hidden };
+}
+
+/** The layout with one column's width set (px, clamped to MIN/MAX_COLUMN_PX). */
+export function setColumnWidth(layout: ColumnLayout, key: ColumnKey, px: number): ColumnLayout {
+  if (!Number.isFinite(px)) return layout;
+  return { ...layout, widths: { ...layout.widths, [key]: clampWidth(px) } };
+}
+
+/**
+ * The layout with `key` moved one place left (-1) or right (+1) among the `shown` columns (the
+ * order on screen): it swaps with its visible neighbour; hidden columns keep their places.
+ * Unchanged when there is no neighbour that way.
+ */
+export function moveColumn(layout: ColumnLayout, shown: readonly ColumnKey[], key: ColumnKey, dir: -1 | 1): ColumnLayout {
+  const at = shown.indexOf(key);
+  const neighbour = at < 0 ? undefined : shown[at + dir];
+  if (neighbour === undefined) return layout;
+  const order = orderedKeys(layout).filter((k) => k !== key);
+  const n = order.indexOf(neighbour);
+  order.splice(dir < 0 ? n : n + 1, 0, key);
+  return { ...layout, order };
+}
