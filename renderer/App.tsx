@@ -38,6 +38,8 @@ import { ProcessesView } from './views/processes/ProcessesView';
 import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
 import { PortsView } from './views/ports/PortsView';
+import { mergeByTime } from './views/ports/portNotices';
+import { usePortNotices, usePortThreshold } from './views/ports/usePortNotices';
 import { BaselineBar } from './views/baseline/BaselineBar';
 import { useBaseline } from './views/baseline/useBaseline';
 import { useTimeline } from './views/timeline/useTimeline';
@@ -106,6 +108,13 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const tableStore = replay ?? store;
   const rows = useSortedRows(tableStore, rowPred, compare);
   const events = useEvents(opened ? null : store, opened ? opened.log : store.log, evPred);
+  // Port-exhaustion notices are about an address, not a connection: connection filters and the
+  // baseline toggle do not hide them (an outage warning must not vanish behind "pid:1234"); the
+  // timeline's time span does. A recording shows only its own events.
+  const [portThreshold, setPortThreshold] = usePortThreshold();
+  const notices = usePortNotices(store, portThreshold);
+  const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
+  const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);
   const [tab, setTab] = useState<Tab>('connections');
 
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
@@ -168,7 +177,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           Connections <span className="tab-count" aria-hidden="true">{rows.length.toLocaleString('en-US')}</span>
         </button>
         <button type="button" role="tab" id="tab-events" aria-controls="panel-events" aria-selected={tab === 'events'} onClick={() => setTab('events')}>
-          Events <span className="tab-count" aria-hidden="true">{events.length.toLocaleString('en-US')}</span>
+          Events <span className="tab-count" aria-hidden="true">{eventEntries.length.toLocaleString('en-US')}</span>
         </button>
         <button type="button" role="tab" id="tab-processes" aria-controls="panel-processes" aria-selected={tab === 'processes'} onClick={() => setTab('processes')}>
           Processes
@@ -219,9 +228,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               available={available}
               layout={settings.columns}
               onLayout={(l: ColumnLayout) => update({ columns: l })}
+              departure={baseline.departure}
             />
           ) : tab === 'ports' ? (
-            <PortsView store={store} />
+            <PortsView store={store} threshold={portThreshold} onThreshold={setPortThreshold} />
           ) : tab === 'processes' ? (
             <ProcessesView
               rows={rows}
@@ -233,7 +243,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               }}
             />
           ) : (
-            <EventListView events={events} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} />
+            <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} />
           )}
         </div>
         {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />}

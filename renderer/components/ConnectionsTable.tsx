@@ -8,6 +8,7 @@ import { ownerLabel } from '../../shared/format';
 import { SortHeader } from './SortHeader';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
+import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 
 export const ROW_HEIGHT = 22;
 
@@ -31,6 +32,8 @@ export interface ConnectionsTableProps {
   /** The column menu asked for on a header (right-click, Shift+F10 on its edge). */
   onColumnMenu?(key: ColumnKey, x: number, y: number): void;
   gridRef?: React.RefObject<HTMLDivElement | null>;
+  /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
+  departure?: DepartureOf | null;
 }
 
 function stateClass(state: string | null): string {
@@ -195,7 +198,8 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
           const row = rows[vi.index];
           if (!row) return null;
           const selected = selection.ids.has(row.id);
-          const cls = `grid-row${vi.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${vi.index === cursor ? ' cursor' : ''}`;
+          const why = props.departure?.(row.c) ?? null;
+          const cls = `grid-row${vi.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${vi.index === cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
           return (
             <div
               key={row.id}
@@ -217,8 +221,9 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
                 props.onContextMenu(row.id, e.clientX, e.clientY);
               }}
             >
-              {columns.map((c) => (
+              {columns.map((c, i) => (
                 <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
+                  {i === 0 && why && <BaselineBadge why={why} />}
                   <Cell col={c} row={row} />
                 </div>
               ))}

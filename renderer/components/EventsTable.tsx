@@ -5,6 +5,11 @@ import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
 import { ROW_HEIGHT } from './ConnectionsTable';
+import { BaselineBadge, type DepartureOf } from './BaselineBadge';
+import type { NoticeEntry } from '../views/ports/portNotices';
+
+/** One entry of the Events grid: a connection's event, or a notice (port exhaustion). */
+export type EventEntry = LoggedEvent | NoticeEntry;
 
 const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
 const TEMPLATE = '92px 84px minmax(120px, 1.2fr) 110px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
@@ -26,7 +31,7 @@ function pidText(e: LoggedEvent): string {
 }
 
 export interface EventsTableProps {
-  events: LoggedEvent[];
+  events: readonly EventEntry[];
   label?: string;
   /** `seq` of the event under the cursor (null: none). */
   cursor?: number | null;
@@ -36,9 +41,11 @@ export interface EventsTableProps {
   onActivate?(seq: number): void;
   /** Right-click, the menu key or Shift+F10 on an event. */
   onContextMenu?(seq: number, x: number, y: number): void;
+  /** The baseline in use: events of connections departing from it carry a "not in baseline" badge. */
+  departure?: DepartureOf | null;
 }
 
-export function EventsTable({ events, label = 'Events', cursor = null, onCursor, onActivate, onContextMenu }: EventsTableProps) {
+export function EventsTable({ events, label = 'Events', cursor = null, onCursor, onActivate, onContextMenu, departure = null }: EventsTableProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const n = events.length;
   // Rows are shown newest first: display index i holds events[n - 1 - i].
@@ -89,7 +96,34 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
         {virt.getVirtualItems().map((vi) => {
           const e = events[n - 1 - vi.index];
           if (!e) return null;
+          if (e.type === 'notice') {
+            return (
+              <div
+                key={e.seq}
+                role="row"
+                aria-rowindex={vi.index + 2}
+                data-type="notice"
+                data-level={e.level}
+                data-seq={e.seq}
+                aria-selected={e.seq === cursor}
+                className={`grid-row ev-notice ev-notice-${e.level}${vi.index % 2 ? ' odd' : ''}${e.seq === cursor ? ' selected cursor' : ''}`}
+                style={{ transform: `translateY(${vi.start}px)` }}
+                onMouseDown={() => onCursor?.(e.seq)}
+              >
+                <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
+                  {formatTime(e.time)}
+                </div>
+                <div role="gridcell" className="cell">
+                  <span className={`evtype evtype-notice-${e.level}`}>{e.level === 'warning' ? 'ports ⚠' : 'ports ok'}</span>
+                </div>
+                <div role="gridcell" className="cell notice-text" title={e.text}>
+                  {e.text}
+                </div>
+              </div>
+            );
+          }
           const c = e.connection;
+          const why = departure?.(c) ?? null;
           return (
             <div
               key={e.seq}
@@ -98,7 +132,7 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
               data-type={e.type}
               data-seq={e.seq}
               aria-selected={e.seq === cursor}
-              className={`grid-row ev-${e.type}${vi.index % 2 ? ' odd' : ''}${e.seq === cursor ? ' selected cursor' : ''}`}
+              className={`grid-row ev-${e.type}${vi.index % 2 ? ' odd' : ''}${e.seq === cursor ? ' selected cursor' : ''}${why ? ' not-in-baseline' : ''}`}
               style={{ transform: `translateY(${vi.start}px)` }}
               onMouseDown={() => onCursor?.(e.seq)}
               onDoubleClick={() => onActivate?.(e.seq)}
@@ -112,6 +146,7 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
                 {formatTime(e.time)}
               </div>
               <div role="gridcell" className="cell">
+                {why && <BaselineBadge why={why} />}
                 <span className={`evtype evtype-${e.type}`}>{e.type}</span>
               </div>
               <div role="gridcell" className="cell">

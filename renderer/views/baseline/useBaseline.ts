@@ -2,7 +2,7 @@
 // that shows only what departs from it (shared/baseline.ts decides, as `netmon snapshot --baseline`).
 import { useCallback, useMemo, useState } from 'react';
 import type { Connection } from '../../../shared/connection';
-import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type Baseline } from '../../../shared/baseline';
+import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type Baseline, type Departure } from '../../../shared/baseline';
 import type { ConnectionStore } from '../../store/store';
 import { rangesFrom } from '../ports/portsModel';
 
@@ -17,8 +17,14 @@ export interface BaselineControls {
   text(): string | null;
   /** Reads a baseline file; throws BaselineFormatError (naming the file) for anything else. */
   open(name: string, text: string): void;
-  /** Row test for the "only new" toggle: true for rows not in the baseline (always true when off). */
+  /** Row test for the "only new" toggle: true for rows not in the baseline (null when off). */
   passes: ((c: Connection) => boolean) | null;
+  /**
+   * Why a row departs from the baseline ('new listener' | 'new destination' | 'new process'), or
+   * null when it is in it; null as a whole while no baseline is marked or opened. The table and
+   * the Events view flag rows with it whether or not the toggle is on.
+   */
+  departure: ((c: Connection) => Departure) | null;
 }
 
 function liveRows(store: ConnectionStore): Connection[] {
@@ -41,12 +47,14 @@ export function useBaseline(store: ConnectionStore): BaselineControls {
     setLabel(name);
   }, []);
   const text = useCallback(() => (baseline ? `${JSON.stringify(baseline, null, 2)}\n` : null), [baseline]);
-  const passes = useMemo(() => {
-    if (!baseline || !onlyNew) return null;
+  const departure = useMemo(() => {
+    if (!baseline) return null;
     const m = compileBaseline(baseline);
-    // The table's listeners as they stand when the toggle goes on: accepted connections are not new.
+    // The table's listeners as they stand when the baseline is taken in: accepted connections are not new.
     const listening = listenerPorts(liveRows(store));
-    return (c: Connection) => m.departure(c, listening) !== null;
-  }, [baseline, onlyNew, store]);
-  return { baseline, label, onlyNew, setOnlyNew, mark, text, open, passes };
+    return (c: Connection) => m.departure(c, listening);
+  }, [baseline, store]);
+  // The toggle and the flags use one test, so what the toggle shows is exactly what is flagged.
+  const passes = useMemo(() => (departure && onlyNew ? (c: Connection) => departure(c) !== null : null), [departure, onlyNew]);
+  return { baseline, label, onlyNew, setOnlyNew, mark, text, open, passes, departure };
 }

@@ -1,6 +1,7 @@
 // The Connections view: the live grid with selection, keyboard, sorting and the row context menu.
 import { useCallback, useEffect, useState, type Dispatch, type RefObject, type SetStateAction } from 'react';
 import { ConnectionsTable } from '../../components/ConnectionsTable';
+import type { DepartureOf } from '../../components/BaselineBadge';
 import { ContextMenu, type MenuItem } from '../../components/ContextMenu';
 import { canCloseConnection, canEndProcess } from '../../components/DetailsPane';
 import type { Column, ColumnKey, SortSpec } from '../../store/columns';
@@ -28,6 +29,8 @@ export interface ConnectionsViewProps {
   available?: Column[];
   layout?: ColumnLayout;
   onLayout?(layout: ColumnLayout): void;
+  /** The baseline in use, to flag rows not in it. */
+  departure?: DepartureOf | null;
 }
 
 /**
@@ -59,7 +62,7 @@ export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void):
   ];
 }
 
-export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false, available, layout, onLayout }: ConnectionsViewProps) {
+export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false, available, layout, onLayout, departure = null }: ConnectionsViewProps) {
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
   const [colMenu, setColMenu] = useState<{ x: number; y: number; key: ColumnKey } | null>(null);
   const closeColMenu = useCallback(() => setColMenu(null), []);
@@ -97,6 +100,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         onVisibleRows={onVisibleRows}
         onResizeColumn={arrangeable ? (key, px) => onLayout(setColumnWidth(layout, key, px)) : undefined}
         onColumnMenu={arrangeable ? (key, x, y) => setColMenu({ x, y, key }) : undefined}
+        departure={departure}
       />
       {colMenu && arrangeable && (
         <ContextMenu x={colMenu.x} y={colMenu.y} label="Columns" items={columnMenuItems(colMenu.key, columns, available, layout, onLayout)} onClose={closeColMenu} />

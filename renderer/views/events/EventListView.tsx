@@ -2,7 +2,8 @@
 // a cursor, the details pane (of the event's connection) and the same context menu as table rows.
 import { useCallback, useEffect, useState } from 'react';
 import { ContextMenu } from '../../components/ContextMenu';
-import { EventsTable } from '../../components/EventsTable';
+import type { DepartureOf } from '../../components/BaselineBadge';
+import { EventsTable, type EventEntry } from '../../components/EventsTable';
 import type { LoggedEvent, Row } from '../../store/rows';
 import type { ConnectionStore } from '../../store/store';
 import { rowMenuItems } from '../connections/ConnectionsView';
@@ -29,20 +30,29 @@ export function rowForEvent(e: LoggedEvent, store: ConnectionStore | null): Row 
 }
 
 export interface EventListViewProps {
-  events: LoggedEvent[];
+  /** Connection events and notices, oldest first. */
+  events: readonly EventEntry[];
   /** The live store; null while a recording is shown (its rows are not live). */
   store: ConnectionStore | null;
   actions: RowActions;
   onCopy(): void;
   /** A recording's events: no details pane, no actions (its connections are not live). */
   readOnly?: boolean;
+  /** The baseline in use, to flag events of connections not in it. */
+  departure?: DepartureOf | null;
 }
 
-export function EventListView({ events, store, actions, onCopy, readOnly = false }: EventListViewProps) {
+/** The connection event under `seq`; a notice has no connection (no details, no menu). */
+function eventAt(events: readonly EventEntry[], seq: number): LoggedEvent | undefined {
+  const e = events.find((x) => x.seq === seq);
+  return e && e.type !== 'notice' ? e : undefined;
+}
+
+export function EventListView({ events, store, actions, onCopy, readOnly = false, departure = null }: EventListViewProps) {
   const [cursor, setCursor] = useState<number | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; seq: number } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-  const find = useCallback((seq: number) => events.find((e) => e.seq === seq), [events]);
+  const find = useCallback((seq: number) => eventAt(events, seq), [events]);
   const { showDetails, detailsRow } = actions;
   const paneOpen = detailsRow !== null;
   // Like the Connections view, an open details pane follows the cursor.
@@ -61,7 +71,8 @@ export function EventListView({ events, store, actions, onCopy, readOnly = false
           const e = readOnly ? undefined : find(seq);
           if (e) showDetails(rowForEvent(e, store));
         }}
-        onContextMenu={(seq, x, y) => !readOnly && setMenu({ x, y, seq })}
+        onContextMenu={(seq, x, y) => !readOnly && find(seq) && setMenu({ x, y, seq })}
+        departure={departure}
       />
       {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} />}
     </>

@@ -2,32 +2,20 @@
 // CLOSE-WAIT counts, the top processes and remote endpoints holding them, the trend over the last
 // minutes, and a warning at a threshold (shared/ports.ts computes it, as `netmon ports` does).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { DEFAULT_PORT_WARNING_PERCENT, portTrendPerMinute, portUsageReport, trendKey, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
+import { portTrendPerMinute, trendKey, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
 import type { ConnectionStore } from '../../store/store';
 import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
+import { liveReport as report, REPORT_EVERY_MS } from './usePortNotices';
 import './ports.css';
 
-const THRESHOLD_KEY = 'netmon.ports.thresholdPercent';
-/** Reports at most this often, ms: a 50k-row table is walked once per report. */
-const REPORT_EVERY_MS = 1000;
-
-function loadThreshold(): number {
-  try {
-    return parseThreshold(localStorage.getItem(THRESHOLD_KEY) ?? '') ?? DEFAULT_PORT_WARNING_PERCENT;
-  } catch {
-    return DEFAULT_PORT_WARNING_PERCENT;
-  }
+export interface PortsViewProps {
+  store: ConnectionStore;
+  /** Warn at this share of the range, percent (the setting is owned by App: notices use it too). */
+  threshold: number;
+  onThreshold(percent: number): void;
 }
 
-/** Every live row of the store (closed rows still lingering are left out), reported with the threshold. */
-function report(store: ConnectionStore, threshold: number): PortUsageReport {
-  const live = [];
-  for (const r of store.rows.values()) if (r.status !== 'closed') live.push(r.c);
-  return portUsageReport(live, { ranges: rangesFrom(store.status).ranges, thresholdPercent: threshold });
-}
-
-export function PortsView({ store }: { store: ConnectionStore }) {
-  const [threshold, setThreshold] = useState(loadThreshold);
+export function PortsView({ store, threshold, onThreshold: setThreshold }: PortsViewProps) {
   const [draft, setDraft] = useState(String(threshold));
   const [state, setState] = useState<{ report: PortUsageReport; trend: PortTrendPoint[] }>(() => ({ report: report(store, threshold), trend: [] }));
   const last = useRef(0);
@@ -66,14 +54,7 @@ export function PortsView({ store }: { store: ConnectionStore }) {
             onChange={(e) => {
               setDraft(e.target.value);
               const n = parseThreshold(e.target.value);
-              if (n !== null) {
-                setThreshold(n);
-                try {
-                  localStorage.setItem(THRESHOLD_KEY, String(n));
-                } catch {
-                  // storage unavailable: the setting lasts for this window
-                }
-              }
+              if (n !== null) setThreshold(n);
             }}
           />
           %
