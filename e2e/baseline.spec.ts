@@ -18,6 +18,22 @@ test('mark a baseline; only what is new shows; save and reopen it', async ({ app
   await fresh.listen();
   try {
     await fresh.connect();
+    // Flagged as soon as the baseline is marked, with the toggle still off: the new listener is,
+    // the listener in the baseline is not; the same in the Events view.
+    const badge = app.getByRole('img', { name: 'not in baseline' });
+    await expect(rowById(app, listenId(fresh.port)).getByRole('img', { name: 'not in baseline' })).toBeVisible();
+    await expect(rowById(app, listenId(loopback.port))).toBeVisible();
+    await expect(rowById(app, listenId(loopback.port)).getByRole('img', { name: 'not in baseline' })).toHaveCount(0);
+    await app.getByRole('tab', { name: /^Events/ }).click();
+    const evGrid = app.getByRole('grid', { name: 'Events' });
+    const freshOpened = evGrid.locator('[data-type="opened"]').filter({ hasText: `127.0.0.1:${fresh.port}` }).filter({ hasText: 'LISTEN' });
+    await expect(freshOpened.getByRole('img', { name: 'not in baseline' })).toBeVisible();
+    const oldEvents = evGrid.locator('[data-type="opened"]').filter({ hasText: `:${loopback.port}` });
+    await expect(oldEvents.first()).toBeVisible();
+    await expect(oldEvents.filter({ has: badge })).toHaveCount(0);
+    await app.screenshot({ path: path.join(SHOTS, 'baseline-flags-events-1024x700-light.png') });
+    await app.getByRole('tab', { name: /^Connections/ }).click();
+    await app.screenshot({ path: path.join(SHOTS, 'baseline-flags-1024x700-light.png') });
     await app.getByLabel('Only not in baseline').check();
     // The new listener departs; the one in the baseline does not.
     await expect(rowById(app, listenId(fresh.port))).toBeVisible();

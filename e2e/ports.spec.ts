@@ -25,10 +25,23 @@ test('ports in use per address, against the OS range, with a warning at the thre
   await expect(view.getByTestId('ports-warnings')).toContainText('127.0.0.1');
   await expect(row).toHaveClass(/warn/);
   await app.screenshot({ path: path.join(SHOTS, 'ports-1024x700-light.png') });
+  // The warning is also written into the Events view, once, as a notice of its own kind.
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  const events = app.getByRole('grid', { name: 'Events' });
+  const warned = events.locator('[data-type="notice"][data-level="warning"]').filter({ hasText: 'TCP 127.0.0.1:' });
+  await expect(warned).toHaveCount(1);
+  await expect(warned).toContainText(/ephemeral ports in use \([\d.]+% ≥ 1%/);
+  await app.screenshot({ path: path.join(SHOTS, 'ports-notice-1024x700-light.png') });
+  await app.getByRole('tab', { name: 'Ports' }).click();
   await input.fill('abc');
   await expect(input).toHaveAttribute('aria-invalid', 'true');
   await input.fill('100');
   await expect(row).not.toHaveClass(/warn/);
+  // Back below the threshold: one all-clear notice, and still one warning.
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  await expect(events.locator('[data-type="notice"][data-level="cleared"]').filter({ hasText: 'TCP 127.0.0.1: back below 100%' })).toHaveCount(1);
+  await expect(warned).toHaveCount(1);
+  await app.getByRole('tab', { name: 'Ports' }).click();
   loopback.closeConnections();
   await expect.poll(inUse, { timeout: 15_000 }).toBeLessThan(before + 300 - 20);
 });

@@ -12,7 +12,7 @@ import type { NoticeEntry } from '../views/ports/portNotices';
 export type EventEntry = LoggedEvent | NoticeEntry;
 
 const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
-const TEMPLATE = '92px 84px minmax(120px, 1.2fr) 110px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
+const TEMPLATE = '92px 118px minmax(120px, 1.2fr) 110px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
 
 function stateText(e: LoggedEvent): string {
   const now = e.connection.state ?? '–';
