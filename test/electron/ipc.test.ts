@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CHANNELS, type EngineStatus } from '../../shared/ipc';
+import { CHANNELS, MAX_HISTORY_LIMIT, type EngineStatus } from '../../shared/ipc';
 import { createIpcHandlers, registerIpcHandlers, senderProblem, type FrameLike, type IpcDeps } from '../../main/electron/ipc';
 
 const status: EngineStatus = { paused: false, intervalMs: 1000, source: 'scripted', lastPollAt: null, lastPollMs: null, lastError: null };
@@ -103,7 +103,9 @@ describe('createIpcHandlers', () => {
     const { handlers, deps, ok } = setup();
     expect(await handlers[CHANNELS.getSnapshot](ok)).toMatchObject({ time: 1 });
     expect(await handlers[CHANNELS.getStatus](ok)).toEqual(status);
-    expect(await handlers[CHANNELS.getHistory](ok)).toMatchObject({ since: 1, dropped: 0 });
+    // No limit asks the engine for the bound (MAX_HISTORY_LIMIT), never the whole ring.
+    await handlers[CHANNELS.getHistory](ok);
+    expect(deps.engine.getHistory).toHaveBeenLastCalledWith(MAX_HISTORY_LIMIT);
     expect(await handlers[CHANNELS.getHistory](ok, 50)).toMatchObject({ dropped: 1 });
     expect(deps.engine.getHistory).toHaveBeenLastCalledWith(50);
     expect(await handlers[CHANNELS.setPaused](ok, true)).toMatchObject({ paused: true });

@@ -80,11 +80,17 @@ function Chart({ data, makeOpts, colorVars, scheme, height, label }: ChartProps)
     let p: uPlot | null = null;
     let gone = false;
     // Loaded on first draw: uPlot reads the display's pixel ratio when it loads.
-    void import('uplot').then(({ default: UPlot }) => {
-      if (gone) return;
-      p = new UPlot(makeOpts(width, resolveColors(el, colorVars)), dataRef.current, el);
-      plot.current = p;
-    });
+    void import('uplot')
+      .then(({ default: UPlot }) => {
+        if (gone) return;
+        p = new UPlot(makeOpts(width, resolveColors(el, colorVars)), dataRef.current, el);
+        plot.current = p;
+      })
+      .catch((e: unknown) => {
+        // A chart that cannot load or draw (no matchMedia or canvas, e.g. a test DOM) leaves the
+        // strip empty with the reason; it never becomes an unhandled rejection.
+        if (!gone) el.dataset.chartError = e instanceof Error ? e.message : String(e);
+      });
     return () => {
       gone = true;
       p?.destroy();
