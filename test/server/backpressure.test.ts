@@ -76,21 +76,22 @@ describe('slow readers', () => {
     const connections = bigConnections();
     engine.getSnapshot = async () => ({ time: 1, connections, status: { ...engine.state } });
     srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 1024 * 1024 });
-    const calls = Array.from({ length: 60 }, (_, i) => callFrame(i, 'getSnapshot'));
-    // The client sends a call every 15 ms and reads nothing for 4 s (then drains): replies fill the
-    // kernel's socket buffer, then pile up unread in the server, and the next call after the bound
-    // closes it without doing the work. Generous times: a busy machine answers slowly.
+    const calls = Array.from({ length: 40 }, (_, i) => callFrame(i, 'getSnapshot'));
+    // The client sends a call every 20 ms (~1.4 MB replies; one still being encoded when the next
+    // arrives gets a small refusal instead) and reads nothing for 1.5 s: replies fill the kernel's
+    // socket buffer, then pile up unread in the server, and the next call after the bound closes the
+    // client without doing the work. It resumes reading before the server's 2 s grace runs out.
     const reply = await rawExchange(srv.port, [upgradeRequest(srv.port, '/ws', offer), ...calls], {
-      timeoutMs: 12_000,
+      timeoutMs: 15_000,
       enough: (d) => closeCode(serverFrames(d)) !== null,
-      readAfterMs: 4000,
-      gapMs: 15,
+      readAfterMs: 1500,
+      gapMs: 20,
     });
     const frames = serverFrames(reply.data);
     expect(closeCode(frames)).toBe(1013);
     expect(frames.find((f) => f.opcode === 8)?.payload.subarray(2).toString()).toBe('client too slow: more than 1048576 bytes unread');
     // Fewer replies than calls made it out: the rest were never buffered.
-    expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(60);
+    expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(40);
   });
   it('does one snapshot or history call at a time per client; a second at once gets a reason, not a queue', async () => {
     const engine = fakeEngine();
