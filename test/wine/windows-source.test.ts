@@ -391,9 +391,13 @@ describe('Windows source under Wine: a second Windows process (the holder)', () 
     const list = rows(probe.afterEnd);
     expect(list.filter((x) => x.pid === holder.pid)).toEqual([]);
     const peer = (port: number) => rportOf(rows(ok(probe.reads.auto).table), port);
-    // Active close by the dying process → TIME-WAIT, which no process owns.
-    for (const port of [holder.client4, holder.setTcpEntryTarget]) expect(one(tcp(list, 4, port, peer(port)))).toEqual({ state: TIME_WAIT, pid: 0 });
-    expect(one(tcp(list, 6, holder.client6, peer(holder.client6)))).toEqual({ state: TIME_WAIT, pid: 0 });
+    // Closed by the dying process: TIME-WAIT owned by no process, or gone altogether (the kernel
+    // resets instead of closing politely when the process dies with unread data, which a busy
+    // machine makes likely) — never still open, never with the holder's PID.
+    const closedOrTimeWait = (found: Row[]) => (found.length === 0 ? 'gone' : JSON.stringify(one(found)));
+    const timeWait = JSON.stringify({ state: TIME_WAIT, pid: 0 });
+    for (const port of [holder.client4, holder.setTcpEntryTarget]) expect(['gone', timeWait]).toContain(closedOrTimeWait(tcp(list, 4, port, peer(port))));
+    expect(['gone', timeWait]).toContain(closedOrTimeWait(tcp(list, 6, holder.client6, peer(holder.client6))));
     // CLOSE-WAIT side closed last: gone; the test's end, which sent FIN first, is in TIME-WAIT.
     expect(tcp(list, 4, holder.closeWait, peer(holder.closeWait))).toEqual([]);
     expect(one(tcp(list, 4, peer(holder.closeWait), holder.closeWait))).toEqual({ state: TIME_WAIT, pid: 0 });
