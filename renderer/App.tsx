@@ -18,7 +18,7 @@ import { useEvents, useSortedRows, useStoreVersion } from './hooks';
 import { StatusBar } from './components/StatusBar';
 import { ToggleBar } from './components/Toolbar';
 import { copyText, downloadText } from './browser';
-import { Header } from './app/Header';
+import { DisplaySettings, Header } from './app/Header';
 import { Toast, failure, useToast } from './app/toast';
 import { useLiveData } from './app/useLiveData';
 import { useFilter } from './app/useFilter';
@@ -157,10 +157,6 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         recording={recording.writing}
         onToggleRecord={recording.toggleWriting}
         onOpenRecording={(file) => void recording.open(file).then((ok) => ok && setTab('events'))}
-        theme={settings.theme}
-        onTheme={(theme) => update({ theme })}
-        highlightMs={settings.highlightMs}
-        onHighlightMs={(highlightMs) => update({ highlightMs })}
       />
       <ToggleBar
         toggles={settings.toggles}
@@ -171,7 +167,9 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         onResolveNames={(resolveNames) => update({ resolveNames })}
         trafficColumns={settings.trafficColumns}
         onTrafficColumns={(trafficColumns) => update({ trafficColumns })}
-      />
+      >
+        <DisplaySettings theme={settings.theme} onTheme={(theme) => update({ theme })} highlightMs={settings.highlightMs} onHighlightMs={(highlightMs) => update({ highlightMs })} />
+      </ToggleBar>
       <div className="tabs" role="tablist" aria-label="Views">
         <button type="button" role="tab" id="tab-connections" aria-controls="panel-connections" aria-selected={tab === 'connections'} onClick={() => setTab('connections')}>
           Connections <span className="tab-count" aria-hidden="true">{rows.length.toLocaleString('en-US')}</span>

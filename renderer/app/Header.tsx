@@ -45,11 +45,6 @@ export interface HeaderProps {
   recording: RecordingStatus | null;
   onToggleRecord(): void;
   onOpenRecording(file: File): void;
-  theme: Theme;
-  onTheme(theme: Theme): void;
-  /** How long new / changed rows stay highlighted, ms. */
-  highlightMs: number;
-  onHighlightMs(ms: number): void;
 }
 
 export function Header(p: HeaderProps) {
@@ -59,7 +54,8 @@ export function Header(p: HeaderProps) {
   return (
     <header className="topbar">
       <div className="brand" title="netmon — live connections">
-        <span className="logo" aria-hidden="true">◉</span> netmon
+        <span className="logo" aria-hidden="true">◉</span>
+        <span className="wide-only"> netmon</span>
       </div>
       <FilterBox
         value={p.filter}
@@ -70,11 +66,13 @@ export function Header(p: HeaderProps) {
         inputRef={p.filterRef}
       />
       <div className="controls">
-        <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
-          {p.frozen ? 'Unfreeze view' : 'Freeze view'}
+        <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} aria-label={p.frozen ? 'Unfreeze view' : 'Freeze view'} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
+          {p.frozen ? 'Unfreeze' : 'Freeze'}
+          <span className="wide-only"> view</span>
         </button>
-        <button type="button" aria-pressed={p.paused} className={`pause${p.paused ? ' paused' : ''}`} onClick={p.onTogglePause} title="Stop reading the connection table, for every window and tab (refused while a recording is in progress)">
-          {p.paused ? 'Resume polling' : 'Pause polling'}
+        <button type="button" aria-pressed={p.paused} className={`pause${p.paused ? ' paused' : ''}`} aria-label={p.paused ? 'Resume polling' : 'Pause polling'} onClick={p.onTogglePause} title="Stop reading the connection table, for every window and tab (refused while a recording is in progress)">
+          {p.paused ? 'Resume' : 'Pause'}
+          <span className="wide-only"> polling</span>
         </button>
         <select aria-label="Interval" title="Poll interval of the engine (the same for every window)" value={p.intervalMs ?? ''} onChange={(e) => p.onInterval(Number(e.target.value))}>
           {p.intervalMs === null && <option value="">–</option>}
@@ -85,11 +83,11 @@ export function Header(p: HeaderProps) {
           ))}
         </select>
         <span className="sep" />
-        <button type="button" onClick={() => p.onExport('csv')} title="Download the current view as CSV">
-          Export CSV
+        <button type="button" onClick={() => p.onExport('csv')} title="Download the current view as CSV" aria-label="Export CSV">
+          <span className="wide-only">Export </span>CSV
         </button>
-        <button type="button" onClick={() => p.onExport('json')} title="Download the current view as JSON">
-          Export JSON
+        <button type="button" onClick={() => p.onExport('json')} title="Download the current view as JSON" aria-label="Export JSON">
+          <span className="wide-only">Export </span>JSON
         </button>
         <button type="button" onClick={p.onCopy} title="Copy selected rows, tab-separated (Ctrl+C)">
           Copy
@@ -98,8 +96,8 @@ export function Header(p: HeaderProps) {
         <button type="button" aria-pressed={rec?.active ?? false} className={`record${rec?.active ? ' on' : ''}`} onClick={p.onToggleRecord} title={rec?.active ? `Recording to ${rec.path ?? ''}` : 'Record the event stream to a file'}>
           Record
         </button>
-        <button type="button" onClick={() => fileRef.current?.click()} title="Browse a recorded event file">
-          Open recording
+        <button type="button" onClick={() => fileRef.current?.click()} title="Browse a recorded event file" aria-label="Open recording">
+          Open<span className="wide-only"> recording</span>
         </button>
         <input
           ref={fileRef}
@@ -115,19 +113,35 @@ export function Header(p: HeaderProps) {
             e.target.value = '';
           }}
         />
-        <select aria-label="Highlight" title="How long new and changed rows stay highlighted" value={p.highlightMs} onChange={(e) => p.onHighlightMs(Number(e.target.value))}>
-          {HIGHLIGHT_CHOICES_MS.map((ms) => (
-            <option key={ms} value={ms}>
-              highlight {ms / 1000} s
-            </option>
-          ))}
-        </select>
-        <select aria-label="Theme" title="Theme" value={p.theme} onChange={(e) => p.onTheme(e.target.value as Theme)}>
-          <option value="system">Auto</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
       </div>
     </header>
+  );
+}
+
+export interface DisplaySettingsProps {
+  theme: Theme;
+  onTheme(theme: Theme): void;
+  /** How long new / changed rows stay highlighted, ms. */
+  highlightMs: number;
+  onHighlightMs(ms: number): void;
+}
+
+/** Highlight duration and theme: display settings, beside the quick toggles so the top bar stays one line at 1024 px. */
+export function DisplaySettings(p: DisplaySettingsProps) {
+  return (
+    <>
+          <select aria-label="Highlight" title="How long new and changed rows stay highlighted" value={p.highlightMs} onChange={(e) => p.onHighlightMs(Number(e.target.value))}>
+            {HIGHLIGHT_CHOICES_MS.map((ms) => (
+              <option key={ms} value={ms}>
+                highlight {ms / 1000} s
+              </option>
+            ))}
+          </select>
+          <select aria-label="Theme" title="Theme" value={p.theme} onChange={(e) => p.onTheme(e.target.value as Theme)}>
+            <option value="system">Auto</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+    </>
   );
 }

@@ -1,11 +1,12 @@
 // The live Connections grid: virtualized (only visible rows are in the DOM), sticky header,
 // click-to-sort headers, keyboard navigation and multi-select. Cells render from the column model.
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { SortHeader } from './SortHeader';
+import { fitColumns } from '../store/columnLayout';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
@@ -82,9 +83,25 @@ function Cell({ col, row }: { col: Column; row: Row }) {
   }
 }
 
+/** The inner width of an element, px, kept current by a ResizeObserver (0 until measured). */
+function useInnerWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return width;
+}
+
 export function ConnectionsTable(props: ConnectionsTableProps) {
-  const { rows, columns, sort, selection } = props;
+  const { rows, sort, selection } = props;
   const scrollRef = useRef<HTMLDivElement | null>(null);
+  // A narrow table (a details pane open on a small screen) drops its least needed columns first,
+  // so Process, the addresses and State stay in view.
+  const columns = fitColumns(props.columns, useInnerWidth(scrollRef), (c) => minTrackPx(c.width));
   const virt = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -94,7 +111,8 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   });
   const items = virt.getVirtualItems();
   const cursor = cursorIndex(selection, rows);
-  const template = columns.map((c) => c.width).join(' ');
+  // The last track takes what the columns do not need.
+  const template = `${columns.map((c) => c.width).join(' ')} minmax(0, 1fr)`;
   // Rows are as wide as the pane, and never narrower than the columns' least widths: flexible
   // columns shrink first (a details pane open beside the table), then header and body scroll
   // sideways together, so no column is ever out of reach.

@@ -1,4 +1,5 @@
 // The quick toggles row: checkboxes whose accessible names are the labels.
+import type { ReactNode } from 'react';
 import type { Toggles } from '../store/toggles';
 import { TOGGLE_LABELS } from '../store/toggles';
 
@@ -11,6 +12,8 @@ export interface ToggleBarProps {
   onResolveNames(v: boolean): void;
   trafficColumns: boolean;
   onTrafficColumns(v: boolean): void;
+  /** Further display settings, at the row's end. */
+  children?: ReactNode;
 }
 
 function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange(v: boolean): void }) {
@@ -42,6 +45,7 @@ export function ToggleBar(p: ToggleBarProps) {
         <Check label="Resolve names" checked={p.resolveNames} onChange={p.onResolveNames} />
         <Check label="Traffic columns" checked={p.trafficColumns} onChange={p.onTrafficColumns} />
       </div>
+      {p.children && <div className="toggle-group display-settings">{p.children}</div>}
     </div>
   );
 }

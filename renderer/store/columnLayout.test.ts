@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLayout, DEFAULT_LAYOUT, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
+import { applyLayout, DEFAULT_LAYOUT, fitColumns, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
 import { columnsFor } from './columns';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
 
@@ -69,5 +69,20 @@ describe('column layout in settings', () => {
     expect(loadSettings(st).filter).toBe('port:443');
     st.setItem(SETTINGS_KEY, JSON.stringify({ columns: { order: null, hidden: [1, 2], widths: { pid: '9' } } }));
     expect(loadSettings(st).columns).toEqual(DEFAULT_LAYOUT);
+  });
+});
+
+describe('columns giving way in a narrow table', () => {
+  const min = (c: { width: string }) => Number(/(\d+)px/.exec(c.width)?.[1] ?? 0);
+  const all = columnsFor(false, false, 'linux-netlink');
+  const total = all.reduce((n, c) => n + min(c), 0);
+  it('keeps every column when they fit, or before the width is known', () => {
+    expect(fitColumns(all, total, min).map((c) => c.key)).toEqual(all.map((c) => c.key));
+    expect(fitColumns(all, 0, min)).toHaveLength(all.length);
+  });
+  it('drops times, then protocol and PID, and keeps Process, addresses and State (the table beside a details pane at 1024 px)', () => {
+    const keys = fitColumns(all, 664, min).map((c) => c.key);
+    expect(keys).toEqual(['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
+    expect(fitColumns(all, 300, min).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
   });
 });

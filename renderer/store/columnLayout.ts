@@ -86,3 +86,29 @@ export function moveColumn(layout: ColumnLayout, shown: readonly ColumnKey[], ke
   order.splice(dir < 0 ? n : n + 1, 0, key);
   return { ...layout, order };
 }
+
+/**
+ * Columns that give way first when the table is narrower than the columns' least widths (a
+ * details pane open on a small screen): times, protocol and PID go before ports; Process, the
+ * addresses and State never do.
+ */
+const GIVE_WAY: readonly ColumnKey[] = ['lastChange', 'firstSeen', 'created', 'limitedBy', 'retrans', 'rtt', 'sendRate', 'receiveRate', 'sent', 'received', 'host', 'proto', 'pid', 'localPort', 'remotePort'];
+
+/**
+ * The columns that fit `widthPx` (the table's inner width) by their least widths (`minPx`),
+ * dropping columns in GIVE_WAY order until they do; the order of the rest is kept. Columns not in
+ * GIVE_WAY always stay (the table then scrolls sideways). A width of 0 (not measured yet) keeps all.
+ */
+export function fitColumns(columns: readonly Column[], widthPx: number, minPx: (c: Column) => number): Column[] {
+  if (!(widthPx > 0)) return [...columns];
+  let shown = [...columns];
+  let total = shown.reduce((n, c) => n + minPx(c), 0);
+  for (const key of GIVE_WAY) {
+    if (total <= widthPx) break;
+    const c = shown.find((x) => x.key === key);
+    if (!c) continue;
+    shown = shown.filter((x) => x !== c);
+    total -= minPx(c);
+  }
+  return shown;
+}

@@ -115,9 +115,11 @@ const numKey = (n: number | null | undefined): SortKey => n ?? null;
  */
 const strKey = (s: string | null | undefined): SortKey => (s === null || s === undefined ? null : `${s.toLowerCase()}\u0000${s}`);
 
-// Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole).
+// Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole);
+// flexible columns grow only to what their longest content needs (a full IPv6 address), and the
+// table's last track takes the rest, so wide screens do not spread short text.
 export const COLUMNS: readonly Column[] = [
-  { key: 'process', label: 'Process', width: 'minmax(110px, 1.4fr)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process) },
+  { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process) },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid) },
   {
     key: 'proto',
@@ -128,11 +130,11 @@ export const COLUMNS: readonly Column[] = [
     // Protocols are lower-case names and families one digit: the plain text orders as compare.
     sortKey: (r) => `${r.c.protocol}${r.c.family}`,
   },
-  { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 1.3fr)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress) },
+  { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress) },
   { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort) },
-  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 1.3fr)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress) },
+  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress) },
   { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort) },
-  { key: 'host', label: 'Host', width: 'minmax(120px, 1.4fr)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
+  { key: 'host', label: 'Host', width: 'minmax(120px, 320px)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
   { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
     key: 'created',
