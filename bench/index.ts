@@ -13,6 +13,7 @@ import { benchFilter } from './filter';
 import { benchTraffic } from './traffic';
 import { benchTimeline } from './timeline';
 import { benchExporters } from './exporters';
+import { benchPortNotices } from './port-notices';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
   console.log(benchTimeline());
   console.log('\nAgent exporters: 1,000 events/s into syslog and OTLP, healthy and stalled receivers');
   console.log(await benchExporters());
+  console.log('\nPort-exhaustion notices and baseline flags in the window (one report a second; the rows on screen)');
+  console.log(benchPortNotices());
 }
 
 const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();

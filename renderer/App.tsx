@@ -39,7 +39,7 @@ import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
 import { PortsView } from './views/ports/PortsView';
 import { mergeByTime } from './views/ports/portNotices';
-import { usePortNotices, usePortThreshold } from './views/ports/usePortNotices';
+import { usePortThreshold, usePortUsage } from './views/ports/usePortNotices';
 import { BaselineBar } from './views/baseline/BaselineBar';
 import { useBaseline } from './views/baseline/useBaseline';
 import { useTimeline } from './views/timeline/useTimeline';
@@ -112,7 +112,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   // baseline toggle do not hide them (an outage warning must not vanish behind "pid:1234"); the
   // timeline's time span does. A recording shows only its own events.
   const [portThreshold, setPortThreshold] = usePortThreshold();
-  const notices = usePortNotices(store, portThreshold);
+  const portUsage = usePortUsage(store, portThreshold);
+  const { notices } = portUsage;
   const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
   const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);
   const [tab, setTab] = useState<Tab>('connections');
@@ -229,7 +230,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               departure={baseline.departure}
             />
           ) : tab === 'ports' ? (
-            <PortsView store={store} threshold={portThreshold} onThreshold={setPortThreshold} />
+            <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
           ) : tab === 'processes' ? (
             <ProcessesView
               rows={rows}
@@ -248,7 +249,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
       </main>
       <StatusBar
         total={store.liveCount}
-        shown={tab === 'events' ? events.length : rows.length}
+        shown={tab === 'events' ? eventEntries.length : rows.length}
         shownKind={tab === 'events' ? 'events' : 'rows'}
         closing={closing}
         counts={store.stateCounts()}

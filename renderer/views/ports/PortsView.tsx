@@ -1,42 +1,29 @@
 // The Ports view: per local address, ephemeral ports in use against the dynamic range, TIME-WAIT and
 // CLOSE-WAIT counts, the top processes and remote endpoints holding them, the trend over the last
 // minutes, and a warning at a threshold (shared/ports.ts computes it, as `netmon ports` does).
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { portTrendPerMinute, trendKey, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
+import { useMemo, useState } from 'react';
+import { portTrendPerMinute, trendKey } from '../../../shared/ports';
 import type { ConnectionStore } from '../../store/store';
-import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
-import { liveReport as report, REPORT_EVERY_MS } from './usePortNotices';
+import { parseThreshold, rangesFrom } from './portsModel';
+import type { PortUsage } from './usePortNotices';
 import './ports.css';
 
 export interface PortsViewProps {
   store: ConnectionStore;
+  /** The report and trend of the live table (usePortUsage, owned by App: notices use it too). */
+  usage: PortUsage;
   /** Warn at this share of the range, percent (the setting is owned by App: notices use it too). */
   threshold: number;
   onThreshold(percent: number): void;
 }
 
-export function PortsView({ store, threshold, onThreshold: setThreshold }: PortsViewProps) {
+export function PortsView({ store, usage, threshold, onThreshold: setThreshold }: PortsViewProps) {
   const [draft, setDraft] = useState(String(threshold));
-  const [state, setState] = useState<{ report: PortUsageReport; trend: PortTrendPoint[] }>(() => ({ report: report(store, threshold), trend: [] }));
-  const last = useRef(0);
-  useEffect(() => {
-    const update = () => {
-      const now = Date.now();
-      last.current = now;
-      const r = report(store, threshold);
-      setState((s) => ({ report: r, trend: pushTrend(s.trend, now, r) }));
-    };
-    update();
-    return store.subscribe(() => {
-      if (Date.now() - last.current >= REPORT_EVERY_MS) update();
-    });
-  }, [store, threshold]);
-  const slopes = useMemo(() => portTrendPerMinute(state.trend), [state.trend]);
-  const trend = state.trend;
+  const { trend, report: rep } = usage;
+  const slopes = useMemo(() => portTrendPerMinute(trend), [trend]);
   // A slope from seconds of samples is noise scaled up: show it once a minute is covered.
   const trendReady = trend.length > 1 && trend[trend.length - 1].time - trend[0].time >= 60_000;
   const ranges = rangesFrom(store.status);
-  const { report: rep } = state;
   const draftOk = parseThreshold(draft) !== null;
   return (
     <div className="ports" role="region" aria-label="Ports">

@@ -1,10 +1,11 @@
-// The port threshold setting (shared by the Ports view and the notices) and the notices it writes
-// into the Events view, computed from the live table at most once a second whatever tab is open.
+// The port threshold setting and the one port usage report a second behind both the Ports view
+// (report, trend) and the notices written into the Events view, computed from the live table
+// whatever tab is open — one walk of the table a second, not one per consumer.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_PORT_WARNING_PERCENT, portUsageReport, type PortUsageReport } from '../../../shared/ports';
+import { DEFAULT_PORT_WARNING_PERCENT, portUsageReport, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
 import type { ConnectionStore } from '../../store/store';
 import { portNotices, type NoticeEntry } from './portNotices';
-import { parseThreshold, rangesFrom } from './portsModel';
+import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
 
 const THRESHOLD_KEY = 'netmon.ports.thresholdPercent';
 /** Reports at most this often, ms: a 50k-row table is walked once per report. */
@@ -41,9 +42,18 @@ export function liveReport(store: ConnectionStore, threshold: number): PortUsage
   return portUsageReport(live, { ranges: rangesFrom(store.status).ranges, thresholdPercent: threshold });
 }
 
-/** Notices of addresses crossing the threshold and falling back below it, oldest first. */
-export function usePortNotices(store: ConnectionStore, threshold: number): NoticeEntry[] {
-  const [notices, setNotices] = useState<NoticeEntry[]>([]);
+/** What the Ports view and the Events view get from the live table. */
+export interface PortUsage {
+  report: PortUsageReport;
+  /** Reports of the last minutes (portsModel TREND_WINDOW_MS), oldest first. */
+  trend: PortTrendPoint[];
+  /** Notices of addresses crossing the threshold and falling back below it, oldest first (bounded). */
+  notices: NoticeEntry[];
+}
+
+/** One report at most every REPORT_EVERY_MS (and at once when the threshold changes). */
+export function usePortUsage(store: ConnectionStore, threshold: number): PortUsage {
+  const [usage, setUsage] = useState<PortUsage>(() => ({ report: liveReport(store, threshold), trend: [], notices: [] }));
   const warned = useRef<Set<string>>(new Set());
   const seq = useRef(-1);
   const last = useRef(0);
@@ -51,16 +61,20 @@ export function usePortNotices(store: ConnectionStore, threshold: number): Notic
     const update = () => {
       const now = Date.now();
       last.current = now;
-      const r = portNotices(warned.current, liveReport(store, threshold), now, seq.current);
+      const report = liveReport(store, threshold);
+      const r = portNotices(warned.current, report, now, seq.current);
       warned.current = r.warned;
-      if (r.notices.length === 0) return;
       seq.current -= r.notices.length;
-      setNotices((n) => n.concat(r.notices).slice(-NOTICE_CAPACITY));
+      setUsage((u) => ({
+        report,
+        trend: pushTrend(u.trend, now, report),
+        notices: r.notices.length === 0 ? u.notices : u.notices.concat(r.notices).slice(-NOTICE_CAPACITY),
+      }));
     };
     update();
     return store.subscribe(() => {
       if (Date.now() - last.current >= REPORT_EVERY_MS) update();
     });
   }, [store, threshold]);
-  return notices;
+  return usage;
 }
