@@ -113,7 +113,7 @@ const numKey = (n: number | null | undefined): SortKey => n ?? null;
  * cmpStr as a key: the case-folded text decides, then the text itself. NUL (absent from process,
  * host and state names) keeps a shorter folded text ahead of every longer one that extends it.
  */
-const strKey = (s: string | null | undefined): SortKey => (s === null || s === undefined ? null : `${s.toLowerCase()}\u0000${s}`);
+export const strKey = (s: string | null | undefined): SortKey => (s === null || s === undefined ? null : `${s.toLowerCase()}\u0000${s}`);
 
 // Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole);
 // flexible columns grow only to what their longest content needs (a full IPv6 address), and the
