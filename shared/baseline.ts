@@ -10,7 +10,7 @@
 // A connection accepted by a baselined listener is normal whatever its remote end; a TIME-WAIT row
 // has no owner, so it matches an outbound entry of any process with the same destination.
 import type { Connection, Protocol } from './connection';
-import type { PortRange } from './ports';
+import { listenerPorts as listenerPortsOf, type PortRange } from './ports';
 
 export const BASELINE_FORMAT = 'netmon-baseline';
 export const BASELINE_VERSION = 1;
@@ -57,11 +57,6 @@ const lower = (s: string | null): string | null => (s === null ? null : s.toLowe
 
 type Kind = { kind: 'listener'; entry: BaselineListener } | { kind: 'outbound'; entry: BaselineOutbound } | { kind: 'ephemeral'; entry: BaselineEphemeral } | { kind: 'accepted' };
 
-function listenerPortsOf(rows: readonly Connection[]): Set<string> {
-  const s = new Set<string>();
-  for (const c of rows) if (c.protocol === 'tcp' && c.state === 'LISTEN') s.add(`${c.family}|${c.localPort}`);
-  return s;
-}
 
 /** How a row is seen by a baseline; `listening` are the table's TCP listener ports (`family|port`). */
 function classify(c: Connection, range: PortRange, listening: Set<string>): Kind {

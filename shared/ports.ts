@@ -94,8 +94,8 @@ function addressKey(c: Connection): string {
   return `${c.protocol}|${c.family}|${c.localAddress}|${c.localScopeId ?? 0}`;
 }
 
-/** Ports held by listeners per (protocol, family, port): their accepted connections share them. */
-function listenerPorts(rows: readonly Connection[]): Set<string> {
+/** TCP listener ports of a table as `family|port`: the connections they accepted hold the same port. */
+export function listenerPorts(rows: readonly Connection[]): Set<string> {
   const out = new Set<string>();
   for (const c of rows) if (c.protocol === 'tcp' && c.state === 'LISTEN') out.add(`${c.family}|${c.localPort}`);
   return out;

@@ -1,8 +1,7 @@
 // `netmon baseline save` then `snapshot --baseline` / `watch --baseline` against a real kernel
 // table, in a network namespace the test creates so only the test's own sockets are in it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from './helpers';
@@ -11,12 +10,9 @@ let cli: BuiltCli;
 let dir: string;
 beforeAll(async () => {
   cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'netmon-baseline-'));
+  dir = cli.dir; // the CLI's own temp dir, removed by cli.cleanup()
 }, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.cleanup());
 
 describe('netmon baseline', () => {
   it('saves what is normal, then snapshot and watch show only what departs from it', () => {

@@ -2,8 +2,7 @@
 // sequences, a full disk behind stdout, empty / BOM-prefixed recordings, a FIFO or /dev/zero given
 // as a baseline or token file. Each gets a clear message and the documented exit code.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { terminalSafe } from '../../shared/format';
@@ -13,12 +12,9 @@ let cli: BuiltCli;
 let dir: string;
 beforeAll(async () => {
   cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'netmon-hostile-'));
+  dir = cli.dir; // the CLI's own temp dir, removed by cli.cleanup()
 }, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.cleanup());
 
 const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: join(__dirname, '../../node_modules') } });
 

@@ -4,8 +4,7 @@
 // (TIME-WAIT) and 100 by the server (the client side in CLOSE-WAIT). 850 of 1000 ports is over the
 // 80% threshold, so the warning and `--check`'s exit code 3 are real too.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from './helpers';
@@ -14,12 +13,9 @@ let cli: BuiltCli;
 let dir: string;
 beforeAll(async () => {
   cli = await buildCli();
-  dir = mkdtempSync(join(tmpdir(), 'netmon-ports-'));
+  dir = cli.dir; // the CLI's own temp dir, removed by cli.cleanup()
 }, 60_000);
-afterAll(() => {
-  cli?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli?.cleanup());
 
 interface SsRow {
   state: string;
