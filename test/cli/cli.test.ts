@@ -155,7 +155,15 @@ describe('netmon watch', () => {
     const path = join(dir, 'events.ndjson');
     const w = startCli(cli, ['watch', '--source', 'demo', '--interval', '100', '--quiet', '--output', path, '--max-size', '2K', '--max-files', '3']);
     await w.waitForStderr(/watching/);
-    await new Promise((r) => setTimeout(r, 2500));
+    // Until it has rotated and holds more than five events (a busy machine polls slower), at most 20 s.
+    const until = Date.now() + 20_000;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      // A file renamed mid-rotation may vanish between listing and reading: that is "not yet".
+      const enough = await readRecordingSet(path).then((r) => recordingFiles(path).length > 1 && r.events.length > 5, () => false);
+      if (enough) break;
+      if (Date.now() > until) break;
+    }
     expect(await w.stop('SIGINT')).toEqual({ code: 0, signal: null });
     expect(w.stdoutLines()).toEqual([]);
     const files = recordingFiles(path);
