@@ -135,6 +135,13 @@ export function bodyRows(page: Page): Locator {
 export async function setFilter(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Filter' });
   await box.fill(text);
+  // The box debounces and the table follows in an effect: rows read before then are the previous
+  // filter's. Wait until the table's rows are this text's (or the box reports it does not parse).
+  const want = text.trim() === '' ? '' : text;
+  const app = page.locator('.app');
+  await expect
+    .poll(async () => (await box.getAttribute('aria-invalid')) === 'true' || (await app.getAttribute('data-table-filter')) === want, { timeout: 30_000 })
+    .toBe(true);
 }
 
 /** The number the status bar shows under data-testid (thousands separators removed). */

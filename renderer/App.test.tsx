@@ -76,8 +76,12 @@ describe('App', () => {
     setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));
     const input = screen.getByRole('textbox', { name: 'Filter' });
+    const app = document.querySelector('.app') as HTMLElement;
+    await waitFor(() => expect(app.getAttribute('data-table-filter')).toBe(''));
     fireEvent.change(input, { target: { value: 'proc:sshd' } });
-    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    // The marker end-to-end tests wait on names the filter the rows are computed under.
+    await waitFor(() => expect(app.getAttribute('data-table-filter')).toBe('proc:sshd'));
+    expect(bodyRows()).toHaveLength(1);
     expect(screen.getByTestId('count-shown').textContent).toBe('1');
     fireEvent.change(input, { target: { value: 'port:99999999' } });
     const alert = await screen.findByTestId('filter-error');
@@ -85,6 +89,7 @@ describe('App', () => {
     expect(alert.textContent?.length).toBeGreaterThan(10);
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(bodyRows()).toHaveLength(1); // still the last good filter
+    expect(app.getAttribute('data-table-filter')).toBe('proc:sshd');
     expect(within(bodyRows()[0]).getAllByRole('gridcell')[0].textContent).toBe('sshd');
     fireEvent.change(input, { target: { value: '' } });
     await waitFor(() => expect(bodyRows()).toHaveLength(3));

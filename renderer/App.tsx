@@ -106,7 +106,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   useEffect(() => setReplayAt(span?.to ?? 0), [span]);
   const replay = useMemo(() => (recordedEvents ? replayUntil(recordedEvents, replayAt) : null), [recordedEvents, replayAt]);
   const tableStore = replay ?? store;
-  const rows = useSortedRows(tableStore, rowPred, compare);
+  const sorted = useSortedRows(tableStore, rowPred, compare);
+  const rows = sorted.rows;
   const events = useEvents(opened ? null : store, opened ? opened.log : store.log, evPred);
   // Port-exhaustion notices are about an address, not a connection: connection filters and the
   // baseline toggle do not hide them (an outage warning must not vanish behind "pid:1234"); the
@@ -139,7 +140,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   }, [rows]);
 
   return (
-    <div className="app">
+    // data-table-filter: the filter text the table's rows are computed under, once they are (tests wait on it).
+    <div className="app" data-table-filter={sorted.predicate === rowPred ? filter.appliedText : undefined}>
       <Header
         filter={settings.filter}
         onFilter={(text) => update({ filter: text })}

@@ -14,19 +14,20 @@ export function useStoreVersion(store: ConnectionStore): number {
   );
 }
 
-/** The filtered, sorted rows; only changed rows are re-placed per batch. */
-export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): Row[] {
+/** The filtered, sorted rows; only changed rows are re-placed per batch. `predicate`: the one the
+ *  rows were computed under (they follow a new predicate one render later, in an effect). */
+export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): { rows: Row[]; predicate: RowPredicate | null } {
   const view = useRef<SortedView | null>(null);
-  const [rows, setRows] = useState<Row[]>([]);
+  const [state, setState] = useState<{ rows: Row[]; predicate: RowPredicate | null }>({ rows: [], predicate: null });
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
-    setRows(v.setSpec(predicate, compare, store.rows.values()));
+    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate });
     return store.subscribe((changes) => {
       const next = v.apply(changes, store.rows);
-      setRows(next);
+      setState({ rows: next, predicate });
     });
   }, [store, predicate, compare]);
-  return rows;
+  return state;
 }
 
 /** The filtered events of a log (live, or a loaded recording). */

@@ -17,23 +17,26 @@ export interface FilterState {
   applied: boolean;
   /** Last good expression and the toggles, as one predicate. */
   predicate: (c: Connection) => boolean;
+  /** The text `predicate` was compiled from ('' for no filter): lags the box by the debounce. */
+  appliedText: string;
 }
 
 /** `debounceMs`: typing pause before the text is parsed; `namesResolved`: the app's name-resolution setting. */
 export function useFilter(text: string, toggles: Toggles, parser: FilterParser, debounceMs: number, namesResolved = true): FilterState {
   const debounced = useDebounced(text, debounceMs);
   const parsed = useMemo(() => (debounced.trim() ? parser(debounced, { namesResolved }) : null), [debounced, parser, namesResolved]);
-  const [good, setGood] = useState<CompiledFilter | null>(null);
+  const [good, setGood] = useState<{ filter: CompiledFilter | null; text: string }>({ filter: null, text: '' });
   useEffect(() => {
-    if (parsed === null) setGood(null);
-    else if (parsed.ok) setGood(parsed.filter);
+    if (parsed === null) setGood({ filter: null, text: '' });
+    else if (parsed.ok) setGood({ filter: parsed.filter, text: debounced });
     // on error: keep the last good filter
-  }, [parsed]);
-  const predicate = useMemo(() => connectionPredicate(good, toggles), [good, toggles]);
+  }, [parsed]); // eslint-disable-line react-hooks/exhaustive-deps -- `debounced` changes with `parsed`
+  const predicate = useMemo(() => connectionPredicate(good.filter, toggles), [good, toggles]);
   return {
     error: parsed && !parsed.ok ? parsed.error : null,
     warnings: parsed && parsed.ok ? parsed.filter.warnings : [],
-    applied: good !== null,
+    applied: good.filter !== null,
     predicate,
+    appliedText: good.text,
   };
 }
