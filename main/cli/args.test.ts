@@ -94,6 +94,47 @@ describe('parseCommandLine', () => {
   });
 });
 
+describe('options and operands in any order (every command)', () => {
+  const replay = (argv: string[]) => {
+    const c = parseCommandLine(['replay', ...argv]);
+    if (c.kind !== 'replay') throw new Error(`expected replay, got ${c.kind}`);
+    return c.options;
+  };
+  it('replay: files before, after and between the options', () => {
+    const want = { files: ['a.ndjson', 'b.csv'], output: 'json', utc: true, date: false };
+    expect(replay(['a.ndjson', 'b.csv', '--json', '--utc'])).toMatchObject(want);
+    expect(replay(['--json', 'a.ndjson', 'b.csv', '--utc'])).toMatchObject(want);
+    expect(replay(['--json', '--utc', 'a.ndjson', 'b.csv'])).toMatchObject(want);
+    expect(replay(['a.ndjson', '--json', 'b.csv', '--utc'])).toMatchObject(want);
+    // An option's value is never taken for a file, even one that looks like an option.
+    const f = replay(['--filter', '-state:listen', 'a.ndjson']);
+    expect(f.files).toEqual(['a.ndjson']);
+    expect(f.filter?.source).toBe('-state:listen');
+    // `--` ends the options: a file whose name starts with a dash.
+    expect(replay(['--csv', '--', '-odd.ndjson', '--json']).files).toEqual(['-odd.ndjson', '--json']);
+    expect(replay(['--csv', '--', '-odd.ndjson']).output).toBe('csv');
+  });
+
+  it('baseline save: FILE before or after the options', () => {
+    const want = { kind: 'baseline-save', options: { file: 'b.json', filter: null, source: 'demo' } };
+    expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual(want);
+    expect(parseCommandLine(['baseline', 'save', '--source', 'demo', 'b.json'])).toEqual(want);
+    expect(parseCommandLine(['baseline', 'save', '--source=demo', '--', 'b.json'])).toEqual(want);
+    expect(() => parseCommandLine(['baseline', 'save', '--source', 'demo'])).toThrow('baseline save needs a FILE to write');
+    expect(() => parseCommandLine(['baseline', 'save', 'a.json', 'b.json'])).toThrow('unexpected argument "b.json" for "baseline"');
+  });
+
+  it('commands without operands take their options in any order and refuse a stray word wherever it stands', () => {
+    const a = parseCommandLine(['snapshot', '--json', '--source', 'demo', '--filter', 'port:443']);
+    const b = parseCommandLine(['snapshot', '--filter', 'port:443', '--source', 'demo', '--json']);
+    expect(a.kind === 'snapshot' && b.kind === 'snapshot' && [a.options.output, a.options.source, b.options.output, b.options.source]).toEqual(['json', 'demo', 'json', 'demo']);
+    for (const cmd of ['snapshot', 'watch', 'ports', 'top']) {
+      expect(() => parseCommandLine([cmd, '--json', 'extra'])).toThrow(`unexpected argument "extra" for "${cmd}"`);
+      expect(() => parseCommandLine([cmd, 'extra', '--json'])).toThrow(`unexpected argument "extra" for "${cmd}"`);
+    }
+  });
+});
+
 describe('usage errors (exit code 2) say what is wrong', () => {
   const cases: [string[], RegExp][] = [
     [[], /no command given/],

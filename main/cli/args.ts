@@ -100,13 +100,35 @@ const WATCH_SPECS: OptionSpec[] = [
 
 type Parsed = Map<string, string | true>;
 
-function parseOptions(command: string, argv: readonly string[], specs: OptionSpec[]): Parsed {
+interface ParsedArgs {
+  options: Parsed;
+  /** Arguments that are not options (file names), in order. */
+  operands: string[];
+}
+
+/**
+ * Splits a command's arguments into options and operands, in any order (as POSIX utilities and
+ * every netmon command accept them). An option's value is always the next argument, so
+ * `--filter -state:listen` works; `--` ends the options (a file named `-x` then is an operand).
+ * `maxOperands` 0 refuses every operand with "unexpected argument".
+ */
+function parseArgs(command: string, argv: readonly string[], specs: OptionSpec[], maxOperands = 0): ParsedArgs {
   const out: Parsed = new Map();
+  const operands: string[] = [];
+  const operand = (arg: string): void => {
+    if (operands.length >= maxOperands) {
+      throw new UsageError(`unexpected argument "${arg}" for "${command}"${maxOperands === 0 ? ' (options start with --)' : ''}`, command);
+    }
+    operands.push(arg);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     let spec: OptionSpec | undefined;
     let inline: string | undefined;
-    if (arg.startsWith('--') && arg.length > 2) {
+    if (arg === '--') {
+      for (const rest of argv.slice(i + 1)) operand(rest);
+      break;
+    } else if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
       inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
@@ -115,8 +137,11 @@ function parseOptions(command: string, argv: readonly string[], specs: OptionSpe
     } else if (/^-[a-zA-Z]$/.test(arg)) {
       spec = specs.find((s) => s.short === arg[1]);
       if (!spec) throw new UsageError(`unknown option ${arg} for "${command}"`, command);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg} for "${command}"`, command);
     } else {
-      throw new UsageError(`unexpected argument "${arg}" for "${command}" (options start with --)`, command);
+      operand(arg);
+      continue;
     }
     const flag = `--${spec.name}`;
     if (out.has(spec.name)) throw new UsageError(`${flag} given more than once`, command);
@@ -132,7 +157,12 @@ function parseOptions(command: string, argv: readonly string[], specs: OptionSpe
       out.set(spec.name, true);
     }
   }
-  return out;
+  return { options: out, operands };
+}
+
+/** parseArgs for a command that takes no operands. */
+function parseOptions(command: string, argv: readonly string[], specs: OptionSpec[]): Parsed {
+  return parseArgs(command, argv, specs).options;
 }
 
 function suggest(name: string, specs: OptionSpec[]): string {
@@ -258,14 +288,16 @@ function parseTop(argv: readonly string[]): Command {
   };
 }
 
+/** `baseline save FILE [options]`: the action first, then FILE and the options in any order. */
 function parseBaselineCommand(argv: readonly string[]): Command {
   const cmd = 'baseline';
-  const [verb, file, ...rest] = argv;
+  const [verb, ...rest] = argv;
   if (verb === undefined || verb === '-h' || verb === '--help') return { kind: 'help', text: BASELINE_HELP };
   if (verb !== 'save') throw new UsageError(`unknown baseline action "${verb}": expected save`, cmd);
-  if (file === undefined || file.startsWith('-')) throw new UsageError('baseline save needs a FILE to write', cmd);
-  const o = parseOptions(cmd, rest, BASELINE_SPECS);
+  const { options: o, operands } = parseArgs(cmd, rest, BASELINE_SPECS, 1);
   if (o.has('help')) return { kind: 'help', text: BASELINE_HELP };
+  const file = operands[0];
+  if (file === undefined) throw new UsageError('baseline save needs a FILE to write', cmd);
   return { kind: 'baseline-save', options: { file, filter: filterOption(cmd, o), source: sourceOption(cmd, o) } };
 }
 
@@ -326,19 +358,20 @@ const REPLAY_SPECS: OptionSpec[] = [
   { name: 'date', value: false },
 ];
 
-/** `replay FILE... [options]`: the files come first. */
+/** Most recording files one `replay` reads (a rotated set of 1,000 files and then some). */
+const MAX_REPLAY_FILES = 10_000;
+
+/** `replay FILE... [options]`: files and options in any order. */
 function parseReplay(argv: readonly string[]): Command {
   const cmd = 'replay';
-  let n = 0;
-  while (n < argv.length && !argv[n].startsWith('-')) n++;
-  const o = parseOptions(cmd, argv.slice(n), REPLAY_SPECS);
+  const { options: o, operands: files } = parseArgs(cmd, argv, REPLAY_SPECS, MAX_REPLAY_FILES);
   if (o.has('help')) return { kind: 'help', text: REPLAY_HELP };
-  if (n === 0) throw new UsageError('replay needs one or more recording FILEs (before the options)', cmd);
+  if (files.length === 0) throw new UsageError('replay needs one or more recording FILEs', cmd);
   if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', cmd);
   return {
     kind: 'replay',
     options: {
-      files: argv.slice(0, n),
+      files,
       output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'text',
       filter: filterOption(cmd, o),
       utc: o.has('utc'),

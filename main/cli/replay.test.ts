@@ -57,6 +57,15 @@ describe('netmon replay', () => {
     );
   });
 
+  it('options before the files (`replay --json FILE`) print the same as after them', async () => {
+    const a = record('a.ndjson', 'ndjson', [ev(1), ev(2, 'closed')]);
+    const after = await run(['replay', a, '--json', '--filter', 'lport:2']);
+    const before = await run(['replay', '--json', '--filter', 'lport:2', a]);
+    expect([before.code, before.err]).toEqual([0, '']);
+    expect(JSON.parse(before.out)).toMatchObject({ type: 'closed', time: '2026-11-30T04:00:02.000Z', connection: { localPort: 2 } });
+    expect(before.out).toBe(after.out);
+  });
+
   it('--json and --csv convert between the formats with every field', async () => {
     const a = record('a.csv', 'csv', [ev(1, 'opened', '-bash')]);
     const j = await run(['replay', a, '--json']);
@@ -92,6 +101,7 @@ describe('netmon replay', () => {
 
   it('usage errors', async () => {
     expect((await run(['replay'])).err).toMatch(/replay needs one or more recording FILEs/);
+    expect((await run(['replay', '--json'])).err).toMatch(/replay needs one or more recording FILEs/);
     expect((await run(['replay', 'x', '--json', '--csv'])).code).toBe(2);
     expect((await run(['replay', '--help'])).out).toMatch(/^Usage: netmon replay FILE\.\.\./);
   });
