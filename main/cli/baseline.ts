@@ -7,10 +7,10 @@ import { hostname } from 'node:os';
 import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type BaselineMatcher } from '../../shared/baseline';
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import type { CompiledFilter } from '../../shared/filter';
-import { createEngine } from '../engine/engine';
 import { readDynamicRanges } from '../source/port-range';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
+import { readTableOnce } from './read-table';
 
 export interface BaselineSaveOptions {
   file: string;
@@ -102,27 +102,19 @@ function writeAtomic(path: string, text: string): void {
 export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
   const { ranges } = await readDynamicRanges();
-  const source = io.createSource(opts.source);
+  const read = await readTableOnce(opts.source, io);
+  if (!read) return 1;
+  const all = read.last.connections;
+  const rows = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
+  const baseline = makeBaseline(rows, ranges.tcp, now(), hostname());
   try {
-    const engine = createEngine({ source, now });
-    const b = await engine.pollNow();
-    if (b.status.lastError !== null || !b.connections) {
-      io.stderr(`netmon: cannot read the connection table: ${b.status.lastError ?? 'no data'}\n`);
-      return 1;
-    }
-    const rows = opts.filter ? b.connections.filter((c) => opts.filter!.match(c)) : b.connections;
-    const baseline = makeBaseline(rows, ranges.tcp, now(), hostname());
-    try {
-      writeAtomic(opts.file, `${JSON.stringify(baseline, null, 2)}\n`);
-    } catch (e) {
-      io.stderr(`netmon: cannot write baseline ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return 1;
-    }
-    io.stderr(
-      `netmon: baseline ${opts.file}: ${baseline.listeners.length} listeners, ${baseline.outbound.length} destinations, ${baseline.ephemeral.length} ephemeral UDP owners\n`,
-    );
-    return 0;
-  } finally {
-    source.close?.();
+    writeAtomic(opts.file, `${JSON.stringify(baseline, null, 2)}\n`);
+  } catch (e) {
+    io.stderr(`netmon: cannot write baseline ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
   }
+  io.stderr(
+    `netmon: baseline ${opts.file}: ${baseline.listeners.length} listeners, ${baseline.outbound.length} destinations, ${baseline.ephemeral.length} ephemeral UDP owners\n`,
+  );
+  return 0;
 }

@@ -1,7 +1,6 @@
 // `netmon ports`: ephemeral port usage per local address against the OS's dynamic range, with
 // TIME-WAIT / CLOSE-WAIT counts, who holds the ports, and (with --trend) how fast usage moves.
 import { hostname } from 'node:os';
-import type { Connection } from '../../shared/connection';
 import { formatEndpoint } from '../../shared/format';
 import {
   DEFAULT_PORT_WARNING_PERCENT,
@@ -12,11 +11,11 @@ import {
   type PortTrendPoint,
   type PortUsageReport,
 } from '../../shared/ports';
-import { createEngine } from '../engine/engine';
 import { readDynamicRanges } from '../source/port-range';
 import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
+import { readTableOnce } from './read-table';
 
 export interface PortsOptions {
   json: boolean;
@@ -78,42 +77,30 @@ export function formatPortsReport(r: PortUsageReport, origin: string, trend: Rec
   return `${lines.join('\n')}\n`;
 }
 
-const sleep = (ms: number, stop: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    stop.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-
 export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
   const { ranges, origin } = await readDynamicRanges();
-  const source = io.createSource(opts.source);
-  try {
-    const engine = createEngine({ source, now });
-    const points: PortTrendPoint[] = [];
-    let report: PortUsageReport | null = null;
-    const started = now();
-    for (;;) {
-      const b = await engine.pollNow();
-      if (b.status.lastError !== null) {
-        io.stderr(`netmon: cannot read the connection table: ${b.status.lastError}\n`);
-        return 1;
-      }
-      const rows: Connection[] = engine.snapshot().connections;
-      report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
-      points.push(trendPoint(b.time, report));
-      if (opts.trendSeconds === 0 || now() - started >= opts.trendSeconds * 1000 || io.stop.aborted) break;
-      await sleep(1000, io.stop);
-    }
-    const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;
-    if (opts.json) {
-      io.stdout(`${JSON.stringify({ host: hostname(), time: new Date(points[points.length - 1].time).toISOString(), rangeOrigin: origin, ...report, trendPerMinute: trend })}\n`);
-    } else {
-      io.stdout(formatPortsReport(report, origin, trend));
-    }
-    for (const w of report.warnings) io.stderr(`netmon: warning: ${w}\n`);
-    return opts.check && report.warnings.length > 0 ? 3 : 0;
-  } finally {
-    source.close?.();
+  const points: PortTrendPoint[] = [];
+  const reports: PortUsageReport[] = [];
+  const started = now();
+  // With --trend: one poll a second until the span is covered (or the user stops it).
+  const read = await readTableOnce(opts.source, io, {
+    again: ({ time, connections: rows }) => {
+      const report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
+      reports.push(report);
+      points.push(trendPoint(time, report));
+      return opts.trendSeconds === 0 || now() - started >= opts.trendSeconds * 1000 ? null : 1000;
+    },
+  });
+  // `again` ran for every good read, so a read means a report.
+  const r = reports.at(-1);
+  if (!read || !r) return 1;
+  const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;
+  if (opts.json) {
+    io.stdout(`${JSON.stringify({ host: hostname(), time: new Date(read.last.time).toISOString(), rangeOrigin: origin, ...r, trendPerMinute: trend })}\n`);
+  } else {
+    io.stdout(formatPortsReport(r, origin, trend));
   }
+  for (const w of r.warnings) io.stderr(`netmon: warning: ${w}\n`);
+  return opts.check && r.warnings.length > 0 ? 3 : 0;
 }

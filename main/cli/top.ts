@@ -1,14 +1,13 @@
 // `netmon top`: the busiest connections (or processes) by rate or bytes. Two polls an interval
 // apart, since a rate needs two readings of the same connection.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TRAFFIC_FIELDS, type Connection } from '../../shared/connection';
 import type { CompiledFilter } from '../../shared/filter';
 import { TABLE_COLUMNS, connectionToJson, tableCells } from '../../shared/format';
 import { busiest, rollUpProcesses, type BusyBy, type ProcessRow } from '../../shared/processes';
 import { formatBytes, formatMs, formatRate } from '../../shared/units';
-import { createEngine } from '../engine/engine';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
+import { readTableOnce } from './read-table';
 
 export interface TopOptions {
   json: boolean;
@@ -103,35 +102,21 @@ export function formatTopProcesses(rows: readonly ProcessRow[]): string {
 }
 
 export async function runTop(opts: TopOptions, io: CliIo): Promise<number> {
-  const source = io.createSource(opts.source);
-  try {
-    const engine = createEngine({ source, now: io.now });
-    const first = await engine.pollNow();
-    if (first.status.lastError === null) {
-      try {
-        await sleep(opts.intervalMs, undefined, { signal: io.stop });
-      } catch {
-        return 0; // stopped while waiting: nothing to report, and no error
-      }
-    }
-    const second = await engine.pollNow();
-    if (second.status.lastError !== null) {
-      io.stderr(`netmon: cannot read the connection table: ${second.status.lastError}\n`);
-      return 1;
-    }
-    const all = engine.snapshot().connections.filter((c) => c.protocol === 'tcp');
-    const matching = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
-    const note = second.status.countersNote;
-    if (note) io.stderr(`netmon: per-connection counters: ${note}\n`);
-    if (opts.processes) {
-      const top = busiest(rollUpProcesses(matching), opts.by, opts.limit);
-      io.stdout(opts.json ? top.map((p) => JSON.stringify(p) + '\n').join('') : formatTopProcesses(top));
-    } else {
-      const top = busiest(matching, opts.by, opts.limit);
-      io.stdout(opts.json ? top.map((c) => JSON.stringify(topConnectionJson(c)) + '\n').join('') : formatTopConnections(top));
-    }
-    return 0;
-  } finally {
-    source.close?.();
+  // Two polls an interval apart: the second carries the rates.
+  let polls = 0;
+  const read = await readTableOnce(opts.source, io, { again: () => (++polls < 2 ? opts.intervalMs : null) });
+  if (!read) return 1;
+  if (read.stopped) return 0; // stopped while waiting: nothing to report, and no error
+  const all = read.last.connections.filter((c) => c.protocol === 'tcp');
+  const matching = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
+  const note = read.last.status.countersNote;
+  if (note) io.stderr(`netmon: per-connection counters: ${note}\n`);
+  if (opts.processes) {
+    const top = busiest(rollUpProcesses(matching), opts.by, opts.limit);
+    io.stdout(opts.json ? top.map((p) => JSON.stringify(p) + '\n').join('') : formatTopProcesses(top));
+  } else {
+    const top = busiest(matching, opts.by, opts.limit);
+    io.stdout(opts.json ? top.map((c) => JSON.stringify(topConnectionJson(c)) + '\n').join('') : formatTopConnections(top));
   }
+  return 0;
 }

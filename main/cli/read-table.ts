@@ -1,0 +1,73 @@
+// The table read shared by the commands that print a table and exit (snapshot, top, ports,
+// baseline save): create the source, poll it through an engine, report a failed read in one
+// wording, close the source — whatever happens in between.
+import type { Connection } from '../../shared/connection';
+import type { EngineStatus } from '../../shared/ipc';
+import { createEngine } from '../engine/engine';
+import type { SourceKind } from '../source/index';
+import type { CliIo } from './io';
+
+/** One good poll of the connection table. */
+export interface TableRead {
+  /** When the poll ran (epoch ms, io.now's clock). */
+  time: number;
+  /** The whole table after this poll. */
+  connections: Connection[];
+  status: EngineStatus;
+}
+
+export interface ReadTableOptions {
+  /**
+   * Called with each good read; returns how long to wait (ms) before polling again, or null when
+   * done. Default: one read. Polls of one call share an engine, so the later ones carry rates.
+   */
+  again?: (read: TableRead) => number | null;
+}
+
+export interface TableReadResult {
+  /** The last good read. */
+  last: TableRead;
+  /** io.stop was aborted while waiting for the next poll: `last` is all there is. */
+  stopped: boolean;
+}
+
+/**
+ * Reads the table of the `kind` source once (or as often as `opts.again` asks). A failed poll is
+ * reported on stderr as `netmon: cannot read the connection table: REASON` and gives null: the
+ * command exits 1. The source is closed before this returns, also when it throws.
+ */
+export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTableOptions = {}): Promise<TableReadResult | null> {
+  const source = io.createSource(kind);
+  try {
+    const engine = createEngine({ source, now: io.now });
+    for (;;) {
+      const b = await engine.pollNow();
+      if (b.status.lastError !== null) {
+        io.stderr(`netmon: cannot read the connection table: ${b.status.lastError}\n`);
+        return null;
+      }
+      // The first poll's batch carries the table; later ones carry only what changed.
+      const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status };
+      const wait = opts.again?.(read) ?? null;
+      if (wait === null) return { last: read, stopped: false };
+      if (!(await pause(wait, io.stop))) return { last: read, stopped: true };
+    }
+  } finally {
+    source.close?.();
+  }
+}
+
+/** Waits `ms`; false when `stop` was aborted first (or already). */
+function pause(ms: number, stop: AbortSignal): Promise<boolean> {
+  if (stop.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      stop.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const t = setTimeout(() => done(true), ms);
+    stop.addEventListener('abort', onAbort, { once: true });
+  });
+}
