@@ -37,7 +37,8 @@ Options:
                              (tls://HOST:PORT, RFC 5425); queued (50,000 events) while the
                              receiver is away
   --otlp URL                 send every event as an OpenTelemetry log record over OTLP/HTTP
-                             (e.g. http://127.0.0.1:4318/v1/logs); queued the same way
+                             (e.g. http://127.0.0.1:4318/v1/logs), binary protobuf (JSON:
+                             "encoding": "json" in the config file); queued the same way
   -f, --filter EXPR          count and export only connections / events matching EXPR
                              (netmon snapshot --help)
   --source KIND              ${SOURCE_KINDS.join(', ')} (default auto)
@@ -126,7 +127,7 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
   const syslog = v('--syslog');
   if (syslog !== undefined) config.syslog = syslogConfig({ ...(config.syslog && { caFile: config.syslog.caFile ?? undefined }), url: syslog }, '--syslog');
   const otlp = v('--otlp');
-  if (otlp !== undefined) config.otlp = otlpConfig({ ...(config.otlp && { headers: config.otlp.headers }), url: otlp }, '--otlp');
+  if (otlp !== undefined) config.otlp = otlpConfig({ ...(config.otlp && { headers: config.otlp.headers, encoding: config.otlp.encoding }), url: otlp }, '--otlp');
   return config;
 }
 
@@ -161,7 +162,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       return 1;
     }
   }
-  if (config.otlp) exporters.push(createOtlpExporter({ url: config.otlp.url, headers: config.otlp.headers, queueSize: config.otlp.queueSize, log }));
+  if (config.otlp) exporters.push(createOtlpExporter({ url: config.otlp.url, encoding: config.otlp.encoding, headers: config.otlp.headers, queueSize: config.otlp.queueSize, log }));
 
   const filter = config.filter;
   const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);

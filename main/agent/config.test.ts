@@ -65,13 +65,18 @@ describe('agent config', () => {
 
   it('reads the otlp object and refuses what is not an http(s) endpoint or a clean header', () => {
     expect(otlpConfig({ url: 'http://127.0.0.1:4318/v1/logs', headers: { 'x-tenant': 'ops' } }, 'o')).toEqual({
-      url: 'http://127.0.0.1:4318/v1/logs', headers: { 'x-tenant': 'ops' }, queueSize: 50_000,
+      url: 'http://127.0.0.1:4318/v1/logs', encoding: 'protobuf', headers: { 'x-tenant': 'ops' }, queueSize: 50_000,
     });
+    expect(otlpConfig({ url: 'http://h/v1/logs', encoding: 'json' }, 'o').encoding).toBe('json');
+    expect(err(() => otlpConfig({ url: 'http://h/v1/logs', encoding: 'proto' }, 'n.json: otlp'))).toBe('n.json: otlp.encoding: expected one of protobuf, json, got "proto"');
     expect(err(() => otlpConfig({ url: 'ftp://h/v1/logs' }, 'n.json: otlp'))).toMatch(/^n\.json: otlp\.url: expected an http:\/\/ or https:\/\/ URL/);
     expect(err(() => otlpConfig({ url: 'not a url' }, 'o'))).toMatch(/^o\.url: /);
     expect(err(() => otlpConfig({ url: 'http://h', headers: { a: 'x\r\nInjected: 1' } }, 'o'))).toBe('o.headers.a: expected a one-line string, got "x\\r\\nInjected: 1"');
     expect(err(() => otlpConfig({ url: 'http://h', headers: { 'a b': 'x' } }, 'o'))).toBe('o.headers: expected HTTP header names, got "a b"');
     expect(parseAgentArgs(['--otlp', 'https://c:4318/v1/logs'], () => '')?.otlp?.url).toBe('https://c:4318/v1/logs');
+    // --otlp replaces the file's URL and keeps its encoding and headers.
+    const file = files({ 'n.json': JSON.stringify({ otlp: { url: 'http://a/v1/logs', encoding: 'json', headers: { 'x-t': '1' } } }) });
+    expect(parseAgentArgs(['--config', 'n.json', '--otlp', 'http://b/v1/logs'], file)?.otlp).toMatchObject({ url: 'http://b/v1/logs', encoding: 'json', headers: { 'x-t': '1' } });
   });
 
   it('runAgent: exit 2 with the message for a bad config or token, 0 with the help', async () => {

@@ -7,6 +7,7 @@ import { tokenProblem } from '../server/auth';
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
 import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
 import { DEFAULT_FACILITY } from '../export/syslog';
+import { OTLP_ENCODINGS, type OtlpEncoding } from '../export/otlp';
 
 export class AgentConfigError extends Error {
   override name = 'AgentConfigError';
@@ -35,6 +36,7 @@ export interface SyslogConfig {
 
 export interface OtlpConfig {
   url: string;
+  encoding: OtlpEncoding;
   headers: Record<string, string>;
   queueSize: number;
 }
@@ -103,7 +105,7 @@ function filter(v: unknown, where: Where): CompiledFilter | null {
 }
 
 const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog', 'otlp'] as const;
-const OTLP_KEYS = ['url', 'headers', 'queueSize'] as const;
+const OTLP_KEYS = ['url', 'encoding', 'headers', 'queueSize'] as const;
 const SYSLOG_KEYS = ['url', 'caFile', 'facility', 'appName', 'queueSize'] as const;
 const METRICS_KEYS = ['listen', 'tokenFile', 'allowRemote', 'topProcesses'] as const;
 
@@ -171,7 +173,7 @@ export function readToken(file: string, where: Where, readFile: (f: string) => s
   return token;
 }
 
-/** The `otlp` object: an http(s) URL of the OTLP/HTTP logs endpoint, optional headers. */
+/** The `otlp` object: an http(s) URL of the OTLP/HTTP logs endpoint, the encoding (protobuf by default), optional headers. */
 export function otlpConfig(v: unknown, where: Where): OtlpConfig {
   const o = object(v, where, OTLP_KEYS);
   const expected = 'an http:// or https:// URL of the OTLP/HTTP logs endpoint (e.g. "http://127.0.0.1:4318/v1/logs")';
@@ -191,5 +193,7 @@ export function otlpConfig(v: unknown, where: Where): OtlpConfig {
       headers[k] = val as string;
     }
   }
-  return { url: o.url as string, headers, queueSize: o.queueSize === undefined ? DEFAULT_QUEUE_SIZE : int(o.queueSize, `${where}.queueSize`, 1, 10_000_000) };
+  const encoding = o.encoding === undefined ? 'protobuf' : o.encoding;
+  if (!OTLP_ENCODINGS.includes(encoding as OtlpEncoding)) fail(`${where}.encoding`, `one of ${OTLP_ENCODINGS.join(', ')}`, encoding);
+  return { url: o.url as string, encoding: encoding as OtlpEncoding, headers, queueSize: o.queueSize === undefined ? DEFAULT_QUEUE_SIZE : int(o.queueSize, `${where}.queueSize`, 1, 10_000_000) };
 }

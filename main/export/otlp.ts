@@ -1,10 +1,13 @@
 // Connection events as OpenTelemetry log records over OTLP/HTTP, with the official JS SDK
-// (@opentelemetry/sdk-logs) and exporter (@opentelemetry/exporter-logs-otlp-http, JSON encoding).
+// (@opentelemetry/sdk-logs) and exporters: @opentelemetry/exporter-logs-otlp-proto (binary
+// protobuf, application/x-protobuf: the default, what every OTLP/HTTP receiver must accept) or
+// @opentelemetry/exporter-logs-otlp-http (the JSON encoding, application/json).
 // The SDK builds the records; netmon's own bounded queue sits between it and the exporter, so
 // the queue bound, the retries with backoff and the drop count are netmon's to state and report.
 import os from 'node:os';
 import { SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
@@ -27,9 +30,15 @@ const ATTR_PROCESS_EXECUTABLE_NAME = 'process.executable.name';
 const ATTR_PROCESS_EXECUTABLE_PATH = 'process.executable.path';
 const ATTR_HOST_NAME = 'host.name';
 
+/** OTLP/HTTP payload encodings (OTLP specification, "OTLP/HTTP Request"). */
+export const OTLP_ENCODINGS = ['protobuf', 'json'] as const;
+export type OtlpEncoding = (typeof OTLP_ENCODINGS)[number];
+
 export interface OtlpExporterOptions {
   /** The OTLP/HTTP logs endpoint, e.g. http://collector:4318/v1/logs. */
   url: string;
+  /** Binary protobuf (default) or the protobuf JSON mapping. */
+  encoding?: OtlpEncoding;
   headers?: Record<string, string>;
   /** Events held while the receiver is away (default 50,000). */
   queueSize?: number;
@@ -75,12 +84,19 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
   return out;
 }
 
+/**
+ * An EventExporter that emits each event through the SDK as one log record into a bounded queue
+ * (`queueSize`, oldest dropped and counted) and exports batches of up to `batchSize` records to
+ * `url`, retrying a failed export (refused, unreachable, non-2xx) after `retryMinMs` doubling to
+ * `retryMaxMs`. Never throws from enqueue.
+ */
 export function createOtlpExporter(opts: OtlpExporterOptions): EventExporter {
   const queue = new BoundedQueue<ReadableLogRecord>(opts.queueSize ?? 50_000);
   const batchSize = opts.batchSize ?? 512;
   const retryMin = opts.retryMinMs ?? 250;
   const retryMax = opts.retryMaxMs ?? 30_000;
-  const exporter = new OTLPLogExporter({ url: opts.url, headers: opts.headers, timeoutMillis: 10_000 });
+  const Exporter = opts.encoding === 'json' ? OTLPJsonLogExporter : OTLPProtoLogExporter;
+  const exporter = new Exporter({ url: opts.url, headers: opts.headers, timeoutMillis: 10_000 });
   // The SDK hands each record to this processor, which only queues it.
   const processor: LogRecordProcessor = {
     onEmit: (r) => queue.push(r),

@@ -1,36 +1,18 @@
-// The OTLP logs exporter (official SDK + OTLP/HTTP exporter) against a receiver in the test that
-// decodes each ExportLogsServiceRequest (OTLP/HTTP, JSON encoding: the protobuf JSON mapping of
-// opentelemetry/proto/collector/logs/v1) and checks every field; the receiver is away and refuses
-// for a while in the middle, and nothing is lost.
+// The OTLP logs exporter (official SDK and OTLP/HTTP exporters) against a receiver in the test that
+// decodes each ExportLogsServiceRequest with the OpenTelemetry protocol definitions (binary
+// protobuf by default, the JSON mapping when asked) and checks every field; the receiver is away
+// and refuses for a while in the middle, and nothing is lost.
 import http from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../shared/connection';
-import { createOtlpExporter } from '../../main/export/otlp';
+import { createOtlpExporter, type OtlpEncoding } from '../../main/export/otlp';
 import type { EventExporter } from '../../main/export/syslog-exporter';
 import { freePort, until } from './helpers';
-
-interface AnyValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number }
-interface KeyValue { key: string; value: AnyValue }
-interface LogRecord {
-  timeUnixNano: string | number; observedTimeUnixNano?: string | number; severityNumber: number; severityText: string;
-  body: AnyValue; attributes: KeyValue[]; eventName?: string; droppedAttributesCount?: number;
-}
-interface ExportLogsServiceRequest {
-  resourceLogs: Array<{ resource: { attributes: KeyValue[] }; scopeLogs: Array<{ scope: { name: string }; logRecords: LogRecord[] }> }>;
-}
-
-const anyValue = (v: AnyValue): string | number | boolean => {
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  throw new Error(`not an AnyValue: ${JSON.stringify(v)}`);
-};
-const kv = (list: KeyValue[]) => Object.fromEntries(list.map((a) => [a.key, anyValue(a.value)]));
+import { decodeLogsRequest, keyValues as kv, type ExportLogsServiceRequest } from './otlp-decode';
 
 let server: http.Server | null = null;
 let exporter: EventExporter | null = null;
-afterAll(async () => {
+afterEach(async () => {
   await exporter?.close();
   server?.closeAllConnections();
   await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
@@ -48,32 +30,43 @@ const event = (i: number): ConnectionEvent => ({
 });
 
 describe('OTLP logs exporter → decoding receiver', () => {
-  it('delivers every event with every field, across a receiver outage and refusals', async () => {
+  it.each([
+    ['protobuf', 'application/x-protobuf'],
+    ['json', 'application/json'],
+  ] as const)('%s: delivers every event with every field, across a receiver outage and refusals', async (encoding: OtlpEncoding, contentType) => {
     const port = await freePort();
+    const startNs = BigInt(Date.now()) * 1_000_000n;
     const requests: ExportLogsServiceRequest[] = [];
+    const problems: string[] = [];
     let refuse = 0;
     const listen = () =>
       new Promise<void>((r) => {
         server = http.createServer((req, res) => {
-          let body = '';
-          req.on('data', (d: Buffer) => (body += d.toString()));
+          const chunks: Buffer[] = [];
+          req.on('data', (d: Buffer) => chunks.push(d));
           req.on('end', () => {
-            expect(req.url).toBe('/v1/logs');
-            expect(req.headers['content-type']).toBe('application/json');
-            expect(req.headers['x-tenant']).toBe('ops');
+            const head = `${req.method} ${req.url} ${req.headers['content-type']} x-tenant=${req.headers['x-tenant']}`;
+            if (head !== `POST /v1/logs ${contentType} x-tenant=ops`) problems.push(`unexpected request ${head}`);
             if (refuse > 0) {
               refuse--;
               res.writeHead(503).end();
               return;
             }
-            requests.push(JSON.parse(body) as ExportLogsServiceRequest);
-            res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+            try {
+              requests.push(decodeLogsRequest(req.headers['content-type'], Buffer.concat(chunks)));
+            } catch (e) {
+              problems.push((e as Error).message);
+              res.writeHead(400).end();
+              return;
+            }
+            // An empty ExportLogsServiceResponse: full success.
+            res.writeHead(200, { 'content-type': contentType }).end(contentType === 'application/json' ? '{}' : '');
           });
         });
         server.listen(port, '127.0.0.1', () => r());
       });
     // The receiver is not there yet: the first events wait in the queue.
-    exporter = createOtlpExporter({ url: `http://127.0.0.1:${port}/v1/logs`, headers: { 'x-tenant': 'ops' }, hostname: 'host-a', batchSize: 50, retryMinMs: 50, retryMaxMs: 200 });
+    exporter = createOtlpExporter({ url: `http://127.0.0.1:${port}/v1/logs`, encoding, headers: { 'x-tenant': 'ops' }, hostname: 'host-a', batchSize: 50, retryMinMs: 50, retryMaxMs: 200 });
     exporter.enqueue(Array.from({ length: 100 }, (_, i) => event(i + 1)));
     await new Promise((r) => setTimeout(r, 300));
     expect(exporter.stats.sent()).toBe(0);
@@ -82,7 +75,7 @@ describe('OTLP logs exporter → decoding receiver', () => {
     await listen();
     exporter.enqueue(Array.from({ length: 100 }, (_, i) => event(i + 101)));
     await exporter.flush(20_000);
-    const records = await until(20_000, () => `${requests.length} requests`, () => {
+    const records = await until(20_000, () => `${requests.length} requests; ${problems.join('; ')}`, () => {
       const all = requests.flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((s) => s.logRecords)));
       return all.length >= 200 ? all : undefined;
     });
@@ -92,18 +85,31 @@ describe('OTLP logs exporter → decoding receiver', () => {
     expect(exporter.stats.sent()).toBe(200);
     expect(exporter.stats.dropped()).toBe(0);
 
+    const endNs = BigInt(Date.now()) * 1_000_000n;
+    expect(problems).toEqual([]);
     for (const r of requests) {
+      expect(r.resourceLogs).toHaveLength(1);
       for (const rl of r.resourceLogs) {
-        expect(kv(rl.resource.attributes)).toMatchObject({ 'service.name': 'netmon-agent', 'host.name': 'host-a' });
-        for (const s of rl.scopeLogs) expect(s.scope.name).toBe('netmon');
+        expect(kv(rl.resource.attributes)).toEqual({ 'service.name': 'netmon-agent', 'host.name': 'host-a' });
+        expect(rl.resource.droppedAttributesCount).toBe(0);
+        expect(rl.scopeLogs).toHaveLength(1);
+        for (const s of rl.scopeLogs) expect(s.scope).toEqual({ name: 'netmon', version: '', attributes: [], droppedAttributesCount: 0 });
       }
     }
+    for (const r of records) {
+      // No trace context: the ids are empty, the flags 0; nothing dropped.
+      expect([r.traceId, r.spanId, r.flags, r.droppedAttributesCount]).toEqual(['', '', 0, 0]);
+      // Observed when the SDK took the record: during this test, in nanoseconds.
+      expect(BigInt(r.observedTimeUnixNano) >= startNs && BigInt(r.observedTimeUnixNano) <= endNs).toBe(true);
+      // Integers travel as intValue (int64), never as doubles.
+      expect(r.attributes.filter((a) => a.value.doubleValue !== undefined)).toEqual([]);
+    }
     const first = records.find((r) => kv(r.attributes)['netmon.event.seq'] === 1)!;
-    expect(String(first.timeUnixNano)).toBe(`${Date.UTC(2026, 10, 30, 5, 0, 0, 1)}000000`);
+    expect(first.timeUnixNano).toBe(`${Date.UTC(2026, 10, 30, 5, 0, 0, 1)}000000`);
     expect(first.severityNumber).toBe(9);
     expect(first.severityText).toBe('INFO');
     expect(first.eventName).toBe('netmon.connection.changed');
-    expect(anyValue(first.body)).toBe('changed tcp [fe80::1%3]:40001 -> 203.0.113.7:443 ESTABLISHED -> CLOSE-WAIT pid 4120 (curl)');
+    expect(first.body.stringValue).toBe('changed tcp [fe80::1%3]:40001 -> 203.0.113.7:443 ESTABLISHED -> CLOSE-WAIT pid 4120 (curl)');
     expect(kv(first.attributes)).toEqual({
       'netmon.event.type': 'changed', 'netmon.event.seq': 1,
       'network.transport': 'tcp', 'network.type': 'ipv6',
@@ -115,7 +121,22 @@ describe('OTLP logs exporter → decoding receiver', () => {
       'netmon.process.start_time': '2026-11-30T04:00:00.000Z', 'netmon.bytes_sent': 1234,
     });
     const second = records.find((r) => kv(r.attributes)['netmon.event.seq'] === 2)!;
-    expect(kv(second.attributes)['network.type']).toBe('ipv4');
-    expect(kv(second.attributes)['netmon.tcp.previous_state']).toBeUndefined();
+    expect(second.eventName).toBe('netmon.connection.opened');
+    expect(second.timeUnixNano).toBe(`${Date.UTC(2026, 10, 30, 5, 0, 0, 2)}000000`);
+    expect(kv(second.attributes)).toEqual({
+      'netmon.event.type': 'opened', 'netmon.event.seq': 2,
+      'network.transport': 'tcp', 'network.type': 'ipv4',
+      'network.local.address': '10.0.0.5', 'network.local.port': 40002,
+      'network.peer.address': '203.0.113.7', 'network.peer.port': 443,
+      'netmon.tcp.state': 'ESTABLISHED', 'process.pid': 4120,
+      'process.executable.name': 'curl', 'process.executable.path': '/usr/bin/curl',
+      'netmon.process.start_time': '2026-11-30T04:00:00.000Z', 'netmon.bytes_sent': 1234,
+    });
+    // Each record's body and attributes are its own event's.
+    for (const r of records) {
+      const seq = Number(kv(r.attributes)['netmon.event.seq']);
+      expect(kv(r.attributes)['network.local.port']).toBe(40000 + seq);
+      expect(r.timeUnixNano).toBe(`${Date.UTC(2026, 10, 30, 5, 0, 0, seq)}000000`);
+    }
   }, 60_000);
 });
