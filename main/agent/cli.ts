@@ -11,7 +11,6 @@ import type { EngineHost } from '../engine/types';
 import { createMetrics } from '../export/prometheus';
 import { startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
 import { LiveTable } from '../export/table';
-import { readDynamicRanges } from '../source/port-range';
 import { SOURCE_KINDS } from '../source/index';
 import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, type EventExporter } from '../export/syslog-exporter';
@@ -166,8 +165,9 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
 
   const filter = config.filter;
   const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);
+  // The source's dynamic port ranges (not the host's: --source demo is a simulated machine), as
+  // the engine reads them; every batch's status carries them once known.
   let ranges: Record<Protocol, PortRange> | null = null;
-  void readDynamicRanges().then((r) => (ranges = r.ranges));
   const metrics = createMetrics({
     table,
     match: filter ? (c) => filter.match(c) : undefined,
@@ -192,6 +192,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     host.onBatch((json) => {
       try {
         const batch = decodeBatch(json);
+        if (batch.status.portRanges) ranges = { tcp: batch.status.portRanges.tcp, udp: batch.status.portRanges.udp };
         const poll = table.apply(batch);
         if (poll) metrics.observePoll(poll);
         const events = filter ? batch.events.filter((e) => eventMatches(filter, e)) : batch.events;

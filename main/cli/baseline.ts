@@ -7,7 +7,6 @@ import { hostname } from 'node:os';
 import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type BaselineMatcher } from '../../shared/baseline';
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import type { CompiledFilter } from '../../shared/filter';
-import { readDynamicRanges } from '../source/port-range';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
@@ -101,9 +100,9 @@ function writeAtomic(path: string, text: string): void {
 
 export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
-  const { ranges } = await readDynamicRanges();
-  const read = await readTableOnce(opts.source, io);
+  const read = await readTableOnce(opts.source, io, { ranges: true });
   if (!read) return 1;
+  const ranges = read.last.ranges!.ranges;
   const all = read.last.connections;
   const rows = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
   const baseline = makeBaseline(rows, ranges.tcp, now(), hostname());

@@ -11,7 +11,6 @@ import {
   type PortTrendPoint,
   type PortUsageReport,
 } from '../../shared/ports';
-import { readDynamicRanges } from '../source/port-range';
 import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
@@ -79,13 +78,15 @@ export function formatPortsReport(r: PortUsageReport, origin: string, trend: Rec
 
 export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
-  const { ranges, origin } = await readDynamicRanges();
   const points: PortTrendPoint[] = [];
   const reports: PortUsageReport[] = [];
   const started = now();
   // With --trend: one poll a second until the span is covered (or the user stops it).
   const read = await readTableOnce(opts.source, io, {
-    again: ({ time, connections: rows }) => {
+    ranges: true,
+    again: ({ time, connections: rows, ranges: r }) => {
+      // Asked for, so always there: the range of the machine the source reads.
+      const ranges = r!.ranges;
       const report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
       reports.push(report);
       points.push(trendPoint(time, report));
@@ -95,6 +96,7 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   // `again` ran for every good read, so a read means a report.
   const r = reports.at(-1);
   if (!read || !r) return 1;
+  const origin = read.last.ranges!.origin;
   const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;
   if (opts.json) {
     io.stdout(`${JSON.stringify({ host: hostname(), time: new Date(read.last.time).toISOString(), rangeOrigin: origin, ...r, trendPerMinute: trend })}\n`);

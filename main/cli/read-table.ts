@@ -4,7 +4,8 @@
 import type { Connection } from '../../shared/connection';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
-import type { SourceKind } from '../source/index';
+import { sourceDynamicRanges, type SourceKind } from '../source/index';
+import type { DynamicRanges } from '../source/port-range';
 import type { CliIo } from './io';
 
 /** One good poll of the connection table. */
@@ -14,6 +15,8 @@ export interface TableRead {
   /** The whole table after this poll. */
   connections: Connection[];
   status: EngineStatus;
+  /** The source's dynamic port ranges (ReadTableOptions.ranges), else null. */
+  ranges: DynamicRanges | null;
 }
 
 export interface ReadTableOptions {
@@ -22,6 +25,8 @@ export interface ReadTableOptions {
    * done. Default: one read. Polls of one call share an engine, so the later ones carry rates.
    */
   again?: (read: TableRead) => number | null;
+  /** Also ask the source for its dynamic port ranges (the machine it reads, not necessarily this host). */
+  ranges?: boolean;
 }
 
 export interface TableReadResult {
@@ -40,6 +45,7 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
   const source = io.createSource(kind);
   try {
     const engine = createEngine({ source, now: io.now });
+    const ranges = opts.ranges ? await sourceDynamicRanges(source) : null;
     for (;;) {
       const b = await engine.pollNow();
       if (b.status.lastError !== null) {
@@ -47,7 +53,7 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
         return null;
       }
       // The first poll's batch carries the table; later ones carry only what changed.
-      const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status };
+      const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status, ranges };
       const wait = opts.again?.(read) ?? null;
       if (wait === null) return { last: read, stopped: false };
       if (!(await pause(wait, io.stop))) return { last: read, stopped: true };

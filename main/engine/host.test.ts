@@ -225,10 +225,15 @@ describe('engine host (worker thread)', () => {
     expect(st.portRanges).toEqual({ tcp: { low, high }, udp: { low, high }, origin: '/proc/sys/net/ipv4/ip_local_port_range' });
   }, 60_000);
 
-  it('simulated sources carry no port range (there is no OS to ask)', async () => {
+  it('simulated sources carry the range of the machine they simulate, not the host range', async () => {
     const { batches } = start();
-    await until(() => batches.length >= 3, 'three batches');
-    expect(batches.every((b) => b.status.portRanges === undefined)).toBe(true);
+    await until(() => batches.some((b) => b.status.portRanges !== undefined), 'a status with port ranges');
+    const st = batches.find((b) => b.status.portRanges)!.status;
+    expect(st.portRanges).toEqual({
+      tcp: { low: 49152, high: 65535 },
+      udp: { low: 49152, high: 65535 },
+      origin: `the ${st.source} source (a simulated Windows machine's default range)`,
+    });
   });
 
   it('rejects everything after close', async () => {

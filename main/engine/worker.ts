@@ -4,7 +4,6 @@
 // crosses a thread or process boundary.
 import { encodeBatch, validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
-import { readDynamicRanges } from '../source/port-range';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
@@ -22,11 +21,10 @@ let history: RunHistory | null = null;
 const timeline = new TimelineTracker();
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
-  // The OS's dynamic port range, read once off the poll path, rides along in every status.
+  // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
+  // poll path, rides along in every status.
   let portRanges: EngineStatus['portRanges'] | null = null;
-  if (config.source === 'linux' || config.source === 'windows' || config.source === 'auto') {
-    void readDynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
-  }
+  void source.dynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
   engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq, portRanges: () => portRanges });
   if (config.paused) engine.setPaused(true);
   const h = (history = createHistory({ capacity: config.historyCapacity }));

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { materializeTable } from '../model/materialize';
-import { createPlatformSource, resolveSourceKind } from './index';
+import { createPlatformSource, resolveSourceKind, sourceDynamicRanges } from './index';
+import { createScriptedSource } from './scripted';
 import { SourceError } from './types';
 
 describe('source picker', () => {
@@ -43,5 +45,37 @@ describe('source picker', () => {
       s.close?.();
       server.close();
     }
+  });
+});
+
+describe('dynamic port ranges come from the source', () => {
+  const windowsDefault = { low: 49152, high: 65535 };
+  it('demo and scripted: the range of the simulated machine, whatever the host has', async () => {
+    for (const kind of ['demo', 'scripted'] as const) {
+      const r = await createPlatformSource(kind).dynamicRanges();
+      expect(r.ranges).toEqual({ tcp: windowsDefault, udp: windowsDefault });
+      expect(r.origin).toBe(`the ${kind} source (a simulated Windows machine's default range)`);
+    }
+  });
+
+  it('linux: the kernel ip_local_port_range, through the lazily loaded source', async () => {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const s = createPlatformSource('linux');
+    try {
+      const r = await s.dynamicRanges();
+      expect(r).toEqual({ ranges: { tcp: { low, high }, udp: { low, high } }, origin: '/proc/sys/net/ipv4/ip_local_port_range' });
+    } finally {
+      s.close?.();
+    }
+  });
+
+  it('a source that does not say, or fails to, gets the default with that reason, never the host range', async () => {
+    const silent = createScriptedSource([], { name: 'quiet' });
+    expect(await sourceDynamicRanges(silent)).toEqual({
+      ranges: { tcp: windowsDefault, udp: windowsDefault },
+      origin: 'default 49152-65535 (the quiet source does not say)',
+    });
+    const failing = Object.assign(createScriptedSource([], { name: 'broken' }), { dynamicRanges: () => Promise.reject(new Error('netsh: not found')) });
+    expect((await sourceDynamicRanges(failing)).origin).toBe('default 49152-65535 (the broken source could not say: netsh: not found)');
   });
 });

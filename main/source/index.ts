@@ -4,6 +4,7 @@
 import type { RowTable } from '../model/rows';
 import { createDemoSource, createScriptedSource, type DemoOptions } from './scripted';
 import { SourceError, type ConnectionSource, type ProcessInfo } from './types';
+import { defaultDynamicRanges, type DynamicRanges } from './port-range';
 
 export type SourceKind = 'auto' | 'windows' | 'linux' | 'scripted' | 'demo';
 export const SOURCE_KINDS: readonly SourceKind[] = ['auto', 'windows', 'linux', 'scripted', 'demo'];
@@ -39,7 +40,31 @@ export async function loadPlatformSource(kind: SourceKind = 'auto', opts: Platfo
   return createSimulatedSource(k, opts);
 }
 
-function createSimulatedSource(kind: 'scripted' | 'demo', opts: PlatformSourceOptions): ConnectionSource {
+/**
+ * The dynamic port ranges of the simulated machines: both stand for a Windows machine with the
+ * default range (49152–65535, `netsh int ipv4 show dynamicport`), whatever the host's is.
+ */
+export function simulatedDynamicRanges(kind: 'scripted' | 'demo'): DynamicRanges {
+  const range = { low: 49152, high: 65535 };
+  return { ranges: { tcp: { ...range }, udp: { ...range } }, origin: `the ${kind} source (a simulated Windows machine's default range)` };
+}
+
+/** The ranges a source says it has; a source that cannot say gets the default and that reason. */
+export async function sourceDynamicRanges(source: ConnectionSource): Promise<DynamicRanges> {
+  try {
+    if (source.dynamicRanges) return await source.dynamicRanges();
+  } catch (e) {
+    return defaultDynamicRanges(`the ${source.name} source could not say: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return defaultDynamicRanges(`the ${source.name} source does not say`);
+}
+
+function createSimulatedSource(kind: 'scripted' | 'demo', opts: PlatformSourceOptions): ConnectionSource & Pick<LazySource, 'dynamicRanges'> {
+  const source = createSimulatedTable(kind, opts);
+  return Object.assign(source, { dynamicRanges: () => Promise.resolve(simulatedDynamicRanges(kind)) });
+}
+
+function createSimulatedTable(kind: 'scripted' | 'demo', opts: PlatformSourceOptions): ConnectionSource {
   if (kind === 'demo') return createDemoSource(opts.seed ?? 1, opts);
   // A fixed four-step cycle on loopback: enough for a smoke test of every layer without an OS table.
   const base = [
@@ -62,6 +87,7 @@ function createSimulatedSource(kind: 'scripted' | 'demo', opts: PlatformSourceOp
 export interface LazySource extends ConnectionSource {
   /** The concrete source, loaded on first use. */
   load(): Promise<ConnectionSource>;
+  dynamicRanges(): Promise<DynamicRanges>;
 }
 
 /**
@@ -98,6 +124,16 @@ export function createPlatformSource(kind: SourceKind = 'auto', opts: PlatformSo
     },
     notices(): string[] {
       return inner?.notices?.() ?? [];
+    },
+    // The OS source itself says (loaded for it if need be): its platform's setting, never a guess.
+    async dynamicRanges(): Promise<DynamicRanges> {
+      let s: ConnectionSource;
+      try {
+        s = await load();
+      } catch (e) {
+        return defaultDynamicRanges(`the ${k} source could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return sourceDynamicRanges(s);
     },
     close() {
       inner?.close?.();

@@ -39,6 +39,14 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
+/** The IANA default range (49152–65535) for both protocols, with why it stands in. */
+export function defaultDynamicRanges(why: string): DynamicRanges {
+  return {
+    ranges: { tcp: { ...DEFAULT_DYNAMIC_RANGE }, udp: { ...DEFAULT_DYNAMIC_RANGE } },
+    origin: `default ${DEFAULT_DYNAMIC_RANGE.low}-${DEFAULT_DYNAMIC_RANGE.high} (${why})`,
+  };
+}
+
 /**
  * The dynamic port range of this machine per protocol. Linux: one range for TCP and UDP
  * (`net.ipv4.ip_local_port_range`, which IPv6 shares). Windows: `netsh int ipv4 show dynamicport`
@@ -52,10 +60,7 @@ export async function readDynamicRanges(
     run,
   },
 ): Promise<DynamicRanges> {
-  const fallback = (why: string): DynamicRanges => ({
-    ranges: { tcp: { ...DEFAULT_DYNAMIC_RANGE }, udp: { ...DEFAULT_DYNAMIC_RANGE } },
-    origin: `default ${DEFAULT_DYNAMIC_RANGE.low}-${DEFAULT_DYNAMIC_RANGE.high} (${why})`,
-  });
+  const fallback = defaultDynamicRanges;
   try {
     if (platform === 'linux') {
       const r = parseLinuxPortRange(await io.readFile(LINUX_RANGE_FILE));

@@ -1,6 +1,7 @@
 // The one interface every OS-specific connection source implements.
 import type { ProcessDetails } from '../../shared/ipc';
 import type { RowTable } from '../model/rows';
+import type { DynamicRanges } from './port-range';
 
 export type { ProcessDetails };
 
@@ -26,6 +27,12 @@ export interface ConnectionSource {
   processInfo(pid: number): ProcessInfo | null;
   /** Everything known of an owning process, for the details pane; null when it has exited. Never blocks a poll. */
   processDetails?(pid: number): Promise<ProcessDetails | null>;
+  /**
+   * The dynamic (ephemeral) port ranges of the machine this source reads, and where they came
+   * from: the OS's own setting for an OS source, the simulated machine's for demo / scripted —
+   * never the host's for a source that is not the host. Never rejects (a default with the reason).
+   */
+  dynamicRanges?(): Promise<DynamicRanges>;
   /** Standing limits of what the source can see (EngineStatus.notices), e.g. owners hidden without rights. */
   notices?(): string[];
   /** Releases native handles, timers, etc. */

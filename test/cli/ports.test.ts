@@ -99,4 +99,32 @@ describe('netmon ports', () => {
     expect(text).toContain('Dynamic ranges: TCP 40000-40999, UDP 40000-40999 (from /proc/sys/net/ipv4/ip_local_port_range); warning at 80%');
     expect(text).toContain('!! tcp 127.0.0.1: 850 of 1000 ports (85%), 850 sockets, busiest destination 85%, TIME-WAIT 150, CLOSE-WAIT 100');
   }, 150_000);
+
+  it('takes the dynamic range from the source: the host range for the OS source, the simulated machine range for demo and scripted', () => {
+    if (process.getuid?.() !== 0) throw new Error('this test makes a network namespace and needs root (CI runs as root)');
+    // A host range no simulated machine has, so a range read from the host cannot pass for the source's.
+    const script = `
+      set -e
+      ip link set lo up
+      echo "40000 40999" > /proc/sys/net/ipv4/ip_local_port_range
+      node ${cli.path} ports --json > ${dir}/host.json
+      node ${cli.path} ports --json --source demo > ${dir}/demo.json
+      node ${cli.path} ports --source scripted > ${dir}/scripted.txt
+      node ${cli.path} baseline save ${dir}/demo-baseline.json --source demo 2> ${dir}/baseline.err
+    `;
+    writeFileSync(join(dir, 'ranges.sh'), script);
+    const r = spawnSync('unshare', ['-n', 'sh', join(dir, 'ranges.sh')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+    const host = JSON.parse(readFileSync(join(dir, 'host.json'), 'utf8'));
+    expect([host.ranges.tcp, host.rangeOrigin]).toEqual([{ low: 40000, high: 40999 }, '/proc/sys/net/ipv4/ip_local_port_range']);
+    const demo = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+    expect(demo.ranges).toEqual({ tcp: { low: 49152, high: 65535 }, udp: { low: 49152, high: 65535 } });
+    expect(demo.rangeOrigin).toBe("the demo source (a simulated Windows machine's default range)");
+    // The demo machine's outbound connections sit in its own range (49700 and up), so they are counted.
+    expect(demo.addresses.length).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'scripted.txt'), 'utf8')).toContain(
+      "Dynamic ranges: TCP 49152-65535, UDP 49152-65535 (from the scripted source (a simulated Windows machine's default range))",
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'demo-baseline.json'), 'utf8')).dynamicRange).toEqual({ low: 49152, high: 65535 });
+  }, 60_000);
 });

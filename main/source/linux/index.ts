@@ -14,6 +14,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { COUNTER_SLOTS, ROW_WORDS, type RowTable } from '../../model/rows';
 import { SourceError, type ConnectionSource } from '../types';
+import { readDynamicRanges } from '../port-range';
 import { createPidResolver, type PidResolverOptions, type PidScanStats } from './pids';
 import { openSockDiag, type SockDiagOptions, type SockDiagReader } from './netlink';
 import { createProcessCache } from './processes';
@@ -197,6 +198,7 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     lastInodes: () => inodes,
     backendInfo: () => backend,
     notices: () => (hiddenOwners ? [HIDDEN_OWNERS_NOTICE] : []),
+    dynamicRanges: () => readDynamicRanges('linux'),
     close: () => netlink?.close(),
   };
 }

@@ -4,6 +4,7 @@
 import { PID_UNKNOWN, ROW_WORDS, W, createRowTable, type RowTable } from '../../model/rows';
 import type { ConnectionSource, ProcessDetails, ProcessInfo } from '../types';
 import { SourceError } from '../types';
+import { readDynamicRanges } from '../port-range';
 import { TableReader, type TableCall } from './buffer-call';
 import {
   STRIDE,
@@ -177,6 +178,7 @@ export function createWindowsSource(options: WindowsSourceOptions = {}): Windows
       }
       return details;
     },
+    dynamicRanges: () => readDynamicRanges('win32'),
     functions: () => ({ active: chains.map((c) => c.active), skipped: chains.flatMap((c) => c.skipped) }),
   };
 }
