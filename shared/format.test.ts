@@ -11,6 +11,7 @@ import {
   formatEventText,
   formatNdjson,
   formatTable,
+  isoTime,
   parseEventJsonLine,
   RecordFormatError,
 } from './format';
@@ -30,6 +31,14 @@ const tcp6 = conn({
 const udp = conn({
   protocol: 'udp', family: 4, localAddress: '0.0.0.0', localPort: 53, remoteAddress: null, remotePort: null,
   state: null, pid: 7, process: 'a "quoted", name',
+});
+
+describe('isoTime', () => {
+  it('gives ISO text for any time a Date holds and null, never a throw, beyond it', () => {
+    expect(isoTime(0)).toBe('1970-01-01T00:00:00.000Z');
+    expect(isoTime(8.64e15)).toBe('+275760-09-13T00:00:00.000Z');
+    for (const bad of [8.64e15 + 1, -8.64e15 - 1, 1e308, Infinity, NaN, null, undefined]) expect(isoTime(bad)).toBeNull();
+  });
 });
 
 describe('formatEndpoint', () => {

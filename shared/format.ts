@@ -10,6 +10,7 @@ import {
   type LimitedBy,
   type TcpState,
 } from './connection';
+import { MAX_EPOCH_MS } from './validate';
 
 /** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for the missing remote side of a UDP endpoint. */
 export function formatEndpoint(address: string | null, port: number | null, scopeId?: number): string {
@@ -111,9 +112,10 @@ export type JsonShapeMatchesFields = Assert<
     : false
 >;
 
-/** Epoch ms → ISO 8601 UTC text; null for null / absent / not a finite time. */
+/** Epoch ms → ISO 8601 UTC text; null for null / absent / not a time a Date can hold (|ms| > 8.64e15). */
 export function isoTime(ms: number | null | undefined): string | null {
-  return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  // Beyond it a Date is invalid and toISOString throws "Invalid time value".
+  return typeof ms === 'number' && Math.abs(ms) <= MAX_EPOCH_MS ? new Date(ms).toISOString() : null;
 }
 
 /** Exactly CONNECTION_JSON_FIELDS, in that order (object key order is insertion order). */

@@ -83,6 +83,9 @@ describe('validateEndProcessTarget', () => {
       [{ pid: 1, startTime: NaN }, /startTime must be epoch ms or null/],
       [{ pid: 1, startTime: -5 }, /startTime must be epoch ms or null/],
       [{ pid: 1, startTime: Infinity }, /startTime must be epoch ms or null/],
+      // Finite, yet past what a Date holds: new Date(1e308).toISOString() throws "Invalid time value".
+      [{ pid: 1, startTime: 1e308 }, /startTime must be epoch ms or null \(0 to 8640000000000000, a time a Date can hold\), got 1e\+308/],
+      [{ pid: 1, startTime: 8.64e15 + 1 }, /startTime must be epoch ms or null/],
       [Object.defineProperty({ startTime: 5 }, 'pid', { get: () => 1, enumerable: true }), /pid must be a plain value/],
       [JSON.parse('{"pid":1,"startTime":5,"__proto__":{"x":1}}'), /unexpected key/],
     ];

@@ -7,6 +7,18 @@ import { ipFamily } from './ip';
 
 const MAX_U32 = 0xffffffff;
 
+/**
+ * The latest time a JavaScript Date can hold (ECMA-262 §21.4.1.22 TimeClip: ±8.64e15 ms, about
+ * the year 275760). A larger number turned into a Date makes an Invalid Date, whose toISOString
+ * throws "Invalid time value".
+ */
+export const MAX_EPOCH_MS = 8.64e15;
+
+/** True for an epoch-ms time from 1970 on that a Date can hold (0 ≤ ms ≤ MAX_EPOCH_MS). */
+export function isEpochMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_EPOCH_MS;
+}
+
 export function validatePid(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new IpcArgumentError(`pid must be an integer, got ${describe(value)}`);
@@ -24,12 +36,12 @@ function validatePort(value: unknown, what: string): number {
 
 const END_TARGET_KEYS = ['pid', 'startTime'] as const;
 
-/** An EndProcessTarget: `{ pid, startTime }`, startTime epoch ms ≥ 0 or null. */
+/** An EndProcessTarget: `{ pid, startTime }`, startTime epoch ms (0..MAX_EPOCH_MS) or null. */
 export function validateEndProcessTarget(value: unknown): EndProcessTarget {
   const fields = ownDataFields(value, 'end-process target', END_TARGET_KEYS);
   const st = fields.startTime;
-  if (st !== null && (typeof st !== 'number' || !Number.isFinite(st) || st < 0)) {
-    throw new IpcArgumentError(`end-process target startTime must be epoch ms or null, got ${describe(st)}`);
+  if (st !== null && !isEpochMs(st)) {
+    throw new IpcArgumentError(`end-process target startTime must be epoch ms or null (0 to ${MAX_EPOCH_MS}, a time a Date can hold), got ${describe(st)}`);
   }
   return { pid: validatePid(fields.pid), startTime: st };
 }

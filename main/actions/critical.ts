@@ -2,6 +2,23 @@
 // machine (bug check CRITICAL_PROCESS_DIED). They are recognised by image path under
 // %SystemRoot%\System32, not by name alone: any program may call itself lsass.exe.
 
+/**
+ * Why `pid` names no process that can be ended on `platform`, or null. Windows: PID 0 is the System
+ * Idle Process and PID 4 the System process (the kernel); Linux: PID 0 is no process at all (the
+ * kernel's own sockets) and PID 1 is init. Decided from the number alone, before any lookup: the
+ * OS reports these PIDs as if no process held them, which would read as "it has exited".
+ */
+export function systemPidReason(pid: number, platform: NodeJS.Platform): string | null {
+  if (platform === 'win32') {
+    if (pid === 0) return 'PID 0 is the System Idle Process, not a process that can be ended';
+    if (pid === 4) return 'PID 4 is the System process (the Windows kernel), not a process that can be ended';
+  } else if (platform === 'linux') {
+    if (pid === 0) return 'PID 0 is the kernel (sockets no process owns), not a process that can be ended';
+    if (pid === 1) return 'PID 1 is init: ending it would bring the system down, so netmon refuses';
+  }
+  return null;
+}
+
 /** Image names of the critical system processes (Windows Internals: smss, csrss, wininit, winlogon, services, lsass). */
 export const CRITICAL_WINDOWS_IMAGES = ['csrss.exe', 'wininit.exe', 'smss.exe', 'lsass.exe', 'services.exe', 'winlogon.exe'] as const;
 

@@ -77,6 +77,55 @@ describe('end process: the PID must still name the process the row showed', () =
   });
 });
 
+describe('end process: numbers from outside that would become a Date are range-checked', () => {
+  it('a startTime no Date can hold (1e308) is refused with a clear error before any lookup, never "Invalid time value"', async () => {
+    let lookups = 0;
+    const f = fakeOs({});
+    const os: OsActions = { ...f.os, processDetails: (pid) => (lookups++, f.os.processDetails(pid)) };
+    const svc = createActionService({ os, selfPid: 1, platform: 'linux' });
+    for (const startTime of [1e308, 8.64e15 + 1, Number.MAX_VALUE]) {
+      const r = await svc.endProcess({ pid: 500, startTime });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.reason).toBe(
+        `end process 500: end-process target startTime must be epoch ms or null (0 to 8640000000000000, a time a Date can hold), got ${startTime}`,
+      );
+    }
+    expect([lookups, f.ended]).toEqual([0, []]);
+    // The last time a Date holds is still a time: judged (another process), not refused as malformed.
+    expect(await svc.endProcess({ pid: 500, startTime: 8.64e15 })).toMatchObject({ ok: false, reason: expect.stringMatching(/^PID 500 is now another process \(started 2026-11-30T03:00:00\.000Z; the one shown started \+275760-09-13T00:00:00\.000Z\)/) });
+  });
+  it('a start time the OS reports beyond what a Date holds is shown as the number, not thrown', () => {
+    expect(identityProblem(500, STARTED, 1e308)).toBe(
+      'PID 500 is now another process (started 1e+308 ms; the one shown started 2026-11-30T03:00:00.000Z): it exited and its PID was reused; nothing was ended',
+    );
+  });
+});
+
+describe('end process: PIDs that name no process that can be ended are refused before any lookup', () => {
+  const cases: [NodeJS.Platform, number, string][] = [
+    ['win32', 0, 'PID 0 is the System Idle Process, not a process that can be ended'],
+    ['win32', 4, 'PID 4 is the System process (the Windows kernel), not a process that can be ended'],
+    ['linux', 0, 'PID 0 is the kernel (sockets no process owns), not a process that can be ended'],
+    ['linux', 1, 'PID 1 is init: ending it would bring the system down, so netmon refuses'],
+  ];
+  it.each(cases)('%s PID %i', async (platform, pid, reason) => {
+    let lookups = 0;
+    // The OS answers these PIDs as if nothing held them: asked first, that read as "it has exited".
+    const f = fakeOs(null);
+    const os: OsActions = { ...f.os, processDetails: (p) => (lookups++, f.os.processDetails(p)) };
+    const svc = createActionService({ os, selfPid: 777, platform, systemRoot: 'C:\\Windows' });
+    expect(await svc.endProcess(target(pid, null))).toEqual({ ok: false, reason });
+    expect(await svc.endProcess(target(pid, STARTED))).toEqual({ ok: false, reason });
+    expect([lookups, f.ended]).toEqual([0, []]);
+  });
+  it('the same numbers are ordinary PIDs where they are not special (PID 4 on Linux, PID 1 on Windows)', async () => {
+    const f = fakeOs({});
+    expect(await createActionService({ os: f.os, selfPid: 777, platform: 'linux' }).endProcess(target(4, STARTED))).toEqual({ ok: true });
+    expect(await createActionService({ os: f.os, selfPid: 777, platform: 'win32', systemRoot: 'C:\\Windows' }).endProcess(target(1, STARTED))).toEqual({ ok: true });
+    expect(f.ended).toEqual([4, 1]);
+  });
+});
+
 describe("end process: netmon's own processes (issue 9 §5)", () => {
   it('refuses its own PID and every PID it names as its own, with what it is', async () => {
     const f = fakeOs({});

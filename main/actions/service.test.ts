@@ -182,7 +182,7 @@ describe('Windows actions through the service', () => {
       ok: false,
       reason: 'end process 4321: no process with this PID (it may have exited)',
     });
-    expect(await service(fakeNative().native).endProcess(end(4))).toMatchObject({ ok: false, reason: 'end process: PID 4 cannot be ended' });
+    expect(await service(fakeNative().native).endProcess(end(4))).toMatchObject({ ok: false, reason: 'PID 4 is the System process (the Windows kernel), not a process that can be ended' });
   });
 
   it('refuses a PID whose GetProcessTimes creation time is not the row\'s, and a critical image, before OpenProcess', async () => {

@@ -8,11 +8,12 @@
 // the table no longer holds the connection.
 import type { ActionResult, CloseTarget, EndProcessTarget, ProcessDetails } from '../../shared/ipc';
 import { IpcArgumentError } from '../../shared/ipc';
+import { isoTime } from '../../shared/format';
 import { validateCloseTarget, validateEndProcessTarget, validatePid } from '../../shared/validate';
 import type { RowTable } from '../model/rows';
 import { createPlatformSource } from '../source/index';
 import { createLinuxActions } from '../source/linux/actions';
-import { criticalWindowsProcess } from './critical';
+import { criticalWindowsProcess, systemPidReason } from './critical';
 import { STILL_OPEN_REASON, stillOpen } from './still-open';
 import { createWindowsActions } from './windows';
 
@@ -78,6 +79,8 @@ export function createActionService(opts: ActionServiceOptions = {}): ActionServ
   const endProcess = async (target: EndProcessTarget): Promise<ActionResult> =>
     settle(endLabel(target), async () => {
       const { pid, startTime } = validateEndProcessTarget(target);
+      const system = systemPidReason(pid, platform);
+      if (system) return { ok: false, reason: system };
       // No OS implementation: its own reason, before any check that would need one.
       if (!opts.os && platform !== 'win32' && platform !== 'linux') return impl().endProcess(pid);
       if (pid === selfPid) return { ok: false, reason: `PID ${pid} is netmon itself; close the app instead` };
@@ -123,7 +126,8 @@ function endLabel(target: unknown): string {
 
 /** Why PID `pid` is no longer the process the row showed, or null when it still is. */
 export function identityProblem(pid: number, shown: number | null, now: number | null): string | null {
-  const at = (ms: number): string => new Date(ms).toISOString();
+  // The OS's number may be anything: a time a Date cannot hold is shown as the number, never thrown.
+  const at = (ms: number): string => isoTime(ms) ?? `${ms} ms`;
   if (shown === null) {
     return `netmon does not know when PID ${pid} started, so it cannot make sure it is still the process shown; nothing was ended`;
   }
