@@ -1,11 +1,11 @@
 // The HTTP endpoint Prometheus scrapes: GET /metrics with `Authorization: Bearer TOKEN`, loopback
 // only unless allowed otherwise (the bound address is checked, as `netmon serve` does).
-import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { addressKind } from '../../shared/ip';
 import { tokensEqual } from '../server/auth';
+import { resolveBindAddress, UnresolvedHostError } from '../server/bind-address';
 
 export class MetricsConfigError extends Error {
   override name = 'MetricsConfigError';
@@ -41,7 +41,13 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
     new MetricsConfigError(
       `refusing to serve metrics on ${what}: not a loopback address; set metrics.allowRemote (or --metrics-allow-remote) to do it anyway (the token is still required)`,
     );
-  const address = await (opts.lookup ?? (async (h: string) => (await lookup(h)).address))(opts.host);
+  let address: string;
+  try {
+    address = await resolveBindAddress(opts.host, opts.lookup);
+  } catch (e) {
+    if (!(e instanceof UnresolvedHostError)) throw e;
+    throw new MetricsConfigError(`cannot serve metrics on ${opts.host}: the name could not be resolved (${e.code ?? e.message})`);
+  }
   if (!opts.allowRemote && addressKind(address) !== 'loopback') throw notLoopback(opts.host === address ? address : `${opts.host} (${address})`);
 
   const server = http.createServer((req, res) => {

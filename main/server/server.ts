@@ -1,6 +1,5 @@
 // `netmon serve`: the renderer and the engine over a loopback HTTP + WebSocket server guarded by
 // a per-run token. Browser mode exists for machines without an Electron binary (and SSH tunnels).
-import { promises as dns } from 'node:dns';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -8,7 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { addressKind } from '../../shared/ip';
 import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
-import { authorize, hostAllowed, isLoopbackHost, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
+import { resolveBindAddress, UnresolvedHostError } from './bind-address';
+import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
 import { mimeType, readStatic, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
@@ -50,10 +50,6 @@ export function parseTarget(target: string | undefined): URL | null {
   }
 }
 
-async function lookupAddress(host: string): Promise<string> {
-  return (await dns.lookup(host)).address;
-}
-
 function notLoopback(host: string, address: string): ServerConfigError {
   const what = host === address ? host : `${host} (${address})`;
   return new ServerConfigError(
@@ -69,7 +65,15 @@ function urlHost(host: string): string {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const allowRemote = opts.allowRemote ?? false;
-  if (!allowRemote && !isLoopbackHost(host)) throw notLoopback(host, host);
+  // Resolved first: a name that does not resolve says so, rather than "not a loopback address".
+  let address: string;
+  try {
+    address = await resolveBindAddress(host, opts.lookup);
+  } catch (e) {
+    if (!(e instanceof UnresolvedHostError)) throw e;
+    throw new ServerConfigError(`cannot listen on ${host}: the name could not be resolved (${e.code ?? e.message})`);
+  }
+  if (!allowRemote && addressKind(address) !== 'loopback') throw notLoopback(host, address);
   const token = opts.token ?? newToken();
   const problem = tokenProblem(token);
   if (problem) throw new ServerConfigError(problem);
@@ -226,8 +230,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   // A name is only a claim (`x.localhost` may point anywhere in a hosts file): resolve it once,
   // listen on that address, and check the address actually bound.
-  const address = await (opts.lookup ?? lookupAddress)(host);
-  if (!allowRemote && addressKind(address) !== 'loopback') throw notLoopback(host, address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, address, () => {

@@ -41,6 +41,38 @@ describe('binding', () => {
       await s.close();
     }
   });
+  it('a --host that does not resolve is said to be unresolvable, with the resolver code, not called non-loopback', async () => {
+    const engine = fakeEngine();
+    const notFound = async (h: string) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h}`), { code: 'ENOTFOUND' });
+    };
+    for (const allowRemote of [false, true]) {
+      await expect(startServer({ engine, staticDir: '.', host: 'nosuch.invalid', allowRemote, lookup: notFound })).rejects.toThrow(
+        /^cannot listen on nosuch\.invalid: the name could not be resolved \(ENOTFOUND\)$/,
+      );
+    }
+    const tryAgain = async () => {
+      throw Object.assign(new Error('getaddrinfo EAI_AGAIN db.corp'), { code: 'EAI_AGAIN' });
+    };
+    await expect(startServer({ engine, staticDir: '.', host: 'db.corp', lookup: tryAgain })).rejects.toThrow('the name could not be resolved (EAI_AGAIN)');
+  });
+  it('a name that resolves to loopback is served (the bound address decides, not the spelling)', async () => {
+    const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: 'myhost', lookup: async () => '127.0.1.1' });
+    try {
+      expect(s.url).toMatch(/^http:\/\/myhost:\d+\//);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.1.1', port: s.port, path: '/', headers: { host: `myhost:${s.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
   it('binds a wildcard address when allowRemote is given (token still required)', async () => {
     const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: '0.0.0.0', allowRemote: true });
     try {

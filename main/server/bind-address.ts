@@ -1,0 +1,34 @@
+// The address a listening socket binds for a configured host (`netmon serve --host`, the agent's
+// metrics listener): resolved once, so the loopback check judges the address that is bound, and a
+// name that does not resolve is said to be that — not mistaken for a non-loopback address.
+import { lookup as dnsLookup } from 'node:dns/promises';
+
+/** Name (or address literal) → the address to bind; dns.lookup by default (getaddrinfo, hosts file included). */
+export type AddressLookup = (host: string) => Promise<string>;
+
+export const defaultLookup: AddressLookup = async (host) => (await dnsLookup(host)).address;
+
+/** A host that does not resolve; `code` is the resolver's (ENOTFOUND, EAI_AGAIN, …) where it gave one. */
+export class UnresolvedHostError extends Error {
+  override name = 'UnresolvedHostError';
+  constructor(
+    readonly host: string,
+    readonly code: string | null,
+    detail: string,
+  ) {
+    super(`cannot resolve ${JSON.stringify(host)}: ${code ?? detail}`);
+  }
+}
+
+/**
+ * Resolves `host` to the address to bind (an address literal comes back as it is).
+ * @throws UnresolvedHostError naming the host and the resolver's error code (e.g. ENOTFOUND)
+ */
+export async function resolveBindAddress(host: string, lookup: AddressLookup = defaultLookup): Promise<string> {
+  try {
+    return await lookup(host);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    throw new UnresolvedHostError(host, typeof code === 'string' ? code : null, e instanceof Error ? e.message : String(e));
+  }
+}
