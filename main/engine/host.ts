@@ -56,6 +56,7 @@ export interface EngineHostOptions {
   /** Demo source options. */
   seed?: number;
   connections?: number;
+  churn?: number;
   /** Restart a crashed worker (default true), after this delay (default 1000 ms, doubling to 30 s while it keeps crashing). */
   restartOnCrash?: boolean;
   restartDelayMs?: number;
@@ -136,6 +137,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       historyCapacity: opts.historyCapacity,
       seed: opts.seed,
       connections: opts.connections,
+      churn: opts.churn,
       testHooks: opts.testHooks,
     };
     const w = (opts.spawn ?? spawnWorkerThread)(opts.workerPath, config);

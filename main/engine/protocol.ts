@@ -14,6 +14,7 @@ export interface WorkerConfig {
   /** Demo source options. */
   seed?: number;
   connections?: number;
+  churn?: number;
   /** Enables the `crash` request (tests of the host's crash handling). */
   testHooks?: boolean;
 }

@@ -20,7 +20,7 @@ let engine: Engine | null = null;
 let history: RunHistory | null = null;
 const timeline = new TimelineTracker();
 try {
-  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections });
+  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn });
   // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
   // poll path, rides along in every status.
   let portRanges: EngineStatus['portRanges'] | null = null;

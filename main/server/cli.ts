@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
+import { DEMO_EVENTS_PER_CHURN, DEMO_MAX_CONNECTIONS, validateDemoOptions, type DemoOptions } from '../source/scripted';
 import { tokenProblem } from './auth';
 import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
@@ -25,10 +26,13 @@ export interface ServeOptions {
   /** Where the token came from, when not random (the command line earns a warning). */
   tokenFrom?: 'flag' | 'file' | 'env';
   recordDir: string;
+  /** The demo source's population and churn (--demo-connections, --demo-churn); only with `source: 'demo'`. */
+  demo?: DemoOptions;
 }
 
 export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--interval MS] [--open]
                    [--token-file FILE] [--record-dir DIR] [--allow-remote]
+                   [--demo-connections N] [--demo-churn FRACTION]
 
 Serves the netmon UI to a browser on this machine (loopback only by default) and prints its
 URL. The URL carries a token made for this run; it lasts until netmon stops. The page keeps the
@@ -49,6 +53,13 @@ Options:
   --token TOKEN      the same on the command line, where every local user can read it
                      (ps, /proc/PID/cmdline): prefer --token-file or NETMON_TOKEN
   --record-dir DIR   where recordings started from the UI go (default ~/netmon-recordings)
+  --demo-connections N
+                     with --source demo: connections the simulated machine holds, 1–${DEMO_MAX_CONNECTIONS}
+                     (default 120)
+  --demo-churn FRACTION
+                     with --source demo: share of established connections that start closing
+                     each poll, 0–1 (default 0.03); events per poll ≈ ${DEMO_EVENTS_PER_CHURN} × churn ×
+                     connections (50000 connections at 0.0036: ~1,000 events a poll)
   --open             open the UI in the default browser: the browser is handed a launch page
                      only you can read, never the token on its command line
   -h, --help         this help
@@ -140,8 +151,29 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
       case '--open':
         o.open = true;
         break;
+      case '--demo-connections': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new ServeUsageError(`--demo-connections must be a whole number from 1 to ${DEMO_MAX_CONNECTIONS}, got ${JSON.stringify(v)}`);
+        o.demo = { ...o.demo, connections: Number(v) };
+        break;
+      }
+      case '--demo-churn': {
+        const v = value();
+        if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v)) throw new ServeUsageError(`--demo-churn must be a fraction from 0 to 1, got ${JSON.stringify(v)}`);
+        o.demo = { ...o.demo, churn: Number(v) };
+        break;
+      }
       default:
         throw new ServeUsageError(`unknown option ${raw} for "serve"`);
+    }
+  }
+  if (o.demo) {
+    if (o.source !== 'demo') throw new ServeUsageError(`--demo-connections and --demo-churn need --source demo (the source is ${o.source})`);
+    try {
+      validateDemoOptions(o.demo);
+    } catch (e) {
+      // "demo connections must be …" → "--demo-connections must be …"
+      throw new ServeUsageError(`--${(e as Error).message.replace(/^demo (\w+)/, 'demo-$1')}`);
     }
   }
   if (tokenFile !== undefined) {
@@ -162,7 +194,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
 
 /** What runServe needs from the rest of netmon; the real wiring lives in ./wiring. */
 export interface ServeDeps {
-  startEngine(opts: { source: ServeSource; intervalMs: number }): Promise<EngineHost>;
+  startEngine(opts: { source: ServeSource; intervalMs: number; demo?: DemoOptions }): Promise<EngineHost>;
   createActions?(): ServerActions;
   createResolver?(): ServerResolver;
   /** The built renderer. */
@@ -208,7 +240,7 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
   const recorder = (e: EngineHost) => createEngineRecorder({ engine: e, dir: opts.recordDir });
   let rec: ReturnType<typeof recorder> | null = null;
   try {
-    engine = await deps.startEngine({ source: opts.source, intervalMs: opts.intervalMs });
+    engine = await deps.startEngine({ source: opts.source, intervalMs: opts.intervalMs, ...(opts.demo ? { demo: opts.demo } : {}) });
     rec = recorder(engine);
     server = await startServer({
       host: opts.host,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { diffTables } from '../model/diff';
 import { materializeTable } from '../model/materialize';
 import { ROW_WORDS, type RowTable } from '../model/rows';
-import { createDemoSource, createScriptedSource } from './scripted';
+import { createDemoSource, createScriptedSource, DEMO_MAX_CONNECTIONS, validateDemoOptions } from './scripted';
 import { SourceError } from './types';
 
 const A = { local: '127.0.0.1', localPort: 1000, remote: '127.0.0.1', remotePort: 2000, pid: 7 };
@@ -106,5 +106,37 @@ describe('createDemoSource', () => {
     expect(conns.some((c) => c.protocol === 'udp' && c.remoteAddress === null)).toBe(true);
     expect(conns.some((c) => c.family === 6 && c.state === 'ESTABLISHED')).toBe(true);
     expect(conns.some((c) => c.state === 'TIME-WAIT' && c.pid === 0)).toBe(true);
+  });
+
+  it('holds 50,000 distinct connections (beyond one address’s ephemeral range) and churns as asked', () => {
+    const src = createDemoSource(3, { connections: 50_000, churn: 0.0036 });
+    let prev = src.read() as RowTable;
+    expect(prev.count).toBe(50_000);
+    let events = 0;
+    const reads = 8;
+    for (let i = 0; i < reads; i++) {
+      const next = src.read() as RowTable;
+      const d = diffTables(prev, next);
+      events += d.opened.length + d.closed.length + d.changed.length;
+      prev = next;
+    }
+    const conns = materializeTable(prev, (pid) => src.processInfo(pid));
+    // Identities stay unique: a local port is reused only on another local address.
+    expect(new Set(conns.map((c) => c.id)).size).toBe(conns.length);
+    expect(new Set(conns.filter((c) => c.family === 4 && c.remoteAddress !== '0.0.0.0').map((c) => c.localAddress)).size).toBeGreaterThan(1);
+    expect(conns.length).toBeGreaterThan(48_000);
+    expect(conns.length).toBeLessThan(52_000);
+    // ≈ DEMO_EVENTS_PER_CHURN × churn × connections a read once the pipeline is full (~1,000).
+    const perRead = events / reads;
+    expect(perRead).toBeGreaterThan(600);
+    expect(perRead).toBeLessThan(1300);
+  });
+
+  it('refuses options out of range with the option named', () => {
+    expect(() => createDemoSource(1, { connections: 0 })).toThrow('demo connections must be a whole number from 1 to 500000, got 0');
+    expect(() => createDemoSource(1, { connections: 1.5 })).toThrow(/demo connections/);
+    expect(() => createDemoSource(1, { churn: Number.NaN })).toThrow('demo churn must be a fraction from 0 to 1, got NaN');
+    expect(() => createDemoSource(1, { churn: 2 })).toThrow(/demo churn/);
+    expect(() => validateDemoOptions({ connections: DEMO_MAX_CONNECTIONS, churn: 0 })).not.toThrow();
   });
 });

@@ -92,10 +92,35 @@ export function createScriptedSource(
 // ---- demo ------------------------------------------------------------------------------------
 
 export interface DemoOptions {
-  /** Connections to aim for (the simulation hovers around it). Default 120. */
+  /** Connections to aim for (the simulation hovers around it), 1..DEMO_MAX_CONNECTIONS. Default 120. */
   connections?: number;
-  /** Fraction of established connections that start closing each read. Default 0.03. */
+  /**
+   * Fraction of established connections that start closing each read, 0..1. Default 0.03. Each
+   * close and the open that replaces it make ~5.6 events (ESTABLISHED → FIN-WAIT-1 → FIN-WAIT-2 →
+   * TIME-WAIT → closed, or CLOSE-WAIT → LAST-ACK → closed; opened as SYN-SENT → ESTABLISHED), so
+   * events per read ≈ 5.6 × churn × connections.
+   */
   churn?: number;
+}
+
+/** Largest demo population (a 16-word row table and the simulation's own rows stay ~100 MB). */
+export const DEMO_MAX_CONNECTIONS = 500_000;
+/** Events per read that one unit of churn × connections makes, on average (see DemoOptions.churn). */
+export const DEMO_EVENTS_PER_CHURN = 5.6;
+
+/**
+ * Checks demo options that may come from outside (a command line, worker data); throws SourceError
+ * naming the option and the accepted range.
+ */
+export function validateDemoOptions(opts: DemoOptions): void {
+  const n = opts.connections;
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= DEMO_MAX_CONNECTIONS)) {
+    throw new SourceError(`demo connections must be a whole number from 1 to ${DEMO_MAX_CONNECTIONS}, got ${String(n)}`);
+  }
+  const c = opts.churn;
+  if (c !== undefined && !(typeof c === 'number' && c >= 0 && c <= 1)) {
+    throw new SourceError(`demo churn must be a fraction from 0 to 1, got ${String(c)}`);
+  }
 }
 
 const DEMO_PROCESSES: ProcessInfo[] = [
@@ -113,12 +138,17 @@ const DEMO_LISTENERS: [number, number, 4 | 6][] = [
   [4, 445, 4], [4, 445, 6], [812, 135, 4], [812, 135, 6], [1024, 49664, 4], [5004, 1433, 4], [6120, 3000, 4], [4, 139, 4],
 ];
 const REMOTE_PORTS = [443, 443, 443, 80, 22, 3389, 5223, 1433];
+/** The demo's ephemeral ports: 49700..65535 on each local address. */
+const EPHEMERAL_FIRST = 49700;
+const EPHEMERAL_PORTS = 65535 - EPHEMERAL_FIRST + 1;
 
 interface DemoRow {
   udp: boolean;
   family: 4 | 6;
   l: [number, number, number, number];
   lport: number;
+  /** Key in the source's set of ports in use (slot × 65536 + port); -1 for listeners and UDP. */
+  portKey: number;
   r: [number, number, number, number];
   rport: number;
   state: number;
@@ -140,32 +170,45 @@ const S = {
 
 /** A simulated, lively Windows-like machine; deterministic for a given seed. Name `demo`. */
 export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSource {
+  validateDemoOptions(opts);
   const rnd = prng(seed);
   const target = Math.max(DEMO_LISTENERS.length + 4, opts.connections ?? 120);
   const churn = opts.churn ?? 0.03;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const localV4: [number, number, number, number] = [0xc0a8010a, 0, 0, 0]; // 192.168.1.10
-  const localV6: [number, number, number, number] = [0x20010db8, 0x00000001, 0, 0x0000000a];
+  // A big population spreads over several local addresses (192.168.1.10, .11, …; 2001:db8:1::a,
+  // ::b, …), each with its own ephemeral range, as a busy server has: one address holds only
+  // ~15,800 ports. Twice the target leaves room for the rows still closing.
+  let slots = Math.max(1, Math.ceil((2 * target) / EPHEMERAL_PORTS));
+  const localV4 = (slot: number): [number, number, number, number] => [0xc0a8010a + slot, 0, 0, 0];
+  const localV6 = (slot: number): [number, number, number, number] => [0x20010db8, 0x00000001, 0, 0x0000000a + slot];
+  /** (slot, port) pairs in use, as slot × 65536 + port. */
   const usedPorts = new Set<number>();
-  let nextEphemeral = 49700;
+  let nextEphemeral = EPHEMERAL_FIRST;
+  let slot = 0;
   const ephemeral = (): number => {
-    for (;;) {
-      nextEphemeral = nextEphemeral >= 65535 ? 49700 : nextEphemeral + 1;
-      if (!usedPorts.has(nextEphemeral)) return nextEphemeral;
+    for (let tries = 0; ; tries++) {
+      // Every pair taken (a churn near 1 keeps many rows closing): one more address.
+      if (tries === slots * EPHEMERAL_PORTS) slots++;
+      if (nextEphemeral >= 65535) {
+        nextEphemeral = EPHEMERAL_FIRST;
+        slot = (slot + 1) % slots;
+      } else nextEphemeral++;
+      if (!usedPorts.has(slot * 65536 + nextEphemeral)) return slot * 65536 + nextEphemeral;
     }
   };
   const rows: DemoRow[] = [];
   for (const [pid, port, family] of DEMO_LISTENERS) {
-    rows.push({ udp: false, family, l: [0, 0, 0, 0], lport: port, r: [0, 0, 0, 0], rport: 0, state: S.LISTEN, pid, ttl: Infinity });
+    rows.push({ udp: false, family, l: [0, 0, 0, 0], lport: port, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: S.LISTEN, pid, ttl: Infinity });
   }
-  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 53, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 812, ttl: Infinity });
-  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 5353, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
-  rows.push({ udp: true, family: 6, l: [0, 0, 0, 0], lport: 5353, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 53, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 812, ttl: Infinity });
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
+  rows.push({ udp: true, family: 6, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
 
   const openOne = (fresh: boolean): void => {
     const family: 4 | 6 = rnd() < 0.25 ? 6 : 4;
-    const lport = ephemeral();
-    usedPorts.add(lport);
+    const portKey = ephemeral();
+    usedPorts.add(portKey);
+    const at = portKey >>> 16;
     const remote: [number, number, number, number] =
       family === 4
         ? [(((13 + Math.floor(rnd() * 200)) << 24) | Math.floor(rnd() * 0xffffff)) >>> 0, 0, 0, 0]
@@ -173,8 +216,9 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
     rows.push({
       udp: false,
       family,
-      l: family === 4 ? localV4 : localV6,
-      lport,
+      l: family === 4 ? localV4(at) : localV6(at),
+      lport: portKey & 0xffff,
+      portKey,
       r: remote,
       rport: pick(REMOTE_PORTS),
       state: fresh ? S.SYN_SENT : S.ESTAB,
@@ -185,6 +229,7 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
   while (rows.length < target) openOne(false);
 
   const step = (): void => {
+    let gone = 0;
     for (let i = rows.length - 1; i >= 0; i--) {
       const r = rows[i];
       if (r.udp || r.state === S.LISTEN) continue;
@@ -216,9 +261,15 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
           r.ttl = 1;
           break;
         default:
-          usedPorts.delete(r.lport);
-          rows.splice(i, 1);
+          usedPorts.delete(r.portKey);
+          r.ttl = -1; // gone: dropped below in one pass (a splice per row is O(n) each at 50k rows)
+          gone++;
       }
+    }
+    if (gone > 0) {
+      let k = 0;
+      for (const r of rows) if (r.ttl !== -1) rows[k++] = r;
+      rows.length = k;
     }
     // Keep the population near the target: open a few new connections a tick.
     const deficit = target - rows.length;

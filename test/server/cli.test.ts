@@ -61,6 +61,23 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--port'])).toThrow(/needs a value/);
     expect(() => parseServeArgs(['--bogus'])).toThrow('unknown option --bogus for "serve"');
   });
+  it('sizes the demo source with --demo-connections and --demo-churn (bench load, issue 9 §4)', () => {
+    expect(parseServeArgs(['--source', 'demo', '--demo-connections', '50000', '--demo-churn=0.0036'], { env: {} })?.demo).toEqual({ connections: 50000, churn: 0.0036 });
+    expect(parseServeArgs(['--source', 'demo', '--demo-churn', '.5'], { env: {} })?.demo).toEqual({ churn: 0.5 });
+    expect(parseServeArgs(['--source', 'demo'], { env: {} })?.demo).toBeUndefined();
+    for (const flag of ['--demo-connections N', '--demo-churn FRACTION']) expect(SERVE_HELP).toContain(flag);
+  });
+  it('refuses demo flags without the demo source, and values out of range, naming the flag', () => {
+    expect(() => parseServeArgs(['--demo-connections', '100'])).toThrow('--demo-connections and --demo-churn need --source demo (the source is auto)');
+    expect(() => parseServeArgs(['--source', 'linux', '--demo-churn', '0.1'])).toThrow(/need --source demo \(the source is linux\)/);
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-connections', '0'])).toThrow('--demo-connections must be a whole number from 1 to 500000, got 0');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-connections', '600000'])).toThrow('--demo-connections must be a whole number from 1 to 500000, got 600000');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-connections', '5e4'])).toThrow('--demo-connections must be a whole number from 1 to 500000, got "5e4"');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-churn', '1.5'])).toThrow('--demo-churn must be a fraction from 0 to 1, got 1.5');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-churn', '-0.1'])).toThrow('--demo-churn must be a fraction from 0 to 1, got "-0.1"');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-churn', 'NaN'])).toThrow('--demo-churn must be a fraction from 0 to 1, got "NaN"');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-churn'])).toThrow('--demo-churn needs a value');
+  });
 });
 
 describe('runServeWith', () => {
@@ -110,6 +127,18 @@ describe('runServeWith', () => {
     expect(code).toBe(1);
     expect(errs.join('\n')).toMatch(/not a loopback address/);
     expect(engine.calls).toContain('close');
+  });
+  it('hands the demo options to the engine', async () => {
+    const asked: unknown[] = [];
+    const code = await runServeWith(['--source', 'demo', '--demo-connections', '2000', '--demo-churn', '0.01'], {
+      startEngine: async (o) => (asked.push(o), fakeEngine()),
+      staticDir: fakeStaticDir().root,
+      argsEnv: { env: { NETMON_TOKEN: TOKEN } },
+      out: () => {},
+      untilStopped: async () => 'SIGTERM',
+    });
+    expect(code).toBe(0);
+    expect(asked).toEqual([{ source: 'demo', intervalMs: 1000, demo: { connections: 2000, churn: 0.01 } }]);
   });
   it('exits 2 on a usage error without starting anything', async () => {
     let started = false;
