@@ -14,6 +14,7 @@ import { benchTraffic } from './traffic';
 import { benchTimeline } from './timeline';
 import { benchExporters } from './exporters';
 import { benchPortNotices } from './port-notices';
+import { benchUiFrames } from './ui-frames';
 
 /**
  * The engine's whole poll (decode, copy, diff, events for the changed rows) at 1 Hz-relevant
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
   console.log(benchBatchEncode());
   console.log('\nRenderer store and view (snapshot, batch, filter, sort; no DOM)');
   console.log(benchRendererStore());
+  console.log('\nThe window in Chromium: 50,000 rows, 1,000 events/s (netmon serve --source demo, Playwright)');
+  console.log(await benchUiFrames());
   console.log('\nReading a 200 MB recording (streamed, in a child process; peak RSS is the whole child)');
   console.log(benchRecordingRead());
   console.log('\nTraffic counters: tcp_info cost per Linux poll, the batch counters section, EStats per poll');
@@ -99,7 +102,13 @@ async function main(): Promise<void> {
   console.log(benchPortNotices());
 }
 
-const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : main();
+/** `node dist/bench/index.cjs --renderer`: only the renderer's figures (Node store bench, then Chromium). */
+async function rendererOnly(): Promise<void> {
+  console.log(benchRendererStore());
+  console.log(await benchUiFrames());
+}
+
+const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : process.argv[2] === '--renderer' ? rendererOnly() : main();
 run.catch((e: unknown) => {
   console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);

@@ -1,16 +1,10 @@
 // Fixtures: one `netmon serve` per worker (the real engine on this machine's kernel table), and
 // helpers to open loopback connections the specs can look for.
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { spawnServe, type NetmonServer } from './serve';
 
-export interface NetmonServer {
-  url: string;
-  origin: string;
-  token: string;
-  process: ChildProcess;
-}
+export type { NetmonServer };
 
 /** A loopback listener plus the sockets on both ends, all closed by `close()`. */
 export class Loopback {
@@ -56,34 +50,9 @@ export class Loopback {
 export const serverSideId = (port: number, clientPort: number) => `tcp4 127.0.0.1:${port} 127.0.0.1:${clientPort}`;
 export const listenId = (port: number) => `tcp4 127.0.0.1:${port} 0.0.0.0:0`;
 
-const root = path.resolve(__dirname, '..');
-
 /** Starts `netmon serve` on the real Linux engine; `extraArgs` go after the standard flags. */
-export async function startNetmon(extraArgs: readonly string[] = []): Promise<NetmonServer> {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'netmon.cjs'), 'serve', '--port', '0', '--interval', '250', '--source', 'linux', ...extraArgs], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`netmon serve printed no URL in 20 s; stderr: ${err}`)), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      const m = /netmon: serving on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`netmon serve exited with ${code}; stderr: ${err}`));
-    });
-  });
-  const u = new URL(url);
-  return { url, origin: u.origin, token: u.searchParams.get('token') ?? '', process: child };
+export function startNetmon(extraArgs: readonly string[] = []): Promise<NetmonServer> {
+  return spawnServe(['--port', '0', '--interval', '250', '--source', 'linux', ...extraArgs]);
 }
 
 export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: NetmonServer; netmonArgs: string[] }>({

@@ -140,8 +140,9 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   }, [rows]);
 
   return (
-    // data-table-filter: the filter text the table's rows are computed under, once they are (tests wait on it).
-    <div className="app" data-table-filter={sorted.predicate === rowPred ? filter.appliedText : undefined}>
+    // data-table-filter / data-table-sort: the filter text and sort the table's rows are computed
+    // under, once they are (tests and the frame bench wait on them).
+    <div className="app" data-table-filter={sorted.predicate === rowPred ? filter.appliedText : undefined} data-table-sort={sorted.compare === compare ? `${sortKey} ${sortDir}` : undefined}>
       <Header
         filter={settings.filter}
         onFilter={(text) => update({ filter: text })}

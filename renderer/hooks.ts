@@ -14,17 +14,25 @@ export function useStoreVersion(store: ConnectionStore): number {
   );
 }
 
-/** The filtered, sorted rows; only changed rows are re-placed per batch. `predicate`: the one the
- *  rows were computed under (they follow a new predicate one render later, in an effect). */
-export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): { rows: Row[]; predicate: RowPredicate | null } {
+/** Rows of the Connections table and the spec they were computed under. */
+export interface SortedRows {
+  rows: Row[];
+  /** The predicate and comparator the rows follow (a new spec reaches them one render later, in an effect). */
+  predicate: RowPredicate | null;
+  compare: RowComparator | null;
+}
+
+/** The filtered, sorted rows; only changed rows are re-placed per batch. */
+export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): SortedRows {
   const view = useRef<SortedView | null>(null);
-  const [state, setState] = useState<{ rows: Row[]; predicate: RowPredicate | null }>({ rows: [], predicate: null });
+  const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null });
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
-    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate });
+    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare });
     return store.subscribe((changes) => {
       const next = v.apply(changes, store.rows);
-      setState({ rows: next, predicate });
+      // Same array: nothing moved in the table (a batch of rows it filters out), so no re-render.
+      setState((s) => (s.rows === next ? s : { rows: next, predicate, compare }));
     });
   }, [store, predicate, compare]);
   return state;

@@ -5,7 +5,8 @@ import { build as viteBuild } from 'vite';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 // Native / Electron modules stay outside the bundles: koffi loads its per-OS binary package at run time.
-const external = ['electron', 'koffi', 'ws', 'bufferutil', 'utf-8-validate'];
+// playwright-core drives Chromium in the frame bench (bench/ui-frames.ts): loaded from node_modules.
+const external = ['electron', 'koffi', 'ws', 'bufferutil', 'utf-8-validate', 'playwright-core'];
 
 const entries = [
   { in: 'main/cli/index.ts', out: 'dist/cli.cjs' },

@@ -142,3 +142,26 @@ describe('slow readers', () => {
     ws.terminate();
   });
 });
+
+describe('one frame larger than the bound', () => {
+  it('keeps a client that reads at its pace when batches follow a frame larger than the bound (50k-row snapshots are ~19 MB)', async () => {
+    const engine = fakeEngine();
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN, maxBufferedBytes: 64 * 1024 });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    let batches = 0;
+    let closed: number | null = null;
+    ws.on('message', (d) => {
+      if ((JSON.parse(d.toString()) as { kind: string }).kind === 'batch') batches++;
+    });
+    ws.on('close', (code) => (closed = code));
+    await new Promise((r) => ws.once('open', r));
+    await expect.poll(() => srv!.clients()).toBe(1);
+    // ~8 MB in one frame, then small batches at once: the big frame is still queued when they come.
+    const connections = Array.from({ length: 8 }, () => bigConnections()).flat();
+    engine.emit({ seq: 1, time: 1, full: true, connections, events: [], status: engine.state });
+    for (let seq = 2; seq <= 6; seq++) engine.emit({ seq, time: seq, full: false, events: [], status: engine.state });
+    await expect.poll(() => batches, { timeout: 10_000 }).toBe(6);
+    expect(closed).toBeNull();
+    ws.terminate();
+  });
+});

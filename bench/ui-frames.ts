@@ -1,0 +1,365 @@
+// The window's frame budget, measured in Chromium (issue 9 §4, issue 11): `netmon serve --source
+// demo` holding ~50,000 connections with ~1,000 events a second, the real renderer in Debian's
+// Chromium at 1920×1080 driven by Playwright. While it streams: every task of the page's main
+// thread from a Chromium trace (the Performance panel's "RunTask" events, so tasks under 50 ms are
+// seen too, which the 'longtask' observer never reports), plus requestAnimationFrame gaps and the
+// observers' long tasks / long animation frames. Then sort and filter changes, timed in the page
+// from the input event to the commit of the rows that follow them, and to the next frame after it.
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
+import { spawnServe, type NetmonServer } from '../e2e/serve';
+import { DEMO_EVENTS_PER_CHURN } from '../main/source/scripted';
+import { table } from './decode-diff';
+
+/** The budgets the figures are printed beside (docs: design.md "Performance budgets"). */
+export const FRAME_BUDGET_MS = 16;
+export const CHANGE_BUDGET_MS = 100;
+
+export interface UiFramesOptions {
+  connections?: number;
+  eventsPerSecond?: number;
+  /** Streaming measured per configuration, ms. */
+  streamMs?: number;
+  /** Repetitions of each sort and filter change (medians). */
+  repeats?: number;
+  /** Whole bench bound, ms: past it the run is abandoned with an error. */
+  deadlineMs?: number;
+}
+
+/** One trace event as Chromium writes it (Trace Event Format: ts and dur in µs). */
+export interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+export interface TaskSummary {
+  /** Top-level tasks of the busiest renderer main thread (nested tasks are part of their parent). */
+  tasks: number;
+  longestMs: number;
+  overBudget: number;
+}
+
+const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+
+/**
+ * The main-thread tasks of a Chromium trace: among threads named CrRendererMain, the one with the
+ * most task time (the page under test; spare renderers idle), its top-level task events, the
+ * longest (ms) and how many exceed `budgetMs`. Events that are not complete ('X') tasks are ignored.
+ */
+export function summarizeTasks(events: readonly TraceEvent[], budgetMs = FRAME_BUDGET_MS): TaskSummary {
+  const mains = new Set<string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !TASK_NAMES.has(e.name) || typeof e.dur !== 'number') continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!mains.has(key)) continue;
+    let list = byThread.get(key);
+    if (!list) byThread.set(key, (list = []));
+    list.push(e);
+  }
+  let best: TraceEvent[] = [];
+  let bestTime = -1;
+  for (const list of byThread.values()) {
+    const total = list.reduce((s, e) => s + (e.dur ?? 0), 0);
+    if (total > bestTime) {
+      bestTime = total;
+      best = list;
+    }
+  }
+  best.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  let tasks = 0;
+  let longest = 0;
+  let over = 0;
+  let end = -Infinity;
+  for (const e of best) {
+    if (e.ts < end) continue; // inside the previous top-level task
+    const dur = e.dur ?? 0;
+    end = e.ts + dur;
+    tasks++;
+    longest = Math.max(longest, dur / 1000);
+    if (dur / 1000 > budgetMs) over++;
+  }
+  return { tasks, longestMs: longest, overBudget: over };
+}
+
+/** Median of the finite values (NaN when none). */
+export function median(xs: readonly number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+// ---- in the page -----------------------------------------------------------------------------
+
+interface PageProbe {
+  measuring: boolean;
+  rafGaps: number[];
+  longtasks: number[];
+  loaf: number[];
+  loafSupported: boolean;
+  inputAt: number;
+  commitAt: number;
+  frameAt: number;
+  expect: { attr: string; value: string } | null;
+}
+
+/**
+ * Installed before the app loads: rAF gaps and observer entries while `measuring`; the time of
+ * the last click / input event; and, once `expect` is set, the time the app root's attribute
+ * (data-table-sort / data-table-filter, written in the commit that shows the rows) takes the
+ * expected value, and of the next frame after it (rAF, then a task: the frame has been produced).
+ */
+function installProbe(): void {
+  const w = window as unknown as { __probe: PageProbe };
+  const p: PageProbe = { measuring: false, rafGaps: [], longtasks: [], loaf: [], loafSupported: false, inputAt: NaN, commitAt: NaN, frameAt: NaN, expect: null };
+  w.__probe = p;
+  let last = 0;
+  const loop = (t: number) => {
+    if (p.measuring && last > 0) p.rafGaps.push(t - last);
+    last = t;
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+  const observe = (type: string, into: number[]): boolean => {
+    if (!PerformanceObserver.supportedEntryTypes.includes(type)) return false;
+    new PerformanceObserver((l) => {
+      if (p.measuring) for (const e of l.getEntries()) into.push(e.duration);
+    }).observe({ type });
+    return true;
+  };
+  observe('longtask', p.longtasks);
+  p.loafSupported = observe('long-animation-frame', p.loaf);
+  const onInput = (e: Event) => {
+    p.inputAt = e.timeStamp;
+  };
+  addEventListener('click', onInput, true);
+  addEventListener('input', onInput, true);
+  new MutationObserver((records) => {
+    const want = p.expect;
+    if (!want || !Number.isNaN(p.commitAt)) return;
+    for (const r of records) {
+      const el = r.target as Element;
+      if (r.attributeName === want.attr && el.getAttribute(want.attr) === want.value) {
+        p.commitAt = performance.now();
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => (p.frameAt = performance.now());
+          ch.port2.postMessage(0);
+        });
+        return;
+      }
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-table-sort', 'data-table-filter'] });
+}
+
+// ---- driver ----------------------------------------------------------------------------------
+
+interface RunFigures {
+  label: string;
+  rows: number;
+  eventsPerSecond: number;
+  stream: { events: number; batches: number; full: number; closed: number };
+  trace: TaskSummary;
+  rafLongestMs: number;
+  rafOver: number;
+  frames: number;
+  longtasks: number;
+  longtaskMaxMs: number;
+  loaf: number | null;
+  sorts: { key: string; commit: number[]; frame: number[] }[];
+  filter: { commit: number[]; frame: number[] };
+}
+
+async function statusTotal(page: Page): Promise<number> {
+  return Number(((await page.getByTestId('count-total').textContent()) ?? '0').replace(/[^\d]/g, ''));
+}
+
+/** Does `action`, then waits until the app root's `attr` is `value`; returns [input→commit, input→frame] ms. */
+async function timedChange(page: Page, attr: string, value: string, action: () => Promise<void>): Promise<[number, number]> {
+  await page.evaluate(([a, v]) => {
+    const p = (window as unknown as { __probe: PageProbe }).__probe;
+    p.inputAt = NaN;
+    p.commitAt = NaN;
+    p.frameAt = NaN;
+    p.expect = { attr: a, value: v };
+  }, [attr, value] as const);
+  await action();
+  await page.waitForFunction(() => !Number.isNaN((window as unknown as { __probe: PageProbe }).__probe.frameAt), undefined, { timeout: 15_000 });
+  return page.evaluate(() => {
+    const p = (window as unknown as { __probe: PageProbe }).__probe;
+    p.expect = null;
+    return [p.commitAt - p.inputAt, p.frameAt - p.inputAt] as [number, number];
+  });
+}
+
+async function measureRun(browser: Browser, srv: NetmonServer, label: string, traffic: boolean, opts: Required<UiFramesOptions>): Promise<RunFigures> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(installProbe);
+    // Count what the server streams to this page (events and counter updates a second).
+    const stream = { events: 0, batches: 0, full: 0, closed: 0 };
+    let counting = false;
+    page.on('websocket', (ws) => {
+      ws.on('close', () => counting && stream.closed++);
+      ws.on('framereceived', ({ payload }) => {
+        if (!counting || typeof payload !== 'string') return;
+        try {
+          const m = JSON.parse(payload) as { kind?: string; data?: string };
+          if (m.kind !== 'batch' || typeof m.data !== 'string') return;
+          const b = JSON.parse(m.data) as { events?: unknown[]; full?: boolean };
+          stream.batches++;
+          if (b.full) stream.full++;
+          stream.events += b.events?.length ?? 0;
+        } catch {
+          // not a batch: nothing to count
+        }
+      });
+    });
+    await page.goto(srv.url);
+    const want = Math.floor(opts.connections * 0.9);
+    const fillBy = Date.now() + 60_000;
+    while ((await statusTotal(page)) < want) {
+      if (Date.now() > fillBy) throw new Error(`the table did not fill: ${await statusTotal(page)} of ${want} rows after 60 s`);
+      await page.waitForTimeout(250);
+    }
+    if (traffic) {
+      await page.getByRole('checkbox', { name: 'Traffic columns' }).check();
+      await page.getByRole('columnheader', { name: /^Send\/s/ }).waitFor();
+    }
+    await page.waitForTimeout(1500); // let the first batches after the snapshot settle
+
+    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'toplevel'] });
+    await page.evaluate(() => ((window as unknown as { __probe: PageProbe }).__probe.measuring = true));
+    counting = true;
+    const t0 = Date.now();
+    await page.waitForTimeout(opts.streamMs);
+    counting = false;
+    const elapsed = Date.now() - t0;
+    const probe = await page.evaluate(() => {
+      const p = (window as unknown as { __probe: PageProbe }).__probe;
+      p.measuring = false;
+      return { rafGaps: p.rafGaps, longtasks: p.longtasks, loaf: p.loafSupported ? p.loaf : null };
+    });
+    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+    const rows = await statusTotal(page);
+
+    // Sort changes: header clicks, each from the previous sort (asc ↔ desc, then the other column).
+    const sorts: RunFigures['sorts'] = [];
+    for (const [key, name] of [['remoteAddress', 'Remote Address'], ['process', 'Process']] as const) {
+      const s = { key, commit: [] as number[], frame: [] as number[] };
+      const header = page.getByRole('columnheader', { name: new RegExp(`^${name}`) }).first();
+      for (let i = 0; i < opts.repeats; i++) {
+        const current = await page.locator('.app').getAttribute('data-table-sort');
+        const dir = current === `${key} asc` ? 'desc' : 'asc';
+        const [c, f] = await timedChange(page, 'data-table-sort', `${key} ${dir}`, () => header.click({ position: { x: 20, y: 10 } }));
+        s.commit.push(c);
+        s.frame.push(f);
+        await page.waitForTimeout(200);
+      }
+      sorts.push(s);
+    }
+    // Filter changes: one input event each (a paste), alternating a filter and none.
+    const box = page.getByRole('textbox', { name: 'Filter' });
+    const texts = ['port:443', '', 'proc:chrome.exe', '', 'state:time-wait', ''];
+    const filter = { commit: [] as number[], frame: [] as number[] };
+    for (let i = 0; i < Math.max(opts.repeats, texts.length); i++) {
+      const text = texts[i % texts.length];
+      const [c, f] = await timedChange(page, 'data-table-filter', text, () => box.fill(text));
+      filter.commit.push(c);
+      filter.frame.push(f);
+      await page.waitForTimeout(200);
+    }
+    const frameMs = 1000 / 60;
+    return {
+      label,
+      rows,
+      eventsPerSecond: (stream.events * 1000) / elapsed,
+      stream,
+      trace: summarizeTasks(trace.traceEvents),
+      rafLongestMs: Math.max(0, ...probe.rafGaps),
+      // A gap over 1.5 frames is a frame that was not produced in time.
+      rafOver: probe.rafGaps.filter((g) => g > frameMs * 1.5).length,
+      frames: probe.rafGaps.length,
+      longtasks: probe.longtasks.length,
+      longtaskMaxMs: Math.max(0, ...probe.longtasks),
+      loaf: probe.loaf ? probe.loaf.length : null,
+      sorts,
+      filter,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+
+function formatRuns(runs: RunFigures[]): string {
+  const out: string[][] = [];
+  for (const r of runs) {
+    const ok = (x: number, budget: number) => `${f1(x)} ${x <= budget ? '≤' : '>'} ${budget}`;
+    out.push([`${r.label}: rows, events/s streamed`, `${r.rows.toLocaleString('en-US')}, ${r.eventsPerSecond.toFixed(0)}`, '']);
+    out.push([`${r.label}: batches (full snapshots), socket closes`, `${r.stream.batches} (${r.stream.full}), ${r.stream.closed}`, '']);
+    out.push([`${r.label}: longest main-thread task (trace)`, ok(r.trace.longestMs, FRAME_BUDGET_MS), `${FRAME_BUDGET_MS} ms`]);
+    out.push([`${r.label}: tasks > ${FRAME_BUDGET_MS} ms (of ${r.trace.tasks.toLocaleString('en-US')})`, String(r.trace.overBudget), '0']);
+    out.push([`${r.label}: longest frame gap (rAF); gaps > 25 ms (of ${r.frames})`, `${f1(r.rafLongestMs)}; ${r.rafOver}`, '']);
+    out.push([`${r.label}: long tasks ≥ 50 ms (observer), longest; long animation frames`, `${r.longtasks}, ${f1(r.longtaskMaxMs)}; ${r.loaf ?? 'unsupported'}`, '0']);
+    for (const s of r.sorts) {
+      out.push([`${r.label}: sort by ${s.key} (input → rows; → frame), median`, `${f1(median(s.commit))}; ${f1(median(s.frame))}`, `${CHANGE_BUDGET_MS} ms`]);
+    }
+    out.push([`${r.label}: filter change (input → rows; → frame), median`, `${f1(median(r.filter.commit))}; ${f1(median(r.filter.frame))}`, `${CHANGE_BUDGET_MS} ms`]);
+  }
+  return table(['Chromium 1920×1080, streaming 10 s, then sort / filter changes', 'ms (median)', 'budget'], out);
+}
+
+/** Rejects after `ms` with what was being waited for. */
+function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`ui-frames bench took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs the Chromium frame bench: starts `netmon serve` (the built CLI; run `npm run build` first)
+ * with the demo source sized to `connections` and churned for `eventsPerSecond` at a 1 s poll,
+ * launches Debian's Chromium (CHROMIUM_PATH), measures with the Traffic columns off and on, and
+ * returns the printed table. Ends the server it started (by its PID) and the browser. Throws when
+ * Chromium is missing, the table does not fill, or the run exceeds `deadlineMs`.
+ */
+export async function benchUiFrames(options: UiFramesOptions = {}): Promise<string> {
+  const opts: Required<UiFramesOptions> = { connections: 50_000, eventsPerSecond: 1000, streamMs: 10_000, repeats: 5, deadlineMs: 110_000, ...options };
+  const churn = opts.eventsPerSecond / (DEMO_EVENTS_PER_CHURN * opts.connections);
+  const { chromium } = await import('playwright-core');
+  let srv: NetmonServer | null = null;
+  let browser: Browser | null = null;
+  try {
+    return await deadline(
+      (async () => {
+        srv = await spawnServe(['--port', '0', '--interval', '1000', '--source', 'demo', '--demo-connections', String(opts.connections), '--demo-churn', churn.toFixed(6)]);
+        browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+        const runs: RunFigures[] = [];
+        runs.push(await measureRun(browser, srv, 'plain', false, opts));
+        runs.push(await measureRun(browser, srv, 'traffic cols', true, opts));
+        return formatRuns(runs);
+      })(),
+      opts.deadlineMs,
+    );
+  } finally {
+    await (browser as Browser | null)?.close().catch(() => undefined);
+    const child = (srv as NetmonServer | null)?.process;
+    if (child && child.exitCode === null && child.pid !== undefined) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      process.kill(child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+  }
+}

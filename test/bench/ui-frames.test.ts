@@ -1,0 +1,41 @@
+// The frame bench's trace reading (bench/ui-frames.ts): which thread is the page's, which tasks are
+// top-level, and what counts against the 16 ms budget.
+import { describe, expect, it } from 'vitest';
+import { median, summarizeTasks, type TraceEvent } from '../../bench/ui-frames';
+
+const meta = (pid: number, tid: number, name: string): TraceEvent => ({ name: 'thread_name', ph: 'M', pid, tid, ts: 0, args: { name } });
+const task = (pid: number, tid: number, ts: number, durMs: number, name = 'RunTask'): TraceEvent => ({ name, ph: 'X', pid, tid, ts, dur: durMs * 1000 });
+
+describe('summarizeTasks', () => {
+  it('reads the busiest renderer main thread, top-level tasks only, against the budget', () => {
+    const events: TraceEvent[] = [
+      meta(1, 10, 'CrRendererMain'),
+      meta(2, 20, 'CrRendererMain'),
+      meta(1, 11, 'Compositor'),
+      // The page: three top-level tasks, one with a nested task inside it.
+      task(1, 10, 0, 5),
+      task(1, 10, 10_000, 40),
+      task(1, 10, 12_000, 30, 'ThreadControllerImpl::RunTask'),
+      task(1, 10, 60_000, 17),
+      // A spare renderer (less task time) and another thread of the page's process: not counted.
+      task(2, 20, 0, 30),
+      task(1, 11, 0, 500),
+      // Not complete events.
+      { name: 'RunTask', ph: 'B', pid: 1, tid: 10, ts: 90_000 },
+    ];
+    expect(summarizeTasks(events)).toEqual({ tasks: 3, longestMs: 40, overBudget: 2 });
+    expect(summarizeTasks(events, 50)).toEqual({ tasks: 3, longestMs: 40, overBudget: 0 });
+  });
+  it('finds nothing in a trace without renderer main threads', () => {
+    expect(summarizeTasks([task(1, 10, 0, 30)])).toEqual({ tasks: 0, longestMs: 0, overBudget: 0 });
+  });
+});
+
+describe('median', () => {
+  it('takes the middle of the finite values', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([Number.NaN, 7])).toBe(7);
+    expect(median([])).toBeNaN();
+  });
+});
