@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   console.log(benchTimeline());
   console.log('\nAgent exporters: 1,000 events/s into syslog and OTLP, healthy and stalled receivers');
   console.log(await benchExporters());
-  console.log('\nPort-exhaustion notices and baseline flags in the window (one report a second; the rows on screen)');
+  console.log('\nPort usage and notices: engine side (a poll of 1,000 events; a whole-table count) and window side (judging one sample), beside the old window walk; baseline flags');
   console.log(benchPortNotices());
 }
 

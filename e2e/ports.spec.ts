@@ -50,3 +50,51 @@ test('ports in use per address, against the OS range, with a warning at the thre
   loopback.closeConnections();
   await expect.poll(inUse, { timeout: 15_000 }).toBeLessThan(before + 300 - 20);
 });
+
+test('a tab opened after an address crossed the threshold shows the same notice, at the poll that crossed', async ({ app, netmon, loopback, context }) => {
+  test.setTimeout(120_000);
+  await app.getByRole('tab', { name: 'Ports' }).click();
+  const view = app.getByRole('region', { name: 'Ports' });
+  await expect(view.getByTestId('ports-range')).toContainText('ip_local_port_range');
+  const [, low, high] = /TCP (\d+)–(\d+)/.exec((await view.getByTestId('ports-range').textContent()) ?? '') ?? [];
+  const size = Number(high) - Number(low) + 1;
+  const row = view.locator('tr[data-address="tcp 127.0.0.1"]');
+  const inUse = async () => Number(((await row.getByTestId('ports-in-use').textContent({ timeout: 1000 }).catch(() => '0')) ?? '0').replace(/,/g, ''));
+  // A threshold just above what 127.0.0.1 holds now (other processes use it too), then enough
+  // client sockets to cross it: the crossing happens at a poll, after the threshold is set.
+  const before = await inUse();
+  const threshold = Math.floor((before / size) * 100) + 1;
+  const needed = Math.ceil((threshold / 100) * size) - before + 30;
+  expect(needed, `sockets to open to cross ${threshold}% of ${size} ports`).toBeLessThanOrEqual(3000);
+  await view.getByLabel('Warning threshold, percent').fill(String(threshold));
+  await expect(row).not.toHaveClass(/warn/);
+  for (let i = 0; i < needed; i++) await loopback.connect();
+  await expect(row).toHaveClass(/warn/, { timeout: 15_000 });
+
+  const notice = (page: typeof app) =>
+    page
+      .getByRole('grid', { name: 'Events' })
+      .locator('[data-type="notice"][data-level="warning"]')
+      .filter({ hasText: `TCP 127.0.0.1:` })
+      .filter({ hasText: `≥ ${threshold}%` });
+  const read = async (page: typeof app) => {
+    const n = notice(page).first();
+    return { time: await n.locator('[role="gridcell"]').first().getAttribute('title'), text: await n.locator('.notice-text').textContent() };
+  };
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  await expect(notice(app).first()).toBeVisible();
+  const early = await read(app);
+  await new Promise((r) => setTimeout(r, 1500)); // a late tab stamping its own load time would show a later second
+
+  // The second tab of the same browser: same threshold (saved), loads the engine's port history.
+  const late = await context.newPage();
+  await late.setViewportSize({ width: 1024, height: 700 });
+  await late.goto(netmon.url);
+  await expect.poll(async () => Number((await late.getByTestId('count-total').textContent())?.replace(/,/g, '') ?? 0), { timeout: 45_000 }).toBeGreaterThan(0);
+  await late.getByRole('tab', { name: /^Events/ }).click();
+  await expect(notice(late).first()).toBeVisible();
+  expect(await read(late)).toEqual(early);
+  await late.screenshot({ path: path.join(SHOTS, 'ports-notice-late-tab-1024x700-light.png') });
+  await late.close();
+  loopback.closeConnections();
+});

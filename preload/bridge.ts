@@ -32,6 +32,7 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     setPaused: (paused) => call(CHANNELS.setPaused, paused),
     setInterval: (ms) => call(CHANNELS.setInterval, ms),
     getTimeline: () => call(CHANNELS.getTimeline),
+    getPortUsage: () => call(CHANNELS.getPortUsage),
     getStatus: () => call(CHANNELS.getStatus),
     getProcessDetails: (pid) => call(CHANNELS.getProcessDetails, pid),
     closeConnection: (target) => call(CHANNELS.closeConnection, target),

@@ -2,7 +2,7 @@
 // status bar. Each view lives in renderer/views/<name>/ and reads the store; state that outlives a
 // session (toggles, filter, interval, sort, …) goes through settings.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { NetmonBridge } from '../shared/ipc';
+import type { EventBatch, NetmonBridge } from '../shared/ipc';
 import { ConnectionStore } from './store/store';
 import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
@@ -78,7 +78,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const recordedEvents = useMemo(() => (opened ? opened.log.toArray() : null), [opened]);
   const timeline = useTimeline(bridge, recordedEvents);
   const [timeRange, setTimeRange] = useState<[number, number] | null>(null);
-  const live = useLiveData(bridge, store, timeline.onBatch);
+  const [portThreshold, setPortThreshold] = usePortThreshold();
+  const portUsage = usePortUsage(bridge, portThreshold);
+  const { onBatch: timelineBatch } = timeline;
+  const { onBatch: portsBatch } = portUsage;
+  const onDecoded = useCallback((b: EventBatch) => (timelineBatch(b), portsBatch(b)), [timelineBatch, portsBatch]);
+  const live = useLiveData(bridge, store, onDecoded);
   const poll = usePollControls(bridge, store, showToast);
   const { frozen, setFrozen } = live;
   const toggleFrozen = useCallback(() => setFrozen(!frozen), [frozen, setFrozen]);
@@ -112,8 +117,6 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   // Port-exhaustion notices are about an address, not a connection: connection filters and the
   // baseline toggle do not hide them (an outage warning must not vanish behind "pid:1234"); the
   // timeline's time span does. A recording shows only its own events.
-  const [portThreshold, setPortThreshold] = usePortThreshold();
-  const portUsage = usePortUsage(store, portThreshold);
   const { notices } = portUsage;
   const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
   const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);

@@ -3,6 +3,7 @@
 import { TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy } from './connection';
 import type { PortRange } from './ports';
 import type { TimelineData, TimelineSample } from './timeline';
+import type { PortUsageHistory, PortUsageSample } from './port-usage';
 
 export const CHANNELS = {
   /** main → renderer: one EventBatch per poll, JSON-encoded (one string clones far cheaper than 10k objects). */
@@ -35,6 +36,8 @@ export const CHANNELS = {
   getHistory: 'netmon:get-history',
   /** renderer → main (invoke): the engine's timeline (per-poll samples, bounded; see shared/timeline.ts). */
   getTimeline: 'netmon:get-timeline',
+  /** renderer → main (invoke): the engine's port usage: newest sample, trend and notice marks (shared/port-usage.ts). */
+  getPortUsage: 'netmon:get-port-usage',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -127,6 +130,11 @@ export interface EventBatch {
   counters?: CounterTuple[];
   /** This poll's timeline sample (engine side); a viewer appends it to what getTimeline served. */
   timeline?: TimelineSample;
+  /**
+   * This poll's ephemeral port usage per local address (engine side, shared/port-usage.ts); a viewer
+   * judges it against its own threshold and continues what getPortUsage served. Absent for a failed poll.
+   */
+  ports?: PortUsageSample;
   status: EngineStatus;
 }
 
@@ -244,6 +252,8 @@ export interface NetmonBridge {
   getHistory(limit?: number): Promise<History>;
   /** The engine's timeline: per-poll samples for the last hour, coarser before (shared/timeline.ts). */
   getTimeline(): Promise<TimelineData>;
+  /** The engine's port usage: the newest sample, the trend of the last minutes and the notice marks. */
+  getPortUsage(): Promise<PortUsageHistory>;
 }
 
 export const MAX_RESOLVE_BATCH = 256;

@@ -90,19 +90,171 @@ export function checkPortRange(r: PortRange, what = 'port range'): PortRange {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-function addressKey(c: Connection): string {
+/** The fields of a row that port usage reads. */
+export type PortUsageRow = Pick<Connection, 'protocol' | 'family' | 'localAddress' | 'localScopeId' | 'localPort' | 'remoteAddress' | 'remotePort' | 'state' | 'pid' | 'process'>;
+
+function addressKey(c: PortUsageRow): string {
   return `${c.protocol}|${c.family}|${c.localAddress}|${c.localScopeId ?? 0}`;
 }
 
 /** TCP listener ports of a table as `family|port`: the connections they accepted hold the same port. */
-export function listenerPorts(rows: readonly Connection[]): Set<string> {
+export function listenerPorts(rows: Iterable<Connection>): Set<string> {
   const out = new Set<string>();
-  for (const c of rows) if (c.protocol === 'tcp' && c.state === 'LISTEN') out.add(`${c.family}|${c.localPort}`);
+  for (const c of rows) if (c.protocol === 'tcp' && c.state === 'LISTEN') out.add(listenerKey(c));
   return out;
 }
 
-function topN<T>(m: Map<string, T & { sockets: number }>, n: number, tie: (a: T, b: T) => number): (T & { sockets: number })[] {
-  return [...m.values()].sort((a, b) => b.sockets - a.sockets || tie(a, b)).slice(0, n);
+/** The key listenerPorts uses for a row: `family|localPort`. */
+export function listenerKey(c: Pick<Connection, 'family' | 'localPort'>): string {
+  return `${c.family}|${c.localPort}`;
+}
+
+/**
+ * The `n` largest shares, by sockets then `tie`: one pass keeping a sorted array of at most n
+ * (O(m·n), m the shares; a full sort of thousands of remotes per address per poll is wasted work).
+ */
+function topN<T extends { sockets: number }>(values: Iterable<T>, n: number, tie: (a: T, b: T) => number): T[] {
+  const out: T[] = [];
+  const before = (a: T, b: T) => b.sockets - a.sockets || tie(a, b);
+  for (const v of values) {
+    if (out.length === n && before(v, out[n - 1]) >= 0) continue;
+    let i = out.length < n ? out.length : n - 1;
+    while (i > 0 && before(v, out[i - 1]) < 0) {
+      if (i < n) out[i] = out[i - 1];
+      i--;
+    }
+    out[i] = { ...v };
+    if (out.length > n) out.length = n;
+  }
+  return out;
+}
+
+const byText = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+const byProcess = (x: ProcessPortShare, y: ProcessPortShare) => (x.pid ?? -1) - (y.pid ?? -1) || byText(x.process, y.process);
+const byRemote = (x: RemotePortShare, y: RemotePortShare) => byText(x.remoteAddress, y.remoteAddress) || x.remotePort - y.remotePort;
+
+/** What a counter holds for one local address: counts that go up and down as rows come and go. */
+interface AddressCounts {
+  protocol: Protocol;
+  family: 4 | 6;
+  localAddress: string;
+  localScopeId: number | null;
+  /** Sockets per local port. */
+  ports: Map<number, number>;
+  sockets: number;
+  timeWait: number;
+  closeWait: number;
+  procs: Map<string, ProcessPortShare>;
+  remotes: Map<string, RemotePortShare>;
+}
+
+/** Adds `sign` to a share, creating it at 0 and dropping it at 0. */
+function bump<T extends { sockets: number }>(m: Map<string, T>, key: string, sign: 1 | -1, make: () => T): void {
+  const v = m.get(key) ?? make();
+  v.sockets += sign;
+  if (v.sockets <= 0) m.delete(key);
+  else m.set(key, v);
+}
+
+/**
+ * Port usage counts per local address that rows can be added to and removed from, so a live table's
+ * report costs O(changed rows) a poll plus O(addresses) for the report, not a walk of the table.
+ * The caller decides which rows count (`counts`: in the dynamic range and not held by a listener).
+ */
+export class PortUsageCounter {
+  private readonly byAddress = new Map<string, AddressCounts>();
+
+  constructor(readonly ranges: Record<Protocol, PortRange>) {}
+
+  /** Whether a row holds an ephemeral port: in its protocol's range, not a listener nor accepted by one. */
+  counts(c: PortUsageRow, listening: { has(key: string): boolean }): boolean {
+    const range = this.ranges[c.protocol];
+    if (c.localPort < range.low || c.localPort > range.high) return false;
+    return !(c.protocol === 'tcp' && (c.state === 'LISTEN' || listening.has(listenerKey(c))));
+  }
+
+  /** Adds (sign 1) or removes (sign -1) a row that `counts`; removing must mirror an earlier add. */
+  add(c: PortUsageRow, sign: 1 | -1): void {
+    const k = addressKey(c);
+    let a = this.byAddress.get(k);
+    if (!a) {
+      if (sign < 0) return;
+      a = {
+        protocol: c.protocol,
+        family: c.family,
+        localAddress: c.localAddress,
+        localScopeId: c.localScopeId ?? null,
+        ports: new Map(),
+        sockets: 0,
+        timeWait: 0,
+        closeWait: 0,
+        procs: new Map(),
+        remotes: new Map(),
+      };
+      this.byAddress.set(k, a);
+    }
+    const held = (a.ports.get(c.localPort) ?? 0) + sign;
+    if (held <= 0) a.ports.delete(c.localPort);
+    else a.ports.set(c.localPort, held);
+    a.sockets += sign;
+    if (c.state === 'TIME-WAIT') a.timeWait += sign;
+    if (c.state === 'CLOSE-WAIT') a.closeWait += sign;
+    bump(a.procs, `${c.pid ?? ''}|${c.process ?? ''}`, sign, () => ({ process: c.process, pid: c.pid, sockets: 0 }));
+    if (c.remoteAddress !== null && c.remotePort !== null && c.remotePort !== 0) {
+      bump(a.remotes, `${c.remoteAddress}|${c.remotePort}`, sign, () => ({ remoteAddress: c.remoteAddress as string, remotePort: c.remotePort as number, sockets: 0 }));
+    }
+    if (a.sockets <= 0) this.byAddress.delete(k);
+  }
+
+  /** Forgets every row. */
+  clear(): void {
+    this.byAddress.clear();
+  }
+
+  /**
+   * Usage per address, busiest first (then by sockets, then by address), `warning` false: judge
+   * it against a threshold with `judgePortUsage`. O(addresses + their processes and remotes).
+   * @param top processes / remote endpoints listed per address.
+   */
+  usage(top = 5): AddressPortUsage[] {
+    const addresses: AddressPortUsage[] = [];
+    for (const a of this.byAddress.values()) {
+      const size = rangeSize(this.ranges[a.protocol]);
+      const topRemotes = topN(a.remotes.values(), top, byRemote);
+      addresses.push({
+        protocol: a.protocol,
+        family: a.family,
+        localAddress: a.localAddress,
+        localScopeId: a.localScopeId,
+        portsInUse: a.ports.size,
+        sockets: a.sockets,
+        rangeSize: size,
+        percent: round1((a.ports.size / size) * 100),
+        busiestDestinationPercent: round1(((topRemotes[0]?.sockets ?? 0) / size) * 100),
+        timeWait: a.timeWait,
+        closeWait: a.closeWait,
+        topProcesses: topN(a.procs.values(), top, byProcess),
+        topRemotes,
+        warning: false,
+      });
+    }
+    return addresses.sort(
+      (x, y) =>
+        Math.max(y.percent, y.busiestDestinationPercent) - Math.max(x.percent, x.busiestDestinationPercent) || y.sockets - x.sockets || byText(trendKey(x), trendKey(y)),
+    );
+  }
+}
+
+/**
+ * The report for a threshold from usage already counted: sets each address's `warning` and writes
+ * the warning sentences. O(addresses): what a viewer does with the engine's usage for its own threshold.
+ * @param addresses usage per address, busiest first (PortUsageCounter.usage); not changed.
+ * @param thresholdPercent warn at this share of the range, percent.
+ */
+export function judgePortUsage(addresses: readonly AddressPortUsage[], ranges: Record<Protocol, PortRange>, thresholdPercent = DEFAULT_PORT_WARNING_PERCENT): PortUsageReport {
+  const judged = addresses.map((a) => ({ ...a, warning: a.percent >= thresholdPercent || a.busiestDestinationPercent >= thresholdPercent }));
+  const warnings = judged.filter((a) => a.warning).map((a) => describeWarning(a, thresholdPercent));
+  return { ranges, thresholdPercent, addresses: judged, warnings };
 }
 
 /**
@@ -111,70 +263,10 @@ function topN<T>(m: Map<string, T & { sockets: number }>, n: number, tie: (a: T,
  * @returns addresses with at least one socket in the dynamic range, busiest first.
  */
 export function portUsageReport(rows: readonly Connection[], opts: PortUsageOptions): PortUsageReport {
-  const threshold = opts.thresholdPercent ?? DEFAULT_PORT_WARNING_PERCENT;
-  const top = opts.top ?? 5;
   const listening = listenerPorts(rows);
-  interface Acc {
-    first: Connection;
-    ports: Set<number>;
-    sockets: number;
-    timeWait: number;
-    closeWait: number;
-    procs: Map<string, ProcessPortShare>;
-    remotes: Map<string, RemotePortShare>;
-  }
-  const byAddress = new Map<string, Acc>();
-  for (const c of rows) {
-    const range = opts.ranges[c.protocol];
-    if (c.localPort < range.low || c.localPort > range.high) continue;
-    if (c.protocol === 'tcp' && (c.state === 'LISTEN' || listening.has(`${c.family}|${c.localPort}`))) continue;
-    const k = addressKey(c);
-    let a = byAddress.get(k);
-    if (!a) {
-      a = { first: c, ports: new Set(), sockets: 0, timeWait: 0, closeWait: 0, procs: new Map(), remotes: new Map() };
-      byAddress.set(k, a);
-    }
-    a.ports.add(c.localPort);
-    a.sockets++;
-    if (c.state === 'TIME-WAIT') a.timeWait++;
-    if (c.state === 'CLOSE-WAIT') a.closeWait++;
-    const pk = `${c.pid ?? ''}|${c.process ?? ''}`;
-    const p = a.procs.get(pk) ?? { process: c.process, pid: c.pid, sockets: 0 };
-    p.sockets++;
-    a.procs.set(pk, p);
-    if (c.remoteAddress !== null && c.remotePort !== null && c.remotePort !== 0) {
-      const rk = `${c.remoteAddress}|${c.remotePort}`;
-      const r = a.remotes.get(rk) ?? { remoteAddress: c.remoteAddress, remotePort: c.remotePort, sockets: 0 };
-      r.sockets++;
-      a.remotes.set(rk, r);
-    }
-  }
-  const addresses: AddressPortUsage[] = [];
-  for (const a of byAddress.values()) {
-    const size = rangeSize(opts.ranges[a.first.protocol]);
-    const topRemotes = topN(a.remotes, top, (x, y) => (x.remoteAddress < y.remoteAddress ? -1 : x.remoteAddress > y.remoteAddress ? 1 : x.remotePort - y.remotePort));
-    const percent = round1((a.ports.size / size) * 100);
-    const busiest = round1(((topRemotes[0]?.sockets ?? 0) / size) * 100);
-    addresses.push({
-      protocol: a.first.protocol,
-      family: a.first.family,
-      localAddress: a.first.localAddress,
-      localScopeId: a.first.localScopeId ?? null,
-      portsInUse: a.ports.size,
-      sockets: a.sockets,
-      rangeSize: size,
-      percent,
-      busiestDestinationPercent: busiest,
-      timeWait: a.timeWait,
-      closeWait: a.closeWait,
-      topProcesses: topN(a.procs, top, (x, y) => (x.pid ?? -1) - (y.pid ?? -1)),
-      topRemotes,
-      warning: percent >= threshold || busiest >= threshold,
-    });
-  }
-  addresses.sort((x, y) => Math.max(y.percent, y.busiestDestinationPercent) - Math.max(x.percent, x.busiestDestinationPercent) || y.sockets - x.sockets);
-  const warnings = addresses.filter((a) => a.warning).map((a) => describeWarning(a, threshold));
-  return { ranges: opts.ranges, thresholdPercent: threshold, addresses, warnings };
+  const counter = new PortUsageCounter(opts.ranges);
+  for (const c of rows) if (counter.counts(c, listening)) counter.add(c, 1);
+  return judgePortUsage(counter.usage(opts.top ?? 5), opts.ranges, opts.thresholdPercent ?? DEFAULT_PORT_WARNING_PERCENT);
 }
 
 function describeWarning(a: AddressPortUsage, threshold: number): string {

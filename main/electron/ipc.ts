@@ -24,6 +24,7 @@ import {
 import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import { APP_ORIGIN, isAppUrl } from './app-url';
 import type { TimelineData } from '../../shared/timeline';
+import type { PortUsageHistory } from '../../shared/port-usage';
 
 /** The parts of Electron's IpcMainInvokeEvent a handler looks at. */
 export interface InvokeEventLike {
@@ -40,6 +41,7 @@ export interface IpcDeps {
     getSnapshot(): Promise<Snapshot>;
     getHistory(limit?: number): Promise<History>;
     getTimeline(): Promise<TimelineData>;
+    getPortUsage(): Promise<PortUsageHistory>;
     setPaused(paused: boolean): Promise<EngineStatus>;
     setInterval(ms: number): Promise<EngineStatus>;
     getStatus(): Promise<EngineStatus>;
@@ -97,6 +99,7 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
       return deps.engine.getHistory(validateHistoryLimit(args[0]));
     },
     [CHANNELS.getTimeline]: async (args) => (validateNoArgs(args), deps.engine.getTimeline()),
+    [CHANNELS.getPortUsage]: async (args) => (validateNoArgs(args), deps.engine.getPortUsage()),
     [CHANNELS.getStatus]: async (args) => (validateNoArgs(args), deps.engine.getStatus()),
     [CHANNELS.setPaused]: async (args) => {
       arity(args, 1, 1);

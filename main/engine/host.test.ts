@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import { describeExitCode, startEngineHost, type StartedEngineHost } from './host';
+import { portUsageReport } from '../../shared/ports';
+import { rangesFrom, validatePortUsageHistory } from '../../shared/port-usage';
 
 let dir: string;
 let workerPath: string;
@@ -139,6 +141,26 @@ describe('engine host (worker thread)', () => {
     const [snap, after] = await Promise.all([host.getSnapshot(), host.getTimeline()]);
     const newest = after.samples[after.samples.length - 1];
     expect(newest.counts.reduce((a, b) => a + b, 0)).toBe(snap.connections.length);
+  });
+
+  it('every batch carries the poll\'s port usage, counted in the worker; getPortUsage serves what a late viewer needs', async () => {
+    // The demo source: a lively machine whose clients hold ports from 49700 up (default range 49152–65535).
+    const { host, batches } = start({ source: 'demo', connections: 300, seed: 3 });
+    await until(() => batches.filter((b) => b.events.length > 0).length >= 3, 'three batches with events');
+    await host.setPaused(true);
+    await new Promise((r) => setTimeout(r, 250));
+    const [snap, h] = await Promise.all([host.getSnapshot(), host.getPortUsage()]);
+    const polled = batches.filter((b) => b.ports);
+    expect(polled.length).toBeGreaterThanOrEqual(3);
+    expect(polled.every((b) => b.ports!.time === b.time)).toBe(true);
+    // Paused, the newest sample is exactly the report over the table.
+    const want = portUsageReport(snap.connections, { ranges: rangesFrom(snap.status).ranges });
+    expect(want.addresses.length).toBeGreaterThan(0);
+    expect(h.latest?.addresses).toEqual(want.addresses.map((a) => ({ ...a, warning: false })));
+    expect(polled[polled.length - 1].ports).toEqual(h.latest);
+    expect(h.trend.map((p) => p.time)).toEqual(polled.map((b) => b.time));
+    expect(h.marks[0].time).toBe(polled[0].time);
+    expect(validatePortUsageHistory(h)).toBe(h);
   });
 
   it('reports a crashed worker in the stream and restarts it, continuing the numbering', async () => {

@@ -16,6 +16,7 @@ import type { SourceKind } from '../source';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
 import type { TimelineData } from '../../shared/timeline';
+import type { PortUsageHistory } from '../../shared/port-usage';
 
 /**
  * Where the engine runs: a worker thread (default; CLI and browser mode) or, in the desktop app, an
@@ -233,6 +234,9 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     },
     async getTimeline(): Promise<TimelineData> {
       return JSON.parse(await request<string>('getTimeline')) as TimelineData;
+    },
+    async getPortUsage(): Promise<PortUsageHistory> {
+      return JSON.parse(await request<string>('getPortUsage')) as PortUsageHistory;
     },
     async setPaused(p: unknown) {
       const value = await validated(() => validateBoolean(p, 'paused'));

@@ -24,7 +24,7 @@ export interface WorkerConfig {
  * `getHistory` answer JSON text; `getHistory`'s arg is an optional limit (newest N events). Any
  * other string is forwarded and answered (or refused) by the engine side.
  */
-export type RequestOp = 'getSnapshot' | 'getHistory' | 'getTimeline' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+export type RequestOp = 'getSnapshot' | 'getHistory' | 'getTimeline' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 export interface WorkerRequest {
   id: number;

@@ -2,6 +2,7 @@
 import type { EngineStatus, EventBatch, History, Snapshot } from '../../shared/ipc';
 import type { ConnectionSource } from '../source/types';
 import type { TimelineData } from '../../shared/timeline';
+import type { PortUsageHistory } from '../../shared/port-usage';
 
 export interface EngineOptions {
   source: ConnectionSource;
@@ -43,6 +44,8 @@ export interface EngineHost {
   getHistory(limit?: number): Promise<History>;
   /** The run's timeline (shared/timeline.ts), bounded. */
   getTimeline(): Promise<TimelineData>;
+  /** The run's port usage (shared/port-usage.ts): newest sample, trend, notice marks; bounded. */
+  getPortUsage(): Promise<PortUsageHistory>;
   setPaused(paused: boolean): Promise<EngineStatus>;
   setInterval(ms: number): Promise<EngineStatus>;
   getStatus(): Promise<EngineStatus>;

@@ -9,6 +9,7 @@ import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
 import { createHistory, type RunHistory } from './history';
 import { TimelineTracker } from '../../shared/timeline';
+import { PortUsageTracker } from '../../shared/port-usage';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
@@ -19,6 +20,7 @@ const post = (m: WorkerMessage) => port.post(m);
 let engine: Engine | null = null;
 let history: RunHistory | null = null;
 const timeline = new TimelineTracker();
+const portUsage = new PortUsageTracker();
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn });
   // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
@@ -33,6 +35,9 @@ try {
     const b = h.apply(raw);
     const sample = timeline.apply(b);
     if (sample) b.timeline = sample;
+    // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
+    const ports = portUsage.apply(b);
+    if (ports) b.ports = ports;
     post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status });
   });
   engine.start();
@@ -48,6 +53,8 @@ function handle(e: Engine, h: RunHistory, req: WorkerRequest): unknown {
       return h.historyJson(validateHistoryLimit(req.arg));
     case 'getTimeline':
       return JSON.stringify(timeline.data());
+    case 'getPortUsage':
+      return JSON.stringify(portUsage.data());
     case 'setPaused':
       return e.setPaused(validateBoolean(req.arg, 'paused'));
     case 'setInterval':

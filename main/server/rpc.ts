@@ -53,6 +53,7 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
       return engine.getHistory(validateHistoryLimit(a[0]));
     },
     getTimeline: async (a) => (validateNoArgs(a), engine.getTimeline()),
+    getPortUsage: async (a) => (validateNoArgs(a), engine.getPortUsage()),
     getStatus: async (a) => (validateNoArgs(a), engine.getStatus()),
     setPaused: async (a) => {
       arity(a, 1);

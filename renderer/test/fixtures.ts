@@ -1,5 +1,6 @@
 // Test helpers: connections, batches and a scriptable fake bridge.
 import type { TimelineData } from '../../shared/timeline';
+import { PortUsageTracker } from '../../shared/port-usage';
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
 import { encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
@@ -48,8 +49,20 @@ export class FakeBridge implements NetmonBridge {
   names: Record<string, string | null> = {};
   rec: RecordingStatus = { active: false, path: null, format: 'ndjson' };
 
+  /** Port usage counted from the snapshot and the emitted batches, as the engine worker does. */
+  private ports: PortUsageTracker | null = null;
+  private portUsage(): PortUsageTracker {
+    if (!this.ports) {
+      this.ports = new PortUsageTracker();
+      this.ports.apply({ time: 1000, full: true, connections: this.snapshot, events: [], status: this.st });
+    }
+    return this.ports;
+  }
+
+  /** Sends a batch to every listener, with its port usage added as the engine adds it. */
   emit(batch: EventBatch): void {
-    const json = encodeBatch(batch);
+    const ports = batch.ports ?? this.portUsage().apply(batch);
+    const json = encodeBatch(ports ? { ...batch, ports } : batch);
     for (const l of this.listeners) l(json);
   }
   onBatch(listener: (json: string) => void): () => void {
@@ -74,6 +87,10 @@ export class FakeBridge implements NetmonBridge {
   async getTimeline() {
     this.log('getTimeline');
     return this.timeline;
+  }
+  async getPortUsage() {
+    this.log('getPortUsage');
+    return this.portUsage().data();
   }
   async setPaused(paused: boolean) {
     this.log('setPaused', paused);

@@ -13,6 +13,7 @@ import type {
 } from '../../shared/ipc';
 import { encodeBatch, type EventBatch } from '../../shared/ipc';
 import type { TimelineData } from '../../shared/timeline';
+import type { PortUsageHistory } from '../../shared/port-usage';
 
 /** The part of the WebSocket API used here: the browser's and the `ws` package's both fit. */
 export interface SocketLike {
@@ -218,6 +219,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     getSnapshot: () => call('getSnapshot', []) as Promise<Snapshot>,
     getHistory: (limit?: number) => call('getHistory', limit === undefined ? [] : [limit]) as Promise<History>,
     getTimeline: () => call('getTimeline', []) as Promise<TimelineData>,
+    getPortUsage: () => call('getPortUsage', []) as Promise<PortUsageHistory>,
     setPaused: (paused: boolean) => call('setPaused', [paused]) as Promise<EngineStatus>,
     setInterval: (ms: number) => call('setInterval', [ms]) as Promise<EngineStatus>,
     getStatus: () => call('getStatus', []) as Promise<EngineStatus>,

@@ -14,6 +14,7 @@ function setup() {
       setInterval: vi.fn(async (intervalMs: number) => ({ ...status, intervalMs })),
       getStatus: vi.fn(async () => status),
       getTimeline: vi.fn(async () => ({ since: 1, fineWindowMs: 3_600_000, coarseStepMs: 60_000, dropped: 0, samples: [] })),
+      getPortUsage: vi.fn(async () => ({ latest: null, trend: [], marks: [], droppedMarks: 0 })),
     },
     actions: {
       getProcessDetails: vi.fn(async (pid: number) => ({ pid, name: 'x', path: null, commandLine: null, user: null, startTime: null, services: [] })),

@@ -29,6 +29,7 @@ describe('createBridge', () => {
         'getHistory',
         'getProcessDetails',
         'getTimeline',
+        'getPortUsage',
         'getSnapshot',
         'getStatus',
         'onBatch',

@@ -46,6 +46,10 @@ export function fakeEngine(): FakeEngine {
       calls.push('getTimeline');
       return { since: 1000, fineWindowMs: 3_600_000, coarseStepMs: 60_000, dropped: 0, samples: [] };
     },
+    async getPortUsage() {
+      calls.push('getPortUsage');
+      return { latest: null, trend: [], marks: [], droppedMarks: 0 };
+    },
     async getHistory(limit) {
       calls.push(`getHistory:${limit}`);
       return { since: 1000, capacity: 10, dropped: 0, events: [] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { portUsageReport } from '../../../shared/ports';
+import { pushTrendPoint } from '../../../shared/port-usage';
 import { status } from '../../test/fixtures';
-import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
+import { parseThreshold, rangesFrom } from './portsModel';
 
 describe('Ports view model', () => {
   it('uses the OS range from the status, else the default said to be one', () => {
@@ -14,12 +14,12 @@ describe('Ports view model', () => {
   });
 
   it('keeps the trend to its window, oldest first, and drops a point from the future', () => {
-    const r = portUsageReport([], { ranges: rangesFrom(null).ranges });
-    let t = pushTrend([], 1000, r, 5000);
-    t = pushTrend(t, 4000, r, 5000);
-    t = pushTrend(t, 7000, r, 5000);
+    const at = (time: number) => ({ time, inUse: { 'tcp 127.0.0.1': 1 } });
+    let t = pushTrendPoint([], at(1000), 5000);
+    t = pushTrendPoint(t, at(4000), 5000);
+    t = pushTrendPoint(t, at(7000), 5000);
     expect(t.map((p) => p.time)).toEqual([4000, 7000]);
-    expect(pushTrend(t, 5000, r, 5000).map((p) => p.time)).toEqual([4000, 5000]);
+    expect(pushTrendPoint(t, at(5000), 5000).map((p) => p.time)).toEqual([4000, 5000]);
   });
 
   it('accepts an integer percent from 1 to 100 as the threshold', () => {

@@ -1,17 +1,16 @@
-// The port threshold setting and the one port usage report a second behind both the Ports view
-// (report, trend) and the notices written into the Events view, computed from the live table
-// whatever tab is open — one walk of the table a second, not one per consumer.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_PORT_WARNING_PERCENT, portUsageReport, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
-import type { ConnectionStore } from '../../store/store';
-import { portNotices, type NoticeEntry } from './portNotices';
-import { parseThreshold, pushTrend, rangesFrom } from './portsModel';
+// The port threshold setting and the port usage behind both the Ports view (report, trend) and the
+// notices written into the Events view. The engine counts usage (shared/port-usage.ts) and sends it
+// with every batch; this window only judges it against its threshold — O(addresses), never a walk
+// of the table on the window's main thread.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { EventBatch, NetmonBridge } from '../../../shared/ipc';
+import { DEFAULT_PORT_WARNING_PERCENT, type PortTrendPoint, type PortUsageReport } from '../../../shared/ports';
+import { isPortUsageSample, validatePortUsageHistory, type PortUsageSample } from '../../../shared/port-usage';
+import type { NoticeEntry } from './portNotices';
+import { EMPTY_FEED, addSample, loadHistory, rejudge, reportOf, type PortFeed } from './portFeed';
+import { parseThreshold } from './portsModel';
 
 const THRESHOLD_KEY = 'netmon.ports.thresholdPercent';
-/** Reports at most this often, ms: a 50k-row table is walked once per report. */
-export const REPORT_EVERY_MS = 1000;
-/** Notices kept for the Events view (oldest dropped first). */
-export const NOTICE_CAPACITY = 500;
 
 function loadThreshold(): number {
   try {
@@ -35,46 +34,70 @@ export function usePortThreshold(): [number, (n: number) => void] {
   return [threshold, setThreshold];
 }
 
-/** Every live row of the store (closed rows still lingering are left out), reported with the threshold. */
-export function liveReport(store: ConnectionStore, threshold: number): PortUsageReport {
-  const live = [];
-  for (const r of store.rows.values()) if (r.status !== 'closed') live.push(r.c);
-  return portUsageReport(live, { ranges: rangesFrom(store.status).ranges, thresholdPercent: threshold });
-}
-
-/** What the Ports view and the Events view get from the live table. */
+/** What the Ports view and the Events view get from the engine's port usage. */
 export interface PortUsage {
+  /** The newest sample judged against the threshold. */
   report: PortUsageReport;
-  /** Reports of the last minutes (portsModel TREND_WINDOW_MS), oldest first. */
+  /** Ports in use per address over the last minutes (shared/port-usage.ts TREND_WINDOW_MS), oldest first. */
   trend: PortTrendPoint[];
   /** Notices of addresses crossing the threshold and falling back below it, oldest first (bounded). */
   notices: NoticeEntry[];
 }
 
-/** One report at most every REPORT_EVERY_MS (and at once when the threshold changes). */
-export function usePortUsage(store: ConnectionStore, threshold: number): PortUsage {
-  const [usage, setUsage] = useState<PortUsage>(() => ({ report: liveReport(store, threshold), trend: [], notices: [] }));
-  const warned = useRef<Set<string>>(new Set());
-  const seq = useRef(-1);
-  const last = useRef(0);
+export interface PortUsageFeed extends PortUsage {
+  /** Call with every decoded live batch: its `ports` sample is checked, then judged. */
+  onBatch(b: EventBatch): void;
+}
+
+/**
+ * Loads the engine's port usage once (getPortUsage), then follows each batch's sample; a threshold
+ * change judges the latest sample again at once. A malformed sample or history is dropped with a
+ * warning in the console (the rest of the batch still applies).
+ */
+export function usePortUsage(bridge: NetmonBridge, threshold: number): PortUsageFeed {
+  const [feed, setFeed] = useState<PortFeed>(EMPTY_FEED);
+  const pending = useRef<PortUsageSample[] | null>([]);
+  const thresholdRef = useRef(threshold);
   useEffect(() => {
-    const update = () => {
-      const now = Date.now();
-      last.current = now;
-      const report = liveReport(store, threshold);
-      const r = portNotices(warned.current, report, now, seq.current);
-      warned.current = r.warned;
-      seq.current -= r.notices.length;
-      setUsage((u) => ({
-        report,
-        trend: pushTrend(u.trend, now, report),
-        notices: r.notices.length === 0 ? u.notices : u.notices.concat(r.notices).slice(-NOTICE_CAPACITY),
-      }));
+    let disposed = false;
+    const done = (f: ((p: PortFeed) => PortFeed) | null) => {
+      if (disposed) return;
+      const held = pending.current ?? [];
+      pending.current = null;
+      setFeed((p) => (f ? f(p) : held.reduce((acc, s) => addSample(acc, s, thresholdRef.current), p)));
     };
-    update();
-    return store.subscribe(() => {
-      if (Date.now() - last.current >= REPORT_EVERY_MS) update();
-    });
-  }, [store, threshold]);
-  return usage;
+    bridge.getPortUsage().then(
+      (raw) => {
+        try {
+          const h = validatePortUsageHistory(raw);
+          const held = pending.current ?? [];
+          done(() => loadHistory(h, thresholdRef.current, held));
+        } catch (err) {
+          console.warn('netmon: dropped a malformed port usage history', err);
+          done(null);
+        }
+      },
+      () => done(null), // an engine without port usage: keep what batches bring
+    );
+    return () => {
+      disposed = true;
+    };
+  }, [bridge]);
+  useEffect(() => {
+    if (thresholdRef.current === threshold) return;
+    thresholdRef.current = threshold;
+    setFeed((f) => rejudge(f, threshold, Date.now()));
+  }, [threshold]);
+  const onBatch = useCallback((b: EventBatch) => {
+    if (b.ports === undefined) return;
+    if (!isPortUsageSample(b.ports)) {
+      console.warn('netmon: dropped a malformed port usage sample');
+      return;
+    }
+    const sample = b.ports;
+    if (pending.current) pending.current.push(sample);
+    else setFeed((f) => addSample(f, sample, thresholdRef.current));
+  }, []);
+  const report = useMemo(() => reportOf(feed.latest, threshold), [feed.latest, threshold]);
+  return { report, trend: feed.trend, notices: feed.notices, onBatch };
 }
