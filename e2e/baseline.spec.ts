@@ -3,14 +3,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { Loopback, bodyRows, expect, listenId, rowById, setFilter, test } from './fixtures';
+import { Loopback, bodyRows, expect, listenId, rowById, serverSideId, setFilter, test } from './fixtures';
 
 const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
 
 test('mark a baseline; only what is new shows; save and reopen it', async ({ app, loopback }) => {
   await app.setViewportSize({ width: 1024, height: 700 });
-  await loopback.connect();
+  const clientPort = await loopback.connect();
   await expect(rowById(app, listenId(loopback.port))).toBeVisible();
+  // The listener can show a poll before its connection does: mark once both ends are in the table,
+  // or the connection's own events are (rightly) flagged as new.
+  await expect(rowById(app, serverSideId(loopback.port, clientPort))).toBeVisible();
+  await expect(rowById(app, serverSideId(clientPort, loopback.port))).toBeVisible();
   await app.getByRole('button', { name: 'Mark baseline' }).click();
   await expect(app.getByTestId('baseline-label')).toContainText('marked');
 
