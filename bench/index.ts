@@ -12,7 +12,7 @@ import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './
 import { benchFilter } from './filter';
 import { benchTraffic } from './traffic';
 import { benchTimeline } from './timeline';
-import { benchExporters } from './exporters';
+import { benchExporters, EXPORT_CHILD_FLAG, exporterLoadChild } from './exporters';
 import { benchPortNotices } from './port-notices';
 import { benchUiFrames } from './ui-frames';
 
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   console.log(benchFilter());
   console.log('\nTimeline: cost of one batch (1% churn) and the memory the bounded series keeps');
   console.log(benchTimeline());
-  console.log('\nAgent exporters: 1,000 events/s into syslog and OTLP, healthy and stalled receivers');
+  console.log('\nAgent exporters: 1,000 events/s into Prometheus (scraped), syslog and OTLP, healthy and stalled receivers');
   console.log(await benchExporters());
   console.log('\nPort usage and notices: engine side (a poll of 1,000 events; a whole-table count) and window side (judging one sample), beside the old window walk; baseline flags');
   console.log(benchPortNotices());
@@ -108,7 +108,7 @@ async function rendererOnly(): Promise<void> {
   console.log(await benchUiFrames());
 }
 
-const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : process.argv[2] === '--renderer' ? rendererOnly() : main();
+const run = process.argv[2] === RECORDING_CHILD_FLAG ? recordingReadChild(process.argv[3]) : process.argv[2] === EXPORT_CHILD_FLAG ? exporterLoadChild(process.argv[3]) : process.argv[2] === '--renderer' ? rendererOnly() : main();
 run.catch((e: unknown) => {
   console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exit(1);

@@ -3,7 +3,7 @@
 // definitions come compiled by protobufjs in @opentelemetry/otlp-transformer 0.214.0 (the last
 // release that shipped them as build/src/generated/root.js; installed under the alias
 // otlp-proto-decoder, a devDependency), so the test does not trust the exporter's own encoder.
-import { createRequire } from 'node:module';
+import generated from 'otlp-proto-decoder/build/src/generated/root.js';
 
 /** protobufjs's toObject options (its IConversionOptions). */
 type ConversionOptions = Record<string, unknown>;
@@ -15,7 +15,7 @@ interface MessageType {
   toObject(message: object, options: ConversionOptions): object;
 }
 
-const root = createRequire(__filename)('otlp-proto-decoder/build/src/generated/root.js') as {
+const root = generated as unknown as {
   opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: MessageType } } } } };
 };
 const Request = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
