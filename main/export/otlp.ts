@@ -20,7 +20,7 @@ import {
   ATTR_SERVICE_NAME,
 } from '@opentelemetry/semantic-conventions';
 import type { ConnectionEvent } from '../../shared/connection';
-import { BoundedQueue, waitForDrain } from './queue';
+import { BoundedQueue, queueState, waitForDrain } from './queue';
 import type { EventExporter } from './syslog-exporter';
 import { eventText } from './syslog';
 
@@ -131,13 +131,13 @@ export function createOtlpExporter(opts: OtlpExporterOptions): EventExporter {
       if (result.code === 0) {
         sent += batch.length;
         retryDelay = retryMin;
-        if (lastProblem) opts.log?.('netmon agent: otlp: delivering again');
+        if (lastProblem) opts.log?.(`netmon agent: otlp ${opts.url}: delivering again (${queueState(queue)})`);
         lastProblem = '';
         pump();
         return;
       }
       queue.requeue(batch);
-      const why = `netmon agent: otlp ${opts.url}: ${result.error?.message ?? 'export failed'}; retrying in ${retryDelay} ms (${queue.depth} queued)`;
+      const why = `netmon agent: otlp ${opts.url}: ${result.error?.message ?? 'export failed'}; retrying in ${retryDelay} ms (${queueState(queue)})`;
       if (!lastProblem) opts.log?.(why);
       lastProblem = why;
       if (closed) return;

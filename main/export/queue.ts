@@ -56,6 +56,11 @@ export class BoundedQueue<T> {
   }
 }
 
+/** "N queued, M dropped": the status line part every exporter logs on a connection change. */
+export function queueState(q: BoundedQueue<unknown>): string {
+  return `${q.depth} queued, ${q.dropped} dropped`;
+}
+
 /**
  * Resolves when one of `waiters` is called (the exporter's queue drained) or after `timeoutMs`,
  * whichever comes first; removes itself from `waiters` either way.

@@ -9,7 +9,7 @@ import os from 'node:os';
 import tls from 'node:tls';
 import type { ConnectionEvent } from '../../shared/connection';
 import type { ExporterStats } from './prometheus';
-import { BoundedQueue, waitForDrain } from './queue';
+import { BoundedQueue, queueState, waitForDrain } from './queue';
 import { DEFAULT_FACILITY, formatSyslog, octetFrame } from './syslog';
 
 export interface SyslogTarget {
@@ -106,12 +106,15 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     socket = null;
     connected = false;
     writable = true;
-    // What was written but may not have been read goes back to the front of the queue.
-    sent -= recent.length;
-    queue.requeue(recent.map((r) => r.frame));
+    // What was written in the resend window, and so may not have been read, goes back to the
+    // front of the queue; what is older the receiver has had time to take.
+    const now = Date.now();
+    const again = recent.filter((r) => now - r.at <= resendWindowMs);
+    sent -= again.length;
+    queue.requeue(again.map((r) => r.frame));
     recent = [];
     if (closed) return;
-    report(`netmon agent: syslog ${opts.target.host}:${opts.target.port}: ${why}; retrying in ${retryDelay} ms (${queue.depth} queued)`);
+    report(`netmon agent: syslog ${opts.target.host}:${opts.target.port}: ${why}; retrying in ${retryDelay} ms (${queueState(queue)})`);
     retryTimer = setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, retryMax);
   };
@@ -129,7 +132,7 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     s.once(protocol === 'tls' ? 'secureConnect' : 'connect', () => {
       connected = true;
       retryDelay = retryMin;
-      if (lastProblem) report(`netmon agent: syslog ${host}:${port}: connected`);
+      if (lastProblem) report(`netmon agent: syslog ${host}:${port}: connected (${queueState(queue)})`);
       pump();
     });
     s.on('drain', () => {

@@ -1,12 +1,15 @@
 // The syslog exporter against Debian's rsyslog, run unprivileged-style on a high loopback port
 // and writing the raw messages to a file: every event of a scripted burst arrives as a valid
-// RFC 5424 message, also when the receiver is stopped and started again in the middle.
+// RFC 5424 message, also when the receiver is stopped and started again in the middle; beyond the
+// queue's bound exactly the oldest are dropped, and counted in the metrics and the status lines.
 import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../shared/connection';
 import { createSyslogExporter, type EventExporter } from '../../main/export/syslog-exporter';
+import { createMetrics } from '../../main/export/prometheus';
+import { LiveTable } from '../../main/export/table';
 import { buildAgent, freePort, requireTool, start, until, type BuiltAgent, type Started } from './helpers';
 import { createServer, connect as tcpConnect, type Socket } from 'node:net';
 
@@ -18,17 +21,17 @@ const RFC5424 = new RegExp(
 );
 
 /** Parses one line as RFC 5424; throws saying why not. */
-function parse5424(line: string): { pri: number; msgId: string; params: Record<string, string>; msg: string } {
+function parse5424(line: string): { pri: number; hostname: string; msgId: string; params: Record<string, string>; msg: string } {
   const m = RFC5424.exec(line);
   if (!m) throw new Error(`not RFC 5424: ${JSON.stringify(line)}`);
   const params: Record<string, string> = {};
   for (const p of m[8].matchAll(new RegExp(String.raw` ([^ =\]"]+)="(${PARAM_VALUE})"`, 'g'))) params[p[1]] = p[2].replace(/\\(["\\\]])/g, '$1');
-  return { pri: Number(m[1]), msgId: m[6], params, msg: m[9] };
+  return { pri: Number(m[1]), hostname: m[3], msgId: m[6], params, msg: m[9] };
 }
 
 let dir: string;
 let rsyslog: Started | null = null;
-let exporter: EventExporter | null = null;
+const exporters: EventExporter[] = [];
 let port: number;
 
 function startRsyslog(): Started {
@@ -56,7 +59,7 @@ beforeAll(async () => {
 let built: BuiltAgent | null = null;
 afterAll(async () => {
   built?.cleanup();
-  await exporter?.close();
+  for (const e of exporters) await e.close();
   await rsyslog?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -77,6 +80,19 @@ function received(): string[] {
   return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
 }
 
+/** The seq of every message from `hostname`, in arrival order (duplicates kept). */
+const seqsFrom = (hostname: string) => received().map(parse5424).filter((m) => m.hostname === hostname).map((m) => Number(m.params.seq));
+
+/** The exporter's series in the agent's Prometheus exposition. */
+async function exportSeries(e: EventExporter): Promise<Record<string, number>> {
+  const text = await createMetrics({ table: new LiveTable(), exporters: () => [e.stats] }).registry.metrics();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^(netmon_export_\w+)\{exporter="syslog"\} (\d+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 async function listening(r: Started): Promise<void> {
   await until(10_000, r.output, async () => {
     const { connect } = await import('node:net');
@@ -91,7 +107,8 @@ describe('syslog exporter → rsyslog', () => {
   it('delivers every event of a burst as RFC 5424, across a receiver restart', async () => {
     rsyslog = startRsyslog();
     await listening(rsyslog);
-    exporter = createSyslogExporter({ target: { protocol: 'tcp', host: '127.0.0.1', port }, hostname: 'host-a', retryMinMs: 50, retryMaxMs: 200 });
+    const exporter = createSyslogExporter({ target: { protocol: 'tcp', host: '127.0.0.1', port }, hostname: 'host-a', retryMinMs: 50, retryMaxMs: 200 });
+    exporters.push(exporter);
     const N = 600;
     exporter.enqueue(Array.from({ length: 200 }, (_, i) => event(i + 1)));
     await until(10_000, () => `${received().length} lines`, () => (received().length >= 200 ? true : undefined));
@@ -101,17 +118,29 @@ describe('syslog exporter → rsyslog', () => {
     exporter.enqueue(Array.from({ length: 200 }, (_, i) => event(i + 201)));
     await new Promise((r) => setTimeout(r, 500));
     exporter.enqueue(Array.from({ length: 200 }, (_, i) => event(i + 401)));
-    expect(exporter.stats.depth()).toBeGreaterThan(0);
+    // Nothing written while it is away: all 400 wait, with those of the first 200 written in the
+    // resend window before the stop (rsyslog may not have taken them) queued again.
+    expect(exporter.stats.depth()).toBeGreaterThanOrEqual(400);
+    expect(exporter.stats.depth()).toBeLessThanOrEqual(600);
+    const arrivedBefore = seqsFrom('host-a').length;
     rsyslog = startRsyslog();
     await listening(rsyslog);
     await exporter.flush(10_000);
 
-    const seqs = await until(15_000, () => `${new Set(received().map((l) => parse5424(l).params.seq)).size} of ${N} distinct`, () => {
-      const s = new Set(received().map((l) => Number(parse5424(l).params.seq)));
+    const seqs = await until(15_000, () => `${new Set(seqsFrom('host-a')).size} of ${N} distinct`, () => {
+      const s = new Set(seqsFrom('host-a'));
       return s.size === N ? s : undefined;
     });
-    expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(range(1, N));
+    // The events of the outage arrived after the restart, each exactly once; the only repeats
+    // are of the 200 written before the stop (at least once: a SIEM drops them by seq).
+    const all = seqsFrom('host-a');
+    const after = all.slice(arrivedBefore);
+    expect(after.filter((q) => q > 200).sort((a, b) => a - b)).toEqual(range(201, N));
+    expect(all.filter((q) => q > 200)).toHaveLength(400);
+    expect(exporter.stats.sent()).toBe(N);
     expect(exporter.stats.dropped()).toBe(0);
+    expect(await exportSeries(exporter)).toEqual({ netmon_export_queue_depth: 0, netmon_export_queue_capacity: 50_000, netmon_export_dropped_total: 0, netmon_export_sent_total: N });
 
     const byseq = new Map(received().map((l) => [Number(parse5424(l).params.seq), parse5424(l)]));
     const m1 = byseq.get(1)!; // event(1): changed, IPv6 with scope
@@ -124,6 +153,37 @@ describe('syslog exporter → rsyslog', () => {
     expect(m1.msg).toBe('changed tcp [fe80::1%2]:40001 -> 203.0.113.7:443 SYN-SENT -> ESTABLISHED pid 4120 (my "app"] \\ é)');
     expect(byseq.get(2)!.params.family).toBe('ipv4');
     expect(received()[0]).toMatch(/^<134>1 2026-11-30T05:00:00\.001Z host-a netmon \d+ changed /);
+  }, 90_000);
+
+  it('beyond the queue bound drops exactly the oldest, counted in the metrics and the status lines', async () => {
+    rsyslog ??= startRsyslog();
+    await listening(rsyslog);
+    const log: string[] = [];
+    const exporter = createSyslogExporter({ target: { protocol: 'tcp', host: '127.0.0.1', port }, hostname: 'host-b', queueSize: 100, resendWindowMs: 300, retryMinMs: 50, retryMaxMs: 200, log: (l) => log.push(l) });
+    exporters.push(exporter);
+    exporter.enqueue(Array.from({ length: 50 }, (_, i) => event(i + 1)));
+    await until(10_000, () => `${seqsFrom('host-b').length} lines`, () => (seqsFrom('host-b').length >= 50 ? true : undefined));
+    // Past the resend window: rsyslog has had these; a later loss must not send them again.
+    await new Promise((r) => setTimeout(r, 600));
+
+    expect(await rsyslog.stop()).toBe(0);
+    rsyslog = null;
+    await until(10_000, () => log.join('\n'), () => (log.length > 0 ? true : undefined));
+    // 250 events while it is away, into a queue of 100: the oldest 150 go, counted.
+    exporter.enqueue(Array.from({ length: 250 }, (_, i) => event(i + 51)));
+    expect([exporter.stats.depth(), exporter.stats.dropped()]).toEqual([100, 150]);
+    expect(await exportSeries(exporter)).toMatchObject({ netmon_export_queue_depth: 100, netmon_export_queue_capacity: 100, netmon_export_dropped_total: 150, netmon_export_sent_total: 50 });
+    // The status lines say so while it retries...
+    await until(5_000, () => log.join('\n'), () => (log.some((l) => l.includes('(100 queued, 150 dropped)')) ? true : undefined));
+
+    rsyslog = startRsyslog();
+    await listening(rsyslog);
+    await exporter.flush(10_000);
+    const seqs = await until(15_000, () => `${seqsFrom('host-b').length} lines`, () => (seqsFrom('host-b').length >= 150 ? seqsFrom('host-b') : undefined));
+    // ...and once it is back: the first 50, then the newest 100; each once.
+    expect(seqs).toEqual([...range(1, 50), ...range(201, 300)]);
+    expect(await exportSeries(exporter)).toEqual({ netmon_export_queue_depth: 0, netmon_export_queue_capacity: 100, netmon_export_dropped_total: 150, netmon_export_sent_total: 150 });
+    expect(log[log.length - 1]).toBe(`netmon agent: syslog 127.0.0.1:${port}: connected (100 queued, 150 dropped)`);
   }, 90_000);
 
   it('netmon agent --syslog sends the opened events its filter selects, then stops with exit 0', async () => {
