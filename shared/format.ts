@@ -10,6 +10,7 @@ import {
   type LimitedBy,
   type TcpState,
 } from './connection';
+import { ipFamily } from './ip';
 import { MAX_EPOCH_MS } from './validate';
 
 /** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for the missing remote side of a UDP endpoint. */
@@ -333,17 +334,22 @@ export class RecordFormatError extends Error {
   }
 }
 
-type FieldKind = 'string' | 'number' | 'count' | 'time' | 'boolean';
+/**
+ * How a recorded field is checked: `port` 0..65535, `u32` 0..4294967295 (PIDs, IPv6 scope ids:
+ * DWORDs on Windows, u32 on Linux), `count` a whole number ≥ 0, `amount` a finite number ≥ 0
+ * (rates, RTTs), `address` IPv4 / IPv6 text, `time` ISO 8601 (read as epoch ms).
+ */
+type FieldKind = 'string' | 'address' | 'number' | 'amount' | 'count' | 'port' | 'u32' | 'time' | 'boolean';
 
 /** How each output field is typed in JSON (and so how a CSV cell is read back). */
 const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 'state' | 'limitedBy'>, FieldKind> = {
-  localAddress: 'string',
-  localPort: 'count',
-  localScopeId: 'count',
-  remoteAddress: 'string',
-  remotePort: 'count',
-  remoteScopeId: 'count',
-  pid: 'count',
+  localAddress: 'address',
+  localPort: 'port',
+  localScopeId: 'u32',
+  remoteAddress: 'address',
+  remotePort: 'port',
+  remoteScopeId: 'u32',
+  pid: 'u32',
   process: 'string',
   processPath: 'string',
   processStartTime: 'time',
@@ -356,10 +362,10 @@ const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 's
   bytesReceived: 'count',
   packetsSent: 'count',
   packetsReceived: 'count',
-  sendRate: 'number',
-  receiveRate: 'number',
-  rttMs: 'number',
-  rttVarMs: 'number',
+  sendRate: 'amount',
+  receiveRate: 'amount',
+  rttMs: 'amount',
+  rttVarMs: 'amount',
   retransmits: 'count',
 };
 
@@ -369,6 +375,42 @@ const LIMITED_BY: readonly LimitedBy[] = ['receiver', 'network', 'sender'];
 const notA = (v: unknown, what: string): string =>
   v === undefined ? `missing (expected ${what})` : `${JSON.stringify(v) ?? String(v)} is not ${what}`;
 
+const MAX_U32 = 0xffffffff;
+
+/** What each kind of field must be, as a reader says it. */
+const KIND_TEXT: Record<FieldKind, string> = {
+  string: 'a string',
+  address: 'an IPv4 or IPv6 address',
+  number: 'a number',
+  amount: 'a number ≥ 0',
+  count: 'a whole number ≥ 0',
+  port: 'a port (0 to 65535)',
+  u32: `a whole number from 0 to ${MAX_U32}`,
+  time: 'an ISO 8601 time',
+  boolean: 'true or false',
+};
+
+/** Address texts already judged, with their family: a recording repeats few addresses. Bounded. */
+const addressFamilies = new Map<string, 4 | 6 | null>();
+
+/** ipFamily, remembered for the next record (cleared past 4,096 texts). */
+function addressFamily(text: string): 4 | 6 | null {
+  let f = addressFamilies.get(text);
+  if (f === undefined) {
+    if (addressFamilies.size >= 4096) addressFamilies.clear();
+    f = ipFamily(text);
+    addressFamilies.set(text, f);
+  }
+  return f;
+}
+
+/** Throws RecordFormatError unless `address` (valid text) is of `family`. */
+function sameFamily(field: string, address: string, family: 4 | 6): void {
+  if (addressFamily(address) !== family) throw new RecordFormatError(`${JSON.stringify(address)} is not an IPv${family} address (family is ${family})`, field);
+}
+
+const wholeIn = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+
 /** Validates a JSON field of the given kind; returns it as the Connection holds it (times as epoch ms). */
 function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | number | boolean | null {
   if (v === null) return null;
@@ -376,11 +418,23 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
     case 'string':
       if (typeof v === 'string') return v;
       break;
+    case 'address':
+      if (typeof v === 'string' && addressFamily(v) !== null) return v;
+      break;
     case 'count':
-      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+      if (wholeIn(v, Number.MAX_SAFE_INTEGER)) return v;
+      break;
+    case 'port':
+      if (wholeIn(v, 65535)) return v;
+      break;
+    case 'u32':
+      if (wholeIn(v, MAX_U32)) return v;
       break;
     case 'number':
       if (typeof v === 'number' && Number.isFinite(v)) return v;
+      break;
+    case 'amount':
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
       break;
     case 'boolean':
       if (typeof v === 'boolean') return v;
@@ -391,13 +445,13 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
       throw new RecordFormatError(notA(v, 'an ISO 8601 time'), name);
     }
   }
-  throw new RecordFormatError(notA(v, kind === 'count' ? 'a whole number ≥ 0' : `a ${kind}`), name);
+  throw new RecordFormatError(notA(v, KIND_TEXT[kind]), name);
 }
 
 /** A field every recording carries: validated, null allowed, absent is an error. */
 function required<K extends keyof typeof FIELD_KIND>(o: Record<string, unknown>, f: K): string | number | boolean | null {
   const v = o[f];
-  if (v === undefined) throw new RecordFormatError(notA(v, FIELD_KIND[f] === 'string' ? 'text or null' : 'a number'), f);
+  if (v === undefined) throw new RecordFormatError(notA(v, FIELD_KIND[f] === 'string' ? 'text or null' : `${KIND_TEXT[FIELD_KIND[f]]} or null`), f);
   return fieldFromJson(f, FIELD_KIND[f], v);
 }
 
@@ -421,6 +475,10 @@ function connectionFromJson(v: unknown): Connection {
   const localPort = required(o, 'localPort');
   if (localAddress === null) throw new RecordFormatError(notA(null, 'an address'), 'localAddress');
   if (localPort === null) throw new RecordFormatError(notA(null, 'a port'), 'localPort');
+  const remoteAddress = required(o, 'remoteAddress');
+  // An address of the other family would be a row no OS lists (and filters by family would lie).
+  sameFamily('localAddress', localAddress as string, o.family);
+  if (remoteAddress !== null) sameFamily('remoteAddress', remoteAddress as string, o.family);
   // One literal (fixed shape, every field of CONNECTION_JSON_FIELDS): several times faster to
   // build than a loop of keyed stores. No scope is an absent scope, as the sources leave it.
   const c = {
@@ -429,7 +487,7 @@ function connectionFromJson(v: unknown): Connection {
     localAddress,
     localPort,
     localScopeId: optional(o, 'localScopeId') ?? undefined,
-    remoteAddress: required(o, 'remoteAddress'),
+    remoteAddress,
     remotePort: required(o, 'remotePort'),
     remoteScopeId: optional(o, 'remoteScopeId') ?? undefined,
     state: o.state,
@@ -475,7 +533,7 @@ export function eventFromJson(o: unknown): ConnectionEvent {
     }
     e.previousState = r.previousState;
   }
-  if (r.previousPid !== undefined) e.previousPid = fieldFromJson('previousPid', 'count', r.previousPid) as number | null;
+  if (r.previousPid !== undefined) e.previousPid = fieldFromJson('previousPid', 'u32', r.previousPid) as number | null;
   if (r.previousProcess !== undefined) e.previousProcess = fieldFromJson('previousProcess', 'string', r.previousProcess) as string | null;
   return e;
 }
@@ -515,10 +573,12 @@ export function splitCsvRecord(record: string): string[] {
   return cells;
 }
 
+const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'amount', 'count', 'port', 'u32']);
+
 /** A CSV cell of the given kind → its JSON value (empty → null). */
 function csvCellToJson(name: string, kind: FieldKind | 'text', cell: string): unknown {
   if (cell === '') return null;
-  if (kind === 'count' || kind === 'number') {
+  if (NUMERIC_KINDS.has(kind)) {
     const n = Number(cell);
     if (cell.trim() === '' || !Number.isFinite(n)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
     return n;
@@ -555,7 +615,7 @@ export function parseEventCsvRecord(header: readonly string[], values: readonly 
   }
   const json: Record<string, unknown> = { type: cells.get('type'), time: cells.get('time'), connection };
   if (json.type === 'changed') json.previousState = csvCellToJson('previousState', 'text', cells.get('previousState') ?? '');
-  const pp = csvCellToJson('previousPid', 'count', cells.get('previousPid') ?? '');
+  const pp = csvCellToJson('previousPid', 'u32', cells.get('previousPid') ?? '');
   if (pp !== null) {
     json.previousPid = pp;
     const proc = cells.get('previousProcess');

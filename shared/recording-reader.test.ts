@@ -56,14 +56,57 @@ describe('RecordingParser', () => {
     expect(s.lines).toBe(3);
   });
 
+  // Values no OS table holds: each such line is skipped with its field named, the rest read.
+  const outOfRange: [string, (l: string) => string, string][] = [
+    ['localPort', (l) => l.replace('"localPort":2,', '"localPort":70000,'), 'field "localPort": 70000 is not a port (0 to 65535)'],
+    ['remotePort', (l) => l.replace('"remotePort":80,', '"remotePort":-1,'), 'field "remotePort": -1 is not a port (0 to 65535)'],
+    ['pid', (l) => l.replace('"pid":100,', '"pid":4294967296,'), 'field "pid": 4294967296 is not a whole number from 0 to 4294967295'],
+    ['localScopeId', (l) => l.replace('"localScopeId":4,', '"localScopeId":1e20,'), 'field "localScopeId": 100000000000000000000 is not a whole number from 0 to 4294967295'],
+    ['localAddress', (l) => l.replace('"localAddress":"fe80::1"', '"localAddress":"fe80::zz"'), 'field "localAddress": "fe80::zz" is not an IPv4 or IPv6 address'],
+    ['remoteAddress', (l) => l.replace('"remoteAddress":"::1"', '"remoteAddress":"10.0.0.1"'), 'field "remoteAddress": "10.0.0.1" is not an IPv6 address (family is 6)'],
+    ['sendRate', (l) => l.replace('"sendRate":null', '"sendRate":-5'), 'field "sendRate": -5 is not a number ≥ 0'],
+    ['time', (l) => l.replace(/"time":"[^"]+"/, '"time":"+275760-09-13T00:00:00.001Z"'), 'field "time": "+275760-09-13T00:00:00.001Z" is not an ISO 8601 time'],
+  ];
+  it.each(outOfRange)('ndjson: an out-of-range %s skips that line with a clear error; the rest are read and the skip counted', (field, spoil, message) => {
+    const lines = NDJSON.split('\n');
+    const spoiled = spoil(lines[1]);
+    expect(spoiled).not.toBe(lines[1]);
+    lines[1] = spoiled;
+    const r = parseRecordingText(lines.join('\n'));
+    expect(r.events.map((e) => e.connection.localPort)).toEqual([1, 3, 4, 5, 6]);
+    expect(r.summary.problemCount).toBe(1);
+    expect(r.summary.problems).toEqual([{ line: 2, field, message }]);
+    expect(describeRecording('f.ndjson', r.summary)).toBe(`f.ndjson: read 5 events from 6 lines; skipped 1 record (line 2: ${message})`);
+  });
+
+  it('csv: out-of-range cells skip their record with the field named; every skip is counted', () => {
+    const header = csvLine(EVENT_CSV_HEADER);
+    const cells = (e: ConnectionEvent) => formatEventCsvLine(e).replace(/\r\n$/, '').split(',');
+    const col = (f: string) => EVENT_CSV_HEADER.indexOf(f as (typeof EVENT_CSV_HEADER)[number]);
+    const spoilt = (e: ConnectionEvent, f: string, v: string) => {
+      const c = cells(e);
+      c[col(f)] = v;
+      return `${c.join(',')}\r\n`;
+    };
+    const text =
+      header + formatEventCsvLine(ev(1)) + spoilt(ev(2), 'localPort', '65536') + spoilt(ev(3), 'pid', '99999999999') + formatEventCsvLine(ev(4));
+    const r = parseRecordingText(text);
+    expect(r.events.map((e) => e.connection.localPort)).toEqual([1, 4]);
+    expect(r.summary.problemCount).toBe(2);
+    expect(r.summary.problems).toEqual([
+      { line: 3, field: 'localPort', message: 'field "localPort": 65536 is not a port (0 to 65535)' },
+      { line: 4, field: 'pid', message: 'field "pid": 99999999999 is not a whole number from 0 to 4294967295' },
+    ]);
+  });
+
   it('names the line and the field of a bad record, and keeps reading', () => {
     const bad = NDJSON.split('\n');
     bad[2] = bad[2].replace('"localPort":3', '"localPort":"3"');
     const r = parseRecordingText(bad.join('\n'));
     expect(r.events).toHaveLength(5);
-    expect(r.summary.problems).toEqual([{ line: 3, field: 'localPort', message: 'field "localPort": "3" is not a whole number ≥ 0' }]);
+    expect(r.summary.problems).toEqual([{ line: 3, field: 'localPort', message: 'field "localPort": "3" is not a port (0 to 65535)' }]);
     expect(describeRecording('f.ndjson', r.summary)).toBe(
-      'f.ndjson: read 5 events from 6 lines; skipped 1 record (line 3: field "localPort": "3" is not a whole number ≥ 0)',
+      'f.ndjson: read 5 events from 6 lines; skipped 1 record (line 3: field "localPort": "3" is not a port (0 to 65535))',
     );
     const csvBad = CSV.replace(',ESTABLISHED,', ',SLEEPING,');
     const c = parseRecordingText(csvBad);

@@ -1,5 +1,5 @@
 // netmon replay: recordings printed as watch prints live events, through the one recording reader.
-import { mkdtempSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,18 @@ describe('netmon replay', () => {
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(2);
     expect(r.err).toBe(`netmon: ${a}: read 2 events from 3 lines; the last record (line 3) was cut off mid-write and skipped\n`);
+  });
+
+  it('lines with out-of-range fields (port 70000, pid 2^32) are skipped, named and counted; the rest printed; exit 0', async () => {
+    const a = record('a.ndjson', 'ndjson', [ev(1), ev(2), ev(3), ev(4)]);
+    const lines = readFileSync(a, 'utf8').split('\n');
+    lines[1] = lines[1].replace('"localPort":2,', '"localPort":70000,');
+    lines[2] = lines[2].replace('"pid":7,', '"pid":4294967296,');
+    writeFileSync(a, lines.join('\n'));
+    const r = await run(['replay', '--json', a]);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n').map((l) => (JSON.parse(l) as { connection: { localPort: number } }).connection.localPort)).toEqual([1, 4]);
+    expect(r.err).toBe(`netmon: ${a}: read 2 events from 4 lines; skipped 2 records (first: line 2: field "localPort": 70000 is not a port (0 to 65535))\n`);
   });
 
   it('a file that is not a recording: what is wrong, which line and field, how much was read; exit 1, other files still printed', async () => {
