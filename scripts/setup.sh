@@ -2,8 +2,9 @@
 # Installs what netmon's commands need, and only what is missing, so `npm test` and `npm run serve`
 # can run it first on a fresh machine and again on every run (a second run takes a moment):
 #   - system tools the tests drive: Chromium (UI end to end), Wine (the Windows source for real),
-#     iproute2's `ss` and `ip` (cross-checks, network namespaces), Prometheus and rsyslog (the
-#     agent's exporters against real receivers);
+#     iproute2's `ss` and `ip` (cross-checks, network namespaces), Prometheus, rsyslog with its
+#     OpenSSL driver and the openssl CLI (the agent's exporters against real receivers, over TLS
+#     with certificates the tests make);
 #   - the project's npm dependencies (`npm ci`, repeated only when package-lock.json changed).
 # Electron's binary cannot be fetched everywhere: the desktop shell is optional for building and testing.
 set -euo pipefail
@@ -16,6 +17,9 @@ have chromium || [ -x /usr/bin/chromium ] || need+=(chromium)
 have ss && have ip || need+=(iproute2)
 [ -x /usr/bin/prometheus ] || need+=(prometheus)
 [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
+# rsyslog's OpenSSL stream driver: the TLS syslog receiver (RFC 5425) of the agent's tests.
+compgen -G '/usr/lib/*/rsyslog/lmnsd_ossl.so' >/dev/null || [ -e /usr/lib/rsyslog/lmnsd_ossl.so ] || need+=(rsyslog-openssl)
+have openssl || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif have sudo; then sudo="sudo"; else

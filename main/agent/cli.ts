@@ -13,11 +13,12 @@ import { startMetricsServer, type RunningMetricsServer } from '../export/metrics
 import { LiveTable } from '../export/table';
 import { SOURCE_KINDS } from '../source/index';
 import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
-import { createSyslogExporter, type EventExporter } from '../export/syslog-exporter';
+import { createSyslogExporter, formatSyslogUrl, type EventExporter } from '../export/syslog-exporter';
 import { createOtlpExporter } from '../export/otlp';
 
 export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
-                   [--syslog tcp://HOST:PORT|tls://HOST:PORT] [--otlp URL] [--filter EXPR]
+                   [--syslog tcp://HOST:PORT|tls://HOST:PORT [--syslog-ca-file FILE]]
+                   [--otlp URL] [--filter EXPR]
                    [--source KIND] [--interval MS]
 
 Runs the engine with no UI and exports what it sees, until Ctrl-C or SIGTERM (exit 0). Flags
@@ -35,6 +36,9 @@ Options:
                              over TCP (tcp://HOST:PORT, RFC 6587 octet counting) or TLS
                              (tls://HOST:PORT, RFC 5425); queued (50,000 events) while the
                              receiver is away
+  --syslog-ca-file FILE      PEM file of the CA that signed the tls:// receiver's certificate
+                             (default: the system's CAs; the certificate and its name are
+                             always verified)
   --otlp URL                 send every event as an OpenTelemetry log record over OTLP/HTTP
                              (e.g. http://127.0.0.1:4318/v1/logs), binary protobuf (JSON:
                              "encoding": "json" in the config file); queued the same way
@@ -68,7 +72,7 @@ export interface AgentIo {
 /** Flags (and the --config file they name) → config; `null` when help was asked for. Throws AgentConfigError. */
 export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
   const flags = new Map<string, string | true>();
-  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--otlp', '--filter', '-f', '--source', '--interval']);
+  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--syslog-ca-file', '--otlp', '--filter', '-f', '--source', '--interval']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -123,10 +127,18 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
       topProcesses: base?.topProcesses ?? DEFAULT_TOP_PROCESSES,
     };
   }
+  // A flag replaces its one setting; the file's other settings of that exporter stay.
   const syslog = v('--syslog');
-  if (syslog !== undefined) config.syslog = syslogConfig({ ...(config.syslog && { caFile: config.syslog.caFile ?? undefined }), url: syslog }, '--syslog');
+  const caFile = v('--syslog-ca-file');
+  if (syslog !== undefined || caFile !== undefined) {
+    const url = syslog ?? (config.syslog && formatSyslogUrl(config.syslog.target));
+    if (url === null) throw new AgentConfigError('--syslog-ca-file needs --syslog tls://HOST:PORT (or syslog in the config file)');
+    if (caFile !== undefined && !url.startsWith('tls://')) throw new AgentConfigError(`--syslog-ca-file: a CA file is for a tls:// receiver, not ${url}`);
+    const flagged = syslogConfig({ url, ...((caFile ?? config.syslog?.caFile) && { caFile: caFile ?? config.syslog?.caFile }) }, '--syslog');
+    config.syslog = config.syslog ? { ...config.syslog, target: flagged.target, caFile: flagged.caFile } : flagged;
+  }
   const otlp = v('--otlp');
-  if (otlp !== undefined) config.otlp = otlpConfig({ ...(config.otlp && { headers: config.otlp.headers, encoding: config.otlp.encoding }), url: otlp }, '--otlp');
+  if (otlp !== undefined) config.otlp = config.otlp ? { ...config.otlp, url: otlpConfig({ url: otlp }, '--otlp').url } : otlpConfig({ url: otlp }, '--otlp');
   return config;
 }
 

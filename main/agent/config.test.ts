@@ -75,8 +75,23 @@ describe('agent config', () => {
     expect(err(() => otlpConfig({ url: 'http://h', headers: { 'a b': 'x' } }, 'o'))).toBe('o.headers: expected HTTP header names, got "a b"');
     expect(parseAgentArgs(['--otlp', 'https://c:4318/v1/logs'], () => '')?.otlp?.url).toBe('https://c:4318/v1/logs');
     // --otlp replaces the file's URL and keeps its encoding and headers.
-    const file = files({ 'n.json': JSON.stringify({ otlp: { url: 'http://a/v1/logs', encoding: 'json', headers: { 'x-t': '1' } } }) });
-    expect(parseAgentArgs(['--config', 'n.json', '--otlp', 'http://b/v1/logs'], file)?.otlp).toMatchObject({ url: 'http://b/v1/logs', encoding: 'json', headers: { 'x-t': '1' } });
+    const file = files({ 'n.json': JSON.stringify({ otlp: { url: 'http://a/v1/logs', encoding: 'json', headers: { 'x-t': '1' }, queueSize: 7 } }) });
+    expect(parseAgentArgs(['--config', 'n.json', '--otlp', 'http://b/v1/logs'], file)?.otlp).toEqual({ url: 'http://b/v1/logs', encoding: 'json', headers: { 'x-t': '1' }, queueSize: 7 });
+  });
+
+  it('--syslog and --syslog-ca-file replace only their settings; a CA file is for tls:// only', () => {
+    const file = files({ 'n.json': JSON.stringify({ syslog: { url: 'tls://siem:6514', caFile: '/a.pem', facility: 3, appName: 'edge', queueSize: 9 } }) });
+    const rest = { facility: 3, appName: 'edge', queueSize: 9 };
+    expect(parseAgentArgs(['--config', 'n.json', '--syslog-ca-file', '/b.pem'], file)?.syslog).toEqual({ target: { protocol: 'tls', host: 'siem', port: 6514 }, caFile: '/b.pem', ...rest });
+    expect(parseAgentArgs(['--config', 'n.json', '--syslog', 'tls://[::1]:7514'], file)?.syslog).toEqual({ target: { protocol: 'tls', host: '::1', port: 7514 }, caFile: '/a.pem', ...rest });
+    expect(parseAgentArgs(['--syslog', 'tls://127.0.0.1:6514', '--syslog-ca-file', '/c.pem'], () => '')?.syslog).toMatchObject({ target: { protocol: 'tls', host: '127.0.0.1', port: 6514 }, caFile: '/c.pem', facility: 16 });
+    expect(parseAgentArgs(['--syslog', 'tls://127.0.0.1:6514'], () => '')?.syslog?.caFile).toBeNull();
+    expect(err(() => parseAgentArgs(['--syslog-ca-file', '/c.pem'], () => ''))).toBe('--syslog-ca-file needs --syslog tls://HOST:PORT (or syslog in the config file)');
+    expect(err(() => parseAgentArgs(['--syslog', 'tcp://h:514', '--syslog-ca-file', '/c.pem'], () => ''))).toBe('--syslog-ca-file: a CA file is for a tls:// receiver, not tcp://h:514');
+    expect(err(() => parseAgentArgs(['--config', 'n.json', '--syslog', 'tcp://h:514'], file))).toBe(
+      '--syslog.caFile: expected no CA file for a tcp:// receiver (a CA file is for tls://), got "/a.pem"',
+    );
+    expect(err(() => validateAgentConfig({ syslog: { url: 'tcp://h:514', caFile: '/a.pem' } }, 'n.json'))).toMatch(/^n\.json: syslog\.caFile: expected no CA file/);
   });
 
   it('runAgent: exit 2 with the message for a bad config or token, 0 with the help', async () => {

@@ -151,6 +151,7 @@ export function syslogConfig(v: unknown, where: Where): SyslogConfig {
   if (!target) return fail(`${where}.url`, '"tcp://HOST:PORT" or "tls://HOST:PORT"', s.url);
   const appName = s.appName === undefined ? 'netmon' : str(s.appName, `${where}.appName`);
   if (!/^[\x21-\x7e]{1,48}$/.test(appName)) fail(`${where}.appName`, '1-48 printable ASCII characters without spaces (RFC 5424 APP-NAME)', appName);
+  if (s.caFile !== undefined && target.protocol !== 'tls') fail(`${where}.caFile`, 'no CA file for a tcp:// receiver (a CA file is for tls://)', s.caFile);
   return {
     target,
     caFile: s.caFile === undefined ? null : str(s.caFile, `${where}.caFile`, 'the path of a PEM CA file'),

@@ -54,6 +54,11 @@ export function parseSyslogUrl(text: string): SyslogTarget | null {
   return { protocol: m[1] as 'tcp' | 'tls', host: m[2] ?? m[3], port: Number(m[4]) };
 }
 
+/** The URL parseSyslogUrl reads back to `t`. */
+export function formatSyslogUrl(t: SyslogTarget): string {
+  return `${t.protocol}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+}
+
 export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter {
   const queue = new BoundedQueue<Buffer>(opts.queueSize ?? DEFAULT_QUEUE_SIZE);
   const header = { facility: opts.facility ?? DEFAULT_FACILITY, appName: opts.appName ?? 'netmon', hostname: opts.hostname ?? os.hostname(), procId: process.pid };

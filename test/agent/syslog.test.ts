@@ -2,7 +2,7 @@
 // and writing the raw messages to a file: every event of a scripted burst arrives as a valid
 // RFC 5424 message, also when the receiver is stopped and started again in the middle; beyond the
 // queue's bound exactly the oldest are dropped, and counted in the metrics and the status lines.
-import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,50 +10,19 @@ import type { ConnectionEvent } from '../../shared/connection';
 import { createSyslogExporter, type EventExporter } from '../../main/export/syslog-exporter';
 import { createMetrics } from '../../main/export/prometheus';
 import { LiveTable } from '../../main/export/table';
-import { buildAgent, freePort, requireTool, start, until, type BuiltAgent, type Started } from './helpers';
+import { buildAgent, start, until, type BuiltAgent } from './helpers';
+import { parse5424, rsyslogReceiver, type Rsyslog } from './rsyslog';
 import { createServer, connect as tcpConnect, type Socket } from 'node:net';
 
-// RFC 5424 §6 with the structured data netmon writes: one SD-ELEMENT of PARAM="VALUE" pairs.
-const PARAM_VALUE = String.raw`(?:[^"\\\]]|\\["\\\]])*`;
-const RFC5424 = new RegExp(
-  String.raw`^<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)) ([\x21-\x7e]{1,255}) ([\x21-\x7e]{1,48}) ([\x21-\x7e]{1,128}) ([\x21-\x7e]{1,32}) ` +
-    String.raw`\[([^ =\]"]{1,32})((?: [^ =\]"]{1,32}="${PARAM_VALUE}")*)\] \uFEFF(.*)$`,
-);
-
-/** Parses one line as RFC 5424; throws saying why not. */
-function parse5424(line: string): { pri: number; hostname: string; msgId: string; params: Record<string, string>; msg: string } {
-  const m = RFC5424.exec(line);
-  if (!m) throw new Error(`not RFC 5424: ${JSON.stringify(line)}`);
-  const params: Record<string, string> = {};
-  for (const p of m[8].matchAll(new RegExp(String.raw` ([^ =\]"]+)="(${PARAM_VALUE})"`, 'g'))) params[p[1]] = p[2].replace(/\\(["\\\]])/g, '$1');
-  return { pri: Number(m[1]), hostname: m[3], msgId: m[6], params, msg: m[9] };
-}
-
 let dir: string;
-let rsyslog: Started | null = null;
+let rsyslog: Rsyslog;
 const exporters: EventExporter[] = [];
 let port: number;
 
-function startRsyslog(): Started {
-  const s = start('/usr/sbin/rsyslogd', ['-n', '-f', join(dir, 'rsyslog.conf'), '-i', join(dir, 'rsyslog.pid')]);
-  return s;
-}
-
 beforeAll(async () => {
-  requireTool('/usr/sbin/rsyslogd', 'rsyslog');
   dir = mkdtempSync(join(tmpdir(), 'netmon-syslog-'));
-  port = await freePort();
-  writeFileSync(
-    join(dir, 'rsyslog.conf'),
-    [
-      `global(workDirectory="${dir}")`,
-      'module(load="imtcp")',
-      `input(type="imtcp" port="${port}" address="127.0.0.1")`,
-      'template(name="raw" type="string" string="%rawmsg%\\n")',
-      `action(type="omfile" file="${join(dir, 'out.log')}" template="raw")`,
-      '',
-    ].join('\n'),
-  );
+  rsyslog = await rsyslogReceiver(dir);
+  port = rsyslog.port;
 });
 
 let built: BuiltAgent | null = null;
@@ -75,10 +44,7 @@ const event = (i: number): ConnectionEvent => ({
   ...(i % 3 === 1 ? { previousState: 'SYN-SENT' as const } : {}),
 });
 
-function received(): string[] {
-  const f = join(dir, 'out.log');
-  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
-}
+const received = () => rsyslog.received();
 
 /** The seq of every message from `hostname`, in arrival order (duplicates kept). */
 const seqsFrom = (hostname: string) => received().map(parse5424).filter((m) => m.hostname === hostname).map((m) => Number(m.params.seq));
@@ -93,20 +59,9 @@ async function exportSeries(e: EventExporter): Promise<Record<string, number>> {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-async function listening(r: Started): Promise<void> {
-  await until(10_000, r.output, async () => {
-    const { connect } = await import('node:net');
-    return new Promise<true | undefined>((res) => {
-      const s = connect(port, '127.0.0.1', () => (s.destroy(), res(true)));
-      s.on('error', () => res(undefined));
-    });
-  });
-}
-
 describe('syslog exporter → rsyslog', () => {
   it('delivers every event of a burst as RFC 5424, across a receiver restart', async () => {
-    rsyslog = startRsyslog();
-    await listening(rsyslog);
+    await rsyslog.start();
     const exporter = createSyslogExporter({ target: { protocol: 'tcp', host: '127.0.0.1', port }, hostname: 'host-a', retryMinMs: 50, retryMaxMs: 200 });
     exporters.push(exporter);
     const N = 600;
@@ -123,8 +78,7 @@ describe('syslog exporter → rsyslog', () => {
     expect(exporter.stats.depth()).toBeGreaterThanOrEqual(400);
     expect(exporter.stats.depth()).toBeLessThanOrEqual(600);
     const arrivedBefore = seqsFrom('host-a').length;
-    rsyslog = startRsyslog();
-    await listening(rsyslog);
+    await rsyslog.start();
     await exporter.flush(10_000);
 
     const seqs = await until(15_000, () => `${new Set(seqsFrom('host-a')).size} of ${N} distinct`, () => {
@@ -156,8 +110,7 @@ describe('syslog exporter → rsyslog', () => {
   }, 90_000);
 
   it('beyond the queue bound drops exactly the oldest, counted in the metrics and the status lines', async () => {
-    rsyslog ??= startRsyslog();
-    await listening(rsyslog);
+    await rsyslog.start();
     const log: string[] = [];
     const exporter = createSyslogExporter({ target: { protocol: 'tcp', host: '127.0.0.1', port }, hostname: 'host-b', queueSize: 100, resendWindowMs: 300, retryMinMs: 50, retryMaxMs: 200, log: (l) => log.push(l) });
     exporters.push(exporter);
@@ -167,7 +120,6 @@ describe('syslog exporter → rsyslog', () => {
     await new Promise((r) => setTimeout(r, 600));
 
     expect(await rsyslog.stop()).toBe(0);
-    rsyslog = null;
     await until(10_000, () => log.join('\n'), () => (log.length > 0 ? true : undefined));
     // 250 events while it is away, into a queue of 100: the oldest 150 go, counted.
     exporter.enqueue(Array.from({ length: 250 }, (_, i) => event(i + 51)));
@@ -176,8 +128,7 @@ describe('syslog exporter → rsyslog', () => {
     // The status lines say so while it retries...
     await until(5_000, () => log.join('\n'), () => (log.some((l) => l.includes('(100 queued, 150 dropped)')) ? true : undefined));
 
-    rsyslog = startRsyslog();
-    await listening(rsyslog);
+    await rsyslog.start();
     await exporter.flush(10_000);
     const seqs = await until(15_000, () => `${seqsFrom('host-b').length} lines`, () => (seqsFrom('host-b').length >= 150 ? seqsFrom('host-b') : undefined));
     // ...and once it is back: the first 50, then the newest 100; each once.
@@ -187,8 +138,7 @@ describe('syslog exporter → rsyslog', () => {
   }, 90_000);
 
   it('netmon agent --syslog sends the opened events its filter selects, then stops with exit 0', async () => {
-    rsyslog ??= startRsyslog();
-    await listening(rsyslog);
+    await rsyslog.start();
     built = await buildAgent();
     const held: Socket[] = [];
     const server = createServer((s) => held.push(s));
