@@ -1,6 +1,7 @@
 // The desktop app runs the engine in an Electron utility process instead of a worker thread: a fault
 // in a native (koffi) call then ends that process only, the host reports it in the batch stream and
 // starts a new one, and the window stays up. Same entry (dist/main/engine-worker.cjs) and messages.
+import { childEnv } from '../child-env';
 import { encodeEngineConfigArg } from '../engine/child-port';
 import type { EngineChild, SpawnEngineChild } from '../engine/host';
 import type { WorkerMessage, WorkerRequest } from '../engine/protocol';
@@ -16,7 +17,7 @@ export interface UtilityProcessLike {
 }
 
 export interface UtilityProcessApi {
-  fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore' }): UtilityProcessLike;
+  fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore'; env: NodeJS.ProcessEnv }): UtilityProcessLike;
 }
 
 /** How long terminate() waits for the process to be gone before it gives up waiting. */
@@ -25,7 +26,7 @@ const TERMINATE_WAIT_MS = 3000;
 /** A SpawnEngineChild that forks `utilityProcess` (only after app `ready`, as Electron requires). */
 export function utilityProcessSpawner(api: UtilityProcessApi): SpawnEngineChild {
   return (modulePath, config) => {
-    const child = api.fork(modulePath, [encodeEngineConfigArg(config)], { serviceName: 'netmon engine', stdio: 'inherit' });
+    const child = api.fork(modulePath, [encodeEngineConfigArg(config)], { serviceName: 'netmon engine', stdio: 'inherit', env: childEnv() });
     let spawned = false;
     let exited = false;
     // Requests made before the process is up are sent once it is.

@@ -5,6 +5,7 @@ import { mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { CHANNELS, type ThemeSource } from '../../shared/ipc';
+import { dropSecretEnv } from '../child-env';
 import { createActionService } from '../actions/service';
 import { createResolver } from '../dns/resolver';
 import { spawnWorkerThread, startEngineHost, type StartedEngineHost } from '../engine/host';
@@ -38,6 +39,8 @@ app.setPath('userData', userDataDir(app.getPath('appData'), app.isPackaged));
 
 const paths = appPaths(__dirname);
 const shellOptions = parseShellArgs(process.argv, process.env);
+// The desktop app has no token: a NETMON_TOKEN set for `netmon serve` is not passed to what it starts.
+dropSecretEnv();
 const allowDevTools = devToolsAllowed(shellOptions.devTools, app.isPackaged);
 const appLog = createAppLog({
   dir: path.join(app.getPath('userData'), 'logs'),

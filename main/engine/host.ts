@@ -13,6 +13,7 @@ import {
   type Snapshot,
 } from '../../shared/ipc';
 import type { SourceKind } from '../source';
+import { childEnv } from '../child-env';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
 import type { TimelineData } from '../../shared/timeline';
@@ -45,7 +46,7 @@ export function describeExitCode(code: number): string {
 }
 
 /** The default: the engine in a worker thread of this process. */
-export const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config });
+export const spawnWorkerThread: SpawnEngineChild = (modulePath, config) => new Worker(modulePath, { workerData: config, env: childEnv() });
 
 export interface EngineHostOptions {
   /** The bundled worker (dist/main/engine-worker.cjs). */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
 import { DEMO_EVENTS_PER_CHURN, DEMO_MAX_CONNECTIONS, validateDemoOptions, type DemoOptions } from '../source/scripted';
+import { dropSecretEnv } from '../child-env';
 import { tokenProblem } from './auth';
 import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
@@ -235,6 +236,8 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
     out(SERVE_HELP.trimEnd());
     return 0;
   }
+  // Read: from here on the token is held in opts only, and nothing netmon starts inherits it.
+  dropSecretEnv(deps.argsEnv?.env ?? process.env);
   let engine: EngineHost | null = null;
   let server: RunningServer;
   const recorder = (e: EngineHost) => createEngineRecorder({ engine: e, dir: opts.recordDir });

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { childEnv } from '../child-env';
 
 /** How long the launch page stays on disk: long enough for a cold browser start. */
 const LAUNCH_PAGE_LIFETIME_MS = 60_000;
@@ -52,7 +53,7 @@ export function openInBrowser(url: string, err: (line: string) => void = (l) => 
   }
   const target = process.platform === 'win32' ? page.file : pathToFileURL(page.file).href;
   const [cmd, args] = openCommand(target);
-  const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
+  const child = spawn(cmd, args, { detached: true, stdio: 'ignore', env: childEnv() });
   child.on('error', (e) => err(`netmon: could not open a browser (${e.message}); open the URL above`));
   child.unref();
   setTimeout(page.remove, LAUNCH_PAGE_LIFETIME_MS).unref();

@@ -2,6 +2,7 @@
 // one entry point; the readers take their I/O as arguments so they are tested without the OS.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { childEnv } from '../child-env';
 import { checkPortRange, DEFAULT_DYNAMIC_RANGE, type PortRange } from '../../shared/ports';
 import type { Protocol } from '../../shared/connection';
 
@@ -35,7 +36,7 @@ const LINUX_RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 5000, windowsHide: true }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(cmd, args, { timeout: 5000, windowsHide: true, env: childEnv() }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }
 

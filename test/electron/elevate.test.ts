@@ -64,6 +64,9 @@ describe('elevatedArgs / elevatedFrom', () => {
     // An explicit --source wins over the environment.
     expect(elevatedArgs(['--source=windows'], 7, { NETMON_SOURCE: 'demo' })).toEqual(['--source=windows', '--elevated-from=7']);
     expect(elevatedArgs([], 7, {})).toEqual(['--elevated-from=7']);
+    // The relaunch carries what it needs as arguments; a token in our environment is not among them
+    // (the desktop app has none, and the elevated copy does not inherit our environment).
+    expect(elevatedArgs([], 7, { NETMON_SOURCE: 'demo', NETMON_TOKEN: 'tokenFromTheEnvironment_0123456789' })).toEqual(['--source=demo', '--elevated-from=7']);
   });
 
   it('reads the PID back, refusing anything but a positive integer', () => {

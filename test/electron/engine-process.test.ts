@@ -10,7 +10,7 @@ function fakeApi(opts: { exitOnKill?: boolean } = {}) {
   const made: { modulePath: string; args: string[]; options: unknown; proc: EventEmitter & UtilityProcessLike; posted: unknown[]; killed: number }[] = [];
   return {
     made,
-    fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore' }) {
+    fork(modulePath: string, args: string[], options: { serviceName: string; stdio: 'inherit' | 'ignore'; env: NodeJS.ProcessEnv }) {
       const ee = new EventEmitter();
       const rec = { modulePath, args, options, posted: [] as unknown[], killed: 0, proc: ee as EventEmitter & UtilityProcessLike };
       Object.assign(ee, {
@@ -34,7 +34,7 @@ describe('utilityProcessSpawner', () => {
     const m = api.made[0];
     expect(m.modulePath).toBe('/app/dist/main/engine-worker.cjs');
     expect(decodeEngineConfigArg(m.args)).toEqual({ source: 'demo', intervalMs: 500, firstSeq: 7 });
-    expect(m.options).toEqual({ serviceName: 'netmon engine', stdio: 'inherit' });
+    expect(m.options).toMatchObject({ serviceName: 'netmon engine', stdio: 'inherit' });
     child.postMessage({ id: 1, op: 'getStatus' });
     expect(m.posted).toEqual([]);
     m.proc.emit('spawn');

@@ -62,7 +62,8 @@ beforeAll(async () => {
 
 describe('bundled main process (stand-in electron)', () => {
   it('wires scheme, sandbox, window, menu, IPC and the engine process; survives an engine and a renderer crash', () => {
-    const { result, out, appData } = runMain();
+    // A token set for `netmon serve` in the user's environment: the app starts nothing that inherits it.
+    const { result, out, appData } = runMain({ NETMON_TOKEN: 'tokenFromTheEnvironment_0123456789' });
     expect(result, out).not.toBeNull();
     const r = result!;
     const whats = r.log.map((l) => l.what);
@@ -95,8 +96,13 @@ describe('bundled main process (stand-in electron)', () => {
     expect(r.devShortcutPrevented).toBe(true);
 
     // The engine runs in a utility process, started with its configuration.
-    const fork = r.log.find((l) => l.what === 'utilityProcess.fork')!.detail as { modulePath: string; args: string[]; options: unknown };
-    expect(fork).toEqual({ modulePath: path.join(dist, 'main', 'engine-worker.cjs'), args: ['--engine-config'], options: { serviceName: 'netmon engine', stdio: 'inherit' } });
+    const fork = r.log.find((l) => l.what === 'utilityProcess.fork')!.detail as { modulePath: string; args: string[]; options: { env: Record<string, string> } };
+    expect(fork).toEqual({
+      modulePath: path.join(dist, 'main', 'engine-worker.cjs'),
+      args: ['--engine-config'],
+      options: { serviceName: 'netmon engine', stdio: 'inherit', env: expect.objectContaining({ PATH: process.env.PATH }) },
+    });
+    expect(fork.options.env.NETMON_TOKEN).toBeUndefined();
 
     const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch).sort();
     expect(r.channels).toEqual(invoke);

@@ -7,6 +7,7 @@
 // tells "no such connection" apart from "the kernel refused".
 import { execFile } from 'node:child_process';
 import { isIPv4, isIPv6 } from 'node:net';
+import { childEnv } from '../../child-env';
 import type { ActionResult, CloseTarget, ProcessDetails } from '../../../shared/ipc';
 import { createProcessCache, type ProcessCache } from './processes';
 
@@ -37,7 +38,7 @@ interface RunResult {
 
 function run(cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(cmd, args, { timeout: timeoutMs, encoding: 'utf8', env: childEnv() }, (err, stdout, stderr) => {
       if (err && typeof (err as NodeJS.ErrnoException).code === 'string') {
         resolve({ code: null, stdout, stderr, spawnError: err as NodeJS.ErrnoException });
         return;

@@ -14,6 +14,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readFile, readlink } from 'node:fs/promises';
 import type { ProcessDetails, ProcessInfo } from '../types';
+import { childEnv } from '../../child-env';
 
 export interface ProcessCacheOptions {
   procRoot?: string;
@@ -135,7 +136,7 @@ function systemClockTicks(): number {
   if (clockTicksCached !== null) return clockTicksCached;
   let ticks = 100;
   try {
-    const v = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 2000 }).trim());
+    const v = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 2000, env: childEnv() }).trim());
     if (Number.isInteger(v) && v > 0) ticks = v;
   } catch {
     // getconf missing: keep 100
