@@ -8,7 +8,7 @@ export function sameToggles(a: Toggles, b: Toggles): boolean {
 
 export function FilterChip({ hidden, onClear }: { hidden: number; onClear(): void }) {
   return (
-    <span className="tab-note filter-chip" data-testid="filter-chip" role="status">
+    <span className="tab-note filter-chip" data-testid="filter-chip" role="status" title={`A filter is active: ${hidden.toLocaleString('en-US')} rows hidden`}>
       filter active — {hidden.toLocaleString('en-US')} hidden
       <button type="button" className="link" onClick={onClear} title="Clear the filter and the quick toggles">
         Clear

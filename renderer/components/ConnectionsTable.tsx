@@ -5,13 +5,15 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
-import { SortHeader } from './SortHeader';
+import { ColumnHeaders } from './ColumnHeaders';
 import { fitColumns } from '../store/columnLayout';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 
 export const ROW_HEIGHT = 22;
+/** Room the header's "N hidden for width" button takes at the row's end, px. */
+const GIVEN_WAY_PX = 108;
 
 export interface ConnectionsTableProps {
   rows: Row[];
@@ -32,6 +34,8 @@ export interface ConnectionsTableProps {
   onResizeColumn?(key: ColumnKey, px: number): void;
   /** The column menu asked for on a header (right-click, Shift+F10 on its edge). */
   onColumnMenu?(key: ColumnKey, x: number, y: number): void;
+  /** A header dragged (or Alt+Left / Alt+Right) to place `to` among the other drawn columns, `shown`. */
+  onMoveColumn?(key: ColumnKey, to: number, shown: ColumnKey[]): void;
   gridRef?: React.RefObject<HTMLDivElement | null>;
   /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
   departure?: DepartureOf | null;
@@ -101,7 +105,11 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view.
-  const columns = fitColumns(props.columns, useInnerWidth(scrollRef), (c) => minTrackPx(c.width));
+  const inner = useInnerWidth(scrollRef);
+  let columns = fitColumns(props.columns, inner, (c) => minTrackPx(c.width));
+  // When some give way, the header's last track says so: keep room for it.
+  const givenWay = columns.length < props.columns.length;
+  if (givenWay) columns = fitColumns(props.columns, inner - GIVEN_WAY_PX, (c) => minTrackPx(c.width));
   const virt = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -112,11 +120,11 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const items = virt.getVirtualItems();
   const cursor = cursorIndex(selection, rows);
   // The last track takes what the columns do not need.
-  const template = `${columns.map((c) => c.width).join(' ')} minmax(0, 1fr)`;
+  const template = `${columns.map((c) => c.width).join(' ')} minmax(${givenWay ? GIVEN_WAY_PX : 0}px, 1fr)`;
   // Rows are as wide as the pane, and never narrower than the columns' least widths: flexible
   // columns shrink first (a details pane open beside the table), then header and body scroll
   // sideways together, so no column is ever out of reach.
-  const minWidth = columns.reduce((sum, c) => sum + minTrackPx(c.width), 0);
+  const minWidth = columns.reduce((sum, c) => sum + minTrackPx(c.width), givenWay ? GIVEN_WAY_PX : 0);
   const gridStyle = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
 
   // Report what is on screen (debounced by the consumer) so names are looked up for visible rows only.
@@ -197,19 +205,15 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
       onKeyDown={onKeyDown}
     >
       <div className="grid-head" role="rowgroup">
-        <div className="grid-row head" role="row" aria-rowindex={1}>
-          {columns.map((c) => (
-            <SortHeader
-              key={c.key}
-              label={c.label}
-              numeric={c.numeric}
-              dir={sort.key === c.key ? sort.dir : null}
-              onSort={() => props.onSort(c.key)}
-              onResize={props.onResizeColumn && ((px) => props.onResizeColumn?.(c.key, px))}
-              onMenu={props.onColumnMenu && ((x, y) => props.onColumnMenu?.(c.key, x, y))}
-            />
-          ))}
-        </div>
+        <ColumnHeaders
+          columns={columns}
+          givenWay={props.columns.filter((c) => !columns.includes(c))}
+          sort={sort}
+          onSort={props.onSort}
+          onResize={props.onResizeColumn}
+          onMenu={props.onColumnMenu}
+          onMove={props.onMoveColumn}
+        />
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: virt.getTotalSize() }}>
         {items.map((vi) => {

@@ -1,6 +1,7 @@
-// One sortable column header cell: click to sort, aria-sort and the ▲/▼ mark when it is the sort
-// column; optionally a resize handle on its right edge (drag, or arrow keys when focused) and a
-// context menu (right-click, or Shift+F10 / the menu key on the handle).
+// One sortable column header cell: click (or Enter / Space when focused) to sort, aria-sort and the
+// ▲/▼ mark when it is the sort column; optionally a resize handle on its right edge (drag, or arrow
+// keys when focused), a context menu (right-click, or Shift+F10 / the menu key on the cell or its
+// handle) and moving it one place with Alt+Left / Alt+Right (dragging it is ColumnHeaders' job).
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 
 export interface SortHeaderProps {
@@ -13,12 +14,16 @@ export interface SortHeaderProps {
   onResize?(px: number): void;
   /** Opens the column menu at a point (client px). */
   onMenu?(x: number, y: number): void;
+  /** Moves the column one place left (-1) or right (+1): Alt+Left / Alt+Right on the focused cell. */
+  onMoveBy?(dir: -1 | 1): void;
+  /** The column's key, on the cell as data-key (the header row finds dragged cells by it). */
+  columnKey?: string;
 }
 
 /** Keyboard resize step, px (Shift: five steps). */
 const STEP_PX = 10;
 
-export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu }: SortHeaderProps) {
+export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu, onMoveBy, columnKey }: SortHeaderProps) {
   const cellRef = useRef<HTMLDivElement | null>(null);
   const drag = useRef<{ x: number; w: number } | null>(null);
   const width = () => cellRef.current?.getBoundingClientRect().width ?? 0;
@@ -45,10 +50,26 @@ export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu }: So
     e.preventDefault();
     e.stopPropagation();
   };
+  const onCellKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return; // the resize handle has its own keys
+    if (e.key === 'Enter' || e.key === ' ') onSort();
+    else if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && onMoveBy) onMoveBy(e.key === 'ArrowLeft' ? -1 : 1);
+    else if (((e.key === 'F10' && e.shiftKey) || e.key === 'ContextMenu') && onMenu) {
+      const r = e.currentTarget.getBoundingClientRect();
+      onMenu(r.left, r.bottom);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  const hint = onMoveBy ? `Sort by ${label}; drag to move the column (Alt+Left / Alt+Right when focused)` : `Sort by ${label}`;
   return (
     <div
       ref={cellRef}
       role="columnheader"
+      data-key={columnKey}
+      tabIndex={0}
+      onKeyDown={onCellKey}
+      aria-keyshortcuts={onMoveBy ? 'Alt+ArrowLeft Alt+ArrowRight' : undefined}
       aria-sort={dir === null ? undefined : dir === 'asc' ? 'ascending' : 'descending'}
       className={`cell${numeric ? ' num' : ''}${dir !== null ? ' sorted' : ''}`}
       onClick={onSort}
@@ -60,7 +81,7 @@ export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu }: So
             }
           : undefined
       }
-      title={`Sort by ${label}`}
+      title={hint}
     >
       {label}
       <span className="sort-mark" aria-hidden="true">

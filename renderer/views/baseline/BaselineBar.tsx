@@ -13,14 +13,15 @@ export function BaselineBar({ controls: b, onSave, onError }: BaselineBarProps) 
   const file = useRef<HTMLInputElement | null>(null);
   return (
     <span className="baseline-bar" role="group" aria-label="Baseline">
-      <button type="button" onClick={b.mark} title="Record what is normal now: listeners by process and port, outbound connections by process and destination">
-        Mark baseline
+      {/* Below 1440 px the buttons drop their second word (their names and titles stay whole). */}
+      <button type="button" aria-label="Mark baseline" onClick={b.mark} title="Record what is normal now: listeners by process and port, outbound connections by process and destination">
+        Mark<span className="wide-only"> baseline</span>
       </button>
-      <button type="button" disabled={!b.baseline} onClick={() => { const t = b.text(); if (t) onSave(t); }}>
-        Save baseline
+      <button type="button" aria-label="Save baseline" disabled={!b.baseline} onClick={() => { const t = b.text(); if (t) onSave(t); }} title="Save the baseline as a JSON file">
+        Save<span className="wide-only"> baseline</span>
       </button>
-      <button type="button" onClick={() => file.current?.click()}>
-        Open baseline
+      <button type="button" aria-label="Open baseline" onClick={() => file.current?.click()} title="Open a baseline saved as JSON (here or on another machine)">
+        Open<span className="wide-only"> baseline</span>
       </button>
       <input
         ref={file}
@@ -47,7 +48,11 @@ export function BaselineBar({ controls: b, onSave, onError }: BaselineBarProps) 
       <label className={b.baseline ? '' : 'disabled'}>
         <input type="checkbox" disabled={!b.baseline} checked={b.onlyNew} onChange={(e) => b.setOnlyNew(e.target.checked)} /> Only not in baseline
       </label>
-      {b.label && <span className="baseline-label" data-testid="baseline-label">({b.label})</span>}
+      {b.label && (
+        <span className="baseline-label" data-testid="baseline-label" title={b.label}>
+          ({b.label})
+        </span>
+      )}
     </span>
   );
 }

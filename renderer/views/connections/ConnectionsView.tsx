@@ -10,6 +10,7 @@ import { DEFAULT_LAYOUT, moveColumn, setColumnWidth, toggleHidden, type ColumnLa
 import { clickSelect, moveTo, selectAll, type Selection } from '../../store/selection';
 import type { ConnectionStore } from '../../store/store';
 import type { RowActions } from '../details/useRowActions';
+import { moveColumnTo } from './columnDrag';
 
 export interface ConnectionsViewProps {
   store: ConnectionStore;
@@ -100,6 +101,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         onVisibleRows={onVisibleRows}
         onResizeColumn={arrangeable ? (key, px) => onLayout(setColumnWidth(layout, key, px)) : undefined}
         onColumnMenu={arrangeable ? (key, x, y) => setColMenu({ x, y, key }) : undefined}
+        onMoveColumn={arrangeable ? (key, to, shown) => onLayout(moveColumnTo(layout, shown, key, to)) : undefined}
         departure={departure}
       />
       {colMenu && arrangeable && (

@@ -2,7 +2,7 @@
 // restart offer where rights are what is missing — as the close action offers it.
 export function TrafficNote({ note, onRestart }: { note: string; onRestart(): void }) {
   return (
-    <span className="tab-note" role="status">
+    <span className="tab-note" role="status" title={`Traffic counters: ${note}`}>
       Traffic counters: {note}
       {note === 'needs administrator' && (
         <button type="button" className="link" onClick={onRestart}>
