@@ -12,15 +12,24 @@ const headerNames = async (page: Page) => (await headers(page).allTextContents()
 const header = (page: Page, name: string) => headers(page).filter({ hasText: new RegExp(`^${name}[▲▼]?$`) });
 const focusedKey = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-key') ?? null);
 
+/**
+ * Presses on header `name` and moves the mouse (held) to `dx` px into header `onto`'s box (negative:
+ * from its right edge); returns that header's box. The caller lets go with page.mouse.up().
+ */
+async function dragHeader(page: Page, name: string, onto: string, dx: number) {
+  const from = await header(page, name).boundingBox();
+  const to = await header(page, onto).boundingBox();
+  if (!from || !to) throw new Error(`no ${name} / ${onto} header`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(dx >= 0 ? to.x + dx : to.x + to.width + dx, to.y + to.height / 2, { steps: 8 });
+  return to;
+}
+
 test('a header dragged onto another place moves its column there (a drag never sorts); the order survives a reload', async ({ app }) => {
   const initial = await headerNames(app);
-  const state = await header(app, 'State').boundingBox();
-  const pid = await header(app, 'PID').boundingBox();
-  if (!state || !pid) throw new Error('no State / PID header');
   // Press on State, drag it left of PID's middle, and look at the drop marker before letting go.
-  await app.mouse.move(state.x + state.width / 2, state.y + state.height / 2);
-  await app.mouse.down();
-  await app.mouse.move(pid.x + 5, pid.y + pid.height / 2, { steps: 8 });
+  const pid = await dragHeader(app, 'State', 'PID', 5);
   const marker = app.locator('.col-drop-marker');
   await expect(marker).toBeVisible();
   expect(Math.abs(((await marker.boundingBox())?.x ?? 0) - pid.x)).toBeLessThan(3);
@@ -42,13 +51,7 @@ test('a header dragged onto another place moves its column there (a drag never s
   await expect(connections(app)).toBeVisible();
   await expect.poll(() => headerNames(app)).toEqual(moved);
   // Back to the end by dragging past the last header.
-  const st = await header(app, 'State').boundingBox();
-  const lastName = moved.filter((n) => n !== 'State').slice(-1)[0];
-  const last = await header(app, lastName).boundingBox();
-  if (!st || !last) throw new Error('headers gone');
-  await app.mouse.move(st.x + st.width / 2, st.y + st.height / 2);
-  await app.mouse.down();
-  await app.mouse.move(last.x + last.width - 2, last.y + last.height / 2, { steps: 8 });
+  await dragHeader(app, 'State', moved.filter((n) => n !== 'State').slice(-1)[0], -2);
   await app.mouse.up();
   await expect.poll(async () => (await headerNames(app)).slice(-1)[0]).toBe('State');
 });
@@ -147,12 +150,7 @@ for (const [w, h] of [
       await expect.poll(() => headerNames(app)).toEqual(before);
       await app.screenshot({ path: path.join(SHOTS, `tabs-row-${w}x${h}-${scheme}.png`) });
       // A header on its way: State dragged onto Proto's left half, the marker where it will land.
-      const from = await header(app, 'State').boundingBox();
-      const to = await header(app, 'Proto').boundingBox();
-      if (!from || !to) throw new Error('no State / Proto header');
-      await app.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-      await app.mouse.down();
-      await app.mouse.move(to.x + 8, to.y + to.height / 2, { steps: 8 });
+      await dragHeader(app, 'State', 'Proto', 8);
       await expect(app.locator('.col-drop-marker')).toBeVisible();
       await app.screenshot({ path: path.join(SHOTS, `columns-drag-${w}x${h}-${scheme}.png`) });
       await app.mouse.up();
