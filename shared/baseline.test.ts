@@ -71,4 +71,16 @@ describe('baseline', () => {
     expect(() => parseBaseline(JSON.stringify({ ...good, dynamicRange: { low: 9, high: 3 } }), 'x.json')).toThrow(BaselineFormatError);
     expect(() => parseBaseline(JSON.stringify({ ...good, outbound: {} }), 'x.json')).toThrow('x.json: "outbound" must be an array');
   });
+
+  it('refuses out-of-range fields: ports past 65535, addresses that are no IP address or of the other family', () => {
+    const good = makeBaseline(normal, range, 0, null);
+    const listener = (e: object) => JSON.stringify({ ...good, listeners: [{ process: 'x', protocol: 'tcp', family: 4, localAddress: '0.0.0.0', port: 1, ...e }] });
+    const outbound = (e: object) => JSON.stringify({ ...good, outbound: [{ process: 'x', protocol: 'tcp', remoteAddress: '10.0.0.1', remotePort: 443, ...e }] });
+    expect(parseBaseline(listener({}), 'x.json').listeners).toHaveLength(1);
+    expect(() => parseBaseline(listener({ port: 65536 }), 'x.json')).toThrow(/^x\.json: listeners\[0\] needs .*port \(0-65535\)$/);
+    expect(() => parseBaseline(listener({ localAddress: 'anything' }), 'x.json')).toThrow(/^x\.json: listeners\[0\] needs .*localAddress \(an IP address\)/);
+    expect(() => parseBaseline(listener({ localAddress: '::' }), 'x.json')).toThrow('x.json: listeners[0]: localAddress "::" is not an IPv4 address');
+    expect(() => parseBaseline(outbound({ remotePort: 70000 }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remotePort \(0-65535\)$/);
+    expect(() => parseBaseline(outbound({ remoteAddress: '999.1.1.1' }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remoteAddress \(an IP address\)/);
+  });
 });

@@ -10,6 +10,7 @@
 // A connection accepted by a baselined listener is normal whatever its remote end; a TIME-WAIT row
 // has no owner, so it matches an outbound entry of any process with the same destination.
 import type { Connection, Protocol } from './connection';
+import { ipFamily } from './ip';
 import { listenerPorts as listenerPortsOf, type PortRange } from './ports';
 
 export const BASELINE_FORMAT = 'netmon-baseline';
@@ -153,7 +154,8 @@ function fail(where: string, what: string): never {
 const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
 const isProcess = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length <= 4096);
 const isProtocol = (v: unknown): v is Protocol => v === 'tcp' || v === 'udp';
-const isAddress = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64;
+/** IPv4 / IPv6 text as the rows carry it: anything else could never match a row. */
+const isAddress = (v: unknown): v is string => ipFamily(v) !== null;
 
 /**
  * Parses a baseline file's text. Throws BaselineFormatError naming the file (`name`) and the
@@ -180,13 +182,14 @@ export function parseBaseline(text: string, name = 'baseline'): Baseline {
   };
   const listeners = list('listeners').map((e, i): BaselineListener => {
     if (!isProcess(e.process) || !isProtocol(e.protocol) || (e.family !== 4 && e.family !== 6) || !isAddress(e.localAddress) || !isPort(e.port)) {
-      fail(name, `listeners[${i}] needs process (string or null), protocol (tcp|udp), family (4|6), localAddress and port`);
+      fail(name, `listeners[${i}] needs process (string or null), protocol (tcp|udp), family (4|6), localAddress (an IP address) and port (0-65535)`);
     }
+    if (ipFamily(e.localAddress) !== e.family) fail(name, `listeners[${i}]: localAddress ${JSON.stringify(e.localAddress)} is not an IPv${e.family} address`);
     return { process: lower(e.process), protocol: e.protocol, family: e.family, localAddress: e.localAddress, port: e.port };
   });
   const outbound = list('outbound').map((e, i): BaselineOutbound => {
     if (!isProcess(e.process) || !isProtocol(e.protocol) || !isAddress(e.remoteAddress) || !isPort(e.remotePort)) {
-      fail(name, `outbound[${i}] needs process (string or null), protocol (tcp|udp), remoteAddress and remotePort`);
+      fail(name, `outbound[${i}] needs process (string or null), protocol (tcp|udp), remoteAddress (an IP address) and remotePort (0-65535)`);
     }
     return { process: lower(e.process), protocol: e.protocol, remoteAddress: e.remoteAddress, remotePort: e.remotePort };
   });
