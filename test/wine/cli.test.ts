@@ -1,6 +1,7 @@
 // The netmon command line itself, bundled for Windows Node and run under Wine against the holder
 // (holder-fixture.ts): `snapshot --json` rows agree with `ss`, the text table shows IPv6 scope ids,
-// and `watch --json` reports a connection the test opens and closes, then exits 0 on SIGINT.
+// `watch --json` reports a connection the test opens and closes, then exits 0 on SIGINT, and `ports`
+// takes its dynamic range from the source.
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,17 @@ describe('netmon CLI in Windows Node under Wine', () => {
     expect(lines.filter((l) => l.includes(`[${ll.address}%8192]:${ll.tcp}`) && /\bLISTEN\b/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('udp6') && l.includes(`[${ll.address}%8192]:${ll.udp}`))).toHaveLength(1);
   }, BUDGET_MS);
+
+  it('ports --json: the dynamic range comes from the source — the Windows source asks netsh, the demo source has its own', async () => {
+    const win = await netmon(['ports', '--json']);
+    expect(win.status).toBe(0);
+    const w = JSON.parse(win.stdout) as { rangeOrigin: string; ranges: { tcp: { low: number; high: number } } };
+    // Wine's netsh prints nothing for `int ipv4 show dynamicport`: the Windows reader says so and stands in the default.
+    expect(w.rangeOrigin).toMatch(/^(netsh int ipv4 show dynamicport|default 49152-65535 \(netsh dynamicport: .*\))$/);
+    const demo = await netmon(['ports', '--json', '--source', 'demo']);
+    expect(demo.status).toBe(0);
+    expect((JSON.parse(demo.stdout) as { rangeOrigin: string }).rangeOrigin).toBe("the demo source (a simulated Windows machine's default range)");
+  }, 2 * BUDGET_MS);
 
   it('watch --json: reports a connection the test opens and closes, and exits 0 on SIGINT', async () => {
     const port = fixture.ports.plain4;
