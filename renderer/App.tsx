@@ -83,7 +83,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const { onBatch: timelineBatch } = timeline;
   const { onBatch: portsBatch } = portUsage;
   const onDecoded = useCallback((b: EventBatch) => (timelineBatch(b), portsBatch(b)), [timelineBatch, portsBatch]);
-  const live = useLiveData(bridge, store, onDecoded);
+  const live = useLiveData(bridge, store, onDecoded, portUsage.reload);
   const poll = usePollControls(bridge, store, showToast);
   const { frozen, setFrozen } = live;
   const toggleFrozen = useCallback(() => setFrozen(!frozen), [frozen, setFrozen]);

@@ -27,10 +27,17 @@ export interface LiveData {
   setFrozen(frozen: boolean): void;
 }
 
-/** Subscribes `store` to `bridge` for the component's life; `onDecoded` sees every batch applied (e.g. the timeline). */
-export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDecoded?: (b: EventBatch) => void): LiveData {
+/**
+ * Subscribes `store` to `bridge` for the component's life; `onDecoded` sees every batch applied (e.g.
+ * the timeline); `onReload` is told when the table is fetched again because batches were missed
+ * (a browser-mode reconnect, a freeze that outgrew MAX_FROZEN_BATCHES), so what follows batches can
+ * fetch afresh too.
+ */
+export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDecoded?: (b: EventBatch) => void, onReload?: () => void): LiveData {
   const decodedRef = useRef(onDecoded);
   decodedRef.current = onDecoded;
+  const reloadRef = useRef(onReload);
+  reloadRef.current = onReload;
   const [connState, setConnState] = useState<LinkState | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [frozen, setFrozenState] = useState(false);
@@ -96,6 +103,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
           overflowed = false;
           queue.length = 0;
           setWaiting(0);
+          reloadRef.current?.();
           void load();
         } else flush();
       },
@@ -107,6 +115,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
       if (s === 'closed') wasClosed = true;
       if (s === 'open' && wasClosed) {
         wasClosed = false;
+        reloadRef.current?.();
         void load();
       }
     });

@@ -7,6 +7,7 @@ import { App } from '../../App';
 import { FakeBridge, conn, diff, status } from '../../test/fixtures';
 import { fakeLayout, MemStorage } from '../../test/dom';
 import { formatDateTime } from '../../store/columns';
+import { MAX_FROZEN_BATCHES } from '../../app/useLiveData';
 import { PortUsageTracker, type PortUsageSample } from '../../../shared/port-usage';
 
 beforeAll(() => fakeLayout());
@@ -125,5 +126,25 @@ describe('port usage comes from the engine, not from the window walking its rows
     ];
     expect(noticeRows(late.container)).toEqual(want);
     expect(noticeRows(early.container)).toEqual(want);
+  });
+});
+
+describe('port usage after missed batches', () => {
+  it('a freeze that outgrew its queue fetches the engine’s port usage again: the crossing it skipped is still written, at its poll', async () => {
+    localStorage.setItem('netmon.ports.thresholdPercent', '35');
+    const bridge = setup(); // 3 clients: 30%
+    await waitFor(() => expect(bridge.callsOf('getPortUsage')).toHaveLength(1));
+    fireEvent.click(screen.getByRole('button', { name: 'Freeze view' }));
+    const more = conn({ localPort: 50003, remoteAddress: '10.0.0.1', remotePort: 443, process: 'curl', pid: 20 });
+    act(() => {
+      bridge.emit(diff(5000, [{ type: 'opened', connection: more }], st)); // 40%: over 35%
+      for (let i = 1; i <= MAX_FROZEN_BATCHES + 5; i++) bridge.emit(diff(5000 + i * 100, [], st)); // more than a freeze keeps
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Unfreeze view' }));
+    await waitFor(() => expect(bridge.callsOf('getPortUsage')).toHaveLength(2));
+    fireEvent.click(screen.getByRole('tab', { name: /^Events/ }));
+    await waitFor(() => expect(notices()).toHaveLength(1));
+    expect(notices()[0].querySelector('[role="gridcell"]')?.getAttribute('title')).toBe(formatDateTime(5000));
+    expect(notices()[0].textContent).toContain('TCP 127.0.0.1: 4 of 10 ephemeral ports in use (40% ≥ 35%');
   });
 });

@@ -47,6 +47,8 @@ export interface PortUsage {
 export interface PortUsageFeed extends PortUsage {
   /** Call with every decoded live batch: its `ports` sample is checked, then judged. */
   onBatch(b: EventBatch): void;
+  /** Loads the engine's port usage afresh (after batches were missed: a reconnect, a long freeze). */
+  reload(): void;
 }
 
 /**
@@ -58,10 +60,12 @@ export function usePortUsage(bridge: NetmonBridge, threshold: number): PortUsage
   const [feed, setFeed] = useState<PortFeed>(EMPTY_FEED);
   const pending = useRef<PortUsageSample[] | null>([]);
   const thresholdRef = useRef(threshold);
-  useEffect(() => {
-    let disposed = false;
+  const disposed = useRef(false);
+  // Samples arriving while the history is on its way wait in `pending`, then continue it.
+  const fetchHistory = useCallback(() => {
+    pending.current ??= [];
     const done = (f: ((p: PortFeed) => PortFeed) | null) => {
-      if (disposed) return;
+      if (disposed.current) return;
       const held = pending.current ?? [];
       pending.current = null;
       setFeed((p) => (f ? f(p) : held.reduce((acc, s) => addSample(acc, s, thresholdRef.current), p)));
@@ -79,10 +83,14 @@ export function usePortUsage(bridge: NetmonBridge, threshold: number): PortUsage
       },
       () => done(null), // an engine without port usage: keep what batches bring
     );
-    return () => {
-      disposed = true;
-    };
   }, [bridge]);
+  useEffect(() => {
+    disposed.current = false;
+    fetchHistory();
+    return () => {
+      disposed.current = true;
+    };
+  }, [fetchHistory]);
   useEffect(() => {
     if (thresholdRef.current === threshold) return;
     thresholdRef.current = threshold;
@@ -99,5 +107,5 @@ export function usePortUsage(bridge: NetmonBridge, threshold: number): PortUsage
     else setFeed((f) => addSample(f, sample, thresholdRef.current));
   }, []);
   const report = useMemo(() => reportOf(feed.latest, threshold), [feed.latest, threshold]);
-  return { report, trend: feed.trend, notices: feed.notices, onBatch };
+  return { report, trend: feed.trend, notices: feed.notices, onBatch, reload: fetchHistory };
 }
