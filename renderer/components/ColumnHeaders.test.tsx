@@ -43,7 +43,7 @@ describe('ColumnHeaders', () => {
   it('says how many columns gave way for width, and lists them on demand', () => {
     setup(3);
     const button = screen.getByRole('button', { name: '3 columns hidden for width' });
-    expect(button.textContent).toBe('+3 columns');
+    expect(button.textContent).toBe('+3');
     expect(button.getAttribute('title')).toContain(all.slice(-3).map((c) => c.label).join(', '));
     expect(screen.queryByRole('list')).toBeNull();
     fireEvent.click(button);

@@ -1,7 +1,8 @@
 // The Connections header row: one SortHeader per column; a header dragged sideways moves its column
 // (a marker shows where it will land; a drag never sorts), Alt+Left / Alt+Right moves the focused
-// one; and, when the table is too narrow for every column, a button at the row's end ("+3 columns",
-// named "3 columns hidden for width") that lists the columns that gave way.
+// one; and, when the table is too narrow for every column, a small button at the row's end ("+3",
+// named "3 columns hidden for width", the names in its title) that lists the columns that gave way.
+// It is kept small on purpose: the room it takes is room a column does not get.
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Column, ColumnKey, SortSpec } from '../store/columns';
 import { SortHeader } from './SortHeader';
@@ -150,7 +151,7 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
               }
             }}
           >
-            +{givenWay.length} column{givenWay.length === 1 ? '' : 's'}
+            +{givenWay.length}
           </button>
           {listOpen && (
             <ul id="cols-given-way-list" className="cols-given-way-list" aria-label="Columns hidden for width">

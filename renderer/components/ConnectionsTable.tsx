@@ -13,7 +13,7 @@ import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 
 export const ROW_HEIGHT = 22;
 /** Room the header's "N hidden for width" button takes at the row's end, px. */
-const GIVEN_WAY_PX = 108;
+const GIVEN_WAY_PX = 56;
 
 export interface ConnectionsTableProps {
   rows: Row[];
