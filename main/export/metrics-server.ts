@@ -46,7 +46,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
     address = await resolveBindAddress(opts.host, opts.lookup);
   } catch (e) {
     if (!(e instanceof UnresolvedHostError)) throw e;
-    throw new MetricsConfigError(`cannot serve metrics on ${opts.host}: the name could not be resolved (${e.code ?? e.message})`);
+    throw new MetricsConfigError(`cannot serve metrics on ${opts.host}: the name could not be resolved (${e.reason})`);
   }
   if (!opts.allowRemote && addressKind(address) !== 'loopback') throw notLoopback(opts.host === address ? address : `${opts.host} (${address})`);
 

@@ -23,6 +23,15 @@ describe('resolveBindAddress', () => {
     expect([(e as UnresolvedHostError).code, (e as Error).message]).toEqual(['ENOTFOUND', 'cannot resolve "nosuch.invalid": ENOTFOUND']);
     await expect(resolveBindAddress('x', fails(undefined))).rejects.toThrow('cannot resolve "x": getaddrinfo failure x');
   });
+
+  it('refuses an empty name and a lookup that gives no address (listen() would take either for every interface)', async () => {
+    let asked = 0;
+    const count = async () => (asked++, '127.0.0.1');
+    await expect(resolveBindAddress('', count)).rejects.toThrow('cannot resolve "": an empty name is no host');
+    await expect(resolveBindAddress('  ', count)).rejects.toThrow(UnresolvedHostError);
+    expect(asked).toBe(0);
+    await expect(resolveBindAddress('x', async () => null as unknown as string)).rejects.toThrow('cannot resolve "x": the resolver gave no address');
+  });
 });
 
 describe('metrics listener', () => {

@@ -14,9 +14,15 @@ export class UnresolvedHostError extends Error {
   constructor(
     readonly host: string,
     readonly code: string | null,
-    detail: string,
+    /** Why, where the resolver gave no code. */
+    readonly detail: string,
   ) {
     super(`cannot resolve ${JSON.stringify(host)}: ${code ?? detail}`);
+  }
+
+  /** The resolver's code, else the reason: what a caller puts in its own message. */
+  get reason(): string {
+    return this.code ?? this.detail;
   }
 }
 
@@ -25,10 +31,15 @@ export class UnresolvedHostError extends Error {
  * @throws UnresolvedHostError naming the host and the resolver's error code (e.g. ENOTFOUND)
  */
 export async function resolveBindAddress(host: string, lookup: AddressLookup = defaultLookup): Promise<string> {
+  // dns.lookup('') answers a null address, which listen() would take for "every interface".
+  if (host.trim() === '') throw new UnresolvedHostError(host, null, 'an empty name is no host');
+  let address: unknown;
   try {
-    return await lookup(host);
+    address = await lookup(host);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException | null)?.code;
     throw new UnresolvedHostError(host, typeof code === 'string' ? code : null, e instanceof Error ? e.message : String(e));
   }
+  if (typeof address !== 'string' || address === '') throw new UnresolvedHostError(host, null, 'the resolver gave no address');
+  return address;
 }

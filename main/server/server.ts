@@ -71,7 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     address = await resolveBindAddress(host, opts.lookup);
   } catch (e) {
     if (!(e instanceof UnresolvedHostError)) throw e;
-    throw new ServerConfigError(`cannot listen on ${host}: the name could not be resolved (${e.code ?? e.message})`);
+    throw new ServerConfigError(`cannot listen on ${host}: the name could not be resolved (${e.reason})`);
   }
   if (!allowRemote && addressKind(address) !== 'loopback') throw notLoopback(host, address);
   const token = opts.token ?? newToken();

@@ -55,6 +55,7 @@ describe('binding', () => {
       throw Object.assign(new Error('getaddrinfo EAI_AGAIN db.corp'), { code: 'EAI_AGAIN' });
     };
     await expect(startServer({ engine, staticDir: '.', host: 'db.corp', lookup: tryAgain })).rejects.toThrow('the name could not be resolved (EAI_AGAIN)');
+    await expect(startServer({ engine, staticDir: '.', host: '', allowRemote: true })).rejects.toThrow(/^cannot listen on : the name could not be resolved \(an empty name is no host\)$/);
   });
   it('a name that resolves to loopback is served (the bound address decides, not the spelling)', async () => {
     const s = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, host: 'myhost', lookup: async () => '127.0.1.1' });
