@@ -59,8 +59,20 @@ export function formatSyslogUrl(t: SyslogTarget): string {
   return `${t.protocol}://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
 }
 
+/** One octet-counted message, and whether it has been written once (a resend is not counted again). */
+interface Frame {
+  bytes: Buffer;
+  written: boolean;
+}
+
+/**
+ * An EventExporter writing each event as one RFC 5424 message (RFC 6587 octet counting; TLS per
+ * RFC 5425 for tls:// targets, verified against `caFile` or the system's CAs) over one connection.
+ * `sent` counts events written at least once (monotonic); an event written just before a loss
+ * and then pushed out of a full queue counts as both sent and dropped.
+ */
 export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter {
-  const queue = new BoundedQueue<Buffer>(opts.queueSize ?? DEFAULT_QUEUE_SIZE);
+  const queue = new BoundedQueue<Frame>(opts.queueSize ?? DEFAULT_QUEUE_SIZE);
   const header = { facility: opts.facility ?? DEFAULT_FACILITY, appName: opts.appName ?? 'netmon', hostname: opts.hostname ?? os.hostname(), procId: process.pid };
   const resendWindowMs = opts.resendWindowMs ?? 3000;
   const retryMin = opts.retryMinMs ?? 250;
@@ -76,7 +88,7 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
   let closed = false;
   let lastProblem = '';
   /** Frames written on the current connection, newest last, with when (for the resend window). */
-  let recent: Array<{ at: number; frame: Buffer }> = [];
+  let recent: Array<{ at: number; frame: Frame }> = [];
   const waiters = new Set<() => void>();
 
   const report = (line: string) => {
@@ -91,10 +103,12 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     if (!socket || !connected) return;
     const now = Date.now();
     while (writable && queue.depth > 0) {
-      const frame = queue.shift() as Buffer;
+      const frame = queue.shift() as Frame;
       recent.push({ at: now, frame });
-      sent++;
-      writable = socket.write(frame);
+      // Counted once, at the first write: a counter never goes down, and a resend is no new event.
+      if (!frame.written) sent++;
+      frame.written = true;
+      writable = socket.write(frame.bytes);
     }
     // Keep the resend window short: only what the receiver may not have read yet.
     let cut = 0;
@@ -115,7 +129,6 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
     // front of the queue; what is older the receiver has had time to take.
     const now = Date.now();
     const again = recent.filter((r) => now - r.at <= resendWindowMs);
-    sent -= again.length;
     queue.requeue(again.map((r) => r.frame));
     recent = [];
     if (closed) return;
@@ -163,7 +176,7 @@ export function createSyslogExporter(opts: SyslogExporterOptions): EventExporter
       if (closed) return;
       for (const e of events) {
         try {
-          queue.push(octetFrame(formatSyslog(e, ++seq, header)));
+          queue.push({ bytes: octetFrame(formatSyslog(e, ++seq, header)), written: false });
         } catch {
           // an event that cannot be formatted is skipped; the others go on
         }

@@ -76,6 +76,8 @@ describe('syslog exporter → rsyslog', () => {
     // Nothing written while it is away: all 400 wait, with those of the first 200 written in the
     // resend window before the stop (rsyslog may not have taken them) queued again.
     expect(exporter.stats.depth()).toBeGreaterThanOrEqual(400);
+    // A counter: what was written stays counted while it waits to be written again.
+    expect(exporter.stats.sent()).toBe(200);
     expect(exporter.stats.depth()).toBeLessThanOrEqual(600);
     const arrivedBefore = seqsFrom('host-a').length;
     await rsyslog.start();
