@@ -20,6 +20,8 @@ have ss && have ip || need+=(iproute2)
 # rsyslog's OpenSSL stream driver: the TLS syslog receiver (RFC 5425) of the agent's tests.
 compgen -G '/usr/lib/*/rsyslog/lmnsd_ossl.so' >/dev/null || [ -e /usr/lib/rsyslog/lmnsd_ossl.so ] || need+=(rsyslog-openssl)
 have openssl || need+=(openssl)
+# systemd-analyze checks the agent's unit file (nothing is started: no systemd runs here).
+[ -x /usr/bin/systemd-analyze ] || need+=(systemd)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif have sudo; then sudo="sudo"; else
