@@ -357,6 +357,7 @@ export async function benchExporters(seconds = Number(process.env.NETMON_BENCH_E
   const out = [
     ...notes,
     table(['agent (child process)', 's', 'events/s', 'polls', 'poll jitter ms (p50/p99/max)', 'CPU ms/s', 'RSS MB (peak/end)', 'load avg', 'sent / dropped / queued (receiver)'], rows),
+    'stalled syslog: "sent" is what went into the kernel\'s socket buffers (several MB on loopback) before the queue had to hold the rest',
     `budgets: ≥ ${BUDGET.eventsPerSecond} events/s; poll jitter p99 ≤ ${BUDGET.jitterP99Ms} ms, max ≤ ${BUDGET.jitterMaxMs} ms (a poll that waited for a stalled receiver would be seconds late); CPU ≤ ${BUDGET.cpuMsPerS} ms/s; peak RSS ≤ ${BUDGET.peakRssMb} MB; healthy: nothing dropped, every event received`,
     over.length ? `OVER BUDGET: ${over.join('; ')}` : 'all within budget',
   ];
