@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionStore } from './store';
 import { conn, diff, full } from '../test/fixtures';
+import { prng } from '../../main/model/random';
 
 describe('ConnectionStore', () => {
   beforeEach(() => {
@@ -78,6 +79,40 @@ describe('ConnectionStore', () => {
     s.setKeepClosed(false);
     expect(s.rows.has(a.id)).toBe(false);
     expect(seen).toContain(1);
+  });
+
+  it('ends each highlight and linger by the row\'s latest status, whatever happened before (random events, against a model)', () => {
+    const rnd = prng(5);
+    const s = new ConnectionStore({ lingerMs: 3000, highlightMs: 2000 });
+    const pool = Array.from({ length: 40 }, (_, i) => conn({ localPort: 1 + i }));
+    s.applyBatch(full(1000, pool.slice(0, 20)));
+    // The model: when each row's status was last set, by the store's own clock.
+    const setAt = new Map<string, { status: string; at: number }>();
+    for (let b = 0; b < 300; b++) {
+      const events = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => {
+        const c = pool[Math.floor(rnd() * pool.length)];
+        const x = rnd();
+        return x < 0.4 ? { type: 'changed' as const, connection: { ...c, state: (rnd() < 0.5 ? 'CLOSE-WAIT' : 'ESTABLISHED') as 'CLOSE-WAIT' } } : x < 0.7 ? { type: 'closed' as const, connection: c } : { type: 'opened' as const, connection: c };
+      });
+      s.applyBatch(diff(2000 + b, events));
+      for (const r of s.rows.values()) if (r.status && setAt.get(r.id)?.at !== r.statusAt) setAt.set(r.id, { status: r.status, at: r.statusAt });
+      vi.advanceTimersByTime(Math.floor(rnd() * 700));
+      const now = Date.now();
+      for (const r of s.rows.values()) {
+        // Nothing outlives its time, and nothing ends early.
+        if (r.status === 'closed') expect(now - r.statusAt).toBeLessThan(3000);
+        if (r.status === 'new' || r.status === 'changed') expect(now - r.statusAt).toBeLessThan(2000);
+      }
+      for (const [id, m] of setAt) {
+        const r = s.rows.get(id);
+        const live = r !== undefined && r.statusAt === m.at && r.status === m.status;
+        const due = now - m.at >= (m.status === 'closed' ? 3000 : 2000);
+        if (!due && r?.statusAt === m.at) expect(r.status).toBe(m.status);
+        if (due) expect(live).toBe(false);
+      }
+    }
+    vi.advanceTimersByTime(5000);
+    expect([...s.rows.values()].filter((r) => r.status !== '')).toEqual([]);
   });
 
   it('treats a reopened id as new and never double-counts', () => {

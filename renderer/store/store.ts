@@ -7,6 +7,7 @@
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import { applyTrafficValues, isCounterTuple, type EngineStatus, type EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
+import { ExpiryHeap } from './expiryHeap';
 import { stateKey, type LoggedEvent, type Row, type RowStatus } from './rows';
 
 export const DEFAULT_LINGER_MS = 5000;
@@ -49,8 +50,14 @@ export class ConnectionStore {
 
   private readonly counts = new Map<string, number>();
   private live = 0;
-  /** Rows carrying a status that will expire: the sweep only looks at these. */
-  private readonly flagged = new Set<string>();
+  /**
+   * Rows carrying a status that will expire, by when it was set: highlights (new / changed) and
+   * closed rows, each a heap, so the sweep and the next expiry cost O(log n) per expired row instead
+   * of a loop over every highlighted row per batch. Entries whose row has since changed are stale
+   * and dropped when they reach the top (see isCurrent).
+   */
+  private readonly highlighted = new ExpiryHeap();
+  private readonly closed = new ExpiryHeap();
   private readonly hosts = new Map<string, string | null>();
   private readonly listeners = new Set<StoreListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -93,7 +100,9 @@ export class ConnectionStore {
       changes = this.applyFull(batch.connections ?? [], batch.time);
     } else {
       changes = { reset: false, ids: new Set(), events: [] };
-      for (const e of batch.events) this.applyEvent(e, changes);
+      // One clock reading for the batch: its rows' highlights end together, in one sweep.
+      const now = this.now();
+      for (const e of batch.events) this.applyEvent(e, changes, now);
       if (batch.counters) this.applyCounters(batch.counters, changes);
     }
     return this.finish(changes);
@@ -190,19 +199,19 @@ export class ConnectionStore {
     }
     this.rows = next;
     this.counts.clear();
-    this.flagged.clear();
     this.live = 0;
+    this.highlighted.clear();
+    this.closed.clear();
     for (const row of next.values()) {
       this.count(row.c, 1);
-      if (row.status) this.flagged.add(row.id);
+      if (row.status) this.track(row);
     }
     return { reset: true, ids: new Set(), events: [] };
   }
 
-  private applyEvent(e: ConnectionEvent, changes: ChangeSet): void {
+  private applyEvent(e: ConnectionEvent, changes: ChangeSet, now: number): void {
     const c = this.withHost(e.connection);
     const prev = this.rows.get(c.id);
-    const now = this.now();
     changes.events.push(this.log.push(e.connection === c ? e : { ...e, connection: c }));
     if (e.type === 'closed') {
       if (!prev || prev.status === 'closed') return;
@@ -247,11 +256,44 @@ export class ConnectionStore {
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {
+    const prev = this.rows.get(row.id);
     const r: Row = { ...row, status, statusAt: at };
     this.rows.set(r.id, r);
-    if (status) this.flagged.add(r.id);
-    else this.flagged.delete(r.id);
+    // A still-new row that changes keeps its entry (same status, same time).
+    if (status && !(prev && prev.status === status && prev.statusAt === at)) this.track(r);
     changes.ids.add(r.id);
+  }
+
+  /** Files a row whose status will expire under the heap of its kind. */
+  private track(row: Row): void {
+    (row.status === 'closed' ? this.closed : this.highlighted).push(row.id, row.statusAt);
+    // Stale entries sink out only as they reach the top: rebuild when they outnumber the rows.
+    if (this.highlighted.size + this.closed.size > 2 * this.rows.size + 1024) this.retrack();
+  }
+
+  private retrack(): void {
+    this.highlighted.clear();
+    this.closed.clear();
+    for (const row of this.rows.values()) if (row.status) (row.status === 'closed' ? this.closed : this.highlighted).push(row.id, row.statusAt);
+  }
+
+  /** The row an entry was filed for, when the entry still describes it (else undefined: stale). */
+  private current(heap: ExpiryHeap): Row | undefined {
+    const e = heap.peek();
+    if (!e) return undefined;
+    const row = this.rows.get(e.id);
+    const kindOk = heap === this.closed ? row?.status === 'closed' : row?.status === 'new' || row?.status === 'changed';
+    return row && kindOk && row.statusAt === e.at ? row : undefined;
+  }
+
+  /** Pops stale entries off the top; returns the top's row (valid), or undefined when empty. */
+  private top(heap: ExpiryHeap): Row | undefined {
+    while (heap.size > 0) {
+      const row = this.current(heap);
+      if (row) return row;
+      heap.pop();
+    }
+    return undefined;
   }
 
   private withHost(c: Connection): Connection {
@@ -268,39 +310,26 @@ export class ConnectionStore {
 
   private sweepInto(changes: ChangeSet): ChangeSet {
     const now = this.now();
-    for (const id of this.flagged) {
-      const row = this.rows.get(id);
-      if (!row) {
-        this.flagged.delete(id);
-        continue;
-      }
-      if (row.status === 'closed') {
-        if (this.keepClosed || now - row.statusAt < this.lingerMs) continue;
-        this.rows.delete(id);
-        this.flagged.delete(id);
-        changes.ids.add(id);
-      } else if (now - row.statusAt >= this.highlightMs) {
-        this.rows.set(id, { ...row, status: '', statusAt: 0 });
-        this.flagged.delete(id);
-        changes.ids.add(id);
-      }
+    for (let row = this.top(this.highlighted); row && now - row.statusAt >= this.highlightMs; row = this.top(this.highlighted)) {
+      this.highlighted.pop();
+      this.rows.set(row.id, { ...row, status: '', statusAt: 0 });
+      changes.ids.add(row.id);
+    }
+    // With "keep closed" on, closed rows stay filed: turning it off lets them go then.
+    if (this.keepClosed) return changes;
+    for (let row = this.top(this.closed); row && now - row.statusAt >= this.lingerMs; row = this.top(this.closed)) {
+      this.closed.pop();
+      this.rows.delete(row.id);
+      changes.ids.add(row.id);
     }
     return changes;
   }
 
-  /** When the next flagged row expires (Infinity when none will). */
+  /** When the next highlight or lingering closed row expires (Infinity when none will). */
   private nextExpiry(): number {
-    let at = Infinity;
-    for (const id of this.flagged) {
-      const row = this.rows.get(id);
-      if (!row) continue;
-      if (row.status === 'closed') {
-        if (!this.keepClosed) at = Math.min(at, row.statusAt + this.lingerMs);
-      } else {
-        at = Math.min(at, row.statusAt + this.highlightMs);
-      }
-    }
-    return at;
+    const h = this.top(this.highlighted);
+    const c = this.keepClosed ? undefined : this.top(this.closed);
+    return Math.min(h ? h.statusAt + this.highlightMs : Infinity, c ? c.statusAt + this.lingerMs : Infinity);
   }
 
   private schedule(): void {
