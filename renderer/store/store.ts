@@ -29,11 +29,25 @@ export interface ChangeSet {
   reset: boolean;
   /** Ids added, updated or removed (look each up in `rows`: absent means removed). */
   ids: Set<string>;
+  /**
+   * The rows of `ids` as they were before this update (absent: the id is new). Views find where a
+   * row sat by its old values (binary search) instead of scanning every row they hold.
+   */
+  before?: Map<string, Row>;
   /** Events appended to the log by this update. */
   events: LoggedEvent[];
 }
 
 export type StoreListener = (changes: ChangeSet) => void;
+
+const emptyChanges = (): ChangeSet => ({ reset: false, ids: new Set(), before: new Map(), events: [] });
+
+/** Notes that `id` changes in this update; the first time, what it was before (see ChangeSet.before). */
+function touch(changes: ChangeSet, id: string, prev: Row | undefined): void {
+  if (changes.ids.has(id)) return;
+  if (prev) changes.before?.set(id, prev);
+  changes.ids.add(id);
+}
 
 export class ConnectionStore {
   /** Replaced wholesale by a full snapshot: read it afresh, do not keep a reference. */
@@ -99,7 +113,7 @@ export class ConnectionStore {
     if (batch.full) {
       changes = this.applyFull(batch.connections ?? [], batch.time);
     } else {
-      changes = { reset: false, ids: new Set(), events: [] };
+      changes = emptyChanges();
       // One clock reading for the batch: its rows' highlights end together, in one sweep.
       const now = this.now();
       for (const e of batch.events) this.applyEvent(e, changes, now);
@@ -121,24 +135,24 @@ export class ConnectionStore {
   /** Status-only update (e.g. after pause / interval change). */
   setStatus(status: EngineStatus): void {
     this.status = status;
-    this.finish({ reset: false, ids: new Set(), events: [] });
+    this.finish(emptyChanges());
   }
 
   /** Highlight duration, ms; rows already highlighted longer than that lose it now. */
   setHighlightMs(ms: number): void {
     this.highlightMs = ms;
-    this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+    this.finish(this.sweepInto(emptyChanges()));
   }
 
   setKeepClosed(keep: boolean): void {
     this.keepClosed = keep;
     // Turning it off lets rows that have waited long enough leave now.
-    this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+    this.finish(this.sweepInto(emptyChanges()));
   }
 
   /** Reverse-DNS answers: cached by address and written into the rows' `remoteHost`. */
   setHosts(names: Record<string, string | null>): ChangeSet {
-    const changes: ChangeSet = { reset: false, ids: new Set(), events: [] };
+    const changes: ChangeSet = emptyChanges();
     let any = false;
     for (const [addr, name] of Object.entries(names)) {
       if (this.hosts.get(addr) !== name) any = true;
@@ -150,8 +164,8 @@ export class ConnectionStore {
         if (addr === null || !(addr in names)) continue;
         const host = names[addr];
         if ((row.c.remoteHost ?? null) === host) continue;
+        touch(changes, row.id, row);
         this.rows.set(row.id, { ...row, c: { ...row.c, remoteHost: host } });
-        changes.ids.add(row.id);
       }
     }
     return this.finish(changes);
@@ -164,7 +178,7 @@ export class ConnectionStore {
 
   /** Removes expired highlights and closed rows whose linger time is over. */
   sweep(): ChangeSet {
-    return this.finish(this.sweepInto({ reset: false, ids: new Set(), events: [] }));
+    return this.finish(this.sweepInto(emptyChanges()));
   }
 
   dispose(): void {
@@ -250,18 +264,18 @@ export class ConnectionStore {
       if (!prev || prev.status === 'closed') continue;
       const c: Connection = { ...prev.c };
       applyTrafficValues(c, t.slice(1));
+      touch(changes, prev.id, prev);
       this.rows.set(prev.id, { ...prev, c });
-      changes.ids.add(prev.id);
     }
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {
     const prev = this.rows.get(row.id);
+    touch(changes, row.id, prev);
     const r: Row = { ...row, status, statusAt: at };
     this.rows.set(r.id, r);
     // A still-new row that changes keeps its entry (same status, same time).
     if (status && !(prev && prev.status === status && prev.statusAt === at)) this.track(r);
-    changes.ids.add(r.id);
   }
 
   /** Files a row whose status will expire under the heap of its kind. */
@@ -312,15 +326,15 @@ export class ConnectionStore {
     const now = this.now();
     for (let row = this.top(this.highlighted); row && now - row.statusAt >= this.highlightMs; row = this.top(this.highlighted)) {
       this.highlighted.pop();
+      touch(changes, row.id, row);
       this.rows.set(row.id, { ...row, status: '', statusAt: 0 });
-      changes.ids.add(row.id);
     }
     // With "keep closed" on, closed rows stay filed: turning it off lets them go then.
     if (this.keepClosed) return changes;
     for (let row = this.top(this.closed); row && now - row.statusAt >= this.lingerMs; row = this.top(this.closed)) {
       this.closed.pop();
+      touch(changes, row.id, row);
       this.rows.delete(row.id);
-      changes.ids.add(row.id);
     }
     return changes;
   }

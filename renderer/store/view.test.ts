@@ -108,4 +108,37 @@ describe('SortedView', () => {
       }
     }
   });
+
+  it('finds changed rows by their old values: sweeps, host names, closes and a plain comparator give the rebuild order; a change set without old values is scanned', () => {
+    let clock = 0;
+    const store = new ConnectionStore({ now: () => clock, highlightMs: 1000, lingerMs: 2000 });
+    const pred = (r: Row) => r.status !== 'closed' || r.c.localPort % 2 === 0;
+    // A comparator with no sort key (the view binary-searches with it directly).
+    const plain = (a: Row, b: Row) => (a.c.remoteHost ?? '~').localeCompare(b.c.remoteHost ?? '~') || a.c.localPort - b.c.localPort;
+    const keyed = rowComparator({ key: 'host', dir: 'desc' });
+    const views = [new SortedView(pred, plain), new SortedView(pred, keyed)];
+    const scanned = new SortedView(pred, keyed);
+    store.subscribe((ch) => {
+      for (const v of views) v.apply(ch, store.rows);
+      scanned.apply({ ...ch, before: undefined }, store.rows);
+    });
+    const base = Array.from({ length: 200 }, (_, i) => conn({ localPort: 3000 + i, remoteAddress: `10.0.1.${i % 9}` }));
+    store.applyBatch(full(1, base));
+    let rnd = 5;
+    const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
+    for (let k = 0; k < 25; k++) {
+      clock += 400;
+      const evs = Array.from({ length: 5 }, () => {
+        const c = base[next(base.length)];
+        return next(3) === 0 ? { type: 'closed' as const, connection: c } : { type: next(2) ? ('opened' as const) : ('changed' as const), connection: c };
+      });
+      store.applyBatch(diff(2 + k, evs));
+      store.sweep();
+      if (k % 5 === 0) store.setHosts({ [`10.0.1.${next(9)}`]: `host${next(4)}.example` });
+      for (const v of [...views, scanned]) {
+        const expected = [...store.rows.values()].filter(pred).sort(v === views[0] ? plain : keyed).map((r) => r.id);
+        expect(v.rows.map((r) => r.id), `batch ${k}`).toEqual(expected);
+      }
+    }
+  });
 });

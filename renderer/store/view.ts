@@ -51,7 +51,12 @@ export class SortedView {
     return this.rebuild(all);
   }
 
-  /** Applies a change set; returns the (new) rows array, or the same array when nothing moved. */
+  /**
+   * Applies a change set; returns the (new) rows array, or the same array when nothing moved.
+   * With `changes.before` each changed row's old place is found by binary search and the new rows'
+   * places likewise: k changed rows cost O(k log n) comparisons plus one copy of the array, never a
+   * hash lookup per held row. Without it (a change set from elsewhere), held rows are scanned.
+   */
   apply(changes: ChangeSet, lookup: Map<string, Row>): Row[] {
     if (changes.reset || changes.ids.size > Math.max(64, this.rows.length * REBUILD_SHARE)) {
       return this.rebuild(lookup.values());
@@ -62,27 +67,64 @@ export class SortedView {
       const r = lookup.get(id);
       if (r && this.predicate(r)) incoming.push(r);
     }
+    const removed = changes.before ? this.placesOf(changes.ids, changes.before) : this.scanPlaces(changes.ids);
+    if (removed === null) return this.rebuild(lookup.values());
+    if (removed.length === 0 && incoming.length === 0) return this.rows;
     const keyed = this.keyed();
     if (keyed && this.keys) {
-      const keptRows: Row[] = [];
-      const keptKeys: SortKey[] = [];
-      const rows = this.rows;
-      const keys = this.keys;
-      for (let i = 0; i < rows.length; i++) {
-        if (changes.ids.has(rows[i].id)) continue;
-        keptRows.push(rows[i]);
-        keptKeys.push(keys[i]);
-      }
       const inc = sortByKey(incoming, keyed);
-      const merged = mergeKeyed(keptRows, keptKeys, inc.rows, inc.keys, keyed.sign);
+      const sign = keyed.sign;
+      const keys = this.keys;
+      const rows = this.rows;
+      const at = inc.rows.map((r, j) => upperBound(rows.length, (mid) => {
+        const c = compareSortKeys(keys[mid], inc.keys[j]);
+        return c !== 0 ? sign * c : tieBreak(rows[mid], r);
+      }));
+      const merged = spliceSorted(rows, keys, removed, inc.rows, inc.keys, at);
       this.rows = merged.rows;
       this.keys = merged.keys;
       return this.rows;
     }
-    const kept = this.rows.filter((r) => !changes.ids.has(r.id));
     incoming.sort(this.compare);
-    this.rows = merge(kept, incoming, this.compare);
+    const rows = this.rows;
+    const at = incoming.map((r) => upperBound(rows.length, (mid) => this.compare(rows[mid], r)));
+    this.rows = spliceSorted(rows, null, removed, incoming, null, at).rows;
     return this.rows;
+  }
+
+  /**
+   * Ascending places in `rows` of the held rows among `ids`, found from their old values by
+   * binary search; null when one is not where its values say (then the caller rebuilds).
+   */
+  private placesOf(ids: Set<string>, before: Map<string, Row>): number[] | null {
+    const out: number[] = [];
+    const keyed = this.keyed();
+    const rows = this.rows;
+    for (const id of ids) {
+      const old = before.get(id);
+      if (!old || !this.predicate(old)) continue;
+      let i: number;
+      if (keyed && this.keys) {
+        const keys = this.keys;
+        const k = keyed.sortKey(old);
+        i = lowerBound(rows.length, (mid) => {
+          const c = compareSortKeys(keys[mid], k);
+          return c !== 0 ? keyed.sign * c : tieBreak(rows[mid], old);
+        });
+      } else {
+        i = lowerBound(rows.length, (mid) => this.compare(rows[mid], old));
+      }
+      if (rows[i] !== old) return null;
+      out.push(i);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Places of the held rows among `ids`, by looking at every held row. */
+  private scanPlaces(ids: Set<string>): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.rows.length; i++) if (ids.has(this.rows[i].id)) out.push(i);
+    return out;
   }
 
   private keyed(): Keyed | null {
@@ -110,41 +152,61 @@ function sortByKey(rows: Row[], { sortKey, sign }: Keyed): { rows: Row[]; keys: 
   return { rows: outRows, keys: outKeys };
 }
 
+/** First index in 0..n whose comparison `cmp(index)` (element vs target) is ≥ 0. */
+function lowerBound(n: number, cmp: (mid: number) => number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(mid) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in 0..n whose element orders after the target (`cmp(index)` > 0). */
+function upperBound(n: number, cmp: (mid: number) => number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp(mid) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Merges k sorted incoming rows into n sorted kept rows: each incoming row finds its place by
- * binary search (k log n comparisons, where a walk compared n times and, sorted by a column with
- * few values, almost every comparison went on to tieBreak), then the runs between are copied.
+ * `rows` (with their `keys`, when keyed) without the entries at the ascending places `removed`,
+ * with `add` (sorted, keys in `addKeys`) inserted before the entries at `at` (places in the old
+ * array, ascending): one pass that copies the runs between, no comparisons.
  */
-function mergeKeyed(a: Row[], ak: SortKey[], b: Row[], bk: SortKey[], sign: 1 | -1): { rows: Row[]; keys: SortKey[] } {
-  if (b.length === 0) return { rows: a, keys: ak };
-  if (a.length === 0) return { rows: b, keys: bk };
-  const n = a.length + b.length;
-  const rows: Row[] = new Array<Row>(n);
-  const keys: SortKey[] = new Array<SortKey>(n);
-  let i = 0;
+function spliceSorted(rows: Row[], keys: SortKey[] | null, removed: number[], add: Row[], addKeys: SortKey[] | null, at: number[]): { rows: Row[]; keys: SortKey[] | null } {
+  const n = rows.length - removed.length + add.length;
+  const outRows: Row[] = new Array<Row>(n);
+  const outKeys: SortKey[] | null = keys && addKeys ? new Array<SortKey>(n) : null;
   let k = 0;
-  for (let j = 0; j < b.length; j++) {
-    // First kept row that orders after b[j] (ties cannot happen: the order is total).
-    let lo = i;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const r = compareSortKeys(ak[mid], bk[j]);
-      if ((r !== 0 ? sign * r : tieBreak(a[mid], b[j])) <= 0) lo = mid + 1;
-      else hi = mid;
+  let i = 0;
+  let r = 0;
+  const copyTo = (end: number) => {
+    for (; i < end; i++) {
+      if (r < removed.length && removed[r] === i) {
+        r++;
+        continue;
+      }
+      outRows[k] = rows[i];
+      if (outKeys) outKeys[k] = (keys as SortKey[])[i];
+      k++;
     }
-    while (i < lo) {
-      rows[k] = a[i];
-      keys[k++] = ak[i++];
-    }
-    rows[k] = b[j];
-    keys[k++] = bk[j];
+  };
+  for (let j = 0; j < add.length; j++) {
+    copyTo(at[j]);
+    outRows[k] = add[j];
+    if (outKeys) outKeys[k] = (addKeys as SortKey[])[j];
+    k++;
   }
-  while (i < a.length) {
-    rows[k] = a[i];
-    keys[k++] = ak[i++];
-  }
-  return { rows, keys };
+  copyTo(rows.length);
+  return { rows: outRows, keys: outKeys };
 }
 
 export function merge<T>(a: T[], b: T[], compare: (x: T, y: T) => number): T[] {
