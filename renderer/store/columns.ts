@@ -47,9 +47,18 @@ export interface Column {
    * which may parse addresses or case-fold text every time.
    */
   sortKey: (r: Row) => SortKey;
+  /** The field the sort key orders by, when rowOrder.ts has levels for it (see OrderField). */
+  orderField?: OrderField;
 }
 
 export type SortKey = number | string | null;
+
+/**
+ * A connection field whose sort key orders exactly as the radix levels rowOrder.ts builds for it
+ * (the tie-break fields, and the local address): a full sort then reuses those levels instead of
+ * ranking every row's key string through a Map and sorting the distinct strings.
+ */
+export type OrderField = 'process' | 'pid' | 'localPort' | 'localAddress' | 'remoteAddress' | 'remotePort';
 
 /** Ascending order of two sort keys; null last. */
 export function compareSortKeys(a: SortKey, b: SortKey): number {
@@ -119,8 +128,8 @@ export const strKey = (s: string | null | undefined): SortKey => (s === null || 
 // flexible columns grow only to what their longest content needs (a full IPv6 address), and the
 // table's last track takes the rest, so wide screens do not spread short text.
 export const COLUMNS: readonly Column[] = [
-  { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process) },
-  { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid) },
+  { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process), orderField: 'process' },
+  { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid), orderField: 'pid' },
   {
     key: 'proto',
     label: 'Proto',
@@ -130,10 +139,10 @@ export const COLUMNS: readonly Column[] = [
     // Protocols are lower-case names and families one digit: the plain text orders as compare.
     sortKey: (r) => `${r.c.protocol}${r.c.family}`,
   },
-  { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress) },
-  { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort) },
-  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress) },
-  { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort) },
+  { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress), orderField: 'localAddress' },
+  { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
+  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress), orderField: 'remoteAddress' },
+  { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
   { key: 'host', label: 'Host', width: 'minmax(120px, 320px)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
   { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
@@ -205,6 +214,8 @@ export interface KeyedComparator {
   /** The column's sort key: the comparator's order is sign × key order, then `tieBreak`. */
   sortKey?: (r: Row) => SortKey;
   sign: 1 | -1;
+  /** The column's OrderField, when it has one. */
+  orderField?: OrderField;
 }
 
 const NAT_NULL = '\uffff'; // absent values sort last, as in every column
@@ -248,5 +259,5 @@ export function rowComparator(spec: SortSpec): KeyedComparator {
     const r = base(a, b);
     return r !== 0 ? sign * r : tieBreak(a, b);
   };
-  return Object.assign(cmp, { sortKey: col.sortKey, sign } as const);
+  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField } as const);
 }

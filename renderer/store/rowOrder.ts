@@ -3,7 +3,7 @@
 // row, and a stable LSD radix sort over 16-bit digits orders row indexes in O(n) per level. At
 // 50k rows that is a few ms where a comparator sort calling tieBreak took hundreds.
 import { addressSortKey } from './address';
-import { compareSortKeys, strKey, tieBreak, type SortKey } from './columns';
+import { compareSortKeys, strKey, tieBreak, type OrderField, type SortKey } from './columns';
 import type { Row } from './rows';
 
 const NULL_U32 = 0xffffffff;
@@ -16,10 +16,12 @@ const RADIX_MIN_ROWS = 256;
  * order of `(i, j) => sign × compareSortKeys(keys[i], keys[j]) || tieBreak(rows[i], rows[j])`.
  * Rows whose fields do not fit the numeric levels (a PID outside 0..2³²−2, a fractional port, a
  * sequence number shared by two rows, text with control characters) take that comparator path.
+ * `field`, when given, is the connection field the keys order by (see OrderField): its levels are
+ * built from the rows, not ranked from the keys.
  */
-export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1): Uint32Array {
+export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField): Uint32Array {
   const n = rows.length;
-  const levels = n < RADIX_MIN_ROWS ? null : radixLevels(rows, keys, sign);
+  const levels = n < RADIX_MIN_ROWS ? null : radixLevels(rows, keys, sign, field);
   const order = levels ? radixOrder(levels, n) : null;
   if (order && !hasFullTies(order, levels as Uint32Array[])) return order;
   const out = new Uint32Array(n);
@@ -35,10 +37,8 @@ export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 
  * address (family tag + four 32-bit words), remote port, sequence number. Null when a row does
  * not fit (see orderRows).
  */
-function radixLevels(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1): Uint32Array[] | null {
+function radixLevels(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField): Uint32Array[] | null {
   const n = rows.length;
-  const primary = integerLevels(keys, sign) ?? rankKeys(keys, sign);
-  if (!primary) return null;
   // Ranked by the connection's own strings (few distinct; their hashes are cached), each folded once.
   const procIds = new Map<string | null, number>();
   const procOf = new Uint32Array(n);
@@ -74,7 +74,35 @@ function radixLevels(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -
   for (let i = 0; i < n; i++) proc[i] = nameRank[procOf[i]];
   const addr = addressLevels(addrs);
   if (!addr) return null;
-  return [...(Array.isArray(primary) ? primary : [primary]), proc, pid, lport, ...addr, rport, seq];
+  const ties = [proc, pid, lport, ...addr, rport, seq];
+  if (field === 'process' && sign === 1) return ties; // the first tie level already is the sort
+  const primary = field ? fieldLevels(field, rows, { proc, pid, lport, addr, rport }) : (integerLevels(keys, sign) ?? rankKeys(keys, sign));
+  if (!primary) return null;
+  const levels = Array.isArray(primary) ? primary : [primary];
+  // Descending: each level reversed (its null, stored as the largest value, comes first).
+  return [...(field && sign === -1 ? levels.map((l) => l.map((x) => NULL_U32 - x)) : levels), ...ties];
+}
+
+/** Ascending levels of an OrderField: the tie levels already built, or the local addresses'. */
+function fieldLevels(
+  field: OrderField,
+  rows: readonly Row[],
+  t: { proc: Uint32Array; pid: Uint32Array; lport: Uint32Array; addr: Uint32Array[]; rport: Uint32Array },
+): Uint32Array[] | null {
+  switch (field) {
+    case 'process':
+      return [t.proc];
+    case 'pid':
+      return [t.pid];
+    case 'localPort':
+      return [t.lport];
+    case 'remotePort':
+      return [t.rport];
+    case 'remoteAddress':
+      return t.addr;
+    case 'localAddress':
+      return addressLevels(rows.map((r) => r.c.localAddress));
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // The filtered, sorted list of rows the Connections table shows. Rebuilt in full only when the
 // filter or sort changes; a batch only re-places the rows it touched (remove + sorted merge), so
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
-import { compareSortKeys, tieBreak, type KeyedComparator, type SortKey } from './columns';
+import { compareSortKeys, tieBreak, type KeyedComparator, type OrderField, type SortKey } from './columns';
 import { orderRows } from './rowOrder';
 import type { Row } from './rows';
 import type { ChangeSet } from './store';
@@ -15,6 +15,7 @@ const REBUILD_SHARE = 0.5;
 interface Keyed {
   sortKey: (r: Row) => SortKey;
   sign: 1 | -1;
+  orderField?: OrderField;
 }
 
 export class SortedView {
@@ -129,7 +130,7 @@ export class SortedView {
 
   private keyed(): Keyed | null {
     const k = this.compare as Partial<KeyedComparator>;
-    return k.sortKey && k.sign ? { sortKey: k.sortKey, sign: k.sign } : null;
+    return k.sortKey && k.sign ? { sortKey: k.sortKey, sign: k.sign, orderField: k.orderField } : null;
   }
 }
 
@@ -138,11 +139,11 @@ export class SortedView {
  * key is computed once, and orderRows turns it and the tie-break fields into integer levels that a
  * radix sort orders in linear time.
  */
-function sortByKey(rows: Row[], { sortKey, sign }: Keyed): { rows: Row[]; keys: SortKey[] } {
+function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: Row[]; keys: SortKey[] } {
   const n = rows.length;
   const keys: SortKey[] = new Array<SortKey>(n);
   for (let i = 0; i < n; i++) keys[i] = sortKey(rows[i]);
-  const order = orderRows(rows, keys, sign);
+  const order = orderRows(rows, keys, sign, orderField);
   const outRows: Row[] = new Array<Row>(n);
   const outKeys: SortKey[] = new Array<SortKey>(n);
   for (let j = 0; j < n; j++) {
