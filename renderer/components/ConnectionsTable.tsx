@@ -1,7 +1,9 @@
 // The live Connections grid: virtualized (only visible rows are in the DOM), sticky header,
 // click-to-sort headers, keyboard navigation and multi-select. Cells render from the column model.
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+// A batch re-renders only the rows it replaced: rows are memoized on their Row object, so the
+// other ~60 on screen keep their DOM untouched.
+import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
@@ -14,6 +16,10 @@ import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 export const ROW_HEIGHT = 22;
 /** Room the header's "N hidden for width" button takes at the row's end, px. */
 const GIVEN_WAY_PX = 56;
+/** The sticky header row's height (styles.css .grid-row.head): body rows start below it. */
+export const HEAD_HEIGHT = 26;
+/** Rows rendered beyond the viewport on either side. */
+const OVERSCAN = 12;
 
 export interface ConnectionsTableProps {
   rows: Row[];
@@ -87,6 +93,50 @@ function Cell({ col, row }: { col: Column; row: Row }) {
   }
 }
 
+/** What a row does on input: one object for the table's life, reading the latest props. */
+interface RowHandlers {
+  down(id: string, e: MouseEvent): void;
+  activate(id: string): void;
+  menu(id: string, e: MouseEvent): void;
+}
+
+interface RowProps {
+  row: Row;
+  index: number;
+  columns: readonly Column[];
+  selected: boolean;
+  cursor: boolean;
+  /** Why the row departs from the baseline (null: it does not, or no baseline). */
+  why: ReturnType<DepartureOf>;
+  on: RowHandlers;
+}
+
+/** One body row; re-renders only when its Row object, place, columns or selection change. */
+const ConnectionRow = memo(function ConnectionRow({ row, index, columns, selected, cursor, why, on }: RowProps) {
+  const cls = `grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-id={row.id}
+      data-status={row.status}
+      className={cls}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      onMouseDown={(e: MouseEvent) => on.down(row.id, e)}
+      onDoubleClick={() => on.activate(row.id)}
+      onContextMenu={(e) => on.menu(row.id, e)}
+    >
+      {columns.map((c, i) => (
+        <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
+          {i === 0 && why && <BaselineBadge why={why} />}
+          <Cell col={c} row={row} />
+        </div>
+      ))}
+    </div>
+  );
+});
+
 /** The inner width of an element, px, kept current by a ResizeObserver (0 until measured). */
 function useInnerWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -100,25 +150,45 @@ function useInnerWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
+/** rows[first..last] (inclusive). */
+function visibleRows(rows: readonly Row[], first: number, last: number): readonly Row[] {
+  return last >= first ? rows.slice(first, last + 1) : [];
+}
+
 export function ConnectionsTable(props: ConnectionsTableProps) {
   const { rows, sort, selection } = props;
   const scrollRef = useRef<HTMLDivElement | null>(null);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view.
   const inner = useInnerWidth(scrollRef);
-  let columns = fitColumns(props.columns, inner, (c) => minTrackPx(c.width));
-  // When some give way, the header's last track says so: keep room for it.
-  const givenWay = columns.length < props.columns.length;
-  if (givenWay) columns = fitColumns(props.columns, inner - GIVEN_WAY_PX, (c) => minTrackPx(c.width));
-  const virt = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => rows[i]?.id ?? i,
-  });
-  const items = virt.getVirtualItems();
+  // One array while the inputs stay: the memoized rows compare it by identity.
+  const { columns, givenWay } = useMemo(() => {
+    let shown = fitColumns(props.columns, inner, (c) => minTrackPx(c.width));
+    // When some give way, the header's last track says so: keep room for it.
+    const given = shown.length < props.columns.length;
+    if (given) shown = fitColumns(props.columns, inner - GIVEN_WAY_PX, (c) => minTrackPx(c.width));
+    return { columns: shown, givenWay: given };
+  }, [props.columns, inner]);
+  const win = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, OVERSCAN, HEAD_HEIGHT);
   const cursor = cursorIndex(selection, rows);
+  // Handlers that stay the same object (so rows stay memoized) and call the latest props.
+  const latest = useRef(props);
+  latest.current = props;
+  const on = useMemo<RowHandlers>(
+    () => ({
+      down(id, e) {
+        if (e.button !== 0) return;
+        if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
+        latest.current.onClickRow(id, { shift: e.shiftKey, ctrl: e.ctrlKey || e.metaKey });
+      },
+      activate: (id) => latest.current.onActivate(id),
+      menu(id, e) {
+        e.preventDefault();
+        latest.current.onContextMenu(id, e.clientX, e.clientY);
+      },
+    }),
+    [],
+  );
   // The last track takes what the columns do not need.
   const template = `${columns.map((c) => c.width).join(' ')} minmax(${givenWay ? GIVEN_WAY_PX : 0}px, 1fr)`;
   // Rows are as wide as the pane, and never narrower than the columns' least widths: flexible
@@ -128,8 +198,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const gridStyle = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
 
   // Report what is on screen (debounced by the consumer) so names are looked up for visible rows only.
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  const { first, last } = win;
   const { onVisibleRows } = props;
   useEffect(() => {
     if (onVisibleRows && last >= first) onVisibleRows(rows.slice(first, last + 1));
@@ -186,7 +255,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
     const clamped = Math.min(rows.length - 1, Math.max(0, to));
     props.onMove(clamped, e.shiftKey);
     // Only keyboard moves scroll: a mouse user reading elsewhere is never yanked back.
-    virt.scrollToIndex(clamped, { align: 'auto' });
+    win.scrollToIndex(clamped);
   };
 
   return (
@@ -215,43 +284,19 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
           onMove={props.onMoveColumn}
         />
       </div>
-      <div className="grid-body" role="rowgroup" style={{ height: virt.getTotalSize() }}>
-        {items.map((vi) => {
-          const row = rows[vi.index];
-          if (!row) return null;
-          const selected = selection.ids.has(row.id);
-          const why = props.departure?.(row.c) ?? null;
-          const cls = `grid-row${vi.index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${vi.index === cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
-          return (
-            <div
-              key={row.id}
-              role="row"
-              aria-rowindex={vi.index + 2}
-              aria-selected={selected}
-              data-id={row.id}
-              data-status={row.status}
-              className={cls}
-              style={{ transform: `translateY(${vi.start}px)` }}
-              onMouseDown={(e: MouseEvent) => {
-                if (e.button !== 0) return;
-                if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
-                props.onClickRow(row.id, { shift: e.shiftKey, ctrl: e.ctrlKey || e.metaKey });
-              }}
-              onDoubleClick={() => props.onActivate(row.id)}
-              onContextMenu={(e) => {
-                e.preventDefault();
-                props.onContextMenu(row.id, e.clientX, e.clientY);
-              }}
-            >
-              {columns.map((c, i) => (
-                <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
-                  {i === 0 && why && <BaselineBadge why={why} />}
-                  <Cell col={c} row={row} />
-                </div>
-              ))}
-            </div>
-          );
-        })}
+      <div className="grid-body" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT }}>
+        {visibleRows(rows, first, last).map((row, k) => (
+          <ConnectionRow
+            key={row.id}
+            row={row}
+            index={first + k}
+            columns={columns}
+            selected={selection.ids.has(row.id)}
+            cursor={first + k === cursor}
+            why={props.departure?.(row.c) ?? null}
+            on={on}
+          />
+        ))}
       </div>
       {rows.length === 0 && <div className="empty">No connections match.</div>}
     </div>

@@ -1,10 +1,10 @@
 // The Events grid: opened / closed / changed, newest first, virtualized like the Connections grid.
 import { useRef, type CSSProperties, type KeyboardEvent } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRowWindow } from './rowWindow';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
-import { ROW_HEIGHT } from './ConnectionsTable';
+import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 import type { NoticeEntry } from '../views/ports/portNotices';
 
@@ -71,15 +71,11 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
     e.preventDefault();
     const i = Math.min(n - 1, Math.max(0, to));
     onCursor?.(events[n - 1 - i].seq);
-    virt.scrollToIndex(i, { align: 'auto' });
+    win.scrollToIndex(i);
   };
-  const virt = useVirtualizer({
-    count: n,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => events[n - 1 - i]?.seq ?? i,
-  });
+  const win = useRowWindow(scrollRef, n, ROW_HEIGHT, 12, HEAD_HEIGHT);
+  const shown: number[] = [];
+  for (let i = win.first; i <= win.last; i++) shown.push(i);
   const style = { '--cols': TEMPLATE } as CSSProperties;
   return (
     <div className="grid events" role="grid" aria-label={label} aria-rowcount={n + 1} tabIndex={0} ref={scrollRef} style={style} onKeyDown={onKeyDown}>
@@ -92,8 +88,9 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
           ))}
         </div>
       </div>
-      <div className="grid-body" role="rowgroup" style={{ height: virt.getTotalSize() }}>
-        {virt.getVirtualItems().map((vi) => {
+      <div className="grid-body" role="rowgroup" style={{ height: n * ROW_HEIGHT }}>
+        {shown.map((index) => {
+          const vi = { index, start: index * ROW_HEIGHT };
           const e = events[n - 1 - vi.index];
           if (!e) return null;
           if (e.type === 'notice') {
