@@ -53,11 +53,19 @@ export function useEvents(store: ConnectionStore | null, log: EventLog, predicat
   return events;
 }
 
-/** Debounced copy of a value. */
+/**
+ * Debounced copy of a value: a change after a quiet spell of at least `ms` is taken at once (a
+ * paste, or the first key after a pause, shows its result without waiting), changes that follow
+ * within `ms` of the one before wait until they stop for `ms` (fast typing is not applied per key).
+ */
 export function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
+  const lastChange = useRef(-Infinity);
   useEffect(() => {
-    if (ms <= 0) {
+    const now = performance.now();
+    const quiet = now - lastChange.current >= ms;
+    lastChange.current = now;
+    if (ms <= 0 || quiet) {
       setV(value);
       return undefined;
     }

@@ -23,11 +23,14 @@ describe('summarizeTasks', () => {
       // Not complete events.
       { name: 'RunTask', ph: 'B', pid: 1, tid: 10, ts: 90_000 },
     ];
-    expect(summarizeTasks(events)).toEqual({ tasks: 3, longestMs: 40, overBudget: 2 });
-    expect(summarizeTasks(events, 50)).toEqual({ tasks: 3, longestMs: 40, overBudget: 0 });
+    expect(summarizeTasks(events)).toEqual({ tasks: 3, longestMs: 40, overBudget: 2, longestCpuMs: NaN, overBudgetCpu: 0 });
+    expect(summarizeTasks(events, 50)).toMatchObject({ tasks: 3, longestMs: 40, overBudget: 0 });
+    // With thread times: a task that waited for a core is long in wall time, short in CPU time.
+    const timed = events.map((e) => (e.ph === 'X' && e.pid === 1 && e.tid === 10 ? { ...e, tdur: (e.dur ?? 0) / 4 } : e));
+    expect(summarizeTasks(timed)).toEqual({ tasks: 3, longestMs: 40, overBudget: 2, longestCpuMs: 10, overBudgetCpu: 0 });
   });
   it('finds nothing in a trace without renderer main threads', () => {
-    expect(summarizeTasks([task(1, 10, 0, 30)])).toEqual({ tasks: 0, longestMs: 0, overBudget: 0 });
+    expect(summarizeTasks([task(1, 10, 0, 30)])).toMatchObject({ tasks: 0, longestMs: 0, overBudget: 0 });
   });
 });
 
