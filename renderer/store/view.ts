@@ -54,29 +54,60 @@ export class SortedView {
 
   /**
    * Applies a change set; returns the (new) rows array, or the same array when nothing moved.
-   * With `changes.before` each changed row's old place is found by binary search and the new rows'
-   * places likewise: k changed rows cost O(k log n) comparisons plus one copy of the array, never a
-   * hash lookup per held row. Without it (a change set from elsewhere), held rows are scanned.
+   * With `changes.before` each changed row's old place is found by binary search over its old
+   * values; a row whose new values order exactly as the old (a highlight ending, a state change
+   * that keeps the sort key) is replaced where it stands, the others leave and are placed anew by
+   * binary search: k changed rows cost O(k log n) comparisons plus a copy of the array, never a
+   * hash lookup per held row. Without `before` (a change set from elsewhere), held rows are scanned.
    */
   apply(changes: ChangeSet, lookup: Map<string, Row>): Row[] {
     if (changes.reset || changes.ids.size > Math.max(64, this.rows.length * REBUILD_SHARE)) {
       return this.rebuild(lookup.values());
     }
     if (changes.ids.size === 0) return this.rows;
-    const incoming: Row[] = [];
-    for (const id of changes.ids) {
-      const r = lookup.get(id);
-      if (r && this.predicate(r)) incoming.push(r);
-    }
-    const removed = changes.before ? this.placesOf(changes.ids, changes.before) : this.scanPlaces(changes.ids);
-    if (removed === null) return this.rebuild(lookup.values());
-    if (removed.length === 0 && incoming.length === 0) return this.rows;
     const keyed = this.keyed();
-    if (keyed && this.keys) {
-      const inc = sortByKey(incoming, keyed);
-      const sign = keyed.sign;
+    const byKey = keyed && this.keys ? keyed : null;
+    const incoming: Row[] = [];
+    const replaced: number[] = [];
+    const replacements: Row[] = [];
+    let removed: number[] = [];
+    const before = changes.before;
+    if (before) {
+      for (const id of changes.ids) {
+        const old = before.get(id);
+        const cur = lookup.get(id);
+        const curIn = cur !== undefined && this.predicate(cur);
+        const at = old !== undefined && this.predicate(old) ? this.placeOf(old, byKey) : -1;
+        if (at === -2) return this.rebuild(lookup.values());
+        if (at >= 0 && curIn && this.samePlace(old as Row, cur, byKey)) {
+          replaced.push(at);
+          replacements.push(cur);
+          continue;
+        }
+        if (at >= 0) removed.push(at);
+        if (curIn) incoming.push(cur);
+      }
+      removed.sort((x, y) => x - y);
+    } else {
+      for (const id of changes.ids) {
+        const r = lookup.get(id);
+        if (r && this.predicate(r)) incoming.push(r);
+      }
+      removed = this.scanPlaces(changes.ids);
+    }
+    if (replaced.length === 0 && removed.length === 0 && incoming.length === 0) return this.rows;
+    let rows = this.rows;
+    if (replaced.length > 0) {
+      // Same place, same sort key: only the row object changes.
+      rows = rows.slice();
+      for (let j = 0; j < replaced.length; j++) rows[replaced[j]] = replacements[j];
+      this.rows = rows;
+      if (removed.length === 0 && incoming.length === 0) return rows;
+    }
+    if (byKey && this.keys) {
+      const inc = sortByKey(incoming, byKey);
+      const sign = byKey.sign;
       const keys = this.keys;
-      const rows = this.rows;
       const at = inc.rows.map((r, j) => upperBound(rows.length, (mid) => {
         const c = compareSortKeys(keys[mid], inc.keys[j]);
         return c !== 0 ? sign * c : tieBreak(rows[mid], r);
@@ -87,38 +118,32 @@ export class SortedView {
       return this.rows;
     }
     incoming.sort(this.compare);
-    const rows = this.rows;
     const at = incoming.map((r) => upperBound(rows.length, (mid) => this.compare(rows[mid], r)));
     this.rows = spliceSorted(rows, null, removed, incoming, null, at).rows;
     return this.rows;
   }
 
-  /**
-   * Ascending places in `rows` of the held rows among `ids`, found from their old values by
-   * binary search; null when one is not where its values say (then the caller rebuilds).
-   */
-  private placesOf(ids: Set<string>, before: Map<string, Row>): number[] | null {
-    const out: number[] = [];
-    const keyed = this.keyed();
+  /** The place of a held row in `rows`, found from its values by binary search; -2 when it is not there. */
+  private placeOf(old: Row, byKey: Keyed | null): number {
     const rows = this.rows;
-    for (const id of ids) {
-      const old = before.get(id);
-      if (!old || !this.predicate(old)) continue;
-      let i: number;
-      if (keyed && this.keys) {
-        const keys = this.keys;
-        const k = keyed.sortKey(old);
-        i = lowerBound(rows.length, (mid) => {
-          const c = compareSortKeys(keys[mid], k);
-          return c !== 0 ? keyed.sign * c : tieBreak(rows[mid], old);
-        });
-      } else {
-        i = lowerBound(rows.length, (mid) => this.compare(rows[mid], old));
-      }
-      if (rows[i] !== old) return null;
-      out.push(i);
+    let i: number;
+    if (byKey && this.keys) {
+      const keys = this.keys;
+      const k = byKey.sortKey(old);
+      i = lowerBound(rows.length, (mid) => {
+        const c = compareSortKeys(keys[mid], k);
+        return c !== 0 ? byKey.sign * c : tieBreak(rows[mid], old);
+      });
+    } else {
+      i = lowerBound(rows.length, (mid) => this.compare(rows[mid], old));
     }
-    return out.sort((a, b) => a - b);
+    return rows[i] === old ? i : -2;
+  }
+
+  /** Whether `cur` orders exactly where `old` stood (the order is total: nothing else sits between). */
+  private samePlace(old: Row, cur: Row, byKey: Keyed | null): boolean {
+    if (!byKey) return this.compare(old, cur) === 0;
+    return compareSortKeys(byKey.sortKey(old), byKey.sortKey(cur)) === 0 && tieBreak(old, cur) === 0;
   }
 
   /** Places of the held rows among `ids`, by looking at every held row. */
