@@ -136,11 +136,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   }, [hideDetails]);
   useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected, onEscape });
 
-  const closing = useMemo(() => {
-    let n = 0;
-    for (const r of rows) if (r.status === 'closed') n++;
-    return n;
-  }, [rows]);
+  const closing = sorted.closing;
 
   return (
     // data-table-filter / data-table-sort: the filter text and sort the table's rows are computed

@@ -20,19 +20,21 @@ export interface SortedRows {
   /** The predicate and comparator the rows follow (a new spec reaches them one render later, in an effect). */
   predicate: RowPredicate | null;
   compare: RowComparator | null;
+  /** Closed rows among `rows`, still lingering. */
+  closing: number;
 }
 
 /** The filtered, sorted rows; only changed rows are re-placed per batch. */
 export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): SortedRows {
   const view = useRef<SortedView | null>(null);
-  const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null });
+  const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null, closing: 0 });
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
-    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare });
+    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare, closing: v.closing });
     return store.subscribe((changes) => {
       const next = v.apply(changes, store.rows);
       // Same array: nothing moved in the table (a batch of rows it filters out), so no re-render.
-      setState((s) => (s.rows === next ? s : { rows: next, predicate, compare }));
+      setState((s) => (s.rows === next ? s : { rows: next, predicate, compare, closing: v.closing }));
     });
   }, [store, predicate, compare]);
   return state;

@@ -138,6 +138,8 @@ describe('SortedView', () => {
       for (const v of [...views, scanned]) {
         const expected = [...store.rows.values()].filter(pred).sort(v === views[0] ? plain : keyed).map((r) => r.id);
         expect(v.rows.map((r) => r.id), `batch ${k}`).toEqual(expected);
+        // The closing count kept per change is the count of closed rows shown.
+        expect(v.closing, `batch ${k}`).toBe(v.rows.filter((r) => r.status === 'closed').length);
       }
     }
   });

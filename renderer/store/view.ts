@@ -20,6 +20,8 @@ interface Keyed {
 
 export class SortedView {
   rows: Row[] = [];
+  /** How many of `rows` are closed rows still lingering (the status bar's "closing"), kept per change. */
+  closing = 0;
   /**
    * With a keyed comparator (see KeyedComparator): each row's sort key, parallel to `rows`, so a
    * merge compares plain values and ties by sequence number and never calls the column comparator.
@@ -33,7 +35,12 @@ export class SortedView {
 
   rebuild(all: Iterable<Row>): Row[] {
     const out: Row[] = [];
-    for (const r of all) if (this.predicate(r)) out.push(r);
+    this.closing = 0;
+    for (const r of all) {
+      if (!this.predicate(r)) continue;
+      out.push(r);
+      if (r.status === 'closed') this.closing++;
+    }
     const keyed = this.keyed();
     if (keyed) {
       const sorted = sortByKey(out, keyed);
@@ -97,6 +104,10 @@ export class SortedView {
     }
     if (replaced.length === 0 && removed.length === 0 && incoming.length === 0) return this.rows;
     let rows = this.rows;
+    const closed = (r: Row) => (r.status === 'closed' ? 1 : 0);
+    for (const i of removed) this.closing -= closed(rows[i]);
+    for (let j = 0; j < replaced.length; j++) this.closing += closed(replacements[j]) - closed(rows[replaced[j]]);
+    for (const r of incoming) this.closing += closed(r);
     if (replaced.length > 0) {
       // Same place, same sort key: only the row object changes.
       rows = rows.slice();
