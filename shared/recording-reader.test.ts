@@ -79,6 +79,35 @@ describe('RecordingParser', () => {
     expect(describeRecording('f.ndjson', r.summary)).toBe(`f.ndjson: read 5 events from 6 lines; skipped 1 record (line 2: ${message})`);
   });
 
+  it('fuzz: numbers and addresses swapped for hostile values never throw; every line is an in-range event or a counted skip', () => {
+    // Seeded (a fixed LCG), so a failure replays; bounded to a few thousand lines.
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const hostile: unknown[] = [-1, 65536, 70000, 2 ** 32, 2 ** 53, 1e308, -0.5, 1.5, NaN, '1', '', 'fe80::zz', '1.2.3.4', '::1', null, true, [], {}];
+    const fields = ['localPort', 'remotePort', 'pid', 'localScopeId', 'remoteScopeId', 'localAddress', 'remoteAddress', 'sendRate', 'rttMs', 'bytesSent', 'previousPid'];
+    const base = JSON.parse(formatEventJsonLine(ev(7))) as { connection: Record<string, unknown> } & Record<string, unknown>;
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const e = structuredClone(base);
+      const f = fields[Math.floor(rnd() * fields.length)];
+      const v = hostile[Math.floor(rnd() * hostile.length)];
+      if (f === 'previousPid') e.previousPid = v;
+      else e.connection[f] = v;
+      lines.push(JSON.stringify(e));
+    }
+    const r = parseRecordingText(lines.join('\n') + '\n');
+    expect(r.summary.events + r.summary.problemCount).toBe(lines.length);
+    expect(r.summary.problemCount).toBeGreaterThan(1000);
+    const u32 = (v: unknown) => v == null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff);
+    const port = (v: unknown) => v == null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535);
+    for (const { connection: c, previousPid } of r.events) {
+      expect([port(c.localPort), port(c.remotePort), u32(c.pid), u32(c.localScopeId), u32(c.remoteScopeId), u32(previousPid)]).toEqual([true, true, true, true, true, true]);
+      expect(c.localAddress.includes(':')).toBe(true); // family 6, as recorded
+      expect(c.remoteAddress === null || c.remoteAddress.includes(':')).toBe(true);
+      expect([c.sendRate, c.rttMs].every((x) => x == null || (x as number) >= 0)).toBe(true);
+    }
+  });
+
   it('csv: out-of-range cells skip their record with the field named; every skip is counted', () => {
     const header = csvLine(EVENT_CSV_HEADER);
     const cells = (e: ConnectionEvent) => formatEventCsvLine(e).replace(/\r\n$/, '').split(',');
