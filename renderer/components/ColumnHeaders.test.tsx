@@ -36,6 +36,9 @@ describe('ColumnHeaders', () => {
     // Without Alt, arrows are not moves (the grid's keys stay the grid's).
     fireEvent.keyDown(pid, { key: 'ArrowRight' });
     expect(onMove).not.toHaveBeenCalled();
+    // Space is left to the window (it freezes the view, wherever the focus is in the table).
+    expect(fireEvent.keyDown(pid, { key: ' ' })).toBe(true);
+    expect(onSort).not.toHaveBeenCalled();
     fireEvent.keyDown(pid, { key: 'Enter' });
     expect(onSort).toHaveBeenCalledWith('pid');
   });

@@ -1,4 +1,4 @@
-// One sortable column header cell: click (or Enter / Space when focused) to sort, aria-sort and the
+// One sortable column header cell: click (or Enter when focused) to sort, aria-sort and the
 // ▲/▼ mark when it is the sort column; optionally a resize handle on its right edge (drag, or arrow
 // keys when focused), a context menu (right-click, or Shift+F10 / the menu key on the cell or its
 // handle) and moving it one place with Alt+Left / Alt+Right (dragging it is ColumnHeaders' job).
@@ -52,7 +52,8 @@ export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu, onMo
   };
   const onCellKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return; // the resize handle has its own keys
-    if (e.key === 'Enter' || e.key === ' ') onSort();
+    // Enter sorts; Space stays the window's freeze key, as everywhere in the table.
+    if (e.key === 'Enter') onSort();
     else if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && onMoveBy) onMoveBy(e.key === 'ArrowLeft' ? -1 : 1);
     else if (((e.key === 'F10' && e.shiftKey) || e.key === 'ContextMenu') && onMenu) {
       const r = e.currentTarget.getBoundingClientRect();
