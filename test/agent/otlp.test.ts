@@ -3,15 +3,18 @@
 // protobuf by default, the JSON mapping when asked) and checks every field; the receiver is away
 // and refuses for a while in the middle, and nothing is lost.
 import http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../shared/connection';
 import { createOtlpExporter, type OtlpEncoding } from '../../main/export/otlp';
 import type { EventExporter } from '../../main/export/syslog-exporter';
-import { freePort, until } from './helpers';
+import { buildAgent, freePort, start, until, type BuiltAgent } from './helpers';
+import { createServer, connect as tcpConnect, type Socket } from 'node:net';
 import { decodeLogsRequest, keyValues as kv, type ExportLogsServiceRequest } from './otlp-decode';
 
 let server: http.Server | null = null;
+let built: BuiltAgent | null = null;
 let exporter: EventExporter | null = null;
+afterAll(() => built?.cleanup());
 afterEach(async () => {
   await exporter?.close();
   server?.closeAllConnections();
@@ -139,4 +142,52 @@ describe('OTLP logs exporter → decoding receiver', () => {
       expect(r.timeUnixNano).toBe(`${Date.UTC(2026, 10, 30, 5, 0, 0, seq)}000000`);
     }
   }, 60_000);
+
+  it('netmon agent --otlp sends the events its filter selects as protobuf, with the socket owner as process.pid', async () => {
+    built = await buildAgent();
+    const records: ExportLogsServiceRequest[] = [];
+    const problems: string[] = [];
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        try {
+          records.push(decodeLogsRequest(req.headers['content-type'], Buffer.concat(chunks)));
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        } catch (e) {
+          problems.push((e as Error).message);
+          res.writeHead(400).end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const otlpPort = (server.address() as { port: number }).port;
+    const held: Socket[] = [];
+    const listener = createServer((sock) => held.push(sock));
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+    const p = (listener.address() as { port: number }).port;
+    const agent = start(process.execPath, [built.cli, 'agent', '--otlp', `http://127.0.0.1:${otlpPort}/v1/logs`, '--source', 'linux', '--interval', '200', '--filter', `port:${p}`]);
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // the first (full) poll: the listener is no event
+      const c = tcpConnect(p, '127.0.0.1');
+      await new Promise<void>((r) => c.once('connect', () => r()));
+      const opened = await until(15_000, () => `${agent.output()} ${problems.join('; ')}`, () => {
+        const o = records
+          .flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
+          .filter((r) => r.eventName === 'netmon.connection.opened');
+        return o.length >= 2 ? o : undefined;
+      });
+      const attrs = opened.map((r) => kv(r.attributes));
+      expect(attrs.map((a) => (a['network.local.port'] === p ? 'server' : a['network.peer.port'] === p ? 'client' : '?')).sort()).toEqual(['client', 'server']);
+      for (const a of attrs) {
+        expect(a).toMatchObject({ 'network.transport': 'tcp', 'network.type': 'ipv4', 'network.local.address': '127.0.0.1', 'network.peer.address': '127.0.0.1', 'process.pid': process.pid, 'netmon.tcp.state': 'ESTABLISHED' });
+      }
+      c.destroy();
+    } finally {
+      expect(await agent.stop()).toBe(0);
+      for (const sock of held) sock.destroy();
+      await new Promise<void>((r) => listener.close(() => r()));
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
 });
