@@ -10,6 +10,7 @@ import { childEnv, dropSecretEnv } from '../../main/child-env';
 import { utilityProcessSpawner, type UtilityProcessApi, type UtilityProcessLike } from '../../main/electron/engine-process';
 import { spawnWorkerThread } from '../../main/engine/host';
 import { createLinuxActions } from '../../main/source/linux/actions';
+import { createProcessCache } from '../../main/source/linux/processes';
 import { readDynamicRanges } from '../../main/source/port-range';
 import { bundleServe } from './bundle';
 
@@ -69,6 +70,15 @@ describe('processes netmon starts do not inherit NETMON_TOKEN', () => {
     // The stand-in was run (its answer came back), and without the token.
     expect([r.origin, r.ranges.tcp]).toEqual(['netsh int ipv4 show dynamicport', { low: 50000, high: 50999 }]);
     expect(envOf('netsh')).not.toContain(TOKEN);
+  });
+
+  it('getconf, run once for CLK_TCK when a process start time is first needed', async () => {
+    standIn('getconf', '100\\n');
+    process.env.PATH = `${dir}:${process.env.PATH ?? ''}`;
+    const d = await createProcessCache().details(process.pid);
+    expect(d?.startTime).toBeGreaterThan(0);
+    expect(readFileSync(path.join(dir, 'getconf.args'), 'utf8')).toBe('CLK_TCK\n');
+    expect(envOf('getconf')).not.toContain(TOKEN);
   });
 
   it('the engine worker thread', async () => {
