@@ -102,7 +102,7 @@ export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Pro
   const now = io.now ?? Date.now;
   const read = await readTableOnce(opts.source, io, { ranges: true });
   if (!read) return 1;
-  const ranges = read.last.ranges!.ranges;
+  const ranges = read.last.ranges.ranges;
   const all = read.last.connections;
   const rows = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
   const baseline = makeBaseline(rows, ranges.tcp, now(), hostname());

@@ -84,9 +84,8 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   // With --trend: one poll a second until the span is covered (or the user stops it).
   const read = await readTableOnce(opts.source, io, {
     ranges: true,
-    again: ({ time, connections: rows, ranges: r }) => {
-      // Asked for, so always there: the range of the machine the source reads.
-      const ranges = r!.ranges;
+    // The ranges of the machine the source reads (not necessarily this host's).
+    again: ({ time, connections: rows, ranges: { ranges } }) => {
       const report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
       reports.push(report);
       points.push(trendPoint(time, report));
@@ -96,7 +95,7 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   // `again` ran for every good read, so a read means a report.
   const r = reports.at(-1);
   if (!read || !r) return 1;
-  const origin = read.last.ranges!.origin;
+  const origin = read.last.ranges.origin;
   const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;
   if (opts.json) {
     io.stdout(`${JSON.stringify({ host: hostname(), time: new Date(read.last.time).toISOString(), rangeOrigin: origin, ...r, trendPerMinute: trend })}\n`);

@@ -8,30 +8,30 @@ import { sourceDynamicRanges, type SourceKind } from '../source/index';
 import type { DynamicRanges } from '../source/port-range';
 import type { CliIo } from './io';
 
-/** One good poll of the connection table. */
-export interface TableRead {
+/** One good poll of the connection table; `R` is DynamicRanges when they were asked for, else null. */
+export interface TableRead<R extends DynamicRanges | null = DynamicRanges | null> {
   /** When the poll ran (epoch ms, io.now's clock). */
   time: number;
   /** The whole table after this poll. */
   connections: Connection[];
   status: EngineStatus;
   /** The source's dynamic port ranges (ReadTableOptions.ranges), else null. */
-  ranges: DynamicRanges | null;
+  ranges: R;
 }
 
-export interface ReadTableOptions {
+export interface ReadTableOptions<R extends DynamicRanges | null = DynamicRanges | null> {
   /**
    * Called with each good read; returns how long to wait (ms) before polling again, or null when
    * done. Default: one read. Polls of one call share an engine, so the later ones carry rates.
    */
-  again?: (read: TableRead) => number | null;
+  again?(read: TableRead<R>): number | null;
   /** Also ask the source for its dynamic port ranges (the machine it reads, not necessarily this host). */
   ranges?: boolean;
 }
 
-export interface TableReadResult {
+export interface TableReadResult<R extends DynamicRanges | null = DynamicRanges | null> {
   /** The last good read. */
-  last: TableRead;
+  last: TableRead<R>;
   /** io.stop was aborted while waiting for the next poll: `last` is all there is. */
   stopped: boolean;
 }
@@ -41,6 +41,8 @@ export interface TableReadResult {
  * reported on stderr as `netmon: cannot read the connection table: REASON` and gives null: the
  * command exits 1. The source is closed before this returns, also when it throws.
  */
+export function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTableOptions<DynamicRanges> & { ranges: true }): Promise<TableReadResult<DynamicRanges> | null>;
+export function readTableOnce(kind: SourceKind, io: CliIo, opts?: ReadTableOptions<null> & { ranges?: false }): Promise<TableReadResult<null> | null>;
 export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTableOptions = {}): Promise<TableReadResult | null> {
   const source = io.createSource(kind);
   try {
