@@ -120,6 +120,8 @@ describe('options and operands in any order (every command)', () => {
     expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source', 'demo', 'b.json'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source=demo', '--', 'b.json'])).toEqual(want);
+    expect(parseCommandLine(['baseline', '--source', 'demo', 'save', 'b.json'])).toEqual(want);
+    expect(() => parseCommandLine(['baseline', '--source', 'demo'])).toThrow('baseline needs an action: save FILE');
     expect(() => parseCommandLine(['baseline', 'save', '--source', 'demo'])).toThrow('baseline save needs a FILE to write');
     expect(() => parseCommandLine(['baseline', 'save', 'a.json', 'b.json'])).toThrow('unexpected argument "b.json" for "baseline"');
   });

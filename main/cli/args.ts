@@ -288,15 +288,14 @@ function parseTop(argv: readonly string[]): Command {
   };
 }
 
-/** `baseline save FILE [options]`: the action first, then FILE and the options in any order. */
+/** `baseline save FILE [options]`: the action, FILE and the options in any order (the action before FILE). */
 function parseBaselineCommand(argv: readonly string[]): Command {
   const cmd = 'baseline';
-  const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '-h' || verb === '--help') return { kind: 'help', text: BASELINE_HELP };
+  const { options: o, operands } = parseArgs(cmd, argv, BASELINE_SPECS, 2);
+  const [verb, file] = operands;
+  if (o.has('help') || argv.length === 0) return { kind: 'help', text: BASELINE_HELP };
+  if (verb === undefined) throw new UsageError('baseline needs an action: save FILE', cmd);
   if (verb !== 'save') throw new UsageError(`unknown baseline action "${verb}": expected save`, cmd);
-  const { options: o, operands } = parseArgs(cmd, rest, BASELINE_SPECS, 1);
-  if (o.has('help')) return { kind: 'help', text: BASELINE_HELP };
-  const file = operands[0];
   if (file === undefined) throw new UsageError('baseline save needs a FILE to write', cmd);
   return { kind: 'baseline-save', options: { file, filter: filterOption(cmd, o), source: sourceOption(cmd, o) } };
 }
