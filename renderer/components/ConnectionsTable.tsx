@@ -111,7 +111,10 @@ interface RowProps {
   on: RowHandlers;
 }
 
-/** One body row; re-renders only when its Row object, place, columns or selection change. */
+/**
+ * One body row. Its cells are memoized on the Row object and columns: when a batch inserts rows
+ * above it, only the row element's place and stripe change, not its cells.
+ */
 const ConnectionRow = memo(function ConnectionRow({ row, index, columns, selected, cursor, why, on }: RowProps) {
   const cls = `grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
   return (
@@ -127,14 +130,18 @@ const ConnectionRow = memo(function ConnectionRow({ row, index, columns, selecte
       onDoubleClick={() => on.activate(row.id)}
       onContextMenu={(e) => on.menu(row.id, e)}
     >
-      {columns.map((c, i) => (
-        <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
-          {i === 0 && why && <BaselineBadge why={why} />}
-          <Cell col={c} row={row} />
-        </div>
-      ))}
+      <RowCells row={row} columns={columns} why={why} />
     </div>
   );
+});
+
+const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'columns' | 'why'>) {
+  return columns.map((c, i) => (
+    <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
+      {i === 0 && why && <BaselineBadge why={why} />}
+      <Cell col={c} row={row} />
+    </div>
+  ));
 });
 
 /** The inner width of an element, px, kept current by a ResizeObserver (0 until measured). */

@@ -220,21 +220,22 @@ export interface KeyedComparator {
 
 const NAT_NULL = '\uffff'; // absent values sort last, as in every column
 const pad = (n: number | null | undefined, width: number) => (n === null || n === undefined ? NAT_NULL : String(n).padStart(width, '0'));
-const natCache = new WeakMap<Row, string>();
+const natCache = new WeakMap<Connection, string>();
 
 /**
  * The natural order of rows a sort column finds equal, as one string compared by code unit:
- * process (case-folded) → PID → local port → remote address → remote port. Built once per row
- * object (rows are replaced, never changed, so the cache cannot go stale).
+ * process (case-folded) → PID → local port → remote address → remote port. Built once per
+ * connection object (connections are replaced, never changed, so the cache cannot go stale): a row
+ * whose highlight ends is a new Row over the same connection and keeps its key.
  */
 export function naturalKey(r: Row): string {
-  let k = natCache.get(r);
+  const c = r.c;
+  let k = natCache.get(c);
   if (k === undefined) {
-    const c = r.c;
     const proc = strKey(c.process) ?? NAT_NULL;
     const remote = c.remoteAddress === null ? NAT_NULL : addressSortKey(c.remoteAddress);
     k = `${proc}\u0001${pad(c.pid, 10)}\u0001${pad(c.localPort, 5)}\u0001${remote}\u0001${pad(c.remotePort, 5)}`;
-    natCache.set(r, k);
+    natCache.set(c, k);
   }
   return k;
 }
