@@ -25,6 +25,8 @@ export interface UiFramesOptions {
   repeats?: number;
   /** Whole bench bound, ms: past it the run is abandoned with an error. */
   deadlineMs?: number;
+  /** Share of established connections moving data each poll in the Traffic-columns run (the demo's counters). */
+  trafficShare?: number;
 }
 
 /** One trace event as Chromium writes it (Trace Event Format: ts and dur in µs). */
@@ -180,7 +182,8 @@ interface RunFigures {
   label: string;
   rows: number;
   eventsPerSecond: number;
-  stream: { events: number; batches: number; full: number; closed: number };
+  streamedMs: number;
+  stream: { events: number; counters: number; batches: number; full: number; closed: number };
   trace: TaskSummary;
   rafLongestMs: number;
   rafOver: number;
@@ -220,7 +223,7 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
     const page = await context.newPage();
     await page.addInitScript(installProbe);
     // Count what the server streams to this page (events and counter updates a second).
-    const stream = { events: 0, batches: 0, full: 0, closed: 0 };
+    const stream = { events: 0, counters: 0, batches: 0, full: 0, closed: 0 };
     let counting = false;
     page.on('websocket', (ws) => {
       ws.on('close', () => counting && stream.closed++);
@@ -229,10 +232,11 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
         try {
           const m = JSON.parse(payload) as { kind?: string; data?: string };
           if (m.kind !== 'batch' || typeof m.data !== 'string') return;
-          const b = JSON.parse(m.data) as { events?: unknown[]; full?: boolean };
+          const b = JSON.parse(m.data) as { events?: unknown[]; counters?: unknown[]; full?: boolean };
           stream.batches++;
           if (b.full) stream.full++;
           stream.events += b.events?.length ?? 0;
+          stream.counters += b.counters?.length ?? 0;
         } catch {
           // not a batch: nothing to count
         }
@@ -297,6 +301,7 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
       label,
       rows,
       eventsPerSecond: (stream.events * 1000) / elapsed,
+      streamedMs: elapsed,
       stream,
       trace: summarizeTasks(trace.traceEvents),
       rafLongestMs: Math.max(0, ...probe.rafGaps),
@@ -320,7 +325,8 @@ function formatRuns(runs: RunFigures[]): string {
   const out: string[][] = [];
   for (const r of runs) {
     const ok = (x: number, budget: number) => `${f1(x)} ${x <= budget ? '≤' : '>'} ${budget}`;
-    out.push([`${r.label}: rows, events/s streamed`, `${r.rows.toLocaleString('en-US')}, ${r.eventsPerSecond.toFixed(0)}`, '']);
+    const perS = (n: number) => ((n * 1000) / r.streamedMs).toFixed(0);
+    out.push([`${r.label}: rows, events/s, counter updates/s streamed`, `${r.rows.toLocaleString('en-US')}, ${r.eventsPerSecond.toFixed(0)}, ${perS(r.stream.counters)}`, '']);
     out.push([`${r.label}: batches (full snapshots), socket closes`, `${r.stream.batches} (${r.stream.full}), ${r.stream.closed}`, '']);
     out.push([`${r.label}: longest main-thread task (trace)`, ok(r.trace.longestMs, FRAME_BUDGET_MS), `${FRAME_BUDGET_MS} ms`]);
     out.push([`${r.label}: tasks > ${FRAME_BUDGET_MS} ms (of ${r.trace.tasks.toLocaleString('en-US')})`, String(r.trace.overBudget), '0']);
@@ -347,37 +353,49 @@ function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Runs the Chromium frame bench: starts `netmon serve` (the built CLI; run `npm run build` first)
- * with the demo source sized to `connections` and churned for `eventsPerSecond` at a 1 s poll,
- * launches Debian's Chromium (CHROMIUM_PATH), measures with the Traffic columns off and on, and
- * returns the printed table. Ends the server it started (by its PID) and the browser. Throws when
+ * Runs the Chromium frame bench: launches Debian's Chromium (CHROMIUM_PATH) and, per run, starts
+ * `netmon serve` (the built CLI; run `npm run build` first) with the demo source sized to
+ * `connections` and churned for `eventsPerSecond` at a 1 s poll: once without traffic counters,
+ * once with `trafficShare` of the connections moving data and the Traffic columns shown. Returns the
+ * printed table. Ends the servers it started (each by its PID) and the browser. Throws when
  * Chromium is missing, the table does not fill, or the run exceeds `deadlineMs`.
  */
 export async function benchUiFrames(options: UiFramesOptions = {}): Promise<string> {
-  const opts: Required<UiFramesOptions> = { connections: 50_000, eventsPerSecond: 1000, streamMs: 10_000, repeats: 5, deadlineMs: 110_000, ...options };
+  const opts: Required<UiFramesOptions> = { connections: 50_000, eventsPerSecond: 1000, streamMs: 10_000, repeats: 5, deadlineMs: 115_000, trafficShare: 0.1, ...options };
   const churn = opts.eventsPerSecond / (DEMO_EVENTS_PER_CHURN * opts.connections);
   const { chromium } = await import('playwright-core');
   let srv: NetmonServer | null = null;
   let browser: Browser | null = null;
+  const serve = (traffic: number) =>
+    spawnServe(['--port', '0', '--interval', '1000', '--source', 'demo', '--demo-connections', String(opts.connections), '--demo-churn', churn.toFixed(6), '--demo-traffic', String(traffic)]);
   try {
     return await deadline(
       (async () => {
-        srv = await spawnServe(['--port', '0', '--interval', '1000', '--source', 'demo', '--demo-connections', String(opts.connections), '--demo-churn', churn.toFixed(6)]);
         browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
         const runs: RunFigures[] = [];
-        runs.push(await measureRun(browser, srv, 'plain', false, opts));
-        runs.push(await measureRun(browser, srv, 'traffic cols', true, opts));
+        // Without counters, then with the Traffic columns shown and a share of the rows moving data
+        // (a counter update per moving row and poll, issue 11).
+        for (const [label, traffic] of [['plain', 0], ['traffic cols', opts.trafficShare]] as const) {
+          srv = await serve(traffic);
+          runs.push(await measureRun(browser, srv, label, traffic > 0, opts));
+          await stopServer(srv);
+          srv = null;
+        }
         return formatRuns(runs);
       })(),
       opts.deadlineMs,
     );
   } finally {
     await (browser as Browser | null)?.close().catch(() => undefined);
-    const child = (srv as NetmonServer | null)?.process;
-    if (child && child.exitCode === null && child.pid !== undefined) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      process.kill(child.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    }
+    if (srv) await stopServer(srv);
   }
+}
+
+/** Ends the server this bench started, by its PID (SIGTERM; waits up to 5 s for it to exit). */
+async function stopServer(srv: NetmonServer): Promise<void> {
+  const child = srv.process;
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  process.kill(child.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 }

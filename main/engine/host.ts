@@ -59,6 +59,7 @@ export interface EngineHostOptions {
   seed?: number;
   connections?: number;
   churn?: number;
+  traffic?: number;
   /** Restart a crashed worker (default true), after this delay (default 1000 ms, doubling to 30 s while it keeps crashing). */
   restartOnCrash?: boolean;
   restartDelayMs?: number;
@@ -140,6 +141,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       seed: opts.seed,
       connections: opts.connections,
       churn: opts.churn,
+      traffic: opts.traffic,
       testHooks: opts.testHooks,
     };
     const w = (opts.spawn ?? spawnWorkerThread)(opts.workerPath, config);

@@ -15,6 +15,7 @@ export interface WorkerConfig {
   seed?: number;
   connections?: number;
   churn?: number;
+  traffic?: number;
   /** Enables the `crash` request (tests of the host's crash handling). */
   testHooks?: boolean;
 }

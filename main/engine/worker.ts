@@ -22,7 +22,7 @@ let history: RunHistory | null = null;
 const timeline = new TimelineTracker();
 const portUsage = new PortUsageTracker();
 try {
-  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn });
+  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn, traffic: config.traffic });
   // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
   // poll path, rides along in every status.
   let portRanges: EngineStatus['portRanges'] | null = null;

@@ -33,7 +33,7 @@ export interface ServeOptions {
 
 export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--interval MS] [--open]
                    [--token-file FILE] [--record-dir DIR] [--allow-remote]
-                   [--demo-connections N] [--demo-churn FRACTION]
+                   [--demo-connections N] [--demo-churn FRACTION] [--demo-traffic FRACTION]
 
 Serves the netmon UI to a browser on this machine (loopback only by default) and prints its
 URL. The URL carries a token made for this run; it lasts until netmon stops. The page keeps the
@@ -61,6 +61,9 @@ Options:
                      with --source demo: share of established connections that start closing
                      each poll, 0–1 (default 0.03); events per poll ≈ ${DEMO_EVENTS_PER_CHURN} × churn ×
                      connections (50000 connections at 0.0036: ~1,000 events a poll)
+  --demo-traffic FRACTION
+                     with --source demo: share of established connections that move data each
+                     poll, 0–1 (default 0: no traffic counters at all)
   --open             open the UI in the default browser: the browser is handed a launch page
                      only you can read, never the token on its command line
   -h, --help         this help
@@ -158,10 +161,11 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
         o.demo = { ...o.demo, connections: Number(v) };
         break;
       }
-      case '--demo-churn': {
+      case '--demo-churn':
+      case '--demo-traffic': {
         const v = value();
-        if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v)) throw new ServeUsageError(`--demo-churn must be a fraction from 0 to 1, got ${JSON.stringify(v)}`);
-        o.demo = { ...o.demo, churn: Number(v) };
+        if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v)) throw new ServeUsageError(`${name} must be a fraction from 0 to 1, got ${JSON.stringify(v)}`);
+        o.demo = { ...o.demo, [name === '--demo-churn' ? 'churn' : 'traffic']: Number(v) };
         break;
       }
       default:
@@ -169,7 +173,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
     }
   }
   if (o.demo) {
-    if (o.source !== 'demo') throw new ServeUsageError(`--demo-connections and --demo-churn need --source demo (the source is ${o.source})`);
+    if (o.source !== 'demo') throw new ServeUsageError(`--demo-connections, --demo-churn and --demo-traffic need --source demo (the source is ${o.source})`);
     try {
       validateDemoOptions(o.demo);
     } catch (e) {

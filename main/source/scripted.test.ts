@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { diffTables } from '../model/diff';
 import { materializeTable } from '../model/materialize';
-import { ROW_WORDS, type RowTable } from '../model/rows';
+import { C, COUNTER_SLOTS, ROW_WORDS, type RowTable } from '../model/rows';
 import { createDemoSource, createScriptedSource, DEMO_MAX_CONNECTIONS, validateDemoOptions } from './scripted';
 import { SourceError } from './types';
 
@@ -132,11 +132,36 @@ describe('createDemoSource', () => {
     expect(perRead).toBeLessThan(1300);
   });
 
+  it('with traffic, carries counters on TCP rows past the handshake and moves them on about that share', () => {
+    const plain = createDemoSource(4, { connections: 2000 }).read() as RowTable;
+    expect(plain.counters).toBeUndefined();
+    const src = createDemoSource(4, { connections: 2000, traffic: 0.25 });
+    const first = src.read() as RowTable;
+    const second = src.read() as RowTable;
+    const k = second.counters as Float64Array;
+    expect(k).toBeInstanceOf(Float64Array);
+    const conns = materializeTable(second, () => null);
+    let moved = 0;
+    let estab = 0;
+    const before = new Map(materializeTable(first, () => null).map((c, i) => [c.id, first.counters![i * COUNTER_SLOTS + C.BYTES_SENT]]));
+    conns.forEach((c, i) => {
+      const sent = k[i * COUNTER_SLOTS + C.BYTES_SENT];
+      if (c.protocol === 'udp' || c.state === 'LISTEN' || c.state === 'TIME-WAIT' || c.state === 'SYN-SENT') expect(sent, c.id).toBeNaN();
+      if (c.state !== 'ESTABLISHED') return;
+      estab++;
+      expect(sent).toBeGreaterThanOrEqual(0);
+      if (sent > (before.get(c.id) ?? 0)) moved++;
+    });
+    expect(moved / estab).toBeGreaterThan(0.18);
+    expect(moved / estab).toBeLessThan(0.32);
+  });
+
   it('refuses options out of range with the option named', () => {
     expect(() => createDemoSource(1, { connections: 0 })).toThrow('demo connections must be a whole number from 1 to 500000, got 0');
     expect(() => createDemoSource(1, { connections: 1.5 })).toThrow(/demo connections/);
     expect(() => createDemoSource(1, { churn: Number.NaN })).toThrow('demo churn must be a fraction from 0 to 1, got NaN');
     expect(() => createDemoSource(1, { churn: 2 })).toThrow(/demo churn/);
+    expect(() => createDemoSource(1, { traffic: -1 })).toThrow('demo traffic must be a fraction from 0 to 1, got -1');
     expect(() => validateDemoOptions({ connections: DEMO_MAX_CONNECTIONS, churn: 0 })).not.toThrow();
   });
 });

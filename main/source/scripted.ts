@@ -3,7 +3,7 @@
 // UI tests, benchmarks) without touching the OS.
 import { tcpStateNumber } from '../../shared/connection';
 import { tableFromSpecs, copyTable, type RowSpec } from '../model/build';
-import { createRowTable, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from '../model/rows';
+import { C, COUNTER_SLOTS, createRowTable, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { prng } from '../model/random';
 import { SourceError, type ConnectionSource, type ProcessInfo } from './types';
 
@@ -101,6 +101,12 @@ export interface DemoOptions {
    * events per read ≈ 5.6 × churn × connections.
    */
   churn?: number;
+  /**
+   * Share of established connections that move data each read, 0..1. Default 0: the demo reports
+   * no traffic counters at all. Above 0 every TCP row carries counters (bytes, segments, RTT,
+   * retransmits, limited times), so the engine sends counter updates for the rows that moved.
+   */
+  traffic?: number;
 }
 
 /** Largest demo population (a 16-word row table and the simulation's own rows stay ~100 MB). */
@@ -117,9 +123,8 @@ export function validateDemoOptions(opts: DemoOptions): void {
   if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= DEMO_MAX_CONNECTIONS)) {
     throw new SourceError(`demo connections must be a whole number from 1 to ${DEMO_MAX_CONNECTIONS}, got ${String(n)}`);
   }
-  const c = opts.churn;
-  if (c !== undefined && !(typeof c === 'number' && c >= 0 && c <= 1)) {
-    throw new SourceError(`demo churn must be a fraction from 0 to 1, got ${String(c)}`);
+  for (const [name, v] of [['churn', opts.churn], ['traffic', opts.traffic]] as const) {
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) throw new SourceError(`demo ${name} must be a fraction from 0 to 1, got ${String(v)}`);
   }
 }
 
@@ -155,6 +160,8 @@ interface DemoRow {
   pid: number;
   /** Reads left in the current state (closing rows advance through FIN-WAIT / TIME-WAIT). */
   ttl: number;
+  /** Traffic counters (COUNTER_SLOTS, see C) of a TCP connection when the demo has traffic; null otherwise. */
+  ctr: Float64Array | null;
 }
 
 const S = {
@@ -174,6 +181,7 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
   const rnd = prng(seed);
   const target = Math.max(DEMO_LISTENERS.length + 4, opts.connections ?? 120);
   const churn = opts.churn ?? 0.03;
+  const traffic = opts.traffic ?? 0;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   // A big population spreads over several local addresses (192.168.1.10, .11, …; 2001:db8:1::a,
   // ::b, …), each with its own ephemeral range, as a busy server has: one address holds only
@@ -198,11 +206,11 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
   };
   const rows: DemoRow[] = [];
   for (const [pid, port, family] of DEMO_LISTENERS) {
-    rows.push({ udp: false, family, l: [0, 0, 0, 0], lport: port, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: S.LISTEN, pid, ttl: Infinity });
+    rows.push({ udp: false, family, l: [0, 0, 0, 0], lport: port, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: S.LISTEN, pid, ttl: Infinity, ctr: null });
   }
-  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 53, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 812, ttl: Infinity });
-  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
-  rows.push({ udp: true, family: 6, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity });
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 53, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 812, ttl: Infinity, ctr: null });
+  rows.push({ udp: true, family: 4, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity, ctr: null });
+  rows.push({ udp: true, family: 6, l: [0, 0, 0, 0], lport: 5353, portKey: -1, r: [0, 0, 0, 0], rport: 0, state: 0, pid: 2216, ttl: Infinity, ctr: null });
 
   const openOne = (fresh: boolean): void => {
     const family: 4 | 6 = rnd() < 0.25 ? 6 : 4;
@@ -224,9 +232,27 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
       state: fresh ? S.SYN_SENT : S.ESTAB,
       pid: pick(DEMO_PROCESSES.slice(3)).pid,
       ttl: fresh ? 1 : Infinity,
+      ctr: traffic > 0 ? new Float64Array(COUNTER_SLOTS) : null,
     });
   };
   while (rows.length < target) openOne(false);
+
+  /** One read's worth of data on a connection: bytes, segments, a fresh RTT, now and then a retransmit. */
+  const moveData = (k: Float64Array): void => {
+    const sent = Math.floor(rnd() * 200_000);
+    const received = Math.floor(rnd() * 2_000_000);
+    k[C.BYTES_SENT] += sent;
+    k[C.BYTES_RECEIVED] += received;
+    k[C.SEGS_OUT] += Math.ceil(sent / 1448) + 1;
+    k[C.SEGS_IN] += Math.ceil(received / 1448) + 1;
+    k[C.RTT_US] = 2000 + Math.floor(rnd() * 80_000);
+    k[C.RTTVAR_US] = Math.floor(k[C.RTT_US] / 4);
+    if (rnd() < 0.02) k[C.RETRANS] += 1;
+    const busy = Math.floor(rnd() * 1_000_000);
+    k[C.BUSY_US] += busy;
+    k[C.RWND_LIMITED_US] += rnd() < 0.1 ? busy : 0;
+    k[C.SNDBUF_LIMITED_US] += rnd() < 0.1 ? busy : 0;
+  };
 
   const step = (): void => {
     let gone = 0;
@@ -240,6 +266,7 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
           r.ttl = Infinity;
           break;
         case S.ESTAB:
+          if (traffic > 0 && r.ctr && rnd() < traffic) moveData(r.ctr);
           if (rnd() < churn) {
             const active = rnd() < 0.6;
             r.state = active ? S.FIN1 : S.CLOSE_WAIT;
@@ -298,6 +325,13 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
         w[o + W.PID] = r.pid ?? PID_UNKNOWN;
       });
       t.count = rows.length;
+      if (traffic > 0) {
+        // Counters where the OS keeps them: TCP connections past the handshake, not LISTEN or TIME-WAIT.
+        const k = (t.counters = new Float64Array(Math.max(1, rows.length) * COUNTER_SLOTS).fill(NaN));
+        rows.forEach((r, i) => {
+          if (r.ctr && r.state !== S.SYN_SENT && r.state !== S.TIME_WAIT) k.set(r.ctr, i * COUNTER_SLOTS);
+        });
+      }
       return t;
     },
     processInfo: (pid) => byPid.get(pid) ?? null,

@@ -11,6 +11,11 @@ export type RowComparator = (a: Row, b: Row) => number;
 
 /** Above this share of changed rows a full rebuild is cheaper than a merge. */
 const REBUILD_SHARE = 0.5;
+/**
+ * A binary search for a held row costs about this many hash lookups of a scan (log2 n steps, each a
+ * key compare and often a tie-break): above n / SEARCH_COST changed rows the view scans instead.
+ */
+const SEARCH_COST = 24;
 
 interface Keyed {
   sortKey: (r: Row) => SortKey;
@@ -77,30 +82,43 @@ export class SortedView {
     const incoming: Row[] = [];
     const replaced: number[] = [];
     const replacements: Row[] = [];
-    let removed: number[] = [];
+    const removed: number[] = [];
+    // Where the held rows among the changed ones sit: by binary search over their old values for a
+    // few (k log n comparisons), by one scan of the ids for many (a poll's counter updates touch
+    // thousands of rows, and n hash lookups then cost less than k searches through tie-breaks).
     const before = changes.before;
-    if (before) {
+    let held: number[];
+    if (before && changes.ids.size * SEARCH_COST < this.rows.length) {
+      held = [];
       for (const id of changes.ids) {
         const old = before.get(id);
-        const cur = lookup.get(id);
-        const curIn = cur !== undefined && this.predicate(cur);
-        const at = old !== undefined && this.predicate(old) ? this.placeOf(old, byKey) : -1;
+        if (old === undefined || !this.predicate(old)) continue;
+        const at = this.placeOf(old, byKey);
         if (at === -2) return this.rebuild(lookup.values());
-        if (at >= 0 && curIn && this.samePlace(old as Row, cur, byKey)) {
-          replaced.push(at);
-          replacements.push(cur);
-          continue;
-        }
-        if (at >= 0) removed.push(at);
-        if (curIn) incoming.push(cur);
+        held.push(at);
       }
-      removed.sort((x, y) => x - y);
+      held.sort((x, y) => x - y);
     } else {
-      for (const id of changes.ids) {
-        const r = lookup.get(id);
-        if (r && this.predicate(r)) incoming.push(r);
+      held = this.scanPlaces(changes.ids);
+    }
+    const placed = new Set<string>();
+    for (const at of held) {
+      const old = this.rows[at];
+      placed.add(old.id);
+      const cur = lookup.get(old.id);
+      const curIn = cur !== undefined && this.predicate(cur);
+      if (curIn && this.samePlace(old, cur, byKey)) {
+        replaced.push(at);
+        replacements.push(cur);
+        continue;
       }
-      removed = this.scanPlaces(changes.ids);
+      removed.push(at);
+      if (curIn) incoming.push(cur);
+    }
+    for (const id of changes.ids) {
+      if (placed.has(id)) continue;
+      const cur = lookup.get(id);
+      if (cur !== undefined && this.predicate(cur)) incoming.push(cur);
     }
     if (replaced.length === 0 && removed.length === 0 && incoming.length === 0) return this.rows;
     let rows = this.rows;
@@ -154,7 +172,9 @@ export class SortedView {
   /** Whether `cur` orders exactly where `old` stood (the order is total: nothing else sits between). */
   private samePlace(old: Row, cur: Row, byKey: Keyed | null): boolean {
     if (!byKey) return this.compare(old, cur) === 0;
-    return compareSortKeys(byKey.sortKey(old), byKey.sortKey(cur)) === 0 && tieBreak(old, cur) === 0;
+    // Same tie-break fields compare equal without building the new row's natural key (counter
+    // updates replace thousands of rows a poll); others take the full tie-break.
+    return compareSortKeys(byKey.sortKey(old), byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
   }
 
   /** Places of the held rows among `ids`, by looking at every held row. */
@@ -187,6 +207,13 @@ function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: R
     outKeys[j] = keys[order[j]];
   }
   return { rows: outRows, keys: outKeys };
+}
+
+/** The fields of tieBreak's natural key are the same (then the keys are equal). */
+function sameNaturalFields(a: Row, b: Row): boolean {
+  const x = a.c;
+  const y = b.c;
+  return x === y || ((x.process ?? null) === (y.process ?? null) && (x.pid ?? null) === (y.pid ?? null) && x.localPort === y.localPort && x.remoteAddress === y.remoteAddress && (x.remotePort ?? null) === (y.remotePort ?? null));
 }
 
 /** First index in 0..n whose comparison `cmp(index)` (element vs target) is ≥ 0. */

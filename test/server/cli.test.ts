@@ -64,11 +64,13 @@ describe('parseServeArgs', () => {
   it('sizes the demo source with --demo-connections and --demo-churn (bench load, issue 9 §4)', () => {
     expect(parseServeArgs(['--source', 'demo', '--demo-connections', '50000', '--demo-churn=0.0036'], { env: {} })?.demo).toEqual({ connections: 50000, churn: 0.0036 });
     expect(parseServeArgs(['--source', 'demo', '--demo-churn', '.5'], { env: {} })?.demo).toEqual({ churn: 0.5 });
+    expect(parseServeArgs(['--source', 'demo', '--demo-traffic', '0.1'], { env: {} })?.demo).toEqual({ traffic: 0.1 });
     expect(parseServeArgs(['--source', 'demo'], { env: {} })?.demo).toBeUndefined();
-    for (const flag of ['--demo-connections N', '--demo-churn FRACTION']) expect(SERVE_HELP).toContain(flag);
+    for (const flag of ['--demo-connections N', '--demo-churn FRACTION', '--demo-traffic FRACTION']) expect(SERVE_HELP).toContain(flag);
   });
   it('refuses demo flags without the demo source, and values out of range, naming the flag', () => {
-    expect(() => parseServeArgs(['--demo-connections', '100'])).toThrow('--demo-connections and --demo-churn need --source demo (the source is auto)');
+    expect(() => parseServeArgs(['--demo-connections', '100'])).toThrow('--demo-connections, --demo-churn and --demo-traffic need --source demo (the source is auto)');
+    expect(() => parseServeArgs(['--source', 'demo', '--demo-traffic', '2'])).toThrow('--demo-traffic must be a fraction from 0 to 1, got 2');
     expect(() => parseServeArgs(['--source', 'linux', '--demo-churn', '0.1'])).toThrow(/need --source demo \(the source is linux\)/);
     expect(() => parseServeArgs(['--source', 'demo', '--demo-connections', '0'])).toThrow('--demo-connections must be a whole number from 1 to 500000, got 0');
     expect(() => parseServeArgs(['--source', 'demo', '--demo-connections', '600000'])).toThrow('--demo-connections must be a whole number from 1 to 500000, got 600000');
