@@ -13,9 +13,11 @@ export type RowComparator = (a: Row, b: Row) => number;
 const REBUILD_SHARE = 0.5;
 /**
  * A binary search for a held row costs about this many hash lookups of a scan (log2 n steps, each a
- * key compare and often a tie-break): above n / SEARCH_COST changed rows the view scans instead.
+ * key compare and, sorted by a column with few values, a tie-break through two natural keys;
+ * measured in Chromium at 50k rows: ~10 µs a search, ~40 ns a lookup): above n / SEARCH_COST
+ * changed rows the view scans instead.
  */
-const SEARCH_COST = 24;
+const SEARCH_COST = 256;
 
 interface Keyed {
   sortKey: (r: Row) => SortKey;
