@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { orderRows } from './rowOrder';
+import { orderRows, RADIX_MIN_ROWS } from './rowOrder';
 import { COLUMNS, TRAFFIC_COLUMNS, compareSortKeys, rowComparator, tieBreak, type SortKey } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
 
 // Rows built directly (not through a store) so sequence numbers, PIDs and names can be anything a
-// hostile or mixed input could hold. 600 rows: above the size where orderRows takes radix passes.
+// hostile or mixed input could hold. Just above RADIX_MIN_ROWS, where orderRows takes radix passes.
 function rows(n: number, seed: number, odd = false): Row[] {
   let rnd = seed;
   const pick = <T,>(xs: readonly T[]): T => xs[(rnd = (rnd * 48271) % 2147483647) % xs.length];
@@ -33,7 +33,7 @@ function expected(rs: Row[], keys: SortKey[], sign: 1 | -1): number[] {
 describe('orderRows', () => {
   for (const odd of [false, true]) {
     it(`gives the comparator's order for every column and direction${odd ? ' (rows that do not fit the numeric levels)' : ''}`, () => {
-      const rs = rows(600, odd ? 5 : 3, odd);
+      const rs = rows(RADIX_MIN_ROWS + 100, odd ? 5 : 3, odd);
       for (const col of [...COLUMNS, ...TRAFFIC_COLUMNS]) {
         for (const dir of ['asc', 'desc'] as const) {
           const sign = dir === 'asc' ? 1 : -1;
