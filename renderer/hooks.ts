@@ -1,17 +1,23 @@
 // React bindings for the store: views that follow change sets instead of recomputing everything.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import type { ConnectionStore } from './store/store';
 import type { Row, LoggedEvent } from './store/rows';
 import { SortedView, type RowComparator, type RowPredicate } from './store/view';
 import { EventsView, type EventPredicate } from './store/eventsView';
 import type { EventLog } from './store/eventLog';
 
-/** Re-renders on every store update (status, counts). */
+/**
+ * Re-renders on every store update (status, counts). The render is a transition: React renders it
+ * in slices between other work and an input (a key in the filter box, a click) goes first, where a
+ * synchronous external-store update rendered the whole window in the batch's own task.
+ */
 export function useStoreVersion(store: ConnectionStore): number {
-  return useSyncExternalStore(
-    (cb) => store.subscribe(cb),
-    () => store.version,
-  );
+  const [version, setVersion] = useState(store.version);
+  useEffect(() => {
+    setVersion(store.version);
+    return store.subscribe(() => startTransition(() => setVersion(store.version)));
+  }, [store]);
+  return version;
 }
 
 /** Rows of the Connections table and the spec they were computed under. */
@@ -34,7 +40,8 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
     return store.subscribe((changes) => {
       const next = v.apply(changes, store.rows);
       // Same array: nothing moved in the table (a batch of rows it filters out), so no re-render.
-      setState((s) => (s.rows === next ? s : { rows: next, predicate, compare, closing: v.closing }));
+      // A transition, like the store version (see useStoreVersion): both render in one pass.
+      startTransition(() => setState((s) => (s.rows === next ? s : { rows: next, predicate, compare, closing: v.closing })));
     });
   }, [store, predicate, compare]);
   return state;
