@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { SortedView, merge } from './view';
+import { describe, expect, it, vi } from 'vitest';
+import { SortedView, merge, mergeChanges } from './view';
+import type { ChangeSet } from './store';
 import { ConnectionStore } from './store';
 import { COLUMNS, rowComparator } from './columns';
 import type { Row } from './rows';
@@ -142,5 +143,48 @@ describe('SortedView', () => {
         expect(v.closing, `batch ${k}`).toBe(v.rows.filter((r) => r.status === 'closed').length);
       }
     }
+  });
+
+  it('change sets merged and applied later give what applying each at once gives', () => {
+    let clock = 0;
+    const store = new ConnectionStore({ now: () => clock, highlightMs: 700, lingerMs: 1500 });
+    const cmp = rowComparator({ key: 'process', dir: 'asc' });
+    const pred = (r: Row) => r.c.localPort % 3 !== 0;
+    const atOnce = new SortedView(pred, cmp);
+    const later = new SortedView(pred, cmp);
+    let pending: ChangeSet | null = null;
+    store.subscribe((ch) => {
+      atOnce.apply(ch, store.rows);
+      pending = pending === null ? ch : mergeChanges(pending, ch);
+    });
+    const base = Array.from({ length: 8000 }, (_, i) => conn({ localPort: 4000 + i, process: ['a', 'b', 'c'][i % 3], pid: 10 + (i % 4) }));
+    store.applyBatch(full(1, base));
+    later.rebuild(store.rows.values());
+    pending = null;
+    // Merged sets name the old rows the late view holds (8,000 rows: few enough changes to search for
+    // them): it re-places them, never falls back to a rebuild.
+    const rebuilds = vi.spyOn(later, 'rebuild');
+    let rnd = 9;
+    const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
+    for (let k = 0; k < 40; k++) {
+      clock += 300;
+      const evs = Array.from({ length: 4 }, () => {
+        // Few rows, so one often changes in several of the merged batches.
+        const c = base[next(40)];
+        const x = next(4);
+        return x === 0 ? { type: 'closed' as const, connection: c } : x === 1 ? { type: 'opened' as const, connection: c } : { type: 'changed' as const, connection: { ...c, pid: 10 + next(4) } };
+      });
+      store.applyBatch(diff(2 + k, evs));
+      store.sweep();
+      // The late view catches up every third batch, with everything since merged into one.
+      if (k % 3 === 2 && pending) {
+        later.apply(pending, store.rows);
+        pending = null;
+        expect(later.rows.map((r) => r.id), `batch ${k}`).toEqual(atOnce.rows.map((r) => r.id));
+        expect(later.rows).toEqual(atOnce.rows);
+        expect(later.closing).toBe(atOnce.closing);
+      }
+    }
+    expect(rebuilds).not.toHaveBeenCalled();
   });
 });

@@ -218,6 +218,23 @@ function sameNaturalFields(a: Row, b: Row): boolean {
   return x === y || ((x.process ?? null) === (y.process ?? null) && (x.pid ?? null) === (y.pid ?? null) && x.localPort === y.localPort && x.remoteAddress === y.remoteAddress && (x.remotePort ?? null) === (y.remotePort ?? null));
 }
 
+/**
+ * One change set doing what `a` then `b` did (for a view that applies them later, together): ids of
+ * both; a row's old value is the one before `a` touched it (the one a view that saw neither holds);
+ * a reset in either resets. Events of both, in order.
+ */
+export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
+  const ids = new Set(a.ids);
+  const before = a.before && b.before ? new Map(a.before) : undefined;
+  for (const id of b.ids) {
+    if (ids.has(id)) continue;
+    ids.add(id);
+    const old = b.before?.get(id);
+    if (before && old !== undefined) before.set(id, old);
+  }
+  return { reset: a.reset || b.reset, ids, before, events: [...a.events, ...b.events] };
+}
+
 /** First index in 0..n whose comparison `cmp(index)` (element vs target) is ≥ 0. */
 function lowerBound(n: number, cmp: (mid: number) => number): number {
   let lo = 0;

@@ -58,9 +58,14 @@ describe('Processes tab', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'Traffic columns' }));
     const head = await screen.findByRole('columnheader', { name: /Send\/s/ });
     expect(head).toBeTruthy();
-    const row = within(screen.getByRole('grid', { name: 'Connections' }))
-      .getAllByRole('row')
-      .find((r) => within(r).queryAllByRole('gridcell').some((c) => c.textContent === '443'))!;
+    // The table follows the store a task after each update: wait for the row.
+    const row = await waitFor(() => {
+      const found = within(screen.getByRole('grid', { name: 'Connections' }))
+        .getAllByRole('row')
+        .find((r) => within(r).queryAllByRole('gridcell').some((c) => c.textContent === '443'));
+      expect(found).toBeDefined();
+      return found as HTMLElement;
+    });
     const texts = within(row).getAllByRole('gridcell').map((c) => c.textContent);
     expect(texts.slice(-7)).toEqual(['2.00 KiB', '1.00 KiB', '', '', '12 ms', '1', '']);
   });
