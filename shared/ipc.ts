@@ -89,10 +89,13 @@ export type TrafficValues = [
 /** One row's live traffic: its Connection id, then its TrafficValues. */
 export type CounterTuple = [id: string, ...values: TrafficValues];
 
-/** Sets the traffic fields of `c` from `values` (TRAFFIC_FIELDS order). */
-export function applyTrafficValues(c: Partial<Connection>, values: readonly unknown[]): void {
+/**
+ * Sets the traffic fields of `c` from `values[from…]` (TRAFFIC_FIELDS order; `from` 1 reads a
+ * CounterTuple without copying its values out).
+ */
+export function applyTrafficValues(c: Partial<Connection>, values: readonly unknown[], from = 0): void {
   const target = c as Record<string, unknown>;
-  for (let k = 0; k < TRAFFIC_FIELDS.length; k++) target[TRAFFIC_FIELDS[k]] = values[k] ?? null;
+  for (let k = 0; k < TRAFFIC_FIELDS.length; k++) target[TRAFFIC_FIELDS[k]] = values[from + k] ?? null;
 }
 
 const LIMITED_VALUES: readonly unknown[] = ['receiver', 'network', 'sender', null];

@@ -102,6 +102,8 @@ interface RowHandlers {
 
 interface RowProps {
   row: Row;
+  /** row.rev, passed apart: a row whose traffic was written in place is the same object (see Row.rev). */
+  rev: number | undefined;
   index: number;
   columns: readonly Column[];
   selected: boolean;
@@ -112,10 +114,10 @@ interface RowProps {
 }
 
 /**
- * One body row. Its cells are memoized on the Row object and columns: when a batch inserts rows
+ * One body row. Its cells are memoized on the Row object, its rev and columns: when a batch inserts rows
  * above it, only the row element's place and stripe change, not its cells.
  */
-const ConnectionRow = memo(function ConnectionRow({ row, index, columns, selected, cursor, why, on }: RowProps) {
+const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, selected, cursor, why, on }: RowProps) {
   const cls = `grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
   return (
     <div
@@ -130,12 +132,12 @@ const ConnectionRow = memo(function ConnectionRow({ row, index, columns, selecte
       onDoubleClick={() => on.activate(row.id)}
       onContextMenu={(e) => on.menu(row.id, e)}
     >
-      <RowCells row={row} columns={columns} why={why} />
+      <RowCells row={row} rev={rev} columns={columns} why={why} />
     </div>
   );
 });
 
-const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'columns' | 'why'>) {
+const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why'>) {
   return columns.map((c, i) => (
     <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
       {i === 0 && why && <BaselineBadge why={why} />}
@@ -296,6 +298,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
           <ConnectionRow
             key={row.id}
             row={row}
+            rev={row.rev}
             index={first + k}
             columns={columns}
             selected={selection.ids.has(row.id)}

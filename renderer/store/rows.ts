@@ -22,6 +22,12 @@ export interface Row {
   status: RowStatus;
   /** Local clock (ms) when `status` was set; drives fading and removal. */
   statusAt: number;
+  /**
+   * Bumped each time the store writes the row's traffic values in place (counter updates keep the
+   * Row and its Connection: see ConnectionStore); absent means 0. Memoized cells compare it with
+   * the Row. Every other change makes a new Row.
+   */
+  rev?: number;
 }
 
 /** An event as kept in the log: numbered so views can append incrementally. */

@@ -31,7 +31,8 @@ export interface ChangeSet {
   ids: Set<string>;
   /**
    * The rows of `ids` as they were before this update (absent: the id is new). Views find where a
-   * row sat by its old values (binary search) instead of scanning every row they hold.
+   * row sat by its old values (binary search) instead of scanning every row they hold. Undefined
+   * when the update wrote rows in place (counters): their old values are gone, views scan.
    */
   before?: Map<string, Row>;
   /** Events appended to the log by this update. */
@@ -73,6 +74,8 @@ export class ConnectionStore {
   private readonly highlighted = new ExpiryHeap();
   private readonly closed = new ExpiryHeap();
   private readonly hosts = new Map<string, string | null>();
+  /** The Row each Connection written in place belongs to (applyCounters copies any other first). */
+  private readonly owner = new WeakMap<Connection, Row>();
   private readonly listeners = new Set<StoreListener>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
@@ -260,12 +263,21 @@ export class ConnectionStore {
   private applyCounters(tuples: readonly unknown[], changes: ChangeSet): void {
     for (const t of tuples) {
       if (!isCounterTuple(t)) continue;
-      const prev = this.rows.get(t[0]);
-      if (!prev || prev.status === 'closed') continue;
-      const c: Connection = { ...prev.c };
-      applyTrafficValues(c, t.slice(1));
-      touch(changes, prev.id, prev);
-      this.rows.set(prev.id, { ...prev, c });
+      const row = this.rows.get(t[0]);
+      if (!row || row.status === 'closed') continue;
+      // Written in place (see Row.rev): a new Connection and Row per moved row, thousands a poll,
+      // left the old ones as garbage of the old generation, collected in pauses past a frame.
+      // A Connection is written only while it is this row's alone: one shared with the event
+      // log, a batch or an older Row (a spread) is copied once first, so those keep their values.
+      if (this.owner.get(row.c) !== row) {
+        row.c = { ...row.c };
+        this.owner.set(row.c, row);
+      }
+      applyTrafficValues(row.c, t, 1);
+      row.rev = (row.rev ?? 0) + 1;
+      // The row's old values are gone: views find it by scanning their rows (see ChangeSet.before).
+      changes.before = undefined;
+      changes.ids.add(row.id);
     }
   }
 

@@ -109,7 +109,10 @@ export class SortedView {
       placed.add(old.id);
       const cur = lookup.get(old.id);
       const curIn = cur !== undefined && this.predicate(cur);
-      if (curIn && this.samePlace(old, cur, byKey)) {
+      // Written in place (counters): without held keys its old values are gone, and the searches
+      // below would meet it among the others with its new ones. Rare (the app's comparators are keyed).
+      if (old === cur && !byKey) return this.rebuild(lookup.values());
+      if (curIn && this.samePlace(at, cur, byKey)) {
         replaced.push(at);
         replacements.push(cur);
         continue;
@@ -171,12 +174,16 @@ export class SortedView {
     return rows[i] === old ? i : -2;
   }
 
-  /** Whether `cur` orders exactly where `old` stood (the order is total: nothing else sits between). */
-  private samePlace(old: Row, cur: Row, byKey: Keyed | null): boolean {
-    if (!byKey) return this.compare(old, cur) === 0;
+  /**
+   * Whether `cur` orders exactly where the held row at `at` stood (the order is total: nothing else
+   * sits between). Keyed, the held key is the old one even for a row written in place.
+   */
+  private samePlace(at: number, cur: Row, byKey: Keyed | null): boolean {
+    const old = this.rows[at];
+    if (!byKey || !this.keys) return this.compare(old, cur) === 0;
     // Same tie-break fields compare equal without building the new row's natural key (counter
-    // updates replace thousands of rows a poll); others take the full tie-break.
-    return compareSortKeys(byKey.sortKey(old), byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
+    // updates touch thousands of rows a poll); others take the full tie-break.
+    return compareSortKeys(this.keys[at], byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
   }
 
   /** Places of the held rows among `ids`, by looking at every held row. */

@@ -69,6 +69,27 @@ describe('Processes tab', () => {
     const texts = within(row).getAllByRole('gridcell').map((c) => c.textContent);
     expect(texts.slice(-7)).toEqual(['2.00 KiB', '1.00 KiB', '', '', '12 ms', '1', '']);
   });
+
+  it('cells show each counter update though the store writes the row in place', async () => {
+    const { bridge } = setup();
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
+    await screen.findByRole('columnheader', { name: /Send\/s/ });
+    const [a] = bridge.snapshot;
+    const traffic = () => {
+      const row = within(screen.getByRole('grid', { name: 'Connections' }))
+        .getAllByRole('row')
+        .find((r) => r.getAttribute('data-id') === a.id);
+      return row ? within(row).getAllByRole('gridcell').map((c) => c.textContent).slice(-7, -3) : [];
+    };
+    await waitFor(() => expect(traffic()).toEqual(['2.00 KiB', '1.00 KiB', '', '']));
+    // The first update copies the snapshot's Connection, the second writes the row's own.
+    for (const [time, sent, rate, want] of [[2000, 4096, 2048, ['4.00 KiB', '1.00 KiB', '2.00 KiB/s', '0 B/s']], [3000, 8192, 4096, ['8.00 KiB', '1.00 KiB', '4.00 KiB/s', '0 B/s']]] as const) {
+      const batch = diff(time, []);
+      batch.counters = [[a.id, sent, 1024, 9, 9, rate, 0, 12, 1, 1, null]];
+      act(() => bridge.emit(batch));
+      await waitFor(() => expect(traffic()).toEqual(want));
+    }
+  });
 });
 
 describe('traffic columns and process sorting', () => {
