@@ -6,6 +6,7 @@ import { mergeChanges, SortedView, type RowComparator, type RowPredicate } from 
 import type { ChangeSet } from './store/store';
 import { EventsView, type EventPredicate } from './store/eventsView';
 import type { EventLog } from './store/eventLog';
+import { nextTask } from './store/nextTask';
 
 /**
  * Re-renders on every store update (status, counts). The render is a transition: React renders it
@@ -61,20 +62,6 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
     };
   }, [store, predicate, compare]);
   return state;
-}
-
-/** Runs `fn` in a task of its own, soon (a message to self: no 4 ms timer clamp). */
-function nextTask(fn: () => void): void {
-  if (typeof MessageChannel === 'undefined') {
-    setTimeout(fn, 0);
-    return;
-  }
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => {
-    ch.port1.close();
-    fn();
-  };
-  ch.port2.postMessage(null);
 }
 
 /** The filtered events of a log (live, or a loaded recording). */

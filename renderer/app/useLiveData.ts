@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { decodeBatch, type EventBatch, type NetmonBridge } from '../../shared/ipc';
 import type { ConnectionStore } from '../store/store';
+import { BatchQueue } from '../store/batchQueue';
 
 export type LinkState = 'connecting' | 'open' | 'closed';
 
@@ -49,13 +50,15 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     let isFrozen = false;
     let overflowed = false;
     const queue: string[] = [];
+    // Applies in order, a poll's counter updates in slices of their own tasks (see BatchQueue).
+    const batches = new BatchQueue(store);
     let snapTime = -Infinity;
     const apply = (json: string) => {
       try {
         const b = decodeBatch(json);
         decodedRef.current?.(b);
         if (!b.full && b.time <= snapTime) return; // already in the snapshot
-        store.applyBatch(b);
+        batches.push(b);
       } catch (err) {
         console.warn('netmon: dropped a malformed batch', err);
       }
@@ -82,7 +85,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
         const history = await bridge.getHistory(store.log.capacity).catch(() => null);
         if (disposed) return;
         snapTime = snap.time;
-        store.applyBatch({ seq: 0, time: snap.time, full: true, connections: snap.connections, events: [], status: snap.status });
+        batches.push({ seq: 0, time: snap.time, full: true, connections: snap.connections, events: [], status: snap.status });
         if (history) store.loadHistory(history.events.filter((e) => e.time <= snap.time));
         setStartError(null);
       } catch (err) {
@@ -121,6 +124,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     });
     return () => {
       disposed = true;
+      batches.dispose();
       control.current = null;
       unsub();
       unsubState?.();

@@ -41,6 +41,20 @@ export interface ChangeSet {
 
 export type StoreListener = (changes: ChangeSet) => void;
 
+/** A batch being applied (see ConnectionStore.beginBatch). */
+export interface BatchInProgress {
+  /** Counter tuples not yet applied (0 once done or cancelled). */
+  readonly remaining: number;
+  /**
+   * Applies up to `maxTuples` more counter tuples (at least one). When none are left: notifies
+   * subscribers once with the whole batch's change set and returns it; before that, null (and
+   * null after the batch is done).
+   */
+  step(maxTuples: number): ChangeSet | null;
+  /** Stops: tuples not yet applied are dropped; subscribers hear what was applied. Null when already done. */
+  cancel(): ChangeSet | null;
+}
+
 const emptyChanges = (): ChangeSet => ({ reset: false, ids: new Set(), before: new Map(), events: [] });
 
 /** Notes that `id` changes in this update; the first time, what it was before (see ChangeSet.before). */
@@ -109,6 +123,16 @@ export class ConnectionStore {
 
   /** Applies one engine batch; returns what changed (also sent to subscribers). */
   applyBatch(batch: EventBatch): ChangeSet {
+    return this.beginBatch(batch).step(Infinity) as ChangeSet;
+  }
+
+  /**
+   * Starts applying one engine batch: its status, a full table and its events now, its counter
+   * tuples in slices (`step`), so a poll's thousands of counter updates need not run in one task
+   * past a frame. Subscribers hear of the batch once, with its whole change set, when the last
+   * slice lands (or on `cancel`). The caller applies no other batch until this one is done.
+   */
+  beginBatch(batch: EventBatch): BatchInProgress {
     this.status = batch.status;
     this.lastSeq = batch.seq;
     this.lastBatchTime = batch.time;
@@ -120,9 +144,27 @@ export class ConnectionStore {
       // One clock reading for the batch: its rows' highlights end together, in one sweep.
       const now = this.now();
       for (const e of batch.events) this.applyEvent(e, changes, now);
-      if (batch.counters) this.applyCounters(batch.counters, changes);
     }
-    return this.finish(changes);
+    const counters = (!batch.full && batch.counters) || [];
+    let next = 0;
+    let done = false;
+    const end = (): ChangeSet => {
+      done = true;
+      return this.finish(changes);
+    };
+    return {
+      get remaining() {
+        return done ? 0 : counters.length - next;
+      },
+      step: (maxTuples) => {
+        if (done) return null;
+        const to = Math.min(counters.length, next + Math.max(1, maxTuples));
+        this.applyCounters(counters, next, to, changes);
+        next = to;
+        return next < counters.length ? null : end();
+      },
+      cancel: () => (done ? null : end()),
+    };
   }
 
   /**
@@ -257,11 +299,12 @@ export class ConnectionStore {
   }
 
   /**
-   * Live traffic values of open rows (not events: no highlight, no log entry). Tuples that are
+   * Live traffic values of open rows, tuples `from` to `to` (exclusive) (not events: no highlight, no log entry). Tuples that are
    * malformed or name rows netmon does not hold (or holds closed) are skipped.
    */
-  private applyCounters(tuples: readonly unknown[], changes: ChangeSet): void {
-    for (const t of tuples) {
+  private applyCounters(tuples: readonly unknown[], from: number, to: number, changes: ChangeSet): void {
+    for (let i = from; i < to; i++) {
+      const t = tuples[i];
       if (!isCounterTuple(t)) continue;
       const row = this.rows.get(t[0]);
       if (!row || row.status === 'closed') continue;

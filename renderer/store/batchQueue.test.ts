@@ -1,0 +1,105 @@
+// Batches applied in order, a poll's counters in slices of their own tasks (issue 9 §4 / 11).
+import { describe, expect, it } from 'vitest';
+import type { CounterTuple } from '../../shared/ipc';
+import { BatchQueue } from './batchQueue';
+import { ConnectionStore, type ChangeSet } from './store';
+import { conn, diff, full } from '../test/fixtures';
+
+/** A counter tuple for `id` with these bytes sent (the rest fixed). */
+const tuple = (id: string, sent: number): CounterTuple => [id, sent, 100, 3, 2, sent, 10, 0.5, 0.1, 0, null];
+
+function withCounters(time: number, counters: CounterTuple[], events: Parameters<typeof diff>[1] = []) {
+  const b = diff(time, events);
+  b.counters = counters;
+  return b;
+}
+
+/** A store of `n` open rows, a queue whose tasks wait in `tasks` until run, and the change sets heard. */
+function setup(n: number, sliceTuples: number) {
+  const store = new ConnectionStore();
+  const conns = Array.from({ length: n }, (_, i) => conn({ localPort: i + 1, bytesSent: 0 }));
+  store.applyBatch(full(1000, conns));
+  const tasks: (() => void)[] = [];
+  const heard: ChangeSet[] = [];
+  store.subscribe((ch) => heard.push(ch));
+  const queue = new BatchQueue(store, { sliceTuples, schedule: (fn) => tasks.push(fn) });
+  /** Runs queued tasks (and those they queue) until none are left; returns how many ran. */
+  const drain = () => {
+    let ran = 0;
+    for (let fn = tasks.shift(); fn; fn = tasks.shift()) {
+      fn();
+      ran++;
+      if (ran > 10_000) throw new Error('tasks never end');
+    }
+    return ran;
+  };
+  const sent = () => conns.map((c) => store.rows.get(c.id)?.c.bytesSent);
+  return { store, conns, queue, tasks, heard, drain, sent };
+}
+
+describe('BatchQueue', () => {
+  it('applies a batch of counters in slices and tells subscribers once, with every row, when the last lands', () => {
+    const { conns, queue, heard, drain, sent } = setup(10, 3);
+    queue.push(withCounters(2000, conns.map((c, i) => tuple(c.id, 100 + i))));
+    // The first slice lands in the pushing task; subscribers wait for the whole batch.
+    expect(sent()).toEqual([100, 101, 102, 0, 0, 0, 0, 0, 0, 0]);
+    expect(heard).toEqual([]);
+    expect(queue.pending).toBe(1);
+    expect(drain()).toBe(3); // 10 tuples, 3 a task: 4 tasks, the first being the push
+    expect(sent()).toEqual(conns.map((_, i) => 100 + i));
+    expect(heard).toHaveLength(1);
+    expect([...heard[0].ids].sort()).toEqual(conns.map((c) => c.id).sort());
+    expect(queue.pending).toBe(0);
+  });
+
+  it('applies a later batch only after the slices of the one before it', () => {
+    const { store, conns, queue, heard, drain, sent } = setup(6, 2);
+    const [a, b] = conns;
+    queue.push(withCounters(2000, conns.map((c) => tuple(c.id, 1))));
+    // The later batch closes row a and moves row b's counters again: both must win.
+    const later = withCounters(3000, [tuple(b.id, 2)], [{ type: 'closed', connection: { ...a, bytesSent: 3 } }]);
+    later.seq = 7;
+    queue.push(later);
+    expect(store.rows.get(a.id)!.status).toBe('');
+    expect(queue.pending).toBe(2);
+    drain();
+    expect(store.rows.get(a.id)!.status).toBe('closed');
+    expect(sent()).toEqual([3, 2, 1, 1, 1, 1]);
+    expect(store.lastSeq).toBe(7);
+    expect(heard).toHaveLength(2);
+    expect(heard[1].events.map((e) => e.type)).toEqual(['closed']);
+  });
+
+  it('cancels the slices pending when a full table arrives, keeping the waiting batches\' events', () => {
+    const { store, conns, queue, heard, drain } = setup(8, 2);
+    const extra = conn({ localPort: 99 });
+    queue.push(withCounters(2000, conns.map((c) => tuple(c.id, 5))));
+    queue.push(withCounters(2500, [tuple(conns[7].id, 6)], [{ type: 'opened', connection: extra }]));
+    const fresh = conns.slice(0, 4).map((c) => ({ ...c, bytesSent: 42 }));
+    const table = full(3000, fresh);
+    queue.push(table);
+    expect(queue.pending).toBe(0);
+    drain(); // tasks scheduled before the full table must not apply anything now
+    expect([...store.rows.values()].map((r) => r.c.bytesSent)).toEqual([42, 42, 42, 42]);
+    expect(store.log.toArray().map((e) => e.type)).toEqual(['opened']);
+    expect(heard.at(-1)!.reset).toBe(true);
+    expect(store.lastSeq).toBe(table.seq);
+  });
+
+  it('applies a batch without counters at once and leaves nothing scheduled', () => {
+    const { store, conns, queue, tasks, heard } = setup(3, 2);
+    queue.push(diff(2000, [{ type: 'closed', connection: conns[0] }]));
+    expect(store.rows.get(conns[0].id)!.status).toBe('closed');
+    expect(heard).toHaveLength(1);
+    expect(tasks).toHaveLength(0);
+  });
+
+  it('drops what is pending on dispose', () => {
+    const { queue, conns, drain, heard, sent } = setup(4, 1);
+    queue.push(withCounters(2000, conns.map((c) => tuple(c.id, 9))));
+    queue.dispose();
+    drain();
+    expect(sent()).toEqual([9, 0, 0, 0]);
+    expect(heard).toEqual([]);
+  });
+});
