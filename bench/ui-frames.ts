@@ -1,8 +1,8 @@
 // The window's frame budget, measured in Chromium (issue 9 §4, issue 11): `netmon serve --source
 // demo` holding ~50,000 connections with ~1,000 events a second, the real renderer in Debian's
 // Chromium at 1920×1080 driven by Playwright. While it streams: every task of the page's main
-// thread from a Chromium trace (the Performance panel's "RunTask" events, so tasks under 50 ms are
-// seen too, which the 'longtask' observer never reports), plus requestAnimationFrame gaps and the
+// thread from a Chromium trace (the scheduler's "ThreadControllerImpl::RunTask" events, so tasks
+// under 50 ms are seen too, which the 'longtask' observer never reports), plus requestAnimationFrame gaps and the
 // observers' long tasks / long animation frames. Then sort and filter changes, timed in the page
 // from the input event to the commit of the rows that follow them, and to the next frame after it.
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { spawnServe, type NetmonServer } from '../e2e/serve';
 import { DEMO_EVENTS_PER_CHURN } from '../main/source/scripted';
 import { table } from './decode-diff';
+import { batchJsonOf } from '../shared/ws-protocol';
 
 /** The budgets the figures are printed beside (docs: design.md "Performance budgets"). */
 export const FRAME_BUDGET_MS = 16;
@@ -53,7 +54,7 @@ export interface TaskSummary {
   overBudgetCpu: number;
 }
 
-const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
+const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask']);
 
 /**
  * The main-thread tasks of a Chromium trace: among threads named CrRendererMain, the one with the
@@ -230,9 +231,9 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
       ws.on('framereceived', ({ payload }) => {
         if (!counting || typeof payload !== 'string') return;
         try {
-          const m = JSON.parse(payload) as { kind?: string; data?: string };
-          if (m.kind !== 'batch' || typeof m.data !== 'string') return;
-          const b = JSON.parse(m.data) as { events?: unknown[]; counters?: unknown[]; full?: boolean };
+          const json = batchJsonOf(payload);
+          if (json === null) return;
+          const b = JSON.parse(json) as { events?: unknown[]; counters?: unknown[]; full?: boolean };
           stream.batches++;
           if (b.full) stream.full++;
           stream.events += b.events?.length ?? 0;
@@ -255,7 +256,11 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
     }
     await page.waitForTimeout(1500); // let the first batches after the snapshot settle
 
-    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'toplevel'] });
+    // Tasks as the scheduler runs them ('toplevel': ThreadControllerImpl::RunTask, with thread time).
+    // Not 'disabled-by-default-devtools.timeline': with it, Chromium counts the page's nodes,
+    // listeners and heap after tasks (UpdateCounters, for the Performance panel's memory graph),
+    // ~10 ms of the traced thread's time that a page without tracing never spends.
+    await browser.startTracing(page, { categories: ['toplevel', 'v8'] });
     await page.evaluate(() => ((window as unknown as { __probe: PageProbe }).__probe.measuring = true));
     counting = true;
     const t0 = Date.now();

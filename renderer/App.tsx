@@ -15,6 +15,7 @@ import { EMPTY_SELECTION, type Selection } from './store/selection';
 import { ProcessDetailsCache } from './store/processCache';
 import { defaultParser, type FilterParser } from './filtering';
 import { useEvents, useSortedRows, useStoreVersion } from './hooks';
+import { readsTraffic, withTraffic } from './store/readsTraffic';
 import { StatusBar } from './components/StatusBar';
 import { ToggleBar } from './components/Toolbar';
 import { copyText, downloadText } from './browser';
@@ -93,8 +94,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const baseline = useBaseline(store);
   const notInBaseline = baseline.passes;
   // With "Only not in baseline" on, the table and the Events view show only what departs from it.
-  const shownPred = useMemo(() => (notInBaseline ? (c: Parameters<typeof predicate>[0]) => notInBaseline(c) && predicate(c) : predicate), [predicate, notInBaseline]);
-  const rowPred = useMemo(() => (r: Row) => shownPred(r.c), [shownPred]);
+  // The baseline reads no traffic field: the table's predicate reads them only when the filter does.
+  const shownPred = useMemo(
+    () => (notInBaseline ? withTraffic((c: Parameters<typeof predicate>[0]) => notInBaseline(c) && predicate(c), readsTraffic(predicate)) : predicate),
+    [predicate, notInBaseline],
+  );
+  const rowPred = useMemo(() => withTraffic((r: Row) => shownPred(r.c), readsTraffic(shownPred)), [shownPred]);
   const evPred = useMemo(() => inTimeRange(eventPredicate(shownPred), timeRange), [shownPred, timeRange]);
   const { key: sortKey, dir: sortDir } = settings.sort;
   const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
@@ -236,6 +241,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           ) : tab === 'processes' ? (
             <ProcessesView
               rows={rows}
+              valuesRev={sorted.valuesRev}
               countersNote={store.status?.countersNote}
               onSelectProcess={(p) => {
                 if (p.pid === null) return;

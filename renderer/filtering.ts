@@ -3,10 +3,12 @@
 import type { Connection } from '../shared/connection';
 import { parseFilter, type CompiledFilter, type FilterOptions, type FilterResult } from '../shared/filter';
 import { passesToggles, type Toggles } from './store/toggles';
+import { withTraffic } from './store/readsTraffic';
 
 export type FilterParser = (expr: string, opts?: FilterOptions) => FilterResult;
 export const defaultParser: FilterParser = parseFilter;
 
+/** The toggles and the filter as one predicate; it says whether it reads traffic fields (the toggles never do). */
 export function connectionPredicate(filter: CompiledFilter | null, toggles: Toggles): (c: Connection) => boolean {
-  return (c) => passesToggles(toggles, c) && (filter === null || filter.match(c));
+  return withTraffic((c: Connection) => passesToggles(toggles, c) && (filter === null || filter.match(c)), filter?.readsTraffic ?? false);
 }

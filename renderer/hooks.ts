@@ -30,15 +30,20 @@ export interface SortedRows {
   compare: RowComparator | null;
   /** Closed rows among `rows`, still lingering. */
   closing: number;
+  /**
+   * Bumped when rows were written in place (a poll's counters, see ChangeSet.inPlace): values
+   * shown may have changed while `rows` stayed the same array (a roll-up over them must redo).
+   */
+  valuesRev: number;
 }
 
 /** The filtered, sorted rows; only changed rows are re-placed per batch. */
 export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, compare: RowComparator): SortedRows {
   const view = useRef<SortedView | null>(null);
-  const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null, closing: 0 });
+  const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null, closing: 0, valuesRev: 0 });
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
-    setState({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare, closing: v.closing });
+    setState((s) => ({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare, closing: v.closing, valuesRev: s.valuesRev + 1 }));
     // The view follows the store in a task of its own, after the one that applied the batch (the
     // two together ran past a frame at 1,000 events/s); change sets that arrive meanwhile merge.
     let pending: ChangeSet | null = null;
@@ -48,9 +53,13 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
       pending = null;
       if (!live || !changes) return;
       const next = v.apply(changes, store.rows);
-      // Same array: nothing moved in the table (a batch of rows it filters out), so no re-render.
-      // A transition, like the store version (see useStoreVersion): both render in one pass.
-      startTransition(() => setState((s) => (s.rows === next ? s : { rows: next, predicate, compare, closing: v.closing })));
+      const written = changes.inPlace !== undefined && changes.inPlace.size > 0;
+      // Same array and nothing written in place: nothing in the table changed (a batch of rows it
+      // filters out), so no re-render. A transition, like the store version (see
+      // useStoreVersion): both render in one pass.
+      startTransition(() =>
+        setState((s) => (s.rows === next && !written ? s : { rows: next, predicate, compare, closing: v.closing, valuesRev: s.valuesRev + (written ? 1 : 0) })),
+      );
     };
     const unsubscribe = store.subscribe((changes) => {
       if (pending === null) nextTask(flush);

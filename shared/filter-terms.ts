@@ -30,6 +30,8 @@ export interface TermContext {
   namesResolved: boolean;
   /** Warnings found while compiling (the expression still applies). */
   warnings: FilterError[];
+  /** Set when a term reads a traffic field (counters, rates, RTT, limitedBy: values that move every poll). */
+  readsTraffic?: boolean;
 }
 
 type Key =
@@ -69,6 +71,9 @@ export const FILTER_KEYS: readonly string[] = Object.keys(KEY_ALIASES);
 
 const COMPARABLE = new Set<Key>(['port', 'lport', 'rport', 'pid', 'rate', 'sendrate', 'recvrate', 'sent', 'recv', 'rtt', 'retrans']);
 
+/** Keys over the traffic fields, which a poll's counter updates write without an event. */
+const TRAFFIC_KEYS = new Set<Key>(['rate', 'sendrate', 'recvrate', 'sent', 'recv', 'rtt', 'retrans', 'limited']);
+
 /** Compiles one term (key term or free word); throws FilterSyntaxError over the offending text. */
 export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
   if (!t.key) return compileWord(t.items[0]);
@@ -91,6 +96,7 @@ export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
       end: t.end,
     });
   }
+  if (TRAFFIC_KEYS.has(key)) ctx.readsTraffic = true;
   for (const item of t.items) {
     if (item.text !== '') continue;
     const list = t.items.length > 1;

@@ -227,6 +227,20 @@ describe('parseFilter: expressions → matching connections', () => {
     }
   });
 
+  it('says whether it reads traffic fields (a view need not look again at rows whose counters moved)', () => {
+    const reads = (e: string) => {
+      const r = parseFilter(e);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.filter.readsTraffic;
+    };
+    for (const e of ['rate>1M', 'sendrate>=1', 'recvrate<5', 'sent>10MiB', 'received>0', 'rtt>100ms', 'retrans>0', 'retransmits:0', 'limited:rwin', 'port:443 | -rtt<5ms', '(proc:a (pid:1 | rate>1))']) {
+      expect([e, reads(e)]).toEqual([e, true]);
+    }
+    for (const e of ['', 'port:443', 'pid>100', 'proc:chrome -state:time-wait', 'rate', '"rate>1"', '10.0.0.0/8 family:6']) {
+      expect([e, reads(e)]).toEqual([e, false]);
+    }
+  });
+
   it('keeps the source text', () => {
     const r = parseFilter('port:80  ');
     expect(r.ok && r.filter.source).toBe('port:80  ');

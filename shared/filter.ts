@@ -27,6 +27,11 @@ export interface CompiledFilter {
   source: string;
   /** Parts that apply but will not do what the text suggests (`host:` where names are not resolved). */
   warnings: readonly FilterError[];
+  /**
+   * Whether any term reads a traffic field (`rate>`, `sent>=`, `rtt>`, `retrans>`, `limited:`): a
+   * view filtered without one need not look again at rows whose only change is their counters.
+   */
+  readsTraffic: boolean;
 }
 
 export type FilterResult = { ok: true; filter: CompiledFilter } | { ok: false; error: FilterError };
@@ -50,7 +55,7 @@ export function parseFilter(expr: string, opts: FilterOptions = {}): FilterResul
   try {
     const tree = parseTokens(tokenize(expr));
     const match: Predicate = tree === null ? () => true : compileNode(tree, ctx);
-    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings } };
+    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings, readsTraffic: ctx.readsTraffic === true } };
   } catch (e) {
     if (e instanceof FilterSyntaxError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
     // A fault of the parser itself must not take the caller down with it.

@@ -1,5 +1,6 @@
 // Browser mode's wire protocol between the local web server and the renderer's WebSocket client.
 // One JSON object per WebSocket text message.
+import type { EventBatch } from './ipc';
 
 /** Path of the WebSocket endpoint on the local web server. */
 export const WS_PATH = '/ws';
@@ -27,8 +28,29 @@ export interface WsCall {
   args: unknown[];
 }
 
-/** server → client: one poll's EventBatch (its JSON string, as the Electron IPC sends it), or a call's reply. */
+/**
+ * server → client: one poll's EventBatch, or a call's reply. A batch message is BATCH_FRAME_PREFIX,
+ * the batch's JSON as the engine encoded it, and `}` (see batchFrame): a client takes the batch out
+ * with batchJsonOf, one slice and no parse of the whole message (a poll's counter updates make it
+ * ~1 MB, which a string inside the message made the page parse twice).
+ */
 export type WsServerMessage =
-  | { kind: 'batch'; data: string }
+  | { kind: 'batch'; batch: EventBatch }
   | { kind: 'reply'; id: number | string | null; ok: true; result: unknown }
   | { kind: 'reply'; id: number | string | null; ok: false; error: string };
+
+/** How every batch message starts (the key order is fixed: clients match these bytes). */
+export const BATCH_FRAME_PREFIX = '{"kind":"batch","batch":';
+
+/** The batch message for an encoded EventBatch (`batchJson`: its JSON text, one object). */
+export function batchFrame(batchJson: string): string {
+  return `${BATCH_FRAME_PREFIX}${batchJson}}`;
+}
+
+/**
+ * The EventBatch JSON inside a batch message, or null when `text` is not one (a reply). Not
+ * validated: the caller's decodeBatch parses it and rejects what is not a batch.
+ */
+export function batchJsonOf(text: string): string | null {
+  return text.startsWith(BATCH_FRAME_PREFIX) && text.endsWith('}') ? text.slice(BATCH_FRAME_PREFIX.length, -1) : null;
+}

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { addressKind } from '../../shared/ip';
-import { WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
+import { batchFrame, WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
@@ -117,10 +117,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Every client gets the same frame for a poll: encode it once, not once per client.
   let lastBatch: string | null = null;
   let lastFrame = '';
-  const batchFrame = (data: string): string => {
+  const frameOf = (data: string): string => {
     if (data !== lastBatch) {
       lastBatch = data;
-      lastFrame = JSON.stringify({ kind: 'batch', data } satisfies ServerMessage);
+      lastFrame = batchFrame(data);
     }
     return lastFrame;
   };
@@ -207,7 +207,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       sendText(text);
     };
-    const unsubscribe = opts.engine.onBatch((data) => sendText(batchFrame(data)));
+    const unsubscribe = opts.engine.onBatch((data) => sendText(frameOf(data)));
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
       const text = raw.toString();

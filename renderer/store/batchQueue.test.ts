@@ -4,6 +4,10 @@ import type { CounterTuple } from '../../shared/ipc';
 import { BatchQueue } from './batchQueue';
 import { ConnectionStore, type ChangeSet } from './store';
 import { conn, diff, full } from '../test/fixtures';
+import { rowComparator } from './columns';
+import { withTraffic } from './readsTraffic';
+import type { Row } from './rows';
+import { SortedView } from './view';
 
 /** A counter tuple for `id` with these bytes sent (the rest fixed). */
 const tuple = (id: string, sent: number): CounterTuple => [id, sent, 100, 3, 2, sent, 10, 0.5, 0.1, 0, null];
@@ -95,12 +99,80 @@ describe('BatchQueue', () => {
     expect(tasks).toHaveLength(0);
   });
 
-  it('drops what is pending on dispose', () => {
-    const { queue, conns, drain, heard, sent } = setup(4, 1);
+  it('drops what is pending on dispose; the batch in slices ends where it got, and later updates are heard', () => {
+    const { store, queue, conns, drain, heard, sent } = setup(4, 1);
     queue.push(withCounters(2000, conns.map((c) => tuple(c.id, 9))));
+    queue.push(withCounters(3000, conns.map((c) => tuple(c.id, 11))));
     queue.dispose();
     drain();
     expect(sent()).toEqual([9, 0, 0, 0]);
+    expect(heard.map((h) => [...h.ids])).toEqual([[conns[0].id]]);
+    store.sweep();
+    expect(heard).toHaveLength(2);
+  });
+});
+
+describe('updates while a batch is in slices', () => {
+  it('a sweep joins the batch: views hear each row in order and re-place it without a rebuild', () => {
+    const now = { t: 0 };
+    const store = new ConnectionStore({ highlightMs: 100, now: () => now.t });
+    const conns = Array.from({ length: 10 }, (_, i) => conn({ localPort: i + 1, bytesSent: 0 }));
+    const x = conn({ localPort: 50, bytesSent: 0 });
+    store.applyBatch(full(1000, conns));
+    store.applyBatch(diff(1001, [{ type: 'opened', connection: x }])); // x highlighted as new from t=0
+    class CountingView extends SortedView {
+      rebuilds = 0;
+      override rebuild(all: Iterable<Row>): Row[] {
+        this.rebuilds++;
+        return super.rebuild(all);
+      }
+    }
+    const view = new CountingView(withTraffic(() => true, false), rowComparator({ key: 'localPort', dir: 'asc' }));
+    view.rebuild(store.rows.values());
+    view.rebuilds = 0;
+    const heard: ChangeSet[] = [];
+    store.subscribe((ch) => {
+      heard.push(ch);
+      view.apply(ch, store.rows);
+    });
+    const tasks: (() => void)[] = [];
+    const queue = new BatchQueue(store, { sliceTuples: 3, schedule: (fn) => tasks.push(fn) });
+    const before = store.rows.get(x.id)!;
+    // x changes (still new) and nine rows move data: events now, counters in three slices.
+    queue.push(withCounters(2000, conns.slice(0, 9).map((c, i) => tuple(c.id, 10 + i)), [{ type: 'changed', connection: { ...x, state: 'CLOSE-WAIT' } }]));
+    expect(store.rows.get(x.id)!.status).toBe('new');
+    now.t = 200;
+    store.sweep(); // x's highlight ends between two slices
+    expect(store.rows.get(x.id)!.status).toBe('');
     expect(heard).toEqual([]);
+    for (let fn = tasks.shift(); fn; fn = tasks.shift()) fn();
+    expect(heard).toHaveLength(1);
+    expect(heard[0].before!.get(x.id)).toBe(before);
+    expect(heard[0].inPlace!.size).toBe(9);
+    expect(view.rebuilds).toBe(0);
+    expect(view.rows.map((r) => r.id)).toEqual([...store.rows.values()].sort(rowComparator({ key: 'localPort', dir: 'asc' })).map((r) => r.id));
+    expect(view.rows.find((r) => r.id === x.id)!.status).toBe('');
+  });
+
+  it('a row written in place and then replaced by a sweep in the same batch is re-placed from the row the view held', () => {
+    const now = { t: 0 };
+    const store = new ConnectionStore({ highlightMs: 100, now: () => now.t });
+    const a = conn({ localPort: 1, bytesSent: 0 });
+    const b = conn({ localPort: 2, bytesSent: 0 });
+    store.applyBatch(full(1000, [a]));
+    store.applyBatch(diff(1001, [{ type: 'opened', connection: b }]));
+    const held = store.rows.get(b.id)!;
+    const heard: ChangeSet[] = [];
+    store.subscribe((ch) => heard.push(ch));
+    const tasks: (() => void)[] = [];
+    const queue = new BatchQueue(store, { sliceTuples: 1, schedule: (fn) => tasks.push(fn) });
+    queue.push(withCounters(2000, [tuple(b.id, 5), tuple(a.id, 6)]));
+    now.t = 200;
+    store.sweep(); // b, written in place by the first slice, loses its highlight: a new Row
+    for (let fn = tasks.shift(); fn; fn = tasks.shift()) fn();
+    expect(heard).toHaveLength(1);
+    expect([...heard[0].inPlace!]).toEqual([a.id]);
+    expect(heard[0].before!.get(b.id)).toBe(held);
+    expect(store.rows.get(b.id)).not.toBe(held);
   });
 });

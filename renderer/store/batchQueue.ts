@@ -14,6 +14,11 @@ export interface BatchQueueOptions {
   sliceTuples?: number;
   /** Runs a function in a later task (default: a MessageChannel message); injectable for tests. */
   schedule?: (fn: () => void) => void;
+  /**
+   * Start every batch in a task of its own, never in the pushing one (default false). For a caller
+   * whose task already did heavy work on the batch: decoding a poll's ~1 MB of JSON.
+   */
+  startLater?: boolean;
 }
 
 export class BatchQueue {
@@ -22,6 +27,7 @@ export class BatchQueue {
   private scheduled = false;
   private readonly slice: number;
   private readonly schedule: (fn: () => void) => void;
+  private readonly startLater: boolean;
 
   constructor(
     private readonly store: ConnectionStore,
@@ -29,6 +35,7 @@ export class BatchQueue {
   ) {
     this.slice = Math.max(1, opts.sliceTuples ?? SLICE_TUPLES);
     this.schedule = opts.schedule ?? nextTask;
+    this.startLater = opts.startLater ?? false;
   }
 
   /** Batches not yet fully applied (the one in slices included). */
@@ -37,8 +44,8 @@ export class BatchQueue {
   }
 
   /**
-   * Applies `batch` after every batch pushed before it: now, and its first slice of counters,
-   * when nothing is pending; otherwise in a later task. A full batch supersedes what is pending:
+   * Applies `batch` after every batch pushed before it: now (or, with `startLater`, in the next
+   * task), and its first slice of counters, when nothing is pending; otherwise in a later task. A full batch supersedes what is pending:
    * their counters are dropped (its table holds the present), their events still reach the log.
    */
   push(batch: EventBatch): void {
@@ -48,7 +55,9 @@ export class BatchQueue {
       return;
     }
     this.waiting.push(batch);
-    if (!this.current && this.waiting.length === 1 && !this.scheduled) this.run();
+    if (this.current || this.waiting.length > 1 || this.scheduled) return;
+    if (this.startLater) this.runLater();
+    else this.run();
   }
 
   /**
@@ -61,8 +70,12 @@ export class BatchQueue {
     for (const b of this.waiting.splice(0)) this.store.applyBatch(b.counters ? { ...b, counters: undefined } : b);
   }
 
-  /** Drops everything pending without applying it (the store's owner is going away). */
+  /**
+   * Drops everything pending without applying it (the store's owner is going away); the batch in
+   * slices ends where it got (its subscribers hear that much), so the store is left whole.
+   */
   dispose(): void {
+    this.current?.cancel();
     this.current = null;
     this.waiting.length = 0;
   }
@@ -75,12 +88,15 @@ export class BatchQueue {
       this.current = this.store.beginBatch(next);
     }
     if (this.current.step(this.slice)) this.current = null;
-    if (this.pending > 0 && !this.scheduled) {
-      this.scheduled = true;
-      this.schedule(() => {
-        this.scheduled = false;
-        this.run();
-      });
-    }
+    if (this.pending > 0) this.runLater();
+  }
+
+  private runLater(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.run();
+    });
   }
 }

@@ -216,6 +216,8 @@ export interface KeyedComparator {
   sign: 1 | -1;
   /** The column's OrderField, when it has one. */
   orderField?: OrderField;
+  /** Whether the order depends on traffic fields (see readsTraffic.ts). */
+  readsTraffic: boolean;
 }
 
 const NAT_NULL = '\uffff'; // absent values sort last, as in every column
@@ -260,5 +262,5 @@ export function rowComparator(spec: SortSpec): KeyedComparator {
     const r = base(a, b);
     return r !== 0 ? sign * r : tieBreak(a, b);
   };
-  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField } as const);
+  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField, readsTraffic: col.traffic === true } as const);
 }

@@ -8,6 +8,9 @@ import { rowComparator } from './columns';
 import { rowsToCsv } from './exporter';
 import type { Row } from './rows';
 import { mergeChanges, SortedView } from './view';
+import { readsTraffic, withTraffic } from './readsTraffic';
+import { connectionPredicate } from '../filtering';
+import { DEFAULT_TOGGLES } from './toggles';
 import { conn, diff, full } from '../test/fixtures';
 
 describe('ConnectionStore counters', () => {
@@ -51,7 +54,7 @@ function withCounters(time: number, counters: CounterTuple[], events: Parameters
 }
 
 describe('ConnectionStore counters written in place', () => {
-  it('keeps the Row and, after one copy, its Connection; bumps rev; drops before', () => {
+  it('keeps the Row and, after one copy, its Connection; bumps rev; marks it written in place, with no before entry', () => {
     const s = new ConnectionStore();
     const a = conn({ localPort: 1, bytesSent: 10, sendRate: null });
     s.applyBatch(full(1000, [a]));
@@ -60,7 +63,8 @@ describe('ConnectionStore counters written in place', () => {
     expect(s.rows.get(a.id)).toBe(row);
     expect(row.rev).toBe(1);
     expect(row.c.bytesSent).toBe(500);
-    expect(ch1.before).toBeUndefined();
+    expect(ch1.before?.has(a.id)).toBe(false);
+    expect([...ch1.inPlace!]).toEqual([a.id]);
     expect([...ch1.ids]).toEqual([a.id]);
     const c1 = row.c;
     s.applyBatch(withCounters(3000, [tuple(a.id, 900, 400)]));
@@ -100,7 +104,11 @@ describe('ConnectionStore counters written in place', () => {
     const filter = parseFilter('rate>5000');
     if (!filter.ok) throw new Error('filter');
     const pred = (r: Row) => filter.filter.match(r.c);
+    // Views whose filter and sort read no traffic field (they leave in-place rows where they stand).
+    const portPred = withTraffic((r: Row) => r.c.localPort % 3 !== 0 && r.c.state !== 'CLOSE-WAIT', false);
     const views = [
+      { v: new SortedView(portPred, rowComparator({ key: 'process', dir: 'asc' })), pred: portPred, cmp: rowComparator({ key: 'process', dir: 'asc' }) },
+      { v: new SortedView(withTraffic(() => true, false), rowComparator({ key: 'remotePort', dir: 'desc' })), pred: () => true, cmp: rowComparator({ key: 'remotePort', dir: 'desc' }) },
       { v: new SortedView(pred, rowComparator({ key: 'sendRate', dir: 'desc' })), pred, cmp: rowComparator({ key: 'sendRate', dir: 'desc' }) },
       { v: new SortedView(() => true, rowComparator({ key: 'sent', dir: 'asc' })), pred: () => true, cmp: rowComparator({ key: 'sent', dir: 'asc' }) },
       // Unkeyed comparator: the view cannot know where an in-place row stood and rebuilds.
@@ -126,7 +134,16 @@ describe('ConnectionStore counters written in place', () => {
         const id = conns[next(400)].id;
         moved.set(id, tuple(id, next(1_000_000), next(10) === 0 ? null : next(10_000)));
       }
-      const events = k % 4 === 1 ? [{ type: 'opened' as const, connection: conn({ localPort: 9000 + k, sendRate: next(10_000) }) }] : [];
+      // Opened, changed and closed rows among the moving ones (a batch carries no tuple for a row with an event).
+      const events: Parameters<typeof diff>[1] = k % 4 === 1 ? [{ type: 'opened' as const, connection: conn({ localPort: 9000 + k, sendRate: next(10_000) }) }] : [];
+      for (let j = 0; j < 2; j++) {
+        const c = conns[next(400)];
+        if (moved.has(c.id) || !s.rows.has(c.id)) continue;
+        moved.delete(c.id);
+        const cur = s.rows.get(c.id)!.c;
+        if (j === 0) events.push({ type: 'changed', connection: { ...cur, state: cur.state === 'ESTABLISHED' ? 'CLOSE-WAIT' : 'ESTABLISHED', pid: next(50) } });
+        else if (k % 5 === 0) events.push({ type: 'closed', connection: cur });
+      }
       s.applyBatch(withCounters(2 + k, [...moved.values()], events));
       if (k % 2 === 1) flush();
       else continue;
@@ -138,7 +155,69 @@ describe('ConnectionStore counters written in place', () => {
     const rows = [...s.rows.values()];
     const last = rows.find((r) => (r.rev ?? 0) > 0)!;
     const sum = rows.reduce((acc, r) => acc + (r.c.sendRate ?? 0), 0);
-    expect(rollUpProcesses(rows.map((r) => r.c))[0].sendRate).toBe(sum);
+    expect(rollUpProcesses(rows.map((r) => r.c)).reduce((acc, p) => acc + (p.sendRate ?? 0), 0)).toBe(sum);
     expect(rowsToCsv([last])).toContain(`,${last.c.bytesSent},`);
+  });
+});
+
+describe('views that read no traffic field', () => {
+  it('keep the same rows array for a counters-only update, and re-place rows replaced in the same batch', () => {
+    const s = new ConnectionStore();
+    const conns = Array.from({ length: 50 }, (_, i) => conn({ localPort: 2000 + i, remotePort: 50000 + i }));
+    s.applyBatch(full(1, conns));
+    const blind = new SortedView(withTraffic(() => true, false), rowComparator({ key: 'localPort', dir: 'desc' }));
+    const byRate = new SortedView(withTraffic(() => true, false), rowComparator({ key: 'sendRate', dir: 'desc' }));
+    const unmarked = new SortedView(() => true, rowComparator({ key: 'localPort', dir: 'desc' }));
+    for (const v of [blind, byRate, unmarked]) v.rebuild(s.rows.values());
+    const held = blind.rows;
+    const ch = s.applyBatch(withCounters(2, conns.slice(0, 30).map((c, i) => tuple(c.id, 1000 * i, 100 * i))));
+    expect(ch.inPlace!.size).toBe(30);
+    expect(blind.apply(ch, s.rows)).toBe(held);
+    // Sorted by a traffic column or not saying what it reads: the rows are looked at.
+    const rateOrder = [...s.rows.values()].sort(rowComparator({ key: 'sendRate', dir: 'desc' })).map((r) => r.id);
+    expect(byRate.apply(ch, s.rows).map((r) => r.id)).toEqual(rateOrder);
+    expect(rateOrder.indexOf(conns[29].id)).toBeLessThan(rateOrder.indexOf(conns[28].id));
+    expect(unmarked.apply(ch, s.rows).map((r) => r.id)).toEqual(held.map((r) => r.id));
+    // A batch with an event and counters: the event's row moves, the others stay.
+    const moved = { ...s.rows.get(conns[40].id)!.c, localPort: 1 };
+    const ch2 = s.applyBatch(withCounters(3, [tuple(conns[0].id, 5, 5)], [{ type: 'closed', connection: s.rows.get(conns[45].id)!.c }, { type: 'changed', connection: moved }]));
+    expect([...ch2.inPlace!]).toEqual([conns[0].id]);
+    const after = blind.apply(ch2, s.rows);
+    expect(after.map((r) => r.id)).toEqual([...s.rows.values()].sort(rowComparator({ key: 'localPort', dir: 'desc' })).map((r) => r.id));
+    expect(after.at(-1)!.c.localPort).toBe(1);
+  });
+
+  it('merged change sets keep a row in place only when no part replaced it', () => {
+    const s = new ConnectionStore();
+    const [a, b, c] = [1, 2, 3].map((p) => conn({ localPort: p }));
+    s.applyBatch(full(1, [a, b, c]));
+    const sets: ChangeSet[] = [];
+    s.subscribe((ch) => sets.push(ch));
+    s.applyBatch(withCounters(2, [tuple(a.id, 1, 1), tuple(b.id, 1, 1)]));
+    const bRow = s.rows.get(b.id)!;
+    s.applyBatch(withCounters(3, [tuple(a.id, 2, 2), tuple(c.id, 2, 2)], [{ type: 'changed', connection: { ...b, state: 'CLOSE-WAIT' } }]));
+    const m = mergeChanges(sets[0], sets[1]);
+    expect([...m.ids].sort()).toEqual([a.id, b.id, c.id].sort());
+    expect([...m.inPlace!].sort()).toEqual([a.id, c.id].sort());
+    // b was only written in place by the first: its old value is the row a view holds.
+    expect(m.before!.get(b.id)).toBe(bRow);
+    expect(m.before!.has(a.id)).toBe(false);
+  });
+});
+
+describe("the app's predicate and comparator say whether they read traffic fields", () => {
+  it('the filter decides for the predicate (toggles never read them); the sort column for the comparator', () => {
+    const compiled = (e: string) => {
+      const r = parseFilter(e);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.filter;
+    };
+    expect(readsTraffic(connectionPredicate(null, { ...DEFAULT_TOGGLES, hideListen: true }))).toBe(false);
+    expect(readsTraffic(connectionPredicate(compiled('port:443'), DEFAULT_TOGGLES))).toBe(false);
+    expect(readsTraffic(connectionPredicate(compiled('rate>1M'), DEFAULT_TOGGLES))).toBe(true);
+    expect(readsTraffic(rowComparator({ key: 'process', dir: 'asc' }))).toBe(false);
+    for (const key of ['sent', 'received', 'sendRate', 'receiveRate', 'rtt', 'retrans', 'limitedBy'] as const) expect(readsTraffic(rowComparator({ key, dir: 'desc' }))).toBe(true);
+    // A function that says nothing is taken to read them (the safe side).
+    expect(readsTraffic(() => true)).toBe(true);
   });
 });

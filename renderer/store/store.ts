@@ -30,11 +30,18 @@ export interface ChangeSet {
   /** Ids added, updated or removed (look each up in `rows`: absent means removed). */
   ids: Set<string>;
   /**
-   * The rows of `ids` as they were before this update (absent: the id is new). Views find where a
-   * row sat by its old values (binary search) instead of scanning every row they hold. Undefined
-   * when the update wrote rows in place (counters): their old values are gone, views scan.
+   * The rows of `ids` as they were before this update (absent: the id is new), except those in
+   * `inPlace`. Views find where a row sat by its old values (binary search) instead of scanning
+   * every row they hold. Undefined for a change set from elsewhere: views scan.
    */
   before?: Map<string, Row>;
+  /**
+   * Of `ids`, those whose only change is traffic values written into the same Row object (a poll's
+   * counter updates, see Row.rev): their old values are gone, so they have no `before` entry. A view
+   * whose filter and sort read no traffic field leaves them where they stand (the re-render that
+   * follows every update shows their new values); one that reads them scans for them.
+   */
+  inPlace?: Set<string>;
   /** Events appended to the log by this update. */
   events: LoggedEvent[];
 }
@@ -57,8 +64,15 @@ export interface BatchInProgress {
 
 const emptyChanges = (): ChangeSet => ({ reset: false, ids: new Set(), before: new Map(), events: [] });
 
-/** Notes that `id` changes in this update; the first time, what it was before (see ChangeSet.before). */
+/**
+ * Notes that `id` is replaced in this update; the first time, what it was before (see
+ * ChangeSet.before). A row only written in place so far is replaced now: its before is that row.
+ */
 function touch(changes: ChangeSet, id: string, prev: Row | undefined): void {
+  if (changes.inPlace?.delete(id)) {
+    if (prev) changes.before?.set(id, prev);
+    return;
+  }
   if (changes.ids.has(id)) return;
   if (prev) changes.before?.set(id, prev);
   changes.ids.add(id);
@@ -96,6 +110,12 @@ export class ConnectionStore {
   private sawFirstSnapshot = false;
   /** Next row sequence number (see Row.seq). */
   private nextSeq = 0;
+  /**
+   * The change set of the batch being applied in slices (see beginBatch). A sweep or host update
+   * meanwhile joins it instead of reaching subscribers first: a view that heard of a row's later
+   * value before the batch's earlier one would not find the row where its change set says it stood.
+   */
+  private open: ChangeSet | null = null;
   private readonly now: () => number;
 
   constructor(opts: StoreOptions = {}) {
@@ -148,8 +168,10 @@ export class ConnectionStore {
     const counters = (!batch.full && batch.counters) || [];
     let next = 0;
     let done = false;
+    this.open = changes;
     const end = (): ChangeSet => {
       done = true;
+      if (this.open === changes) this.open = null;
       return this.finish(changes);
     };
     return {
@@ -186,18 +208,18 @@ export class ConnectionStore {
   /** Highlight duration, ms; rows already highlighted longer than that lose it now. */
   setHighlightMs(ms: number): void {
     this.highlightMs = ms;
-    this.finish(this.sweepInto(emptyChanges()));
+    this.finish(this.sweepInto(this.changesNow()));
   }
 
   setKeepClosed(keep: boolean): void {
     this.keepClosed = keep;
     // Turning it off lets rows that have waited long enough leave now.
-    this.finish(this.sweepInto(emptyChanges()));
+    this.finish(this.sweepInto(this.changesNow()));
   }
 
   /** Reverse-DNS answers: cached by address and written into the rows' `remoteHost`. */
   setHosts(names: Record<string, string | null>): ChangeSet {
-    const changes: ChangeSet = emptyChanges();
+    const changes: ChangeSet = this.changesNow();
     let any = false;
     for (const [addr, name] of Object.entries(names)) {
       if (this.hosts.get(addr) !== name) any = true;
@@ -223,7 +245,7 @@ export class ConnectionStore {
 
   /** Removes expired highlights and closed rows whose linger time is over. */
   sweep(): ChangeSet {
-    return this.finish(this.sweepInto(emptyChanges()));
+    return this.finish(this.sweepInto(this.changesNow()));
   }
 
   dispose(): void {
@@ -318,9 +340,11 @@ export class ConnectionStore {
       }
       applyTrafficValues(row.c, t, 1);
       row.rev = (row.rev ?? 0) + 1;
-      // The row's old values are gone: views find it by scanning their rows (see ChangeSet.before).
-      changes.before = undefined;
+      // A row this update already replaced keeps its `before` entry; otherwise its old values are
+      // gone and it is marked as written in place (see ChangeSet.inPlace).
+      if (changes.ids.has(row.id)) continue;
       changes.ids.add(row.id);
+      (changes.inPlace ??= new Set()).add(row.id);
     }
   }
 
@@ -415,9 +439,16 @@ export class ConnectionStore {
     }, Math.max(0, at - this.now()));
   }
 
+  /** Where an update records what it changes: the open batch's change set, or a new one. */
+  private changesNow(): ChangeSet {
+    return this.open ?? emptyChanges();
+  }
+
   private finish(changes: ChangeSet): ChangeSet {
     this.version++;
     this.schedule();
+    // Part of a batch still in slices: subscribers hear it with the batch, when it ends.
+    if (changes === this.open) return changes;
     for (const l of this.listeners) l(changes);
     return changes;
   }

@@ -3,6 +3,7 @@
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
 import { compareSortKeys, tieBreak, type KeyedComparator, type OrderField, type SortKey } from './columns';
 import { orderRows } from './rowOrder';
+import { readsTraffic } from './readsTraffic';
 import type { Row } from './rows';
 import type { ChangeSet } from './store';
 
@@ -75,10 +76,15 @@ export class SortedView {
    * hash lookup per held row. Without `before` (a change set from elsewhere), held rows are scanned.
    */
   apply(changes: ChangeSet, lookup: Map<string, Row>): Row[] {
-    if (changes.reset || changes.ids.size > Math.max(64, this.rows.length * REBUILD_SHARE)) {
+    // Rows written in place (counters) stay where they stand when neither the filter nor the sort
+    // reads a traffic field; otherwise they have no `before` entry and are found by a scan.
+    const inPlace = changes.inPlace !== undefined && changes.inPlace.size > 0 ? changes.inPlace : null;
+    const skip = inPlace && !this.readsTraffic() ? inPlace : null;
+    const count = changes.ids.size - (skip ? skip.size : 0);
+    if (changes.reset || count > Math.max(64, this.rows.length * REBUILD_SHARE)) {
       return this.rebuild(lookup.values());
     }
-    if (changes.ids.size === 0) return this.rows;
+    if (count === 0) return this.rows;
     const keyed = this.keyed();
     const byKey = keyed && this.keys ? keyed : null;
     const incoming: Row[] = [];
@@ -88,11 +94,12 @@ export class SortedView {
     // Where the held rows among the changed ones sit: by binary search over their old values for a
     // few (k log n comparisons), by one scan of the ids for many (a poll's counter updates touch
     // thousands of rows, and n hash lookups then cost less than k searches through tie-breaks).
-    const before = changes.before;
+    const before = inPlace && !skip ? undefined : changes.before;
     let held: number[];
-    if (before && changes.ids.size * SEARCH_COST < this.rows.length) {
+    if (before && count * SEARCH_COST < this.rows.length) {
       held = [];
       for (const id of changes.ids) {
+        if (skip?.has(id)) continue;
         const old = before.get(id);
         if (old === undefined || !this.predicate(old)) continue;
         const at = this.placeOf(old, byKey);
@@ -101,7 +108,7 @@ export class SortedView {
       }
       held.sort((x, y) => x - y);
     } else {
-      held = this.scanPlaces(changes.ids);
+      held = this.scanPlaces(changes.ids, skip);
     }
     const placed = new Set<string>();
     for (const at of held) {
@@ -121,7 +128,7 @@ export class SortedView {
       if (curIn) incoming.push(cur);
     }
     for (const id of changes.ids) {
-      if (placed.has(id)) continue;
+      if (placed.has(id) || skip?.has(id)) continue;
       const cur = lookup.get(id);
       if (cur !== undefined && this.predicate(cur)) incoming.push(cur);
     }
@@ -186,11 +193,19 @@ export class SortedView {
     return compareSortKeys(this.keys[at], byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
   }
 
-  /** Places of the held rows among `ids`, by looking at every held row. */
-  private scanPlaces(ids: Set<string>): number[] {
+  /** Places of the held rows among `ids` but not in `skip`, by looking at every held row. */
+  private scanPlaces(ids: Set<string>, skip: Set<string> | null): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.rows.length; i++) if (ids.has(this.rows[i].id)) out.push(i);
+    for (let i = 0; i < this.rows.length; i++) {
+      const id = this.rows[i].id;
+      if (ids.has(id) && !skip?.has(id)) out.push(i);
+    }
     return out;
+  }
+
+  /** Whether the filter or the sort may read traffic fields (see readsTraffic.ts). */
+  private readsTraffic(): boolean {
+    return readsTraffic(this.predicate) || readsTraffic(this.compare);
   }
 
   private keyed(): Keyed | null {
@@ -233,13 +248,24 @@ function sameNaturalFields(a: Row, b: Row): boolean {
 export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
   const ids = new Set(a.ids);
   const before = a.before && b.before ? new Map(a.before) : undefined;
+  const inPlaceIn = (x: ChangeSet, id: string) => x.inPlace?.has(id) === true;
+  // Written in place in both, or in one and untouched by the other; replaced in either: not.
+  let inPlace: Set<string> | undefined;
+  for (const id of a.inPlace ?? []) if (!b.ids.has(id) || inPlaceIn(b, id)) (inPlace ??= new Set()).add(id);
   for (const id of b.ids) {
-    if (ids.has(id)) continue;
+    // A replaced in `a` (or new there): a's entry, or its absence, is what a view that saw neither holds.
+    if (ids.has(id) && !inPlaceIn(a, id)) continue;
+    const fresh = !ids.has(id);
     ids.add(id);
+    if (inPlaceIn(b, id)) {
+      if (fresh) (inPlace ??= new Set()).add(id);
+      continue;
+    }
+    // Only written in place by `a`: b's old value is the row the view holds, with a's counters.
     const old = b.before?.get(id);
     if (before && old !== undefined) before.set(id, old);
   }
-  return { reset: a.reset || b.reset, ids, before, events: [...a.events, ...b.events] };
+  return { reset: a.reset || b.reset, ids, before, inPlace, events: [...a.events, ...b.events] };
 }
 
 /** First index in 0..n whose comparison `cmp(index)` (element vs target) is ≥ 0. */

@@ -12,6 +12,7 @@ import type {
   Snapshot,
 } from '../../shared/ipc';
 import { encodeBatch, type EventBatch } from '../../shared/ipc';
+import { batchJsonOf } from '../../shared/ws-protocol';
 import type { TimelineData } from '../../shared/timeline';
 import type { PortUsageHistory } from '../../shared/port-usage';
 
@@ -165,16 +166,18 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
   }
 
   function onMessage(text: string): void {
-    let msg: { kind?: unknown; data?: unknown; id?: unknown; ok?: unknown; result?: unknown; error?: unknown };
+    // A batch is taken out by its fixed prefix, not parsed here: its listeners parse it once.
+    const batch = batchJsonOf(text);
+    if (batch !== null) {
+      const seq = /"seq":(\d+)/.exec(batch.slice(0, 40));
+      if (seq) lastSeq = Number(seq[1]);
+      deliver(batch);
+      return;
+    }
+    let msg: { kind?: unknown; id?: unknown; ok?: unknown; result?: unknown; error?: unknown };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
-      return;
-    }
-    if (msg.kind === 'batch' && typeof msg.data === 'string') {
-      const seq = /"seq":(\d+)/.exec(msg.data.slice(0, 40));
-      if (seq) lastSeq = Number(seq[1]);
-      deliver(msg.data);
       return;
     }
     if (msg.kind === 'reply' && typeof msg.id === 'number') {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseServeArgs, runServeWith, SERVE_HELP } from '../../main/server/cli';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
-import { wsProtocols } from '../../shared/ws-protocol';
+import { batchJsonOf, wsProtocols } from '../../shared/ws-protocol';
 import { bundleServe } from './bundle';
 import { fakeEngine, fakeStaticDir, get } from './helpers';
 import { rawExchange, upgradeRequest } from './raw';
@@ -191,8 +191,8 @@ describe('netmon serve, bundled, against the real engine and kernel', () => {
       const ws = new WebSocket(`ws://127.0.0.1:${url.port}/ws`, wsProtocols(url.searchParams.get('token')!));
       const batches: EventBatch[] = [];
       ws.on('message', (d) => {
-        const m = JSON.parse(d.toString()) as { kind: string; data?: string };
-        if (m.kind === 'batch') batches.push(decodeBatch(m.data!));
+        const json = batchJsonOf(d.toString());
+        if (json !== null) batches.push(decodeBatch(json));
       });
       await new Promise((r) => ws.once('open', r));
       const client = net.connect(port, '127.0.0.1');

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer } from '../../main/server/server';
 import type { RunningServer, ServerActions } from '../../main/server/types';
-import { wsProtocols } from '../../shared/ws-protocol';
+import { BATCH_FRAME_PREFIX, batchJsonOf, wsProtocols } from '../../shared/ws-protocol';
 import { createWsBridge, type SocketLike, type WsBridge } from '../../renderer/transport/ws';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import { fakeEngine, fakeStaticDir, TEST_TOKEN, type FakeEngine } from './helpers';
@@ -48,7 +48,7 @@ function batch(seq: number, extra: Partial<EventBatch> = {}): EventBatch {
   return { seq, time: 1000 + seq, full: false, events: [], status: engine.state, ...extra };
 }
 
-type Msg = { kind: string; id?: unknown; ok?: boolean; result?: unknown; error?: string; data?: string };
+type Msg = { kind: string; id?: unknown; ok?: boolean; result?: unknown; error?: string; batch?: EventBatch; raw: string };
 
 /** Opens a raw client and collects its messages. */
 async function rawClient(url = wsUrl(), headers: Record<string, string> = {}) {
@@ -56,7 +56,7 @@ async function rawClient(url = wsUrl(), headers: Record<string, string> = {}) {
   const messages: Msg[] = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
-    messages.push(JSON.parse(d.toString()) as Msg);
+    messages.push({ ...(JSON.parse(d.toString()) as Omit<Msg, 'raw'>), raw: d.toString() });
     waiters.splice(0).forEach((w) => w());
   });
   await new Promise<void>((resolve, reject) => {
@@ -102,13 +102,17 @@ describe('WebSocket upgrade', () => {
 });
 
 describe('WebSocket protocol', () => {
-  it('forwards every engine batch as {kind:"batch", data:<json string>}', async () => {
+  it('forwards every engine batch as {kind:"batch", batch:<the batch>}, its JSON spliced in as the engine encoded it', async () => {
     const c = await rawClient();
     engine.emit(batch(7));
     engine.emit(batch(8));
-    const m = await c.next((x) => x.kind === 'batch' && x.data?.includes('"seq":8') === true);
-    expect(decodeBatch(m.data as string).seq).toBe(8);
-    expect(c.messages.filter((x) => x.kind === 'batch').map((x) => decodeBatch(x.data as string).seq)).toEqual([7, 8]);
+    const m = await c.next((x) => x.kind === 'batch' && x.batch?.seq === 8);
+    // A client takes the batch out by the fixed prefix, without parsing the message.
+    expect(m.raw.startsWith(BATCH_FRAME_PREFIX)).toBe(true);
+    expect(decodeBatch(batchJsonOf(m.raw)!)).toEqual(m.batch);
+    expect(c.messages.filter((x) => x.kind === 'batch').map((x) => decodeBatch(batchJsonOf(x.raw)!).seq)).toEqual([7, 8]);
+    // Replies are not batches.
+    expect(c.messages.every((x) => x.kind === 'batch' || batchJsonOf(x.raw) === null)).toBe(true);
     c.ws.close();
   });
   it('unsubscribes from the engine when the client goes', async () => {

@@ -11,6 +11,8 @@ import { PROCESS_COLUMNS, sortProcesses, type ProcessColumnKey, type ProcessSort
 export interface ProcessesViewProps {
   /** The Connections rows the filter lets through (closed rows still lingering are left out). */
   rows: readonly Row[];
+  /** Changes when the rows' traffic values were written in place (SortedRows.valuesRev): the sums redo. */
+  valuesRev?: number;
   /** Why traffic values are missing (EngineStatus.countersNote), shown above the table. */
   countersNote?: string | null;
   onSelectProcess(p: ProcessRow): void;
@@ -18,9 +20,10 @@ export interface ProcessesViewProps {
 
 const DEFAULT_SORT: ProcessSort = { key: 'sendRate', dir: 'desc' };
 
-export function ProcessesView({ rows, countersNote, onSelectProcess }: ProcessesViewProps) {
+export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess }: ProcessesViewProps) {
   const [sort, setSort] = useState<ProcessSort>(DEFAULT_SORT);
-  const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
+  const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows, valuesRev]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   const template = PROCESS_COLUMNS.map((c) => c.width).join(' ');
   const minWidth = PROCESS_COLUMNS.reduce((n, c) => n + minTrackPx(c.width), 0);
