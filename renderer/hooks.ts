@@ -43,7 +43,10 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
   const [state, setState] = useState<SortedRows>({ rows: [], predicate: null, compare: null, closing: 0, valuesRev: 0 });
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
-    setState((s) => ({ rows: v.setSpec(predicate, compare, store.rows.values()), predicate, compare, closing: v.closing, valuesRev: s.valuesRev + 1 }));
+    // Sorted here, once: an updater function may be called again by React.
+    const rows = v.setSpec(predicate, compare, store.rows.values());
+    const closing = v.closing;
+    setState((s) => ({ rows, predicate, compare, closing, valuesRev: s.valuesRev + 1 }));
     // The view follows the store in a task of its own, after the one that applied the batch (the
     // two together ran past a frame at 1,000 events/s); change sets that arrive meanwhile merge.
     let pending: ChangeSet | null = null;
@@ -57,8 +60,9 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
       // Same array and nothing written in place: nothing in the table changed (a batch of rows it
       // filters out), so no re-render. A transition, like the store version (see
       // useStoreVersion): both render in one pass.
+      const closing = v.closing;
       startTransition(() =>
-        setState((s) => (s.rows === next && !written ? s : { rows: next, predicate, compare, closing: v.closing, valuesRev: s.valuesRev + (written ? 1 : 0) })),
+        setState((s) => (s.rows === next && !written ? s : { rows: next, predicate, compare, closing, valuesRev: s.valuesRev + (written ? 1 : 0) })),
       );
     };
     const unsubscribe = store.subscribe((changes) => {

@@ -118,11 +118,23 @@ export function createdTime(r: Row): number {
 const num = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 const addrKey = (a: string | null): SortKey => (a === null ? null : addressSortKey(a));
 const numKey = (n: number | null | undefined): SortKey => n ?? null;
+const strKeys = new Map<string, string>();
+const STR_KEYS_MAX = 10_000;
 /**
  * cmpStr as a key: the case-folded text decides, then the text itself. NUL (absent from process,
  * host and state names) keeps a shorter folded text ahead of every longer one that extends it.
+ * Cached per text (few distinct names): a sort builds 50,000 keys, and each a new string that the
+ * view keeps was garbage for the old generation.
  */
-export const strKey = (s: string | null | undefined): SortKey => (s === null || s === undefined ? null : `${s.toLowerCase()}\u0000${s}`);
+export const strKey = (s: string | null | undefined): SortKey => {
+  if (s === null || s === undefined) return null;
+  let k = strKeys.get(s);
+  if (k === undefined) {
+    if (strKeys.size >= STR_KEYS_MAX) strKeys.clear();
+    strKeys.set(s, (k = `${s.toLowerCase()}\u0000${s}`));
+  }
+  return k;
+};
 
 // Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole);
 // flexible columns grow only to what their longest content needs (a full IPv6 address), and the

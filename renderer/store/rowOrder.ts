@@ -15,6 +15,34 @@ const NULL_U32 = 0xffffffff;
 export const RADIX_MIN_ROWS = 2048;
 
 /**
+ * Typed arrays lent to one sort and reused by the next. A sort of 50,000 rows needs ~16 arrays of
+ * n words; fresh ones each time (their memory lives outside the JS heap and counts toward it) cost
+ * a garbage collection of ~10 ms per sort. Held: at most ~20 arrays of the largest n sorted
+ * (~4 MB at 50,000 rows).
+ */
+class Scratch {
+  private readonly bufs: Uint32Array[] = [];
+  private used = 0;
+  /** Starts a sort: every array lent before may be handed out again. */
+  reset(): void {
+    this.used = 0;
+  }
+  /** An array of `n` words, zeroed when `zero` (otherwise its content is whatever the last sort left). */
+  take(n: number, zero = false): Uint32Array {
+    let b = this.bufs[this.used];
+    if (b === undefined || b.length < n) this.bufs[this.used] = b = new Uint32Array(n);
+    this.used++;
+    const v = b.length === n ? b : b.subarray(0, n);
+    if (zero) v.fill(0);
+    return v;
+  }
+}
+
+const scratch = new Scratch();
+/** Counting-sort buckets (one 16-bit digit), shared by every radix pass. */
+const buckets = new Uint32Array(65537);
+
+/**
  * Row indexes ordered by `keys` (one sort key per row, `sign` 1 ascending / -1 descending; null
  * last ascending, first descending, as `compareSortKeys` × sign), then by `tieBreak`. Exactly the
  * order of `(i, j) => sign × compareSortKeys(keys[i], keys[j]) || tieBreak(rows[i], rows[j])`.
@@ -25,9 +53,8 @@ export const RADIX_MIN_ROWS = 2048;
  */
 export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField): Uint32Array {
   const n = rows.length;
-  const levels = n < RADIX_MIN_ROWS ? null : radixLevels(rows, keys, sign, field);
-  const order = levels ? radixOrder(levels, n) : null;
-  if (order && !hasFullTies(order, levels as Uint32Array[])) return order;
+  const order = radixOnly(rows, keys, sign, field);
+  if (order) return order;
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out.sort((i, j) => {
@@ -37,20 +64,39 @@ export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 
 }
 
 /**
+ * The order orderRows gives, when the radix sort can give it; null when it would take the
+ * comparator path. With `field` (and at least RADIX_MIN_ROWS rows) `keys` is not read, so a caller
+ * may pass null and build keys only on null.
+ */
+export function orderByField(rows: readonly Row[], sign: 1 | -1, field: OrderField): Uint32Array | null {
+  return radixOnly(rows, null, sign, field);
+}
+
+function radixOnly(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField): Uint32Array | null {
+  const n = rows.length;
+  if (n < RADIX_MIN_ROWS || (keys === null && field === undefined)) return null;
+  scratch.reset();
+  const levels = radixLevels(rows, keys, sign, field);
+  const order = levels ? radixOrder(levels, n) : null;
+  // A copy: the scratch arrays are the next sort's.
+  return order && !hasFullTies(order, levels as Uint32Array[]) ? order.slice() : null;
+}
+
+/**
  * The order's levels, most significant first: sort-key rank, process, PID, local port, remote
  * address (family tag + four 32-bit words), remote port, sequence number. Null when a row does
  * not fit (see orderRows).
  */
-function radixLevels(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField): Uint32Array[] | null {
+function radixLevels(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField): Uint32Array[] | null {
   const n = rows.length;
   // Ranked by the connection's own strings (few distinct; their hashes are cached), each folded once.
   const procIds = new Map<string | null, number>();
-  const procOf = new Uint32Array(n);
+  const procOf = scratch.take(n);
   const addrs = new Array<string | null>(n);
-  const pid = new Uint32Array(n);
-  const lport = new Uint32Array(n);
-  const rport = new Uint32Array(n);
-  const seq = new Uint32Array(n);
+  const pid = scratch.take(n);
+  const lport = scratch.take(n);
+  const rport = scratch.take(n);
+  const seq = scratch.take(n);
   for (let i = 0; i < n; i++) {
     const c = rows[i].c;
     const name = c.process ?? null;
@@ -74,13 +120,18 @@ function radixLevels(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -
   const names = [...procIds.keys()];
   if (names.some((name) => name !== null && hasSeparatorChar(name))) return null;
   const nameRank = rankKeys(names.map(strKey), 1) as Uint32Array;
-  const proc = new Uint32Array(n);
+  const proc = scratch.take(n);
   for (let i = 0; i < n; i++) proc[i] = nameRank[procOf[i]];
   const addr = addressLevels(addrs);
   if (!addr) return null;
-  const ties = [proc, pid, lport, ...addr, rport, seq];
-  if (field === 'process' && sign === 1) return ties; // the first tie level already is the sort
-  const primary = field ? fieldLevels(field, rows, { proc, pid, lport, addr, rport }) : (integerLevels(keys, sign) ?? rankKeys(keys, sign));
+  const all = [proc, pid, lport, ...addr, rport, seq];
+  if (field === 'process' && sign === 1) return all; // the first tie level already is the sort
+  const asc = field ? fieldLevels(field, rows, { proc, pid, lport, addr, rport }) : null;
+  const primary = field ? asc : keys === null ? null : (integerLevels(keys, sign) ?? rankKeys(keys, sign));
+  // Rows the sort finds equal share the sorted field's own levels: those tie levels order nothing
+  // (five radix levels for a remote address sort).
+  const own = asc ? new Set(asc) : null;
+  const ties = own ? all.filter((l) => !own.has(l)) : all;
   if (!primary) return null;
   const levels = Array.isArray(primary) ? primary : [primary];
   // Descending: each level reversed (its null, stored as the largest value, comes first).
@@ -115,9 +166,9 @@ function fieldLevels(
  */
 function integerLevels(keys: readonly SortKey[], sign: 1 | -1): Uint32Array[] | null {
   const n = keys.length;
-  const tag = new Uint32Array(n);
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
+  const tag = scratch.take(n);
+  const hi = scratch.take(n, true);
+  const lo = scratch.take(n, true);
   // Ascending puts null last, descending first (the whole order reverses).
   const nullTag = sign === 1 ? 1 : 0;
   for (let i = 0; i < n; i++) {
@@ -170,9 +221,10 @@ function addressWords(a: string): Uint32Array {
  */
 function addressLevels(addrs: readonly (string | null)[]): Uint32Array[] | null {
   const n = addrs.length;
-  const tag = new Uint32Array(n);
-  const w = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
-  const texts: (string | null)[] = new Array<string | null>(n).fill(null);
+  const tag = scratch.take(n);
+  const w = [scratch.take(n, true), scratch.take(n, true), scratch.take(n, true), scratch.take(n, true)];
+  // Only addresses that are not IP addresses need their text ranked (rare): made when one is met.
+  let texts: (string | null)[] | null = null;
   let anyText = false;
   for (let i = 0; i < n; i++) {
     const a = addrs[i];
@@ -183,13 +235,13 @@ function addressLevels(addrs: readonly (string | null)[]): Uint32Array[] | null 
     const words = addressWords(a);
     tag[i] = words[0];
     if (words[0] === 2) {
-      texts[i] = addressSortKey(a);
+      (texts ??= new Array<string | null>(n).fill(null))[i] = addressSortKey(a);
       anyText = true;
     } else {
       for (let j = 0; j < 4; j++) w[j][i] = words[j + 1];
     }
   }
-  if (anyText) {
+  if (anyText && texts) {
     const ranked = rankKeys(texts, 1, hasSeparatorChar);
     if (!ranked) return null;
     for (let i = 0; i < n; i++) if (tag[i] === 2) w[0][i] = ranked[i];
@@ -246,10 +298,10 @@ function hasSeparatorChar(s: string): boolean {
 
 /** Stable LSD radix sort of indexes 0..n-1 by `levels` (most significant first), 16-bit digits. */
 function radixOrder(levels: readonly Uint32Array[], n: number): Uint32Array {
-  let src = new Uint32Array(n);
-  let dst = new Uint32Array(n);
+  let src = scratch.take(n);
+  let dst = scratch.take(n);
   for (let i = 0; i < n; i++) src[i] = i;
-  const count = new Uint32Array(65537);
+  const count = buckets;
   for (let l = levels.length - 1; l >= 0; l--) {
     const key = levels[l];
     for (let shift = 0; shift < 32; shift += 16) {

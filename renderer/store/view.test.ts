@@ -186,5 +186,30 @@ describe('SortedView', () => {
       }
     }
     expect(rebuilds).not.toHaveBeenCalled();
+    expect(atOnce.rows.map((r) => r.id)).toEqual([...store.rows.values()].filter(pred).sort(cmp).map((r) => r.id));
+  });
+
+  it('sorted by a connection field at radix size (keys built only as merges read them), merges stay exact', () => {
+    let clock = 0;
+    const store = new ConnectionStore({ now: () => clock, highlightMs: 500, lingerMs: 900 });
+    const specs = [rowComparator({ key: 'remoteAddress', dir: 'desc' }), rowComparator({ key: 'localPort', dir: 'asc' }), rowComparator({ key: 'pid', dir: 'desc' })];
+    const views = specs.map((cmp) => new SortedView(() => true, cmp));
+    const base = Array.from({ length: 3000 }, (_, i) => conn({ localPort: 2000 + i, remoteAddress: `10.0.${i % 7}.${i % 50}`, remotePort: 40000 + (i % 300), pid: 100 + (i % 9) }));
+    store.applyBatch(full(1, base));
+    for (const v of views) v.rebuild(store.rows.values());
+    store.subscribe((ch) => views.forEach((v) => v.apply(ch, store.rows)));
+    let rnd = 5;
+    const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
+    for (let k = 0; k < 30; k++) {
+      clock += 200;
+      const evs = Array.from({ length: 6 }, () => {
+        const c = base[next(base.length)];
+        const x = next(3);
+        return x === 0 ? { type: 'closed' as const, connection: c } : x === 1 ? { type: 'opened' as const, connection: { ...c, remoteAddress: `10.9.${next(5)}.${next(9)}` } } : { type: 'changed' as const, connection: { ...c, pid: 100 + next(9) } };
+      });
+      store.applyBatch(diff(2 + k, evs));
+      store.sweep();
+      views.forEach((v, i) => expect(v.rows.map((r) => r.id), `batch ${k} view ${i}`).toEqual([...store.rows.values()].sort(specs[i]).map((r) => r.id)));
+    }
   });
 });

@@ -2,7 +2,7 @@
 // filter or sort changes; a batch only re-places the rows it touched (remove + sorted merge), so
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
 import { compareSortKeys, tieBreak, type KeyedComparator, type OrderField, type SortKey } from './columns';
-import { orderRows } from './rowOrder';
+import { orderByField, orderRows } from './rowOrder';
 import { readsTraffic } from './readsTraffic';
 import type { Row } from './rows';
 import type { ChangeSet } from './store';
@@ -34,7 +34,7 @@ export class SortedView {
    * With a keyed comparator (see KeyedComparator): each row's sort key, parallel to `rows`, so a
    * merge compares plain values and ties by sequence number and never calls the column comparator.
    */
-  private keys: SortKey[] | null = null;
+  private keys: HeldKey[] | null = null;
 
   constructor(
     private predicate: RowPredicate,
@@ -149,8 +149,9 @@ export class SortedView {
       const inc = sortByKey(incoming, byKey);
       const sign = byKey.sign;
       const keys = this.keys;
-      const at = inc.rows.map((r, j) => upperBound(rows.length, (mid) => {
-        const c = compareSortKeys(keys[mid], inc.keys[j]);
+      const held = rows;
+      const at = inc.rows.map((r, j) => upperBound(held.length, (mid) => {
+        const c = compareSortKeys(keyOf(keys, held, mid, byKey.sortKey), keyOf(inc.keys, inc.rows, j, byKey.sortKey));
         return c !== 0 ? sign * c : tieBreak(rows[mid], r);
       }));
       const merged = spliceSorted(rows, keys, removed, inc.rows, inc.keys, at);
@@ -172,7 +173,7 @@ export class SortedView {
       const keys = this.keys;
       const k = byKey.sortKey(old);
       i = lowerBound(rows.length, (mid) => {
-        const c = compareSortKeys(keys[mid], k);
+        const c = compareSortKeys(keyOf(keys, rows, mid, byKey.sortKey), k);
         return c !== 0 ? byKey.sign * c : tieBreak(rows[mid], old);
       });
     } else {
@@ -190,7 +191,7 @@ export class SortedView {
     if (!byKey || !this.keys) return this.compare(old, cur) === 0;
     // Same tie-break fields compare equal without building the new row's natural key (counter
     // updates touch thousands of rows a poll); others take the full tie-break.
-    return compareSortKeys(this.keys[at], byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
+    return compareSortKeys(keyOf(this.keys, this.rows, at, byKey.sortKey), byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
   }
 
   /** Places of the held rows among `ids` but not in `skip`, by looking at every held row. */
@@ -219,8 +220,16 @@ export class SortedView {
  * key is computed once, and orderRows turns it and the tie-break fields into integer levels that a
  * radix sort orders in linear time.
  */
-function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: Row[]; keys: SortKey[] } {
+function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: Row[]; keys: HeldKey[] } {
   const n = rows.length;
+  // Sorted by a connection field at radix size: its levels give the order, and the keys are built
+  // only as merges read them (a handful per binary search), not 50,000 per sort.
+  const byField = orderField === undefined ? null : orderByField(rows, sign, orderField);
+  if (byField) {
+    const out: Row[] = new Array<Row>(n);
+    for (let j = 0; j < n; j++) out[j] = rows[byField[j]];
+    return { rows: out, keys: new Array<HeldKey>(n).fill(UNSET) };
+  }
   const keys: SortKey[] = new Array<SortKey>(n);
   for (let i = 0; i < n; i++) keys[i] = sortKey(rows[i]);
   const order = orderRows(rows, keys, sign, orderField);
@@ -231,6 +240,21 @@ function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: R
     outKeys[j] = keys[order[j]];
   }
   return { rows: outRows, keys: outKeys };
+}
+
+/** A sort key not built yet (see keyOf). */
+const UNSET: unique symbol = Symbol('unset');
+type HeldKey = SortKey | typeof UNSET;
+
+/**
+ * `keys[i]`, built from `rows[i]` on first use. Only sorts by a connection field (OrderField) leave
+ * keys unbuilt, and no such field is written in place (counters are not sort fields of that kind),
+ * so a key built late is the one the row had when it was placed.
+ */
+function keyOf(keys: HeldKey[], rows: readonly Row[], i: number, sortKey: (r: Row) => SortKey): SortKey {
+  const k = keys[i];
+  if (k !== UNSET) return k;
+  return (keys[i] = sortKey(rows[i]));
 }
 
 /** The fields of tieBreak's natural key are the same (then the keys are equal). */
@@ -297,10 +321,10 @@ function upperBound(n: number, cmp: (mid: number) => number): number {
  * with `add` (sorted, keys in `addKeys`) inserted before the entries at `at` (places in the old
  * array, ascending): one pass that copies the runs between, no comparisons.
  */
-function spliceSorted(rows: Row[], keys: SortKey[] | null, removed: number[], add: Row[], addKeys: SortKey[] | null, at: number[]): { rows: Row[]; keys: SortKey[] | null } {
+function spliceSorted(rows: Row[], keys: HeldKey[] | null, removed: number[], add: Row[], addKeys: HeldKey[] | null, at: number[]): { rows: Row[]; keys: HeldKey[] | null } {
   const n = rows.length - removed.length + add.length;
   const outRows: Row[] = new Array<Row>(n);
-  const outKeys: SortKey[] | null = keys && addKeys ? new Array<SortKey>(n) : null;
+  const outKeys: HeldKey[] | null = keys && addKeys ? new Array<HeldKey>(n) : null;
   let k = 0;
   let i = 0;
   let r = 0;
@@ -311,14 +335,14 @@ function spliceSorted(rows: Row[], keys: SortKey[] | null, removed: number[], ad
         continue;
       }
       outRows[k] = rows[i];
-      if (outKeys) outKeys[k] = (keys as SortKey[])[i];
+      if (outKeys) outKeys[k] = (keys as HeldKey[])[i];
       k++;
     }
   };
   for (let j = 0; j < add.length; j++) {
     copyTo(at[j]);
     outRows[k] = add[j];
-    if (outKeys) outKeys[k] = (addKeys as SortKey[])[j];
+    if (outKeys) outKeys[k] = (addKeys as HeldKey[])[j];
     k++;
   }
   copyTo(rows.length);
