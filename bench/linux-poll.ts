@@ -58,32 +58,57 @@ const CHILD_READY_TIMEOUT_MS = 60_000;
 
 // The child: listen on loopback, open `n` connections to itself in bounded batches, report, then
 // hold them until stdin closes and tear down with RST (resetAndDestroy) to avoid TIME-WAIT.
+// Optionally (see ChildOptions) it first leaves `timeWait` connections in TIME-WAIT (closed by the
+// connecting side, so the kernel holds them for 60 s) and keeps 1 in `activeEvery` held pairs
+// moving a few bytes every `tickMs`, so their counters change from poll to poll.
 const CHILD = `
 const net = require('net');
 const n = Number(process.argv[1]);
+const opt = JSON.parse(process.argv[2] || '{}');
 const held = [];
+const clients = [];
 const server = net.createServer((s) => { s.on('error', () => {}); held.push(s); });
+const connect = (port) => new Promise((res, rej) => {
+  const c = net.connect(port, '127.0.0.1', () => res(c));
+  c.on('error', rej);
+});
 server.listen(0, '127.0.0.1', 4096, async () => {
   const port = server.address().port;
+  let left = opt.timeWait || 0;
+  while (left > 0) {
+    const batch = await Promise.all(Array.from({ length: Math.min(256, left) }, () => connect(port)));
+    await Promise.all(batch.map((c) => new Promise((r) => { c.on('close', r); c.end(); })));
+    left -= batch.length;
+  }
+  held.length = 0;
   let opened = 0;
   while (opened < n) {
     const batch = Math.min(256, n - opened);
-    await Promise.all(Array.from({ length: batch }, () => new Promise((res, rej) => {
-      const c = net.connect(port, '127.0.0.1', () => res());
-      c.on('error', rej);
-      held.push(c);
-    })));
+    const cs = await Promise.all(Array.from({ length: batch }, () => connect(port)));
+    for (const c of cs) { held.push(c); clients.push(c); }
     opened += batch;
   }
   while (held.length < 2 * n) await new Promise((r) => setTimeout(r, 5));
+  if (opt.activeEvery > 0) {
+    const payload = Buffer.alloc(100, 0x61);
+    setInterval(() => { for (let i = 0; i < clients.length; i += opt.activeEvery) clients[i].write(payload); }, opt.tickMs || 100).unref();
+  }
   process.stdout.write('ready ' + n + '\\n');
 });
 process.stdin.on('end', () => { for (const s of held) s.resetAndDestroy(); server.close(); setTimeout(() => process.exit(0), 50); });
 process.stdin.resume();
 `;
 
-export async function startChild(pairs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', CHILD, String(pairs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export interface ChildOptions {
+  /** Connections first opened and closed by the connecting side, left in TIME-WAIT (60 s, not torn down). */
+  timeWait?: number;
+  /** 1 in this many held pairs sends 100 bytes every tickMs (0: all idle). */
+  activeEvery?: number;
+  tickMs?: number;
+}
+
+export async function startChild(pairs: number, opts: ChildOptions = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', CHILD, String(pairs), JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_READY_TIMEOUT_MS);
   try {
     let out = '';

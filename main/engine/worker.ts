@@ -2,14 +2,12 @@
 // caller's thread — in a worker thread, or in an Electron utility process for the desktop app — and
 // answers the host's requests. Arguments are validated again here: the worker trusts nothing that
 // crosses a thread or process boundary.
-import { encodeBatch, validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
+import { validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
-import { createHistory, type RunHistory } from './history';
-import { TimelineTracker } from '../../shared/timeline';
-import { PortUsageTracker } from '../../shared/port-usage';
+import { createBatchPipeline, type BatchPipeline } from './batch-pipeline';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
@@ -18,9 +16,7 @@ const config = port.config;
 const post = (m: WorkerMessage) => port.post(m);
 
 let engine: Engine | null = null;
-let history: RunHistory | null = null;
-const timeline = new TimelineTracker();
-const portUsage = new PortUsageTracker();
+let pipeline: BatchPipeline | null = null;
 try {
   const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn, traffic: config.traffic });
   // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
@@ -29,23 +25,18 @@ try {
   void source.dynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
   engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq, portRanges: () => portRanges });
   if (config.paused) engine.setPaused(true);
-  const h = (history = createHistory({ capacity: config.historyCapacity }));
+  const p = (pipeline = createBatchPipeline(config.historyCapacity));
   // The history stamps every batch's connections with the run's times before any viewer sees it.
   engine.onBatch((raw) => {
-    const b = h.apply(raw);
-    const sample = timeline.apply(b);
-    if (sample) b.timeline = sample;
-    // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
-    const ports = portUsage.apply(b);
-    if (ports) b.ports = ports;
-    post({ type: 'batch', json: encodeBatch(b), seq: b.seq, status: b.status });
+    const { batch: b, json } = p.process(raw);
+    post({ type: 'batch', json, seq: b.seq, status: b.status });
   });
   engine.start();
 } catch (e) {
   post({ type: 'fatal', error: e instanceof Error ? e.message : String(e) });
 }
 
-function handle(e: Engine, h: RunHistory, req: WorkerRequest): unknown {
+function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, req: WorkerRequest): unknown {
   switch (req.op) {
     case 'getSnapshot':
       return JSON.stringify(h.annotate(e.snapshot()));
@@ -76,12 +67,12 @@ function handle(e: Engine, h: RunHistory, req: WorkerRequest): unknown {
 }
 
 port.onRequest((req: WorkerRequest) => {
-  if (!engine || !history) {
+  if (!engine || !pipeline) {
     post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
     return;
   }
   try {
-    post({ type: 'response', id: req.id, ok: true, value: handle(engine, history, req) });
+    post({ type: 'response', id: req.id, ok: true, value: handle(engine, pipeline, req) });
   } catch (err) {
     post({ type: 'response', id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }

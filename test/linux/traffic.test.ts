@@ -2,14 +2,14 @@
 // connection that moves an exact number of bytes each way shows them on both ends, a paced sender's
 // rate comes out of the engine as bytes/s, and procfs says it has none of this.
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../shared/connection';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../../main/engine/engine';
 import { C, COUNTER_SLOTS, PROTO_TCP, ROW_WORDS, W } from '../../main/model/rows';
 import { createLinuxSource, type LinuxSource } from '../../main/source/linux';
-import { closeServer, openPair, waitFor, type Pair } from './helpers';
+import { closeServer, ensureSs, openPair, rowsOf, SS_STATE, ssRows, waitFor, type Pair } from './helpers';
 
 const N_UP = 300_000; // client → server
 const N_DOWN = 120_000; // server → client
@@ -131,6 +131,102 @@ describe('tcp_info counters over netlink (real kernel)', () => {
       engine.stop();
     }
     await waitFor('paced bytes delivered', () => sink() === written);
+  });
+});
+
+// Which sockets carry counters is the kernel's doing as much as ours: it sends tcp_info for full
+// sockets only (inet_diag fills TIME-WAIT and SYN-RECV request sockets without attributes), and the
+// decoder drops a listener's. So every state that still moves data (ESTABLISHED, CLOSE-WAIT,
+// FIN-WAIT-2) must have counters, TIME-WAIT and LISTEN none, and asking for counters must not change
+// a single row: the same rows, states and owners as without.
+describe('counters by TCP state (real kernel)', () => {
+  const MIB = { LISTEN: 2, ESTABLISHED: 5, FIN_WAIT2: 7, CLOSE_WAIT: 8, TIME_WAIT: 11 };
+  const SENT = 5000;
+  let withCounters: LinuxSource;
+  let without: LinuxSource;
+  const open: Socket[] = [];
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+
+  beforeAll(async () => {
+    ensureSs();
+    withCounters = createLinuxSource({ tables: 'netlink', counters: true });
+    without = createLinuxSource({ tables: 'netlink', counters: false });
+    // Half-open allowed on both ends, so a FIN from one side leaves CLOSE-WAIT / FIN-WAIT-2 standing.
+    const accepted: Socket[] = [];
+    server = createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => undefined);
+      s.on('data', () => undefined);
+      accepted.push(s);
+      open.push(s);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as { port: number }).port;
+    const dial = async () => {
+      const c = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      c.on('error', () => undefined);
+      c.on('data', () => undefined);
+      open.push(c);
+      await once(c, 'connect');
+      await waitFor('accept', () => accepted.length === open.length / 2);
+      return [c, accepted[accepted.length - 1]] as const;
+    };
+    const [estClient] = await dial();
+    estClient.write(Buffer.alloc(SENT, 0x63));
+    // Client → server data, then the server half-closes: server FIN-WAIT-2, client CLOSE-WAIT.
+    const [halfClient, halfServer] = await dial();
+    halfClient.write(Buffer.alloc(SENT, 0x64));
+    halfServer.end();
+    // Both ends close: the side that closed first (the client) holds the TIME-WAIT.
+    const [twClient, twServer] = await dial();
+    twClient.end();
+    twServer.end();
+    const want = ['ESTAB', 'ESTAB', 'CLOSE-WAIT', 'FIN-WAIT-2', 'TIME-WAIT', 'LISTEN'].sort();
+    await waitFor('ss to show every state', () => ssRows('tcp', [port]).map((r) => r.state).sort().join() === want.join());
+  });
+  afterAll(async () => {
+    for (const s of open) s.destroy();
+    await closeServer(server);
+    withCounters?.close?.();
+    without?.close?.();
+  });
+
+  it('ESTABLISHED, CLOSE-WAIT and FIN-WAIT-2 carry counters; TIME-WAIT and LISTEN appear without; rows equal those read without counters', async () => {
+    const mine = (t: ReturnType<LinuxSource['read']>, inodes: Float64Array) =>
+      rowsOf(t, inodes)
+        .map((r, i) => ({ ...r, counters: t.counters?.slice(i * COUNTER_SLOTS, (i + 1) * COUNTER_SLOTS) }))
+        .filter((r) => r.proto === PROTO_TCP && (r.lport === port || r.rport === port));
+    const key = (r: { lport: number; rport: number; state: number }) => `${r.state}:${r.lport}>${r.rport}`;
+    const on = await waitFor('both counter ESTABLISHED ends to count the bytes sent', () => {
+      const rows = mine(withCounters.read(), withCounters.lastInodes());
+      const est = rows.filter((r) => r.state === MIB.ESTABLISHED);
+      return est.length === 2 && est.every((r) => r.counters![C.BYTES_SENT] + r.counters![C.BYTES_RECEIVED] === SENT) && rows;
+    });
+    const off = mine(without.read(), without.lastInodes());
+    expect(without.read().counters).toBeUndefined();
+    // The very same rows, owners and inodes either way (counters aside), and the states ss reports.
+    const bare = (rows: typeof on) => rows.map(({ counters: _c, ...r }) => r).sort((a, b) => key(a).localeCompare(key(b)));
+    expect(bare(on)).toEqual(bare(off));
+    expect(on.map((r) => r.state).sort()).toEqual(ssRows('tcp', [port]).map((r) => SS_STATE[r.state]).sort());
+
+    const byState = (st: number) => on.filter((r) => r.state === st);
+    for (const r of [...byState(MIB.LISTEN), ...byState(MIB.TIME_WAIT)]) {
+      expect(Array.from(r.counters!).every(Number.isNaN), `state ${r.state} has no counters`).toBe(true);
+    }
+    expect(byState(MIB.TIME_WAIT)).toHaveLength(1);
+    expect(byState(MIB.TIME_WAIT)[0].inode).toBe(0); // no socket left: no owner either
+    expect(byState(MIB.LISTEN)).toHaveLength(1);
+    const [closeWait] = byState(MIB.CLOSE_WAIT);
+    const [finWait2] = byState(MIB.FIN_WAIT2);
+    // tcpi_bytes_received follows rcv_nxt, which the peer's FIN advances by one: the kernel's accounting.
+    expect([closeWait.counters![C.BYTES_SENT], closeWait.counters![C.BYTES_RECEIVED]]).toEqual([SENT, 1]);
+    expect([finWait2.counters![C.BYTES_SENT], finWait2.counters![C.BYTES_RECEIVED]]).toEqual([0, SENT]);
+    for (const r of [...byState(MIB.ESTABLISHED), closeWait, finWait2]) {
+      expect(r.counters![C.SEGS_OUT]).toBeGreaterThan(0);
+      expect(r.counters![C.SEGS_IN]).toBeGreaterThan(0);
+      expect(r.counters![C.RETRANS]).toBe(0);
+    }
   });
 });
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { connectionKey, type Connection } from '../../shared/connection';
+import { decodeBatch, type EngineStatus, type EventBatch } from '../../shared/ipc';
+import { createBatchPipeline } from './batch-pipeline';
+
+const status: EngineStatus = { paused: false, intervalMs: 1000, source: 'scripted', lastPollAt: null, lastPollMs: null, lastError: null };
+function conn(localPort: number, state: Connection['state'] = 'ESTABLISHED'): Connection {
+  const base = { protocol: 'tcp' as const, family: 4 as const, localAddress: '127.0.0.1', localPort, remoteAddress: '127.0.0.1', remotePort: 50000, state, pid: 7, process: 'srv' };
+  return { id: connectionKey(base), ...base };
+}
+
+describe('batch pipeline (what the engine worker does with each batch)', () => {
+  it('stamps the run history, adds the timeline and port-usage samples, and encodes what it returns', () => {
+    const p = createBatchPipeline(10);
+    const first: EventBatch = { seq: 1, time: 1000, full: true, connections: [conn(1), conn(2, 'LISTEN')], events: [], status };
+    const a = p.process(first);
+    expect(a.batch.connections?.map((c) => [c.firstSeenAt, c.preexisting])).toEqual([
+      [1000, true],
+      [1000, true],
+    ]);
+    expect(a.batch.timeline?.counts.reduce((x, y) => x + y, 0)).toBe(2);
+    expect(a.batch.ports).toBeDefined();
+    expect(decodeBatch(a.json)).toEqual(a.batch);
+
+    const b = p.process({ seq: 2, time: 2000, full: false, events: [{ type: 'opened', time: 2000, connection: conn(3) }], status });
+    expect(b.batch.events[0].connection.firstSeenAt).toBe(2000);
+    expect(b.batch.timeline).toMatchObject({ time: 2000, spanMs: 1000, opened: 1, closed: 0 });
+    expect(p.history.eventCount).toBe(1);
+    expect(p.timeline.data().samples).toHaveLength(2);
+    expect(JSON.parse(b.json)).toEqual(b.batch);
+  });
+
+  it('refuses a history capacity that is not a positive integer', () => {
+    expect(() => createBatchPipeline(0)).toThrow(RangeError);
+  });
+});

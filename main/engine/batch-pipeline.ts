@@ -1,0 +1,37 @@
+// What the engine worker does with every batch the engine emits, before any viewer sees it: the
+// run's history stamps first-seen times, the timeline and port-usage trackers add their samples,
+// and the batch is encoded once for every transport. One module, so the worker and the poll
+// benchmark (bench/traffic.ts) run the very same steps.
+import { encodeBatch, type EventBatch } from '../../shared/ipc';
+import { PortUsageTracker } from '../../shared/port-usage';
+import { TimelineTracker } from '../../shared/timeline';
+import { createHistory, type RunHistory } from './history';
+
+export interface BatchPipeline {
+  readonly history: RunHistory;
+  readonly timeline: TimelineTracker;
+  readonly portUsage: PortUsageTracker;
+  /** Stamps, samples and encodes one engine batch (in the engine's order). Returns the stamped batch and its JSON. */
+  process(raw: EventBatch): { batch: EventBatch; json: string };
+}
+
+/** `historyCapacity`: events the run's history keeps (see createHistory; RangeError when invalid). */
+export function createBatchPipeline(historyCapacity?: number): BatchPipeline {
+  const history = createHistory({ capacity: historyCapacity });
+  const timeline = new TimelineTracker();
+  const portUsage = new PortUsageTracker();
+  return {
+    history,
+    timeline,
+    portUsage,
+    process(raw) {
+      const batch = history.apply(raw);
+      const sample = timeline.apply(batch);
+      if (sample) batch.timeline = sample;
+      // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
+      const ports = portUsage.apply(batch);
+      if (ports) batch.ports = ports;
+      return { batch, json: encodeBatch(batch) };
+    },
+  };
+}
