@@ -44,7 +44,7 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
   useEffect(() => {
     const v = (view.current ??= new SortedView(predicate, compare));
     // Sorted here, once: an updater function may be called again by React.
-    const rows = v.setSpec(predicate, compare, store.rows.values());
+    const rows = v.setSpec(predicate, compare, store.rows.values(), store.version);
     const closing = v.closing;
     setState((s) => ({ rows, predicate, compare, closing, valuesRev: s.valuesRev + 1 }));
     // The view follows the store in a task of its own, after the one that applied the batch (the
@@ -55,7 +55,7 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
       const changes = pending;
       pending = null;
       if (!live || !changes) return;
-      const next = v.apply(changes, store.rows);
+      const next = v.apply(changes, store.rows, store.version);
       const written = changes.inPlace !== undefined && changes.inPlace.size > 0;
       // Same array and nothing written in place: nothing in the table changed (a batch of rows it
       // filters out), so no re-render. A transition, like the store version (see
@@ -84,9 +84,14 @@ export function useEvents(store: ConnectionStore | null, log: EventLog, predicat
     const v = new EventsView(predicate);
     setEvents(v.rebuild(log));
     if (!store) return undefined;
+    // A batch being applied in slices has put its events in the log already: when the view was
+    // rebuilt after it began, its change set's events are in the view (see ChangeSet.from).
+    let builtAt = store.version;
     return store.subscribe((changes) => {
-      if (changes.reset) setEvents(v.rebuild(log));
-      else if (changes.events.length > 0) setEvents(v.append(changes.events, log));
+      if (changes.reset || (changes.from !== undefined && changes.from < builtAt)) {
+        builtAt = store.version;
+        setEvents(v.rebuild(log));
+      } else if (changes.events.length > 0) setEvents(v.append(changes.events, log));
     });
   }, [store, log, predicate]);
   return events;

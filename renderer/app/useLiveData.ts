@@ -129,6 +129,8 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
       freeze(on) {
         isFrozen = on;
         setFrozenState(on);
+        // Batches received but not decoded yet came before those that waited: they go first.
+        if (!on && received.length > 0) queue.unshift(...received.splice(0));
         if (on || !ready) return;
         if (overflowed) {
           overflowed = false;

@@ -80,15 +80,30 @@ export class BatchQueue {
     this.waiting.length = 0;
   }
 
-  /** One task's work: a slice of the batch in progress, or the next batch's events and first slice. */
+  /**
+   * One task's work: a slice of the batch in progress, or the next batch's events and first slice.
+   * A batch that throws (malformed input the store could not skip) ends where it got and is
+   * dropped with an error on the console; the batches after it still apply.
+   */
   private run(): void {
-    if (!this.current) {
-      const next = this.waiting.shift();
-      if (!next) return;
-      this.current = this.store.beginBatch(next);
+    try {
+      if (!this.current) {
+        const next = this.waiting.shift();
+        if (!next) return;
+        this.current = this.store.beginBatch(next);
+      }
+      if (this.current.step(this.slice)) this.current = null;
+    } catch (err) {
+      console.error('netmon: dropped a batch that could not be applied', err);
+      try {
+        this.current?.cancel();
+      } catch {
+        // it has told what it could
+      }
+      this.current = null;
+    } finally {
+      if (this.pending > 0) this.runLater();
     }
-    if (this.current.step(this.slice)) this.current = null;
-    if (this.pending > 0) this.runLater();
   }
 
   private runLater(): void {

@@ -42,6 +42,18 @@ export interface ChangeSet {
    * follows every update shows their new values); one that reads them scans for them.
    */
   inPlace?: Set<string>;
+  /**
+   * Some row was written in place by this update (sticky: it stays set when the row is replaced
+   * later in the same or a merged update, whose `before` entry is then the row with its new
+   * traffic values). A view that reads traffic fields cannot trust `before` then, and scans.
+   */
+  wroteInPlace?: boolean;
+  /**
+   * The store's `version` when this update began. A view built from the store after that (a new
+   * filter or sort while a batch was being applied in slices) already shows part of it: it
+   * rebuilds instead of applying it (see SortedView.apply).
+   */
+  from?: number;
   /** Events appended to the log by this update. */
   events: LoggedEvent[];
 }
@@ -62,7 +74,7 @@ export interface BatchInProgress {
   cancel(): ChangeSet | null;
 }
 
-const emptyChanges = (): ChangeSet => ({ reset: false, ids: new Set(), before: new Map(), events: [] });
+const emptyChanges = (from: number): ChangeSet => ({ reset: false, ids: new Set(), before: new Map(), events: [], from });
 
 /**
  * Notes that `id` is replaced in this update; the first time, what it was before (see
@@ -76,6 +88,17 @@ function touch(changes: ChangeSet, id: string, prev: Row | undefined): void {
   if (changes.ids.has(id)) return;
   if (prev) changes.before?.set(id, prev);
   changes.ids.add(id);
+}
+
+const EVENT_TYPES: readonly unknown[] = ['opened', 'closed', 'changed'];
+
+/** Enough of a ConnectionEvent to apply: a known type and a connection with an id and a local address. */
+function isEventLike(e: unknown): e is ConnectionEvent {
+  if (typeof e !== 'object' || e === null) return false;
+  const { type, connection: c } = e as { type?: unknown; connection?: unknown };
+  if (!EVENT_TYPES.includes(type) || typeof c !== 'object' || c === null) return false;
+  const { id, localAddress, remoteAddress } = c as { id?: unknown; localAddress?: unknown; remoteAddress?: unknown };
+  return typeof id === 'string' && typeof localAddress === 'string' && (remoteAddress === null || typeof remoteAddress === 'string');
 }
 
 export class ConnectionStore {
@@ -160,10 +183,21 @@ export class ConnectionStore {
     if (batch.full) {
       changes = this.applyFull(batch.connections ?? [], batch.time);
     } else {
-      changes = emptyChanges();
+      changes = emptyChanges(this.version);
+      // The rows change from here on: a view built from them now already shows part of this batch.
+      this.version++;
       // One clock reading for the batch: its rows' highlights end together, in one sweep.
       const now = this.now();
-      for (const e of batch.events) this.applyEvent(e, changes, now);
+      let skipped = 0;
+      for (const e of batch.events) {
+        // A malformed event (a batch crossed a process or a socket) is skipped; the rest apply.
+        if (!isEventLike(e)) {
+          skipped++;
+          continue;
+        }
+        this.applyEvent(e, changes, now);
+      }
+      if (skipped > 0) console.warn(`netmon: skipped ${skipped} malformed event(s) of batch ${batch.seq}`);
     }
     const counters = (!batch.full && batch.counters) || [];
     let next = 0;
@@ -202,7 +236,7 @@ export class ConnectionStore {
   /** Status-only update (e.g. after pause / interval change). */
   setStatus(status: EngineStatus): void {
     this.status = status;
-    this.finish(emptyChanges());
+    this.finish(emptyChanges(this.version));
   }
 
   /** Highlight duration, ms; rows already highlighted longer than that lose it now. */
@@ -342,6 +376,7 @@ export class ConnectionStore {
       row.rev = (row.rev ?? 0) + 1;
       // A row this update already replaced keeps its `before` entry; otherwise its old values are
       // gone and it is marked as written in place (see ChangeSet.inPlace).
+      changes.wroteInPlace = true;
       if (changes.ids.has(row.id)) continue;
       changes.ids.add(row.id);
       (changes.inPlace ??= new Set()).add(row.id);
@@ -441,7 +476,7 @@ export class ConnectionStore {
 
   /** Where an update records what it changes: the open batch's change set, or a new one. */
   private changesNow(): ChangeSet {
-    return this.open ?? emptyChanges();
+    return this.open ?? emptyChanges(this.version);
   }
 
   private finish(changes: ChangeSet): ChangeSet {

@@ -41,7 +41,15 @@ export class SortedView {
     private compare: RowComparator,
   ) {}
 
-  rebuild(all: Iterable<Row>): Row[] {
+  /**
+   * The store version the rows were last rebuilt from (see rebuild), when the caller said; an update
+   * that began before it is already partly in the rows (ChangeSet.from).
+   */
+  private builtAt: number | undefined;
+
+  /** Rebuilds from every row of the store; `version`: the store's version now, when known (see ChangeSet.from). */
+  rebuild(all: Iterable<Row>, version?: number): Row[] {
+    this.builtAt = version;
     const out: Row[] = [];
     this.closing = 0;
     for (const r of all) {
@@ -61,10 +69,10 @@ export class SortedView {
     return this.rows;
   }
 
-  setSpec(predicate: RowPredicate, compare: RowComparator, all: Iterable<Row>): Row[] {
+  setSpec(predicate: RowPredicate, compare: RowComparator, all: Iterable<Row>, version?: number): Row[] {
     this.predicate = predicate;
     this.compare = compare;
-    return this.rebuild(all);
+    return this.rebuild(all, version);
   }
 
   /**
@@ -74,15 +82,20 @@ export class SortedView {
    * that keeps the sort key) is replaced where it stands, the others leave and are placed anew by
    * binary search: k changed rows cost O(k log n) comparisons plus a copy of the array, never a
    * hash lookup per held row. Without `before` (a change set from elsewhere), held rows are scanned.
+   * `version`: the store's version now (see rebuild), so that a rebuild here is known to include
+   * an update still being applied.
    */
-  apply(changes: ChangeSet, lookup: Map<string, Row>): Row[] {
+  apply(changes: ChangeSet, lookup: Map<string, Row>, version?: number): Row[] {
     // Rows written in place (counters) stay where they stand when neither the filter nor the sort
     // reads a traffic field; otherwise they have no `before` entry and are found by a scan.
     const inPlace = changes.inPlace !== undefined && changes.inPlace.size > 0 ? changes.inPlace : null;
-    const skip = inPlace && !this.readsTraffic() ? inPlace : null;
+    const blind = !this.readsTraffic();
+    const skip = inPlace && blind ? inPlace : null;
     const count = changes.ids.size - (skip ? skip.size : 0);
-    if (changes.reset || count > Math.max(64, this.rows.length * REBUILD_SHARE)) {
-      return this.rebuild(lookup.values());
+    // Rebuilt from the store after this update began: the rows already show part of it.
+    const stale = changes.from !== undefined && this.builtAt !== undefined && changes.from < this.builtAt;
+    if (changes.reset || stale || count > Math.max(64, this.rows.length * REBUILD_SHARE)) {
+      return this.rebuild(lookup.values(), version);
     }
     if (count === 0) return this.rows;
     const keyed = this.keyed();
@@ -94,7 +107,9 @@ export class SortedView {
     // Where the held rows among the changed ones sit: by binary search over their old values for a
     // few (k log n comparisons), by one scan of the ids for many (a poll's counter updates touch
     // thousands of rows, and n hash lookups then cost less than k searches through tie-breaks).
-    const before = inPlace && !skip ? undefined : changes.before;
+    // A row written in place and later replaced has, as its `before`, the row with its new traffic
+    // values: a view that reads them finds held rows by scanning instead.
+    const before = changes.wroteInPlace && !blind ? undefined : changes.before;
     let held: number[];
     if (before && count * SEARCH_COST < this.rows.length) {
       held = [];
@@ -103,7 +118,7 @@ export class SortedView {
         const old = before.get(id);
         if (old === undefined || !this.predicate(old)) continue;
         const at = this.placeOf(old, byKey);
-        if (at === -2) return this.rebuild(lookup.values());
+        if (at === -2) return this.rebuild(lookup.values(), version);
         held.push(at);
       }
       held.sort((x, y) => x - y);
@@ -118,7 +133,7 @@ export class SortedView {
       const curIn = cur !== undefined && this.predicate(cur);
       // Written in place (counters): without held keys its old values are gone, and the searches
       // below would meet it among the others with its new ones. Rare (the app's comparators are keyed).
-      if (old === cur && !byKey) return this.rebuild(lookup.values());
+      if (old === cur && !byKey) return this.rebuild(lookup.values(), version);
       if (curIn && this.samePlace(at, cur, byKey)) {
         replaced.push(at);
         replacements.push(cur);
@@ -289,7 +304,9 @@ export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
     const old = b.before?.get(id);
     if (before && old !== undefined) before.set(id, old);
   }
-  return { reset: a.reset || b.reset, ids, before, inPlace, events: [...a.events, ...b.events] };
+  const wroteInPlace = a.wroteInPlace === true || b.wroteInPlace === true;
+  const from = a.from === undefined || b.from === undefined ? undefined : Math.min(a.from, b.from);
+  return { reset: a.reset || b.reset, ids, before, inPlace, wroteInPlace, from, events: [...a.events, ...b.events] };
 }
 
 /** First index in 0..n whose comparison `cmp(index)` (element vs target) is ≥ 0. */
