@@ -1,11 +1,13 @@
 // Traffic counters: what asking the kernel for tcp_info costs a Linux poll at 16,000 sockets, CPU
-// per poll with counters on and off, interleaved in one run: the source's read alone, and the whole
-// poll as the engine worker runs it (read + owners + diff + events + counters / rates + history,
-// timeline, port usage + batch encode). Issue 11's budget (a poll with counters ≤ 1.3× a poll
-// without) is the whole-poll line; the read-only line shows the source's share. Both on 16,000
-// ESTABLISHED sockets and on a mix where half are TIME-WAIT. 1 pair in 10 moves a little data all
-// the time, so counters change from poll to poll as on a live machine. The mixed run leaves its
-// 8,000 TIME-WAIT sockets to the kernel, which drops them after 60 s.
+// per poll with counters on and off, interleaved in one run: the four sock_diag dumps alone (the
+// kernel's and the decoder's part), the source's read, and the whole poll as the engine worker runs
+// it (read + owners + diff + events + counters / rates + history, timeline, port usage + batch
+// encode), back to back and spaced like timer-driven polls. Issue 11's budget (a poll with counters
+// ≤ 1.3× a poll without) is on the whole-poll lines; the others show where the cost sits. Both on
+// 16,000 ESTABLISHED sockets and on a mix where about half are TIME-WAIT (the kernel sends no
+// tcp_info for those). 1 pair in 10 moves a little data all the time, so counters change from poll
+// to poll as on a live machine. The mixed run leaves its TIME-WAIT sockets to the kernel, which
+// drops them after 60 s.
 // Then the size of a batch's counters section at 10,000 established rows whose counters all move,
 // and the EStats collector's JS cost and call count per poll over synthetic rows (a native layer
 // that answers at once). Runnable alone:
