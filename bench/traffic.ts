@@ -38,7 +38,7 @@ const DUMP_TARGETS = [
 
 /** Issue 11: a poll with counters costs at most this many times a poll without. */
 const COUNTERS_BUDGET = 1.3;
-/** Sleep after each poll of the spaced runs: a poll that starts with caches others have used, as the engine's timer polls. */
+/** Sleep before each poll of the spaced runs: a poll that starts with caches others have used, as the engine's timer polls. */
 const SPACING_MS = 100;
 
 /** CPU ms of one call (user + system; with their split, which Linux samples at the tick). */
@@ -60,21 +60,30 @@ function ratio(on: Cpu[], off: Cpu[]): number {
   return median(on.map((x, i) => x.total / off[i].total));
 }
 
+/** One measured pairing: the same work with counters off and on. */
+interface Pairing {
+  off: () => unknown;
+  on: () => unknown;
+  /** Sleep before each call (0: back to back). */
+  gapMs: number;
+}
+
 /**
- * `runs` rounds of one call each, the order swapped every round so neither side always finds the
- * caches the other warmed; `gapMs` of sleep after every call (0: back to back).
+ * `runs` rounds, each running every pairing once, its two sides in an order swapped every round so
+ * neither side always finds the caches the other warmed. All pairings share every round, so their
+ * absolute figures stay comparable on a machine whose load drifts. Returns [off, on] per pairing.
  */
-async function interleaved(runs: number, off: () => unknown, on: () => unknown, gapMs: number): Promise<[Cpu[], Cpu[]]> {
-  const a: Cpu[] = [];
-  const b: Cpu[] = [];
+async function interleaved(runs: number, pairings: Pairing[]): Promise<[Cpu[], Cpu[]][]> {
+  const out = pairings.map((): [Cpu[], Cpu[]] => [[], []]);
   for (let i = 0; i < runs; i++) {
-    for (const side of i % 2 === 0 ? [0, 1] : [1, 0]) {
-      if (side === 0) a.push(await cpuOf(off));
-      else b.push(await cpuOf(on));
-      if (gapMs > 0) await sleep(gapMs);
+    for (const [k, p] of pairings.entries()) {
+      for (const side of i % 2 === 0 ? [0, 1] : [1, 0]) {
+        if (p.gapMs > 0) await sleep(p.gapMs);
+        out[k][side].push(await cpuOf(side === 0 ? p.off : p.on));
+      }
     }
   }
-  return [a, b];
+  return out;
 }
 
 /** The engine worker's poll over a Linux netlink source (see main/engine/worker.ts). */
@@ -120,17 +129,19 @@ async function measureScenario(s: Scenario, runs: number): Promise<string[][]> {
       dumped.rows.count = 0;
       reader.read(dumped, DUMP_TARGETS.map((t) => ({ ...t, info })));
     };
-    const [dumpOff, dumpOn] = await interleaved(runs, dump(false), dump(true), 0);
-    reader.close();
-    const [readOff, readOn] = await interleaved(runs, () => off.source.read(), () => on.source.read(), 0);
     const tightMoved: number[] = [];
     const spacedMoved: number[] = [];
     const pollOn = (moved: number[]) => async () => {
       await on.poll();
       moved.push(on.moved());
     };
-    const [tightOff, tightOn] = await interleaved(runs, () => off.poll(), pollOn(tightMoved), 0);
-    const [spacedOff, spacedOn] = await interleaved(runs, () => off.poll(), pollOn(spacedMoved), SPACING_MS);
+    const [[dumpOff, dumpOn], [readOff, readOn], [tightOff, tightOn], [spacedOff, spacedOn]] = await interleaved(runs, [
+      { off: dump(false), on: dump(true), gapMs: 0 },
+      { off: () => off.source.read(), on: () => on.source.read(), gapMs: 0 },
+      { off: () => off.poll(), on: pollOn(tightMoved), gapMs: 0 },
+      { off: () => off.poll(), on: pollOn(spacedMoved), gapMs: SPACING_MS },
+    ]);
+    reader.close();
     off.source.close?.();
     on.source.close?.();
     const line = (what: string, xs: Cpu[], base: Cpu[] | null, budget: string): string[] => [
