@@ -16,15 +16,18 @@ export class Loopback {
   readonly clients: net.Socket[] = [];
   port = 0;
 
+  /** `host`: the loopback address both ends use (any of 127.0.0.0/8 on Linux; a spec of its own keeps others' sockets out). */
+  constructor(readonly host = '127.0.0.1') {}
+
   async listen(): Promise<number> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.server.listen(0, this.host, () => r()));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
   }
 
   /** Connects once; returns the client's local (ephemeral) port. */
   async connect(): Promise<number> {
-    const c = net.connect(this.port, '127.0.0.1');
+    const c = net.connect({ port: this.port, host: this.host, localAddress: this.host });
     c.on('error', () => undefined);
     await new Promise<void>((r) => c.once('connect', () => r()));
     this.clients.push(c);
