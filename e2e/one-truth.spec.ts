@@ -120,6 +120,16 @@ test.describe('views that cannot be mistaken', () => {
     await app.keyboard.press('Escape');
     await expect(menu).toHaveCount(0);
     await expect(details).toBeVisible();
+    // The keyboard is back on the table: the arrows move the cursor again.
+    await expect(connections(app)).toBeFocused();
+    await app.keyboard.press('ArrowUp');
+    await expect(details).toContainText(`:${first}`);
+    // The same after a right-click menu closed with Escape.
+    await rowById(app, serverSideId(loopback.port, second)).click({ button: 'right' });
+    await expect(menu).toBeVisible();
+    await app.keyboard.press('Escape');
+    await expect(menu).toHaveCount(0);
+    await expect(connections(app)).toBeFocused();
     await app.keyboard.press('Escape');
     await expect(details).toHaveCount(0);
   });

@@ -87,6 +87,8 @@ describe('App', () => {
     const alert = await screen.findByTestId('filter-error');
     expect(alert.getAttribute('role')).toBe('alert');
     expect(alert.textContent?.length).toBeGreaterThan(10);
+    // It names the expression still in force, not just "the last good one".
+    expect(alert.textContent).toContain('not applied: still filtering by proc:sshd');
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(bodyRows()).toHaveLength(1); // still the last good filter
     expect(app.getAttribute('data-table-filter')).toBe('proc:sshd');

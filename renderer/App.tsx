@@ -153,6 +153,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         filterError={filter.error}
         filterWarnings={filter.warnings}
         filterApplied={filter.applied}
+        filterAppliedText={filter.appliedText}
         filterRef={filterRef}
         frozen={frozen}
         onToggleFrozen={toggleFrozen}

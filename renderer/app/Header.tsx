@@ -30,6 +30,8 @@ export interface HeaderProps {
   filterWarnings?: readonly FilterError[];
   /** An earlier good filter is in force while filterError shows. */
   filterApplied?: boolean;
+  /** The expression in force while filterError shows (when filterApplied). */
+  filterAppliedText?: string;
   filterRef: RefObject<HTMLInputElement | null>;
   /** This window's display is frozen (the engine still polls). */
   frozen: boolean;
@@ -52,7 +54,9 @@ export function Header(p: HeaderProps) {
   const rec = p.recording;
   const intervals = useIntervalChoices(p.intervalMs);
   return (
-    <header className="topbar">
+    // A mouse click on a top-bar button leaves the keyboard where it was (as a native toolbar does):
+    // otherwise the button keeps focus and the next Space, meant to freeze the view, presses it again.
+    <header className="topbar" onMouseDown={(e) => (e.target as HTMLElement).closest('button') && e.preventDefault()}>
       <div className="brand" title="netmon — live connections">
         <span className="logo" aria-hidden="true">◉</span>
         <span className="wide-only"> netmon</span>
@@ -63,6 +67,7 @@ export function Header(p: HeaderProps) {
         error={p.filterError}
         warnings={p.filterWarnings}
         applied={p.filterApplied}
+        appliedText={p.filterAppliedText}
         inputRef={p.filterRef}
       />
       <div className="controls">

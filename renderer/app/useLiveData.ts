@@ -129,6 +129,8 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
       freeze(on) {
         isFrozen = on;
         setFrozenState(on);
+        // Frozen means frozen: highlights and closing rows stay as they were.
+        store.holdExpiry(on);
         // Batches received but not decoded yet came before those that waited: they go first.
         if (!on && received.length > 0) queue.unshift(...received.splice(0));
         if (on || !ready) return;
@@ -155,6 +157,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     return () => {
       disposed = true;
       batches.dispose();
+      if (isFrozen) store.holdExpiry(false);
       control.current = null;
       unsub();
       unsubState?.();

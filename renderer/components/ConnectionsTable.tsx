@@ -51,8 +51,29 @@ function stateClass(state: string | null): string {
   return state ? `chip state-${state.toLowerCase()}` : 'chip state-none';
 }
 
+/**
+ * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
+ * when it can have them (a blank cell there means not known yet, e.g. the first poll).
+ */
+export function noCountersReason(c: Row['c']): string | null {
+  if (c.protocol === 'udp') return 'UDP sockets have no per-socket counters on either OS';
+  if (c.state === 'LISTEN') return 'A listening socket moves no data itself (its accepted connections do)';
+  if (c.state === 'TIME-WAIT') return 'Closed: the OS keeps no counters for a connection in TIME-WAIT';
+  return null;
+}
+
 function Cell({ col, row }: { col: Column; row: Row }) {
   const c = row.c;
+  if (col.traffic) {
+    const why = noCountersReason(c);
+    if (why !== null) {
+      return (
+        <span className="dim" title={why}>
+          —
+        </span>
+      );
+    }
+  }
   switch (col.key) {
     case 'process':
       return (

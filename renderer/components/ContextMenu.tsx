@@ -8,9 +8,38 @@ export interface MenuItem {
   danger?: boolean;
 }
 
-export function ContextMenu({ x, y, items, onClose, label = 'Row actions' }: { x: number; y: number; items: MenuItem[]; onClose(): void; label?: string }) {
+/**
+ * `returnFocus`: where the keyboard goes when the menu closes from the keyboard, when the element
+ * that had focus before it opened is gone or was the page itself (a right-click on a row) — else
+ * focus would be left on the page and the arrows, Shift+F10 and Space do nothing.
+ */
+export function ContextMenu({
+  x,
+  y,
+  items,
+  onClose,
+  label = 'Row actions',
+  returnFocus,
+}: {
+  x: number;
+  y: number;
+  items: MenuItem[];
+  onClose(): void;
+  label?: string;
+  returnFocus?: () => HTMLElement | null | undefined;
+}) {
   const ref = useRef<HTMLDivElement | null>(null);
+  const opener = useRef<Element | null>(null);
+  /** Closes, and gives the keyboard back to the opener (or `returnFocus`). */
+  const closeToOpener = () => {
+    const before = opener.current;
+    onClose();
+    const back = before instanceof HTMLElement && before !== document.body && before.isConnected ? before : returnFocus?.();
+    // An action that moved focus elsewhere (a dialog) keeps it.
+    if (back && (document.activeElement === null || document.activeElement === document.body || ref.current?.contains(document.activeElement))) back.focus();
+  };
   useEffect(() => {
+    opener.current = document.activeElement;
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
     const close = (e: globalThis.MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) onClose();
@@ -38,7 +67,7 @@ export function ContextMenu({ x, y, items, onClose, label = 'Row actions' }: { x
       aria-label={label}
       style={{ left: Math.max(0, left), top: Math.max(0, top) }}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
+        if (e.key === 'Escape') closeToOpener();
         else if (e.key === 'ArrowDown') move(1);
         else if (e.key === 'ArrowUp') move(-1);
         else return;
@@ -62,8 +91,8 @@ export function ContextMenu({ x, y, items, onClose, label = 'Row actions' }: { x
             if ((e.key === 'Enter' || e.key === ' ') && !it.disabled) {
               e.preventDefault();
               e.stopPropagation();
-              onClose();
               it.onSelect();
+              closeToOpener();
             }
           }}
         >

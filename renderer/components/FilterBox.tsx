@@ -13,12 +13,17 @@ export interface FilterBoxProps {
   warnings?: readonly FilterError[];
   /** Whether an earlier good expression is still applied while `error` shows (else: no filter at all). */
   applied?: boolean;
+  /**
+   * The expression in force while `error` shows. Said in full: fast typing applies only the text
+   * typed last before a pause, so the last valid text typed may never have been applied.
+   */
+  appliedText?: string;
   inputRef?: RefObject<HTMLInputElement | null>;
   /** Rows / events the filter lets through, for the hint. */
   shown?: number;
 }
 
-export function FilterBox({ value, onChange, error, warnings = [], applied = true, inputRef }: FilterBoxProps) {
+export function FilterBox({ value, onChange, error, warnings = [], applied = true, appliedText, inputRef }: FilterBoxProps) {
   const [help, setHelp] = useState(false);
   // An empty span (e.g. "missing value at end") still gets a visible caret-width mark.
   const start = error ? Math.min(error.start, value.length) : 0;
@@ -78,7 +83,7 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
           <span className="filter-error-pos">
             {' '}
             (col {start + 1}
-            {end > start + 1 ? `–${end}` : ''}) · {applied ? 'showing last good filter' : 'not applied: showing everything'}
+            {end > start + 1 ? `–${end}` : ''}) · {applied ? (appliedText ? `not applied: still filtering by ${appliedText}` : 'not applied: still showing the last good filter') : 'not applied: showing everything'}
           </span>
         </div>
       )}

@@ -183,7 +183,7 @@ export const TRAFFIC_COLUMNS: readonly Column[] = [
   trafficColumn('received', 'Received', '84px', 'bytesReceived', formatBytes),
   trafficColumn('sendRate', 'Send/s', '92px', 'sendRate', formatRate),
   trafficColumn('receiveRate', 'Recv/s', '92px', 'receiveRate', formatRate),
-  trafficColumn('rtt', 'RTT', '72px', 'rttMs', formatMs),
+  trafficColumn('rtt', 'RTT', '88px', 'rttMs', formatMs),
   trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num),
   {
     key: 'limitedBy',

@@ -193,3 +193,28 @@ describe('ConnectionStore', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 });
+
+describe('holdExpiry (a frozen view)', () => {
+  it('keeps highlights and lingering closed rows while held; on release what expired meanwhile goes at once', () => {
+    vi.useFakeTimers();
+    try {
+      let t = 0;
+      const s = new ConnectionStore({ now: () => t, highlightMs: 100, lingerMs: 200 });
+      const a = conn({ localPort: 1 });
+      const b = conn({ localPort: 2 });
+      s.applyBatch(full(0, [a, b]));
+      s.applyBatch(diff(1, [{ type: 'closed', connection: a }, { type: 'changed', connection: { ...b, state: 'CLOSE-WAIT' } }]));
+      s.holdExpiry(true);
+      t = 1000;
+      vi.advanceTimersByTime(1000);
+      s.sweep();
+      expect(s.rows.get(a.id)?.status).toBe('closed');
+      expect(s.rows.get(b.id)?.status).toBe('changed');
+      s.holdExpiry(false);
+      expect(s.rows.has(a.id)).toBe(false);
+      expect(s.rows.get(b.id)?.status).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -139,6 +139,8 @@ export class ConnectionStore {
    * value before the batch's earlier one would not find the row where its change set says it stood.
    */
   private open: ChangeSet | null = null;
+  /** See holdExpiry. */
+  private expiryHeld = false;
   private readonly now: () => number;
 
   constructor(opts: StoreOptions = {}) {
@@ -277,8 +279,9 @@ export class ConnectionStore {
     return this.hosts.has(addr);
   }
 
-  /** Removes expired highlights and closed rows whose linger time is over. */
+  /** Removes expired highlights and closed rows whose linger time is over (nothing while expiry is held). */
   sweep(): ChangeSet {
+    if (this.expiryHeld) return emptyChanges(this.version);
     return this.finish(this.sweepInto(this.changesNow()));
   }
 
@@ -460,7 +463,23 @@ export class ConnectionStore {
     return Math.min(h ? h.statusAt + this.highlightMs : Infinity, c ? c.statusAt + this.lingerMs : Infinity);
   }
 
+  /**
+   * Holds (true) or releases the expiry of highlights and lingering closed rows. A frozen view must
+   * show the moment it froze: the red row an admin froze to catch must not leave meanwhile. On
+   * release, what expired in between goes at once.
+   */
+  holdExpiry(hold: boolean): void {
+    if (this.expiryHeld === hold) return;
+    this.expiryHeld = hold;
+    if (hold) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.timerAt = Infinity;
+    } else this.sweep();
+  }
+
   private schedule(): void {
+    if (this.expiryHeld) return;
     const at = this.nextExpiry();
     if (at === this.timerAt && this.timer) return;
     if (this.timer) clearTimeout(this.timer);

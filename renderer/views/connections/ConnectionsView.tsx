@@ -105,9 +105,9 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         departure={departure}
       />
       {colMenu && arrangeable && (
-        <ContextMenu x={colMenu.x} y={colMenu.y} label="Columns" items={columnMenuItems(colMenu.key, columns, available, layout, onLayout)} onClose={closeColMenu} />
+        <ContextMenu x={colMenu.x} y={colMenu.y} label="Columns" items={columnMenuItems(colMenu.key, columns, available, layout, onLayout)} onClose={closeColMenu} returnFocus={() => gridRef.current} />
       )}
-      {menu && menuRow && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(menuRow, actions, onCopy)} onClose={closeMenu} />}
+      {menu && menuRow && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(menuRow, actions, onCopy)} onClose={closeMenu} returnFocus={() => gridRef.current} />}
     </>
   );
 }

@@ -74,7 +74,7 @@ export function EventListView({ events, store, actions, onCopy, readOnly = false
         onContextMenu={(seq, x, y) => !readOnly && find(seq) && setMenu({ x, y, seq })}
         departure={departure}
       />
-      {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} />}
+      {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} returnFocus={() => document.querySelector<HTMLElement>('[role="grid"][aria-label="Events"]')} />}
     </>
   );
 }

@@ -68,6 +68,36 @@ describe('Processes tab', () => {
     });
     const texts = within(row).getAllByRole('gridcell').map((c) => c.textContent);
     expect(texts.slice(-7)).toEqual(['2.00 KiB', '1.00 KiB', '', '', '12 ms', '1', '']);
+    // A listener has no counters at all: "—" with the reason, not a blank that means "not known yet".
+    const listen = within(screen.getByRole('grid', { name: 'Connections' }))
+      .getAllByRole('row')
+      .find((r) => within(r).queryAllByRole('gridcell').some((c) => c.textContent === 'LISTEN')) as HTMLElement;
+    const listenCells = within(listen).getAllByRole('gridcell').slice(-7);
+    expect(listenCells.map((c) => c.textContent)).toEqual(Array(7).fill('—'));
+    expect(listenCells[0].querySelector('[title]')?.getAttribute('title')).toMatch(/listening socket moves no data/);
+  });
+
+  it('UDP and TIME-WAIT rows show "—" in every traffic column, with the reason', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ protocol: 'udp', state: null, localPort: 53, remoteAddress: null, remotePort: null, process: 'dns', pid: 5 }),
+      conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
+    await screen.findByRole('columnheader', { name: /Send\/s/ });
+    const rows = await waitFor(() => {
+      const found = within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1);
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    for (const r of rows) {
+      const traffic = within(r).getAllByRole('gridcell').slice(-7);
+      expect(traffic.map((c) => c.textContent)).toEqual(Array(7).fill('—'));
+    }
+    const titles = rows.map((r) => within(r).getAllByRole('gridcell').slice(-1)[0].querySelector('[title]')?.getAttribute('title'));
+    expect(titles.some((t) => /UDP sockets have no per-socket counters/.test(t ?? ''))).toBe(true);
+    expect(titles.some((t) => /TIME-WAIT/.test(t ?? ''))).toBe(true);
   });
 
   it('cells show each counter update though the store writes the row in place', async () => {
