@@ -230,6 +230,22 @@ export interface KeyedComparator {
   orderField?: OrderField;
   /** Whether the order depends on traffic fields (see readsTraffic.ts). */
   readsTraffic: boolean;
+  /**
+   * Rows without a value (null key) come last in both directions, as a spreadsheet puts blanks (the
+   * traffic columns: descending by Sent must start with the top senders, not with UDP and
+   * listeners). Otherwise descending reverses the whole order, nulls first.
+   */
+  nullsLast?: boolean;
+}
+
+/**
+ * sign × key order, except that with `nullsLast` a null key orders after every value in both
+ * directions. 0 for equal keys (then tieBreak decides). The one rule the comparator, the view's
+ * searches and the radix sort share.
+ */
+export function orderKeys(a: SortKey, b: SortKey, sign: 1 | -1, nullsLast = false): number {
+  if (nullsLast && (a === null) !== (b === null)) return a === null ? 1 : -1;
+  return sign * compareSortKeys(a, b);
 }
 
 const NAT_NULL = '\uffff'; // absent values sort last, as in every column
@@ -270,9 +286,15 @@ export function rowComparator(spec: SortSpec): KeyedComparator {
   const col = columnByKey(spec.key);
   const base = col.compare;
   const sign = spec.dir === 'asc' ? 1 : -1;
+  const nullsLast = col.traffic === true;
+  const key = col.sortKey;
   const cmp = (a: Row, b: Row): number => {
+    if (nullsLast && key) {
+      const na = key(a) === null;
+      if (na !== (key(b) === null)) return na ? 1 : -1;
+    }
     const r = base(a, b);
     return r !== 0 ? sign * r : tieBreak(a, b);
   };
-  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField, readsTraffic: col.traffic === true } as const);
+  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField, readsTraffic: col.traffic === true, nullsLast } as const);
 }

@@ -21,10 +21,12 @@ function rows(n: number, seed: number, odd = false): Row[] {
   });
 }
 
-function expected(rs: Row[], keys: SortKey[], sign: 1 | -1): number[] {
+function expected(rs: Row[], keys: SortKey[], sign: 1 | -1, nullsLast = false): number[] {
   return rs
     .map((_, i) => i)
     .sort((i, j) => {
+      // Written out, not orderKeys: the rule the shared helper must follow.
+      if (nullsLast && (keys[i] === null) !== (keys[j] === null)) return keys[i] === null ? 1 : -1;
       const r = compareSortKeys(keys[i], keys[j]);
       return r !== 0 ? sign * r : tieBreak(rs[i], rs[j]);
     });
@@ -38,8 +40,14 @@ describe('orderRows', () => {
         for (const dir of ['asc', 'desc'] as const) {
           const sign = dir === 'asc' ? 1 : -1;
           const keys = rs.map(col.sortKey);
-          const got = Array.from(orderRows(rs, keys, sign, col.orderField));
-          expect(got, `${col.key} ${dir}`).toEqual(expected(rs, keys, sign));
+          // Traffic columns keep rows without a value last in both directions (as blanks in a spreadsheet).
+          const nullsLast = col.traffic === true;
+          const got = Array.from(orderRows(rs, keys, sign, col.orderField, nullsLast));
+          expect(got, `${col.key} ${dir}`).toEqual(expected(rs, keys, sign, nullsLast));
+          if (nullsLast && keys.some((k) => k === null) && keys.some((k) => k !== null)) {
+            const firstNull = got.findIndex((i) => keys[i] === null);
+            expect(got.slice(firstNull).every((i) => keys[i] === null), `${col.key} ${dir}: blanks last`).toBe(true);
+          }
           // And the same as the row comparator the table uses (with NUL in a name cmpStr and strKey
           // part ways, so only for the ordinary rows).
           if (!odd) expect(got.map((i) => rs[i].id), `${col.key} ${dir}`).toEqual([...rs].sort(rowComparator({ key: col.key, dir })).map((r) => r.id));

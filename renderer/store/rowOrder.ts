@@ -3,7 +3,7 @@
 // row, and a stable LSD radix sort over 16-bit digits orders row indexes in O(n) per level. At
 // 50k rows that is a few ms where a comparator sort calling tieBreak took hundreds.
 import { addressSortKey } from './address';
-import { compareSortKeys, strKey, tieBreak, type OrderField, type SortKey } from './columns';
+import { orderKeys, strKey, tieBreak, type OrderField, type SortKey } from './columns';
 import type { Row } from './rows';
 
 const NULL_U32 = 0xffffffff;
@@ -51,15 +51,15 @@ const buckets = new Uint32Array(65537);
  * `field`, when given, is the connection field the keys order by (see OrderField): its levels are
  * built from the rows, not ranked from the keys.
  */
-export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField): Uint32Array {
+export function orderRows(rows: readonly Row[], keys: readonly SortKey[], sign: 1 | -1, field?: OrderField, nullsLast = false): Uint32Array {
   const n = rows.length;
-  const order = radixOnly(rows, keys, sign, field);
+  const order = radixOnly(rows, keys, sign, field, nullsLast);
   if (order) return order;
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out.sort((i, j) => {
-    const r = compareSortKeys(keys[i], keys[j]);
-    return r !== 0 ? sign * r : tieBreak(rows[i], rows[j]);
+    const r = orderKeys(keys[i], keys[j], sign, nullsLast);
+    return r !== 0 ? r : tieBreak(rows[i], rows[j]);
   });
 }
 
@@ -72,11 +72,11 @@ export function orderByField(rows: readonly Row[], sign: 1 | -1, field: OrderFie
   return radixOnly(rows, null, sign, field);
 }
 
-function radixOnly(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField): Uint32Array | null {
+function radixOnly(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField, nullsLast = false): Uint32Array | null {
   const n = rows.length;
   if (n < RADIX_MIN_ROWS || (keys === null && field === undefined)) return null;
   scratch.reset();
-  const levels = radixLevels(rows, keys, sign, field);
+  const levels = radixLevels(rows, keys, sign, field, nullsLast);
   const order = levels ? radixOrder(levels, n) : null;
   // A copy: the scratch arrays are the next sort's.
   return order && !hasFullTies(order, levels as Uint32Array[]) ? order.slice() : null;
@@ -87,7 +87,7 @@ function radixOnly(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 
  * address (family tag + four 32-bit words), remote port, sequence number. Null when a row does
  * not fit (see orderRows).
  */
-function radixLevels(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField): Uint32Array[] | null {
+function radixLevels(rows: readonly Row[], keys: readonly SortKey[] | null, sign: 1 | -1, field?: OrderField, nullsLast = false): Uint32Array[] | null {
   const n = rows.length;
   // Ranked by the connection's own strings (few distinct; their hashes are cached), each folded once.
   const procIds = new Map<string | null, number>();
@@ -127,7 +127,7 @@ function radixLevels(rows: readonly Row[], keys: readonly SortKey[] | null, sign
   const all = [proc, pid, lport, ...addr, rport, seq];
   if (field === 'process' && sign === 1) return all; // the first tie level already is the sort
   const asc = field ? fieldLevels(field, rows, { proc, pid, lport, addr, rport }) : null;
-  const primary = field ? asc : keys === null ? null : (integerLevels(keys, sign) ?? rankKeys(keys, sign));
+  const primary = field ? asc : keys === null ? null : (integerLevels(keys, sign, nullsLast) ?? rankKeys(keys, sign, undefined, nullsLast));
   // Rows the sort finds equal share the sorted field's own levels: those tie levels order nothing
   // (five radix levels for a remote address sort).
   const own = asc ? new Set(asc) : null;
@@ -164,13 +164,13 @@ function fieldLevels(
  * Keys that are all null or whole numbers in 0..2⁵³ (PIDs, ports, epoch ms) as three levels —
  * null tag, high and low 32 bits — without ranking them through a Map; null otherwise.
  */
-function integerLevels(keys: readonly SortKey[], sign: 1 | -1): Uint32Array[] | null {
+function integerLevels(keys: readonly SortKey[], sign: 1 | -1, nullsLast = false): Uint32Array[] | null {
   const n = keys.length;
   const tag = scratch.take(n);
   const hi = scratch.take(n, true);
   const lo = scratch.take(n, true);
-  // Ascending puts null last, descending first (the whole order reverses).
-  const nullTag = sign === 1 ? 1 : 0;
+  // Ascending puts null last, descending first (the whole order reverses), unless nulls stay last.
+  const nullTag = sign === 1 || nullsLast ? 1 : 0;
   for (let i = 0; i < n; i++) {
     const k = keys[i];
     if (k === null) {
@@ -255,7 +255,7 @@ function addressLevels(addrs: readonly (string | null)[]): Uint32Array[] | null 
  * fields: a character below U+0002 or U+FFFF, with which its joined text would order differently
  * from field by field: it joins fields with U+0001 and writes an absent one as U+FFFF).
  */
-function rankKeys(keys: readonly SortKey[], sign: 1 | -1, unfit?: (s: string) => boolean): Uint32Array | null {
+function rankKeys(keys: readonly SortKey[], sign: 1 | -1, unfit?: (s: string) => boolean, nullsLast = false): Uint32Array | null {
   const n = keys.length;
   const ranks = new Map<SortKey, number>();
   let strings = 0;
@@ -279,9 +279,11 @@ function rankKeys(keys: readonly SortKey[], sign: 1 | -1, unfit?: (s: string) =>
     distinct = [...ranks.keys()].sort();
     if (unfit && distinct.some((s) => unfit(s as string))) return null;
   }
-  if (hasNull) distinct.push(null);
+  // Values in sign order; null after them ascending, before them descending unless nulls stay last.
   const u = distinct.length;
   for (let r = 0; r < u; r++) ranks.set(distinct[r], sign === 1 ? r : u - 1 - r);
+  if (hasNull) ranks.set(null, sign === 1 || nullsLast ? u : 0);
+  if (hasNull && sign === -1 && !nullsLast) for (let r = 0; r < u; r++) ranks.set(distinct[r], u - r);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = ranks.get(keys[i]) as number;
   return out;

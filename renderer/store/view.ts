@@ -1,7 +1,7 @@
 // The filtered, sorted list of rows the Connections table shows. Rebuilt in full only when the
 // filter or sort changes; a batch only re-places the rows it touched (remove + sorted merge), so
 // streaming batches over 50k rows cost O(n + k log k) and never O(n log n) or worse.
-import { compareSortKeys, tieBreak, type KeyedComparator, type OrderField, type SortKey } from './columns';
+import { compareSortKeys, orderKeys, tieBreak, type KeyedComparator, type OrderField, type SortKey } from './columns';
 import { orderByField, orderRows } from './rowOrder';
 import { readsTraffic } from './readsTraffic';
 import type { Row } from './rows';
@@ -24,6 +24,7 @@ interface Keyed {
   sortKey: (r: Row) => SortKey;
   sign: 1 | -1;
   orderField?: OrderField;
+  nullsLast?: boolean;
 }
 
 export class SortedView {
@@ -166,8 +167,8 @@ export class SortedView {
       const keys = this.keys;
       const held = rows;
       const at = inc.rows.map((r, j) => upperBound(held.length, (mid) => {
-        const c = compareSortKeys(keyOf(keys, held, mid, byKey.sortKey), keyOf(inc.keys, inc.rows, j, byKey.sortKey));
-        return c !== 0 ? sign * c : tieBreak(rows[mid], r);
+        const c = orderKeys(keyOf(keys, held, mid, byKey.sortKey), keyOf(inc.keys, inc.rows, j, byKey.sortKey), sign, byKey.nullsLast);
+        return c !== 0 ? c : tieBreak(rows[mid], r);
       }));
       const merged = spliceSorted(rows, keys, removed, inc.rows, inc.keys, at);
       this.rows = merged.rows;
@@ -188,8 +189,8 @@ export class SortedView {
       const keys = this.keys;
       const k = byKey.sortKey(old);
       i = lowerBound(rows.length, (mid) => {
-        const c = compareSortKeys(keyOf(keys, rows, mid, byKey.sortKey), k);
-        return c !== 0 ? byKey.sign * c : tieBreak(rows[mid], old);
+        const c = orderKeys(keyOf(keys, rows, mid, byKey.sortKey), k, byKey.sign, byKey.nullsLast);
+        return c !== 0 ? c : tieBreak(rows[mid], old);
       });
     } else {
       i = lowerBound(rows.length, (mid) => this.compare(rows[mid], old));
@@ -226,7 +227,7 @@ export class SortedView {
 
   private keyed(): Keyed | null {
     const k = this.compare as Partial<KeyedComparator>;
-    return k.sortKey && k.sign ? { sortKey: k.sortKey, sign: k.sign, orderField: k.orderField } : null;
+    return k.sortKey && k.sign ? { sortKey: k.sortKey, sign: k.sign, orderField: k.orderField, nullsLast: k.nullsLast } : null;
   }
 }
 
@@ -235,7 +236,7 @@ export class SortedView {
  * key is computed once, and orderRows turns it and the tie-break fields into integer levels that a
  * radix sort orders in linear time.
  */
-function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: Row[]; keys: HeldKey[] } {
+function sortByKey(rows: Row[], { sortKey, sign, orderField, nullsLast }: Keyed): { rows: Row[]; keys: HeldKey[] } {
   const n = rows.length;
   // Sorted by a connection field at radix size: its levels give the order, and the keys are built
   // only as merges read them (a handful per binary search), not 50,000 per sort.
@@ -247,7 +248,7 @@ function sortByKey(rows: Row[], { sortKey, sign, orderField }: Keyed): { rows: R
   }
   const keys: SortKey[] = new Array<SortKey>(n);
   for (let i = 0; i < n; i++) keys[i] = sortKey(rows[i]);
-  const order = orderRows(rows, keys, sign, orderField);
+  const order = orderRows(rows, keys, sign, orderField, nullsLast);
   const outRows: Row[] = new Array<Row>(n);
   const outKeys: SortKey[] = new Array<SortKey>(n);
   for (let j = 0; j < n; j++) {

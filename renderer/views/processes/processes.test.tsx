@@ -7,7 +7,7 @@ import { FakeBridge, conn, diff } from '../../test/fixtures';
 import { fakeLayout, MemStorage } from '../../test/dom';
 import type { ProcessRow } from '../../../shared/processes';
 import { sortProcesses } from './processColumns';
-import { TRAFFIC_COLUMNS } from '../../store/columns';
+import { rowComparator, TRAFFIC_COLUMNS } from '../../store/columns';
 
 beforeAll(() => fakeLayout());
 afterEach(() => cleanup());
@@ -130,6 +130,11 @@ describe('traffic columns and process sorting', () => {
     expect(sent.compare(r(900), r(1024))).toBeLessThan(0); // "900 B" vs "1.00 KiB"
     expect(sent.compare(r(null), r(0))).toBeGreaterThan(0);
     expect(sent.sortKey(r(null))).toBeNull();
+    // The table's order: unknown last in both directions (descending starts with the top senders).
+    const row = (bytesSent: number | null, i: number) => ({ id: `r${i}`, seq: i, c: conn({ localPort: 1000 + i, bytesSent }), firstSeen: 0, preexisting: false, lastChange: 0, status: '' as const, statusAt: 0 });
+    const rs = [row(null, 0), row(5, 1), row(null, 2), row(900, 3)];
+    expect([...rs].sort(rowComparator({ key: 'sent', dir: 'desc' })).map((x) => x.c.bytesSent)).toEqual([900, 5, null, null]);
+    expect([...rs].sort(rowComparator({ key: 'sent', dir: 'asc' })).map((x) => x.c.bytesSent)).toEqual([5, 900, null, null]);
   });
 
   it('sort processes by any column, unknown values last both ways', () => {
