@@ -60,6 +60,11 @@ describe('rollUpProcesses', () => {
     ]);
     expect(processKey({ pid: 7 })).toBe('7');
   });
+
+  it('names the owner of TIME-WAIT rows as every other view does, not blank', () => {
+    const rows = rollUpProcesses([conn({ pid: 0, process: null, state: 'TIME-WAIT' }), conn({ pid: 0, process: null, state: 'TIME-WAIT' })]);
+    expect(rows.map((r) => [r.name, r.connections])).toEqual([['TIME-WAIT (no owner)', 2]]);
+  });
 });
 
 describe('busiest', () => {

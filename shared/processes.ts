@@ -1,6 +1,7 @@
 // The Processes roll-up: connections grouped by owning process, as the Processes view and
 // `netmon top --by-process` show them. Pure; one pass over the connections.
 import type { Connection, TcpState } from './connection';
+import { ownerLabel } from './format';
 
 export interface ProcessRow {
   /** Group key: PID plus the owner's start time where known (PIDs are reused); `?` for unknown owners. */
@@ -46,10 +47,11 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
     const key = processKey(c);
     let r = rows.get(key);
     if (!r) {
-      r = { key, pid: c.pid, name: c.process, byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.
+      r = { key, pid: c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
       rows.set(key, r);
     }
-    if (r.name === null && c.process !== null) r.name = c.process;
+    if (r.name === null && ownerLabel(c) !== null) r.name = ownerLabel(c);
     if (c.protocol === 'udp') r.udp++;
     else if (c.state === 'LISTEN') r.listeners++;
     else {
