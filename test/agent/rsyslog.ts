@@ -89,6 +89,14 @@ export async function rsyslogReceiver(dir: string, tls?: RsyslogTls): Promise<Rs
       proc = null;
       return p ? p.stop() : null;
     },
-    received: () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []),
+    received: () => completeLines(existsSync(out) ? readFileSync(out, 'utf8') : ''),
   };
+}
+
+/**
+ * The lines of `text` that are whole: rsyslog may be writing the last one as it is read, and a cut
+ * line is not a malformed message (a test that read it failed once with "not RFC 5424").
+ */
+export function completeLines(text: string): string[] {
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../../shared/connection';
 import { createSyslogExporter, type EventExporter } from '../../main/export/syslog-exporter';
 import { buildAgent, start, until, type BuiltAgent } from './helpers';
-import { parse5424, rsyslogReceiver, type Rsyslog } from './rsyslog';
+import { completeLines, parse5424, rsyslogReceiver, type Rsyslog } from './rsyslog';
 
 const dir = mkdtempSync(join(tmpdir(), 'netmon-rsyslog-tls-'));
 const exporters: EventExporter[] = [];
@@ -137,4 +137,13 @@ describe('syslog over TLS → rsyslog (ossl)', () => {
     }
     expect(agent.output()).not.toMatch(/certificate|retrying/);
   }, 90_000);
+});
+
+describe('reading what rsyslog wrote', () => {
+  it('takes only whole lines: the one rsyslog is still writing is left for the next read', () => {
+    expect(completeLines('<134>1 a\n<134>1 b\n<134>1 c [netmon@32473 seq="7')).toEqual(['<134>1 a', '<134>1 b']);
+    expect(completeLines('<134>1 a\n')).toEqual(['<134>1 a']);
+    expect(completeLines('<134>1 partial')).toEqual([]);
+    expect(completeLines('')).toEqual([]);
+  });
 });
