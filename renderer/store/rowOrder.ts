@@ -281,9 +281,10 @@ function rankKeys(keys: readonly SortKey[], sign: 1 | -1, unfit?: (s: string) =>
   }
   // Values in sign order; null after them ascending, before them descending unless nulls stay last.
   const u = distinct.length;
-  for (let r = 0; r < u; r++) ranks.set(distinct[r], sign === 1 ? r : u - 1 - r);
-  if (hasNull) ranks.set(null, sign === 1 || nullsLast ? u : 0);
-  if (hasNull && sign === -1 && !nullsLast) for (let r = 0; r < u; r++) ranks.set(distinct[r], u - r);
+  const nullFirst = hasNull && sign === -1 && !nullsLast;
+  const base = nullFirst ? 1 : 0;
+  for (let r = 0; r < u; r++) ranks.set(distinct[r], base + (sign === 1 ? r : u - 1 - r));
+  if (hasNull) ranks.set(null, nullFirst ? 0 : u);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = ranks.get(keys[i]) as number;
   return out;
