@@ -18,7 +18,11 @@ export interface ProcessInfo {
 export interface ConnectionSource {
   /** Short identifier shown in status, e.g. `windows-iphlpapi`, `linux-procfs`, `scripted`. */
   readonly name: string;
-  /** Reads the OS's current TCP (and, where supported, UDP) tables. Throws SourceError on failure. */
+  /**
+   * Reads the OS's current TCP (and, where supported, UDP) tables. Throws SourceError on failure.
+   * The table is the caller's until the read after next: a source may fill its buffers in turn
+   * rather than allocate each poll, so a caller that keeps a table longer copies it.
+   */
   read(): Promise<RowTable> | RowTable;
   /**
    * Process name/path for a PID as it is *now* (the source caches; a reused PID must not be

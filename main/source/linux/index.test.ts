@@ -49,7 +49,7 @@ describe('linux-procfs source over a fake /proc', () => {
     expect(skipped[`${proc.root}/net/tcp`].issues[0]).toEqual({ line: 3, reason: 'no slot number ("N:") at the start of the line' });
   });
 
-  it('hands out a fresh table each read (the engine diffs against the previous one)', () => {
+  it('keeps a table intact through the next read, and reuses its buffers after that (no allocation per poll)', () => {
     proc.writeNet('tcp', HEADER + line(0, '0100007F:1F90', '00000000:0000', '0A', 0));
     const s = createLinuxSource({ procRoot: proc.root });
     const a = s.read() as RowTable;
@@ -57,6 +57,13 @@ describe('linux-procfs source over a fake /proc', () => {
     const b = s.read() as RowTable;
     expect(field(a, 0, W.LPORT)).toBe(0x1f90);
     expect(field(b, 0, W.LPORT)).toBe(0x50);
+    expect(b.words.buffer).not.toBe(a.words.buffer);
+    proc.writeNet('tcp', HEADER + line(0, '0100007F:0051', '00000000:0000', '0A', 0));
+    const c = s.read() as RowTable;
+    expect(field(c, 0, W.LPORT)).toBe(0x51);
+    expect(field(b, 0, W.LPORT)).toBe(0x50);
+    expect(c.words.buffer).toBe(a.words.buffer);
+    expect(c.words.length).toBe(ROW_WORDS);
   });
 
   it('fails with a SourceError when /proc/net/tcp is missing or has no header', () => {

@@ -48,7 +48,10 @@ export interface LinuxBackendInfo {
 }
 
 export interface LinuxSource extends ConnectionSource {
-  /** Synchronous: procfs reads are fast file reads and the caller runs polls off the UI thread. */
+  /**
+   * Synchronous: procfs reads are fast file reads and the caller runs polls off the UI thread.
+   * Two buffers are filled in turn: the table (and lastInodes) stay intact until the read after next.
+   */
   read(): RowTable;
   /** Lines skipped in the last read, per file (empty when none were). */
   lastSkipped(): Record<string, ParseReport>;
@@ -101,11 +104,15 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
   let hiddenOwners = false;
   const pids = createPidResolver({ procRoot: root, unownedRetryMs: opts.unownedRetryMs });
   const processes = createProcessCache({ procRoot: root });
-  const scratch: ProcNetTable = createProcNetTable(1024);
+  // Two tables filled in turn: what read() hands out stays intact through the next read (the
+  // engine copies it at once; a caller comparing two reads still can) and no poll allocates.
+  const scratches: [ProcNetTable, ProcNetTable] = [createProcNetTable(1024), createProcNetTable(1024)];
+  let turn = 0;
+  let scratch = scratches[0];
   // One read buffer kept between polls; procfs files report size 0, so read until EOF.
   let buf = Buffer.allocUnsafe(1 << 20);
   let skipped: Record<string, ParseReport> = {};
-  let inodes = new Float64Array(0);
+  let inodes: Float64Array = new Float64Array(0);
 
   const readWhole = (path: string): Uint8Array | null => {
     let fd: number;
@@ -169,6 +176,8 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
   };
 
   const read = (): RowTable => {
+    turn ^= 1;
+    scratch = scratches[turn];
     scratch.rows.count = 0;
     skipped = {};
     if (netlink) readNetlink();
@@ -177,11 +186,10 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     // Once a walk has met fd tables it may not read, the table misses owners for good (said once).
     if (euid !== 0 && pids.stats().lastScanDenied > 0) hiddenOwners = true;
     processes.nextGeneration();
-    // The engine keeps the previous table for its diff: hand out a copy, keep the scratch.
     const count = scratch.rows.count;
-    inodes = scratch.inodes.slice(0, count);
-    const out: RowTable = { words: scratch.rows.words.slice(0, Math.max(1, count) * ROW_WORDS), count };
-    if (netlink && counters && scratch.rows.counters) out.counters = scratch.rows.counters.slice(0, Math.max(1, count) * COUNTER_SLOTS);
+    inodes = scratch.inodes.subarray(0, count);
+    const out: RowTable = { words: scratch.rows.words.subarray(0, Math.max(1, count) * ROW_WORDS), count };
+    if (netlink && counters && scratch.rows.counters) out.counters = scratch.rows.counters.subarray(0, Math.max(1, count) * COUNTER_SLOTS);
     else out.countersNote = netlink ? 'counters are switched off' : 'not available with the procfs backend';
     return out;
   };
