@@ -1,11 +1,8 @@
 // Columns the admin arranges: resize by dragging a header edge (or arrow keys on it), hide / show
 // and move left / right from the header's context menu; the arrangement survives a reload.
 import type { Page } from '@playwright/test';
-import { connections, expect, test } from './fixtures';
+import { connections, expect, header, headerNames, test } from './fixtures';
 
-const headers = (page: Page) => connections(page).getByRole('columnheader');
-const headerNames = async (page: Page) => (await headers(page).allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
-const header = (page: Page, name: string) => headers(page).filter({ hasText: new RegExp(`^${name}[▲▼]?$`) });
 const headerWidth = async (page: Page, name: string) => (await header(page, name).boundingBox())?.width ?? 0;
 const columnMenu = (page: Page) => page.getByRole('menu', { name: 'Columns' });
 

@@ -121,6 +121,21 @@ export async function statusNumber(page: Page, testId: string): Promise<number> 
   return Number(((await page.getByTestId(testId).textContent()) ?? '').replace(/[^\d]/g, ''));
 }
 
+/** The Connections table's header cells, in order. */
+export function headers(page: Page): Locator {
+  return connections(page).getByRole('columnheader');
+}
+
+/** The Connections headers' names, in order, without the sort mark. */
+export async function headerNames(page: Page): Promise<string[]> {
+  return (await headers(page).allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
+}
+
+/** One Connections header cell by its name (sorted or not). */
+export function header(page: Page, name: string): Locator {
+  return headers(page).filter({ hasText: new RegExp(`^${name}[▲▼]?$`) });
+}
+
 /** Column index of a header by its visible name, for reading cells of a row. */
 export async function columnIndex(page: Page, name: string): Promise<number> {
   const names = await connections(page).getByRole('columnheader').allTextContents();

@@ -4,12 +4,9 @@
 // 1024×700 and 1920×1080, light and dark, go to docs/screenshots/.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+import { connections, expect, header, headerNames, headers, rowById, serverSideId, setFilter, test } from './fixtures';
 
 const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-const headers = (page: Page) => connections(page).getByRole('columnheader');
-const headerNames = async (page: Page) => (await headers(page).allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
-const header = (page: Page, name: string) => headers(page).filter({ hasText: new RegExp(`^${name}[▲▼]?$`) });
 const focusedKey = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-key') ?? null);
 
 /**

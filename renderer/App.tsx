@@ -254,7 +254,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
             <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} />
           )}
         </div>
-        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} />}
+        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}
       </main>
       <StatusBar
         total={store.liveCount}

@@ -1,12 +1,14 @@
 // The Connections header row: one SortHeader per column; a header dragged sideways moves its column
 // (a marker shows where it will land; a drag never sorts), Alt+Left / Alt+Right moves the focused
-// one; and, when the table is too narrow for every column, a small button at the row's end ("+3",
-// named "3 columns hidden for width", the names in its title) that lists the columns that gave way.
-// It is kept small on purpose: the room it takes is room a column does not get.
+// one; and, when the table is too narrow for every column, the small "+3" button (GivenWay) at the
+// row's end that lists the columns that gave way. It also measures the room each header needs
+// sorted (labelRoom.tsx), so no label is clipped by its sort mark.
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Column, ColumnKey, SortSpec } from '../store/columns';
 import { SortHeader } from './SortHeader';
 import { dropPosition } from '../views/connections/columnDrag';
+import { GivenWay } from './GivenWay';
+import { LabelMeasure, type LabelRoom } from './labelRoom';
 
 export interface ColumnHeadersProps {
   /** The columns drawn, in order. */
@@ -19,6 +21,8 @@ export interface ColumnHeadersProps {
   onMenu?(key: ColumnKey, x: number, y: number): void;
   /** Moves `key` to place `to` among the other drawn columns (0 = first); `shown` is the order drawn. */
   onMove?(key: ColumnKey, to: number, shown: ColumnKey[]): void;
+  /** Called with the width each column's header needs when sorted, measured in the header's font. */
+  onLabelRoom?(room: LabelRoom): void;
 }
 
 /** Pointer travel before a press on a header becomes a drag, px (below it, it is a click: sort). */
@@ -32,13 +36,12 @@ interface Drag {
   moving: boolean;
 }
 
-export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMenu, onMove }: ColumnHeadersProps) {
+export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMenu, onMove, onLabelRoom }: ColumnHeadersProps) {
   const rowRef = useRef<HTMLDivElement | null>(null);
   const drag = useRef<Drag | null>(null);
   const swallowClick = useRef(false);
   const refocus = useRef<ColumnKey | null>(null);
   const [marker, setMarker] = useState<{ key: ColumnKey; to: number; x: number } | null>(null);
-  const [listOpen, setListOpen] = useState(false);
   const [said, setSaid] = useState('');
   const keys = columns.map((c) => c.key);
 
@@ -48,9 +51,6 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
     refocus.current = null;
     if (k) rowRef.current?.querySelector<HTMLElement>(`[role="columnheader"][data-key="${k}"]`)?.focus();
   });
-  useEffect(() => {
-    if (givenWay.length === 0) setListOpen(false);
-  }, [givenWay.length]);
 
   const cells = () => [...(rowRef.current?.querySelectorAll<HTMLElement>('[role="columnheader"][data-key]') ?? [])].map((el) => el.getBoundingClientRect());
 
@@ -132,37 +132,8 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
         />
       ))}
       {marker && <div className="col-drop-marker" aria-hidden="true" style={{ left: marker.x }} />}
-      {givenWay.length > 0 && (
-        <div className="cols-given-way">
-          <button
-            type="button"
-            aria-label={`${givenWay.length} column${givenWay.length === 1 ? '' : 's'} hidden for width`}
-            aria-expanded={listOpen}
-            aria-controls="cols-given-way-list"
-            title={`Too narrow for every column: ${givenWay.map((c) => c.label).join(', ')} hidden for width. Widen the window or close the details pane to see them.`}
-            onClick={(e) => {
-              e.stopPropagation();
-              setListOpen((o) => !o);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && listOpen) {
-                setListOpen(false);
-                e.stopPropagation();
-              }
-            }}
-          >
-            +{givenWay.length}
-          </button>
-          {listOpen && (
-            <ul id="cols-given-way-list" className="cols-given-way-list" aria-label="Columns hidden for width">
-              {givenWay.map((c) => (
-                <li key={c.key}>{c.label}</li>
-              ))}
-              <li className="dim">Widen the window or close the details pane to see them.</li>
-            </ul>
-          )}
-        </div>
-      )}
+      <GivenWay columns={givenWay} />
+      {onLabelRoom && <LabelMeasure columns={[...columns, ...givenWay]} onRoom={onLabelRoom} />}
       <span className="sr-only" role="status" aria-live="polite">
         {said}
       </span>

@@ -2,20 +2,19 @@
 // click-to-sort headers, keyboard navigation and multi-select. Cells render from the column model.
 // A batch re-renders only the rows it replaced: rows are memoized on their Row object, so the
 // other ~60 on screen keep their DOM untouched.
-import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
-import { formatDateTime, formatTime, minTrackPx } from '../store/columns';
+import { formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { ColumnHeaders } from './ColumnHeaders';
-import { fitColumns } from '../store/columnLayout';
+import { useFittedColumns } from './fittedColumns';
+import { sameRoom, widenTrack, type LabelRoom } from './labelRoom';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 
 export const ROW_HEIGHT = 22;
-/** Room the header's "N hidden for width" button takes at the row's end, px. */
-const GIVEN_WAY_PX = 56;
 /** The sticky header row's height (styles.css .grid-row.head): body rows start below it. */
 export const HEAD_HEIGHT = 26;
 /** Rows rendered beyond the viewport on either side. */
@@ -42,6 +41,12 @@ export interface ConnectionsTableProps {
   onColumnMenu?(key: ColumnKey, x: number, y: number): void;
   /** A header dragged (or Alt+Left / Alt+Right) to place `to` among the other drawn columns, `shown`. */
   onMoveColumn?(key: ColumnKey, to: number, shown: ColumnKey[]): void;
+  /**
+   * Widths the user set by dragging (the layout's), px: those columns keep them even below their
+   * label's room (the label then ellipsizes); every other column is at least as wide as its header
+   * needs sorted.
+   */
+  userWidths?: Partial<Record<ColumnKey, number>>;
   gridRef?: React.RefObject<HTMLDivElement | null>;
   /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
   departure?: DepartureOf | null;
@@ -167,40 +172,33 @@ const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'r
   ));
 });
 
-/** The inner width of an element, px, kept current by a ResizeObserver (0 until measured). */
-function useInnerWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  return width;
-}
-
 /** rows[first..last] (inclusive). */
 function visibleRows(rows: readonly Row[], first: number, last: number): readonly Row[] {
   return last >= first ? rows.slice(first, last + 1) : [];
 }
 
 export function ConnectionsTable(props: ConnectionsTableProps) {
-  const { rows, sort, selection } = props;
+  const { rows, sort, selection, userWidths } = props;
   const scrollRef = useRef<HTMLDivElement | null>(null);
+  // Each column at least as wide as its header sorted, unless the user sized it.
+  const [room, setRoom] = useState<LabelRoom>({});
+  const onLabelRoom = useCallback((r: LabelRoom) => setRoom((old) => (sameRoom(old, r) ? old : r)), []);
+  const roomy = useMemo(
+    () =>
+      props.columns.map((c) => {
+        const width = userWidths?.[c.key] === undefined ? widenTrack(c.width, room[c.key] ?? 0) : c.width;
+        return width === c.width ? c : { ...c, width };
+      }),
+    [props.columns, room, userWidths],
+  );
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view.
-  const inner = useInnerWidth(scrollRef);
-  // One array while the inputs stay: the memoized rows compare it by identity.
-  const { columns, givenWay } = useMemo(() => {
-    let shown = fitColumns(props.columns, inner, (c) => minTrackPx(c.width));
-    // When some give way, the header's last track says so: keep room for it.
-    const given = shown.length < props.columns.length;
-    if (given) shown = fitColumns(props.columns, inner - GIVEN_WAY_PX, (c) => minTrackPx(c.width));
-    return { columns: shown, givenWay: given };
-  }, [props.columns, inner]);
+  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy);
   const win = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, OVERSCAN, HEAD_HEIGHT);
   const cursor = cursorIndex(selection, rows);
+  // Enter and the menu key act on the cursor's row only while the table shows it (a row the filter
+  // hides is out of reach, whatever the selection still remembers).
+  const cursorId = cursor >= 0 ? rows[cursor].id : null;
   // Handlers that stay the same object (so rows stay memoized) and call the latest props.
   const latest = useRef(props);
   latest.current = props;
@@ -219,14 +217,6 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
     }),
     [],
   );
-  // The last track takes what the columns do not need.
-  const template = `${columns.map((c) => c.width).join(' ')} minmax(${givenWay ? GIVEN_WAY_PX : 0}px, 1fr)`;
-  // Rows are as wide as the pane, and never narrower than the columns' least widths: flexible
-  // columns shrink first (a details pane open beside the table), then header and body scroll
-  // sideways together, so no column is ever out of reach.
-  const minWidth = columns.reduce((sum, c) => sum + minTrackPx(c.width), givenWay ? GIVEN_WAY_PX : 0);
-  const gridStyle = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
-
   // Report what is on screen (debounced by the consumer) so names are looked up for visible rows only.
   const { first, last } = win;
   const { onVisibleRows } = props;
@@ -259,7 +249,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
         to = at - pageSize;
         break;
       case 'Enter':
-        if (selection.cursor) props.onActivate(selection.cursor);
+        if (cursorId !== null) props.onActivate(cursorId);
         e.preventDefault();
         return;
       case 'a':
@@ -271,9 +261,9 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
       case 'F10': // Shift+F10: the context menu where the keyboard has no menu key
       case 'ContextMenu':
         if (e.key === 'F10' && !e.shiftKey) return;
-        if (selection.cursor) {
+        if (cursorId !== null) {
           const r = scrollRef.current?.getBoundingClientRect();
-          props.onContextMenu(selection.cursor, (r?.left ?? 0) + 40, (r?.top ?? 0) + 40);
+          props.onContextMenu(cursorId, (r?.left ?? 0) + 40, (r?.top ?? 0) + 40);
           e.preventDefault();
         }
         return;
@@ -306,12 +296,13 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
       <div className="grid-head" role="rowgroup">
         <ColumnHeaders
           columns={columns}
-          givenWay={props.columns.filter((c) => !columns.includes(c))}
+          givenWay={givenWay}
           sort={sort}
           onSort={props.onSort}
           onResize={props.onResizeColumn}
           onMenu={props.onColumnMenu}
           onMove={props.onMoveColumn}
+          onLabelRoom={onLabelRoom}
         />
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT }}>

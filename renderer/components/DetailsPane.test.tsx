@@ -71,4 +71,33 @@ describe('DetailsPane', () => {
     // The row's owner start time travels with the PID, so a reused PID is refused (issue 7 §5).
     expect(bridge.callsOf('endProcess')).toEqual([[{ pid: 1234, startTime: Date.UTC(2024, 0, 1) }]]);
   });
+
+  it('a row the filter or a quick toggle hides: the pane says so and its actions are off until it shows again', async () => {
+    const { bridge } = setup();
+    const pane = await openDetails();
+    const note = () => within(pane).queryByTestId('details-hidden');
+    const button = (name: string) => within(pane).getByRole('button', { name }) as HTMLButtonElement;
+    expect(note()).toBeNull();
+    expect(button('Close connection').disabled).toBe(false);
+    const filter = screen.getByRole('textbox', { name: 'Filter' });
+    fireEvent.change(filter, { target: { value: '-port:443' } });
+    await waitFor(() => expect(note()?.textContent).toBe('Hidden by the filter: this connection is not in the table. Close connection and End process are off until it shows again.'));
+    expect(within(pane).getByText(/10\.1\.2\.3:50123/)).toBeTruthy();
+    expect(button('Close connection').disabled).toBe(true);
+    expect(button('End process').disabled).toBe(true);
+    fireEvent.click(button('Close connection'));
+    fireEvent.click(button('End process'));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    fireEvent.change(filter, { target: { value: '' } });
+    await waitFor(() => expect(note()).toBeNull());
+    expect(button('End process').disabled).toBe(false);
+    // The quick toggles hide rows the same way.
+    fireEvent.click(screen.getByRole('checkbox', { name: 'TCP' }));
+    await waitFor(() => expect(note()).not.toBeNull());
+    expect(button('Close connection').disabled).toBe(true);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'TCP' }));
+    await waitFor(() => expect(note()).toBeNull());
+    expect(bridge.callsOf('closeConnection')).toHaveLength(0);
+    expect(bridge.callsOf('endProcess')).toHaveLength(0);
+  });
 });

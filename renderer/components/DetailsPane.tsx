@@ -25,6 +25,11 @@ export interface DetailsPaneProps {
   outcome: ActionOutcome | null;
   busy: boolean;
   onClose(): void;
+  /**
+   * The row does not pass the table's filter (quick toggles, filter, baseline): the pane keeps its
+   * details but says so, and its actions are off — nothing may act on a row the table hides.
+   */
+  hiddenByFilter?: boolean;
 }
 
 type Loaded = { state: 'loading' } | { state: 'ok'; details: ProcessDetails | null } | { state: 'error'; message: string };
@@ -43,7 +48,7 @@ const ACTION_TEXT: Record<ActionKind, string> = {
   restart: 'Restart as administrator',
 };
 
-export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose }: DetailsPaneProps) {
+export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false }: DetailsPaneProps) {
   const c = row.c;
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   useEffect(() => {
@@ -68,7 +73,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
   const mine = outcome && outcome.id === row.id ? outcome : null;
 
   return (
-    <aside className="details" role="region" aria-label="Details">
+    <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details">
       <header className="details-head">
         <h2>
           <span className="proc">{ownerLabel(c) ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? '–'}</span>
@@ -77,6 +82,11 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
           ×
         </button>
       </header>
+      {hiddenByFilter && (
+        <p className="msg warn" role="status" data-testid="details-hidden">
+          <strong>Hidden by the filter:</strong> this connection is not in the table. Close connection and End process are off until it shows again.
+        </p>
+      )}
       <section className="details-conn mono">
         <div>
           {c.protocol.toUpperCase()}
@@ -117,10 +127,10 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
       {loaded.state === 'error' && <p className="msg error">Process details unavailable: {loaded.message}</p>}
       {loaded.state === 'ok' && c.pid !== null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
       <div className="details-actions">
-        <button type="button" disabled={busy || !canCloseConnection(row)} onClick={() => onAction('close', row)}>
+        <button type="button" disabled={busy || hiddenByFilter || !canCloseConnection(row)} onClick={() => onAction('close', row)}>
           Close connection
         </button>
-        <button type="button" className="danger" disabled={busy || !canEndProcess(row)} onClick={() => onAction('end', row)}>
+        <button type="button" className="danger" disabled={busy || hiddenByFilter || !canEndProcess(row)} onClick={() => onAction('end', row)}>
           End process
         </button>
       </div>

@@ -1,6 +1,10 @@
-// The Events grid: opened / closed / changed, newest first, virtualized like the Connections grid.
-import { useRef, type CSSProperties, type KeyboardEvent } from 'react';
+// The Events grid: opened / closed / changed, newest first, virtualized like the Connections grid,
+// and fitted to its width by the same rule (fittedColumns.ts): columns that do not fit give way
+// whole, named by "+N" at the header's end, never cut off at the edge.
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useRowWindow } from './rowWindow';
+import { useFittedColumns } from './fittedColumns';
+import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
@@ -11,8 +15,6 @@ import type { NoticeEntry } from '../views/ports/portNotices';
 /** One entry of the Events grid: a connection's event, or a notice (port exhaustion). */
 export type EventEntry = LoggedEvent | NoticeEntry;
 
-const HEADERS = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
-const TEMPLATE = '92px 118px minmax(120px, 1.2fr) 110px 60px minmax(150px, 1.5fr) minmax(150px, 1.5fr) minmax(120px, 1.2fr)';
 
 function stateText(e: LoggedEvent): string {
   const now = e.connection.state ?? '–';
@@ -29,6 +31,57 @@ function pidText(e: LoggedEvent): string {
   }
   return now;
 }
+
+type EventColumnKey = 'time' | 'event' | 'process' | 'pid' | 'proto' | 'local' | 'remote' | 'state';
+
+interface EventColumn {
+  key: EventColumnKey;
+  label: string;
+  /** CSS grid track: flexible ones grow only to what their longest text needs, as in Connections. */
+  width: string;
+  /** Extra classes of the column's cells. */
+  className?: string;
+  cell(e: LoggedEvent, why: ReturnType<DepartureOf>): ReactNode;
+}
+
+const EVENT_COLUMNS: readonly EventColumn[] = [
+  { key: 'time', label: 'Time', width: '92px', className: 'num', cell: (e) => <span title={formatDateTime(e.time)}>{formatTime(e.time)}</span> },
+  {
+    key: 'event',
+    label: 'Event',
+    width: '118px',
+    cell: (e, why) => (
+      <>
+        {why && <BaselineBadge why={why} />}
+        <span className={`evtype evtype-${e.type}`}>{e.type}</span>
+      </>
+    ),
+  },
+  { key: 'process', label: 'Process', width: 'minmax(120px, 280px)', cell: (e) => <span className="proc">{ownerLabel(e.connection) ?? <span className="dim">unknown</span>}</span> },
+  { key: 'pid', label: 'PID', width: '110px', className: 'num dim', cell: pidText },
+  { key: 'proto', label: 'Proto', width: '60px', cell: (e) => protoLabel(e.connection).toUpperCase() },
+  { key: 'local', label: 'Local', width: 'minmax(150px, 340px)', className: 'mono', cell: ({ connection: c }) => formatEndpoint(c.localAddress, c.localPort, c.localScopeId) },
+  {
+    key: 'remote',
+    label: 'Remote',
+    width: 'minmax(150px, 420px)',
+    className: 'mono',
+    cell: ({ connection: c }) => (
+      <>
+        {c.remoteAddress === null ? <span className="dim">–</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+        {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
+      </>
+    ),
+  },
+  { key: 'state', label: 'State', width: 'minmax(120px, 240px)', cell: stateText },
+];
+
+/**
+ * Columns that give way first when the grid is narrower than the columns' least widths (a details
+ * pane open at 1024 px): PID and Proto, then the local endpoint (the details pane shows it), then
+ * the time; Event, Process, Remote and State never do (the grid then scrolls sideways).
+ */
+const EVENT_GIVE_WAY: readonly EventColumnKey[] = ['pid', 'proto', 'local', 'time'];
 
 export interface EventsTableProps {
   events: readonly EventEntry[];
@@ -76,16 +129,20 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
   const win = useRowWindow(scrollRef, n, ROW_HEIGHT, 12, HEAD_HEIGHT);
   const shown: number[] = [];
   for (let i = win.first; i <= win.last; i++) shown.push(i);
-  const style = { '--cols': TEMPLATE } as CSSProperties;
+  const { columns, givenWay, style } = useFittedColumns(scrollRef, EVENT_COLUMNS, EVENT_GIVE_WAY);
+  // A notice draws its time (when Time is drawn) and type, then its text to the row's end.
+  const timeShown = columns.some((c) => c.key === 'time');
+  const noticeFrom = timeShown ? 3 : 2;
   return (
     <div className="grid events" role="grid" aria-label={label} aria-rowcount={n + 1} tabIndex={0} ref={scrollRef} style={style} onKeyDown={onKeyDown}>
       <div className="grid-head" role="rowgroup">
         <div className="grid-row head" role="row" aria-rowindex={1}>
-          {HEADERS.map((h) => (
-            <div key={h} role="columnheader" className="cell">
-              {h}
+          {columns.map((c) => (
+            <div key={c.key} role="columnheader" className="cell">
+              {c.label}
             </div>
           ))}
+          <GivenWay columns={givenWay} />
         </div>
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: n * ROW_HEIGHT }}>
@@ -107,20 +164,21 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
                 style={{ transform: `translateY(${vi.start}px)` }}
                 onMouseDown={() => onCursor?.(e.seq)}
               >
-                <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
-                  {formatTime(e.time)}
-                </div>
+                {timeShown && (
+                  <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
+                    {formatTime(e.time)}
+                  </div>
+                )}
                 <div role="gridcell" className="cell">
                   <span className={`evtype evtype-notice-${e.level}`}>{e.level === 'warning' ? 'ports ⚠' : 'ports ok'}</span>
                 </div>
-                <div role="gridcell" className="cell notice-text" title={e.text}>
+                <div role="gridcell" className="cell notice-text" title={e.text} style={{ gridColumn: `${noticeFrom} / -1` }}>
                   {e.text}
                 </div>
               </div>
             );
           }
-          const c = e.connection;
-          const why = departure?.(c) ?? null;
+          const why = departure?.(e.connection) ?? null;
           return (
             <div
               key={e.seq}
@@ -139,32 +197,11 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
                 onContextMenu?.(e.seq, ev.clientX, ev.clientY);
               }}
             >
-              <div role="gridcell" className="cell num" title={formatDateTime(e.time)}>
-                {formatTime(e.time)}
-              </div>
-              <div role="gridcell" className="cell">
-                {why && <BaselineBadge why={why} />}
-                <span className={`evtype evtype-${e.type}`}>{e.type}</span>
-              </div>
-              <div role="gridcell" className="cell">
-                <span className="proc">{ownerLabel(c) ?? <span className="dim">unknown</span>}</span>
-              </div>
-              <div role="gridcell" className="cell num dim">
-                {pidText(e)}
-              </div>
-              <div role="gridcell" className="cell">
-                {protoLabel(c).toUpperCase()}
-              </div>
-              <div role="gridcell" className="cell mono">
-                {formatEndpoint(c.localAddress, c.localPort, c.localScopeId)}
-              </div>
-              <div role="gridcell" className="cell mono">
-                {c.remoteAddress === null ? <span className="dim">–</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
-                {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
-              </div>
-              <div role="gridcell" className="cell">
-                {stateText(e)}
-              </div>
+              {columns.map((col) => (
+                <div key={col.key} role="gridcell" className={col.className ? `cell ${col.className}` : 'cell'}>
+                  {col.cell(e, why)}
+                </div>
+              ))}
             </div>
           );
         })}

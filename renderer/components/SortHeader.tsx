@@ -84,7 +84,7 @@ export function SortHeader({ label, numeric, dir, onSort, onResize, onMenu, onMo
       }
       title={hint}
     >
-      {label}
+      <span className="col-label">{label}</span>
       <span className="sort-mark" aria-hidden="true">
         {dir === null ? '' : dir === 'asc' ? '▲' : '▼'}
       </span>

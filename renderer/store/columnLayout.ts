@@ -96,14 +96,15 @@ const GIVE_WAY: readonly ColumnKey[] = ['lastChange', 'firstSeen', 'created', 'l
 
 /**
  * The columns that fit `widthPx` (the table's inner width) by their least widths (`minPx`),
- * dropping columns in GIVE_WAY order until they do; the order of the rest is kept. Columns not in
- * GIVE_WAY always stay (the table then scrolls sideways). A width of 0 (not measured yet) keeps all.
+ * dropping columns in `giveWay` order (by key; the Connections order by default) until they do;
+ * the order of the rest is kept. Columns not in `giveWay` always stay (the table then scrolls
+ * sideways). A width of 0 (not measured yet) keeps all.
  */
-export function fitColumns(columns: readonly Column[], widthPx: number, minPx: (c: Column) => number): Column[] {
+export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly string[] = GIVE_WAY): C[] {
   if (!(widthPx > 0)) return [...columns];
   let shown = [...columns];
   let total = shown.reduce((n, c) => n + minPx(c), 0);
-  for (const key of GIVE_WAY) {
+  for (const key of giveWay) {
     if (total <= widthPx) break;
     const c = shown.find((x) => x.key === key);
     if (!c) continue;

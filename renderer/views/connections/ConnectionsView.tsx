@@ -102,6 +102,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         onResizeColumn={arrangeable ? (key, px) => onLayout(setColumnWidth(layout, key, px)) : undefined}
         onColumnMenu={arrangeable ? (key, x, y) => setColMenu({ x, y, key }) : undefined}
         onMoveColumn={arrangeable ? (key, to, shown) => onLayout(moveColumnTo(layout, shown, key, to)) : undefined}
+        userWidths={layout?.widths}
         departure={departure}
       />
       {colMenu && arrangeable && (

@@ -4,14 +4,24 @@ import type { RefObject } from 'react';
 import { ConfirmDialog } from '../../components/Dialog';
 import { DetailsPane } from '../../components/DetailsPane';
 import type { ProcessDetailsCache } from '../../store/processCache';
+import type { Row } from '../../store/rows';
 import type { Confirming, RowActions } from './useRowActions';
 
-export function DetailsView({ actions, cache, returnFocus }: { actions: RowActions; cache: ProcessDetailsCache; returnFocus: RefObject<HTMLElement | null> }) {
+export interface DetailsViewProps {
+  actions: RowActions;
+  cache: ProcessDetailsCache;
+  returnFocus: RefObject<HTMLElement | null>;
+  /** The predicate the table's rows pass (null until it has one): a row failing it is hidden. */
+  shown: ((r: Row) => boolean) | null;
+}
+
+export function DetailsView({ actions, cache, returnFocus, shown }: DetailsViewProps) {
   const row = actions.detailsRow;
   if (!row) return null;
   return (
     <DetailsPane
       row={row}
+      hiddenByFilter={shown !== null && !shown(row)}
       cache={cache}
       onAction={actions.ask}
       onRestartAsAdmin={() => void actions.restartAsAdmin()}

@@ -1,0 +1,69 @@
+// The details pane of a row the filter hides (a first-use review found the pane still showing it,
+// its Close / End buttons still acting on a row the table no longer shows): the pane keeps the
+// row's details, says it is hidden by the filter and turns its actions off; nothing else reaches
+// the hidden row either (Shift+F10, Enter on the table). Clearing the filter brings it all back.
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+
+const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
+const HIDDEN_NOTE = 'Hidden by the filter: this connection is not in the table. Close connection and End process are off until it shows again.';
+
+const details = (page: Page) => page.getByRole('region', { name: 'Details' });
+const closeButton = (page: Page) => details(page).getByRole('button', { name: 'Close connection' });
+const endButton = (page: Page) => details(page).getByRole('button', { name: 'End process' });
+
+for (const [w, h] of [
+  [1024, 700],
+  [1920, 1080],
+] as const) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`${w}×${h} (${scheme}): a row the filter hides stays in the pane, marked hidden, its actions off; clearing the filter restores them`, async ({ app, loopback }) => {
+      await app.setViewportSize({ width: w, height: h });
+      await app.emulateMedia({ colorScheme: scheme });
+      const clientPort = await loopback.connect();
+      const id = serverSideId(loopback.port, clientPort);
+      await setFilter(app, `port:${loopback.port}`);
+      await rowById(app, id).click();
+      await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+      await expect(closeButton(app)).toBeEnabled();
+      await expect(endButton(app)).toBeEnabled();
+      await expect(details(app).getByTestId('details-hidden')).toHaveCount(0);
+
+      // A filter that leaves the listener and excludes the selected connection.
+      await setFilter(app, `port:${loopback.port} -port:${clientPort}`);
+      await expect(rowById(app, id)).toHaveCount(0);
+      await expect(connections(app).locator('[role="row"][data-id]')).toHaveCount(1);
+      // The pane still says which connection it is, and that the table hides it.
+      await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+      await expect(details(app).getByTestId('details-hidden')).toHaveText(HIDDEN_NOTE);
+      await expect(closeButton(app)).toBeDisabled();
+      await expect(endButton(app)).toBeDisabled();
+      await app.screenshot({ path: path.join(SHOTS, `details-hidden-${w}x${h}-${scheme}.png`) });
+      // Neither button acts, even clicked through: no confirmation is asked.
+      await closeButton(app).click({ force: true });
+      await endButton(app).click({ force: true });
+      await expect(app.getByRole('alertdialog')).toHaveCount(0);
+      // The keyboard reaches no action on the hidden row either: no row menu, the pane unchanged.
+      await connections(app).focus();
+      await app.keyboard.press('Shift+F10');
+      await expect(app.getByRole('menu')).toHaveCount(0);
+      await app.keyboard.press('Enter');
+      await expect(details(app).getByTestId('details-hidden')).toHaveText(HIDDEN_NOTE);
+
+      // The filter cleared: the row is back, the pane shows it as before, its actions on again.
+      await setFilter(app, `port:${loopback.port}`);
+      await expect(rowById(app, id)).toBeVisible();
+      await expect(rowById(app, id)).toHaveAttribute('aria-selected', 'true');
+      await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+      await expect(details(app).getByTestId('details-hidden')).toHaveCount(0);
+      await expect(closeButton(app)).toBeEnabled();
+      await expect(endButton(app)).toBeEnabled();
+      // And the confirmation now comes (cancelled: the connection stays).
+      await closeButton(app).click();
+      await expect(app.getByRole('alertdialog')).toBeVisible();
+      await app.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+      await expect(rowById(app, id)).toHaveAttribute('data-status', /^(|new)$/);
+    });
+  }
+}

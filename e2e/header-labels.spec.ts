@@ -1,0 +1,97 @@
+// A sorted column's header keeps its whole label beside the sort mark, for every column the
+// Connections table can show, at its default width, at 1024×700 and 1920×1080 (a first-use review
+// found "Local Port" clipped at 1024 px once sorted). The demo source is used so every column
+// exists: Created (Linux has none), the traffic columns (counters moving) and Host.
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { connections, expect, header, headerNames, test } from './fixtures';
+
+const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
+
+test.use({ netmonArgs: ['--source', 'demo', '--demo-traffic', '0.1'] });
+
+/**
+ * How a header cell draws its label and sort mark, measured in the page: the label text's box
+ * (a Range over its text, so it is the whole text even where the cell clips it), the cell's
+ * content box (inside its padding), the mark's box, and the label element's scroll / client
+ * widths (the cell itself when it has none).
+ */
+async function labelFit(cell: Locator) {
+  return cell.evaluate((el) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement?.closest('.sort-mark') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
+    const text = walker.nextNode();
+    if (!text) throw new Error(`header without label text: ${el.outerHTML}`);
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    const t = range.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    const left = r.left + parseFloat(cs.paddingLeft) + parseFloat(cs.borderLeftWidth);
+    const right = r.right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+    const mark = el.querySelector('.sort-mark');
+    const m = mark && mark.textContent ? mark.getBoundingClientRect() : null;
+    const label = text.parentElement === el ? el : (text.parentElement as HTMLElement);
+    return {
+      text: text.textContent,
+      clipped: label.scrollWidth > label.clientWidth,
+      // Whole label inside the content box and left of the mark; the mark inside the box too.
+      inside: t.left >= left - 0.5 && t.right <= (m ? m.left : right) + 0.5 && (!m || m.right <= right + 0.5),
+      boxes: { label: [t.left, t.right], content: [left, right], mark: m ? [m.left, m.right] : null },
+    };
+  });
+}
+
+/** Sorts by `name` both ways and checks the label each time. */
+async function sortAndCheck(page: Page, name: string) {
+  const cell = header(page, name);
+  for (const dir of ['ascending', 'descending']) {
+    if ((await cell.getAttribute('aria-sort')) !== dir) await cell.click();
+    await expect(cell).toHaveAttribute('aria-sort', dir);
+    const fit = await labelFit(cell);
+    expect(fit.text).toBe(name);
+    expect(fit.clipped, `${name} (${dir}): label element clipped ${JSON.stringify(fit.boxes)}`).toBe(false);
+    expect(fit.inside, `${name} (${dir}): label or mark outside the cell ${JSON.stringify(fit.boxes)}`).toBe(true);
+  }
+}
+
+for (const [w, h] of [
+  [1024, 700],
+  [1920, 1080],
+] as const) {
+  test(`${w}×${h}: every sortable column, sorted either way, shows its whole label beside the sort mark`, async ({ app }) => {
+    await app.setViewportSize({ width: w, height: h });
+    await expect(app.getByText(/^demo · /)).toBeVisible();
+    // The review's example: sorted by Local Port, light and dark.
+    await sortAndCheck(app, 'Local Port');
+    for (const scheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme: scheme });
+      await app.screenshot({ path: path.join(SHOTS, `header-sorted-${w}x${h}-${scheme}.png`) });
+    }
+    await app.getByLabel('Traffic columns').check();
+    await app.getByLabel('Resolve names').check();
+    // Every column the table offers: the column menu lists each (Hide X / Show X).
+    await header(app, 'Process').click({ button: 'right' });
+    const menu = app.getByRole('menu', { name: 'Columns' });
+    const all = (await menu.getByRole('menuitem', { name: /^(Hide|Show) / }).allTextContents()).map((t) => t.replace(/^(Hide|Show) /, ''));
+    await app.keyboard.press('Escape');
+    for (const name of ['Process', 'Local Port', 'Remote Address', 'Created', 'Last Change', 'Host', 'Sent', 'Limited by']) expect(all).toContain(name);
+
+    // Columns that give way for width are drawn by hiding ones already checked (the first stays).
+    const checked = new Set<string>();
+    for (let round = 0; round < all.length; round++) {
+      const drawn = await headerNames(app);
+      for (const name of drawn.filter((n) => !checked.has(n))) {
+        await sortAndCheck(app, name);
+        checked.add(name);
+      }
+      if (checked.size === all.length) break;
+      for (const name of drawn.slice(1)) {
+        await header(app, name).click({ button: 'right' });
+        await menu.getByRole('menuitem', { name: `Hide ${name}` }).click();
+        await expect.poll(() => headerNames(app)).not.toContain(name);
+      }
+    }
+    expect([...checked].sort()).toEqual([...all].sort());
+    await expect(connections(app)).toBeVisible();
+  });
+}

@@ -1,0 +1,50 @@
+// The "+3" button at the end of a header row whose table is too narrow for every column: named
+// "3 columns hidden for width", the names in its title, and a list of them on demand. One control
+// for every table that fits its columns to its width (Connections, Events).
+import { useEffect, useId, useState } from 'react';
+
+export interface GivenWayProps {
+  /** The columns left out for width, in layout order (none: nothing is drawn). */
+  columns: readonly { key: string; label: string }[];
+}
+
+export function GivenWay({ columns }: GivenWayProps) {
+  const [listOpen, setListOpen] = useState(false);
+  const listId = useId();
+  const n = columns.length;
+  useEffect(() => {
+    if (n === 0) setListOpen(false);
+  }, [n]);
+  if (n === 0) return null;
+  return (
+    <div className="cols-given-way">
+      <button
+        type="button"
+        aria-label={`${n} column${n === 1 ? '' : 's'} hidden for width`}
+        aria-expanded={listOpen}
+        aria-controls={listId}
+        title={`Too narrow for every column: ${columns.map((c) => c.label).join(', ')} hidden for width. Widen the window or close the details pane to see them.`}
+        onClick={(e) => {
+          e.stopPropagation();
+          setListOpen((o) => !o);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && listOpen) {
+            setListOpen(false);
+            e.stopPropagation();
+          }
+        }}
+      >
+        +{n}
+      </button>
+      {listOpen && (
+        <ul id={listId} className="cols-given-way-list" aria-label="Columns hidden for width">
+          {columns.map((c) => (
+            <li key={c.key}>{c.label}</li>
+          ))}
+          <li className="dim">Widen the window or close the details pane to see them.</li>
+        </ul>
+      )}
+    </div>
+  );
+}
