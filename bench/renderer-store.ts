@@ -2,7 +2,8 @@
 // snapshot into the store, a 200-event batch through store + sorted view, filtering with typical
 // expressions, and full sorts by single columns.
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../shared/connection';
-import type { CounterTuple, EngineStatus, EventBatch } from '../shared/ipc';
+import type { EngineStatus, EventBatch } from '../shared/ipc';
+import { counterColumns } from '../shared/testing/counters';
 import { parseFilter } from '../shared/filter';
 import { prng } from '../main/model/random';
 import { ConnectionStore } from '../renderer/store/store';
@@ -126,7 +127,7 @@ export function benchRendererStore(opts: RendererBenchOptions = {}): string {
   const ids = [...store.rows.keys()];
   const counterBatches = Array.from({ length: 4 }, (_, b) => {
     const batch: EventBatch = { seq: 0, time: T0, full: false, events: [], status: STATUS };
-    batch.counters = Array.from({ length: moved }, (_, j): CounterTuple => [ids[(j * 5 + b * 17) % ids.length], b * 1e6 + j, j, b, b, (j * 7919 + b) % 100_000, j, 1, 0.5, 0, null]);
+    batch.counters = counterColumns(Array.from({ length: moved }, (_, j) => [ids[(j * 5 + b * 17) % ids.length], b * 1e6 + j, j, b, b, (j * 7919 + b) % 100_000, j, 1, 0.5, 0, null]));
     return batch;
   });
   out.push([`${moved.toLocaleString('en-US')} counter updates → store + view by send rate (${N} rows)`, cell(time(() => store.applyBatch({ ...counterBatches[bi % 4], seq: seq++ }), 60, 10))]);

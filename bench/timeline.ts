@@ -3,7 +3,8 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ConnectionEvent } from '../shared/connection';
-import type { CounterTuple, EventBatch } from '../shared/ipc';
+import type { EventBatch } from '../shared/ipc';
+import { counterColumns } from '../shared/testing/counters';
 import { DEFAULT_TIMELINE_OPTIONS, TimelineStore, TimelineTracker, TIMELINE_SERIES, type TimelineSample } from '../shared/timeline';
 import { ms, table, time } from './decode-diff';
 import { synthConnections } from './renderer-store';
@@ -26,7 +27,7 @@ function perPoll(rows: number, withCounters: boolean): string[] {
   t.apply({ time: 0, full: true, connections: conns, events: [], status: STATUS });
   // 1% churn a poll: the same rows close and reopen, so the table stays the same size.
   const churn = conns.slice(0, Math.max(1, rows / 100));
-  const counters: CounterTuple[] | undefined = withCounters ? conns.map((c) => [c.id, 1, 1, 1, 1, 1000, 2000, 1, 1, 0, null]) : undefined;
+  const counters = withCounters ? counterColumns(conns.map((c) => [c.id, 1, 1, 1, 1, 1000, 2000, 1, 1, 0, null])) : undefined;
   let now = 0;
   let open = true;
   const batch = (): EventBatch => {

@@ -99,7 +99,7 @@ function livePoller(counters: boolean) {
     async poll() {
       const { batch } = pipeline.process(await engine.pollNow());
       if (batch.status.lastError) throw new Error(`poll failed: ${batch.status.lastError}`);
-      moved = batch.counters?.length ?? 0;
+      moved = batch.counters?.ids.length ?? 0;
     },
   };
 }
@@ -226,7 +226,7 @@ export async function benchCountersBatch(n = 10_000): Promise<string> {
   for (let i = 0; i < 10; i++) {
     const batch = await engine.pollNow();
     polls.push(batch.status.lastPollMs ?? NaN);
-    moved = batch.counters?.length ?? 0;
+    moved = batch.counters?.ids.length ?? 0;
     sizes.push(encodeBatch(batch).length);
   }
   return table(

@@ -233,11 +233,11 @@ async function measureRun(browser: Browser, srv: NetmonServer, label: string, tr
         try {
           const json = batchJsonOf(payload);
           if (json === null) return;
-          const b = JSON.parse(json) as { events?: unknown[]; counters?: unknown[]; full?: boolean };
+          const b = JSON.parse(json) as { events?: unknown[]; counters?: { ids?: unknown[] }; full?: boolean };
           stream.batches++;
           if (b.full) stream.full++;
           stream.events += b.events?.length ?? 0;
-          stream.counters += b.counters?.length ?? 0;
+          stream.counters += b.counters?.ids?.length ?? 0;
         } catch {
           // not a batch: nothing to count
         }

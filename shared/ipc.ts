@@ -72,46 +72,41 @@ export interface EngineStatus {
   notices?: string[];
 }
 
-/** A connection's traffic values in TRAFFIC_FIELDS order (bytes, packets, bytes/s, ms, limitedBy). */
-export type TrafficValues = [
-  bytesSent: number | null,
-  bytesReceived: number | null,
-  packetsSent: number | null,
-  packetsReceived: number | null,
-  sendRate: number | null,
-  receiveRate: number | null,
-  rttMs: number | null,
-  rttVarMs: number | null,
-  retransmits: number | null,
-  limitedBy: LimitedBy | null,
-];
-
-/** One row's live traffic: its Connection id, then its TrafficValues. */
-export type CounterTuple = [id: string, ...values: TrafficValues];
-
 /**
- * Sets the traffic fields of `c` from `values[from…]` (TRAFFIC_FIELDS order; `from` 1 reads a
- * CounterTuple without copying its values out).
+ * The batch's counters section: the live traffic of the rows whose counters or rates moved, as
+ * columns. Row k is `ids[k]` and the COUNTER_STRIDE numbers of `values` from k * COUNTER_STRIDE,
+ * in TRAFFIC_FIELDS order (shared/connection.ts):
+ *
+ * | offset | field | unit |
+ * |---|---|---|
+ * | 0, 1 | bytesSent, bytesReceived | bytes over the connection's life |
+ * | 2, 3 | packetsSent, packetsReceived | segments over the connection's life |
+ * | 4, 5 | sendRate, receiveRate | bytes/s over the last interval, whole bytes |
+ * | 6, 7 | rttMs, rttVarMs | milliseconds |
+ * | 8 | retransmits | segments over the connection's life |
+ * | 9 | limitedBy | code: index into LIMITED_BY_CODES, 0 = unknown (null) |
+ *
+ * Numbers only, so that a parsed batch holds one flat array of unboxed doubles (V8's
+ * PACKED_DOUBLE_ELEMENTS; PACKED_SMI_ELEMENTS when every value is a small integer) instead of an
+ * array and boxed numbers per row: every traffic value is ≥ 0, so an unknown one (null in a
+ * Connection) is UNKNOWN_VALUE (-1). A viewer checks the section before it reads it
+ * (shared/counter-columns.ts).
  */
-export function applyTrafficValues(c: Partial<Connection>, values: readonly unknown[], from = 0): void {
-  const target = c as Record<string, unknown>;
-  for (let k = 0; k < TRAFFIC_FIELDS.length; k++) target[TRAFFIC_FIELDS[k]] = values[from + k] ?? null;
+export interface CounterColumns {
+  /** Connection ids, one per moved row. */
+  ids: string[];
+  /** COUNTER_STRIDE numbers per row, row k at [k * COUNTER_STRIDE, (k + 1) * COUNTER_STRIDE). */
+  values: number[];
 }
 
-const LIMITED_VALUES: readonly unknown[] = ['receiver', 'network', 'sender', null];
+/** Numbers per row in CounterColumns.values: one per TRAFFIC_FIELDS entry. */
+export const COUNTER_STRIDE = TRAFFIC_FIELDS.length;
 
-/**
- * Whether `t` is a well-formed CounterTuple (batches cross a process or a socket: a viewer checks
- * before applying, and skips what is not).
- */
-export function isCounterTuple(t: unknown): t is CounterTuple {
-  if (!Array.isArray(t) || t.length !== TRAFFIC_FIELDS.length + 1 || typeof t[0] !== 'string') return false;
-  for (let k = 1; k < TRAFFIC_FIELDS.length; k++) {
-    const v: unknown = t[k];
-    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) return false;
-  }
-  return LIMITED_VALUES.includes(t[TRAFFIC_FIELDS.length]);
-}
+/** An unknown traffic value in CounterColumns.values (a Connection's null). */
+export const UNKNOWN_VALUE = -1;
+
+/** limitedBy codes in CounterColumns.values (and the engine's rate columns): 0 = unknown. */
+export const LIMITED_BY_CODES: readonly (LimitedBy | null)[] = [null, 'receiver', 'network', 'sender'];
 
 /** What the engine sends after every poll: one message per poll, never one per row. */
 export interface EventBatch {
@@ -130,7 +125,7 @@ export interface EventBatch {
    * in this batch (an event's connection carries its own). Counter movement is not a `changed`
    * event: it happens every poll. Absent when nothing moved or the source has no counters.
    */
-  counters?: CounterTuple[];
+  counters?: CounterColumns;
   /** This poll's timeline sample (engine side); a viewer appends it to what getTimeline served. */
   timeline?: TimelineSample;
   /**

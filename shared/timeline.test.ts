@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TimelineStore, TimelineTracker, TIMELINE_SERIES, mergeSamples, timelineFromEvents, type TimelineSample } from './timeline';
 import { conn, diff, full, status } from '../renderer/test/fixtures';
+import { counterColumns } from './testing/counters';
 
 const idx = (s: (typeof TIMELINE_SERIES)[number]) => TIMELINE_SERIES.indexOf(s);
 
@@ -41,16 +42,22 @@ describe('TimelineTracker', () => {
     expect(t.apply(diff(2000, [{ type: 'opened', connection: a }]))?.counts[0]).toBe(1);
   });
 
-  it('sums send / receive rates from rows and counter tuples; null when no row has a rate', () => {
+  it('sums send / receive rates from rows and the counters section; null when no row has a rate', () => {
     const t = new TimelineTracker();
     const a = conn({ localPort: 1 });
     const b = conn({ localPort: 2, sendRate: 100, receiveRate: 10 });
     expect(t.apply(full(1000, [a]))?.sendRate).toBeNull();
     const s = t.apply(diff(2000, [{ type: 'opened', connection: b }]));
     expect([s?.sendRate, s?.receiveRate]).toEqual([100, 10]);
-    const withCounters = { ...diff(3000, []), counters: [[a.id, 0, 0, 0, 0, 50, 5, null, null, null, null]] as never };
+    const withCounters = { ...diff(3000, []), counters: counterColumns([[a.id, 0, 0, 0, 0, 50, 5, null, null, null, null]]) };
     const s2 = t.apply(withCounters);
     expect([s2?.sendRate, s2?.receiveRate]).toEqual([150, 15]);
+    // a's rates unknown again (-1 in the section): only b's count. A malformed row is skipped.
+    const bad = counterColumns([[b.id, 0, 0, 0, 0, 70, 7, null, null, null, null]]);
+    bad.values[4] = -3;
+    const cols = counterColumns([[a.id, 0, 0, 0, 0, null, null, null, null, null, null]]);
+    const s2b = t.apply({ ...diff(3500, []), counters: { ids: [...cols.ids, ...bad.ids], values: [...cols.values, ...bad.values] } });
+    expect([s2b?.sendRate, s2b?.receiveRate]).toEqual([100, 10]);
     const s3 = t.apply(diff(4000, [{ type: 'closed', connection: b }, { type: 'closed', connection: a }]));
     expect(s3?.sendRate).toBeNull();
   });
@@ -59,7 +66,7 @@ describe('TimelineTracker', () => {
     const t = new TimelineTracker();
     t.apply(full(1000, [conn({ localPort: 1 })]));
     expect(t.apply(diff(2000, [], status({ lastError: 'boom' })))).toBeNull();
-    const s = t.apply({ ...diff(3000, []), counters: [['nope', 0, 0, 0, 0, 9, 9, null, null, null, null]] as never });
+    const s = t.apply({ ...diff(3000, []), counters: counterColumns([['nope', 0, 0, 0, 0, 9, 9, null, null, null, null]]) });
     expect(s?.sendRate).toBeNull();
     expect(s?.spanMs).toBe(2000);
     expect(t.store.size).toBe(2);

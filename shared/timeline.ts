@@ -2,7 +2,11 @@
 // closed, and the total traffic rate. Pure of I/O and timers. The engine keeps one (fed by its
 // batches) and serves it to every viewer; the app builds one from a recording's events the same way.
 import type { Connection, ConnectionEvent } from './connection';
+import { COUNTER_OFFSET, counterRowCount, forEachCounterRow, knownValue } from './counter-columns';
 import type { EventBatch } from './ipc';
+
+const SEND_RATE_AT = COUNTER_OFFSET.sendRate;
+const RECEIVE_RATE_AT = COUNTER_OFFSET.receiveRate;
 
 /** The stacked series, in drawing order: the TCP states admins watch, the rest of TCP, UDP endpoints. */
 export const TIMELINE_SERIES = ['ESTABLISHED', 'LISTEN', 'TIME-WAIT', 'CLOSE-WAIT', 'other TCP', 'UDP'] as const;
@@ -219,13 +223,15 @@ export class TimelineTracker {
         this.add(e.connection);
       }
     }
-    for (const t of batch.counters ?? []) {
-      const m = this.rows.get(t[0]);
-      if (!m) continue;
-      this.rate(m, -1);
-      m.send = t[5];
-      m.receive = t[6];
-      this.rate(m, 1);
+    if (counterRowCount(batch.counters) > 0) {
+      forEachCounterRow(batch.counters!, (id, values, at) => {
+        const m = this.rows.get(id);
+        if (!m) return;
+        this.rate(m, -1);
+        m.send = knownValue(values[at + SEND_RATE_AT]);
+        m.receive = knownValue(values[at + RECEIVE_RATE_AT]);
+        this.rate(m, 1);
+      });
     }
     if (this.rated === 0) this.sendSum = this.receiveSum = 0; // no float residue once no row has a rate
     const sendRate = this.rated > 0 ? Math.max(0, this.sendSum) : null;

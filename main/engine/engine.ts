@@ -8,13 +8,13 @@
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
-import { DEFAULT_INTERVAL_MS, type CounterTuple, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
+import { DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
 import { createDiffer, freshSlots } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
-import { createRateColumns, trafficValues, type RateColumns } from '../model/traffic';
+import { createRateColumns, pushTrafficValues, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
 import { computeRates, countersMoved, unknownRates } from './rates';
 import type { Engine, EngineOptions } from './types';
@@ -162,19 +162,20 @@ export function createEngine(opts: EngineOptions): Engine {
   const roomFor = (r: RateColumns, rows: number): RateColumns => (r.send.length >= rows ? r : createRateColumns(Math.ceil(rows * 1.25)));
 
   /**
-   * The counters section of the batch: rows still present, without an event this poll, whose
-   * counters or rates moved. Ids are built once per row and carried from poll to poll.
+   * The counters section of the batch (shared/ipc.ts CounterColumns): rows still present, without
+   * an event this poll, whose counters or rates moved; null when none did. Written straight into
+   * the two columns (no array per row). Ids are built once per row and carried from poll to poll.
    */
-  const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array): CounterTuple[] => {
-    const out: CounterTuple[] = [];
-    if (!next.counters) return out;
+  const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array): CounterColumns | null => {
+    if (!next.counters) return null;
+    const out: CounterColumns = { ids: [], values: [] };
     for (let n = 0; n < next.count; n++) {
       const p = prevOf[n];
       if (p < 0 || evented[n] || !countersMoved(prev, p, rates, next, n, spareRates)) continue;
-      const id = (nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id);
-      out.push([id, ...trafficValues(next, n, spareRates)]);
+      out.ids.push((nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id));
+      pushTrafficValues(next, n, spareRates, out.values);
     }
-    return out;
+    return out.ids.length > 0 ? out : null;
   };
 
   /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`, `spareRates` / `spareIds` for `next`. */
@@ -185,7 +186,7 @@ export function createEngine(opts: EngineOptions): Engine {
     nextOwners: Owners,
     time: number,
     dtMs: number,
-  ): { events: ConnectionEvent[]; counters: CounterTuple[] } => {
+  ): { events: ConnectionEvent[]; counters: CounterColumns | null } => {
     if (prevOf.length < next.count) prevOf = new Int32Array(Math.ceil(next.count * 1.25));
     if (spareSlots.length < next.count) spareSlots = new Uint32Array(Math.ceil(next.count * 1.25));
     const d = differ.diff(prev, next, prevOf, { prev: slots, next: spareSlots });
@@ -258,7 +259,7 @@ export function createEngine(opts: EngineOptions): Engine {
         spareIds.length = 0;
         spareSlots = freshSlots(next, spareSlots.length < next.count ? new Uint32Array(Math.ceil(next.count * 1.25)) : spareSlots);
       }
-      const { events, counters } = full ? { events: [], counters: [] } : buildEvents(prev, owners, next, nextOwners, time, time - currentTime);
+      const { events, counters } = full ? { events: [], counters: null } : buildEvents(prev, owners, next, nextOwners, time, time - currentTime);
       spare = prev ?? createRowTable(1);
       current = next;
       spareOwners = owners;
@@ -275,7 +276,7 @@ export function createEngine(opts: EngineOptions): Engine {
       status.lastPollMs = performance.now() - t0;
       status.lastPollAt = time;
       batch = { seq: ++seq, time, full, events, status: snapshotStatus() };
-      if (counters.length > 0) batch.counters = counters;
+      if (counters) batch.counters = counters;
       if (full) batch.connections = materializeTable(next, find, rates, slots);
     } catch (e) {
       // The last good table stays: the next success diffs against it.

@@ -1,10 +1,12 @@
 // Rates, limitedBy and the batch's counters section, over the scripted source and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isCounterTuple, type CounterTuple, type EventBatch } from '../../shared/ipc';
+import { isCounterRow } from '../../shared/counter-columns';
+import type { EventBatch } from '../../shared/ipc';
+import { counterRowOf, counterRows, type CounterRow } from '../../shared/testing/counters';
 import type { RowSpec } from '../model/build';
 import { tableFromSpecs } from '../model/build';
 import { materializeRow } from '../model/materialize';
-import { createRateColumns, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER } from '../model/traffic';
+import { createRateColumns, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, pushTrafficValues } from '../model/traffic';
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { createEngine } from './engine';
 import { limitedByCode } from './rates';
@@ -38,7 +40,7 @@ function setup(script: ScriptStep[]) {
   return { engine, batches };
 }
 
-const tupleOf = (b: EventBatch, lport: number): CounterTuple | undefined => b.counters?.find((t) => t[0].includes(`:${lport} `));
+const tupleOf = (b: EventBatch, lport: number): CounterRow | undefined => counterRowOf(b, (id) => id.includes(`:${lport} `));
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -66,7 +68,11 @@ describe('engine rates', () => {
     expect(second.events).toEqual([]); // counter movement is not a `changed` event
     const t1 = tupleOf(second, 1)!;
     expect(t1).toEqual([first.id, 3000, 1500, 10, 12, 2000, 1000, 2.5, 0.5, 2, null]);
-    expect(isCounterTuple(t1)).toBe(true);
+    // As the section carries it: numbers only, row by row in TRAFFIC_FIELDS order (limitedBy 0: unknown).
+    const k1 = second.counters!.ids.indexOf(first.id);
+    expect(second.counters!.values.slice(k1 * 10, k1 * 10 + 10)).toEqual([3000, 1500, 10, 12, 2000, 1000, 2.5, 0.5, 2, 0]);
+    expect(second.counters!.values).toHaveLength(second.counters!.ids.length * 10);
+    expect(isCounterRow(second.counters!, k1)).toBe(true);
     // Row 2 did not move but its rate went from unknown to 0: viewers must learn that once.
     expect(tupleOf(second, 2)?.slice(5, 7)).toEqual([0, 0]);
 
@@ -115,7 +121,7 @@ describe('engine rates', () => {
     const opened = batches[1].events.find((e) => e.type === 'opened')!;
     expect(opened.connection).toMatchObject({ localPort: 2, bytesSent: 100, sendRate: null });
     // Only row 1 (rate unknown → 0); the opened row's event carries it, UDP has nothing to send.
-    expect(batches[1].counters?.map((t) => t[0])).toEqual(['tcp4 10.0.0.1:1 10.0.0.2:443']);
+    expect(counterRows(batches[1].counters).map((t) => t[0])).toEqual(['tcp4 10.0.0.1:1 10.0.0.2:443']);
 
     const plain = setup([[tcp(1)]]);
     plain.engine.start();
@@ -142,19 +148,6 @@ describe('limitedByCode', () => {
   });
 });
 
-describe('isCounterTuple', () => {
-  it('accepts the shape and rejects anything else', () => {
-    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, 'network'])).toBe(true);
-    expect(isCounterTuple(['x', null, null, null, null, null, null, null, null, null, null])).toBe(true);
-    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0])).toBe(false);
-    expect(isCounterTuple([1, 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
-    expect(isCounterTuple(['x', -1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
-    expect(isCounterTuple(['x', 1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, 'wifi'])).toBe(false);
-    expect(isCounterTuple(['x', 1, '2', 3, 4, 5, 6, 0.1, 0.2, 0, null])).toBe(false);
-    expect(isCounterTuple({})).toBe(false);
-  });
-});
-
 describe('materializeRow traffic fields', () => {
   it('maps counters and rates to the Connection fields, rates rounded to whole bytes', () => {
     const t = tableFromSpecs([tcp(1, k(10, 20))]);
@@ -163,5 +156,18 @@ describe('materializeRow traffic fields', () => {
     r.receive[0] = 0.2;
     r.limited[0] = LIMITED_RECEIVER;
     expect(materializeRow(t, 0, undefined, r)).toMatchObject({ sendRate: 1235, receiveRate: 0, limitedBy: 'receiver', rttMs: 2.5 });
+  });
+
+  it('writes the counters section as numbers only: -1 where unknown (rates of a first poll, UDP), limitedBy as its code', () => {
+    const t = tableFromSpecs([tcp(1, k(10, 20)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }, tcp(2, k(10, 20, { RTT_US: NaN }))]);
+    const r = createRateColumns(3);
+    r.send[0] = 1234.6;
+    r.receive[0] = NaN;
+    r.limited[0] = LIMITED_NETWORK;
+    const out: number[] = [7];
+    pushTrafficValues(t, 0, r, out);
+    pushTrafficValues(t, 1, r, out);
+    pushTrafficValues(t, 2, undefined, out);
+    expect(out).toEqual([7, 10, 20, 10, 12, 1235, -1, 2.5, 0.5, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 0.5, 1, 0]);
   });
 });

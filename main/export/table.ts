@@ -1,8 +1,9 @@
 // The live table an exporter sees: the engine's batches applied in order (a full batch replaces
-// the table, events open / close / change rows, counter tuples refresh traffic), plus what the
+// the table, events open / close / change rows, the counters section refreshes traffic), plus what the
 // metrics count about the stream itself (events by type, polls, poll errors).
 import type { Connection, ConnectionEvent, ConnectionEventType } from '../../shared/connection';
-import { applyTrafficValues, isCounterTuple, type EventBatch } from '../../shared/ipc';
+import { applyCounterValues, counterRowCount, forEachCounterRow } from '../../shared/counter-columns';
+import type { EventBatch } from '../../shared/ipc';
 
 export interface PollObservation {
   /** How long the poll took, seconds. */
@@ -35,10 +36,11 @@ export class LiveTable {
       else this.rows.set(e.connection.id, e.connection);
       if (e.type in this.eventCounts && this.counts(e)) this.eventCounts[e.type]++;
     }
-    for (const t of batch.counters ?? []) {
-      if (!isCounterTuple(t)) continue;
-      const row = this.rows.get(t[0]);
-      if (row) applyTrafficValues(row, t.slice(1));
+    if (counterRowCount(batch.counters) > 0) {
+      forEachCounterRow(batch.counters!, (id, values, at) => {
+        const row = this.rows.get(id);
+        if (row) applyCounterValues(row, values, at);
+      });
     }
     // Every poll, failed or not, stamps lastPollAt (main/engine/engine.ts); other batches repeat it.
     const s = batch.status;

@@ -1,11 +1,12 @@
 // Row counters (RowTable.counters) and the engine's per-row rates → the traffic fields of a
-// Connection (shared/connection.ts TRAFFIC_FIELDS). Pure; runs only for rows being materialized.
-import type { Connection, LimitedBy } from '../../shared/connection';
-import { applyTrafficValues, type TrafficValues } from '../../shared/ipc';
+// Connection (shared/connection.ts TRAFFIC_FIELDS) and the batch's counters section. Pure; runs
+// only for rows being materialized or whose counters moved.
+import type { Connection } from '../../shared/connection';
+import { applyCounterValues } from '../../shared/counter-columns';
+import { UNKNOWN_VALUE } from '../../shared/ipc';
 import { C, COUNTER_SLOTS, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
 
-/** limitedBy codes in RateColumns.limited: 0 = unknown. */
-export const LIMITED_BY: readonly (LimitedBy | null)[] = [null, 'receiver', 'network', 'sender'];
+/** Codes in RateColumns.limited: indexes of shared/ipc.ts LIMITED_BY_CODES (0 = unknown). */
 export const LIMITED_RECEIVER = 1;
 export const LIMITED_NETWORK = 2;
 export const LIMITED_SENDER = 3;
@@ -15,7 +16,7 @@ export interface RateColumns {
   /** Bytes/s over the last interval; NaN where unknown (first poll of the row, no counters). */
   send: Float64Array;
   receive: Float64Array;
-  /** LIMITED_BY index; 0 where unknown. */
+  /** LIMITED_BY_CODES index; 0 where unknown. */
   limited: Uint8Array;
 }
 
@@ -24,39 +25,51 @@ export function createRateColumns(rows: number): RateColumns {
   return { send: new Float64Array(n).fill(NaN), receive: new Float64Array(n).fill(NaN), limited: new Uint8Array(n) };
 }
 
-const known = (v: number): number | null => (Number.isNaN(v) ? null : v);
+/** `v`, or UNKNOWN_VALUE where the source or the rates do not know it (NaN; nothing counted is below 0). */
+const known = (v: number): number => (v >= 0 ? v : UNKNOWN_VALUE);
 
 /**
- * Row `i`'s traffic values in TRAFFIC_FIELDS order (the tail of a CounterTuple): UDP rows and
- * unknown values are null, never 0; RTT in ms; rates in bytes/s rounded to whole bytes.
- * Call only for tables that carry counters.
+ * Appends row `i`'s traffic values to `out` as the batch's counters section holds them (shared/ipc.ts
+ * CounterColumns: TRAFFIC_FIELDS order, numbers only): UDP rows and unknown values are
+ * UNKNOWN_VALUE (-1), never 0; RTT in ms; rates in bytes/s rounded to whole bytes; limitedBy its
+ * code. Call only for tables that carry counters. No allocation: `out` grows in place.
  */
-export function trafficValues(t: RowTable, i: number, rates?: RateColumns): TrafficValues {
+export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[]): void {
+  if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) {
+    out.push(UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, 0);
+    return;
+  }
   const k = t.counters!;
-  if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) return [null, null, null, null, null, null, null, null, null, null];
   const at = i * COUNTER_SLOTS;
-  const rtt = known(k[at + C.RTT_US]);
-  const rttVar = known(k[at + C.RTTVAR_US]);
-  const send = rates ? known(rates.send[i]) : null;
-  const receive = rates ? known(rates.receive[i]) : null;
-  return [
+  const rtt = k[at + C.RTT_US];
+  const rttVar = k[at + C.RTTVAR_US];
+  const send = rates ? rates.send[i] : NaN;
+  const receive = rates ? rates.receive[i] : NaN;
+  out.push(
     known(k[at + C.BYTES_SENT]),
     known(k[at + C.BYTES_RECEIVED]),
     known(k[at + C.SEGS_OUT]),
     known(k[at + C.SEGS_IN]),
-    send === null ? null : Math.round(send),
-    receive === null ? null : Math.round(receive),
-    rtt === null ? null : rtt / 1000,
-    rttVar === null ? null : rttVar / 1000,
+    known(Math.round(send)),
+    known(Math.round(receive)),
+    known(rtt / 1000),
+    known(rttVar / 1000),
     known(k[at + C.RETRANS]),
-    rates ? LIMITED_BY[rates.limited[i]] : null,
-  ];
+    rates ? rates.limited[i] : 0,
+  );
 }
 
+/** One row's values, reused by addTrafficFields (rows are materialized one at a time). */
+const scratch: number[] = [];
+
 /**
- * Adds the traffic fields of row `i` to `c` (see trafficValues). Nothing is added when the table
- * carries no counters: the source does not collect them (EngineStatus.countersNote says why).
+ * Adds the traffic fields of row `i` to `c` (see pushTrafficValues; unknown values are null).
+ * Nothing is added when the table carries no counters: the source does not collect them
+ * (EngineStatus.countersNote says why).
  */
 export function addTrafficFields(c: Omit<Connection, 'id'>, t: RowTable, i: number, rates?: RateColumns): void {
-  if (t.counters) applyTrafficValues(c, trafficValues(t, i, rates));
+  if (!t.counters) return;
+  scratch.length = 0;
+  pushTrafficValues(t, i, rates, scratch);
+  applyCounterValues(c, scratch, 0);
 }

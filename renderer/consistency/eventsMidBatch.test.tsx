@@ -3,13 +3,11 @@
 // in the log already, so its change set, heard later, must not add them a second time.
 import { act, renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { counterColumns, movedRow as tuple } from '../../shared/testing/counters';
 import { useEvents } from '../hooks';
 import type { EventPredicate } from '../store/eventsView';
 import { ConnectionStore } from '../store/store';
 import { conn, diff, full } from '../test/fixtures';
-
-const tuple = (id: string, v: number): CounterTuple => [id, v, 100, 3, 2, v, 10, 0.5, 0.1, 0, null];
 
 describe('useEvents while a batch is in slices', () => {
   it('shows each of the batch’s events once after the filter changed mid-batch', () => {
@@ -20,7 +18,7 @@ describe('useEvents while a batch is in slices', () => {
     const { result, rerender } = renderHook(({ pred }) => useEvents(store, store.log, pred), { initialProps: { pred: all } });
     const fresh = conn({ localPort: 999 });
     const b = diff(2, [{ type: 'opened', connection: fresh }]);
-    b.counters = [tuple(conns[0].id, 5), tuple(conns[1].id, 6)];
+    b.counters = counterColumns([tuple(conns[0].id, 5), tuple(conns[1].id, 6)]);
     const op = store.beginBatch(b);
     op.step(1);
     // A new filter: the view is rebuilt from the log, which already holds the batch's event.

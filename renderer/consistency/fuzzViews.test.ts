@@ -3,15 +3,13 @@
 // sorts changed mid-batch; field sorts at radix size (keys built lazily), views that read traffic
 // fields and views that do not. After every catch-up each view equals a fresh filter + sort.
 import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { counterColumns, movedRow as tuple, type CounterRow } from '../../shared/testing/counters';
 import { ConnectionStore, type ChangeSet } from '../store/store';
 import { rowComparator } from '../store/columns';
 import type { Row } from '../store/rows';
 import { mergeChanges, SortedView } from '../store/view';
 import { withTraffic } from '../store/readsTraffic';
 import { conn, diff, full } from '../test/fixtures';
-
-const tuple = (id: string, v: number): CounterTuple => [id, v, 100, 3, 2, v, 10, 0.5, 0.1, 0, null];
 
 describe('views follow the store exactly (seeded)', () => {
   for (const seed of [3, 11]) it(`seed ${seed}`, () => {
@@ -49,7 +47,7 @@ describe('views follow the store exactly (seeded)', () => {
         else if (x === 1) events.push({ type: 'changed', connection: { ...r.c, pid: 100 + next(6), process: procs[next(5)], state: next(2) ? 'CLOSE-WAIT' : 'ESTABLISHED' } });
         else events.push({ type: 'opened', connection: mk(nextPort++ - 1000) });
       }
-      const counters: CounterTuple[] = [];
+      const counters: CounterRow[] = [];
       for (let j = 0; j < (k % 3 === 0 ? 2 : 80); j++) {
         const r = live[next(live.length)];
         if (used.has(r.id)) continue;
@@ -57,7 +55,7 @@ describe('views follow the store exactly (seeded)', () => {
         counters.push(tuple(r.id, next(1000)));
       }
       const b = diff(2 + k, events);
-      b.counters = counters;
+      b.counters = counterColumns(counters);
       const op = s.beginBatch(b);
       while (op.step(17) === null) {
         if (next(4) === 0) {

@@ -2,7 +2,7 @@
 // them: the merged `before` entry is the Row with its new traffic values, so a view filtered or
 // sorted by traffic (rate>…) must not trust it (ChangeSet.wroteInPlace) — it scans instead.
 import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { counterColumns, type CounterRow } from '../../shared/testing/counters';
 import { parseFilter } from '../../shared/filter';
 import { ConnectionStore, type ChangeSet } from '../store/store';
 import { rowComparator } from '../store/columns';
@@ -13,7 +13,7 @@ import { connectionPredicate } from '../filtering';
 import { DEFAULT_TOGGLES } from '../store/toggles';
 import { conn, diff, full } from '../test/fixtures';
 
-const tuple = (id: string, rate: number): CounterTuple => [id, 1000, 100, 3, 2, rate, 0, 0.5, 0.1, 0, null];
+const tuple = (id: string, rate: number): CounterRow => [id, 1000, 100, 3, 2, rate, 0, 0.5, 0.1, 0, null];
 
 function setup() {
   let clock = 0;
@@ -43,7 +43,7 @@ describe('merged change sets: written in place, then replaced', () => {
     const { s, v, conns, flush, expected } = setup();
     const x = conns[10];
     const b = diff(2, []);
-    b.counters = [tuple(x.id, 0)]; // x's rate drops to 0: it leaves rate>1M
+    b.counters = counterColumns([tuple(x.id, 0)]); // x's rate drops to 0: it leaves rate>1M
     s.applyBatch(b);
     // The next poll (before the view's task ran): x changes state (its own traffic: rate 0).
     s.applyBatch(diff(3, [{ type: 'changed', connection: { ...x, sendRate: 0, state: 'CLOSE-WAIT' } }]));
@@ -59,7 +59,7 @@ describe('merged change sets: written in place, then replaced', () => {
     expect(v.rows.some((r) => r.id === y.id)).toBe(true);
     tick(150);
     const b = diff(3, []);
-    b.counters = [tuple(y.id, 0)];
+    b.counters = counterColumns([tuple(y.id, 0)]);
     s.applyBatch(b); // in place: y's rate 0
     s.sweep(); // y's "new" highlight ends before the view's task
     flush();
@@ -75,8 +75,8 @@ describe('a sweep joining a batch in slices', () => {
     v.apply(opened, s.rows);
     tick(150);
     const b = diff(3, []);
-    // The second tuple names a row the store does not hold (closed meanwhile): skipped.
-    b.counters = [tuple(y.id, 0), tuple('tcp4 10.0.0.1:1 10.0.0.2:2', 5)];
+    // The second row names a row the store does not hold (closed meanwhile): skipped.
+    b.counters = counterColumns([tuple(y.id, 0), tuple('tcp4 10.0.0.1:1 10.0.0.2:2', 5)]);
     const sets: ChangeSet[] = [];
     s.subscribe((ch) => sets.push(ch));
     const inProgress = s.beginBatch(b);

@@ -3,15 +3,13 @@
 // set, heard later, began before that rebuild (ChangeSet.from): the view rebuilds again rather than
 // insert a row that entered the filter a second time.
 import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { counterColumns, movedRow as tuple } from '../../shared/testing/counters';
 import { ConnectionStore, type ChangeSet } from '../store/store';
 import { rowComparator } from '../store/columns';
 import type { Row } from '../store/rows';
 import { SortedView } from '../store/view';
 import { withTraffic } from '../store/readsTraffic';
 import { conn, diff, full } from '../test/fixtures';
-
-const tuple = (id: string, v: number): CounterTuple => [id, v, 100, 3, 2, v, 10, 0.5, 0.1, 0, null];
 
 function setup() {
   const s = new ConnectionStore();
@@ -27,7 +25,7 @@ describe('spec changed while a batch is in slices', () => {
   it('a row a sweep-joined host answer lets into the new filter appears once', () => {
     const { s, v, conns, cmp } = setup();
     const b = diff(2, []);
-    b.counters = [tuple(conns[1].id, 5), tuple(conns[2].id, 6)];
+    b.counters = counterColumns([tuple(conns[1].id, 5), tuple(conns[2].id, 6)]);
     const op = s.beginBatch(b);
     op.step(1);
     s.setHosts({ '10.0.0.7': 'db.example' }); // joins the open change set
@@ -46,7 +44,7 @@ describe('spec changed while a batch is in slices', () => {
     const { s, v, conns, cmp } = setup();
     const x = conns[3];
     const b = diff(2, [{ type: 'changed', connection: { ...x, state: 'CLOSE-WAIT' } }]);
-    b.counters = [tuple(conns[1].id, 5), tuple(conns[2].id, 6)];
+    b.counters = counterColumns([tuple(conns[1].id, 5), tuple(conns[2].id, 6)]);
     const op = s.beginBatch(b);
     op.step(1);
     const cw = withTraffic((r: Row) => r.c.state === 'CLOSE-WAIT' || r.c.localPort >= 1050, false);

@@ -1,32 +1,24 @@
 // Batches applied in order, a poll's counters in slices of their own tasks (issue 9 §4 / 11).
 import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { movedRow as tuple } from '../../shared/testing/counters';
 import { BatchQueue } from './batchQueue';
 import { ConnectionStore, type ChangeSet } from './store';
-import { conn, diff, full } from '../test/fixtures';
+import { conn, diff, diffWithCounters as withCounters, full } from '../test/fixtures';
 import { rowComparator } from './columns';
 import { withTraffic } from './readsTraffic';
 import type { Row } from './rows';
 import { SortedView } from './view';
 
-/** A counter tuple for `id` with these bytes sent (the rest fixed). */
-const tuple = (id: string, sent: number): CounterTuple => [id, sent, 100, 3, 2, sent, 10, 0.5, 0.1, 0, null];
-
-function withCounters(time: number, counters: CounterTuple[], events: Parameters<typeof diff>[1] = []) {
-  const b = diff(time, events);
-  b.counters = counters;
-  return b;
-}
 
 /** A store of `n` open rows, a queue whose tasks wait in `tasks` until run, and the change sets heard. */
-function setup(n: number, sliceTuples: number) {
+function setup(n: number, sliceRows: number) {
   const store = new ConnectionStore();
   const conns = Array.from({ length: n }, (_, i) => conn({ localPort: i + 1, bytesSent: 0 }));
   store.applyBatch(full(1000, conns));
   const tasks: (() => void)[] = [];
   const heard: ChangeSet[] = [];
   store.subscribe((ch) => heard.push(ch));
-  const queue = new BatchQueue(store, { sliceTuples, schedule: (fn) => tasks.push(fn) });
+  const queue = new BatchQueue(store, { sliceRows, schedule: (fn) => tasks.push(fn) });
   /** Runs queued tasks (and those they queue) until none are left; returns how many ran. */
   const drain = () => {
     let ran = 0;
@@ -49,7 +41,7 @@ describe('BatchQueue', () => {
     expect(sent()).toEqual([100, 101, 102, 0, 0, 0, 0, 0, 0, 0]);
     expect(heard).toEqual([]);
     expect(queue.pending).toBe(1);
-    expect(drain()).toBe(3); // 10 tuples, 3 a task: 4 tasks, the first being the push
+    expect(drain()).toBe(3); // 10 rows, 3 a task: 4 tasks, the first being the push
     expect(sent()).toEqual(conns.map((_, i) => 100 + i));
     expect(heard).toHaveLength(1);
     expect([...heard[0].ids].sort()).toEqual(conns.map((c) => c.id).sort());
@@ -136,7 +128,7 @@ describe('updates while a batch is in slices', () => {
       view.apply(ch, store.rows);
     });
     const tasks: (() => void)[] = [];
-    const queue = new BatchQueue(store, { sliceTuples: 3, schedule: (fn) => tasks.push(fn) });
+    const queue = new BatchQueue(store, { sliceRows: 3, schedule: (fn) => tasks.push(fn) });
     const before = store.rows.get(x.id)!;
     // x changes (still new) and nine rows move data: events now, counters in three slices.
     queue.push(withCounters(2000, conns.slice(0, 9).map((c, i) => tuple(c.id, 10 + i)), [{ type: 'changed', connection: { ...x, state: 'CLOSE-WAIT' } }]));
@@ -165,7 +157,7 @@ describe('updates while a batch is in slices', () => {
     const heard: ChangeSet[] = [];
     store.subscribe((ch) => heard.push(ch));
     const tasks: (() => void)[] = [];
-    const queue = new BatchQueue(store, { sliceTuples: 1, schedule: (fn) => tasks.push(fn) });
+    const queue = new BatchQueue(store, { sliceRows: 1, schedule: (fn) => tasks.push(fn) });
     queue.push(withCounters(2000, [tuple(b.id, 5), tuple(a.id, 6)]));
     now.t = 200;
     store.sweep(); // b, written in place by the first slice, loses its highlight: a new Row

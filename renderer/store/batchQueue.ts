@@ -1,17 +1,17 @@
 // Applies the engine's batches to the store in order, a poll's counter updates in slices of
-// SLICE_TUPLES per task: 9,400 counter tuples at 50,000 rows applied in the WebSocket message task
+// SLICE_ROWS per task: 9,400 counter rows at 50,000 rows applied in the WebSocket message task
 // made it run ~29 ms (issue 9 §4 / 11). Events and a full table go in at once; a later batch waits
 // until the one before it has landed, and a full table or a reload cancels the slices still pending.
 import type { EventBatch } from '../../shared/ipc';
 import type { BatchInProgress, ConnectionStore } from './store';
 import { nextTask } from './nextTask';
 
-/** Counter tuples applied per task: ~1-2 ms of the renderer's main thread at 50,000 rows. */
-export const SLICE_TUPLES = 1500;
+/** Rows of a counters section applied per task: ~1-2 ms of the renderer's main thread at 50,000 rows. */
+export const SLICE_ROWS = 1500;
 
 export interface BatchQueueOptions {
-  /** Counter tuples per task (default SLICE_TUPLES). */
-  sliceTuples?: number;
+  /** Counter rows per task (default SLICE_ROWS). */
+  sliceRows?: number;
   /** Runs a function in a later task (default: a MessageChannel message); injectable for tests. */
   schedule?: (fn: () => void) => void;
   /**
@@ -33,7 +33,7 @@ export class BatchQueue {
     private readonly store: ConnectionStore,
     opts: BatchQueueOptions = {},
   ) {
-    this.slice = Math.max(1, opts.sliceTuples ?? SLICE_TUPLES);
+    this.slice = Math.max(1, opts.sliceRows ?? SLICE_ROWS);
     this.schedule = opts.schedule ?? nextTask;
     this.startLater = opts.startLater ?? false;
   }

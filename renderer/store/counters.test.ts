@@ -1,6 +1,8 @@
 // The store applies the batch's counters section: live values without highlights or events.
-import { describe, expect, it } from 'vitest';
-import type { CounterTuple } from '../../shared/ipc';
+import { describe, expect, it, vi } from 'vitest';
+import type { EventBatch } from '../../shared/ipc';
+import { TRAFFIC_FIELDS } from '../../shared/connection';
+import { counterColumns, damagedSections, movedRow, withCounterRows, type CounterRow } from '../../shared/testing/counters';
 import { parseFilter } from '../../shared/filter';
 import { rollUpProcesses } from '../../shared/processes';
 import { ConnectionStore, type ChangeSet } from './store';
@@ -11,7 +13,7 @@ import { mergeChanges, SortedView } from './view';
 import { readsTraffic, withTraffic } from './readsTraffic';
 import { connectionPredicate } from '../filtering';
 import { DEFAULT_TOGGLES } from './toggles';
-import { conn, diff, full } from '../test/fixtures';
+import { conn, diff, diffWithCounters, full } from '../test/fixtures';
 
 describe('ConnectionStore counters', () => {
   it('updates the traffic fields of open rows and nothing else', () => {
@@ -20,9 +22,16 @@ describe('ConnectionStore counters', () => {
     const b = conn({ localPort: 2 });
     s.applyBatch(full(1000, [a, b]));
     const batch = diff(2000, []);
-    const tuple: CounterTuple = [a.id, 5000, 300, 9, 8, 4990, 300, 0.5, 0.1, 2, 'receiver'];
-    batch.counters = [tuple, ['no-such-row', 1, 1, 1, 1, 1, 1, 1, 1, 1, null], ['bad'] as unknown as CounterTuple];
+    const moved: CounterRow = [a.id, 5000, 300, 9, 8, 4990, 300, 0.5, 0.1, 2, 'receiver'];
+    // A malformed row (a value below -1) names b: it is skipped, the rows beside it apply.
+    const bad = counterColumns([[b.id, 1, 1, 1, 1, 1, 1, 1, 1, 1, null]]);
+    bad.values[0] = -7;
+    const cols = counterColumns([moved, ['no-such-row', 1, 1, 1, 1, 1, 1, 1, 1, 1, null]]);
+    batch.counters = { ids: [...cols.ids, ...bad.ids], values: [...cols.values, ...bad.values] };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const ch = s.applyBatch(batch);
+    expect(warn.mock.calls).toEqual([[`netmon: skipped 1 malformed counter row(s) of batch ${batch.seq}`]]);
+    warn.mockRestore();
     expect([...ch.ids]).toEqual([a.id]);
     expect(ch.events).toEqual([]);
     const row = s.rows.get(a.id)!;
@@ -38,20 +47,49 @@ describe('ConnectionStore counters', () => {
     s.applyBatch(full(1000, [a]));
     s.applyBatch(diff(2000, [{ type: 'closed', connection: a }]));
     const batch = diff(3000, []);
-    batch.counters = [[a.id, 99, 99, 1, 1, 1, 1, 1, 1, 0, null]];
+    withCounterRows(batch, [[a.id, 99, 99, 1, 1, 1, 1, 1, 1, 0, null]]);
     s.applyBatch(batch);
     expect(s.rows.get(a.id)!.c.bytesSent).toBe(10);
   });
+
+  it('skips a section whose shape is wrong (columns that disagree, an older engine\'s tuples) and still applies the events', () => {
+    const s = new ConnectionStore();
+    const a = conn({ localPort: 1, bytesSent: 10 });
+    const b = conn({ localPort: 2 });
+    s.applyBatch(full(1000, [a]));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const shifted = withCounterRows(diff(2000, [{ type: 'opened', connection: b }]), [[a.id, 99, 99, 1, 1, 1, 1, 1, 1, 0, null]]);
+    shifted.counters!.values.pop();
+    const tuples = { ...diff(3000, []), counters: [[a.id, 98, 98, 1, 1, 1, 1, 1, 1, 0, null]] } as unknown as EventBatch;
+    for (const batch of [shifted, tuples]) expect(() => s.applyBatch(batch)).not.toThrow();
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([`netmon: skipped the malformed counters section of batch ${shifted.seq}`, `netmon: skipped the malformed counters section of batch ${tuples.seq}`]);
+    warn.mockRestore();
+    expect(s.rows.get(a.id)!.c.bytesSent).toBe(10);
+    expect(s.rows.get(b.id)!.status).toBe('new');
+  });
+
+  it('takes damaged sections in slices without throwing: intact rows apply, the others keep their values (seeded fuzz)', () => {
+    const s = new ConnectionStore();
+    const conns = Array.from({ length: 7 }, (_, i) => conn({ localPort: 1 + i, bytesSent: 0 }));
+    s.applyBatch(full(1000, conns));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    let round = 0;
+    for (const { rows, section, intact } of damagedSections(conns.map((c) => c.id), 5, 300)) {
+      const before = new Map(conns.map((c) => [c.id, TRAFFIC_FIELDS.map((f) => s.rows.get(c.id)!.c[f])]));
+      const op = s.beginBatch({ ...diff(2000 + round++, []), counters: section } as EventBatch);
+      while (op.step(2) === null); // slices of two rows
+      for (const c of conns) {
+        const i = intact.lastIndexOf(c.id);
+        const now = TRAFFIC_FIELDS.map((f) => s.rows.get(c.id)!.c[f]);
+        expect(now).toEqual(i >= 0 ? rows.filter((r) => r[0] === c.id).at(-1)!.slice(1) : before.get(c.id));
+      }
+    }
+    warn.mockRestore();
+  });
 });
 
-/** A counter tuple for `id` with these bytes sent and send rate (the rest fixed). */
-const tuple = (id: string, sent: number, rate: number | null): CounterTuple => [id, sent, 100, 3, 2, rate, 10, 0.5, 0.1, 0, null];
-
-function withCounters(time: number, counters: CounterTuple[], events: Parameters<typeof diff>[1] = []) {
-  const b = diff(time, events);
-  b.counters = counters;
-  return b;
-}
+const tuple = movedRow;
+const withCounters = diffWithCounters;
 
 describe('ConnectionStore counters written in place', () => {
   it('keeps the Row and, after one copy, its Connection; bumps rev; marks it written in place, with no before entry', () => {
@@ -128,7 +166,7 @@ describe('ConnectionStore counters written in place', () => {
     let rnd = 7;
     const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
     for (let k = 0; k < 40; k++) {
-      const moved = new Map<string, CounterTuple>();
+      const moved = new Map<string, CounterRow>();
       const n = k % 3 === 0 ? 3 : 60;
       for (let j = 0; j < n; j++) {
         const id = conns[next(400)].id;

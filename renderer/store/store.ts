@@ -5,7 +5,8 @@
 // ride on every connection): the store only falls back to the batch time for an engine that
 // sends none.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
-import { applyTrafficValues, isCounterTuple, type EngineStatus, type EventBatch } from '../../shared/ipc';
+import { applyCounterValues, counterRowCount, forEachCounterRow } from '../../shared/counter-columns';
+import type { CounterColumns, EngineStatus, EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
 import { ExpiryHeap } from './expiryHeap';
 import { stateKey, type LoggedEvent, type Row, type RowStatus } from './rows';
@@ -62,15 +63,15 @@ export type StoreListener = (changes: ChangeSet) => void;
 
 /** A batch being applied (see ConnectionStore.beginBatch). */
 export interface BatchInProgress {
-  /** Counter tuples not yet applied (0 once done or cancelled). */
+  /** Rows of the counters section not yet applied (0 once done or cancelled). */
   readonly remaining: number;
   /**
-   * Applies up to `maxTuples` more counter tuples (at least one). When none are left: notifies
-   * subscribers once with the whole batch's change set and returns it; before that, null (and
-   * null after the batch is done).
+   * Applies up to `maxRows` more rows of the counters section (at least one). When none are left:
+   * notifies subscribers once with the whole batch's change set and returns it; before that, null
+   * (and null after the batch is done).
    */
-  step(maxTuples: number): ChangeSet | null;
-  /** Stops: tuples not yet applied are dropped; subscribers hear what was applied. Null when already done. */
+  step(maxRows: number): ChangeSet | null;
+  /** Stops: rows not yet applied are dropped; subscribers hear what was applied. Null when already done. */
   cancel(): ChangeSet | null;
 }
 
@@ -172,9 +173,9 @@ export class ConnectionStore {
   }
 
   /**
-   * Starts applying one engine batch: its status, a full table and its events now, its counter
-   * tuples in slices (`step`), so a poll's thousands of counter updates need not run in one task
-   * past a frame. Subscribers hear of the batch once, with its whole change set, when the last
+   * Starts applying one engine batch: its status, a full table and its events now, the rows of
+   * its counters section in slices (`step`), so a poll's thousands of counter updates need not
+   * run in one task past a frame. Subscribers hear of the batch once, with its whole change set, when the last
    * slice lands (or on `cancel`). The caller applies no other batch until this one is done.
    */
   beginBatch(batch: EventBatch): BatchInProgress {
@@ -201,25 +202,33 @@ export class ConnectionStore {
       }
       if (skipped > 0) console.warn(`netmon: skipped ${skipped} malformed event(s) of batch ${batch.seq}`);
     }
-    const counters = (!batch.full && batch.counters) || [];
+    // A full table holds the present: a section beside it has nothing to add.
+    const counters = batch.full ? undefined : batch.counters;
+    let rows = counterRowCount(counters);
+    if (rows < 0) {
+      console.warn(`netmon: skipped the malformed counters section of batch ${batch.seq}`);
+      rows = 0;
+    }
     let next = 0;
+    let skipped = 0;
     let done = false;
     this.open = changes;
     const end = (): ChangeSet => {
       done = true;
       if (this.open === changes) this.open = null;
+      if (skipped > 0) console.warn(`netmon: skipped ${skipped} malformed counter row(s) of batch ${batch.seq}`);
       return this.finish(changes);
     };
     return {
       get remaining() {
-        return done ? 0 : counters.length - next;
+        return done ? 0 : rows - next;
       },
-      step: (maxTuples) => {
+      step: (maxRows) => {
         if (done) return null;
-        const to = Math.min(counters.length, next + Math.max(1, maxTuples));
-        this.applyCounters(counters, next, to, changes);
+        const to = Math.min(rows, next + Math.max(1, maxRows));
+        if (to > next) skipped += this.applyCounters(counters!, next, to, changes);
         next = to;
-        return next < counters.length ? null : end();
+        return next < rows ? null : end();
       },
       cancel: () => (done ? null : end()),
     };
@@ -358,15 +367,15 @@ export class ConnectionStore {
   }
 
   /**
-   * Live traffic values of open rows, tuples `from` to `to` (exclusive) (not events: no highlight, no log entry). Tuples that are
-   * malformed or name rows netmon does not hold (or holds closed) are skipped.
+   * Live traffic values of open rows: rows `from` to `to` (exclusive) of the batch's counters
+   * section, whose shape counterRowCount accepted (not events: no highlight, no log entry). Rows
+   * that are malformed or name rows netmon does not hold (or holds closed) are skipped; returns how
+   * many were malformed.
    */
-  private applyCounters(tuples: readonly unknown[], from: number, to: number, changes: ChangeSet): void {
-    for (let i = from; i < to; i++) {
-      const t = tuples[i];
-      if (!isCounterTuple(t)) continue;
-      const row = this.rows.get(t[0]);
-      if (!row || row.status === 'closed') continue;
+  private applyCounters(cols: CounterColumns, from: number, to: number, changes: ChangeSet): number {
+    const apply = (id: string, values: readonly number[], at: number): void => {
+      const row = this.rows.get(id);
+      if (!row || row.status === 'closed') return;
       // Written in place (see Row.rev): a new Connection and Row per moved row, thousands a poll,
       // left the old ones as garbage of the old generation, collected in pauses past a frame.
       // A Connection is written only while it is this row's alone: one shared with the event
@@ -375,15 +384,16 @@ export class ConnectionStore {
         row.c = { ...row.c };
         this.owner.set(row.c, row);
       }
-      applyTrafficValues(row.c, t, 1);
+      applyCounterValues(row.c, values, at);
       row.rev = (row.rev ?? 0) + 1;
       // A row this update already replaced keeps its `before` entry; otherwise its old values are
       // gone and it is marked as written in place (see ChangeSet.inPlace).
       changes.wroteInPlace = true;
-      if (changes.ids.has(row.id)) continue;
+      if (changes.ids.has(row.id)) return;
       changes.ids.add(row.id);
       (changes.inPlace ??= new Set()).add(row.id);
-    }
+    };
+    return forEachCounterRow(cols, apply, from, to);
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {

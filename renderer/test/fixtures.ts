@@ -1,6 +1,7 @@
 // Test helpers: connections, batches and a scriptable fake bridge.
 import type { TimelineData } from '../../shared/timeline';
 import { PortUsageTracker } from '../../shared/port-usage';
+import { withCounterRows, type CounterRow } from '../../shared/testing/counters';
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
 import { encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
@@ -34,6 +35,11 @@ export function full(time: number, connections: Connection[], st = status()): Ev
 }
 export function diff(time: number, events: Omit<ConnectionEvent, 'time'>[], st = status()): EventBatch {
   return { seq: ++seq, time, full: false, events: events.map((e) => ({ ...e, time })), status: st };
+}
+
+/** A diff batch whose counters section holds `rows` (shared/testing/counters.ts). */
+export function diffWithCounters(time: number, rows: readonly CounterRow[], events: Omit<ConnectionEvent, 'time'>[] = [], st = status()): EventBatch {
+  return withCounterRows(diff(time, events, st), rows);
 }
 
 export class FakeBridge implements NetmonBridge {

@@ -6,6 +6,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../shared/connection';
 import type { EventBatch } from '../../shared/ipc';
+import { counterRowOf } from '../../shared/testing/counters';
 import { createEngine } from '../../main/engine/engine';
 import { C, COUNTER_SLOTS, PROTO_TCP, ROW_WORDS, W } from '../../main/model/rows';
 import { createLinuxSource, type LinuxSource } from '../../main/source/linux';
@@ -115,7 +116,7 @@ describe('tcp_info counters over netlink (real kernel)', () => {
       const w1 = written;
       const second: EventBatch = await engine.pollNow();
       const dt = (second.time - t0) / 1000;
-      const tuple = second.counters?.find((t) => t[0] === row.id);
+      const tuple = counterRowOf(second, row.id);
       expect(tuple, 'the moving row is in the batch counters').toBeDefined();
       const sendRate = tuple![5]!;
       const receiveRate = tuple![6]!;

@@ -6,6 +6,7 @@ import { App } from '../../App';
 import { FakeBridge, conn, diff } from '../../test/fixtures';
 import { fakeLayout, MemStorage } from '../../test/dom';
 import type { ProcessRow } from '../../../shared/processes';
+import { counterColumns } from '../../../shared/testing/counters';
 import { sortProcesses } from './processColumns';
 import { rowComparator, TRAFFIC_COLUMNS } from '../../store/columns';
 
@@ -38,7 +39,7 @@ describe('Processes tab', () => {
     expect(cells(procRows()[0])).toEqual(['nginx', '20', '2', 'EST 2', '1', '0', '', '', '3.10 KiB', '80 ms', '3']);
     const [a] = bridge.snapshot;
     const batch = diff(2000, []);
-    batch.counters = [[a.id, 50_000, 1024, 9, 9, 24_000, 512, 12, 1, 1, 'network']];
+    batch.counters = counterColumns([[a.id, 50_000, 1024, 9, 9, 24_000, 512, 12, 1, 1, 'network']]);
     act(() => bridge.emit(batch));
     await waitFor(() => expect(cells(procRows()[0])[6]).toBe('23.4 KiB/s'));
     expect(cells(procRows()[0])[7]).toBe('512 B/s');
@@ -115,7 +116,7 @@ describe('Processes tab', () => {
     // The first update copies the snapshot's Connection, the second writes the row's own.
     for (const [time, sent, rate, want] of [[2000, 4096, 2048, ['4.00 KiB', '1.00 KiB', '2.00 KiB/s', '0 B/s']], [3000, 8192, 4096, ['8.00 KiB', '1.00 KiB', '4.00 KiB/s', '0 B/s']]] as const) {
       const batch = diff(time, []);
-      batch.counters = [[a.id, sent, 1024, 9, 9, rate, 0, 12, 1, 1, null]];
+      batch.counters = counterColumns([[a.id, sent, 1024, 9, 9, rate, 0, 12, 1, 1, null]]);
       act(() => bridge.emit(batch));
       await waitFor(() => expect(traffic()).toEqual(want));
     }

@@ -1,0 +1,85 @@
+// Reading the batch's counters section (shared/ipc.ts CounterColumns) on the viewer's side: its
+// shape checked once, each row checked before it is applied, values decoded into a Connection's
+// traffic fields. A batch crosses a process or a socket: nothing here throws on what it finds.
+import { TRAFFIC_FIELDS, type Connection } from './connection';
+import { COUNTER_STRIDE, LIMITED_BY_CODES, UNKNOWN_VALUE, type CounterColumns } from './ipc';
+
+/** Offset of limitedBy (a code, not a quantity) within a row's values. */
+const LIMITED_AT = TRAFFIC_FIELDS.indexOf('limitedBy');
+
+/** Offset of each traffic field within a row's values (TRAFFIC_FIELDS order). */
+export const COUNTER_OFFSET = Object.fromEntries(TRAFFIC_FIELDS.map((f, k) => [f, k])) as Record<(typeof TRAFFIC_FIELDS)[number], number>;
+
+/**
+ * Rows in a batch's counters section: 0 when it is absent, -1 when its shape is wrong (not an
+ * object, `ids` or `values` not arrays, or `values.length` ≠ `ids.length` × COUNTER_STRIDE — no
+ * row of it can be placed, e.g. an older engine's per-row tuples).
+ */
+export function counterRowCount(section: unknown): number {
+  if (section === undefined || section === null) return 0;
+  if (typeof section !== 'object') return -1;
+  const { ids, values } = section as Partial<CounterColumns>;
+  if (!Array.isArray(ids) || !Array.isArray(values) || values.length !== ids.length * COUNTER_STRIDE) return -1;
+  return ids.length;
+}
+
+/**
+ * Whether row `k` of a section whose shape counterRowCount accepted is well formed: its id a
+ * string, every quantity a finite number ≥ 0 or UNKNOWN_VALUE, limitedBy an integer code of
+ * LIMITED_BY_CODES.
+ */
+export function isCounterRow(cols: CounterColumns, k: number): boolean {
+  if (typeof cols.ids[k] !== 'string') return false;
+  const v = cols.values;
+  const at = k * COUNTER_STRIDE;
+  for (let j = 0; j < COUNTER_STRIDE; j++) {
+    if (j === LIMITED_AT) continue;
+    const x = v[at + j];
+    if (!Number.isFinite(x) || (x < 0 && x !== UNKNOWN_VALUE)) return false;
+  }
+  const code = v[at + LIMITED_AT];
+  return Number.isInteger(code) && code >= 0 && code < LIMITED_BY_CODES.length;
+}
+
+/**
+ * Calls `fn(id, values, at)` for the well-formed rows among rows `from` to `to` (exclusive; all by
+ * default) of a section whose shape counterRowCount accepted (the row's values start at
+ * `values[at]`); returns how many rows it skipped as malformed.
+ */
+export function forEachCounterRow(
+  cols: CounterColumns,
+  fn: (id: string, values: readonly number[], at: number) => void,
+  from = 0,
+  to = cols.ids.length,
+): number {
+  let skipped = 0;
+  for (let k = from; k < to; k++) {
+    if (isCounterRow(cols, k)) fn(cols.ids[k], cols.values, k * COUNTER_STRIDE);
+    else skipped++;
+  }
+  return skipped;
+}
+
+/** A quantity of a counters row as a Connection holds it: null where unknown. */
+export function knownValue(v: number): number | null {
+  return v === UNKNOWN_VALUE ? null : v;
+}
+
+/**
+ * Sets the traffic fields of `c` from one row's values at `values[at…]` (TRAFFIC_FIELDS order,
+ * encoded as CounterColumns.values; a row isCounterRow accepted): UNKNOWN_VALUE → null, the
+ * limitedBy code → its name. Written out field by field: named stores stay monomorphic, where a
+ * loop over TRAFFIC_FIELDS stores by computed key (tens of thousands a poll).
+ */
+export function applyCounterValues(c: Partial<Connection>, values: readonly number[], at: number): void {
+  c.bytesSent = knownValue(values[at]);
+  c.bytesReceived = knownValue(values[at + 1]);
+  c.packetsSent = knownValue(values[at + 2]);
+  c.packetsReceived = knownValue(values[at + 3]);
+  c.sendRate = knownValue(values[at + 4]);
+  c.receiveRate = knownValue(values[at + 5]);
+  c.rttMs = knownValue(values[at + 6]);
+  c.rttVarMs = knownValue(values[at + 7]);
+  c.retransmits = knownValue(values[at + 8]);
+  c.limitedBy = LIMITED_BY_CODES[values[at + 9]] ?? null;
+}
