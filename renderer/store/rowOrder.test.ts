@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { orderRows, RADIX_MIN_ROWS } from './rowOrder';
+import { ipv4Value, orderRows, RADIX_MIN_ROWS } from './rowOrder';
+import { addressSortKey } from './address';
 import { COLUMNS, TRAFFIC_COLUMNS, compareSortKeys, rowComparator, tieBreak, type SortKey } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
@@ -10,7 +11,11 @@ function rows(n: number, seed: number, odd = false): Row[] {
   let rnd = seed;
   const pick = <T,>(xs: readonly T[]): T => xs[(rnd = (rnd * 48271) % 2147483647) % xs.length];
   const procs = ['node', 'Node', 'svchost.exe', 'a', 'ab', 'Ab', 'é', null, ...(odd ? ['x\u0001y', 'x', '\uffff', 'x\u0000'] : [])];
-  const addrs = ['10.0.0.9', '10.0.0.10', '::1', '2001:db8::1', 'fe80::1%eth0', '::ffff:10.0.0.9', '255.255.255.255', 'not-an-address', '~x', null];
+  const addrs = [
+    '10.0.0.9', '10.0.0.10', '::1', '2001:db8::1', 'fe80::1%eth0', '::ffff:10.0.0.9', '255.255.255.255', 'not-an-address', '~x', null,
+    // Text that looks almost like IPv4: read in place only when addressSortKey reads it as IPv4.
+    '0.0.0.0', '010.000.000.009', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4%2', '1234.1.1.1', '0001.1.1.1', '9.9.9.',
+  ];
   const pids = odd ? [4, 0, null, 4294967294, 4294967295, 1.5, -1] : [4, 0, null, 4294967294, 70000];
   const ports = odd ? [80, 0, 65535, 443, 1.5] : [80, 0, 65535, 443];
   return Array.from({ length: n }, (_, i) => {
@@ -69,5 +74,34 @@ describe('orderRows', () => {
       const b = rs[order[p]];
       expect(compareSortKeys(a.c.pid ?? null, b.c.pid ?? null) || tieBreak(a, b)).toBeLessThan(0);
     }
+  });
+
+  it('orders levels of one value, narrow levels and levels wider than 16 bits alike (sequence numbers up to 2³²−2)', () => {
+    const n = RADIX_MIN_ROWS + 7;
+    const rs: Row[] = Array.from({ length: n }, (_, i) => {
+      const c = conn({ process: 'same', pid: 7, localPort: 80, remoteAddress: '10.0.0.1', remotePort: 443 });
+      // Sequence numbers spread over the whole 32-bit range, in an order unrelated to i.
+      const seq = ((i * 2654435761) % 4294967294) >>> 0;
+      return { id: `${c.id}#${i}`, seq, c, firstSeen: 0, preexisting: false, lastChange: 0, status: '', statusAt: 0 };
+    });
+    const keys = rs.map((r) => r.c.remotePort ?? null);
+    for (const sign of [1, -1] as const) {
+      expect(Array.from(orderRows(rs, keys, sign, 'remotePort'))).toEqual(expected(rs, keys, sign));
+      expect(Array.from(orderRows(rs, keys, sign))).toEqual(expected(rs, keys, sign));
+    }
+  });
+});
+
+describe('ipv4Value', () => {
+  it('reads exactly the text addressSortKey reads as IPv4, as its 32-bit value', () => {
+    const texts = ['0.0.0.0', '10.0.0.9', '255.255.255.255', '010.000.000.009', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4%2', '1234.1.1.1', '0001.1.1.1', '9.9.9.', '.9.9.9', '1.2.3.-4', '::ffff:1.2.3.4', '', 'a.b.c.d', '1.2.3.4\n'];
+    for (const t of texts) {
+      const key = addressSortKey(t);
+      const v = ipv4Value(t);
+      if (key[0] === '4') expect(v, t).toBe(parseInt(key.slice(1), 16));
+      else expect(v, t).toBe(-1);
+    }
+    expect(ipv4Value('255.255.255.255')).toBe(4294967295);
+    expect(ipv4Value('010.000.000.009')).toBe(0x0a000009);
   });
 });
