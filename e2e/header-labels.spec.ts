@@ -1,10 +1,11 @@
 // A sorted column's header keeps its whole label beside the sort mark, for every column the
 // Connections table can show, at its default width, at 1024×700 and 1920×1080 (a first-use review
-// found "Local Port" clipped at 1024 px once sorted). The demo source is used so every column
-// exists: Created (Linux has none), the traffic columns (counters moving) and Host.
+// found "Local Port" clipped at 1024 px once sorted), and the same for the Processes view. The demo
+// source is used so every column exists: Created (Linux has none), the traffic columns (counters
+// moving) and Host.
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
-import { connections, expect, header, headerNames, test } from './fixtures';
+import type { Locator } from '@playwright/test';
+import { expect, header, headerNames, test } from './fixtures';
 
 const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
 
@@ -41,11 +42,14 @@ async function labelFit(cell: Locator) {
   });
 }
 
-/** Sorts by `name` both ways and checks the label each time. */
-async function sortAndCheck(page: Page, name: string) {
-  const cell = header(page, name);
+/** Sorts by header `cell` (named `name`) both ways and checks the label each time. */
+async function sortAndCheck(cell: Locator, name: string) {
   for (const dir of ['ascending', 'descending']) {
-    if ((await cell.getAttribute('aria-sort')) !== dir) await cell.click();
+    // A first click sorts one way or the other (numbers may start descending): a second turns it.
+    for (let i = 0; i < 2 && (await cell.getAttribute('aria-sort')) !== dir; i++) {
+      await cell.click();
+      await expect(cell).toHaveAttribute('aria-sort', /^(ascending|descending)$/);
+    }
     await expect(cell).toHaveAttribute('aria-sort', dir);
     const fit = await labelFit(cell);
     expect(fit.text).toBe(name);
@@ -59,10 +63,11 @@ for (const [w, h] of [
   [1920, 1080],
 ] as const) {
   test(`${w}×${h}: every sortable column, sorted either way, shows its whole label beside the sort mark`, async ({ app }) => {
+    test.setTimeout(180_000); // some 60 sorts, each waited for, on a table redrawn four times a second
     await app.setViewportSize({ width: w, height: h });
     await expect(app.getByText(/^demo · /)).toBeVisible();
     // The review's example: sorted by Local Port, light and dark.
-    await sortAndCheck(app, 'Local Port');
+    await sortAndCheck(header(app, 'Local Port'), 'Local Port');
     for (const scheme of ['light', 'dark'] as const) {
       await app.emulateMedia({ colorScheme: scheme });
       await app.screenshot({ path: path.join(SHOTS, `header-sorted-${w}x${h}-${scheme}.png`) });
@@ -81,7 +86,7 @@ for (const [w, h] of [
     for (let round = 0; round < all.length; round++) {
       const drawn = await headerNames(app);
       for (const name of drawn.filter((n) => !checked.has(n))) {
-        await sortAndCheck(app, name);
+        await sortAndCheck(header(app, name), name);
         checked.add(name);
       }
       if (checked.size === all.length) break;
@@ -92,6 +97,16 @@ for (const [w, h] of [
       }
     }
     expect([...checked].sort()).toEqual([...all].sort());
-    await expect(connections(app)).toBeVisible();
+
+    // The Processes view's headers sort the same way and keep their labels too.
+    await app.getByRole('tab', { name: 'Processes' }).click();
+    const procHeads = app.getByRole('grid', { name: 'Processes' }).getByRole('columnheader');
+    const procNames = (await procHeads.allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
+    for (const name of ['Process', 'Conns', 'Listen', 'Total bytes', 'Worst RTT', 'Retrans']) expect(procNames).toContain(name);
+    for (const name of procNames) await sortAndCheck(procHeads.filter({ hasText: new RegExp(`^${name}[▲▼]?$`) }), name);
+    for (const scheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme: scheme });
+      await app.screenshot({ path: path.join(SHOTS, `processes-sorted-${w}x${h}-${scheme}.png`) });
+    }
   });
 }

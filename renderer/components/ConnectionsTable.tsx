@@ -2,14 +2,14 @@
 // click-to-sort headers, keyboard navigation and multi-select. Cells render from the column model.
 // A batch re-renders only the rows it replaced: rows are memoized on their Row object, so the
 // other ~60 on screen keep their DOM untouched.
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { ColumnHeaders } from './ColumnHeaders';
 import { useFittedColumns } from './fittedColumns';
-import { sameRoom, widenTrack, type LabelRoom } from './labelRoom';
+import { useLabelRoom } from './labelRoom';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
@@ -181,16 +181,8 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const { rows, sort, selection, userWidths } = props;
   const scrollRef = useRef<HTMLDivElement | null>(null);
   // Each column at least as wide as its header sorted, unless the user sized it.
-  const [room, setRoom] = useState<LabelRoom>({});
-  const onLabelRoom = useCallback((r: LabelRoom) => setRoom((old) => (sameRoom(old, r) ? old : r)), []);
-  const roomy = useMemo(
-    () =>
-      props.columns.map((c) => {
-        const width = userWidths?.[c.key] === undefined ? widenTrack(c.width, room[c.key] ?? 0) : c.width;
-        return width === c.width ? c : { ...c, width };
-      }),
-    [props.columns, room, userWidths],
-  );
+  const sized = useCallback((key: string) => userWidths?.[key as ColumnKey] !== undefined, [userWidths]);
+  const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view.
   const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy);

@@ -3,7 +3,7 @@
 // measures, in its own font, how wide each header cell is when sorted (padding, label, gap, mark,
 // border) and each column's least width is raised to that — a column the user sized by hand keeps
 // its width, and its label ellipsizes there (the header's title carries the whole name).
-import { useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 /** Least widths a header row needs per column key, px (absent: not measured, e.g. in jsdom). */
 export type LabelRoom = Readonly<Record<string, number>>;
@@ -53,4 +53,23 @@ export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: str
       ))}
     </div>
   );
+}
+
+/**
+ * `columns` with each least width raised to the room its header needs sorted, once measured, and
+ * the callback to hand LabelMeasure. `keep(key)`: a column whose width stays as given (the user
+ * sized it). The array keeps its identity while the inputs and the measurement stay.
+ */
+export function useLabelRoom<C extends { key: string; width: string }>(columns: readonly C[], keep?: (key: string) => boolean): { columns: C[]; onRoom(room: LabelRoom): void } {
+  const [room, setRoom] = useState<LabelRoom>({});
+  const onRoom = useCallback((r: LabelRoom) => setRoom((old) => (sameRoom(old, r) ? old : r)), []);
+  const roomy = useMemo(
+    () =>
+      columns.map((c) => {
+        const width = keep?.(c.key) ? c.width : widenTrack(c.width, room[c.key] ?? 0);
+        return width === c.width ? c : { ...c, width };
+      }),
+    [columns, room, keep],
+  );
+  return { columns: roomy, onRoom };
 }

@@ -4,6 +4,7 @@
 import { useMemo, useState, type CSSProperties } from 'react';
 import { rollUpProcesses, type ProcessRow } from '../../../shared/processes';
 import { SortHeader } from '../../components/SortHeader';
+import { LabelMeasure, useLabelRoom } from '../../components/labelRoom';
 import { minTrackPx } from '../../store/columns';
 import type { Row } from '../../store/rows';
 import { PROCESS_COLUMNS, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
@@ -25,8 +26,10 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess }
   // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
   const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows, valuesRev]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
-  const template = PROCESS_COLUMNS.map((c) => c.width).join(' ');
-  const minWidth = PROCESS_COLUMNS.reduce((n, c) => n + minTrackPx(c.width), 0);
+  // Each column at least as wide as its header sorted (labelRoom.tsx).
+  const { columns, onRoom } = useLabelRoom(PROCESS_COLUMNS);
+  const template = columns.map((c) => c.width).join(' ');
+  const minWidth = columns.reduce((n, c) => n + minTrackPx(c.width), 0);
   const style = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
   const onSort = (key: ProcessColumnKey) =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' ? 'asc' : 'desc' }));
@@ -38,6 +41,7 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess }
           {PROCESS_COLUMNS.map((c) => (
             <SortHeader key={c.key} label={c.label} numeric={c.numeric} dir={sort.key === c.key ? sort.dir : null} onSort={() => onSort(c.key)} />
           ))}
+          <LabelMeasure columns={PROCESS_COLUMNS} onRoom={onRoom} />
         </div>
       </div>
       <div className="proc-body" role="rowgroup">
