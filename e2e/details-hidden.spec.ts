@@ -30,8 +30,14 @@ for (const [w, h] of [
       await expect(endButton(app)).toBeEnabled();
       await expect(details(app).getByTestId('details-hidden')).toHaveCount(0);
 
+      // A row menu left open while the filter is typed (Ctrl+F from the menu) goes with its row.
+      await rowById(app, id).click({ button: 'right' });
+      await expect(app.getByRole('menu')).toBeVisible();
+      await app.keyboard.press('Control+f');
+      await expect(app.getByRole('textbox', { name: 'Filter' })).toBeFocused();
       // A filter that leaves the listener and excludes the selected connection.
       await setFilter(app, `port:${loopback.port} -port:${clientPort}`);
+      await expect(app.getByRole('menu')).toHaveCount(0);
       await expect(rowById(app, id)).toHaveCount(0);
       await expect(connections(app).locator('[role="row"][data-id]')).toHaveCount(1);
       // The pane still says which connection it is, and that the table hides it.

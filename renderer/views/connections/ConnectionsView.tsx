@@ -69,7 +69,12 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
   const closeColMenu = useCallback(() => setColMenu(null), []);
   const arrangeable = available !== undefined && layout !== undefined && onLayout !== undefined;
   const closeMenu = useCallback(() => setMenu(null), []);
-  const menuRow = menu ? store.rows.get(menu.id) : undefined;
+  // The row menu acts only on a row the table shows: one the filter hides meanwhile closes it.
+  const menuShown = menu !== null && rows.some((r) => r.id === menu.id);
+  const menuRow = menuShown ? store.rows.get(menu.id) : undefined;
+  useEffect(() => {
+    if (menu && !menuShown) setMenu(null);
+  }, [menu, menuShown]);
   // An open details pane follows the cursor (keyboard, click, right-click): its Close / End
   // buttons act on the row it shows, which is always the row under the cursor.
   const { showDetailsOf, detailsRow } = actions;

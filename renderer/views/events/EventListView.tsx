@@ -61,6 +61,10 @@ export function EventListView({ events, store, actions, onCopy, readOnly = false
     if (e) showDetails(rowForEvent(e, store));
   }, [cursor, paneOpen, find, showDetails, store]);
   const menuEvent = menu ? find(menu.seq) : undefined;
+  // The menu acts only on an event the view shows: one the filter hides meanwhile closes it.
+  useEffect(() => {
+    if (menu && !menuEvent) setMenu(null);
+  }, [menu, menuEvent]);
   return (
     <>
       <EventsTable
