@@ -73,3 +73,20 @@ for (const [w, h] of [
     });
   }
 }
+
+test('an Events row menu left open while the filter hides its event closes, and stays closed when the filter is cleared', async ({ app, loopback }) => {
+  const clientPort = await loopback.connect();
+  await setFilter(app, `port:${loopback.port}`);
+  await expect(rowById(app, serverSideId(loopback.port, clientPort))).toBeVisible();
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  const ev = app.getByRole('grid', { name: 'Events' }).locator('[role="row"][data-type="opened"]').filter({ hasText: `127.0.0.1:${clientPort}` }).first();
+  await ev.click({ button: 'right' });
+  await expect(app.getByRole('menu')).toBeVisible();
+  await app.keyboard.press('Control+f');
+  await setFilter(app, `port:${loopback.port} -port:${clientPort}`);
+  await expect(ev).toHaveCount(0);
+  await expect(app.getByRole('menu')).toHaveCount(0);
+  await setFilter(app, `port:${loopback.port}`);
+  await expect(ev).toBeVisible();
+  await expect(app.getByRole('menu')).toHaveCount(0);
+});
