@@ -110,3 +110,24 @@ for (const [w, h] of [
     }
   });
 }
+
+test('a column the user narrows below its label keeps that width: the label ellipsizes, the mark stays whole, the title names it', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  const cell = header(app, 'Local Port');
+  await sortAndCheck(cell, 'Local Port');
+  const before = (await cell.boundingBox())?.width ?? 0;
+  // Shift+ArrowLeft on the edge narrows by 50 px a press; 40 px is the least a column may be.
+  await app.getByRole('separator', { name: 'Resize Local Port' }).focus();
+  for (let i = 0; i < 3; i++) await app.keyboard.press('Shift+ArrowLeft');
+  await expect.poll(async () => Math.round((await cell.boundingBox())?.width ?? 0)).toBe(40);
+  expect(before).toBeGreaterThan(40);
+  const fit = await labelFit(cell);
+  expect(fit.clipped).toBe(true);
+  const label = cell.locator('.col-label');
+  await expect(label).toHaveCSS('text-overflow', 'ellipsis');
+  const mark = await cell.locator('.sort-mark').boundingBox();
+  const box = await cell.boundingBox();
+  expect((mark?.x ?? 0) + (mark?.width ?? 0)).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0));
+  expect((mark?.width ?? 0)).toBeGreaterThan(3);
+  expect(await cell.getAttribute('title')).toContain('Local Port');
+});
