@@ -2,7 +2,7 @@
 // snapshot into the store, a 200-event batch through store + sorted view, filtering with typical
 // expressions, and full sorts by single columns.
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../shared/connection';
-import type { EngineStatus, EventBatch } from '../shared/ipc';
+import { decodeBatch, encodeBatch, type EngineStatus, type EventBatch } from '../shared/ipc';
 import { counterColumns } from '../shared/testing/counters';
 import { parseFilter } from '../shared/filter';
 import { prng } from '../main/model/random';
@@ -132,6 +132,9 @@ export function benchRendererStore(opts: RendererBenchOptions = {}): string {
   });
   out.push([`${moved.toLocaleString('en-US')} counter updates → store + view by send rate (${N} rows)`, cell(time(() => store.applyBatch({ ...counterBatches[bi % 4], seq: seq++ }), 60, 10))]);
   bi++;
+  // The same as the window gets them: the batch's JSON parsed first (one flat array of numbers).
+  const counterJson = counterBatches.map((b) => encodeBatch(b));
+  out.push([`  same, from JSON: parse + store + view`, cell(time(() => store.applyBatch({ ...decodeBatch(counterJson[bi++ % 4]), seq: seq++ }), 60, 10))]);
   unsubRate();
 
   const rows: Row[] = [...store.rows.values()];

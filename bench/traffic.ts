@@ -8,14 +8,13 @@
 // tcp_info for those). 1 pair in 10 moves a little data all the time, so counters change from poll
 // to poll as on a live machine. The mixed run leaves its TIME-WAIT sockets to the kernel, which
 // drops them after 60 s.
-// Then the size of a batch's counters section at 10,000 established rows whose counters all move,
-// and the EStats collector's JS cost and call count per poll over synthetic rows (a native layer
+// Then a poll at 10,000 established rows whose counters all move (the batch's counters section:
+// its size, the engine's and the pipeline's cost, a viewer's parse), and the EStats collector's JS cost and call count per poll over synthetic rows (a native layer
 // that answers at once). Runnable alone:
 //   npx esbuild bench/traffic.ts --bundle --platform=node --external:koffi --outfile=dist/bench/traffic.cjs && node dist/bench/traffic.cjs
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeBatch } from '../shared/ipc';
 import { createBatchPipeline } from '../main/engine/batch-pipeline';
 import { createEngine } from '../main/engine/engine';
 import { C, COUNTER_SLOTS, createRowTable, ensureCounters, PROTO_TCP, ROW_WORDS, W, type RowTable } from '../main/model/rows';
@@ -216,22 +215,41 @@ function establishedTable(n: number, step: number): RowTable {
   return t;
 }
 
-export async function benchCountersBatch(n = 10_000): Promise<string> {
+/**
+ * A poll at `n` established rows whose counters all move (every row is in the batch's counters
+ * section, shared/ipc.ts CounterColumns), the clock stepping 1 s a poll so rates are real: the
+ * engine's poll (read + diff + counters section), the worker's batch pipeline (history, timeline,
+ * port usage, JSON encode), the batch's size, and a viewer's JSON.parse of it. Medians of 20 polls.
+ */
+export async function benchCountersBatch(n = 10_000, polls = 20): Promise<string> {
   let step = 0;
-  const engine = createEngine({ source: { name: 'bench', read: () => establishedTable(n, step++), processInfo: (pid) => ({ pid, name: `proc${pid}`, path: null }) } });
-  await engine.pollNow();
+  let clock = 1_700_000_000_000;
+  const engine = createEngine({
+    source: { name: 'bench', read: () => establishedTable(n, step++), processInfo: (pid) => ({ pid, name: `proc${pid}`, path: null }) },
+    now: () => (clock += 1000),
+  });
+  const pipeline = createBatchPipeline();
+  pipeline.process(await engine.pollNow());
   const sizes: number[] = [];
-  const polls: number[] = [];
+  const pollMs: number[] = [];
+  const pipelineMs: number[] = [];
+  const parseMs: number[] = [];
   let moved = 0;
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < polls; i++) {
     const batch = await engine.pollNow();
-    polls.push(batch.status.lastPollMs ?? NaN);
+    pollMs.push(batch.status.lastPollMs ?? NaN);
     moved = batch.counters?.ids.length ?? 0;
-    sizes.push(encodeBatch(batch).length);
+    const t0 = performance.now();
+    const { json } = pipeline.process(batch);
+    pipelineMs.push(performance.now() - t0);
+    sizes.push(json.length);
+    const t1 = performance.now();
+    JSON.parse(json);
+    parseMs.push(performance.now() - t1);
   }
   return table(
-    ['counters section', 'rows', 'rows moved', 'batch JSON bytes', 'bytes/row', 'engine poll ms (median)'],
-    [[`${n.toLocaleString('en-US')} established`, n.toLocaleString('en-US'), moved.toLocaleString('en-US'), median(sizes).toLocaleString('en-US'), (median(sizes) / n).toFixed(0), ms(median(polls))]],
+    ['counters section (ids + flat values)', 'rows moved', 'batch JSON bytes', 'bytes/row', 'engine poll ms', 'pipeline + encode ms', 'viewer JSON.parse ms'],
+    [[`${n.toLocaleString('en-US')} established`, moved.toLocaleString('en-US'), median(sizes).toLocaleString('en-US'), (median(sizes) / n).toFixed(0), ms(median(pollMs)), ms(median(pipelineMs)), ms(median(parseMs))]],
   );
 }
 

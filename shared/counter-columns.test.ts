@@ -1,6 +1,7 @@
 // The viewer's checks of the batch's counters section: its shape, each row, the decoding into a
 // Connection; and random damage to a section (seeded, bounded) that never throws and never lets a
 // damaged row through.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { TRAFFIC_FIELDS, type Connection } from './connection';
 import { applyCounterValues, COUNTER_OFFSET, counterRowCount, forEachCounterRow, isCounterRow } from './counter-columns';
@@ -102,6 +103,19 @@ describe('a damaged counters section (seeded fuzz)', () => {
 });
 
 describe('the section as JSON', () => {
+  it('parses into one packed array of unboxed doubles (V8), where per-row tuples parsed into arrays of boxed values', () => {
+    // What the engine sends: fractional RTTs, unknown values (-1), codes; checked with V8's own
+    // predicates in a child Node (natives syntax is a V8 flag, not for the test runner itself).
+    const cols = counterColumns([good, unknown, ['y', 2 ** 40, 7, 1, 1, null, 0, 12.25, 0.5, 0, 'sender']]);
+    const json = encodeBatch({ seq: 1, time: 1, full: false, events: [], status: { paused: false, intervalMs: 1000, source: 's', lastPollAt: 1, lastPollMs: 1, lastError: null }, counters: cols });
+    const probe = `const b = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const kind = (a) => [%HasDoubleElements(a), %HasFastPackedElements(a), %HasObjectElements(a)];
+      console.log(JSON.stringify({ values: kind(b.counters.values), tuple: kind(JSON.parse('["x",1,2,0.5,null]')) }));`;
+    const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', probe], { input: json, encoding: 'utf8', timeout: 20_000 });
+    // [double elements, packed, object elements]
+    expect(JSON.parse(out)).toEqual({ values: [true, true, false], tuple: [false, true, true] });
+  });
+
   it('round-trips as two flat arrays (-1 and 0 stay numbers)', () => {
     const cols = counterColumns([good, unknown]);
     const back = decodeBatch(encodeBatch({ seq: 1, time: 1, full: false, events: [], status: { paused: false, intervalMs: 1000, source: 's', lastPollAt: 1, lastPollMs: 1, lastError: null }, counters: cols }));

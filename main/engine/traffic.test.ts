@@ -159,8 +159,8 @@ describe('materializeRow traffic fields', () => {
   });
 
   it('writes the counters section as numbers only: -1 where unknown (rates of a first poll, UDP), limitedBy as its code', () => {
-    const t = tableFromSpecs([tcp(1, k(10, 20)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }, tcp(2, k(10, 20, { RTT_US: NaN }))]);
-    const r = createRateColumns(3);
+    const t = tableFromSpecs([tcp(1, k(10, 20)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }, tcp(2, k(10, 20, { RTT_US: NaN })), tcp(3, k(-5, Infinity))]);
+    const r = createRateColumns(4);
     r.send[0] = 1234.6;
     r.receive[0] = NaN;
     r.limited[0] = LIMITED_NETWORK;
@@ -169,5 +169,10 @@ describe('materializeRow traffic fields', () => {
     pushTrafficValues(t, 1, r, out);
     pushTrafficValues(t, 2, undefined, out);
     expect(out).toEqual([7, 10, 20, 10, 12, 1235, -1, 2.5, 0.5, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 0.5, 1, 0]);
+    // A source's nonsense (below 0, infinite) goes out as unknown: the row still passes a viewer's check.
+    const bad: number[] = [];
+    pushTrafficValues(t, 3, undefined, bad);
+    expect(bad.slice(0, 2)).toEqual([-1, -1]);
+    expect(isCounterRow({ ids: ['x'], values: bad }, 0)).toBe(true);
   });
 });

@@ -25,14 +25,17 @@ export function createRateColumns(rows: number): RateColumns {
   return { send: new Float64Array(n).fill(NaN), receive: new Float64Array(n).fill(NaN), limited: new Uint8Array(n) };
 }
 
-/** `v`, or UNKNOWN_VALUE where the source or the rates do not know it (NaN; nothing counted is below 0). */
-const known = (v: number): number => (v >= 0 ? v : UNKNOWN_VALUE);
+/**
+ * `v`, or UNKNOWN_VALUE where the source or the rates do not know it (NaN); nothing counted is
+ * below 0 or infinite, so every value written passes a viewer's check (shared/counter-columns.ts).
+ */
+const known = (v: number): number => (v >= 0 && v !== Infinity ? v : UNKNOWN_VALUE);
 
 /**
  * Appends row `i`'s traffic values to `out` as the batch's counters section holds them (shared/ipc.ts
  * CounterColumns: TRAFFIC_FIELDS order, numbers only): UDP rows and unknown values are
  * UNKNOWN_VALUE (-1), never 0; RTT in ms; rates in bytes/s rounded to whole bytes; limitedBy its
- * code. Call only for tables that carry counters. No allocation: `out` grows in place.
+ * code. Call only for tables that carry counters. No array per row: `out` grows in place.
  */
 export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[]): void {
   if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) {
