@@ -19,16 +19,36 @@ function hex(n: number, width: number): string {
 }
 
 function ipv4Hex(a: string): string | null {
-  const parts = a.split('.');
-  if (parts.length !== 4) return null;
-  let out = '';
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out += hex(n, 2);
+  const v = ipv4Value(a);
+  return v < 0 ? null : hex(v, 8);
+}
+
+/**
+ * A dotted-quad IPv4 address as its 32-bit value, accepting exactly what addressSortKey reads as
+ * IPv4 (four parts of 1–3 digits, each at most 255, leading zeros allowed); -1 for anything else.
+ */
+export function ipv4Value(a: string): number {
+  const len = a.length;
+  if (len < 7 || len > 15) return -1;
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < len; i++) {
+    const c = a.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part > 255 || ++dots > 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      part = part * 10 + (c - 48);
+    } else {
+      return -1;
+    }
   }
-  return out;
+  return dots === 3 && digits > 0 && part <= 255 ? v * 256 + part : -1;
 }
 
 /** Expands IPv6 text (with `::` and an optional dotted tail) to 32 hex digits; null if malformed. */

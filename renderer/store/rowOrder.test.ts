@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ipv4Value, orderRows, RADIX_MIN_ROWS } from './rowOrder';
-import { addressSortKey } from './address';
+import { orderRows, RADIX_MIN_ROWS } from './rowOrder';
+import { addressSortKey, ipv4Value } from './address';
 import { COLUMNS, TRAFFIC_COLUMNS, compareSortKeys, rowComparator, tieBreak, type SortKey } from './columns';
 import type { Row } from './rows';
 import { conn } from '../test/fixtures';
@@ -93,13 +93,20 @@ describe('orderRows', () => {
 });
 
 describe('ipv4Value', () => {
-  it('reads exactly the text addressSortKey reads as IPv4, as its 32-bit value', () => {
-    const texts = ['0.0.0.0', '10.0.0.9', '255.255.255.255', '010.000.000.009', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4%2', '1234.1.1.1', '0001.1.1.1', '9.9.9.', '.9.9.9', '1.2.3.-4', '::ffff:1.2.3.4', '', 'a.b.c.d', '1.2.3.4\n'];
+  // The rule written out the slow way: four parts of 1–3 digits, each at most 255.
+  const reference = (t: string): number => {
+    const parts = t.split('.');
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return -1;
+    return parts.reduce((v, p) => v * 256 + Number(p), 0);
+  };
+
+  it('reads a dotted quad as its 32-bit value and nothing else, and addressSortKey orders by it', () => {
+    const texts = ['0.0.0.0', '10.0.0.9', '255.255.255.255', '010.000.000.009', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.4%2', '1234.1.1.1', '0001.1.1.1', '9.9.9.', '.9.9.9', '1.2.3.-4', '::ffff:1.2.3.4', '', 'a.b.c.d', '1.2.3.4\n', '1.2.3.٤'];
     for (const t of texts) {
+      expect(ipv4Value(t), t).toBe(reference(t));
       const key = addressSortKey(t);
-      const v = ipv4Value(t);
-      if (key[0] === '4') expect(v, t).toBe(parseInt(key.slice(1), 16));
-      else expect(v, t).toBe(-1);
+      if (reference(t) >= 0) expect(key, t).toBe(`4${reference(t).toString(16).padStart(8, '0')}`);
+      else expect(key[0], t).not.toBe('4');
     }
     expect(ipv4Value('255.255.255.255')).toBe(4294967295);
     expect(ipv4Value('010.000.000.009')).toBe(0x0a000009);

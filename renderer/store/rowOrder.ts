@@ -2,7 +2,7 @@
 // columns.ts), without a comparator: every level of the order becomes an unsigned 32-bit key per
 // row, and a stable LSD radix sort over 16-bit digits orders row indexes in O(n) per level. At
 // 50k rows that is a few ms where a comparator sort calling tieBreak took hundreds.
-import { addressSortKey } from './address';
+import { addressSortKey, ipv4Value } from './address';
 import { orderKeys, strKey, tieBreak, type OrderField, type SortKey } from './columns';
 import type { Row } from './rows';
 
@@ -261,34 +261,6 @@ function addressLevels(addrs: readonly (string | null)[]): Uint32Array[] | null 
     for (let i = 0; i < n; i++) if (tag[i] === 2) w[0][i] = ranked[i];
   }
   return [tag, ...w];
-}
-
-/**
- * A dotted-quad IPv4 address as its 32-bit value, accepting exactly what addressSortKey reads as
- * IPv4 (four parts of 1–3 digits, each at most 255, leading zeros allowed); -1 for anything else.
- */
-export function ipv4Value(a: string): number {
-  const len = a.length;
-  if (len < 7 || len > 15) return -1;
-  let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < len; i++) {
-    const c = a.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part > 255 || ++dots > 3) return -1;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (++digits > 3) return -1;
-      part = part * 10 + (c - 48);
-    } else {
-      return -1;
-    }
-  }
-  return dots === 3 && digits > 0 && part <= 255 ? v * 256 + part : -1;
 }
 
 /**
