@@ -60,6 +60,24 @@ export function forEachCounterRow(
   return skipped;
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/**
+ * Ids of the connections a batch's `events` carry (malformed events skipped, never throws). The
+ * counters section holds rows without an event in the same batch (shared/ipc.ts EventBatch): a
+ * section row naming one of these is not applied — the event's connection is that batch's word,
+ * and writing the row would change the connection an exporter or the event log holds.
+ */
+export function eventIds(events: readonly unknown[]): ReadonlySet<string> {
+  if (events.length === 0) return NO_IDS;
+  const ids = new Set<string>();
+  for (const e of events) {
+    const id = (e as { connection?: { id?: unknown } } | null)?.connection?.id;
+    if (typeof id === 'string') ids.add(id);
+  }
+  return ids;
+}
+
 /** A quantity of a counters row as a Connection holds it: null where unknown. */
 export function knownValue(v: number): number | null {
   return v === UNKNOWN_VALUE ? null : v;

@@ -62,6 +62,19 @@ describe('TimelineTracker', () => {
     expect(s3?.sendRate).toBeNull();
   });
 
+  it("takes an event's rates over a section row for the same row in the same batch (the section holds rows without events)", () => {
+    const t = new TimelineTracker();
+    const a = conn({ localPort: 1, sendRate: 100, receiveRate: 10 });
+    t.apply(full(1000, [a]));
+    const b = conn({ localPort: 2, sendRate: 20, receiveRate: 2 });
+    const changed = { ...a, state: 'CLOSE-WAIT' as const, sendRate: 30, receiveRate: 3 };
+    const s = t.apply({
+      ...diff(2000, [{ type: 'opened', connection: b }, { type: 'changed', connection: changed, previousState: 'ESTABLISHED' }]),
+      counters: counterColumns([[b.id, 0, 0, 0, 0, 5000, 500, null, null, null, null], [a.id, 0, 0, 0, 0, 7000, 700, null, null, null, null]]),
+    });
+    expect([s?.sendRate, s?.receiveRate]).toEqual([50, 5]);
+  });
+
   it('skips a failed poll (no sample) and ignores counters for unknown rows', () => {
     const t = new TimelineTracker();
     t.apply(full(1000, [conn({ localPort: 1 })]));

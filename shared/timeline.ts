@@ -2,7 +2,7 @@
 // closed, and the total traffic rate. Pure of I/O and timers. The engine keeps one (fed by its
 // batches) and serves it to every viewer; the app builds one from a recording's events the same way.
 import type { Connection, ConnectionEvent } from './connection';
-import { COUNTER_OFFSET, counterRowCount, forEachCounterRow, knownValue } from './counter-columns';
+import { COUNTER_OFFSET, counterRowCount, eventIds, forEachCounterRow, knownValue } from './counter-columns';
 import type { EventBatch } from './ipc';
 
 const SEND_RATE_AT = COUNTER_OFFSET.sendRate;
@@ -224,9 +224,10 @@ export class TimelineTracker {
       }
     }
     if (counterRowCount(batch.counters) > 0) {
+      const evented = eventIds(batch.events);
       forEachCounterRow(batch.counters!, (id, values, at) => {
         const m = this.rows.get(id);
-        if (!m) return;
+        if (!m || evented.has(id)) return;
         this.rate(m, -1);
         m.send = knownValue(values[at + SEND_RATE_AT]);
         m.receive = knownValue(values[at + RECEIVE_RATE_AT]);

@@ -30,4 +30,26 @@ describe('LiveTable counters', () => {
     expect(() => t.apply({ seq: 3, time: 3, full: false, events: [], status, counters: shifted })).not.toThrow();
     expect(t.rows.get('a')!.bytesSent).toBe(5000);
   });
+
+  it('a section row for a row this batch\'s events opened, changed or closed is not applied: the event is the batch\'s word, and the event an exporter formats next keeps its values', () => {
+    const t = new LiveTable();
+    t.apply({ seq: 1, time: 1, full: true, events: [], status, connections: [row('a'), row('c')] });
+    const opened = { ...row('b'), bytesSent: 40 };
+    const changed = { ...row('a'), state: 'CLOSE-WAIT' as const, bytesSent: 50 };
+    const events: EventBatch['events'] = [
+      { type: 'opened', time: 2, connection: opened },
+      { type: 'changed', time: 2, connection: changed, previousState: 'ESTABLISHED' },
+      { type: 'closed', time: 2, connection: row('c') },
+    ];
+    const counters = counterColumns([
+      ['b', 999, 999, 9, 9, 999, 999, 9, 9, 9, 'sender'],
+      ['a', 888, 888, 8, 8, 888, 888, 8, 8, 8, 'sender'],
+      ['c', 777, 777, 7, 7, 777, 777, 7, 7, 7, 'sender'],
+    ]);
+    t.apply({ seq: 2, time: 2, full: false, events, status: { ...status, lastPollAt: 2 }, counters });
+    expect(events.map((e) => [e.connection.bytesSent, e.connection.sendRate])).toEqual([[40, null], [50, null], [1, null]]);
+    expect(t.rows.get('b')).toMatchObject({ bytesSent: 40, sendRate: null });
+    expect(t.rows.get('a')).toMatchObject({ bytesSent: 50, state: 'CLOSE-WAIT', sendRate: null });
+    expect(t.rows.has('c')).toBe(false);
+  });
 });

@@ -52,6 +52,26 @@ describe('ConnectionStore counters', () => {
     expect(s.rows.get(a.id)!.c.bytesSent).toBe(10);
   });
 
+  it("takes the event over a section row for the same row in the same batch (opened or changed): the row shows the event's values", () => {
+    const s = new ConnectionStore();
+    const a = conn({ localPort: 1, bytesSent: 10, sendRate: 1 });
+    s.applyBatch(full(1000, [a]));
+    const b = conn({ localPort: 2, bytesSent: 20, sendRate: 2 });
+    const changed = { ...a, state: 'CLOSE-WAIT' as const, bytesSent: 30, sendRate: 3 };
+    const batch = diffWithCounters(
+      2000,
+      [[b.id, 999, 999, 9, 9, 999, 999, 9, 9, 9, 'sender'], [a.id, 888, 888, 8, 8, 888, 888, 8, 8, 8, 'sender']],
+      [{ type: 'opened', connection: b }, { type: 'changed', connection: changed, previousState: 'ESTABLISHED' }],
+    );
+    const ch = s.beginBatch(batch);
+    // In slices, as the renderer applies it: one row per task.
+    while (ch.step(1) === null);
+    expect(s.rows.get(b.id)!.c).toMatchObject({ bytesSent: 20, sendRate: 2 });
+    expect(s.rows.get(b.id)!.c.limitedBy ?? null).toBeNull();
+    expect(s.rows.get(a.id)!.c).toMatchObject({ bytesSent: 30, sendRate: 3, state: 'CLOSE-WAIT' });
+    expect(s.rows.get(a.id)!.status).toBe('changed');
+  });
+
   it('skips a section whose shape is wrong (columns that disagree, an older engine\'s tuples) and still applies the events', () => {
     const s = new ConnectionStore();
     const a = conn({ localPort: 1, bytesSent: 10 });

@@ -5,7 +5,7 @@
 // ride on every connection): the store only falls back to the batch time for an engine that
 // sends none.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
-import { applyCounterValues, counterRowCount, forEachCounterRow } from '../../shared/counter-columns';
+import { applyCounterValues, counterRowCount, eventIds, forEachCounterRow } from '../../shared/counter-columns';
 import type { CounterColumns, EngineStatus, EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
 import { ExpiryHeap } from './expiryHeap';
@@ -209,6 +209,7 @@ export class ConnectionStore {
       console.warn(`netmon: skipped the malformed counters section of batch ${batch.seq}`);
       rows = 0;
     }
+    const evented = rows > 0 ? eventIds(batch.events) : undefined;
     let next = 0;
     let skipped = 0;
     let done = false;
@@ -226,7 +227,7 @@ export class ConnectionStore {
       step: (maxRows) => {
         if (done) return null;
         const to = Math.min(rows, next + Math.max(1, maxRows));
-        if (to > next) skipped += this.applyCounters(counters!, next, to, changes);
+        if (to > next) skipped += this.applyCounters(counters!, next, to, changes, evented!);
         next = to;
         return next < rows ? null : end();
       },
@@ -369,13 +370,13 @@ export class ConnectionStore {
   /**
    * Live traffic values of open rows: rows `from` to `to` (exclusive) of the batch's counters
    * section, whose shape counterRowCount accepted (not events: no highlight, no log entry). Rows
-   * that are malformed or name rows netmon does not hold (or holds closed) are skipped; returns how
-   * many were malformed.
+   * that are malformed, name rows netmon does not hold (or holds closed) or that this batch's events
+   * carry (`evented`: the event is the batch's word) are skipped; returns how many were malformed.
    */
-  private applyCounters(cols: CounterColumns, from: number, to: number, changes: ChangeSet): number {
+  private applyCounters(cols: CounterColumns, from: number, to: number, changes: ChangeSet, evented: ReadonlySet<string>): number {
     const apply = (id: string, values: readonly number[], at: number): void => {
       const row = this.rows.get(id);
-      if (!row || row.status === 'closed') return;
+      if (!row || row.status === 'closed' || evented.has(id)) return;
       // Written in place (see Row.rev): a new Connection and Row per moved row, thousands a poll,
       // left the old ones as garbage of the old generation, collected in pauses past a frame.
       // A Connection is written only while it is this row's alone: one shared with the event
