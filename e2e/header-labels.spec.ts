@@ -131,3 +131,35 @@ test('a column the user narrows below its label keeps that width: the label elli
   expect((mark?.width ?? 0)).toBeGreaterThan(3);
   expect(await cell.getAttribute('title')).toContain('Local Port');
 });
+
+test('the column the table is sorted by does not give way when the window narrows or the details pane opens: other columns go, its header and mark stay', async ({ app }) => {
+  await app.setViewportSize({ width: 1920, height: 1080 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  await app.getByLabel('Traffic columns').check();
+  const cell = header(app, 'Send/s');
+  await sortAndCheck(cell, 'Send/s');
+  const grid = app.getByRole('grid', { name: 'Connections' });
+  const given = grid.getByRole('button', { name: /hidden for width/ });
+  for (const pane of [false, true]) {
+    if (pane) await grid.locator('[role="row"][data-id]').first().click();
+    for (const [w, h] of [
+      [1024, 700],
+      [1280, 800],
+      [1024, 700],
+    ] as const) {
+      await app.setViewportSize({ width: w, height: h });
+      // Some columns gave way (the "+N" names them), never the sorted one.
+      await expect(given).toBeVisible();
+      expect(await given.getAttribute('title')).not.toContain('Send/s');
+      await expect(cell).toHaveAttribute('aria-sort', 'descending');
+      const fit = await labelFit(cell);
+      expect(fit.clipped, `Send/s at ${w} px (pane ${pane}): ${JSON.stringify(fit.boxes)}`).toBe(false);
+      expect(fit.inside, `Send/s at ${w} px (pane ${pane}): ${JSON.stringify(fit.boxes)}`).toBe(true);
+      // Whole, inside the table's visible part: nothing scrolls sideways.
+      const box = await grid.evaluate((el) => ({ sw: el.scrollWidth, cw: el.clientWidth, right: el.getBoundingClientRect().left + el.clientWidth }));
+      expect(box.sw).toBeLessThanOrEqual(box.cw);
+      const r = await cell.boundingBox();
+      expect((r?.x ?? 0) + (r?.width ?? 0)).toBeLessThanOrEqual(box.right + 0.5);
+    }
+  }
+});

@@ -185,7 +185,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view.
-  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy);
+  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy, undefined, sort.key);
   const win = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, OVERSCAN, HEAD_HEIGHT);
   const cursor = cursorIndex(selection, rows);
   // Enter and the menu key act on the cursor's row only while the table shows it (a row the filter

@@ -40,17 +40,17 @@ function useInnerWidth(ref: RefObject<HTMLElement | null>): number {
 
 /**
  * The columns of `all` that fit the inner width of `scrollRef`'s element, dropping them in
- * `giveWay` order (keys), and the grid style that draws them. Before the width is measured (and
- * in jsdom) every column is drawn.
+ * `giveWay` order (keys) but never `sortKey` (the column the rows are sorted by), and the grid
+ * style that draws them. Before the width is measured (and in jsdom) every column is drawn.
  */
-export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly string[]): FittedColumns<C> {
+export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly string[], sortKey?: string): FittedColumns<C> {
   const inner = useInnerWidth(scrollRef);
   return useMemo(() => {
     const least = (c: C) => minTrackPx(c.width);
-    let columns = fitColumns(all, inner, least, giveWay);
+    let columns = fitColumns(all, inner, least, giveWay, sortKey);
     // When some give way, the header's last track says so: keep room for it.
     const given = columns.length < all.length;
-    if (given) columns = fitColumns(all, inner - GIVEN_WAY_PX, least, giveWay);
+    if (given) columns = fitColumns(all, inner - GIVEN_WAY_PX, least, giveWay, sortKey);
     const givenWay = all.filter((c) => !columns.includes(c));
     const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
     // The last track takes what the columns do not need. Rows are as wide as the pane, and never
@@ -59,5 +59,5 @@ export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLE
     const template = `${columns.map((c) => c.width).join(' ')} minmax(${lastPx}px, 1fr)`;
     const minWidth = columns.reduce((sum, c) => sum + least(c), lastPx);
     return { columns, givenWay, style: { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties };
-  }, [all, inner, giveWay]);
+  }, [all, inner, giveWay, sortKey]);
 }

@@ -85,4 +85,13 @@ describe('columns giving way in a narrow table', () => {
     expect(keys).toEqual(['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
     expect(fitColumns(all, 300, min).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
   });
+  it('keeps the column the table is sorted by: the others give way in its stead (sorted by Send/s at 1920 px, then the window narrowed)', () => {
+    const traffic = columnsFor(false, true, 'linux-netlink');
+    const keys = fitColumns(traffic, 664, min, undefined, 'sendRate').map((c) => c.key);
+    expect(keys).toContain('sendRate');
+    expect(keys.reduce((n, k) => n + min(traffic.find((c) => c.key === k)!), 0)).toBeLessThanOrEqual(664);
+    expect(keys).toEqual(['process', 'localAddress', 'remoteAddress', 'remotePort', 'state', 'sendRate']);
+    // A sort column that would not give way anyway changes nothing.
+    expect(fitColumns(traffic, 664, min, undefined, 'process')).toEqual(fitColumns(traffic, 664, min));
+  });
 });

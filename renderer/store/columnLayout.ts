@@ -98,14 +98,16 @@ const GIVE_WAY: readonly ColumnKey[] = ['lastChange', 'firstSeen', 'created', 'l
  * The columns that fit `widthPx` (the table's inner width) by their least widths (`minPx`),
  * dropping columns in `giveWay` order (by key; the Connections order by default) until they do;
  * the order of the rest is kept. Columns not in `giveWay` always stay (the table then scrolls
- * sideways). A width of 0 (not measured yet) keeps all.
+ * sideways), and so does `keep` (the column the table is sorted by: were it to give way, the rows
+ * would stand in an order no header shows). A width of 0 (not measured yet) keeps all.
  */
-export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly string[] = GIVE_WAY): C[] {
+export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly string[] = GIVE_WAY, keep?: string): C[] {
   if (!(widthPx > 0)) return [...columns];
   let shown = [...columns];
   let total = shown.reduce((n, c) => n + minPx(c), 0);
   for (const key of giveWay) {
     if (total <= widthPx) break;
+    if (key === keep) continue;
     const c = shown.find((x) => x.key === key);
     if (!c) continue;
     shown = shown.filter((x) => x !== c);
