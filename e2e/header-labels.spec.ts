@@ -163,3 +163,29 @@ test('the column the table is sorted by does not give way when the window narrow
     }
   }
 });
+
+test('the rows never stand in the order of a column no header shows: sorted by Send/s, Traffic columns off (or Send/s hidden) sorts by Process until it is back', async ({ app }) => {
+  await app.setViewportSize({ width: 1920, height: 1080 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  const traffic = app.getByLabel('Traffic columns');
+  await traffic.check();
+  await sortAndCheck(header(app, 'Send/s'), 'Send/s');
+  const sortedBy = app.locator('.app');
+  await expect(sortedBy).toHaveAttribute('data-table-sort', 'sendRate desc');
+
+  await traffic.uncheck();
+  await expect.poll(() => headerNames(app)).not.toContain('Send/s');
+  await expect(header(app, 'Process')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(sortedBy).toHaveAttribute('data-table-sort', 'process asc');
+  // The choice is kept: the column back, its order is back.
+  await traffic.check();
+  await expect(header(app, 'Send/s')).toHaveAttribute('aria-sort', 'descending');
+  await expect(sortedBy).toHaveAttribute('data-table-sort', 'sendRate desc');
+
+  // The same for a column the user hides from the header menu.
+  await header(app, 'Send/s').click({ button: 'right' });
+  await app.getByRole('menu', { name: 'Columns' }).getByRole('menuitem', { name: 'Hide Send/s' }).click();
+  await expect.poll(() => headerNames(app)).not.toContain('Send/s');
+  await expect(header(app, 'Process')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(sortedBy).toHaveAttribute('data-table-sort', 'process asc');
+});

@@ -7,8 +7,8 @@ import { ConnectionStore } from './store/store';
 import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
 import { eventPredicate } from './store/eventsView';
-import { loadSettings, saveSettings, type Settings } from './store/settings';
-import { applyLayout, type ColumnLayout } from './store/columnLayout';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './store/settings';
+import { applyLayout, shownSort, type ColumnLayout } from './store/columnLayout';
 import { DEFAULT_TOGGLES, type Toggles } from './store/toggles';
 import { FilterChip, sameToggles } from './app/FilterChip';
 import { EMPTY_SELECTION, type Selection } from './store/selection';
@@ -101,13 +101,13 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   );
   const rowPred = useMemo(() => withTraffic((r: Row) => shownPred(r.c), readsTraffic(shownPred)), [shownPred]);
   const evPred = useMemo(() => inTimeRange(eventPredicate(shownPred), timeRange), [shownPred, timeRange]);
-  const { key: sortKey, dir: sortDir } = settings.sort;
-  const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
   const source = store.status?.source ?? '';
   const available = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
   const columns = useMemo(() => applyLayout(available, settings.columns), [available, settings.columns]);
-  const onSort = (key: ColumnKey) =>
-    update({ sort: settings.sort.key === key ? { key, dir: settings.sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
+  const sort = shownSort(settings.sort, columns, DEFAULT_SETTINGS.sort);
+  const { key: sortKey, dir: sortDir } = sort;
+  const compare = useMemo(() => rowComparator({ key: sortKey, dir: sortDir }), [sortKey, sortDir]);
+  const onSort = (key: ColumnKey) => update({ sort: sort.key === key ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' } });
 
   // With a recording open, the Connections table is the recording's, at the moment chosen on
   // its time slider — never live rows under the recording's banner.
@@ -224,7 +224,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               readOnly={opened !== null}
               rows={rows}
               columns={columns}
-              sort={settings.sort}
+              sort={sort}
               onSort={onSort}
               selection={selection}
               setSelection={setSelection}

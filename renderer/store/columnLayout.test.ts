@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLayout, DEFAULT_LAYOUT, fitColumns, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
+import { applyLayout, DEFAULT_LAYOUT, fitColumns, shownSort, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
 import { columnsFor } from './columns';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
 
@@ -93,5 +93,21 @@ describe('columns giving way in a narrow table', () => {
     expect(keys).toEqual(['process', 'localAddress', 'remoteAddress', 'remotePort', 'state', 'sendRate']);
     // A sort column that would not give way anyway changes nothing.
     expect(fitColumns(traffic, 664, min, undefined, 'process')).toEqual(fitColumns(traffic, 664, min));
+  });
+});
+
+describe('the sort the rows follow', () => {
+  const byProcess = { key: 'process', dir: 'asc' } as const;
+  const bySend = { key: 'sendRate', dir: 'desc' } as const;
+  it("is the chosen one while its column is drawn, else the default, else the first column's (never a column no header shows)", () => {
+    const traffic = applyLayout(columnsFor(false, true, 'linux-netlink'), DEFAULT_LAYOUT);
+    expect(shownSort(bySend, traffic, byProcess)).toBe(bySend);
+    // Traffic columns off: Send/s is not drawn.
+    expect(shownSort(bySend, applyLayout(columnsFor(false, false, 'linux-netlink'), DEFAULT_LAYOUT), byProcess)).toBe(byProcess);
+    // Hidden from the header menu.
+    expect(shownSort(bySend, applyLayout(columnsFor(false, true, 'linux-netlink'), toggleHidden(DEFAULT_LAYOUT, 'sendRate')), byProcess)).toBe(byProcess);
+    // Process hidden too: the first column drawn, ascending.
+    const noProcess = applyLayout(columnsFor(false, false, 'linux-netlink'), toggleHidden(DEFAULT_LAYOUT, 'process'));
+    expect(shownSort(bySend, noProcess, byProcess)).toEqual({ key: noProcess[0].key, dir: 'asc' });
   });
 });

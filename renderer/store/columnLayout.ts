@@ -1,7 +1,7 @@
 // The user's arrangement of the Connections columns: order, hidden columns and widths set by
 // dragging a header edge. Pure functions over a small persisted shape; the column definitions
 // themselves (labels, cells, sort keys) stay in columns.ts.
-import { COLUMNS, TRAFFIC_COLUMNS, type Column, type ColumnKey } from './columns';
+import { COLUMNS, TRAFFIC_COLUMNS, type Column, type ColumnKey, type SortSpec } from './columns';
 
 export interface ColumnLayout {
   /** Column keys in display order; keys missing here keep their default place after these. */
@@ -44,6 +44,19 @@ export function sanitizeLayout(raw: unknown): ColumnLayout {
 /** Every column key in the layout's order: the saved order first, then the rest in default order. */
 export function orderedKeys(layout: ColumnLayout): ColumnKey[] {
   return [...layout.order, ...ALL_KEYS.filter((k) => !layout.order.includes(k))];
+}
+
+/**
+ * The order the rows stand in: `sort` while its column is among `columns` (those applyLayout
+ * draws), otherwise `fallback` (the default sort), or the first column ascending when that is not
+ * drawn either — never the order of a column no header shows (Traffic columns or Resolve names
+ * turned off, the column hidden from the header menu). `sort` stays in the settings, so the order
+ * comes back with its column. Returns `sort` itself when it applies.
+ */
+export function shownSort(sort: SortSpec, columns: readonly { key: ColumnKey }[], fallback: SortSpec): SortSpec {
+  const drawn = (key: ColumnKey) => columns.some((c) => c.key === key);
+  if (drawn(sort.key) || columns.length === 0) return sort;
+  return drawn(fallback.key) ? fallback : { key: columns[0].key, dir: 'asc' };
 }
 
 /**
