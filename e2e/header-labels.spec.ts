@@ -189,3 +189,44 @@ test('the rows never stand in the order of a column no header shows: sorted by S
   await expect(header(app, 'Process')).toHaveAttribute('aria-sort', 'ascending');
   await expect(sortedBy).toHaveAttribute('data-table-sort', 'process asc');
 });
+
+test('1024×700 with the details pane open: no Processes column is cut off; those left out are counted and named by "+N", never the sorted one', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  // The pane opened on the Connections tab stays beside the Processes view.
+  await app.getByRole('grid', { name: 'Connections' }).locator('[role="row"][data-id]').first().click();
+  await expect(app.getByRole('region', { name: 'Details' })).toBeVisible();
+  await app.getByRole('tab', { name: 'Processes' }).click();
+  const grid = app.getByRole('grid', { name: 'Processes' });
+  const heads = grid.getByRole('columnheader');
+  const all = ['Process', 'PID', 'Conns', 'By state', 'Listen', 'UDP', 'Send/s', 'Recv/s', 'Total bytes', 'Worst RTT', 'Retrans'];
+  const check = async () => {
+    const m = await grid.evaluate((el) => {
+      const right = el.getBoundingClientRect().left + el.clientWidth;
+      const out = (c: Element) => c.getBoundingClientRect().right > right + 0.5;
+      const row = el.querySelector('.proc-body [role="row"]');
+      return { sw: el.scrollWidth, cw: el.clientWidth, cut: [...el.querySelectorAll('[role="columnheader"]')].filter(out).map((c) => c.textContent), cells: row ? [...row.querySelectorAll('[role="gridcell"]')].filter(out).length : -1 };
+    });
+    expect(m.cut, 'headers cut off at the edge').toEqual([]);
+    expect(m.cells).toBe(0);
+    expect(m.sw).toBeLessThanOrEqual(m.cw);
+    const drawn = (await heads.allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
+    const missing = all.filter((n) => !drawn.includes(n));
+    expect(missing.length).toBeGreaterThan(0);
+    const given = grid.getByRole('button', { name: /hidden for width/ });
+    await expect(given).toHaveText(`+${missing.length}`);
+    for (const name of missing) expect((await given.getAttribute('title')) ?? '').toContain(name);
+    return drawn;
+  };
+  await check();
+  // Sorted by a column that would give way: it stays, others go.
+  const retrans = heads.filter({ hasText: /^Retrans[▲▼]?$/ });
+  expect(await check()).not.toContain('Retrans');
+  await app.getByRole('region', { name: 'Details' }).getByRole('button', { name: 'Close details' }).click();
+  await expect(retrans).toBeVisible();
+  await sortAndCheck(retrans, 'Retrans');
+  await app.getByRole('tab', { name: 'Connections' }).click();
+  await app.getByRole('grid', { name: 'Connections' }).locator('[role="row"][data-id]').first().click();
+  await app.getByRole('tab', { name: 'Processes' }).click();
+  expect(await check()).toContain('Retrans');
+});

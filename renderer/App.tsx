@@ -36,6 +36,7 @@ import { useRecording } from './views/recording/useRecording';
 import { ConfirmActionDialog, DetailsView } from './views/details/DetailsView';
 import { useRowActions } from './views/details/useRowActions';
 import { ProcessesView } from './views/processes/ProcessesView';
+import { DEFAULT_PROCESS_SORT } from './views/processes/processColumns';
 import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
 import { PortsView } from './views/ports/PortsView';
@@ -126,6 +127,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
   const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);
   const [tab, setTab] = useState<Tab>('connections');
+  const [processSort, setProcessSort] = useState(DEFAULT_PROCESS_SORT);
 
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const actions = useRowActions(bridge, store);
@@ -243,6 +245,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
             <ProcessesView
               rows={rows}
               valuesRev={sorted.valuesRev}
+              sort={processSort}
+              setSort={setProcessSort}
               countersNote={store.status?.countersNote}
               onSelectProcess={(p) => {
                 if (p.pid === null) return;

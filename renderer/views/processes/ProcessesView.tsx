@@ -1,13 +1,14 @@
 // The Processes view: one row per owning process over the connections the filter shows, with
 // connections by state, listeners, rates, bytes, worst RTT and retransmits. Sortable by any column;
 // choosing a process (click or Enter) shows its connections.
-import { useMemo, useState, type CSSProperties } from 'react';
+import { useMemo, useRef } from 'react';
 import { rollUpProcesses, type ProcessRow } from '../../../shared/processes';
 import { SortHeader } from '../../components/SortHeader';
+import { GivenWay } from '../../components/GivenWay';
+import { useFittedColumns } from '../../components/fittedColumns';
 import { LabelMeasure, useLabelRoom } from '../../components/labelRoom';
-import { minTrackPx } from '../../store/columns';
 import type { Row } from '../../store/rows';
-import { PROCESS_COLUMNS, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
+import { PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
 
 export interface ProcessesViewProps {
   /** The Connections rows the filter lets through (closed rows still lingering are left out). */
@@ -17,30 +18,34 @@ export interface ProcessesViewProps {
   /** Why traffic values are missing (EngineStatus.countersNote), shown above the table. */
   countersNote?: string | null;
   onSelectProcess(p: ProcessRow): void;
+  /**
+   * The order chosen (DEFAULT_PROCESS_SORT at first) and how to change it: held by the caller, so
+   * it outlives the view (choosing a process shows its connections; coming back keeps the order).
+   */
+  sort: ProcessSort;
+  setSort(update: (s: ProcessSort) => ProcessSort): void;
 }
 
-const DEFAULT_SORT: ProcessSort = { key: 'sendRate', dir: 'desc' };
-
-export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess }: ProcessesViewProps) {
-  const [sort, setSort] = useState<ProcessSort>(DEFAULT_SORT);
+export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, sort, setSort }: ProcessesViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
   const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows, valuesRev]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
-  // Each column at least as wide as its header sorted (labelRoom.tsx).
-  const { columns, onRoom } = useLabelRoom(PROCESS_COLUMNS);
-  const template = columns.map((c) => c.width).join(' ');
-  const minWidth = columns.reduce((n, c) => n + minTrackPx(c.width), 0);
-  const style = { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties;
+  // Each column at least as wide as its header sorted (labelRoom.tsx); those that do not fit the
+  // pane give way whole, named by "+N", as in the other tables (never the sorted one).
+  const { columns: roomy, onRoom } = useLabelRoom(PROCESS_COLUMNS);
+  const gridRef = useRef<HTMLDivElement | null>(null);
+  const { columns, givenWay, style } = useFittedColumns(gridRef, roomy, PROCESS_GIVE_WAY, sort.key);
   const onSort = (key: ProcessColumnKey) =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' ? 'asc' : 'desc' }));
   return (
-    <div className="grid processes" role="grid" aria-label="Processes" aria-rowcount={sorted.length + 1} style={style}>
+    <div className="grid processes" role="grid" aria-label="Processes" aria-rowcount={sorted.length + 1} ref={gridRef} style={style}>
       {countersNote && <div className="grid-note">Traffic counters: {countersNote}</div>}
       <div className="grid-head" role="rowgroup">
         <div className="grid-row head" role="row">
-          {PROCESS_COLUMNS.map((c) => (
+          {columns.map((c) => (
             <SortHeader key={c.key} label={c.label} numeric={c.numeric} dir={sort.key === c.key ? sort.dir : null} onSort={() => onSort(c.key)} />
           ))}
+          <GivenWay columns={givenWay} />
           <LabelMeasure columns={PROCESS_COLUMNS} onRoom={onRoom} />
         </div>
       </div>
@@ -57,7 +62,7 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess }
               if (e.key === 'Enter') onSelectProcess(p);
             }}
           >
-            {PROCESS_COLUMNS.map((c) => (
+            {columns.map((c) => (
               <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}`}>
                 {c.text(p)}
               </div>

@@ -42,10 +42,19 @@ export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
   { key: 'retransmits', label: 'Retrans', width: '70px', numeric: true, text: (p) => count(p.retransmits), value: (p) => p.retransmits },
 ];
 
+/**
+ * Columns that give way first when the view is narrower than its columns (a details pane open
+ * beside it at 1024 px): the rarer figures before the rates and counts; Process and By state never.
+ */
+export const PROCESS_GIVE_WAY: readonly ProcessColumnKey[] = ['retransmits', 'worstRtt', 'udp', 'listeners', 'bytes', 'pid', 'receiveRate', 'sendRate', 'connections'];
+
 export interface ProcessSort {
   key: ProcessColumnKey;
   dir: 'asc' | 'desc';
 }
+
+/** The Processes view's first order: the busiest senders first. */
+export const DEFAULT_PROCESS_SORT: ProcessSort = { key: 'sendRate', dir: 'desc' };
 
 /** A sorted copy of `rows`; unknown values last in both directions, ties by PID. */
 export function sortProcesses(rows: readonly ProcessRow[], sort: ProcessSort): ProcessRow[] {

@@ -50,6 +50,10 @@ describe('Processes tab', () => {
     fireEvent.click(procRows()[0]);
     await waitFor(() => expect(screen.getByRole('tab', { name: /Connections/ }).getAttribute('aria-selected')).toBe('true'));
     expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe('pid:30');
+    // Back to Processes (the way back from a process's connections): still in the order chosen.
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(within(procGrid()).getByRole('columnheader', { name: /Worst RTT/ }).getAttribute('aria-sort')).toBe('ascending'));
+    expect(within(procGrid()).getByRole('columnheader', { name: /Send\/s/ }).getAttribute('aria-sort')).toBeNull();
   });
 
   it('shows the traffic columns with the toggle, blank for unknown rates', async () => {
