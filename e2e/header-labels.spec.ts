@@ -230,3 +230,39 @@ test('1024×700 with the details pane open: no Processes column is cut off; thos
   await app.getByRole('tab', { name: 'Processes' }).click();
   expect(await check()).toContain('Retrans');
 });
+
+test('keyboard: Enter on the header\'s "+N" or a resize handle is theirs — the list opens, no row\'s details do (Connections and Events)', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  await app.getByLabel('Traffic columns').check();
+  const details = app.getByRole('region', { name: 'Details' });
+  const list = app.getByRole('list', { name: 'Columns hidden for width' });
+  const grid = app.getByRole('grid', { name: 'Connections' });
+  // A cursor row, no pane.
+  await grid.focus();
+  await app.keyboard.press('ArrowDown');
+  await expect(grid.locator('[role="row"][aria-selected="true"]')).toHaveCount(1);
+  await expect(details).toHaveCount(0);
+  const given = grid.getByRole('button', { name: /hidden for width/ });
+  await given.focus();
+  await app.keyboard.press('Enter');
+  await expect(list).toBeVisible();
+  await expect(given).toHaveAttribute('aria-expanded', 'true');
+  await expect(details).toHaveCount(0);
+  await app.keyboard.press('Enter');
+  await expect(list).toHaveCount(0);
+  await app.getByRole('separator', { name: 'Resize Process' }).focus();
+  await app.keyboard.press('Enter');
+  await expect(details).toHaveCount(0);
+
+  // Events: the pane open beside it leaves "+N"; Enter on it opens the list.
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  const events = app.getByRole('grid', { name: 'Events' });
+  await events.locator('[role="row"][data-type="opened"]').first().dblclick();
+  await expect(details).toBeVisible();
+  const egiven = events.getByRole('button', { name: /hidden for width/ });
+  await egiven.focus();
+  await app.keyboard.press('Enter');
+  await expect(list).toBeVisible();
+  await expect(egiven).toHaveAttribute('aria-expanded', 'true');
+});

@@ -219,6 +219,9 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const pageSize = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    // Keys on the header's own controls (sort cells, resize handles, "+N") are theirs: Enter on
+    // "+N" opened the cursor row's details instead of the list.
+    if (e.target !== e.currentTarget) return;
     const at = cursor < 0 ? -1 : cursor;
     let to: number;
     switch (e.key) {

@@ -105,7 +105,8 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
   const at = cursor === null ? -1 : events.findIndex((e) => e.seq === cursor);
   const shownAt = at < 0 ? -1 : n - 1 - at;
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (n === 0) return;
+    // Keys on the header's "+N" are its own (see ConnectionsTable).
+    if (n === 0 || e.target !== e.currentTarget) return;
     let to: number;
     if (e.key === 'ArrowDown') to = shownAt + 1;
     else if (e.key === 'ArrowUp') to = shownAt < 0 ? 0 : shownAt - 1;
