@@ -266,3 +266,34 @@ test('keyboard: Enter on the header\'s "+N" or a resize handle is theirs — the
   await expect(list).toBeVisible();
   await expect(egiven).toHaveAttribute('aria-expanded', 'true');
 });
+
+test('the "+N" list closes on a click outside it or Escape, so it does not stay over the rows', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  await app.getByLabel('Traffic columns').check();
+  const grid = app.getByRole('grid', { name: 'Connections' });
+  const given = grid.getByRole('button', { name: /hidden for width/ });
+  const list = app.getByRole('list', { name: 'Columns hidden for width' });
+  await given.click();
+  await expect(list).toBeVisible();
+  // A click inside the list leaves it open (it can be read, its text selected).
+  await list.click();
+  await expect(list).toBeVisible();
+  // A row clicked beside the list (its Process cell, left of it).
+  await grid.locator('[role="row"][data-id]').nth(2).locator('[role="gridcell"]').first().click();
+  await expect(list).toHaveCount(0);
+  await expect(given).toHaveAttribute('aria-expanded', 'false');
+  await given.click();
+  await expect(list).toBeVisible();
+  // Escape closes the list and does nothing else (the filter's text stays).
+  await app.getByRole('textbox', { name: 'Filter' }).fill('tcp');
+  await app.keyboard.press('Escape');
+  await expect(list).toHaveCount(0);
+  await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue('tcp');
+  await app.getByRole('textbox', { name: 'Filter' }).fill('');
+  // The button still toggles it.
+  await given.click();
+  await expect(list).toBeVisible();
+  await given.click();
+  await expect(list).toHaveCount(0);
+});

@@ -1,7 +1,7 @@
 // The "+3" button at the end of a header row whose table is too narrow for every column: named
 // "3 columns hidden for width", the names in its title, and a list of them on demand. One control
 // for every table that fits its columns to its width (Connections, Events).
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 export interface GivenWayProps {
   /** The columns left out for width, in layout order (none: nothing is drawn). */
@@ -15,9 +15,31 @@ export function GivenWay({ columns }: GivenWayProps) {
   useEffect(() => {
     if (n === 0) setListOpen(false);
   }, [n]);
+  // The list lies over the table's rows: a press outside it (a row, the filter) or Escape
+  // anywhere closes it. Its own button toggles it.
+  const box = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (!listOpen) return undefined;
+    const onDown = (e: PointerEvent) => {
+      if (!(e.target instanceof Node && box.current?.contains(e.target))) setListOpen(false);
+    };
+    // Escape is the list's alone, as a menu's: it neither clears the filter nor closes the pane.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setListOpen(false);
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener('pointerdown', onDown, true);
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('pointerdown', onDown, true);
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [listOpen]);
   if (n === 0) return null;
   return (
-    <div className="cols-given-way">
+    <div className="cols-given-way" ref={box}>
       <button
         type="button"
         aria-label={`${n} column${n === 1 ? '' : 's'} hidden for width`}
@@ -27,12 +49,6 @@ export function GivenWay({ columns }: GivenWayProps) {
         onClick={(e) => {
           e.stopPropagation();
           setListOpen((o) => !o);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && listOpen) {
-            setListOpen(false);
-            e.stopPropagation();
-          }
         }}
       >
         +{n}
