@@ -90,3 +90,23 @@ test('an Events row menu left open while the filter hides its event closes, and 
   await expect(ev).toBeVisible();
   await expect(app.getByRole('menu')).toHaveCount(0);
 });
+
+test('a connection that closed and left the table stays in the pane as closed, its actions off (they acted on a tuple another socket may now hold)', async ({ app, loopback }) => {
+  test.setTimeout(45_000);
+  const clientPort = await loopback.connect();
+  const id = serverSideId(loopback.port, clientPort);
+  await setFilter(app, `port:${loopback.port}`);
+  await rowById(app, id).click();
+  await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+  await expect(closeButton(app)).toBeEnabled();
+  loopback.closeConnections();
+  await expect(details(app)).toContainText('closed');
+  await expect(closeButton(app)).toBeDisabled();
+  // It lingers, then leaves the table (DEFAULT_LINGER_MS, 5 s).
+  await expect(rowById(app, id)).toHaveCount(0, { timeout: 15_000 });
+  await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+  await expect(details(app)).toContainText('closed');
+  await expect(closeButton(app)).toBeDisabled();
+  await closeButton(app).click({ force: true });
+  await expect(app.getByRole('alertdialog')).toHaveCount(0);
+});

@@ -1,6 +1,6 @@
 // What the details pane and the context menu share: which row is shown, the close / end request
 // waiting for confirmation, and the outcome of the last action.
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { ActionResult, NetmonBridge } from '../../../shared/ipc';
 import type { ActionOutcome } from '../../components/DetailsPane';
 import type { Row } from '../../store/rows';
@@ -28,6 +28,11 @@ export interface RowActions {
   outcome: ActionOutcome | null;
 }
 
+/** `row` as the pane shows a row no longer in the store: closed. */
+function goneRow(row: Row): Row {
+  return row.status === 'closed' ? row : { ...row, status: 'closed' };
+}
+
 const reasonOf = (err: unknown): ActionResult => ({ ok: false, reason: err instanceof Error ? err.message : String(err) });
 
 export function useRowActions(bridge: NetmonBridge, store: ConnectionStore): RowActions {
@@ -35,7 +40,13 @@ export function useRowActions(bridge: NetmonBridge, store: ConnectionStore): Row
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
-  const detailsRow = details ? (store.rows.get(details.id) ?? details) : null;
+  // The row as the store holds it now; once it has left the store (closed and lingered, or gone
+  // from a fresh table) the last version seen, closed: not the one first chosen, which still
+  // looked open and offered Close / End on a tuple another socket may hold by now.
+  const live = details ? store.rows.get(details.id) : undefined;
+  const lastSeen = useRef<Row | null>(null);
+  if (live) lastSeen.current = live;
+  const detailsRow = details ? (live ?? goneRow(lastSeen.current?.id === details.id ? lastSeen.current : details)) : null;
 
   const showDetailsOf = useCallback(
     (id: string) => {
