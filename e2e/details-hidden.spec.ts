@@ -4,7 +4,7 @@
 // the hidden row either (Shift+F10, Enter on the table). Clearing the filter brings it all back.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+import { connections, expect, rowById, serverSideId, setFilter, test, type Loopback } from './fixtures';
 
 const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
 const HIDDEN_NOTE = 'Hidden by the filter: this connection is not in the table. Close connection and End process are off until it shows again.';
@@ -12,6 +12,20 @@ const HIDDEN_NOTE = 'Hidden by the filter: this connection is not in the table. 
 const details = (page: Page) => page.getByRole('region', { name: 'Details' });
 const closeButton = (page: Page) => details(page).getByRole('button', { name: 'Close connection' });
 const endButton = (page: Page) => details(page).getByRole('button', { name: 'End process' });
+
+/**
+ * Opens a loopback connection, filters the table to its listener's port and opens the details
+ * pane of its server side (checked open, Close connection on). Returns the client's port and the row id.
+ */
+async function openDetailsOfNew(app: Page, loopback: Loopback): Promise<{ clientPort: number; id: string }> {
+  const clientPort = await loopback.connect();
+  const id = serverSideId(loopback.port, clientPort);
+  await setFilter(app, `port:${loopback.port}`);
+  await rowById(app, id).click();
+  await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
+  await expect(closeButton(app)).toBeEnabled();
+  return { clientPort, id };
+}
 
 for (const [w, h] of [
   [1024, 700],
@@ -21,12 +35,7 @@ for (const [w, h] of [
     test(`${w}×${h} (${scheme}): a row the filter hides stays in the pane, marked hidden, its actions off; clearing the filter restores them`, async ({ app, loopback }) => {
       await app.setViewportSize({ width: w, height: h });
       await app.emulateMedia({ colorScheme: scheme });
-      const clientPort = await loopback.connect();
-      const id = serverSideId(loopback.port, clientPort);
-      await setFilter(app, `port:${loopback.port}`);
-      await rowById(app, id).click();
-      await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
-      await expect(closeButton(app)).toBeEnabled();
+      const { clientPort, id } = await openDetailsOfNew(app, loopback);
       await expect(endButton(app)).toBeEnabled();
       await expect(details(app).getByTestId('details-hidden')).toHaveCount(0);
 
@@ -93,12 +102,7 @@ test('an Events row menu left open while the filter hides its event closes, and 
 
 test('a connection that closed and left the table stays in the pane as closed, its actions off (they acted on a tuple another socket may now hold)', async ({ app, loopback }) => {
   test.setTimeout(45_000);
-  const clientPort = await loopback.connect();
-  const id = serverSideId(loopback.port, clientPort);
-  await setFilter(app, `port:${loopback.port}`);
-  await rowById(app, id).click();
-  await expect(details(app)).toContainText(`127.0.0.1:${loopback.port} → 127.0.0.1:${clientPort}`);
-  await expect(closeButton(app)).toBeEnabled();
+  const { clientPort, id } = await openDetailsOfNew(app, loopback);
   loopback.closeConnections();
   await expect(details(app)).toContainText('closed');
   await expect(closeButton(app)).toBeDisabled();
