@@ -1,7 +1,8 @@
 // Rates, limitedBy and the batch's counters section, over the scripted source and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isCounterRow } from '../../shared/counter-columns';
-import type { EventBatch } from '../../shared/ipc';
+import { decodeBatch, type EventBatch } from '../../shared/ipc';
+import { LiveTable } from '../export/table';
 import { counterRowOf, counterRows, type CounterRow } from '../../shared/testing/counters';
 import type { RowSpec } from '../model/build';
 import { tableFromSpecs } from '../model/build';
@@ -129,6 +130,22 @@ describe('engine rates', () => {
     const c = plain.batches[0].connections![0];
     expect('bytesSent' in c).toBe(false);
     expect('sendRate' in c).toBe(false);
+  });
+});
+
+describe('the counters section on the wire', () => {
+  it('round-trips exactly through JSON into a viewer: counters past 2^32, RTT in fractions of a ms, a rate of 0, unknown → null', async () => {
+    const big = 2 ** 40;
+    const { engine, batches } = setup([
+      [tcp(1, k(big, 5e9, { RTT_US: 45, RTTVAR_US: 3 }))],
+      [tcp(1, k(big + 3000, 5e9, { RTT_US: 45, RTTVAR_US: 3, RETRANS: 2 ** 33 }))],
+    ]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    const table = new LiveTable();
+    for (const b of batches) table.apply(decodeBatch(JSON.stringify(b)));
+    const [row] = table.rows.values();
+    expect(row).toMatchObject({ bytesSent: big + 3000, bytesReceived: 5e9, packetsSent: 10, packetsReceived: 12, sendRate: 3000, receiveRate: 0, rttMs: 0.045, rttVarMs: 0.003, retransmits: 2 ** 33, limitedBy: null });
   });
 });
 
