@@ -52,4 +52,18 @@ describe('LiveTable counters', () => {
     expect(t.rows.get('a')).toMatchObject({ bytesSent: 50, state: 'CLOSE-WAIT', sendRate: null });
     expect(t.rows.has('c')).toBe(false);
   });
+
+  it('ids named like Object members (__proto__, constructor, toString) arriving as JSON name no row: nothing is written, nothing throws', () => {
+    const t = new LiveTable();
+    t.apply({ seq: 1, time: 1, full: true, events: [], status, connections: [row('a')] });
+    const text = JSON.stringify({ seq: 2, time: 2, full: false, events: [], status: { ...status, lastPollAt: 2 }, counters: counterColumns([
+      ['__proto__', 9, 9, 9, 9, 9, 9, 9, 9, 9, 'sender'],
+      ['constructor', 9, 9, 9, 9, 9, 9, 9, 9, 9, 'sender'],
+      ['toString', 9, 9, 9, 9, 9, 9, 9, 9, 9, 'sender'],
+    ]) });
+    expect(() => t.apply(JSON.parse(text) as EventBatch)).not.toThrow();
+    expect([...t.rows.keys()]).toEqual(['a']);
+    expect(t.rows.get('a')).toMatchObject({ bytesSent: 1, sendRate: null });
+    expect(({} as Record<string, unknown>).bytesSent).toBeUndefined();
+  });
 });
