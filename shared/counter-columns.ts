@@ -2,7 +2,7 @@
 // shape checked once, each row checked before it is applied, values decoded into a Connection's
 // traffic fields. A batch crosses a process or a socket: nothing here throws on what it finds.
 import { TRAFFIC_FIELDS, type Connection } from './connection';
-import { COUNTER_STRIDE, LIMITED_BY_CODES, UNKNOWN_VALUE, type CounterColumns } from './ipc';
+import { COUNTER_STRIDE, LIMITED_BY_CODES, UNKNOWN_VALUE, type CounterColumns, type EventBatch } from './ipc';
 
 /** Offset of limitedBy (a code, not a quantity) within a row's values. */
 const LIMITED_AT = TRAFFIC_FIELDS.indexOf('limitedBy');
@@ -44,20 +44,37 @@ export function isCounterRow(cols: CounterColumns, k: number): boolean {
 /**
  * Calls `fn(id, values, at)` for the well-formed rows among rows `from` to `to` (exclusive; all by
  * default) of a section whose shape counterRowCount accepted (the row's values start at
- * `values[at]`); returns how many rows it skipped as malformed.
+ * `values[at]`), except rows whose id is in `skip` (see eventIds); returns how many rows it skipped
+ * as malformed.
  */
 export function forEachCounterRow(
   cols: CounterColumns,
   fn: (id: string, values: readonly number[], at: number) => void,
   from = 0,
   to = cols.ids.length,
+  skip?: ReadonlySet<string>,
 ): number {
   let skipped = 0;
   for (let k = from; k < to; k++) {
-    if (isCounterRow(cols, k)) fn(cols.ids[k], cols.values, k * COUNTER_STRIDE);
-    else skipped++;
+    if (!isCounterRow(cols, k)) skipped++;
+    else if (!skip?.has(cols.ids[k])) fn(cols.ids[k], cols.values, k * COUNTER_STRIDE);
   }
   return skipped;
+}
+
+/**
+ * Calls `fn` for each row of `batch`'s counters section that a viewer applies at once: well formed
+ * and not carried by the batch's own events (the event is the batch's word, see eventIds). A
+ * section whose shape is wrong is left whole. Returns the malformed rows skipped, or -1 for a
+ * wrong shape (counterRowCount).
+ */
+export function forEachBatchCounterRow(
+  batch: Pick<EventBatch, 'counters' | 'events'>,
+  fn: (id: string, values: readonly number[], at: number) => void,
+): number {
+  const rows = counterRowCount(batch.counters);
+  if (rows <= 0) return rows;
+  return forEachCounterRow(batch.counters as CounterColumns, fn, 0, rows, eventIds(batch.events));
 }
 
 const NO_IDS: ReadonlySet<string> = new Set();

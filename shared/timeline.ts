@@ -2,7 +2,7 @@
 // closed, and the total traffic rate. Pure of I/O and timers. The engine keeps one (fed by its
 // batches) and serves it to every viewer; the app builds one from a recording's events the same way.
 import type { Connection, ConnectionEvent } from './connection';
-import { COUNTER_OFFSET, counterRowCount, eventIds, forEachCounterRow, knownValue } from './counter-columns';
+import { COUNTER_OFFSET, forEachBatchCounterRow, knownValue } from './counter-columns';
 import type { EventBatch } from './ipc';
 
 const SEND_RATE_AT = COUNTER_OFFSET.sendRate;
@@ -223,17 +223,14 @@ export class TimelineTracker {
         this.add(e.connection);
       }
     }
-    if (counterRowCount(batch.counters) > 0) {
-      const evented = eventIds(batch.events);
-      forEachCounterRow(batch.counters!, (id, values, at) => {
-        const m = this.rows.get(id);
-        if (!m || evented.has(id)) return;
-        this.rate(m, -1);
-        m.send = knownValue(values[at + SEND_RATE_AT]);
-        m.receive = knownValue(values[at + RECEIVE_RATE_AT]);
-        this.rate(m, 1);
-      });
-    }
+    forEachBatchCounterRow(batch, (id, values, at) => {
+      const m = this.rows.get(id);
+      if (!m) return;
+      this.rate(m, -1);
+      m.send = knownValue(values[at + SEND_RATE_AT]);
+      m.receive = knownValue(values[at + RECEIVE_RATE_AT]);
+      this.rate(m, 1);
+    });
     if (this.rated === 0) this.sendSum = this.receiveSum = 0; // no float residue once no row has a rate
     const sendRate = this.rated > 0 ? Math.max(0, this.sendSum) : null;
     const receiveRate = this.rated > 0 ? Math.max(0, this.receiveSum) : null;

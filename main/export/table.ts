@@ -2,7 +2,7 @@
 // the table, events open / close / change rows, the counters section refreshes traffic), plus what the
 // metrics count about the stream itself (events by type, polls, poll errors).
 import type { Connection, ConnectionEvent, ConnectionEventType } from '../../shared/connection';
-import { applyCounterValues, counterRowCount, eventIds, forEachCounterRow } from '../../shared/counter-columns';
+import { applyCounterValues, forEachBatchCounterRow } from '../../shared/counter-columns';
 import type { EventBatch } from '../../shared/ipc';
 
 export interface PollObservation {
@@ -36,15 +36,12 @@ export class LiveTable {
       else this.rows.set(e.connection.id, e.connection);
       if (e.type in this.eventCounts && this.counts(e)) this.eventCounts[e.type]++;
     }
-    if (counterRowCount(batch.counters) > 0) {
-      // Rows are written in place: a row this batch's events carry is the event's connection,
-      // which the exporters format after this (see eventIds).
-      const evented = eventIds(batch.events);
-      forEachCounterRow(batch.counters!, (id, values, at) => {
-        const row = this.rows.get(id);
-        if (row && !evented.has(id)) applyCounterValues(row, values, at);
-      });
-    }
+    // Rows are written in place: a row this batch's events carry is the event's connection, which
+    // the exporters format after this, and the section never reaches it (see eventIds).
+    forEachBatchCounterRow(batch, (id, values, at) => {
+      const row = this.rows.get(id);
+      if (row) applyCounterValues(row, values, at);
+    });
     // Every poll, failed or not, stamps lastPollAt (main/engine/engine.ts); other batches repeat it.
     const s = batch.status;
     if (s.lastPollAt === null || s.lastPollAt === this.lastPollAt) return null;

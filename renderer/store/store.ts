@@ -376,7 +376,7 @@ export class ConnectionStore {
   private applyCounters(cols: CounterColumns, from: number, to: number, changes: ChangeSet, evented: ReadonlySet<string>): number {
     const apply = (id: string, values: readonly number[], at: number): void => {
       const row = this.rows.get(id);
-      if (!row || row.status === 'closed' || evented.has(id)) return;
+      if (!row || row.status === 'closed') return;
       // Written in place (see Row.rev): a new Connection and Row per moved row, thousands a poll,
       // left the old ones as garbage of the old generation, collected in pauses past a frame.
       // A Connection is written only while it is this row's alone: one shared with the event
@@ -394,7 +394,7 @@ export class ConnectionStore {
       changes.ids.add(row.id);
       (changes.inPlace ??= new Set()).add(row.id);
     };
-    return forEachCounterRow(cols, apply, from, to);
+    return forEachCounterRow(cols, apply, from, to, evented);
   }
 
   private setRow(row: Row, status: RowStatus, at: number, changes: ChangeSet): void {
