@@ -296,8 +296,7 @@ export class ConnectionStore {
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     this.listeners.clear();
   }
 
@@ -482,19 +481,22 @@ export class ConnectionStore {
   holdExpiry(hold: boolean): void {
     if (this.expiryHeld === hold) return;
     this.expiryHeld = hold;
-    if (hold) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      this.timerAt = Infinity;
-    } else this.sweep();
+    if (hold) this.clearTimer();
+    else this.sweep();
+  }
+
+  /** Cancels the expiry timer, if any. */
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
   }
 
   private schedule(): void {
     if (this.expiryHeld) return;
     const at = this.nextExpiry();
     if (at === this.timerAt && this.timer) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     this.timerAt = at;
     if (at === Infinity) return;
     this.timer = setTimeout(() => {
