@@ -96,7 +96,7 @@ function livePoller(counters: boolean) {
     /** Counter updates in the last batch. */
     moved: () => moved,
     async poll() {
-      const { batch } = pipeline.process(await engine.pollNow());
+      const { batch } = pipeline.process(await engine.pollNow(), engine.rateTotals());
       if (batch.status.lastError) throw new Error(`poll failed: ${batch.status.lastError}`);
       moved = batch.counters?.ids.length ?? 0;
     },
@@ -229,7 +229,7 @@ export async function benchCountersBatch(n = 10_000, polls = 20): Promise<string
     now: () => (clock += 1000),
   });
   const pipeline = createBatchPipeline();
-  pipeline.process(await engine.pollNow());
+  pipeline.process(await engine.pollNow(), engine.rateTotals());
   const sizes: number[] = [];
   const pollMs: number[] = [];
   const pipelineMs: number[] = [];
@@ -240,7 +240,7 @@ export async function benchCountersBatch(n = 10_000, polls = 20): Promise<string
     pollMs.push(batch.status.lastPollMs ?? NaN);
     moved = batch.counters?.ids.length ?? 0;
     const t0 = performance.now();
-    const { json } = pipeline.process(batch);
+    const { json } = pipeline.process(batch, engine.rateTotals());
     pipelineMs.push(performance.now() - t0);
     sizes.push(json.length);
     const t1 = performance.now();

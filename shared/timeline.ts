@@ -153,6 +153,18 @@ export class TimelineStore {
   }
 }
 
+/**
+ * The rates a table's rows show, summed as viewers see them (each rounded to whole bytes/s), as the
+ * engine counts them over its whole table every poll (main/engine/rates.ts rateRows).
+ */
+export interface RateTotals {
+  /** Rows with a known send or receive rate. */
+  rated: number;
+  /** Σ of the known send / receive rates, bytes/s. */
+  send: number;
+  receive: number;
+}
+
 interface RowMark {
   series: number;
   send: number | null;
@@ -202,9 +214,14 @@ export class TimelineTracker {
 
   /**
    * Records one batch (in the engine's order) and returns its sample, or null for a failed poll
-   * (`status.lastError` set and nothing in it), which says nothing about the table.
+   * (`status.lastError` set and nothing in it), which says nothing about the table. `totals`: the
+   * table's rate sums after this batch when the caller has them (the engine's worker), which spares
+   * a lookup per row of the counters section; without them the sums follow the rows.
    */
-  apply(batch: Pick<EventBatch, 'time' | 'full' | 'connections' | 'events' | 'counters'> & { status?: EventBatch['status'] }): TimelineSample | null {
+  apply(
+    batch: Pick<EventBatch, 'time' | 'full' | 'connections' | 'events' | 'counters'> & { status?: EventBatch['status'] },
+    totals?: RateTotals | null,
+  ): TimelineSample | null {
     if (batch.status?.lastError && !batch.full && batch.events.length === 0) return null;
     if (batch.full && batch.connections) {
       this.rows.clear();
@@ -223,14 +240,20 @@ export class TimelineTracker {
         this.add(e.connection);
       }
     }
-    forEachBatchCounterRow(batch, (id, values, at) => {
-      const m = this.rows.get(id);
-      if (!m) return;
-      this.rate(m, -1);
-      m.send = knownValue(values[at + SEND_RATE_AT]);
-      m.receive = knownValue(values[at + RECEIVE_RATE_AT]);
-      this.rate(m, 1);
-    });
+    if (totals) {
+      this.rated = totals.rated;
+      this.sendSum = totals.send;
+      this.receiveSum = totals.receive;
+    } else {
+      forEachBatchCounterRow(batch, (id, values, at) => {
+        const m = this.rows.get(id);
+        if (!m) return;
+        this.rate(m, -1);
+        m.send = knownValue(values[at + SEND_RATE_AT]);
+        m.receive = knownValue(values[at + RECEIVE_RATE_AT]);
+        this.rate(m, 1);
+      });
+    }
     if (this.rated === 0) this.sendSum = this.receiveSum = 0; // no float residue once no row has a rate
     const sendRate = this.rated > 0 ? Math.max(0, this.sendSum) : null;
     const receiveRate = this.rated > 0 ? Math.max(0, this.receiveSum) : null;

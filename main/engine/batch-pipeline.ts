@@ -4,15 +4,18 @@
 // benchmark (bench/traffic.ts) run the very same steps.
 import { encodeBatch, type EventBatch } from '../../shared/ipc';
 import { PortUsageTracker } from '../../shared/port-usage';
-import { TimelineTracker } from '../../shared/timeline';
+import { TimelineTracker, type RateTotals } from '../../shared/timeline';
 import { createHistory, type RunHistory } from './history';
 
 export interface BatchPipeline {
   readonly history: RunHistory;
   readonly timeline: TimelineTracker;
   readonly portUsage: PortUsageTracker;
-  /** Stamps, samples and encodes one engine batch (in the engine's order). Returns the stamped batch and its JSON. */
-  process(raw: EventBatch): { batch: EventBatch; json: string };
+  /**
+   * Stamps, samples and encodes one engine batch (in the engine's order). `totals`: the engine's
+   * rate sums after it (Engine.rateTotals), for the timeline. Returns the stamped batch and its JSON.
+   */
+  process(raw: EventBatch, totals?: RateTotals): { batch: EventBatch; json: string };
 }
 
 /** `historyCapacity`: events the run's history keeps (see createHistory; RangeError when invalid). */
@@ -24,9 +27,9 @@ export function createBatchPipeline(historyCapacity?: number): BatchPipeline {
     history,
     timeline,
     portUsage,
-    process(raw) {
+    process(raw, totals) {
       const batch = history.apply(raw);
-      const sample = timeline.apply(batch);
+      const sample = timeline.apply(batch, totals);
       if (sample) batch.timeline = sample;
       // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
       const ports = portUsage.apply(batch);

@@ -16,7 +16,8 @@ import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../mod
 import { tcpStateName } from '../../shared/connection';
 import { createRateColumns, pushTrafficValues, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
-import { computeRates, countersMoved, unknownRates } from './rates';
+import type { RateTotals } from '../../shared/timeline';
+import { rateRows, unknownRates } from './rates';
 import type { Engine, EngineOptions } from './types';
 
 type Owners = (ProcessInfo | null)[];
@@ -48,6 +49,9 @@ export function createEngine(opts: EngineOptions): Engine {
   let rates: RateColumns = createRateColumns(1);
   let spareRates: RateColumns = createRateColumns(1);
   let ids: (string | undefined)[] = [];
+  // Rows of the poll being built whose counters section entry may be due (rateRows), and the table's rate sums.
+  let moved = new Int32Array(16);
+  const totals: RateTotals = { rated: 0, send: 0, receive: 0 };
   let spareIds: (string | undefined)[] = [];
   // Its own differ: successive polls form a chain, so the key index carries over between them.
   const differ = createDiffer();
@@ -166,12 +170,12 @@ export function createEngine(opts: EngineOptions): Engine {
    * an event this poll, whose counters or rates moved; null when none did. Written straight into
    * the two columns (no array per row). Ids are built once per row and carried from poll to poll.
    */
-  const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array): CounterColumns | null => {
+  const counterUpdates = (next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array, movedCount: number): CounterColumns | null => {
     if (!next.counters) return null;
     const out: CounterColumns = { ids: [], values: [] };
-    for (let n = 0; n < next.count; n++) {
-      const p = prevOf[n];
-      if (p < 0 || evented[n] || !countersMoved(prev, p, rates, next, n, spareRates)) continue;
+    for (let k = 0; k < movedCount; k++) {
+      const n = moved[k];
+      if (evented[n]) continue;
       out.ids.push((nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id));
       pushTrafficValues(next, n, spareRates, out.values);
     }
@@ -191,7 +195,8 @@ export function createEngine(opts: EngineOptions): Engine {
     if (spareSlots.length < next.count) spareSlots = new Uint32Array(Math.ceil(next.count * 1.25));
     const d = differ.diff(prev, next, prevOf, { prev: slots, next: spareSlots });
     spareRates = roomFor(spareRates, next.count);
-    computeRates(prev, next, prevOf, dtMs, spareRates);
+    if (moved.length < next.count) moved = new Int32Array(Math.ceil(next.count * 1.25));
+    const movedCount = rateRows(prev, next, prevOf, dtMs, rates, spareRates, moved, totals);
     const nextRates = spareRates;
     const nextIds = spareIds;
     nextIds.length = next.count;
@@ -237,7 +242,7 @@ export function createEngine(opts: EngineOptions): Engine {
       events.push(e);
     }
     given = null;
-    return { events, counters: counterUpdates(prev, next, nextIds, evented) };
+    return { events, counters: counterUpdates(next, nextIds, evented, movedCount) };
   };
 
   const poll = async (deliver: boolean): Promise<EventBatch> => {
@@ -256,6 +261,7 @@ export function createEngine(opts: EngineOptions): Engine {
         learnOwners(next, nextOwners, find);
         spareRates = roomFor(spareRates, next.count);
         unknownRates(spareRates, next.count);
+        totals.rated = totals.send = totals.receive = 0;
         spareIds.length = 0;
         spareSlots = freshSlots(next, spareSlots.length < next.count ? new Uint32Array(Math.ceil(next.count * 1.25)) : spareSlots);
       }
@@ -335,6 +341,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return snapshotStatus();
     },
     status: snapshotStatus,
+    rateTotals: () => ({ ...totals }),
     snapshot(): Snapshot {
       return {
         time: current ? currentTime : now(),

@@ -1,5 +1,6 @@
 // Rates and "limited by" from two polls of the same row. Rows are matched through the diff's
 // prevOf map (next row → prev row, or -1), so rates follow exactly the identity the diff uses.
+import type { RateTotals } from '../../shared/timeline';
 import { C, COUNTER_SLOTS, type RowTable } from '../model/rows';
 import { LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, type RateColumns } from '../model/traffic';
 
@@ -39,54 +40,82 @@ function perSecond(a: number, b: number, dtMs: number): number {
 }
 
 /**
- * Fills `out` (row-aligned with `next`, at least next.count long) with each row's send / receive
- * rate in bytes/s and its limitedBy code over the `dtMs` between the two polls. Rows without a
- * previous row (prevOf[n] < 0) or without counters get NaN / 0. Allocates nothing.
+ * One pass over `next`'s rows (row-aligned with `out`, at least next.count long):
+ * - fills `out` with each row's send / receive rate in bytes/s and its limitedBy code over the `dtMs`
+ *   between the two polls (NaN / 0 for rows without a previous row, prevOf[i] < 0, or without counters);
+ * - writes into `moved` (at least next.count long) the indexes of rows that were in `prev` and show
+ *   viewers something new: a counter moved, or a rate / limitedBy differs from the one `prevRates`
+ *   holds for their previous row (a rate that falls to 0 is news); returns how many;
+ * - sums the rates into `totals` (see RateTotals).
+ * Reads each row's counters once and allocates nothing: it runs over every row of every poll.
  */
-export function computeRates(prev: RowTable, next: RowTable, prevOf: Int32Array, dtMs: number, out: RateColumns): void {
+export function rateRows(
+  prev: RowTable,
+  next: RowTable,
+  prevOf: Int32Array,
+  dtMs: number,
+  prevRates: RateColumns,
+  out: RateColumns,
+  moved: Int32Array,
+  totals: RateTotals,
+): number {
   const pk = prev.counters;
   const nk = next.counters;
   const n = next.count;
-  if (!pk || !nk || !(dtMs > 0)) {
+  totals.rated = totals.send = totals.receive = 0;
+  if (!nk) {
     unknownRates(out, n);
-    return;
+    return 0;
   }
+  const { send, receive, limited } = out;
+  const known = pk !== undefined && dtMs > 0;
   const intervalUs = dtMs * 1000;
+  let m = 0;
   for (let i = 0; i < n; i++) {
     const p = prevOf[i];
-    if (p < 0) {
-      out.send[i] = NaN;
-      out.receive[i] = NaN;
-      out.limited[i] = 0;
+    if (p < 0 || !pk) {
+      send[i] = NaN;
+      receive[i] = NaN;
+      limited[i] = 0;
+      if (p >= 0) moved[m++] = i; // counters where the last poll had none
       continue;
     }
     const a = p * COUNTER_SLOTS;
     const b = i * COUNTER_SLOTS;
-    out.send[i] = perSecond(pk[a + C.BYTES_SENT], nk[b + C.BYTES_SENT], dtMs);
-    out.receive[i] = perSecond(pk[a + C.BYTES_RECEIVED], nk[b + C.BYTES_RECEIVED], dtMs);
-    out.limited[i] = limitedByCode(
-      nk[b + C.BUSY_US] - pk[a + C.BUSY_US],
-      nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US],
-      nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US],
-      intervalUs,
-    );
+    let s = NaN;
+    let r = NaN;
+    let l = 0;
+    if (known) {
+      s = perSecond(pk[a + C.BYTES_SENT], nk[b + C.BYTES_SENT], dtMs);
+      r = perSecond(pk[a + C.BYTES_RECEIVED], nk[b + C.BYTES_RECEIVED], dtMs);
+      l = limitedByCode(
+        nk[b + C.BUSY_US] - pk[a + C.BUSY_US],
+        nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US],
+        nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US],
+        intervalUs,
+      );
+    }
+    send[i] = s;
+    receive[i] = r;
+    limited[i] = l;
+    if (s === s || r === r) {
+      totals.rated++;
+      if (s === s) totals.send += Math.round(s);
+      if (r === r) totals.receive += Math.round(r);
+    }
+    if (!same(prevRates.send[p], s) || !same(prevRates.receive[p], r) || prevRates.limited[p] !== l) {
+      moved[m++] = i;
+      continue;
+    }
+    // The slots viewers see (the chrono times from C.BUSY_US on show only through limitedBy).
+    for (let k = 0; k < C.BUSY_US; k++) {
+      if (!same(pk[a + k], nk[b + k])) {
+        moved[m++] = i;
+        break;
+      }
+    }
   }
+  return m;
 }
 
 const same = (x: number, y: number): boolean => x === y || (x !== x && y !== y); // NaN equals NaN here
-
-/**
- * Whether row `i` of `next` shows viewers anything new compared with row `p` of `prev`: a counter
- * moved, or a rate / limitedBy differs from the one sent last poll (a rate that falls to 0 is news).
- */
-export function countersMoved(prev: RowTable, p: number, prevRates: RateColumns, next: RowTable, i: number, rates: RateColumns): boolean {
-  const pk = prev.counters;
-  const nk = next.counters;
-  if (!nk) return false;
-  if (!pk) return true;
-  const a = p * COUNTER_SLOTS;
-  const b = i * COUNTER_SLOTS;
-  // The slots viewers see (the chrono times below C.BUSY_US show only through limitedBy).
-  for (let s = 0; s < C.BUSY_US; s++) if (!same(pk[a + s], nk[b + s])) return true;
-  return !same(prevRates.send[p], rates.send[i]) || !same(prevRates.receive[p], rates.receive[i]) || prevRates.limited[p] !== rates.limited[i];
-}

@@ -11,6 +11,7 @@ import { createRateColumns, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, p
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { createEngine } from './engine';
 import { limitedByCode } from './rates';
+import { TimelineTracker, type TimelineSample } from '../../shared/timeline';
 
 type Counters = NonNullable<RowSpec['counters']>;
 const tcp = (lport: number, counters?: Counters, extra: Partial<RowSpec> = {}): RowSpec => ({
@@ -130,6 +131,35 @@ describe('engine rates', () => {
     const c = plain.batches[0].connections![0];
     expect('bytesSent' in c).toBe(false);
     expect('sendRate' in c).toBe(false);
+  });
+});
+
+describe('the engine\'s rate totals', () => {
+  it('equal what the timeline counts row by row, poll after poll (rows moving, going idle, closing, opening, changing, UDP)', async () => {
+    const udp: RowSpec = { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 };
+    const { engine, batches } = setup([
+      [tcp(1, k(0, 0)), tcp(2, k(0, 0)), tcp(3, k(0, 0)), udp],
+      [tcp(1, k(1500, 250)), tcp(2, k(1000, 0)), tcp(3, k(0, 0)), udp],
+      [tcp(1, k(3000, 500)), tcp(2, k(1000, 0)), tcp(4, k(50, 50)), udp], // 2 idle, 3 closed, 4 opened
+      [tcp(1, k(3333, 500), { state: 'CLOSE-WAIT' }), tcp(2, k(1000, 0)), tcp(4, k(150, 50)), udp],
+      [tcp(2, k(1000, 1)), udp],
+    ]);
+    const withTotals = new TimelineTracker();
+    const byRows = new TimelineTracker();
+    const samples: [TimelineSample | null, TimelineSample | null][] = [];
+    engine.onBatch((b) => samples.push([withTotals.apply(b, engine.rateTotals()), byRows.apply(b)]));
+    engine.start();
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(batches).toHaveLength(5);
+    const rates = samples.map(([a]) => [a?.sendRate, a?.receiveRate]);
+    expect(rates).toEqual([
+      [null, null], // first poll: no interval yet
+      [2500, 250],
+      [1500, 250], // 1 moved 1500/250; 2 idle at 0; 4 opened: unknown
+      [433, 0], // 1 (a changed event) 333/0; 4 moved 100/0
+      [0, 1],
+    ]);
+    for (const [a, b] of samples) expect(a).toEqual(b);
   });
 });
 

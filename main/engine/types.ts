@@ -1,7 +1,7 @@
 // The engine's public shape, used by the CLI, the local web server and the Electron main process.
 import type { EngineStatus, EventBatch, History, Snapshot } from '../../shared/ipc';
 import type { ConnectionSource } from '../source/types';
-import type { TimelineData } from '../../shared/timeline';
+import type { RateTotals, TimelineData } from '../../shared/timeline';
 import type { PortUsageHistory } from '../../shared/port-usage';
 
 export interface EngineOptions {
@@ -26,6 +26,8 @@ export interface Engine {
   status(): EngineStatus;
   /** The current table, materialized. */
   snapshot(): Snapshot;
+  /** The current table's rate sums, as its rows show them (all 0 before a second poll or without counters). */
+  rateTotals(): RateTotals;
   /** Runs one poll now (never overlapping a running one) and returns its batch. */
   pollNow(): Promise<EventBatch>;
   /** Every poll's batch, successful or failed; returns an unsubscribe function. */

@@ -27,8 +27,9 @@ try {
   if (config.paused) engine.setPaused(true);
   const p = (pipeline = createBatchPipeline(config.historyCapacity));
   // The history stamps every batch's connections with the run's times before any viewer sees it.
+  const e = engine;
   engine.onBatch((raw) => {
-    const { batch: b, json } = p.process(raw);
+    const { batch: b, json } = p.process(raw, e.rateTotals());
     post({ type: 'batch', json, seq: b.seq, status: b.status });
   });
   engine.start();
