@@ -134,6 +134,29 @@ describe('tcp_info in sock_diag', () => {
     expect(Array.from(into.rows.counters!.subarray(COUNTER_SLOTS, 2 * COUNTER_SLOTS)).every(Number.isNaN)).toBe(true);
   });
 
+  it('reads the same counters from a buffer at any alignment (host-order words by index, else a DataView)', () => {
+    const socks = [
+      sock({ attrs: [nlattr(8, Buffer.from([0])), nlattr(INET_DIAG_INFO, tcpInfo(FULL))] }),
+      sock({ sport: 40001, attrs: [nlattr(INET_DIAG_INFO, tcpInfo(FULL, 104))] }),
+      sock({ sport: 40002, attrs: [nlattr(INET_DIAG_INFO, tcpInfo(FULL, 144))] }),
+      sock({ sport: 40003, attrs: [nlattr(INET_DIAG_INFO, tcpInfo({ ...FULL, rtt: 0 }))] }),
+      sock({ sport: 40004, attrs: [Buffer.from([2, 0, 2, 0])] }),
+      sock({ sport: 40005, extra: 7 }),
+    ];
+    const bytes = Buffer.concat([...socks.map((x) => diagMessage(x, 7)), doneMessage(7)]);
+    const read = (offset: number) => {
+      const buf = new Uint8Array(new ArrayBuffer(bytes.length + 8), offset, bytes.length);
+      buf.set(bytes);
+      const into = createProcNetTable(1);
+      decodeSockDiag(buf, buf.length, { protocol: 'tcp', family: 4, seq: 7 }, into);
+      return Array.from(into.rows.counters!.subarray(0, socks.length * COUNTER_SLOTS));
+    };
+    const aligned = read(0);
+    expect(aligned[C.BYTES_SENT]).toBe(2 ** 40 + 17);
+    expect(aligned[COUNTER_SLOTS + C.RETRANS]).toBe(3);
+    for (const offset of [1, 2, 3]) expect(read(offset)).toEqual(aligned);
+  });
+
   it('reads big-endian kernels', () => {
     const info = tcpInfo(FULL);
     const be = Buffer.alloc(info.length);
