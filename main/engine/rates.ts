@@ -67,54 +67,77 @@ export function rateRows(
     unknownRates(out, n);
     return 0;
   }
-  const { send, receive, limited } = out;
-  const known = pk !== undefined && dtMs > 0;
-  const intervalUs = dtMs * 1000;
   let m = 0;
+  if (!pk) {
+    // Counters where the last poll had none: every row that stays is news, no rate yet.
+    unknownRates(out, n);
+    for (let i = 0; i < n; i++) if (prevOf[i] >= 0) moved[m++] = i;
+    return m;
+  }
+  // Everything the loop touches in locals: it runs over every row of every poll.
+  const { send, receive, limited } = out;
+  const ps = prevRates.send;
+  const pr = prevRates.receive;
+  const pl = prevRates.limited;
+  const known = dtMs > 0;
+  const intervalUs = dtMs * 1000;
+  let rated = 0;
+  let sendSum = 0;
+  let receiveSum = 0;
   for (let i = 0; i < n; i++) {
     const p = prevOf[i];
-    if (p < 0 || !pk) {
+    if (p < 0) {
       send[i] = NaN;
       receive[i] = NaN;
       limited[i] = 0;
-      if (p >= 0) moved[m++] = i; // counters where the last poll had none
       continue;
     }
     const a = p * COUNTER_SLOTS;
     const b = i * COUNTER_SLOTS;
+    const sent0 = pk[a + C.BYTES_SENT];
+    const sent1 = nk[b + C.BYTES_SENT];
+    const received0 = pk[a + C.BYTES_RECEIVED];
+    const received1 = nk[b + C.BYTES_RECEIVED];
     let s = NaN;
     let r = NaN;
     let l = 0;
     if (known) {
-      s = perSecond(pk[a + C.BYTES_SENT], nk[b + C.BYTES_SENT], dtMs);
-      r = perSecond(pk[a + C.BYTES_RECEIVED], nk[b + C.BYTES_RECEIVED], dtMs);
-      l = limitedByCode(
-        nk[b + C.BUSY_US] - pk[a + C.BUSY_US],
-        nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US],
-        nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US],
-        intervalUs,
-      );
+      s = perSecond(sent0, sent1, dtMs);
+      r = perSecond(received0, received1, dtMs);
+      const dBusy = nk[b + C.BUSY_US] - pk[a + C.BUSY_US];
+      if (dBusy > 0) l = limitedByCode(dBusy, nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US], nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US], intervalUs);
     }
     send[i] = s;
     receive[i] = r;
     limited[i] = l;
-    if (s === s || r === r) {
-      totals.rated++;
-      if (s === s) totals.send += Math.round(s);
-      if (r === r) totals.receive += Math.round(r);
+    if (s === s) {
+      rated++;
+      sendSum += Math.round(s);
+      if (r === r) receiveSum += Math.round(r);
+    } else if (r === r) {
+      rated++;
+      receiveSum += Math.round(r);
     }
-    if (!same(prevRates.send[p], s) || !same(prevRates.receive[p], r) || prevRates.limited[p] !== l) {
+    // News: a slot viewers see moved (the chrono times from C.BUSY_US on show only through
+    // limitedBy), or a rate / limitedBy differs from the one sent for the previous row.
+    if (
+      !same(sent0, sent1) ||
+      !same(received0, received1) ||
+      !same(ps[p], s) ||
+      !same(pr[p], r) ||
+      pl[p] !== l ||
+      !same(pk[a + C.SEGS_OUT], nk[b + C.SEGS_OUT]) ||
+      !same(pk[a + C.SEGS_IN], nk[b + C.SEGS_IN]) ||
+      !same(pk[a + C.RTT_US], nk[b + C.RTT_US]) ||
+      !same(pk[a + C.RTTVAR_US], nk[b + C.RTTVAR_US]) ||
+      !same(pk[a + C.RETRANS], nk[b + C.RETRANS])
+    ) {
       moved[m++] = i;
-      continue;
-    }
-    // The slots viewers see (the chrono times from C.BUSY_US on show only through limitedBy).
-    for (let k = 0; k < C.BUSY_US; k++) {
-      if (!same(pk[a + k], nk[b + k])) {
-        moved[m++] = i;
-        break;
-      }
     }
   }
+  totals.rated = rated;
+  totals.send = sendSum;
+  totals.receive = receiveSum;
   return m;
 }
 

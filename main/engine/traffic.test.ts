@@ -86,6 +86,24 @@ describe('engine rates', () => {
     expect(tupleOf(third, 3)).toBeUndefined();
   });
 
+  it('sends a row whose only change is any one slot viewers see (and no row whose counters stood still)', async () => {
+    const visible = ['BYTES_SENT', 'BYTES_RECEIVED', 'SEGS_OUT', 'SEGS_IN', 'RTT_US', 'RTTVAR_US', 'RETRANS'] as const;
+    const base = k(100, 100);
+    const rows = (bump: number | null) => [
+      tcp(1, base),
+      ...visible.map((slot, j) => tcp(10 + j, bump === null ? base : { ...base, [slot]: base[slot]! + bump })),
+    ];
+    // Polls 1-2 settle every rate at 0, poll 3 stands still, poll 4 moves each row's one slot, poll 5 repeats poll 4.
+    const { engine, batches } = setup([rows(null), rows(null), rows(null), rows(1), rows(1)]);
+    engine.start();
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(batches[2].counters).toBeUndefined();
+    const sent = counterRows(batches[3].counters).map((t) => Number(t[0].split(' ')[1].split(':')[1]));
+    expect(sent.sort((a, b) => a - b)).toEqual(visible.map((_, j) => 10 + j));
+    // Then the two whose bytes moved are news again: their rate fell back to 0.
+    expect(counterRows(batches[4].counters).map((t) => t[0]).sort()).toEqual(['tcp4 10.0.0.1:10 10.0.0.2:443', 'tcp4 10.0.0.1:11 10.0.0.2:443']);
+  });
+
   it('divides by the real interval between polls', async () => {
     const { engine, batches } = setup([[tcp(1, k(0, 0))], [tcp(1, k(5000, 0))]]);
     engine.setIntervalMs(2500);
