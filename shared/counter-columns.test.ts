@@ -59,12 +59,13 @@ describe('isCounterRow', () => {
 });
 
 describe('applyCounterValues', () => {
-  it('writes offset k into TRAFFIC_FIELDS[k]: -1 → null, the limitedBy code → its name', () => {
+  it('writes offset k into TRAFFIC_FIELDS[k]: -1 → null, RTTs µs → ms, the limitedBy code → its name', () => {
     const values = Array.from({ length: COUNTER_STRIDE }, (_, k) => k + 0.5);
     values[COUNTER_OFFSET.limitedBy] = 1;
     const c: Partial<Connection> = {};
     applyCounterValues(c, [99, ...values], 1);
-    for (const [k, f] of TRAFFIC_FIELDS.entries()) expect(c[f], f).toBe(f === 'limitedBy' ? 'receiver' : k + 0.5);
+    const rtt = new Set<string>(['rttMs', 'rttVarMs']);
+    for (const [k, f] of TRAFFIC_FIELDS.entries()) expect(c[f], f).toBe(f === 'limitedBy' ? 'receiver' : rtt.has(f) ? (k + 0.5) / 1000 : k + 0.5);
     applyCounterValues(c, counterColumns([unknown]).values, 0);
     for (const f of TRAFFIC_FIELDS) expect(c[f], f).toBeNull();
   });
@@ -103,23 +104,26 @@ describe('a damaged counters section (seeded fuzz)', () => {
 });
 
 describe('the section as JSON', () => {
-  it('parses into one packed array of unboxed doubles (V8), where per-row tuples parsed into arrays of boxed values', () => {
-    // What the engine sends: fractional RTTs, unknown values (-1), codes; checked with V8's own
-    // predicates in a child Node (natives syntax is a V8 flag, not for the test runner itself).
-    const cols = counterColumns([good, unknown, ['y', 2 ** 40, 7, 1, 1, null, 0, 12.25, 0.5, 0, 'sender']]);
-    const json = encodeBatch({ seq: 1, time: 1, full: false, events: [], status: { paused: false, intervalMs: 1000, source: 's', lastPollAt: 1, lastPollMs: 1, lastError: null }, counters: cols });
-    const probe = `const b = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-      const kind = (a) => [%HasDoubleElements(a), %HasFastPackedElements(a), %HasObjectElements(a)];
-      console.log(JSON.stringify({ values: kind(b.counters.values), tuple: kind(JSON.parse('["x",1,2,0.5,null]')) }));`;
+  it('parses into one packed array of small integers (V8), or of unboxed doubles past 2^30, where per-row tuples parsed into arrays of boxed values', () => {
+    // What the engine sends: whole numbers (RTTs in µs), unknown values (-1), codes; checked with
+    // V8's own predicates in a child Node (natives syntax is a V8 flag, not for the test runner itself).
+    const status = { paused: false, intervalMs: 1000, source: 's', lastPollAt: 1, lastPollMs: 1, lastError: null };
+    const small = counterColumns([good, unknown, ['y', 2 ** 29, 7, 1, 1, null, 0, 12.25, 0.5, 0, 'sender']]);
+    const big = counterColumns([good, ['y', 2 ** 40, 7, 1, 1, null, 0, 12.25, 0.5, 0, 'sender']]);
+    const json = JSON.stringify([small, big].map((counters) => encodeBatch({ seq: 1, time: 1, full: false, events: [], status, counters })));
+    const probe = `const [small, big] = JSON.parse(require('fs').readFileSync(0, 'utf8')).map((j) => JSON.parse(j));
+      const kind = (a) => [%HasSmiElements(a), %HasDoubleElements(a), %HasFastPackedElements(a), %HasObjectElements(a)];
+      console.log(JSON.stringify({ small: kind(small.counters.values), big: kind(big.counters.values), tuple: kind(JSON.parse('["x",1,2,0.5,null]')) }));`;
     const out = execFileSync(process.execPath, ['--allow-natives-syntax', '-e', probe], { input: json, encoding: 'utf8', timeout: 20_000 });
-    // [double elements, packed, object elements]
-    expect(JSON.parse(out)).toEqual({ values: [true, true, false], tuple: [false, true, true] });
+    // [small integer elements, double elements, packed, object elements]
+    expect(JSON.parse(out)).toEqual({ small: [true, false, true, false], big: [false, true, true, false], tuple: [false, false, true, true] });
   });
 
   it('round-trips as two flat arrays (-1 and 0 stay numbers)', () => {
     const cols = counterColumns([good, unknown]);
     const back = decodeBatch(encodeBatch({ seq: 1, time: 1, full: false, events: [], status: { paused: false, intervalMs: 1000, source: 's', lastPollAt: 1, lastPollMs: 1, lastError: null }, counters: cols }));
-    expect(back.counters).toEqual({ ids: ['x', 'x'], values: [1, 2, 3, 4, 5, 6, 0.1, 0.2, 0, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0] });
+    // RTTs of 0.1 and 0.2 ms travel as 100 and 200 µs: whole numbers only.
+    expect(back.counters).toEqual({ ids: ['x', 'x'], values: [1, 2, 3, 4, 5, 6, 100, 200, 0, 2, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0] });
     expect(counterRows(back.counters)).toEqual([good, unknown]);
   });
 });

@@ -6,6 +6,9 @@ import { COUNTER_STRIDE, LIMITED_BY_CODES, UNKNOWN_VALUE, type CounterColumns, t
 
 /** Offset of limitedBy (a code, not a quantity) within a row's values. */
 const LIMITED_AT = TRAFFIC_FIELDS.indexOf('limitedBy');
+/** The two values the section carries in µs and a Connection in ms. */
+const RTT_AT = TRAFFIC_FIELDS.indexOf('rttMs');
+const RTT_VAR_AT = TRAFFIC_FIELDS.indexOf('rttVarMs');
 
 /** Offset of each traffic field within a row's values (TRAFFIC_FIELDS order). */
 export const COUNTER_OFFSET = Object.fromEntries(TRAFFIC_FIELDS.map((f, k) => [f, k])) as Record<(typeof TRAFFIC_FIELDS)[number], number>;
@@ -102,14 +105,15 @@ export function knownValue(v: number): number | null {
 
 /**
  * Sets the traffic fields of `c` from one row's values at `values[at…]` (TRAFFIC_FIELDS order,
- * encoded as CounterColumns.values; a row isCounterRow accepted): UNKNOWN_VALUE → null, the
- * limitedBy code → its name. One keyed store in a loop: ten named stores, each seeing every
+ * encoded as CounterColumns.values; a row isCounterRow accepted): UNKNOWN_VALUE → null, RTTs
+ * from µs to ms, the limitedBy code → its name. One keyed store in a loop: ten named stores, each seeing every
  * Connection shape, measured twice as slow in the store bench (9,400 rows: ~50 ms against ~25).
  */
 export function applyCounterValues(c: Partial<Connection>, values: readonly number[], at: number): void {
   const target = c as Record<string, unknown>;
   for (let j = 0; j < COUNTER_STRIDE; j++) {
     const v = values[at + j];
-    target[TRAFFIC_FIELDS[j]] = j === LIMITED_AT ? (LIMITED_BY_CODES[v] ?? null) : knownValue(v);
+    target[TRAFFIC_FIELDS[j]] =
+      j === LIMITED_AT ? (LIMITED_BY_CODES[v] ?? null) : (j === RTT_AT || j === RTT_VAR_AT) && v !== UNKNOWN_VALUE ? v / 1000 : knownValue(v);
   }
 }

@@ -82,15 +82,15 @@ export interface EngineStatus {
  * | 0, 1 | bytesSent, bytesReceived | bytes over the connection's life |
  * | 2, 3 | packetsSent, packetsReceived | segments over the connection's life |
  * | 4, 5 | sendRate, receiveRate | bytes/s over the last interval, whole bytes |
- * | 6, 7 | rttMs, rttVarMs | milliseconds |
+ * | 6, 7 | rttMs, rttVarMs | microseconds (the Connection field is value / 1000) |
  * | 8 | retransmits | segments over the connection's life |
  * | 9 | limitedBy | code: index into LIMITED_BY_CODES, 0 = unknown (null) |
  *
- * Numbers only, so that a parsed batch holds one flat array of unboxed doubles (V8's
- * PACKED_DOUBLE_ELEMENTS; PACKED_SMI_ELEMENTS when every value is a small integer) instead of an
- * array and boxed numbers per row: every traffic value is ≥ 0, so an unknown one (null in a
- * Connection) is UNKNOWN_VALUE (-1). A viewer checks the section before it reads it
- * (shared/counter-columns.ts).
+ * Whole numbers only, so that the engine's array stays one flat array of small integers (V8's
+ * PACKED_SMI_ELEMENTS, which JSON prints fastest; a counter past 2^30 makes it unboxed doubles)
+ * and a parsed batch the same, instead of an array and boxed numbers per row: every traffic
+ * value is ≥ 0, so an unknown one (null in a Connection) is UNKNOWN_VALUE (-1). A viewer checks
+ * the section before it reads it (shared/counter-columns.ts).
  */
 export interface CounterColumns {
   /** Connection ids, one per moved row. */

@@ -72,7 +72,9 @@ describe('engine rates', () => {
     expect(t1).toEqual([first.id, 3000, 1500, 10, 12, 2000, 1000, 2.5, 0.5, 2, null]);
     // As the section carries it: numbers only, row by row in TRAFFIC_FIELDS order (limitedBy 0: unknown).
     const k1 = second.counters!.ids.indexOf(first.id);
-    expect(second.counters!.values.slice(k1 * 10, k1 * 10 + 10)).toEqual([3000, 1500, 10, 12, 2000, 1000, 2.5, 0.5, 2, 0]);
+    // RTT 2.5 ± 0.5 ms travels as 2500 / 500 µs: the section holds whole numbers only.
+    expect(second.counters!.values.slice(k1 * 10, k1 * 10 + 10)).toEqual([3000, 1500, 10, 12, 2000, 1000, 2500, 500, 2, 0]);
+    expect(second.counters!.values.every(Number.isInteger)).toBe(true);
     expect(second.counters!.values).toHaveLength(second.counters!.ids.length * 10);
     expect(isCounterRow(second.counters!, k1)).toBe(true);
     // Row 2 did not move but its rate went from unknown to 0: viewers must learn that once.
@@ -223,7 +225,7 @@ describe('materializeRow traffic fields', () => {
     expect(materializeRow(t, 0, undefined, r)).toMatchObject({ sendRate: 1235, receiveRate: 0, limitedBy: 'receiver', rttMs: 2.5 });
   });
 
-  it('writes the counters section as numbers only: -1 where unknown (rates of a first poll, UDP), limitedBy as its code', () => {
+  it('writes the counters section as whole numbers only: -1 where unknown (rates of a first poll, UDP), RTTs in µs, limitedBy as its code', () => {
     const t = tableFromSpecs([tcp(1, k(10, 20)), { protocol: 'udp', local: '0.0.0.0', localPort: 53, pid: 100 }, tcp(2, k(10, 20, { RTT_US: NaN })), tcp(3, k(-5, Infinity))]);
     const r = createRateColumns(4);
     r.send[0] = 1234.6;
@@ -233,7 +235,7 @@ describe('materializeRow traffic fields', () => {
     pushTrafficValues(t, 0, r, out);
     pushTrafficValues(t, 1, r, out);
     pushTrafficValues(t, 2, undefined, out);
-    expect(out).toEqual([7, 10, 20, 10, 12, 1235, -1, 2.5, 0.5, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 0.5, 1, 0]);
+    expect(out).toEqual([7, 10, 20, 10, 12, 1235, -1, 2500, 500, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 500, 1, 0]);
     // A source's nonsense (below 0, infinite) goes out as unknown: the row still passes a viewer's check.
     const bad: number[] = [];
     pushTrafficValues(t, 3, undefined, bad);

@@ -25,17 +25,21 @@ export function createRateColumns(rows: number): RateColumns {
   return { send: new Float64Array(n).fill(NaN), receive: new Float64Array(n).fill(NaN), limited: new Uint8Array(n) };
 }
 
+/** Whole numbers below this are V8 small integers (31-bit Smis): an array of them prints fastest. */
+const SMI_LIMIT = 2 ** 30;
+
 /**
- * `v`, or UNKNOWN_VALUE where the source or the rates do not know it (NaN); nothing counted is
- * below 0 or infinite, so every value written passes a viewer's check (shared/counter-columns.ts).
+ * `v` as the counters section carries it: a whole number (a small integer where it fits), or
+ * UNKNOWN_VALUE where the source or the rates do not know it (NaN). Nothing counted is below 0 or
+ * infinite, so every value written passes a viewer's check (shared/counter-columns.ts).
  */
-const known = (v: number): number => (v >= 0 && v !== Infinity ? v : UNKNOWN_VALUE);
+const wire = (v: number): number => (v >= 0 ? (v < SMI_LIMIT ? Math.round(v) | 0 : v !== Infinity ? Math.round(v) : UNKNOWN_VALUE) : UNKNOWN_VALUE);
 
 /**
  * Appends row `i`'s traffic values to `out` as the batch's counters section holds them (shared/ipc.ts
- * CounterColumns: TRAFFIC_FIELDS order, numbers only): UDP rows and unknown values are
- * UNKNOWN_VALUE (-1), never 0; RTT in ms; rates in bytes/s rounded to whole bytes; limitedBy its
- * code. Call only for tables that carry counters. No array per row: `out` grows in place.
+ * CounterColumns: TRAFFIC_FIELDS order, whole numbers only): UDP rows and unknown values are
+ * UNKNOWN_VALUE (-1), never 0; RTT and its variance in µs; rates in bytes/s rounded to whole bytes;
+ * limitedBy its code. Call only for tables that carry counters. No array per row: `out` grows in place.
  */
 export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[]): void {
   if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) {
@@ -44,20 +48,16 @@ export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | u
   }
   const k = t.counters!;
   const at = i * COUNTER_SLOTS;
-  const rtt = k[at + C.RTT_US];
-  const rttVar = k[at + C.RTTVAR_US];
-  const send = rates ? rates.send[i] : NaN;
-  const receive = rates ? rates.receive[i] : NaN;
   out.push(
-    known(k[at + C.BYTES_SENT]),
-    known(k[at + C.BYTES_RECEIVED]),
-    known(k[at + C.SEGS_OUT]),
-    known(k[at + C.SEGS_IN]),
-    known(Math.round(send)),
-    known(Math.round(receive)),
-    known(rtt / 1000),
-    known(rttVar / 1000),
-    known(k[at + C.RETRANS]),
+    wire(k[at + C.BYTES_SENT]),
+    wire(k[at + C.BYTES_RECEIVED]),
+    wire(k[at + C.SEGS_OUT]),
+    wire(k[at + C.SEGS_IN]),
+    rates ? wire(rates.send[i]) : UNKNOWN_VALUE,
+    rates ? wire(rates.receive[i]) : UNKNOWN_VALUE,
+    wire(k[at + C.RTT_US]),
+    wire(k[at + C.RTTVAR_US]),
+    wire(k[at + C.RETRANS]),
     rates ? rates.limited[i] : 0,
   );
 }

@@ -24,6 +24,8 @@ export type CounterRow = [
 /** limitedBy codes as the contract documents them: 0 = unknown. */
 const CODES: readonly (LimitedBy | null)[] = [null, 'receiver', 'network', 'sender'];
 const STRIDE = 10;
+/** rttMs and rttVarMs among the values: the section carries them in µs. */
+const RTT_VALUES = new Set([6, 7]);
 
 /** A row that moved: these bytes sent and send rate, the rest fixed (100 B received, 3 / 2 segments, 10 B/s received, RTT 0.5 ± 0.1 ms). */
 export function movedRow(id: string, sent: number, sendRate: number | null = sent): CounterRow {
@@ -35,7 +37,10 @@ export function counterColumns(rows: readonly CounterRow[]): CounterColumns {
   const out: CounterColumns = { ids: [], values: [] };
   for (const [id, ...v] of rows) {
     out.ids.push(id);
-    for (let j = 0; j < STRIDE - 1; j++) out.values.push((v[j] as number | null) ?? -1);
+    for (let j = 0; j < STRIDE - 1; j++) {
+      const x = v[j] as number | null;
+      out.values.push(x === null ? -1 : RTT_VALUES.has(j) ? Math.round(x * 1000) : x);
+    }
     out.values.push(CODES.indexOf(v[STRIDE - 1] as LimitedBy | null));
   }
   return out;
@@ -46,7 +51,7 @@ export function counterRows(cols: CounterColumns | undefined): CounterRow[] {
   if (!cols) return [];
   return cols.ids.map((id, k) => {
     const v = cols.values.slice(k * STRIDE, (k + 1) * STRIDE);
-    return [id, ...v.slice(0, STRIDE - 1).map((x) => (x === -1 ? null : x)), CODES[v[STRIDE - 1]] ?? null] as CounterRow;
+    return [id, ...v.slice(0, STRIDE - 1).map((x, j) => (x === -1 ? null : RTT_VALUES.has(j) ? x / 1000 : x)), CODES[v[STRIDE - 1]] ?? null] as CounterRow;
   });
 }
 
