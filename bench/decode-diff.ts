@@ -104,12 +104,13 @@ export function synthSnapshots(n: number, seed = n): [Uint8Array, Uint8Array] {
 export function alternatingSource(n: number): ConnectionSource {
   const [a, b] = synthSnapshots(n);
   let flip = false;
-  const out = createRowTable(n + n / 50);
+  // Two tables in turn: each stays intact until the read after next, as a source promises.
+  const outs = [createRowTable(n + n / 50), createRowTable(n + n / 50)];
   return {
     name: 'synthetic',
     read: () => {
       flip = !flip;
-      return decodeTcpTable2(flip ? a : b, out);
+      return decodeTcpTable2(flip ? a : b, outs[flip ? 0 : 1]);
     },
     processInfo: (pid) => ({ pid, name: `proc${pid}.exe`, path: null }),
   };

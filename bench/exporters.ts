@@ -84,13 +84,16 @@ interface ChildResult {
  */
 function steadyChurnSource(rows: number, eventsPerSecond: number): ConnectionSource {
   const t0 = performance.now();
-  const out = createRowTable(rows);
+  // Two tables in turn: each stays intact until the read after next, as a source promises.
+  const outs = [createRowTable(rows), createRowTable(rows)];
+  let turn = 0;
   const row = (j: number) => ({ state: 5, laddr: 0x0a000005, lport: 1024 + (j % 60_000), raddr: (0x0b000000 + j) >>> 0, rport: 443, pid: 100 + (j % 50) });
   return {
     name: 'steady-churn',
     read: () => {
       const end = rows + Math.floor(((performance.now() - t0) * eventsPerSecond) / 2 / 1000);
-      return decodeTcpTable2(buildTcpTable2(Array.from({ length: rows }, (_, i) => row(end - rows + i))), out);
+      turn ^= 1;
+      return decodeTcpTable2(buildTcpTable2(Array.from({ length: rows }, (_, i) => row(end - rows + i))), outs[turn]);
     },
     processInfo: (pid) => ({ pid, name: `proc${pid}`, path: null }),
   };

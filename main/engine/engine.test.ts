@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch } from '../../shared/ipc';
 import type { RowSpec } from '../model/build';
+import { createRowTable, ROW_WORDS } from '../model/rows';
+import { SourceError } from '../source/types';
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { createEngine } from './engine';
 
@@ -234,21 +236,24 @@ describe('engine', () => {
     expect(batches).toHaveLength(0);
   });
 
-  it('copies tables so a source reusing its buffer cannot corrupt the diff', async () => {
-    const shared = createScriptedSource([[conn(1)], [conn(2)]]);
-    const first = await shared.read();
-    const second = await shared.read();
+  it('diffs a source\'s tables in place (two buffers filled in turn), and keeps its own copy after a failed read', async () => {
+    const steps = [[conn(1)], [conn(2)], 'fail', [conn(2), conn(3)], [conn(3)]] as const;
+    const tables = await Promise.all(steps.map((x) => (x === 'fail' ? null : createScriptedSource([[...x]]).read())));
+    // The contract's least: each read refills one of two buffers in turn, a failed one included
+    // (it leaves its buffer half written).
+    const buffers = [createRowTable(4), createRowTable(4)];
     let n = 0;
-    // Both reads hand back the same object, rewritten in place.
-    const reuse = { ...first };
     const engine = createEngine({
       source: {
-        name: 'reuse',
+        name: 'two-buffers',
         read: () => {
-          const src = n++ === 0 ? first : second;
-          reuse.words.set(src.words.subarray(0, 16));
-          reuse.count = 1;
-          return reuse;
+          const buf = buffers[n % 2];
+          const src = tables[n++];
+          buf.words.fill(0x5a5a5a5a);
+          if (!src) throw new SourceError('read failed half way');
+          buf.words.set(src.words.subarray(0, src.count * ROW_WORDS));
+          buf.count = src.count;
+          return buf;
         },
         processInfo: () => null,
       },
@@ -256,8 +261,15 @@ describe('engine', () => {
     const batches: EventBatch[] = [];
     engine.onBatch((b) => batches.push(b));
     engine.start();
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(batches[1].events.map((e) => `${e.type}:${e.connection.localPort}`).sort()).toEqual(['closed:1', 'opened:2']);
+    await vi.advanceTimersByTimeAsync(4000);
+    const events = (b: EventBatch) => b.events.map((e) => `${e.type}:${e.connection.localPort}`).sort();
+    expect(batches.map((b) => b.status.lastError)).toEqual([null, null, 'read failed half way', null, null]);
+    expect(events(batches[1])).toEqual(['closed:1', 'opened:2']);
+    // Read 4 refilled the buffer that held read 2's table, the engine's last good one: diffed
+    // against its own copy, 2 stays and 3 opens (against the refilled buffer nothing would change).
+    expect(events(batches[3])).toEqual(['opened:3']);
+    expect(events(batches[4])).toEqual(['closed:2']);
+    expect(engine.snapshot().connections.map((c) => c.localPort)).toEqual([3]);
     engine.stop();
   });
 

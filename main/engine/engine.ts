@@ -34,9 +34,12 @@ export function createEngine(opts: EngineOptions): Engine {
   /** Start of the last poll (clock ms), the anchor of the cadence. */
   let lastStart: number | null = null;
   let inFlight: Promise<EventBatch> | null = null;
-  // Two engine-owned buffers, swapped each poll: sources may reuse the table they return.
+  // The source's last table, diffed in place: a source keeps it intact until the read after next
+  // (ConnectionSource.read), which is exactly as long as the engine needs it. Only a failed poll
+  // leaves `current` waiting for a read after next: then it becomes the engine's own copy (`owned`).
   let current: RowTable | null = null;
-  let spare: RowTable = createRowTable(1);
+  const owned: RowTable = createRowTable(1);
+  let currentOwned = false;
   let currentTime = 0;
   // owners[i]: the process row i of `current` was seen with (null where unknown); swapped like the tables.
   let owners: Owners = [];
@@ -251,8 +254,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const t0 = performance.now();
     let batch: EventBatch;
     try {
-      const table = await source.read();
-      const next = copyTable(table, spare);
+      const next = await source.read();
       const prev = current;
       const full = prev === null;
       const nextOwners = spareOwners;
@@ -266,8 +268,8 @@ export function createEngine(opts: EngineOptions): Engine {
         spareSlots = freshSlots(next, spareSlots.length < next.count ? new Uint32Array(Math.ceil(next.count * 1.25)) : spareSlots);
       }
       const { events, counters } = full ? { events: [], counters: null } : buildEvents(prev, owners, next, nextOwners, time, time - currentTime);
-      spare = prev ?? createRowTable(1);
       current = next;
+      currentOwned = false;
       spareOwners = owners;
       owners = nextOwners;
       [rates, spareRates] = [spareRates, rates];
@@ -285,7 +287,12 @@ export function createEngine(opts: EngineOptions): Engine {
       if (counters) batch.counters = counters;
       if (full) batch.connections = materializeTable(next, find, rates, slots);
     } catch (e) {
-      // The last good table stays: the next success diffs against it.
+      // The last good table stays: the next success diffs against it. The source may refill its
+      // buffer at that next read (this one counted), so the engine keeps a copy of its own.
+      if (current && !currentOwned) {
+        current = copyTable(current, owned);
+        currentOwned = true;
+      }
       status.lastError = e instanceof Error ? e.message : String(e);
       status.lastPollMs = performance.now() - t0;
       status.lastPollAt = time;

@@ -20,8 +20,9 @@ export interface ConnectionSource {
   readonly name: string;
   /**
    * Reads the OS's current TCP (and, where supported, UDP) tables. Throws SourceError on failure.
-   * The table is the caller's until the read after next: a source may fill its buffers in turn
-   * rather than allocate each poll, so a caller that keeps a table longer copies it.
+   * The table is the caller's until the read after next (a failed read counts): a source may fill
+   * two buffers in turn rather than allocate each poll, so a caller that keeps a table longer
+   * copies it. The engine diffs each table against the one before in place, without a copy.
    */
   read(): Promise<RowTable> | RowTable;
   /**
