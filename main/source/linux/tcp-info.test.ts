@@ -144,16 +144,25 @@ describe('tcp_info in sock_diag', () => {
       sock({ sport: 40005, extra: 7 }),
     ];
     const bytes = Buffer.concat([...socks.map((x) => diagMessage(x, 7)), doneMessage(7)]);
+    // Every row of the table first holds a full tcp_info from an earlier dump: slots the new one
+    // does not cover must come out NaN, not keep the earlier values.
+    const earlier = Buffer.concat([...socks.map((x, i) => diagMessage(sock({ sport: 50000 + i, attrs: [nlattr(INET_DIAG_INFO, tcpInfo({ ...FULL, rtt: 1, segsOut: 5 }))] }), 6)), doneMessage(6)]);
     const read = (offset: number) => {
+      const into = createProcNetTable(1);
+      decodeSockDiag(earlier, earlier.length, { protocol: 'tcp', family: 4, seq: 6 }, into);
+      into.rows.count = 0;
       const buf = new Uint8Array(new ArrayBuffer(bytes.length + 8), offset, bytes.length);
       buf.set(bytes);
-      const into = createProcNetTable(1);
       decodeSockDiag(buf, buf.length, { protocol: 'tcp', family: 4, seq: 7 }, into);
       return Array.from(into.rows.counters!.subarray(0, socks.length * COUNTER_SLOTS));
     };
     const aligned = read(0);
     expect(aligned[C.BYTES_SENT]).toBe(2 ** 40 + 17);
     expect(aligned[COUNTER_SLOTS + C.RETRANS]).toBe(3);
+    // 104 bytes (Linux 3.x): RTT and retransmits only; 144: no chrono times; RTT 0: no sample.
+    expect(aligned.slice(COUNTER_SLOTS, 2 * COUNTER_SLOTS).filter((x) => !Number.isNaN(x))).toEqual([12_345, 678, 3]);
+    expect([aligned[2 * COUNTER_SLOTS + C.BUSY_US], aligned[3 * COUNTER_SLOTS + C.RTT_US], aligned[3 * COUNTER_SLOTS + C.RTTVAR_US]]).toEqual([NaN, NaN, NaN]);
+    expect(aligned.slice(4 * COUNTER_SLOTS).every(Number.isNaN)).toBe(true);
     for (const offset of [1, 2, 3]) expect(read(offset)).toEqual(aligned);
   });
 
