@@ -155,38 +155,54 @@ function u64(u32: Uint32Array, i: number): number {
 }
 
 /**
- * Finds INET_DIAG_INFO among the attributes in [from, to) and writes its counters to
- * `out[at + C.*]`; fields beyond the attribute's length (older kernels) stay NaN. Malformed
- * attributes end the walk (the row keeps NaN counters): they must not cost the row.
+ * Finds INET_DIAG_INFO among the attributes in [from, to) and writes every one of the row's
+ * counter slots `out[at + C.*]`: NaN for fields beyond the attribute's length (older kernels).
+ * Returns false, writing nothing, when there is no such attribute or a malformed one ends the
+ * walk first (the caller gives the row NaN counters: bad bytes must not cost the row).
  * Reads host-order words through `u32`, a Uint32Array over the same bytes: netlink attributes are
  * 4-byte aligned and carry host order, and an indexed read costs less than a DataView call per
  * field on a path that runs for every socket of every poll. (`decodeInfoAttrDv` reads the same
  * fields for a buffer of the other byte order or alignment; a test holds the two to each other.)
  */
-function decodeInfoAttr(u32: Uint32Array, from: number, to: number, out: Float64Array, at: number): void {
+function decodeInfoAttr(u32: Uint32Array, from: number, to: number, out: Float64Array, at: number): boolean {
   let a = from;
   while (a + 4 <= to) {
     const head = u32[a >> 2];
     const alen = HOST_LE ? head & 0xffff : head >>> 16; // struct nlattr { u16 nla_len; u16 nla_type; }
     const type = HOST_LE ? head >>> 16 : head & 0xffff;
-    if (alen < 4 || a + alen > to) return;
+    if (alen < 4 || a + alen > to) return false;
     if ((type & NLA_TYPE_MASK) === INET_DIAG_INFO) {
       const b = (a + 4) >> 2;
       const n = alen - 4;
-      if (n >= TCP_INFO.rttvar + 4) {
-        const rtt = u32[b + TCP_INFO.rtt / 4];
-        // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
-        if (rtt !== 0) {
-          out[at + C.RTT_US] = rtt;
-          out[at + C.RTTVAR_US] = u32[b + TCP_INFO.rttvar / 4];
-        }
+      // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
+      const rtt = n >= TCP_INFO.rttvar + 4 ? u32[b + TCP_INFO.rtt / 4] : 0;
+      const rttVar = rtt !== 0 ? u32[b + TCP_INFO.rttvar / 4] : NaN;
+      if (n >= TCP_INFO.bytesSent + 8) {
+        // Every field there (4.19+): each slot written once, no NaN first (this runs per socket).
+        // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
+        // reports as DataBytesOut).
+        out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesSent / 4);
+        out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
+        out[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
+        out[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
+        out[at + C.RTT_US] = rtt !== 0 ? rtt : NaN;
+        out[at + C.RTTVAR_US] = rttVar;
+        out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
+        out[at + C.BUSY_US] = u64(u32, b + TCP_INFO.busyTime / 4);
+        out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
+        out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
+        return true;
+      }
+      // An older kernel's shorter struct: what it covers, NaN for the rest.
+      for (let k = at; k < at + COUNTER_SLOTS; k++) out[k] = NaN;
+      if (rtt !== 0) {
+        out[at + C.RTT_US] = rtt;
+        out[at + C.RTTVAR_US] = rttVar;
       }
       if (n >= TCP_INFO.totalRetrans + 4) out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
       if (n >= TCP_INFO.bytesReceived + 8) {
-        // Sent: tcpi_bytes_sent (4.19+, RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter
-        // Windows reports as DataBytesOut). Older kernels only have tcpi_bytes_acked, which on the
-        // side that opened the connection also counts its SYN (one byte more).
-        out[at + C.BYTES_SENT] = u64(u32, b + (n >= TCP_INFO.bytesSent + 8 ? TCP_INFO.bytesSent : TCP_INFO.bytesAcked) / 4);
+        // Only tcpi_bytes_acked, which on the side that opened the connection also counts its SYN (one byte more).
+        out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesAcked / 4);
         out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
       }
       if (n >= TCP_INFO.segsIn + 4) {
@@ -198,10 +214,11 @@ function decodeInfoAttr(u32: Uint32Array, from: number, to: number, out: Float64
         out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
         out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
       }
-      return;
+      return true;
     }
     a += (alen + 3) & ~3;
   }
+  return false;
 }
 
 /** u64 at `at` as a double (exact to 2^53, far beyond any counter a socket reaches). */
@@ -212,14 +229,15 @@ function u64Dv(dv: DataView, at: number, le: boolean): number {
 }
 
 /** decodeInfoAttr for bytes of either order at any alignment, through a DataView. */
-function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number): void {
+function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number): boolean {
   let a = from;
   while (a + 4 <= to) {
     const alen = dv.getUint16(a, le);
-    if (alen < 4 || a + alen > to) return;
+    if (alen < 4 || a + alen > to) return false;
     if ((dv.getUint16(a + 2, le) & NLA_TYPE_MASK) === INET_DIAG_INFO) {
       const b = a + 4;
       const n = alen - 4;
+      for (let k = at; k < at + COUNTER_SLOTS; k++) out[k] = NaN;
       if (n >= TCP_INFO.rttvar + 4) {
         const rtt = dv.getUint32(b + TCP_INFO.rtt, le);
         if (rtt !== 0) {
@@ -241,10 +259,11 @@ function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, o
         out[at + C.RWND_LIMITED_US] = u64Dv(dv, b + TCP_INFO.rwndLimited, le);
         out[at + C.SNDBUF_LIMITED_US] = u64Dv(dv, b + TCP_INFO.sndbufLimited, le);
       }
-      return;
+      return true;
     }
     a += (alen + 3) & ~3;
   }
+  return false;
 }
 
 /**
@@ -309,7 +328,6 @@ export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions
       }
       const o = into.rows.count * ROW_WORDS;
       const id = body + 4;
-      const ifindex = dv.getUint32(id + 36, le);
       w[o + W.PROTO] = proto;
       w[o + W.FAMILY] = opts.family;
       w[o + W.LPORT] = (buf[id] << 8) | buf[id + 1];
@@ -324,6 +342,7 @@ export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions
         w[o + W.RADDR + 1] = dv.getUint32(id + 24, false);
         w[o + W.RADDR + 2] = dv.getUint32(id + 28, false);
         w[o + W.RADDR + 3] = dv.getUint32(id + 32, false);
+        const ifindex = dv.getUint32(id + 36, le); // scopes link-local addresses only
         w[o + W.LSCOPE] = ((w[o + W.LADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
         w[o + W.RSCOPE] = ((w[o + W.RADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
       } else {
@@ -341,13 +360,14 @@ export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions
       inodes[into.rows.count] = dv.getUint32(body + 68, le);
       if (counters) {
         const at = into.rows.count * COUNTER_SLOTS;
-        // A loop, not fill(): a builtin call per 10-slot row costs more than the writes.
-        for (let k = at; k < at + COUNTER_SLOTS; k++) counters[k] = NaN;
         // A listener's tcp_info holds no traffic of its own: counters are for connections only.
-        if (info && state !== MIB_LISTEN) {
-          if (u32) decodeInfoAttr(u32, body + INET_DIAG_MSG_LEN, p + mlen, counters, at);
-          else decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at);
-        }
+        // The attribute's reader writes every slot; a row without one gets NaN in all of them
+        // (a loop, not fill(): a builtin call per 10-slot row costs more than the writes).
+        const read =
+          info &&
+          state !== MIB_LISTEN &&
+          (u32 ? decodeInfoAttr(u32, body + INET_DIAG_MSG_LEN, p + mlen, counters, at) : decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at));
+        if (!read) for (let k = at; k < at + COUNTER_SLOTS; k++) counters[k] = NaN;
       }
       into.rows.count++;
       res.rows++;
