@@ -61,10 +61,11 @@ export function synthConnections(n: number, seed = 1): Connection[] {
 const fullBatch = (conns: Connection[], seq: number): EventBatch => ({ seq, time: T0, full: true, connections: conns, events: [], status: STATUS });
 
 /**
- * Batches of 200 events that keep the table steady: 100 state changes, 50 closes and 50 re-opens
- * of the rows the previous batch closed (first and last seen spread over time like a live table).
+ * Batches of `size` events that keep the table steady: half state changes, a quarter closes and a
+ * quarter re-opens of the rows the previous batch closed (first and last seen spread over time
+ * like a live table).
  */
-function steadyBatches(conns: Connection[], count: number, seed = 2): EventBatch[] {
+export function steadyBatches(conns: Connection[], count: number, seed = 2, size = 200): EventBatch[] {
   const rnd = prng(seed);
   const pick = () => conns[Math.floor(rnd() * conns.length)];
   const batches: EventBatch[] = [];
@@ -72,12 +73,12 @@ function steadyBatches(conns: Connection[], count: number, seed = 2): EventBatch
   for (let b = 0; b < count; b++) {
     const t = T0 + (b + 1) * 1000;
     const events: ConnectionEvent[] = [];
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < size / 2; i++) {
       const c = pick();
       events.push({ type: 'changed', time: t, connection: { ...c, state: c.protocol === 'udp' ? null : b % 2 ? 'ESTABLISHED' : 'CLOSE-WAIT' } });
     }
     const closing: Connection[] = [];
-    for (let i = 0; i < 50; i++) closing.push(pick());
+    for (let i = 0; i < size / 4; i++) closing.push(pick());
     for (const c of closing) events.push({ type: 'closed', time: t, connection: c });
     for (const c of closedBefore) events.push({ type: 'opened', time: t, connection: c });
     closedBefore = closing;
@@ -121,6 +122,10 @@ export function benchRendererStore(opts: RendererBenchOptions = {}): string {
   const batches = steadyBatches(conns, 200, 3);
   let bi = 0;
   out.push([`200-event batch → store + view by process (${N} rows)`, cell(time(() => store.applyBatch(batches[bi++ % batches.length]), 150, 20))]);
+  // A poll of the frame bench's stream (1,000 events/s at a 1 s poll).
+  const big = steadyBatches(conns, 60, 4, 1000);
+  bi = 0;
+  out.push([`1,000-event batch → store + view by process (${N} rows)`, cell(time(() => store.applyBatch(big[bi++ % big.length]), 40, 5))]);
   unsub();
 
   // A poll's counter updates as the frame bench streams them (~9,400 moved rows a second), into

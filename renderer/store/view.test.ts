@@ -34,6 +34,41 @@ describe('SortedView', () => {
     }
   });
 
+  it('places hundreds of incoming rows a batch, many tied on the sort column, exactly where a full sort does (keyed and plain comparators)', () => {
+    for (const keyed of [true, false]) {
+      const store = new ConnectionStore();
+      const byProcess = rowComparator({ key: 'process', dir: keyed ? 'asc' : 'desc' });
+      // A plain comparator (no precomputed keys) takes the other path through apply.
+      const cmp = keyed ? byProcess : (a: Row, b: Row) => byProcess(a, b);
+      const view = new SortedView(() => true, cmp);
+      store.subscribe((ch) => view.apply(ch, store.rows));
+      let rnd = 7;
+      const next = (n: number) => (rnd = (rnd * 48271) % 2147483647) % n;
+      const procs = ['a', 'b', 'c', null];
+      const make = (i: number) => conn({ localPort: 1000 + i, process: procs[i % 4], pid: i % 4 === 3 ? null : 100 + (i % 4), remotePort: next(60000) });
+      let live = Array.from({ length: 2000 }, (_, i) => make(i));
+      store.applyBatch(full(1, live));
+      view.rebuild(store.rows.values());
+      for (let k = 0; k < 8; k++) {
+        const evs = [];
+        const closing = new Set<number>();
+        while (closing.size < 150) closing.add(next(live.length));
+        for (const i of closing) evs.push({ type: 'closed' as const, connection: live[i] });
+        const opened = Array.from({ length: 150 }, (_, j) => make(3000 + k * 200 + j));
+        for (const c of opened) evs.push({ type: 'opened' as const, connection: c });
+        live = live.filter((_, i) => !closing.has(i)).concat(opened);
+        for (let j = 0; j < 100; j++) {
+          const i = next(live.length);
+          live[i] = { ...live[i], remotePort: next(60000), state: 'CLOSE-WAIT' as const };
+          evs.push({ type: 'changed' as const, connection: live[i] });
+        }
+        store.applyBatch(diff(2 + k, evs));
+        const expected = [...store.rows.values()].sort(cmp).map((r) => r.id);
+        expect(view.rows.map((r) => r.id), `${keyed ? 'keyed' : 'plain'}, batch ${k}`).toEqual(expected);
+      }
+    }
+  });
+
   it('returns the same array when a change set touches nothing', () => {
     const store = new ConnectionStore();
     const view = new SortedView(() => true, rowComparator({ key: 'pid', dir: 'asc' }));
@@ -117,10 +152,13 @@ describe('SortedView', () => {
     // A comparator with no sort key (the view binary-searches with it directly).
     const plain = (a: Row, b: Row) => (a.c.remoteHost ?? '~').localeCompare(b.c.remoteHost ?? '~') || a.c.localPort - b.c.localPort;
     const keyed = rowComparator({ key: 'host', dir: 'desc' });
-    const views = [new SortedView(pred, plain), new SortedView(pred, keyed)];
+    // Each way of finding the held rows: binary search over old values (cost 0: always), a scan of
+    // sequence numbers (the default at this size), a scan of ids (a change set without old values).
+    const views = [new SortedView(pred, plain, { searchCost: 0 }), new SortedView(pred, keyed, { searchCost: 0 })];
+    const bySeq = [new SortedView(pred, plain), new SortedView(pred, keyed)];
     const scanned = new SortedView(pred, keyed);
     store.subscribe((ch) => {
-      for (const v of views) v.apply(ch, store.rows);
+      for (const v of [...views, ...bySeq]) v.apply(ch, store.rows);
       scanned.apply({ ...ch, before: undefined }, store.rows);
     });
     const base = Array.from({ length: 200 }, (_, i) => conn({ localPort: 3000 + i, remoteAddress: `10.0.1.${i % 9}` }));
@@ -136,8 +174,8 @@ describe('SortedView', () => {
       store.applyBatch(diff(2 + k, evs));
       store.sweep();
       if (k % 5 === 0) store.setHosts({ [`10.0.1.${next(9)}`]: `host${next(4)}.example` });
-      for (const v of [...views, scanned]) {
-        const expected = [...store.rows.values()].filter(pred).sort(v === views[0] ? plain : keyed).map((r) => r.id);
+      for (const v of [...views, ...bySeq, scanned]) {
+        const expected = [...store.rows.values()].filter(pred).sort(v === views[0] || v === bySeq[0] ? plain : keyed).map((r) => r.id);
         expect(v.rows.map((r) => r.id), `batch ${k}`).toEqual(expected);
         // The closing count kept per change is the count of closed rows shown.
         expect(v.closing, `batch ${k}`).toBe(v.rows.filter((r) => r.status === 'closed').length);
@@ -151,7 +189,7 @@ describe('SortedView', () => {
     const cmp = rowComparator({ key: 'process', dir: 'asc' });
     const pred = (r: Row) => r.c.localPort % 3 !== 0;
     const atOnce = new SortedView(pred, cmp);
-    const later = new SortedView(pred, cmp);
+    const later = new SortedView(pred, cmp, { searchCost: 0 });
     let pending: ChangeSet | null = null;
     store.subscribe((ch) => {
       atOnce.apply(ch, store.rows);

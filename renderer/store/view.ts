@@ -13,12 +13,14 @@ export type RowComparator = (a: Row, b: Row) => number;
 /** Above this share of changed rows a full rebuild is cheaper than a merge. */
 const REBUILD_SHARE = 0.5;
 /**
- * A binary search for a held row costs about this many hash lookups of a scan (log2 n steps, each a
- * key compare and, sorted by a column with few values, a tie-break through two natural keys;
- * measured in Chromium at 50k rows: ~10 µs a search, ~40 ns a lookup): above n / SEARCH_COST
- * changed rows the view scans instead.
+ * A binary search for a held row costs about this many steps of a scan of the held rows' sequence
+ * numbers (log2 n steps, each a key compare and, sorted by a column with few values, a tie-break
+ * through two natural keys: ~10 µs a search at 50k rows; a scan step ~4 ns in Node): above
+ * n / SEARCH_COST changed rows the view scans instead.
  */
-const SEARCH_COST = 256;
+const SEARCH_COST = 2500;
+/** Entries of the scan's prefilter (a power of 2): a sequence number's low bits say "maybe changed". */
+const FILTER_SIZE = 1 << 16;
 
 interface Keyed {
   sortKey: (r: Row) => SortKey;
@@ -36,11 +38,23 @@ export class SortedView {
    * merge compares plain values and ties by sequence number and never calls the column comparator.
    */
   private keys: HeldKey[] | null = null;
+  /**
+   * Each row's `seq | 0`, parallel to `rows` (and kept through every splice): the held rows of a
+   * change set are found by a pass over these numbers, not by reading 50,000 row objects' ids.
+   */
+  private seqs: Int32Array = new Int32Array(0);
+  private filter: Uint8Array | null = null;
 
+  private readonly searchCost: number;
+
+  /** `opts.searchCost`: see SEARCH_COST (tests set it to take one way or the other of finding held rows). */
   constructor(
     private predicate: RowPredicate,
     private compare: RowComparator,
-  ) {}
+    opts: { searchCost?: number } = {},
+  ) {
+    this.searchCost = opts.searchCost ?? SEARCH_COST;
+  }
 
   /**
    * The store version the rows were last rebuilt from (see rebuild), when the caller said; an update
@@ -67,6 +81,7 @@ export class SortedView {
       this.rows = out.sort(this.compare);
       this.keys = null;
     }
+    this.seqs = seqsOf(this.rows);
     return this.rows;
   }
 
@@ -112,7 +127,7 @@ export class SortedView {
     // values: a view that reads them finds held rows by scanning instead.
     const before = changes.wroteInPlace && !blind ? undefined : changes.before;
     let held: number[];
-    if (before && count * SEARCH_COST < this.rows.length) {
+    if (before && count * this.searchCost < this.rows.length) {
       held = [];
       for (const id of changes.ids) {
         if (skip?.has(id)) continue;
@@ -124,7 +139,7 @@ export class SortedView {
       }
       held.sort((x, y) => x - y);
     } else {
-      held = this.scanPlaces(changes.ids, skip);
+      held = before ? this.scanSeqs(changes.ids, skip, before, lookup) : this.scanPlaces(changes.ids, skip);
     }
     const placed = new Set<string>();
     for (const at of held) {
@@ -157,7 +172,10 @@ export class SortedView {
     if (replaced.length > 0) {
       // Same place, same sort key: only the row object changes.
       rows = rows.slice();
-      for (let j = 0; j < replaced.length; j++) rows[replaced[j]] = replacements[j];
+      for (let j = 0; j < replaced.length; j++) {
+        rows[replaced[j]] = replacements[j];
+        this.seqs[replaced[j]] = replacements[j].seq | 0;
+      }
       this.rows = rows;
       if (removed.length === 0 && incoming.length === 0) return rows;
     }
@@ -170,14 +188,17 @@ export class SortedView {
         const c = orderKeys(keyOf(keys, held, mid, byKey.sortKey), keyOf(inc.keys, inc.rows, j, byKey.sortKey), sign, byKey.nullsLast);
         return c !== 0 ? c : tieBreak(rows[mid], r);
       }));
-      const merged = spliceSorted(rows, keys, removed, inc.rows, inc.keys, at);
+      const merged = spliceSorted(rows, keys, this.seqs, removed, inc.rows, inc.keys, at);
       this.rows = merged.rows;
       this.keys = merged.keys;
+      this.seqs = merged.seqs;
       return this.rows;
     }
     incoming.sort(this.compare);
     const at = incoming.map((r) => upperBound(rows.length, (mid) => this.compare(rows[mid], r)));
-    this.rows = spliceSorted(rows, null, removed, incoming, null, at).rows;
+    const merged = spliceSorted(rows, null, this.seqs, removed, incoming, null, at);
+    this.rows = merged.rows;
+    this.seqs = merged.seqs;
     return this.rows;
   }
 
@@ -208,6 +229,38 @@ export class SortedView {
     // Same tie-break fields compare equal without building the new row's natural key (counter
     // updates touch thousands of rows a poll); others take the full tie-break.
     return compareSortKeys(keyOf(this.keys, this.rows, at, byKey.sortKey), byKey.sortKey(cur)) === 0 && (old.seq === cur.seq && sameNaturalFields(old, cur) ? true : tieBreak(old, cur) === 0);
+  }
+
+  /**
+   * Places of the held rows among `ids` but not in `skip`, by their sequence numbers: those of the
+   * rows as they were (`before`) and are, marked in a set and a 64K-entry prefilter; one pass over
+   * `seqs` (a typed array: no row object read) meets candidates, whose ids are then checked.
+   */
+  private scanSeqs(ids: Set<string>, skip: Set<string> | null, before: Map<string, Row>, lookup: Map<string, Row>): number[] {
+    const filter = (this.filter ??= new Uint8Array(FILTER_SIZE));
+    const marks = new Set<number>();
+    const mark = (r: Row | undefined) => {
+      if (!r) return;
+      const s = r.seq | 0;
+      marks.add(s);
+      filter[s & (FILTER_SIZE - 1)] = 1;
+    };
+    for (const id of ids) {
+      if (skip?.has(id)) continue;
+      mark(before.get(id));
+      mark(lookup.get(id));
+    }
+    const out: number[] = [];
+    const seqs = this.seqs;
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const s = seqs[i];
+      if (filter[s & (FILTER_SIZE - 1)] === 0 || !marks.has(s)) continue;
+      const id = rows[i].id;
+      if (ids.has(id) && !skip?.has(id)) out.push(i);
+    }
+    for (const s of marks) filter[s & (FILTER_SIZE - 1)] = 0;
+    return out;
   }
 
   /** Places of the held rows among `ids` but not in `skip`, by looking at every held row. */
@@ -335,14 +388,23 @@ function upperBound(n: number, cmp: (mid: number) => number): number {
 }
 
 /**
- * `rows` (with their `keys`, when keyed) without the entries at the ascending places `removed`,
- * with `add` (sorted, keys in `addKeys`) inserted before the entries at `at` (places in the old
- * array, ascending): one pass that copies the runs between, no comparisons.
+ * `rows` (with their `keys`, when keyed, and their `seqs`) without the entries at the ascending
+ * places `removed`, with `add` (sorted, keys in `addKeys`) inserted before the entries at `at`
+ * (places in the old array, ascending): one pass that copies the runs between, no comparisons.
  */
-function spliceSorted(rows: Row[], keys: HeldKey[] | null, removed: number[], add: Row[], addKeys: HeldKey[] | null, at: number[]): { rows: Row[]; keys: HeldKey[] | null } {
+function spliceSorted(
+  rows: Row[],
+  keys: HeldKey[] | null,
+  seqs: Int32Array,
+  removed: number[],
+  add: Row[],
+  addKeys: HeldKey[] | null,
+  at: number[],
+): { rows: Row[]; keys: HeldKey[] | null; seqs: Int32Array } {
   const n = rows.length - removed.length + add.length;
   const outRows: Row[] = new Array<Row>(n);
   const outKeys: HeldKey[] | null = keys && addKeys ? new Array<HeldKey>(n) : null;
+  const outSeqs = new Int32Array(n);
   let k = 0;
   let i = 0;
   let r = 0;
@@ -353,6 +415,7 @@ function spliceSorted(rows: Row[], keys: HeldKey[] | null, removed: number[], ad
         continue;
       }
       outRows[k] = rows[i];
+      outSeqs[k] = seqs[i];
       if (outKeys) outKeys[k] = (keys as HeldKey[])[i];
       k++;
     }
@@ -360,11 +423,19 @@ function spliceSorted(rows: Row[], keys: HeldKey[] | null, removed: number[], ad
   for (let j = 0; j < add.length; j++) {
     copyTo(at[j]);
     outRows[k] = add[j];
+    outSeqs[k] = add[j].seq | 0;
     if (outKeys) outKeys[k] = (addKeys as HeldKey[])[j];
     k++;
   }
   copyTo(rows.length);
-  return { rows: outRows, keys: outKeys };
+  return { rows: outRows, keys: outKeys, seqs: outSeqs };
+}
+
+/** Each row's `seq | 0` (see SortedView.seqs). */
+function seqsOf(rows: readonly Row[]): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i].seq | 0;
+  return out;
 }
 
 export function merge<T>(a: T[], b: T[], compare: (x: T, y: T) => number): T[] {
