@@ -5,7 +5,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
-import { formatDateTime, formatTime } from '../store/columns';
+import { cellFits, formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { ColumnHeaders } from './ColumnHeaders';
 import { useFittedColumns } from './fittedColumns';
@@ -165,7 +165,7 @@ const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, se
 
 const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why'>) {
   return columns.map((c, i) => (
-    <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''} col-${c.key}`}>
+    <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}${cellFits(c, row) ? ' fits' : ''} col-${c.key}`}>
       {i === 0 && why && <BaselineBadge why={why} />}
       <Cell col={c} row={row} />
     </div>

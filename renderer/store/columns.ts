@@ -49,7 +49,18 @@ export interface Column {
   sortKey: (r: Row) => SortKey;
   /** The field the sort key orders by, when rowOrder.ts has levels for it (see OrderField). */
   orderField?: OrderField;
+  /**
+   * Whether the row's cell, at the column's default width, shows text that fits with room to spare
+   * (a time, a port, a formatted byte count): such cells need no overflow clip. Absent: always
+   * clipped. Each clipped cell is a clip of its own for the compositor, and ~850 of them on screen
+   * made every painted frame's layerization ~5 ms (up to 14) in the frame bench (issue 9 §4).
+   */
+  fits?: (r: Row) => boolean;
 }
+
+const always = () => true;
+/** Up to `chars` characters fit the track: what a PID or a count of up to 7 digits needs at 70 px. */
+const upTo = (chars: number, text: (r: Row) => string) => (r: Row) => text(r).length <= chars;
 
 export type SortKey = number | string | null;
 
@@ -141,20 +152,21 @@ export const strKey = (s: string | null | undefined): SortKey => {
 // table's last track takes the rest, so wide screens do not spread short text.
 export const COLUMNS: readonly Column[] = [
   { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process), orderField: 'process' },
-  { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid), orderField: 'pid' },
+  { key: 'pid', label: 'PID', width: '70px', numeric: true, fits: upTo(7, (r) => num(r.c.pid)), text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid), orderField: 'pid' },
   {
     key: 'proto',
     label: 'Proto',
     width: '60px',
+    fits: always,
     text: (r) => `${r.c.protocol.toUpperCase()}${r.c.family === 6 ? '6' : ''}`,
     compare: (a, b) => cmpStr(a.c.protocol, b.c.protocol) || a.c.family - b.c.family,
     // Protocols are lower-case names and families one digit: the plain text orders as compare.
     sortKey: (r) => `${r.c.protocol}${r.c.family}`,
   },
   { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress), orderField: 'localAddress' },
-  { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
+  { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, fits: always, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
   { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress), orderField: 'remoteAddress' },
-  { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
+  { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, fits: always, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
   { key: 'host', label: 'Host', width: 'minmax(120px, 320px)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
   { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
@@ -162,34 +174,39 @@ export const COLUMNS: readonly Column[] = [
     label: 'Created',
     width: '96px',
     numeric: true,
+    // The cell shows the time of day (≤ "≤23:59:59"); the text is the whole date for copying.
+    fits: always,
     text: (r) => (r.c.createdAt != null ? formatDateTime(r.c.createdAt) : `<= ${formatDateTime(r.firstSeen)}`),
     compare: (a, b) => createdTime(a) - createdTime(b),
     sortKey: createdTime,
   },
-  { key: 'firstSeen', label: 'First Seen', width: '92px', numeric: true, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen, sortKey: (r) => r.firstSeen },
-  { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange, sortKey: (r) => r.lastChange },
+  { key: 'firstSeen', label: 'First Seen', width: '92px', numeric: true, fits: always, text: (r) => formatDateTime(r.firstSeen), compare: (a, b) => a.firstSeen - b.firstSeen, sortKey: (r) => r.firstSeen },
+  { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, fits: always, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange, sortKey: (r) => r.lastChange },
 ];
 
 type NumericField = 'bytesSent' | 'bytesReceived' | 'sendRate' | 'receiveRate' | 'rttMs' | 'retransmits';
 
 /** A traffic column over one numeric Connection field: blank when unknown, ordered by the raw value. */
-function trafficColumn(key: TrafficColumnKey, label: string, width: string, field: NumericField, text: (v: number | null | undefined) => string): Column {
+function trafficColumn(key: TrafficColumnKey, label: string, width: string, field: NumericField, text: (v: number | null | undefined) => string, fitChars: number): Column {
   const v = (r: Row) => r.c[field as keyof Connection] as number | null | undefined;
-  return { key, label, width, numeric: true, traffic: true, text: (r) => text(v(r)), compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
+  const cell = (r: Row) => text(v(r));
+  return { key, label, width, numeric: true, traffic: true, fits: upTo(fitChars, cell), text: cell, compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
 }
 
 export const TRAFFIC_COLUMNS: readonly Column[] = [
-  trafficColumn('sent', 'Sent', '84px', 'bytesSent', formatBytes),
-  trafficColumn('received', 'Received', '84px', 'bytesReceived', formatBytes),
-  trafficColumn('sendRate', 'Send/s', '92px', 'sendRate', formatRate),
-  trafficColumn('receiveRate', 'Recv/s', '92px', 'receiveRate', formatRate),
-  trafficColumn('rtt', 'RTT', '88px', 'rttMs', formatMs),
-  trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num),
+  // The formatted values are at most "1023 MiB" (8 characters) and "1023 KiB/s" (10).
+  trafficColumn('sent', 'Sent', '84px', 'bytesSent', formatBytes, 8),
+  trafficColumn('received', 'Received', '84px', 'bytesReceived', formatBytes, 8),
+  trafficColumn('sendRate', 'Send/s', '92px', 'sendRate', formatRate, 10),
+  trafficColumn('receiveRate', 'Recv/s', '92px', 'receiveRate', formatRate, 10),
+  trafficColumn('rtt', 'RTT', '88px', 'rttMs', formatMs, 9),
+  trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num, 7),
   {
     key: 'limitedBy',
     label: 'Limited by',
     width: '88px',
     traffic: true,
+    fits: always, // receiver, network, sender
     text: (r) => r.c.limitedBy ?? '',
     compare: (a, b) => cmpStr(a.c.limitedBy, b.c.limitedBy),
     sortKey: (r) => strKey(r.c.limitedBy),
@@ -212,6 +229,14 @@ export function minTrackPx(width: string): number {
 export function columnsFor(showHost: boolean, showTraffic = false, source = ''): Column[] {
   const linux = source.startsWith('linux');
   return [...COLUMNS.filter((c) => (showHost || c.key !== 'host') && !(linux && c.key === 'created')), ...(showTraffic ? TRAFFIC_COLUMNS : [])];
+}
+
+/**
+ * Whether the row's cell in `col` (as shown, with its current track) needs no overflow clip: the
+ * column says its text fits (Column.fits) and is not narrower than its default width.
+ */
+export function cellFits(col: Column, r: Row): boolean {
+  return col.fits !== undefined && minTrackPx(col.width) >= minTrackPx(columnByKey(col.key).width) && col.fits(r);
 }
 
 export function columnByKey(key: ColumnKey): Column {
