@@ -153,7 +153,7 @@ const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, se
       data-id={row.id}
       data-status={row.status}
       className={cls}
-      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      style={{ top: index * ROW_HEIGHT }}
       onMouseDown={(e: MouseEvent) => on.down(row.id, e)}
       onDoubleClick={() => on.activate(row.id)}
       onContextMenu={(e) => on.menu(row.id, e)}
