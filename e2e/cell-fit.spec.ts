@@ -4,8 +4,11 @@
 // with traffic moving and every column shown, at 1024×700 and 1920×1080: no such cell's text runs
 // past its box, only the free-text columns still clip, and a column narrowed below its default
 // width clips again.
+import path from 'node:path';
 import { expect, header, test } from './fixtures';
 import type { Page } from '@playwright/test';
+
+const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
 
 test.use({ netmonArgs: ['--source', 'demo', '--demo-traffic', '0.3'] });
 
@@ -53,6 +56,10 @@ for (const [w, h] of [
     for (const col of ['col-pid', 'col-localPort', 'col-remotePort', ...(wide ? ['col-sent', 'col-sendRate', 'col-rtt', 'col-lastChange'] : [])]) {
       expect(f.clippedColumns).not.toContain(col);
       expect(f.fitColumns).toContain(col);
+    }
+    for (const scheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme: scheme });
+      await app.screenshot({ path: path.join(SHOTS, `traffic-cells-${w}x${h}-${scheme}.png`) });
     }
   });
 }
