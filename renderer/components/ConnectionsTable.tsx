@@ -164,8 +164,9 @@ const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, se
 });
 
 const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why'>) {
+  // The first cell also holds the baseline badge, which Column.fits does not count: it keeps its clip.
   return columns.map((c, i) => (
-    <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}${cellFits(c, row) ? ' fits' : ''} col-${c.key}`}>
+    <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}${!(i === 0 && why) && cellFits(c, row) ? ' fits' : ''} col-${c.key}`}>
       {i === 0 && why && <BaselineBadge why={why} />}
       <Cell col={c} row={row} />
     </div>

@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+// Which body cells may draw without an overflow clip (`fits`, see Column.fits): geometry is checked
+// in Chromium (e2e/cell-fit.spec.ts); here, what the cell holds besides the column's own text.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, render } from '@testing-library/react';
+import { columnsFor, type Column } from '../store/columns';
+import { EMPTY_SELECTION } from '../store/selection';
+import type { Row } from '../store/rows';
+import { conn } from '../test/fixtures';
+import { fakeLayout } from '../test/dom';
+import { ConnectionsTable } from './ConnectionsTable';
+
+afterEach(cleanup);
+beforeAll(() => fakeLayout());
+
+const noop = () => undefined;
+const row = (localPort: number, seq: number): Row => {
+  const c = conn({ localPort, pid: 1234567 });
+  return { id: c.id, seq, c, firstSeen: 1000, preexisting: false, lastChange: 1000, status: '', statusAt: 0 };
+};
+
+function cellsOf(columns: Column[], departure: ((c: Row['c']) => 'new process' | null) | null) {
+  const rows = [row(5001, 1), row(5002, 2)];
+  const { container } = render(
+    <ConnectionsTable
+      rows={rows}
+      columns={columns}
+      sort={{ key: 'localPort', dir: 'asc' }}
+      onSort={noop}
+      selection={EMPTY_SELECTION}
+      onClickRow={noop}
+      onMove={noop}
+      onSelectAll={noop}
+      onActivate={noop}
+      onContextMenu={noop}
+      departure={departure}
+    />,
+  );
+  return [...container.querySelectorAll<HTMLElement>('.grid-body .grid-row')].map((r) => [...r.querySelectorAll<HTMLElement>('[role="gridcell"]')]);
+}
+
+describe('ConnectionsTable cells drawn without a clip', () => {
+  it('a cell that also holds the baseline badge (the first column, whichever it is) keeps its clip', () => {
+    // The user moved PID to the front: its 7-digit PID fits 70 px alone, not beside a "NEW" badge.
+    const all = columnsFor(false);
+    const columns = [all.find((c) => c.key === 'pid')!, ...all.filter((c) => c.key !== 'pid')];
+    const rows = cellsOf(columns, (c) => (c.localPort === 5001 ? 'new process' : null));
+    expect(rows.length).toBe(2);
+    const [badged, plain] = rows;
+    expect(badged[0].querySelector('.baseline-badge')).not.toBeNull();
+    expect(badged[0].classList.contains('col-pid')).toBe(true);
+    expect(badged[0].classList.contains('fits')).toBe(false);
+    // The row without a badge, and the badged row's other cells, still draw unclipped.
+    expect(plain[0].querySelector('.baseline-badge')).toBeNull();
+    expect(plain[0].classList.contains('fits')).toBe(true);
+    expect(badged.find((c) => c.classList.contains('col-localPort'))!.classList.contains('fits')).toBe(true);
+  });
+});
