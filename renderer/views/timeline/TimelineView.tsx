@@ -117,6 +117,9 @@ export interface TimelineViewProps {
 const AXIS_FONT = '11px system-ui, sans-serif';
 
 /** Axis tick label: local wall-clock time (epoch seconds in). */
+/** Left axis width of both charts (the same, so their time axes line up): room for "1023 KiB/s". */
+const Y_AXIS_PX = 72;
+
 // One formatter for the window's life: toLocaleTimeString builds one per call, and the axis is
 // redrawn with every batch (it showed in the frame profile at 1,000 events/s).
 const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
@@ -152,7 +155,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] }, ps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
           axes: [
             { ...axis, size: 26, values: (_u, splits) => splits.map((v, i) => (i > 0 && clock(v) === clock(splits[i - 1]) ? '' : clock(v))) },
-            { ...axis, scale: 'n', size: 52 },
+            { ...axis, scale: 'n', size: Y_AXIS_PX },
             { ...axis, scale: 'ps', side: 1, size: 40, label: '/s', labelSize: 14, labelFont: AXIS_FONT, grid: { show: false } },
           ],
           series: [
@@ -197,7 +200,12 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           legend: { show: false },
           cursor: { drag: { x: false, y: false }, points: { show: false } },
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
-          axes: [{ ...axis, show: false }, { ...axis, size: 52, values: (_u, vals) => vals.map((v) => formatRate(v)) }, { show: false, side: 1, size: 40 }],
+          // Two ticks, 0 and the top of the scale: at 56 px uPlot's own spacing left only "0 B/s".
+          axes: [
+            { ...axis, show: false },
+            { ...axis, size: Y_AXIS_PX, splits: (_u, _i, min, max) => [min, max], values: (_u, vals) => vals.map((v) => formatRate(v)) },
+            { show: false, side: 1, size: 40 },
+          ],
           series: [{}, { label: 'send', stroke: c[0], width: 1.5, points: { show: false } }, { label: 'receive', stroke: c[1], width: 1.5, points: { show: false } }],
         };
       },
