@@ -57,7 +57,8 @@ export function writeRow(t: RowTable, i: number, spec: RowSpec): void {
   if (spec.counters || t.counters) {
     const c = ensureCounters(t, t.words.length / ROW_WORDS);
     c.fill(NaN, i * COUNTER_SLOTS, (i + 1) * COUNTER_SLOTS);
-    for (const [slot, v] of Object.entries(spec.counters ?? {})) c[i * COUNTER_SLOTS + C[slot as keyof typeof C]] = v;
+    // No OS keeps per-socket counters for UDP (RowTable.counters): a spec's are not written, as no source would.
+    if (!udp) for (const [slot, v] of Object.entries(spec.counters ?? {})) c[i * COUNTER_SLOTS + C[slot as keyof typeof C]] = v;
   }
 }
 
