@@ -8,11 +8,11 @@
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
-import { DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
+import { COUNTER_STRIDE, DEFAULT_INTERVAL_MS, UNKNOWN_VALUE, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
 import { createDiffer, freshSlots } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
-import { createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
+import { C, COUNTER_SLOTS, createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
 import { createRateColumns, pushTrafficValues, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
@@ -21,6 +21,9 @@ import { rateRows, unknownRates } from './rates';
 import type { Engine, EngineOptions } from './types';
 
 type Owners = (ProcessInfo | null)[];
+
+/** A counters-section row of nothing known: nine unknown values and limitedBy 0 (shared/ipc.ts CounterColumns). */
+const UNKNOWN_TRAFFIC: readonly number[] = [...Array<number>(COUNTER_STRIDE - 1).fill(UNKNOWN_VALUE), 0];
 
 export function createEngine(opts: EngineOptions): Engine {
   const { source } = opts;
@@ -172,15 +175,32 @@ export function createEngine(opts: EngineOptions): Engine {
    * The counters section of the batch (shared/ipc.ts CounterColumns): rows still present, without
    * an event this poll, whose counters or rates moved; null when none did. Written straight into
    * the two columns (no array per row). Ids are built once per row and carried from poll to poll.
+   * When the source stops giving counters (prev had them, next has none), every such row is sent
+   * once with all values unknown: viewers would otherwise keep showing its last ones.
    */
-  const counterUpdates = (next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array, movedCount: number): CounterColumns | null => {
-    if (!next.counters) return null;
+  const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array, movedCount: number): CounterColumns | null => {
     const out: CounterColumns = { ids: [], values: [] };
-    for (let k = 0; k < movedCount; k++) {
-      const n = moved[k];
-      if (evented[n]) continue;
-      out.ids.push((nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id));
-      pushTrafficValues(next, n, spareRates, out.values);
+    const id = (n: number) => (nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id);
+    if (!next.counters) {
+      const pk = prev.counters;
+      if (!pk) return null;
+      for (let n = 0; n < next.count; n++) {
+        const p = prevOf[n];
+        if (p < 0 || evented[n]) continue;
+        // Rows that showed nothing (UDP, listeners, TIME-WAIT) have nothing to take back.
+        let had = false;
+        for (let s = 0; s < C.BUSY_US && !had; s++) had = pk[p * COUNTER_SLOTS + s] === pk[p * COUNTER_SLOTS + s];
+        if (!had) continue;
+        out.ids.push(id(n));
+        out.values.push(...UNKNOWN_TRAFFIC);
+      }
+    } else {
+      for (let k = 0; k < movedCount; k++) {
+        const n = moved[k];
+        if (evented[n]) continue;
+        out.ids.push(id(n));
+        pushTrafficValues(next, n, spareRates, out.values);
+      }
     }
     return out.ids.length > 0 ? out : null;
   };
@@ -245,7 +265,7 @@ export function createEngine(opts: EngineOptions): Engine {
       events.push(e);
     }
     given = null;
-    return { events, counters: counterUpdates(next, nextIds, evented, movedCount) };
+    return { events, counters: counterUpdates(prev, next, nextIds, evented, movedCount) };
   };
 
   const poll = async (deliver: boolean): Promise<EventBatch> => {

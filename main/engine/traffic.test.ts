@@ -184,6 +184,38 @@ describe('the engine\'s rate totals', () => {
   });
 });
 
+describe('a source that stops giving counters', () => {
+  it('sends each remaining row once with every value unknown, so no viewer keeps its last rate', async () => {
+    // Counters for three polls (e.g. Windows EStats), then none (collection refused from then on).
+    const { engine, batches } = setup([
+      [tcp(1, k(0, 0)), tcp(2, k(0, 0))],
+      [tcp(1, k(2000, 100)), tcp(2, k(0, 0))],
+      [tcp(1, k(2000, 100)), tcp(2, k(0, 0)), tcp(3)],
+      [tcp(1), tcp(2), tcp(3)],
+      [tcp(1), tcp(2), tcp(3)],
+    ]);
+    const viewer = new LiveTable();
+    const byRows = new TimelineTracker();
+    engine.onBatch((b) => {
+      viewer.apply(decodeBatch(JSON.stringify(b)));
+      byRows.apply(b);
+    });
+    engine.start();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect([...viewer.rows.values()].find((c) => c.localPort === 1)?.sendRate).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    // The poll without counters: rows 1 and 2 had values, row 3 never did (it is in the table, not in the section).
+    expect(counterRows(batches[3].counters).map((r) => r[0]).sort()).toEqual(['tcp4 10.0.0.1:1 10.0.0.2:443', 'tcp4 10.0.0.1:2 10.0.0.2:443']);
+    for (const r of counterRows(batches[3].counters)) expect(r.slice(1)).toEqual([null, null, null, null, null, null, null, null, null, null]);
+    for (const c of viewer.rows.values()) expect([c.bytesSent ?? null, c.sendRate ?? null, c.rttMs ?? null]).toEqual([null, null, null]);
+    expect(byRows.store.samples().at(-1)?.sendRate).toBeNull();
+    expect(engine.rateTotals()).toEqual({ rated: 0, send: 0, receive: 0 });
+    // Once is enough: the next poll without counters sends no section.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(batches[4].counters).toBeUndefined();
+  });
+});
+
 describe('the counters section on the wire', () => {
   it('round-trips exactly through JSON into a viewer: counters past 2^32, RTT in fractions of a ms, a rate of 0, unknown → null', async () => {
     const big = 2 ** 40;
