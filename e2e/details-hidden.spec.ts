@@ -114,3 +114,41 @@ test('a connection that closed and left the table stays in the pane as closed, i
   await closeButton(app).click({ force: true });
   await expect(app.getByRole('alertdialog')).toHaveCount(0);
 });
+
+test('Events row menu: Close / End off for an event whose connection the filter hides, or which has left the table, as in the pane', async ({ app, loopback }) => {
+  const clientPort = await loopback.connect();
+  const clientId = `tcp4 127.0.0.1:${clientPort} 127.0.0.1:${loopback.port}`;
+  // The filter reads an event's own values and the table the present ones. After the client's FIN
+  // the server side closes (and leaves the table) and the client side lingers in TIME-WAIT, which
+  // "state:estab" hides, while both "opened" events were ESTABLISHED and still show.
+  await setFilter(app, `port:${loopback.port} state:estab`);
+  await expect(rowById(app, clientId)).toBeVisible();
+  loopback.clients[0].end();
+  await expect(rowById(app, clientId)).toHaveCount(0);
+  await app.getByRole('tab', { name: /^Events/ }).click();
+  const opened = (local: number) =>
+    app
+      .getByRole('grid', { name: 'Events' })
+      .locator('[role="row"][data-type="opened"]')
+      .filter({ has: app.locator('[role="gridcell"]:nth-child(6)', { hasText: new RegExp(`^127\\.0\\.0\\.1:${local}$`) }) });
+  for (const [what, local] of [
+    ['client side, hidden by the filter', clientPort],
+    ['server side, closed and gone', loopback.port],
+  ] as const) {
+    const ev = opened(local);
+    await expect(ev, what).toHaveCount(1);
+    await ev.click({ button: 'right' });
+    const menu = app.getByRole('menu');
+    await expect(menu, what).toBeVisible();
+    await expect(menu.getByRole('menuitem', { name: 'Close connection' }), what).toBeDisabled();
+    await expect(menu.getByRole('menuitem', { name: 'End process' }), what).toBeDisabled();
+    await app.keyboard.press('Escape');
+    await expect(menu).toHaveCount(0);
+  }
+  // The client side's pane says why, with its actions off too.
+  await opened(clientPort).click({ button: 'right' });
+  await app.getByRole('menu').getByRole('menuitem', { name: 'Details' }).click();
+  await expect(details(app).getByTestId('details-hidden')).toHaveText(HIDDEN_NOTE);
+  await expect(closeButton(app)).toBeDisabled();
+  await expect(endButton(app)).toBeDisabled();
+});

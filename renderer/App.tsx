@@ -255,7 +255,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
               }}
             />
           ) : (
-            <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} />
+            <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
           )}
         </div>
         {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}

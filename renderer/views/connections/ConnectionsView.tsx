@@ -53,13 +53,17 @@ export function columnMenuItems(key: ColumnKey, shown: readonly Column[], availa
   ];
 }
 
-/** The context menu's entries for one row. */
-export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void): MenuItem[] {
+/**
+ * The context menu's entries for one row. `hidden`: the row is not in the Connections table (its
+ * filter hides it): Close connection and End process are off, as in the details pane (one rule:
+ * an action reaches only a connection the table shows).
+ */
+export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void, hidden = false): MenuItem[] {
   return [
     { label: 'Details', onSelect: () => actions.showDetails(row) },
     { label: 'Copy', onSelect: onCopy },
-    { label: 'Close connection', onSelect: () => actions.ask('close', row), disabled: !canCloseConnection(row) },
-    { label: 'End process', onSelect: () => actions.ask('end', row), disabled: !canEndProcess(row), danger: true },
+    { label: 'Close connection', onSelect: () => actions.ask('close', row), disabled: hidden || !canCloseConnection(row) },
+    { label: 'End process', onSelect: () => actions.ask('end', row), disabled: hidden || !canEndProcess(row), danger: true },
   ];
 }
 

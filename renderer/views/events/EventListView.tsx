@@ -24,7 +24,8 @@ export function rowForEvent(e: LoggedEvent, store: ConnectionStore | null): Row 
     firstSeen: c.firstSeenAt ?? e.time,
     preexisting: c.preexisting ?? false,
     lastChange: c.lastChangeAt ?? e.time,
-    status: e.type === 'closed' ? 'closed' : '',
+    // Not in the live table (it closed and left): the tuple may belong to another socket by now.
+    status: e.type === 'closed' || store !== null ? 'closed' : '',
     statusAt: 0,
   };
 }
@@ -40,6 +41,12 @@ export interface EventListViewProps {
   readOnly?: boolean;
   /** The baseline in use, to flag events of connections not in it. */
   departure?: DepartureOf | null;
+  /**
+   * The predicate the Connections table's rows pass (null until it has one). An event can show while
+   * its live connection does not (the filter reads the event's values, the table the present ones):
+   * then the row menu turns Close / End off, as the details pane does.
+   */
+  shown?: ((r: Row) => boolean) | null;
 }
 
 /** The connection event under `seq`; a notice has no connection (no details, no menu). */
@@ -48,7 +55,7 @@ function eventAt(events: readonly EventEntry[], seq: number): LoggedEvent | unde
   return e && e.type !== 'notice' ? e : undefined;
 }
 
-export function EventListView({ events, store, actions, onCopy, readOnly = false, departure = null }: EventListViewProps) {
+export function EventListView({ events, store, actions, onCopy, readOnly = false, departure = null, shown = null }: EventListViewProps) {
   const [cursor, setCursor] = useState<number | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; seq: number } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -78,7 +85,13 @@ export function EventListView({ events, store, actions, onCopy, readOnly = false
         onContextMenu={(seq, x, y) => !readOnly && find(seq) && setMenu({ x, y, seq })}
         departure={departure}
       />
-      {menu && menuEvent && <ContextMenu x={menu.x} y={menu.y} items={rowMenuItems(rowForEvent(menuEvent, store), actions, onCopy)} onClose={closeMenu} returnFocus={() => document.querySelector<HTMLElement>('[role="grid"][aria-label="Events"]')} />}
+      {menu && menuEvent && <EventMenu row={rowForEvent(menuEvent, store)} store={store} x={menu.x} y={menu.y} actions={actions} onCopy={onCopy} shown={shown} onClose={closeMenu} />}
     </>
   );
+}
+
+function EventMenu({ row, store, x, y, actions, onCopy, shown, onClose }: { row: Row; store: ConnectionStore | null; x: number; y: number; actions: RowActions; onCopy: () => void; shown: ((r: Row) => boolean) | null; onClose: () => void }) {
+  // Gone from the live table, or hidden from it by the filter: Close / End reach neither.
+  const hidden = (store !== null && !store.rows.has(row.id)) || (shown !== null && !shown(row));
+  return <ContextMenu x={x} y={y} items={rowMenuItems(row, actions, onCopy, hidden)} onClose={onClose} returnFocus={() => document.querySelector<HTMLElement>('[role="grid"][aria-label="Events"]')} />;
 }
