@@ -297,3 +297,37 @@ test('the "+N" list closes on a click outside it or Escape, so it does not stay 
   await given.click();
   await expect(list).toHaveCount(0);
 });
+
+test('at 1024×600 with the Timeline open, the "+N" list is whole on screen: every name can be reached, none is cut off by the table', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 600 });
+  await expect(app.getByText(/^demo · /)).toBeVisible();
+  await app.getByLabel('Traffic columns').check();
+  await app.getByLabel('Resolve names').check();
+  await expect(app.getByRole('region', { name: 'Timeline' })).toBeVisible();
+  const grid = app.getByRole('grid', { name: 'Connections' });
+  // The details pane beside the table leaves it narrow: many columns give way.
+  await grid.locator('[role="row"][data-id]').first().dblclick();
+  await expect(app.getByRole('region', { name: 'Details' })).toBeVisible();
+  await grid.getByRole('button', { name: /hidden for width/ }).click();
+  const list = app.getByRole('list', { name: 'Columns hidden for width' });
+  await expect(list).toBeVisible();
+  const items = await list.locator('li').count();
+  expect(items).toBeGreaterThan(8);
+  for (let i = 0; i < items; i++) {
+    const hit = await list.locator('li').nth(i).evaluate((li) => {
+      li.scrollIntoView({ block: 'nearest' });
+      const r = li.getBoundingClientRect();
+      const x = r.left + Math.min(r.width / 2, 20);
+      const y = r.top + r.height / 2;
+      const at = document.elementFromPoint(x, y);
+      return { inWindow: r.top >= 0 && r.bottom <= window.innerHeight + 0.5, reached: at !== null && li.contains(at), text: li.textContent };
+    });
+    expect(hit.inWindow, `${hit.text} inside the window`).toBe(true);
+    expect(hit.reached, `${hit.text} not covered or cut off`).toBe(true);
+  }
+  await list.evaluate((l) => (l.scrollTop = 0));
+  for (const scheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.screenshot({ path: path.join(SHOTS, `given-way-list-1024x600-${scheme}.png`) });
+  }
+});

@@ -1,15 +1,30 @@
 // The "+3" button at the end of a header row whose table is too narrow for every column: named
 // "3 columns hidden for width", the names in its title, and a list of them on demand. One control
 // for every table that fits its columns to its width (Connections, Events).
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type CSSProperties } from 'react';
 
 export interface GivenWayProps {
   /** The columns left out for width, in layout order (none: nothing is drawn). */
   columns: readonly { key: string; label: string }[];
 }
 
+/** Least room below the button for two columns of names; with less, one column that scrolls. */
+const TWO_COLUMNS_PX = 260;
+
+/**
+ * Where the list goes: fixed under the button's right edge, as tall as the window leaves room for.
+ * The header sits inside the table's scroll box, which would cut off a list hanging below it when
+ * the table is short (a 1024×600 window with the Timeline open).
+ */
+function listPlace(button: HTMLElement): { style: CSSProperties; narrow: boolean } {
+  const r = button.getBoundingClientRect();
+  const room = Math.max(80, window.innerHeight - r.bottom - 10);
+  return { style: { position: 'fixed', top: r.bottom + 2, right: Math.max(4, window.innerWidth - r.right), maxHeight: room }, narrow: room < TWO_COLUMNS_PX };
+}
+
 export function GivenWay({ columns }: GivenWayProps) {
   const [listOpen, setListOpen] = useState(false);
+  const [place, setPlace] = useState<ReturnType<typeof listPlace> | null>(null);
   const listId = useId();
   const n = columns.length;
   useEffect(() => {
@@ -48,13 +63,14 @@ export function GivenWay({ columns }: GivenWayProps) {
         title={`Too narrow for every column: ${columns.map((c) => c.label).join(', ')} hidden for width. Widen the window or close the details pane to see them.`}
         onClick={(e) => {
           e.stopPropagation();
+          setPlace(listPlace(e.currentTarget));
           setListOpen((o) => !o);
         }}
       >
         +{n}
       </button>
       {listOpen && (
-        <ul id={listId} className="cols-given-way-list" aria-label="Columns hidden for width">
+        <ul id={listId} className={`cols-given-way-list${place?.narrow ? ' narrow' : ''}`} style={place?.style} aria-label="Columns hidden for width">
           {columns.map((c) => (
             <li key={c.key}>{c.label}</li>
           ))}
