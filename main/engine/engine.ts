@@ -8,22 +8,19 @@
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
-import { COUNTER_STRIDE, DEFAULT_INTERVAL_MS, UNKNOWN_VALUE, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
+import { DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
 import { createDiffer, freshSlots } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { C, COUNTER_SLOTS, createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
-import { createRateColumns, pushTrafficValues, type RateColumns } from '../model/traffic';
+import { createRateColumns, pushTrafficValues, UNKNOWN_TRAFFIC, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
 import type { RateTotals } from '../../shared/timeline';
 import { rateRows, unknownRates } from './rates';
 import type { Engine, EngineOptions } from './types';
 
 type Owners = (ProcessInfo | null)[];
-
-/** A counters-section row of nothing known: nine unknown values and limitedBy 0 (shared/ipc.ts CounterColumns). */
-const UNKNOWN_TRAFFIC: readonly number[] = [...Array<number>(COUNTER_STRIDE - 1).fill(UNKNOWN_VALUE), 0];
 
 export function createEngine(opts: EngineOptions): Engine {
   const { source } = opts;

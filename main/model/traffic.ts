@@ -3,7 +3,7 @@
 // only for rows being materialized or whose counters moved.
 import type { Connection } from '../../shared/connection';
 import { applyCounterValues } from '../../shared/counter-columns';
-import { UNKNOWN_VALUE } from '../../shared/ipc';
+import { COUNTER_STRIDE, UNKNOWN_VALUE } from '../../shared/ipc';
 import { C, COUNTER_SLOTS, PROTO_UDP, ROW_WORDS, W, type RowTable } from './rows';
 
 /** Codes in RateColumns.limited: indexes of shared/ipc.ts LIMITED_BY_CODES (0 = unknown). */
@@ -35,6 +35,9 @@ const SMI_LIMIT = 2 ** 30;
  */
 const wire = (v: number): number => (v >= 0 ? (v < SMI_LIMIT ? Math.round(v) | 0 : v !== Infinity ? Math.round(v) : UNKNOWN_VALUE) : UNKNOWN_VALUE);
 
+/** A counters-section row of nothing known: every value unknown, limitedBy 0 (UDP; a source that stopped giving counters). */
+export const UNKNOWN_TRAFFIC: readonly number[] = [...Array<number>(COUNTER_STRIDE - 1).fill(UNKNOWN_VALUE), 0];
+
 /**
  * Appends row `i`'s traffic values to `out` as the batch's counters section holds them (shared/ipc.ts
  * CounterColumns: TRAFFIC_FIELDS order, whole numbers only): UDP rows and unknown values are
@@ -43,7 +46,7 @@ const wire = (v: number): number => (v >= 0 ? (v < SMI_LIMIT ? Math.round(v) | 0
  */
 export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[]): void {
   if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) {
-    out.push(UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, UNKNOWN_VALUE, 0);
+    out.push(...UNKNOWN_TRAFFIC);
     return;
   }
   const k = t.counters!;
