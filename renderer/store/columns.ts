@@ -236,8 +236,20 @@ export function columnsFor(showHost: boolean, showTraffic = false, source = ''):
  * column says its text fits (Column.fits) and is not narrower than its default width.
  */
 export function cellFits(col: Column, r: Row): boolean {
-  return col.fits !== undefined && minTrackPx(col.width) >= minTrackPx(columnByKey(col.key).width) && col.fits(r);
+  if (col.fits === undefined) return false;
+  let wide = atDefaultWidth.get(col);
+  if (wide === undefined) {
+    wide = minTrackPx(col.width) >= minTrackPx(columnByKey(col.key).width);
+    atDefaultWidth.set(col, wide);
+  }
+  return wide && col.fits(r);
 }
+
+/**
+ * Per column object, whether its track is at least its default width: a column's width only
+ * changes in a new object (a layout or label room), and cellFits runs for every cell drawn.
+ */
+const atDefaultWidth = new WeakMap<Column, boolean>();
 
 export function columnByKey(key: ColumnKey): Column {
   const c = ALL_COLUMNS.find((x) => x.key === key);
