@@ -88,6 +88,12 @@ for (const scheme of ['light', 'dark'] as const) {
       loopback.clients[0]?.end();
       await app.waitForTimeout(1500);
       await expect(chart(app).locator('canvas')).toBeVisible();
+      // The traffic chart under the state chart draws the same moments at the same x: equal plot areas.
+      const plots = app.locator('.timeline-chart .u-over');
+      await expect(plots).toHaveCount(2);
+      const [a, b] = await plots.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.width]));
+      expect(b[0]).toBeCloseTo(a[0], 0);
+      expect(b[1]).toBeCloseTo(a[1], 0);
       await app.mouse.move(0, 0);
       await app.screenshot({ path: path.join(SHOTS, `timeline-${w}x${h}-${scheme}.png`) });
     });

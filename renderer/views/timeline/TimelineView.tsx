@@ -119,6 +119,9 @@ const AXIS_FONT = '11px system-ui, sans-serif';
 /** Axis tick label: local wall-clock time (epoch seconds in). */
 /** Left axis width of both charts (the same, so their time axes line up): room for "1023 KiB/s". */
 const Y_AXIS_PX = 72;
+/** The state chart's right axis (events per second) and its "/s" label. */
+const RIGHT_AXIS_PX = 40;
+const RIGHT_LABEL_PX = 14;
 
 // One formatter for the window's life: toLocaleTimeString builds one per call, and the axis is
 // redrawn with every batch (it showed in the frame profile at 1,000 events/s).
@@ -156,7 +159,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           axes: [
             { ...axis, size: 26, values: (_u, splits) => splits.map((v, i) => (i > 0 && clock(v) === clock(splits[i - 1]) ? '' : clock(v))) },
             { ...axis, scale: 'n', size: Y_AXIS_PX },
-            { ...axis, scale: 'ps', side: 1, size: 40, label: '/s', labelSize: 14, labelFont: AXIS_FONT, grid: { show: false } },
+            { ...axis, scale: 'ps', side: 1, size: RIGHT_AXIS_PX, label: '/s', labelSize: RIGHT_LABEL_PX, labelFont: AXIS_FONT, grid: { show: false } },
           ],
           series: [
             {},
@@ -204,7 +207,8 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           axes: [
             { ...axis, show: false },
             { ...axis, size: Y_AXIS_PX, splits: (_u, _i, min, max) => [min, max], values: (_u, vals) => vals.map((v) => formatRate(v)) },
-            { show: false, side: 1, size: 40 },
+            // An empty right axis as wide as the state chart's "/s" one: the two plots span the same x.
+            { side: 1, size: RIGHT_AXIS_PX + RIGHT_LABEL_PX, stroke: 'transparent', grid: { show: false }, ticks: { show: false }, values: () => [] },
           ],
           series: [{}, { label: 'send', stroke: c[0], width: 1.5, points: { show: false } }, { label: 'receive', stroke: c[1], width: 1.5, points: { show: false } }],
         };
