@@ -51,8 +51,8 @@ export interface ChangeSet {
   wroteInPlace?: boolean;
   /**
    * The store's `version` when this update began. A view built from the store after that (a new
-   * filter or sort while a batch was being applied in slices) already shows part of it: it
-   * rebuilds instead of applying it (see SortedView.apply).
+   * filter or sort while a batch was being applied in slices) already shows part of it: it finds
+   * its held rows by a scan, not by their old values (see SortedView.apply).
    */
   from?: number;
   /** Events appended to the log by this update. */

@@ -108,9 +108,12 @@ export class SortedView {
     const blind = !this.readsTraffic();
     const skip = inPlace && blind ? inPlace : null;
     const count = changes.ids.size - (skip ? skip.size : 0);
-    // Rebuilt from the store after this update began: the rows already show part of it.
+    // Rebuilt from the store after this update began (a sort or filter change while a batch was
+    // applied in slices): the rows already show part of it, placed by their present values, so
+    // their old values cannot find them. A scan finds every held row whatever it was built from,
+    // and a row already in place stays: no second sort of the whole table for one click.
     const stale = changes.from !== undefined && this.builtAt !== undefined && changes.from < this.builtAt;
-    if (changes.reset || stale || count > Math.max(64, this.rows.length * REBUILD_SHARE)) {
+    if (changes.reset || count > Math.max(64, this.rows.length * REBUILD_SHARE)) {
       return this.rebuild(lookup.values(), version);
     }
     if (count === 0) return this.rows;
@@ -127,7 +130,7 @@ export class SortedView {
     // values: a view that reads them finds held rows by scanning instead.
     const before = changes.wroteInPlace && !blind ? undefined : changes.before;
     let held: number[];
-    if (before && count * this.searchCost < this.rows.length) {
+    if (before && !stale && count * this.searchCost < this.rows.length) {
       held = [];
       for (const id of changes.ids) {
         if (skip?.has(id)) continue;
