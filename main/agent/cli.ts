@@ -1,6 +1,5 @@
 // `netmon agent`: the engine with no UI, feeding the exporters (Prometheus metrics; event export),
 // until SIGINT / SIGTERM. Flags cover the common case; --config FILE the rest (docs/agent.md).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventMatches } from '../../shared/filter';
 import { decodeBatch } from '../../shared/ipc';
@@ -12,6 +11,7 @@ import { createMetrics } from '../export/prometheus';
 import { startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
 import { LiveTable } from '../export/table';
 import { SOURCE_KINDS } from '../source/index';
+import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
 import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, formatSyslogUrl, type EventExporter } from '../export/syslog-exporter';
 import { createOtlpExporter } from '../export/otlp';
@@ -53,7 +53,8 @@ A Prometheus scrape job for --metrics 127.0.0.1:9464 --metrics-token-file /etc/n
     authorization: { type: Bearer, credentials_file: /etc/netmon/token }
     static_configs: [{ targets: ['127.0.0.1:9464'] }]
 
-Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is taken), 2 bad usage or config.
+Exit codes: 0 stopped by a signal, 1 could not start (e.g. the port is taken), 2 bad usage or
+config (also a config, token or CA file that is missing or unreadable).
 `;
 
 /** How long a stopping agent waits for its queues to drain, ms. */
@@ -69,7 +70,10 @@ export interface AgentIo {
   workerPath?: string;
 }
 
-/** Flags (and the --config file they name) → config; `null` when help was asked for. Throws AgentConfigError. */
+/**
+ * Flags (and the --config file they name) → config; `null` when help was asked for. Throws
+ * AgentConfigError, or FileArgError when the config file cannot be read.
+ */
 export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
   const flags = new Map<string, string | true>();
   const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--syslog-ca-file', '--otlp', '--filter', '-f', '--source', '--interval']);
@@ -91,11 +95,17 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
   const file = flags.get('--config');
   let config = defaultAgentConfig();
   if (typeof file === 'string') {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (e) {
+      throw fileReadError(e, 'agent config', file);
+    }
     let json: unknown;
     try {
-      json = JSON.parse(readFile(file));
+      json = JSON.parse(text);
     } catch (e) {
-      throw new AgentConfigError(`${file}: ${e instanceof SyntaxError ? 'not valid JSON: ' : 'cannot read: '}${(e as Error).message}`);
+      throw new AgentConfigError(`${file}: not valid JSON: ${(e as Error).message}`);
     }
     config = validateAgentConfig(json, file);
   }
@@ -144,13 +154,20 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
 
 /** Runs the agent until io.stop aborts; returns the exit code. */
 export async function runAgent(argv: readonly string[], io: AgentIo): Promise<number> {
-  const readFile = io.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
+  // Config and token files are small: a FIFO, a device or a huge file is refused, not read.
+  const readFile = io.readFile ?? ((f: string) => readInputFile(f, 1024 * 1024, 'file'));
   let config: AgentConfig | null;
   let token: string | null = null;
   try {
     config = parseAgentArgs(argv, readFile);
     if (config?.metrics) token = readToken(config.metrics.tokenFile, 'metrics token file', readFile);
+    // Checked at start like every file named: a missing CA file is bad usage, not a failed start.
+    if (config?.syslog?.caFile) checkInputFile(config.syslog.caFile, 'syslog CA file', 1024 * 1024);
   } catch (e) {
+    if (e instanceof FileArgError) {
+      io.stderr(`netmon: ${e.message}\n`);
+      return e.exitCode;
+    }
     if (!(e instanceof AgentConfigError)) throw e;
     io.stderr(`netmon: ${e.message}\nRun \`netmon agent --help\` for usage.\n`);
     return 2;

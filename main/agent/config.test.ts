@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, otlpConfig, parseHostPort, validateAgentConfig } from './config';
 import { parseAgentArgs, runAgent } from './cli';
+import { FileArgError } from '../cli/file-args';
 
 const files = (map: Record<string, string>) => (f: string) => {
-  if (!(f in map)) throw new Error(`ENOENT: no such file ${f}`);
+  if (!(f in map)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${f}'`), { code: 'ENOENT' });
   return map[f];
 };
 const err = (fn: () => unknown): string => {
@@ -57,7 +58,7 @@ describe('agent config', () => {
     expect(c?.metrics?.tokenFile).toBe('/t');
     expect(err(() => parseAgentArgs(['--interval', 'fast'], read))).toBe('--interval: expected an integer from 100 to 60000, got "fast"');
     expect(err(() => parseAgentArgs(['--metrics', '127.0.0.1:9464'], read))).toMatch(/--metrics needs --metrics-token-file/);
-    expect(err(() => parseAgentArgs(['--config', 'missing.json'], read))).toMatch(/^missing\.json: cannot read: ENOENT/);
+    expect(() => parseAgentArgs(['--config', 'missing.json'], read)).toThrow(new FileArgError('read', 'agent config', 'missing.json', 'no such file'));
     expect(err(() => parseAgentArgs(['--config', 'bad.json'], files({ 'bad.json': '{"a":' })))).toMatch(/^bad\.json: not valid JSON: /);
     expect(err(() => parseAgentArgs(['--bogus'], read))).toBe('unknown option --bogus for "agent"');
     expect(parseAgentArgs(['--help'], read)).toBeNull();

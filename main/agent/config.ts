@@ -4,6 +4,7 @@
 import { parseFilter, type CompiledFilter } from '../../shared/filter';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { tokenProblem } from '../server/auth';
+import { fileReadError } from '../cli/file-args';
 import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
 import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
 import { DEFAULT_FACILITY } from '../export/syslog';
@@ -161,13 +162,16 @@ export function syslogConfig(v: unknown, where: Where): SyslogConfig {
   };
 }
 
-/** Reads a token file: trimmed, and it must be a usable token (main/server/auth.ts tokenProblem). */
+/**
+ * Reads a token file: trimmed, and it must be a usable token (main/server/auth.ts tokenProblem).
+ * Throws FileArgError when it cannot be read, AgentConfigError when it is no token.
+ */
 export function readToken(file: string, where: Where, readFile: (f: string) => string): string {
   let token: string;
   try {
     token = readFile(file).trim();
   } catch (e) {
-    throw new AgentConfigError(`${where}: cannot read ${file}: ${(e as Error).message}`);
+    throw fileReadError(e, where, file);
   }
   const problem = tokenProblem(token);
   if (problem) throw new AgentConfigError(`${where}: ${file}: ${problem}`);

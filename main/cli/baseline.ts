@@ -2,7 +2,7 @@
 // port, outbound destinations by process) as a JSON file that `snapshot --baseline FILE` and
 // `watch --baseline FILE` — here or on another machine — compare against.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
-import { readSmallTextFile } from './small-file';
+import { checkOutputFile, readInputFile } from './file-args';
 import { hostname } from 'node:os';
 import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type BaselineMatcher } from '../../shared/baseline';
 import type { Connection, ConnectionEvent } from '../../shared/connection';
@@ -35,10 +35,10 @@ Options:
   -h, --help         this help
 `;
 
-/** Reads and compiles a baseline file; throws an Error whose message names the file. */
+/** Reads and compiles a baseline file; throws FileArgError (cannot read) or an Error naming the file (not a baseline). */
 export function loadBaseline(path: string): BaselineMatcher {
   // 64 MiB holds well over the 100,000 entries per list a baseline may have.
-  return compileBaseline(parseBaseline(readSmallTextFile(path, 64 * 1024 * 1024, 'baseline'), path));
+  return compileBaseline(parseBaseline(readInputFile(path, 64 * 1024 * 1024, 'baseline'), path));
 }
 
 /** Keeps only rows departing from the baseline (judged against the whole table's listeners). */
@@ -100,6 +100,8 @@ function writeAtomic(path: string, text: string): void {
 
 export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Promise<number> {
   const now = io.now ?? Date.now;
+  // Before the table is read: a FILE that cannot be written is a usage error, not a lost read.
+  checkOutputFile(opts.file, 'baseline');
   const read = await readTableOnce(opts.source, io, { ranges: true });
   if (!read) return 1;
   const ranges = read.last.ranges.ranges;

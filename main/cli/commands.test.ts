@@ -199,9 +199,9 @@ describe('netmon watch (in-process)', () => {
     expect(h.out()).toMatch(/127\.0\.0\.1:8080/);
   });
 
-  it('an unwritable recording exits 1', async () => {
+  it('a recording in a missing directory is refused at start: exit 2, one line naming it', async () => {
     const h = harness();
-    expect(await main(['watch', '--source', 'scripted', '-o', '/nonexistent-dir/x.ndjson'], h.io)).toBe(1);
-    expect(h.err()).toBe('netmon: cannot open recording /nonexistent-dir/x.ndjson: no such file or directory (ENOENT)\n');
+    expect(await main(['watch', '--source', 'scripted', '-o', '/nonexistent-dir/x.ndjson'], h.io)).toBe(2);
+    expect(h.err()).toBe("netmon: cannot write recording '/nonexistent-dir/x.ndjson': no such directory '/nonexistent-dir'\n");
   });
 });

@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { SourceError } from '../source/types';
 import { createPlatformSource } from '../source/index';
 import { filterWarningText, parseCommandLine, UsageError } from './args';
+import { FileArgError } from './file-args';
 import type { CliIo } from './io';
 import { runSnapshot } from './snapshot';
 import { runWatch } from './watch';
@@ -60,6 +61,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (e instanceof UsageError) {
       const hint = e.command ? `netmon ${e.command} --help` : 'netmon --help';
       io.stderr(`netmon: ${e.message}\nRun \`${hint}\` for usage.\n`);
+      return e.exitCode;
+    }
+    if (e instanceof FileArgError) {
+      // One line naming the file: pointing at --help would not help with a missing file.
+      io.stderr(`netmon: ${e.message}\n`);
       return e.exitCode;
     }
     if (e instanceof SourceError) {

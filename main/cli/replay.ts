@@ -7,6 +7,7 @@ import { FILTER_HELP } from '../../shared/filter-help';
 import { csvLine, EVENT_CSV_HEADER, formatEventCsvLine, formatEventJsonLine, formatEventText } from '../../shared/format';
 import { describeRecording } from '../../shared/recording-reader';
 import { RecordingError, streamRecording } from '../record/read-recording';
+import { checkInputFile } from './file-args';
 import type { CliIo } from './io';
 
 export interface ReplayOptions {
@@ -27,8 +28,9 @@ Files are read in the order given (a rotated set oldest first: FILE.2 FILE.1 FIL
 so their size does not matter. Records that are not events are skipped and reported on
 stderr with file, line and field; a last record cut off mid-write is skipped and said so.
 
-Exit codes: 0 every file was read (skipped records are reported, not fatal), 1 a file could
-not be read or holds no events at all, 2 bad usage.
+Exit codes: 0 every file was read (skipped records are reported, not fatal), 1 a file holds
+no events at all or could not be read to its end, 2 bad usage (also a FILE that is missing,
+not a regular file or not readable: checked before anything is printed).
 
 Options:
   --json              NDJSON output
@@ -56,6 +58,8 @@ export async function runReplay(opts: ReplayOptions, io: CliIo): Promise<number>
     if (pending !== '') io.stdout(pending);
     pending = '';
   };
+  // Every FILE is checked before anything is printed: a missing one is a usage error (exit 2).
+  for (const file of opts.files) checkInputFile(file, 'recording');
   const filter = opts.filter;
   let failed = false;
   for (const file of opts.files) {

@@ -9,10 +9,20 @@ import { RecordingWriteError } from '../record/rotating-writer';
 import type { WatchOptions } from './args';
 import type { CliIo } from './io';
 import { departureTracker, loadBaseline } from './baseline';
+import { checkOutputFile } from './file-args';
 
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
+  let departures: ReturnType<typeof departureTracker> | null = null;
+  try {
+    departures = opts.baseline ? departureTracker(loadBaseline(opts.baseline)) : null;
+  } catch (e) {
+    io.stderr(`netmon: ${(e as Error).message}\n`);
+    return 2;
+  }
   let recorder: Recorder | null = null;
   if (opts.record) {
+    // A FILE that cannot be written is a usage error (exit 2), said before anything is watched.
+    checkOutputFile(opts.record.path, 'recording');
     try {
       recorder = createRecorder(opts.record);
     } catch (e) {
@@ -21,14 +31,6 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       io.stderr(`netmon: ${why}\n`);
       return 1;
     }
-  }
-  let departures: ReturnType<typeof departureTracker> | null = null;
-  try {
-    departures = opts.baseline ? departureTracker(loadBaseline(opts.baseline)) : null;
-  } catch (e) {
-    recorder?.close();
-    io.stderr(`netmon: ${(e as Error).message}\n`);
-    return 2;
   }
   const source = io.createSource(opts.source);
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });

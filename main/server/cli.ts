@@ -1,6 +1,7 @@
 // `netmon serve`: parses its flags, starts the engine and the local web server, prints the URL
 // (with the run's token) and runs until SIGINT / SIGTERM.
-import { readSmallTextFile } from '../cli/small-file';
+import { checkOutputDir, FileArgError, fileReadError, readInputFile } from '../cli/file-args';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
@@ -53,7 +54,8 @@ Options:
                      random one; the environment variable NETMON_TOKEN does the same
   --token TOKEN      the same on the command line, where every local user can read it
                      (ps, /proc/PID/cmdline): prefer --token-file or NETMON_TOKEN
-  --record-dir DIR   where recordings started from the UI go (default ~/netmon-recordings)
+  --record-dir DIR   where recordings started from the UI go (default ~/netmon-recordings, made
+                     on first use); a DIR given must exist and be writable (checked at start)
   --demo-connections N
                      with --source demo: connections the simulated machine holds, 1–${DEMO_MAX_CONNECTIONS}
                      (default 120)
@@ -82,13 +84,15 @@ export interface ServeArgsEnv {
 
 /**
  * Flag parsing; `null` means help was asked for. The token comes from --token-file, --token or
- * NETMON_TOKEN (in that order), else startServer makes a random one. Throws ServeUsageError.
+ * NETMON_TOKEN (in that order), else startServer makes a random one. Throws ServeUsageError, or
+ * FileArgError for a token file or recording directory that cannot be used.
  */
 export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}): ServeOptions | null {
   const home = where.home ?? os.homedir();
   const env = where.env ?? process.env;
-  const readFile = where.readFile ?? ((f: string) => readSmallTextFile(f, 4096, 'token file'));
+  const readFile = where.readFile ?? ((f: string) => readInputFile(f, 4096, 'token file'));
   let tokenFile: string | undefined;
+  let recordDirGiven = false;
   const o: ServeOptions = {
     host: '127.0.0.1',
     port: 0,
@@ -151,6 +155,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
         break;
       case '--record-dir':
         o.recordDir = path.resolve(value());
+        recordDirGiven = true;
         break;
       case '--open':
         o.open = true;
@@ -185,13 +190,16 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
     try {
       o.token = readFile(tokenFile).trim();
     } catch (e) {
-      throw new ServeUsageError(`--token-file: cannot read ${tokenFile}: ${(e as { reason?: string }).reason ?? (e as Error).message}`);
+      throw fileReadError(e, 'token file', tokenFile);
     }
     o.tokenFrom = 'file';
   } else if (o.token === undefined && env.NETMON_TOKEN) {
     o.token = env.NETMON_TOKEN.trim();
     o.tokenFrom = 'env';
   }
+  // Checked now, not when a recording is first started from the UI: a DIR given must exist and take
+  // new files; the default is made on first use, so only a default that exists is checked.
+  if (recordDirGiven || existsSync(o.recordDir)) checkOutputDir(o.recordDir, 'recording directory');
   const problem = o.token === undefined ? null : tokenProblem(o.token);
   if (problem) throw new ServeUsageError(`${{ flag: '--token', file: '--token-file', env: 'NETMON_TOKEN' }[o.tokenFrom ?? 'flag']}: ${problem}`);
   return o;
@@ -232,8 +240,8 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
   try {
     opts = parseServeArgs(argv, deps.argsEnv);
   } catch (e) {
-    // The same shape as every other command's usage errors (main/cli/main.ts).
-    err(`netmon: ${(e as Error).message}\nRun \`netmon serve --help\` for usage.`);
+    // The same shape as every other command's usage errors (main/cli/main.ts): a file named is one line.
+    err(e instanceof FileArgError ? `netmon: ${e.message}` : `netmon: ${(e as Error).message}\nRun \`netmon serve --help\` for usage.`);
     return 2;
   }
   if (!opts) {

@@ -68,6 +68,6 @@ describe('netmon baseline', () => {
     expect(r.stderr).toBe(`netmon: ${bad}: dynamicRange must be {"low": port, "high": port} with low ≤ high\n`);
     const missing = spawnSync(process.execPath, [cli.path, 'watch', '--source', 'scripted', '--baseline', join(dir, 'nope.json')], { encoding: 'utf8' });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`netmon: cannot read baseline ${join(dir, 'nope.json')}: ENOENT\n`);
+    expect(missing.stderr).toBe(`netmon: cannot read baseline '${join(dir, 'nope.json')}': no such file\n`);
   });
 });

@@ -33,12 +33,12 @@ describe('parseServeArgs', () => {
   });
   it('takes the token from --token-file, then --token, then NETMON_TOKEN (issue 7 §2)', () => {
     const files: Record<string, string> = { '/run/t': `${TOKEN}\n` };
-    const where = { env: { NETMON_TOKEN: 'env-token-env-token-1' }, readFile: (f: string) => files[f] ?? (() => { throw new Error('ENOENT'); })() };
+    const where = { env: { NETMON_TOKEN: 'env-token-env-token-1' }, readFile: (f: string) => files[f] ?? (() => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); })() };
     expect(parseServeArgs(['--token-file', '/run/t', '--token', 'flag-token-flag-token'], where)).toMatchObject({ token: TOKEN, tokenFrom: 'file' });
     expect(parseServeArgs(['--token', 'flag-token-flag-token'], where)).toMatchObject({ token: 'flag-token-flag-token', tokenFrom: 'flag' });
     expect(parseServeArgs([], where)).toMatchObject({ token: 'env-token-env-token-1', tokenFrom: 'env' });
     expect(parseServeArgs([], { env: {} })?.token).toBeUndefined();
-    expect(() => parseServeArgs(['--token-file', '/nope'], where)).toThrow('--token-file: cannot read /nope: ENOENT');
+    expect(() => parseServeArgs(['--token-file', '/nope'], where)).toThrow("cannot read token file '/nope': no such file");
     expect(() => parseServeArgs(['--token', 'short'], where)).toThrow('--token: token must be at least 16 URL-safe characters');
     expect(() => parseServeArgs([], { env: { NETMON_TOKEN: 'has spaces in it, too many' } })).toThrow(/^NETMON_TOKEN: token must be/);
   });
