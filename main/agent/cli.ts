@@ -10,7 +10,7 @@ import type { EngineHost } from '../engine/types';
 import { createMetrics } from '../export/prometheus';
 import { startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
 import { LiveTable } from '../export/table';
-import { SOURCE_KINDS } from '../source/index';
+import { USER_SOURCE_KINDS } from '../source/index';
 import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
 import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, formatSyslogUrl, type EventExporter } from '../export/syslog-exporter';
@@ -44,7 +44,7 @@ Options:
                              "encoding": "json" in the config file); queued the same way
   -f, --filter EXPR          count and export only connections / events matching EXPR
                              (netmon snapshot --help)
-  --source KIND              ${SOURCE_KINDS.join(', ')} (default auto)
+  --source KIND              ${USER_SOURCE_KINDS.join(', ')} (default auto)
   --interval MS              poll interval (default 1000)
   -h, --help                 this help
 

@@ -37,7 +37,7 @@ describe('agent config', () => {
       'n.json: metrics.topProcesse: unknown key; expected one of listen, tokenFile, allowRemote, topProcesses',
     );
     expect(err(() => validateAgentConfig({ intervalMs: 5 }, 'n.json'))).toBe('n.json: intervalMs: expected an integer from 100 to 60000, got 5');
-    expect(err(() => validateAgentConfig({ source: 'bsd' }, 'n.json'))).toMatch(/^n\.json: source: expected one of auto, windows, linux/);
+    expect(err(() => validateAgentConfig({ source: 'bsd' }, 'n.json'))).toMatch(/^n\.json: source: expected one of auto, linux, windows, demo, got "bsd"$/);
     expect(err(() => validateAgentConfig({ filter: 'port:(' }, 'n.json'))).toMatch(/^n\.json: filter: /);
     expect(err(() => validateAgentConfig({ metrics: { listen: '127.0.0.1:9464' } }, 'n.json'))).toBe(
       'n.json: metrics.tokenFile: expected the path of a file holding the bearer token, got nothing',

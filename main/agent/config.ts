@@ -5,7 +5,7 @@ import { parseFilter, type CompiledFilter } from '../../shared/filter';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { tokenProblem } from '../server/auth';
 import { fileReadError } from '../cli/file-args';
-import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
+import { isSourceKind, USER_SOURCE_KINDS, type SourceKind } from '../source/index';
 import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
 import { DEFAULT_FACILITY } from '../export/syslog';
 import { OTLP_ENCODINGS, type OtlpEncoding } from '../export/otlp';
@@ -126,7 +126,7 @@ export function validateAgentConfig(json: unknown, file: string): AgentConfig {
   const c = defaultAgentConfig();
   const at = (k: string) => `${file}: ${k}`;
   if (top.source !== undefined) {
-    if (!isSourceKind(top.source)) fail(at('source'), `one of ${SOURCE_KINDS.join(', ')}`, top.source);
+    if (!isSourceKind(top.source)) fail(at('source'), `one of ${USER_SOURCE_KINDS.join(', ')}`, top.source);
     c.source = top.source as SourceKind;
   }
   if (top.intervalMs !== undefined) c.intervalMs = int(top.intervalMs, at('intervalMs'), MIN_INTERVAL_MS, MAX_INTERVAL_MS);

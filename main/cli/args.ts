@@ -11,7 +11,7 @@ import { DEFAULT_TOP_LIMIT, TOP_HELP, type TopOptions } from './top';
 import { REPLAY_HELP, type ReplayOptions } from './replay';
 import { DEFAULT_PORT_WARNING_PERCENT } from '../../shared/ports';
 
-import { isSourceKind, SOURCE_KINDS, type SourceKind } from '../source/index';
+import { isSourceKind, USER_SOURCE_KINDS, type SourceKind } from '../source/index';
 
 export type { SourceKind };
 
@@ -203,7 +203,7 @@ function sourceOption(command: string, o: Parsed): SourceKind {
   const v = o.get('source');
   if (v === undefined) return 'auto';
   if (!isSourceKind(v)) {
-    throw new UsageError(`bad --source "${String(v)}": expected one of ${SOURCE_KINDS.join(', ')}`, command);
+    throw new UsageError(`bad --source "${String(v)}": expected one of ${USER_SOURCE_KINDS.join(', ')}`, command);
   }
   return v;
 }

@@ -31,7 +31,7 @@ ephemeral UDP socket of a new process. Connections accepted by a baselined liste
 
 Options:
   -f, --filter EXPR  mark only connections matching EXPR (netmon snapshot --help)
-  --source KIND      auto (default), linux, windows, demo, scripted
+  --source KIND      auto (default), linux, windows, demo
   -h, --help         this help
 `;
 

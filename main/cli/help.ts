@@ -3,26 +3,38 @@ import { FILTER_HELP } from '../../shared/filter-help';
 import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
 
-/** `a, b, c` broken into indented lines of at most `width` characters. */
-function wrapList(items: readonly string[], indent: string, width: number): string {
+/** `text` broken at spaces into lines of at most `width` characters: the first starts with `first`, the rest with `rest`. */
+function wrapWords(text: string, first: string, rest: string, width: number): string {
   const lines: string[] = [];
-  let cur = indent;
-  for (const [i, item] of items.entries()) {
-    const piece = item + (i < items.length - 1 ? ',' : '');
-    if (cur.length > indent.length && cur.length + 1 + piece.length > width) {
+  let indent = first;
+  let cur = first;
+  for (const word of text.split(' ')) {
+    if (cur.length > indent.length && cur.length + 1 + word.length > width) {
       lines.push(cur);
-      cur = indent;
+      indent = cur = rest;
     }
-    cur += (cur.length > indent.length ? ' ' : '') + piece;
+    cur += (cur.length > indent.length ? ' ' : '') + word;
   }
   lines.push(cur);
   return lines.join('\n');
 }
 
+/** `a, b, c` broken into indented lines of at most `width` characters. */
+const wrapList = (items: readonly string[], indent: string, width: number): string => wrapWords(items.join(', '), indent, indent, width);
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
-                     demo (a simulated busy machine, deterministic), scripted (a fixed
-                     four-step loop on loopback, for smoke tests)`;
+                     demo (a simulated busy machine, deterministic)`;
+
+/**
+ * netmon's exit codes and what each means, as `netmon --help` lists them; the README's "Exit codes:"
+ * sentence says the same words (a test compares them). 3 comes from `ports --check` (main/cli/ports.ts).
+ */
+export const EXIT_CODES: readonly (readonly [code: number, meaning: string])[] = [
+  [0, 'ok (also on Ctrl-C)'],
+  [1, 'failed while working: the connection table could not be read, the output could not be written, or a replayed file holds no events'],
+  [2, 'bad usage, also a file or directory named that cannot be used (missing, of the wrong kind, unreadable), said before anything runs'],
+  [3, '`ports --check` found an address at or over the threshold'],
+];
 
 export const MAIN_HELP = `netmon — live TCP/UDP connection monitor
 
@@ -38,7 +50,8 @@ Usage:
   netmon help [command]       show help for a command
   netmon --version
 
-Exit codes: 0 ok (also on Ctrl-C), 1 the connection table could not be read, 2 bad usage.
+Exit codes:
+${EXIT_CODES.map(([code, meaning]) => wrapWords(meaning, `  ${code}  `, '     ', 92)).join('\n')}
 Run \`netmon <command> --help\` for the options of a command.
 `;
 

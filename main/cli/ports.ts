@@ -45,7 +45,7 @@ Options:
                        use per minute for each address
   --check              exit 3 when any address is at or over the threshold
   -f, --filter EXPR    count only connections matching EXPR (netmon snapshot --help)
-  --source KIND        auto (default), linux, windows, demo, scripted
+  --source KIND        auto (default), linux, windows, demo
   -h, --help           this help
 
 Exit codes: 0 ok, 1 the table could not be read, 2 bad usage, 3 over the threshold (--check).

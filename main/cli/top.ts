@@ -39,7 +39,7 @@ Options:
                        sendRate, receiveRate (bytes/s), rttMs, rttVarMs, retransmits, limitedBy
   -i, --interval MS    time between the two polls (default 1000, 100-60000)
   -f, --filter EXPR    rank only connections matching EXPR (netmon snapshot --help)
-  --source KIND        auto (default), linux, windows, demo, scripted
+  --source KIND        auto (default), linux, windows, demo
   -h, --help           this help
 
 Exit codes: 0 ok, 1 the table could not be read, 2 bad usage.

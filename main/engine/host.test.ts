@@ -213,7 +213,7 @@ describe('engine host (worker thread)', () => {
     const { host, batches } = start({ source: 'no-such-source' as never, restartDelayMs: 20 });
     await until(() => batches.length >= 1, 'fatal report');
     const why = batches[0].status.lastError;
-    expect(why).toBe('unknown source "no-such-source"; expected one of auto, windows, linux, scripted, demo');
+    expect(why).toBe('unknown source "no-such-source"; expected one of auto, linux, windows, demo');
     await expect(host.getStatus()).rejects.toThrow(why!);
     await expect(host.getSnapshot()).rejects.toThrow(why!);
     await expect(host.setPaused(true)).rejects.toThrow(why!);

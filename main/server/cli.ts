@@ -14,6 +14,7 @@ import { createEngineRecorder } from './recording';
 import { startServer } from './server';
 import type { RunningServer, ServerActions, ServerResolver } from './types';
 
+/** The sources serve offers: USER_SOURCE_KINDS (main/source/index.ts). */
 export const SERVE_SOURCES = ['auto', 'linux', 'windows', 'demo'] as const;
 export type ServeSource = (typeof SERVE_SOURCES)[number];
 

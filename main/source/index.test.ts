@@ -14,7 +14,7 @@ describe('source picker', () => {
     expect(() => resolveSourceKind('auto', 'darwin')).toThrow(SourceError);
     expect(() => createPlatformSource('auto', { platform: 'darwin' })).toThrow(/darwin.*Windows and Linux/);
     // An unknown kind is refused, not quietly turned into a simulated source.
-    expect(() => createPlatformSource('nonsense' as never)).toThrow(/^unknown source "nonsense"; expected one of auto, windows, linux, scripted, demo$/);
+    expect(() => createPlatformSource('nonsense' as never)).toThrow(/^unknown source "nonsense"; expected one of auto, linux, windows, demo$/);
   });
 
   it('gives the scripted and demo sources synchronously', async () => {

@@ -8,6 +8,11 @@ import { defaultDynamicRanges, type DynamicRanges } from './port-range';
 
 export type SourceKind = 'auto' | 'windows' | 'linux' | 'scripted' | 'demo';
 export const SOURCE_KINDS: readonly SourceKind[] = ['auto', 'windows', 'linux', 'scripted', 'demo'];
+/**
+ * The sources offered to users (every --help, error message and document lists these). `scripted`
+ * — a fixed four-step loop on loopback for the test suite's smoke tests — is accepted but not offered.
+ */
+export const USER_SOURCE_KINDS: readonly SourceKind[] = ['auto', 'linux', 'windows', 'demo'];
 
 export function isSourceKind(x: unknown): x is SourceKind {
   return typeof x === 'string' && (SOURCE_KINDS as readonly string[]).includes(x);
@@ -23,7 +28,7 @@ export interface PlatformSourceOptions extends DemoOptions {
 /** `auto` → the OS source of this platform; throws SourceError where there is none. */
 export function resolveSourceKind(kind: SourceKind, platform: NodeJS.Platform = process.platform): Exclude<SourceKind, 'auto'> {
   // The kind can arrive from outside (worker data, a config file): an unknown one is an error, never a silent fallback.
-  if (!isSourceKind(kind)) throw new SourceError(`unknown source ${JSON.stringify(kind)}; expected one of ${SOURCE_KINDS.join(', ')}`);
+  if (!isSourceKind(kind)) throw new SourceError(`unknown source ${JSON.stringify(kind)}; expected one of ${USER_SOURCE_KINDS.join(', ')}`);
   if (kind !== 'auto') return kind;
   if (platform === 'win32') return 'windows';
   if (platform === 'linux') return 'linux';
