@@ -5,7 +5,7 @@
 import { encodeBatch, type EventBatch } from '../../shared/ipc';
 import { PortUsageTracker } from '../../shared/port-usage';
 import { TimelineTracker, type RateTotals } from '../../shared/timeline';
-import { createHistory, type RunHistory } from './history';
+import { createHistory, type HistoryOptions, type RunHistory } from './history';
 
 export interface BatchPipeline {
   readonly history: RunHistory;
@@ -18,17 +18,20 @@ export interface BatchPipeline {
   process(raw: EventBatch, totals?: RateTotals): { batch: EventBatch; json: string };
 }
 
-/** `historyCapacity`: events the run's history keeps (see createHistory; RangeError when invalid). */
-export function createBatchPipeline(historyCapacity?: number): BatchPipeline {
-  const history = createHistory({ capacity: historyCapacity });
+/**
+ * `historyCapacity`: events the run's history keeps (see createHistory; RangeError when invalid).
+ * `history`: the rest of the history's options (a seed, a record listener, whether to keep events).
+ */
+export function createBatchPipeline(historyCapacity?: number, history: Omit<HistoryOptions, 'capacity'> = {}): BatchPipeline {
+  const run = createHistory({ ...history, capacity: historyCapacity });
   const timeline = new TimelineTracker();
   const portUsage = new PortUsageTracker();
   return {
-    history,
+    history: run,
     timeline,
     portUsage,
     process(raw, totals) {
-      const batch = history.apply(raw);
+      const batch = run.apply(raw);
       const sample = timeline.apply(batch, totals);
       if (sample) batch.timeline = sample;
       // Port usage is counted here, off every viewer's main thread, and judged by each viewer.

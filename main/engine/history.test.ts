@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
 import type { EngineStatus, EventBatch } from '../../shared/ipc';
-import { createHistory } from './history';
+import { createHistory, createHistoryMirror, type HistoryRecord } from './history';
+import { prng } from '../model/random';
 
 const st: EngineStatus = { paused: false, intervalMs: 1000, source: 'scripted', lastPollAt: null, lastPollMs: null, lastError: null };
 function c(localPort: number, state: Connection['state'] = 'ESTABLISHED'): Connection {
@@ -94,4 +95,40 @@ describe('run history', () => {
     expect(() => createHistory({ capacity: 0 })).toThrow(RangeError);
     expect(() => createHistory({ capacity: 1.5 })).toThrow(/positive integer/);
   });
+
+  it('a mirror fed with its records answers as the history does, and seeds a history that goes on where it stopped', () => {
+    const rnd = prng(11);
+    const records: HistoryRecord[] = [];
+    const h = createHistory({ capacity: 50, onRecord: (r) => records.push(r) });
+    const mirror = createHistoryMirror(50);
+    let table = Array.from({ length: 20 }, (_, i) => c(2000 + i));
+    h.apply(full(1000, table));
+    let next = 3000;
+    for (let t = 2000; t < 40_000; t += 1000) {
+      const events: Omit<ConnectionEvent, 'time'>[] = [];
+      for (const x of table) if (rnd() < 0.1) events.push({ type: 'changed', connection: { ...x, state: 'CLOSE-WAIT' } });
+      const closing = table.filter(() => rnd() < 0.02);
+      for (const x of closing) events.push({ type: 'closed', connection: x });
+      const opening = Array.from({ length: Math.floor(rnd() * 4) }, () => c(next++));
+      for (const x of opening) events.push({ type: 'opened', connection: x });
+      table = [...table.filter((x) => !closing.includes(x)), ...opening];
+      h.apply(diff(t, events));
+    }
+    for (const r of records) mirror.apply(r);
+    for (const limit of [undefined, 1, 7, 50]) expect(mirror.historyJson(limit)).toBe(h.historyJson(limit));
+    expect(mirror.rowCount).toBe(h.rowCount);
+    expect(mirror.eventCount).toBe(h.eventCount);
+    // A new history from the seed (an engine restarted after a crash): its first full table keeps
+    // the old first-seen times of rows that outlived the old engine; rows new to it start now.
+    const before = new Map(h.annotate({ time: 50_000, connections: table, status: st }).connections.map((x) => [x.id, x]));
+    const again = createHistory({ capacity: 50, seed: mirror.seed(), keepEvents: false });
+    const newcomer = c(9999);
+    const out = again.apply(full(50_000, [...table, newcomer])).connections!;
+    for (const x of out.slice(0, table.length)) expect(times(x)).toEqual(times(before.get(x.id)!));
+    expect(out.some((x) => x.preexisting === false && (x.firstSeenAt ?? 0) > 1000)).toBe(true);
+    expect(out.some((x) => x.preexisting === true && x.firstSeenAt === 1000)).toBe(true);
+    expect(times(out[table.length])).toEqual([50_000, 50_000, false]);
+    expect(() => again.historyJson()).toThrow(/keeps no events/);
+  });
 });
+

@@ -192,6 +192,52 @@ describe('engine host (worker thread)', () => {
     expect(after[1]).toMatchObject({ seq: crash.seq + 2, full: true });
   });
 
+  it("a crashed worker's replacement goes on with the run's history: its events, its start, each live row's first-seen time", async () => {
+    const { host, batches } = start({ testHooks: true, restartDelayMs: 50 });
+    await until(() => batches.filter((b) => b.events.length > 0).length >= 3, 'three batches with events');
+    await host.setPaused(true);
+    const before = await host.getHistory();
+    expect(before.events.length).toBeGreaterThan(0);
+    // What the stream said each live row was, as the crash finds it.
+    const live = new Map<string, { firstSeenAt?: number; preexisting?: boolean }>();
+    for (const b of batches) {
+      for (const c of b.connections ?? []) live.set(c.id, c);
+      for (const e of b.events) {
+        if (e.type === 'closed') live.delete(e.connection.id);
+        else live.set(e.connection.id, e.connection);
+      }
+    }
+    await host.crashForTest();
+    await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
+    // Asked while the worker is down: the host answers from its own copy.
+    const during = await host.getHistory();
+    expect(during.since).toBe(before.since);
+    expect(during.events.slice(0, before.events.length)).toEqual(before.events);
+    const crash = batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await host.setPaused(false);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
+    const table = batches.find((b) => b.seq > crash.seq && b.full)!;
+    const kept = table.connections!.filter((c) => live.has(c.id));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const c of kept) {
+      // The old worker's first-seen time and flag, not the new worker's first poll.
+      expect(c.firstSeenAt).toBe(live.get(c.id)!.firstSeenAt);
+      expect(c.preexisting).toBe(live.get(c.id)!.preexisting);
+      expect(c.firstSeenAt).toBeLessThan(table.time);
+    }
+    for (const c of table.connections!.filter((x) => !live.has(x.id))) expect(c).toMatchObject({ firstSeenAt: table.time, preexisting: false });
+    const after = await host.getHistory();
+    expect(after.since).toBe(before.since);
+    expect(after.events.slice(0, before.events.length)).toEqual(before.events);
+  });
+
   it('reports a source that cannot read here in every batch and keeps polling', async () => {
     const other = process.platform === 'win32' ? 'linux' : 'windows';
     const { host, batches } = start({ source: other });

@@ -14,6 +14,7 @@ import {
 } from '../../shared/ipc';
 import type { SourceKind } from '../source';
 import { childEnv } from '../child-env';
+import { createHistoryMirror } from './history';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
 import type { TimelineData } from '../../shared/timeline';
@@ -53,7 +54,10 @@ export interface EngineHostOptions {
   workerPath: string;
   source?: SourceKind;
   intervalMs?: number;
-  /** Size of the run's event ring, events (default DEFAULT_HISTORY_CAPACITY in history.ts). */
+  /**
+   * Size of the run's event ring, events (default DEFAULT_HISTORY_CAPACITY in history.ts); the ring
+   * is kept here, on the host's thread (startEngineHost throws RangeError when it is not a positive integer).
+   */
   historyCapacity?: number;
   /** Demo source options. */
   seed?: number;
@@ -98,6 +102,9 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
   let crashes = 0;
   // What the host knows of the stream, to report a crash in it and to restart where it left off.
   let lastSeq = 0;
+  // The run's history (events and first-seen times), fed by the worker's batches and kept here so
+  // that it outlives a worker that crashes.
+  const mirror = createHistoryMirror(opts.historyCapacity);
   let paused = false;
   let intervalMs = opts.intervalMs === undefined ? DEFAULT_INTERVAL_MS : validateInterval(opts.intervalMs);
   let lastStatus: EngineStatus = {
@@ -138,6 +145,8 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       paused,
       firstSeq: lastSeq + 1,
       historyCapacity: opts.historyCapacity,
+      // A replacement worker (after a crash or restart) goes on with the run's history.
+      history: lastSeq > 0 ? mirror.seed() : undefined,
       seed: opts.seed,
       connections: opts.connections,
       churn: opts.churn,
@@ -149,6 +158,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     let crashMessage: string | null = null;
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'batch') {
+        if (m.history) mirror.apply(m.history);
         lastSeq = m.seq;
         lastStatus = m.status;
         if (m.status.lastError === null) crashes = 0;
@@ -233,7 +243,10 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     },
     async getHistory(limit?: unknown): Promise<History> {
       const value = await validated(() => validateHistoryLimit(limit));
-      return JSON.parse(await request<string>('getHistory', value)) as History;
+      if (closed) throw new Error('engine host is closed');
+      if (fatal !== null) throw new Error(fatal);
+      // Answered here, from the mirror: also while a crashed worker restarts.
+      return JSON.parse(mirror.historyJson(value)) as History;
     },
     async getTimeline(): Promise<TimelineData> {
       return JSON.parse(await request<string>('getTimeline')) as TimelineData;

@@ -2,6 +2,7 @@
 // travel as JSON strings: one string is far cheaper to pass between threads than 10k objects.
 import type { EngineStatus } from '../../shared/ipc';
 import type { SourceKind } from '../source';
+import type { HistoryRecord, HistorySeed } from './history';
 
 export interface WorkerConfig {
   source: SourceKind;
@@ -11,6 +12,8 @@ export interface WorkerConfig {
   firstSeq?: number;
   /** Size of the run's event ring (main/engine/history.ts), events; default DEFAULT_HISTORY_CAPACITY. */
   historyCapacity?: number;
+  /** The run so far (the host's HistoryMirror), for a worker that replaces one that stopped. */
+  history?: HistorySeed;
   /** Demo source options. */
   seed?: number;
   connections?: number;
@@ -21,11 +24,11 @@ export interface WorkerConfig {
 }
 
 /**
- * Requests any engine host answers (worker thread or utility process): `getSnapshot` and
- * `getHistory` answer JSON text; `getHistory`'s arg is an optional limit (newest N events). Any
- * other string is forwarded and answered (or refused) by the engine side.
+ * Requests any engine host answers (worker thread or utility process): `getSnapshot` answers JSON
+ * text. Any other string is forwarded and answered (or refused) by the engine side. The run's
+ * events (getHistory) are answered by the host itself, from its mirror.
  */
-export type RequestOp = 'getSnapshot' | 'getHistory' | 'getTimeline' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+export type RequestOp = 'getSnapshot' | 'getTimeline' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 export interface WorkerRequest {
   id: number;
@@ -34,8 +37,11 @@ export interface WorkerRequest {
 }
 
 export type WorkerMessage =
-  /** `seq` and `status` ride along so the host can follow the stream without parsing `json`. */
-  | { type: 'batch'; json: string; seq: number; status: EngineStatus }
+  /**
+   * `seq` and `status` ride along so the host can follow the stream without parsing `json`;
+   * `history`, what the batch added to the run's history, for the host's mirror.
+   */
+  | { type: 'batch'; json: string; seq: number; status: EngineStatus; history?: HistoryRecord }
   | { type: 'response'; id: number; ok: true; value: unknown }
   | { type: 'response'; id: number; ok: false; error: string }
   /** The worker cannot run at all (e.g. no source for this platform): restarting will not help. */

@@ -2,12 +2,13 @@
 // caller's thread — in a worker thread, or in an Electron utility process for the desktop app — and
 // answers the host's requests. Arguments are validated again here: the worker trusts nothing that
 // crosses a thread or process boundary.
-import { validateBoolean, validateHistoryLimit, validateInterval } from '../../shared/ipc';
+import { validateBoolean, validateInterval } from '../../shared/ipc';
 import { createPlatformSource } from '../source';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
 import { createBatchPipeline, type BatchPipeline } from './batch-pipeline';
+import type { HistoryRecord } from './history';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
@@ -25,12 +26,16 @@ try {
   void source.dynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
   engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq, portRanges: () => portRanges });
   if (config.paused) engine.setPaused(true);
-  const p = (pipeline = createBatchPipeline(config.historyCapacity));
   // The history stamps every batch's connections with the run's times before any viewer sees it.
+  // Its events live in the host's mirror, which outlives this thread: each batch's record goes
+  // with it, and a worker that replaces one that crashed starts from the mirror's seed.
+  let record: HistoryRecord | undefined;
+  const p = (pipeline = createBatchPipeline(config.historyCapacity, { seed: config.history, keepEvents: false, onRecord: (r) => (record = r) }));
   const e = engine;
   engine.onBatch((raw) => {
+    record = undefined;
     const { batch: b, json } = p.process(raw, e.rateTotals());
-    post({ type: 'batch', json, seq: b.seq, status: b.status });
+    post({ type: 'batch', json, seq: b.seq, status: b.status, history: record });
   });
   engine.start();
 } catch (e) {
@@ -41,8 +46,6 @@ function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, r
   switch (req.op) {
     case 'getSnapshot':
       return JSON.stringify(h.annotate(e.snapshot()));
-    case 'getHistory':
-      return h.historyJson(validateHistoryLimit(req.arg));
     case 'getTimeline':
       return JSON.stringify(timeline.data());
     case 'getPortUsage':
