@@ -11,6 +11,7 @@ import { benchRendererStore } from './renderer-store';
 import { benchRecordingRead, RECORDING_CHILD_FLAG, recordingReadChild } from './recording-read';
 import { benchFilter } from './filter';
 import { benchTraffic } from './traffic';
+import { benchHistory } from './history';
 import { benchTimeline } from './timeline';
 import { benchExporters, EXPORT_CHILD_FLAG, exporterLoadChild } from './exporters';
 import { benchPortNotices } from './port-notices';
@@ -94,6 +95,8 @@ async function main(): Promise<void> {
   console.log(await benchTraffic());
   console.log('\nFilter language: parse, and match over every row (a filter change in the window)');
   console.log(benchFilter());
+  console.log("\nRun history: a poll's cost in the engine worker, across the thread and in the host's mirror; the ring's memory");
+  console.log(benchHistory());
   console.log('\nTimeline: cost of one batch (1% churn) and the memory the bounded series keeps');
   console.log(benchTimeline());
   console.log('\nAgent exporters: 1,000 events/s into Prometheus (scraped), syslog and OTLP, healthy and stalled receivers');

@@ -11,7 +11,7 @@ import { synthConnections } from './renderer-store';
 
 /** Budget for the timeline's share of a poll: a small part of the poll's "few ms of JS" (design.md). */
 const POLL_BUDGET_MS = 0.5;
-/** Budget for the whole series, MB (it lives beside the engine's ~75 MB event ring). */
+/** Budget for the whole series, MB (it lives beside the run's ~100 MB event ring, main/engine/history.ts). */
 const MEMORY_BUDGET_MB = 10;
 
 const STATUS = { paused: false, intervalMs: 1000, source: 'bench', lastPollAt: 0, lastPollMs: 1, lastError: null };

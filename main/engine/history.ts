@@ -7,7 +7,8 @@ import type { EventBatch, History, Snapshot } from '../../shared/ipc';
 
 /**
  * Default ring size, events: one hour of a busy server at 50 events/s (180,000). Each event is
- * held as its JSON text (~250–400 bytes), so the ring stays under ~75 MB; `npm run bench` measures it.
+ * held as its JSON text (~550 bytes with the traffic fields, less without), so a full ring holds
+ * about 100 MB; `npm run bench` fills one and prints what it holds ("Run history").
  */
 export const DEFAULT_HISTORY_CAPACITY = 180_000;
 
