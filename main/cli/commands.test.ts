@@ -10,6 +10,7 @@ import type { ConnectionSource } from '../source/types';
 import { readRecording } from '../record/read-recording';
 import type { CliIo } from './io';
 import { main } from './main';
+import { watchHeader } from './watch';
 
 interface Harness {
   io: CliIo;
@@ -119,7 +120,17 @@ describe('netmon watch (in-process)', () => {
     ]);
     expect(events.every((e) => e.connection.localPort === 50000)).toBe(true);
     expect(Number.isNaN(Date.parse(events[0].time))).toBe(false);
-    expect(h.err()).toMatch(/watching 3 connections/);
+    // The header counts what the filter lets through, and says so (none of the 3 at start).
+    expect(h.err()).toBe('netmon: watching 0 of 3 connections (those matching --filter) from scripted every 100 ms; Ctrl-C stops\n');
+  });
+
+  it('the header counts what it says: all connections, or those the filter and baseline let through', () => {
+    const base = { total: 120, source: 'demo', intervalMs: 1000 };
+    expect(watchHeader({ ...base, shown: 120, filter: false, baseline: false })).toBe('netmon: watching 120 connections from demo every 1000 ms; Ctrl-C stops\n');
+    expect(watchHeader({ ...base, shown: 7, filter: true, baseline: false })).toBe('netmon: watching 7 of 120 connections (those matching --filter) from demo every 1000 ms; Ctrl-C stops\n');
+    expect(watchHeader({ ...base, shown: 2, filter: true, baseline: true })).toBe(
+      'netmon: watching 2 of 120 connections (those matching --filter and departing from the baseline) from demo every 1000 ms; Ctrl-C stops\n',
+    );
   });
 
   it('--initial reports the first table as opened', async () => {

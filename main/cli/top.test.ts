@@ -29,10 +29,12 @@ const row = (lport: number, pid: number, sent: number, received: number, extra: 
   ...extra,
 });
 
-// Port 1 moves the most bytes per second, port 2 has moved the most bytes overall, port 3 is idle.
+// Port 1 moves the most bytes per second, port 2 has moved the most bytes overall, port 3 is idle;
+// sshd also holds a UDP socket (no counters).
+const UDP: RowSpec = { protocol: 'udp', local: '0.0.0.0', localPort: 5353, pid: 20 };
 const SCRIPT: ScriptStep[] = [
-  [row(1, 10, 0, 0), row(2, 20, 5_000_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 })],
-  [row(1, 10, 60_000, 20_000), row(2, 20, 5_001_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 })],
+  [row(1, 10, 0, 0), row(2, 20, 5_000_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 }), UDP],
+  [row(1, 10, 60_000, 20_000), row(2, 20, 5_001_000, 0), row(3, 20, 10, 10), row(4, 20, 0, 0, { state: 'LISTEN', remote: '0.0.0.0', remotePort: 0 }), UDP],
 ];
 
 describe('netmon top', () => {
@@ -58,13 +60,16 @@ describe('netmon top', () => {
     expect(Object.keys(lines[0]).slice(-10)).toEqual(['bytesSent', 'bytesReceived', 'packetsSent', 'packetsReceived', 'sendRate', 'receiveRate', 'rttMs', 'rttVarMs', 'retransmits', 'limitedBy']);
   });
 
-  it('ranks by bytes and rolls up processes; listeners count but move nothing', async () => {
+  it('ranks by bytes and rolls up processes; listeners and UDP sockets count but move nothing', async () => {
     const bytes = await run(['top', '--json', '--by', 'bytes', '--interval', '100'], SCRIPT);
     expect(bytes.out.trim().split('\n').map((l) => (JSON.parse(l) as { localPort: number }).localPort)).toEqual([2, 1, 3, 4]);
     const procs = await run(['top', '--processes', '--by', 'bytes', '--interval', '100'], SCRIPT);
     const lines = procs.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ +SEND\/S +RECV\/S +SENT +RECEIVED +WORST RTT +RETRANS +CONNS +LISTEN +UDP +PID +PROCESS$/);
-    expect(lines[1]).toMatch(/^ *\d+(\.\d+)? KiB\/s +0 B\/s +4\.77 MiB +10 B +1\.5 ms +0 +2 +1 +0 +20 +sshd$/);
+    // CONNS 2, LISTEN 1, UDP 1: the UDP column counts the process's UDP sockets (it said 0 when top dropped them).
+    expect(lines[1]).toMatch(/^ *\d+(\.\d+)? KiB\/s +0 B\/s +4\.77 MiB +10 B +1\.5 ms +0 +2 +1 +1 +20 +sshd$/);
+    const udpOnly = await run(['top', '--processes', '--interval', '100', '--filter', 'proto:udp'], SCRIPT);
+    expect(udpOnly.out.trimEnd().split('\n')[1]).toMatch(/ +0 +0 +1 +20 +sshd$/);
     expect(lines[2]).toMatch(/ 58\.6 KiB +19\.5 KiB +1\.5 ms +0 +1 +0 +0 +10 +curl$/);
   });
 

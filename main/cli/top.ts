@@ -28,7 +28,8 @@ The busiest TCP connections, or with --processes the busiest processes, ranked b
 rate (bytes/s over one interval: netmon polls twice, --interval apart) or by bytes moved over the
 connections' life. Rates, RTT and retransmits come from the kernel (Linux: netlink tcp_info;
 Windows: EStats, which needs an administrator). Where the OS gives nothing the value is blank
-(null in JSON), never 0, and such rows come last.
+(null in JSON), never 0, and such rows come last. A process's CONNS, LISTEN and UDP columns
+count its sockets that match --filter.
 
 Options:
   --by rate|bytes      rank by rate (default) or by total bytes
@@ -107,15 +108,17 @@ export async function runTop(opts: TopOptions, io: CliIo): Promise<number> {
   const read = await readTableOnce(opts.source, io, { again: () => (++polls < 2 ? opts.intervalMs : null) });
   if (!read) return 1;
   if (read.stopped) return 0; // stopped while waiting: nothing to report, and no error
-  const all = read.last.connections.filter((c) => c.protocol === 'tcp');
+  const all = read.last.connections;
   const matching = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;
   const note = read.last.status.countersNote;
   if (note) io.stderr(`netmon: per-connection counters: ${note}\n`);
   if (opts.processes) {
+    // Every matching socket counts in its process's CONNS / LISTEN / UDP columns (UDP has no
+    // counters, so it adds nothing to the traffic the processes are ranked by).
     const top = busiest(rollUpProcesses(matching), opts.by, opts.limit);
     io.stdout(opts.json ? top.map((p) => JSON.stringify(p) + '\n').join('') : formatTopProcesses(top));
   } else {
-    const top = busiest(matching, opts.by, opts.limit);
+    const top = busiest(matching.filter((c) => c.protocol === 'tcp'), opts.by, opts.limit);
     io.stdout(opts.json ? top.map((c) => JSON.stringify(topConnectionJson(c)) + '\n').join('') : formatTopConnections(top));
   }
   return 0;

@@ -11,6 +11,16 @@ import type { CliIo } from './io';
 import { departureTracker, loadBaseline } from './baseline';
 import { checkOutputFile } from './file-args';
 
+/**
+ * The line `watch` starts with: how many connections there are now and, with --filter or
+ * --baseline, how many of them those let through (`5 of 120 connections (those matching --filter)`).
+ */
+export function watchHeader(o: { shown: number; total: number; source: string; intervalMs: number; filter: boolean; baseline: boolean }): string {
+  const which = [o.filter && 'matching --filter', o.baseline && 'departing from the baseline'].filter(Boolean).join(' and ');
+  const counted = which ? `${o.shown} of ${o.total} connections (those ${which})` : `${o.total} connections`;
+  return `netmon: watching ${counted} from ${o.source} every ${o.intervalMs} ms; Ctrl-C stops\n`;
+}
+
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   let departures: ReturnType<typeof departureTracker> | null = null;
   try {
@@ -40,10 +50,13 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   const told = new Set<string>();
   let fatal: Error | null = null;
 
-  const deliver = (events: readonly ConnectionEvent[]): void => {
+  /** The events the user asked for (departing from the baseline, matching the filter). */
+  const select = (events: readonly ConnectionEvent[]): readonly ConnectionEvent[] => {
     const departing = departures ? departures.filter(events) : events;
     const filter = opts.filter;
-    const shown = filter ? departing.filter((e) => eventMatches(filter, e)) : departing;
+    return filter ? departing.filter((e) => eventMatches(filter, e)) : departing;
+  };
+  const deliver = (shown: readonly ConnectionEvent[]): void => {
     if (shown.length === 0) return;
     if (!opts.quiet) io.stdout(shown.map(line).join(''));
     recorder?.record(shown);
@@ -65,18 +78,16 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     failing = false;
     if (b.full) {
       const all = b.connections ?? [];
-      if (!started) {
-        io.stderr(
-          `netmon: watching ${all.length} connections from ${b.status.source} every ${opts.intervalMs} ms; Ctrl-C stops\n`,
-        );
-      }
-      started = true;
       departures?.reset(all);
+      // The table now, as the events --initial reports; what of it the filter and baseline let through.
+      const shown = select(all.map((connection): ConnectionEvent => ({ type: 'opened', time: b.time, connection })));
+      if (!started) io.stderr(watchHeader({ shown: shown.length, total: all.length, source: b.status.source, intervalMs: opts.intervalMs, filter: opts.filter !== null, baseline: departures !== null }));
+      started = true;
       // The first table is the baseline, reported only on request.
-      if (opts.initial) deliver(all.map((connection) => ({ type: 'opened', time: b.time, connection })));
+      if (opts.initial) deliver(shown);
       return;
     }
-    deliver(b.events);
+    deliver(select(b.events));
   };
 
   const finished = new Promise<void>((resolve) => {

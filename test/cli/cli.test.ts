@@ -107,7 +107,7 @@ describe('netmon watch', () => {
   it('prints opened then closed for a connection the test opens and closes; SIGINT exits 0', async () => {
     const { port } = await listen('127.0.0.1');
     const w = startCli(cli, ['watch', '--json', '--interval', '200', '--filter', `port:${port}`]);
-    await w.waitForStderr(/watching \d+ connections/); // the baseline poll is done
+    await w.waitForStderr(/watching \d+ of \d+ connections \(those matching --filter\)/); // the baseline poll is done
     const client = await connectTo('127.0.0.1', port);
     const cport = client.localPort!;
     const isOurs = (e: JsonRow): boolean => {

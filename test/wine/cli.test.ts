@@ -124,7 +124,7 @@ describe('netmon CLI in Windows Node under Wine', () => {
     const port = fixture.ports.plain4;
     const run = startWindowsNode(w, cli, ['watch', '--json', '--interval', '200', '--filter', `port:${port}`]);
     running.push(run);
-    await waitFor('watch to start', () => /netmon: watching \d+ connections/.test(run.output().stderr), BUDGET_MS);
+    await waitFor('watch to start', () => /netmon: watching \d+ of \d+ connections/.test(run.output().stderr), BUDGET_MS);
     const events = () =>
       run
         .output()
@@ -154,6 +154,6 @@ describe('netmon CLI in Windows Node under Wine', () => {
     expect(events().filter((e) => !(e.connection.localPort === port || e.connection.remotePort === port))).toEqual([]);
     run.proc.kill('SIGINT');
     const status = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
-    expect({ status, stderr: run.output().stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^netmon: watching \d+ connections from windows-iphlpapi every 200 ms; Ctrl-C stops\n$/) });
+    expect({ status, stderr: run.output().stderr }).toEqual({ status: 0, stderr: expect.stringMatching(/^netmon: watching \d+ of \d+ connections \(those matching --filter\) from windows-iphlpapi every 200 ms; Ctrl-C stops\n$/) });
   }, 3 * BUDGET_MS);
 });
