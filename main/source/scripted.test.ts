@@ -156,6 +156,30 @@ describe('createDemoSource', () => {
     expect(moved / estab).toBeLessThan(0.32);
   });
 
+  it('a connection that has moved no data yet has no RTT (unknown, not 0 ms); one that has, has one', () => {
+    const src = createDemoSource(4, { connections: 2000, traffic: 0.25 });
+    src.read();
+    const t = src.read() as RowTable;
+    const k = t.counters!;
+    const conns = materializeTable(t, () => null);
+    let idle = 0;
+    let busy = 0;
+    conns.forEach((c, i) => {
+      if (c.state !== 'ESTABLISHED') return;
+      const at = i * COUNTER_SLOTS;
+      const moved = k[at + C.BYTES_SENT] + k[at + C.BYTES_RECEIVED] > 0;
+      if (moved) {
+        busy++;
+        expect(c.rttMs, c.id).toBeGreaterThan(0);
+      } else {
+        idle++;
+        expect([c.rttMs, c.rttVarMs, c.bytesSent], c.id).toEqual([null, null, 0]);
+      }
+    });
+    expect(idle).toBeGreaterThan(100);
+    expect(busy).toBeGreaterThan(100);
+  });
+
   it('refuses options out of range with the option named', () => {
     expect(() => createDemoSource(1, { connections: 0 })).toThrow('demo connections must be a whole number from 1 to 500000, got 0');
     expect(() => createDemoSource(1, { connections: 1.5 })).toThrow(/demo connections/);

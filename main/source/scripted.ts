@@ -175,6 +175,17 @@ const S = {
   TIME_WAIT: tcpStateNumber('TIME-WAIT'),
 };
 
+/**
+ * A new demo connection's counters: nothing moved yet (0), and no RTT measured yet (NaN: unknown,
+ * shown as such, never as "0 ms") until its first data sets one.
+ */
+function idleCounters(): Float64Array {
+  const k = new Float64Array(COUNTER_SLOTS);
+  k[C.RTT_US] = NaN;
+  k[C.RTTVAR_US] = NaN;
+  return k;
+}
+
 /** A simulated, lively Windows-like machine; deterministic for a given seed. Name `demo`. */
 export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSource {
   validateDemoOptions(opts);
@@ -232,7 +243,7 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
       state: fresh ? S.SYN_SENT : S.ESTAB,
       pid: pick(DEMO_PROCESSES.slice(3)).pid,
       ttl: fresh ? 1 : Infinity,
-      ctr: traffic > 0 ? new Float64Array(COUNTER_SLOTS) : null,
+      ctr: traffic > 0 ? idleCounters() : null,
     });
   };
   while (rows.length < target) openOne(false);
