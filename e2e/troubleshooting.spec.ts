@@ -81,9 +81,9 @@ test.describe('UDP endpoints', () => {
       expect(await cellText(app, udpId, 'Local Address')).toBe('127.0.0.1');
       expect(await cellText(app, udpId, 'Local Port')).toBe(String(port));
       // No remote endpoint, no state: the cells show the "none" dash.
-      expect(await cellText(app, udpId, 'Remote Address')).toBe('–');
-      expect(await cellText(app, udpId, 'Remote Port')).toBe('–');
-      expect(await cellText(app, udpId, 'State')).toBe('–');
+      expect(await cellText(app, udpId, 'Remote Address')).toBe('—');
+      expect(await cellText(app, udpId, 'Remote Port')).toBe('—');
+      expect(await cellText(app, udpId, 'State')).toBe('—');
       // The owner is this test runner.
       await expect.poll(() => cellText(app, udpId, 'PID')).toBe(String(process.pid));
 
@@ -92,8 +92,8 @@ test.describe('UDP endpoints', () => {
       await expect(bodyRows(app)).toHaveCount(1);
       expect(await cellText(app, udp6Id, 'Proto')).toBe('UDP6');
       expect(await cellText(app, udp6Id, 'Local Address')).toBe('::1');
-      expect(await cellText(app, udp6Id, 'Remote Address')).toBe('–');
-      expect(await cellText(app, udp6Id, 'State')).toBe('–');
+      expect(await cellText(app, udp6Id, 'Remote Address')).toBe('—');
+      expect(await cellText(app, udp6Id, 'State')).toBe('—');
 
       // The details pane says so too.
       await rowById(app, udp6Id).click();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection } from './connection';
 import { parseFilter } from './filter';
 import { connectionCsvValues, formatEndpoint, localEndpoint, remoteEndpoint, scopedAddress, tableCells } from './format';
+import { UNKNOWN_MARK } from './units';
 
 function row(over: Partial<Connection> & Pick<Connection, 'localAddress' | 'localPort'>): Connection {
   const c: Omit<Connection, 'id'> = { protocol: 'tcp', family: over.localAddress.includes(':') ? 6 : 4, remoteAddress: null, remotePort: null, state: 'ESTABLISHED', pid: 4242, process: 'svc.exe', ...over };
@@ -36,7 +37,7 @@ describe('printed text pasted into the filter finds its row', () => {
     const texts = [
       ...endpoints,
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
-      ...tableCells(c).filter((t) => t !== '-'),
+      ...tableCells(c).filter((t) => t !== UNKNOWN_MARK),
       ...connectionCsvValues(c).filter((v): v is string | number => v !== null && v !== '').map(String),
     ];
     for (const t of texts) expect(finds(asWord(t), c), `word ${t}`).toBe(true);

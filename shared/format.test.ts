@@ -59,8 +59,8 @@ describe('formatTable', () => {
     expect(lines.slice(0, -1)).toEqual([
       'PROTO  LOCAL           REMOTE           STATE        PID  PROCESS',
       'tcp    127.0.0.1:5000  127.0.0.1:40000  ESTABLISHED  42   node',
-      'tcp6   [fe80::1%3]:22  [::]:0           LISTEN       -    -',
-      'udp    0.0.0.0:53      *:*              -            7    a "quoted", name',
+      'tcp6   [fe80::1%3]:22  [::]:0           LISTEN       —    —',
+      'udp    0.0.0.0:53      *:*              —            7    a "quoted", name',
     ]);
   });
   it('prints only the header for no rows', () => {
@@ -122,7 +122,7 @@ describe('events', () => {
     );
     expect(formatEventText(owner, { utc: true })).toContain('ESTABLISHED pid 0→42 node');
     expect(formatEventText({ type: 'closed', time: t, connection: udp }, { utc: true })).toBe(
-      '03:04:05.060Z CLOSED  udp 0.0.0.0:53→*:* - pid 7 a "quoted", name\n',
+      '03:04:05.060Z CLOSED  udp 0.0.0.0:53→*:* — pid 7 a "quoted", name\n',
     );
   });
 

@@ -12,6 +12,7 @@ import {
 } from './connection';
 import { ipFamily } from './ip';
 import { MAX_EPOCH_MS } from './validate';
+import { UNKNOWN_MARK } from './units';
 
 /** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for the missing remote side of a UDP endpoint. */
 export function formatEndpoint(address: string | null, port: number | null, scopeId?: number): string {
@@ -50,9 +51,9 @@ export function tableCells(c: Connection): string[] {
     protoLabel(c),
     localEndpoint(c),
     remoteEndpoint(c),
-    c.state ?? '-',
-    c.pid === null ? '-' : String(c.pid),
-    ownerLabel(c) ?? '-',
+    c.state ?? UNKNOWN_MARK,
+    c.pid === null ? UNKNOWN_MARK : String(c.pid),
+    ownerLabel(c) ?? UNKNOWN_MARK,
   ];
 }
 
@@ -284,14 +285,14 @@ export function formatEventTime(ms: number, opts: EventTextOptions = {}): string
  */
 export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {}): string {
   const c = e.connection;
-  let state = c.state ?? '-';
+  let state = c.state ?? UNKNOWN_MARK;
   if (e.type === 'changed' && e.previousState !== undefined && e.previousState !== c.state) {
-    state = `(${e.previousState ?? '-'}→${c.state ?? '-'})`;
+    state = `(${e.previousState ?? UNKNOWN_MARK}→${c.state ?? UNKNOWN_MARK})`;
   }
-  const pidNow = c.pid === null ? '-' : String(c.pid);
+  const pidNow = c.pid === null ? UNKNOWN_MARK : String(c.pid);
   const pid =
     e.type === 'changed' && e.previousPid !== undefined && e.previousPid !== c.pid
-      ? `pid ${e.previousPid ?? '-'}→${pidNow}`
+      ? `pid ${e.previousPid ?? UNKNOWN_MARK}→${pidNow}`
       : `pid ${pidNow}`;
   return (
     [
@@ -301,7 +302,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
       state,
       pid,
-      ownerLabel(c) ?? '-',
+      ownerLabel(c) ?? UNKNOWN_MARK,
     ].join(' ') + '\n'
   );
 }

@@ -1,6 +1,13 @@
 // Human units for traffic values, shared by the CLI and the UI: binary byte multiples (IEC: KiB,
 // MiB, …), rates per second, round-trip times in ms. Unknown (null/undefined) renders as ''.
 
+/**
+ * The one mark for a value that is not known (or does not exist: a UDP socket's state, RTT or
+ * counters) in every text output — CLI tables and lines, the app's tables and panes. Blank is kept
+ * for a traffic cell whose value is simply not in yet.
+ */
+export const UNKNOWN_MARK = '—';
+
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /** `512 B`, `1.5 KiB`, `120 KiB`, `3.25 MiB`: three significant digits at most; '' when unknown. */

@@ -56,7 +56,7 @@ describe('netmon snapshot (in-process)', () => {
       'PROTO  LOCAL           REMOTE     STATE   PID   PROCESS',
       'tcp    127.0.0.1:8080  0.0.0.0:0  LISTEN  1000  server',
       'tcp6   [::1]:8443      [::]:0     LISTEN  1000  server',
-      'udp    0.0.0.0:5353    *:*        -       1001  mdns',
+      'udp    0.0.0.0:5353    *:*        —       1001  mdns',
       '',
     ]);
   });

@@ -6,6 +6,12 @@ import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { parseCommandLine } from './args';
 import type { CliIo } from './io';
 import { main } from './main';
+import { formatTopConnections, formatTopProcesses } from './top';
+import type { Connection } from '../../shared/connection';
+import { rollUpProcesses } from '../../shared/processes';
+import { TRAFFIC_COLUMNS } from '../../renderer/store/columns';
+import type { Row } from '../../renderer/store/rows';
+import { PROCESS_COLUMNS } from '../../renderer/views/processes/processColumns';
 
 function run(argv: string[], script: ScriptStep[]) {
   let out = '';
@@ -79,9 +85,43 @@ describe('netmon top', () => {
     const r = await run(['top', '--interval', '100'], [plain]);
     expect(r.code).toBe(0);
     expect(r.err).toBe('netmon: per-connection counters: not available with the procfs backend\n');
-    expect(r.out.split('\n')[1]).toMatch(/^ +- +- +- +- +- +- +- +tcp +10\.0\.0\.1:1 +10\.0\.0\.2:2 +ESTABLISHED +- +-$/);
+    expect(r.out.split('\n')[1]).toMatch(/^ +— +— +— +— +— +— +— +tcp +10\.0\.0\.1:1 +10\.0\.0\.2:2 +ESTABLISHED +— +—$/);
     const bad = await run(['top', '--interval', '100'], [{ error: 'access denied' }]);
     expect(bad.code).toBe(1);
     expect(bad.err).toBe('netmon: cannot read the connection table: access denied\n');
+  });
+});
+
+describe('one RTT rule for every text output', () => {
+  // The same RTT through each output that prints one: top's connections and processes, the app's
+  // RTT column and its Processes view's Worst RTT (all shared/units formatMs).
+  const conn = (rttMs: number | null): Connection => ({
+    id: 'x', protocol: 'tcp', family: 4, localAddress: '10.0.0.1', localPort: 1, remoteAddress: '10.0.0.2', remotePort: 2,
+    state: 'ESTABLISHED', pid: 10, process: 'curl', bytesSent: 100, bytesReceived: 100, rttMs,
+  });
+  const cells = (table: string) => table.trimEnd().split('\n')[1].trim().split(/ {2,}/);
+  const outputs = (rttMs: number | null) => {
+    const c = conn(rttMs);
+    const [proc] = rollUpProcesses([c]);
+    return {
+      topConnections: cells(formatTopConnections([c]))[4],
+      topProcesses: cells(formatTopProcesses([proc]))[4],
+      appRttColumn: TRAFFIC_COLUMNS.find((col) => col.key === 'rtt')!.text({ c } as Row),
+      appWorstRtt: PROCESS_COLUMNS.find((col) => col.key === 'worstRtt')!.text(proc),
+    };
+  };
+
+  it.each([
+    [0.109, '0.109 ms'],
+    [0.004, '0.004 ms'],
+    [1.09, '1.1 ms'],
+    [9.96, '10 ms'],
+    [120.4, '120 ms'],
+  ])('%s ms prints as %s everywhere', (v, text) => {
+    expect(outputs(v)).toEqual({ topConnections: text, topProcesses: text, appRttColumn: text, appWorstRtt: text });
+  });
+
+  it('no RTT measured is never 0: — in the CLI, blank (not in yet) in the app', () => {
+    expect(outputs(null)).toEqual({ topConnections: '—', topProcesses: '—', appRttColumn: '', appWorstRtt: '' });
   });
 });

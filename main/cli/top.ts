@@ -4,7 +4,7 @@ import { TRAFFIC_FIELDS, type Connection } from '../../shared/connection';
 import type { CompiledFilter } from '../../shared/filter';
 import { TABLE_COLUMNS, connectionToJson, tableCells } from '../../shared/format';
 import { busiest, rollUpProcesses, type BusyBy, type ProcessRow } from '../../shared/processes';
-import { formatBytes, formatMs, formatRate } from '../../shared/units';
+import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../shared/units';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
@@ -27,7 +27,7 @@ export const TOP_HELP = `Usage: netmon top [--by rate|bytes] [--limit N] [--proc
 The busiest TCP connections, or with --processes the busiest processes, ranked by send + receive
 rate (bytes/s over one interval: netmon polls twice, --interval apart) or by bytes moved over the
 connections' life. Rates, RTT and retransmits come from the kernel (Linux: netlink tcp_info;
-Windows: EStats, which needs an administrator). Where the OS gives nothing the value is blank
+Windows: EStats, which needs an administrator). Where the OS gives nothing the value is —
 (null in JSON), never 0, and such rows come last. A process's CONNS, LISTEN and UDP columns
 count its sockets that match --filter.
 
@@ -67,18 +67,18 @@ function table(header: string[], rows: string[][], right: Set<number>): string {
     .concat('\n');
 }
 
-const dash = (s: string) => s || '-';
+const orUnknown = (s: string) => s || UNKNOWN_MARK;
 
 export function formatTopConnections(rows: readonly Connection[]): string {
   const header = ['SEND/S', 'RECV/S', 'SENT', 'RECEIVED', 'RTT', 'RETRANS', 'LIMITED', ...TABLE_COLUMNS];
   const cells = rows.map((c) => [
-    dash(formatRate(c.sendRate)),
-    dash(formatRate(c.receiveRate)),
-    dash(formatBytes(c.bytesSent)),
-    dash(formatBytes(c.bytesReceived)),
-    dash(formatMs(c.rttMs)),
-    c.retransmits == null ? '-' : String(c.retransmits),
-    c.limitedBy ?? '-',
+    orUnknown(formatRate(c.sendRate)),
+    orUnknown(formatRate(c.receiveRate)),
+    orUnknown(formatBytes(c.bytesSent)),
+    orUnknown(formatBytes(c.bytesReceived)),
+    orUnknown(formatMs(c.rttMs)),
+    c.retransmits == null ? UNKNOWN_MARK : String(c.retransmits),
+    c.limitedBy ?? UNKNOWN_MARK,
     ...tableCells(c),
   ]);
   return table(header, cells, new Set([0, 1, 2, 3, 4, 5, 11]));
@@ -87,17 +87,17 @@ export function formatTopConnections(rows: readonly Connection[]): string {
 export function formatTopProcesses(rows: readonly ProcessRow[]): string {
   const header = ['SEND/S', 'RECV/S', 'SENT', 'RECEIVED', 'WORST RTT', 'RETRANS', 'CONNS', 'LISTEN', 'UDP', 'PID', 'PROCESS'];
   const cells = rows.map((p) => [
-    dash(formatRate(p.sendRate)),
-    dash(formatRate(p.receiveRate)),
-    dash(formatBytes(p.bytesSent)),
-    dash(formatBytes(p.bytesReceived)),
-    dash(formatMs(p.worstRttMs)),
-    p.retransmits === null ? '-' : String(p.retransmits),
+    orUnknown(formatRate(p.sendRate)),
+    orUnknown(formatRate(p.receiveRate)),
+    orUnknown(formatBytes(p.bytesSent)),
+    orUnknown(formatBytes(p.bytesReceived)),
+    orUnknown(formatMs(p.worstRttMs)),
+    p.retransmits === null ? UNKNOWN_MARK : String(p.retransmits),
     String(p.connections),
     String(p.listeners),
     String(p.udp),
-    p.pid === null ? '-' : String(p.pid),
-    p.name ?? '-',
+    p.pid === null ? UNKNOWN_MARK : String(p.pid),
+    p.name ?? UNKNOWN_MARK,
   ]);
   return table(header, cells, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
 }

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { FilterError } from '../../shared/filter';
 import { INTERVAL_CHOICES_MS, type RecordingStatus } from '../../shared/ipc';
+import { UNKNOWN_MARK } from '../../shared/units';
 import { FilterBox } from '../components/FilterBox';
 import { HIGHLIGHT_CHOICES_MS, type Theme } from '../store/settings';
 
@@ -80,7 +81,7 @@ export function Header(p: HeaderProps) {
           <span className="wide-only"> polling</span>
         </button>
         <select aria-label="Interval" title="Poll interval of the engine (the same for every window)" value={p.intervalMs ?? ''} onChange={(e) => p.onInterval(Number(e.target.value))}>
-          {p.intervalMs === null && <option value="">–</option>}
+          {p.intervalMs === null && <option value="">{UNKNOWN_MARK}</option>}
           {intervals.map((ms) => (
             <option key={ms} value={ms}>
               {intervalLabel(ms)}

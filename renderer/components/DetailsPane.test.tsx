@@ -25,6 +25,20 @@ async function openDetails() {
 }
 
 describe('DetailsPane', () => {
+  it('marks unknown values with the one glyph the tables use (—), never an en dash', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [conn({ protocol: 'udp', localPort: 5353, remoteAddress: null, remotePort: null, state: null, pid: null, process: null })];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
+    const pane = await openDetails();
+    const grid = screen.getByRole('grid', { name: 'Connections' });
+    expect(within(pane).getByRole('heading').textContent).toBe('unknown PID —');
+    expect(within(pane).getByText('PID', { selector: 'dt' }).nextElementSibling?.textContent).toBe('—');
+    // The table's unknown cells (State, Remote) and the pane's: the same glyph, no en dash anywhere.
+    expect(within(grid).getAllByText('—').length).toBeGreaterThanOrEqual(2);
+    expect(pane.textContent).not.toContain('–');
+    expect(grid.textContent).not.toContain('–');
+  });
+
   it('shows process details fetched once per pid', async () => {
     const { bridge } = setup();
     const pane = await openDetails();

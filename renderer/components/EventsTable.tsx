@@ -8,6 +8,7 @@ import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
+import { UNKNOWN_MARK } from '../../shared/units';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 import type { NoticeEntry } from '../views/ports/portNotices';
@@ -17,17 +18,17 @@ export type EventEntry = LoggedEvent | NoticeEntry;
 
 
 function stateText(e: LoggedEvent): string {
-  const now = e.connection.state ?? '–';
+  const now = e.connection.state ?? UNKNOWN_MARK;
   if (e.type === 'changed' && e.previousState !== undefined && e.previousState !== e.connection.state) {
-    return `${e.previousState ?? '–'} → ${now}`;
+    return `${e.previousState ?? UNKNOWN_MARK} → ${now}`;
   }
   return now;
 }
 
 function pidText(e: LoggedEvent): string {
-  const now = e.connection.pid === null ? '–' : String(e.connection.pid);
+  const now = e.connection.pid === null ? UNKNOWN_MARK : String(e.connection.pid);
   if (e.type === 'changed' && e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
-    return `${e.previousPid ?? '–'} → ${now}`;
+    return `${e.previousPid ?? UNKNOWN_MARK} → ${now}`;
   }
   return now;
 }
@@ -68,7 +69,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
     className: 'mono',
     cell: ({ connection: c }) => (
       <>
-        {c.remoteAddress === null ? <span className="dim">–</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+        {c.remoteAddress === null ? <span className="dim">{UNKNOWN_MARK}</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
         {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
       </>
     ),

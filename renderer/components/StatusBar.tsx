@@ -1,6 +1,7 @@
 // Status bar: totals, per-state chips, last poll time and duration, the poll error if any.
 import type { EngineStatus } from '../../shared/ipc';
 import { formatTime } from '../store/columns';
+import { UNKNOWN_MARK } from '../../shared/units';
 
 export interface StatusBarProps {
   /** Open connections (closed rows that still linger are not among them). */
@@ -84,7 +85,7 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
       <span className="sb-item" data-testid="last-poll">
         {status?.lastPollAt != null ? (
           <>
-            last poll {formatTime(status.lastPollAt)} · {status.lastPollMs != null ? `${status.lastPollMs.toFixed(1)} ms` : '–'}
+            last poll {formatTime(status.lastPollAt)} · {status.lastPollMs != null ? `${status.lastPollMs.toFixed(1)} ms` : UNKNOWN_MARK}
           </>
         ) : (
           'no poll yet'

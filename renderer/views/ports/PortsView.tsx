@@ -3,6 +3,7 @@
 // minutes, and a warning at a threshold (shared/ports.ts computes it, as `netmon ports` does).
 import { useMemo, useState } from 'react';
 import { portTrendPerMinute, trendKey } from '../../../shared/ports';
+import { UNKNOWN_MARK } from '../../../shared/units';
 import type { ConnectionStore } from '../../store/store';
 import { parseThreshold, rangesFrom } from './portsModel';
 import type { PortUsage } from './usePortNotices';
@@ -94,7 +95,7 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold }
                   {a.percent}% of {a.rangeSize.toLocaleString('en-US')}
                 </td>
                 <td className="num" title={trendReady ? 'ports in use, change per minute over the last 10 minutes' : 'needs a minute of samples'}>
-                  {trendReady ? (slope > 0 ? `+${slope}` : slope) : '—'}
+                  {trendReady ? (slope > 0 ? `+${slope}` : slope) : UNKNOWN_MARK}
                 </td>
                 <td className="num">{a.timeWait.toLocaleString('en-US')}</td>
                 <td className="num">{a.closeWait.toLocaleString('en-US')}</td>
