@@ -61,3 +61,27 @@ describe('exit codes', () => {
     expect([...sentence.matchAll(/(?::|;) (\d) /g)].map((m) => Number(m[1]))).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe('the README for a new user', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+
+  it('keeps the quick start to two commands: npm run serve and npm test', () => {
+    const block = /```sh\n([\s\S]*?)```/.exec(readme)![1];
+    expect(block.trimEnd().split('\n').map((l) => l.split('#')[0].trim())).toEqual(['npm run serve', 'npm test']);
+  });
+
+  it('shows how flags reach netmon through npm, and the example runs as written', () => {
+    expect(readme).toContain('`npm run serve -- --source demo`');
+    // npm appends what follows `--` to the script's command line, which ends in `netmon serve`.
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.serve).toMatch(/ serve$/);
+    expect(pkg.scripts.cli).toMatch(/netmon\.cjs$/);
+  });
+
+  it('says what needs root on Linux and administrator on Windows, per capability', () => {
+    const rights = readme.slice(readme.indexOf('### Rights'), readme.indexOf('## What you get'));
+    for (const what of ['owner (PID, process)', '*Close connection*', '*End process*', 'traffic and TCP health']) expect(rights).toContain(`| ${what}`);
+    expect(rights).toContain('| | Linux: needs root | Windows: needs administrator |');
+    expect(rights).toContain('needs no special rights');
+  });
+});
