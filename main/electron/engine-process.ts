@@ -2,7 +2,7 @@
 // in a native (koffi) call then ends that process only, the host reports it in the batch stream and
 // starts a new one, and the window stays up. Same entry (dist/main/engine-worker.cjs) and messages.
 import { childEnv } from '../child-env';
-import { encodeEngineConfigArg } from '../engine/child-port';
+import { encodeEngineConfigArg, engineConfigMessages } from '../engine/child-port';
 import type { EngineChild, SpawnEngineChild } from '../engine/host';
 import type { WorkerMessage, WorkerRequest } from '../engine/protocol';
 
@@ -29,8 +29,9 @@ export function utilityProcessSpawner(api: UtilityProcessApi): SpawnEngineChild 
     const child = api.fork(modulePath, [encodeEngineConfigArg(config)], { serviceName: 'netmon engine', stdio: 'inherit', env: childEnv() });
     let spawned = false;
     let exited = false;
-    // Requests made before the process is up are sent once it is.
-    const queued: WorkerRequest[] = [];
+    // Requests made before the process is up are sent once it is, after what the configuration's
+    // argument leaves out (the history seed).
+    const queued: WorkerRequest[] = engineConfigMessages(config);
     const exitWaiters: (() => void)[] = [];
     child.on('spawn', () => {
       spawned = true;

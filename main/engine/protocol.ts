@@ -14,6 +14,11 @@ export interface WorkerConfig {
   historyCapacity?: number;
   /** The run so far (the host's HistoryMirror), for a worker that replaces one that stopped. */
   history?: HistorySeed;
+  /**
+   * The seed comes as the first message instead (SEED_HISTORY_OP): an Electron utility process gets
+   * its configuration as one command-line argument, and 50,000 rows' times do not fit in one.
+   */
+  historyFollows?: boolean;
   /** Demo source options. */
   seed?: number;
   connections?: number;
@@ -29,6 +34,9 @@ export interface WorkerConfig {
  * events (getHistory) are answered by the host itself, from its mirror.
  */
 export type RequestOp = 'getSnapshot' | 'getTimeline' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+
+/** The op of the message that carries WorkerConfig.history when `historyFollows` (host → engine, first). */
+export const SEED_HISTORY_OP = 'seedHistory';
 
 export interface WorkerRequest {
   id: number;

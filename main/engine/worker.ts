@@ -9,38 +9,46 @@ import { createEngine } from './engine';
 import { engineChildPort } from './child-port';
 import { createBatchPipeline, type BatchPipeline } from './batch-pipeline';
 import type { HistoryRecord } from './history';
-import type { WorkerMessage, WorkerRequest } from './protocol';
+import type { WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { Engine } from './types';
 
 const port = engineChildPort();
-const config = port.config;
 const post = (m: WorkerMessage) => port.post(m);
 
+let config: WorkerConfig | null = null;
 let engine: Engine | null = null;
 let pipeline: BatchPipeline | null = null;
-try {
-  const source = createPlatformSource(config.source, { seed: config.seed, connections: config.connections, churn: config.churn, traffic: config.traffic });
-  // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
-  // poll path, rides along in every status.
-  let portRanges: EngineStatus['portRanges'] | null = null;
-  void source.dynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
-  engine = createEngine({ source, intervalMs: config.intervalMs, firstSeq: config.firstSeq, portRanges: () => portRanges });
-  if (config.paused) engine.setPaused(true);
-  // The history stamps every batch's connections with the run's times before any viewer sees it.
-  // Its events live in the host's mirror, which outlives this thread: each batch's record goes
-  // with it, and a worker that replaces one that crashed starts from the mirror's seed.
-  let record: HistoryRecord | undefined;
-  const p = (pipeline = createBatchPipeline(config.historyCapacity, { seed: config.history, keepEvents: false, onRecord: (r) => (record = r) }));
-  const e = engine;
-  engine.onBatch((raw) => {
-    record = undefined;
-    const { batch: b, json } = p.process(raw, e.rateTotals());
-    post({ type: 'batch', json, seq: b.seq, status: b.status, history: record });
-  });
-  engine.start();
-} catch (e) {
-  post({ type: 'fatal', error: e instanceof Error ? e.message : String(e) });
+
+/** Starts the engine once the configuration is whole (requests before that are refused as "not running"). */
+function start(c: WorkerConfig): void {
+  config = c;
+  try {
+    const source = createPlatformSource(c.source, { seed: c.seed, connections: c.connections, churn: c.churn, traffic: c.traffic });
+    // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
+    // poll path, rides along in every status.
+    let portRanges: EngineStatus['portRanges'] | null = null;
+    void source.dynamicRanges().then((r) => (portRanges = { ...r.ranges, origin: r.origin }));
+    const e = createEngine({ source, intervalMs: c.intervalMs, firstSeq: c.firstSeq, portRanges: () => portRanges });
+    if (c.paused) e.setPaused(true);
+    // The history stamps every batch's connections with the run's times before any viewer sees it.
+    // Its events live in the host's mirror, which outlives this thread: each batch's record goes
+    // with it, and a worker that replaces one that crashed starts from the mirror's seed.
+    let record: HistoryRecord | undefined;
+    const p = createBatchPipeline(c.historyCapacity, { seed: c.history, keepEvents: false, onRecord: (r) => (record = r) });
+    e.onBatch((raw) => {
+      record = undefined;
+      const { batch: b, json } = p.process(raw, e.rateTotals());
+      post({ type: 'batch', json, seq: b.seq, status: b.status, history: record });
+    });
+    engine = e;
+    pipeline = p;
+    e.start();
+  } catch (err) {
+    post({ type: 'fatal', error: err instanceof Error ? err.message : String(err) });
+  }
 }
+
+void port.config.then(start);
 
 function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, req: WorkerRequest): unknown {
   switch (req.op) {
@@ -57,7 +65,7 @@ function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, r
     case 'getStatus':
       return e.status();
     case 'crash':
-      if (config.testHooks) {
+      if (config?.testHooks) {
         // Thrown outside any handler, so it takes the thread down like a real bug would.
         setImmediate(() => {
           throw new Error('engine worker: crash requested by test');

@@ -4,7 +4,9 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { utilityProcessSpawner, withFallback, type UtilityProcessLike } from '../../main/electron/engine-process';
 import type { EngineChild } from '../../main/engine/host';
-import { decodeEngineConfigArg } from '../../main/engine/child-port';
+import { decodeEngineConfigArg, utilityConfig } from '../../main/engine/child-port';
+import type { HistorySeed } from '../../main/engine/history';
+import type { WorkerRequest } from '../../main/engine/protocol';
 
 function fakeApi(opts: { exitOnKill?: boolean } = {}) {
   const made: { modulePath: string; args: string[]; options: unknown; proc: EventEmitter & UtilityProcessLike; posted: unknown[]; killed: number }[] = [];
@@ -60,6 +62,44 @@ describe('utilityProcessSpawner', () => {
     expect(m.posted).toHaveLength(2);
     await child.terminate();
     expect(m.killed).toBe(1);
+  });
+
+  it("a restarted engine's history seed goes as the first message, not in its one argument (50,000 rows would not fit a command line)", async () => {
+    const api = fakeApi();
+    const seed: HistorySeed = { since: 1000, rows: Array.from({ length: 50_000 }, (_, i): [string, number, number, boolean] => [`tcp4 10.0.0.5:${i} 10.1.2.3:443`, 1000 + i, 2000 + i, i % 2 === 0]) };
+    const child = utilityProcessSpawner(api)('/x.cjs', { source: 'demo', firstSeq: 9, history: seed });
+    const m = api.made[0];
+    // Windows' command line holds 32,767 characters.
+    expect(m.args[0].length).toBeLessThan(1000);
+    expect(decodeEngineConfigArg(m.args)).toEqual({ source: 'demo', firstSeq: 9, historyFollows: true });
+    child.postMessage({ id: 1, op: 'getStatus' });
+    m.proc.emit('spawn');
+    expect(m.posted).toEqual([{ id: 0, op: 'seedHistory', arg: seed }, { id: 1, op: 'getStatus' }]);
+    // The engine's side puts them back together, and hears only the request.
+    const heard: WorkerRequest[] = [];
+    let deliver: (d: unknown) => void = () => undefined;
+    const port = utilityConfig(decodeEngineConfigArg(m.args), (l) => (deliver = l));
+    port.onRequest((r) => heard.push(r));
+    for (const msg of m.posted) deliver(msg);
+    expect(await port.config).toEqual({ source: 'demo', firstSeq: 9, history: seed });
+    expect(heard).toEqual([{ id: 1, op: 'getStatus' }]);
+    await child.terminate();
+  });
+
+  it('utilityConfig: no seed to wait for, or a malformed one, and the engine still starts', async () => {
+    let deliver: (d: unknown) => void = () => undefined;
+    const plain = utilityConfig({ source: 'demo' }, (l) => (deliver = l));
+    expect(await plain.config).toEqual({ source: 'demo' });
+    const heard: unknown[] = [];
+    plain.onRequest((r) => heard.push(r));
+    deliver({ id: 0, op: 'seedHistory', arg: { since: 1, rows: [] } });
+    // Not waited for: a late seed is a request like any other (and the engine refuses it).
+    expect(heard).toHaveLength(1);
+    for (const arg of [null, 5, { since: 'x', rows: [] }, { since: 1, rows: [['id', 1, 2, 'yes']] }, { since: 1, rows: {} }]) {
+      const waiting = utilityConfig({ source: 'demo', historyFollows: true }, (l) => (deliver = l));
+      deliver({ id: 0, op: 'seedHistory', arg });
+      expect(await waiting.config).toEqual({ source: 'demo' });
+    }
   });
 
   it('terminate() does not hang on a process that never reports its exit', async () => {
