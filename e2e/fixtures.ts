@@ -143,3 +143,9 @@ export async function columnIndex(page: Page, name: string): Promise<number> {
   if (i < 0) throw new Error(`no column ${name}; columns: ${names.join(' | ')}`);
   return i;
 }
+
+/** The window sizes and colour schemes a layout is checked (and photographed) at: a small laptop and a large monitor, light and dark. */
+export const LAYOUTS: readonly { width: number; height: number; scheme: 'light' | 'dark' }[] = [
+  [1024, 700],
+  [1920, 1080],
+].flatMap(([width, height]) => (['light', 'dark'] as const).map((scheme) => ({ width, height, scheme })));

@@ -7,7 +7,7 @@ import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { cellFits, formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
-import { UNKNOWN_MARK } from '../../shared/units';
+import { Unknown } from './Unknown';
 import { ColumnHeaders } from './ColumnHeaders';
 import { useFittedColumns } from './fittedColumns';
 import { useLabelRoom } from './labelRoom';
@@ -73,11 +73,7 @@ function Cell({ col, row }: { col: Column; row: Row }) {
   if (col.traffic) {
     const why = noCountersReason(c);
     if (why !== null) {
-      return (
-        <span className="dim" title={why}>
-          {UNKNOWN_MARK}
-        </span>
-      );
+      return <Unknown title={why} />;
     }
   }
   switch (col.key) {
@@ -88,15 +84,15 @@ function Cell({ col, row }: { col: Column; row: Row }) {
         </span>
       );
     case 'pid':
-      return <span className="dim">{c.pid ?? UNKNOWN_MARK}</span>;
+      return c.pid === null ? <Unknown /> : <span className="dim">{c.pid}</span>;
     case 'proto':
       return <span className={`proto proto-${c.protocol}`}>{col.text(row)}</span>;
     case 'remoteAddress':
-      return c.remoteAddress === null ? <span className="dim">{UNKNOWN_MARK}</span> : <>{c.remoteAddress}</>;
+      return c.remoteAddress === null ? <Unknown /> : <>{c.remoteAddress}</>;
     case 'remotePort':
-      return c.remotePort === null ? <span className="dim">{UNKNOWN_MARK}</span> : <>{c.remotePort}</>;
+      return c.remotePort === null ? <Unknown /> : <>{c.remotePort}</>;
     case 'state':
-      return c.state === null ? <span className="dim">{UNKNOWN_MARK}</span> : <span className={stateClass(c.state)}>{c.state}</span>;
+      return c.state === null ? <Unknown /> : <span className={stateClass(c.state)}>{c.state}</span>;
     case 'created':
       return c.createdAt != null ? (
         <span title={formatDateTime(c.createdAt)}>{formatTime(c.createdAt)}</span>

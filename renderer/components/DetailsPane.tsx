@@ -5,7 +5,7 @@ import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
 import { formatEndpoint, ownerLabel } from '../../shared/format';
-import { UNKNOWN_MARK } from '../../shared/units';
+import { Unknown } from './Unknown';
 import type { ProcessDetailsCache } from '../store/processCache';
 
 export type ActionKind = 'close' | 'end' | 'restart';
@@ -69,15 +69,14 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
   }, [cache, c.pid, c.process]);
 
   const d = loaded.state === 'ok' ? loaded.details : null;
-  const unknown = loaded.state === 'loading' ? 'loading…' : UNKNOWN_MARK;
-  const show = (v: string | null | undefined) => (v ? v : <span className="dim">{unknown}</span>);
+  const show = (v: string | null | undefined) => (v ? v : loaded.state === 'loading' ? <span className="dim">loading…</span> : <Unknown />);
   const mine = outcome && outcome.id === row.id ? outcome : null;
 
   return (
     <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details">
       <header className="details-head">
         <h2>
-          <span className="proc">{ownerLabel(c) ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? UNKNOWN_MARK}</span>
+          <span className="proc">{ownerLabel(c) ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? <Unknown />}</span>
         </h2>
         <button type="button" className="icon" aria-label="Close details" onClick={onClose}>
           ×
@@ -102,7 +101,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
       </section>
       <dl className="kv">
         <dt>PID</dt>
-        <dd className="mono">{c.pid ?? UNKNOWN_MARK}</dd>
+        <dd className="mono">{c.pid ?? <Unknown />}</dd>
         <dt>Path</dt>
         <dd className="mono wrap">{show(d?.path ?? c.processPath)}</dd>
         <dt>Command line</dt>

@@ -8,7 +8,7 @@ import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
-import { UNKNOWN_MARK } from '../../shared/units';
+import { Unknown } from './Unknown';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 import type { NoticeEntry } from '../views/ports/portNotices';
@@ -17,20 +17,29 @@ import type { NoticeEntry } from '../views/ports/portNotices';
 export type EventEntry = LoggedEvent | NoticeEntry;
 
 
-function stateText(e: LoggedEvent): string {
-  const now = e.connection.state ?? UNKNOWN_MARK;
+/** A value, or the unknown mark. */
+const known = (v: string | number | null): ReactNode => (v === null ? <Unknown /> : v);
+
+function stateText(e: LoggedEvent): ReactNode {
   if (e.type === 'changed' && e.previousState !== undefined && e.previousState !== e.connection.state) {
-    return `${e.previousState ?? UNKNOWN_MARK} → ${now}`;
+    return (
+      <>
+        {known(e.previousState)} → {known(e.connection.state)}
+      </>
+    );
   }
-  return now;
+  return known(e.connection.state);
 }
 
-function pidText(e: LoggedEvent): string {
-  const now = e.connection.pid === null ? UNKNOWN_MARK : String(e.connection.pid);
+function pidText(e: LoggedEvent): ReactNode {
   if (e.type === 'changed' && e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
-    return `${e.previousPid ?? UNKNOWN_MARK} → ${now}`;
+    return (
+      <>
+        {known(e.previousPid)} → {known(e.connection.pid)}
+      </>
+    );
   }
-  return now;
+  return known(e.connection.pid);
 }
 
 type EventColumnKey = 'time' | 'event' | 'process' | 'pid' | 'proto' | 'local' | 'remote' | 'state';
@@ -69,7 +78,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
     className: 'mono',
     cell: ({ connection: c }) => (
       <>
-        {c.remoteAddress === null ? <span className="dim">{UNKNOWN_MARK}</span> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+        {c.remoteAddress === null ? <Unknown /> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
         {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
       </>
     ),

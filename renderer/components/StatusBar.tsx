@@ -1,4 +1,5 @@
 // Status bar: totals, per-state chips, last poll time and duration, the poll error if any.
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { EngineStatus } from '../../shared/ipc';
 import { formatTime } from '../store/columns';
 import { UNKNOWN_MARK } from '../../shared/units';
@@ -31,9 +32,39 @@ function ordered(counts: Map<string, number>): [string, number][] {
   return [...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]));
 }
 
+/**
+ * How many of `box`'s children wrapped below its first line. The chips' box is one chip tall and
+ * wraps, so a chip with no room goes whole to a hidden line instead of being cut in half; this
+ * counts them for the "+N" that stands in for them. Measured when the box or a chip changes size
+ * (ResizeObserver: after layout, never forcing one); `shape` changes when chips come or go.
+ */
+function useWrappedCount(box: RefObject<HTMLElement | null>, shape: string): number {
+  const [wrapped, setWrapped] = useState(0);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const measure = () => {
+      const chips = [...el.children] as HTMLElement[];
+      const top = chips[0]?.offsetTop ?? 0;
+      setWrapped(chips.filter((c) => c.offsetTop > top).length);
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    for (const c of el.children) ro.observe(c);
+    return () => ro.disconnect();
+  }, [box, shape]);
+  return wrapped;
+}
+
+const chipText = ([k, n]: [string, number]) => `${k} ${n}`;
+
 export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, counts, status, connection, recording, frozen = null }: StatusBarProps) {
   // "shown" counts rows on screen, which may include closed rows that linger; saying how many keeps
   // "shown" above "open" from looking like a miscount.
+  const states = ordered(counts);
+  const chipsBox = useRef<HTMLSpanElement | null>(null);
+  const wrapped = useWrappedCount(chipsBox, states.map(([k]) => k).join());
+  const hiddenStates = wrapped > 0 ? states.slice(-wrapped) : [];
   return (
     <footer className="statusbar" role="status" data-testid="statusbar" aria-live="off">
       <span className="sb-item" title="Connections open now (closed rows still on screen are not counted)">
@@ -48,13 +79,18 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
           </span>
         )}
       </span>
-      <span className="sb-states">
-        {ordered(counts).map(([k, n]) => (
+      <span className="sb-states" ref={chipsBox} title={states.map(chipText).join(' · ')}>
+        {states.map(([k, n]) => (
           <span key={k} className={`chip state-${k.toLowerCase()}`} data-testid={`count-state-${k}`} title={`${n} ${k}`}>
             {k} <b>{n}</b>
           </span>
         ))}
       </span>
+      {hiddenStates.length > 0 && (
+        <span className="chip sb-states-more" data-testid="states-more" title={hiddenStates.map(chipText).join(' · ')} aria-label={`${hiddenStates.length} more states: ${hiddenStates.map(chipText).join(', ')}`}>
+          +{hiddenStates.length}
+        </span>
+      )}
       <span className="sb-spacer" />
       {recording && (
         <span className="sb-item rec" title={recording}>
@@ -73,12 +109,12 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
         </span>
       )}
       {status?.notices?.map((n) => (
-        <span key={n} className="sb-item warn" data-testid="notice" title={n}>
+        <span key={n} className="sb-item warn sb-long" data-testid="notice" title={n}>
           {n}
         </span>
       ))}
       {status?.lastError && (
-        <span className="sb-item error" data-testid="poll-error" title={status.lastError}>
+        <span className="sb-item error sb-long" data-testid="poll-error" title={status.lastError}>
           poll failed: {status.lastError}
         </span>
       )}
