@@ -52,12 +52,13 @@ function statOf(verb: 'read' | 'write' | 'use', what: string, path: string): Sta
   }
 }
 
-function mayAccess(path: string, mode: number): boolean {
+/** Why `path` cannot be used with `mode` (access(2): `permission denied`, `read-only file system`), or null when it can. */
+function accessProblem(path: string, mode: number): string | null {
   try {
     accessSync(path, mode);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (e) {
+    return fsReason(e);
   }
 }
 
@@ -71,7 +72,8 @@ export function checkInputFile(path: string, what: string, maxBytes = Infinity):
   // A FIFO would block forever (and hold off SIGTERM); /dev/zero would never end.
   if (!st.isFile()) throw new FileArgError('read', what, path, 'not a regular file');
   if (st.size > maxBytes) throw new FileArgError('read', what, path, `${st.size} bytes is more than a ${what} can be (${maxBytes} bytes)`);
-  if (!mayAccess(path, constants.R_OK)) throw new FileArgError('read', what, path, 'permission denied');
+  const why = accessProblem(path, constants.R_OK);
+  if (why) throw new FileArgError('read', what, path, why);
 }
 
 /**
@@ -103,7 +105,8 @@ export function fileReadError(e: unknown, what: string, path: string): FileArgEr
 export function checkOutputDir(dir: string, what: string): void {
   const st = statOf('use', what, dir);
   if (!st.isDirectory()) throw new FileArgError('use', what, dir, 'not a directory');
-  if (!mayAccess(dir, constants.W_OK | constants.X_OK)) throw new FileArgError('use', what, dir, 'permission denied (cannot create files in it)');
+  const why = accessProblem(dir, constants.W_OK | constants.X_OK);
+  if (why) throw new FileArgError('use', what, dir, `${why} (cannot create files in it)`);
 }
 
 /**
@@ -122,7 +125,8 @@ export function checkOutputFile(path: string, what: string): void {
   }
   if (st) {
     if (st.isDirectory()) throw new FileArgError('write', what, path, 'is a directory');
-    if (!mayAccess(path, constants.W_OK)) throw new FileArgError('write', what, path, 'permission denied');
+    const why = accessProblem(path, constants.W_OK);
+    if (why) throw new FileArgError('write', what, path, why);
     return;
   }
   const dir = dirname(path);
@@ -133,5 +137,6 @@ export function checkOutputFile(path: string, what: string): void {
     throw new FileArgError('write', what, path, `no such directory '${dir}'`, { cause: e });
   }
   if (!dst.isDirectory()) throw new FileArgError('write', what, path, `'${dir}' is not a directory`);
-  if (!mayAccess(dir, constants.W_OK | constants.X_OK)) throw new FileArgError('write', what, path, `permission denied (cannot create files in '${dir}')`);
+  const why = accessProblem(dir, constants.W_OK | constants.X_OK);
+  if (why) throw new FileArgError('write', what, path, `${why} (cannot create files in '${dir}')`);
 }

@@ -2,6 +2,7 @@
 // one that cannot be used as given (missing, a directory, not a regular file, in a missing
 // directory) is bad usage — exit 2, said at start in one line that names the file and the problem,
 // never a raw Node error and never found only later.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +14,17 @@ let cli: BuiltCli;
 const dir = mkdtempSync(join(tmpdir(), 'netmon-file-args-'));
 beforeAll(async () => {
   cli = await buildCli();
+  // A directory nobody may create files in, even root: a read-only file system.
+  mkdirSync(join(dir, 'ro'));
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=64k', 'tmpfs', join(dir, 'ro')], { encoding: 'utf8' });
+  if (m.status !== 0) throw new Error(`this test mounts a read-only tmpfs and needs root (CI runs as root): ${m.stderr.trim()}`);
   mkdirSync(join(dir, 'a-dir'));
   writeFileSync(join(dir, 'a-file'), 'x');
   writeFileSync(join(dir, 'token'), 'file-token-file-token-1\n');
   writeFileSync(join(dir, 'agent.json'), JSON.stringify({ metrics: { listen: '127.0.0.1:0', tokenFile: join(dir, 'no-token') } }));
 }, 60_000);
 afterAll(() => {
+  spawnSync('umount', [join(dir, 'ro')]);
   cli?.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -38,6 +44,9 @@ const CASES: [string[], string][] = [
   [['serve', '--source', 'demo', '--token-file', p('none')], `cannot read token file '${p('none')}': no such file`],
   [['serve', '--source', 'demo', '--record-dir', p('none')], `cannot use recording directory '${p('none')}': no such directory`],
   [['serve', '--source', 'demo', '--record-dir', p('a-file')], `cannot use recording directory '${p('a-file')}': not a directory`],
+  [['serve', '--source', 'demo', '--record-dir', p('ro')], `cannot use recording directory '${p('ro')}': read-only file system (cannot create files in it)`],
+  [['watch', '--source', 'demo', '--output', p('ro/x.ndjson')], `cannot write recording '${p('ro/x.ndjson')}': read-only file system (cannot create files in '${p('ro')}')`],
+  [['baseline', 'save', p('ro/b.json'), '--source', 'demo'], `cannot write baseline '${p('ro/b.json')}': read-only file system (cannot create files in '${p('ro')}')`],
   [['agent', '--source', 'demo', '--config', p('none.json')], `cannot read agent config '${p('none.json')}': no such file`],
   [['agent', '--source', 'demo', '--config', p('a-dir')], `cannot read agent config '${p('a-dir')}': is a directory`],
   [['agent', '--source', 'demo', '--config', p('agent.json')], `cannot read metrics token file '${p('no-token')}': no such file`],
