@@ -142,7 +142,9 @@ export class SortedView {
       }
       held.sort((x, y) => x - y);
     } else {
-      held = before ? this.scanSeqs(changes.ids, skip, before, lookup) : this.scanPlaces(changes.ids, skip);
+      // Sequence numbers do not change with traffic values: `before` finds held rows by them even
+      // when its values cannot be trusted for a search.
+      held = changes.before ? this.scanSeqs(changes.ids, skip, changes.before, lookup) : this.scanPlaces(changes.ids, skip);
     }
     const placed = new Set<string>();
     for (const at of held) {
@@ -187,10 +189,10 @@ export class SortedView {
       const sign = byKey.sign;
       const keys = this.keys;
       const held = rows;
-      const at = inc.rows.map((r, j) => upperBound(held.length, (mid) => {
+      const at = places(held.length, inc.rows.length, (mid, j) => {
         const c = orderKeys(keyOf(keys, held, mid, byKey.sortKey), keyOf(inc.keys, inc.rows, j, byKey.sortKey), sign, byKey.nullsLast);
-        return c !== 0 ? c : tieBreak(rows[mid], r);
-      }));
+        return c !== 0 ? c : tieBreak(rows[mid], inc.rows[j]);
+      });
       const merged = spliceSorted(rows, keys, this.seqs, removed, inc.rows, inc.keys, at);
       this.rows = merged.rows;
       this.keys = merged.keys;
@@ -198,7 +200,7 @@ export class SortedView {
       return this.rows;
     }
     incoming.sort(this.compare);
-    const at = incoming.map((r) => upperBound(rows.length, (mid) => this.compare(rows[mid], r)));
+    const at = places(rows.length, incoming.length, (mid, j) => this.compare(rows[mid], incoming[j]));
     const merged = spliceSorted(rows, null, this.seqs, removed, incoming, null, at);
     this.rows = merged.rows;
     this.seqs = merged.seqs;
@@ -379,6 +381,26 @@ function lowerBound(n: number, cmp: (mid: number) => number): number {
 }
 
 /** First index in 0..n whose element orders after the target (`cmp(index)` > 0). */
+/**
+ * For each of `k` sorted incoming rows, where it goes among `n` sorted held rows: the first held
+ * place that orders after it (`cmp(i, j)`: held row i against incoming row j, ≤ 0 when i comes
+ * first). A binary search each (k log n comparisons) for a few rows; one merge walk (n + k) when
+ * they are many, as a poll's rate changes are under a sort by Send/s (9,400 of 50,000 rows).
+ */
+function places(n: number, k: number, cmp: (i: number, j: number) => number): number[] {
+  const at = new Array<number>(k);
+  if (k * Math.log2(n + 1) < n + k) {
+    for (let j = 0; j < k; j++) at[j] = upperBound(n, (mid) => cmp(mid, j));
+    return at;
+  }
+  let i = 0;
+  for (let j = 0; j < k; j++) {
+    while (i < n && cmp(i, j) <= 0) i++;
+    at[j] = i;
+  }
+  return at;
+}
+
 function upperBound(n: number, cmp: (mid: number) => number): number {
   let lo = 0;
   let hi = n;
