@@ -143,8 +143,10 @@ export class SortedView {
       held.sort((x, y) => x - y);
     } else {
       // Sequence numbers do not change with traffic values: `before` finds held rows by them even
-      // when its values cannot be trusted for a search.
-      held = changes.before ? this.scanSeqs(changes.ids, skip, changes.before, lookup) : this.scanPlaces(changes.ids, skip);
+      // when its values cannot be trusted for a search. Stale, a held row may carry a sequence number
+      // neither its old nor its present row has (opened in this update and opened again in one
+      // merged with it): found by id.
+      held = changes.before && !stale ? this.scanSeqs(changes.ids, skip, changes.before, lookup) : this.scanPlaces(changes.ids, skip);
     }
     const placed = new Set<string>();
     for (const at of held) {
