@@ -157,8 +157,16 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     worker = w;
     let crashMessage: string | null = null;
     w.on('message', (m: WorkerMessage) => {
+      // A child the host has let go (restart, close) may still post: it feeds nothing.
+      if (worker !== w || m === null || typeof m !== 'object') return;
       if (m.type === 'batch') {
-        if (m.history) mirror.apply(m.history);
+        if (m.history) {
+          try {
+            mirror.apply(m.history);
+          } catch {
+            // a malformed record (it crossed a process boundary) is left out of the history
+          }
+        }
         lastSeq = m.seq;
         lastStatus = m.status;
         if (m.status.lastError === null) crashes = 0;
@@ -273,6 +281,8 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       if (closed) throw new Error('engine host is closed');
       rejectAll('engine worker restarted');
       await stopWorker();
+      // Closed meanwhile, or another restart already started a child: start none.
+      if (closed || worker !== null) return;
       fatal = null;
       spawn();
     },
