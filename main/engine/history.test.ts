@@ -130,5 +130,19 @@ describe('run history', () => {
     expect(times(out[table.length])).toEqual([50_000, 50_000, false]);
     expect(() => again.historyJson()).toThrow(/keeps no events/);
   });
+
+  it('a mirror refuses a record of the wrong shape whole and serves around a text that is not JSON', () => {
+    const m = createHistoryMirror(10);
+    m.apply({ time: 1, full: ['a'], events: [] });
+    const before = m.seed();
+    for (const bad of [null, { time: 'x', events: [] }, { time: 2, events: [{ type: 'opened', id: 'b', time: 2 }] }, { time: 2, events: [{ type: 'moved', id: 'b', time: 2, text: '{}' }] }, { time: 2, full: [1], events: [] }]) {
+      expect(() => m.apply(bad as unknown as HistoryRecord)).toThrow(TypeError);
+    }
+    expect(m.seed()).toEqual(before);
+    m.apply({ time: 3, events: [{ type: 'opened', id: 'b', time: 3, text: 'not json' }, { type: 'opened', id: 'c', time: 3, text: '{"type":"opened","time":3}' }] });
+    expect(() => JSON.parse(m.historyJson())).toThrow();
+    expect(m.history()).toEqual({ since: 1, capacity: 10, dropped: 1, events: [{ type: 'opened', time: 3 }] });
+    expect(m.rowCount).toBe(3);
+  });
 });
 

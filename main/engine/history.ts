@@ -2,7 +2,7 @@
 // sees one truth: per live row when netmon first saw it and when it last changed, and a bounded
 // ring of recent events. Pure of I/O and timers: it consumes the engine's EventBatches in order
 // and relies only on `Connection.id` being stable for a row's life and unique among live rows.
-import type { Connection, ConnectionEventType } from '../../shared/connection';
+import type { Connection, ConnectionEvent, ConnectionEventType } from '../../shared/connection';
 import type { EventBatch, History, Snapshot } from '../../shared/ipc';
 
 /**
@@ -100,13 +100,18 @@ class EventRing {
     return this.ring.length;
   }
 
-  /** The History JSON of the newest `limit` events (all when omitted). */
-  json(since: number | null, limit: number | undefined): string {
+  /** The newest `limit` texts (all when omitted), oldest first, and how many are left out (fell off or by `limit`). */
+  newest(limit: number | undefined): { texts: string[]; left: number } {
     const { ring, head, capacity } = this;
     const ordered = ring.length < capacity ? ring : [...ring.slice(head), ...ring.slice(0, head)];
-    const events = limit === undefined || limit >= ordered.length ? ordered : ordered.slice(ordered.length - limit);
-    const left = this.dropped + (ring.length - events.length);
-    return `{"since":${since === null ? 'null' : since},"capacity":${capacity},"dropped":${left},"events":[${events.join(',')}]}`;
+    const texts = limit === undefined || limit >= ordered.length ? ordered : ordered.slice(ordered.length - limit);
+    return { texts, left: this.dropped + (ring.length - texts.length) };
+  }
+
+  /** The History JSON of the newest `limit` events (all when omitted). */
+  json(since: number | null, limit: number | undefined): string {
+    const { texts, left } = this.newest(limit);
+    return `{"since":${since === null ? 'null' : since},"capacity":${this.capacity},"dropped":${left},"events":[${texts.join(',')}]}`;
   }
 }
 
@@ -217,14 +222,34 @@ export function createHistory(opts: HistoryOptions = {}): RunHistory {
  * a crash is seeded with it (`seed`) and the run's history and first-seen times go on.
  */
 export interface HistoryMirror {
-  /** Applies one record, in the history's order. */
+  /**
+   * Applies one record, in the history's order. Throws TypeError, changing nothing, for a record
+   * that does not have HistoryRecord's shape (it crossed a thread or process boundary).
+   */
   apply(record: HistoryRecord): void;
   /** See RunHistory.historyJson. */
   historyJson(limit?: number): string;
+  /**
+   * See RunHistory.history: parsed event by event, so a text that is not JSON is left out (and
+   * counted as dropped) instead of failing the reply. Slower than parsing historyJson whole.
+   */
+  history(limit?: number): History;
   /** The start of the run and every live row's times (for HistoryOptions.seed). */
   seed(): HistorySeed;
   readonly rowCount: number;
   readonly eventCount: number;
+}
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set<ConnectionEventType>(['opened', 'changed', 'closed']);
+
+/** Whether `r` has HistoryRecord's shape. */
+function isHistoryRecord(r: unknown): r is HistoryRecord {
+  const x = r as Partial<HistoryRecord> | null;
+  if (typeof x !== 'object' || x === null || typeof x.time !== 'number' || !Array.isArray(x.events)) return false;
+  if (x.full !== undefined && !(Array.isArray(x.full) && x.full.every((id) => typeof id === 'string'))) return false;
+  return x.events.every(
+    (e) => typeof e === 'object' && e !== null && EVENT_TYPES.has(e.type) && typeof e.id === 'string' && typeof e.time === 'number' && typeof e.text === 'string',
+  );
 }
 
 /** Creates an empty mirror; `capacity` as createHistory's (RangeError when invalid). */
@@ -234,6 +259,7 @@ export function createHistoryMirror(capacity: number = DEFAULT_HISTORY_CAPACITY)
   const ring = new EventRing(capacity);
   return {
     apply(record) {
+      if (!isHistoryRecord(record)) throw new TypeError('malformed history record');
       for (const e of record.events) {
         times.event(e.type, e.id, e.time);
         ring.push(e.text);
@@ -241,6 +267,18 @@ export function createHistoryMirror(capacity: number = DEFAULT_HISTORY_CAPACITY)
       if (record.full) times.full(record.full, record.time);
     },
     historyJson: (limit) => ring.json(times.since, limit),
+    history(limit) {
+      const { texts, left } = ring.newest(limit);
+      const events: ConnectionEvent[] = [];
+      for (const t of texts) {
+        try {
+          events.push(JSON.parse(t) as ConnectionEvent);
+        } catch {
+          // not JSON: left out, counted below
+        }
+      }
+      return { since: times.since, capacity, dropped: left + texts.length - events.length, events };
+    },
     seed: () => times.seed(),
     get rowCount() {
       return times.rows.size;

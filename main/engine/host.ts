@@ -253,8 +253,13 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       const value = await validated(() => validateHistoryLimit(limit));
       if (closed) throw new Error('engine host is closed');
       if (fatal !== null) throw new Error(fatal);
-      // Answered here, from the mirror: also while a crashed worker restarts.
-      return JSON.parse(mirror.historyJson(value)) as History;
+      // Answered here, from the mirror: also while a crashed worker restarts. A text that is not
+      // JSON (a record that crossed a process boundary) fails the whole parse: then event by event.
+      try {
+        return JSON.parse(mirror.historyJson(value)) as History;
+      } catch {
+        return mirror.history(value);
+      }
     },
     async getTimeline(): Promise<TimelineData> {
       return JSON.parse(await request<string>('getTimeline')) as TimelineData;
