@@ -53,4 +53,23 @@ describe('engine host: restart while paused', () => {
       expect(after.connections.map((c) => c.id).sort()).toEqual(before.connections.map((c) => c.id).sort());
     });
   }
+
+  it("a late viewer's timeline after a crash starts where the run started, not at the replacement's first poll", async () => {
+    const host = startEngineHost({ workerPath, source: 'scripted', intervalMs: 100, testHooks: true, restartDelayMs: 20 });
+    hosts.push(host);
+    const batches: EventBatch[] = [];
+    host.onBatch((j) => batches.push(decodeBatch(j)));
+    await until(() => batches.length >= 3, 'three batches');
+    const before = await host.getTimeline();
+    const history = await host.getHistory();
+    expect(before.since).toBe(history.since);
+    await host.crashForTest();
+    await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
+    const crash = batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!;
+    await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
+    const after = await host.getTimeline();
+    // getHistory keeps the run's start; getTimeline, served by the replacement, has lost it.
+    expect((await host.getHistory()).since).toBe(before.since);
+    expect(after.since).toBe(before.since);
+  });
 });
