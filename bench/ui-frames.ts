@@ -62,18 +62,29 @@ export interface TaskSummary {
   overBudgetNoGc: number;
 }
 
-/** The collector's pauses on the main thread (MinorGC: a scavenge; MajorGC and V8.GC*: mark-compact steps). */
+/**
+ * The collectors' pauses on the main thread: V8's (MinorGC: a scavenge; MajorGC and V8.GC*:
+ * mark-compact steps) and Blink's (BlinkGC.*, CppGC.*: the DOM's heap).
+ */
 function isGcEvent(name: string): boolean {
-  return name === 'MinorGC' || name === 'MajorGC' || name.startsWith('V8.GC');
+  return name === 'MinorGC' || name === 'MajorGC' || name.startsWith('V8.GC') || name.startsWith('BlinkGC.') || name.startsWith('CppGC.');
 }
 
-/** Union of `spans` ([start, end] µs, sorted by start), merged where they overlap (nested GC phases). */
-function mergeSpans(spans: [number, number][]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [a, b] of spans) {
+/** A pause: wall span [start, end] µs and its thread (CPU) time, µs (its wall time where the trace has none). */
+type Pause = [start: number, end: number, cpu: number];
+
+/** The outermost of `pauses` (sorted by start, longest first at one start): nested phases are inside their collection. */
+function outermost(pauses: Pause[]): Pause[] {
+  const out: Pause[] = [];
+  for (const p of pauses) {
     const last = out[out.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
+    if (last && p[0] < last[1]) {
+      // Overlapping without being inside: the union's wall span, the CPU time of both.
+      if (p[1] > last[1]) {
+        last[2] += p[2] * ((p[1] - last[1]) / Math.max(1, p[1] - p[0]));
+        last[1] = p[1];
+      }
+    } else out.push([...p]);
   }
   return out;
 }
@@ -89,7 +100,7 @@ export function summarizeTasks(events: readonly TraceEvent[], budgetMs = FRAME_B
   const mains = new Set<string>();
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
   const byThread = new Map<string, TraceEvent[]>();
-  const gcByThread = new Map<string, [number, number][]>();
+  const gcByThread = new Map<string, Pause[]>();
   for (const e of events) {
     if (e.ph !== 'X' || typeof e.dur !== 'number') continue;
     const key = `${e.pid}:${e.tid}`;
@@ -97,7 +108,7 @@ export function summarizeTasks(events: readonly TraceEvent[], budgetMs = FRAME_B
     if (isGcEvent(e.name)) {
       let gc = gcByThread.get(key);
       if (!gc) gcByThread.set(key, (gc = []));
-      gc.push([e.ts, e.ts + e.dur]);
+      gc.push([e.ts, e.ts + e.dur, typeof e.tdur === 'number' ? e.tdur : e.dur]);
       continue;
     }
     if (!TASK_NAMES.has(e.name)) continue;
@@ -116,11 +127,19 @@ export function summarizeTasks(events: readonly TraceEvent[], budgetMs = FRAME_B
       bestKey = key;
     }
   }
-  const gc = mergeSpans((gcByThread.get(bestKey) ?? []).sort((a, b) => a[0] - b[0]));
-  /** GC pause time (ms) inside [from, to] µs. */
-  const gcWithin = (from: number, to: number): number => {
+  const gc = outermost((gcByThread.get(bestKey) ?? []).sort((a, b) => a[0] - b[0] || b[1] - a[1]));
+  /**
+   * The pauses inside [from, to] µs, ms: their CPU time when `cpu` (a task measured by its thread
+   * time: a pause's wall time also counts waiting for a core), else their wall time; a pause that
+   * straddles the task's edge by its share inside.
+   */
+  const gcWithin = (from: number, to: number, cpu: boolean): number => {
     let us = 0;
-    for (const [a, b] of gc) if (b > from && a < to) us += Math.min(b, to) - Math.max(a, from);
+    for (const [a, b, c] of gc) {
+      if (b <= from || a >= to) continue;
+      const inside = Math.min(b, to) - Math.max(a, from);
+      us += cpu ? c * (inside / Math.max(1, b - a)) : inside;
+    }
     return us / 1000;
   };
   best.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
@@ -145,7 +164,8 @@ export function summarizeTasks(events: readonly TraceEvent[], budgetMs = FRAME_B
       longestCpu = Math.max(longestCpu, e.tdur / 1000);
       if (e.tdur / 1000 > budgetMs) overCpu++;
     }
-    const own = Math.max(0, (typeof e.tdur === 'number' ? e.tdur : dur) / 1000 - gcWithin(e.ts, e.ts + dur));
+    const cpu = typeof e.tdur === 'number';
+    const own = Math.max(0, (cpu ? (e.tdur as number) : dur) / 1000 - gcWithin(e.ts, e.ts + dur, cpu));
     longestNoGc = Math.max(longestNoGc, own);
     if (own > budgetMs) overNoGc++;
   }
