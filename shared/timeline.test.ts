@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimelineStore, TimelineTracker, TIMELINE_SERIES, mergeSamples, timelineFromEvents, type TimelineSample } from './timeline';
+import { isTimelineSample, TimelineStore, TimelineTracker, TIMELINE_SERIES, mergeSamples, timelineFromEvents, type TimelineSample } from './timeline';
 import { conn, diff, full, status } from '../renderer/test/fixtures';
 import { counterColumns } from './testing/counters';
 
@@ -148,5 +148,15 @@ describe('timelineFromEvents', () => {
       [1000, 1, 0, 1],
       [2000, 1, 1, 1],
     ]);
+  });
+});
+
+describe('isTimelineSample (a sample that crossed a thread or process boundary)', () => {
+  const good = { time: 1000, spanMs: 1000, counts: TIMELINE_SERIES.map(() => 1), opened: 0, closed: 0, sendRate: null, receiveRate: 5 };
+  it('takes a well-formed sample and refuses each kind of damage', () => {
+    expect(isTimelineSample(good)).toBe(true);
+    for (const bad of [null, 7, { ...good, time: 'x' }, { ...good, counts: [1] }, { ...good, counts: TIMELINE_SERIES.map(() => NaN) }, { ...good, sendRate: '1' }, { ...good, opened: undefined }]) {
+      expect(isTimelineSample(bad)).toBe(false);
+    }
   });
 });

@@ -28,6 +28,25 @@ export interface TimelineSample {
   receiveRate: number | null;
 }
 
+/** Whether `v` has a TimelineSample's shape (it crossed a thread or process boundary). */
+export function isTimelineSample(v: unknown): v is TimelineSample {
+  const s = v as Partial<TimelineSample> | null;
+  const rate = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x));
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Number.isFinite(s.time) &&
+    Number.isFinite(s.spanMs) &&
+    Array.isArray(s.counts) &&
+    s.counts.length === TIMELINE_SERIES.length &&
+    s.counts.every((n) => Number.isFinite(n)) &&
+    Number.isFinite(s.opened) &&
+    Number.isFinite(s.closed) &&
+    rate(s.sendRate) &&
+    rate(s.receiveRate)
+  );
+}
+
 /** What getTimeline serves: the bounded series, oldest first. */
 export interface TimelineData {
   /** Epoch ms of the first sample the run produced (the start of the run); null before it. */

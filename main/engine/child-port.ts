@@ -7,11 +7,17 @@ import type { HistorySeed } from './history';
 
 export const ENGINE_CONFIG_SWITCH = '--engine-config=';
 
+/** Starts the engine from the whole configuration; returns what answers each request. */
+export type EngineStart = (config: WorkerConfig) => (request: WorkerRequest) => void;
+
 export interface EngineChildPort {
-  /** The configuration, once whole (a utility process waits for the history seed's message). */
-  config: Promise<WorkerConfig>;
   post(message: WorkerMessage): void;
-  onRequest(listener: (request: WorkerRequest) => void): void;
+  /**
+   * Calls `start` once the configuration is whole (a utility process waits for the history seed's
+   * message), then hands every request, in order, to what it returned: one that arrives before
+   * (right behind the seed) waits for the start instead of finding no engine.
+   */
+  serve(start: EngineStart): void;
 }
 
 /** Electron's process.parentPort inside a utility process (absent elsewhere). */
@@ -48,29 +54,27 @@ function isHistorySeed(v: unknown): v is HistorySeed {
 }
 
 /**
- * The whole configuration of a utility process from its argument and, when `historyFollows`, the
- * first message `subscribe` delivers (a malformed seed is dropped: the engine starts a fresh history
- * rather than not at all). Other messages go to `onRequest` listeners, never the seed.
+ * Serves a utility process's requests (see EngineChildPort.serve): the configuration from its
+ * argument and, when `historyFollows`, the first message `subscribe` delivers (a malformed seed is
+ * dropped: the engine starts a fresh history rather than not at all). Requests that come before the
+ * seed's wait for it; the seed's message is never a request.
  */
-export function utilityConfig(
-  argvConfig: WorkerConfig,
-  subscribe: (listener: (data: unknown) => void) => void,
-): { config: Promise<WorkerConfig>; onRequest(listener: (request: WorkerRequest) => void): void } {
-  const listeners: ((r: WorkerRequest) => void)[] = [];
+export function serveUtility(argvConfig: WorkerConfig, subscribe: (listener: (data: unknown) => void) => void, start: EngineStart): void {
   let waiting = argvConfig.historyFollows === true;
   const { historyFollows: _, ...base } = argvConfig;
-  let ready: (c: WorkerConfig) => void = () => undefined;
-  const config = waiting ? new Promise<WorkerConfig>((r) => (ready = r)) : Promise.resolve(base);
+  let handle: ((r: WorkerRequest) => void) | null = waiting ? null : start(base);
+  const early: WorkerRequest[] = [];
   subscribe((data) => {
     const m = data as Partial<WorkerRequest> | null;
     if (waiting && m !== null && typeof m === 'object' && m.op === SEED_HISTORY_OP) {
       waiting = false;
-      ready(isHistorySeed(m.arg) ? { ...base, history: m.arg } : base);
+      const h = (handle = start(isHistorySeed(m.arg) ? { ...base, history: m.arg } : base));
+      for (const r of early.splice(0)) h(r);
       return;
     }
-    for (const l of listeners) l(data as WorkerRequest);
+    if (handle) handle(data as WorkerRequest);
+    else early.push(data as WorkerRequest);
   });
-  return { config, onRequest: (l) => void listeners.push(l) };
 }
 
 /** Reads the configuration back from argv; throws when it is missing or not an object. */
@@ -87,15 +91,17 @@ export function engineChildPort(): EngineChildPort {
   if (parentPort) {
     const port = parentPort;
     return {
-      config: Promise.resolve(workerData as WorkerConfig),
       post: (m) => port.postMessage(m),
-      onRequest: (l) => void port.on('message', l),
+      serve: (start) => void port.on('message', start(workerData as WorkerConfig)),
     };
   }
   const utility = (process as { parentPort?: UtilityParentPort }).parentPort;
   if (utility) {
-    const { config, onRequest } = utilityConfig(decodeEngineConfigArg(process.argv), (l) => void utility.on('message', (e) => l(e.data)));
-    return { config, post: (m) => utility.postMessage(m), onRequest };
+    const argvConfig = decodeEngineConfigArg(process.argv);
+    return {
+      post: (m) => utility.postMessage(m),
+      serve: (start) => serveUtility(argvConfig, (l) => void utility.on('message', (e) => l(e.data)), start),
+    };
   }
   throw new Error('engine: must run in a worker thread or an Electron utility process');
 }

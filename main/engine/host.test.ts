@@ -185,11 +185,13 @@ describe('engine host (worker thread)', () => {
     })();
     expect(status).toMatchObject({ paused: true, intervalMs: 150 });
     await host.setPaused(false);
-    await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
-    // Numbering continues: first the resume pushed to every viewer, then the new worker's table.
+    await until(() => batches.some((b) => b.seq > crash.seq && !b.full && b.status.paused === false), 'the resume');
+    // Numbering continues: first the new worker's table (read once, though paused: a viewer that
+    // comes now gets the present), then the resume pushed to every viewer.
     const after = batches.filter((b) => b.seq > crash.seq);
-    expect(after[0]).toMatchObject({ seq: crash.seq + 1, full: false, events: [], status: { paused: false } });
-    expect(after[1]).toMatchObject({ seq: crash.seq + 2, full: true });
+    expect(after[0]).toMatchObject({ seq: crash.seq + 1, full: true, status: { paused: true } });
+    expect(after[0].connections?.length).toBeGreaterThan(0);
+    expect(after[1]).toMatchObject({ seq: crash.seq + 2, full: false, events: [], status: { paused: false } });
   });
 
   it("a crashed worker's replacement goes on with the run's history: its events, its start, each live row's first-seen time", async () => {

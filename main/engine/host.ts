@@ -17,7 +17,7 @@ import { childEnv } from '../child-env';
 import { createHistoryMirror } from './history';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
-import type { TimelineData } from '../../shared/timeline';
+import { isTimelineSample, TimelineStore, type TimelineData } from '../../shared/timeline';
 import type { PortUsageHistory } from '../../shared/port-usage';
 
 /**
@@ -105,6 +105,8 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
   // The run's history (events and first-seen times), fed by the worker's batches and kept here so
   // that it outlives a worker that crashes.
   const mirror = createHistoryMirror(opts.historyCapacity);
+  // The run's timeline, from each batch's sample: it goes on across a worker that crashes.
+  const timeline = new TimelineStore();
   let paused = false;
   let intervalMs = opts.intervalMs === undefined ? DEFAULT_INTERVAL_MS : validateInterval(opts.intervalMs);
   let lastStatus: EngineStatus = {
@@ -167,6 +169,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
             // a malformed record (it crossed a process boundary) is left out of the history
           }
         }
+        if (m.timeline !== undefined && isTimelineSample(m.timeline)) timeline.push(m.timeline);
         lastSeq = m.seq;
         lastStatus = m.status;
         if (m.status.lastError === null) crashes = 0;
@@ -262,7 +265,10 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       }
     },
     async getTimeline(): Promise<TimelineData> {
-      return JSON.parse(await request<string>('getTimeline')) as TimelineData;
+      if (closed) throw new Error('engine host is closed');
+      if (fatal !== null) throw new Error(fatal);
+      // Answered here, from the host's copy of the series: the run's, not a replacement engine's.
+      return timeline.data();
     },
     async getPortUsage(): Promise<PortUsageHistory> {
       return JSON.parse(await request<string>('getPortUsage')) as PortUsageHistory;

@@ -3,6 +3,7 @@
 import type { EngineStatus } from '../../shared/ipc';
 import type { SourceKind } from '../source';
 import type { HistoryRecord, HistorySeed } from './history';
+import type { TimelineSample } from '../../shared/timeline';
 
 export interface WorkerConfig {
   source: SourceKind;
@@ -31,9 +32,9 @@ export interface WorkerConfig {
 /**
  * Requests any engine host answers (worker thread or utility process): `getSnapshot` answers JSON
  * text. Any other string is forwarded and answered (or refused) by the engine side. The run's
- * events (getHistory) are answered by the host itself, from its mirror.
+ * events (getHistory) and its timeline (getTimeline) are answered by the host itself, from its copies.
  */
-export type RequestOp = 'getSnapshot' | 'getTimeline' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+export type RequestOp = 'getSnapshot' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 /** The op of the message that carries WorkerConfig.history when `historyFollows` (host → engine, first). */
 export const SEED_HISTORY_OP = 'seedHistory';
@@ -47,9 +48,10 @@ export interface WorkerRequest {
 export type WorkerMessage =
   /**
    * `seq` and `status` ride along so the host can follow the stream without parsing `json`;
-   * `history`, what the batch added to the run's history, for the host's mirror.
+   * `history` and `timeline`, what the batch added to the run's history and its timeline sample,
+   * for the host's copies (they outlive an engine that crashes).
    */
-  | { type: 'batch'; json: string; seq: number; status: EngineStatus; history?: HistoryRecord }
+  | { type: 'batch'; json: string; seq: number; status: EngineStatus; history?: HistoryRecord; timeline?: TimelineSample }
   | { type: 'response'; id: number; ok: true; value: unknown }
   | { type: 'response'; id: number; ok: false; error: string }
   /** The worker cannot run at all (e.g. no source for this platform): restarting will not help. */

@@ -19,8 +19,11 @@ let config: WorkerConfig | null = null;
 let engine: Engine | null = null;
 let pipeline: BatchPipeline | null = null;
 
-/** Starts the engine once the configuration is whole (requests before that are refused as "not running"). */
-function start(c: WorkerConfig): void {
+/**
+ * Starts the engine from the whole configuration and returns what answers requests (see
+ * EngineChildPort.serve: none comes before this).
+ */
+function start(c: WorkerConfig): (req: WorkerRequest) => void {
   config = c;
   try {
     const source = createPlatformSource(c.source, { seed: c.seed, connections: c.connections, churn: c.churn, traffic: c.traffic });
@@ -38,24 +41,26 @@ function start(c: WorkerConfig): void {
     e.onBatch((raw) => {
       record = undefined;
       const { batch: b, json } = p.process(raw, e.rateTotals());
-      post({ type: 'batch', json, seq: b.seq, status: b.status, history: record });
+      post({ type: 'batch', json, seq: b.seq, status: b.status, history: record, timeline: b.timeline });
     });
     engine = e;
     pipeline = p;
     e.start();
+    // Paused from the start (a replacement for an engine that was paused, or `serve --paused`): one
+    // poll all the same, so the table a late viewer gets is the present one, not empty.
+    if (c.paused) void e.pollNow().catch(() => undefined);
   } catch (err) {
     post({ type: 'fatal', error: err instanceof Error ? err.message : String(err) });
   }
+  return answer;
 }
 
-void port.config.then(start);
+port.serve(start);
 
-function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, req: WorkerRequest): unknown {
+function handle(e: Engine, { history: h, portUsage }: BatchPipeline, req: WorkerRequest): unknown {
   switch (req.op) {
     case 'getSnapshot':
       return JSON.stringify(h.annotate(e.snapshot()));
-    case 'getTimeline':
-      return JSON.stringify(timeline.data());
     case 'getPortUsage':
       return JSON.stringify(portUsage.data());
     case 'setPaused':
@@ -78,7 +83,7 @@ function handle(e: Engine, { history: h, timeline, portUsage }: BatchPipeline, r
   }
 }
 
-port.onRequest((req: WorkerRequest) => {
+function answer(req: WorkerRequest): void {
   if (!engine || !pipeline) {
     post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
     return;
@@ -88,4 +93,4 @@ port.onRequest((req: WorkerRequest) => {
   } catch (err) {
     post({ type: 'response', id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) });
   }
-});
+}

@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { utilityProcessSpawner, withFallback, type UtilityProcessLike } from '../../main/electron/engine-process';
 import type { EngineChild } from '../../main/engine/host';
-import { decodeEngineConfigArg, utilityConfig } from '../../main/engine/child-port';
+import { decodeEngineConfigArg, serveUtility } from '../../main/engine/child-port';
+import type { WorkerConfig } from '../../main/engine/protocol';
 import type { HistorySeed } from '../../main/engine/history';
 import type { WorkerRequest } from '../../main/engine/protocol';
 
@@ -75,30 +76,32 @@ describe('utilityProcessSpawner', () => {
     child.postMessage({ id: 1, op: 'getStatus' });
     m.proc.emit('spawn');
     expect(m.posted).toEqual([{ id: 0, op: 'seedHistory', arg: seed }, { id: 1, op: 'getStatus' }]);
-    // The engine's side puts them back together, and hears only the request.
+    // The engine's side puts them back together, starts from them, and hears only the request.
     const heard: WorkerRequest[] = [];
+    const started: WorkerConfig[] = [];
     let deliver: (d: unknown) => void = () => undefined;
-    const port = utilityConfig(decodeEngineConfigArg(m.args), (l) => (deliver = l));
-    port.onRequest((r) => heard.push(r));
+    serveUtility(decodeEngineConfigArg(m.args), (l) => (deliver = l), (c) => (started.push(c), (r) => heard.push(r)));
+    expect(started).toEqual([]);
     for (const msg of m.posted) deliver(msg);
-    expect(await port.config).toEqual({ source: 'demo', firstSeq: 9, history: seed });
+    expect(started).toEqual([{ source: 'demo', firstSeq: 9, history: seed }]);
     expect(heard).toEqual([{ id: 1, op: 'getStatus' }]);
     await child.terminate();
   });
 
-  it('utilityConfig: no seed to wait for, or a malformed one, and the engine still starts', async () => {
+  it('serveUtility: no seed to wait for, or a malformed one, and the engine still starts', () => {
     let deliver: (d: unknown) => void = () => undefined;
-    const plain = utilityConfig({ source: 'demo' }, (l) => (deliver = l));
-    expect(await plain.config).toEqual({ source: 'demo' });
+    const started: WorkerConfig[] = [];
     const heard: unknown[] = [];
-    plain.onRequest((r) => heard.push(r));
+    serveUtility({ source: 'demo' }, (l) => (deliver = l), (c) => (started.push(c), (r) => heard.push(r)));
+    expect(started).toEqual([{ source: 'demo' }]);
     deliver({ id: 0, op: 'seedHistory', arg: { since: 1, rows: [] } });
     // Not waited for: a late seed is a request like any other (and the engine refuses it).
     expect(heard).toHaveLength(1);
     for (const arg of [null, 5, { since: 'x', rows: [] }, { since: 1, rows: [['id', 1, 2, 'yes']] }, { since: 1, rows: {} }]) {
-      const waiting = utilityConfig({ source: 'demo', historyFollows: true }, (l) => (deliver = l));
+      const got: WorkerConfig[] = [];
+      serveUtility({ source: 'demo', historyFollows: true }, (l) => (deliver = l), (c) => (got.push(c), () => undefined));
       deliver({ id: 0, op: 'seedHistory', arg });
-      expect(await waiting.config).toEqual({ source: 'demo' });
+      expect(got).toEqual([{ source: 'demo' }]);
     }
   });
 
