@@ -135,10 +135,7 @@ export class PortUsageTracker {
   private counter: PortUsageCounter | null = null;
   private usage: AddressPortUsage[] = [];
   private levels = new Map<string, number>();
-  private latest: PortUsageSample | null = null;
-  private trend: PortTrendPoint[] = [];
-  private marks: PortUsageSample[] = [];
-  private droppedMarks = 0;
+  private readonly history = new PortUsageHistoryStore();
 
   /** Listener ports (family × 65536 + port) that gained their first or lost their last listener this batch. */
   private readonly listenerMoved = new Set<number>();
@@ -215,18 +212,40 @@ export class PortUsageTracker {
       const l = usageLevel(a);
       if (l > 0) levels.set(trendKey(a), l);
     }
-    if (levels.size !== this.levels.size || [...levels].some(([k, l]) => this.levels.get(k) !== l)) {
-      sample.mark = true;
+    if (levels.size !== this.levels.size || [...levels].some(([k, l]) => this.levels.get(k) !== l)) sample.mark = true;
+    this.levels = levels;
+    this.history.push(sample);
+    return sample;
+  }
+
+  /** What a viewer joining now loads (shares the samples: do not change them). */
+  data(): PortUsageHistory {
+    return this.history.data();
+  }
+}
+
+/**
+ * The history getPortUsage serves, from the samples alone (the latest, the trend, the marked ones):
+ * what PortUsageTracker keeps, and what a copy fed with its samples in another thread keeps too
+ * (the engine host's, which outlives an engine that crashes).
+ */
+export class PortUsageHistoryStore {
+  private latest: PortUsageSample | null = null;
+  private trend: PortTrendPoint[] = [];
+  private marks: PortUsageSample[] = [];
+  private droppedMarks = 0;
+
+  /** Records one poll's sample (in order). */
+  push(sample: PortUsageSample): void {
+    if (sample.mark) {
       this.marks.push(asMark(sample));
       if (this.marks.length > MAX_PORT_MARKS) {
         this.marks.shift();
         this.droppedMarks++;
       }
     }
-    this.levels = levels;
-    this.trend = pushTrendPoint(this.trend, usagePoint(batch.time, addresses));
+    this.trend = pushTrendPoint(this.trend, usagePoint(sample.time, sample.addresses));
     this.latest = sample;
-    return sample;
   }
 
   /** What a viewer joining now loads (shares the samples: do not change them). */

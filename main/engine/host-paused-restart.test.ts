@@ -68,6 +68,8 @@ describe('engine host: restart while paused', () => {
     const before = await host.getTimeline();
     const history = await host.getHistory();
     expect(before.since).toBe(history.since);
+    const portsBefore = await host.getPortUsage();
+    expect(portsBefore.trend.length).toBeGreaterThan(0);
     await host.crashForTest();
     await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
     const crash = batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!;
@@ -76,5 +78,11 @@ describe('engine host: restart while paused', () => {
     // getHistory keeps the run's start; getTimeline, served by the replacement, has lost it.
     expect((await host.getHistory()).since).toBe(before.since);
     expect(after.since).toBe(before.since);
+    expect(after.samples[0].time).toBe(before.samples[0].time);
+    // The port-usage trend goes on from the run's first poll too, and its latest is the replacement's.
+    const portsAfter = await host.getPortUsage();
+    expect(portsAfter.trend[0].time).toBe(portsBefore.trend[0].time);
+    expect(portsAfter.trend.length).toBeGreaterThan(portsBefore.trend.length);
+    expect(portsAfter.latest?.time).toBe(batches.filter((b) => b.ports).at(-1)!.ports!.time);
   });
 });

@@ -18,7 +18,7 @@ import { createHistoryMirror } from './history';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
 import type { EngineHost } from './types';
 import { isTimelineSample, TimelineStore, type TimelineData } from '../../shared/timeline';
-import type { PortUsageHistory } from '../../shared/port-usage';
+import { isPortUsageSample, PortUsageHistoryStore, type PortUsageHistory } from '../../shared/port-usage';
 
 /**
  * Where the engine runs: a worker thread (default; CLI and browser mode) or, in the desktop app, an
@@ -107,6 +107,8 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
   const mirror = createHistoryMirror(opts.historyCapacity);
   // The run's timeline, from each batch's sample: it goes on across a worker that crashes.
   const timeline = new TimelineStore();
+  // The run's port-usage history (latest, trend, marks), from each batch's sample, likewise.
+  const ports = new PortUsageHistoryStore();
   let paused = false;
   let intervalMs = opts.intervalMs === undefined ? DEFAULT_INTERVAL_MS : validateInterval(opts.intervalMs);
   let lastStatus: EngineStatus = {
@@ -170,6 +172,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
           }
         }
         if (m.timeline !== undefined && isTimelineSample(m.timeline)) timeline.push(m.timeline);
+        if (m.ports !== undefined && isPortUsageSample(m.ports)) ports.push(m.ports);
         lastSeq = m.seq;
         lastStatus = m.status;
         if (m.status.lastError === null) crashes = 0;
@@ -271,7 +274,9 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       return timeline.data();
     },
     async getPortUsage(): Promise<PortUsageHistory> {
-      return JSON.parse(await request<string>('getPortUsage')) as PortUsageHistory;
+      if (closed) throw new Error('engine host is closed');
+      if (fatal !== null) throw new Error(fatal);
+      return ports.data();
     },
     async setPaused(p: unknown) {
       const value = await validated(() => validateBoolean(p, 'paused'));

@@ -4,6 +4,7 @@ import type { EngineStatus } from '../../shared/ipc';
 import type { SourceKind } from '../source';
 import type { HistoryRecord, HistorySeed } from './history';
 import type { TimelineSample } from '../../shared/timeline';
+import type { PortUsageSample } from '../../shared/port-usage';
 
 export interface WorkerConfig {
   source: SourceKind;
@@ -32,9 +33,10 @@ export interface WorkerConfig {
 /**
  * Requests any engine host answers (worker thread or utility process): `getSnapshot` answers JSON
  * text. Any other string is forwarded and answered (or refused) by the engine side. The run's
- * events (getHistory) and its timeline (getTimeline) are answered by the host itself, from its copies.
+ * events (getHistory), timeline (getTimeline) and port usage (getPortUsage) are answered by the
+ * host itself, from its copies.
  */
-export type RequestOp = 'getSnapshot' | 'getPortUsage' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
+export type RequestOp = 'getSnapshot' | 'setPaused' | 'setInterval' | 'getStatus' | 'crash' | (string & {});
 
 /** The op of the message that carries WorkerConfig.history when `historyFollows` (host → engine, first). */
 export const SEED_HISTORY_OP = 'seedHistory';
@@ -48,10 +50,10 @@ export interface WorkerRequest {
 export type WorkerMessage =
   /**
    * `seq` and `status` ride along so the host can follow the stream without parsing `json`;
-   * `history` and `timeline`, what the batch added to the run's history and its timeline sample,
-   * for the host's copies (they outlive an engine that crashes).
+   * `history`, `timeline` and `ports`, what the batch added to the run's history and its timeline
+   * and port-usage samples, for the host's copies (they outlive an engine that crashes).
    */
-  | { type: 'batch'; json: string; seq: number; status: EngineStatus; history?: HistoryRecord; timeline?: TimelineSample }
+  | { type: 'batch'; json: string; seq: number; status: EngineStatus; history?: HistoryRecord; timeline?: TimelineSample; ports?: PortUsageSample }
   | { type: 'response'; id: number; ok: true; value: unknown }
   | { type: 'response'; id: number; ok: false; error: string }
   /** The worker cannot run at all (e.g. no source for this platform): restarting will not help. */

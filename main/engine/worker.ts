@@ -41,7 +41,7 @@ function start(c: WorkerConfig): (req: WorkerRequest) => void {
     e.onBatch((raw) => {
       record = undefined;
       const { batch: b, json } = p.process(raw, e.rateTotals());
-      post({ type: 'batch', json, seq: b.seq, status: b.status, history: record, timeline: b.timeline });
+      post({ type: 'batch', json, seq: b.seq, status: b.status, history: record, timeline: b.timeline, ports: b.ports });
     });
     engine = e;
     pipeline = p;
@@ -57,12 +57,10 @@ function start(c: WorkerConfig): (req: WorkerRequest) => void {
 
 port.serve(start);
 
-function handle(e: Engine, { history: h, portUsage }: BatchPipeline, req: WorkerRequest): unknown {
+function handle(e: Engine, { history: h }: BatchPipeline, req: WorkerRequest): unknown {
   switch (req.op) {
     case 'getSnapshot':
       return JSON.stringify(h.annotate(e.snapshot()));
-    case 'getPortUsage':
-      return JSON.stringify(portUsage.data());
     case 'setPaused':
       return e.setPaused(validateBoolean(req.arg, 'paused'));
     case 'setInterval':
