@@ -321,3 +321,63 @@ describe('describeExitCode', () => {
     expect(describeExitCode(-1073741819)).toBe('exit code -1073741819 (0xC0000005)');
   });
 });
+
+/** Waits until a (restarted) engine answers requests. */
+async function answering(host: StartedEngineHost): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await host.getStatus().then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('timed out waiting for the new engine to answer');
+}
+
+// A late viewer after an engine restart while paused, and the run's timeline and port usage across a
+// crash: the host keeps what the run has seen, the replacement reads the present once.
+describe('engine host: restart while paused', () => {
+  for (const how of ['crash', 'restart'] as const) {
+    it(`a late viewer's snapshot after a ${how} while paused holds the live rows`, async () => {
+      const { host, batches } = start({ testHooks: true, restartDelayMs: 20 });
+      await until(() => batches.length >= 3, 'three batches');
+      await host.setPaused(true);
+      const before = await host.getSnapshot();
+      expect(before.connections.length).toBeGreaterThan(0);
+      if (how === 'crash') {
+        await host.crashForTest();
+        await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
+      } else await host.restart();
+      await answering(host);
+      const after = await host.getSnapshot();
+      expect(after.status.paused).toBe(true);
+      // The present table, read once by the paused replacement (the scripted source starts its
+      // loop again, so it need not be the table before), and the one every viewer was sent.
+      expect(after.connections.length).toBeGreaterThan(0);
+      await until(() => batches.some((b) => b.full && b.seq > 1), "the replacement's table");
+      const table = batches.filter((b) => b.full).at(-1)!;
+      expect(after.connections.map((c) => c.id).sort()).toEqual(table.connections!.map((c) => c.id).sort());
+    });
+  }
+
+  it("a late viewer's timeline after a crash starts where the run started, not at the replacement's first poll", async () => {
+    const { host, batches } = start({ testHooks: true, restartDelayMs: 20 });
+    await until(() => batches.length >= 3, 'three batches');
+    const before = await host.getTimeline();
+    const history = await host.getHistory();
+    expect(before.since).toBe(history.since);
+    const portsBefore = await host.getPortUsage();
+    expect(portsBefore.trend.length).toBeGreaterThan(0);
+    await host.crashForTest();
+    await until(() => batches.some((b) => /crashed/.test(b.status.lastError ?? '')), 'crash report');
+    const crash = batches.find((b) => /crashed/.test(b.status.lastError ?? ''))!;
+    await until(() => batches.some((b) => b.seq > crash.seq && b.full), 'full batch from the new worker');
+    const after = await host.getTimeline();
+    // The run's start, in the history and in the timeline (kept by the host, not the replacement).
+    expect((await host.getHistory()).since).toBe(before.since);
+    expect(after.since).toBe(before.since);
+    expect(after.samples[0].time).toBe(before.samples[0].time);
+    // The port-usage trend goes on from the run's first poll too, and its latest is the replacement's.
+    const portsAfter = await host.getPortUsage();
+    expect(portsAfter.trend[0].time).toBe(portsBefore.trend[0].time);
+    expect(portsAfter.trend.length).toBeGreaterThan(portsBefore.trend.length);
+    expect(portsAfter.latest?.time).toBe(batches.filter((b) => b.ports).at(-1)!.ports!.time);
+  });
+});
