@@ -82,6 +82,8 @@ function handle(e: Engine, { history: h }: BatchPipeline, req: WorkerRequest): u
 }
 
 function answer(req: WorkerRequest): void {
+  // Not a request (it crossed a thread or process boundary): nothing to answer, nothing to throw.
+  if (typeof req !== 'object' || req === null) return;
   if (!engine || !pipeline) {
     post({ type: 'response', id: req.id, ok: false, error: 'engine is not running' });
     return;
