@@ -112,7 +112,7 @@ export interface DemoOptions {
 /** Largest demo population (a 16-word row table and the simulation's own rows stay ~100 MB). */
 export const DEMO_MAX_CONNECTIONS = 500_000;
 /** Events per read that one unit of churn × connections makes, on average (see DemoOptions.churn). */
-export const DEMO_EVENTS_PER_CHURN = 5.6;
+export const DEMO_EVENTS_PER_CHURN = 5.3;
 
 /**
  * Checks demo options that may come from outside (a command line, worker data); throws SourceError
