@@ -65,6 +65,23 @@ describe('rollUpProcesses', () => {
     const rows = rollUpProcesses([conn({ pid: 0, process: null, state: 'TIME-WAIT' }), conn({ pid: 0, process: null, state: 'TIME-WAIT' })]);
     expect(rows.map((r) => [r.name, r.connections])).toEqual([['TIME-WAIT (no owner)', 2]]);
   });
+
+  it('keeps other ownerless rows out of the TIME-WAIT group (a listener no process can be read for, FIN-WAIT-2)', () => {
+    const rows = rollUpProcesses([
+      conn({ pid: null, process: null, state: 'TIME-WAIT' }),
+      conn({ pid: null, process: null, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 }),
+      conn({ pid: null, process: null, state: 'FIN-WAIT-2' }),
+      conn({ pid: null, process: null, state: 'TIME-WAIT' }),
+      // Windows lists TIME-WAIT under PID 0; another PID 0 row is not TIME-WAIT's.
+      conn({ pid: 0, process: null, state: 'TIME-WAIT' }),
+      conn({ pid: 0, process: 'System Idle Process', state: 'ESTABLISHED' }),
+    ]);
+    expect(rows.map((r) => [r.name, r.byState, r.connections, r.listeners])).toEqual([
+      ['TIME-WAIT (no owner)', { 'TIME-WAIT': 3 }, 3, 0],
+      [null, { 'FIN-WAIT-2': 1 }, 1, 1],
+      ['System Idle Process', { ESTABLISHED: 1 }, 1, 0],
+    ]);
+  });
 });
 
 describe('busiest', () => {

@@ -1,7 +1,7 @@
 // The Processes roll-up: connections grouped by owning process, as the Processes view and
 // `netmon top --by-process` show them. Pure; one pass over the connections.
 import type { Connection, TcpState } from './connection';
-import { ownerLabel } from './format';
+import { NO_OWNER_TIME_WAIT, ownerLabel } from './format';
 
 export interface ProcessRow {
   /** Group key: PID plus the owner's start time where known (PIDs are reused); `?` for unknown owners. */
@@ -32,6 +32,9 @@ export interface ProcessRow {
 const add = (a: number | null, b: number | null | undefined): number | null => (b === null || b === undefined ? a : (a ?? 0) + b);
 
 /** The key a connection's owner is grouped by. */
+/** The group of TIME-WAIT rows no process owns (see ownerLabel). */
+const TIME_WAIT_KEY = 'time-wait';
+
 export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): string {
   if (c.pid === null) return '?';
   return c.processStartTime != null ? `${c.pid}@${c.processStartTime}` : String(c.pid);
@@ -44,7 +47,9 @@ export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): str
 export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[] {
   const rows = new Map<string, ProcessRow>();
   for (const c of connections) {
-    const key = processKey(c);
+    // Ownerless TIME-WAIT rows are one group of their own: other rows without an owner (a listener
+    // whose process cannot be read, PID 0 on Windows) must not count under the TIME-WAIT label.
+    const key = ownerLabel(c) === NO_OWNER_TIME_WAIT ? TIME_WAIT_KEY : processKey(c);
     let r = rows.get(key);
     if (!r) {
       // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.

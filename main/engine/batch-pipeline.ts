@@ -32,12 +32,22 @@ export function createBatchPipeline(historyCapacity?: number, history: Omit<Hist
     portUsage,
     process(raw, totals) {
       const batch = run.apply(raw);
-      const sample = timeline.apply(batch, totals);
-      if (sample) batch.timeline = sample;
-      // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
-      const ports = portUsage.apply(batch);
-      if (ports) batch.ports = ports;
+      // Only a poll is a sample. A pause or interval change is pushed as a batch of its own, and the
+      // poll a resume starts follows within milliseconds: sampled, that poll's events over a span of
+      // a few ms read as thousands opened a second.
+      if (isPoll(batch)) {
+        const sample = timeline.apply(batch, totals);
+        if (sample) batch.timeline = sample;
+        // Port usage is counted here, off every viewer's main thread, and judged by each viewer.
+        const ports = portUsage.apply(batch);
+        if (ports) batch.ports = ports;
+      }
       return { batch, json: encodeBatch(batch) };
     },
   };
+}
+
+/** Whether `batch` is a poll's (it carries that poll's time as the status's last poll), not a status push. */
+export function isPoll(batch: Pick<EventBatch, 'time' | 'status'>): boolean {
+  return batch.status.lastPollAt === batch.time;
 }
