@@ -8,7 +8,7 @@ import type { PortRange } from '../../shared/ports';
 import { startEngineHost } from '../engine/host';
 import type { EngineHost } from '../engine/types';
 import { createMetrics } from '../export/prometheus';
-import { startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
+import { MetricsConfigError, startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
 import { LiveTable } from '../export/table';
 import { USER_SOURCE_KINDS } from '../source/index';
 import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
@@ -234,7 +234,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     return 0;
   } catch (e) {
     io.stderr(`netmon agent: ${(e as Error).message}\n`);
-    return 1;
+    // A metrics address refused as given is bad usage (exit 2); a failure while working is 1.
+    return e instanceof MetricsConfigError ? 2 : 1;
   } finally {
     await host?.close();
     // What is queued gets a moment to reach the receivers before the process goes.

@@ -11,7 +11,7 @@ import { dropSecretEnv } from '../child-env';
 import { tokenProblem } from './auth';
 import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
-import { startServer } from './server';
+import { ServerConfigError, startServer } from './server';
 import type { RunningServer, ServerActions, ServerResolver } from './types';
 
 /** The sources serve offers: USER_SOURCE_KINDS (main/source/index.ts). */
@@ -274,7 +274,9 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
     err(`netmon: ${(e as Error).message}`);
     rec?.close();
     await engine?.close();
-    return 1;
+    // A setting refused as given (a non-loopback --host without --allow-remote, a name that does not
+    // resolve) is bad usage, as the exit codes say; a server that fails to start (port in use) is not.
+    return e instanceof ServerConfigError ? 2 : 1;
   }
   if (opts.tokenFrom === 'flag') {
     err('netmon: warning: --token is visible to every local user (ps, /proc/PID/cmdline); use --token-file FILE or NETMON_TOKEN');

@@ -60,6 +60,15 @@ describe('a file or directory named on the command line that cannot be used', ()
     expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: `netmon: ${message}\n`, stdout: '' });
   });
 
+  it('a listening address refused as given (not loopback, no --allow-remote) is bad usage too: exit 2 for serve and agent', async () => {
+    const serve = await runCli(cli, ['serve', '--source', 'demo', '--host', '0.0.0.0', '--token-file', p('token')], 20_000);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/^netmon: refusing to listen on 0\.0\.0\.0: not a loopback address.*--allow-remote/);
+    const agent = await runCli(cli, ['agent', '--source', 'demo', '--metrics', '0.0.0.0:0', '--metrics-token-file', p('token')], 20_000);
+    expect(agent.code).toBe(2);
+    expect(agent.stderr).toMatch(/refusing to serve metrics on 0\.0\.0\.0: not a loopback address/);
+  });
+
   it('nothing is created or started: watch --output with a missing baseline leaves no recording behind', async () => {
     const r = await runCli(cli, ['watch', '--source', 'demo', '--baseline', p('none.json'), '--output', p('left.ndjson')], 20_000);
     expect(r.code).toBe(2);

@@ -117,7 +117,7 @@ describe('runServeWith', () => {
     expect(lines[0]).toBe('ERR netmon: warning: --token is visible to every local user (ps, /proc/PID/cmdline); use --token-file FILE or NETMON_TOKEN');
     expect(lines[1]).toMatch(/^netmon: serving on http:/);
   });
-  it('exits 1 and closes the engine when the server cannot start (non-loopback host)', async () => {
+  it('exits 2 (a setting refused as given) and closes the engine for a non-loopback host without --allow-remote', async () => {
     const engine = fakeEngine();
     const errs: string[] = [];
     const code = await runServeWith(['--host', '0.0.0.0'], {
@@ -126,7 +126,7 @@ describe('runServeWith', () => {
       out: () => {},
       err: (l) => errs.push(l),
     });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(errs.join('\n')).toMatch(/not a loopback address/);
     expect(engine.calls).toContain('close');
   });
