@@ -264,6 +264,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         total={store.liveCount}
         shown={tab === 'events' ? eventEntries.length : rows.length}
         shownKind={tab === 'events' ? 'events' : 'rows'}
+        droppedEvents={tab === 'events' && !opened ? store.log.dropped : 0}
+        eventCapacity={store.log.capacity}
         closing={closing}
         counts={store.stateCounts()}
         status={store.status}

@@ -114,7 +114,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
         if (disposed) return;
         snapTime = snap.time;
         batches.push({ seq: 0, time: snap.time, full: true, connections: snap.connections, events: [], status: snap.status });
-        if (history) store.loadHistory(history.events.filter((e) => e.time <= snap.time));
+        if (history) store.loadHistory(history.events.filter((e) => e.time <= snap.time), history.dropped);
         setStartError(null);
       } catch (err) {
         if (disposed) return;

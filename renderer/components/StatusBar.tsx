@@ -11,6 +11,10 @@ export interface StatusBarProps {
   shown: number;
   /** What `shown` counts: `rows` of the Connections table or `events` of the Events log. */
   shownKind?: 'rows' | 'events';
+  /** With `events`: the run's events the log does not hold (EventLog.dropped); said when not 0. */
+  droppedEvents?: number;
+  /** With `events`: how many events the log holds at most. */
+  eventCapacity?: number;
   /** Of the shown rows, closed ones still lingering (red) before they leave. */
   closing?: number;
   counts: Map<string, number>;
@@ -58,7 +62,7 @@ function useWrappedCount(box: RefObject<HTMLElement | null>, shape: string): num
 
 const chipText = ([k, n]: [string, number]) => `${k} ${n}`;
 
-export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, counts, status, connection, recording, frozen = null }: StatusBarProps) {
+export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0, eventCapacity, closing = 0, counts, status, connection, recording, frozen = null }: StatusBarProps) {
   // "shown" counts rows on screen, which may include closed rows that linger; saying how many keeps
   // "shown" above "open" from looking like a miscount.
   const states = ordered(counts);
@@ -72,6 +76,16 @@ export function StatusBar({ total, shown, shownKind = 'rows', closing = 0, count
       </span>
       <span className="sb-item" title={shownKind === 'events' ? 'Events in the view after the filter' : 'Rows in the table after the filter and toggles, closing rows included'}>
         <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> {shownKind === 'events' ? 'events' : 'rows'} shown
+        {shownKind === 'events' && droppedEvents > 0 && (
+          <span
+            className="dim"
+            data-testid="events-dropped"
+            title={`This window keeps the newest ${(eventCapacity ?? 0).toLocaleString('en-US')} events of the run; older ones are not in it. Record keeps every event to a file.`}
+          >
+            {' '}
+            (newest only: <b>{droppedEvents.toLocaleString('en-US')}</b> older not kept)
+          </span>
+        )}
         {shownKind === 'rows' && closing > 0 && (
           <span className="dim" title="Closed connections still shown (red) until they leave">
             {' '}

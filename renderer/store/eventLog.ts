@@ -9,6 +9,11 @@ export class EventLog {
   private head = 0; // index of the oldest entry
   private size = 0;
   private nextSeq = 1;
+  /**
+   * Events of the run this log does not hold: pushed out by newer ones, or left out of the history
+   * it was loaded from (see setDropped). The Events view says so instead of looking complete.
+   */
+  dropped = 0;
 
   constructor(readonly capacity = DEFAULT_EVENT_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`event capacity must be a positive integer, got ${capacity}`);
@@ -32,6 +37,7 @@ export class EventLog {
     } else {
       this.buf[this.head] = logged;
       this.head = (this.head + 1) % this.capacity;
+      this.dropped++;
     }
     return logged;
   }
@@ -47,5 +53,6 @@ export class EventLog {
     this.buf.fill(undefined);
     this.head = 0;
     this.size = 0;
+    this.dropped = 0;
   }
 }

@@ -237,11 +237,13 @@ export class ConnectionStore {
 
   /**
    * Replaces the event log with the engine's history (a viewer that connects late sees what
-   * happened before it). Views rebuild (`reset`).
+   * happened before it). `dropped`: the run's events the history left out (History.dropped), which
+   * the log counts with any it cannot hold. Views rebuild (`reset`).
    */
-  loadHistory(events: readonly ConnectionEvent[]): ChangeSet {
+  loadHistory(events: readonly ConnectionEvent[], dropped = 0): ChangeSet {
     this.log.clear();
     for (const e of events) this.log.push(e);
+    this.log.dropped += Number.isSafeInteger(dropped) && dropped > 0 ? dropped : 0;
     return this.finish({ reset: true, ids: new Set(), events: [] });
   }
 
