@@ -177,7 +177,9 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     return 0;
   }
   if (config.metrics === null && config.syslog === null && config.otlp === null) {
-    io.stderr('netmon agent: no exporter configured (--metrics, --syslog, --otlp, or a config file); running the engine only\n');
+    // An agent that exports nothing watches for nobody: bad usage, not a process left running.
+    io.stderr('netmon: agent: nothing to export: give --metrics, --syslog or --otlp (or a --config that names one)\nRun `netmon agent --help` for usage.\n');
+    return 2;
   }
   const log = (line: string) => io.stderr(`${line}\n`);
   const exporters: EventExporter[] = [];

@@ -69,6 +69,12 @@ describe('a file or directory named on the command line that cannot be used', ()
     expect(agent.stderr).toMatch(/refusing to serve metrics on 0\.0\.0\.0: not a loopback address/);
   });
 
+  it('an agent given nothing to export is bad usage (exit 2), not a process left running', async () => {
+    const r = await runCli(cli, ['agent', '--source', 'demo'], 20_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('netmon: agent: nothing to export: give --metrics, --syslog or --otlp (or a --config that names one)\nRun `netmon agent --help` for usage.\n');
+  });
+
   it('nothing is created or started: watch --output with a missing baseline leaves no recording behind', async () => {
     const r = await runCli(cli, ['watch', '--source', 'demo', '--baseline', p('none.json'), '--output', p('left.ndjson')], 20_000);
     expect(r.code).toBe(2);
