@@ -15,6 +15,7 @@ vi.mock('node:dns/promises', async (orig) => {
 
 const { runServeWith } = await import('../../main/server/cli');
 const { fakeEngine } = await import('../server/helpers');
+const { runAgent } = await import('../../main/agent/cli');
 
 describe('serve exit code for a transient resolver failure', () => {
   it('exits 1 (failed while working), not 2 (bad usage), when --host cannot be resolved for now', async () => {
@@ -26,6 +27,19 @@ describe('serve exit code for a transient resolver failure', () => {
       err: (l) => errs.push(l),
     });
     expect(errs.join('\n')).toMatch(/EAI_AGAIN/);
+    expect(code).toBe(1);
+  });
+  it('agent: exits 1, not 2, when --metrics names a host that cannot be resolved for now', async () => {
+    const errs: string[] = [];
+    const stop = new AbortController();
+    const code = await runAgent(['--source', 'demo', '--metrics', 'netmon-host.example:0', '--metrics-token-file', '/t'], {
+      stdout: () => {},
+      stderr: (t) => errs.push(t),
+      stop: stop.signal,
+      readFile: () => 'fixed-token-for-test-1234\n',
+    });
+    stop.abort();
+    expect(errs.join('')).toMatch(/EAI_AGAIN/);
     expect(code).toBe(1);
   });
 });
