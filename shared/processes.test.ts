@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from './connection';
-import { busiest, busyness, processKey, rollUpProcesses } from './processes';
+import { busiest, busyness, processKey, rollUpProcesses, TIME_WAIT_KEY } from './processes';
 
 let n = 0;
 const conn = (c: Partial<Connection>): Connection => ({
@@ -66,6 +66,16 @@ describe('rollUpProcesses', () => {
     expect(rows.map((r) => [r.name, r.connections])).toEqual([['TIME-WAIT (no owner)', 2]]);
   });
 
+  it('gives the TIME-WAIT (no owner) group no PID, whichever row comes first (a PID would select other rows)', () => {
+    const a = rollUpProcesses([conn({ id: 'r1', pid: 0, process: 'System Idle Process', state: 'TIME-WAIT' }), conn({ id: 'r2', pid: null, process: null, state: 'TIME-WAIT' }), conn({ id: 'r3', pid: 0, process: 'System Idle Process', state: 'LISTEN' })]);
+    const b = rollUpProcesses([conn({ id: 'r2', pid: null, process: null, state: 'TIME-WAIT' }), conn({ id: 'r1', pid: 0, process: 'System Idle Process', state: 'TIME-WAIT' }), conn({ id: 'r3', pid: 0, process: 'System Idle Process', state: 'LISTEN' })]);
+    const tw = (rows: ReturnType<typeof rollUpProcesses>) => rows.find((r) => r.name === 'TIME-WAIT (no owner)');
+    expect(tw(a)?.connections).toBe(2);
+    expect(tw(a)?.pid).toBe(tw(b)?.pid);
+    // pid 0 would select (pid:0) the PID-0 listener that is not in this group.
+    expect(tw(a)?.pid).toBeNull();
+    expect(tw(a)?.key).toBe(TIME_WAIT_KEY);
+  });
   it('keeps other ownerless rows out of the TIME-WAIT group (a listener no process can be read for, FIN-WAIT-2)', () => {
     const rows = rollUpProcesses([
       conn({ pid: null, process: null, state: 'TIME-WAIT' }),

@@ -32,8 +32,8 @@ export interface ProcessRow {
 const add = (a: number | null, b: number | null | undefined): number | null => (b === null || b === undefined ? a : (a ?? 0) + b);
 
 /** The key a connection's owner is grouped by. */
-/** The group of TIME-WAIT rows no process owns (see ownerLabel). */
-const TIME_WAIT_KEY = 'time-wait';
+/** The group of TIME-WAIT rows no process owns (see ownerLabel); selecting it filters by that state. */
+export const TIME_WAIT_KEY = 'time-wait';
 
 export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): string {
   if (c.pid === null) return '?';
@@ -53,7 +53,8 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
     let r = rows.get(key);
     if (!r) {
       // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.
-      r = { key, pid: c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      // The ownerless TIME-WAIT group is no process: no PID (rows of PID 0 and of none alike).
+      r = { key, pid: key === TIME_WAIT_KEY ? null : c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
       rows.set(key, r);
     }
     if (r.name === null && ownerLabel(c) !== null) r.name = ownerLabel(c);

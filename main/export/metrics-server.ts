@@ -46,7 +46,9 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
     address = await resolveBindAddress(opts.host, opts.lookup);
   } catch (e) {
     if (!(e instanceof UnresolvedHostError)) throw e;
-    throw new MetricsConfigError(`cannot serve metrics on ${opts.host}: the name could not be resolved (${e.reason})`);
+    const message = `cannot serve metrics on ${opts.host}: the name could not be resolved (${e.reason})`;
+    // A resolver that cannot answer for now is not a setting refused (exit 1, not 2).
+    throw e.transient ? new Error(message) : new MetricsConfigError(message);
   }
   if (!opts.allowRemote && addressKind(address) !== 'loopback') throw notLoopback(opts.host === address ? address : `${opts.host} (${address})`);
 

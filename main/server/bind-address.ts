@@ -20,6 +20,14 @@ export class UnresolvedHostError extends Error {
     super(`cannot resolve ${JSON.stringify(host)}: ${code ?? detail}`);
   }
 
+  /**
+   * Whether the resolver could not answer for now (EAI_AGAIN: no reachable DNS server, as at boot
+   * before the network is up): a failure while working, not a name refused as given.
+   */
+  get transient(): boolean {
+    return this.code === 'EAI_AGAIN';
+  }
+
   /** The resolver's code, else the reason: what a caller puts in its own message. */
   get reason(): string {
     return this.code ?? this.detail;

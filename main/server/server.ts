@@ -71,7 +71,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     address = await resolveBindAddress(host, opts.lookup);
   } catch (e) {
     if (!(e instanceof UnresolvedHostError)) throw e;
-    throw new ServerConfigError(`cannot listen on ${host}: the name could not be resolved (${e.reason})`);
+    const message = `cannot listen on ${host}: the name could not be resolved (${e.reason})`;
+    // A resolver that cannot answer for now is not a setting refused (exit 1, not 2).
+    throw e.transient ? new Error(message) : new ServerConfigError(message);
   }
   if (!allowRemote && addressKind(address) !== 'loopback') throw notLoopback(host, address);
   const token = opts.token ?? newToken();

@@ -105,6 +105,25 @@ describe('Processes tab', () => {
     expect(titles.some((t) => /TIME-WAIT/.test(t ?? ''))).toBe(true);
   });
 
+  it('choosing the TIME-WAIT (no owner) group filters Connections to TIME-WAIT, not to PID 0 (whose other rows are not in it)', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+      conn({ localPort: 40001, remotePort: 443, state: 'TIME-WAIT', pid: null, process: null }),
+      conn({ localPort: 135, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 0, process: 'System Idle Process' }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows()).toHaveLength(2));
+    const tw = procRows().find((r) => cells(r)[0] === 'TIME-WAIT (no owner)')!;
+    expect(cells(tw).slice(0, 3)).toEqual(['TIME-WAIT (no owner)', '', '2']);
+    fireEvent.click(tw);
+    await waitFor(() => expect(screen.getByRole('tab', { name: /Connections/ }).getAttribute('aria-selected')).toBe('true'));
+    expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe('state:time-wait');
+    await waitFor(() => expect(within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1)).toHaveLength(2));
+  });
+
   it('cells show each counter update though the store writes the row in place', async () => {
     const { bridge } = setup();
     fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
