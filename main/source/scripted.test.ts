@@ -135,8 +135,11 @@ describe('createDemoSource', () => {
   it('with traffic, carries counters on TCP rows past the handshake and moves them on about that share', () => {
     const plain = createDemoSource(4, { connections: 2000 }).read() as RowTable;
     expect(plain.counters).toBeUndefined();
+    // Without traffic it says why, as a real source does (the Traffic columns show it).
+    expect(plain.countersNote).toBe('none in this demo (--demo-traffic 0)');
     const src = createDemoSource(4, { connections: 2000, traffic: 0.25 });
     const first = src.read() as RowTable;
+    expect(first.countersNote).toBeUndefined();
     const second = src.read() as RowTable;
     const k = second.counters as Float64Array;
     expect(k).toBeInstanceOf(Float64Array);

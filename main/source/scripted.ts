@@ -342,6 +342,9 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
         rows.forEach((r, i) => {
           if (r.ctr && r.state !== S.SYN_SENT && r.state !== S.TIME_WAIT) k.set(r.ctr, i * COUNTER_SLOTS);
         });
+      } else {
+        // Said in the Traffic columns' place, as a real source says why it has none.
+        t.countersNote = 'none in this demo (--demo-traffic 0)';
       }
       return t;
     },
