@@ -135,10 +135,18 @@ export class PortUsageTracker {
   private counter: PortUsageCounter | null = null;
   private usage: AddressPortUsage[] = [];
   private levels = new Map<string, number>();
-  private readonly history = new PortUsageHistoryStore();
+  private readonly history: PortUsageHistoryStore | null;
 
   /** Listener ports (family × 65536 + port) that gained their first or lost their last listener this batch. */
   private readonly listenerMoved = new Set<number>();
+
+  /**
+   * `keepHistory`: keep the history getPortUsage serves (default). The engine worker does not: its
+   * host keeps it from the samples each batch carries (PortUsageHistoryStore).
+   */
+  constructor(keepHistory = true) {
+    this.history = keepHistory ? new PortUsageHistoryStore() : null;
+  }
 
   private listen(row: UsageRow, sign: 1 | -1): void {
     const k = listenerKey(row);
@@ -214,12 +222,13 @@ export class PortUsageTracker {
     }
     if (levels.size !== this.levels.size || [...levels].some(([k, l]) => this.levels.get(k) !== l)) sample.mark = true;
     this.levels = levels;
-    this.history.push(sample);
+    this.history?.push(sample);
     return sample;
   }
 
-  /** What a viewer joining now loads (shares the samples: do not change them). */
+  /** What a viewer joining now loads (shares the samples: do not change them); throws when the tracker keeps none. */
   data(): PortUsageHistory {
+    if (!this.history) throw new Error('this port-usage tracker keeps no history');
     return this.history.data();
   }
 }

@@ -82,7 +82,7 @@ describe('TimelineTracker', () => {
     const s = t.apply({ ...diff(3000, []), counters: counterColumns([['nope', 0, 0, 0, 0, 9, 9, null, null, null, null]]) });
     expect(s?.sendRate).toBeNull();
     expect(s?.spanMs).toBe(2000);
-    expect(t.store.size).toBe(2);
+    expect(t.store!.size).toBe(2);
   });
 });
 

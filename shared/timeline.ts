@@ -195,7 +195,8 @@ interface RowMark {
  * (O(events + counters) a poll; the rate sums move with the rows, no pass over the table) and the bounded store.
  */
 export class TimelineTracker {
-  readonly store: TimelineStore;
+  /** The series of samples; null when another thread keeps it from the samples (see the constructor). */
+  readonly store: TimelineStore | null;
   private readonly rows = new Map<string, RowMark>();
   private readonly counts = new Array<number>(TIMELINE_SERIES.length).fill(0);
   private lastTime: number | null = null;
@@ -204,8 +205,12 @@ export class TimelineTracker {
   private sendSum = 0;
   private receiveSum = 0;
 
-  constructor(opts: TimelineOptions = {}) {
-    this.store = new TimelineStore(opts);
+  /**
+   * `keepSeries`: keep the samples in a store (default). The engine worker does not: its host keeps
+   * the run's series from the samples each batch carries, and a second copy would be work for nothing.
+   */
+  constructor(opts: TimelineOptions = {}, keepSeries = true) {
+    this.store = keepSeries ? new TimelineStore(opts) : null;
   }
 
   private add(c: Connection): void {
@@ -286,11 +291,13 @@ export class TimelineTracker {
       receiveRate,
     };
     this.lastTime = batch.time;
-    this.store.push(sample);
+    this.store?.push(sample);
     return sample;
   }
 
+  /** The series kept; throws when the tracker keeps none (see the constructor). */
   data(): TimelineData {
+    if (!this.store) throw new Error('this timeline tracker keeps no series');
     return this.store.data();
   }
 }

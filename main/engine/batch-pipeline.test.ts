@@ -49,6 +49,18 @@ describe('batch pipeline (what the engine worker does with each batch)', () => {
     expect(p.timeline.data().samples.map((x) => x.time)).toEqual([1000, 2000, 30_002]);
   });
 
+  it("as the engine worker runs it, samples every poll but keeps no series and no events (the host keeps the run's)", () => {
+    const p = createBatchPipeline(10, { keepEvents: false, keepSeries: false });
+    const a = p.process({ seq: 1, time: 1000, full: true, connections: [conn(1)], events: [], status: polled(1000) });
+    const b = p.process({ seq: 2, time: 2000, full: false, events: [{ type: 'opened', time: 2000, connection: conn(2) }], status: polled(2000) });
+    expect(a.batch.timeline?.counts.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(b.batch.timeline).toMatchObject({ time: 2000, spanMs: 1000, opened: 1 });
+    expect(b.batch.ports).toBeDefined();
+    expect(() => p.timeline.data()).toThrow(/keeps no series/);
+    expect(() => p.portUsage.data()).toThrow(/keeps no history/);
+    expect(p.history.eventCount).toBe(0);
+  });
+
   it('refuses a history capacity that is not a positive integer', () => {
     expect(() => createBatchPipeline(0)).toThrow(RangeError);
   });

@@ -18,14 +18,25 @@ export interface BatchPipeline {
   process(raw: EventBatch, totals?: RateTotals): { batch: EventBatch; json: string };
 }
 
+/** What the pipeline keeps besides stamping and sampling (createBatchPipeline). */
+export interface PipelineOptions extends Omit<HistoryOptions, 'capacity'> {
+  /**
+   * Keep the timeline and port-usage series (default true). The engine worker keeps neither, nor
+   * the events (`keepEvents`): its host keeps the run's copies from what each batch carries.
+   */
+  keepSeries?: boolean;
+}
+
 /**
  * `historyCapacity`: events the run's history keeps (see createHistory; RangeError when invalid).
- * `history`: the rest of the history's options (a seed, a record listener, whether to keep events).
+ * `opts`: the rest of the history's options (a seed, a record listener, whether to keep events) and
+ * whether to keep the series.
  */
-export function createBatchPipeline(historyCapacity?: number, history: Omit<HistoryOptions, 'capacity'> = {}): BatchPipeline {
+export function createBatchPipeline(historyCapacity?: number, opts: PipelineOptions = {}): BatchPipeline {
+  const { keepSeries = true, ...history } = opts;
   const run = createHistory({ ...history, capacity: historyCapacity });
-  const timeline = new TimelineTracker();
-  const portUsage = new PortUsageTracker();
+  const timeline = new TimelineTracker({}, keepSeries);
+  const portUsage = new PortUsageTracker(keepSeries);
   return {
     history: run,
     timeline,

@@ -208,7 +208,7 @@ describe('a source that stops giving counters', () => {
     expect(counterRows(batches[3].counters).map((r) => r[0]).sort()).toEqual(['tcp4 10.0.0.1:1 10.0.0.2:443', 'tcp4 10.0.0.1:2 10.0.0.2:443']);
     for (const r of counterRows(batches[3].counters)) expect(r.slice(1)).toEqual([null, null, null, null, null, null, null, null, null, null]);
     for (const c of viewer.rows.values()) expect([c.bytesSent ?? null, c.sendRate ?? null, c.rttMs ?? null]).toEqual([null, null, null]);
-    expect(byRows.store.samples().at(-1)?.sendRate).toBeNull();
+    expect(byRows.store!.samples().at(-1)?.sendRate).toBeNull();
     expect(engine.rateTotals()).toEqual({ rated: 0, send: 0, receive: 0 });
     // Once is enough: the next poll without counters sends no section.
     await vi.advanceTimersByTimeAsync(1000);

@@ -37,7 +37,7 @@ function start(c: WorkerConfig): (req: WorkerRequest) => void {
     // Its events live in the host's mirror, which outlives this thread: each batch's record goes
     // with it, and a worker that replaces one that crashed starts from the mirror's seed.
     let record: HistoryRecord | undefined;
-    const p = createBatchPipeline(c.historyCapacity, { seed: c.history, keepEvents: false, onRecord: (r) => (record = r) });
+    const p = createBatchPipeline(c.historyCapacity, { seed: c.history, keepEvents: false, keepSeries: false, onRecord: (r) => (record = r) });
     e.onBatch((raw) => {
       record = undefined;
       const { batch: b, json } = p.process(raw, e.rateTotals());
