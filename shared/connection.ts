@@ -139,6 +139,13 @@ export function connectionId(key: string, slot: number): string {
 
 export type ConnectionEventType = 'opened' | 'closed' | 'changed';
 
+const EVENT_TYPES: readonly unknown[] = ['opened', 'closed', 'changed'] satisfies ConnectionEventType[];
+
+/** Whether `t` is a ConnectionEventType (for what crossed a thread, process or socket). */
+export function isConnectionEventType(t: unknown): t is ConnectionEventType {
+  return EVENT_TYPES.includes(t);
+}
+
 export interface ConnectionEvent {
   type: ConnectionEventType;
   /** Epoch ms of the poll that saw it. */

@@ -2,7 +2,7 @@
 // sees one truth: per live row when netmon first saw it and when it last changed, and a bounded
 // ring of recent events. Pure of I/O and timers: it consumes the engine's EventBatches in order
 // and relies only on `Connection.id` being stable for a row's life and unique among live rows.
-import type { Connection, ConnectionEvent, ConnectionEventType } from '../../shared/connection';
+import { isConnectionEventType, type Connection, type ConnectionEvent, type ConnectionEventType } from '../../shared/connection';
 import type { EventBatch, History, Snapshot } from '../../shared/ipc';
 
 /**
@@ -240,15 +240,13 @@ export interface HistoryMirror {
   readonly eventCount: number;
 }
 
-const EVENT_TYPES: ReadonlySet<unknown> = new Set<ConnectionEventType>(['opened', 'changed', 'closed']);
-
 /** Whether `r` has HistoryRecord's shape. */
 function isHistoryRecord(r: unknown): r is HistoryRecord {
   const x = r as Partial<HistoryRecord> | null;
   if (typeof x !== 'object' || x === null || typeof x.time !== 'number' || !Array.isArray(x.events)) return false;
   if (x.full !== undefined && !(Array.isArray(x.full) && x.full.every((id) => typeof id === 'string'))) return false;
   return x.events.every(
-    (e) => typeof e === 'object' && e !== null && EVENT_TYPES.has(e.type) && typeof e.id === 'string' && typeof e.time === 'number' && typeof e.text === 'string',
+    (e) => typeof e === 'object' && e !== null && isConnectionEventType(e.type) && typeof e.id === 'string' && typeof e.time === 'number' && typeof e.text === 'string',
   );
 }
 

@@ -213,9 +213,12 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     });
   };
 
+  /** Why nothing can be answered now (closed, or an engine that cannot run); null when it can. */
+  const unavailable = (): Error | null => (closed ? new Error('engine host is closed') : fatal !== null ? new Error(fatal) : null);
+
   const request = <T>(op: RequestOp, arg?: unknown): Promise<T> => {
-    if (closed) return Promise.reject(new Error('engine host is closed'));
-    if (fatal !== null) return Promise.reject(new Error(fatal));
+    const no = unavailable();
+    if (no) return Promise.reject(no);
     const w = worker;
     if (!w) return Promise.reject(new Error('engine worker is restarting; try again shortly'));
     const id = nextId++;
@@ -257,8 +260,8 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
     },
     async getHistory(limit?: unknown): Promise<History> {
       const value = await validated(() => validateHistoryLimit(limit));
-      if (closed) throw new Error('engine host is closed');
-      if (fatal !== null) throw new Error(fatal);
+      const no = unavailable();
+      if (no) throw no;
       // Answered here, from the mirror: also while a crashed worker restarts. A text that is not
       // JSON (a record that crossed a process boundary) fails the whole parse: then event by event.
       try {
@@ -268,14 +271,14 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       }
     },
     async getTimeline(): Promise<TimelineData> {
-      if (closed) throw new Error('engine host is closed');
-      if (fatal !== null) throw new Error(fatal);
+      const no = unavailable();
+      if (no) throw no;
       // Answered here, from the host's copy of the series: the run's, not a replacement engine's.
       return timeline.data();
     },
     async getPortUsage(): Promise<PortUsageHistory> {
-      if (closed) throw new Error('engine host is closed');
-      if (fatal !== null) throw new Error(fatal);
+      const no = unavailable();
+      if (no) throw no;
       return ports.data();
     },
     async setPaused(p: unknown) {

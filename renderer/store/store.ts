@@ -4,7 +4,7 @@
 // only redo the work for rows that changed. First-seen / last-change times are the engine's (they
 // ride on every connection): the store only falls back to the batch time for an engine that
 // sends none.
-import type { Connection, ConnectionEvent } from '../../shared/connection';
+import { isConnectionEventType, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { applyCounterValues, counterRowCount, eventIds, forEachCounterRow } from '../../shared/counter-columns';
 import type { CounterColumns, EngineStatus, EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
@@ -91,13 +91,11 @@ function touch(changes: ChangeSet, id: string, prev: Row | undefined): void {
   changes.ids.add(id);
 }
 
-const EVENT_TYPES: readonly unknown[] = ['opened', 'closed', 'changed'];
-
 /** Enough of a ConnectionEvent to apply: a known type and a connection with an id and a local address. */
 function isEventLike(e: unknown): e is ConnectionEvent {
   if (typeof e !== 'object' || e === null) return false;
   const { type, connection: c } = e as { type?: unknown; connection?: unknown };
-  if (!EVENT_TYPES.includes(type) || typeof c !== 'object' || c === null) return false;
+  if (!isConnectionEventType(type) || typeof c !== 'object' || c === null) return false;
   const { id, localAddress, remoteAddress } = c as { id?: unknown; localAddress?: unknown; remoteAddress?: unknown };
   return typeof id === 'string' && typeof localAddress === 'string' && (remoteAddress === null || typeof remoteAddress === 'string');
 }
