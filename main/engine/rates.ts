@@ -98,6 +98,24 @@ export function rateRows(
     const sent1 = nk[b + C.BYTES_SENT];
     const received0 = pk[a + C.BYTES_RECEIVED];
     const received1 = nk[b + C.BYTES_RECEIVED];
+    // Most rows of a busy table are idle: nothing sent, received or waited for since the last
+    // poll, and they showed rate 0 then too. They keep 0 and are news only if a slot moved.
+    if (known && sent0 === sent1 && received0 === received1 && ps[p] === 0 && pr[p] === 0 && pl[p] === 0 && nk[b + C.BUSY_US] === pk[a + C.BUSY_US]) {
+      send[i] = 0;
+      receive[i] = 0;
+      limited[i] = 0;
+      rated++;
+      if (
+        !same(pk[a + C.SEGS_OUT], nk[b + C.SEGS_OUT]) ||
+        !same(pk[a + C.SEGS_IN], nk[b + C.SEGS_IN]) ||
+        !same(pk[a + C.RTT_US], nk[b + C.RTT_US]) ||
+        !same(pk[a + C.RTTVAR_US], nk[b + C.RTTVAR_US]) ||
+        !same(pk[a + C.RETRANS], nk[b + C.RETRANS])
+      ) {
+        moved[m++] = i;
+      }
+      continue;
+    }
     let s = NaN;
     let r = NaN;
     let l = 0;
