@@ -2,7 +2,7 @@
 // cells and sorting (raw values; unknowns last in either direction).
 import { TCP_STATES, type TcpState } from '../../../shared/connection';
 import type { ProcessRow } from '../../../shared/processes';
-import { formatBytes, formatMs, formatRate } from '../../../shared/units';
+import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 
 export type ProcessColumnKey = 'name' | 'pid' | 'connections' | 'states' | 'listeners' | 'udp' | 'sendRate' | 'receiveRate' | 'bytes' | 'worstRtt' | 'retransmits';
 
@@ -26,10 +26,11 @@ export function statesText(p: ProcessRow): string {
 }
 
 const total = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
-const count = (n: number | null) => (n === null ? '' : String(n));
+// The one mark for an unknown value, as every other column and output shows it (never blank).
+const count = (n: number | null) => (n === null ? UNKNOWN_MARK : String(n));
 
 export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
-  { key: 'name', label: 'Process', width: 'minmax(140px, 2fr)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : ''), value: (p) => p.name?.toLowerCase() ?? null },
+  { key: 'name', label: 'Process', width: 'minmax(140px, 2fr)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (p) => count(p.pid), value: (p) => p.pid },
   { key: 'connections', label: 'Conns', width: '64px', numeric: true, text: (p) => String(p.connections), value: (p) => p.connections },
   { key: 'states', label: 'By state', width: 'minmax(120px, 1.5fr)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },

@@ -7,7 +7,7 @@ import { FakeBridge, conn, diff } from '../../test/fixtures';
 import { fakeLayout, MemStorage } from '../../test/dom';
 import type { ProcessRow } from '../../../shared/processes';
 import { counterColumns } from '../../../shared/testing/counters';
-import { sortProcesses } from './processColumns';
+import { PROCESS_COLUMNS, sortProcesses } from './processColumns';
 import { rowComparator, TRAFFIC_COLUMNS } from '../../store/columns';
 
 beforeAll(() => fakeLayout());
@@ -117,7 +117,8 @@ describe('Processes tab', () => {
     fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
     await waitFor(() => expect(procRows()).toHaveLength(2));
     const tw = procRows().find((r) => cells(r)[0] === 'TIME-WAIT (no owner)')!;
-    expect(cells(tw).slice(0, 3)).toEqual(['TIME-WAIT (no owner)', '', '2']);
+    // No PID: the unknown mark, as everywhere else, not a blank cell.
+    expect(cells(tw).slice(0, 3)).toEqual(['TIME-WAIT (no owner)', '—', '2']);
     fireEvent.click(tw);
     await waitFor(() => expect(screen.getByRole('tab', { name: /Connections/ }).getAttribute('aria-selected')).toBe('true'));
     expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe('state:time-wait');
@@ -166,5 +167,15 @@ describe('traffic columns and process sorting', () => {
     const rows = [p(1, null), p(2, 10), p(3, 1000)];
     expect(sortProcesses(rows, { key: 'sendRate', dir: 'desc' }).map((x) => x.pid)).toEqual([3, 2, 1]);
     expect(sortProcesses(rows, { key: 'sendRate', dir: 'asc' }).map((x) => x.pid)).toEqual([2, 3, 1]);
+  });
+
+  it('an unknown name, PID or count shows the unknown mark, never a blank cell', () => {
+    const nameless: ProcessRow = { key: '42', pid: 42, name: null, byState: {}, connections: 1, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+    const text = (key: string, p: ProcessRow) => PROCESS_COLUMNS.find((c) => c.key === key)!.text(p);
+    expect(text('name', nameless)).toBe('—');
+    expect(text('pid', nameless)).toBe('42');
+    expect(text('retransmits', nameless)).toBe('—');
+    expect(text('pid', { ...nameless, key: 'time-wait', pid: null })).toBe('—');
+    expect(text('connections', nameless)).toBe('1');
   });
 });
