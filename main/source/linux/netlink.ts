@@ -66,6 +66,8 @@ export function openSockDiag(opts: SockDiagOptions = {}): SockDiagReader {
     seq = (seq + 1) >>> 0 || 1;
     const s = socket();
     s.send(req, encodeInetDiagRequest(req, t, seq));
+    // One options object per dump, not per datagram: an object spread costs ~0.5 µs.
+    const opts = { ...t, seq };
     let interrupted = false;
     for (;;) {
       let n = -1;
@@ -83,7 +85,7 @@ export function openSockDiag(opts: SockDiagOptions = {}): SockDiagReader {
         reopen();
         return false;
       }
-      const r = decodeSockDiag(buf, n, { ...t, seq }, into);
+      const r = decodeSockDiag(buf, n, opts, into);
       interrupted ||= r.interrupted;
       if (r.done) break;
       if (n === 0) throw new SourceError(`sock_diag ${targetName(t)}: the kernel closed the dump without NLMSG_DONE`);

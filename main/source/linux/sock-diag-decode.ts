@@ -21,7 +21,7 @@
 // does, and 0 everywhere else; that is the one place where its rows differ from procfs's.
 import { endianness } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { C, COUNTER_SLOTS, ensureCounters, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
+import { C, COUNTER_SLOTS, ensureCounters, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
 import { SourceError } from '../types';
 import { LINUX_TO_MIB_STATE, ensureRoom, type ProcNetTable } from './procfs';
 
@@ -148,77 +148,101 @@ export interface DecodeResult {
 
 
 const MIB_LISTEN = 2;
+/** Bytes before the first attribute: nlmsghdr + inet_diag_msg. */
+const ATTRS_AT = NLMSG_HDRLEN + INET_DIAG_MSG_LEN;
 
-/** The u64 at word `i` of host-order words, as a double (exact to 2^53, far beyond any counter a socket reaches). */
-function u64(u32: Uint32Array, i: number): number {
-  return HOST_LE ? u32[i + 1] * 4294967296 + u32[i] : u32[i] * 4294967296 + u32[i + 1];
+/**
+ * The attribute layout of the last message whose INET_DIAG_INFO the word path found by walking:
+ * [0] INFO's byte offset from the message start (0 = none yet), [1] how many attributes precede
+ * it, then per preceding attribute its word offset from the message start and its nlattr head
+ * word. Every message of a dump carries the same attributes in the same order, so the next
+ * message's INFO is almost always at the same offset; the hint is only used after the heads it
+ * names match this message's, which makes the walk land exactly there (the walk depends on
+ * nothing but those heads and the message's length), so output never depends on it.
+ */
+const MAX_PRECEDING = 8;
+const layout = new Uint32Array(2 + 2 * MAX_PRECEDING);
+
+/** Byte-swaps a u32 read in little-endian order from network-order bytes (a.b.c.d → a<<24|…|d). */
+function bswap(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
 
 /**
- * Finds INET_DIAG_INFO among the attributes in [from, to) and writes every one of the row's
- * counter slots `out[at + C.*]`: NaN for fields beyond the attribute's length (older kernels).
- * Returns false, writing nothing, when there is no such attribute or a malformed one ends the
- * walk first (the caller gives the row NaN counters: bad bytes must not cost the row).
- * Reads host-order words through `u32`, a Uint32Array over the same bytes: netlink attributes are
- * 4-byte aligned and carry host order, and an indexed read costs less than a DataView call per
- * field on a path that runs for every socket of every poll. (`decodeInfoAttrDv` reads the same
- * fields for a buffer of the other byte order or alignment; a test holds the two to each other.)
+ * Byte offset of the INET_DIAG_INFO attribute of the message at byte `p` (its end at `to`), read
+ * from little-endian host words `u32`, or -1 when there is none or a malformed attribute (length
+ * < 4 or past `to`) ends the walk first. Records the layout hint (see `layout`) when found.
  */
-function decodeInfoAttr(u32: Uint32Array, from: number, to: number, out: Float64Array, at: number): boolean {
-  let a = from;
+function findInfoAttr(u32: Uint32Array, p: number, to: number): number {
+  const at = layout[0];
+  if (at !== 0 && p + at + 4 <= to) {
+    const q = p >> 2;
+    let same = true;
+    for (let i = 0, n = layout[1]; i < n; i++) {
+      if (u32[q + layout[2 + 2 * i]] !== layout[3 + 2 * i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same && ((u32[(p + at) >> 2] >>> 16) & NLA_TYPE_MASK) === INET_DIAG_INFO) return p + at;
+  }
+  // The walk overwrites the heads: the hint is void until it completes.
+  layout[0] = 0;
+  let a = p + ATTRS_AT;
+  let n = 0;
   while (a + 4 <= to) {
     const head = u32[a >> 2];
-    const alen = HOST_LE ? head & 0xffff : head >>> 16; // struct nlattr { u16 nla_len; u16 nla_type; }
-    const type = HOST_LE ? head >>> 16 : head & 0xffff;
-    if (alen < 4 || a + alen > to) return false;
-    if ((type & NLA_TYPE_MASK) === INET_DIAG_INFO) {
-      const b = (a + 4) >> 2;
-      const n = alen - 4;
-      // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
-      const rtt = n >= TCP_INFO.rttvar + 4 ? u32[b + TCP_INFO.rtt / 4] : 0;
-      const rttVar = rtt !== 0 ? u32[b + TCP_INFO.rttvar / 4] : NaN;
-      if (n >= TCP_INFO.bytesSent + 8) {
-        // Every field there (4.19+): each slot written once, no NaN first (this runs per socket).
-        // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
-        // reports as DataBytesOut).
-        out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesSent / 4);
-        out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
-        out[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
-        out[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
-        out[at + C.RTT_US] = rtt !== 0 ? rtt : NaN;
-        out[at + C.RTTVAR_US] = rttVar;
-        out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
-        out[at + C.BUSY_US] = u64(u32, b + TCP_INFO.busyTime / 4);
-        out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
-        out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
-        return true;
+    const alen = head & 0xffff; // struct nlattr { u16 nla_len; u16 nla_type; }
+    if (alen < 4 || a + alen > to) return -1;
+    if (((head >>> 16) & NLA_TYPE_MASK) === INET_DIAG_INFO) {
+      if (n <= MAX_PRECEDING) {
+        layout[0] = a - p;
+        layout[1] = n;
       }
-      // An older kernel's shorter struct: what it covers, NaN for the rest.
-      for (let k = at; k < at + COUNTER_SLOTS; k++) out[k] = NaN;
-      if (rtt !== 0) {
-        out[at + C.RTT_US] = rtt;
-        out[at + C.RTTVAR_US] = rttVar;
-      }
-      if (n >= TCP_INFO.totalRetrans + 4) out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
-      if (n >= TCP_INFO.bytesReceived + 8) {
-        // Only tcpi_bytes_acked, which on the side that opened the connection also counts its SYN (one byte more).
-        out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesAcked / 4);
-        out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
-      }
-      if (n >= TCP_INFO.segsIn + 4) {
-        out[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
-        out[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
-      }
-      if (n >= TCP_INFO.sndbufLimited + 8) {
-        out[at + C.BUSY_US] = u64(u32, b + TCP_INFO.busyTime / 4);
-        out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
-        out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
-      }
-      return true;
+      return a;
     }
+    if (n < MAX_PRECEDING) {
+      layout[2 + 2 * n] = (a - p) >> 2;
+      layout[3 + 2 * n] = head;
+    }
+    n++;
     a += (alen + 3) & ~3;
   }
-  return false;
+  return -1;
+}
+
+/** The u64 at word `i` of little-endian words, as a double (exact to 2^53, far beyond any counter a socket reaches). */
+function u64(u32: Uint32Array, i: number): number {
+  return u32[i + 1] * 4294967296 + u32[i];
+}
+
+/** Bytes of struct tcp_info up to and including tcpi_bytes_sent (Linux 4.19+), all that is read. */
+const TCP_INFO_READ = TCP_INFO.bytesSent + 8;
+
+/**
+ * Reads the struct tcp_info of the INET_DIAG_INFO attribute at byte `a` (little-endian words
+ * `u32`; at least TCP_INFO_READ bytes, checked by the caller to fit the message) into every one
+ * of the row's counter slots `out[at + C.*]`. Indexed reads of a Uint32Array over the recv buffer
+ * cost less than a DataView call per field on a path that runs for every socket of every poll.
+ * (`decodeInfoAttrDv` reads the same fields for a buffer of the other byte order or alignment; a
+ * property test holds the two to each other.)
+ */
+function readTcpInfo(u32: Uint32Array, a: number, out: Float64Array, at: number): void {
+  const b = (a + 4) >> 2;
+  // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
+  const rtt = u32[b + TCP_INFO.rtt / 4];
+  // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
+  // reports as DataBytesOut).
+  out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesSent / 4);
+  out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
+  out[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
+  out[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
+  out[at + C.RTT_US] = rtt !== 0 ? rtt : NaN;
+  out[at + C.RTTVAR_US] = rtt !== 0 ? u32[b + TCP_INFO.rttvar / 4] : NaN;
+  out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
+  out[at + C.BUSY_US] = u64(u32, b + TCP_INFO.busyTime / 4);
+  out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
+  out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
 }
 
 /** u64 at `at` as a double (exact to 2^53, far beyond any counter a socket reaches). */
@@ -228,7 +252,13 @@ function u64Dv(dv: DataView, at: number, le: boolean): number {
   return hi * 4294967296 + lo;
 }
 
-/** decodeInfoAttr for bytes of either order at any alignment, through a DataView. */
+/**
+ * Finds INET_DIAG_INFO among the attributes in [from, to) of bytes of either order at any
+ * alignment and writes every one of the row's counter slots `out[at + C.*]`, NaN for fields beyond
+ * the attribute's length. Returns false, writing nothing, when there is no such attribute or a
+ * malformed one ends the walk first (the caller gives the row NaN counters: bad bytes must not
+ * cost the row).
+ */
 function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number): boolean {
   let a = from;
   while (a + 4 <= to) {
@@ -266,126 +296,252 @@ function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, o
   return false;
 }
 
+/** What one decode call works on, besides the bytes. */
+interface Pass {
+  opts: DecodeOptions;
+  into: ProcNetTable;
+  /** The table's counters when rows get counter slots (NaN when not read), else null. */
+  counters: Float64Array | null;
+  /** Read tcp_info into the counters. */
+  info: boolean;
+  res: DecodeResult;
+}
+
+/** All zero: UDP rows carry state 0, whatever the kernel's state. */
+const NO_STATES = new Uint8Array(256);
+/** decodeRunWords' `kind` bits. */
+const RUN_TCP = 1;
+const RUN_V6 = 2;
+/** Rows get counter slots. */
+const RUN_COUNTERS = 4;
+/** Read tcp_info into them. */
+const RUN_INFO = 8;
+/** The row count after decodeRunWords' last call (its second result). */
+let runRows = 0;
+const NO_COUNTERS = new Float64Array(0);
+
+/**
+ * The word path: decodes the run of ordinary messages from byte `p` — SOCK_DIAG_BY_FAMILY
+ * messages of sequence number `seq`, of the wanted family and a known state, well-formed, not
+ * flagged NLM_F_DUMP_INTR — into rows `row`, `row + 1` … of `w`, `inodes` and `counters` (see
+ * RUN_* for `kind`), and returns the byte offset of the first message it leaves to
+ * `decodeMessageDv` (or one past the end); the new row count is left in `runRows`.
+ * `u32` holds the recv buffer as little-endian host words (a little-endian host and kernel,
+ * buffer at a 4-byte boundary; netlink messages and attributes are 4-byte aligned). Every field is
+ * an indexed read, addresses and ports byte-swapped from their words; this runs for every socket
+ * of every poll. It takes no objects, anything rare leaves the loop instead of taking a branch
+ * here, and the IPv6 words are written for IPv4 too (masked to 0): the compiled loop never meets a
+ * map or a path it has not seen, where V8 would deoptimize it and might then re-enter it only
+ * through slower on-stack-replacement code.
+ */
+function decodeRunWords(
+  u32: Uint32Array,
+  p: number,
+  end: number,
+  seq: number,
+  kind: number,
+  w: Uint32Array,
+  inodes: Float64Array,
+  counters: Float64Array,
+  row: number,
+): number {
+  const tcp = (kind & RUN_TCP) !== 0;
+  const v6 = (kind & RUN_V6) !== 0;
+  const withCounters = (kind & RUN_COUNTERS) !== 0;
+  const info = withCounters && (kind & RUN_INFO) !== 0;
+  const states = tcp ? STATE_MAP : NO_STATES;
+  const proto = tcp ? PROTO_TCP : PROTO_UDP;
+  const family = v6 ? 6 : 4;
+  const wantFamily = v6 ? AF_INET6 : AF_INET;
+  const mask = v6 ? 0xffffffff : 0; // IPv4: the kernel zeroes the other words; the row has 0 there whatever they hold
+  for (; p + ATTRS_AT <= end; ) {
+    const q = p >> 2;
+    const mlen = u32[q];
+    if (mlen < ATTRS_AT || mlen > end - p) break;
+    // nlmsg_type | nlmsg_flags << 16: this type, and not NLM_F_DUMP_INTR.
+    if ((u32[q + 1] & (0xffff | (NLM_F_DUMP_INTR << 16))) !== SOCK_DIAG_BY_FAMILY || u32[q + 2] !== seq) break;
+    const fs = u32[q + 4]; // idiag_family | idiag_state << 8 | …
+    const state = states[(fs >>> 8) & 0xff];
+    if ((fs & 0xff) !== wantFamily || (state === 0 && tcp)) break;
+    // A listener's tcp_info holds no traffic of its own: counters are for connections only.
+    let a = -1;
+    if (info && state !== MIB_LISTEN) {
+      const to = p + mlen;
+      a = findInfoAttr(u32, p, to);
+      if (a >= 0) {
+        const alen = u32[a >> 2] & 0xffff;
+        if (alen < 4 || a + alen > to) a = -1;
+        else if (alen < 4 + TCP_INFO_READ) break; // an older kernel's shorter struct: decodeMessageDv reads what it covers
+      }
+    }
+    const o = row * ROW_WORDS;
+    const ports = u32[q + 5]; // sport, dport: big-endian u16s
+    const l0 = u32[q + 6];
+    const r0 = u32[q + 10];
+    const ifindex = u32[q + 14] & mask; // scopes link-local IPv6 addresses only
+    w[o + W.PROTO] = proto;
+    w[o + W.FAMILY] = family;
+    w[o + W.LADDR] = bswap(l0);
+    w[o + W.LADDR + 1] = bswap(u32[q + 7]) & mask;
+    w[o + W.LADDR + 2] = bswap(u32[q + 8]) & mask;
+    w[o + W.LADDR + 3] = bswap(u32[q + 9]) & mask;
+    w[o + W.LPORT] = ((ports & 0xff) << 8) | ((ports >>> 8) & 0xff);
+    // fe80::/10 is first byte 0xfe, second 0b10xxxxxx: bytes 0 and 1 of the word read little-endian.
+    w[o + W.LSCOPE] = (l0 & 0xc0ff) === 0x80fe ? ifindex : 0;
+    w[o + W.RADDR] = bswap(r0);
+    w[o + W.RADDR + 1] = bswap(u32[q + 11]) & mask;
+    w[o + W.RADDR + 2] = bswap(u32[q + 12]) & mask;
+    w[o + W.RADDR + 3] = bswap(u32[q + 13]) & mask;
+    w[o + W.RPORT] = ((ports >>> 8) & 0xff00) | (ports >>> 24);
+    w[o + W.RSCOPE] = (r0 & 0xc0ff) === 0x80fe ? ifindex : 0;
+    w[o + W.STATE] = state;
+    w[o + W.PID] = PID_UNKNOWN; // filled in by the PID resolver
+    inodes[row] = u32[q + (NLMSG_HDRLEN + 68) / 4];
+    if (withCounters) {
+      const at = row * COUNTER_SLOTS;
+      if (a >= 0) readTcpInfo(u32, a, counters, at);
+      // A row without the attribute gets NaN in every slot (a loop, not fill(): a builtin call
+      // per 10-slot row costs more than the writes).
+      else for (let k = at; k < at + COUNTER_SLOTS; k++) counters[k] = NaN;
+    }
+    row++;
+    p += (mlen + 3) & ~3;
+  }
+  runRows = row;
+  return p;
+}
+
+/**
+ * Decodes the one message at byte `p` of `dv` (bytes of order `le`, any alignment; `buf` the same
+ * bytes): appends its row, skips it, or handles the end of the dump. Returns the next message's
+ * offset, or -1 at NLMSG_DONE. Throws SockDiagError for the kernel's errors and SourceError for a
+ * malformed message. The whole decoder for the other byte order or alignment, and the word path's
+ * fallback for every message out of the ordinary.
+ */
+function decodeMessageDv(dv: DataView, buf: Uint8Array, p: number, end: number, le: boolean, x: Pass): number {
+  const { opts, into, counters, info, res } = x;
+  const mlen = dv.getUint32(p, le);
+  const type = dv.getUint16(p + 4, le);
+  const flags = dv.getUint16(p + 6, le);
+  const seq = dv.getUint32(p + 8, le);
+  const name = () => targetName(opts);
+  if (mlen < NLMSG_HDRLEN || mlen > end - p) {
+    throw new SourceError(`sock_diag ${name()}: malformed netlink message at byte ${p} (length ${mlen}, ${end - p} bytes left)`);
+  }
+  const body = p + NLMSG_HDRLEN;
+  const next = p + ((mlen + 3) & ~3);
+  if (seq !== opts.seq) {
+    res.stale++;
+    return next;
+  }
+  if (flags & NLM_F_DUMP_INTR) res.interrupted = true;
+  if (type === NLMSG_DONE) {
+    // Since Linux 4.x the DONE message carries the dump's final status (0 or -errno).
+    const status = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : 0;
+    if (status < 0) throw new SockDiagError(`sock_diag dump of ${name()} ended with ${errnoText(-status)}`, -status);
+    res.done = true;
+    return -1;
+  }
+  if (type === NLMSG_ERROR) {
+    const err = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : -1;
+    if (err !== 0) throw new SockDiagError(`sock_diag dump of ${name()} refused: ${errnoText(-err)}`, -err);
+    // err 0 is an acknowledgement; a dump does not ask for one, so there is nothing to do.
+    return next;
+  }
+  if (type === NLMSG_OVERRUN) throw new SockDiagError(`sock_diag dump of ${name()}: the kernel reported lost data (NLMSG_OVERRUN)`, 105);
+  // NLMSG_NOOP and unknown types carry nothing for us.
+  if (type !== SOCK_DIAG_BY_FAMILY) return next;
+  if (mlen < ATTRS_AT) throw new SourceError(`sock_diag ${name()}: message at byte ${p} is ${mlen} bytes, shorter than an inet_diag_msg`);
+  if (buf[body] !== (opts.family === 6 ? AF_INET6 : AF_INET)) return next;
+  const tcp = opts.protocol !== 'udp';
+  const state = tcp ? STATE_MAP[buf[body + 1]] : 0;
+  // A state newer than this table; skip the socket rather than show it wrong.
+  if (tcp && state === 0) return next;
+  const row = into.rows.count;
+  const w = into.rows.words;
+  const o = row * ROW_WORDS;
+  const id = body + 4;
+  w[o + W.PROTO] = tcp ? PROTO_TCP : PROTO_UDP;
+  w[o + W.FAMILY] = opts.family === 6 ? 6 : 4;
+  w[o + W.LPORT] = (buf[id] << 8) | buf[id + 1];
+  w[o + W.RPORT] = (buf[id + 2] << 8) | buf[id + 3];
+  // Addresses are in network order: read each 4-byte group big-endian.
+  w[o + W.LADDR] = dv.getUint32(id + 4, false);
+  w[o + W.RADDR] = dv.getUint32(id + 20, false);
+  if (opts.family === 6) {
+    w[o + W.LADDR + 1] = dv.getUint32(id + 8, false);
+    w[o + W.LADDR + 2] = dv.getUint32(id + 12, false);
+    w[o + W.LADDR + 3] = dv.getUint32(id + 16, false);
+    w[o + W.RADDR + 1] = dv.getUint32(id + 24, false);
+    w[o + W.RADDR + 2] = dv.getUint32(id + 28, false);
+    w[o + W.RADDR + 3] = dv.getUint32(id + 32, false);
+    const ifindex = dv.getUint32(id + 36, le); // scopes link-local addresses only
+    w[o + W.LSCOPE] = ((w[o + W.LADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
+    w[o + W.RSCOPE] = ((w[o + W.RADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
+  } else {
+    for (let k = 1; k < 4; k++) w[o + W.LADDR + k] = w[o + W.RADDR + k] = 0;
+    w[o + W.LSCOPE] = w[o + W.RSCOPE] = 0;
+  }
+  w[o + W.STATE] = state;
+  w[o + W.PID] = PID_UNKNOWN; // filled in by the PID resolver
+  into.inodes[row] = dv.getUint32(body + 68, le);
+  if (counters) {
+    const at = row * COUNTER_SLOTS;
+    // A listener's tcp_info holds no traffic of its own: counters are for connections only.
+    const read = info && state !== MIB_LISTEN && decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at);
+    if (!read) counters.fill(NaN, at, at + COUNTER_SLOTS);
+  }
+  into.rows.count++;
+  res.rows++;
+  return next;
+}
+
+/** A Uint32Array over the whole recv buffer, kept while the caller passes the same buffer. */
+let lastBuf: Uint8Array | null = null;
+let lastWords: Uint32Array = new Uint32Array(0);
+
+/** `buf` as host-order u32 words (it starts at a 4-byte boundary). */
+function wordsOf(buf: Uint8Array): Uint32Array {
+  if (buf !== lastBuf || lastWords.length !== buf.length >> 2) {
+    lastWords = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
+    lastBuf = buf;
+  }
+  return lastWords;
+}
+
 /**
  * Decodes the netlink messages in `buf[0, len)` (one recv's worth) and appends a row per socket to
  * `into`. Throws SockDiagError on NLMSG_ERROR (or a NLMSG_DONE carrying an error) and SourceError
- * when the buffer is not well-formed netlink.
+ * when the buffer is not well-formed netlink; rows of the messages before the fault stay appended.
+ * Little-endian bytes at a 4-byte boundary on a little-endian host (every recv buffer there) go
+ * through the word path, others through the DataView path; both give the same output.
  */
 export function decodeSockDiag(buf: Uint8Array, len: number, opts: DecodeOptions, into: ProcNetTable): DecodeResult {
   const le = opts.littleEndian ?? HOST_LE;
-  const dv = new DataView(buf.buffer, buf.byteOffset, Math.min(len, buf.length));
-  const end = dv.byteLength;
-  // Host-order bytes at a 4-byte boundary (the recv buffer): tcp_info is read by index.
-  const u32 = le === HOST_LE && buf.byteOffset % 4 === 0 ? new Uint32Array(buf.buffer, buf.byteOffset, end >> 2) : null;
-  const proto = opts.protocol === 'udp' ? PROTO_UDP : PROTO_TCP;
-  const wantFamily = opts.family === 6 ? AF_INET6 : AF_INET;
-  const name = targetName(opts);
+  const end = len > 0 ? Math.min(Math.floor(len), buf.length) : 0;
   const res: DecodeResult = { done: false, interrupted: false, rows: 0, stale: 0 };
   // Upper bound: every message is at least header + inet_diag_msg.
-  ensureRoom(into, into.rows.count + Math.floor(end / (NLMSG_HDRLEN + INET_DIAG_MSG_LEN)) + 1);
-  const w = into.rows.words;
-  const inodes = into.inodes;
+  ensureRoom(into, into.rows.count + Math.floor(end / ATTRS_AT) + 1);
   const info = wantsInfo(opts);
   // Rows of the table without counters (UDP, or tcp_info not asked for) still get NaN slots once
   // any table of the poll carries counters, so the columns stay row-aligned.
   const counters = info || into.rows.counters ? ensureCounters(into.rows, into.rows.words.length / ROW_WORDS) : null;
-
+  const pass: Pass = { opts, into, counters, info, res };
+  let dv: DataView | null = null; // made when a message needs it: the word path may decode them all
+  const u32 = HOST_LE && le && (buf.byteOffset & 3) === 0 && end >= NLMSG_HDRLEN ? wordsOf(buf) : null;
   let p = 0;
+  const kind = (opts.protocol !== 'udp' ? RUN_TCP : 0) | (opts.family === 6 ? RUN_V6 : 0) | (counters ? RUN_COUNTERS : 0) | (info ? RUN_INFO : 0);
   while (p + NLMSG_HDRLEN <= end) {
-    const mlen = dv.getUint32(p, le);
-    const type = dv.getUint16(p + 4, le);
-    const flags = dv.getUint16(p + 6, le);
-    const seq = dv.getUint32(p + 8, le);
-    if (mlen < NLMSG_HDRLEN || p + mlen > end) {
-      throw new SourceError(`sock_diag ${name}: malformed netlink message at byte ${p} (length ${mlen}, ${end - p} bytes left)`);
+    if (u32) {
+      const first = into.rows.count;
+      p = decodeRunWords(u32, p, end, opts.seq, kind, into.rows.words, into.inodes, counters ?? NO_COUNTERS, first);
+      into.rows.count = runRows;
+      res.rows += runRows - first;
+      if (p + NLMSG_HDRLEN > end) break;
     }
-    const body = p + NLMSG_HDRLEN;
-    const next = p + ((mlen + 3) & ~3);
-    if (seq !== opts.seq) {
-      res.stale++;
-      p = next;
-      continue;
-    }
-    if (flags & NLM_F_DUMP_INTR) res.interrupted = true;
-
-    if (type === SOCK_DIAG_BY_FAMILY) {
-      if (mlen < NLMSG_HDRLEN + INET_DIAG_MSG_LEN) {
-        throw new SourceError(`sock_diag ${name}: message at byte ${p} is ${mlen} bytes, shorter than an inet_diag_msg`);
-      }
-      const family = buf[body];
-      if (family !== wantFamily) {
-        p = next;
-        continue;
-      }
-      let state = 0;
-      if (proto === PROTO_TCP) {
-        state = STATE_MAP[buf[body + 1]];
-        if (state === 0) {
-          // A state newer than this table; skip the socket rather than show it wrong.
-          p = next;
-          continue;
-        }
-      }
-      const o = into.rows.count * ROW_WORDS;
-      const id = body + 4;
-      w[o + W.PROTO] = proto;
-      w[o + W.FAMILY] = opts.family;
-      w[o + W.LPORT] = (buf[id] << 8) | buf[id + 1];
-      w[o + W.RPORT] = (buf[id + 2] << 8) | buf[id + 3];
-      // Addresses are in network order: read each 4-byte group big-endian.
-      w[o + W.LADDR] = dv.getUint32(id + 4, false);
-      w[o + W.RADDR] = dv.getUint32(id + 20, false);
-      if (opts.family === 6) {
-        w[o + W.LADDR + 1] = dv.getUint32(id + 8, false);
-        w[o + W.LADDR + 2] = dv.getUint32(id + 12, false);
-        w[o + W.LADDR + 3] = dv.getUint32(id + 16, false);
-        w[o + W.RADDR + 1] = dv.getUint32(id + 24, false);
-        w[o + W.RADDR + 2] = dv.getUint32(id + 28, false);
-        w[o + W.RADDR + 3] = dv.getUint32(id + 32, false);
-        const ifindex = dv.getUint32(id + 36, le); // scopes link-local addresses only
-        w[o + W.LSCOPE] = ((w[o + W.LADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
-        w[o + W.RSCOPE] = ((w[o + W.RADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
-      } else {
-        w[o + W.LADDR + 1] = 0;
-        w[o + W.LADDR + 2] = 0;
-        w[o + W.LADDR + 3] = 0;
-        w[o + W.RADDR + 1] = 0;
-        w[o + W.RADDR + 2] = 0;
-        w[o + W.RADDR + 3] = 0;
-        w[o + W.LSCOPE] = 0;
-        w[o + W.RSCOPE] = 0;
-      }
-      w[o + W.STATE] = state;
-      w[o + W.PID] = 0xffffffff; // filled in by the PID resolver
-      inodes[into.rows.count] = dv.getUint32(body + 68, le);
-      if (counters) {
-        const at = into.rows.count * COUNTER_SLOTS;
-        // A listener's tcp_info holds no traffic of its own: counters are for connections only.
-        // The attribute's reader writes every slot; a row without one gets NaN in all of them
-        // (a loop, not fill(): a builtin call per 10-slot row costs more than the writes).
-        const read =
-          info &&
-          state !== MIB_LISTEN &&
-          (u32 ? decodeInfoAttr(u32, body + INET_DIAG_MSG_LEN, p + mlen, counters, at) : decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at));
-        if (!read) for (let k = at; k < at + COUNTER_SLOTS; k++) counters[k] = NaN;
-      }
-      into.rows.count++;
-      res.rows++;
-    } else if (type === NLMSG_DONE) {
-      // Since Linux 4.x the DONE message carries the dump's final status (0 or -errno).
-      const status = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : 0;
-      if (status < 0) throw new SockDiagError(`sock_diag dump of ${name} ended with ${errnoText(-status)}`, -status);
-      res.done = true;
-      return res;
-    } else if (type === NLMSG_ERROR) {
-      const err = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : -1;
-      if (err !== 0) throw new SockDiagError(`sock_diag dump of ${name} refused: ${errnoText(-err)}`, -err);
-      // err 0 is an acknowledgement; a dump does not ask for one, so there is nothing to do.
-    } else if (type === NLMSG_OVERRUN) {
-      throw new SockDiagError(`sock_diag dump of ${name}: the kernel reported lost data (NLMSG_OVERRUN)`, 105);
-    }
-    // NLMSG_NOOP and unknown types carry nothing for us.
-    p = next;
+    dv ??= new DataView(buf.buffer, buf.byteOffset, end);
+    p = decodeMessageDv(dv, buf, p, end, le, pass);
+    if (p < 0) break;
   }
   return res;
 }

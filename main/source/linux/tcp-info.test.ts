@@ -166,6 +166,28 @@ describe('tcp_info in sock_diag', () => {
     for (const offset of [1, 2, 3]) expect(read(offset)).toEqual(aligned);
   });
 
+  it('finds tcp_info where a walk of the attributes does when their layout changes from one message to the next', () => {
+    // A: shutdown, then INFO at byte 96 of the message. B: a 12-byte attribute where A had the
+    // shutdown, then a malformed one (nla_len 2). C: B's first attribute, whose payload holds what
+    // looks like an INFO head at byte 96, then the real INFO at byte 100. Every message must be
+    // read as a walk reads it, whatever the one before looked like.
+    const fakeHead = Buffer.alloc(8);
+    fakeHead.writeUInt16LE(4 + 236, 4);
+    fakeHead.writeUInt16LE(INET_DIAG_INFO, 6);
+    const twelve = nlattr(21 /* INET_DIAG_CGROUP_ID */, fakeHead);
+    const { counters, r } = decode([
+      sock({ attrs: [nlattr(8, Buffer.from([0])), nlattr(INET_DIAG_INFO, tcpInfo({ ...FULL, segsOut: 1 }))] }),
+      sock({ sport: 40001, attrs: [twelve, Buffer.from([2, 0, 2, 0])] }),
+      sock({ sport: 40002, attrs: [twelve, nlattr(INET_DIAG_INFO, tcpInfo(FULL))] }),
+      sock({ sport: 40003, attrs: [nlattr(INET_DIAG_INFO, tcpInfo({ ...FULL, segsOut: 3 }))] }),
+    ]);
+    expect(r.rows).toBe(4);
+    expect(counters(0)[C.SEGS_OUT]).toBe(1);
+    expect(counters(1).every(Number.isNaN)).toBe(true);
+    expect(counters(2)).toEqual([2 ** 40 + 17, 1_000_001, 4000, 3000, 12_345, 678, 3, 900_000, 100_000, 50_000]);
+    expect(counters(3)[C.SEGS_OUT]).toBe(3);
+  });
+
   it('reads big-endian kernels', () => {
     const info = tcpInfo(FULL);
     const be = Buffer.alloc(info.length);
