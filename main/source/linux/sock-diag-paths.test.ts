@@ -89,25 +89,52 @@ function randomTcpInfo(rnd: () => number, len: number): Attr {
   };
 }
 
+/**
+ * An attribute of `len` random bytes; now and then with what looks like an INET_DIAG_INFO head in
+ * its payload, where a guess at INFO's offset taken from another message's layout might land.
+ */
 const filler = (type: number, len: number, rnd: () => number): Attr => {
   const b = Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256));
-  return { type, payload: () => b };
+  const fakeAt = len >= 8 && rnd() < 0.5 ? 4 * Math.floor((rnd() * (len - 4)) / 4) : -1;
+  const fakeLen = 4 + Math.floor(rnd() * 300);
+  return {
+    type,
+    payload: (le) => {
+      const out = b.slice();
+      if (fakeAt >= 0) {
+        const dv = new DataView(out.buffer);
+        dv.setUint16(fakeAt, fakeLen, le);
+        dv.setUint16(fakeAt + 2, INET_DIAG_INFO, le);
+      }
+      return out;
+    },
+  };
 };
 
-/** The attributes the kernel puts before INET_DIAG_INFO (shutdown, mark, cgroup id, sockopt) and others. */
-function randomLayout(rnd: () => number): Array<(rnd: () => number) => Attr> {
-  const pool = [
-    (r: () => number) => filler(8, 1, r),
-    (r: () => number) => filler(15, 4, r),
-    (r: () => number) => filler(21, 8, r),
-    (r: () => number) => filler(22, 2, r),
-    (r: () => number) => filler(4, 3 + Math.floor(r() * 12), r), // INET_DIAG_CONG, a name of any length
-  ];
-  const n = Math.floor(rnd() * 5);
-  return Array.from({ length: n }, () => pick(rnd, pool));
+type Layout = Array<(rnd: () => number) => Attr>;
+
+/** The attributes the kernel puts before INET_DIAG_INFO (shutdown, mark, cgroup id, sockopt) and a name of any length. */
+const LAYOUT_POOL: Layout = [
+  (r) => filler(8, 1, r),
+  (r) => filler(15, 4, r),
+  (r) => filler(21, 8, r),
+  (r) => filler(22, 2, r),
+  (r) => filler(4, 3 + Math.floor(r() * 24), r), // INET_DIAG_CONG
+];
+
+function randomLayout(rnd: () => number): Layout {
+  return Array.from({ length: Math.floor(rnd() * 6) }, () => pick(rnd, LAYOUT_POOL));
 }
 
-const INFO_LENS = [284, 248, 232, 212, 211, 208, 200, 184, 168, 144, 132, 104, 76, 72, 4, 0];
+/** `layout` with one attribute swapped for another: the heads before it stay the same. */
+function changeOne(rnd: () => number, layout: Layout): Layout {
+  if (layout.length === 0 || rnd() < 0.3) return randomLayout(rnd);
+  const out = layout.slice();
+  out[Math.floor(rnd() * out.length)] = pick(rnd, LAYOUT_POOL);
+  return out;
+}
+
+const INFO_LENS = [284, 248, 232, 212, 211, 208, 200, 184, 168, 144, 132, 104, 76, 72, 4];
 
 interface Gen {
   opts: DecodeOptions;
@@ -123,7 +150,7 @@ function randomAnswer(seed: number): Gen {
   let infoLen = pick(rnd, INFO_LENS);
   const n = 1 + Math.floor(rnd() * 60);
   for (let i = 0; i < n; i++) {
-    if (rnd() < 0.15) layout = randomLayout(rnd);
+    if (rnd() < 0.15) layout = changeOne(rnd, layout);
     if (rnd() < 0.05) infoLen = pick(rnd, INFO_LENS);
     const r = rnd();
     const seq = rnd() < 0.05 ? opts.seq ^ 1 : opts.seq;
@@ -149,7 +176,10 @@ function randomAnswer(seed: number): Gen {
     const tail = [u32(rnd), u32(rnd), u32(rnd), u32(rnd), u32(rnd), u32(rnd)]; // cookie ×2, expires, rqueue, wqueue, uid
     const attrs = layout.map((f) => f(rnd));
     const shape = rnd();
-    if (shape < 0.85 && infoLen > 0) attrs.push(randomTcpInfo(rnd, infoLen));
+    const other = filler(16 /* INET_DIAG_BBRINFO */, rnd() < 0.5 ? 16 : 240, rnd); // as long as a tcp_info, too
+    if (shape < 0.75) attrs.push(randomTcpInfo(rnd, infoLen));
+    else if (shape < 0.81) attrs.push(other, randomTcpInfo(rnd, infoLen)); // where INFO was, another attribute
+    else if (shape < 0.85) attrs.push(other); // and no INFO at all
     else if (shape < 0.9) attrs.push({ ...randomTcpInfo(rnd, 232), claim: 2 }); // nla_len < 4
     else if (shape < 0.95) attrs.splice(0, 0, { ...filler(8, 1, rnd), claim: 999 }, randomTcpInfo(rnd, 232)); // runs past the message
     else attrs.push(randomTcpInfo(rnd, 232), randomTcpInfo(rnd, 284)); // two: the first counts
@@ -237,7 +267,7 @@ describe('sock_diag word path and DataView path', () => {
     let rows = 0;
     let withCounters = 0;
     let threw = 0;
-    for (let seed = 1; seed <= 400; seed++) {
+    for (let seed = 1; seed <= 1000; seed++) {
       const { opts, msgs } = randomAnswer(seed);
       const le = bytes(msgs, true);
       const be = bytes(msgs, false);
