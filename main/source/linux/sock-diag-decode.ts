@@ -334,7 +334,8 @@ const NO_COUNTERS = new Float64Array(0);
 /**
  * The word path: decodes the run of ordinary messages from byte `p` — SOCK_DIAG_BY_FAMILY
  * messages of sequence number `seq`, of the wanted family and a known state, well-formed, not
- * flagged NLM_F_DUMP_INTR — into rows `row`, `row + 1` … of `w`, `inodes` and `counters` (see
+ * flagged NLM_F_DUMP_INTR, whose tcp_info (when read) is a 4.19+ one of TCP_INFO_READ bytes or
+ * more (an older kernel's messages all take the DataView path) — into rows `row`, `row + 1` … of `w`, `inodes` and `counters` (see
  * RUN_* for `kind`), and returns the byte offset of the first message it leaves to
  * `decodeMessageDv` (or one past the end); the new row count is left in `runRows`.
  * `u32` holds the recv buffer as little-endian host words (a little-endian host and kernel,
