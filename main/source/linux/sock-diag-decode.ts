@@ -450,9 +450,8 @@ function decodeMessageDv(dv: DataView, buf: Uint8Array, p: number, end: number, 
   const type = dv.getUint16(p + 4, le);
   const flags = dv.getUint16(p + 6, le);
   const seq = dv.getUint32(p + 8, le);
-  const name = () => targetName(opts);
   if (mlen < NLMSG_HDRLEN || mlen > end - p) {
-    throw new SourceError(`sock_diag ${name()}: malformed netlink message at byte ${p} (length ${mlen}, ${end - p} bytes left)`);
+    throw new SourceError(`sock_diag ${targetName(opts)}: malformed netlink message at byte ${p} (length ${mlen}, ${end - p} bytes left)`);
   }
   const body = p + NLMSG_HDRLEN;
   const next = p + ((mlen + 3) & ~3);
@@ -464,20 +463,20 @@ function decodeMessageDv(dv: DataView, buf: Uint8Array, p: number, end: number, 
   if (type === NLMSG_DONE) {
     // Since Linux 4.x the DONE message carries the dump's final status (0 or -errno).
     const status = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : 0;
-    if (status < 0) throw new SockDiagError(`sock_diag dump of ${name()} ended with ${errnoText(-status)}`, -status);
+    if (status < 0) throw new SockDiagError(`sock_diag dump of ${targetName(opts)} ended with ${errnoText(-status)}`, -status);
     res.done = true;
     return -1;
   }
   if (type === NLMSG_ERROR) {
     const err = mlen >= NLMSG_HDRLEN + 4 ? dv.getInt32(body, le) : -1;
-    if (err !== 0) throw new SockDiagError(`sock_diag dump of ${name()} refused: ${errnoText(-err)}`, -err);
+    if (err !== 0) throw new SockDiagError(`sock_diag dump of ${targetName(opts)} refused: ${errnoText(-err)}`, -err);
     // err 0 is an acknowledgement; a dump does not ask for one, so there is nothing to do.
     return next;
   }
-  if (type === NLMSG_OVERRUN) throw new SockDiagError(`sock_diag dump of ${name()}: the kernel reported lost data (NLMSG_OVERRUN)`, 105);
+  if (type === NLMSG_OVERRUN) throw new SockDiagError(`sock_diag dump of ${targetName(opts)}: the kernel reported lost data (NLMSG_OVERRUN)`, 105);
   // NLMSG_NOOP and unknown types carry nothing for us.
   if (type !== SOCK_DIAG_BY_FAMILY) return next;
-  if (mlen < ATTRS_AT) throw new SourceError(`sock_diag ${name()}: message at byte ${p} is ${mlen} bytes, shorter than an inet_diag_msg`);
+  if (mlen < ATTRS_AT) throw new SourceError(`sock_diag ${targetName(opts)}: message at byte ${p} is ${mlen} bytes, shorter than an inet_diag_msg`);
   if (buf[body] !== (opts.family === 6 ? AF_INET6 : AF_INET)) return next;
   const tcp = opts.protocol !== 'udp';
   const state = tcp ? STATE_MAP[buf[body + 1]] : 0;
