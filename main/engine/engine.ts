@@ -8,13 +8,13 @@
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
 import type { ConnectionEvent } from '../../shared/connection';
-import { DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
+import { COUNTER_STRIDE, DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
 import { createDiffer, freshSlots } from '../model/diff';
 import { materializeRow, materializeTable, type ProcessLookup } from '../model/materialize';
 import { C, COUNTER_SLOTS, createRowTable, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../model/rows';
 import { tcpStateName } from '../../shared/connection';
-import { createRateColumns, pushTrafficValues, UNKNOWN_TRAFFIC, type RateColumns } from '../model/traffic';
+import { createRateColumns, createValuesScratch, writeTrafficValues, writeUnknownTraffic, type RateColumns } from '../model/traffic';
 import type { ProcessInfo } from '../source/types';
 import type { RateTotals } from '../../shared/timeline';
 import { rateRows, unknownRates } from './rates';
@@ -54,6 +54,8 @@ export function createEngine(opts: EngineOptions): Engine {
   let ids: (string | undefined)[] = [];
   // Rows of the poll being built whose counters section entry may be due (rateRows), and the table's rate sums.
   let moved = new Int32Array(16);
+  // The counters section's values are written here by index, then copied out (createValuesScratch).
+  const valuesScratch = createValuesScratch();
   const totals: RateTotals = { rated: 0, send: 0, receive: 0 };
   let spareIds: (string | undefined)[] = [];
   // Its own differ: successive polls form a chain, so the key index carries over between them.
@@ -176,11 +178,12 @@ export function createEngine(opts: EngineOptions): Engine {
    * once with all values unknown: viewers would otherwise keep showing its last ones.
    */
   const counterUpdates = (prev: RowTable, next: RowTable, nextIds: (string | undefined)[], evented: Uint8Array, movedCount: number): CounterColumns | null => {
-    const out: CounterColumns = { ids: [], values: [] };
+    const ids: string[] = [];
     const id = (n: number) => (nextIds[n] ??= materializeRow(next, n, undefined, undefined, spareSlots[n]).id);
     if (!next.counters) {
       const pk = prev.counters;
       if (!pk) return null;
+      const values = valuesScratch.room(next.count * COUNTER_STRIDE);
       for (let n = 0; n < next.count; n++) {
         const p = prevOf[n];
         if (p < 0 || evented[n]) continue;
@@ -188,18 +191,19 @@ export function createEngine(opts: EngineOptions): Engine {
         let had = false;
         for (let s = 0; s < C.BUSY_US && !had; s++) had = pk[p * COUNTER_SLOTS + s] === pk[p * COUNTER_SLOTS + s];
         if (!had) continue;
-        out.ids.push(id(n));
-        out.values.push(...UNKNOWN_TRAFFIC);
+        writeUnknownTraffic(values, ids.length * COUNTER_STRIDE);
+        ids.push(id(n));
       }
     } else {
+      const values = valuesScratch.room(movedCount * COUNTER_STRIDE);
       for (let k = 0; k < movedCount; k++) {
         const n = moved[k];
         if (evented[n]) continue;
-        out.ids.push(id(n));
-        pushTrafficValues(next, n, spareRates, out.values);
+        writeTrafficValues(next, n, spareRates, values, ids.length * COUNTER_STRIDE);
+        ids.push(id(n));
       }
     }
-    return out.ids.length > 0 ? out : null;
+    return ids.length > 0 ? { ids, values: valuesScratch.take(ids.length * COUNTER_STRIDE) } : null;
   };
 
   /** Diffs, builds the events and fills `nextOwners` for `next` from `prevOwners`, `spareRates` / `spareIds` for `next`. */

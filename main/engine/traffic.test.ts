@@ -7,7 +7,7 @@ import { counterRowOf, counterRows, type CounterRow } from '../../shared/testing
 import type { RowSpec } from '../model/build';
 import { tableFromSpecs } from '../model/build';
 import { materializeRow } from '../model/materialize';
-import { createRateColumns, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, pushTrafficValues } from '../model/traffic';
+import { createRateColumns, createValuesScratch, LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, writeTrafficValues } from '../model/traffic';
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { createEngine } from './engine';
 import { limitedByCode } from './rates';
@@ -80,8 +80,12 @@ describe('engine rates', () => {
     // Row 2 did not move but its rate went from unknown to 0: viewers must learn that once.
     expect(tupleOf(second, 2)?.slice(5, 7)).toEqual([0, 0]);
 
+    const secondValues = JSON.stringify(second.counters);
     await vi.advanceTimersByTimeAsync(1000);
     const third = batches[2];
+    // Each batch owns its section: the next poll's values do not overwrite the last one's.
+    expect(third.counters!.values).not.toBe(second.counters!.values);
+    expect(JSON.stringify(second.counters)).toBe(secondValues);
     // Row 1 stopped: its rate falls to 0, which is news; rows 2 and 3 stayed at 0: nothing to send.
     expect(tupleOf(third, 1)?.slice(5, 7)).toEqual([0, 0]);
     expect(tupleOf(third, 2)).toBeUndefined();
@@ -264,14 +268,17 @@ describe('materializeRow traffic fields', () => {
     r.send[0] = 1234.6;
     r.receive[0] = NaN;
     r.limited[0] = LIMITED_NETWORK;
-    const out: number[] = [7];
-    pushTrafficValues(t, 0, r, out);
-    pushTrafficValues(t, 1, r, out);
-    pushTrafficValues(t, 2, undefined, out);
-    expect(out).toEqual([7, 10, 20, 10, 12, 1235, -1, 2500, 500, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 500, 1, 0]);
+    // Written at an offset into a scratch that held other values, and copied out.
+    const scratch = createValuesScratch();
+    const out = scratch.room(31).fill(99);
+    out[0] = 7;
+    writeTrafficValues(t, 0, r, out, 1);
+    writeTrafficValues(t, 1, r, out, 11);
+    writeTrafficValues(t, 2, undefined, out, 21);
+    expect(scratch.take(31)).toEqual([7, 10, 20, 10, 12, 1235, -1, 2500, 500, 1, LIMITED_NETWORK, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 10, 20, 10, 12, -1, -1, -1, 500, 1, 0]);
     // A source's nonsense (below 0, infinite) goes out as unknown: the row still passes a viewer's check.
-    const bad: number[] = [];
-    pushTrafficValues(t, 3, undefined, bad);
+    const bad = Array<number>(10).fill(99);
+    writeTrafficValues(t, 3, undefined, bad, 0);
     expect(bad.slice(0, 2)).toEqual([-1, -1]);
     expect(isCounterRow({ ids: ['x'], values: bad }, 0)).toBe(true);
   });

@@ -39,43 +39,74 @@ const wire = (v: number): number => (v >= 0 ? (v < SMI_LIMIT ? Math.round(v) | 0
 export const UNKNOWN_TRAFFIC: readonly number[] = [...Array<number>(COUNTER_STRIDE - 1).fill(UNKNOWN_VALUE), 0];
 
 /**
- * Appends row `i`'s traffic values to `out` as the batch's counters section holds them (shared/ipc.ts
- * CounterColumns: TRAFFIC_FIELDS order, whole numbers only): UDP rows and unknown values are
- * UNKNOWN_VALUE (-1), never 0; RTT and its variance in µs; rates in bytes/s rounded to whole bytes;
- * limitedBy its code. Call only for tables that carry counters. No array per row: `out` grows in place.
+ * Writes row `i`'s traffic values into `out[at .. at + COUNTER_STRIDE)` as the batch's counters
+ * section holds them (shared/ipc.ts CounterColumns: TRAFFIC_FIELDS order, whole numbers only): UDP
+ * rows and unknown values are UNKNOWN_VALUE (-1), never 0; RTT and its variance in µs; rates in
+ * bytes/s rounded to whole bytes; limitedBy its code. Call only for tables that carry counters.
+ * Stores by index, not push(): a poll writes this for thousands of rows, and ten indexed stores into
+ * an array already that long cost a quarter of one ten-argument push.
  */
-export function pushTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[]): void {
+export function writeTrafficValues(t: RowTable, i: number, rates: RateColumns | undefined, out: number[], at: number): void {
   if (t.words[i * ROW_WORDS + W.PROTO] === PROTO_UDP) {
-    out.push(...UNKNOWN_TRAFFIC);
+    writeUnknownTraffic(out, at);
     return;
   }
   const k = t.counters!;
-  const at = i * COUNTER_SLOTS;
-  out.push(
-    wire(k[at + C.BYTES_SENT]),
-    wire(k[at + C.BYTES_RECEIVED]),
-    wire(k[at + C.SEGS_OUT]),
-    wire(k[at + C.SEGS_IN]),
-    rates ? wire(rates.send[i]) : UNKNOWN_VALUE,
-    rates ? wire(rates.receive[i]) : UNKNOWN_VALUE,
-    wire(k[at + C.RTT_US]),
-    wire(k[at + C.RTTVAR_US]),
-    wire(k[at + C.RETRANS]),
-    rates ? rates.limited[i] : 0,
-  );
+  const c = i * COUNTER_SLOTS;
+  out[at] = wire(k[c + C.BYTES_SENT]);
+  out[at + 1] = wire(k[c + C.BYTES_RECEIVED]);
+  out[at + 2] = wire(k[c + C.SEGS_OUT]);
+  out[at + 3] = wire(k[c + C.SEGS_IN]);
+  out[at + 4] = rates ? wire(rates.send[i]) : UNKNOWN_VALUE;
+  out[at + 5] = rates ? wire(rates.receive[i]) : UNKNOWN_VALUE;
+  out[at + 6] = wire(k[c + C.RTT_US]);
+  out[at + 7] = wire(k[c + C.RTTVAR_US]);
+  out[at + 8] = wire(k[c + C.RETRANS]);
+  out[at + 9] = rates ? rates.limited[i] : 0;
 }
 
-/** One row's values, reused by addTrafficFields (rows are materialized one at a time). */
-const scratch: number[] = [];
+/** Writes a counters-section row of nothing known at `out[at]` (see UNKNOWN_TRAFFIC). */
+export function writeUnknownTraffic(out: number[], at: number): void {
+  for (let k = 0; k < COUNTER_STRIDE; k++) out[at + k] = UNKNOWN_TRAFFIC[k];
+}
 
 /**
- * Adds the traffic fields of row `i` to `c` (see pushTrafficValues; unknown values are null).
+ * A growing array of numbers written by index (writeTrafficValues) and copied out whole: the
+ * counters section's values without a push per value, and packed (no holes), which JSON.stringify
+ * prints fastest. Each take() returns a fresh array; the scratch itself is never handed out.
+ */
+export interface ValuesScratch {
+  /** The array to write into, at least `length` long. */
+  room(length: number): number[];
+  /** A copy of the first `length` values. */
+  take(length: number): number[];
+}
+
+export function createValuesScratch(): ValuesScratch {
+  const a: number[] = [];
+  return {
+    room(length) {
+      while (a.length < length) a.push(0);
+      return a;
+    },
+    take: (length) => a.slice(0, length),
+  };
+}
+
+/**
+ * One row's values, reused by addTrafficFields (rows are materialized one at a time). Packed, as
+ * the engine's scratch is: writeTrafficValues' stores, once they saw an array with holes, would turn
+ * every array they write into one with holes, which JSON.stringify prints at half the speed.
+ */
+const scratch: number[] = Array.from({ length: COUNTER_STRIDE }, () => 0);
+
+/**
+ * Adds the traffic fields of row `i` to `c` (see writeTrafficValues; unknown values are null).
  * Nothing is added when the table carries no counters: the source does not collect them
  * (EngineStatus.countersNote says why).
  */
 export function addTrafficFields(c: Omit<Connection, 'id'>, t: RowTable, i: number, rates?: RateColumns): void {
   if (!t.counters) return;
-  scratch.length = 0;
-  pushTrafficValues(t, i, rates, scratch);
+  writeTrafficValues(t, i, rates, scratch, 0);
   applyCounterValues(c, scratch, 0);
 }
