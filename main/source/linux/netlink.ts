@@ -67,7 +67,7 @@ export function openSockDiag(opts: SockDiagOptions = {}): SockDiagReader {
     const s = socket();
     s.send(req, encodeInetDiagRequest(req, t, seq));
     // One options object per dump, not per datagram: an object spread costs ~0.5 µs.
-    const opts = { ...t, seq };
+    const decodeOpts = { ...t, seq };
     let interrupted = false;
     for (;;) {
       let n = -1;
@@ -85,7 +85,7 @@ export function openSockDiag(opts: SockDiagOptions = {}): SockDiagReader {
         reopen();
         return false;
       }
-      const r = decodeSockDiag(buf, n, opts, into);
+      const r = decodeSockDiag(buf, n, decodeOpts, into);
       interrupted ||= r.interrupted;
       if (r.done) break;
       if (n === 0) throw new SourceError(`sock_diag ${targetName(t)}: the kernel closed the dump without NLMSG_DONE`);
