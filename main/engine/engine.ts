@@ -187,8 +187,9 @@ export function createEngine(opts: EngineOptions): Engine {
       for (let n = 0; n < next.count; n++) {
         const p = prevOf[n];
         if (p < 0 || evented[n]) continue;
-        // Rows that showed nothing (UDP, listeners, TIME-WAIT) have nothing to take back.
-        let had = false;
+        // Rows that showed nothing (UDP, listeners, TIME-WAIT) have nothing to take back. A limitedBy
+        // shows too, and can be all a row shows (Windows: only the SndCong read succeeded).
+        let had = rates.limited[p] !== 0;
         for (let s = 0; s < C.BUSY_US && !had; s++) had = pk[p * COUNTER_SLOTS + s] === pk[p * COUNTER_SLOTS + s];
         if (!had) continue;
         writeUnknownTraffic(values, ids.length * COUNTER_STRIDE);
