@@ -2,7 +2,7 @@
 // scripted netlink socket that replays them.
 import type { NetlinkSocket } from '../../native/netlink';
 import { ErrnoError } from '../../native/netlink';
-import { AF_INET, AF_INET6, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, SOCK_DIAG_BY_FAMILY } from './sock-diag-decode';
+import { AF_INET, AF_INET6, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, SOCK_DIAG_BY_FAMILY, TCP_INFO } from './sock-diag-decode';
 
 export interface FakeSocket {
   family: 4 | 6;
@@ -117,4 +117,36 @@ export function scriptedSockets(answer: (req: { family: number; protocol: number
     };
   };
   return { open, log };
+}
+
+/** struct tcp_info fields a test sets (linux/tcp.h); the rest are filler. */
+export interface InfoFields {
+  rtt?: number;
+  rttvar?: number;
+  totalRetrans?: number;
+  bytesAcked?: number;
+  bytesSent?: number;
+  bytesReceived?: number;
+  segsOut?: number;
+  segsIn?: number;
+  busyTime?: number;
+  rwndLimited?: number;
+  sndbufLimited?: number;
+}
+
+/** A struct tcp_info of `len` bytes (232 on this kernel) with the given fields, the rest 0x5a filler. */
+export function tcpInfo(f: InfoFields, len = 232): Buffer {
+  const b = Buffer.alloc(Math.max(len, 232), 0x5a);
+  b.writeUInt32LE(f.rtt ?? 0, TCP_INFO.rtt);
+  b.writeUInt32LE(f.rttvar ?? 0, TCP_INFO.rttvar);
+  b.writeUInt32LE(f.totalRetrans ?? 0, TCP_INFO.totalRetrans);
+  b.writeBigUInt64LE(BigInt(f.bytesAcked ?? 0), TCP_INFO.bytesAcked);
+  b.writeBigUInt64LE(BigInt(f.bytesReceived ?? 0), TCP_INFO.bytesReceived);
+  b.writeUInt32LE(f.segsOut ?? 0, TCP_INFO.segsOut);
+  b.writeUInt32LE(f.segsIn ?? 0, TCP_INFO.segsIn);
+  b.writeBigUInt64LE(BigInt(f.busyTime ?? 0), TCP_INFO.busyTime);
+  b.writeBigUInt64LE(BigInt(f.rwndLimited ?? 0), TCP_INFO.rwndLimited);
+  b.writeBigUInt64LE(BigInt(f.sndbufLimited ?? 0), TCP_INFO.sndbufLimited);
+  b.writeBigUInt64LE(BigInt(f.bytesSent ?? 0), TCP_INFO.bytesSent);
+  return b.subarray(0, len);
 }

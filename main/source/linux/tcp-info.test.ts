@@ -3,42 +3,12 @@
 // rows that must carry no counters.
 import { describe, expect, it } from 'vitest';
 import { C, COUNTER_SLOTS } from '../../model/rows';
-import { diagMessage, doneMessage, nlattr, type FakeSocket } from './fake-sock-diag';
+import { diagMessage, doneMessage, nlattr, tcpInfo, type FakeSocket, type InfoFields } from './fake-sock-diag';
 import { createProcNetTable } from './procfs';
 import { INET_DIAG_INFO, TCP_INFO, decodeSockDiag, encodeInetDiagRequest, type DecodeOptions } from './sock-diag-decode';
 
 const LOOP4 = [127, 0, 0, 1];
 
-interface InfoFields {
-  rtt?: number;
-  rttvar?: number;
-  totalRetrans?: number;
-  bytesAcked?: number;
-  bytesSent?: number;
-  bytesReceived?: number;
-  segsOut?: number;
-  segsIn?: number;
-  busyTime?: number;
-  rwndLimited?: number;
-  sndbufLimited?: number;
-}
-
-/** A struct tcp_info of `len` bytes (232 on this kernel) with the given fields, the rest 0x5a filler. */
-export function tcpInfo(f: InfoFields, len = 232): Buffer {
-  const b = Buffer.alloc(Math.max(len, 232), 0x5a);
-  b.writeUInt32LE(f.rtt ?? 0, TCP_INFO.rtt);
-  b.writeUInt32LE(f.rttvar ?? 0, TCP_INFO.rttvar);
-  b.writeUInt32LE(f.totalRetrans ?? 0, TCP_INFO.totalRetrans);
-  b.writeBigUInt64LE(BigInt(f.bytesAcked ?? 0), TCP_INFO.bytesAcked);
-  b.writeBigUInt64LE(BigInt(f.bytesReceived ?? 0), TCP_INFO.bytesReceived);
-  b.writeUInt32LE(f.segsOut ?? 0, TCP_INFO.segsOut);
-  b.writeUInt32LE(f.segsIn ?? 0, TCP_INFO.segsIn);
-  b.writeBigUInt64LE(BigInt(f.busyTime ?? 0), TCP_INFO.busyTime);
-  b.writeBigUInt64LE(BigInt(f.rwndLimited ?? 0), TCP_INFO.rwndLimited);
-  b.writeBigUInt64LE(BigInt(f.sndbufLimited ?? 0), TCP_INFO.sndbufLimited);
-  b.writeBigUInt64LE(BigInt(f.bytesSent ?? 0), TCP_INFO.bytesSent);
-  return b.subarray(0, len);
-}
 
 const sock = (over: Partial<FakeSocket>): FakeSocket => ({ family: 4, state: 1, src: LOOP4, dst: LOOP4, sport: 40000, dport: 8080, inode: 9, ...over });
 

@@ -1,0 +1,234 @@
+// Attacks on the sock_diag decoder's fast path and its module-level caches (the last buffer's
+// word view, the INET_DIAG_INFO offset hint): one recv buffer reused with other contents and
+// lengths, two readers interleaving, views off the word boundary (a pooled Buffer), `len` shorter
+// or longer than the buffer and cutting a message, odd nlmsg_len at the end, zero / huge / odd
+// nla_len, more attributes before tcp_info than the hint records, IPv6 scope ids, and tables of
+// one poll with and without counters. Every case asserts the values the crafted bytes hold.
+import { describe, expect, it } from 'vitest';
+import { C, COUNTER_SLOTS, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
+import { SourceError } from '../types';
+import { diagMessage, doneMessage, nlattr, tcpInfo, type FakeSocket, type InfoFields } from './fake-sock-diag';
+import { createProcNetTable, type ProcNetTable } from './procfs';
+import { INET_DIAG_INFO, decodeSockDiag, type DecodeOptions } from './sock-diag-decode';
+
+const LOOP4 = [127, 0, 0, 1];
+const TCP4: DecodeOptions = { protocol: 'tcp', family: 4, seq: 7 };
+const sock = (over: Partial<FakeSocket>): FakeSocket => ({ family: 4, state: 1, src: LOOP4, dst: LOOP4, sport: 40000, dport: 8080, inode: 9, ...over });
+
+/** Fields of the tcp_info numbered `n`: every counter different from every other message's. */
+const fields = (n: number): InfoFields => ({
+  rtt: 1000 + n,
+  rttvar: 100 + n,
+  totalRetrans: n,
+  bytesAcked: 2 ** 33 + n,
+  bytesSent: 2 ** 34 + n,
+  bytesReceived: 5000 + n,
+  segsOut: 60 + n,
+  segsIn: 50 + n,
+  busyTime: 900_000 + n,
+  rwndLimited: 100_000 + n,
+  sndbufLimited: 50_000 + n,
+});
+/** The counter slots (C order) a full tcp_info of `fields(n)` gives. */
+const slots = (n: number) => [2 ** 34 + n, 5000 + n, 60 + n, 50 + n, 1000 + n, 100 + n, n, 900_000 + n, 100_000 + n, 50_000 + n];
+const UNKNOWN = Array<number>(COUNTER_SLOTS).fill(NaN);
+const info = (n: number, len = 232) => nlattr(INET_DIAG_INFO, tcpInfo(fields(n), len));
+const shutdown = nlattr(8, Buffer.from([0]));
+const cong = nlattr(4, Buffer.from('cubic\0'));
+const cgroup = nlattr(21, Buffer.alloc(8, 0x11));
+
+/** What a decode left: per row its port, inode and counters, and the result or the error. */
+function decoded(buf: Uint8Array, len: number, opts: DecodeOptions = TCP4, into: ProcNetTable = createProcNetTable(1)) {
+  let result: unknown;
+  try {
+    result = decodeSockDiag(buf, len, opts, into);
+  } catch (e) {
+    result = e instanceof SourceError ? { error: e.message } : { notSourceError: String(e) };
+  }
+  const rows = Array.from({ length: into.rows.count }, (_, i) => ({
+    port: into.rows.words[i * ROW_WORDS + W.LPORT],
+    inode: into.inodes[i],
+    counters: into.rows.counters ? Array.from(into.rows.counters.subarray(i * COUNTER_SLOTS, (i + 1) * COUNTER_SLOTS)) : null,
+  }));
+  return { result, rows };
+}
+
+/** A dump of sockets on ports 40000… with inodes 100…, each with the attributes `attrs(i)`. */
+function dump(n: number, attrs: (i: number) => Buffer[], seq = 7): Buffer {
+  return Buffer.concat([...Array.from({ length: n }, (_, i) => diagMessage(sock({ sport: 40000 + i, inode: 100 + i, attrs: attrs(i) }), seq)), doneMessage(seq)]);
+}
+const expectRows = (n: number, counters: (i: number) => number[]) => Array.from({ length: n }, (_, i) => ({ port: 40000 + i, inode: 100 + i, counters: counters(i) }));
+const DONE = { done: true, interrupted: false, stale: 0 };
+
+describe('sock_diag decoder caches', () => {
+  it('reads one recv buffer reused datagram after datagram, with other layouts and shorter lengths', () => {
+    const buf = Buffer.alloc(8192, 0x77);
+    const first = dump(5, (i) => [shutdown, info(i)]);
+    first.copy(buf);
+    expect(decoded(buf, first.length)).toEqual({ result: { ...DONE, rows: 5 }, rows: expectRows(5, slots) });
+    // Shorter, INFO further in, the first datagram's bytes still behind `len`.
+    const second = dump(3, (i) => [cong, cgroup, info(10 + i)]);
+    second.copy(buf);
+    expect(decoded(buf, second.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => slots(10 + i)) });
+    // An older kernel's 104-byte tcp_info where the last datagram had a full one: RTT and retransmits only.
+    const third = dump(2, (i) => [cong, cgroup, info(20 + i, 104)]);
+    third.copy(buf);
+    const partial = (i: number) => [NaN, NaN, NaN, NaN, 1020 + i, 120 + i, 20 + i, NaN, NaN, NaN];
+    expect(decoded(buf, third.length)).toEqual({ result: { ...DONE, rows: 2 }, rows: expectRows(2, partial) });
+    // The same bytes through another view of the same memory, 4 bytes in.
+    first.copy(buf, 4);
+    expect(decoded(buf.subarray(4), first.length)).toEqual({ result: { ...DONE, rows: 5 }, rows: expectRows(5, slots) });
+    // And the whole buffer again, its first word zeroed: a malformed start, however the last call ended.
+    buf.writeUInt32LE(0, 0);
+    expect(decoded(buf, first.length)).toEqual({ result: { error: `sock_diag tcp: malformed netlink message at byte 0 (length 0, ${first.length} bytes left)` }, rows: [] });
+  });
+
+  it('gives each of two interleaving readers its own rows, whatever layout the other one last had', () => {
+    // Reader B's first attribute has reader A's INFO offset inside its payload, holding an INFO head.
+    const fake = Buffer.alloc(12, 0);
+    fake.writeUInt16LE(4 + 232, 4);
+    fake.writeUInt16LE(INET_DIAG_INFO, 6);
+    const a = Buffer.alloc(4096);
+    const b = Buffer.alloc(4096);
+    for (let round = 0; round < 4; round++) {
+      const da = dump(3, (i) => [shutdown, info(round * 10 + i)]);
+      const db = dump(3, (i) => [nlattr(21, fake), info(100 + round * 10 + i)]);
+      da.copy(a);
+      db.copy(b);
+      expect(decoded(a, da.length).rows, `A round ${round}`).toEqual(expectRows(3, (i) => slots(round * 10 + i)));
+      expect(decoded(b, db.length).rows, `B round ${round}`).toEqual(expectRows(3, (i) => slots(100 + round * 10 + i)));
+    }
+  });
+
+  it('reads views off the word boundary (a pooled Buffer) as those on it', () => {
+    const bytes = dump(4, (i) => [cong, info(i)]);
+    const want = { result: { ...DONE, rows: 4 }, rows: expectRows(4, slots) };
+    for (const offset of [0, 1, 2, 3, 4, 6, 8]) {
+      const view = Buffer.from(new ArrayBuffer(bytes.length + 16), offset, bytes.length);
+      bytes.copy(view);
+      expect(decoded(view, view.length), `byteOffset ${offset}`).toEqual(want);
+    }
+    // A slice of a Buffer from Node's pool (which aligns its offsets to 8): 2 bytes in.
+    const pooled = Buffer.from(Buffer.concat([Buffer.from([0, 0]), bytes])).subarray(2);
+    expect(pooled.byteOffset % 4).toBe(2);
+    expect(decoded(pooled, pooled.length)).toEqual(want);
+  });
+});
+
+describe('sock_diag decoder bounds', () => {
+  const m = [0, 1, 2].map((i) => diagMessage(sock({ sport: 40000 + i, inode: 100 + i, attrs: [info(i)] }), 7));
+  const all = Buffer.concat([...m, doneMessage(7)]);
+
+  it('reads only buf[0, len): a message cut by len is malformed, the rows before it stay', () => {
+    expect(decoded(all, m[0].length)).toEqual({ result: { done: false, interrupted: false, stale: 0, rows: 1 }, rows: expectRows(1, slots) });
+    const cut = decoded(all, m[0].length + m[1].length - 4);
+    expect(cut.result).toEqual({ error: `sock_diag tcp: malformed netlink message at byte ${m[0].length} (length ${m[1].length}, ${m[1].length - 4} bytes left)` });
+    expect(cut.rows).toEqual(expectRows(1, slots));
+    // A cut inside the next header: fewer than 16 bytes left is the end of the datagram, not an error.
+    expect(decoded(all, m[0].length + 8).result).toEqual({ done: false, interrupted: false, stale: 0, rows: 1 });
+    // len past the buffer, fractional, negative, NaN: the buffer is the bound, nothing throws.
+    expect(decoded(all, all.length + 1000)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, slots) });
+    expect(decoded(all, all.length + 0.5).result).toEqual({ ...DONE, rows: 3 });
+    for (const len of [-1, NaN, 0]) expect(decoded(all, len)).toEqual({ result: { done: false, interrupted: false, stale: 0, rows: 0 }, rows: [] });
+  });
+
+  it('reads a last message whose nlmsg_len is not a multiple of 4 and that has no padding after it', () => {
+    // 211 bytes of tcp_info (every field read lies within), then 207 (bytes_sent cut: bytes_acked instead).
+    for (const [len, sent] of [
+      [211, 2 ** 34],
+      [207, 2 ** 33],
+    ]) {
+      const msg = diagMessage(sock({ sport: 40000, inode: 100, attrs: [nlattr(INET_DIAG_INFO, tcpInfo(fields(0), len)).subarray(0, 4 + len)] }), 7);
+      const mlen = msg.readUInt32LE(0);
+      expect(mlen % 4).not.toBe(0);
+      for (const offset of [0, 2]) {
+        const buf = Buffer.from(new ArrayBuffer(mlen + 8), offset, mlen);
+        msg.copy(buf, 0, 0, mlen);
+        expect(decoded(buf, mlen), `${len} bytes, offset ${offset}`).toEqual({
+          result: { done: false, interrupted: false, stale: 0, rows: 1 },
+          rows: [{ port: 40000, inode: 100, counters: [sent, ...slots(0).slice(1)] }],
+        });
+      }
+    }
+  });
+
+  it('gives a row unknown counters, and keeps it, when an attribute length is zero, huge or past the message', () => {
+    const zero = Buffer.from([0, 0, 8, 0]);
+    const huge = Buffer.from([0xff, 0xff, 8, 0]);
+    const hugeInfo = Buffer.concat([Buffer.from([0xff, 0xff, INET_DIAG_INFO, 0]), tcpInfo(fields(9))]);
+    const three = Buffer.from([3, 0, 8, 0]);
+    const b = dump(6, (i) => [[zero, info(9)], [huge, info(9)], [hugeInfo], [three, info(9)], [info(i)], [Buffer.from([5, 0, 8, 0, 1, 0, 0, 0]), info(5)]][i]);
+    // The last: nla_len 5 (odd) pads to 8; INFO follows.
+    expect(decoded(b, b.length)).toEqual({ result: { ...DONE, rows: 6 }, rows: expectRows(6, (i) => (i < 4 ? UNKNOWN : slots(i))) });
+    // Where the message before had its INFO (the hint's guess), an INFO head whose nla_len runs past the message.
+    const c = dump(3, (i) => [[info(0)], [hugeInfo], [info(2)]][i]);
+    expect(decoded(c, c.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 1 ? UNKNOWN : slots(i))) });
+  });
+
+  it('walks past more attributes before tcp_info than its hint records, layout changing in the fifth', () => {
+    const five = (x: number) => [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4)), nlattr(22, Buffer.alloc(x))];
+    const b = dump(6, (i) => [...five(i < 3 ? 2 : 14), info(i)]);
+    expect(decoded(b, b.length)).toEqual({ result: { ...DONE, rows: 6 }, rows: expectRows(6, slots) });
+  });
+
+  it('throws a SourceError, and stops, for a message length that is huge or shorter than an inet_diag_msg', () => {
+    for (const claim of [0xffffffff, 0x80000000, 88 + 2 ** 16, 16, 40, 0, 15]) {
+      const bad = Buffer.from(all);
+      bad.writeUInt32LE(claim, m[0].length);
+      const r = decoded(bad, bad.length);
+      expect(r.result, `nlmsg_len ${claim}`).toEqual({ error: expect.stringMatching(/^sock_diag tcp: (malformed netlink message|message) at byte /) });
+      expect(r.rows).toEqual(expectRows(1, slots));
+    }
+  });
+});
+
+describe('sock_diag decoder rows', () => {
+  const v6 = (...g: number[]) => g.flatMap((x) => [x >> 8, x & 0xff]);
+  const scopes = (buf: Uint8Array, opts: DecodeOptions) => {
+    const into = createProcNetTable(1);
+    decodeSockDiag(buf, buf.length, opts, into);
+    return Array.from({ length: into.rows.count }, (_, i) => [into.rows.words[i * ROW_WORDS + W.LSCOPE], into.rows.words[i * ROW_WORDS + W.RSCOPE]]);
+  };
+
+  it('scopes link-local IPv6 addresses (fe80::/10) by idiag_if, nothing else, on both paths', () => {
+    const ends = [
+      [v6(0xfe80, 0, 0, 0, 0, 0, 0, 1), v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2)],
+      [v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2), v6(0xfebf, 0, 0, 0, 0, 0, 0, 9)],
+      [v6(0xfec0, 0, 0, 0, 0, 0, 0, 1), v6(0xfe00, 0, 0, 0, 0, 0, 0, 1)],
+      [v6(0xfe80, 0, 0, 0, 0, 0, 0, 1), v6(0xfe80, 0, 0, 0, 0, 0, 0, 2)],
+    ];
+    const msgs = ends.map(([src, dst], i) => diagMessage(sock({ family: 6, src, dst, sport: 40000 + i, ifindex: 0x80000007, attrs: [info(i)] }), 7));
+    const bytes = Buffer.concat([...msgs, doneMessage(7)]);
+    const want = [
+      [0x80000007, 0],
+      [0, 0x80000007],
+      [0, 0],
+      [0x80000007, 0x80000007],
+    ];
+    for (const offset of [0, 2]) {
+      const buf = Buffer.from(new ArrayBuffer(bytes.length + 4), offset, bytes.length);
+      bytes.copy(buf);
+      expect(scopes(buf, { ...TCP4, family: 6 }), `offset ${offset}`).toEqual(want);
+    }
+    // 254.128.0.1 is no IPv6 address: an IPv4 row has no scope, whatever idiag_if says.
+    const four = Buffer.concat([diagMessage(sock({ src: [254, 128, 0, 1], dst: [254, 191, 0, 2], ifindex: 7, attrs: [info(0)] }), 7), doneMessage(7)]);
+    expect(scopes(four, TCP4)).toEqual([[0, 0]]);
+  });
+
+  it('gives rows of a table without counters NaN slots once an earlier table of the poll had them, and never an earlier poll\'s values', () => {
+    const into = createProcNetTable(1);
+    const tcp = dump(2, (i) => [info(i)]);
+    decodeSockDiag(tcp, tcp.length, TCP4, into);
+    const tcp6 = Buffer.concat([diagMessage(sock({ family: 6, src: v6(0, 0, 0, 0, 0, 0, 0, 1), dst: v6(0, 0, 0, 0, 0, 0, 0, 1), sport: 40002, inode: 102, attrs: [info(2)] }), 7), doneMessage(7)]);
+    decodeSockDiag(tcp6, tcp6.length, { ...TCP4, family: 6, info: false }, into);
+    const udp = Buffer.concat([diagMessage(sock({ state: 7, sport: 40003, inode: 103, attrs: [info(3)] }), 7), doneMessage(7)]);
+    decodeSockDiag(udp, udp.length, { ...TCP4, protocol: 'udp' }, into);
+    expect(decoded(new Uint8Array(0), 0, TCP4, into).rows).toEqual(expectRows(4, (i) => (i < 2 ? slots(i) : UNKNOWN)));
+    expect([0, 1, 2, 3].map((i) => into.rows.words[i * ROW_WORDS + W.PROTO])).toEqual([PROTO_TCP, PROTO_TCP, PROTO_TCP, PROTO_UDP]);
+    // The next poll into the same table: its first table asks for no tcp_info.
+    into.rows.count = 0;
+    decodeSockDiag(tcp, tcp.length, { ...TCP4, info: false }, into);
+    expect(Array.from(into.rows.counters!.subarray(0, 2 * COUNTER_SLOTS))).toEqual([...UNKNOWN, ...UNKNOWN]);
+    expect(into.rows.counters![C.BYTES_SENT]).toBeNaN();
+  });
+});
