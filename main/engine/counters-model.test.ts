@@ -4,7 +4,7 @@
 // interval — whatever the engine chose to send or to leave out. Seeded random polls: rows reorder,
 // close and open, change state, come as UDP, lose and regain counters (one row or the whole
 // table), RTT unknown, only the send-limit times known (a Windows EStats source whose Data and
-// Path reads failed but SndCong's did not).
+// Path reads failed but SndCong's did not); now and then a poll fails.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeBatch, type EventBatch } from '../../shared/ipc';
 import type { TcpState } from '../../shared/connection';
@@ -12,7 +12,7 @@ import { LiveTable } from '../export/table';
 import type { RowSpec } from '../model/build';
 import { prng } from '../model/random';
 import { LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER } from '../model/traffic';
-import { createScriptedSource } from '../source/scripted';
+import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import { createEngine } from './engine';
 
 type Counters = NonNullable<RowSpec['counters']>;
@@ -68,8 +68,8 @@ interface Live {
   k: Required<Counters>;
 }
 
-/** A random walk of `polls` tables over a few rows (ports 1…), each row's counters only growing or standing still. */
-function randomPolls(seed: number, polls: number): RowSpec[][] {
+/** A random walk of `polls` tables over `rows` or a few more rows (ports 1…), each row's counters only growing or standing still. */
+function randomPolls(seed: number, polls: number, rows: number): RowSpec[][] {
   const rnd = prng(seed);
   let nextPort = 1;
   const fresh = (): Live => ({
@@ -78,7 +78,7 @@ function randomPolls(seed: number, polls: number): RowSpec[][] {
     state: 'ESTABLISHED',
     k: { BYTES_SENT: 0, BYTES_RECEIVED: 0, SEGS_OUT: 0, SEGS_IN: 0, RTT_US: 0, RTTVAR_US: 0, RETRANS: 0, BUSY_US: 0, RWND_LIMITED_US: 0, SNDBUF_LIMITED_US: 0 },
   });
-  let live: Live[] = Array.from({ length: 3 + Math.floor(rnd() * 5) }, fresh);
+  let live: Live[] = Array.from({ length: rows + Math.floor(rnd() * 5) }, fresh);
   const out: RowSpec[][] = [];
   const grow = (x: number, by: number) => x + (rnd() < 0.5 ? 0 : Math.floor(rnd() * by));
   for (let t = 0; t < polls; t++) {
@@ -133,9 +133,14 @@ describe('counters a viewer shows, against the plain rule', () => {
     let checked = 0;
     let rated = 0;
     let limited = 0;
+    let failed = 0;
     for (let seed = 1; seed <= 60; seed++) {
-      const polls = randomPolls(seed, 12);
-      const source = createScriptedSource(polls, { processes: { 100: 'app' } });
+      // Past 16 rows now and then: the engine's per-row scratch arrays start at 16 and grow.
+      const polls = randomPolls(seed, 12, seed % 6 === 0 ? 40 : 3);
+      // Now and then a poll fails: the next one rates over both intervals, against the last good table.
+      const rnd = prng(seed + 1000);
+      const steps: ScriptStep[] = polls.map((p, t) => (t > 0 && rnd() < 0.1 ? { error: 'EAGAIN' } : p));
+      const source = createScriptedSource(steps, { processes: { 100: 'app' } });
       const engine = createEngine({ source, intervalMs: 1000 });
       const viewer = new LiveTable();
       const wire: string[] = [];
@@ -148,16 +153,26 @@ describe('counters a viewer shows, against the plain rule', () => {
       });
       engine.start();
       await vi.advanceTimersByTimeAsync(0);
-      for (let t = 0; t < polls.length; t++) {
+      let last = -1; // the last poll that succeeded
+      for (let t = 0; t < steps.length; t++) {
         if (t > 0) await vi.advanceTimersByTimeAsync(1000);
         expect(batches, `seed ${seed}`).toHaveLength(t + 1);
-        const before = t > 0 ? new Map(polls[t - 1].map((s) => [s.localPort, s])) : new Map<number, RowSpec>();
+        const step = steps[t];
+        if (!Array.isArray(step)) {
+          expect(batches[t].status.lastError).toBe('EAGAIN');
+          expect(batches[t].counters).toBeUndefined();
+          failed++;
+          continue;
+        }
+        const before = last >= 0 ? new Map(polls[last].map((s) => [s.localPort, s])) : new Map<number, RowSpec>();
+        const dtMs = (t - last) * 1000;
+        last = t;
         const byPort = new Map([...viewer.rows.values()].map((c) => [c.localPort, c]));
-        expect(byPort.size, `seed ${seed} poll ${t}`).toBe(polls[t].length);
-        for (const spec of polls[t]) {
+        expect(byPort.size, `seed ${seed} poll ${t}`).toBe(step.length);
+        for (const spec of step) {
           const c = byPort.get(spec.localPort)!;
           const shows = Object.fromEntries(FIELDS.map((f) => [f, c[f] ?? null]));
-          const want = expected(spec, before.get(spec.localPort), 1000);
+          const want = expected(spec, before.get(spec.localPort), dtMs);
           expect(shows, `seed ${seed} poll ${t} port ${spec.localPort}`).toEqual(want);
           checked++;
           if (want.sendRate !== null) rated++;
@@ -177,6 +192,7 @@ describe('counters a viewer shows, against the plain rule', () => {
     expect(checked).toBeGreaterThan(2000);
     expect(rated).toBeGreaterThan(500);
     expect(limited).toBeGreaterThan(100);
+    expect(failed).toBeGreaterThan(20);
   });
 
   it('takes back a limitedBy when the source stops giving counters, even for a row whose other counters were unknown', async () => {
