@@ -60,17 +60,28 @@ function table(n: number, pick: (row: number, slot: number) => number): RowTable
   return t;
 }
 
+/** An interval with no rates: none, or the clock went back between the polls. */
+const pick0 = (rnd: () => number) => (rnd() < 0.5 ? 0 : -1000);
+
 describe('rateRows', () => {
-  it('equals the plain rule on random tables: idle rows, moving rows, unknown counters, rates that fall to 0, new rows', () => {
+  it('equals the plain rule on random tables: idle rows, moving rows, unknown counters, rates that fall to 0, new rows, reordered rows, no interval', () => {
     const rnd = prng(11);
     for (let round = 0; round < 200; round++) {
       const n = 1 + Math.floor(rnd() * 40);
       const base = (i: number, s: number) => (s === C.RTT_US && i % 7 === 0 ? NaN : 1000 * (i + 1) + s * 10);
       // NaN rows (UDP, listeners), rows that stand still, rows where one slot or the bytes move.
       const prev = table(n, (i, s) => (i % 11 === 5 ? NaN : base(i, s)));
+      // Next row i is prev row perm[i]: the OS lists sockets in no promised order.
+      const perm = Array.from({ length: n }, (_, i) => i);
+      if (round % 2 === 1) {
+        for (let i = n - 1; i > 0; i--) {
+          const j = Math.floor(rnd() * (i + 1));
+          [perm[i], perm[j]] = [perm[j], perm[i]];
+        }
+      }
       const next = table(n, (i, s) => {
-        if (i % 11 === 5) return NaN;
-        const v = base(i, s);
+        if (perm[i] % 11 === 5) return NaN;
+        const v = base(perm[i], s);
         const mode = Math.floor(rnd() * 6);
         if (mode === 0) return v; // idle
         if (mode === 1 && s === Math.floor(rnd() * COUNTER_SLOTS)) return v + 1; // one slot, any
@@ -79,7 +90,7 @@ describe('rateRows', () => {
         if (mode === 4 && s === C.BYTES_SENT) return v - 1; // went back: another socket
         return v;
       });
-      const prevOf = new Int32Array(n).map((_, i) => (rnd() < 0.1 ? -1 : i));
+      const prevOf = new Int32Array(n).map((_, i) => (rnd() < 0.1 ? -1 : perm[i]));
       // The rates last sent: mostly 0 (idle), some moving, some unknown, some limitedBy codes.
       const prevRates = createRateColumns(n);
       for (let i = 0; i < n; i++) {
@@ -88,7 +99,7 @@ describe('rateRows', () => {
         prevRates.receive[i] = x < 0.6 ? 0 : x < 0.9 ? Math.floor(rnd() * 1e6) : NaN;
         prevRates.limited[i] = rnd() < 0.8 ? 0 : 1 + Math.floor(rnd() * 3);
       }
-      const dtMs = rnd() < 0.05 ? 0 : 1000 + Math.floor(rnd() * 100);
+      const dtMs = rnd() < 0.05 ? pick0(rnd) : 1000 + Math.floor(rnd() * 100);
       const out = createRateColumns(n);
       const moved = new Int32Array(n);
       const totals = { rated: 0, send: 0, receive: 0 };
