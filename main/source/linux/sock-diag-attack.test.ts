@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { C, COUNTER_SLOTS, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
 import { SourceError } from '../types';
 import { diagMessage, doneMessage, nlattr, tcpInfo, type FakeSocket, type InfoFields } from './fake-sock-diag';
+import { prng } from '../../model/random';
 import { createProcNetTable, type ProcNetTable } from './procfs';
 import { INET_DIAG_INFO, decodeSockDiag, type DecodeOptions } from './sock-diag-decode';
 
@@ -171,6 +172,18 @@ describe('sock_diag decoder bounds', () => {
     expect(decoded(b, b.length)).toEqual({ result: { ...DONE, rows: 6 }, rows: expectRows(6, slots) });
   });
 
+  it('does not take an INFO head inside another attribute for tcp_info when only the first heads match the last message\'s', () => {
+    // Message 1: `same` shutdowns (8 bytes each), cong (12), INFO. Message 2: the same shutdowns, an
+    // empty attribute (4), then a BBR attribute whose payload holds, where message 1 had INFO, an INFO
+    // head and a whole tcp_info: a walk finds no INFO there, so the row has no counters.
+    const inside = Buffer.concat([Buffer.alloc(4), nlattr(INET_DIAG_INFO, tcpInfo(fields(9)))]);
+    for (let same = 0; same < 4; same++) {
+      const pre = Array<Buffer>(same).fill(shutdown);
+      const b = dump(3, (i) => [[...pre, cong, info(0)], [...pre, nlattr(15, Buffer.alloc(0)), nlattr(16, inside)], [...pre, cong, info(2)]][i]);
+      expect(decoded(b, b.length), `${same} heads the same`).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 1 ? UNKNOWN : slots(i))) });
+    }
+  });
+
   it('throws a SourceError, and stops, for a message length that is huge or shorter than an inet_diag_msg', () => {
     for (const claim of [0xffffffff, 0x80000000, 88 + 2 ** 16, 16, 40, 0, 15]) {
       const bad = Buffer.from(all);
@@ -230,5 +243,49 @@ describe('sock_diag decoder rows', () => {
     decodeSockDiag(tcp, tcp.length, { ...TCP4, info: false }, into);
     expect(Array.from(into.rows.counters!.subarray(0, 2 * COUNTER_SLOTS))).toEqual([...UNKNOWN, ...UNKNOWN]);
     expect(into.rows.counters![C.BYTES_SENT]).toBeNaN();
+  });
+});
+
+describe('sock_diag decoder on mutated answers', () => {
+  it('gives the same rows, counters, results and errors through one reused aligned buffer (word path) as through fresh unaligned ones', () => {
+    const shared = Buffer.alloc(16384);
+    const pool = [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4)), nlattr(16, Buffer.alloc(16, 0x22))];
+    let rows = 0;
+    let errors = 0;
+    for (let seed = 1; seed <= 1500; seed++) {
+      const rnd = prng(seed);
+      const family = rnd() < 0.5 ? 4 : 6;
+      const opts: DecodeOptions = { protocol: rnd() < 0.85 ? 'tcp' : 'udp', family, seq: 7, info: rnd() < 0.9 };
+      let layout = pool.slice(0, Math.floor(rnd() * 4));
+      let infoLen = 232;
+      const msgs: Buffer[] = [];
+      for (let i = 0, n = 1 + Math.floor(rnd() * 12); i < n; i++) {
+        if (rnd() < 0.25) layout = pool.filter(() => rnd() < 0.4);
+        if (rnd() < 0.1) infoLen = [232, 248, 212, 208, 200, 104, 0][Math.floor(rnd() * 7)];
+        const addr = family === 6 ? [0xfe, 0x80, ...Array<number>(14).fill(seed & 0xff)] : [10, 0, 0, seed & 0xff];
+        const attrs = infoLen > 0 ? [...layout, info(i, infoLen)] : layout;
+        const state = [1, 1, 1, 2, 6, 7, 10, 8, 13][Math.floor(rnd() * 9)];
+        msgs.push(diagMessage(sock({ family, state, src: addr, dst: addr, sport: 40000 + i, inode: 100 + i, ifindex: 3, attrs }), rnd() < 0.95 ? 7 : 6));
+      }
+      if (rnd() < 0.7) msgs.push(doneMessage(7));
+      const bytes = Buffer.concat(msgs);
+      // Byte flips, small values where lengths and types live, and cuts.
+      for (let k = 0, muts = Math.floor(rnd() * 5); k < muts; k++) {
+        const at = Math.floor(rnd() * bytes.length);
+        bytes[at] = rnd() < 0.5 ? Math.floor(rnd() * 256) : [0, 1, 2, 3, 4, 5, 0x14, 0xff][Math.floor(rnd() * 8)];
+      }
+      const len = rnd() < 0.2 ? Math.floor(rnd() * bytes.length) : bytes.length;
+      // One Buffer object for every answer, as a reader's recv buffer: it keeps the last answer's bytes past this one's.
+      bytes.copy(shared);
+      const words = decoded(shared, len, opts);
+      const fresh = Buffer.from(new ArrayBuffer(bytes.length + 8), 2, bytes.length);
+      bytes.copy(fresh);
+      expect(decoded(fresh, len, opts), `seed ${seed}`).toEqual(words);
+      expect(words.result, `seed ${seed}`).not.toHaveProperty('notSourceError');
+      rows += words.rows.length;
+      if ('error' in (words.result as object)) errors++;
+    }
+    expect(rows).toBeGreaterThan(3000);
+    expect(errors).toBeGreaterThan(100);
   });
 });
