@@ -105,15 +105,7 @@ export function rateRows(
       receive[i] = 0;
       limited[i] = 0;
       rated++;
-      if (
-        !same(pk[a + C.SEGS_OUT], nk[b + C.SEGS_OUT]) ||
-        !same(pk[a + C.SEGS_IN], nk[b + C.SEGS_IN]) ||
-        !same(pk[a + C.RTT_US], nk[b + C.RTT_US]) ||
-        !same(pk[a + C.RTTVAR_US], nk[b + C.RTTVAR_US]) ||
-        !same(pk[a + C.RETRANS], nk[b + C.RETRANS])
-      ) {
-        moved[m++] = i;
-      }
+      if (packetSlotsMoved(pk, a, nk, b)) moved[m++] = i;
       continue;
     }
     let s = NaN;
@@ -144,11 +136,7 @@ export function rateRows(
       !same(ps[p], s) ||
       !same(pr[p], r) ||
       pl[p] !== l ||
-      !same(pk[a + C.SEGS_OUT], nk[b + C.SEGS_OUT]) ||
-      !same(pk[a + C.SEGS_IN], nk[b + C.SEGS_IN]) ||
-      !same(pk[a + C.RTT_US], nk[b + C.RTT_US]) ||
-      !same(pk[a + C.RTTVAR_US], nk[b + C.RTTVAR_US]) ||
-      !same(pk[a + C.RETRANS], nk[b + C.RETRANS])
+      packetSlotsMoved(pk, a, nk, b)
     ) {
       moved[m++] = i;
     }
@@ -160,3 +148,14 @@ export function rateRows(
 }
 
 const same = (x: number, y: number): boolean => x === y || (x !== x && y !== y); // NaN equals NaN here
+
+/** Whether a slot viewers see besides the bytes moved between the row's counters at `a` in `pk` and at `b` in `nk`. */
+function packetSlotsMoved(pk: Float64Array, a: number, nk: Float64Array, b: number): boolean {
+  return (
+    !same(pk[a + C.SEGS_OUT], nk[b + C.SEGS_OUT]) ||
+    !same(pk[a + C.SEGS_IN], nk[b + C.SEGS_IN]) ||
+    !same(pk[a + C.RTT_US], nk[b + C.RTT_US]) ||
+    !same(pk[a + C.RTTVAR_US], nk[b + C.RTTVAR_US]) ||
+    !same(pk[a + C.RETRANS], nk[b + C.RETRANS])
+  );
+}
