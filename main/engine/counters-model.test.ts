@@ -23,7 +23,9 @@ function limitedName(prev: Counters, next: Counters, intervalUs: number): string
   const dBusy = (next.BUSY_US ?? NaN) - (prev.BUSY_US ?? NaN);
   const dRwnd = (next.RWND_LIMITED_US ?? NaN) - (prev.RWND_LIMITED_US ?? NaN);
   const dSnd = (next.SNDBUF_LIMITED_US ?? NaN) - (prev.SNDBUF_LIMITED_US ?? NaN);
-  if (!(dBusy > 0) || !(dRwnd >= 0) || !(dSnd >= 0)) return null;
+  if (!(dBusy >= 0) || !(dRwnd >= 0) || !(dSnd >= 0)) return null;
+  // No busy time: bytes that went out were paced by the application (the busy clock ticks coarsely).
+  if (dBusy === 0) return (next.BYTES_SENT ?? NaN) - (prev.BYTES_SENT ?? NaN) > 0 ? LIMITED_NAMES[LIMITED_SENDER] : null;
   const receiver = dRwnd;
   const sender = dSnd + Math.max(0, intervalUs - dBusy);
   const network = Math.max(0, dBusy - dRwnd - dSnd);

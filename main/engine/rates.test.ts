@@ -33,7 +33,7 @@ function reference(prev: RowTable, next: RowTable, prevOf: Int32Array, dtMs: num
     const s = dtMs > 0 ? rate(pk[a + C.BYTES_SENT], nk[b + C.BYTES_SENT]) : NaN;
     const r = dtMs > 0 ? rate(pk[a + C.BYTES_RECEIVED], nk[b + C.BYTES_RECEIVED]) : NaN;
     const d = (slot: number) => nk[b + slot] - pk[a + slot];
-    const l = dtMs > 0 ? limitedByCode(d(C.BUSY_US), d(C.RWND_LIMITED_US), d(C.SNDBUF_LIMITED_US), dtMs * 1000) : 0;
+    const l = dtMs > 0 ? limitedByCode(d(C.BUSY_US), d(C.RWND_LIMITED_US), d(C.SNDBUF_LIMITED_US), dtMs * 1000, d(C.BYTES_SENT)) : 0;
     send.push(s);
     receive.push(r);
     limited.push(l);

@@ -15,10 +15,16 @@ import { LIMITED_NETWORK, LIMITED_RECEIVER, LIMITED_SENDER, type RateColumns } f
  *   sender   = time limited by the send buffer (sndbuf_limited / SndLimTimeSnd) plus the time the
  *              application gave it nothing to send (interval − busy);
  *   network  = the rest of busy time (congestion window, pacing: the path).
- * The largest wins. An interval with no busy time at all sent nothing: unknown, not "sender".
+ * The largest wins.
+ *
+ * With no busy time at all, `dSent` (bytes sent over the interval) decides. Bytes went out: the
+ * application set the pace, "sender". The busy clock ticks coarsely: Linux counts it in jiffies
+ * (1–10 ms), so a connection whose writes are sent and acknowledged within a tick, as a paced
+ * application's small writes are on a fast path, adds none. Nothing went out: unknown.
  */
-export function limitedByCode(dBusy: number, dRwnd: number, dSndbuf: number, intervalUs: number): number {
-  if (!(dBusy > 0) || !(dRwnd >= 0) || !(dSndbuf >= 0)) return 0;
+export function limitedByCode(dBusy: number, dRwnd: number, dSndbuf: number, intervalUs: number, dSent = 0): number {
+  if (!(dBusy >= 0) || !(dRwnd >= 0) || !(dSndbuf >= 0)) return 0;
+  if (dBusy === 0) return dSent > 0 ? LIMITED_SENDER : 0;
   const receiver = dRwnd;
   const sender = dSndbuf + Math.max(0, intervalUs - dBusy);
   const network = Math.max(0, dBusy - dRwnd - dSndbuf);
@@ -115,7 +121,7 @@ export function rateRows(
       s = perSecond(sent0, sent1, dtMs);
       r = perSecond(received0, received1, dtMs);
       const dBusy = nk[b + C.BUSY_US] - pk[a + C.BUSY_US];
-      if (dBusy > 0) l = limitedByCode(dBusy, nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US], nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US], intervalUs);
+      if (dBusy >= 0) l = limitedByCode(dBusy, nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US], nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US], intervalUs, sent1 - sent0);
     }
     send[i] = s;
     receive[i] = r;

@@ -245,8 +245,12 @@ describe('limitedByCode', () => {
     expect(limitedByCode(0.2 * SEC, 0, 0, SEC)).toBe(LIMITED_SENDER); // idle 80%: the application
     expect(limitedByCode(0.6 * SEC, 0.1 * SEC, 0, SEC)).toBe(LIMITED_NETWORK);
   });
-  it('is unknown without busy time or with counters that went back', () => {
+  it('is unknown with neither busy time nor bytes sent, or with counters that went back; "sender" when bytes went out with no busy time', () => {
     expect(limitedByCode(0, 0, 0, SEC)).toBe(0);
+    expect(limitedByCode(0, 0, 0, SEC, 0)).toBe(0); // nothing sent, no busy time: unknown
+    // Bytes went out but the busy clock (jiffies on Linux) did not tick: the application paced it.
+    expect(limitedByCode(0, 0, 0, SEC, 102_400)).toBe(LIMITED_SENDER);
+    expect(limitedByCode(NaN, 0, 0, SEC, 102_400)).toBe(0);
     expect(limitedByCode(NaN, 0, 0, SEC)).toBe(0);
     expect(limitedByCode(SEC, -5, 0, SEC)).toBe(0);
   });

@@ -126,6 +126,9 @@ describe('tcp_info counters over netlink (real kernel)', () => {
       expect(sendRate).toBeGreaterThan(655_360 * 0.5);
       expect(sendRate).toBeLessThan(655_360 * 1.5);
       expect(receiveRate).toBe(0);
+      // The application set the pace (a write every 50 ms, sent and acked at once on loopback,
+      // often within one tick of the kernel's busy clock): "sender", never unknown.
+      expect(tuple![10]).toBe('sender');
       expect(second.events.some((e) => e.type === 'changed' && isClient(e.connection))).toBe(false);
     } finally {
       clearInterval(timer);
