@@ -28,9 +28,10 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
                     the app's setting; the CLI never resolves and warns)
   Traffic (TCP, where the OS gives counters), compared with > >= < <= = (or key:VALUE for =):
   rate>1M           send + receive rate in bytes/s (sendrate / recvrate for one direction)
-  sent>=10MiB       bytes sent (recv: bytes received); units B, k M G (×1000), KiB MiB GiB (×1024)
-  rtt>100ms         smoothed round-trip time; units us, ms (default), s
-  retrans>0         retransmitted segments
+  sent>=10MiB       bytes sent (recv: bytes received); units B, k M G or kB MB GB (×1000),
+                    Ki Mi Gi or KiB MiB GiB (×1024); rates may end in /s (rate>1MB/s)
+  rtt>100ms         smoothed round-trip time; units us (µs), ms (default), s
+  retrans>0         retransmitted segments, a whole number (k M G allowed)
   limited:rwin      what limited the sender: rwin (receiver), cwnd (network), app (sender)
   A row without the value (UDP, no counters yet) never matches a comparison, so -rate>1M does
   match it. At most ${MAX_FILTER_LENGTH} characters.

@@ -83,7 +83,49 @@ export function tokenize(expr: string): Token[] {
       i = t.end;
     }
   }
+  checkSpacedComparisons(expr, out);
   return out;
+}
+
+const isCompareChar = (c: number): boolean => c === 60 || c === 61 || c === 62; // < = >
+
+/**
+ * A comparison written with spaces (`sent > 10MiB`, `sent >10MiB`, `rate> 1M`) would otherwise read
+ * as free words that match nothing: refuse it, pointing at the words and showing them joined.
+ * Quoted words are text and pass.
+ */
+function checkSpacedComparisons(expr: string, tokens: readonly Token[]): void {
+  const term = (k: number): TermToken | null => {
+    const t = tokens[k];
+    return t?.kind === 'term' ? t : null;
+  };
+  for (let k = 0; k < tokens.length; k++) {
+    const t = term(k);
+    if (!t) continue;
+    const text = expr.slice(t.start, t.end);
+    let opensWithOp = false;
+    let endsWithOp = false;
+    if (t.key === null) {
+      if (t.items[0].quoted) continue;
+      opensWithOp = isCompareChar(text.charCodeAt(0));
+      endsWithOp = isCompareChar(text.charCodeAt(text.length - 1));
+    } else if (t.op !== ':' && t.items.length === 1 && t.items[0].text === '' && !t.items[0].quoted) {
+      endsWithOp = true; // `rate>` then a space
+    }
+    if (!opensWithOp && !endsWithOp) continue;
+    // Neighbours joined only across blanks (not across `(`, `)`, `|` or `-`).
+    const prev = opensWithOp ? term(k - 1) : null;
+    const next = endsWithOp ? term(k + 1) : null;
+    const first = prev && prev.key === null && /^\s+$/.test(expr.slice(prev.end, t.start)) ? prev : t;
+    const last = next && /^\s+$/.test(expr.slice(t.end, next.start)) ? next : t;
+    if (t.key !== null && last === t) continue; // `rate>` with nothing after: "empty value" says it
+    // Nothing to join on the key's side (`> 5`, `>5`): no key to compare.
+    if ((opensWithOp && first === t) || (first === t && last === t)) {
+      throw new FilterSyntaxError(`"${text}": a comparison needs a key and a value, written without spaces, e.g. sent>10MiB`, t.start, t.end);
+    }
+    const joined = [first, t, last].filter((x, i, all) => all.indexOf(x) === i).map((x) => expr.slice(x.start, x.end)).join('');
+    throw new FilterSyntaxError(`comparison with spaces: write ${joined}`, first.start, last.end);
+  }
 }
 
 /** Reads one term starting at `from` (not a delimiter). */

@@ -54,10 +54,18 @@ const BYTE_UNITS: Record<string, number> = {
 const TIME_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, us: 0.001, 'µs': 0.001 };
 const COUNT_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9 };
 
-const UNIT_HELP: Record<Unit, string> = {
-  bytes: 'bytes with an optional unit: B, k, M, G (decimal) or KiB, MiB, GiB (binary), e.g. 10MiB',
-  ms: 'milliseconds, or a number with a unit: us, ms, s (e.g. 100ms, 1.5s)',
-  count: 'a whole number (k, M, G allowed)',
+/** What each unit kind accepts, in words; every key of the unit tables above appears here (a test holds them together). */
+export const UNIT_HELP: Record<Unit, string> = {
+  bytes: 'bytes with an optional unit: B; k, M, G or kB, MB, GB (×1000); Ki, Mi, Gi or KiB, MiB, GiB (×1024), e.g. 10MiB',
+  ms: 'milliseconds, or a number with a unit: us (or µs), ms, s (e.g. 100ms, 1.5s)',
+  count: 'a whole number (k, M, G allowed: ×1000)',
+};
+
+/** The units each kind accepts (lowercase; '' = none), for tests and help texts. */
+export const ACCEPTED_UNITS: Record<Unit, readonly string[]> = {
+  bytes: Object.keys(BYTE_UNITS),
+  ms: Object.keys(TIME_UNITS),
+  count: Object.keys(COUNT_UNITS),
 };
 
 /**
@@ -76,7 +84,10 @@ export function parseQuantity(item: ValueItem, key: NumericKey): number {
   const table = field.unit === 'bytes' ? BYTE_UNITS : field.unit === 'ms' ? TIME_UNITS : COUNT_UNITS;
   const mult = table[unit];
   if (mult === undefined) throw bad(`unknown unit "${rawUnit}": expected ${UNIT_HELP[field.unit]}`);
-  return Number(num) * mult;
+  const value = Number(num) * mult;
+  // Segments come whole: `retrans>0.5` is as wrong as `retrans>abc` (1.5k = 1500 is fine).
+  if (field.unit === 'count' && !Number.isInteger(value)) throw bad(`expected ${UNIT_HELP.count}`);
+  return value;
 }
 
 /** A predicate comparing the row's `key` field with `value` by `op` (`:` and `=` mean equal). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection } from './connection';
 import { FILTER_KEYS, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, MAX_FILTER_TERMS, parseFilter } from './filter';
+import { FILTER_HELP } from './filter-help';
+import { ACCEPTED_UNITS, UNIT_HELP } from './filter-numeric';
 
 type Fixture = Omit<Connection, 'id'> & { name: string };
 
@@ -398,11 +400,60 @@ describe('parseFilter: errors say where and why', () => {
     expect(e.text).toBe('slow');
     expect(e.message).toMatch(/rwin \(receiver\), cwnd \(network\) or app \(sender\)/);
     e = err('rate> 1M');
+    expect([e.message, e.text]).toEqual(['comparison with spaces: write rate>1M', 'rate> 1M']);
+    e = err('rate>');
     expect(e.message).toMatch(/empty value after "rate>"/);
     e = err('retrans>"1"');
     expect(e.message).toMatch(/bad retrans value/);
     e = err('rtts>100');
     expect(e.message).toMatch(/unknown key "rtts>"/);
+  });
+
+  it('a comparison written with spaces is an error showing it joined, never three words matching nothing (issue 11)', () => {
+    const cases: [expr: string, message: string, pointedAt: string][] = [
+      ['sent > 10MiB', 'comparison with spaces: write sent>10MiB', 'sent > 10MiB'],
+      ['sent >10MiB', 'comparison with spaces: write sent>10MiB', 'sent >10MiB'],
+      ['sent> 10MiB', 'comparison with spaces: write sent>10MiB', 'sent> 10MiB'],
+      ['state:estab rate >=  1M', 'comparison with spaces: write rate>=1M', 'rate >=  1M'],
+      ['rtt < 5ms', 'comparison with spaces: write rtt<5ms', 'rtt < 5ms'],
+      ['retrans<= 3', 'comparison with spaces: write retrans<=3', 'retrans<= 3'],
+      ['retrans = 0', 'comparison with spaces: write retrans=0', 'retrans = 0'],
+      ['proc:nginx (sent >1M)', 'comparison with spaces: write sent>1M', 'sent >1M'],
+    ];
+    for (const [expr, message, pointedAt] of cases) {
+      const e = err(expr);
+      expect([expr, e.message, e.text]).toEqual([expr, message, pointedAt]);
+    }
+    // No key to join with: still an error, at the operator.
+    const lone = err('> 5');
+    expect(lone.message).toMatch(/comparison needs a key and a value, written without spaces/);
+    expect(err('>').text).toBe('>');
+    expect(err('(>) port:1').text).toBe('>');
+    // Quoted text is text, and the written-together forms still parse.
+    expect(matching('"a > b"')).toEqual([]);
+    expect(matching('sent>10MiB')).toEqual(['web']);
+    expect(matching('sent>=10MiB')).toEqual(['web', 'll']);
+  });
+
+  it('units: every accepted unit is listed in the errors and the help, and a segment count is whole (issue 11)', () => {
+    for (const [kind, units] of Object.entries(ACCEPTED_UNITS)) {
+      const listed = UNIT_HELP[kind as keyof typeof UNIT_HELP];
+      for (const u of units.filter((x) => x !== '')) {
+        expect([kind, u, new RegExp(`(^|[^a-zµ])${u}([^a-z]|$)`, 'i').test(listed)]).toEqual([kind, u, true]);
+        expect([kind, u, new RegExp(`(^|[^a-zµ])${u}([^a-z]|$)`, 'i').test(FILTER_HELP)]).toEqual([kind, u, true]);
+      }
+    }
+    // MB is decimal, as listed: 10MB = 10,000,000 bytes.
+    expect(matching('sent>=10MB')).toEqual(['web', 'll']);
+    expect(matching('sent>=10.5MB')).toEqual(['web']);
+    expect(err('sent>=10XB').message).toMatch(/kB, MB, GB \(×1000\)/);
+    for (const expr of ['retrans>0.5', 'retrans:1.5', 'retrans<=.5', 'retrans>1.0005k']) {
+      const e = err(expr);
+      expect([expr, e.message]).toEqual([expr, `bad retrans value "${e.text}": expected a whole number (k, M, G allowed: ×1000)`]);
+    }
+    expect(err('retrans:abc').message).toBe('bad retrans value "abc": expected a whole number (k, M, G allowed: ×1000)');
+    expect(matching('retrans>=1.5k')).toEqual([]);
+    expect(matching('retrans>2.0')).toEqual(['web']);
   });
 
   it('limits: length, terms and nesting give errors, not slow parses', () => {
