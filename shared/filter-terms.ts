@@ -32,6 +32,8 @@ export interface TermContext {
   warnings: FilterError[];
   /** Set when a term reads a traffic field (counters, rates, RTT, limitedBy: values that move every poll). */
   readsTraffic?: boolean;
+  /** Canonical keys of the terms compiled so far (aliases resolved: `received:` adds `recv`). */
+  keys?: Set<string>;
 }
 
 type Key =
@@ -97,6 +99,7 @@ export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
     });
   }
   if (TRAFFIC_KEYS.has(key)) ctx.readsTraffic = true;
+  (ctx.keys ??= new Set()).add(key);
   for (const item of t.items) {
     if (item.text !== '') continue;
     const list = t.items.length > 1;

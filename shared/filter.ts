@@ -32,6 +32,21 @@ export interface CompiledFilter {
    * view filtered without one need not look again at rows whose only change is their counters.
    */
   readsTraffic: boolean;
+  /** The canonical keys its terms use (`received:` counts as `recv`); free words add none. */
+  keys: ReadonlySet<string>;
+}
+
+/**
+ * Keys whose values exist only from a connection's second poll on: the rates (bytes/s over the
+ * interval between two polls) and `limited:`, which the engine derives from the same interval.
+ */
+export const TWO_POLL_KEYS: ReadonlySet<string> = new Set(['rate', 'sendrate', 'recvrate', 'limited']);
+
+/** Whether `filter` reads a value that needs two polls (TWO_POLL_KEYS): one poll would match none of those terms. */
+export function needsTwoPolls(filter: Pick<CompiledFilter, 'keys'> | null): boolean {
+  if (!filter) return false;
+  for (const k of filter.keys) if (TWO_POLL_KEYS.has(k)) return true;
+  return false;
 }
 
 export type FilterResult = { ok: true; filter: CompiledFilter } | { ok: false; error: FilterError };
@@ -55,7 +70,7 @@ export function parseFilter(expr: string, opts: FilterOptions = {}): FilterResul
   try {
     const tree = parseTokens(tokenize(expr));
     const match: Predicate = tree === null ? () => true : compileNode(tree, ctx);
-    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings, readsTraffic: ctx.readsTraffic === true } };
+    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings, readsTraffic: ctx.readsTraffic === true, keys: ctx.keys ?? new Set() } };
   } catch (e) {
     if (e instanceof FilterSyntaxError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
     // A fault of the parser itself must not take the caller down with it.

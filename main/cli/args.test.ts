@@ -27,7 +27,7 @@ const listen: Connection = { id: connectionKey(listenRow), ...listenRow };
 
 describe('parseCommandLine', () => {
   it('snapshot defaults and output choices', () => {
-    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null } });
+    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null, sort: null, intervalMs: null } });
     const j = parseCommandLine(['snapshot', '--json', '--source', 'demo']);
     expect(j.kind === 'snapshot' && j.options).toMatchObject({ output: 'json', source: 'demo' });
     const c = parseCommandLine(['snapshot', '--csv', '--source=linux']);
@@ -52,7 +52,7 @@ describe('parseCommandLine', () => {
   it('ports and baseline commands, and --baseline on snapshot and watch', () => {
     expect(parseCommandLine(['ports'])).toEqual({
       kind: 'ports',
-      options: { json: false, thresholdPercent: 80, trendSeconds: 0, check: false, filter: null, source: 'auto' },
+      options: { json: false, thresholdPercent: 80, trendSeconds: 0, check: false, filter: null, source: 'auto', warmUpMs: null },
     });
     const p = parseCommandLine(['ports', '--json', '--threshold', '90', '--trend', '30', '--check']);
     expect(p.kind === 'ports' && p.options).toMatchObject({ json: true, thresholdPercent: 90, trendSeconds: 30, check: true });
@@ -60,7 +60,7 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['ports', '--trend', '601'])).toThrow('bad --trend "601": expected a whole number from 1 to 600');
     expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual({
       kind: 'baseline-save',
-      options: { file: 'b.json', filter: null, source: 'demo' },
+      options: { file: 'b.json', filter: null, source: 'demo', warmUpMs: null },
     });
     expect(() => parseCommandLine(['baseline', 'save'])).toThrow('baseline save needs a FILE to write');
     expect(() => parseCommandLine(['baseline', 'load', 'x'])).toThrow('unknown baseline action "load": expected save');
@@ -116,7 +116,7 @@ describe('options and operands in any order (every command)', () => {
   });
 
   it('baseline save: FILE before or after the options', () => {
-    const want = { kind: 'baseline-save', options: { file: 'b.json', filter: null, source: 'demo' } };
+    const want = { kind: 'baseline-save', options: { file: 'b.json', filter: null, source: 'demo', warmUpMs: null } };
     expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source', 'demo', 'b.json'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source=demo', '--', 'b.json'])).toEqual(want);
@@ -144,7 +144,8 @@ describe('usage errors (exit code 2) say what is wrong', () => {
     [['--json'], /expected a command before --json/],
     [['help', 'nope'], /unknown command "nope"/],
     [['snapshot', '--jsno'], /unknown option --jsno/],
-    [['snapshot', '--interval', '5'], /unknown option --interval for "snapshot"/],
+    [['snapshot', '--interval', '5'], /bad --interval "5": expected a whole number from 100 to 60000/],
+    [['snapshot', '--intervals', '5'], /unknown option --intervals for "snapshot" \(did you mean --interval\?\)/],
     [['watch', '--inter', '5'], /did you mean --interval/],
     [['snapshot', '-x'], /unknown option -x/],
     [['snapshot', 'extra'], /unexpected argument "extra"/],

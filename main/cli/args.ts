@@ -1,7 +1,8 @@
 // Command-line parsing: pure, no I/O. Every mistake becomes a UsageError (exit code 2) that says
 // what is wrong. Option values are always taken from the next argument, so negated filters such as
 // `--filter -state:listen` work without `=`.
-import { parseFilter, type CompiledFilter, type FilterError } from '../../shared/filter';
+import { needsTwoPolls, parseFilter, type CompiledFilter, type FilterError } from '../../shared/filter';
+import type { BusyBy } from '../../shared/processes';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES } from '../record/rotating-writer';
 import { MAIN_HELP, SNAPSHOT_HELP, WATCH_HELP } from './help';
@@ -21,6 +22,10 @@ export interface SnapshotOptions {
   source: SourceKind;
   /** Only rows departing from this baseline file. */
   baseline?: string | null;
+  /** Busiest first by this (rate or bytes, as `top`); null: the table's usual order. */
+  sort?: BusyBy | null;
+  /** Poll twice this far apart (ms), for rates and limitedBy; null: one poll. */
+  intervalMs?: number | null;
 }
 
 export interface WatchOptions {
@@ -74,16 +79,18 @@ const COMMON: OptionSpec[] = [
   { name: 'source', value: true },
   { name: 'json', value: false },
 ];
-const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }];
-const PORTS_SPECS: OptionSpec[] = [...COMMON, { name: 'threshold', value: true }, { name: 'trend', value: true }, { name: 'check', value: false }];
+const INTERVAL: OptionSpec = { name: 'interval', short: 'i', value: true };
+const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }, { name: 'sort', value: true }, INTERVAL];
+const PORTS_SPECS: OptionSpec[] = [...COMMON, { name: 'threshold', value: true }, { name: 'trend', value: true }, { name: 'check', value: false }, INTERVAL];
 const TOP_SPECS: OptionSpec[] = [
   ...COMMON,
   { name: 'by', value: true },
+  { name: 'sort', value: true },
   { name: 'limit', value: true },
   { name: 'processes', value: false },
-  { name: 'interval', short: 'i', value: true },
+  INTERVAL,
 ];
-const BASELINE_SPECS: OptionSpec[] = COMMON.filter((s) => s.name !== 'json');
+const BASELINE_SPECS: OptionSpec[] = [...COMMON.filter((s) => s.name !== 'json'), INTERVAL];
 const WATCH_SPECS: OptionSpec[] = [
   ...COMMON,
   { name: 'interval', short: 'i', value: true },
@@ -225,17 +232,47 @@ export function parseSize(v: string): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
+/** `--interval MS` of top and the other commands that may poll twice: the range of watch's. */
+function intervalOption(command: string, o: Parsed): number | null {
+  const v = o.get('interval');
+  return typeof v === 'string' ? intOption(command, '--interval', v, MIN_INTERVAL_MS, MAX_INTERVAL_MS) : null;
+}
+
+/**
+ * How far apart a one-shot command polls twice, or null for one poll: two polls when the filter
+ * (or `rateNeeded`, e.g. --sort rate) reads rates or limitedBy, which one poll cannot know, or when
+ * --interval is given (the user asked for rates in the output).
+ */
+function twoPollInterval(command: string, o: Parsed, filter: CompiledFilter | null, rateNeeded = false): number | null {
+  return intervalOption(command, o) ?? (rateNeeded || needsTwoPolls(filter) ? DEFAULT_INTERVAL_MS : null);
+}
+
+/** `--sort rate|bytes` (top: also its older name `--by`); null when neither is given. */
+function sortOption(command: string, o: Parsed, alias?: 'by'): BusyBy | null {
+  if (alias && o.has(alias) && o.has('sort')) throw new UsageError(`--sort and --${alias} are one option: give one of them`, command);
+  const flag = alias && o.has(alias) ? alias : 'sort';
+  const v = o.get(flag);
+  if (v === undefined) return null;
+  if (v !== 'rate' && v !== 'bytes') throw new UsageError(`bad --${flag} "${String(v)}": expected rate or bytes`, command);
+  return v;
+}
+
 function parseSnapshot(argv: readonly string[]): Command {
-  const o = parseOptions('snapshot', argv, SNAPSHOT_SPECS);
+  const cmd = 'snapshot';
+  const o = parseOptions(cmd, argv, SNAPSHOT_SPECS);
   if (o.has('help')) return { kind: 'help', text: SNAPSHOT_HELP };
-  if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', 'snapshot');
+  if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', cmd);
+  const filter = filterOption(cmd, o);
+  const sort = sortOption(cmd, o);
   return {
     kind: 'snapshot',
     options: {
       output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table',
-      filter: filterOption('snapshot', o),
-      source: sourceOption('snapshot', o),
-      baseline: baselineOption('snapshot', o),
+      filter,
+      source: sourceOption(cmd, o),
+      baseline: baselineOption(cmd, o),
+      sort,
+      intervalMs: twoPollInterval(cmd, o, filter, sort === 'rate'),
     },
   };
 }
@@ -253,6 +290,7 @@ function parsePorts(argv: readonly string[]): Command {
   if (o.has('help')) return { kind: 'help', text: PORTS_HELP };
   const th = o.get('threshold');
   const trend = o.get('trend');
+  const filter = filterOption(cmd, o);
   return {
     kind: 'ports',
     options: {
@@ -260,8 +298,9 @@ function parsePorts(argv: readonly string[]): Command {
       thresholdPercent: typeof th === 'string' ? intOption(cmd, '--threshold', th, 1, 100) : DEFAULT_PORT_WARNING_PERCENT,
       trendSeconds: typeof trend === 'string' ? intOption(cmd, '--trend', trend, 1, 600) : 0,
       check: o.has('check'),
-      filter: filterOption(cmd, o),
+      filter,
       source: sourceOption(cmd, o),
+      warmUpMs: twoPollInterval(cmd, o, filter),
     },
   };
 }
@@ -270,18 +309,15 @@ function parseTop(argv: readonly string[]): Command {
   const cmd = 'top';
   const o = parseOptions(cmd, argv, TOP_SPECS);
   if (o.has('help')) return { kind: 'help', text: TOP_HELP };
-  const by = o.get('by') ?? 'rate';
-  if (by !== 'rate' && by !== 'bytes') throw new UsageError(`bad --by "${String(by)}": expected rate or bytes`, cmd);
   const limit = o.get('limit');
-  const interval = o.get('interval');
   return {
     kind: 'top',
     options: {
       json: o.has('json'),
-      by,
+      by: sortOption(cmd, o, 'by') ?? 'rate',
       limit: typeof limit === 'string' ? intOption(cmd, '--limit', limit, 1, 10_000) : DEFAULT_TOP_LIMIT,
       processes: o.has('processes'),
-      intervalMs: typeof interval === 'string' ? intOption(cmd, '--interval', interval, MIN_INTERVAL_MS, MAX_INTERVAL_MS) : DEFAULT_INTERVAL_MS,
+      intervalMs: intervalOption(cmd, o) ?? DEFAULT_INTERVAL_MS,
       filter: filterOption(cmd, o),
       source: sourceOption(cmd, o),
     },
@@ -297,16 +333,15 @@ function parseBaselineCommand(argv: readonly string[]): Command {
   if (verb === undefined) throw new UsageError('baseline needs an action: save FILE', cmd);
   if (verb !== 'save') throw new UsageError(`unknown baseline action "${verb}": expected save`, cmd);
   if (file === undefined) throw new UsageError('baseline save needs a FILE to write', cmd);
-  return { kind: 'baseline-save', options: { file, filter: filterOption(cmd, o), source: sourceOption(cmd, o) } };
+  const filter = filterOption(cmd, o);
+  return { kind: 'baseline-save', options: { file, filter, source: sourceOption(cmd, o), warmUpMs: twoPollInterval(cmd, o, filter) } };
 }
 
 function parseWatch(argv: readonly string[]): Command {
   const cmd = 'watch';
   const o = parseOptions(cmd, argv, WATCH_SPECS);
   if (o.has('help')) return { kind: 'help', text: WATCH_HELP };
-  const interval = o.get('interval');
-  const intervalMs =
-    typeof interval === 'string' ? intOption(cmd, '--interval', interval, MIN_INTERVAL_MS, MAX_INTERVAL_MS) : DEFAULT_INTERVAL_MS;
+  const intervalMs = intervalOption(cmd, o) ?? DEFAULT_INTERVAL_MS;
   const output = o.get('output');
   let record: WatchOptions['record'] = null;
   if (typeof output === 'string') {

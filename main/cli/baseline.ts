@@ -10,14 +10,17 @@ import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
+import { TWO_POLL_INTERVAL_HELP, TWO_POLLS_NOTE } from './help';
 
 export interface BaselineSaveOptions {
   file: string;
   filter: CompiledFilter | null;
   source: SourceKind;
+  /** Poll once this long (ms) before the read that is saved, so rate and limited: terms can match; null: one poll. */
+  warmUpMs?: number | null;
 }
 
-export const BASELINE_HELP = `Usage: netmon baseline save FILE [--filter EXPR] [--source KIND]
+export const BASELINE_HELP = `Usage: netmon baseline save FILE [--filter EXPR] [--interval MS] [--source KIND]
 
 Marks what is normal now and writes it to FILE (JSON): listeners by process, protocol, address
 and port; outbound connections by process and remote address:port (ephemeral local ports are
@@ -29,8 +32,10 @@ Afterwards:
 A connection departs when it is a new listener, a new destination for its process, or an
 ephemeral UDP socket of a new process. Connections accepted by a baselined listener are normal.
 
+${TWO_POLLS_NOTE}
 Options:
   -f, --filter EXPR  mark only connections matching EXPR (netmon snapshot --help)
+  -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}
   --source KIND      auto (default), linux, windows, demo
   -h, --help         this help
 `;
@@ -102,8 +107,12 @@ export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Pro
   const now = io.now ?? Date.now;
   // Before the table is read: a FILE that cannot be written is a usage error, not a lost read.
   checkOutputFile(opts.file, 'baseline');
-  const read = await readTableOnce(opts.source, io, { ranges: true });
+  const read = await readTableOnce(opts.source, io, { ranges: true, warmUpMs: opts.warmUpMs });
   if (!read) return 1;
+  if (read.stopped) {
+    io.stderr(`netmon: stopped before the second poll: ${opts.file} not written\n`);
+    return 0;
+  }
   const ranges = read.last.ranges.ranges;
   const all = read.last.connections;
   const rows = opts.filter ? all.filter((c) => opts.filter!.match(c)) : all;

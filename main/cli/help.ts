@@ -1,6 +1,6 @@
 // Usage texts for `netmon --help` and `netmon <command> --help`.
 import { FILTER_HELP } from '../../shared/filter-help';
-import { MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
 
 /** `text` broken at spaces into lines of at most `width` characters: the first starts with `first`, the rest with `rest`. */
@@ -21,6 +21,16 @@ function wrapWords(text: string, first: string, rest: string, width: number): st
 
 /** `a, b, c` broken into indented lines of at most `width` characters. */
 const wrapList = (items: readonly string[], indent: string, width: number): string => wrapWords(items.join(', '), indent, indent, width);
+
+/** `--interval MS` of every command that polls twice (top, and snapshot / ports / baseline save when rates are needed). */
+export const TWO_POLL_INTERVAL_HELP = `time between the two polls (default ${DEFAULT_INTERVAL_MS}, ${MIN_INTERVAL_MS}-${MAX_INTERVAL_MS})`;
+
+/** Why and when a one-shot command polls twice; ends with a newline. */
+export const TWO_POLLS_NOTE = `Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection:
+when --filter uses rate, sendrate, recvrate or limited: (or --sort rate), or --interval is
+given, netmon polls twice, --interval apart (default ${DEFAULT_INTERVAL_MS} ms), and uses the second table.
+Otherwise it polls once, and those values are unknown (null), so rate> would match nothing.
+`;
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
                      demo (a simulated busy machine, deterministic)`;
@@ -55,7 +65,8 @@ ${EXIT_CODES.map(([code, meaning]) => wrapWords(meaning, `  ${code}  `, '     ',
 Run \`netmon <command> --help\` for the options of a command.
 `;
 
-export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--source KIND] [--baseline FILE]
+export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--sort rate|bytes] [--interval MS]
+                       [--source KIND] [--baseline FILE]
 
 Reads the connection table once and prints it: an aligned table with a header by default,
 one JSON object per line with --json, or CSV with a header row with --csv. JSON and CSV
@@ -63,11 +74,14 @@ carry every field of a connection, null (CSV: empty) where unknown; times are IS
 CSV addresses carry their IPv6 scope (fe80::1%2) and cells that would start a spreadsheet
 formula (= + - @ tab CR) are prefixed with '. The fields, in order:
 ${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
-
+${TWO_POLLS_NOTE}
 Options:
   --json             NDJSON output
   --csv              CSV output (RFC 4180)
   -f, --filter EXPR  only connections matching EXPR (see below)
+  --sort rate|bytes  busiest first, by send + receive rate (polls twice) or by bytes moved, as
+                     netmon top ranks them; rows without the value come last
+  -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}
   --baseline FILE    only connections that depart from the baseline FILE (netmon baseline --help)
 ${SOURCE_HELP}
   -h, --help         this help

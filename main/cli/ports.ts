@@ -15,6 +15,7 @@ import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
+import { TWO_POLL_INTERVAL_HELP, TWO_POLLS_NOTE } from './help';
 
 export interface PortsOptions {
   json: boolean;
@@ -25,10 +26,12 @@ export interface PortsOptions {
   check: boolean;
   filter: CompiledFilter | null;
   source: SourceKind;
+  /** Poll once this long (ms) before the first counted read, so rate and limited: terms can match; null: no warm-up. */
+  warmUpMs?: number | null;
 }
 
 export const PORTS_HELP = `Usage: netmon ports [--json] [--threshold PERCENT] [--trend SECONDS] [--check]
-                   [--filter EXPR] [--source KIND]
+                   [--filter EXPR] [--interval MS] [--source KIND]
 
 Ephemeral (dynamic) port usage per local address: ports in use against the OS's dynamic range
 (Windows: netsh int ipv4 show dynamicport, default 49152-65535; Linux:
@@ -38,6 +41,7 @@ hold the listener's port). Two limits are shown: distinct ports at the address (
 limit) and sockets to the busiest destination (Linux reuses a port towards other destinations).
 An address at or over the threshold gets a warning on stderr.
 
+${TWO_POLLS_NOTE}
 Options:
   --json               one JSON object: the ranges, the threshold, the addresses, warnings
   --threshold PERCENT  warn at this share of the range (default ${DEFAULT_PORT_WARNING_PERCENT})
@@ -45,6 +49,7 @@ Options:
                        use per minute for each address
   --check              exit 3 when any address is at or over the threshold
   -f, --filter EXPR    count only connections matching EXPR (netmon snapshot --help)
+  -i, --interval MS    ${TWO_POLL_INTERVAL_HELP}
   --source KIND        auto (default), linux, windows, demo
   -h, --help           this help
 
@@ -84,6 +89,7 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   // With --trend: one poll a second until the span is covered (or the user stops it).
   const read = await readTableOnce(opts.source, io, {
     ranges: true,
+    warmUpMs: opts.warmUpMs,
     // The ranges of the machine the source reads (not necessarily this host's).
     again: ({ time, connections: rows, ranges: { ranges } }) => {
       const report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });
@@ -94,6 +100,7 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   });
   // `again` ran for every good read, so a read means a report.
   const r = reports.at(-1);
+  if (read?.stopped && !r) return 0; // stopped during the warm-up: nothing to report, and no error
   if (!read || !r) return 1;
   const origin = read.last.ranges.origin;
   const trend = opts.trendSeconds > 0 ? portTrendPerMinute(points) : null;

@@ -27,12 +27,21 @@ export interface ReadTableOptions<R extends DynamicRanges | null = DynamicRanges
   again?(read: TableRead<R>): number | null;
   /** Also ask the source for its dynamic port ranges (the machine it reads, not necessarily this host). */
   ranges?: boolean;
+  /**
+   * Poll once first and wait this long (ms) before the reads `again` sees, so that even the first
+   * of them carries rates and limitedBy (they need two polls: shared/filter `needsTwoPolls`).
+   * null or absent: no warm-up.
+   */
+  warmUpMs?: number | null;
 }
 
 export interface TableReadResult<R extends DynamicRanges | null = DynamicRanges | null> {
   /** The last good read. */
   last: TableRead<R>;
-  /** io.stop was aborted while waiting for the next poll: `last` is all there is. */
+  /**
+   * io.stop was aborted while waiting for the next poll: `last` is all there is (after a stop
+   * during the warm-up, `last` is the warm-up read, without rates, which `again` never saw).
+   */
   stopped: boolean;
 }
 
@@ -48,6 +57,7 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
   try {
     const engine = createEngine({ source, now: io.now });
     const ranges = opts.ranges ? await sourceDynamicRanges(source) : null;
+    let warmUp = opts.warmUpMs ?? null;
     for (;;) {
       const b = await engine.pollNow();
       if (b.status.lastError !== null) {
@@ -56,7 +66,8 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
       }
       // The first poll's batch carries the table; later ones carry only what changed.
       const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status, ranges };
-      const wait = opts.again?.(read) ?? null;
+      const wait = warmUp ?? opts.again?.(read) ?? null;
+      warmUp = null;
       if (wait === null) return { last: read, stopped: false };
       if (!(await pause(wait, io.stop))) return { last: read, stopped: true };
     }

@@ -1,4 +1,5 @@
-// `netmon snapshot`: one poll, printed, done.
+// `netmon snapshot`: one poll (two when rates are needed), printed, done.
+import { busiest } from '../../shared/processes';
 import { compareConnections, formatCsv, formatNdjson, formatTable } from '../../shared/format';
 import type { SnapshotOptions } from './args';
 import type { CliIo } from './io';
@@ -13,12 +14,16 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
     io.stderr(`netmon: ${(e as Error).message}\n`);
     return 2;
   }
-  const read = await readTableOnce(opts.source, io);
+  // Rates and limitedBy need two polls (the filter, --sort rate or --interval asked for them).
+  const read = await readTableOnce(opts.source, io, { warmUpMs: opts.intervalMs });
   if (!read) return 1;
+  if (read.stopped) return 0; // stopped between the two polls: nothing to report, and no error
   const { connections, status } = read.last;
   for (const n of status.notices ?? []) io.stderr(`netmon: ${n}\n`);
   const matching = opts.filter ? connections.filter((c) => opts.filter!.match(c)) : connections;
-  const rows = (baseline ? departingRows(baseline, connections, matching) : matching).sort(compareConnections);
+  const sorted = (baseline ? departingRows(baseline, connections, matching) : matching).sort(compareConnections);
+  // Busiest first; ties and rows without the value keep the usual order (unknown last).
+  const rows = opts.sort ? busiest(sorted, opts.sort, sorted.length) : sorted;
   io.stdout(opts.output === 'json' ? formatNdjson(rows) : opts.output === 'csv' ? formatCsv(rows) : formatTable(rows));
   return 0;
 }

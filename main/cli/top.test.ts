@@ -1,4 +1,7 @@
 // `netmon top` in-process against scripted sources whose rows carry counters.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RowSpec } from '../model/build';
 import { tableFromSpecs } from '../model/build';
@@ -89,6 +92,64 @@ describe('netmon top', () => {
     const bad = await run(['top', '--interval', '100'], [{ error: 'access denied' }]);
     expect(bad.code).toBe(1);
     expect(bad.err).toBe('netmon: cannot read the connection table: access denied\n');
+  });
+});
+
+describe('one-shot commands whose filter or sort needs rates poll twice (issue 11)', () => {
+  const ports = (out: string) => out.trim().split('\n').map((l) => (JSON.parse(l) as { localPort: number }).localPort);
+
+  it('poll twice exactly when rates or limitedBy are needed, with --interval as top has it', () => {
+    const interval = (argv: string[]) => (parseCommandLine(argv) as { options: { intervalMs?: number | null; warmUpMs?: number | null } }).options;
+    expect(interval(['snapshot', '--filter', 'rate>1MiB | retrans>0']).intervalMs).toBe(1000);
+    expect(interval(['snapshot', '--filter', '-(sendrate<1k)']).intervalMs).toBe(1000);
+    expect(interval(['snapshot', '--filter', 'limited:app']).intervalMs).toBe(1000);
+    expect(interval(['snapshot', '--sort', 'rate']).intervalMs).toBe(1000);
+    expect(interval(['snapshot', '--sort', 'bytes', '--filter', 'sent>1M retrans>0 rtt>1ms']).intervalMs).toBeNull();
+    expect(interval(['snapshot']).intervalMs).toBeNull();
+    expect(interval(['snapshot', '-i', '250']).intervalMs).toBe(250);
+    expect(interval(['ports', '--filter', 'recvrate>1k']).warmUpMs).toBe(1000);
+    expect(interval(['ports', '--filter', 'proc:x']).warmUpMs).toBeNull();
+    expect(interval(['baseline', 'save', 'f.json', '--filter', 'rate>0', '--interval', '300']).warmUpMs).toBe(300);
+    expect(() => parseCommandLine(['snapshot', '--interval', '50'])).toThrow('bad --interval "50": expected a whole number from 100 to 60000');
+    expect(() => parseCommandLine(['snapshot', '--sort', 'speed'])).toThrow('bad --sort "speed": expected rate or bytes');
+    expect(parseCommandLine(['top', '--sort', 'bytes'])).toMatchObject({ options: { by: 'bytes' } });
+    expect(() => parseCommandLine(['top', '--sort', 'bytes', '--by', 'rate'])).toThrow('--sort and --by are one option: give one of them');
+  });
+
+  it("the README's `snapshot --filter 'rate>1MiB | retrans>0'` finds the busy connection", async () => {
+    // Port 1 sends 2 MB between the two polls (1 s apart by default): about 2 MB/s.
+    const busy: ScriptStep[] = [[row(1, 10, 0, 0), row(2, 20, 0, 0)], [row(1, 10, 2_000_000, 0), row(2, 20, 100, 0)]];
+    const r = await run(['snapshot', '--filter', 'rate>1MiB | retrans>0'], busy);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^tcp +10\.0\.0\.1:1 +10\.0\.0\.9:443 +ESTABLISHED +10 +curl$/);
+  });
+
+  it('snapshot --sort rate|bytes ranks as top does, rates in the JSON', async () => {
+    const byRate = await run(['snapshot', '--json', '--sort', 'rate', '-i', '100'], SCRIPT);
+    expect(ports(byRate.out)).toEqual([1, 2, 3, 4, 5353]);
+    const first = JSON.parse(byRate.out.split('\n')[0]) as { sendRate: number; receiveRate: number };
+    expect(first.sendRate).toBeGreaterThan(60_000 / 0.1 / 2);
+    expect(first.receiveRate).toBeGreaterThan(20_000 / 0.1 / 2);
+    const byBytes = await run(['snapshot', '--json', '--sort', 'bytes'], SCRIPT);
+    expect(ports(byBytes.out)).toEqual([2, 3, 1, 4, 5353]); // one poll: the first step's bytes
+    expect((JSON.parse(byBytes.out.split('\n')[0]) as { sendRate: unknown }).sendRate).toBeNull();
+    const filtered = await run(['snapshot', '--json', '--filter', 'rate>100k', '-i', '100'], SCRIPT);
+    expect(ports(filtered.out)).toEqual([1]);
+  });
+
+  it('baseline save --filter rate>… saves only the busy connections', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netmon-top-'));
+    try {
+      const file = join(dir, 'busy.json');
+      const r = await run(['baseline', 'save', file, '--filter', 'rate>100k', '-i', '100'], SCRIPT);
+      expect(r.code).toBe(0);
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { outbound: { process: string }[] };
+      expect(saved.outbound.map((o) => o.process)).toEqual(['curl']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../shared/un
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
+import { TWO_POLL_INTERVAL_HELP } from './help';
 
 export interface TopOptions {
   json: boolean;
@@ -21,7 +22,7 @@ export interface TopOptions {
 
 export const DEFAULT_TOP_LIMIT = 20;
 
-export const TOP_HELP = `Usage: netmon top [--by rate|bytes] [--limit N] [--processes] [--json]
+export const TOP_HELP = `Usage: netmon top [--sort rate|bytes] [--limit N] [--processes] [--json]
                  [--interval MS] [--filter EXPR] [--source KIND]
 
 The busiest TCP connections, or with --processes the busiest processes, ranked by send + receive
@@ -32,13 +33,13 @@ Windows: EStats, which needs an administrator). Where the OS gives nothing the v
 count its sockets that match --filter.
 
 Options:
-  --by rate|bytes      rank by rate (default) or by total bytes
+  --sort rate|bytes    rank by rate (default) or by total bytes (also --by)
   --limit N            at most N rows (default ${DEFAULT_TOP_LIMIT}, 1-10000)
   --processes          one row per process (PID + start time), summed over its connections
   --json               NDJSON, one connection (or process) a line, busiest first; traffic
                        fields: bytesSent, bytesReceived, packetsSent, packetsReceived,
                        sendRate, receiveRate (bytes/s), rttMs, rttVarMs, retransmits, limitedBy
-  -i, --interval MS    time between the two polls (default 1000, 100-60000)
+  -i, --interval MS    ${TWO_POLL_INTERVAL_HELP}
   -f, --filter EXPR    rank only connections matching EXPR (netmon snapshot --help)
   --source KIND        auto (default), linux, windows, demo
   -h, --help           this help
@@ -104,8 +105,7 @@ export function formatTopProcesses(rows: readonly ProcessRow[]): string {
 
 export async function runTop(opts: TopOptions, io: CliIo): Promise<number> {
   // Two polls an interval apart: the second carries the rates.
-  let polls = 0;
-  const read = await readTableOnce(opts.source, io, { again: () => (++polls < 2 ? opts.intervalMs : null) });
+  const read = await readTableOnce(opts.source, io, { warmUpMs: opts.intervalMs });
   if (!read) return 1;
   if (read.stopped) return 0; // stopped while waiting: nothing to report, and no error
   const all = read.last.connections;
