@@ -157,6 +157,12 @@ export interface ConnectionEvent {
   previousPid?: number | null;
   /** On `changed` where the PID changed: the previous owner's process name (null where unknown). */
   previousProcess?: string | null;
+  /**
+   * On `opened` from `netmon watch --filter`: the connection did not open now but came to match
+   * the filter (a counter or rate update, which is no event of its own; rates exist from the
+   * second poll). Absent otherwise.
+   */
+  matched?: true;
 }
 
 /**

@@ -235,10 +235,13 @@ export interface EventJson {
   previousPid?: number | null;
   /** With previousPid: the image name of the previous owner. */
   previousProcess?: string | null;
+  /** On `opened`: true when the connection came to match `watch --filter` rather than opened (ConnectionEvent.matched). */
+  matched?: true;
 }
 
 export function eventToJson(e: ConnectionEvent): EventJson {
   const o: EventJson = { type: e.type, time: new Date(e.time).toISOString(), connection: connectionToJson(e.connection) };
+  if (e.type === 'opened' && e.matched) o.matched = true;
   if (e.type === 'changed') {
     o.previousState = e.previousState ?? e.connection.state;
     if (e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
@@ -297,7 +300,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
   return (
     [
       formatEventTime(e.time, opts),
-      e.type.toUpperCase().padEnd(7),
+      (e.type === 'opened' && e.matched ? 'MATCHED' : e.type.toUpperCase()).padEnd(7),
       protoLabel(c),
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
       state,
@@ -536,6 +539,7 @@ export function eventFromJson(o: unknown): ConnectionEvent {
   }
   if (r.previousPid !== undefined) e.previousPid = fieldFromJson('previousPid', 'u32', r.previousPid) as number | null;
   if (r.previousProcess !== undefined) e.previousProcess = fieldFromJson('previousProcess', 'string', r.previousProcess) as string | null;
+  if (r.matched === true && e.type === 'opened') e.matched = true;
   return e;
 }
 

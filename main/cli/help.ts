@@ -96,11 +96,16 @@ Polls the connection table and prints one line per event until stopped (Ctrl-C o
 exit 0 after flushing output). Connections that already exist when watching starts are not
 reported unless --initial is given (then each is reported once as "opened"). A failed poll
 prints a line to stderr and polling goes on. The filter shows an opened event when its
-connection matches, a closed event when the last row it had matches, and a changed event when
-the row before or after the change matches.
+connection matches; a closed event when the last row it had matches and the connection was
+reported (or matched at the start); a changed event when the row after the change matches, or
+the row before matches and the connection was reported (or matched at the start). A connection
+that comes to match without an event of its own (a counter or rate update: rates exist from the
+second poll, so rate> matches nothing at the first) is reported then, once, with or without
+--initial: text MATCHED, JSON an "opened" event with "matched":true.
 
 Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}
+             ("matched":true on an opened event of a connection that came to match the filter)
 
 Options:
   --json              NDJSON output

@@ -1,6 +1,6 @@
 // `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
-import type { ConnectionEvent } from '../../shared/connection';
-import { eventMatches } from '../../shared/filter';
+import type { Connection, ConnectionEvent } from '../../shared/connection';
+import { eventMatches, type CompiledFilter } from '../../shared/filter';
 import { formatEventJsonLine, formatEventText } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
@@ -19,6 +19,55 @@ export function watchHeader(o: { shown: number; total: number; source: string; i
   const which = [o.filter && 'matching --filter', o.baseline && 'departing from the baseline'].filter(Boolean).join(' and ');
   const counted = which ? `${o.shown} of ${o.total} connections (those ${which})` : `${o.total} connections`;
   return `netmon: watching ${counted} from ${o.source} every ${o.intervalMs} ms; Ctrl-C stops\n`;
+}
+
+/**
+ * What `watch --filter` has told the user about, so that what it prints stays consistent: a
+ * closed or changed event is printed only for a connection that was reported (opened, matched,
+ * --initial) or counted as present at the start, and a connection that comes to match without an
+ * event of its own (a counter or rate update: `rate>1M` cannot match at the first poll, which has
+ * no rates) is reported then, once, as an `opened` event marked `matched`.
+ */
+export function reportedRows(filter: CompiledFilter) {
+  /** Ids of the connections reported, or present and matching at the start (--initial or not). */
+  const known = new Set<string>();
+  return {
+    /** The first table: its matching rows count as told (--initial prints them; without it they are the starting point). */
+    start(table: readonly Connection[]): void {
+      known.clear();
+      for (const c of table) if (filter.match(c)) known.add(c.id);
+    },
+    /**
+     * Whether an event that the filter passed (eventMatches) is printed: opened always; changed
+     * when its row matches now or was told; closed when it was told. Marks what it prints as told.
+     */
+    admits(e: ConnectionEvent): boolean {
+      if (e.type === 'opened' || (e.type === 'changed' && filter.match(e.connection))) {
+        known.add(e.connection.id);
+        return true;
+      }
+      return known.has(e.connection.id);
+    },
+    /**
+     * `matched` events for the rows of the table (`rows`, read only when the filter reads traffic)
+     * that match but were never told; `events` are this poll's, whose rows are judged by them.
+     */
+    events(events: readonly ConnectionEvent[], time: number, rows: () => readonly Connection[]): ConnectionEvent[] {
+      if (!filter.readsTraffic) return [];
+      const evented = new Set(events.map((e) => e.connection.id));
+      const out: ConnectionEvent[] = [];
+      for (const c of rows()) {
+        if (known.has(c.id) || evented.has(c.id) || !filter.match(c)) continue;
+        known.add(c.id);
+        out.push({ type: 'opened', matched: true, time, connection: c });
+      }
+      return out;
+    },
+    /** Closed connections are forgotten (their ids may come back for a new connection). */
+    forgetClosed(events: readonly ConnectionEvent[]): void {
+      for (const e of events) if (e.type === 'closed') known.delete(e.connection.id);
+    },
+  };
 }
 
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
@@ -56,6 +105,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     const filter = opts.filter;
     return filter ? departing.filter((e) => eventMatches(filter, e)) : departing;
   };
+  const reported = opts.filter ? reportedRows(opts.filter) : null;
   const deliver = (shown: readonly ConnectionEvent[]): void => {
     if (shown.length === 0) return;
     if (!opts.quiet) io.stdout(shown.map(line).join(''));
@@ -83,11 +133,17 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       const shown = select(all.map((connection): ConnectionEvent => ({ type: 'opened', time: b.time, connection })));
       if (!started) io.stderr(watchHeader({ shown: shown.length, total: all.length, source: b.status.source, intervalMs: opts.intervalMs, filter: opts.filter !== null, baseline: departures !== null }));
       started = true;
+      reported?.start(all);
       // The first table is the baseline, reported only on request.
       if (opts.initial) deliver(shown);
       return;
     }
-    deliver(select(b.events));
+    const shown = select(b.events);
+    if (!reported) return deliver(shown);
+    // Rows that came to match through counters alone (no event): reported once, as `matched`.
+    const cameToMatch = reported.events(b.events, b.time, () => engine.snapshot().connections);
+    deliver([...shown.filter((e) => reported.admits(e)), ...(departures ? departures.filter(cameToMatch) : cameToMatch)]);
+    reported.forgetClosed(b.events);
   };
 
   const finished = new Promise<void>((resolve) => {

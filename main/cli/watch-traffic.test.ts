@@ -1,0 +1,134 @@
+// `watch --filter` over traffic fields (issue 11): rows that come to match through counters are
+// reported once, as `matched`; closed / changed events only for rows that were reported.
+import { describe, expect, it } from 'vitest';
+import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
+import { parseFilter } from '../../shared/filter';
+import { formatEventText, parseEventJsonLine, formatEventJsonLine } from '../../shared/format';
+import type { RowSpec } from '../model/build';
+import { createScriptedSource, type ScriptStep } from '../source/scripted';
+import type { CliIo } from './io';
+import { main } from './main';
+import { reportedRows } from './watch';
+
+const busyRow = (localPort: number, sent: number): RowSpec => ({
+  local: '127.0.0.1',
+  localPort,
+  remote: '127.0.0.1',
+  remotePort: 9000,
+  pid: 10,
+  counters: { BYTES_SENT: sent, BYTES_RECEIVED: 0, SEGS_OUT: 1, SEGS_IN: 1, RTT_US: 100, RTTVAR_US: 10, RETRANS: 0 },
+});
+
+/** Runs `watch` until `polls` polls of the script have been seen (or 3 s), then stops it. */
+async function watch(argv: string[], script: ScriptStep[], polls: number) {
+  let out = '';
+  const ac = new AbortController();
+  let reads = 0;
+  const io: CliIo = {
+    stdout: (t) => void (out += t),
+    stderr: () => {},
+    createSource: () => {
+      const s = createScriptedSource(script, { processes: { 10: 'pump' } });
+      const read = s.read.bind(s);
+      // The read after the last wanted poll: every batch wanted has been delivered.
+      s.read = () => {
+        if (++reads === polls + 1) ac.abort();
+        return read();
+      };
+      return s;
+    },
+    stop: ac.signal,
+  };
+  const timer = setTimeout(() => ac.abort(), 3000);
+  const code = await main(['watch', '--interval', '100', ...argv], io);
+  clearTimeout(timer);
+  return { code, events: out.trimEnd().split('\n').filter(Boolean) };
+}
+
+// Port 1 is busy from the start (rates are known from the second poll) and closes at the 4th
+// poll; port 2 stays idle.
+const SCRIPT: ScriptStep[] = [
+  [busyRow(1, 0), busyRow(2, 0)],
+  [busyRow(1, 500_000), busyRow(2, 10)],
+  [busyRow(1, 1_000_000), busyRow(2, 20)],
+  [busyRow(2, 30)],
+];
+
+describe('watch --filter on traffic (issue 11)', () => {
+  it('--initial reports the busy connection once it has a rate, then its close; nothing of the idle one', async () => {
+    const r = await watch(['--initial', '--json', '--filter', 'rate>1M'], SCRIPT, 4);
+    expect(r.code).toBe(0);
+    const events = r.events.map((l) => JSON.parse(l) as { type: string; matched?: boolean; connection: { localPort: number; sendRate: number | null } });
+    expect(events.map((e) => [e.type, e.matched ?? false, e.connection.localPort])).toEqual([
+      ['opened', true, 1],
+      ['closed', false, 1],
+    ]);
+    expect(events[0].connection.sendRate).toBeGreaterThan(1e6);
+  });
+
+  it('without --initial too: a connection that becomes busy is news; text says MATCHED', async () => {
+    const r = await watch(['--utc', '--filter', 'rate>1M'], SCRIPT, 4);
+    expect(r.events).toHaveLength(2);
+    expect(r.events[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3}Z MATCHED tcp 127\.0\.0\.1:1→127\.0\.0\.1:9000 ESTABLISHED pid 10 pump$/);
+    expect(r.events[1]).toMatch(/ CLOSED {2}tcp 127\.0\.0\.1:1→/);
+  });
+
+  it('a filter without traffic terms prints as before (no matched events)', async () => {
+    const r = await watch(['--json', '--filter', 'lport:1'], SCRIPT, 4);
+    expect(r.events.map((l) => JSON.parse(l) as { type: string; matched?: boolean }).map((e) => [e.type, e.matched ?? false])).toEqual([['closed', false]]);
+  });
+});
+
+const conn = (localPort: number, extra: Partial<Connection> = {}): Connection => {
+  const c: Omit<Connection, 'id'> = { protocol: 'tcp', family: 4, localAddress: '10.0.0.1', localPort, remoteAddress: '10.0.0.2', remotePort: 80, state: 'ESTABLISHED', pid: 1, process: 'p', ...extra };
+  return { id: connectionKey(c), ...c };
+};
+
+describe('reportedRows', () => {
+  const compile = (expr: string) => {
+    const r = parseFilter(expr);
+    if (!r.ok) throw new Error(r.error.message);
+    return r.filter;
+  };
+
+  it('closed and changed only for rows told; a row matching now is told', () => {
+    const t = reportedRows(compile('rate>100 | state:close-wait'));
+    const quietBusy = conn(1, { sendRate: 500 });
+    const idle = conn(2, { sendRate: 0 });
+    t.start([quietBusy, idle]);
+    // The busy row present at the start is told (the starting point); the idle one is not.
+    expect(t.admits({ type: 'closed', time: 0, connection: quietBusy })).toBe(true);
+    expect(t.admits({ type: 'closed', time: 0, connection: conn(2, { sendRate: 500 }) })).toBe(false);
+    // A changed row that matches after the change is told from then on.
+    const cw = conn(2, { state: 'CLOSE-WAIT', sendRate: 0 });
+    expect(t.admits({ type: 'changed', time: 0, connection: cw, previousState: 'ESTABLISHED' })).toBe(true);
+    expect(t.admits({ type: 'closed', time: 0, connection: cw })).toBe(true);
+    t.forgetClosed([{ type: 'closed', time: 0, connection: cw }]);
+    expect(t.admits({ type: 'closed', time: 0, connection: cw })).toBe(false);
+  });
+
+  it('matched events: once per row, never for rows with an event this poll, none for filters without traffic terms', () => {
+    const t = reportedRows(compile('rate>100'));
+    const a = conn(1, { sendRate: null });
+    const b = conn(2, { sendRate: null });
+    t.start([a, b]);
+    const busyA = { ...a, sendRate: 1000 };
+    const busyB = { ...b, sendRate: 1000 };
+    const changedB: ConnectionEvent = { type: 'changed', time: 5, connection: busyB, previousState: 'SYN-SENT' };
+    expect(t.events([changedB], 5, () => [busyA, busyB])).toEqual([{ type: 'opened', matched: true, time: 5, connection: busyA }]);
+    expect(t.events([], 6, () => [busyA, busyB])).toEqual([{ type: 'opened', matched: true, time: 6, connection: busyB }]);
+    expect(t.events([], 7, () => [busyA, busyB])).toEqual([]);
+    let read = false;
+    expect(reportedRows(compile('port:1')).events([], 1, () => ((read = true), [busyA]))).toEqual([]);
+    expect(read).toBe(false);
+  });
+
+  it('the marker survives JSON (additive: still an opened event) and shows in text', () => {
+    const e: ConnectionEvent = { type: 'opened', matched: true, time: Date.UTC(2026, 0, 1), connection: conn(1) };
+    const line = formatEventJsonLine(e);
+    expect(JSON.parse(line)).toMatchObject({ type: 'opened', matched: true });
+    expect(parseEventJsonLine(line)).toMatchObject({ type: 'opened', matched: true });
+    expect(JSON.parse(formatEventJsonLine({ ...e, matched: undefined }))).not.toHaveProperty('matched');
+    expect(formatEventText(e, { utc: true })).toMatch(/^00:00:00\.000Z MATCHED tcp /);
+  });
+});
