@@ -43,6 +43,13 @@ describe('FilterBox in the app', () => {
     await waitFor(() => expect(bodyRows()).toHaveLength(2));
   });
 
+  it('a comparison written with spaces is shown as an error over its words, not applied (issue 11)', async () => {
+    renderApp({ filter: 'state:estab sent > 10MiB' });
+    const alert = await screen.findByTestId('filter-error');
+    expect(alert.textContent).toMatch(/^comparison with spaces: write sent>10MiB \(col 13–24\) · not applied/);
+    await waitFor(() => expect(bodyRows()).toHaveLength(2));
+  });
+
   it('host: with name resolution off shows a warning under the box and still applies', async () => {
     renderApp({ filter: 'host:example | proc:java', resolveNames: false });
     await waitFor(() => expect(bodyRows()).toHaveLength(1));
