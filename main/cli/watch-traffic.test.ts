@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { parseFilter } from '../../shared/filter';
+import { counterColumns, movedRow } from '../../shared/testing/counters';
 import { formatEventText, parseEventJsonLine, formatEventJsonLine } from '../../shared/format';
 import type { RowSpec } from '../model/build';
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
@@ -103,24 +104,30 @@ describe('reportedRows', () => {
     const cw = conn(2, { state: 'CLOSE-WAIT', sendRate: 0 });
     expect(t.admits({ type: 'changed', time: 0, connection: cw, previousState: 'ESTABLISHED' })).toBe(true);
     expect(t.admits({ type: 'closed', time: 0, connection: cw })).toBe(true);
-    t.forgetClosed([{ type: 'closed', time: 0, connection: cw }]);
-    expect(t.admits({ type: 'closed', time: 0, connection: cw })).toBe(false);
+    t.update({ time: 1, events: [{ type: 'closed', time: 1, connection: cw }] });
+    expect(t.admits({ type: 'closed', time: 2, connection: cw })).toBe(false);
   });
 
-  it('matched events: once per row, never for rows with an event this poll, none for filters without traffic terms', () => {
+  it('matched events: rows whose counters moved into the filter, once each; none for filters without traffic terms', () => {
     const t = reportedRows(compile('rate>100'));
     const a = conn(1, { sendRate: null });
     const b = conn(2, { sendRate: null });
     t.start([a, b]);
-    const busyA = { ...a, sendRate: 1000 };
-    const busyB = { ...b, sendRate: 1000 };
-    const changedB: ConnectionEvent = { type: 'changed', time: 5, connection: busyB, previousState: 'SYN-SENT' };
-    expect(t.events([changedB], 5, () => [busyA, busyB])).toEqual([{ type: 'opened', matched: true, time: 5, connection: busyA }]);
-    expect(t.events([], 6, () => [busyA, busyB])).toEqual([{ type: 'opened', matched: true, time: 6, connection: busyB }]);
-    expect(t.events([], 7, () => [busyA, busyB])).toEqual([]);
-    let read = false;
-    expect(reportedRows(compile('port:1')).events([], 1, () => ((read = true), [busyA]))).toEqual([]);
-    expect(read).toBe(false);
+    // Poll 2: a's rate is known and high, b's is low.
+    const m = t.update({ time: 5, events: [], counters: counterColumns([movedRow(a.id, 5000, 1000), movedRow(b.id, 50, 50)]) });
+    expect(m.map((e) => [e.type, e.matched, e.time, e.connection.localPort, e.connection.sendRate, e.connection.bytesSent])).toEqual([['opened', true, 5, 1, 1000, 5000]]);
+    // Poll 3: a stays busy (told already), b becomes busy.
+    const m3 = t.update({ time: 6, events: [], counters: counterColumns([movedRow(a.id, 9000, 1000), movedRow(b.id, 9000, 900)]) });
+    expect(m3.map((e) => [e.connection.localPort, e.connection.sendRate])).toEqual([[2, 900]]);
+    expect(t.update({ time: 7, events: [], counters: counterColumns([movedRow(a.id, 9999, 999), movedRow(b.id, 9999, 999)]) })).toEqual([]);
+    // A row opened later and moving: judged by its counters as well; unknown ids are ignored.
+    const c = conn(3, { sendRate: null });
+    t.update({ time: 8, events: [{ type: 'opened', time: 8, connection: c }] });
+    const m9 = t.update({ time: 9, events: [], counters: counterColumns([movedRow('no-such-id', 1, 1e9), movedRow(c.id, 1, 1e6)]) });
+    expect(m9.map((e) => e.connection.localPort)).toEqual([3]);
+    const plain = reportedRows(compile('port:1'));
+    plain.start([a]);
+    expect(plain.update({ time: 5, events: [], counters: counterColumns([movedRow(a.id, 5000, 1000)]) })).toEqual([]);
   });
 
   it('the marker survives JSON (additive: still an opened event) and shows in text', () => {

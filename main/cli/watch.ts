@@ -1,5 +1,6 @@
 // `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
+import { applyCounterValues, forEachBatchCounterRow } from '../../shared/counter-columns';
 import { eventMatches, type CompiledFilter } from '../../shared/filter';
 import { formatEventJsonLine, formatEventText } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
@@ -26,16 +27,23 @@ export function watchHeader(o: { shown: number; total: number; source: string; i
  * closed or changed event is printed only for a connection that was reported (opened, matched,
  * --initial) or counted as present at the start, and a connection that comes to match without an
  * event of its own (a counter or rate update: `rate>1M` cannot match at the first poll, which has
- * no rates) is reported then, once, as an `opened` event marked `matched`.
+ * no rates) is reported then, once, as an `opened` event marked `matched`. For a filter that reads
+ * traffic it keeps the table (the first one, then events and counter rows applied) to judge rows by.
  */
 export function reportedRows(filter: CompiledFilter) {
   /** Ids of the connections reported, or present and matching at the start (--initial or not). */
   const known = new Set<string>();
+  /** The table by id, kept only when the filter reads traffic (else nothing comes to match silently). */
+  const rows = new Map<string, Connection>();
   return {
     /** The first table: its matching rows count as told (--initial prints them; without it they are the starting point). */
     start(table: readonly Connection[]): void {
       known.clear();
-      for (const c of table) if (filter.match(c)) known.add(c.id);
+      rows.clear();
+      for (const c of table) {
+        if (filter.match(c)) known.add(c.id);
+        if (filter.readsTraffic) rows.set(c.id, { ...c });
+      }
     },
     /**
      * Whether an event that the filter passed (eventMatches) is printed: opened always; changed
@@ -49,23 +57,30 @@ export function reportedRows(filter: CompiledFilter) {
       return known.has(e.connection.id);
     },
     /**
-     * `matched` events for the rows of the table (`rows`, read only when the filter reads traffic)
-     * that match but were never told; `events` are this poll's, whose rows are judged by them.
+     * Applies a later batch to the kept table and returns `matched` events for the rows whose
+     * counters moved (the batch's counters section) and that now match but were never told.
+     * Call after admits has seen the batch's events; closed connections are forgotten.
      */
-    events(events: readonly ConnectionEvent[], time: number, rows: () => readonly Connection[]): ConnectionEvent[] {
-      if (!filter.readsTraffic) return [];
-      const evented = new Set(events.map((e) => e.connection.id));
-      const out: ConnectionEvent[] = [];
-      for (const c of rows()) {
-        if (known.has(c.id) || evented.has(c.id) || !filter.match(c)) continue;
-        known.add(c.id);
-        out.push({ type: 'opened', matched: true, time, connection: c });
+    update(b: Pick<EventBatch, 'events' | 'counters' | 'time'>): ConnectionEvent[] {
+      for (const e of b.events) {
+        if (e.type === 'closed') {
+          known.delete(e.connection.id);
+          rows.delete(e.connection.id);
+        } else if (filter.readsTraffic) {
+          rows.set(e.connection.id, { ...e.connection });
+        }
       }
+      const out: ConnectionEvent[] = [];
+      if (!filter.readsTraffic) return out;
+      forEachBatchCounterRow(b, (id, values, at) => {
+        const c = rows.get(id);
+        if (!c) return;
+        applyCounterValues(c, values, at);
+        if (known.has(id) || !filter.match(c)) return;
+        known.add(id);
+        out.push({ type: 'opened', matched: true, time: b.time, connection: { ...c } });
+      });
       return out;
-    },
-    /** Closed connections are forgotten (their ids may come back for a new connection). */
-    forgetClosed(events: readonly ConnectionEvent[]): void {
-      for (const e of events) if (e.type === 'closed') known.delete(e.connection.id);
     },
   };
 }
@@ -140,10 +155,10 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     }
     const shown = select(b.events);
     if (!reported) return deliver(shown);
+    const admitted = shown.filter((e) => reported.admits(e));
     // Rows that came to match through counters alone (no event): reported once, as `matched`.
-    const cameToMatch = reported.events(b.events, b.time, () => engine.snapshot().connections);
-    deliver([...shown.filter((e) => reported.admits(e)), ...(departures ? departures.filter(cameToMatch) : cameToMatch)]);
-    reported.forgetClosed(b.events);
+    const cameToMatch = reported.update(b);
+    deliver([...admitted, ...(departures ? departures.filter(cameToMatch) : cameToMatch)]);
   };
 
   const finished = new Promise<void>((resolve) => {
