@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../main/cli/args';
 import { EXIT_CODES } from '../../main/cli/help';
 import { buildCli, runCli, type BuiltCli } from './helpers';
 
@@ -76,6 +77,25 @@ describe('the README for a new user', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts.serve).toMatch(/ serve$/);
     expect(pkg.scripts.cli).toMatch(/netmon\.cjs$/);
+  });
+
+  it('every netmon example in the README is a command line netmon accepts, filters included (issue 11)', () => {
+    // The indented example lines (code blocks), each without its comment.
+    const examples = [...readme.matchAll(/^ +(netmon [^#\n]*?) *(?:#.*)?$/gm)].map((m) => m[1]);
+    expect(examples.length).toBeGreaterThanOrEqual(10);
+    expect(examples).toContain("netmon snapshot --filter 'rate>1MiB | retrans>0'");
+    expect(examples.some((e) => e.startsWith('netmon snapshot --sort rate'))).toBe(true);
+    for (const line of examples) {
+      // Shell words as the README writes them: bare, or in single quotes.
+      const argv = [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(1);
+      let error = '';
+      try {
+        parseCommandLine(argv);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      expect([line, error]).toEqual([line, '']);
+    }
   });
 
   it('says what needs root on Linux and administrator on Windows, per capability', () => {
