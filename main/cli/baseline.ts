@@ -10,7 +10,7 @@ import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
-import { TWO_POLL_INTERVAL_HELP, TWO_POLLS_NOTE } from './help';
+import { TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
 
 export interface BaselineSaveOptions {
   file: string;
@@ -32,7 +32,7 @@ Afterwards:
 A connection departs when it is a new listener, a new destination for its process, or an
 ephemeral UDP socket of a new process. Connections accepted by a baselined listener are normal.
 
-${TWO_POLLS_NOTE}
+${twoPollsNote(false)}
 Options:
   -f, --filter EXPR  mark only connections matching EXPR (netmon snapshot --help)
   -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}

@@ -25,12 +25,14 @@ const wrapList = (items: readonly string[], indent: string, width: number): stri
 /** `--interval MS` of every command that polls twice (top, and snapshot / ports / baseline save when rates are needed). */
 export const TWO_POLL_INTERVAL_HELP = `time between the two polls (default ${DEFAULT_INTERVAL_MS}, ${MIN_INTERVAL_MS}-${MAX_INTERVAL_MS})`;
 
-/** Why and when a one-shot command polls twice; ends with a newline. */
-export const TWO_POLLS_NOTE = `Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection:
-when --filter uses rate, sendrate, recvrate or limited: (or --sort rate), or --interval is
+/** Why and when a one-shot command polls twice (`sort`: it has --sort rate); ends with a newline. */
+export function twoPollsNote(sort: boolean): string {
+  return `Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection:
+when --filter uses rate, sendrate, recvrate or limited:${sort ? ' (or --sort rate)' : ''}, or --interval is
 given, netmon polls twice, --interval apart (default ${DEFAULT_INTERVAL_MS} ms), and uses the second table.
 Otherwise it polls once, and those values are unknown (null), so rate> would match nothing.
 `;
+}
 
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
                      demo (a simulated busy machine, deterministic)`;
@@ -68,13 +70,14 @@ Run \`netmon <command> --help\` for the options of a command.
 export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--sort rate|bytes] [--interval MS]
                        [--source KIND] [--baseline FILE]
 
-Reads the connection table once and prints it: an aligned table with a header by default,
+Reads the connection table (twice when rates are needed: see below) and prints it: an aligned table with a header by default,
 one JSON object per line with --json, or CSV with a header row with --csv. JSON and CSV
 carry every field of a connection, null (CSV: empty) where unknown; times are ISO 8601 UTC;
 CSV addresses carry their IPv6 scope (fe80::1%2) and cells that would start a spreadsheet
 formula (= + - @ tab CR) are prefixed with '. The fields, in order:
 ${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
-${TWO_POLLS_NOTE}
+
+${twoPollsNote(true)}
 Options:
   --json             NDJSON output
   --csv              CSV output (RFC 4180)

@@ -15,7 +15,7 @@ import type { CompiledFilter } from '../../shared/filter';
 import type { SourceKind } from '../source/index';
 import type { CliIo } from './io';
 import { readTableOnce } from './read-table';
-import { TWO_POLL_INTERVAL_HELP, TWO_POLLS_NOTE } from './help';
+import { TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
 
 export interface PortsOptions {
   json: boolean;
@@ -41,7 +41,7 @@ hold the listener's port). Two limits are shown: distinct ports at the address (
 limit) and sockets to the busiest destination (Linux reuses a port towards other destinations).
 An address at or over the threshold gets a warning on stderr.
 
-${TWO_POLLS_NOTE}
+${twoPollsNote(false)}
 Options:
   --json               one JSON object: the ranges, the threshold, the addresses, warnings
   --threshold PERCENT  warn at this share of the range (default ${DEFAULT_PORT_WARNING_PERCENT})
