@@ -70,11 +70,12 @@ Run \`netmon <command> --help\` for the options of a command.
 export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--sort rate|bytes] [--interval MS]
                        [--source KIND] [--baseline FILE]
 
-Reads the connection table (twice when rates are needed: see below) and prints it: an aligned table with a header by default,
-one JSON object per line with --json, or CSV with a header row with --csv. JSON and CSV
-carry every field of a connection, null (CSV: empty) where unknown; times are ISO 8601 UTC;
-CSV addresses carry their IPv6 scope (fe80::1%2) and cells that would start a spreadsheet
-formula (= + - @ tab CR) are prefixed with '. The fields, in order:
+Reads the connection table (twice when rates are needed: see below) and prints it: an
+aligned table with a header by default, one JSON object per line with --json, or CSV with a
+header row with --csv. JSON and CSV carry every field of a connection, null (CSV: empty)
+where unknown; times are ISO 8601 UTC; CSV addresses carry their IPv6 scope (fe80::1%2) and
+cells that would start a spreadsheet formula (= + - @ tab CR) are prefixed with '. The
+fields, in order:
 ${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
 
 ${twoPollsNote(true)}
