@@ -41,15 +41,23 @@ export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): str
 }
 
 /**
+ * The ProcessRow.key a connection counts under: its owner's processKey, or TIME_WAIT_KEY for a
+ * TIME-WAIT row no process owns. Ownerless TIME-WAIT rows are one group of their own: other rows
+ * without an owner (a listener whose process cannot be read, PID 0 on Windows) must not count
+ * under the TIME-WAIT label.
+ */
+export function processGroupKey(c: Pick<Connection, 'state' | 'pid' | 'process' | 'processStartTime'>): string {
+  return ownerLabel(c) === NO_OWNER_TIME_WAIT ? TIME_WAIT_KEY : processKey(c);
+}
+
+/**
  * Groups `connections` by owning process (PID + start time) into one ProcessRow each, in first-seen
  * order. Unknown values never count as 0: a sum over no known value stays null.
  */
 export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[] {
   const rows = new Map<string, ProcessRow>();
   for (const c of connections) {
-    // Ownerless TIME-WAIT rows are one group of their own: other rows without an owner (a listener
-    // whose process cannot be read, PID 0 on Windows) must not count under the TIME-WAIT label.
-    const key = ownerLabel(c) === NO_OWNER_TIME_WAIT ? TIME_WAIT_KEY : processKey(c);
+    const key = processGroupKey(c);
     let r = rows.get(key);
     if (!r) {
       // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.

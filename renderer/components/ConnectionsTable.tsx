@@ -8,8 +8,10 @@ import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { cellFits, formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { Unknown } from './Unknown';
+import { countersMissing, noCountersReason, noPidReason, noRemoteReason, noStateReason, NOT_YET } from '../store/unknownReasons';
 import { ColumnHeaders } from './ColumnHeaders';
 import { useFittedColumns } from './fittedColumns';
+import { connectionsGiveWay } from '../store/columnLayout';
 import { useLabelRoom } from './labelRoom';
 import type { Row } from '../store/rows';
 import { cursorIndex, type Selection } from '../store/selection';
@@ -49,6 +51,8 @@ export interface ConnectionsTableProps {
    */
   userWidths?: Partial<Record<ColumnKey, number>>;
   gridRef?: React.RefObject<HTMLDivElement | null>;
+  /** Why traffic values are missing (EngineStatus.countersNote): traffic cells without a value say so. */
+  countersNote?: string | null;
   /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
   departure?: DepartureOf | null;
 }
@@ -57,24 +61,15 @@ function stateClass(state: string | null): string {
   return state ? `chip state-${state.toLowerCase()}` : 'chip state-none';
 }
 
-/**
- * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
- * when it can have them (a blank cell there means not known yet, e.g. the first poll).
- */
-export function noCountersReason(c: Row['c']): string | null {
-  if (c.protocol === 'udp') return 'UDP sockets have no per-socket counters on either OS';
-  if (c.state === 'LISTEN') return 'A listening socket moves no data itself (its accepted connections do)';
-  if (c.state === 'TIME-WAIT') return 'Closed: the OS keeps no counters for a connection in TIME-WAIT';
-  return null;
-}
-
-function Cell({ col, row }: { col: Column; row: Row }) {
+function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote: string | null }) {
   const c = row.c;
   if (col.traffic) {
     const why = noCountersReason(c);
     if (why !== null) {
       return <Unknown title={why} />;
     }
+    // A socket that can have counters but has none: the backend's reason ("—"), or not in yet (blank).
+    if (col.text(row) === '') return countersNote ? <Unknown title={countersMissing(countersNote)} /> : <span title={NOT_YET} />;
   }
   switch (col.key) {
     case 'process':
@@ -84,15 +79,15 @@ function Cell({ col, row }: { col: Column; row: Row }) {
         </span>
       );
     case 'pid':
-      return c.pid === null ? <Unknown /> : <span className="dim">{c.pid}</span>;
+      return c.pid === null ? <Unknown title={noPidReason(c) ?? undefined} /> : <span className="dim">{c.pid}</span>;
     case 'proto':
       return <span className={`proto proto-${c.protocol}`}>{col.text(row)}</span>;
     case 'remoteAddress':
-      return c.remoteAddress === null ? <Unknown /> : <>{c.remoteAddress}</>;
+      return c.remoteAddress === null ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{c.remoteAddress}</>;
     case 'remotePort':
-      return c.remotePort === null ? <Unknown /> : <>{c.remotePort}</>;
+      return c.remotePort === null ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{c.remotePort}</>;
     case 'state':
-      return c.state === null ? <Unknown /> : <span className={stateClass(c.state)}>{c.state}</span>;
+      return c.state === null ? <Unknown title={noStateReason(c) ?? undefined} /> : <span className={stateClass(c.state)}>{c.state}</span>;
     case 'created':
       return c.createdAt != null ? (
         <span title={formatDateTime(c.createdAt)}>{formatTime(c.createdAt)}</span>
@@ -133,6 +128,8 @@ interface RowProps {
   cursor: boolean;
   /** Why the row departs from the baseline (null: it does not, or no baseline). */
   why: ReturnType<DepartureOf>;
+  /** Why traffic values are missing on every row (EngineStatus.countersNote), or null. */
+  countersNote: string | null;
   on: RowHandlers;
 }
 
@@ -140,7 +137,7 @@ interface RowProps {
  * One body row. Its cells are memoized on the Row object, its rev and columns: when a batch inserts rows
  * above it, only the row element's place and stripe change, not its cells.
  */
-const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, selected, cursor, why, on }: RowProps) {
+const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, selected, cursor, why, countersNote, on }: RowProps) {
   const cls = `grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
   return (
     <div
@@ -155,17 +152,17 @@ const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, se
       onDoubleClick={() => on.activate(row.id)}
       onContextMenu={(e) => on.menu(row.id, e)}
     >
-      <RowCells row={row} rev={rev} columns={columns} why={why} />
+      <RowCells row={row} rev={rev} columns={columns} why={why} countersNote={countersNote} />
     </div>
   );
 });
 
-const RowCells = memo(function RowCells({ row, columns, why }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why'>) {
+const RowCells = memo(function RowCells({ row, columns, why, countersNote }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why' | 'countersNote'>) {
   // The first cell also holds the baseline badge, which Column.fits does not count: it keeps its clip.
   return columns.map((c, i) => (
     <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}${!(i === 0 && why) && cellFits(c, row) ? ' fits' : ''} col-${c.key}`}>
       {i === 0 && why && <BaselineBadge why={why} />}
-      <Cell col={c} row={row} />
+      <Cell col={c} row={row} countersNote={countersNote} />
     </div>
   ));
 });
@@ -182,8 +179,9 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const sized = useCallback((key: string) => userWidths?.[key as ColumnKey] !== undefined, [userWidths]);
   const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
-  // so Process, the addresses and State stay in view.
-  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy, undefined, sort.key);
+  // so Process, the addresses and State stay in view, and the traffic columns once asked for.
+  const giveWay = useMemo(() => connectionsGiveWay(props.columns), [props.columns]);
+  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy, giveWay, sort.key);
   const win = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, OVERSCAN, HEAD_HEIGHT);
   const cursor = cursorIndex(selection, rows);
   // Enter and the menu key act on the cursor's row only while the table shows it (a row the filter
@@ -309,6 +307,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
             selected={selection.ids.has(row.id)}
             cursor={first + k === cursor}
             why={props.departure?.(row.c) ?? null}
+            countersNote={props.countersNote ?? null}
             on={on}
           />
         ))}

@@ -4,7 +4,7 @@
 // does not fit scrolls sideways, header and body together: no column is ever cut off at the edge.
 import { useEffect, useMemo, useState, type CSSProperties, type RefObject } from 'react';
 import { minTrackPx } from '../store/columns';
-import { fitColumns } from '../store/columnLayout';
+import { fitColumns, type GiveWayStep } from '../store/columnLayout';
 
 /** Room the header's "N hidden for width" button takes at the row's end, px. */
 export const GIVEN_WAY_PX = 56;
@@ -40,10 +40,10 @@ function useInnerWidth(ref: RefObject<HTMLElement | null>): number {
 
 /**
  * The columns of `all` that fit the inner width of `scrollRef`'s element, dropping them in
- * `giveWay` order (keys) but never `sortKey` (the column the rows are sorted by), and the grid
+ * `giveWay` order (keys, or keys that go together) but never `sortKey` (the column the rows are sorted by), and the grid
  * style that draws them. Before the width is measured (and in jsdom) every column is drawn.
  */
-export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly string[], sortKey?: string): FittedColumns<C> {
+export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly GiveWayStep[], sortKey?: string): FittedColumns<C> {
   const inner = useInnerWidth(scrollRef);
   return useMemo(() => {
     const least = (c: C) => minTrackPx(c.width);
@@ -55,8 +55,10 @@ export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLE
     const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
     // The last track takes what the columns do not need. Rows are as wide as the pane, and never
     // narrower than the columns' least widths: flexible columns shrink first (a details pane open
-    // beside the table), then header and body scroll sideways together.
-    const template = `${columns.map((c) => c.width).join(' ')} minmax(${lastPx}px, 1fr)`;
+    // beside the table), then header and body scroll sideways together. Columns that grow by `fr`
+    // (Processes' name) want all the free room: the last track then takes none of it.
+    const last = columns.some((c) => /\dfr\)?\s*$/.test(c.width)) ? `${lastPx}px` : `minmax(${lastPx}px, 1fr)`;
+    const template = `${columns.map((c) => c.width).join(' ')} ${last}`;
     const minWidth = columns.reduce((sum, c) => sum + least(c), lastPx);
     return { columns, givenWay, style: { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties };
   }, [all, inner, giveWay, sortKey]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLayout, DEFAULT_LAYOUT, fitColumns, shownSort, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
+import { applyLayout, connectionsGiveWay, DEFAULT_LAYOUT, fitColumns, shownSort, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
 import { columnsFor } from './columns';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
 
@@ -90,9 +90,54 @@ describe('columns giving way in a narrow table', () => {
     const keys = fitColumns(traffic, 664, min, undefined, 'sendRate').map((c) => c.key);
     expect(keys).toContain('sendRate');
     expect(keys.reduce((n, k) => n + min(traffic.find((c) => c.key === k)!), 0)).toBeLessThanOrEqual(664);
-    expect(keys).toEqual(['process', 'localAddress', 'remoteAddress', 'remotePort', 'state', 'sendRate']);
+    // Send/s kept, Recv/s with it: the pair gives way only together.
+    expect(keys).toEqual(['process', 'localAddress', 'remoteAddress', 'state', 'sendRate', 'receiveRate']);
     // A sort column that would not give way anyway changes nothing.
     expect(fitColumns(traffic, 664, min, undefined, 'process')).toEqual(fitColumns(traffic, 664, min));
+  });
+});
+
+describe('traffic columns turned on in a narrow table (issue 11: at 1024 px only "Received" was left)', () => {
+  const min = (c: { width: string }) => Number(/(\d+)px/.exec(c.width)?.[1] ?? 0);
+  const keysAt = (source: string, px: number, resolve = false) => {
+    const cols = columnsFor(resolve, true, source);
+    return fitColumns(cols, px, min, connectionsGiveWay(cols)).map((c) => c.key);
+  };
+  const RATES_AND_BYTES = ['sent', 'received', 'sendRate', 'receiveRate'];
+  // 1024 px: the whole window (less the "+N" button), and beside the details pane (264 px).
+  for (const source of ['windows', 'linux-netlink', 'demo']) {
+    for (const px of [1024 - 56, 1024 - 264 - 56]) {
+      it(`keeps Sent, Received, Send/s and Recv/s over times, protocol, PID and ports (${source}, ${px} px)`, () => {
+        const keys = keysAt(source, px);
+        expect(keys).toEqual(expect.arrayContaining([...RATES_AND_BYTES, 'process', 'remoteAddress', 'state']));
+        expect(keys).not.toContain('firstSeen');
+        expect(keys).not.toContain('lastChange');
+      });
+    }
+  }
+  it('gives way the paired columns only together, at every width', () => {
+    const cols = columnsFor(true, true, 'windows');
+    const total = cols.reduce((n, c) => n + min(c), 0);
+    for (let px = 100; px <= total; px += 7) {
+      for (const keep of [undefined, 'sent', 'receiveRate', 'process']) {
+        const keys = fitColumns(cols, px, min, connectionsGiveWay(cols), keep).map((c) => c.key);
+        expect(keys.includes('sent'), `${px} px, sorted by ${keep}`).toBe(keys.includes('received'));
+        expect(keys.includes('sendRate'), `${px} px, sorted by ${keep}`).toBe(keys.includes('receiveRate'));
+        for (const k of ['process', 'remoteAddress', 'state']) expect(keys).toContain(k);
+        if (keep) expect(keys).toContain(keep);
+      }
+    }
+  });
+  it('leaves Local Address only to the traffic columns: without them the addresses never give way', () => {
+    const plain = columnsFor(false, false, 'windows');
+    expect(fitColumns(plain, 300, min, connectionsGiveWay(plain)).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
+    expect(keysAt('windows', 700)).not.toContain('localAddress');
+    expect(keysAt('windows', 900)).toContain('localAddress');
+  });
+  it('keeps Host (Resolve names asked for) over the ports and times', () => {
+    const keys = keysAt('windows', 1024 - 56, true);
+    expect(keys).toContain('host');
+    expect(keys).not.toContain('localPort');
   });
 });
 

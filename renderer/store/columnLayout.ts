@@ -101,30 +101,72 @@ export function moveColumn(layout: ColumnLayout, shown: readonly ColumnKey[], ke
 }
 
 /**
- * Columns that give way first when the table is narrower than the columns' least widths (a
- * details pane open on a small screen): times, protocol and PID go before ports; Process, the
- * addresses and State never do.
+ * One step of a give-way order: a column key, or keys that give way together — a pair read side
+ * by side (Sent / Received, Send/s / Recv/s): one of them alone reads as the whole traffic (a busy
+ * sender shown only as "Received 0 B" looks idle).
  */
-const GIVE_WAY: readonly ColumnKey[] = ['lastChange', 'firstSeen', 'created', 'limitedBy', 'retrans', 'rtt', 'sendRate', 'receiveRate', 'sent', 'received', 'host', 'proto', 'pid', 'localPort', 'remotePort'];
+export type GiveWayStep = string | readonly string[];
+
+/** The traffic columns read in pairs, in the order they give way (the rates stay longest). */
+const TRAFFIC_PAIRS: readonly GiveWayStep[] = [
+  ['sent', 'received'],
+  ['sendRate', 'receiveRate'],
+];
+
+/**
+ * Connections columns in the order they give way when the table is narrower than the columns'
+ * least widths (a details pane open on a small screen). Columns the user turned on with a toggle
+ * (Traffic columns, Resolve names) were asked for: they outrank the times, protocol, PID and
+ * ports, which go first. The rates stay longest of the traffic columns, the volumes just before
+ * them. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC). Columns absent from the
+ * table (toggles off) are skipped.
+ */
+export const GIVE_WAY: readonly GiveWayStep[] = [
+  'lastChange',
+  'firstSeen',
+  'created',
+  'proto',
+  'pid',
+  'localPort',
+  'remotePort',
+  'limitedBy',
+  'retrans',
+  'rtt',
+  'host',
+  ...TRAFFIC_PAIRS,
+];
+
+/**
+ * GIVE_WAY with the traffic columns in the table: Local Address goes before the traffic pairs, so
+ * that Sent, Received, Send/s and Recv/s still fit beside a details pane at 1024 px (which shows
+ * the selected row's local endpoint anyway); Process, Remote Address and State still never do.
+ */
+export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = [...GIVE_WAY.slice(0, -TRAFFIC_PAIRS.length), 'localAddress', ...TRAFFIC_PAIRS];
+
+/** The Connections give-way order for the columns drawn: GIVE_WAY_TRAFFIC when a traffic column is among them. */
+export function connectionsGiveWay(columns: readonly { traffic?: boolean }[]): readonly GiveWayStep[] {
+  return columns.some((c) => c.traffic === true) ? GIVE_WAY_TRAFFIC : GIVE_WAY;
+}
 
 /**
  * The columns that fit `widthPx` (the table's inner width) by their least widths (`minPx`),
- * dropping columns in `giveWay` order (by key; the Connections order by default) until they do;
- * the order of the rest is kept. Columns not in `giveWay` always stay (the table then scrolls
- * sideways), and so does `keep` (the column the table is sorted by: were it to give way, the rows
- * would stand in an order no header shows). A width of 0 (not measured yet) keeps all.
+ * dropping columns in `giveWay` order (a step's keys together; the Connections order by default)
+ * until they do; the order of the rest is kept. Columns not in `giveWay` always stay (the table
+ * then scrolls sideways), and so does `keep` with its step (the column the table is sorted by:
+ * were it to give way, the rows would stand in an order no header shows). A width of 0 (not
+ * measured yet) keeps all.
  */
-export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly string[] = GIVE_WAY, keep?: string): C[] {
+export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly GiveWayStep[] = GIVE_WAY, keep?: string): C[] {
   if (!(widthPx > 0)) return [...columns];
   let shown = [...columns];
   let total = shown.reduce((n, c) => n + minPx(c), 0);
-  for (const key of giveWay) {
+  for (const step of giveWay) {
     if (total <= widthPx) break;
-    if (key === keep) continue;
-    const c = shown.find((x) => x.key === key);
-    if (!c) continue;
-    shown = shown.filter((x) => x !== c);
-    total -= minPx(c);
+    const keys: readonly string[] = typeof step === 'string' ? [step] : step;
+    if (keep !== undefined && keys.includes(keep)) continue;
+    const gone = shown.filter((x) => keys.includes(x.key));
+    shown = shown.filter((x) => !keys.includes(x.key));
+    total -= gone.reduce((n, c) => n + minPx(c), 0);
   }
   return shown;
 }

@@ -194,11 +194,12 @@ function trafficColumn(key: TrafficColumnKey, label: string, width: string, fiel
 }
 
 export const TRAFFIC_COLUMNS: readonly Column[] = [
-  // The formatted values are at most "1023 MiB" (8 characters) and "1023 KiB/s" (10).
-  trafficColumn('sent', 'Sent', '84px', 'bytesSent', formatBytes, 8),
-  trafficColumn('received', 'Received', '84px', 'bytesReceived', formatBytes, 8),
-  trafficColumn('sendRate', 'Send/s', '92px', 'sendRate', formatRate, 10),
-  trafficColumn('receiveRate', 'Recv/s', '92px', 'receiveRate', formatRate, 10),
+  // The formatted values are at most "1023 MiB" (8 characters, 58 px in the 12 px monospace) and
+  // "1023 KiB/s" (10, 72 px), plus 16 px of cell padding: the four fit beside a details pane at 1024 px.
+  trafficColumn('sent', 'Sent', '76px', 'bytesSent', formatBytes, 8),
+  trafficColumn('received', 'Received', '76px', 'bytesReceived', formatBytes, 8),
+  trafficColumn('sendRate', 'Send/s', '88px', 'sendRate', formatRate, 10),
+  trafficColumn('receiveRate', 'Recv/s', '88px', 'receiveRate', formatRate, 10),
   trafficColumn('rtt', 'RTT', '88px', 'rttMs', formatMs, 9),
   trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num, 7),
   {

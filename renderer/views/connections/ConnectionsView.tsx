@@ -90,6 +90,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
     <>
       <ConnectionsTable
         rows={rows}
+        countersNote={store.status?.countersNote ?? null}
         columns={columns}
         sort={sort}
         onSort={onSort}

@@ -8,7 +8,8 @@ import { GivenWay } from '../../components/GivenWay';
 import { useFittedColumns } from '../../components/fittedColumns';
 import { LabelMeasure, useLabelRoom } from '../../components/labelRoom';
 import type { Row } from '../../store/rows';
-import { PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
+import { Unknown } from '../../components/Unknown';
+import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
 
 export interface ProcessesViewProps {
   /** The Connections rows the filter lets through (closed rows still lingering are left out). */
@@ -28,7 +29,9 @@ export interface ProcessesViewProps {
 
 export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, sort, setSort }: ProcessesViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
-  const procs = useMemo(() => rollUpProcesses(rows.filter((r) => r.status !== 'closed').map((r) => r.c)), [rows, valuesRev]);
+  const open = useMemo(() => rows.filter((r) => r.status !== 'closed').map((r) => r.c), [rows, valuesRev]);
+  const procs = useMemo(() => rollUpProcesses(open), [open]);
+  const noCounters = useMemo(() => groupsWithoutCounters(open), [open]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   // Each column at least as wide as its header sorted (labelRoom.tsx); those that do not fit the
   // pane give way whole, named by "+N", as in the other tables (never the sorted one).
@@ -62,11 +65,14 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, 
               if (e.key === 'Enter') onSelectProcess(p);
             }}
           >
-            {columns.map((c) => (
-              <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}`}>
-                {c.text(p)}
-              </div>
-            ))}
+            {columns.map((c) => {
+              const cell = processCell(c, p, noCounters.get(p.key) ?? null, countersNote);
+              return (
+                <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}`} title={cell.unknown ? undefined : cell.title}>
+                  {cell.unknown ? <Unknown title={cell.title} /> : cell.text}
+                </div>
+              );
+            })}
           </div>
         ))}
       </div>

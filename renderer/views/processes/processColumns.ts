@@ -1,7 +1,8 @@
 // Columns of the Processes view over shared/processes.ts roll-up rows: one definition for header,
 // cells and sorting (raw values; unknowns last in either direction).
-import { TCP_STATES, type TcpState } from '../../../shared/connection';
-import type { ProcessRow } from '../../../shared/processes';
+import { TCP_STATES, type Connection, type TcpState } from '../../../shared/connection';
+import { processGroupKey, TIME_WAIT_KEY, type ProcessRow } from '../../../shared/processes';
+import { countersMissing, groupNoCounters, NOT_YET } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 
 export type ProcessColumnKey = 'name' | 'pid' | 'connections' | 'states' | 'listeners' | 'udp' | 'sendRate' | 'receiveRate' | 'bytes' | 'worstRtt' | 'retransmits';
@@ -11,6 +12,9 @@ export interface ProcessColumn {
   label: string;
   width: string;
   numeric?: boolean;
+  /** A traffic figure: unknown when none of the process's connections reports it (see processCell). */
+  traffic?: boolean;
+  /** The cell's text; '' for an unknown value (processCell says why). */
   text(p: ProcessRow): string;
   /** Raw value to sort by; null sorts last. */
   value(p: ProcessRow): number | string | null;
@@ -26,28 +30,77 @@ export function statesText(p: ProcessRow): string {
 }
 
 const total = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
-// The one mark for an unknown value, as every other column and output shows it (never blank).
-const count = (n: number | null) => (n === null ? UNKNOWN_MARK : String(n));
+const count = (n: number | null) => (n === null ? '' : String(n));
 
 export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
-  { key: 'name', label: 'Process', width: 'minmax(140px, 2fr)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
+  { key: 'name', label: 'Process', width: 'minmax(160px, 2fr)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (p) => count(p.pid), value: (p) => p.pid },
   { key: 'connections', label: 'Conns', width: '64px', numeric: true, text: (p) => String(p.connections), value: (p) => p.connections },
   { key: 'states', label: 'By state', width: 'minmax(120px, 1.5fr)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },
   { key: 'listeners', label: 'Listen', width: '60px', numeric: true, text: (p) => String(p.listeners), value: (p) => p.listeners },
   { key: 'udp', label: 'UDP', width: '52px', numeric: true, text: (p) => String(p.udp), value: (p) => p.udp },
-  { key: 'sendRate', label: 'Send/s', width: '92px', numeric: true, text: (p) => formatRate(p.sendRate), value: (p) => p.sendRate },
-  { key: 'receiveRate', label: 'Recv/s', width: '92px', numeric: true, text: (p) => formatRate(p.receiveRate), value: (p) => p.receiveRate },
-  { key: 'bytes', label: 'Total bytes', width: '96px', numeric: true, text: (p) => formatBytes(total(p.bytesSent, p.bytesReceived)), value: (p) => total(p.bytesSent, p.bytesReceived) },
-  { key: 'worstRtt', label: 'Worst RTT', width: '84px', numeric: true, text: (p) => formatMs(p.worstRttMs), value: (p) => p.worstRttMs },
-  { key: 'retransmits', label: 'Retrans', width: '70px', numeric: true, text: (p) => count(p.retransmits), value: (p) => p.retransmits },
+  { key: 'sendRate', label: 'Send/s', width: '92px', numeric: true, traffic: true, text: (p) => formatRate(p.sendRate), value: (p) => p.sendRate },
+  { key: 'receiveRate', label: 'Recv/s', width: '92px', numeric: true, traffic: true, text: (p) => formatRate(p.receiveRate), value: (p) => p.receiveRate },
+  { key: 'bytes', label: 'Total bytes', width: '96px', numeric: true, traffic: true, text: (p) => formatBytes(total(p.bytesSent, p.bytesReceived)), value: (p) => total(p.bytesSent, p.bytesReceived) },
+  { key: 'worstRtt', label: 'Worst RTT', width: '84px', numeric: true, traffic: true, text: (p) => formatMs(p.worstRttMs), value: (p) => p.worstRttMs },
+  { key: 'retransmits', label: 'Retrans', width: '70px', numeric: true, traffic: true, text: (p) => count(p.retransmits), value: (p) => p.retransmits },
 ];
 
 /**
  * Columns that give way first when the view is narrower than its columns (a details pane open
- * beside it at 1024 px): the rarer figures before the rates and counts; Process and By state never.
+ * beside it at 1024 px): the rarer figures before the rates and counts; Send/s and Recv/s only
+ * together (one alone reads as the whole traffic); Process and By state never.
  */
-export const PROCESS_GIVE_WAY: readonly ProcessColumnKey[] = ['retransmits', 'worstRtt', 'udp', 'listeners', 'bytes', 'pid', 'receiveRate', 'sendRate', 'connections'];
+export const PROCESS_GIVE_WAY: readonly (ProcessColumnKey | readonly ProcessColumnKey[])[] = ['retransmits', 'worstRtt', 'udp', 'listeners', 'bytes', 'pid', ['sendRate', 'receiveRate'], 'connections'];
+
+/** What a Processes cell shows: its text, or the unknown mark ("—") with the reason as a title. */
+export interface ProcessCell {
+  text: string;
+  /** Shown as "—" (a value that is unknown for a reason, or an empty By state). */
+  unknown: boolean;
+  /** Why the value is missing (also on a blank traffic value that is not in yet). */
+  title?: string;
+}
+
+/**
+ * The cell of `col` for process `p`. `noCounters`: the reasons none of its connections can have
+ * traffic counters (groupNoCounters; null when some can); `countersNote`: EngineStatus.countersNote.
+ * An unknown traffic value shows "—" titled with why it cannot be known (UDP, listeners,
+ * TIME-WAIT; or the backend's note, e.g. needs administrator), or stays blank titled "not known
+ * yet" (rates need two polls); an empty By state and an unknown PID show "—" with a title.
+ */
+export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: readonly string[] | null, countersNote: string | null | undefined): ProcessCell {
+  const text = col.text(p);
+  if (text !== '') return { text, unknown: false };
+  if (col.traffic) {
+    if (noCounters !== null) return { text: UNKNOWN_MARK, unknown: true, title: noCounters.join('\n') };
+    if (countersNote) return { text: UNKNOWN_MARK, unknown: true, title: countersMissing(countersNote) };
+    return { text: '', unknown: false, title: NOT_YET };
+  }
+  if (col.key === 'states') return { text: UNKNOWN_MARK, unknown: true, title: p.listeners + p.udp > 0 ? 'No TCP connections: only listening or UDP sockets' : 'No TCP connections' };
+  if (col.key === 'pid') return { text: UNKNOWN_MARK, unknown: true, title: p.key === TIME_WAIT_KEY ? 'No process owns a connection in TIME-WAIT' : 'The OS reports no owning process for these sockets' };
+  return { text: UNKNOWN_MARK, unknown: true };
+}
+
+/**
+ * Per ProcessRow.key, the reasons none of the group's connections can have traffic counters
+ * (groupNoCounters); groups where some can are absent.
+ */
+export function groupsWithoutCounters(conns: Iterable<Connection>): Map<string, string[]> {
+  const groups = new Map<string, Connection[]>();
+  for (const c of conns) {
+    const key = processGroupKey(c);
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  }
+  const out = new Map<string, string[]>();
+  for (const [key, g] of groups) {
+    const why = groupNoCounters(g);
+    if (why !== null) out.set(key, why);
+  }
+  return out;
+}
 
 export interface ProcessSort {
   key: ProcessColumnKey;

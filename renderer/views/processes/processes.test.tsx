@@ -3,11 +3,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../../App';
-import { FakeBridge, conn, diff } from '../../test/fixtures';
+import { FakeBridge, conn, diff, status } from '../../test/fixtures';
 import { fakeLayout, MemStorage } from '../../test/dom';
 import type { ProcessRow } from '../../../shared/processes';
 import { counterColumns } from '../../../shared/testing/counters';
-import { PROCESS_COLUMNS, sortProcesses } from './processColumns';
+import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, sortProcesses } from './processColumns';
+import { NOT_YET } from '../../store/unknownReasons';
 import { rowComparator, TRAFFIC_COLUMNS } from '../../store/columns';
 
 beforeAll(() => fakeLayout());
@@ -169,13 +170,109 @@ describe('traffic columns and process sorting', () => {
     expect(sortProcesses(rows, { key: 'sendRate', dir: 'asc' }).map((x) => x.pid)).toEqual([2, 3, 1]);
   });
 
-  it('an unknown name, PID or count shows the unknown mark, never a blank cell', () => {
+  it('an unknown name, PID, count or By state shows the unknown mark with a reason, never a bare blank', () => {
     const nameless: ProcessRow = { key: '42', pid: 42, name: null, byState: {}, connections: 1, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
-    const text = (key: string, p: ProcessRow) => PROCESS_COLUMNS.find((c) => c.key === key)!.text(p);
-    expect(text('name', nameless)).toBe('—');
-    expect(text('pid', nameless)).toBe('42');
-    expect(text('retransmits', nameless)).toBe('—');
-    expect(text('pid', { ...nameless, key: 'time-wait', pid: null })).toBe('—');
-    expect(text('connections', nameless)).toBe('1');
+    const cell = (key: string, p: ProcessRow, never: string[] | null = null, note: string | null = null) => processCell(PROCESS_COLUMNS.find((c) => c.key === key)!, p, never, note);
+    expect(cell('name', nameless).text).toBe('—');
+    expect(cell('pid', nameless)).toEqual({ text: '42', unknown: false });
+    expect(cell('connections', nameless)).toEqual({ text: '1', unknown: false });
+    expect(cell('pid', { ...nameless, key: 'time-wait', pid: null })).toEqual({ text: '—', unknown: true, title: 'No process owns a connection in TIME-WAIT' });
+    expect(cell('pid', { ...nameless, key: '?', pid: null }).title).toMatch(/no owning process/);
+    expect(cell('states', { ...nameless, connections: 0, listeners: 2 })).toEqual({ text: '—', unknown: true, title: 'No TCP connections: only listening or UDP sockets' });
+    // Every traffic figure alike: "—" with why it cannot be known, or blank titled "not known yet".
+    for (const key of ['sendRate', 'receiveRate', 'bytes', 'worstRtt', 'retransmits']) {
+      expect(cell(key, nameless, ['UDP sockets have no per-socket counters on either OS'])).toEqual({ text: '—', unknown: true, title: 'UDP sockets have no per-socket counters on either OS' });
+      expect(cell(key, nameless, null, 'needs administrator')).toEqual({ text: '—', unknown: true, title: 'Traffic counters: needs administrator' });
+      expect(cell(key, nameless)).toEqual({ text: '', unknown: false, title: NOT_YET });
+    }
+  });
+
+  it('groups whose connections can never have counters are named with their reasons, others not', () => {
+    const never = groupsWithoutCounters([
+      conn({ protocol: 'udp', state: null, localPort: 53, remoteAddress: null, remotePort: null, process: 'dns', pid: 5 }),
+      conn({ localPort: 80, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', process: 'dns', pid: 5 }),
+      conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+      conn({ localPort: 22, remotePort: 50000, process: 'sshd', pid: 30 }),
+      conn({ localPort: 23, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', process: 'sshd', pid: 30 }),
+    ]);
+    expect([...never.keys()].sort()).toEqual(['5', 'time-wait']);
+    expect(never.get('5')).toEqual(['UDP sockets have no per-socket counters on either OS', 'A listening socket moves no data itself (its accepted connections do)']);
+    expect(never.get('time-wait')).toEqual(['Closed: the OS keeps no counters for a connection in TIME-WAIT']);
+  });
+});
+
+/** Renders the App over `bridge` (one connection), turns the Traffic columns on and returns that connection's row. */
+async function onlyRowWithTraffic(bridge: FakeBridge): Promise<HTMLElement> {
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
+    await screen.findByRole('columnheader', { name: /Send\/s/ });
+    const row = await waitFor(() => {
+      const found = within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1);
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+  return row;
+}
+
+describe('Processes rows without counters (issue 11: blank cells with no reason)', () => {
+  it('the "(unknown owner)" and "TIME-WAIT (no owner)" rows show "—" with a reason in every traffic cell and By state', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+      conn({ localPort: 135, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: null, process: null }),
+      conn({ protocol: 'udp', state: null, localPort: 137, remoteAddress: null, remotePort: null, pid: null, process: null }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows()).toHaveLength(2));
+    const head = within(procGrid()).getAllByRole('columnheader').map((h) => h.textContent ?? '');
+    const at = (label: RegExp) => head.findIndex((h) => label.test(h));
+    const byName = (name: string) => procRows().find((r) => cells(r)[0] === name)!;
+    const expectations: [string, RegExp[]][] = [
+      ['(unknown owner)', [/UDP sockets have no per-socket counters/, /listening socket moves no data/]],
+      ['TIME-WAIT (no owner)', [/no counters for a connection in TIME-WAIT/]],
+    ];
+    for (const [name, whys] of expectations) {
+      const tds = within(byName(name)).getAllByRole('gridcell');
+      for (const label of [/^Send\/s/, /^Recv\/s/, /^Total bytes/, /^Worst RTT/, /^Retrans/]) {
+        const td = tds[at(label)];
+        expect(td.textContent, `${name} ${String(label)}`).toBe('—');
+        for (const why of whys) expect(td.querySelector('[title]')?.getAttribute('title'), `${name} ${String(label)}`).toMatch(why);
+      }
+    }
+    const states = within(byName('(unknown owner)')).getAllByRole('gridcell')[at(/^By state/)];
+    expect(states.textContent).toBe('—');
+    expect(states.querySelector('[title]')?.getAttribute('title')).toMatch(/No TCP connections/);
+    const pid = within(byName('(unknown owner)')).getAllByRole('gridcell')[at(/^PID/)];
+    expect(pid.querySelector('[title]')?.getAttribute('title')).toMatch(/no owning process/);
+  });
+
+  it('with the counters backend missing (needs administrator), established rows say so in both views', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 })];
+    bridge.st = status({ countersNote: 'needs administrator' });
+    const row = await onlyRowWithTraffic(bridge);
+    const traffic = within(row).getAllByRole('gridcell').slice(-7);
+    expect(traffic.map((c) => c.textContent)).toEqual(Array(7).fill('—'));
+    for (const td of traffic) expect(td.querySelector('[title]')?.getAttribute('title')).toBe('Traffic counters: needs administrator');
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows()).toHaveLength(1));
+    const send = within(procRows()[0]).getAllByRole('gridcell')[6];
+    expect(send.textContent).toBe('—');
+    expect(send.querySelector('[title]')?.getAttribute('title')).toBe('Traffic counters: needs administrator');
+  });
+});
+
+describe('Connections: every "—" says why (issue 11: UDP rows showed "—" with no title)', () => {
+  it('a UDP row titles its remote address, remote port, state and traffic cells', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [conn({ protocol: 'udp', state: null, localPort: 5353, remoteAddress: null, remotePort: null, process: 'mdns', pid: 7 })];
+    const row = await onlyRowWithTraffic(bridge);
+    const marks = within(row)
+      .getAllByRole('gridcell')
+      .filter((td) => td.textContent === '—');
+    expect(marks.length).toBeGreaterThanOrEqual(10); // remote address, remote port, state, 7 traffic cells
+    for (const td of marks) expect(td.querySelector('.unknown')?.getAttribute('title') ?? '', td.className).not.toBe('');
   });
 });

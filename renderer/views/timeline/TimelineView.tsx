@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './timeline.css';
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
 import { formatRate } from '../../../shared/units';
-import { TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
+import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
 
 /** CSS custom properties of the state colours, in TIMELINE_SERIES order. */
 const STATE_VARS = ['--st-estab', '--st-listen', '--st-timewait', '--st-closewait', '--st-other', '--st-udp'];
@@ -114,14 +114,9 @@ export interface TimelineViewProps {
   source: string;
 }
 
-const AXIS_FONT = '11px system-ui, sans-serif';
-
 /** Axis tick label: local wall-clock time (epoch seconds in). */
 /** Left axis width of both charts (the same, so their time axes line up): room for "1023 KiB/s". */
 const Y_AXIS_PX = 72;
-/** The state chart's right axis (events per second) and its "/s" label. */
-const RIGHT_AXIS_PX = 40;
-const RIGHT_LABEL_PX = 14;
 
 // One formatter for the window's life: toLocaleTimeString builds one per call, and the axis is
 // redrawn with every batch (it showed in the frame profile at 1,000 events/s).
@@ -159,7 +154,20 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           axes: [
             { ...axis, size: 26, values: (_u, splits) => splits.map((v, i) => (i > 0 && clock(v) === clock(splits[i - 1]) ? '' : clock(v))) },
             { ...axis, scale: 'n', size: Y_AXIS_PX },
-            { ...axis, scale: 'ps', side: 1, size: RIGHT_AXIS_PX, label: '/s', labelSize: RIGHT_LABEL_PX, labelFont: AXIS_FONT, grid: { show: false } },
+            {
+              ...axis,
+              scale: 'ps',
+              side: 1,
+              size: RIGHT_AXIS_PX,
+              ticks: { ...axis.ticks, size: RIGHT_TICK_PX },
+              gap: RIGHT_GAP_PX,
+              // Short values ("2k", not "2,000"): the "/s" label beyond the axis stays clear of them.
+              values: (_u, splits) => splits.map(formatPerSecondTick),
+              label: '/s',
+              labelSize: RIGHT_LABEL_PX,
+              labelFont: AXIS_FONT,
+              grid: { show: false },
+            },
           ],
           series: [
             {},

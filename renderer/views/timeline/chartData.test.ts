@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inTimeRange, perSecond, sampleAt, stackedColumns, visibleSamples } from './chartData';
+import { formatPerSecondTick, inTimeRange, perSecond, sampleAt, stackedColumns, visibleSamples } from './chartData';
 import type { TimelineSample } from '../../../shared/timeline';
 
 const s = (time: number, counts: number[], opened = 0, spanMs = 1000): TimelineSample => ({ time, spanMs, counts, opened, closed: 0, sendRate: null, receiveRate: null });
@@ -29,5 +29,28 @@ describe('timeline chart data', () => {
     const pred = inTimeRange((e: { time: number; ok: boolean }) => e.ok, [10, 20]);
     expect([9, 10, 20, 21].map((time) => pred({ time, ok: true }))).toEqual([false, true, true, false]);
     expect(pred({ time: 15, ok: false })).toBe(false);
+  });
+});
+
+describe('the events-per-second axis values (issue 11: "2,000" and "10,000" ran under the "/s" label)', () => {
+  it('are at most five characters, three significant digits, with k and M', () => {
+    const cases: [number, string][] = [
+      [0, '0'],
+      [0.5, '0.5'],
+      [0.25, '0.25'],
+      [40, '40'],
+      [950, '950'],
+      [999.4, '999'],
+      [999.6, '1k'],
+      [2000, '2k'],
+      [10_000, '10k'],
+      [12_500, '12.5k'],
+      [150_000, '150k'],
+      [999_999, '1M'],
+      [1_250_000, '1.25M'],
+      [Number.NaN, ''],
+    ];
+    for (const [v, text] of cases) expect(formatPerSecondTick(v), String(v)).toBe(text);
+    for (let v = 0; v < 5e7; v = v * 1.37 + 1) expect(formatPerSecondTick(v).length, String(v)).toBeLessThanOrEqual(5);
   });
 });

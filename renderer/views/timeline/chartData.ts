@@ -64,3 +64,32 @@ export function inTimeRange<E extends { time: number }>(pred: (e: E) => boolean,
   const [from, to] = range;
   return (e) => e.time >= from && e.time <= to && pred(e);
 }
+
+/** Font of the charts' axis labels and tick values (canvas font string). */
+export const AXIS_FONT = '11px system-ui, sans-serif';
+
+/**
+ * The state chart's right axis (events per second), px from the plot's right edge: tick marks,
+ * the gap after them, then the values; the rotated "/s" label is drawn after RIGHT_AXIS_PX (uPlot
+ * places an axis label beyond the axis's size), so a value wider than RIGHT_VALUE_ROOM_PX would be
+ * drawn over it ("2,000" was).
+ */
+export const RIGHT_TICK_PX = 4;
+export const RIGHT_GAP_PX = 4;
+export const RIGHT_AXIS_PX = 44;
+export const RIGHT_LABEL_PX = 14;
+/** Room for a right-axis value, px: what formatPerSecondTick's longest output ("12.5k") needs at AXIS_FONT. */
+export const RIGHT_VALUE_ROOM_PX = RIGHT_AXIS_PX - RIGHT_TICK_PX - RIGHT_GAP_PX;
+
+/**
+ * A tick value of the events-per-second axis, short enough for RIGHT_VALUE_ROOM_PX: up to three
+ * significant digits with k (10³) or M (10⁶), e.g. 0.5, 40, 950, 2k, 12.5k, 150k, 1.2M. Not finite: ''.
+ */
+export function formatPerSecondTick(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  const [div, unit] = a >= 999_500 ? [1e6, 'M'] : a >= 999.5 ? [1e3, 'k'] : [1, ''];
+  const n = v / div;
+  const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
+  return `${Number(n.toFixed(digits))}${unit}`;
+}

@@ -1,0 +1,57 @@
+// Why a value is not shown: the title of every "—" (and of a blank traffic cell), so a missing value
+// always says whether it cannot exist (UDP, listeners, TIME-WAIT), needs something (administrator,
+// a counters backend) or is simply not in yet. One wording for the Connections and Processes views.
+import type { Connection } from '../../shared/connection';
+
+/**
+ * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
+ * when it can have them (a blank cell there means not known yet, e.g. the first poll).
+ */
+export function noCountersReason(c: Pick<Connection, 'protocol' | 'state'>): string | null {
+  if (c.protocol === 'udp') return 'UDP sockets have no per-socket counters on either OS';
+  if (c.state === 'LISTEN') return 'A listening socket moves no data itself (its accepted connections do)';
+  if (c.state === 'TIME-WAIT') return 'Closed: the OS keeps no counters for a connection in TIME-WAIT';
+  return null;
+}
+
+/** Title of a blank traffic value on a socket that can have counters: not in yet. */
+export const NOT_YET = 'Not known yet: counters come with the next poll, rates need two polls';
+
+/** Title of a traffic value the counters backend cannot give (`note`: EngineStatus.countersNote, e.g. "needs administrator"). */
+export const countersMissing = (note: string): string => `Traffic counters: ${note}`;
+
+/** Why a connection's remote address or port is "—"; null when it has both. */
+export function noRemoteReason(c: Pick<Connection, 'protocol' | 'state' | 'remoteAddress' | 'remotePort'>): string | null {
+  if (c.remoteAddress !== null && c.remotePort !== null) return null;
+  if (c.protocol === 'udp') return 'UDP is connectionless: the socket has no remote endpoint';
+  if (c.state === 'LISTEN') return 'A listening socket has no remote endpoint';
+  return 'The OS reports no remote endpoint for this socket';
+}
+
+/** Why a connection's state is "—"; null when it has one. */
+export function noStateReason(c: Pick<Connection, 'protocol' | 'state'>): string | null {
+  if (c.state !== null) return null;
+  return c.protocol === 'udp' ? 'UDP has no connection state' : 'The OS reports no state for this socket';
+}
+
+/** Why a connection's PID is "—"; null when it has one. */
+export function noPidReason(c: Pick<Connection, 'pid' | 'state'>): string | null {
+  if (c.pid !== null) return null;
+  if (c.state === 'TIME-WAIT') return 'No process owns a connection in TIME-WAIT';
+  return 'The OS reports no owning process for this socket (on Windows: run as administrator to see more owners)';
+}
+
+/**
+ * What a group of connections (one process's) says about its unknown traffic values: `never` —
+ * the distinct reasons when none of them can have counters (UDP, listeners, TIME-WAIT); null when
+ * at least one can (then a missing value is the counters note's doing, or not in yet).
+ */
+export function groupNoCounters(conns: Iterable<Pick<Connection, 'protocol' | 'state'>>): string[] | null {
+  const reasons = new Set<string>();
+  for (const c of conns) {
+    const why = noCountersReason(c);
+    if (why === null) return null;
+    reasons.add(why);
+  }
+  return [...reasons];
+}
