@@ -86,11 +86,14 @@ for (const [w, h] of [
     for (let round = 0; round < all.length; round++) {
       const drawn = await headerNames(app);
       for (const name of drawn.filter((n) => !checked.has(n))) {
+        // A column kept only because the rows were sorted by it gives way once they are sorted by
+        // another (at 1024 px Local Port, to the traffic columns): a later round draws it again.
+        if (!(await headerNames(app)).includes(name)) continue;
         await sortAndCheck(header(app, name), name);
         checked.add(name);
       }
       if (checked.size === all.length) break;
-      for (const name of drawn.slice(1)) {
+      for (const name of (await headerNames(app)).slice(1).filter((n) => checked.has(n))) {
         await header(app, name).click({ button: 'right' });
         await menu.getByRole('menuitem', { name: `Hide ${name}` }).click();
         await expect.poll(() => headerNames(app)).not.toContain(name);

@@ -55,10 +55,8 @@ export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLE
     const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
     // The last track takes what the columns do not need. Rows are as wide as the pane, and never
     // narrower than the columns' least widths: flexible columns shrink first (a details pane open
-    // beside the table), then header and body scroll sideways together. Columns that grow by `fr`
-    // (Processes' name) want all the free room: the last track then takes none of it.
-    const last = columns.some((c) => /\dfr\)?\s*$/.test(c.width)) ? `${lastPx}px` : `minmax(${lastPx}px, 1fr)`;
-    const template = `${columns.map((c) => c.width).join(' ')} ${last}`;
+    // beside the table), then header and body scroll sideways together.
+    const template = `${columns.map((c) => c.width).join(' ')} minmax(${lastPx}px, 1fr)`;
     const minWidth = columns.reduce((sum, c) => sum + least(c), lastPx);
     return { columns, givenWay, style: { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties };
   }, [all, inner, giveWay, sortKey]);

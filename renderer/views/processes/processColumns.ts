@@ -32,11 +32,13 @@ export function statesText(p: ProcessRow): string {
 const total = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
 const count = (n: number | null) => (n === null ? '' : String(n));
 
+// Process and By state grow only to what their text needs (the name at least "TIME-WAIT (no owner)"
+// whole); the grid's last track takes the rest, so wide screens do not spread short rows.
 export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
-  { key: 'name', label: 'Process', width: 'minmax(160px, 2fr)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
+  { key: 'name', label: 'Process', width: 'minmax(160px, 320px)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (p) => count(p.pid), value: (p) => p.pid },
   { key: 'connections', label: 'Conns', width: '64px', numeric: true, text: (p) => String(p.connections), value: (p) => p.connections },
-  { key: 'states', label: 'By state', width: 'minmax(120px, 1.5fr)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },
+  { key: 'states', label: 'By state', width: 'minmax(120px, 260px)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },
   { key: 'listeners', label: 'Listen', width: '60px', numeric: true, text: (p) => String(p.listeners), value: (p) => p.listeners },
   { key: 'udp', label: 'UDP', width: '52px', numeric: true, text: (p) => String(p.udp), value: (p) => p.udp },
   { key: 'sendRate', label: 'Send/s', width: '92px', numeric: true, traffic: true, text: (p) => formatRate(p.sendRate), value: (p) => p.sendRate },
