@@ -1,10 +1,11 @@
 // `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
-import { applyCounterValues, forEachBatchCounterRow } from '../../shared/counter-columns';
+import { forEachBatchCounterRow } from '../../shared/counter-columns';
 import { eventMatches, type CompiledFilter } from '../../shared/filter';
 import { formatEventJsonLine, formatEventText } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
+import { LiveTable } from '../export/table';
 import { createRecorder, type Recorder } from '../record/recorder';
 import { RecordingWriteError } from '../record/rotating-writer';
 import type { WatchOptions } from './args';
@@ -33,17 +34,14 @@ export function watchHeader(o: { shown: number; total: number; source: string; i
 export function reportedRows(filter: CompiledFilter) {
   /** Ids of the connections reported, or present and matching at the start (--initial or not). */
   const known = new Set<string>();
-  /** The table by id, kept only when the filter reads traffic (else nothing comes to match silently). */
-  const rows = new Map<string, Connection>();
+  /** The table, kept only when the filter reads traffic (else nothing comes to match silently). */
+  const table = filter.readsTraffic ? new LiveTable() : null;
   return {
     /** The first table: its matching rows count as told (--initial prints them; without it they are the starting point). */
-    start(table: readonly Connection[]): void {
+    start(connections: readonly Connection[]): void {
       known.clear();
-      rows.clear();
-      for (const c of table) {
-        if (filter.match(c)) known.add(c.id);
-        if (filter.readsTraffic) rows.set(c.id, { ...c });
-      }
+      for (const c of connections) if (filter.match(c)) known.add(c.id);
+      table?.applyRows({ full: true, connections: [...connections], events: [] });
     },
     /**
      * Whether an event that the filter passed (eventMatches) is printed: opened always; changed
@@ -62,21 +60,13 @@ export function reportedRows(filter: CompiledFilter) {
      * Call after admits has seen the batch's events; closed connections are forgotten.
      */
     update(b: Pick<EventBatch, 'events' | 'counters' | 'time'>): ConnectionEvent[] {
-      for (const e of b.events) {
-        if (e.type === 'closed') {
-          known.delete(e.connection.id);
-          rows.delete(e.connection.id);
-        } else if (filter.readsTraffic) {
-          rows.set(e.connection.id, { ...e.connection });
-        }
-      }
+      for (const e of b.events) if (e.type === 'closed') known.delete(e.connection.id);
+      if (!table) return [];
+      table.applyRows({ full: false, events: b.events, counters: b.counters });
       const out: ConnectionEvent[] = [];
-      if (!filter.readsTraffic) return out;
-      forEachBatchCounterRow(b, (id, values, at) => {
-        const c = rows.get(id);
-        if (!c) return;
-        applyCounterValues(c, values, at);
-        if (known.has(id) || !filter.match(c)) return;
+      forEachBatchCounterRow(b, (id) => {
+        const c = table.rows.get(id);
+        if (!c || known.has(id) || !filter.match(c)) return;
         known.add(id);
         out.push({ type: 'opened', matched: true, time: b.time, connection: { ...c } });
       });

@@ -27,21 +27,8 @@ export class LiveTable {
   constructor(private readonly counts: (e: ConnectionEvent) => boolean = () => true) {}
 
   apply(batch: EventBatch): PollObservation | null {
-    if (batch.full && Array.isArray(batch.connections)) {
-      this.rows.clear();
-      for (const c of batch.connections) this.rows.set(c.id, c);
-    }
-    for (const e of batch.events) {
-      if (e.type === 'closed') this.rows.delete(e.connection.id);
-      else this.rows.set(e.connection.id, e.connection);
-      if (e.type in this.eventCounts && this.counts(e)) this.eventCounts[e.type]++;
-    }
-    // Rows are written in place: a row this batch's events carry is the event's connection, which
-    // the exporters format after this, and the section never reaches it (see eventIds).
-    forEachBatchCounterRow(batch, (id, values, at) => {
-      const row = this.rows.get(id);
-      if (row) applyCounterValues(row, values, at);
-    });
+    this.applyRows(batch);
+    for (const e of batch.events) if (e.type in this.eventCounts && this.counts(e)) this.eventCounts[e.type]++;
     // Every poll, failed or not, stamps lastPollAt (main/engine/engine.ts); other batches repeat it.
     const s = batch.status;
     if (s.lastPollAt === null || s.lastPollAt === this.lastPollAt) return null;
@@ -50,5 +37,26 @@ export class LiveTable {
     const failed = s.lastError !== null;
     if (failed) this.pollErrors++;
     return { durationSeconds: (s.lastPollMs ?? 0) / 1000, failed };
+  }
+
+  /**
+   * The rows' part of `apply`, for a reader that keeps the table only (no metrics): a full batch
+   * replaces the rows, events open / close / change them, the counters section refreshes traffic.
+   */
+  applyRows(batch: Pick<EventBatch, 'full' | 'connections' | 'events' | 'counters'>): void {
+    if (batch.full && Array.isArray(batch.connections)) {
+      this.rows.clear();
+      for (const c of batch.connections) this.rows.set(c.id, c);
+    }
+    for (const e of batch.events) {
+      if (e.type === 'closed') this.rows.delete(e.connection.id);
+      else this.rows.set(e.connection.id, e.connection);
+    }
+    // Rows are written in place: a row this batch's events carry is the event's connection, which
+    // the exporters format after this, and the section never reaches it (see eventIds).
+    forEachBatchCounterRow(batch, (id, values, at) => {
+      const row = this.rows.get(id);
+      if (row) applyCounterValues(row, values, at);
+    });
   }
 }
