@@ -30,8 +30,6 @@ export interface TermContext {
   namesResolved: boolean;
   /** Warnings found while compiling (the expression still applies). */
   warnings: FilterError[];
-  /** Set when a term reads a traffic field (counters, rates, RTT, limitedBy: values that move every poll). */
-  readsTraffic?: boolean;
   /** Canonical keys of the terms compiled so far (aliases resolved: `received:` adds `recv`). */
   keys?: Set<string>;
 }
@@ -74,7 +72,8 @@ export const FILTER_KEYS: readonly string[] = Object.keys(KEY_ALIASES);
 const COMPARABLE = new Set<Key>(['port', 'lport', 'rport', 'pid', 'rate', 'sendrate', 'recvrate', 'sent', 'recv', 'rtt', 'retrans']);
 
 /** Keys over the traffic fields, which a poll's counter updates write without an event. */
-const TRAFFIC_KEYS = new Set<Key>(['rate', 'sendrate', 'recvrate', 'sent', 'recv', 'rtt', 'retrans', 'limited']);
+/** Keys of traffic fields (counters, rates, RTT, limitedBy: values that move every poll). */
+export const TRAFFIC_KEYS: ReadonlySet<string> = new Set<Key>(['rate', 'sendrate', 'recvrate', 'sent', 'recv', 'rtt', 'retrans', 'limited']);
 
 /** Compiles one term (key term or free word); throws FilterSyntaxError over the offending text. */
 export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
@@ -98,7 +97,6 @@ export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
       end: t.end,
     });
   }
-  if (TRAFFIC_KEYS.has(key)) ctx.readsTraffic = true;
   (ctx.keys ??= new Set()).add(key);
   for (const item of t.items) {
     if (item.text !== '') continue;

@@ -14,7 +14,7 @@ import type { Connection, ConnectionEvent } from './connection';
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import { tokenize } from './filter-lexer';
 import { parseTokens, type FilterNode } from './filter-parser';
-import { compileTerm, type Predicate, type TermContext } from './filter-terms';
+import { compileTerm, TRAFFIC_KEYS, type Predicate, type TermContext } from './filter-terms';
 
 export type { FilterError } from './filter-error';
 export { MAX_FILTER_LENGTH } from './filter-lexer';
@@ -44,8 +44,12 @@ export const TWO_POLL_KEYS: ReadonlySet<string> = new Set(['rate', 'sendrate', '
 
 /** Whether `filter` reads a value that needs two polls (TWO_POLL_KEYS): one poll would match none of those terms. */
 export function needsTwoPolls(filter: Pick<CompiledFilter, 'keys'> | null): boolean {
-  if (!filter) return false;
-  for (const k of filter.keys) if (TWO_POLL_KEYS.has(k)) return true;
+  return filter !== null && usesAny(filter.keys, TWO_POLL_KEYS);
+}
+
+/** Whether any of `keys` is in `of`. */
+function usesAny(keys: ReadonlySet<string>, of: ReadonlySet<string>): boolean {
+  for (const k of keys) if (of.has(k)) return true;
   return false;
 }
 
@@ -70,7 +74,8 @@ export function parseFilter(expr: string, opts: FilterOptions = {}): FilterResul
   try {
     const tree = parseTokens(tokenize(expr));
     const match: Predicate = tree === null ? () => true : compileNode(tree, ctx);
-    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings, readsTraffic: ctx.readsTraffic === true, keys: ctx.keys ?? new Set() } };
+    const keys: ReadonlySet<string> = ctx.keys ?? new Set();
+    return { ok: true, filter: { match, source: expr, warnings: ctx.warnings, readsTraffic: usesAny(keys, TRAFFIC_KEYS), keys } };
   } catch (e) {
     if (e instanceof FilterSyntaxError) return { ok: false, error: { message: e.message, start: e.start, end: e.end } };
     // A fault of the parser itself must not take the caller down with it.
