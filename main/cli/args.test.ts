@@ -27,7 +27,7 @@ const listen: Connection = { id: connectionKey(listenRow), ...listenRow };
 
 describe('parseCommandLine', () => {
   it('snapshot defaults and output choices', () => {
-    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null, sort: null, intervalMs: null } });
+    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null, sort: null, warmUpMs: null } });
     const j = parseCommandLine(['snapshot', '--json', '--source', 'demo']);
     expect(j.kind === 'snapshot' && j.options).toMatchObject({ output: 'json', source: 'demo' });
     const c = parseCommandLine(['snapshot', '--csv', '--source=linux']);

@@ -24,8 +24,8 @@ export interface SnapshotOptions {
   baseline?: string | null;
   /** Busiest first by this (rate or bytes, as `top`); null: the table's usual order. */
   sort?: BusyBy | null;
-  /** Poll twice this far apart (ms), for rates and limitedBy; null: one poll. */
-  intervalMs?: number | null;
+  /** Poll once this long (ms) before the read that is printed, for rates and limitedBy; null: one poll. */
+  warmUpMs?: number | null;
 }
 
 export interface WatchOptions {
@@ -272,7 +272,7 @@ function parseSnapshot(argv: readonly string[]): Command {
       source: sourceOption(cmd, o),
       baseline: baselineOption(cmd, o),
       sort,
-      intervalMs: twoPollInterval(cmd, o, filter, sort === 'rate'),
+      warmUpMs: twoPollInterval(cmd, o, filter, sort === 'rate'),
     },
   };
 }

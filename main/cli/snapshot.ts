@@ -15,7 +15,7 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
     return 2;
   }
   // Rates and limitedBy need two polls (the filter, --sort rate or --interval asked for them).
-  const read = await readTableOnce(opts.source, io, { warmUpMs: opts.intervalMs });
+  const read = await readTableOnce(opts.source, io, { warmUpMs: opts.warmUpMs });
   if (!read) return 1;
   if (read.stopped) return 0; // stopped between the two polls: nothing to report, and no error
   const { connections, status } = read.last;

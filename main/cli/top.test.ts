@@ -99,14 +99,14 @@ describe('one-shot commands whose filter or sort needs rates poll twice (issue 1
   const ports = (out: string) => out.trim().split('\n').map((l) => (JSON.parse(l) as { localPort: number }).localPort);
 
   it('poll twice exactly when rates or limitedBy are needed, with --interval as top has it', () => {
-    const interval = (argv: string[]) => (parseCommandLine(argv) as { options: { intervalMs?: number | null; warmUpMs?: number | null } }).options;
-    expect(interval(['snapshot', '--filter', 'rate>1MiB | retrans>0']).intervalMs).toBe(1000);
-    expect(interval(['snapshot', '--filter', '-(sendrate<1k)']).intervalMs).toBe(1000);
-    expect(interval(['snapshot', '--filter', 'limited:app']).intervalMs).toBe(1000);
-    expect(interval(['snapshot', '--sort', 'rate']).intervalMs).toBe(1000);
-    expect(interval(['snapshot', '--sort', 'bytes', '--filter', 'sent>1M retrans>0 rtt>1ms']).intervalMs).toBeNull();
-    expect(interval(['snapshot']).intervalMs).toBeNull();
-    expect(interval(['snapshot', '-i', '250']).intervalMs).toBe(250);
+    const interval = (argv: string[]) => (parseCommandLine(argv) as { options: { warmUpMs?: number | null } }).options;
+    expect(interval(['snapshot', '--filter', 'rate>1MiB | retrans>0']).warmUpMs).toBe(1000);
+    expect(interval(['snapshot', '--filter', '-(sendrate<1k)']).warmUpMs).toBe(1000);
+    expect(interval(['snapshot', '--filter', 'limited:app']).warmUpMs).toBe(1000);
+    expect(interval(['snapshot', '--sort', 'rate']).warmUpMs).toBe(1000);
+    expect(interval(['snapshot', '--sort', 'bytes', '--filter', 'sent>1M retrans>0 rtt>1ms']).warmUpMs).toBeNull();
+    expect(interval(['snapshot']).warmUpMs).toBeNull();
+    expect(interval(['snapshot', '-i', '250']).warmUpMs).toBe(250);
     expect(interval(['ports', '--filter', 'recvrate>1k']).warmUpMs).toBe(1000);
     expect(interval(['ports', '--filter', 'proc:x']).warmUpMs).toBeNull();
     expect(interval(['baseline', 'save', 'f.json', '--filter', 'rate>0', '--interval', '300']).warmUpMs).toBe(300);
