@@ -34,24 +34,12 @@ export function noStateReason(c: Pick<Connection, 'protocol' | 'state'>): string
   return c.protocol === 'udp' ? 'UDP has no connection state' : 'The OS reports no state for this socket';
 }
 
+/** Why a TIME-WAIT connection (or the Processes view's group of them) has no PID. */
+export const TIME_WAIT_NO_OWNER = 'No process owns a connection in TIME-WAIT';
+
 /** Why a connection's PID is "—"; null when it has one. */
 export function noPidReason(c: Pick<Connection, 'pid' | 'state'>): string | null {
   if (c.pid !== null) return null;
-  if (c.state === 'TIME-WAIT') return 'No process owns a connection in TIME-WAIT';
+  if (c.state === 'TIME-WAIT') return TIME_WAIT_NO_OWNER;
   return 'The OS reports no owning process for this socket (on Windows: run as administrator to see more owners)';
-}
-
-/**
- * What a group of connections (one process's) says about its unknown traffic values: `never` —
- * the distinct reasons when none of them can have counters (UDP, listeners, TIME-WAIT); null when
- * at least one can (then a missing value is the counters note's doing, or not in yet).
- */
-export function groupNoCounters(conns: Iterable<Pick<Connection, 'protocol' | 'state'>>): string[] | null {
-  const reasons = new Set<string>();
-  for (const c of conns) {
-    const why = noCountersReason(c);
-    if (why === null) return null;
-    reasons.add(why);
-  }
-  return [...reasons];
 }

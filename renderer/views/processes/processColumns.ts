@@ -2,7 +2,7 @@
 // cells and sorting (raw values; unknowns last in either direction).
 import { TCP_STATES, type Connection, type TcpState } from '../../../shared/connection';
 import { processGroupKey, TIME_WAIT_KEY, type ProcessRow } from '../../../shared/processes';
-import { countersMissing, groupNoCounters, NOT_YET } from '../../store/unknownReasons';
+import { countersMissing, noCountersReason, NOT_YET, TIME_WAIT_NO_OWNER } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 
 export type ProcessColumnKey = 'name' | 'pid' | 'connections' | 'states' | 'listeners' | 'udp' | 'sendRate' | 'receiveRate' | 'bytes' | 'worstRtt' | 'retransmits';
@@ -66,7 +66,7 @@ export interface ProcessCell {
 
 /**
  * The cell of `col` for process `p`. `noCounters`: the reasons none of its connections can have
- * traffic counters (groupNoCounters; null when some can); `countersNote`: EngineStatus.countersNote.
+ * traffic counters (groupsWithoutCounters; null when some can); `countersNote`: EngineStatus.countersNote.
  * An unknown traffic value shows "—" titled with why it cannot be known (UDP, listeners,
  * TIME-WAIT; or the backend's note, e.g. needs administrator), or stays blank titled "not known
  * yet" (rates need two polls); an empty By state and an unknown PID show "—" with a title.
@@ -80,27 +80,29 @@ export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: reado
     return { text: '', unknown: false, title: NOT_YET };
   }
   if (col.key === 'states') return { text: UNKNOWN_MARK, unknown: true, title: p.listeners + p.udp > 0 ? 'No TCP connections: only listening or UDP sockets' : 'No TCP connections' };
-  if (col.key === 'pid') return { text: UNKNOWN_MARK, unknown: true, title: p.key === TIME_WAIT_KEY ? 'No process owns a connection in TIME-WAIT' : 'The OS reports no owning process for these sockets' };
+  if (col.key === 'pid') return { text: UNKNOWN_MARK, unknown: true, title: p.key === TIME_WAIT_KEY ? TIME_WAIT_NO_OWNER : 'The OS reports no owning process for these sockets' };
   return { text: UNKNOWN_MARK, unknown: true };
 }
 
 /**
- * Per ProcessRow.key, the reasons none of the group's connections can have traffic counters
- * (groupNoCounters); groups where some can are absent.
+ * Per ProcessRow.key, the distinct reasons (noCountersReason) none of the group's connections can
+ * have traffic counters (UDP, listeners, TIME-WAIT); groups where some connection can are absent.
+ * One pass, no list of connections per group.
  */
 export function groupsWithoutCounters(conns: Iterable<Connection>): Map<string, string[]> {
-  const groups = new Map<string, Connection[]>();
+  // null: some connection of the group can have counters.
+  const reasons = new Map<string, Set<string> | null>();
   for (const c of conns) {
     const key = processGroupKey(c);
-    const g = groups.get(key);
-    if (g) g.push(c);
-    else groups.set(key, [c]);
+    const have = reasons.get(key);
+    if (have === null) continue;
+    const why = noCountersReason(c);
+    if (why === null) reasons.set(key, null);
+    else if (have) have.add(why);
+    else reasons.set(key, new Set([why]));
   }
   const out = new Map<string, string[]>();
-  for (const [key, g] of groups) {
-    const why = groupNoCounters(g);
-    if (why !== null) out.set(key, why);
-  }
+  for (const [key, why] of reasons) if (why) out.set(key, [...why]);
   return out;
 }
 
