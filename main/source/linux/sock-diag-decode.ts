@@ -153,12 +153,14 @@ const ATTRS_AT = NLMSG_HDRLEN + INET_DIAG_MSG_LEN;
 
 /**
  * What the last walk of a message's attributes found (see findInfoAttr): [0] INET_DIAG_INFO's byte
- * offset from the message start (0 = nothing to go by), [1] how many attributes precede it, then
- * per preceding attribute its word offset from the message start and its nlattr head word. Every
- * message of a dump carries the same attributes in the same order, so the next message's INFO is
- * almost always at the same offset. The word path takes it there only after checking that the
- * heads before it are the same words: a walk depends on nothing else (and the message's length),
- * so it would land there too, and the output never depends on this record.
+ * offset from the message start (0 = nothing to go by), [1] its nlattr head word, then HINT_HEADS
+ * pairs of a word offset from the message start and the word found there: the heads of the
+ * attributes before INFO, the slots past them filled with INFO's own head. Every message of a
+ * dump carries the same attributes in the same order, so the next message's INFO is almost always
+ * at the same offset. The word path takes it there only after checking that all those words are
+ * the same: a walk depends on nothing else (and the message's length), so it would land there too,
+ * and the output never depends on this record. The padding makes the check the same five compares
+ * for every message, without a branch on how many heads there were.
  */
 const HINT_HEADS = 4;
 const hint = new Uint32Array(2 + 2 * HINT_HEADS);
@@ -183,8 +185,12 @@ function findInfoAttr(u32: Uint32Array, p: number, to: number): number {
     if (alen < 4 || a + alen > to) return -1;
     if (((head >>> 16) & NLA_TYPE_MASK) === INET_DIAG_INFO) {
       if (n <= HINT_HEADS) {
+        for (let k = n; k < HINT_HEADS; k++) {
+          hint[2 + 2 * k] = (a - p) >> 2;
+          hint[3 + 2 * k] = head;
+        }
         hint[0] = a - p;
-        hint[1] = n;
+        hint[1] = head;
       }
       return a;
     }
@@ -198,45 +204,8 @@ function findInfoAttr(u32: Uint32Array, p: number, to: number): number {
   return -1;
 }
 
-/** The u64 at word `i` of little-endian words, as a double (exact to 2^53, far beyond any counter a socket reaches). */
-function u64(u32: Uint32Array, i: number): number {
-  return u32[i + 1] * 4294967296 + u32[i];
-}
-
 /** Bytes of struct tcp_info up to and including tcpi_bytes_sent (Linux 4.19+), all that is read. */
 const TCP_INFO_READ = TCP_INFO.bytesSent + 8;
-
-/**
- * Reads the struct tcp_info of the INET_DIAG_INFO attribute at byte `a` (little-endian words
- * `u32`; at least TCP_INFO_READ bytes, checked by the caller to fit the message) into every one
- * of the row's counter slots `out[at + C.*]`. Indexed reads of a Uint32Array over the recv buffer
- * cost less than a DataView call per field on a path that runs for every socket of every poll.
- * (`decodeInfoAttrDv` reads the same fields for a buffer of the other byte order or alignment; a
- * property test holds the two to each other.)
- */
-function readTcpInfo(u32: Uint32Array, a: number, out: Float64Array, at: number): void {
-  const b = (a + 4) >> 2;
-  // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
-  const rtt = u32[b + TCP_INFO.rtt / 4];
-  // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
-  // reports as DataBytesOut).
-  out[at + C.BYTES_SENT] = u64(u32, b + TCP_INFO.bytesSent / 4);
-  out[at + C.BYTES_RECEIVED] = u64(u32, b + TCP_INFO.bytesReceived / 4);
-  out[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
-  out[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
-  // Stores in branches: storing a `rtt !== 0 ? rtt : NaN` value measured ~2.5 ns a row more.
-  if (rtt !== 0) {
-    out[at + C.RTT_US] = rtt;
-    out[at + C.RTTVAR_US] = u32[b + TCP_INFO.rttvar / 4];
-  } else {
-    out[at + C.RTT_US] = NaN;
-    out[at + C.RTTVAR_US] = NaN;
-  }
-  out[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
-  out[at + C.BUSY_US] = u64(u32, b + TCP_INFO.busyTime / 4);
-  out[at + C.RWND_LIMITED_US] = u64(u32, b + TCP_INFO.rwndLimited / 4);
-  out[at + C.SNDBUF_LIMITED_US] = u64(u32, b + TCP_INFO.sndbufLimited / 4);
-}
 
 /**
  * Sets the row's COUNTER_SLOTS counter slots from `at` to NaN (unknown). Ten stores, not a loop
@@ -367,7 +336,7 @@ function decodeRunWords(
   const wantFamily = v6 ? AF_INET6 : AF_INET;
   const mask = v6 ? 0xffffffff : 0; // IPv4: the kernel zeroes the other words; the row has 0 there whatever they hold
   // `hint` in locals: INFO's offset, the number of heads before it and their word offsets and words.
-  let hAt = hint[0], hN = hint[1], hP0 = hint[2], hH0 = hint[3], hP1 = hint[4], hH1 = hint[5], hP2 = hint[6], hH2 = hint[7], hP3 = hint[8], hH3 = hint[9];
+  let hAt = hint[0], hInfo = hint[1], hP0 = hint[2], hH0 = hint[3], hP1 = hint[4], hH1 = hint[5], hP2 = hint[6], hH2 = hint[7], hP3 = hint[8], hH3 = hint[9];
   for (; p + ATTRS_AT <= end; ) {
     const q = p >> 2;
     const mlen = u32[q];
@@ -385,16 +354,12 @@ function decodeRunWords(
       if (
         hAt !== 0 &&
         p + hAt + 4 <= to && // (keeps the reads inside this message)
-        (hN < 1 || u32[q + hP0] === hH0) &&
-        (hN < 2 || u32[q + hP1] === hH1) &&
-        (hN < 3 || u32[q + hP2] === hH2) &&
-        (hN < 4 || u32[q + hP3] === hH3) &&
-        ((u32[(p + hAt) >> 2] >>> 16) & NLA_TYPE_MASK) === INET_DIAG_INFO
+        ((u32[q + hP0] ^ hH0) | (u32[q + hP1] ^ hH1) | (u32[q + hP2] ^ hH2) | (u32[q + hP3] ^ hH3) | (u32[(p + hAt) >> 2] ^ hInfo)) === 0
       ) {
         a = p + hAt;
       } else {
         a = findInfoAttr(u32, p, to);
-        [hAt, hN, hP0, hH0, hP1, hH1, hP2, hH2, hP3, hH3] = [hint[0], hint[1], hint[2], hint[3], hint[4], hint[5], hint[6], hint[7], hint[8], hint[9]];
+        [hAt, hInfo, hP0, hH0, hP1, hH1, hP2, hH2, hP3, hH3] = [hint[0], hint[1], hint[2], hint[3], hint[4], hint[5], hint[6], hint[7], hint[8], hint[9]];
       }
       if (a >= 0) {
         const alen = u32[a >> 2] & 0xffff;
@@ -427,8 +392,35 @@ function decodeRunWords(
     inodes[row] = u32[q + (NLMSG_HDRLEN + 68) / 4];
     if (withCounters) {
       const at = row * COUNTER_SLOTS;
-      if (a >= 0) readTcpInfo(u32, a, counters, at);
-      else unknownCounters(counters, at);
+      if (a >= 0) {
+        // The struct tcp_info after INFO's head, into every counter slot. Written out here, not in a
+        // function: V8 does not inline one this deep into the loop, and the call cost ~2 ns a row.
+        // (`decodeInfoAttrDv` reads the same fields for a buffer of the other byte order or
+        // alignment; a property test holds the two to each other.)
+        const b = (a + 4) >> 2;
+        // 0 = no RTT sample yet (a connection that has not exchanged data), not a 0 µs RTT.
+        const rtt = u32[b + TCP_INFO.rtt / 4];
+        // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
+        // reports as DataBytesOut). Each u64 as a double: exact to 2^53, far beyond any counter.
+        counters[at + C.BYTES_SENT] = u32[b + TCP_INFO.bytesSent / 4 + 1] * 4294967296 + u32[b + TCP_INFO.bytesSent / 4];
+        counters[at + C.BYTES_RECEIVED] = u32[b + TCP_INFO.bytesReceived / 4 + 1] * 4294967296 + u32[b + TCP_INFO.bytesReceived / 4];
+        counters[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
+        counters[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
+        // Stores in branches: storing a `rtt !== 0 ? rtt : NaN` value measured ~2.5 ns a row more.
+        if (rtt !== 0) {
+          counters[at + C.RTT_US] = rtt;
+          counters[at + C.RTTVAR_US] = u32[b + TCP_INFO.rttvar / 4];
+        } else {
+          counters[at + C.RTT_US] = NaN;
+          counters[at + C.RTTVAR_US] = NaN;
+        }
+        counters[at + C.RETRANS] = u32[b + TCP_INFO.totalRetrans / 4];
+        counters[at + C.BUSY_US] = u32[b + TCP_INFO.busyTime / 4 + 1] * 4294967296 + u32[b + TCP_INFO.busyTime / 4];
+        counters[at + C.RWND_LIMITED_US] = u32[b + TCP_INFO.rwndLimited / 4 + 1] * 4294967296 + u32[b + TCP_INFO.rwndLimited / 4];
+        counters[at + C.SNDBUF_LIMITED_US] = u32[b + TCP_INFO.sndbufLimited / 4 + 1] * 4294967296 + u32[b + TCP_INFO.sndbufLimited / 4];
+      } else {
+        unknownCounters(counters, at);
+      }
     }
     row++;
     p += (mlen + 3) & ~3;
