@@ -104,21 +104,8 @@ export function rateRows(
     const sent1 = nk[b + C.BYTES_SENT];
     const received0 = pk[a + C.BYTES_RECEIVED];
     const received1 = nk[b + C.BYTES_RECEIVED];
-    // Rows with neither bytes nor busy time known in either poll (UDP, listeners, TIME-WAIT, a read
-    // that failed) have no rate and no limitedBy, as the rule below finds, without its arithmetic.
-    // A real table holds thousands of them. (Busy time alone can be known: Windows rows whose
-    // SndCong read succeeded and whose Data read did not still get a limitedBy.)
     const busy1 = nk[b + C.BUSY_US];
     const busy0 = pk[a + C.BUSY_US];
-    if (sent1 !== sent1 && sent0 !== sent0 && received1 !== received1 && received0 !== received0 && busy1 !== busy1 && busy0 !== busy0) {
-      send[i] = NaN;
-      receive[i] = NaN;
-      limited[i] = 0;
-      const q = ps[p];
-      const w = pr[p];
-      if (q === q || w === w || pl[p] !== 0 || packetSlotsMoved(pk, a, nk, b)) moved[m++] = i;
-      continue;
-    }
     // Most rows of a busy table are idle: nothing sent, received or waited for since the last
     // poll, and they showed rate 0 then too. They keep 0 and are news only if a slot moved.
     if (known && sent0 === sent1 && received0 === received1 && ps[p] === 0 && pr[p] === 0 && pl[p] === 0 && busy1 === busy0) {
@@ -129,13 +116,26 @@ export function rateRows(
       if (packetSlotsMoved(pk, a, nk, b)) moved[m++] = i;
       continue;
     }
+    // Rows with neither bytes nor busy time known in either poll (UDP, listeners, TIME-WAIT, a read
+    // that failed) have no rate and no limitedBy, as the rule below finds, without its arithmetic.
+    // A real table holds thousands of them. (Busy time alone can be known: Windows rows whose
+    // SndCong read succeeded and whose Data read did not still get a limitedBy.)
+    if (sent1 !== sent1 && sent0 !== sent0 && received1 !== received1 && received0 !== received0 && busy1 !== busy1 && busy0 !== busy0) {
+      send[i] = NaN;
+      receive[i] = NaN;
+      limited[i] = 0;
+      const q = ps[p];
+      const w = pr[p];
+      if (q === q || w === w || pl[p] !== 0 || packetSlotsMoved(pk, a, nk, b)) moved[m++] = i;
+      continue;
+    }
     let s = NaN;
     let r = NaN;
     let l = 0;
     if (known) {
       s = perSecond(sent0, sent1, dtMs);
       r = perSecond(received0, received1, dtMs);
-      const dBusy = nk[b + C.BUSY_US] - pk[a + C.BUSY_US];
+      const dBusy = busy1 - busy0;
       if (dBusy >= 0) l = limitedByCode(dBusy, nk[b + C.RWND_LIMITED_US] - pk[a + C.RWND_LIMITED_US], nk[b + C.SNDBUF_LIMITED_US] - pk[a + C.SNDBUF_LIMITED_US], intervalUs, sent1 - sent0);
     }
     send[i] = s;
