@@ -184,6 +184,32 @@ describe('sock_diag decoder bounds', () => {
     }
   });
 
+  // An attribute whose payload holds, 4 bytes in, an INFO head (the same word as info(n)'s) and a
+  // whole tcp_info of fields(9): where a guess at INFO's offset would find a perfect INFO.
+  const decoy = nlattr(16, Buffer.concat([Buffer.alloc(4), info(9)]));
+
+  it('takes no guess at INFO\'s offset from a message with five heads before it: the fifth is not recorded, so not checked', () => {
+    // Message 0: five heads (the fifth 8 bytes), INFO. Message 1: the same four heads, then the
+    // decoy, whose INFO head sits where message 0 had INFO, then the real INFO. Message 2: the
+    // decoy and no INFO.
+    const four = [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4))];
+    const b = dump(3, (i) => [[...four, nlattr(22, Buffer.alloc(4)), info(0)], [...four, decoy, info(1)], [...four, decoy]][i]);
+    expect(decoded(b, b.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 2 ? UNKNOWN : slots(i))) });
+  });
+
+  it('keeps no guess at INFO\'s offset from before a walk that recorded none (five heads before INFO, or a malformed attribute)', () => {
+    // Message 0 has INFO 8 bytes in. Messages 1 and 2 begin with the decoy, whose INFO head lies 8
+    // bytes in, then four more heads before INFO: their walk records no guess, and message 2 must
+    // not be read with message 0's.
+    const more = [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4))];
+    const b = dump(3, (i) => [[shutdown, info(0)], [decoy, ...more, info(1)], [decoy, ...more, info(2)]][i]);
+    expect(decoded(b, b.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, slots) });
+    // The same with a walk ended by an attribute past the message in between.
+    const past = Buffer.from([0xf0, 0x0f, 8, 0]);
+    const c = dump(3, (i) => [[shutdown, info(0)], [decoy, past], [decoy, shutdown, info(2)]][i]);
+    expect(decoded(c, c.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 1 ? UNKNOWN : slots(i))) });
+  });
+
   it('throws a SourceError, and stops, for a message length that is huge or shorter than an inet_diag_msg', () => {
     for (const claim of [0xffffffff, 0x80000000, 88 + 2 ** 16, 16, 40, 0, 15]) {
       const bad = Buffer.from(all);
