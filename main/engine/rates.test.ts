@@ -64,7 +64,7 @@ function table(n: number, pick: (row: number, slot: number) => number): RowTable
 const pick0 = (rnd: () => number) => (rnd() < 0.5 ? 0 : -1000);
 
 describe('rateRows', () => {
-  it('equals the plain rule on random tables: idle rows, moving rows, unknown counters, partial reads, rates that fall to 0, new rows, reordered rows, no interval', () => {
+  it('equals the plain rule on random tables: idle rows, moving rows, unknown counters, partial reads, bytes known in one poll only, a rate unknown in one direction only, rates that fall to 0, new rows, reordered rows, no interval', () => {
     const rnd = prng(11);
     for (let round = 0; round < 200; round++) {
       const n = 1 + Math.floor(rnd() * 40);
@@ -73,7 +73,12 @@ describe('rateRows', () => {
       // Partial reads (Windows: one of the Data, Path, SndCong reads worked): rows i % 13 === 6 know
       // only their RTT, rows i % 17 === 8 only their send-limit times.
       const partial = (i: number, s: number) => (i % 13 === 6 && s !== C.RTT_US && s !== C.RTTVAR_US) || (i % 17 === 8 && s < C.BUSY_US);
-      const prev = table(n, (i, s) => (i % 11 === 5 || partial(i, s) ? NaN : base(i, s)));
+      // Rows i % 9 === 4 never know their busy times, and each poll knows each of their byte
+      // counters or not (bit 1: sent, bit 2: received): a Data read that works in one poll only.
+      const bytesKnown = (known: number[], i: number, s: number) => (s === C.BYTES_SENT ? (known[i] & 1) !== 0 : s === C.BYTES_RECEIVED ? (known[i] & 2) !== 0 : s < C.BUSY_US);
+      const prevKnown = Array.from({ length: n }, () => Math.floor(rnd() * 4));
+      const nextKnown = Array.from({ length: n }, () => Math.floor(rnd() * 4));
+      const prev = table(n, (i, s) => (i % 11 === 5 || partial(i, s) || (i % 9 === 4 && !bytesKnown(prevKnown, i, s)) ? NaN : base(i, s)));
       // Next row i is prev row perm[i]: the OS lists sockets in no promised order.
       const perm = Array.from({ length: n }, (_, i) => i);
       if (round % 2 === 1) {
@@ -83,7 +88,7 @@ describe('rateRows', () => {
         }
       }
       const next = table(n, (i, s) => {
-        if (perm[i] % 11 === 5 || partial(perm[i], s)) return NaN;
+        if (perm[i] % 11 === 5 || partial(perm[i], s) || (perm[i] % 9 === 4 && !bytesKnown(nextKnown, i, s))) return NaN;
         const v = base(perm[i], s);
         const mode = Math.floor(rnd() * 8);
         if (mode === 0) return v; // idle
@@ -100,9 +105,12 @@ describe('rateRows', () => {
       const prevRates = createRateColumns(n);
       for (let i = 0; i < n; i++) {
         const x = rnd();
+        // Each direction unknown without the other: 0.75–0.8 sent known only, 0.8–0.9 received only.
         prevRates.send[i] = x < 0.6 ? 0 : x < 0.8 ? Math.floor(rnd() * 1e6) : NaN;
-        prevRates.receive[i] = x < 0.6 ? 0 : x < 0.9 ? Math.floor(rnd() * 1e6) : NaN;
+        prevRates.receive[i] = x < 0.6 ? 0 : x < 0.75 || (x >= 0.8 && x < 0.9) ? Math.floor(rnd() * 1e6) : NaN;
         prevRates.limited[i] = rnd() < 0.8 ? 0 : 1 + Math.floor(rnd() * 3);
+        // A row whose bytes were unknown mostly had no rates either.
+        if (i % 9 === 4 && prevKnown[i] !== 3 && rnd() < 0.5) [prevRates.send[i], prevRates.receive[i], prevRates.limited[i]] = [NaN, NaN, 0];
       }
       const dtMs = rnd() < 0.05 ? pick0(rnd) : 1000 + Math.floor(rnd() * 100);
       const out = createRateColumns(n);
