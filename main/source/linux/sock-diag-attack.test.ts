@@ -10,7 +10,7 @@ import { SourceError } from '../types';
 import { diagMessage, doneMessage, nlattr, tcpInfo, type FakeSocket, type InfoFields } from './fake-sock-diag';
 import { prng } from '../../model/random';
 import { createProcNetTable, type ProcNetTable } from './procfs';
-import { INET_DIAG_INFO, decodeSockDiag, type DecodeOptions } from './sock-diag-decode';
+import { INET_DIAG_INFO, decodeSockDiag, infoHintForTest, type DecodeOptions } from './sock-diag-decode';
 
 const LOOP4 = [127, 0, 0, 1];
 const TCP4: DecodeOptions = { protocol: 'tcp', family: 4, seq: 7 };
@@ -101,6 +101,23 @@ describe('sock_diag decoder caches', () => {
     }
   });
 
+  it('records for its INFO-offset guess only words inside the message: the heads before INFO, then INFO\'s own head in every slot left', () => {
+    // Four heads before INFO, then fewer and fewer: a slot a longer layout filled must not keep
+    // that layout's offset (past INFO, maybe past a shorter message) or word.
+    const before = [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4))];
+    const infoHead = info(0).readUInt32LE(0);
+    for (const n of [4, 3, 1, 0, 2, 4, 0]) {
+      const b = dump(2, (i) => [...before.slice(0, n), info(i)]);
+      expect(decoded(b, b.length).rows).toEqual(expectRows(2, slots));
+      const at = (k: number) => 88 + before.slice(0, k).reduce((x, a) => x + a.length, 0);
+      expect(infoHintForTest(), `${n} heads before INFO`).toEqual({
+        infoAt: at(n),
+        infoHead,
+        heads: [0, 1, 2, 3].map((k) => (k < n ? [at(k) / 4, before[k].readUInt32LE(0)] : [at(n) / 4, infoHead])),
+      });
+    }
+  });
+
   it('reads views off the word boundary (a pooled Buffer) as those on it', () => {
     const bytes = dump(4, (i) => [cong, info(i)]);
     const want = { result: { ...DONE, rows: 4 }, rows: expectRows(4, slots) };
@@ -164,6 +181,17 @@ describe('sock_diag decoder bounds', () => {
     // Where the message before had its INFO (the hint's guess), an INFO head whose nla_len runs past the message.
     const c = dump(3, (i) => [[info(0)], [hugeInfo], [info(2)]][i]);
     expect(decoded(c, c.length)).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 1 ? UNKNOWN : slots(i))) });
+  });
+
+  it('gives unknown counters, reading nothing of the next message, when the message ends inside an INFO whose head is the last message\'s word for word', () => {
+    // Message 1's INFO head says 236 bytes, as message 0's, but the message ends 96 bytes into it;
+    // message 2's bytes follow. 0, 1 and 4 heads before INFO: the guess is taken, then refused.
+    for (const pre of [[], [shutdown], [shutdown, cong, cgroup, nlattr(15, Buffer.alloc(4))]]) {
+      const cut = info(1).subarray(0, 100);
+      expect(cut.readUInt16LE(0)).toBe(236);
+      const b = dump(3, (i) => [...pre, i === 1 ? cut : info(i)]);
+      expect(decoded(b, b.length), `${pre.length} heads before INFO`).toEqual({ result: { ...DONE, rows: 3 }, rows: expectRows(3, (i) => (i === 1 ? UNKNOWN : slots(i))) });
+    }
   });
 
   it('walks past more attributes before tcp_info than its hint records, layout changing in the fifth', () => {
@@ -304,6 +332,19 @@ describe('sock_diag decoder on mutated answers', () => {
       // One Buffer object for every answer, as a reader's recv buffer: it keeps the last answer's bytes past this one's.
       bytes.copy(shared);
       const words = decoded(shared, len, opts);
+      // Whatever the answer, the INFO-offset guess checks only words at or before INFO's head.
+      const h = infoHintForTest();
+      if (h.infoAt !== 0) {
+        expect((h.infoHead >>> 16) & 0x3fff, `seed ${seed}`).toBe(INET_DIAG_INFO);
+        for (const [k, [at, word]] of h.heads.entries()) {
+          // After the head before it (past the 88 bytes of headers for the first); INFO's, repeated.
+          const after = k === 0 ? 88 : h.heads[k - 1][0] * 4 + (h.heads[k - 1][0] * 4 < h.infoAt ? 4 : 0);
+          expect(at * 4, `seed ${seed} head ${k}`).toBeGreaterThanOrEqual(after);
+          expect(at * 4, `seed ${seed} head ${k}`).toBeLessThanOrEqual(h.infoAt);
+          if (at * 4 === h.infoAt) expect(word, `seed ${seed} head ${k}`).toBe(h.infoHead);
+          else expect((word >>> 16) & 0x3fff, `seed ${seed} head ${k}`).not.toBe(INET_DIAG_INFO);
+        }
+      }
       const fresh = Buffer.from(new ArrayBuffer(bytes.length + 8), 2, bytes.length);
       bytes.copy(fresh);
       expect(decoded(fresh, len, opts), `seed ${seed}`).toEqual(words);

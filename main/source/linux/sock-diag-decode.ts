@@ -165,6 +165,14 @@ const ATTRS_AT = NLMSG_HDRLEN + INET_DIAG_MSG_LEN;
 const HINT_HEADS = 4;
 const hint = new Uint32Array(2 + 2 * HINT_HEADS);
 
+/**
+ * For tests: a copy of `hint` — INFO's byte offset (0 = none), its head word, and the HINT_HEADS
+ * [word offset, word] pairs the word path compares before taking that offset.
+ */
+export function infoHintForTest(): { infoAt: number; infoHead: number; heads: Array<[number, number]> } {
+  return { infoAt: hint[0], infoHead: hint[1], heads: Array.from({ length: HINT_HEADS }, (_, k): [number, number] => [hint[2 + 2 * k], hint[3 + 2 * k]]) };
+}
+
 /** Byte-swaps a u32 read in little-endian order from network-order bytes (a.b.c.d → a<<24|…|d). */
 function bswap(x: number): number {
   return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
