@@ -91,6 +91,23 @@ const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
 
 /**
+ * Whether the datagram in the first `n` bytes of `words` (host-order netlink messages) ends a dump:
+ * a NLMSG_DONE or NLMSG_ERROR among its messages, or a message shorter than its header. The walk
+ * stops at a message longer than the rest of the datagram: stepping by a length of 2^31 − 3 or
+ * more (int32 arithmetic) would go backwards or nowhere, and never end.
+ */
+export function endsDump(words: Uint32Array, n: number): boolean {
+  for (let p = 0; p + 16 <= n; ) {
+    const len = words[p >> 2];
+    const type = words[(p >> 2) + 1] & 0xffff;
+    if (type === NLMSG_DONE || type === NLMSG_ERROR || len < 16) return true;
+    if (len > n - p) return false;
+    p += (len + 3) & ~3;
+  }
+  return false;
+}
+
+/**
  * The kernel's part of the four dumps alone: each request sent and every datagram received, only
  * the message heads walked to find each dump's end (NLMSG_DONE or NLMSG_ERROR), nothing decoded.
  * What asking for tcp_info costs before netmon reads a byte of it.
@@ -109,13 +126,7 @@ function kernelOnlyDumps() {
         for (let ended = false; !ended; ) {
           const n = Math.min(sock.recv(buf), buf.length);
           if (n <= 0) break;
-          for (let p = 0; p + 16 <= n; p += (words[p >> 2] + 3) & ~3) {
-            const type = words[(p >> 2) + 1] & 0xffff;
-            if (type === NLMSG_DONE || type === NLMSG_ERROR || words[p >> 2] < 16) {
-              ended = true;
-              break;
-            }
-          }
+          ended = endsDump(words, n);
         }
       }
     },
