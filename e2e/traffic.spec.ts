@@ -1,7 +1,8 @@
 // Traffic in the browser, end to end: a loopback connection this spec feeds shows a rising Sent
 // and a non-blank rate in the traffic columns, the Processes tab sums this process's connections,
 // and `rate>` keeps only the rows that move data.
-import { columnIndex, connections, expect, rowById, setFilter, test } from './fixtures';
+import { columnIndex, connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
+import { NOTHING_SENT } from '../renderer/store/unknownReasons';
 
 const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 
@@ -51,6 +52,35 @@ test.describe('traffic', () => {
       await app.screenshot({ path: 'test-results/traffic-processes.png' });
       await procRow.click();
       await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue(new RegExp(`^pid:\\d+$`));
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  test('an idle and a receiving connection: Limited by is "—" saying nothing was sent, once the rates are known', async ({ app, loopback }) => {
+    await app.setViewportSize({ width: 1920, height: 1080 });
+    const clientPort = await loopback.connect();
+    const client = loopback.clients[0];
+    await expect.poll(() => loopback.accepted.length).toBe(1);
+    loopback.accepted[0].resume();
+    // The client sends now and then; its server side only receives.
+    const timer = setInterval(() => client.write(Buffer.alloc(8 * 1024, 0x61)), 100);
+    try {
+      await setFilter(app, `port:${loopback.port}`);
+      await app.getByRole('checkbox', { name: 'Traffic columns' }).check();
+      const receiving = rowById(app, serverSideId(loopback.port, clientPort));
+      const limitedAt = await columnIndex(app, 'Limited by');
+      const rateAt = await columnIndex(app, 'Recv/s');
+      await expect(receiving.getByRole('gridcell').nth(rateAt)).toHaveText(/\d (KiB|MiB)\/s$/, { timeout: 10_000 });
+      const cell = receiving.getByRole('gridcell').nth(limitedAt);
+      await expect(cell).toHaveText('—');
+      await expect(cell.locator('[title]')).toHaveAttribute('title', NOTHING_SENT);
+      clearInterval(timer);
+      // Idle both ways: the client side too, once a poll saw it send nothing.
+      const idle = rowById(app, `tcp4 127.0.0.1:${clientPort} 127.0.0.1:${loopback.port}`);
+      await expect(idle.getByRole('gridcell').nth(await columnIndex(app, 'Send/s'))).toHaveText('0 B/s', { timeout: 10_000 });
+      await expect(idle.getByRole('gridcell').nth(limitedAt)).toHaveText('—');
+      await expect(idle.getByRole('gridcell').nth(limitedAt).locator('[title]')).toHaveAttribute('title', NOTHING_SENT);
     } finally {
       clearInterval(timer);
     }

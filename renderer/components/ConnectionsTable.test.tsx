@@ -7,6 +7,7 @@ import { columnsFor, type Column } from '../store/columns';
 import { EMPTY_SELECTION } from '../store/selection';
 import type { Row } from '../store/rows';
 import { conn } from '../test/fixtures';
+import { NOT_YET, NOTHING_SENT } from '../store/unknownReasons';
 import { fakeLayout } from '../test/dom';
 import { ConnectionsTable } from './ConnectionsTable';
 
@@ -19,8 +20,7 @@ const row = (localPort: number, seq: number): Row => {
   return { id: c.id, seq, c, firstSeen: 1000, preexisting: false, lastChange: 1000, status: '', statusAt: 0 };
 };
 
-function cellsOf(columns: Column[], departure: ((c: Row['c']) => 'new process' | null) | null) {
-  const rows = [row(5001, 1), row(5002, 2)];
+function cellsOf(columns: Column[], departure: ((c: Row['c']) => 'new process' | null) | null, rows = [row(5001, 1), row(5002, 2)]) {
   const { container } = render(
     <ConnectionsTable
       rows={rows}
@@ -54,5 +54,28 @@ describe('ConnectionsTable cells drawn without a clip', () => {
     expect(plain[0].querySelector('.baseline-badge')).toBeNull();
     expect(plain[0].classList.contains('fits')).toBe(true);
     expect(badged.find((c) => c.classList.contains('col-localPort'))!.classList.contains('fits')).toBe(true);
+  });
+});
+
+describe('ConnectionsTable Limited by', () => {
+  it('"—" saying nothing was sent on an idle or receiving connection with known rates; blank "not known yet" only on its first poll', () => {
+    const at = (localPort: number, seq: number, p: Partial<Row['c']>): Row => {
+      const c = conn({ localPort, bytesSent: 100, bytesReceived: 5000, ...p });
+      return { id: c.id, seq, c, firstSeen: 1000, preexisting: false, lastChange: 1000, status: '', statusAt: 0 };
+    };
+    const rows = [
+      at(47001, 1, { sendRate: 0, receiveRate: 0, limitedBy: null }),
+      at(47002, 2, { sendRate: 0, receiveRate: 80_000, limitedBy: null }),
+      at(47003, 3, { sendRate: null, receiveRate: null, limitedBy: null }),
+      at(47004, 4, { sendRate: 9000, receiveRate: 0, limitedBy: 'network' }),
+    ];
+    const limited = cellsOf(columnsFor(false, true), null, rows).map((cells) => cells.find((c) => c.classList.contains('col-limitedBy'))!);
+    for (const cell of limited.slice(0, 2)) {
+      expect(cell.textContent).toBe('—');
+      expect(cell.querySelector('[title]')!.getAttribute('title')).toBe(NOTHING_SENT);
+    }
+    expect(limited[2].textContent).toBe('');
+    expect(limited[2].querySelector('[title]')!.getAttribute('title')).toBe(NOT_YET);
+    expect(limited[3].textContent).toBe('network');
   });
 });

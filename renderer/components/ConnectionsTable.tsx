@@ -8,7 +8,7 @@ import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { cellFits, formatDateTime, formatTime } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { Unknown } from './Unknown';
-import { countersMissing, noCountersReason, noPidReason, noRemoteReason, noStateReason, NOT_YET } from '../store/unknownReasons';
+import { noPidReason, noRemoteReason, noStateReason, trafficGap } from '../store/unknownReasons';
 import { ColumnHeaders } from './ColumnHeaders';
 import { useFittedColumns } from './fittedColumns';
 import { connectionsGiveWay } from '../store/columnLayout';
@@ -63,13 +63,11 @@ function stateClass(state: string | null): string {
 
 function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote: string | null }) {
   const c = row.c;
-  if (col.traffic) {
-    const why = noCountersReason(c);
-    if (why !== null) {
-      return <Unknown title={why} />;
-    }
-    // A socket that can have counters but has none: the backend's reason ("—"), or not in yet (blank).
-    if (col.text(row) === '') return countersNote ? <Unknown title={countersMissing(countersNote)} /> : <span title={NOT_YET} />;
+  if (col.field !== undefined) {
+    // A missing value says why: "—" when it cannot be known (UDP, listeners, no backend, nothing
+    // sent), blank when it is not in yet.
+    const gap = trafficGap(c, col.field, countersNote);
+    if (gap !== null) return gap.dash ? <Unknown title={gap.title} /> : <span title={gap.title} />;
   }
   switch (col.key) {
     case 'process':

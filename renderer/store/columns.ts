@@ -3,6 +3,7 @@ import type { Row } from './rows';
 import { addressSortKey } from './address';
 import { formatBytes, formatMs, formatRate } from '../../shared/units';
 import type { Connection } from '../../shared/connection';
+import type { TrafficField } from './unknownReasons';
 
 export type ColumnKey =
   | 'process'
@@ -36,6 +37,8 @@ export interface Column {
   numeric?: boolean;
   /** One of the traffic columns (see columnsFor). */
   traffic?: boolean;
+  /** A traffic column's Connection field (whose missing value trafficGap explains). */
+  field?: TrafficField;
   /** Plain text of the cell for copy / CSV. */
   text: (r: Row) => string;
   /** Compares two rows ascending; nulls go last. */
@@ -184,13 +187,13 @@ export const COLUMNS: readonly Column[] = [
   { key: 'lastChange', label: 'Last Change', width: '104px', numeric: true, fits: always, text: (r) => formatDateTime(r.lastChange), compare: (a, b) => a.lastChange - b.lastChange, sortKey: (r) => r.lastChange },
 ];
 
-type NumericField = 'bytesSent' | 'bytesReceived' | 'sendRate' | 'receiveRate' | 'rttMs' | 'retransmits';
+type NumericField = Exclude<TrafficField, 'limitedBy'>;
 
 /** A traffic column over one numeric Connection field: blank when unknown, ordered by the raw value. */
 function trafficColumn(key: TrafficColumnKey, label: string, width: string, field: NumericField, text: (v: number | null | undefined) => string, fitChars: number): Column {
   const v = (r: Row) => r.c[field as keyof Connection] as number | null | undefined;
   const cell = (r: Row) => text(v(r));
-  return { key, label, width, numeric: true, traffic: true, fits: upTo(fitChars, cell), text: cell, compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
+  return { key, label, width, numeric: true, traffic: true, field, fits: upTo(fitChars, cell), text: cell, compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
 }
 
 export const TRAFFIC_COLUMNS: readonly Column[] = [
@@ -207,6 +210,7 @@ export const TRAFFIC_COLUMNS: readonly Column[] = [
     label: 'Limited by',
     width: '88px',
     traffic: true,
+    field: 'limitedBy',
     fits: always, // receiver, network, sender
     text: (r) => r.c.limitedBy ?? '',
     compare: (a, b) => cmpStr(a.c.limitedBy, b.c.limitedBy),

@@ -17,6 +17,15 @@ export function noCountersReason(c: Pick<Connection, 'protocol' | 'state'>): str
 /** Title of a blank traffic value on a socket that can have counters: not in yet. */
 export const NOT_YET = 'Not known yet: counters come with the next poll, rates need two polls';
 
+/**
+ * Title of an empty Limited-by cell on a connection whose rates are known and that sent nothing in
+ * the last interval: main/engine/rates.ts limitedByCode finds no limit then (no busy time, no bytes).
+ */
+export const NOTHING_SENT = 'Nothing sent in the last interval: the sender was not held back';
+
+/** Title of an empty Limited-by cell on a connection that did send: the OS gave no send-limit times (busy time) for it. */
+export const NO_LIMIT_TIMES = 'The OS gave no send-limit times for this connection over the last interval';
+
 /** Title of a traffic value the counters backend cannot give (`note`: EngineStatus.countersNote, e.g. "needs administrator"). */
 export const countersMissing = (note: string): string => `Traffic counters: ${note}`;
 
@@ -42,4 +51,32 @@ export function noPidReason(c: Pick<Connection, 'pid' | 'state'>): string | null
   if (c.pid !== null) return null;
   if (c.state === 'TIME-WAIT') return TIME_WAIT_NO_OWNER;
   return 'The OS reports no owning process for this socket (on Windows: run as administrator to see more owners)';
+}
+
+/** The Connection fields the traffic columns show. */
+export type TrafficField = 'bytesSent' | 'bytesReceived' | 'sendRate' | 'receiveRate' | 'rttMs' | 'retransmits' | 'limitedBy';
+
+/** Why one traffic value of a connection is missing: shown as "—" (`dash`) or left blank (not in yet). */
+export interface TrafficGap {
+  dash: boolean;
+  title: string;
+}
+
+/**
+ * Why the traffic value `field` of `c` is missing, or null when it is shown. In order: the socket
+ * can have no counters, whatever the OS reports (UDP, LISTEN, TIME-WAIT: "—", noCountersReason); the backend gives none
+ * (`countersNote`, EngineStatus.countersNote: "—"); Limited by on a row whose rates are known
+ * (sendRate not null) — nothing sent in the interval (NOTHING_SENT) or sent without busy-time
+ * counters (NO_LIMIT_TIMES), "—" either way; otherwise not in yet (blank, NOT_YET: the row's first
+ * poll, rates need two).
+ */
+export function trafficGap(c: Connection, field: TrafficField, countersNote: string | null | undefined): TrafficGap | null {
+  // Whatever the OS reports for these (a listener's tcp_info), they move no data of their own.
+  const why = noCountersReason(c);
+  if (why !== null) return { dash: true, title: why };
+  const v = c[field];
+  if (v !== null && v !== undefined) return null;
+  if (countersNote) return { dash: true, title: countersMissing(countersNote) };
+  if (field === 'limitedBy' && c.sendRate !== null && c.sendRate !== undefined) return { dash: true, title: c.sendRate === 0 ? NOTHING_SENT : NO_LIMIT_TIMES };
+  return { dash: false, title: NOT_YET };
 }
