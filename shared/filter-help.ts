@@ -28,8 +28,9 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
                     the app's setting; the CLI never resolves and warns)
   Traffic (TCP, where the OS gives counters), compared with > >= < <= = (or key:VALUE for =):
   rate>1M           send + receive rate in bytes/s (sendrate / recvrate for one direction)
-  sent>=10MiB       bytes sent (recv: bytes received); units B, k M G or kB MB GB (×1000),
-                    Ki Mi Gi or KiB MiB GiB (×1024); rates may end in /s (rate>1MB/s)
+  sent>=10MiB       bytes sent, retransmitted bytes included (recv: bytes received in order);
+                    units B, k M G or kB MB GB (×1000), Ki Mi Gi or KiB MiB GiB (×1024); rates
+                    may end in /s (rate>1MB/s)
   rtt>100ms         smoothed round-trip time; units us (µs), ms (default), s
   retrans>0         retransmitted segments, a whole number (k M G allowed)
   limited:rwin      what limited the sender: rwin (receiver), cwnd (network), app (sender)

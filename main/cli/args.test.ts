@@ -27,7 +27,7 @@ const listen: Connection = { id: connectionKey(listenRow), ...listenRow };
 
 describe('parseCommandLine', () => {
   it('snapshot defaults and output choices', () => {
-    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, source: 'auto', baseline: null, sort: null, warmUpMs: null } });
+    expect(parseCommandLine(['snapshot'])).toEqual({ kind: 'snapshot', options: { output: 'table', filter: null, traffic: false, source: 'auto', tables: null, baseline: null, sort: null, warmUpMs: null } });
     const j = parseCommandLine(['snapshot', '--json', '--source', 'demo']);
     expect(j.kind === 'snapshot' && j.options).toMatchObject({ output: 'json', source: 'demo' });
     const c = parseCommandLine(['snapshot', '--csv', '--source=linux']);
@@ -45,14 +45,14 @@ describe('parseCommandLine', () => {
 
   it('watch defaults', () => {
     expect(watch([])).toEqual({
-      json: false, intervalMs: 1000, filter: null, source: 'auto', initial: false, utc: false, date: false, quiet: false, record: null, baseline: null,
+      json: false, intervalMs: 1000, filter: null, source: 'auto', tables: null, initial: false, utc: false, date: false, quiet: false, record: null, baseline: null,
     });
   });
 
   it('ports and baseline commands, and --baseline on snapshot and watch', () => {
     expect(parseCommandLine(['ports'])).toEqual({
       kind: 'ports',
-      options: { json: false, thresholdPercent: 80, trendSeconds: 0, check: false, filter: null, source: 'auto', warmUpMs: null },
+      options: { json: false, thresholdPercent: 80, trendSeconds: 0, check: false, filter: null, source: 'auto', tables: null, warmUpMs: null },
     });
     const p = parseCommandLine(['ports', '--json', '--threshold', '90', '--trend', '30', '--check']);
     expect(p.kind === 'ports' && p.options).toMatchObject({ json: true, thresholdPercent: 90, trendSeconds: 30, check: true });
@@ -60,7 +60,7 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['ports', '--trend', '601'])).toThrow('bad --trend "601": expected a whole number from 1 to 600');
     expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual({
       kind: 'baseline-save',
-      options: { file: 'b.json', filter: null, source: 'demo', warmUpMs: null },
+      options: { file: 'b.json', filter: null, source: 'demo', tables: null, warmUpMs: null },
     });
     expect(() => parseCommandLine(['baseline', 'save'])).toThrow('baseline save needs a FILE to write');
     expect(() => parseCommandLine(['baseline', 'load', 'x'])).toThrow('unknown baseline action "load": expected save');
@@ -116,7 +116,7 @@ describe('options and operands in any order (every command)', () => {
   });
 
   it('baseline save: FILE before or after the options', () => {
-    const want = { kind: 'baseline-save', options: { file: 'b.json', filter: null, source: 'demo', warmUpMs: null } };
+    const want = { kind: 'baseline-save', options: { file: 'b.json', filter: null, source: 'demo', tables: null, warmUpMs: null } };
     expect(parseCommandLine(['baseline', 'save', 'b.json', '--source', 'demo'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source', 'demo', 'b.json'])).toEqual(want);
     expect(parseCommandLine(['baseline', 'save', '--source=demo', '--', 'b.json'])).toEqual(want);

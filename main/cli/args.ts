@@ -12,14 +12,19 @@ import { DEFAULT_TOP_LIMIT, TOP_HELP, type TopOptions } from './top';
 import { REPLAY_HELP, type ReplayOptions } from './replay';
 import { DEFAULT_PORT_WARNING_PERCENT } from '../../shared/ports';
 
-import { isSourceKind, USER_SOURCE_KINDS, type SourceKind } from '../source/index';
+import { isSourceKind, LINUX_TABLES, resolveSourceKind, USER_SOURCE_KINDS, type LinuxTables, type SourceKind } from '../source/index';
+import type { TableSourceOptions } from './io';
 
 export type { SourceKind };
 
-export interface SnapshotOptions {
+export interface SnapshotOptions extends TableSourceOptions {
   output: 'table' | 'json' | 'csv';
   filter: CompiledFilter | null;
-  source: SourceKind;
+  /**
+   * The text table carries the traffic columns (as `top` prints them): --traffic, or the filter
+   * or --sort reads a traffic field. JSON and CSV carry every field whatever this says.
+   */
+  traffic: boolean;
   /** Only rows departing from this baseline file. */
   baseline?: string | null;
   /** Busiest first by this (rate or bytes, as `top`); null: the table's usual order. */
@@ -28,11 +33,10 @@ export interface SnapshotOptions {
   warmUpMs?: number | null;
 }
 
-export interface WatchOptions {
+export interface WatchOptions extends TableSourceOptions {
   json: boolean;
   intervalMs: number;
   filter: CompiledFilter | null;
-  source: SourceKind;
   initial: boolean;
   utc: boolean;
   /** Text lines carry the date and zone offset (ISO 8601), not only the time of day. */
@@ -77,10 +81,11 @@ const COMMON: OptionSpec[] = [
   { name: 'help', short: 'h', value: false },
   { name: 'filter', short: 'f', value: true },
   { name: 'source', value: true },
+  { name: 'tables', value: true },
   { name: 'json', value: false },
 ];
 const INTERVAL: OptionSpec = { name: 'interval', short: 'i', value: true };
-const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }, { name: 'sort', value: true }, INTERVAL];
+const SNAPSHOT_SPECS: OptionSpec[] = [...COMMON, { name: 'csv', value: false }, { name: 'baseline', value: true }, { name: 'sort', value: true }, { name: 'traffic', value: false }, INTERVAL];
 const PORTS_SPECS: OptionSpec[] = [...COMMON, { name: 'threshold', value: true }, { name: 'trend', value: true }, { name: 'check', value: false }, INTERVAL];
 const TOP_SPECS: OptionSpec[] = [
   ...COMMON,
@@ -215,6 +220,35 @@ function sourceOption(command: string, o: Parsed): SourceKind {
   return v;
 }
 
+/** `--tables auto|netlink|procfs` (where the linux source reads its tables); null when not given. */
+function tablesOption(command: string, o: Parsed): LinuxTables | null {
+  const v = o.get('tables');
+  if (v === undefined) return null;
+  if (!(LINUX_TABLES as readonly unknown[]).includes(v)) {
+    throw new UsageError(`bad --tables "${String(v)}": expected ${LINUX_TABLES.slice(0, -1).join(', ')} or ${LINUX_TABLES.at(-1)}`, command);
+  }
+  return v as LinuxTables;
+}
+
+/** `--source` and `--tables`, as every command that reads the table takes them. */
+function tableSourceOptions(command: string, o: Parsed): Required<TableSourceOptions> {
+  return { source: sourceOption(command, o), tables: tablesOption(command, o) };
+}
+
+/**
+ * Refuses `--tables netlink|procfs` when the run does not read the linux source (`--source demo`,
+ * or `auto` on Windows): the option would be ignored in silence. `auto` is every source's default.
+ * Throws UsageError (exit 2) before anything is read; a platform without a source throws
+ * resolveSourceKind's SourceError.
+ */
+export function checkTablesApply(command: string, opts: TableSourceOptions, platform: NodeJS.Platform = process.platform): void {
+  if (!opts.tables || opts.tables === 'auto') return;
+  const kind = resolveSourceKind(opts.source, platform);
+  if (kind !== 'linux') {
+    throw new UsageError(`--tables ${opts.tables} applies to the linux source only (this run reads the ${kind} source)`, command);
+  }
+}
+
 function intOption(command: string, flag: string, v: string, min: number, max: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
     throw new UsageError(`bad ${flag} "${v}": expected a whole number from ${min} to ${max}`, command);
@@ -264,15 +298,21 @@ function parseSnapshot(argv: readonly string[]): Command {
   if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', cmd);
   const filter = filterOption(cmd, o);
   const sort = sortOption(cmd, o);
+  const output = o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table';
+  const traffic = o.has('traffic') || sort !== null || (filter?.readsTraffic ?? false);
+  // A text table with traffic columns shows rates, which need two polls (as top's); so does
+  // --traffic in JSON and CSV, which carry the traffic fields anyway.
+  const rates = sort === 'rate' || o.has('traffic') || (traffic && output === 'table');
   return {
     kind: 'snapshot',
     options: {
-      output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table',
+      output,
       filter,
-      source: sourceOption(cmd, o),
+      traffic,
+      ...tableSourceOptions(cmd, o),
       baseline: baselineOption(cmd, o),
       sort,
-      warmUpMs: twoPollInterval(cmd, o, filter, sort === 'rate'),
+      warmUpMs: twoPollInterval(cmd, o, filter, rates),
     },
   };
 }
@@ -299,7 +339,7 @@ function parsePorts(argv: readonly string[]): Command {
       trendSeconds: typeof trend === 'string' ? intOption(cmd, '--trend', trend, 1, 600) : 0,
       check: o.has('check'),
       filter,
-      source: sourceOption(cmd, o),
+      ...tableSourceOptions(cmd, o),
       warmUpMs: twoPollInterval(cmd, o, filter),
     },
   };
@@ -319,7 +359,7 @@ function parseTop(argv: readonly string[]): Command {
       processes: o.has('processes'),
       intervalMs: intervalOption(cmd, o) ?? DEFAULT_INTERVAL_MS,
       filter: filterOption(cmd, o),
-      source: sourceOption(cmd, o),
+      ...tableSourceOptions(cmd, o),
     },
   };
 }
@@ -334,7 +374,7 @@ function parseBaselineCommand(argv: readonly string[]): Command {
   if (verb !== 'save') throw new UsageError(`unknown baseline action "${verb}": expected save`, cmd);
   if (file === undefined) throw new UsageError('baseline save needs a FILE to write', cmd);
   const filter = filterOption(cmd, o);
-  return { kind: 'baseline-save', options: { file, filter, source: sourceOption(cmd, o), warmUpMs: twoPollInterval(cmd, o, filter) } };
+  return { kind: 'baseline-save', options: { file, filter, ...tableSourceOptions(cmd, o), warmUpMs: twoPollInterval(cmd, o, filter) } };
 }
 
 function parseWatch(argv: readonly string[]): Command {
@@ -372,7 +412,7 @@ function parseWatch(argv: readonly string[]): Command {
       json: o.has('json'),
       intervalMs,
       filter: filterOption(cmd, o),
-      source: sourceOption(cmd, o),
+      ...tableSourceOptions(cmd, o),
       initial: o.has('initial'),
       utc: o.has('utc'),
       date: o.has('date'),

@@ -7,20 +7,18 @@ import { hostname } from 'node:os';
 import { compileBaseline, listenerPorts, makeBaseline, parseBaseline, type BaselineMatcher } from '../../shared/baseline';
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import type { CompiledFilter } from '../../shared/filter';
-import type { SourceKind } from '../source/index';
-import type { CliIo } from './io';
+import type { CliIo, TableSourceOptions } from './io';
 import { readTableOnce } from './read-table';
-import { TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
+import { tablesHelp, TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
 
-export interface BaselineSaveOptions {
+export interface BaselineSaveOptions extends TableSourceOptions {
   file: string;
   filter: CompiledFilter | null;
-  source: SourceKind;
   /** Poll once this long (ms) before the read that is saved, so rate and limited: terms can match; null: one poll. */
   warmUpMs?: number | null;
 }
 
-export const BASELINE_HELP = `Usage: netmon baseline save FILE [--filter EXPR] [--interval MS] [--source KIND]
+export const BASELINE_HELP = `Usage: netmon baseline save FILE [--filter EXPR] [--interval MS] [--source KIND] [--tables MODE]
 
 Marks what is normal now and writes it to FILE (JSON): listeners by process, protocol, address
 and port; outbound connections by process and remote address:port (ephemeral local ports are
@@ -31,12 +29,14 @@ Afterwards:
   netmon watch --baseline FILE      only events whose connection departs from it
 A connection departs when it is a new listener, a new destination for its process, or an
 ephemeral UDP socket of a new process. Connections accepted by a baselined listener are normal.
+A --filter on traffic with a source that has no counters (the procfs backend) is said on stderr.
 
-${twoPollsNote(false)}
+${twoPollsNote()}
 Options:
   -f, --filter EXPR  mark only connections matching EXPR (netmon snapshot --help)
   -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}
   --source KIND      auto (default), linux, windows, demo
+${tablesHelp(21)}
   -h, --help         this help
 `;
 
@@ -107,7 +107,7 @@ export async function runBaselineSave(opts: BaselineSaveOptions, io: CliIo): Pro
   const now = io.now ?? Date.now;
   // Before the table is read: a FILE that cannot be written is a usage error, not a lost read.
   checkOutputFile(opts.file, 'baseline');
-  const read = await readTableOnce(opts.source, io, { ranges: true, warmUpMs: opts.warmUpMs });
+  const read = await readTableOnce(opts.source, io, { ranges: true, warmUpMs: opts.warmUpMs, tables: opts.tables, readsTraffic: opts.filter?.readsTraffic });
   if (!read) return 1;
   if (read.stopped) {
     io.stderr(`netmon: stopped before the second poll: ${opts.file} not written\n`);

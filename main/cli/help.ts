@@ -25,17 +25,59 @@ const wrapList = (items: readonly string[], indent: string, width: number): stri
 /** `--interval MS` of every command that polls twice (top, and snapshot / ports / baseline save when rates are needed). */
 export const TWO_POLL_INTERVAL_HELP = `time between the two polls (default ${DEFAULT_INTERVAL_MS}, ${MIN_INTERVAL_MS}-${MAX_INTERVAL_MS})`;
 
-/** Why and when a one-shot command polls twice (`sort`: it has --sort rate); ends with a newline. */
-export function twoPollsNote(sort: boolean): string {
-  return `Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection:
-when --filter uses rate, sendrate, recvrate or limited:${sort ? ' (or --sort rate)' : ''}, or --interval is
-given, netmon polls twice, --interval apart (default ${DEFAULT_INTERVAL_MS} ms), and uses the second table.
-Otherwise it polls once, and those values are unknown (null), so rate> would match nothing.
+/**
+ * Why and when a one-shot command polls twice; `also`: its own reasons beyond the filter and
+ * --interval (snapshot: --sort rate, --traffic, a text table with traffic columns). Ends with a newline.
+ */
+export function twoPollsNote(also: string | null = null): string {
+  return `${wrapWords(
+    'Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection. ' +
+      `netmon polls twice, --interval apart (default ${DEFAULT_INTERVAL_MS} ms), and uses the second table when --filter ` +
+      `uses rate, sendrate, recvrate or limited:${also ? `, when ${also}` : ''}, or when --interval is given. Otherwise it ` +
+      'polls once, and those values are unknown (null), so rate> would match nothing.',
+    '',
+    '',
+    96,
+  )}
 `;
 }
 
+/**
+ * What the traffic fields count, for the help of the commands that print them. Sent is RFC 4898
+ * HCDataOctetsOut (Linux tcpi_bytes_sent, Windows EStats DataBytesOut): retransmitted bytes count
+ * again, while the peer's received bytes count each byte once, in order.
+ */
+export const TRAFFIC_FIELDS_HELP = wrapWords(
+  'Traffic (TCP): SENT (bytesSent) counts every byte put on the wire, retransmissions included (RFC 4898 ' +
+    'DataOctetsOut: Linux tcpi_bytes_sent, Windows DataBytesOut); RECEIVED (bytesReceived) counts payload ' +
+    "received in order, each byte once. So one end's SENT exceeds the other end's RECEIVED by the bytes it " +
+    'retransmitted. ' +
+    'Where the OS gives nothing (UDP, listeners, the procfs backend, Windows without administrator) ' +
+    'the value is — (null in JSON, empty in CSV), never 0; when a --filter or --sort reads traffic ' +
+    'and the source has no counters, netmon says why on stderr.',
+  '',
+  '',
+  96,
+);
+
+/**
+ * The `--tables MODE` entry of every command that reads the table, its description starting at
+ * column `col` (the other options' column in that help).
+ */
+export function tablesHelp(col: number): string {
+  return wrapWords(
+    `Linux: where the tables come from: auto (netlink sock_diag, falling back to procfs where it is refused; ` +
+      'the default), netlink (fail rather than fall back), procfs (/proc/net: no traffic counters). ' +
+      'netlink or procfs with another source (demo, or windows) is refused',
+    '  --tables MODE'.padEnd(col),
+    ' '.repeat(col),
+    96,
+  );
+}
+
 const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
-                     demo (a simulated busy machine, deterministic)`;
+                     demo (a simulated busy machine, deterministic)
+${tablesHelp(21)}`;
 
 /**
  * netmon's exit codes and what each means, as `netmon --help` lists them; the README's "Exit codes:"
@@ -67,8 +109,8 @@ ${EXIT_CODES.map(([code, meaning]) => wrapWords(meaning, `  ${code}  `, '     ',
 Run \`netmon <command> --help\` for the options of a command.
 `;
 
-export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--sort rate|bytes] [--interval MS]
-                       [--source KIND] [--baseline FILE]
+export const SNAPSHOT_HELP = `Usage: netmon snapshot [--json | --csv] [--filter EXPR] [--sort rate|bytes] [--traffic]
+                       [--interval MS] [--source KIND] [--tables MODE] [--baseline FILE]
 
 Reads the connection table (twice when rates are needed: see below) and prints it: an
 aligned table with a header by default, one JSON object per line with --json, or CSV with a
@@ -77,14 +119,19 @@ where unknown; times are ISO 8601 UTC; CSV addresses carry their IPv6 scope (fe8
 cells that would start a spreadsheet formula (= + - @ tab CR) are prefixed with '. The
 fields, in order:
 ${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
+The text table gets the traffic columns (SEND/S RECV/S SENT RECEIVED RTT RETRANS LIMITED, as
+netmon top prints them) when --filter or --sort reads a traffic field, or with --traffic.
+${TRAFFIC_FIELDS_HELP}
 
-${twoPollsNote(true)}
+${twoPollsNote('--sort rate or --traffic is given or the text table shows the traffic columns')}
 Options:
   --json             NDJSON output
   --csv              CSV output (RFC 4180)
   -f, --filter EXPR  only connections matching EXPR (see below)
   --sort rate|bytes  busiest first, by send + receive rate (polls twice) or by bytes moved, as
                      netmon top ranks them; rows without the value come last
+  --traffic          the traffic columns in the text table, polling twice for the rates (JSON
+                     and CSV always carry those fields; with --traffic they poll twice too)
   -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}
   --baseline FILE    only connections that depart from the baseline FILE (netmon baseline --help)
 ${SOURCE_HELP}
@@ -93,8 +140,9 @@ ${SOURCE_HELP}
 ${FILTER_HELP}
 `;
 
-export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--initial] [--utc] [--date]
-                   [--baseline FILE] [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N] [--quiet]]
+export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--tables MODE]
+                   [--initial] [--utc] [--date] [--baseline FILE]
+                   [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N] [--quiet]]
 
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
 exit 0 after flushing output). Connections that already exist when watching starts are not
@@ -105,7 +153,9 @@ reported (or matched at the start); a changed event when the row after the chang
 the row before matches and the connection was reported (or matched at the start). A connection
 that comes to match without an event of its own (a counter or rate update: rates exist from the
 second poll, so rate> matches nothing at the first) is reported then, once, with or without
---initial: text MATCHED, JSON an "opened" event with "matched":true.
+--initial: text MATCHED, JSON an "opened" event with "matched":true. When the filter reads
+traffic and the source has no counters (the procfs backend, Windows without administrator),
+netmon says why on stderr, once.
 
 Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}

@@ -3,7 +3,7 @@
 import { version } from '../../package.json';
 import { SourceError } from '../source/types';
 import { createPlatformSource } from '../source/index';
-import { filterWarningText, parseCommandLine, UsageError } from './args';
+import { checkTablesApply, filterWarningText, parseCommandLine, UsageError } from './args';
 import { FileArgError } from './file-args';
 import type { CliIo } from './io';
 import { runSnapshot } from './snapshot';
@@ -15,7 +15,7 @@ import { runReplay } from './replay';
 
 type ServeModule = { runServe?: (argv: string[]) => Promise<number> };
 
-export const defaultCreateSource: CliIo['createSource'] = (kind) => createPlatformSource(kind);
+export const defaultCreateSource: CliIo['createSource'] = (kind, opts) => createPlatformSource(kind, { linux: { tables: opts?.tables ?? undefined } });
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -25,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const warnings = filterWarningText(cmd.options.filter);
       if (warnings) io.stderr(warnings);
     }
+    if ('options' in cmd && 'tables' in cmd.options) checkTablesApply(cmd.kind === 'baseline-save' ? 'baseline' : cmd.kind, cmd.options, io.platform);
     switch (cmd.kind) {
       case 'help':
         io.stdout(cmd.text);

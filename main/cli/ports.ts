@@ -12,12 +12,11 @@ import {
   type PortUsageReport,
 } from '../../shared/ports';
 import type { CompiledFilter } from '../../shared/filter';
-import type { SourceKind } from '../source/index';
-import type { CliIo } from './io';
+import type { CliIo, TableSourceOptions } from './io';
 import { readTableOnce } from './read-table';
-import { TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
+import { tablesHelp, TWO_POLL_INTERVAL_HELP, twoPollsNote } from './help';
 
-export interface PortsOptions {
+export interface PortsOptions extends TableSourceOptions {
   json: boolean;
   thresholdPercent: number;
   /** Sample for this many seconds (one poll a second) and report the trend; 0 = one read. */
@@ -25,13 +24,12 @@ export interface PortsOptions {
   /** Exit 3 when an address is over the threshold. */
   check: boolean;
   filter: CompiledFilter | null;
-  source: SourceKind;
   /** Poll once this long (ms) before the first counted read, so rate and limited: terms can match; null: no warm-up. */
   warmUpMs?: number | null;
 }
 
 export const PORTS_HELP = `Usage: netmon ports [--json] [--threshold PERCENT] [--trend SECONDS] [--check]
-                   [--filter EXPR] [--interval MS] [--source KIND]
+                   [--filter EXPR] [--interval MS] [--source KIND] [--tables MODE]
 
 Ephemeral (dynamic) port usage per local address: ports in use against the OS's dynamic range
 (Windows: netsh int ipv4 show dynamicport, default 49152-65535; Linux:
@@ -39,9 +37,10 @@ net.ipv4.ip_local_port_range), TIME-WAIT and CLOSE-WAIT counts, and the processe
 endpoints holding the ports. Listeners and the connections they accepted are not counted (they
 hold the listener's port). Two limits are shown: distinct ports at the address (the Windows
 limit) and sockets to the busiest destination (Linux reuses a port towards other destinations).
-An address at or over the threshold gets a warning on stderr.
+An address at or over the threshold gets a warning on stderr. A --filter on traffic with a
+source that has no counters (the procfs backend) is said on stderr.
 
-${twoPollsNote(false)}
+${twoPollsNote()}
 Options:
   --json               one JSON object: the ranges, the threshold, the addresses, warnings
   --threshold PERCENT  warn at this share of the range (default ${DEFAULT_PORT_WARNING_PERCENT})
@@ -51,6 +50,7 @@ Options:
   -f, --filter EXPR    count only connections matching EXPR (netmon snapshot --help)
   -i, --interval MS    ${TWO_POLL_INTERVAL_HELP}
   --source KIND        auto (default), linux, windows, demo
+${tablesHelp(23)}
   -h, --help           this help
 
 Exit codes: 0 ok, 1 the table could not be read, 2 bad usage, 3 over the threshold (--check).
@@ -90,6 +90,8 @@ export async function runPorts(opts: PortsOptions, io: CliIo): Promise<number> {
   const read = await readTableOnce(opts.source, io, {
     ranges: true,
     warmUpMs: opts.warmUpMs,
+    tables: opts.tables,
+    readsTraffic: opts.filter?.readsTraffic,
     // The ranges of the machine the source reads (not necessarily this host's).
     again: ({ time, connections: rows, ranges: { ranges } }) => {
       const report = portUsageReport(opts.filter ? rows.filter((c) => opts.filter!.match(c)) : rows, { ranges, thresholdPercent: opts.thresholdPercent });

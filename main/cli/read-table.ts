@@ -4,7 +4,7 @@
 import type { Connection } from '../../shared/connection';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
-import { sourceDynamicRanges, type SourceKind } from '../source/index';
+import { sourceDynamicRanges, type LinuxTables, type SourceKind } from '../source/index';
 import type { DynamicRanges } from '../source/port-range';
 import type { CliIo } from './io';
 
@@ -33,6 +33,13 @@ export interface ReadTableOptions<R extends DynamicRanges | null = DynamicRanges
    * null or absent: no warm-up.
    */
   warmUpMs?: number | null;
+  /** How the source reads its tables (`--tables`); null or absent: its default. */
+  tables?: LinuxTables | null;
+  /**
+   * The command reads traffic fields (its filter or sort does, or it prints them): when the last
+   * read carries no counters, say why on stderr (sayMissingCounters).
+   */
+  readsTraffic?: boolean;
 }
 
 export interface TableReadResult<R extends DynamicRanges | null = DynamicRanges | null> {
@@ -53,7 +60,7 @@ export interface TableReadResult<R extends DynamicRanges | null = DynamicRanges 
 export function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTableOptions<DynamicRanges> & { ranges: true }): Promise<TableReadResult<DynamicRanges> | null>;
 export function readTableOnce(kind: SourceKind, io: CliIo, opts?: ReadTableOptions<null> & { ranges?: false }): Promise<TableReadResult<null> | null>;
 export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTableOptions = {}): Promise<TableReadResult | null> {
-  const source = io.createSource(kind);
+  const source = io.createSource(kind, { tables: opts.tables ?? null });
   try {
     const engine = createEngine({ source, now: io.now });
     const ranges = opts.ranges ? await sourceDynamicRanges(source) : null;
@@ -68,12 +75,32 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
       const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status, ranges };
       const wait = warmUp ?? opts.again?.(read) ?? null;
       warmUp = null;
-      if (wait === null) return { last: read, stopped: false };
+      if (wait === null) {
+        if (opts.readsTraffic) sayMissingCounters(read.status, io);
+        return { last: read, stopped: false };
+      }
       if (!(await pause(wait, io.stop))) return { last: read, stopped: true };
     }
   } finally {
     source.close?.();
   }
+}
+
+/**
+ * Says on stderr why the rows carry no traffic counters (`netmon: per-connection counters:
+ * not available with the procfs backend`), when the poll's status has a countersNote; nothing
+ * when they do. Every command whose filter, sort or output reads traffic says it: a filter such as
+ * `rate>1` cannot match then, and the command would otherwise print an empty table in silence.
+ * The exit code stays 0 (the table was read; it has no counters to show).
+ */
+export function sayMissingCounters(status: Pick<EngineStatus, 'countersNote'>, io: Pick<CliIo, 'stderr'>): void {
+  const line = missingCountersLine(status);
+  if (line) io.stderr(line);
+}
+
+/** The line sayMissingCounters prints, or null when the rows carry counters. */
+export function missingCountersLine(status: Pick<EngineStatus, 'countersNote'>): string | null {
+  return status.countersNote ? `netmon: per-connection counters: ${status.countersNote}\n` : null;
 }
 
 /** Waits `ms`; false when `stop` was aborted first (or already). */

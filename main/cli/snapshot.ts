@@ -5,6 +5,7 @@ import type { SnapshotOptions } from './args';
 import type { CliIo } from './io';
 import { departingRows, loadBaseline } from './baseline';
 import { readTableOnce } from './read-table';
+import { formatTrafficTable } from './traffic-table';
 
 export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<number> {
   let baseline: ReturnType<typeof loadBaseline> | null;
@@ -14,8 +15,13 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
     io.stderr(`netmon: ${(e as Error).message}\n`);
     return 2;
   }
-  // Rates and limitedBy need two polls (the filter, --sort rate or --interval asked for them).
-  const read = await readTableOnce(opts.source, io, { warmUpMs: opts.warmUpMs });
+  // Rates and limitedBy need two polls (the filter, --sort rate, --traffic or --interval asked for them).
+  const read = await readTableOnce(opts.source, io, {
+    warmUpMs: opts.warmUpMs,
+    tables: opts.tables,
+    // Sorted, filtered or shown by traffic: a source without counters is said, as top says it.
+    readsTraffic: opts.traffic || !!opts.sort || !!opts.filter?.readsTraffic,
+  });
   if (!read) return 1;
   if (read.stopped) return 0; // stopped between the two polls: nothing to report, and no error
   const { connections, status } = read.last;
@@ -24,6 +30,8 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
   const sorted = (baseline ? departingRows(baseline, connections, matching) : matching).sort(compareConnections);
   // Busiest first; ties and rows without the value keep the usual order (unknown last).
   const rows = opts.sort ? busiest(sorted, opts.sort, sorted.length) : sorted;
-  io.stdout(opts.output === 'json' ? formatNdjson(rows) : opts.output === 'csv' ? formatCsv(rows) : formatTable(rows));
+  if (opts.output === 'json') io.stdout(formatNdjson(rows));
+  else if (opts.output === 'csv') io.stdout(formatCsv(rows));
+  else io.stdout(opts.traffic ? formatTrafficTable(rows) : formatTable(rows));
   return 0;
 }

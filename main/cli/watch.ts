@@ -12,6 +12,7 @@ import type { WatchOptions } from './args';
 import type { CliIo } from './io';
 import { departureTracker, loadBaseline } from './baseline';
 import { checkOutputFile } from './file-args';
+import { missingCountersLine } from './read-table';
 
 /**
  * The line `watch` starts with: how many connections there are now and, with --filter or
@@ -96,7 +97,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       return 1;
     }
   }
-  const source = io.createSource(opts.source);
+  const source = io.createSource(opts.source, { tables: opts.tables ?? null });
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
   const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc, date: opts.date });
   let failing = false;
@@ -124,11 +125,13 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       return;
     }
     if (failing) io.stderr('netmon: polling works again\n');
-    // Standing notices (e.g. owners hidden without root): each said once per run.
-    for (const n of b.status.notices ?? []) {
-      if (told.has(n)) continue;
-      told.add(n);
-      io.stderr(`netmon: ${n}\n`);
+    // Standing notices (e.g. owners hidden without root): each said once per run. A filter that
+    // reads traffic from a source without counters can never match: said once as well, as top says it.
+    const counters = opts.filter?.readsTraffic ? missingCountersLine(b.status) : null;
+    for (const line of [...(b.status.notices ?? []).map((n) => `netmon: ${n}\n`), ...(counters ? [counters] : [])]) {
+      if (told.has(line)) continue;
+      told.add(line);
+      io.stderr(line);
     }
     failing = false;
     if (b.full) {

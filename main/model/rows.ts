@@ -54,9 +54,14 @@ export interface RowTable {
  * limited times; Windows: SndLimTimeRwin + SndLimTimeCwnd + SndLimTimeSnd).
  */
 export const C = {
-  /** Bytes the peer acknowledged (Linux tcpi_bytes_acked; Windows DataBytesOut). */
+  /**
+   * Payload bytes put on the wire, retransmissions included: RFC 4898 HCDataOctetsOut (Linux
+   * tcpi_bytes_sent, 4.19+; tcpi_bytes_acked, which counts each byte once, on older kernels;
+   * Windows EStats DataBytesOut). So it can exceed the peer's BYTES_RECEIVED by the bytes
+   * retransmitted. See sock-diag-decode.ts and estats-decode.ts.
+   */
   BYTES_SENT: 0,
-  /** Bytes received in order (Linux tcpi_bytes_received; Windows DataBytesIn). */
+  /** Payload bytes received in order, each once (Linux tcpi_bytes_received; Windows EStats ThruBytesReceived). */
   BYTES_RECEIVED: 1,
   /** Segments sent / received (tcpi_segs_out / tcpi_segs_in; Windows SegsOut / SegsIn). */
   SEGS_OUT: 2,

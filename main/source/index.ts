@@ -5,6 +5,7 @@ import type { RowTable } from '../model/rows';
 import { createDemoSource, createScriptedSource, type DemoOptions } from './scripted';
 import { SourceError, type ConnectionSource, type ProcessInfo } from './types';
 import { defaultDynamicRanges, type DynamicRanges } from './port-range';
+import type { LinuxSourceOptions } from './linux';
 
 export type SourceKind = 'auto' | 'windows' | 'linux' | 'scripted' | 'demo';
 export const SOURCE_KINDS: readonly SourceKind[] = ['auto', 'windows', 'linux', 'scripted', 'demo'];
@@ -23,7 +24,13 @@ export interface PlatformSourceOptions extends DemoOptions {
   seed?: number;
   /** Defaults to process.platform; injectable for tests. */
   platform?: NodeJS.Platform;
+  /** Options of the linux source (e.g. `tables: 'procfs'`); the other sources ignore them. */
+  linux?: Pick<LinuxSourceOptions, 'tables'>;
 }
+
+/** Where the linux source reads its tables (LinuxSourceOptions.tables). */
+export type LinuxTables = NonNullable<LinuxSourceOptions['tables']>;
+export const LINUX_TABLES: readonly LinuxTables[] = ['auto', 'netlink', 'procfs'];
 
 /** `auto` → the OS source of this platform; throws SourceError where there is none. */
 export function resolveSourceKind(kind: SourceKind, platform: NodeJS.Platform = process.platform): Exclude<SourceKind, 'auto'> {
@@ -41,7 +48,7 @@ export function resolveSourceKind(kind: SourceKind, platform: NodeJS.Platform = 
 export async function loadPlatformSource(kind: SourceKind = 'auto', opts: PlatformSourceOptions = {}): Promise<ConnectionSource> {
   const k = resolveSourceKind(kind, opts.platform);
   if (k === 'windows') return (await import('./windows')).createWindowsSource();
-  if (k === 'linux') return (await import('./linux')).createLinuxSource();
+  if (k === 'linux') return (await import('./linux')).createLinuxSource(opts.linux);
   return createSimulatedSource(k, opts);
 }
 
