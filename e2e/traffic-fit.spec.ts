@@ -1,5 +1,5 @@
-// Issue 11, a new user's faults at the window's smallest size: Traffic columns turned on must show
-// Sent, Received, Send/s and Recv/s (beside the details pane too); the Processes tab names the
+// Issue 11, a new user's faults at the window's smallest size: Traffic columns turned on keep the
+// ports that tell connections apart and show what traffic columns fit (beside the details pane too); the Processes tab names the
 // ownerless TIME-WAIT group whole; the timeline's "/s" label stays clear of its tick values.
 // Real engine, loopback sockets this spec opens; screenshots before/after go to e2e/artifacts/.
 import { mkdirSync } from 'node:fs';
@@ -11,7 +11,19 @@ import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_TICK
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-const TRAFFIC = ['Sent', 'Received', 'Send/s', 'Recv/s'];
+/** What tells the rows apart: with the ports a process's loopback connections no longer read alike. */
+const IDENTITY = ['Process', 'Local Port', 'Remote Address', 'Remote Port', 'State'];
+const TRAFFIC = ['Sent', 'Received', 'Send/s', 'Recv/s', 'RTT', 'Retrans', 'Limited by'];
+
+/**
+ * The traffic columns whole in view at each size, without and beside the details pane (least
+ * widths in Chromium's 12 px DejaVu Sans Mono here: GIVE_WAY_TRAFFIC). At 1024 px RTT and Retrans
+ * give way without the pane; beside it Sent, Received and Limited by too.
+ */
+const SHOWN: Record<number, { whole: string[]; pane: string[] }> = {
+  1024: { whole: ['Sent', 'Received', 'Send/s', 'Recv/s', 'Limited by'], pane: ['Send/s', 'Recv/s'] },
+  1920: { whole: TRAFFIC, pane: TRAFFIC },
+};
 
 /** Every header in `names` is drawn whole within [0, right] px of the viewport. */
 async function expectWhole(app: Page, names: readonly string[], right: number): Promise<void> {
@@ -24,25 +36,52 @@ async function expectWhole(app: Page, names: readonly string[], right: number): 
   }
 }
 
+/** The traffic columns whose headers are drawn whole within [0, right] px, in TRAFFIC's order. */
+async function wholeTraffic(app: Page, right: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of TRAFFIC) {
+    const box = (await header(app, name).count()) > 0 ? await header(app, name).boundingBox() : null;
+    if (box && box.x >= 0 && box.x + box.width <= right + 0.5) out.push(name);
+  }
+  return out;
+}
+
 for (const { width, height, scheme } of LAYOUTS) {
-  test(`Traffic columns on at ${width}×${height} (${scheme}): Sent, Received, Send/s and Recv/s in view, with the details pane too`, async ({ app, loopback }) => {
+  test(`Traffic columns on at ${width}×${height} (${scheme}): the ports stay, and which traffic columns are in view, with the details pane too`, async ({ app, loopback }) => {
     await app.setViewportSize({ width, height });
     await app.emulateMedia({ colorScheme: scheme });
-    const clientPort = await loopback.connect();
+    // A few loopback connections of one process: only their ports tell them apart.
+    const clientPorts = [await loopback.connect(), await loopback.connect(), await loopback.connect()];
     await setFilter(app, `port:${loopback.port}`);
     await app.getByRole('checkbox', { name: 'Traffic columns' }).check();
-    await expectWhole(app, TRAFFIC, width);
-    // The pair never splits, wherever the "+N" list puts the rest.
+    await expectWhole(app, IDENTITY, width);
+    expect(await wholeTraffic(app, width)).toEqual(SHOWN[width].whole);
+    // Each row's ports are drawn, and differ: the rows no longer read alike.
+    for (const clientPort of clientPorts) await expect(rowById(app, serverSideId(loopback.port, clientPort)).locator('.col-remotePort')).toHaveText(String(clientPort));
+    // No pane is open: "+N" (if any) does not suggest closing one.
+    const more = app.locator('.cols-given-way button');
+    if (width < 1920) {
+      await expect(more).toHaveAttribute('title', /RTT, Retrans hidden for width\. Widen the window to see them\.$/);
+    } else {
+      await expect(more).toHaveCount(0);
+    }
+    // Rates in (two polls): the idle rows read "0 B/s", and Limited by "—" (nothing sent).
+    const first = rowById(app, serverSideId(loopback.port, clientPorts[0]));
+    await expect(first.locator('.col-sendRate')).toHaveText('0 B/s', { timeout: 10_000 });
+    await expect(first.locator('.col-limitedBy')).toHaveText('—');
     await app.screenshot({ path: path.join(ARTIFACTS, `traffic-fit-${width}-${scheme}.png`) });
 
-    const row = rowById(app, serverSideId(loopback.port, clientPort));
+    const row = first;
     await row.click();
     const pane = await app.getByRole('region', { name: 'Details' }).boundingBox();
     expect(pane).not.toBeNull();
-    await expectWhole(app, ['Process', 'Remote Address', 'State', ...TRAFFIC], pane!.x);
-    // The row's own cells are there as well, not only the headers (the row reads 0 B, not blank).
-    await expect(row.locator('.col-sent')).toHaveText(/\d (B|KiB|MiB)$/);
-    await expect(row.locator('.col-received')).toBeVisible();
+    await expectWhole(app, IDENTITY, pane!.x);
+    expect(await wholeTraffic(app, pane!.x)).toEqual(SHOWN[width].pane);
+    // The row's own cells are there as well, not only the headers.
+    await expect(row.locator('.col-localPort')).toHaveText(String(loopback.port));
+    await expect(row.locator('.col-remotePort')).toHaveText(String(clientPorts[0]));
+    await expect(row.locator('.col-sendRate')).toBeVisible();
+    if (width < 1920) await expect(more).toHaveAttribute('title', /Widen the window or close the details pane to see them\.$/);
     await app.screenshot({ path: path.join(ARTIFACTS, `traffic-fit-details-${width}-${scheme}.png`) });
   });
 }

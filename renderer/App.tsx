@@ -35,6 +35,7 @@ import { RecordingBanner } from './views/recording/RecordingBanner';
 import { recordingSpan, replayUntil } from './views/recording/replay';
 import { useRecording } from './views/recording/useRecording';
 import { ConfirmActionDialog, DetailsView } from './views/details/DetailsView';
+import { DetailsPaneOpen } from './components/GivenWay';
 import { useRowActions } from './views/details/useRowActions';
 import { ProcessesView } from './views/processes/ProcessesView';
 import { DEFAULT_PROCESS_SORT } from './views/processes/processColumns';
@@ -220,47 +221,49 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         source={opened ? `recording ${opened.name}` : 'live'}
       />
       <main className="content">
-        <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'connections' ? (
-            <ConnectionsView
-              store={tableStore}
-              readOnly={opened !== null}
-              rows={rows}
-              columns={columns}
-              sort={sort}
-              onSort={onSort}
-              selection={selection}
-              setSelection={setSelection}
-              gridRef={gridRef}
-              actions={actions}
-              onCopy={copySelected}
-              onVisibleRows={onVisibleRows}
-              available={available}
-              layout={settings.columns}
-              onLayout={(l: ColumnLayout) => update({ columns: l })}
-              departure={baseline.departure}
-            />
-          ) : tab === 'ports' ? (
-            <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
-          ) : tab === 'processes' ? (
-            <ProcessesView
-              rows={rows}
-              valuesRev={sorted.valuesRev}
-              sort={processSort}
-              setSort={setProcessSort}
-              countersNote={store.status?.countersNote}
-              onSelectProcess={(p) => {
-                // The ownerless TIME-WAIT group is no process: it is its rows' state.
-                const filter = p.key === TIME_WAIT_KEY ? 'state:time-wait' : p.pid !== null ? `pid:${p.pid}` : null;
-                if (filter === null) return;
-                update({ filter });
-                setTab('connections');
-              }}
-            />
-          ) : (
-            <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
-          )}
-        </div>
+        <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
+          <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === 'connections' ? (
+              <ConnectionsView
+                store={tableStore}
+                readOnly={opened !== null}
+                rows={rows}
+                columns={columns}
+                sort={sort}
+                onSort={onSort}
+                selection={selection}
+                setSelection={setSelection}
+                gridRef={gridRef}
+                actions={actions}
+                onCopy={copySelected}
+                onVisibleRows={onVisibleRows}
+                available={available}
+                layout={settings.columns}
+                onLayout={(l: ColumnLayout) => update({ columns: l })}
+                departure={baseline.departure}
+              />
+            ) : tab === 'ports' ? (
+              <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
+            ) : tab === 'processes' ? (
+              <ProcessesView
+                rows={rows}
+                valuesRev={sorted.valuesRev}
+                sort={processSort}
+                setSort={setProcessSort}
+                countersNote={store.status?.countersNote}
+                onSelectProcess={(p) => {
+                  // The ownerless TIME-WAIT group is no process: it is its rows' state.
+                  const filter = p.key === TIME_WAIT_KEY ? 'state:time-wait' : p.pid !== null ? `pid:${p.pid}` : null;
+                  if (filter === null) return;
+                  update({ filter });
+                  setTab('connections');
+                }}
+              />
+            ) : (
+              <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
+            )}
+          </div>
+        </DetailsPaneOpen.Provider>
         {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}
       </main>
       <StatusBar

@@ -173,9 +173,9 @@ function visibleRows(rows: readonly Row[], first: number, last: number): readonl
 export function ConnectionsTable(props: ConnectionsTableProps) {
   const { rows, sort, selection, userWidths } = props;
   const scrollRef = useRef<HTMLDivElement | null>(null);
-  // Each column at least as wide as its header sorted, unless the user sized it.
+  // Each column at least as wide as its header (with the mark where sorted), unless the user sized it.
   const sized = useCallback((key: string) => userWidths?.[key as ColumnKey] !== undefined, [userWidths]);
-  const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized);
+  const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized, sort.key);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view, and the traffic columns once asked for.
   const giveWay = useMemo(() => connectionsGiveWay(props.columns), [props.columns]);

@@ -1,11 +1,19 @@
 // The "+3" button at the end of a header row whose table is too narrow for every column: named
 // "3 columns hidden for width", the names in its title, and a list of them on demand. One control
 // for every table that fits its columns to its width (Connections, Events).
-import { useEffect, useId, useRef, useState, type CSSProperties } from 'react';
+import { createContext, useContext, useEffect, useId, useRef, useState, type CSSProperties } from 'react';
 
 export interface GivenWayProps {
   /** The columns left out for width, in layout order (none: nothing is drawn). */
   columns: readonly { key: string; label: string }[];
+}
+
+/** Whether the details pane is open beside the tables (App provides it): only then may "+N" suggest closing it. */
+export const DetailsPaneOpen = createContext(false);
+
+/** What "+N" suggests to see the columns it names: closing the details pane only when one is open. */
+export function givenWayHint(paneOpen: boolean): string {
+  return paneOpen ? 'Widen the window or close the details pane to see them.' : 'Widen the window to see them.';
 }
 
 /** Least room below the button for two columns of names; with less, one column that scrolls. */
@@ -27,6 +35,7 @@ export function GivenWay({ columns }: GivenWayProps) {
   const [place, setPlace] = useState<ReturnType<typeof listPlace> | null>(null);
   const listId = useId();
   const n = columns.length;
+  const hint = givenWayHint(useContext(DetailsPaneOpen));
   useEffect(() => {
     if (n === 0) setListOpen(false);
   }, [n]);
@@ -60,7 +69,7 @@ export function GivenWay({ columns }: GivenWayProps) {
         aria-label={`${n} column${n === 1 ? '' : 's'} hidden for width`}
         aria-expanded={listOpen}
         aria-controls={listId}
-        title={`Too narrow for every column: ${columns.map((c) => c.label).join(', ')} hidden for width. Widen the window or close the details pane to see them.`}
+        title={`Too narrow for every column: ${columns.map((c) => c.label).join(', ')} hidden for width. ${hint}`}
         onClick={(e) => {
           e.stopPropagation();
           setPlace(listPlace(e.currentTarget));
@@ -74,7 +83,7 @@ export function GivenWay({ columns }: GivenWayProps) {
           {columns.map((c) => (
             <li key={c.key}>{c.label}</li>
           ))}
-          <li className="dim">Widen the window or close the details pane to see them.</li>
+          <li className="dim">{hint}</li>
         </ul>
       )}
     </div>

@@ -1,7 +1,7 @@
-// Room for a header's whole label beside its sort mark. A column's default width is a guess made
+// Room for a header's whole label (and, on the sorted header, its sort mark). A column's default width is a guess made
 // in one font; the header is drawn in whatever monospace font the OS gives. So the header row
-// measures, in its own font, how wide each header cell is when sorted (padding, label, gap, mark,
-// border) and each column's least width is raised to that — a column the user sized by hand keeps
+// measures, in its own font, how wide each header cell is (padding, label, border) and what the
+// sort mark adds (gap, mark), and each column's least width is raised to that — a column the user sized by hand keeps
 // its width, and its label ellipsizes there (the header's title carries the whole name).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
@@ -25,51 +25,71 @@ export function sameRoom(a: LabelRoom, b: LabelRoom): boolean {
   return ka.length === Object.keys(b).length && ka.every((k) => k in b && Math.abs(a[k] - b[k]) < 0.5);
 }
 
+/** LabelRoom's entry for the room the sort mark adds to a sorted header (the mark and its gap), px. */
+export const MARK_ROOM = '\u0000mark';
+
 /**
- * An invisible copy of a header row's cells, each sorted (its mark drawn), placed inside the
- * header row so it has the same font; measured whenever the labels change and reported with
- * `onRoom` (key → px). It takes no room and no part in the grid (absolutely placed, zero size).
+ * An invisible copy of a header row's cells, each unsorted (no mark), plus one cell with the first
+ * label and its mark, placed inside the header row so it has the same font; measured whenever the
+ * labels change and reported with `onRoom` (key → px; MARK_ROOM → what the mark adds). It takes no
+ * room and no part in the grid (absolutely placed, zero size).
  */
 export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: string; label: string }[]; onRoom(room: LabelRoom): void }) {
   const ref = useRef<HTMLDivElement | null>(null);
   const report = useRef(onRoom);
   report.current = onRoom;
   const labels = columns.map((c) => `${c.key}=${c.label}`).join('\n');
+  const first = columns[0];
   useLayoutEffect(() => {
     const room: Record<string, number> = {};
+    const exact: Record<string, number> = {};
     for (const el of ref.current?.querySelectorAll<HTMLElement>('[data-measure]') ?? []) {
       const w = el.getBoundingClientRect().width;
-      if (w > 0) room[el.dataset.measure as string] = Math.ceil(w);
+      if (w > 0) {
+        exact[el.dataset.measure as string] = w;
+        room[el.dataset.measure as string] = Math.ceil(w);
+      }
     }
+    if (first && exact[MARK_ROOM] !== undefined && exact[first.key] !== undefined) room[MARK_ROOM] = Math.ceil(exact[MARK_ROOM] - exact[first.key]);
+    else delete room[MARK_ROOM];
     report.current(room);
-  }, [labels]);
+  }, [labels, first]);
   return (
     <div ref={ref} className="col-measure" aria-hidden="true">
       {columns.map((c) => (
         <span key={c.key} data-measure={c.key} className="cell">
           <span className="col-label">{c.label}</span>
-          <span className="sort-mark">▼</span>
         </span>
       ))}
+      {first && (
+        <span data-measure={MARK_ROOM} className="cell">
+          <span className="col-label">{first.label}</span>
+          <span className="sort-mark">▼</span>
+        </span>
+      )}
     </div>
   );
 }
 
 /**
- * `columns` with each least width raised to the room its header needs sorted, once measured, and
- * the callback to hand LabelMeasure. `keep(key)`: a column whose width stays as given (the user
- * sized it). The array keeps its identity while the inputs and the measurement stay.
+ * `columns` with each least width raised to the room its header needs — with the sort mark for
+ * `sortKey`, the column the rows are sorted by, and without it for the others (the mark is drawn
+ * on that header alone: room kept for it on every header cost a thirteen-column table ~130 px) —
+ * once measured, and the callback to hand LabelMeasure. `keep(key)`: a column whose width stays
+ * as given (the user sized it). The array keeps its identity while the inputs and the measurement
+ * stay.
  */
-export function useLabelRoom<C extends { key: string; width: string }>(columns: readonly C[], keep?: (key: string) => boolean): { columns: C[]; onRoom(room: LabelRoom): void } {
+export function useLabelRoom<C extends { key: string; width: string }>(columns: readonly C[], keep?: (key: string) => boolean, sortKey?: string): { columns: C[]; onRoom(room: LabelRoom): void } {
   const [room, setRoom] = useState<LabelRoom>({});
   const onRoom = useCallback((r: LabelRoom) => setRoom((old) => (sameRoom(old, r) ? old : r)), []);
   const roomy = useMemo(
     () =>
       columns.map((c) => {
-        const width = keep?.(c.key) ? c.width : widenTrack(c.width, room[c.key] ?? 0);
+        const need = room[c.key] === undefined ? 0 : room[c.key] + (c.key === sortKey ? (room[MARK_ROOM] ?? 0) : 0);
+        const width = keep?.(c.key) ? c.width : widenTrack(c.width, need);
         return width === c.width ? c : { ...c, width };
       }),
-    [columns, room, keep],
+    [columns, room, keep, sortKey],
   );
   return { columns: roomy, onRoom };
 }

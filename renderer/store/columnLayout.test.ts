@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLayout, connectionsGiveWay, DEFAULT_LAYOUT, fitColumns, shownSort, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
+import { applyLayout, connectionsGiveWay, DEFAULT_LAYOUT, fitColumns, GIVE_WAY, shownSort, MAX_COLUMN_PX, MIN_COLUMN_PX, moveColumn, sanitizeLayout, setColumnWidth, toggleHidden } from './columnLayout';
 import { columnsFor } from './columns';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, SETTINGS_KEY } from './settings';
 
@@ -80,64 +80,75 @@ describe('columns giving way in a narrow table', () => {
     expect(fitColumns(all, total, min).map((c) => c.key)).toEqual(all.map((c) => c.key));
     expect(fitColumns(all, 0, min)).toHaveLength(all.length);
   });
-  it('drops times, then protocol and PID, and keeps Process, addresses and State (the table beside a details pane at 1024 px)', () => {
-    const keys = fitColumns(all, 664, min).map((c) => c.key);
-    expect(keys).toEqual(['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
-    expect(fitColumns(all, 300, min).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
+  it('drops times and protocol, then PID, then the ports, and keeps Process, addresses and State (a details pane at 1024 px)', () => {
+    expect(fitColumns(all, 664, min, GIVE_WAY).map((c) => c.key)).toEqual(['process', 'pid', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
+    expect(fitColumns(all, 580, min, GIVE_WAY).map((c) => c.key)).toEqual(['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
+    expect(fitColumns(all, 300, min, GIVE_WAY).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
   });
   it('keeps the column the table is sorted by: the others give way in its stead (sorted by Send/s at 1920 px, then the window narrowed)', () => {
     const traffic = columnsFor(false, true, 'linux-netlink');
-    const keys = fitColumns(traffic, 664, min, undefined, 'sendRate').map((c) => c.key);
-    expect(keys).toContain('sendRate');
-    expect(keys.reduce((n, k) => n + min(traffic.find((c) => c.key === k)!), 0)).toBeLessThanOrEqual(664);
-    // Send/s kept, Recv/s with it: the pair gives way only together.
-    expect(keys).toEqual(['process', 'localAddress', 'remoteAddress', 'state', 'sendRate', 'receiveRate']);
+    const order = connectionsGiveWay(traffic);
+    const keys = fitColumns(traffic, 560, min, order, 'sendRate').map((c) => c.key);
+    expect(keys.reduce((n, k) => n + min(traffic.find((c) => c.key === k)!), 0)).toBeLessThanOrEqual(560);
+    // Send/s kept, Recv/s with it: the pair gives way only together; the ports give way instead.
+    expect(keys).toEqual(['process', 'remoteAddress', 'state', 'sendRate', 'receiveRate']);
+    expect(fitColumns(traffic, 560, min, order).map((c) => c.key)).toEqual(['process', 'localPort', 'remoteAddress', 'remotePort', 'state']);
     // A sort column that would not give way anyway changes nothing.
-    expect(fitColumns(traffic, 664, min, undefined, 'process')).toEqual(fitColumns(traffic, 664, min));
+    expect(fitColumns(traffic, 664, min, order, 'process')).toEqual(fitColumns(traffic, 664, min, order));
   });
 });
 
-describe('traffic columns turned on in a narrow table (issue 11: at 1024 px only "Received" was left)', () => {
+describe('traffic columns turned on in a narrow table (issue 11: at 1024 px the ports gave way and the rows read alike)', () => {
   const min = (c: { width: string }) => Number(/(\d+)px/.exec(c.width)?.[1] ?? 0);
+  // Least widths as the app draws them: each track raised to its header's room, measured in
+  // Chromium on Linux (12 px DejaVu Sans Mono, 6 px cell padding, no sort mark: labelRoom.tsx).
+  const LABEL_ROOM: Record<string, number> = { process: 64, pid: 35, proto: 50, localAddress: 107, localPort: 86, remoteAddress: 115, remotePort: 93, state: 50, created: 71, firstSeen: 86, lastChange: 93, host: 42, sent: 42, received: 71, sendRate: 57, receiveRate: 57, rtt: 35, retrans: 64, limitedBy: 86 };
+  const least = (c: { key: string; width: string }) => Math.max(min(c), LABEL_ROOM[c.key] ?? 0);
   const keysAt = (source: string, px: number, resolve = false) => {
     const cols = columnsFor(resolve, true, source);
-    return fitColumns(cols, px, min, connectionsGiveWay(cols)).map((c) => c.key);
+    return fitColumns(cols, px, least, connectionsGiveWay(cols)).map((c) => c.key);
   };
-  const RATES_AND_BYTES = ['sent', 'received', 'sendRate', 'receiveRate'];
-  // 1024 px: the whole window (less the "+N" button), and beside the details pane (264 px).
-  for (const source of ['windows', 'linux-netlink', 'demo']) {
-    for (const px of [1024 - 56, 1024 - 264 - 56]) {
-      it(`keeps Sent, Received, Send/s and Recv/s over times, protocol, PID and ports (${source}, ${px} px)`, () => {
-        const keys = keysAt(source, px);
-        expect(keys).toEqual(expect.arrayContaining([...RATES_AND_BYTES, 'process', 'remoteAddress', 'state']));
-        expect(keys).not.toContain('firstSeen');
-        expect(keys).not.toContain('lastChange');
-      });
+  // 1024 px less the "+N" button: the whole window, and beside the details pane (264 px).
+  const WHOLE = 1024 - 56;
+  const BESIDE_PANE = 1024 - 264 - 56;
+  it('at 1024 px: the ports, Sent, Received, Send/s, Recv/s and Limited by; beside the details pane the ports, Send/s and Recv/s', () => {
+    for (const source of ['windows', 'linux-netlink', 'demo']) {
+      expect(keysAt(source, WHOLE), source).toEqual(['process', 'localPort', 'remoteAddress', 'remotePort', 'state', 'sent', 'received', 'sendRate', 'receiveRate', 'limitedBy']);
+      expect(keysAt(source, BESIDE_PANE), source).toEqual(['process', 'localPort', 'remoteAddress', 'remotePort', 'state', 'sendRate', 'receiveRate']);
+      // Resolve names on too: Host gives way first of the asked-for columns, the rest stays.
+      expect(keysAt(source, WHOLE, true), source).toEqual(keysAt(source, WHOLE));
     }
-  }
-  it('gives way the paired columns only together, at every width', () => {
+  });
+  it('gives way the ports last of all, and the paired columns only together, at every width', () => {
     const cols = columnsFor(true, true, 'windows');
-    const total = cols.reduce((n, c) => n + min(c), 0);
+    const total = cols.reduce((n, c) => n + least(c), 0);
+    const stay = ['process', 'remoteAddress', 'state'];
     for (let px = 100; px <= total; px += 7) {
       for (const keep of [undefined, 'sent', 'receiveRate', 'process']) {
-        const keys = fitColumns(cols, px, min, connectionsGiveWay(cols), keep).map((c) => c.key);
+        const keys = fitColumns(cols, px, least, connectionsGiveWay(cols), keep).map((c) => c.key);
         expect(keys.includes('sent'), `${px} px, sorted by ${keep}`).toBe(keys.includes('received'));
         expect(keys.includes('sendRate'), `${px} px, sorted by ${keep}`).toBe(keys.includes('receiveRate'));
-        for (const k of ['process', 'remoteAddress', 'state']) expect(keys).toContain(k);
+        expect(keys.includes('localPort'), `${px} px, sorted by ${keep}`).toBe(keys.includes('remotePort'));
+        for (const k of stay) expect(keys).toContain(k);
         if (keep) expect(keys).toContain(keep);
+        // Without the ports only what never gives way is left (and the sort column with its pair).
+        if (!keys.includes('localPort') && keep === undefined) expect(keys, `${px} px`).toEqual(stay);
       }
+    }
+  });
+  it('gives way the times, protocol, Host, Local Address and PID before any traffic column', () => {
+    const cols = columnsFor(true, true, 'windows');
+    const first = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid'];
+    const total = cols.reduce((n, c) => n + least(c), 0);
+    for (let px = 100; px <= total; px += 7) {
+      const keys = fitColumns(cols, px, least, connectionsGiveWay(cols)).map((c) => c.key);
+      if (keys.some((k) => first.includes(k))) expect(keys, `${px} px`).toEqual(expect.arrayContaining(['localPort', 'rtt', 'retrans', 'limitedBy', 'sent', 'sendRate']));
     }
   });
   it('leaves Local Address only to the traffic columns: without them the addresses never give way', () => {
     const plain = columnsFor(false, false, 'windows');
-    expect(fitColumns(plain, 300, min, connectionsGiveWay(plain)).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
-    expect(keysAt('windows', 700)).not.toContain('localAddress');
-    expect(keysAt('windows', 900)).toContain('localAddress');
-  });
-  it('keeps Host (Resolve names asked for) over the ports and times', () => {
-    const keys = keysAt('windows', 1024 - 56, true);
-    expect(keys).toContain('host');
-    expect(keys).not.toContain('localPort');
+    expect(fitColumns(plain, 300, least, connectionsGiveWay(plain)).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
+    expect(keysAt('windows', WHOLE)).not.toContain('localAddress');
   });
 });
 

@@ -114,34 +114,33 @@ const TRAFFIC_PAIRS: readonly GiveWayStep[] = [
 ];
 
 /**
- * Connections columns in the order they give way when the table is narrower than the columns'
- * least widths (a details pane open on a small screen). Columns the user turned on with a toggle
- * (Traffic columns, Resolve names) were asked for: they outrank the times, protocol, PID and
- * ports, which go first. The rates stay longest of the traffic columns, the volumes just before
- * them. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC). Columns absent from the
- * table (toggles off) are skipped.
+ * The ports, last of all to give way: with the addresses they tell one connection from another (a
+ * process's loopback connections all read "127.0.0.1 127.0.0.1" without them). A pair: one end's
+ * port alone names neither a client's connections to one server nor a server's clients.
  */
-export const GIVE_WAY: readonly GiveWayStep[] = [
-  'lastChange',
-  'firstSeen',
-  'created',
-  'proto',
-  'pid',
-  'localPort',
-  'remotePort',
-  'limitedBy',
-  'retrans',
-  'rtt',
-  'host',
-  ...TRAFFIC_PAIRS,
-];
+const PORTS: GiveWayStep = ['localPort', 'remotePort'];
 
 /**
- * GIVE_WAY with the traffic columns in the table: Local Address goes before the traffic pairs, so
- * that Sent, Received, Send/s and Recv/s still fit beside a details pane at 1024 px (which shows
- * the selected row's local endpoint anyway); Process, Remote Address and State still never do.
+ * Connections columns in the order they give way when the table is narrower than the columns'
+ * least widths (a small window, a details pane open beside the table): the times and the protocol
+ * first (the details pane and the row's own colours tell them), then the resolved Host (the
+ * remote address stays beside it), then PID (the process name stays), and the ports last, as
+ * what tells the rows apart. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC).
+ * Columns absent from the table (toggles off) are skipped.
  */
-export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = [...GIVE_WAY.slice(0, -TRAFFIC_PAIRS.length), 'localAddress', ...TRAFFIC_PAIRS];
+export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'pid', PORTS];
+
+/**
+ * GIVE_WAY with the traffic columns in the table (asked for with their toggle): after the times,
+ * protocol and Host, Local Address goes (the machine's own address; the details pane shows the
+ * selected row's), then PID, then the traffic columns — RTT, Retrans, Limited by, Sent / Received,
+ * Send/s / Recv/s, the rates staying longest — and the ports last. Process, Remote Address and
+ * State never do. Least widths in this browser's 12 px monospace (labelRoom.tsx raises tracks to
+ * their header): at 1024 px without a details pane the ports, Sent, Received, Send/s, Recv/s and
+ * Limited by fit (RTT and Retrans give way); beside the pane, the ports, Send/s and Recv/s
+ * (e2e/traffic-fit.spec.ts).
+ */
+export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
 
 /** The Connections give-way order for the columns drawn: GIVE_WAY_TRAFFIC when a traffic column is among them. */
 export function connectionsGiveWay(columns: readonly { traffic?: boolean }[]): readonly GiveWayStep[] {

@@ -150,7 +150,8 @@ export const strKey = (s: string | null | undefined): SortKey => {
   return k;
 };
 
-// Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole);
+// Least widths add up to what fits beside the details pane at 1440 px (a dotted quad stays whole; a
+// port's track is its five digits, its header raises it: labelRoom.tsx);
 // flexible columns grow only to what their longest content needs (a full IPv6 address), and the
 // table's last track takes the rest, so wide screens do not spread short text.
 export const COLUMNS: readonly Column[] = [
@@ -166,12 +167,12 @@ export const COLUMNS: readonly Column[] = [
     // Protocols are lower-case names and families one digit: the plain text orders as compare.
     sortKey: (r) => `${r.c.protocol}${r.c.family}`,
   },
-  { key: 'localAddress', label: 'Local Address', width: 'minmax(124px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress), orderField: 'localAddress' },
-  { key: 'localPort', label: 'Local Port', width: '84px', numeric: true, fits: always, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
-  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(124px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress), orderField: 'remoteAddress' },
-  { key: 'remotePort', label: 'Remote Port', width: '98px', numeric: true, fits: always, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
+  { key: 'localAddress', label: 'Local Address', width: 'minmax(122px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress), orderField: 'localAddress' },
+  { key: 'localPort', label: 'Local Port', width: '56px', numeric: true, fits: always, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
+  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(122px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress), orderField: 'remoteAddress' },
+  { key: 'remotePort', label: 'Remote Port', width: '56px', numeric: true, fits: always, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
   { key: 'host', label: 'Host', width: 'minmax(120px, 320px)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
-  { key: 'state', label: 'State', width: '112px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
+  { key: 'state', label: 'State', width: '104px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
     key: 'created',
     label: 'Created',
@@ -197,18 +198,20 @@ function trafficColumn(key: TrafficColumnKey, label: string, width: string, fiel
 }
 
 export const TRAFFIC_COLUMNS: readonly Column[] = [
-  // The formatted values are at most "1023 MiB" (8 characters, 58 px in the 12 px monospace) and
-  // "1023 KiB/s" (10, 72 px), plus 16 px of cell padding: the four fit beside a details pane at 1024 px.
-  trafficColumn('sent', 'Sent', '76px', 'bytesSent', formatBytes, 8),
-  trafficColumn('received', 'Received', '76px', 'bytesReceived', formatBytes, 8),
-  trafficColumn('sendRate', 'Send/s', '88px', 'sendRate', formatRate, 10),
-  trafficColumn('receiveRate', 'Recv/s', '88px', 'receiveRate', formatRate, 10),
-  trafficColumn('rtt', 'RTT', '88px', 'rttMs', formatMs, 9),
-  trafficColumn('retrans', 'Retrans', '70px', 'retransmits', num, 7),
+  // Each as narrow as its longest usual value in the 12 px monospace (7.2 px a character) plus 12 px
+  // of cell padding: "1023 MiB" (8 characters, 58 px), "1.20 MiB/s" (10, 73 px), "0.045 ms" (8; an
+  // RTT of 10 s or more is clipped), a 7-digit count, "receiver"; a header needing more raises its
+  // track (labelRoom.tsx). What fits at 1024 px: GIVE_WAY_TRAFFIC.
+  trafficColumn('sent', 'Sent', '72px', 'bytesSent', formatBytes, 8),
+  trafficColumn('received', 'Received', '72px', 'bytesReceived', formatBytes, 8),
+  trafficColumn('sendRate', 'Send/s', '86px', 'sendRate', formatRate, 10),
+  trafficColumn('receiveRate', 'Recv/s', '86px', 'receiveRate', formatRate, 10),
+  trafficColumn('rtt', 'RTT', '72px', 'rttMs', formatMs, 8),
+  trafficColumn('retrans', 'Retrans', '64px', 'retransmits', num, 7),
   {
     key: 'limitedBy',
     label: 'Limited by',
-    width: '88px',
+    width: '72px',
     traffic: true,
     field: 'limitedBy',
     fits: always, // receiver, network, sender

@@ -33,9 +33,9 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, 
   const procs = useMemo(() => rollUpProcesses(open), [open]);
   const noCounters = useMemo(() => groupsWithoutCounters(open), [open]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
-  // Each column at least as wide as its header sorted (labelRoom.tsx); those that do not fit the
+  // Each column at least as wide as its header, with the mark where sorted (labelRoom.tsx); those that do not fit the
   // pane give way whole, named by "+N", as in the other tables (never the sorted one).
-  const { columns: roomy, onRoom } = useLabelRoom(PROCESS_COLUMNS);
+  const { columns: roomy, onRoom } = useLabelRoom(PROCESS_COLUMNS, undefined, sort.key);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const { columns, givenWay, style } = useFittedColumns(gridRef, roomy, PROCESS_GIVE_WAY, sort.key);
   const onSort = (key: ProcessColumnKey) =>
