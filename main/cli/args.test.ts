@@ -45,7 +45,7 @@ describe('parseCommandLine', () => {
 
   it('watch defaults', () => {
     expect(watch([])).toEqual({
-      json: false, intervalMs: 1000, filter: null, source: 'auto', tables: null, initial: false, utc: false, date: false, quiet: false, record: null, baseline: null,
+      json: false, intervalMs: 1000, filter: null, source: 'auto', tables: null, initial: false, utc: false, date: false, quiet: false, record: null, baseline: null, traffic: false,
     });
   });
 

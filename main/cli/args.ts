@@ -45,6 +45,8 @@ export interface WatchOptions extends TableSourceOptions {
   record: { path: string; format: 'ndjson' | 'csv'; maxBytes: number; maxFiles: number } | null;
   /** Only events whose connection departs from this baseline file. */
   baseline?: string | null;
+  /** Text lines end with the connection's traffic: --traffic, or the filter reads a traffic field. */
+  traffic: boolean;
 }
 
 export type Command =
@@ -108,6 +110,7 @@ const WATCH_SPECS: OptionSpec[] = [
   { name: 'max-size', value: true },
   { name: 'max-files', value: true },
   { name: 'baseline', value: true },
+  { name: 'traffic', value: false },
 ];
 
 type Parsed = Map<string, string | true>;
@@ -291,6 +294,11 @@ function sortOption(command: string, o: Parsed, alias?: 'by'): BusyBy | null {
   return v;
 }
 
+/** `--traffic`, implied when the filter reads a traffic field: text output shows the traffic. */
+function trafficOption(o: Parsed, filter: CompiledFilter | null): boolean {
+  return o.has('traffic') || (filter?.readsTraffic ?? false);
+}
+
 function parseSnapshot(argv: readonly string[]): Command {
   const cmd = 'snapshot';
   const o = parseOptions(cmd, argv, SNAPSHOT_SPECS);
@@ -299,7 +307,7 @@ function parseSnapshot(argv: readonly string[]): Command {
   const filter = filterOption(cmd, o);
   const sort = sortOption(cmd, o);
   const output = o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'table';
-  const traffic = o.has('traffic') || sort !== null || (filter?.readsTraffic ?? false);
+  const traffic = trafficOption(o, filter) || sort !== null;
   // A text table with traffic columns shows rates, which need two polls (as top's); so does
   // --traffic in JSON and CSV, which carry the traffic fields anyway.
   const rates = sort === 'rate' || o.has('traffic') || (traffic && output === 'table');
@@ -406,12 +414,13 @@ function parseWatch(argv: readonly string[]): Command {
     }
   }
   if (o.has('quiet') && !record) throw new UsageError('--quiet without --output would print nothing at all', cmd);
+  const filter = filterOption(cmd, o);
   return {
     kind: 'watch',
     options: {
       json: o.has('json'),
       intervalMs,
-      filter: filterOption(cmd, o),
+      filter,
       ...tableSourceOptions(cmd, o),
       initial: o.has('initial'),
       utc: o.has('utc'),
@@ -419,6 +428,7 @@ function parseWatch(argv: readonly string[]): Command {
       quiet: o.has('quiet'),
       record,
       baseline: baselineOption(cmd, o),
+      traffic: trafficOption(o, filter),
     },
   };
 }
@@ -430,6 +440,7 @@ const REPLAY_SPECS: OptionSpec[] = [
   { name: 'csv', value: false },
   { name: 'utc', value: false },
   { name: 'date', value: false },
+  { name: 'traffic', value: false },
 ];
 
 /** Most recording files one `replay` reads (a rotated set of 1,000 files and then some). */
@@ -442,14 +453,16 @@ function parseReplay(argv: readonly string[]): Command {
   if (o.has('help')) return { kind: 'help', text: REPLAY_HELP };
   if (files.length === 0) throw new UsageError('replay needs one or more recording FILEs', cmd);
   if (o.has('json') && o.has('csv')) throw new UsageError('--json and --csv cannot be combined', cmd);
+  const filter = filterOption(cmd, o);
   return {
     kind: 'replay',
     options: {
       files,
       output: o.has('json') ? 'json' : o.has('csv') ? 'csv' : 'text',
-      filter: filterOption(cmd, o),
+      filter,
       utc: o.has('utc'),
       date: o.has('date'),
+      traffic: trafficOption(o, filter),
     },
   };
 }

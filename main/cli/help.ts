@@ -75,9 +75,14 @@ export function tablesHelp(col: number): string {
   );
 }
 
-const SOURCE_HELP = `  --source KIND      where connections come from: auto (this OS; default), linux, windows,
-                     demo (a simulated busy machine, deterministic)
-${tablesHelp(21)}`;
+/** The --source and --tables entries of snapshot and watch, descriptions at column `col`. */
+const sourceHelp = (col: number): string =>
+  `${wrapWords(
+    'where connections come from: auto (this OS; default), linux, windows, demo (a simulated busy machine, deterministic)',
+    '  --source KIND'.padEnd(col),
+    ' '.repeat(col),
+    96,
+  )}\n${tablesHelp(col)}`;
 
 /**
  * netmon's exit codes and what each means, as `netmon --help` lists them; the README's "Exit codes:"
@@ -134,14 +139,14 @@ Options:
                      and CSV always carry those fields; with --traffic they poll twice too)
   -i, --interval MS  ${TWO_POLL_INTERVAL_HELP}
   --baseline FILE    only connections that depart from the baseline FILE (netmon baseline --help)
-${SOURCE_HELP}
+${sourceHelp(21)}
   -h, --help         this help
 
 ${FILTER_HELP}
 `;
 
 export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filter EXPR] [--source KIND] [--tables MODE]
-                   [--initial] [--utc] [--date] [--baseline FILE]
+                   [--initial] [--utc] [--date] [--baseline FILE] [--traffic]
                    [--output FILE [--format ndjson|csv] [--max-size BYTES] [--max-files N] [--quiet]]
 
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
@@ -158,6 +163,8 @@ traffic and the source has no counters (the procfs backend, Windows without admi
 netmon says why on stderr, once.
 
 Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
+             with --traffic, or a --filter that reads traffic, followed by
+             (send/s RATE, recv/s RATE, sent BYTES, received BYTES, rtt MS, retrans N, limited BY)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}
              ("matched":true on an opened event of a connection that came to match the filter)
 
@@ -165,9 +172,11 @@ Options:
   --json              NDJSON output
   -i, --interval MS   poll interval, ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms (default 1000)
   -f, --filter EXPR   only events whose connection matches EXPR (see below)
-${SOURCE_HELP}
+${sourceHelp(22)}
   --initial           report the connections present at start as "opened"
   --baseline FILE     only events whose connection departs from the baseline FILE
+  --traffic           text lines end with the connection's traffic (implied when --filter
+                      reads a traffic field; JSON events always carry it)
   --utc               print text times in UTC (suffixed Z) instead of local time
   --date              print the date and zone in text lines (2024-05-01T14:03:07.250+02:00);
                       JSON times are always ISO 8601 UTC

@@ -1,14 +1,14 @@
 // `netmon replay FILE…`: prints the events of recordings (NDJSON or CSV, as `watch --output` and
 // the app's Record button write them) as `watch` prints live ones, filtered. Streams each file
 // through the one recording reader, so a recording of any size is read in bounded memory.
-import type { ConnectionEvent } from '../../shared/connection';
 import { eventMatches, type CompiledFilter } from '../../shared/filter';
 import { FILTER_HELP } from '../../shared/filter-help';
-import { csvLine, EVENT_CSV_HEADER, formatEventCsvLine, formatEventJsonLine, formatEventText } from '../../shared/format';
+import { csvLine, EVENT_CSV_HEADER, formatEventCsvLine, formatEventJsonLine } from '../../shared/format';
 import { describeRecording } from '../../shared/recording-reader';
 import { RecordingError, streamRecording } from '../record/read-recording';
 import { checkInputFile } from './file-args';
 import type { CliIo } from './io';
+import { eventTextLine } from './traffic-table';
 
 export interface ReplayOptions {
   /** Recording files, read in this order (for a rotated set: FILE.2 FILE.1 FILE). */
@@ -17,9 +17,11 @@ export interface ReplayOptions {
   filter: CompiledFilter | null;
   utc: boolean;
   date: boolean;
+  /** Text lines end with the connection's traffic (--traffic, or the filter reads a traffic field). */
+  traffic: boolean;
 }
 
-export const REPLAY_HELP = `Usage: netmon replay FILE... [--json | --csv] [--filter EXPR] [--utc] [--date]
+export const REPLAY_HELP = `Usage: netmon replay FILE... [--json | --csv] [--filter EXPR] [--traffic] [--utc] [--date]
 
 Prints the events of recordings made by \`netmon watch --output\` or the app's Record button
 (NDJSON or CSV, told apart by their content) the way \`netmon watch\` prints live events:
@@ -36,6 +38,8 @@ Options:
   --json              NDJSON output
   --csv               CSV output (RFC 4180; formula-like cells prefixed with ')
   -f, --filter EXPR   only events matching EXPR (as for watch; see below)
+  --traffic           text lines end with the connection's traffic, as watch prints it
+                      (implied when --filter reads a traffic field)
   --utc               print text times in UTC (suffixed Z) instead of local time
   --date              print the date and zone in text lines
   -h, --help          this help
@@ -52,7 +56,7 @@ export async function runReplay(opts: ReplayOptions, io: CliIo): Promise<number>
       ? formatEventJsonLine
       : opts.output === 'csv'
         ? formatEventCsvLine
-        : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc, date: opts.date });
+        : eventTextLine(opts);
   let pending = opts.output === 'csv' ? csvLine(EVENT_CSV_HEADER) : '';
   const flush = (): void => {
     if (pending !== '') io.stdout(pending);

@@ -214,3 +214,41 @@ describe('--tables auto|netlink|procfs', () => {
     expect(auto.code).toBe(0);
   });
 });
+
+describe('watch and replay text lines show the traffic their filter reads, or --traffic asks for', () => {
+  const TRAFFIC_END = / {2}\(send\/s [^,]+, recv\/s [^,]+, sent [^,]+, received [^,]+, rtt [^,]+, retrans [^,]+, limited [^,)]+\)$/;
+
+  it('watch --filter rate>…: the MATCHED line ends with the rate it matched by', async () => {
+    const w = await run(['watch', '-i', '100', '--utc', '--filter', 'rate>100k'], SCRIPT, { polls: 2 });
+    const lines = w.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3}Z MATCHED tcp 10\.0\.0\.1:1→10\.0\.0\.9:443 ESTABLISHED pid 10 curl {2}\(send\/s \d+(\.\d+)? KiB\/s, recv\/s \d+(\.\d+)? KiB\/s, sent 58\.6 KiB, received 19\.5 KiB, rtt 1\.5 ms, retrans 0, limited —\)$/);
+    expect(parseCommandLine(['watch', '--filter', 'rtt>1ms'])).toMatchObject({ options: { traffic: true } });
+  });
+
+  it('watch --traffic without a traffic filter; neither: the line as before', async () => {
+    const asked = await run(['watch', '-i', '100', '--initial', '--traffic', '--filter', 'proto:udp'], SCRIPT, { polls: 1 });
+    expect(asked.out.trimEnd().split('\n')).toEqual([expect.stringMatching(/ OPENED {2}udp 0\.0\.0\.0:5353→\*:\* — pid 20 sshd {2}\(send\/s —, recv\/s —, sent —, received —, rtt —, retrans —, limited —\)$/)]);
+    const plain = await run(['watch', '-i', '100', '--initial', '--filter', 'lport:1'], SCRIPT, { polls: 1 });
+    expect(plain.out.trimEnd().split('\n')).toEqual([expect.stringMatching(/ OPENED {2}tcp 10\.0\.0\.1:1→10\.0\.0\.9:443 ESTABLISHED pid 10 curl$/)]);
+    expect(parseCommandLine(['watch', '--filter', 'lport:1'])).toMatchObject({ options: { traffic: false } });
+    // JSON events carry every field already; --traffic changes nothing there.
+    const json = await run(['watch', '-i', '100', '--initial', '--json', '--traffic', '--filter', 'lport:1'], SCRIPT, { polls: 1 });
+    expect(JSON.parse(json.out)).toMatchObject({ type: 'opened', connection: { localPort: 1, bytesSent: 0 } });
+  });
+
+  it('replay: the same rule on recorded events', async () => {
+    const file = tempFile('rec.ndjson');
+    const rec = await run(['watch', '-i', '100', '--initial', '--quiet', '--output', file], SCRIPT, { polls: 2 });
+    expect(rec.code).toBe(0);
+    const busy = await run(['replay', file, '--filter', 'sent>50k'], []);
+    const lines = busy.out.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(TRAFFIC_END);
+    expect(lines.some((l) => / sent 4\.77 MiB, /.test(l))).toBe(true);
+    const plain = await run(['replay', file, '--filter', 'lport:2'], []);
+    expect(plain.out).not.toContain('send/s');
+    const asked = await run(['replay', file, '--traffic', '--filter', 'lport:2'], []);
+    for (const l of asked.out.trimEnd().split('\n')) expect(l).toMatch(TRAFFIC_END);
+  });
+});

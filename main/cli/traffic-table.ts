@@ -1,8 +1,8 @@
-// The text tables with traffic columns: `top`'s connections and processes, and `snapshot`'s
-// table when it sorts or filters by traffic (or --traffic asks). One layout, so the two commands
-// print a connection's traffic the same way.
-import type { Connection } from '../../shared/connection';
-import { TABLE_COLUMNS, tableCells } from '../../shared/format';
+// The CLI's traffic text: `top`'s connection and process tables, `snapshot`'s table and the end
+// of `watch` / `replay` text lines when they sort or filter by traffic (or --traffic asks). One
+// set of cells, so every command prints a connection's traffic the same way.
+import type { Connection, ConnectionEvent } from '../../shared/connection';
+import { formatEventText, TABLE_COLUMNS, tableCells, type EventTextOptions } from '../../shared/format';
 import type { ProcessRow } from '../../shared/processes';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../shared/units';
 
@@ -65,4 +65,25 @@ export function formatProcessTrafficTable(rows: readonly ProcessRow[]): string {
     p.name ?? UNKNOWN_MARK,
   ]);
   return alignTable(header, cells, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+/**
+ * `  (send/s 2.77 MiB/s, recv/s 0 B/s, sent 1.25 GiB, received 0 B, rtt 0.032 ms, retrans 5, limited sender)`:
+ * the traffic a `watch` / `replay` text line ends with when its filter reads traffic (or --traffic
+ * asks), with top's column names; — where unknown.
+ */
+export function trafficSuffix(c: Connection): string {
+  const [sendRate, receiveRate, sent, received, rtt, retrans] = trafficCells(c, c.rttMs);
+  return `  (send/s ${sendRate}, recv/s ${receiveRate}, sent ${sent}, received ${received}, rtt ${rtt}, retrans ${retrans}, limited ${c.limitedBy ?? UNKNOWN_MARK})`;
+}
+
+/** An event's text line (ending in a newline) with its connection's trafficSuffix before the newline. */
+export function withTrafficSuffix(line: string, c: Connection): string {
+  return `${line.endsWith('\n') ? line.slice(0, -1) : line}${trafficSuffix(c)}\n`;
+}
+
+/** The text line of `watch` and `replay`: formatEventText, ending with the traffic when `traffic` is set. */
+export function eventTextLine(opts: EventTextOptions & { traffic: boolean }): (e: ConnectionEvent) => string {
+  const o: EventTextOptions = { utc: opts.utc, date: opts.date };
+  return opts.traffic ? (e) => withTrafficSuffix(formatEventText(e, o), e.connection) : (e) => formatEventText(e, o);
 }

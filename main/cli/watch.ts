@@ -2,7 +2,7 @@
 import type { Connection, ConnectionEvent } from '../../shared/connection';
 import { forEachBatchCounterRow } from '../../shared/counter-columns';
 import { eventMatches, type CompiledFilter } from '../../shared/filter';
-import { formatEventJsonLine, formatEventText } from '../../shared/format';
+import { formatEventJsonLine } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
 import { LiveTable } from '../export/table';
@@ -13,6 +13,7 @@ import type { CliIo } from './io';
 import { departureTracker, loadBaseline } from './baseline';
 import { checkOutputFile } from './file-args';
 import { missingCountersLine } from './read-table';
+import { eventTextLine } from './traffic-table';
 
 /**
  * The line `watch` starts with: how many connections there are now and, with --filter or
@@ -99,7 +100,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   }
   const source = io.createSource(opts.source, { tables: opts.tables ?? null });
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
-  const line = opts.json ? formatEventJsonLine : (e: ConnectionEvent) => formatEventText(e, { utc: opts.utc, date: opts.date });
+  const line = opts.json ? formatEventJsonLine : eventTextLine(opts);
   let failing = false;
   let started = false;
   const told = new Set<string>();
@@ -127,7 +128,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     if (failing) io.stderr('netmon: polling works again\n');
     // Standing notices (e.g. owners hidden without root): each said once per run. A filter that
     // reads traffic from a source without counters can never match: said once as well, as top says it.
-    const counters = opts.filter?.readsTraffic ? missingCountersLine(b.status) : null;
+    const counters = opts.traffic ? missingCountersLine(b.status) : null;
     for (const line of [...(b.status.notices ?? []).map((n) => `netmon: ${n}\n`), ...(counters ? [counters] : [])]) {
       if (told.has(line)) continue;
       told.add(line);
