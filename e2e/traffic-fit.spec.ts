@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, header, LAYOUTS, rowById, serverSideId, setFilter, test } from './fixtures';
+import { expect, header, LAYOUTS, listenId, rowById, serverSideId, setFilter, test } from './fixtures';
+import { LISTEN_NO_REMOTE } from '../renderer/store/unknownReasons';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_TICK_PX } from '../renderer/views/timeline/chartData';
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -58,6 +59,12 @@ for (const { width, height, scheme } of LAYOUTS) {
     expect(await wholeTraffic(app, width)).toEqual(SHOWN[width].whole);
     // Each row's ports are drawn, and differ: the rows no longer read alike.
     for (const clientPort of clientPorts) await expect(rowById(app, serverSideId(loopback.port, clientPort)).locator('.col-remotePort')).toHaveText(String(clientPort));
+    // The listener has no peer: "—" with why, not the OS's wildcard "0.0.0.0" and port 0.
+    for (const col of ['.col-remoteAddress', '.col-remotePort']) {
+      const cell = rowById(app, listenId(loopback.port)).locator(col);
+      await expect(cell).toHaveText('—');
+      await expect(cell.locator('[title]')).toHaveAttribute('title', LISTEN_NO_REMOTE);
+    }
     // No pane is open: "+N" (if any) does not suggest closing one.
     const more = app.locator('.cols-given-way button');
     if (width < 1920) {

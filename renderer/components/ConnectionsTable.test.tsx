@@ -7,7 +7,7 @@ import { columnsFor, type Column } from '../store/columns';
 import { EMPTY_SELECTION } from '../store/selection';
 import type { Row } from '../store/rows';
 import { conn } from '../test/fixtures';
-import { NOT_YET, NOTHING_SENT } from '../store/unknownReasons';
+import { LISTEN_NO_REMOTE, NOT_YET, NOTHING_SENT } from '../store/unknownReasons';
 import { fakeLayout } from '../test/dom';
 import { ConnectionsTable } from './ConnectionsTable';
 
@@ -77,5 +77,27 @@ describe('ConnectionsTable Limited by', () => {
     expect(limited[2].textContent).toBe('');
     expect(limited[2].querySelector('[title]')!.getAttribute('title')).toBe(NOT_YET);
     expect(limited[3].textContent).toBe('network');
+  });
+});
+
+describe('ConnectionsTable remote endpoint of a listener', () => {
+  it('"—" with why for a LISTEN row (the OS reports 0.0.0.0 / :: and port 0); a connection shows its peer', () => {
+    const at = (seq: number, p: Parameters<typeof conn>[0]): Row => {
+      const c = conn(p);
+      return { id: c.id, seq, c, firstSeen: 1000, preexisting: false, lastChange: 1000, status: '', statusAt: 0 };
+    };
+    const rows = [
+      at(1, { localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN' }),
+      at(2, { localPort: 8080, family: 6, localAddress: '::', remoteAddress: '::', remotePort: 0, state: 'LISTEN' }),
+      at(3, { localPort: 8080, remoteAddress: '10.0.0.7', remotePort: 51000 }),
+    ];
+    const cells = cellsOf(columnsFor(false), null, rows).map((r) => ['col-remoteAddress', 'col-remotePort'].map((k) => r.find((c) => c.classList.contains(k))!));
+    for (const listener of cells.slice(0, 2)) {
+      for (const cell of listener) {
+        expect(cell.textContent).toBe('—');
+        expect(cell.querySelector('[title]')!.getAttribute('title')).toBe(LISTEN_NO_REMOTE);
+      }
+    }
+    expect(cells[2].map((c) => c.textContent)).toEqual(['10.0.0.7', '51000']);
   });
 });

@@ -81,9 +81,11 @@ function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote:
     case 'proto':
       return <span className={`proto proto-${c.protocol}`}>{col.text(row)}</span>;
     case 'remoteAddress':
-      return c.remoteAddress === null ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{c.remoteAddress}</>;
-    case 'remotePort':
-      return c.remotePort === null ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{c.remotePort}</>;
+    case 'remotePort': {
+      // A listener's "0.0.0.0" / "::" and port 0 are the OS's wildcard, not a peer: "—" with why.
+      const v = col.key === 'remoteAddress' ? c.remoteAddress : c.remotePort;
+      return v === null || c.state === 'LISTEN' ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{v}</>;
+    }
     case 'state':
       return c.state === null ? <Unknown title={noStateReason(c) ?? undefined} /> : <span className={stateClass(c.state)}>{c.state}</span>;
     case 'created':

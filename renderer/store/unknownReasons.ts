@@ -29,11 +29,17 @@ export const NO_LIMIT_TIMES = 'The OS gave no send-limit times for this connecti
 /** Title of a traffic value the counters backend cannot give (`note`: EngineStatus.countersNote, e.g. "needs administrator"). */
 export const countersMissing = (note: string): string => `Traffic counters: ${note}`;
 
-/** Why a connection's remote address or port is "—"; null when it has both. */
+/** Why a listener's remote address and port are "—" in the app (the OS reports the wildcard, 0.0.0.0:0 or [::]:0). */
+export const LISTEN_NO_REMOTE = 'A listening socket has no remote endpoint';
+
+/**
+ * Why a connection's remote address or port is "—"; null when it has both. A LISTEN socket has
+ * none whatever the OS reports (the wildcard address and port 0, which exports keep as reported).
+ */
 export function noRemoteReason(c: Pick<Connection, 'protocol' | 'state' | 'remoteAddress' | 'remotePort'>): string | null {
+  if (c.state === 'LISTEN') return LISTEN_NO_REMOTE;
   if (c.remoteAddress !== null && c.remotePort !== null) return null;
   if (c.protocol === 'udp') return 'UDP is connectionless: the socket has no remote endpoint';
-  if (c.state === 'LISTEN') return 'A listening socket has no remote endpoint';
   return 'The OS reports no remote endpoint for this socket';
 }
 
