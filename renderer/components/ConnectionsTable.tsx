@@ -5,7 +5,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
-import { cellFits, formatDateTime, formatTime } from '../store/columns';
+import { cellFits, formatDateTime, formatTime, shownRemoteAddress, shownRemotePort } from '../store/columns';
 import { ownerLabel } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { noPidReason, noRemoteReason, noStateReason, trafficGap } from '../store/unknownReasons';
@@ -83,8 +83,8 @@ function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote:
     case 'remoteAddress':
     case 'remotePort': {
       // A listener's "0.0.0.0" / "::" and port 0 are the OS's wildcard, not a peer: "—" with why.
-      const v = col.key === 'remoteAddress' ? c.remoteAddress : c.remotePort;
-      return v === null || c.state === 'LISTEN' ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{v}</>;
+      const v = col.key === 'remoteAddress' ? shownRemoteAddress(c) : shownRemotePort(c);
+      return v === null ? <Unknown title={noRemoteReason(c) ?? undefined} /> : <>{v}</>;
     }
     case 'state':
       return c.state === null ? <Unknown title={noStateReason(c) ?? undefined} /> : <span className={stateClass(c.state)}>{c.state}</span>;

@@ -119,3 +119,31 @@ describe('column widths', () => {
     expect(columnsFor(false, false, 'windows-iphlpapi').map((c) => c.key)).toContain('created');
   });
 });
+
+describe('remote columns sort what the cells show', () => {
+  // The cells show "—" for a listener's remote address and port (the OS's wildcard 0.0.0.0 / :: and
+  // port 0) as for UDP's missing ones: sorting must keep every "—" together, not put listeners first
+  // (the wildcard's 0) and UDP sockets last (null).
+  const rs = () => [
+    row({ localPort: 80, state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 }),
+    row({ localPort: 53, protocol: 'udp', state: null, remoteAddress: null, remotePort: null }),
+    row({ localPort: 50001, remoteAddress: '10.0.0.2', remotePort: 443 }),
+    row({ localPort: 81, family: 6, localAddress: '::1', state: 'LISTEN', remoteAddress: '::', remotePort: 0 }),
+    row({ localPort: 50002, remoteAddress: '10.0.0.1', remotePort: 22 }),
+  ];
+  const dashed = (r: Row) => r.c.state === 'LISTEN' || r.c.remotePort === null;
+  for (const key of ['remoteAddress', 'remotePort'] as const) {
+    for (const dir of ['asc', 'desc'] as const) {
+      it(`${key} ${dir}: listeners and UDP sockets ("—") sort together, after (asc) or before (desc) the peers`, () => {
+        const cmp = rowComparator({ key, dir });
+        const rows = rs();
+        const want = dir === 'asc' ? [false, false, true, true, true] : [true, true, true, false, false];
+        expect([...rows].sort(cmp).map(dashed)).toEqual(want);
+        // the precomputed-key path agrees
+        expect(new SortedView(() => true, cmp).rebuild([...rows].reverse()).map(dashed)).toEqual(want);
+        const peers = [...rows].sort(cmp).filter((r) => !dashed(r)).map((r) => r.c.remotePort);
+        expect(peers).toEqual(key === 'remotePort' ? (dir === 'asc' ? [22, 443] : [443, 22]) : dir === 'asc' ? [22, 443] : [443, 22]);
+      });
+    }
+  }
+});

@@ -61,6 +61,14 @@ export interface Column {
   fits?: (r: Row) => boolean;
 }
 
+/**
+ * The remote address / port a Connections cell shows and sorts by: null (shown "—") for a listener,
+ * whose 0.0.0.0 / :: and port 0 are the OS's wildcard, not a peer (unknownReasons noRemoteReason);
+ * copy, JSON and CSV keep the reported values (`text`).
+ */
+export const shownRemoteAddress = (c: Pick<Connection, 'state' | 'remoteAddress'>): string | null => (c.state === 'LISTEN' ? null : c.remoteAddress);
+export const shownRemotePort = (c: Pick<Connection, 'state' | 'remotePort'>): number | null => (c.state === 'LISTEN' ? null : c.remotePort);
+
 const always = () => true;
 /** Up to `chars` characters fit the track: what a PID or a count of up to 7 digits needs at 70 px. */
 const upTo = (chars: number, text: (r: Row) => string) => (r: Row) => text(r).length <= chars;
@@ -169,8 +177,8 @@ export const COLUMNS: readonly Column[] = [
   },
   { key: 'localAddress', label: 'Local Address', width: 'minmax(122px, 300px)', text: (r) => r.c.localAddress, compare: (a, b) => cmpAddress(a.c.localAddress, b.c.localAddress), sortKey: (r) => addrKey(r.c.localAddress), orderField: 'localAddress' },
   { key: 'localPort', label: 'Local Port', width: '56px', numeric: true, fits: always, text: (r) => num(r.c.localPort), compare: (a, b) => cmpNum(a.c.localPort, b.c.localPort), sortKey: (r) => numKey(r.c.localPort), orderField: 'localPort' },
-  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(122px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(a.c.remoteAddress, b.c.remoteAddress), sortKey: (r) => addrKey(r.c.remoteAddress), orderField: 'remoteAddress' },
-  { key: 'remotePort', label: 'Remote Port', width: '56px', numeric: true, fits: always, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(a.c.remotePort, b.c.remotePort), sortKey: (r) => numKey(r.c.remotePort), orderField: 'remotePort' },
+  { key: 'remoteAddress', label: 'Remote Address', width: 'minmax(122px, 300px)', text: (r) => r.c.remoteAddress ?? '', compare: (a, b) => cmpAddress(shownRemoteAddress(a.c), shownRemoteAddress(b.c)), sortKey: (r) => addrKey(shownRemoteAddress(r.c)), orderField: 'remoteAddress' },
+  { key: 'remotePort', label: 'Remote Port', width: '56px', numeric: true, fits: always, text: (r) => num(r.c.remotePort), compare: (a, b) => cmpNum(shownRemotePort(a.c), shownRemotePort(b.c)), sortKey: (r) => numKey(shownRemotePort(r.c)), orderField: 'remotePort' },
   { key: 'host', label: 'Host', width: 'minmax(120px, 320px)', text: (r) => r.c.remoteHost ?? '', compare: (a, b) => cmpStr(a.c.remoteHost, b.c.remoteHost), sortKey: (r) => strKey(r.c.remoteHost) },
   { key: 'state', label: 'State', width: '104px', text: (r) => r.c.state ?? '', compare: (a, b) => cmpStr(a.c.state, b.c.state), sortKey: (r) => strKey(r.c.state) },
   {
@@ -308,8 +316,9 @@ export function naturalKey(r: Row): string {
   let k = natCache.get(c);
   if (k === undefined) {
     const proc = strKey(c.process) ?? NAT_NULL;
-    const remote = c.remoteAddress === null ? NAT_NULL : addressSortKey(c.remoteAddress);
-    k = `${proc}\u0001${pad(c.pid, 10)}\u0001${pad(c.localPort, 5)}\u0001${remote}\u0001${pad(c.remotePort, 5)}`;
+    const ra = shownRemoteAddress(c);
+    const remote = ra === null ? NAT_NULL : addressSortKey(ra);
+    k = `${proc}\u0001${pad(c.pid, 10)}\u0001${pad(c.localPort, 5)}\u0001${remote}\u0001${pad(shownRemotePort(c), 5)}`;
     natCache.set(c, k);
   }
   return k;

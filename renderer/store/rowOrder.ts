@@ -3,7 +3,7 @@
 // row, and a stable LSD radix sort over 16-bit digits orders row indexes in O(n) per level. At
 // 50k rows that is a few ms where a comparator sort calling tieBreak took hundreds.
 import { addressSortKey, ipv4Value } from './address';
-import { orderKeys, strKey, tieBreak, type OrderField, type SortKey } from './columns';
+import { orderKeys, shownRemoteAddress, shownRemotePort, strKey, tieBreak, type OrderField, type SortKey } from './columns';
 import type { Row } from './rows';
 
 const NULL_U32 = 0xffffffff;
@@ -103,13 +103,13 @@ function radixLevels(rows: readonly Row[], keys: readonly SortKey[] | null, sign
     let id = procIds.get(name);
     if (id === undefined) procIds.set(name, (id = procIds.size));
     procOf[i] = id;
-    addrs[i] = c.remoteAddress;
+    addrs[i] = shownRemoteAddress(c);
     const p = c.pid ?? null;
     if (p === null) pid[i] = NULL_U32;
     else if (Number.isInteger(p) && p >= 0 && p < NULL_U32) pid[i] = p;
     else return null;
     const lp = portLevel(c.localPort);
-    const rp = portLevel(c.remotePort);
+    const rp = portLevel(shownRemotePort(c));
     const s = rows[i].seq;
     if (lp < 0 || rp < 0 || !Number.isInteger(s) || s < 0 || s > NULL_U32) return null;
     lport[i] = lp;
@@ -194,7 +194,7 @@ function integerLevels(keys: readonly SortKey[], sign: 1 | -1, nullsLast = false
   return [tag, hi, lo];
 }
 
-/** Ports 0..65535, null (UDP remote) after them as 65536; -1 when not a port number. */
+/** Ports 0..65535, null (UDP remote, a listener's) after them as 65536; -1 when not a port number. */
 function portLevel(p: number | null | undefined): number {
   if (p === null || p === undefined) return 65536;
   return Number.isInteger(p) && p >= 0 && p <= 65535 ? p : -1;
