@@ -177,11 +177,11 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   // Each column at least as wide as its header (with the mark where sorted), unless the user sized it.
   const sized = useCallback((key: string) => userWidths?.[key as ColumnKey] !== undefined, [userWidths]);
-  const { columns: roomy, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized, sort.key);
+  const { columns: roomy, mark, onRoom: onLabelRoom } = useLabelRoom(props.columns, sized, sort.key);
   // A narrow table (a details pane open on a small screen) drops its least needed columns first,
   // so Process, the addresses and State stay in view, and the traffic columns once asked for.
   const giveWay = useMemo(() => connectionsGiveWay(props.columns), [props.columns]);
-  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy, giveWay, sort.key);
+  const { columns, givenWay, style: gridStyle } = useFittedColumns(scrollRef, roomy, giveWay, sort.key, mark);
   const win = useRowWindow(scrollRef, rows.length, ROW_HEIGHT, OVERSCAN, HEAD_HEIGHT);
   const cursor = cursorIndex(selection, rows);
   // Enter and the menu key act on the cursor's row only while the table shows it (a row the filter

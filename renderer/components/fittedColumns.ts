@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState, type CSSProperties, type RefObject } from 'react';
 import { minTrackPx } from '../store/columns';
 import { fitColumns, type GiveWayStep } from '../store/columnLayout';
+import type { MarkRoom } from './labelRoom';
 
 /** Room the header's "N hidden for width" button takes at the row's end, px. */
 export const GIVEN_WAY_PX = 56;
@@ -39,25 +40,37 @@ function useInnerWidth(ref: RefObject<HTMLElement | null>): number {
 }
 
 /**
- * The columns of `all` that fit the inner width of `scrollRef`'s element, dropping them in
- * `giveWay` order (keys, or keys that go together) but never `sortKey` (the column the rows are sorted by), and the grid
- * style that draws them. Before the width is measured (and in jsdom) every column is drawn.
+ * The columns of `all` that fit `inner` px, dropping them in `giveWay` order (keys, or keys that
+ * go together) but never `sortKey` (the column the rows are sorted by), and the grid style that
+ * draws them. `mark` (labelRoom roomyColumns): the sort mark's room is reserved whichever column
+ * is sorted and the sorted column is fitted without it, so clicking a header reorders the rows
+ * without a column coming or going (unless the new sort column itself had given way). An `inner`
+ * of 0 (not measured yet, jsdom) draws every column.
  */
-export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly GiveWayStep[], sortKey?: string): FittedColumns<C> {
+export function fitTable<C extends FitColumn>(all: readonly C[], inner: number, giveWay?: readonly GiveWayStep[], sortKey?: string, mark: MarkRoom = NO_MARK): FittedColumns<C> {
+  const least = (c: C) => minTrackPx(c.width);
+  const fitLeast = (c: C) => least(c) - (c.key === sortKey ? mark.sortedPx : 0);
+  const room = inner > 0 ? Math.max(1, inner - mark.markPx) : inner;
+  let columns = fitColumns(all, room, fitLeast, giveWay, sortKey);
+  // When some give way, the header's last track says so: keep room for it.
+  const given = columns.length < all.length;
+  if (given) columns = fitColumns(all, room - GIVEN_WAY_PX, fitLeast, giveWay, sortKey);
+  const givenWay = all.filter((c) => !columns.includes(c));
+  const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
+  // The last track takes what the columns do not need. Rows are as wide as the pane, and never
+  // narrower than the columns' least widths: flexible columns shrink first (a details pane open
+  // beside the table), then header and body scroll sideways together.
+  const template = `${columns.map((c) => c.width).join(' ')} minmax(${lastPx}px, 1fr)`;
+  const minWidth = columns.reduce((sum, c) => sum + least(c), lastPx);
+  return { columns, givenWay, style: { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties };
+}
+
+const NO_MARK: MarkRoom = { markPx: 0, sortedPx: 0 };
+
+/** fitTable over the inner width of `scrollRef`'s element, kept current as it resizes. */
+export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLElement | null>, all: readonly C[], giveWay?: readonly GiveWayStep[], sortKey?: string, mark?: MarkRoom): FittedColumns<C> {
   const inner = useInnerWidth(scrollRef);
-  return useMemo(() => {
-    const least = (c: C) => minTrackPx(c.width);
-    let columns = fitColumns(all, inner, least, giveWay, sortKey);
-    // When some give way, the header's last track says so: keep room for it.
-    const given = columns.length < all.length;
-    if (given) columns = fitColumns(all, inner - GIVEN_WAY_PX, least, giveWay, sortKey);
-    const givenWay = all.filter((c) => !columns.includes(c));
-    const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
-    // The last track takes what the columns do not need. Rows are as wide as the pane, and never
-    // narrower than the columns' least widths: flexible columns shrink first (a details pane open
-    // beside the table), then header and body scroll sideways together.
-    const template = `${columns.map((c) => c.width).join(' ')} minmax(${lastPx}px, 1fr)`;
-    const minWidth = columns.reduce((sum, c) => sum + least(c), lastPx);
-    return { columns, givenWay, style: { '--cols': template, '--min-w': `${minWidth}px` } as CSSProperties };
-  }, [all, inner, giveWay, sortKey]);
+  const markPx = mark?.markPx ?? 0;
+  const sortedPx = mark?.sortedPx ?? 0;
+  return useMemo(() => fitTable(all, inner, giveWay, sortKey, { markPx, sortedPx }), [all, inner, giveWay, sortKey, markPx, sortedPx]);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameRoom, widenTrack } from './labelRoom';
+import { MARK_ROOM, roomyColumns, sameRoom, widenTrack, type LabelRoom } from './labelRoom';
+import { fitTable } from './fittedColumns';
 import { minTrackPx } from '../store/columns';
 
 describe('widenTrack', () => {
@@ -26,5 +27,33 @@ describe('sameRoom', () => {
     expect(sameRoom({ pid: 60 }, { pid: 61 })).toBe(false);
     expect(sameRoom({ pid: 60 }, { proto: 60 })).toBe(false);
     expect(sameRoom({ pid: 60 }, { pid: 60, proto: 63 })).toBe(false);
+  });
+});
+
+describe('fitTable with the sort mark (roomyColumns)', () => {
+  // Least widths as Chromium measures the headers; a port's header needs its track and the mark more.
+  const cols = [
+    { key: 'process', label: 'Process', width: 'minmax(110px, 280px)' },
+    { key: 'pid', label: 'PID', width: '70px' },
+    { key: 'localPort', label: 'Local Port', width: '56px' },
+    { key: 'state', label: 'State', width: '104px' },
+  ];
+  const room: LabelRoom = { process: 68, pid: 38, localPort: 84, state: 52, [MARK_ROOM]: 14 };
+  const fit = (sortKey: string, inner: number) => {
+    const r = roomyColumns(cols, room, undefined, sortKey);
+    return fitTable(r.columns, inner, ['pid'], sortKey, r.mark);
+  };
+  it('draws the same columns whichever header is sorted, within the width', () => {
+    for (const inner of [300, 366, 380, 390, 400, 440]) {
+      const shown = ['process', 'localPort', 'state'].map((k) => fit(k, inner).columns.map((c) => c.key).join(','));
+      expect(new Set(shown).size, `${inner} px: ${shown.join(' / ')}`).toBe(1);
+    }
+    // 110 + 70 + 84 + 104 = 368 unsorted, + 14 for the mark: PID stays from 382 px (+56 for "+N" below).
+    expect(fit('localPort', 382).columns.map((c) => c.key)).toEqual(['process', 'pid', 'localPort', 'state']);
+    expect(fit('process', 381).columns.map((c) => c.key)).toEqual(['process', 'localPort', 'state']);
+    // The sorted port's track carries its mark; the drawn least widths never pass the width.
+    const sorted = fit('localPort', 382);
+    expect(sorted.columns.find((c) => c.key === 'localPort')?.width).toBe('98px');
+    expect(parseInt(String((sorted.style as Record<string, string>)['--min-w']))).toBeLessThanOrEqual(382);
   });
 });

@@ -4,6 +4,7 @@
 // sort mark adds (gap, mark), and each column's least width is raised to that — a column the user sized by hand keeps
 // its width, and its label ellipsizes there (the header's title carries the whole name).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { minTrackPx } from '../store/columns';
 
 /** Least widths a header row needs per column key, px (absent: not measured, e.g. in jsdom). */
 export type LabelRoom = Readonly<Record<string, number>>;
@@ -72,24 +73,47 @@ export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: str
 }
 
 /**
- * `columns` with each least width raised to the room its header needs — with the sort mark for
- * `sortKey`, the column the rows are sorted by, and without it for the others (the mark is drawn
- * on that header alone: room kept for it on every header cost a thirteen-column table ~130 px) —
- * once measured, and the callback to hand LabelMeasure. `keep(key)`: a column whose width stays
- * as given (the user sized it). The array keeps its identity while the inputs and the measurement
- * stay.
+ * What the sort mark costs a fitted table: `markPx`, the room the mark adds to a header (whichever
+ * is sorted), and `sortedPx`, how much the sorted column's least width grew for it (0 when its
+ * track already had the room). Fitting reserves `markPx` whatever column is sorted, so which
+ * columns are drawn never depends on the sort (fittedColumns fitTable).
  */
-export function useLabelRoom<C extends { key: string; width: string }>(columns: readonly C[], keep?: (key: string) => boolean, sortKey?: string): { columns: C[]; onRoom(room: LabelRoom): void } {
+export interface MarkRoom {
+  markPx: number;
+  sortedPx: number;
+}
+
+/**
+ * `columns` with each least width raised to the room its header needs (`room`, LabelMeasure's) —
+ * with the sort mark for `sortKey`, the column the rows are sorted by, and without it for the
+ * others (the mark is drawn on that header alone: room kept for it on every header cost a
+ * thirteen-column table ~130 px); `keep(key)`: a column whose width stays as given (the user sized it).
+ */
+export function roomyColumns<C extends { key: string; width: string }>(columns: readonly C[], room: LabelRoom, keep?: (key: string) => boolean, sortKey?: string): { columns: C[]; mark: MarkRoom } {
+  const markPx = room[MARK_ROOM] ?? 0;
+  let sortedPx = 0;
+  const out = columns.map((c) => {
+    if (room[c.key] === undefined || keep?.(c.key)) return c;
+    const width = widenTrack(c.width, room[c.key]);
+    if (c.key !== sortKey) return width === c.width ? c : { ...c, width };
+    const marked = widenTrack(c.width, room[c.key] + markPx);
+    sortedPx = minTrackPx(marked) - minTrackPx(width);
+    return marked === c.width ? c : { ...c, width: marked };
+  });
+  return { columns: out, mark: { markPx, sortedPx } };
+}
+
+/**
+ * roomyColumns once measured, and the callback to hand LabelMeasure. The array (and the mark) keep
+ * their identity while the inputs and the measurement stay.
+ */
+export function useLabelRoom<C extends { key: string; width: string }>(
+  columns: readonly C[],
+  keep?: (key: string) => boolean,
+  sortKey?: string,
+): { columns: C[]; mark: MarkRoom; onRoom(room: LabelRoom): void } {
   const [room, setRoom] = useState<LabelRoom>({});
   const onRoom = useCallback((r: LabelRoom) => setRoom((old) => (sameRoom(old, r) ? old : r)), []);
-  const roomy = useMemo(
-    () =>
-      columns.map((c) => {
-        const need = room[c.key] === undefined ? 0 : room[c.key] + (c.key === sortKey ? (room[MARK_ROOM] ?? 0) : 0);
-        const width = keep?.(c.key) ? c.width : widenTrack(c.width, need);
-        return width === c.width ? c : { ...c, width };
-      }),
-    [columns, room, keep, sortKey],
-  );
-  return { columns: roomy, onRoom };
+  const roomy = useMemo(() => roomyColumns(columns, room, keep, sortKey), [columns, room, keep, sortKey]);
+  return { columns: roomy.columns, mark: roomy.mark, onRoom };
 }

@@ -35,9 +35,9 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, 
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   // Each column at least as wide as its header, with the mark where sorted (labelRoom.tsx); those that do not fit the
   // pane give way whole, named by "+N", as in the other tables (never the sorted one).
-  const { columns: roomy, onRoom } = useLabelRoom(PROCESS_COLUMNS, undefined, sort.key);
+  const { columns: roomy, mark, onRoom } = useLabelRoom(PROCESS_COLUMNS, undefined, sort.key);
   const gridRef = useRef<HTMLDivElement | null>(null);
-  const { columns, givenWay, style } = useFittedColumns(gridRef, roomy, PROCESS_GIVE_WAY, sort.key);
+  const { columns, givenWay, style } = useFittedColumns(gridRef, roomy, PROCESS_GIVE_WAY, sort.key, mark);
   const onSort = (key: ProcessColumnKey) =>
     setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' ? 'asc' : 'desc' }));
   return (
