@@ -9,7 +9,7 @@ test('1024×700: the Traffic columns say why they are empty, and the baseline co
   await app.setViewportSize({ width: 1024, height: 700 });
   await app.getByRole('checkbox', { name: 'Traffic columns' }).check();
   const note = app.locator('.tab-note');
-  await expect(note).toHaveAttribute('title', 'Traffic counters: none in this demo (--demo-traffic 0)');
+  await expect(note).toHaveAttribute('title', 'Traffic counters: none in this demo (simulated traffic is off)');
   const only = app.getByText('Only not in baseline');
   await expect(only).toBeVisible();
   const fit = await only.evaluate((el) => {

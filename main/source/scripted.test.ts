@@ -136,7 +136,7 @@ describe('createDemoSource', () => {
     const plain = createDemoSource(4, { connections: 2000 }).read() as RowTable;
     expect(plain.counters).toBeUndefined();
     // Without traffic it says why, as a real source does (the Traffic columns show it).
-    expect(plain.countersNote).toBe('none in this demo (--demo-traffic 0)');
+    expect(plain.countersNote).toBe('none in this demo (simulated traffic is off)');
     const src = createDemoSource(4, { connections: 2000, traffic: 0.25 });
     const first = src.read() as RowTable;
     expect(first.countersNote).toBeUndefined();

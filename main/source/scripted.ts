@@ -343,8 +343,9 @@ export function createDemoSource(seed = 1, opts: DemoOptions = {}): ConnectionSo
           if (r.ctr && r.state !== S.SYN_SENT && r.state !== S.TIME_WAIT) k.set(r.ctr, i * COUNTER_SLOTS);
         });
       } else {
-        // Said in the Traffic columns' place, as a real source says why it has none.
-        t.countersNote = 'none in this demo (--demo-traffic 0)';
+        // Said in the Traffic columns' place, as a real source says why it has none. No option named:
+        // only `serve` takes --demo-traffic, and the CLI prints this note too.
+        t.countersNote = 'none in this demo (simulated traffic is off)';
       }
       return t;
     },

@@ -2,7 +2,10 @@
 // found by `snapshot --filter 'rate>…'`, which polls twice for it (issue 11), and an idle
 // connection is not. The text table shows the traffic it sorts by; --tables procfs reads a table
 // without counters, and every command whose filter reads traffic says so.
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, openPair, type Pair } from '../linux/helpers';
 import { buildCli, runCli, startCli, type BuiltCli } from './helpers';
@@ -98,4 +101,34 @@ describe('snapshot --filter rate> on real loopback traffic', () => {
     const demo = await runCli(cli, ['snapshot', '--source', 'demo', '--tables', 'procfs'], 20_000);
     expect([demo.code, demo.stdout, demo.stderr.split('\n')[0]]).toEqual([2, '', 'netmon: --tables procfs applies to the linux source only (this run reads the demo source)']);
   });
+});
+
+describe('the missing-counters note on the demo source', () => {
+  let cli: BuiltCli;
+  beforeAll(async () => {
+    cli = await buildCli();
+  }, 30_000);
+
+  // The note told `snapshot --source demo --traffic` to see "--demo-traffic 0", an option only
+  // `serve` takes: snapshot, top, ports and baseline refuse it. A note names no option the command refuses.
+  const dir = mkdtempSync(path.join(tmpdir(), 'netmon-note-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const commands = [
+    ['snapshot', '--traffic'],
+    ['top'],
+    ['ports', '--filter', 'rate>1'],
+    ['baseline', 'save', path.join(dir, 'b.json'), '--filter', 'rate>1'],
+  ];
+  for (const argv of commands) {
+    it(`${argv[0]}: says why on stderr, naming only options ${argv[0]} takes`, async () => {
+      const r = await runCli(cli, [...argv, '--source', 'demo'], 20_000);
+      expect(r.code).toBe(0);
+      const note = r.stderr.split('\n').find((l) => l.startsWith('netmon: per-connection counters: '));
+      expect(note, r.stderr).toBe('netmon: per-connection counters: none in this demo (simulated traffic is off)');
+      for (const opt of note!.match(/--[a-z][a-z-]*/g) ?? []) {
+        const again = await runCli(cli, [...argv, '--source', 'demo', opt, '0'], 20_000);
+        expect(again.stderr, `${argv[0]} ${opt}`).not.toContain(`unknown option ${opt}`);
+      }
+    }, 60_000);
+  }
 });
