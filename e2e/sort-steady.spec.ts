@@ -30,3 +30,26 @@ for (const [traffic, pane] of [[false, false], [true, false], [true, true]] as c
     expect(seen).toEqual([]);
   });
 }
+
+test('Processes: clicking any header keeps the same columns drawn at widths 800–1920', async ({ app, loopback }) => {
+  await loopback.connect();
+  await setFilter(app, `port:${loopback.port}`);
+  await app.getByRole('tab', { name: /Processes/ }).click();
+  const grid = app.getByRole('grid', { name: 'Processes' });
+  const names = async () => (await grid.getByRole('columnheader').allTextContents()).map((n) => n.replace(/[▲▼]/gu, '').trim());
+  const head = (name: string) => grid.getByRole('columnheader').filter({ hasText: new RegExp(`^${name.replace(/[/()]/g, '\\$&')}[▲▼]?$`) });
+  const seen: string[] = [];
+  for (const width of [800, 900, 1024, 1280, 1440, 1920]) {
+    await app.setViewportSize({ width, height: 700 });
+    await head('Process').click();
+    const before = await names();
+    for (const name of before) {
+      if (/^\+\d+$/.test(name) || name === '') continue;
+      await head(name).click();
+      await expect(head(name), `${width} px: ${name} sorted`).toHaveText(/[▲▼]$/);
+      const after = await names();
+      if (after.join('|') !== before.join('|')) seen.push(`${width} px, sorted by ${name}: ${after.join('|')} (was ${before.join('|')})`);
+    }
+  }
+  expect(seen).toEqual([]);
+});
