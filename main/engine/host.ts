@@ -12,7 +12,7 @@ import {
   type History,
   type Snapshot,
 } from '../../shared/ipc';
-import type { SourceKind } from '../source';
+import type { LinuxTables, SourceKind } from '../source';
 import { childEnv } from '../child-env';
 import { createHistoryMirror } from './history';
 import type { RequestOp, WorkerConfig, WorkerMessage, WorkerRequest } from './protocol';
@@ -64,6 +64,8 @@ export interface EngineHostOptions {
   connections?: number;
   churn?: number;
   traffic?: number;
+  /** Where the linux source reads its tables (default auto); the other sources ignore it. */
+  tables?: LinuxTables;
   /** Restart a crashed worker (default true), after this delay (default 1000 ms, doubling to 30 s while it keeps crashing). */
   restartOnCrash?: boolean;
   restartDelayMs?: number;
@@ -155,6 +157,7 @@ export function startEngineHost(opts: EngineHostOptions): StartedEngineHost {
       connections: opts.connections,
       churn: opts.churn,
       traffic: opts.traffic,
+      tables: opts.tables,
       testHooks: opts.testHooks,
     };
     const w = (opts.spawn ?? spawnWorkerThread)(opts.workerPath, config);

@@ -1,7 +1,7 @@
 // Messages between the engine host (caller's thread) and the engine worker. Batches and snapshots
 // travel as JSON strings: one string is far cheaper to pass between threads than 10k objects.
 import type { EngineStatus } from '../../shared/ipc';
-import type { SourceKind } from '../source';
+import type { LinuxTables, SourceKind } from '../source';
 import type { HistoryRecord, HistorySeed } from './history';
 import type { TimelineSample } from '../../shared/timeline';
 import type { PortUsageSample } from '../../shared/port-usage';
@@ -26,6 +26,8 @@ export interface WorkerConfig {
   connections?: number;
   churn?: number;
   traffic?: number;
+  /** Where the linux source reads its tables (default auto). */
+  tables?: LinuxTables;
   /** Enables the `crash` request (tests of the host's crash handling). */
   testHooks?: boolean;
 }

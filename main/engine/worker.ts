@@ -26,7 +26,7 @@ let pipeline: BatchPipeline | null = null;
 function start(c: WorkerConfig): (req: WorkerRequest) => void {
   config = c;
   try {
-    const source = createPlatformSource(c.source, { seed: c.seed, connections: c.connections, churn: c.churn, traffic: c.traffic });
+    const source = createPlatformSource(c.source, { seed: c.seed, connections: c.connections, churn: c.churn, traffic: c.traffic, linux: c.tables ? { tables: c.tables } : undefined });
     // The source's dynamic port range (the OS's, or the simulated machine's), read once off the
     // poll path, rides along in every status.
     let portRanges: EngineStatus['portRanges'] | null = null;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
+import { LINUX_TABLES, resolveSourceKind, type LinuxTables } from '../source/index';
 import { DEMO_EVENTS_PER_CHURN, DEMO_MAX_CONNECTIONS, validateDemoOptions, type DemoOptions } from '../source/scripted';
 import { dropSecretEnv } from '../child-env';
 import { tokenProblem } from './auth';
@@ -31,9 +32,11 @@ export interface ServeOptions {
   recordDir: string;
   /** The demo source's population and churn (--demo-connections, --demo-churn); only with `source: 'demo'`. */
   demo?: DemoOptions;
+  /** Where the linux source reads its tables (--tables); absent: auto. Only for the linux source. */
+  tables?: LinuxTables;
 }
 
-export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--interval MS] [--open]
+export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--tables T] [--interval MS] [--open]
                    [--token-file FILE] [--record-dir DIR] [--allow-remote]
                    [--demo-connections N] [--demo-churn FRACTION] [--demo-traffic FRACTION]
 
@@ -50,6 +53,9 @@ Options:
   --port N           port (default 0: any free port)
   --allow-remote     allow a non-loopback --host (anyone reaching it still needs the token)
   --source KIND      auto | linux | windows | demo (default auto)
+  --tables T         auto | netlink | procfs: where the linux source reads the socket tables
+                     (default auto: netlink sock_diag, procfs when netlink is refused); procfs
+                     has no traffic counters, and the Traffic columns say so. Linux only
   --interval MS      poll interval, ${MIN_INTERVAL_MS}–${MAX_INTERVAL_MS} ms (default ${DEFAULT_INTERVAL_MS})
   --token-file FILE  read the token from FILE (at least 16 of A-Z a-z 0-9 _ -) instead of a
                      random one; the environment variable NETMON_TOKEN does the same
@@ -81,6 +87,8 @@ export interface ServeArgsEnv {
   home?: string;
   env?: NodeJS.ProcessEnv;
   readFile?: (file: string) => string;
+  /** The platform `--source auto` resolves on (default process.platform). */
+  platform?: NodeJS.Platform;
 }
 
 /**
@@ -138,6 +146,12 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
         o.source = v as ServeSource;
         break;
       }
+      case '--tables': {
+        const v = value();
+        if (!(LINUX_TABLES as readonly string[]).includes(v)) throw new ServeUsageError(`--tables must be one of ${LINUX_TABLES.join(', ')}, got ${JSON.stringify(v)}`);
+        o.tables = v as LinuxTables;
+        break;
+      }
       case '--interval': {
         const v = value();
         try {
@@ -178,6 +192,10 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
         throw new ServeUsageError(`unknown option ${raw} for "serve"`);
     }
   }
+  if (o.tables !== undefined && o.tables !== 'auto') {
+    const kind = resolveSourceKind(o.source, where.platform);
+    if (kind !== 'linux') throw new ServeUsageError(`--tables ${o.tables} applies to the linux source only (this run reads the ${kind} source)`);
+  }
   if (o.demo) {
     if (o.source !== 'demo') throw new ServeUsageError(`--demo-connections, --demo-churn and --demo-traffic need --source demo (the source is ${o.source})`);
     try {
@@ -208,7 +226,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
 
 /** What runServe needs from the rest of netmon; the real wiring lives in ./wiring. */
 export interface ServeDeps {
-  startEngine(opts: { source: ServeSource; intervalMs: number; demo?: DemoOptions }): Promise<EngineHost>;
+  startEngine(opts: { source: ServeSource; intervalMs: number; demo?: DemoOptions; tables?: LinuxTables }): Promise<EngineHost>;
   createActions?(): ServerActions;
   createResolver?(): ServerResolver;
   /** The built renderer. */
@@ -256,7 +274,7 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
   const recorder = (e: EngineHost) => createEngineRecorder({ engine: e, dir: opts.recordDir });
   let rec: ReturnType<typeof recorder> | null = null;
   try {
-    engine = await deps.startEngine({ source: opts.source, intervalMs: opts.intervalMs, ...(opts.demo ? { demo: opts.demo } : {}) });
+    engine = await deps.startEngine({ source: opts.source, intervalMs: opts.intervalMs, ...(opts.demo ? { demo: opts.demo } : {}), ...(opts.tables ? { tables: opts.tables } : {}) });
     rec = recorder(engine);
     server = await startServer({
       host: opts.host,

@@ -10,8 +10,8 @@ import { openInBrowser } from './opener';
 export function defaultServeDeps(bundleDir: string = __dirname): ServeDeps {
   return {
     staticDir: path.join(bundleDir, 'renderer'),
-    startEngine: async ({ source, intervalMs, demo }) =>
-      startEngineHost({ workerPath: path.join(bundleDir, 'main', 'engine-worker.cjs'), source, intervalMs, connections: demo?.connections, churn: demo?.churn, traffic: demo?.traffic }),
+    startEngine: async ({ source, intervalMs, demo, tables }) =>
+      startEngineHost({ workerPath: path.join(bundleDir, 'main', 'engine-worker.cjs'), source, intervalMs, connections: demo?.connections, churn: demo?.churn, traffic: demo?.traffic, tables }),
     // The service picks the OS implementation and refuses to end netmon's own process.
     createActions: () => createActionService(),
     createResolver: () => createResolver(),

@@ -68,6 +68,16 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs(['--source', 'demo'], { env: {} })?.demo).toBeUndefined();
     for (const flag of ['--demo-connections N', '--demo-churn FRACTION', '--demo-traffic FRACTION']) expect(SERVE_HELP).toContain(flag);
   });
+  it('takes --tables for the linux source, and refuses it for another source or a bad value', () => {
+    expect(parseServeArgs(['--tables', 'procfs', '--source', 'linux'], { env: {} })?.tables).toBe('procfs');
+    expect(parseServeArgs(['--tables=netlink'], { env: {}, platform: 'linux' })?.tables).toBe('netlink');
+    expect(parseServeArgs(['--tables', 'auto', '--source', 'demo'], { env: {} })?.tables).toBe('auto');
+    expect(parseServeArgs([], { env: {} })?.tables).toBeUndefined();
+    expect(() => parseServeArgs(['--tables', 'proc'], { env: {} })).toThrow('--tables must be one of auto, netlink, procfs, got "proc"');
+    expect(() => parseServeArgs(['--tables', 'procfs', '--source', 'demo'], { env: {} })).toThrow('--tables procfs applies to the linux source only (this run reads the demo source)');
+    expect(() => parseServeArgs(['--tables', 'netlink'], { env: {}, platform: 'win32' })).toThrow('--tables netlink applies to the linux source only (this run reads the windows source)');
+    expect(SERVE_HELP).toContain('--tables T');
+  });
   it('refuses demo flags without the demo source, and values out of range, naming the flag', () => {
     expect(() => parseServeArgs(['--demo-connections', '100'])).toThrow('--demo-connections, --demo-churn and --demo-traffic need --source demo (the source is auto)');
     expect(() => parseServeArgs(['--source', 'demo', '--demo-traffic', '2'])).toThrow('--demo-traffic must be a fraction from 0 to 1, got 2');
@@ -142,6 +152,18 @@ describe('runServeWith', () => {
     expect(code).toBe(0);
     expect(asked).toEqual([{ source: 'demo', intervalMs: 1000, demo: { connections: 2000, churn: 0.01 } }]);
   });
+  it('hands --tables to the engine', async () => {
+    const asked: unknown[] = [];
+    const code = await runServeWith(['--source', 'linux', '--tables', 'procfs'], {
+      startEngine: async (o) => (asked.push(o), fakeEngine()),
+      staticDir: fakeStaticDir().root,
+      argsEnv: { env: { NETMON_TOKEN: TOKEN } },
+      out: () => {},
+      untilStopped: async () => 'SIGTERM',
+    });
+    expect(code).toBe(0);
+    expect(asked).toEqual([{ source: 'linux', intervalMs: 1000, tables: 'procfs' }]);
+  });
   it('exits 2 on a usage error without starting anything', async () => {
     let started = false;
     const errs: string[] = [];
@@ -157,6 +179,38 @@ describe('runServeWith', () => {
 });
 
 describe('netmon serve, bundled, against the real engine and kernel', () => {
+  it('--tables procfs reads procfs, whose rows carry no counters, and says so in the status', async () => {
+    const dist = await bundleServe();
+    const child = spawn(process.execPath, [path.join(dist, 'cli.cjs'), 'serve', '--port', '0', '--interval', '200', '--source', 'linux', '--tables', 'procfs'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_PATH: path.resolve('node_modules') },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      await expect.poll(() => /serving on (\S+)/.exec(stdout)?.[1], { timeout: 20_000 }).toBeTruthy();
+      const url = new URL(/serving on (\S+)/.exec(stdout)![1]);
+      const ws = new WebSocket(`ws://127.0.0.1:${url.port}/ws`, wsProtocols(url.searchParams.get('token')!));
+      const batches: EventBatch[] = [];
+      ws.on('message', (d) => {
+        const json = batchJsonOf(d.toString());
+        if (json !== null) batches.push(decodeBatch(json));
+      });
+      await expect.poll(() => batches.find((b) => b.connections), { timeout: 10_000 }).toBeTruthy();
+      const full = batches.find((b) => b.connections)!;
+      expect(full.status.source).toBe('linux-procfs');
+      expect(full.status.countersNote).toBe('not available with the procfs backend');
+      expect(full.connections!.length).toBeGreaterThan(0);
+      expect(full.connections!.every((c) => c.bytesSent === undefined || c.bytesSent === null)).toBe(true);
+      ws.close();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
   it('streams this machine’s connections and exits 0 on SIGTERM', async () => {
     const dist = await bundleServe();
     // Issue 9 §5: the bundle prints the package's version, not "netmon dev".
