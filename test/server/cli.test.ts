@@ -140,9 +140,12 @@ describe('runServeWith', () => {
     expect(errs.join('\n')).toMatch(/not a loopback address/);
     expect(engine.calls).toContain('close');
   });
-  it('hands the demo options to the engine', async () => {
+  it.each([
+    [['--source', 'demo', '--demo-connections', '2000', '--demo-churn', '0.01'], { source: 'demo', intervalMs: 1000, demo: { connections: 2000, churn: 0.01 } }],
+    [['--source', 'linux', '--tables', 'procfs'], { source: 'linux', intervalMs: 1000, tables: 'procfs' }],
+  ])('hands the source options to the engine: %j', async (argv, want) => {
     const asked: unknown[] = [];
-    const code = await runServeWith(['--source', 'demo', '--demo-connections', '2000', '--demo-churn', '0.01'], {
+    const code = await runServeWith(argv, {
       startEngine: async (o) => (asked.push(o), fakeEngine()),
       staticDir: fakeStaticDir().root,
       argsEnv: { env: { NETMON_TOKEN: TOKEN } },
@@ -150,19 +153,7 @@ describe('runServeWith', () => {
       untilStopped: async () => 'SIGTERM',
     });
     expect(code).toBe(0);
-    expect(asked).toEqual([{ source: 'demo', intervalMs: 1000, demo: { connections: 2000, churn: 0.01 } }]);
-  });
-  it('hands --tables to the engine', async () => {
-    const asked: unknown[] = [];
-    const code = await runServeWith(['--source', 'linux', '--tables', 'procfs'], {
-      startEngine: async (o) => (asked.push(o), fakeEngine()),
-      staticDir: fakeStaticDir().root,
-      argsEnv: { env: { NETMON_TOKEN: TOKEN } },
-      out: () => {},
-      untilStopped: async () => 'SIGTERM',
-    });
-    expect(code).toBe(0);
-    expect(asked).toEqual([{ source: 'linux', intervalMs: 1000, tables: 'procfs' }]);
+    expect(asked).toEqual([want]);
   });
   it('exits 2 on a usage error without starting anything', async () => {
     let started = false;
