@@ -19,8 +19,9 @@ export async function runSnapshot(opts: SnapshotOptions, io: CliIo): Promise<num
   const read = await readTableOnce(opts.source, io, {
     warmUpMs: opts.warmUpMs,
     tables: opts.tables,
-    // Sorted, filtered or shown by traffic: a source without counters is said, as top says it.
-    readsTraffic: opts.traffic || !!opts.sort || !!opts.filter?.readsTraffic,
+    // Sorted, filtered or shown by traffic (SnapshotOptions.traffic says all three): a source
+    // without counters is said, as top says it.
+    readsTraffic: opts.traffic,
   });
   if (!read) return 1;
   if (read.stopped) return 0; // stopped between the two polls: nothing to report, and no error
