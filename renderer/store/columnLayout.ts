@@ -143,8 +143,8 @@ export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'cre
 export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
 
 /** The Connections give-way order for the columns drawn: GIVE_WAY_TRAFFIC when a traffic column is among them. */
-export function connectionsGiveWay(columns: readonly { traffic?: boolean }[]): readonly GiveWayStep[] {
-  return columns.some((c) => c.traffic === true) ? GIVE_WAY_TRAFFIC : GIVE_WAY;
+export function connectionsGiveWay(columns: readonly { field?: unknown }[]): readonly GiveWayStep[] {
+  return columns.some((c) => c.field !== undefined) ? GIVE_WAY_TRAFFIC : GIVE_WAY;
 }
 
 /**

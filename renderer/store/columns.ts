@@ -35,9 +35,7 @@ export interface Column {
   /** CSS grid track. */
   width: string;
   numeric?: boolean;
-  /** One of the traffic columns (see columnsFor). */
-  traffic?: boolean;
-  /** A traffic column's Connection field (whose missing value trafficGap explains). */
+  /** Set on the traffic columns only (see columnsFor): their Connection field, whose missing value trafficGap explains. */
   field?: TrafficField;
   /** Plain text of the cell for copy / CSV. */
   text: (r: Row) => string;
@@ -202,7 +200,7 @@ type NumericField = Exclude<TrafficField, 'limitedBy'>;
 function trafficColumn(key: TrafficColumnKey, label: string, width: string, field: NumericField, text: (v: number | null | undefined) => string, fitChars: number): Column {
   const v = (r: Row) => r.c[field as keyof Connection] as number | null | undefined;
   const cell = (r: Row) => text(v(r));
-  return { key, label, width, numeric: true, traffic: true, field, fits: upTo(fitChars, cell), text: cell, compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
+  return { key, label, width, numeric: true, field, fits: upTo(fitChars, cell), text: cell, compare: (a, b) => cmpNum(v(a), v(b)), sortKey: (r) => numKey(v(r)) };
 }
 
 export const TRAFFIC_COLUMNS: readonly Column[] = [
@@ -220,7 +218,6 @@ export const TRAFFIC_COLUMNS: readonly Column[] = [
     key: 'limitedBy',
     label: 'Limited by',
     width: '72px',
-    traffic: true,
     field: 'limitedBy',
     fits: always, // receiver, network, sender
     text: (r) => r.c.limitedBy ?? '',
@@ -340,7 +337,7 @@ export function rowComparator(spec: SortSpec): KeyedComparator {
   const col = columnByKey(spec.key);
   const base = col.compare;
   const sign = spec.dir === 'asc' ? 1 : -1;
-  const nullsLast = col.traffic === true;
+  const nullsLast = col.field !== undefined;
   const key = col.sortKey;
   const cmp = (a: Row, b: Row): number => {
     if (nullsLast && key) {
@@ -350,5 +347,5 @@ export function rowComparator(spec: SortSpec): KeyedComparator {
     const r = base(a, b);
     return r !== 0 ? sign * r : tieBreak(a, b);
   };
-  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField, readsTraffic: col.traffic === true, nullsLast } as const);
+  return Object.assign(cmp, { sortKey: col.sortKey, sign, orderField: col.orderField, readsTraffic: col.field !== undefined, nullsLast } as const);
 }

@@ -46,7 +46,7 @@ describe('orderRows', () => {
           const sign = dir === 'asc' ? 1 : -1;
           const keys = rs.map(col.sortKey);
           // Traffic columns keep rows without a value last in both directions (as blanks in a spreadsheet).
-          const nullsLast = col.traffic === true;
+          const nullsLast = col.field !== undefined;
           const got = Array.from(orderRows(rs, keys, sign, col.orderField, nullsLast));
           expect(got, `${col.key} ${dir}`).toEqual(expected(rs, keys, sign, nullsLast));
           if (nullsLast && keys.some((k) => k === null) && keys.some((k) => k !== null)) {
