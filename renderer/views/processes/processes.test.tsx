@@ -89,14 +89,7 @@ describe('Processes tab', () => {
       conn({ protocol: 'udp', state: null, localPort: 53, remoteAddress: null, remotePort: null, process: 'dns', pid: 5 }),
       conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
     ];
-    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
-    fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
-    await screen.findByRole('columnheader', { name: /Send\/s/ });
-    const rows = await waitFor(() => {
-      const found = within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1);
-      expect(found).toHaveLength(2);
-      return found;
-    });
+    const rows = await rowsWithTraffic(bridge, 2);
     for (const r of rows) {
       const traffic = within(r).getAllByRole('gridcell').slice(-7);
       expect(traffic.map((c) => c.textContent)).toEqual(Array(7).fill('—'));
@@ -201,17 +194,21 @@ describe('traffic columns and process sorting', () => {
   });
 });
 
-/** Renders the App over `bridge` (one connection), turns the Traffic columns on and returns that connection's row. */
+/** Renders the App over `bridge`, turns the Traffic columns on and returns the Connections rows, once there are `count`. */
+async function rowsWithTraffic(bridge: FakeBridge, count: number): Promise<HTMLElement[]> {
+  render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+  fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
+  await screen.findByRole('columnheader', { name: /Send\/s/ });
+  return waitFor(() => {
+    const found = within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1);
+    expect(found).toHaveLength(count);
+    return found;
+  });
+}
+
+/** rowsWithTraffic over a bridge with one connection: that connection's row. */
 async function onlyRowWithTraffic(bridge: FakeBridge): Promise<HTMLElement> {
-    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
-    fireEvent.click(await screen.findByRole('checkbox', { name: 'Traffic columns' }));
-    await screen.findByRole('columnheader', { name: /Send\/s/ });
-    const row = await waitFor(() => {
-      const found = within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1);
-      expect(found).toHaveLength(1);
-      return found[0];
-    });
-  return row;
+  return (await rowsWithTraffic(bridge, 1))[0];
 }
 
 describe('Processes rows without counters (issue 11: blank cells with no reason)', () => {
