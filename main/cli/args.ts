@@ -245,11 +245,19 @@ function tableSourceOptions(command: string, o: Parsed): Required<TableSourceOpt
  * resolveSourceKind's SourceError.
  */
 export function checkTablesApply(command: string, opts: TableSourceOptions, platform: NodeJS.Platform = process.platform): void {
-  if (!opts.tables || opts.tables === 'auto') return;
+  const problem = tablesProblem(opts, platform);
+  if (problem !== null) throw new UsageError(problem, command);
+}
+
+/**
+ * Why `--tables` does not apply to the run (netlink or procfs with a source other than linux), or
+ * null when it does; checkTablesApply's rule, for `serve`'s parser too. Throws resolveSourceKind's
+ * SourceError on a platform without a source.
+ */
+export function tablesProblem(opts: TableSourceOptions, platform: NodeJS.Platform = process.platform): string | null {
+  if (!opts.tables || opts.tables === 'auto') return null;
   const kind = resolveSourceKind(opts.source, platform);
-  if (kind !== 'linux') {
-    throw new UsageError(`--tables ${opts.tables} applies to the linux source only (this run reads the ${kind} source)`, command);
-  }
+  return kind === 'linux' ? null : `--tables ${opts.tables} applies to the linux source only (this run reads the ${kind} source)`;
 }
 
 function intOption(command: string, flag: string, v: string, min: number, max: number): number {

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, validateInterval } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
-import { LINUX_TABLES, resolveSourceKind, type LinuxTables } from '../source/index';
+import { tablesProblem } from '../cli/args';
+import { LINUX_TABLES, type LinuxTables } from '../source/index';
 import { DEMO_EVENTS_PER_CHURN, DEMO_MAX_CONNECTIONS, validateDemoOptions, type DemoOptions } from '../source/scripted';
 import { dropSecretEnv } from '../child-env';
 import { tokenProblem } from './auth';
@@ -192,10 +193,8 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
         throw new ServeUsageError(`unknown option ${raw} for "serve"`);
     }
   }
-  if (o.tables !== undefined && o.tables !== 'auto') {
-    const kind = resolveSourceKind(o.source, where.platform);
-    if (kind !== 'linux') throw new ServeUsageError(`--tables ${o.tables} applies to the linux source only (this run reads the ${kind} source)`);
-  }
+  const tablesWrong = tablesProblem(o, where.platform);
+  if (tablesWrong !== null) throw new ServeUsageError(tablesWrong);
   if (o.demo) {
     if (o.source !== 'demo') throw new ServeUsageError(`--demo-connections, --demo-churn and --demo-traffic need --source demo (the source is ${o.source})`);
     try {
