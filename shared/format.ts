@@ -11,6 +11,7 @@ import {
   type TcpState,
 } from './connection';
 import { ipFamily } from './ip';
+import { inTrafficRange, TRAFFIC_RANGES, trafficRangeText, type TrafficQuantity } from './traffic-range';
 import { MAX_EPOCH_MS } from './validate';
 import { UNKNOWN_MARK } from './units';
 
@@ -340,10 +341,10 @@ export class RecordFormatError extends Error {
 
 /**
  * How a recorded field is checked: `port` 0..65535, `u32` 0..4294967295 (PIDs, IPv6 scope ids:
- * DWORDs on Windows, u32 on Linux), `count` a whole number ≥ 0, `amount` a finite number ≥ 0
- * (rates, RTTs), `address` IPv4 / IPv6 text, `time` ISO 8601 (read as epoch ms).
+ * DWORDs on Windows, u32 on Linux), `traffic` the field's range in shared/traffic-range.ts (counts,
+ * rates, RTTs), `address` IPv4 / IPv6 text, `time` ISO 8601 (read as epoch ms).
  */
-type FieldKind = 'string' | 'address' | 'number' | 'amount' | 'count' | 'port' | 'u32' | 'time' | 'boolean';
+type FieldKind = 'string' | 'address' | 'number' | 'traffic' | 'port' | 'u32' | 'time' | 'boolean';
 
 /** How each output field is typed in JSON (and so how a CSV cell is read back). */
 const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 'state' | 'limitedBy'>, FieldKind> = {
@@ -362,15 +363,8 @@ const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 's
   lastChangeAt: 'time',
   preexisting: 'boolean',
   remoteHost: 'string',
-  bytesSent: 'count',
-  bytesReceived: 'count',
-  packetsSent: 'count',
-  packetsReceived: 'count',
-  sendRate: 'amount',
-  receiveRate: 'amount',
-  rttMs: 'amount',
-  rttVarMs: 'amount',
-  retransmits: 'count',
+  // Every numeric traffic field, and only those, is checked against its range (TRAFFIC_RANGES).
+  ...(Object.fromEntries(Object.keys(TRAFFIC_RANGES).map((f) => [f, 'traffic'])) as Record<TrafficQuantity, 'traffic'>),
 };
 
 const LIMITED_BY: readonly LimitedBy[] = ['receiver', 'network', 'sender'];
@@ -381,13 +375,11 @@ const notA = (v: unknown, what: string): string =>
 
 const MAX_U32 = 0xffffffff;
 
-/** What each kind of field must be, as a reader says it. */
-const KIND_TEXT: Record<FieldKind, string> = {
+/** What each kind of field must be, as a reader says it (a traffic field: kindText). */
+const KIND_TEXT: Record<Exclude<FieldKind, 'traffic'>, string> = {
   string: 'a string',
   address: 'an IPv4 or IPv6 address',
   number: 'a number',
-  amount: 'a number ≥ 0',
-  count: 'a whole number ≥ 0',
   port: 'a port (0 to 65535)',
   u32: `a whole number from 0 to ${MAX_U32}`,
   time: 'an ISO 8601 time',
@@ -425,8 +417,8 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
     case 'address':
       if (typeof v === 'string' && addressFamily(v) !== null) return v;
       break;
-    case 'count':
-      if (wholeIn(v, Number.MAX_SAFE_INTEGER)) return v;
+    case 'traffic':
+      if (inTrafficRange(name as TrafficQuantity, v)) return v;
       break;
     case 'port':
       if (wholeIn(v, 65535)) return v;
@@ -437,9 +429,6 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
     case 'number':
       if (typeof v === 'number' && Number.isFinite(v)) return v;
       break;
-    case 'amount':
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-      break;
     case 'boolean':
       if (typeof v === 'boolean') return v;
       break;
@@ -449,13 +438,16 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
       throw new RecordFormatError(notA(v, 'an ISO 8601 time'), name);
     }
   }
-  throw new RecordFormatError(notA(v, KIND_TEXT[kind]), name);
+  throw new RecordFormatError(notA(v, kindText(name, kind)), name);
 }
+
+/** What field `name` of `kind` must be, as a reader says it. */
+const kindText = (name: string, kind: FieldKind): string => (kind === 'traffic' ? trafficRangeText(name as TrafficQuantity) : KIND_TEXT[kind]);
 
 /** A field every recording carries: validated, null allowed, absent is an error. */
 function required<K extends keyof typeof FIELD_KIND>(o: Record<string, unknown>, f: K): string | number | boolean | null {
   const v = o[f];
-  if (v === undefined) throw new RecordFormatError(notA(v, FIELD_KIND[f] === 'string' ? 'text or null' : `${KIND_TEXT[FIELD_KIND[f]]} or null`), f);
+  if (v === undefined) throw new RecordFormatError(notA(v, FIELD_KIND[f] === 'string' ? 'text or null' : `${kindText(f, FIELD_KIND[f])} or null`), f);
   return fieldFromJson(f, FIELD_KIND[f], v);
 }
 
@@ -578,7 +570,7 @@ export function splitCsvRecord(record: string): string[] {
   return cells;
 }
 
-const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'amount', 'count', 'port', 'u32']);
+const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'traffic', 'port', 'u32']);
 
 /** A CSV cell of the given kind → its JSON value (empty → null). */
 function csvCellToJson(name: string, kind: FieldKind | 'text', cell: string): unknown {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { connectionKey, type Connection, type ConnectionEvent } from './connection';
+import { connectionKey, TRAFFIC_FIELDS, type Connection, type ConnectionEvent } from './connection';
 import { csvLine, EVENT_CSV_HEADER, eventToJson, formatEventCsvLine, formatEventJsonLine } from './format';
 import { describeRecording, notARecording, parseRecordingText, RecordingParser } from './recording-reader';
+import type { TrafficQuantity } from './traffic-range';
 
 function ev(port: number, process: string | null = 'node'): ConnectionEvent {
   const c: Omit<Connection, 'id'> = {
@@ -64,7 +65,8 @@ describe('RecordingParser', () => {
     ['localScopeId', (l) => l.replace('"localScopeId":4,', '"localScopeId":1e20,'), 'field "localScopeId": 100000000000000000000 is not a whole number from 0 to 4294967295'],
     ['localAddress', (l) => l.replace('"localAddress":"fe80::1"', '"localAddress":"fe80::zz"'), 'field "localAddress": "fe80::zz" is not an IPv4 or IPv6 address'],
     ['remoteAddress', (l) => l.replace('"remoteAddress":"::1"', '"remoteAddress":"10.0.0.1"'), 'field "remoteAddress": "10.0.0.1" is not an IPv6 address (family is 6)'],
-    ['sendRate', (l) => l.replace('"sendRate":null', '"sendRate":-5'), 'field "sendRate": -5 is not a number ≥ 0'],
+    ['sendRate', (l) => l.replace('"sendRate":null', '"sendRate":-5'), 'field "sendRate": -5 is not a number from 0 to 9007199254740991 (bytes/s)'],
+    ['rttMs', (l) => l.replace('"rttMs":null', '"rttMs":1e308'), 'field "rttMs": 1e+308 is not a number from 0 to 4294967295 (ms)'],
     ['time', (l) => l.replace(/"time":"[^"]+"/, '"time":"+275760-09-13T00:00:00.001Z"'), 'field "time": "+275760-09-13T00:00:00.001Z" is not an ISO 8601 time'],
   ];
   it.each(outOfRange)('ndjson: an out-of-range %s skips that line with a clear error; the rest are read and the skip counted', (field, spoil, message) => {
@@ -104,7 +106,8 @@ describe('RecordingParser', () => {
       expect([port(c.localPort), port(c.remotePort), u32(c.pid), u32(c.localScopeId), u32(c.remoteScopeId), u32(previousPid)]).toEqual([true, true, true, true, true, true]);
       expect(c.localAddress.includes(':')).toBe(true); // family 6, as recorded
       expect(c.remoteAddress === null || c.remoteAddress.includes(':')).toBe(true);
-      expect([c.sendRate, c.rttMs].every((x) => x == null || (x as number) >= 0)).toBe(true);
+      expect([c.sendRate == null || (c.sendRate >= 0 && c.sendRate <= Number.MAX_SAFE_INTEGER), c.rttMs == null || (c.rttMs >= 0 && c.rttMs <= 0xffffffff)]).toEqual([true, true]);
+      expect(c.bytesSent == null || (Number.isInteger(c.bytesSent) && c.bytesSent >= 0 && c.bytesSent <= Number.MAX_SAFE_INTEGER)).toBe(true);
     }
   });
 
@@ -127,6 +130,44 @@ describe('RecordingParser', () => {
       { line: 4, field: 'pid', message: 'field "pid": 99999999999 is not a whole number from 0 to 4294967295' },
     ]);
   });
+
+  // Each numeric traffic field at its documented edge (shared/traffic-range.ts): the largest value
+  // an OS can report is read back; the next number up skips its record, named, and the rest are read.
+  const S = Number.MAX_SAFE_INTEGER;
+  const COUNT_TEXT = 'a whole number from 0 to 9007199254740991';
+  const RATE_TEXT = 'a number from 0 to 9007199254740991 (bytes/s)';
+  const RTT_TEXT = 'a number from 0 to 4294967295 (ms)';
+  const edges: [TrafficQuantity, number, number, string][] = [
+    ['bytesSent', S, 2 ** 53, COUNT_TEXT],
+    ['bytesReceived', S, 2 ** 53, COUNT_TEXT],
+    ['packetsSent', S, 2 ** 53, COUNT_TEXT],
+    ['packetsReceived', S, 2 ** 53, COUNT_TEXT],
+    ['retransmits', S, 2 ** 53, COUNT_TEXT],
+    ['sendRate', S, 2 ** 53, RATE_TEXT],
+    ['receiveRate', S, 2 ** 53, RATE_TEXT],
+    ['rttMs', 0xffffffff, 0xffffffff + 0.5, RTT_TEXT],
+    ['rttVarMs', 0xffffffff, 2 ** 32, RTT_TEXT],
+  ];
+  it('the edge table covers every numeric traffic field', () => {
+    expect(edges.map(([f]) => f).sort()).toEqual(TRAFFIC_FIELDS.filter((f) => f !== 'limitedBy').sort());
+  });
+  const withTraffic = (port: number, f: TrafficQuantity, v: number): ConnectionEvent => {
+    const e = ev(port);
+    Object.assign(e.connection, { bytesSent: 10, bytesReceived: 20, packetsSent: 1, packetsReceived: 2, sendRate: 0.5, receiveRate: 1, rttMs: 0.25, rttVarMs: 0.125, retransmits: 0, limitedBy: 'sender' }, { [f]: v });
+    return e;
+  };
+  for (const format of ['ndjson', 'csv'] as const) {
+    it.each(edges)(`${format}: %s at its max (%d) is read back; just over it (%d) skips that record only, named`, (f, max, over, text) => {
+      const events = [ev(1), withTraffic(2, f, max), withTraffic(3, f, over), ev(4)];
+      const body = format === 'ndjson' ? events.map(formatEventJsonLine).join('') : csvLine(EVENT_CSV_HEADER) + events.map(formatEventCsvLine).join('');
+      const r = parseRecordingText(body);
+      expect(r.events.map((e) => e.connection.localPort)).toEqual([1, 2, 4]);
+      expect(r.events[1].connection[f]).toBe(max);
+      const message = `field "${f}": ${JSON.stringify(over)} is not ${text}`;
+      expect(r.summary.problems).toEqual([{ line: format === 'ndjson' ? 3 : 4, field: f, message }]);
+      expect(r.summary.problemCount).toBe(1);
+    });
+  }
 
   it('names the line and the field of a bad record, and keeps reading', () => {
     const bad = NDJSON.split('\n');

@@ -98,6 +98,28 @@ describe('netmon replay', () => {
     expect(r.err).toBe(`netmon: ${a}: read 2 events from 4 lines; skipped 2 records (first: line 2: field "localPort": 70000 is not a port (0 to 65535))\n`);
   });
 
+  it('an RTT no OS can report (rttMs 1e308, hand-edited) skips that record, named, in NDJSON and CSV; the others replay; exit 0', async () => {
+    const traffic = (port: number, rttMs: number): ConnectionEvent => {
+      const e = ev(port);
+      Object.assign(e.connection, { bytesSent: 100, bytesReceived: 200, rttMs, rttVarMs: 0.5 });
+      return e;
+    };
+    const events = [traffic(1, 12.5), traffic(2, 1e308), traffic(3, 0xffffffff)];
+    const a = record('a.ndjson', 'ndjson', events);
+    const b = record('b.csv', 'csv', events);
+    expect(readFileSync(a, 'utf8')).toContain('"rttMs":1e+308');
+    expect(readFileSync(b, 'utf8')).toContain(',1e+308,');
+    const r = await run(['replay', a, b, '--json']);
+    expect(r.code).toBe(0);
+    const rtts = r.out.trim().split('\n').map((l) => (JSON.parse(l) as { connection: { localPort: number; rttMs: number } }).connection);
+    expect(rtts.map((c) => [c.localPort, c.rttMs])).toEqual([[1, 12.5], [3, 0xffffffff], [1, 12.5], [3, 0xffffffff]]);
+    const why = 'field "rttMs": 1e+308 is not a number from 0 to 4294967295 (ms)';
+    expect(r.err).toBe(
+      `netmon: ${a}: read 2 events from 3 lines; skipped 1 record (line 2: ${why})\n` +
+        `netmon: ${b}: read 2 events from 4 lines; skipped 1 record (line 3: ${why})\n`,
+    );
+  });
+
   it('a file that is not a recording: what is wrong, which line and field, how much was read; exit 1, other files still printed', async () => {
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, '{"type":"opened","connection":{}}\n');
