@@ -2,7 +2,7 @@
 // until SIGINT / SIGTERM. Flags cover the common case; --config FILE the rest (docs/agent.md).
 import path from 'node:path';
 import { eventMatches } from '../../shared/filter';
-import { decodeBatch } from '../../shared/ipc';
+import { decodeBatch, type EngineStatus } from '../../shared/ipc';
 import type { Protocol } from '../../shared/connection';
 import type { PortRange } from '../../shared/ports';
 import { startEngineHost } from '../engine/host';
@@ -12,14 +12,19 @@ import { MetricsConfigError, startMetricsServer, type RunningMetricsServer } fro
 import { LiveTable } from '../export/table';
 import { USER_SOURCE_KINDS } from '../source/index';
 import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
+import { tablesProblem } from '../cli/args';
+import { tablesHelp } from '../cli/help';
 import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, formatSyslogUrl, type EventExporter } from '../export/syslog-exporter';
 import { createOtlpExporter } from '../export/otlp';
 
+/** The column where AGENT_HELP's option descriptions start. */
+const HELP_COLUMN = 29;
+
 export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
                    [--syslog tcp://HOST:PORT|tls://HOST:PORT [--syslog-ca-file FILE]]
                    [--otlp URL] [--filter EXPR]
-                   [--source KIND] [--interval MS]
+                   [--source KIND] [--tables MODE] [--interval MS]
 
 Runs the engine with no UI and exports what it sees, until Ctrl-C or SIGTERM (exit 0). Flags
 override the file's settings. The config file's schema is in docs/agent.md.
@@ -45,6 +50,7 @@ Options:
   -f, --filter EXPR          count and export only connections / events matching EXPR
                              (netmon snapshot --help)
   --source KIND              ${USER_SOURCE_KINDS.join(', ')} (default auto)
+${tablesHelp(HELP_COLUMN)}
   --interval MS              poll interval (default 1000)
   -h, --help                 this help
 
@@ -68,15 +74,19 @@ export interface AgentIo {
   readFile?: (file: string) => string;
   /** The bundled engine worker (default: main/engine-worker.cjs beside this bundle). */
   workerPath?: string;
+  /** The platform `--source auto` resolves for (default process.platform), for tests. */
+  platform?: NodeJS.Platform;
 }
 
 /**
  * Flags (and the --config file they name) → config; `null` when help was asked for. Throws
- * AgentConfigError, or FileArgError when the config file cannot be read.
+ * AgentConfigError (also for `--tables netlink|procfs` with a source other than linux on
+ * `platform`, as every command that reads the table), FileArgError when the config file cannot be
+ * read, or resolveSourceKind's SourceError for `--tables` on a platform without a source.
  */
-export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string): AgentConfig | null {
+export function parseAgentArgs(argv: readonly string[], readFile: (f: string) => string, platform: NodeJS.Platform = process.platform): AgentConfig | null {
   const flags = new Map<string, string | true>();
-  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--syslog-ca-file', '--otlp', '--filter', '-f', '--source', '--interval']);
+  const takesValue = new Set(['--config', '--metrics', '--metrics-token-file', '--syslog', '--syslog-ca-file', '--otlp', '--filter', '-f', '--source', '--tables', '--interval']);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -119,6 +129,7 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
   };
   const v = (k: string) => flags.get(k) as string | undefined;
   if (v('--source') !== undefined) config.source = asFile('source', v('--source'), '--source').source;
+  if (v('--tables') !== undefined) config.tables = asFile('tables', v('--tables'), '--tables').tables;
   if (v('--interval') !== undefined) {
     const n = /^\d+$/.test(v('--interval') ?? '') ? Number(v('--interval')) : v('--interval');
     config.intervalMs = asFile('intervalMs', n, '--interval').intervalMs;
@@ -149,7 +160,21 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
   }
   const otlp = v('--otlp');
   if (otlp !== undefined) config.otlp = config.otlp ? { ...config.otlp, url: otlpConfig({ url: otlp }, '--otlp').url } : otlpConfig({ url: otlp }, '--otlp');
+  const tablesWrong = tablesProblem(config, platform);
+  if (tablesWrong !== null) throw new AgentConfigError(tablesWrong);
   return config;
+}
+
+/**
+ * The status line an agent writes when it first reads the table and whenever what it reads from
+ * changes (auto tables falling back from netlink to procfs mid-run): `netmon agent: reading
+ * connections from linux-procfs every 1000 ms; per-connection counters: not available with the
+ * procfs backend`. null for a batch that is no successful poll (nothing read yet).
+ */
+export function sourceLine(status: Pick<EngineStatus, 'source' | 'intervalMs' | 'lastPollAt' | 'lastError' | 'countersNote'>): string | null {
+  if (status.lastPollAt === null || status.lastError !== null) return null;
+  const note = status.countersNote ? `; per-connection counters: ${status.countersNote}` : '';
+  return `netmon agent: reading connections from ${status.source} every ${status.intervalMs} ms${note}\n`;
 }
 
 /** Runs the agent until io.stop aborts; returns the exit code. */
@@ -159,7 +184,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   let config: AgentConfig | null;
   let token: string | null = null;
   try {
-    config = parseAgentArgs(argv, readFile);
+    config = parseAgentArgs(argv, readFile, io.platform);
     if (config?.metrics) token = readToken(config.metrics.tokenFile, 'metrics token file', readFile);
     // Checked at start like every file named: a missing CA file is bad usage, not a failed start.
     if (config?.syslog?.caFile) checkInputFile(config.syslog.caFile, 'syslog CA file', 1024 * 1024);
@@ -208,6 +233,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   });
 
   let host: EngineHost | null = null;
+  let said: string | null = null;
   let server: RunningMetricsServer | null = null;
   try {
     if (config.metrics && token !== null) {
@@ -219,10 +245,13 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       workerPath: io.workerPath ?? path.join(__dirname, 'main', 'engine-worker.cjs'),
       source: config.source,
       intervalMs: config.intervalMs,
+      tables: config.tables,
     });
     host.onBatch((json) => {
       try {
         const batch = decodeBatch(json);
+        const line = sourceLine(batch.status);
+        if (line !== null && line !== said) io.stderr((said = line));
         if (batch.status.portRanges) ranges = { tcp: batch.status.portRanges.tcp, udp: batch.status.portRanges.udp };
         const poll = table.apply(batch);
         if (poll) metrics.observePoll(poll);

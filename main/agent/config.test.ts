@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgentConfigError, otlpConfig, parseHostPort, validateAgentConfig } from './config';
-import { parseAgentArgs, runAgent } from './cli';
+import { parseAgentArgs, runAgent, sourceLine } from './cli';
 import { FileArgError } from '../cli/file-args';
 
 const files = (map: Record<string, string>) => (f: string) => {
@@ -64,6 +64,30 @@ describe('agent config', () => {
     expect(parseAgentArgs(['--help'], read)).toBeNull();
   });
 
+  it('--tables (and "tables" in the file) chooses the linux source\'s tables, refused with another source as every command refuses it', () => {
+    const read = files({ 'n.json': JSON.stringify({ source: 'linux', tables: 'netlink' }), 'd.json': JSON.stringify({ source: 'demo', tables: 'procfs' }) });
+    expect(parseAgentArgs([], read, 'linux')?.tables).toBe('auto');
+    expect(parseAgentArgs(['--tables', 'procfs'], read, 'linux')).toMatchObject({ source: 'auto', tables: 'procfs' });
+    expect(parseAgentArgs(['--tables=procfs', '--source', 'linux'], read, 'win32')).toMatchObject({ source: 'linux', tables: 'procfs' });
+    expect(parseAgentArgs(['--config', 'n.json'], read, 'linux')).toMatchObject({ source: 'linux', tables: 'netlink' });
+    expect(parseAgentArgs(['--config', 'n.json', '--tables', 'procfs'], read, 'linux')?.tables).toBe('procfs');
+    expect(parseAgentArgs(['--tables', 'auto', '--source', 'demo'], read, 'linux')?.tables).toBe('auto');
+    expect(err(() => parseAgentArgs(['--tables', 'proc'], read, 'linux'))).toBe('--tables: expected one of auto, netlink, procfs, got "proc"');
+    expect(err(() => parseAgentArgs(['--tables'], read, 'linux'))).toBe('--tables needs a value');
+    expect(err(() => validateAgentConfig({ tables: 'ss' }, 'n.json'))).toBe('n.json: tables: expected one of auto, netlink, procfs, got "ss"');
+    expect(err(() => parseAgentArgs(['--tables', 'procfs', '--source', 'demo'], read, 'linux'))).toBe('--tables procfs applies to the linux source only (this run reads the demo source)');
+    expect(err(() => parseAgentArgs(['--tables', 'netlink'], read, 'win32'))).toBe('--tables netlink applies to the linux source only (this run reads the windows source)');
+    expect(err(() => parseAgentArgs(['--config', 'd.json'], read, 'linux'))).toBe('--tables procfs applies to the linux source only (this run reads the demo source)');
+  });
+
+  it('says once what it reads from, and again when that changes; nothing before a successful poll', () => {
+    const status = { source: 'linux-procfs', intervalMs: 200, lastPollAt: 1, lastError: null, countersNote: 'not available with the procfs backend' };
+    expect(sourceLine(status)).toBe('netmon agent: reading connections from linux-procfs every 200 ms; per-connection counters: not available with the procfs backend\n');
+    expect(sourceLine({ ...status, source: 'linux-netlink', countersNote: null })).toBe('netmon agent: reading connections from linux-netlink every 200 ms\n');
+    expect(sourceLine({ ...status, lastPollAt: null })).toBeNull();
+    expect(sourceLine({ ...status, lastError: 'EPERM' })).toBeNull();
+  });
+
   it('reads the otlp object and refuses what is not an http(s) endpoint or a clean header', () => {
     expect(otlpConfig({ url: 'http://127.0.0.1:4318/v1/logs', headers: { 'x-tenant': 'ops' } }, 'o')).toEqual({
       url: 'http://127.0.0.1:4318/v1/logs', encoding: 'protobuf', headers: { 'x-tenant': 'ops' }, queueSize: 50_000,
@@ -108,8 +132,13 @@ describe('agent config', () => {
     expect((await run(['--metrics', '127.0.0.1:0', '--metrics-token-file', '/t'], { '/t': 'short\n' })).err).toBe(
       'netmon: metrics token file: /t: token must be at least 16 URL-safe characters (A-Z a-z 0-9 _ -)\nRun `netmon agent --help` for usage.\n',
     );
+    expect(await run(['--tables', 'procfs', '--source', 'demo', '--otlp', 'http://127.0.0.1:1/v1/logs'], {})).toEqual({
+      code: 2, out: '', err: 'netmon: --tables procfs applies to the linux source only (this run reads the demo source)\nRun `netmon agent --help` for usage.\n',
+    });
     const help = await run(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/--metrics-token-file FILE/);
+    expect(help.out).toMatch(/\[--source KIND\] \[--tables MODE\]/);
+    expect(help.out).toMatch(/ {2}--tables MODE {14}Linux: where the tables come from: auto /);
   });
 });

@@ -5,7 +5,7 @@ import { parseFilter, type CompiledFilter } from '../../shared/filter';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { tokenProblem } from '../server/auth';
 import { fileReadError } from '../cli/file-args';
-import { isSourceKind, USER_SOURCE_KINDS, type SourceKind } from '../source/index';
+import { isSourceKind, LINUX_TABLES, USER_SOURCE_KINDS, type LinuxTables, type SourceKind } from '../source/index';
 import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
 import { DEFAULT_FACILITY } from '../export/syslog';
 import { OTLP_ENCODINGS, type OtlpEncoding } from '../export/otlp';
@@ -44,6 +44,8 @@ export interface OtlpConfig {
 
 export interface AgentConfig {
   source: SourceKind;
+  /** Where the linux source reads its tables (`--tables`); `auto` for every other source. */
+  tables: LinuxTables;
   intervalMs: number;
   /** Which connections are counted and which events exported (filter language); null = all. */
   filter: CompiledFilter | null;
@@ -105,16 +107,16 @@ function filter(v: unknown, where: Where): CompiledFilter | null {
   return r.filter;
 }
 
-const TOP_KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog', 'otlp'] as const;
+const TOP_KEYS = ['source', 'tables', 'intervalMs', 'filter', 'metrics', 'syslog', 'otlp'] as const;
 const OTLP_KEYS = ['url', 'encoding', 'headers', 'queueSize'] as const;
 const SYSLOG_KEYS = ['url', 'caFile', 'facility', 'appName', 'queueSize'] as const;
 const METRICS_KEYS = ['listen', 'tokenFile', 'allowRemote', 'topProcesses'] as const;
 
 export const DEFAULT_TOP_PROCESSES = 10;
 
-/** The defaults: no exporter, all connections, the platform source at 1 s. */
+/** The defaults: no exporter, all connections, the platform source (its tables: auto) at 1 s. */
 export function defaultAgentConfig(): AgentConfig {
-  return { source: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null, syslog: null, otlp: null };
+  return { source: 'auto', tables: 'auto', intervalMs: DEFAULT_INTERVAL_MS, filter: null, metrics: null, syslog: null, otlp: null };
 }
 
 /**
@@ -128,6 +130,10 @@ export function validateAgentConfig(json: unknown, file: string): AgentConfig {
   if (top.source !== undefined) {
     if (!isSourceKind(top.source)) fail(at('source'), `one of ${USER_SOURCE_KINDS.join(', ')}`, top.source);
     c.source = top.source as SourceKind;
+  }
+  if (top.tables !== undefined) {
+    if (!(LINUX_TABLES as readonly unknown[]).includes(top.tables)) fail(at('tables'), `one of ${LINUX_TABLES.join(', ')}`, top.tables);
+    c.tables = top.tables as LinuxTables;
   }
   if (top.intervalMs !== undefined) c.intervalMs = int(top.intervalMs, at('intervalMs'), MIN_INTERVAL_MS, MAX_INTERVAL_MS);
   if (top.filter !== undefined) c.filter = filter(top.filter, at('filter'));
