@@ -28,6 +28,18 @@ describe('openRecordingFile (the app opening a recording)', () => {
     expect(r.notice).toBe('cut.ndjson: read 3 events from 4 lines; the last record (line 4) was cut off mid-write and skipped');
   });
 
+  it('a record whose traffic no OS can report (rttMs 1e308) is skipped, named in the notice; the rest is shown', async () => {
+    const traffic = (port: number, rttMs: number): ConnectionEvent => ({ ...ev(port), connection: conn({ localPort: port, rttMs, bytesSent: 10 }) });
+    const events = [traffic(1, 3.5), traffic(2, 1e308), traffic(3, 0xffffffff)];
+    const csv = csvLine(EVENT_CSV_HEADER) + events.map(formatEventCsvLine).join('');
+    const ndjson = events.map(formatEventJsonLine).join('');
+    for (const [name, text, line, lines] of [['t.csv', csv, 3, 4], ['t.ndjson', ndjson, 2, 3]] as const) {
+      const r = await openRecordingFile(file(text, name));
+      expect(r.log.toArray().map((e) => [e.connection.localPort, e.connection.rttMs])).toEqual([[1, 3.5], [3, 0xffffffff]]);
+      expect(r.notice).toBe(`${name}: read 2 events from ${lines} lines; skipped 1 record (line ${line}: field "rttMs": 1e+308 is not a number from 0 to 4294967295 (ms))`);
+    }
+  });
+
   it('keeps the newest events up to its capacity and says how many were not kept', async () => {
     const r = await openRecordingFile(file(EVENTS.map(formatEventJsonLine).join(''), 'big.ndjson'), { capacity: 2 });
     expect(r.log.toArray().map((e) => e.connection.localPort)).toEqual([3, 4]);
