@@ -83,4 +83,13 @@ describe('baseline', () => {
     expect(() => parseBaseline(outbound({ remotePort: 70000 }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remotePort \(0-65535\)$/);
     expect(() => parseBaseline(outbound({ remoteAddress: '999.1.1.1' }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remoteAddress \(an IP address\)/);
   });
+  it('quotes what it refuses in a short excerpt: a value nested too deep for JSON.stringify or megabytes long', () => {
+    // Before: JSON.stringify of the whole value threw RangeError ("netmon: Maximum call stack size
+    // exceeded", no file named) or put a 5 MB string into the message.
+    const good = makeBaseline(normal, range, 0, null);
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(() => parseBaseline(`{"format":${nested}}`, 'x.json')).toThrow(`x.json: not a netmon baseline (format is ${'['.repeat(57)}..., expected "netmon-baseline")`);
+    expect(() => parseBaseline(JSON.stringify({ ...good, version: 'v'.repeat(5_000_000) }), 'x.json')).toThrow(`x.json: unsupported version "${'v'.repeat(56)}... (this netmon reads version 1)`);
+    expect(() => parseBaseline(`{"format":"netmon-baseline","version":${nested}}`, 'x.json')).toThrow(`x.json: unsupported version ${'['.repeat(57)}... (this netmon reads version 1)`);
+  });
 });

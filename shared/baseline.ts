@@ -9,6 +9,7 @@
 //   - ephemeral UDP: process + protocol (a UDP socket bound inside the dynamic range, e.g. a DNS client).
 // A connection accepted by a baselined listener is normal whatever its remote end; a TIME-WAIT row
 // has no owner, so it matches an outbound entry of any process with the same destination.
+import { briefJson } from './brief-json';
 import type { Connection, Protocol } from './connection';
 import { ipFamily } from './ip';
 import { listenerPorts as listenerPortsOf, type PortRange } from './ports';
@@ -170,8 +171,8 @@ export function parseBaseline(text: string, name = 'baseline'): Baseline {
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(name, 'expected a JSON object');
   const o = v as Record<string, unknown>;
-  if (o.format !== BASELINE_FORMAT) fail(name, `not a netmon baseline (format is ${JSON.stringify(o.format)}, expected "${BASELINE_FORMAT}")`);
-  if (o.version !== BASELINE_VERSION) fail(name, `unsupported version ${JSON.stringify(o.version)} (this netmon reads version ${BASELINE_VERSION})`);
+  if (o.format !== BASELINE_FORMAT) fail(name, `not a netmon baseline (format is ${briefJson(o.format)}, expected "${BASELINE_FORMAT}")`);
+  if (o.version !== BASELINE_VERSION) fail(name, `unsupported version ${briefJson(o.version)} (this netmon reads version ${BASELINE_VERSION})`);
   const r = o.dynamicRange as Record<string, unknown> | undefined;
   if (!r || !isPort(r.low) || !isPort(r.high) || (r.low as number) < 1 || (r.low as number) > (r.high as number)) fail(name, 'dynamicRange must be {"low": port, "high": port} with low ≤ high');
   const list = (key: string): Record<string, unknown>[] => {

@@ -141,4 +141,21 @@ describe('agent config', () => {
     expect(help.out).toMatch(/\[--source KIND\] \[--tables MODE\]/);
     expect(help.out).toMatch(/ {2}--tables MODE {14}Linux: where the tables come from: auto /);
   });
+  it('a value nested deeper than JSON.stringify can go, or megabytes long, is refused naming its key with a short excerpt', async () => {
+    // Before: the excerpt was JSON.stringify of the whole value, which threw RangeError (stack
+    // overflow) out of the parser — "netmon: unexpected error" with a stack, exit 1 — or echoed it whole.
+    const nested = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(err(() => validateAgentConfig({ metrics: JSON.parse(nested) }, 'n.json'))).toBe(`n.json: metrics: expected an object, got ${'['.repeat(57)}...`);
+    expect(err(() => parseAgentArgs(['--config', 'n.json'], files({ 'n.json': `{"otlp":{"url":${nested}}}` })))).toMatch(/^n\.json: otlp\.url: expected an http:\/\/ .*, got \[{57}\.\.\.$/);
+    expect(err(() => validateAgentConfig({ syslog: { url: 'tcp://h:514', appName: 'a'.repeat(5_000_000) } }, 'n.json'))).toBe(
+      `n.json: syslog.appName: expected 1-48 printable ASCII characters without spaces (RFC 5424 APP-NAME), got "${'a'.repeat(56)}...`,
+    );
+    // A filter past the length limit is quoted up to the limit, not whole.
+    const long = err(() => validateAgentConfig({ filter: 'x'.repeat(1_000_000) }, 'n.json'));
+    expect(long).toMatch(/^n\.json: filter: filter too long: 1000000 characters, at most 4096/);
+    expect(long.length).toBeLessThan(4300);
+    let stderr = '';
+    const code = await runAgent(['--config', 'n.json'], { stdout: () => {}, stderr: (t) => (stderr += t), stop: AbortSignal.abort(), readFile: files({ 'n.json': `{"metrics":${nested}}` }) });
+    expect({ code, stderr }).toEqual({ code: 2, stderr: `netmon: n.json: metrics: expected an object, got ${'['.repeat(57)}...\nRun \`netmon agent --help\` for usage.\n` });
+  });
 });

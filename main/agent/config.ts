@@ -1,7 +1,8 @@
 // `netmon agent` configuration: the JSON file (docs/agent.md) and the flags for the common case
 // without one. Validation is total: any input gives a config or an AgentConfigError naming the
 // file, the key path and what was expected.
-import { parseFilter, type CompiledFilter } from '../../shared/filter';
+import { briefJson } from '../../shared/brief-json';
+import { MAX_FILTER_LENGTH, parseFilter, type CompiledFilter } from '../../shared/filter';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { tokenProblem } from '../server/auth';
 import { fileReadError } from '../cli/file-args';
@@ -62,9 +63,7 @@ const fail = (where: Where, expected: string, got: unknown): never => {
 };
 
 function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return v === undefined ? 'nothing' : briefJson(v);
 }
 
 /** "HOST:PORT", "[v6]:PORT"; port 0-65535. */
@@ -103,7 +102,7 @@ function filter(v: unknown, where: Where): CompiledFilter | null {
   if (v === null || v === '') return null;
   const text = str(v, where, 'a filter expression (netmon snapshot --help)');
   const r = parseFilter(text, { namesResolved: false });
-  if (!r.ok) throw new AgentConfigError(`${where}: ${r.error.message} (at characters ${r.error.start}-${r.error.end} of ${JSON.stringify(text)})`);
+  if (!r.ok) throw new AgentConfigError(`${where}: ${r.error.message} (at characters ${r.error.start}-${r.error.end} of ${briefJson(text, MAX_FILTER_LENGTH + 2)})`);
   return r.filter;
 }
 

@@ -78,13 +78,15 @@ export function checkInputFile(path: string, what: string, maxBytes = Infinity):
 
 /**
  * The text (UTF-8) of a small file named by the user (a baseline, a token, a config), checked first
- * with checkInputFile so a FIFO, a device or a huge file is refused rather than read.
+ * with checkInputFile so a FIFO, a device or a huge file is refused rather than read. A leading
+ * byte-order mark (U+FEFF, which Windows editors write) is dropped: it is no part of the content.
  * @throws FileArgError naming the file and the problem.
  */
 export function readInputFile(path: string, maxBytes: number, what: string): string {
   checkInputFile(path, what, maxBytes);
   try {
-    return readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    return text.startsWith('\ufeff') ? text.slice(1) : text;
   } catch (e) {
     throw new FileArgError('read', what, path, fsReason(e), { cause: e });
   }
