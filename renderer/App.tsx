@@ -23,6 +23,7 @@ import { copyText, downloadText } from './browser';
 import { DisplaySettings, Header } from './app/Header';
 import { Toast, failure, useToast } from './app/toast';
 import { useLiveData } from './app/useLiveData';
+import { AccessNotice, accessProblem } from './app/AccessNotice';
 import { useFilter } from './app/useFilter';
 import { usePollControls } from './app/usePollControls';
 import { useGlobalKeys } from './app/useGlobalKeys';
@@ -207,7 +208,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           onSave={(text) => download(`netmon-baseline-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`, 'application/json', text)}
           onError={(what, err) => showToast(failure(what, err))}
         />
-        {live.startError && <span className="tab-note error">Could not load the table: {live.startError}</span>}
+        {live.startError && !accessProblem(live.connState) && <span className="tab-note error">Could not load the table: {live.startError}</span>}
       </div>
       {opened && <RecordingBanner recording={opened} span={span} at={replayAt} onAt={setReplayAt} onBack={recording.close} />}
       <TimelineView
@@ -221,49 +222,53 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         source={opened ? `recording ${opened.name}` : 'live'}
       />
       <main className="content">
-        <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
-          <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-            {tab === 'connections' ? (
-              <ConnectionsView
-                store={tableStore}
-                readOnly={opened !== null}
-                rows={rows}
-                columns={columns}
-                sort={sort}
-                onSort={onSort}
-                selection={selection}
-                setSelection={setSelection}
-                gridRef={gridRef}
-                actions={actions}
-                onCopy={copySelected}
-                onVisibleRows={onVisibleRows}
-                available={available}
-                layout={settings.columns}
-                onLayout={(l: ColumnLayout) => update({ columns: l })}
-                departure={baseline.departure}
-              />
-            ) : tab === 'ports' ? (
-              <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
-            ) : tab === 'processes' ? (
-              <ProcessesView
-                rows={rows}
-                valuesRev={sorted.valuesRev}
-                sort={processSort}
-                setSort={setProcessSort}
-                countersNote={store.status?.countersNote}
-                onSelectProcess={(p) => {
-                  // The ownerless TIME-WAIT group is no process: it is its rows' state.
-                  const filter = p.key === TIME_WAIT_KEY ? 'state:time-wait' : p.pid !== null ? `pid:${p.pid}` : null;
-                  if (filter === null) return;
-                  update({ filter });
-                  setTab('connections');
-                }}
-              />
-            ) : (
-              <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
-            )}
-          </div>
-        </DetailsPaneOpen.Provider>
+        {accessProblem(live.connState) && !opened ? (
+          <AccessNotice state={live.connState} onRetry={live.retry} />
+        ) : (
+          <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
+            <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+              {tab === 'connections' ? (
+                <ConnectionsView
+                  store={tableStore}
+                  readOnly={opened !== null}
+                  rows={rows}
+                  columns={columns}
+                  sort={sort}
+                  onSort={onSort}
+                  selection={selection}
+                  setSelection={setSelection}
+                  gridRef={gridRef}
+                  actions={actions}
+                  onCopy={copySelected}
+                  onVisibleRows={onVisibleRows}
+                  available={available}
+                  layout={settings.columns}
+                  onLayout={(l: ColumnLayout) => update({ columns: l })}
+                  departure={baseline.departure}
+                />
+              ) : tab === 'ports' ? (
+                <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
+              ) : tab === 'processes' ? (
+                <ProcessesView
+                  rows={rows}
+                  valuesRev={sorted.valuesRev}
+                  sort={processSort}
+                  setSort={setProcessSort}
+                  countersNote={store.status?.countersNote}
+                  onSelectProcess={(p) => {
+                    // The ownerless TIME-WAIT group is no process: it is its rows' state.
+                    const filter = p.key === TIME_WAIT_KEY ? 'state:time-wait' : p.pid !== null ? `pid:${p.pid}` : null;
+                    if (filter === null) return;
+                    update({ filter });
+                    setTab('connections');
+                  }}
+                />
+              ) : (
+                <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
+              )}
+            </div>
+          </DetailsPaneOpen.Provider>
+        )}
         {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}
       </main>
       <StatusBar

@@ -7,11 +7,13 @@ import { decodeBatch, type EventBatch, type NetmonBridge } from '../../shared/ip
 import type { ConnectionStore } from '../store/store';
 import { BatchQueue } from '../store/batchQueue';
 import { nextTask } from '../store/nextTask';
+import type { ConnectionState } from '../transport/ws';
 
-export type LinkState = 'connecting' | 'open' | 'closed';
+export type LinkState = ConnectionState;
 
 interface ConnectionStateSource {
   onConnectionState?: (l: (s: LinkState) => void) => () => void;
+  retry?: () => void;
 }
 
 /** Batches held while the display is frozen; beyond this the table is fetched afresh on unfreeze. */
@@ -27,6 +29,8 @@ export interface LiveData {
   /** Batches waiting for the unfreeze. */
   waiting: number;
   setFrozen(frozen: boolean): void;
+  /** After the server refused the link (`refused`): try the handshake again. */
+  retry(): void;
 }
 
 /**
@@ -147,7 +151,7 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     let wasClosed = false;
     const unsubState = (bridge as NetmonBridge & ConnectionStateSource).onConnectionState?.((s) => {
       setConnState(s);
-      if (s === 'closed') wasClosed = true;
+      if (s !== 'open' && s !== 'connecting') wasClosed = true;
       if (s === 'open' && wasClosed) {
         wasClosed = false;
         reloadRef.current?.();
@@ -164,5 +168,6 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     };
   }, [bridge, store]);
   const setFrozen = useCallback((on: boolean) => control.current?.freeze(on), []);
-  return { connState, startError, frozen, waiting, setFrozen };
+  const retry = useCallback(() => (bridge as NetmonBridge & ConnectionStateSource).retry?.(), [bridge]);
+  return { connState, startError, frozen, waiting, setFrozen, retry };
 }

@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { EngineStatus } from '../../shared/ipc';
 import { formatTime } from '../store/columns';
 import { UNKNOWN_MARK } from '../../shared/units';
+import type { LinkState } from '../app/useLiveData';
 
 export interface StatusBarProps {
   /** Open connections (closed rows that still linger are not among them). */
@@ -19,7 +20,8 @@ export interface StatusBarProps {
   closing?: number;
   counts: Map<string, number>;
   status: EngineStatus | null;
-  connection?: 'connecting' | 'open' | 'closed' | null;
+  /** Browser mode's link to the server (null in the desktop app). */
+  connection?: LinkState | null;
   recording?: string | null;
   /** Updates waiting while this window's display is frozen; null when it is not frozen. */
   frozen?: number | null;
@@ -59,6 +61,13 @@ function useWrappedCount(box: RefObject<HTMLElement | null>, shape: string): num
   }, [box, shape]);
   return wrapped;
 }
+
+const LINK_TEXT: Record<Exclude<LinkState, 'open'>, string> = {
+  connecting: 'connecting…',
+  closed: 'disconnected, retrying…',
+  refused: 'not connected: token refused',
+  'no-token': 'not connected: no token',
+};
 
 const chipText = ([k, n]: [string, number]) => `${k} ${n}`;
 
@@ -111,7 +120,11 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
           ● recording
         </span>
       )}
-      {connection && connection !== 'open' && <span className="sb-item warn">{connection === 'connecting' ? 'connecting…' : 'disconnected, retrying…'}</span>}
+      {connection && connection !== 'open' && (
+        <span className={`sb-item ${connection === 'refused' || connection === 'no-token' ? 'error' : 'warn'}`} data-testid="link-state">
+          {LINK_TEXT[connection]}
+        </span>
+      )}
       {frozen !== null && (
         <span className="sb-item warn" data-testid="frozen" title="This window is not updating; netmon still polls">
           view frozen{frozen > 0 ? ` — ${frozen.toLocaleString('en-US')} updates waiting` : ''}

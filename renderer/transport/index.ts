@@ -35,6 +35,19 @@ export function takeToken(
   return storage.getItem(TOKEN_STORAGE_KEY);
 }
 
+/** True when the server that served the page at `href` answers a HEAD of it (no token sent). */
+export async function pageAnswers(href: string): Promise<boolean> {
+  const url = new URL(href);
+  url.search = '';
+  url.hash = '';
+  try {
+    const res = await fetch(url, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 let cached: NetmonBridge | null = null;
 
 export function getTransport(): NetmonBridge {
@@ -43,8 +56,13 @@ export function getTransport(): NetmonBridge {
     cached = window.netmon;
   } else {
     const token = takeToken(window.location, window.sessionStorage, window.history);
-    // Without a token the server refuses the handshake; the bridge keeps retrying and the UI shows it.
-    const ws: WsBridge = createWsBridge({ url: wsUrlFor(window.location), protocols: wsProtocols(token ?? '') });
+    // Without a token no handshake is tried; a refused one is told from a server that is down by
+    // whether the server still serves this page (static files need no token).
+    const ws: WsBridge = createWsBridge({
+      url: wsUrlFor(window.location),
+      protocols: token === null ? null : wsProtocols(token),
+      serverAnswers: () => pageAnswers(window.location.href),
+    });
     cached = ws;
   }
   return cached;

@@ -27,13 +27,29 @@ export interface SocketLike {
   onerror: ((ev: unknown) => void) | null;
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * The link to the server. `closed`: lost or not reachable, reconnecting with backoff. `refused`: the
+ * server answers but will not take this tab's token (a restart gave the run a new one), and
+ * `no-token`: the page was opened without one (a bookmark); in both no retry can help, so none is
+ * made until `retry()`.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused' | 'no-token';
 
 export interface WsBridgeOptions {
   /** ws://host:port/ws */
   url: string;
-  /** Subprotocols offered on the handshake; the token travels here (shared/ws-protocol.ts wsProtocols). */
-  protocols?: string[];
+  /**
+   * Subprotocols offered on the handshake; the token travels here (shared/ws-protocol.ts
+   * wsProtocols). Null: the page has no token, so no handshake is tried (state `no-token`).
+   */
+  protocols?: string[] | null;
+  /**
+   * Whether the server answers plain HTTP (e.g. a HEAD of the page). Asked when a handshake fails
+   * before the socket opened: a browser cannot read the status of a refused upgrade, but a server
+   * that serves its page and refuses the socket has refused the token (every other refusal is of
+   * something the page always sends right). Without it every failure counts as `closed`.
+   */
+  serverAnswers?: () => Promise<boolean>;
   /** Opens a socket; defaults to the global WebSocket. */
   connect?: (url: string, protocols: string[]) => SocketLike;
   /** Reconnect delay: starts here, doubles per failure up to maxBackoffMs. */
@@ -44,8 +60,13 @@ export interface WsBridgeOptions {
 }
 
 export interface WsBridge extends NetmonBridge {
-  /** Connection state changes (for a "reconnecting…" indicator); returns an unsubscribe function. */
+  /**
+   * Connection state changes (for a "reconnecting…" indicator); the listener is told the current
+   * state at once. Returns an unsubscribe function.
+   */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /** After `refused`: tries the handshake again (the user may have restarted netmon with the token). */
+  retry(): void;
   /** Closes the socket for good: no more reconnects, pending calls rejected. */
   dispose(): void;
 }
@@ -66,7 +87,7 @@ export class TransportError extends Error {
 
 export function createWsBridge(opts: WsBridgeOptions): WsBridge {
   const connect = opts.connect ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike);
-  const protocols = opts.protocols ?? [];
+  const protocols = opts.protocols === undefined ? [] : opts.protocols;
   const initialBackoff = opts.initialBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5000;
   const callTimeout = opts.callTimeoutMs ?? 30_000;
@@ -81,9 +102,32 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
   let disposed = false;
   let everOpened = false;
   let lastSeq = 0;
+  let state: ConnectionState = 'connecting';
+  /** True while the link is refused: no reconnect is scheduled. */
+  let refused = false;
 
   const setState = (s: ConnectionState): void => {
+    state = s;
     for (const l of stateListeners) l(s);
+  };
+
+  /** Rejects every call waiting, sent or not: none can be answered while the server refuses us. */
+  const rejectAll = (why: string): void => {
+    for (const p of pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new TransportError(why));
+    }
+    pending.clear();
+  };
+
+  /** Why calls fail while refused (never the token itself). */
+  const refusal = (): string => (state === 'no-token' ? 'this page was opened without its token' : "netmon refused this page's token");
+
+  /** The link cannot work as it stands (no token, or the server refuses it): say so, stop retrying. */
+  const refuse = (s: 'refused' | 'no-token'): void => {
+    refused = true;
+    setState(s);
+    rejectAll(refusal());
   };
 
   const deliver = (json: string): void => {
@@ -99,10 +143,14 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
 
   function open(): void {
     if (disposed) return;
+    if (protocols === null) return refuse('no-token');
+    refused = false;
     setState('connecting');
     const s = connect(opts.url, protocols);
     socket = s;
+    let opened = false;
     s.onopen = () => {
+      opened = true;
       backoff = initialBackoff;
       const reconnected = everOpened;
       everOpened = true;
@@ -132,13 +180,26 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
           p.reject(new TransportError('connection to netmon lost'));
         }
       }
-      setState('closed');
-      scheduleReconnect();
+      if (opened || !opts.serverAnswers) {
+        setState('closed');
+        scheduleReconnect();
+        return;
+      }
+      // Never opened: refused, or nobody there? Ask the server something it answers without a token.
+      const ask = opts.serverAnswers;
+      void ask()
+        .catch(() => false)
+        .then((answers) => {
+          if (disposed || socket !== null) return;
+          if (answers) return refuse('refused');
+          setState('closed');
+          scheduleReconnect();
+        });
     };
   }
 
   function scheduleReconnect(): void {
-    if (disposed || reconnectTimer) return;
+    if (disposed || refused || reconnectTimer) return;
     const delay = backoff;
     backoff = Math.min(backoff * 2, maxBackoff);
     reconnectTimer = setTimeout(() => {
@@ -192,6 +253,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
 
   function call(method: string, args: unknown[]): Promise<unknown> {
     if (disposed) return Promise.reject(new TransportError('transport closed'));
+    if (refused) return Promise.reject(new TransportError(refusal()));
     return new Promise((resolve, reject) => {
       const id = nextId++;
       const frame = JSON.stringify({ kind: 'call', id, method, args });
@@ -217,7 +279,13 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     },
     onConnectionState(listener) {
       stateListeners.add(listener);
+      listener(state);
       return () => stateListeners.delete(listener);
+    },
+    retry() {
+      if (disposed || !refused || protocols === null) return;
+      backoff = initialBackoff;
+      open();
     },
     getSnapshot: () => call('getSnapshot', []) as Promise<Snapshot>,
     getHistory: (limit?: number) => call('getHistory', limit === undefined ? [] : [limit]) as Promise<History>,
@@ -237,11 +305,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     dispose() {
       disposed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
-      for (const p of pending.values()) {
-        clearTimeout(p.timer);
-        p.reject(new TransportError('transport closed'));
-      }
-      pending.clear();
+      rejectAll('transport closed');
       const s = socket;
       socket = null;
       s?.close(1000, 'bye');
