@@ -32,6 +32,7 @@ import { exportView, useCopySelected, type Download } from './app/exportView';
 import { ConnectionsView } from './views/connections/ConnectionsView';
 import { useReverseDns } from './views/connections/useReverseDns';
 import { EventListView } from './views/events/EventListView';
+import { eventsEmptyText, heldFacts, hiddenByText } from './views/events/emptyEvents';
 import { RecordingBanner } from './views/recording/RecordingBanner';
 import { recordingSpan, replayUntil } from './views/recording/replay';
 import { useRecording } from './views/recording/useRecording';
@@ -130,6 +131,18 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
   const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);
   const [tab, setTab] = useState<Tab>('connections');
+  // Why the Events view is empty, when it is (the log is read only then).
+  const eventsEmpty =
+    tab === 'events' && eventEntries.length === 0
+      ? eventsEmptyText({
+          ...heldFacts(recordedEvents ?? store.log.toArray(), timeRange),
+          dropped: opened ? 0 : store.log.dropped,
+          capacity: store.log.capacity,
+          span: timeRange,
+          hiddenBy: hiddenByText(settings.filter.trim() !== '', !sameToggles(settings.toggles, DEFAULT_TOGGLES), notInBaseline !== null),
+          recording: opened ? opened.name : null,
+        })
+      : undefined;
   const [processSort, setProcessSort] = useState(DEFAULT_PROCESS_SORT);
 
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
@@ -264,7 +277,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   }}
                 />
               ) : (
-                <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} />
+                <EventListView events={eventEntries} store={opened ? null : store} readOnly={opened !== null} actions={actions} onCopy={copySelected} departure={baseline.departure} shown={sorted.predicate} emptyText={eventsEmpty} />
               )}
             </div>
           </DetailsPaneOpen.Provider>

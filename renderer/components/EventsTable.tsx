@@ -106,9 +106,11 @@ export interface EventsTableProps {
   onContextMenu?(seq: number, x: number, y: number): void;
   /** The baseline in use: events of connections departing from it carry a "not in baseline" badge. */
   departure?: DepartureOf | null;
+  /** What an empty list says: why nothing shows (views/events/emptyEvents.ts). */
+  emptyText?: string;
 }
 
-export function EventsTable({ events, label = 'Events', cursor = null, onCursor, onActivate, onContextMenu, departure = null }: EventsTableProps) {
+export function EventsTable({ events, label = 'Events', cursor = null, onCursor, onActivate, onContextMenu, departure = null, emptyText = 'No events yet.' }: EventsTableProps) {
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const n = events.length;
   // Rows are shown newest first: display index i holds events[n - 1 - i].
@@ -217,7 +219,11 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
           );
         })}
       </div>
-      {n === 0 && <div className="empty">No events yet.</div>}
+      {n === 0 && (
+        <div className="empty" data-testid="events-empty">
+          {emptyText}
+        </div>
+      )}
     </div>
   );
 }

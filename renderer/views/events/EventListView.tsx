@@ -47,6 +47,8 @@ export interface EventListViewProps {
    * then the row menu turns Close / End off, as the details pane does.
    */
   shown?: ((r: Row) => boolean) | null;
+  /** What the list says when it shows nothing (emptyEvents.ts eventsEmptyText). */
+  emptyText?: string;
 }
 
 /** The connection event under `seq`; a notice has no connection (no details, no menu). */
@@ -55,7 +57,7 @@ function eventAt(events: readonly EventEntry[], seq: number): LoggedEvent | unde
   return e && e.type !== 'notice' ? e : undefined;
 }
 
-export function EventListView({ events, store, actions, onCopy, readOnly = false, departure = null, shown = null }: EventListViewProps) {
+export function EventListView({ events, store, actions, onCopy, readOnly = false, departure = null, shown = null, emptyText }: EventListViewProps) {
   const [cursor, setCursor] = useState<number | null>(null);
   const [menu, setMenu] = useState<{ x: number; y: number; seq: number } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -84,6 +86,7 @@ export function EventListView({ events, store, actions, onCopy, readOnly = false
         }}
         onContextMenu={(seq, x, y) => !readOnly && find(seq) && setMenu({ x, y, seq })}
         departure={departure}
+        emptyText={emptyText}
       />
       {menu && menuEvent && <EventMenu row={rowForEvent(menuEvent, store)} store={store} x={menu.x} y={menu.y} actions={actions} onCopy={onCopy} shown={shown} onClose={closeMenu} />}
     </>
