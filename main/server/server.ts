@@ -10,6 +10,7 @@ import { batchFrame, WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
+import { CallGate } from './call-gate';
 import { mimeType, readStatic, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
@@ -21,6 +22,11 @@ const DEFAULT_MAX_IN_FLIGHT = 16;
  * reconnects and resyncs) rather than buffered without bound; every frame, batch or reply, counts.
  */
 const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/**
+ * Snapshot and history calls running at once across every client (each encodes the whole table or
+ * history); later ones wait their turn, and those of clients gone by then never run.
+ */
+const MAX_HEAVY_CALLS = 2;
 /** A client closed for being slow that does not finish the closing handshake is cut off after this. */
 const SLOW_CLOSE_GRACE_MS = 2000;
 
@@ -171,6 +177,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const heavyGate = new CallGate<WebSocket>(MAX_HEAVY_CALLS);
 
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
@@ -225,14 +232,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       inFlight++;
       if (heavy) heavyInFlight = true;
-      void handleClientMessage(text, handlers)
-        .then(send, (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`))
+      const reply = heavy
+        ? heavyGate.run(ws, () => ws.readyState === ws.OPEN, () => handleClientMessage(text, handlers))
+        : handleClientMessage(text, handlers);
+      void reply
+        .then((msg) => msg && send(msg), (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`))
         .finally(() => {
           inFlight--;
           if (heavy) heavyInFlight = false;
         });
     });
-    ws.on('close', unsubscribe);
+    ws.on('close', () => {
+      unsubscribe();
+      heavyGate.forget(ws);
+    });
     ws.on('error', () => ws.terminate());
   });
 

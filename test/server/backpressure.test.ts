@@ -143,6 +143,48 @@ describe('slow readers', () => {
   });
 });
 
+describe('clients that vanish mid-call', () => {
+  it('does no snapshot or history work for a client gone before its turn: a reconnect loop cannot pile work up on the server', async () => {
+    // Before: each client may have one such call at a time, but a client that asks and leaves frees
+    // its slot at once, so a loop of connect, getSnapshot, vanish started one engine call per round
+    // (30,000 demo rows: the server grew past 1 GB and answered a round in seconds, not ms).
+    const engine = fakeEngine();
+    const releases: Array<() => void> = [];
+    engine.getSnapshot = () => {
+      engine.calls.push('getSnapshot');
+      return new Promise((r) => releases.push(() => r({ time: 1, connections: [], status: { ...engine.state } })));
+    };
+    engine.getHistory = () => {
+      engine.calls.push('getHistory');
+      return new Promise((r) => releases.push(() => r({ since: 1, capacity: 10, dropped: 0, events: [] })));
+    };
+    srv = await startServer({ engine, staticDir: fakeStaticDir().root, token: TEST_TOKEN });
+    for (let i = 0; i < 12; i++) {
+      const gone = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+      await new Promise((r) => gone.once('open', r));
+      gone.send(JSON.stringify({ kind: 'call', id: 1, method: i % 2 ? 'getSnapshot' : 'getHistory', args: [] }));
+      gone.terminate();
+      await expect.poll(() => srv!.clients()).toBe(0);
+    }
+    // At most MAX_HEAVY_CALLS ran; the others' clients had gone before their turn.
+    const started = engine.calls.filter((c) => c === 'getSnapshot' || c === 'getHistory');
+    expect(started.length).toBeLessThanOrEqual(2);
+    // A client that stays is served once the running calls finish, in its turn.
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
+    const replies: { id: number; ok: boolean }[] = [];
+    ws.on('message', (d) => replies.push(JSON.parse(d.toString()) as { id: number; ok: boolean }));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ kind: 'call', id: 7, method: 'getSnapshot', args: [] }));
+    ws.send(JSON.stringify({ kind: 'call', id: 8, method: 'getStatus', args: [] }));
+    await expect.poll(() => replies.map((r) => r.id)).toEqual([8]);
+    releases.splice(0).forEach((r) => r());
+    await expect.poll(() => releases.length).toBe(1);
+    releases.splice(0).forEach((r) => r());
+    await expect.poll(() => replies.find((r) => r.id === 7)?.ok).toBe(true);
+    ws.terminate();
+  });
+});
+
 describe('one frame larger than the bound', () => {
   it('keeps a client that reads at its pace when batches follow a frame larger than the bound (50k-row snapshots are ~19 MB)', async () => {
     const engine = fakeEngine();
