@@ -124,6 +124,10 @@ where unknown; times are ISO 8601 UTC; CSV addresses carry their IPv6 scope (fe8
 cells that would start a spreadsheet formula (= + - @ tab CR) are prefixed with '. The
 fields, in order:
 ${wrapList(CONNECTION_JSON_FIELDS, '  ', 92)}
+firstSeenAt, lastChangeAt and preexisting mean what the app shows: a row already there at the
+first poll is preexisting (open before netmon looked), first seen and last changed at that
+poll, as the app shows rows open when it started; a row new at the second poll (when netmon
+polls twice) is not preexisting and first seen then.
 The text table gets the traffic columns (SEND/S RECV/S SENT RECEIVED RTT RETRANS LIMITED, as
 netmon top prints them) when --filter or --sort reads a traffic field, or with --traffic.
 ${TRAFFIC_FIELDS_HELP}
@@ -167,6 +171,9 @@ Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (O
              (send/s RATE, recv/s RATE, sent BYTES, received BYTES, rtt MS, retrans N, limited BY)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}
              ("matched":true on an opened event of a connection that came to match the filter)
+Every connection carries the run's times, as the app's events do: firstSeenAt (the poll that
+first saw it; for connections present at start, the first poll, with preexisting true),
+lastChangeAt (its last state or owner change, else firstSeenAt) and preexisting.
 
 Options:
   --json              NDJSON output

@@ -4,6 +4,7 @@
 import type { Connection } from '../../shared/connection';
 import type { EngineStatus } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
+import { createHistory } from '../engine/history';
 import { sourceDynamicRanges, type LinuxTables, type SourceKind } from '../source/index';
 import type { DynamicRanges } from '../source/port-range';
 import type { CliIo } from './io';
@@ -12,7 +13,10 @@ import type { CliIo } from './io';
 export interface TableRead<R extends DynamicRanges | null = DynamicRanges | null> {
   /** When the poll ran (epoch ms, io.now's clock). */
   time: number;
-  /** The whole table after this poll. */
+  /**
+   * The whole table after this poll, each row stamped by the run's history (main/engine/history.ts):
+   * firstSeenAt / lastChangeAt, and preexisting for rows already there at the first poll.
+   */
   connections: Connection[];
   status: EngineStatus;
   /** The source's dynamic port ranges (ReadTableOptions.ranges), else null. */
@@ -63,16 +67,19 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
   const source = io.createSource(kind, { tables: opts.tables ?? null });
   try {
     const engine = createEngine({ source, now: io.now });
+    // The run's history stamps firstSeenAt / lastChangeAt / preexisting as the app's engine worker
+    // does (the same code): rows present at the first poll are preexisting, first seen then.
+    const history = createHistory({ keepEvents: false });
     const ranges = opts.ranges ? await sourceDynamicRanges(source) : null;
     let warmUp = opts.warmUpMs ?? null;
     for (;;) {
-      const b = await engine.pollNow();
+      const b = history.apply(await engine.pollNow());
       if (b.status.lastError !== null) {
         io.stderr(`netmon: cannot read the connection table: ${b.status.lastError}\n`);
         return null;
       }
       // The first poll's batch carries the table; later ones carry only what changed.
-      const read: TableRead = { time: b.time, connections: b.connections ?? engine.snapshot().connections, status: b.status, ranges };
+      const read: TableRead = { time: b.time, connections: b.connections ?? history.annotate(engine.snapshot()).connections, status: b.status, ranges };
       const wait = warmUp ?? opts.again?.(read) ?? null;
       warmUp = null;
       if (wait === null) {

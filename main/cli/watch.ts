@@ -5,6 +5,7 @@ import { eventMatches, type CompiledFilter } from '../../shared/filter';
 import { formatEventJsonLine } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
+import { createHistory } from '../engine/history';
 import { LiveTable } from '../export/table';
 import { createRecorder, type Recorder } from '../record/recorder';
 import { RecordingWriteError } from '../record/rotating-writer';
@@ -100,6 +101,9 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   }
   const source = io.createSource(opts.source, { tables: opts.tables ?? null });
   const engine = createEngine({ source, intervalMs: opts.intervalMs, now: io.now });
+  // Every batch is stamped by the run's history before anything reads it, as the engine worker
+  // stamps the app's (the same code): firstSeenAt / lastChangeAt / preexisting in every output.
+  const history = createHistory({ keepEvents: false });
   const line = opts.json ? formatEventJsonLine : eventTextLine(opts);
   let failing = false;
   let started = false;
@@ -163,7 +167,7 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
   const unsubscribe = engine.onBatch((b) => {
     if (fatal) return;
     try {
-      onBatch(b);
+      onBatch(history.apply(b));
     } catch (e) {
       // A recording that can no longer be written (disk full, removed directory) ends the watch.
       fatal = e as Error;
