@@ -22,6 +22,7 @@ import {
 import type { ConnectionEvent } from '../../shared/connection';
 import { BoundedQueue, queueState, waitForDrain } from './queue';
 import type { EventExporter } from './syslog-exporter';
+import { isoTime } from '../../shared/format';
 import { eventText } from './syslog';
 
 // Attributes still "incubating" in the semantic conventions; the package advises copying them.
@@ -57,7 +58,7 @@ export interface OtlpExporterOptions {
  */
 export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
   const c = e.connection;
-  const a: Record<string, string | number | undefined | null> = {
+  const a: Record<string, string | number | boolean | undefined | null> = {
     'netmon.event.type': e.type,
     'netmon.event.seq': seq,
     [ATTR_NETWORK_TRANSPORT]: c.protocol,
@@ -75,7 +76,11 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
     'netmon.process.previous_pid': e.type === 'changed' ? e.previousPid : undefined,
     [ATTR_PROCESS_EXECUTABLE_NAME]: c.process,
     [ATTR_PROCESS_EXECUTABLE_PATH]: c.processPath,
-    'netmon.process.start_time': c.processStartTime == null ? null : new Date(c.processStartTime).toISOString(),
+    'netmon.process.start_time': isoTime(c.processStartTime),
+    'netmon.connection.created_at': isoTime(c.createdAt),
+    'netmon.connection.first_seen_at': isoTime(c.firstSeenAt),
+    'netmon.connection.last_change_at': isoTime(c.lastChangeAt),
+    'netmon.connection.preexisting': c.preexisting,
     'netmon.bytes_sent': c.bytesSent,
     'netmon.bytes_received': c.bytesReceived,
   };

@@ -1,7 +1,7 @@
 // RFC 5424 syslog messages for connection events, and RFC 6587 octet-counting framing.
 // Grammar: RFC 5424 §6 (https://www.rfc-editor.org/rfc/rfc5424#section-6).
 import type { ConnectionEvent } from '../../shared/connection';
-import { formatEndpoint } from '../../shared/format';
+import { formatEndpoint, isoTime } from '../../shared/format';
 
 /**
  * SD-ID of netmon's structured data: `name@PEN`. 32473 is the Private Enterprise Number RFC 5612
@@ -54,7 +54,12 @@ export function eventParams(e: ConnectionEvent, seq: number): Array<[string, str
     ['previousPid', e.previousPid],
     ['process', c.process],
     ['processPath', c.processPath],
-    ['processStartTime', c.processStartTime == null ? null : new Date(c.processStartTime).toISOString()],
+    ['processStartTime', isoTime(c.processStartTime)],
+    // The run's times, as every other output carries them (the engine's history stamps them).
+    ['createdAt', isoTime(c.createdAt)],
+    ['firstSeenAt', isoTime(c.firstSeenAt)],
+    ['lastChangeAt', isoTime(c.lastChangeAt)],
+    ['preexisting', c.preexisting],
     ['remoteHost', c.remoteHost],
     ['bytesSent', c.bytesSent],
     ['bytesReceived', c.bytesReceived],
