@@ -8,7 +8,8 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
   AND binds tighter than |:  proto:udp | port:22 family:4  =  proto:udp | (port:22 family:4).
   Case does not matter. Lists: port:80,443 (or port:80|443 without spaces) match any value.
   word              any field as netmon prints it contains it: endpoint text (1.2.3.4:80,
-                    [fe80::1%2]:22, *:* for no remote side, LOCAL→REMOTE as watch prints it),
+                    [fe80::1%2]:22, *:* for the remote side of a listener or UDP socket, which
+                    have none, LOCAL→REMOTE as watch prints it),
                     port, pid, state, process name or path, protocol (tcp6), host name;
                     a bare CIDR such as 10.0.0.0/8 means addr:
   port:N  port:A-B  local or remote port (lport: / rport: for one side); port>1023 and the other
@@ -16,7 +17,8 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
                     rport:, raddr: and the remote half of port: / addr: never match it
   addr:IP           exact address (IPv4 also matches its ::ffff: form; fe80::1%2 only scope 2);
                     addr:CIDR (10.0.0.0/8, fe80::/10); addr:ENDPOINT as printed (1.2.3.4:80,
-                    [fe80::1%2]:22); addr:*:* = no remote side; other text matches as a substring
+                    [fe80::1%2]:22); addr:*:* = no remote side (listeners, UDP); other text
+                    matches as a substring
                     (laddr: / raddr: for one side)
   state:NAME        TCP state; - _ and case ignored (time_wait, TIME-WAIT), ss/netstat names
                     (estab, syn-recv, listening) and unambiguous prefixes work; state:none = UDP

@@ -20,7 +20,7 @@ import {
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
 import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
-import { formatEndpoint, ownerLabel, protoLabel } from './format';
+import { hasRemoteSide, localEndpoint, ownerLabel, protoLabel, remoteEndpoint } from './format';
 
 export type Predicate = (c: Connection) => boolean;
 
@@ -115,7 +115,7 @@ function compileList(key: Key, op: CompareOp, items: readonly ValueItem[], name:
   switch (key) {
     case 'port': {
       const inSet = numberSet(items, op, 65535, 'port');
-      return (c) => inSet(c.localPort) || (hasRemote(c) && inSet(c.remotePort!));
+      return (c) => inSet(c.localPort) || (hasRemoteSide(c) && inSet(c.remotePort!));
     }
     case 'lport': {
       const inSet = numberSet(items, op, 65535, 'port');
@@ -123,7 +123,7 @@ function compileList(key: Key, op: CompareOp, items: readonly ValueItem[], name:
     }
     case 'rport': {
       const inSet = numberSet(items, op, 65535, 'port');
-      return (c) => hasRemote(c) && inSet(c.remotePort!);
+      return (c) => hasRemoteSide(c) && inSet(c.remotePort!);
     }
     case 'pid': {
       const inSet = numberSet(items, op, 0xffffffff, 'pid');
@@ -190,11 +190,6 @@ function compileItem(key: Key, op: CompareOp, item: ValueItem, name: string): Pr
     default:
       throw at(`"${name}" cannot be compiled item by item`); // lists of the other keys go through compileList
   }
-}
-
-/** The remote side exists: not an unconnected UDP socket, not a listener (whose remote is stored as 0.0.0.0:0). */
-export function hasRemote(c: Connection): boolean {
-  return c.remoteAddress !== null && c.state !== 'LISTEN';
 }
 
 const FAMILY_WORDS: Record<string, 4 | 6> = { '4': 4, '6': 6, ipv4: 4, ipv6: 6, v4: 4, v6: 6, inet: 4, inet6: 6 };
@@ -298,13 +293,9 @@ function classifyAddress(item: ValueItem): AddressItem {
 // One scratch buffer for every matcher: matching is synchronous and never re-entrant.
 const scratch: Address16 = new Uint8Array(16);
 
-/**
- * Tests one side of a row against every item, parsing its address at most once. `printed`: the
- * side is printed (endpoint items compare with it); `present`: it is a real address (the other
- * items compare with it; a listener's remote 0.0.0.0:0 is printed but not present).
- */
-function sideTest(items: readonly AddressItem[]): (addr: string, scope: number, port: number | null, present: boolean) => boolean {
-  return (addr, scope, port, present) => {
+/** Tests one side of a row (a real address: see hasRemoteSide) against every item, parsing its address at most once. */
+function sideTest(items: readonly AddressItem[]): (addr: string, scope: number, port: number | null) => boolean {
+  return (addr, scope, port) => {
     let parsed = 0; // 0 not yet, 1 ok, -1 not an address
     const bytes = (): boolean => {
       if (parsed === 0) parsed = parseAddressInto(addr, scratch) ? 1 : -1;
@@ -316,13 +307,13 @@ function sideTest(items: readonly AddressItem[]): (addr: string, scope: number, 
           if (port === it.ep.port && (it.ep.scope === null || it.ep.scope === scope) && bytes() && sameAddress(it.ep.bytes, scratch)) return true;
           break;
         case 'cidr':
-          if (present && bytes() && cidrContains(it.cidr, scratch)) return true;
+          if (bytes() && cidrContains(it.cidr, scratch)) return true;
           break;
         case 'exact':
-          if (present && (it.addr.scope === null || it.addr.scope === scope) && bytes() && sameAddress(it.addr.bytes, scratch)) return true;
+          if ((it.addr.scope === null || it.addr.scope === scope) && bytes() && sameAddress(it.addr.bytes, scratch)) return true;
           break;
         case 'text':
-          if (present && addr.includes(it.needle)) return true;
+          if (addr.includes(it.needle)) return true;
           break;
         case 'none':
           break;
@@ -337,9 +328,9 @@ function addressList(values: readonly ValueItem[]): SideMatcher {
   const noRemote = items.some((it) => it.kind === 'none');
   const test = sideTest(items);
   return {
-    local: (c) => test(c.localAddress, c.localScopeId ?? 0, c.localPort, true),
-    remote: (c) =>
-      c.remoteAddress === null ? noRemote : test(c.remoteAddress, c.remoteScopeId ?? 0, c.remotePort, c.state !== 'LISTEN'),
+    local: (c) => test(c.localAddress, c.localScopeId ?? 0, c.localPort),
+    // A UDP endpoint or a listener has no remote side (hasRemoteSide): only `*:*` matches it.
+    remote: (c) => (hasRemoteSide(c) ? test(c.remoteAddress!, c.remoteScopeId ?? 0, c.remotePort) : noRemote),
   };
 }
 
@@ -396,8 +387,8 @@ const SQUASHED_STATE = new Map<string, string>(TCP_STATES.map((s) => [s, squash(
 
 /** Whether the row's endpoints as printed hold `needle`; a `→` in it spans both, as `netmon watch` prints them. */
 function endpointsInclude(c: Connection, needle: string): boolean {
-  const local = formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
-  const remote = formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId);
+  const local = localEndpoint(c);
+  const remote = remoteEndpoint(c);
   return needle.includes('→') ? `${local}→${remote}`.includes(needle) : local.includes(needle) || remote.includes(needle);
 }
 
@@ -421,6 +412,8 @@ function compileWord(item: ValueItem): Predicate {
   return (c) =>
     // Addresses are canonical lowercase text already.
     c.localAddress.includes(needle) ||
+    // The fields as JSON and CSV print them (a listener's 0.0.0.0 / port 0 too); endpoint text
+    // below is as a person reads it (a listener's remote side is `*:*`).
     (c.remoteAddress !== null && c.remoteAddress.includes(needle)) ||
     (numeric &&
       (String(c.localPort).includes(needle) ||

@@ -158,12 +158,16 @@ describe('parseFilter: expressions → matching connections', () => {
     ['[::1]:60000', ['v6']],
     ['addr:[::1]:5432', ['v6']],
     ['::1', ['v6', 'll']], // a free word is a substring: fe80::1 holds it too
-    ['*:*', ['dns', 'udp6']],
-    ['addr:*:*', ['dns', 'udp6']],
-    ['raddr:*:*', ['dns', 'udp6']],
+    // a listener, like a UDP endpoint, has no remote side: `*:*` is how netmon prints it
+    ['*:*', ['listen', 'dns', 'udp6']],
+    ['addr:*:*', ['listen', 'dns', 'udp6']],
+    ['raddr:*:*', ['listen', 'dns', 'udp6']],
     ['laddr:*:*', []],
     ['0.0.0.0:8080', ['listen']],
-    ['0.0.0.0:0', ['listen']],
+    ['0.0.0.0:8080→*:*', ['listen']],
+    ['0.0.0.0:0', []],
+    ['raddr:0.0.0.0:0', []],
+    ['raddr:0.0.0.0', []],
     ['addr:0.0.0.0:53', ['dns']],
     ['[::]:5353', ['udp6']],
     ['addr:[::]:5353', ['udp6']],
@@ -513,5 +517,28 @@ describe('parseAddressInto agrees with parseAddress', () => {
     const ref = parseAddress(s);
     expect(ok).toBe(ref !== null);
     if (ref) expect([...out]).toEqual([...ref]);
+  });
+});
+
+describe('a listener has no remote side, as a UDP endpoint has none', () => {
+  // The admin's example: a listener, a connection to it and a UDP socket on 47001-47003.
+  const rows = [
+    conn({ name: 'listen4', protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 47001, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 1, process: 'a' }),
+    conn({ name: 'listen6', protocol: 'tcp', family: 6, localAddress: '::', localPort: 47001, remoteAddress: '::', remotePort: 0, state: 'LISTEN', pid: 1, process: 'a' }),
+    conn({ name: 'client', protocol: 'tcp', family: 4, localAddress: '127.0.0.1', localPort: 47002, remoteAddress: '127.0.0.1', remotePort: 47001, state: 'ESTABLISHED', pid: 2, process: 'b' }),
+    conn({ name: 'udp', protocol: 'udp', family: 4, localAddress: '127.0.0.1', localPort: 47003, remoteAddress: null, remotePort: null, state: null, pid: 3, process: 'c' }),
+  ];
+  it.each([
+    ['addr:*:* port:47001-47003', ['listen4', 'listen6', 'udp']],
+    ['raddr:*:*', ['listen4', 'listen6', 'udp']],
+    ['*:* port:47001-47003', ['listen4', 'listen6', 'udp']],
+    ['-raddr:*:*', ['client']],
+    ['rport:0', []],
+    ['raddr:[::]:0', []],
+    ['[::]:47001→*:*', ['listen6']],
+  ])('%s', (expr, names) => {
+    const r = parseFilter(expr);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(rows.filter((c) => r.filter.match(c)).map((c) => c.name)).toEqual(names);
   });
 });

@@ -15,7 +15,7 @@ import { inTrafficRange, TRAFFIC_RANGES, trafficRangeText, type TrafficQuantity 
 import { MAX_EPOCH_MS } from './validate';
 import { UNKNOWN_MARK } from './units';
 
-/** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for the missing remote side of a UDP endpoint. */
+/** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for a missing remote side (null address: see remoteEndpoint). */
 export function formatEndpoint(address: string | null, port: number | null, scopeId?: number): string {
   if (address === null) return '*:*';
   const a = address.includes(':') ? `[${address}${scopeId ? `%${scopeId}` : ''}]` : address;
@@ -36,8 +36,27 @@ export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): st
 }
 
 export const localEndpoint = (c: Connection): string => formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
-export const remoteEndpoint = (c: Connection): string =>
-  formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId);
+
+/**
+ * Whether a person is shown a remote side for `c`. A UDP endpoint has none (the OS reports none),
+ * and neither has a TCP listener: the 0.0.0.0:0 / [::]:0 the OS reports as its remote is a
+ * wildcard, not a peer. The one rule behind every output a person reads (CLI text, syslog message
+ * text, the app's tables and details header) and the filter (`*:*` matches exactly these rows;
+ * raddr:, rport: and the remote half of addr: / port: never do). Machine formats (JSON, CSV,
+ * syslog structured data, the app's Copy) keep what the OS reports.
+ */
+export function hasRemoteSide(c: Pick<Connection, 'state' | 'remoteAddress'>): boolean {
+  return c.remoteAddress !== null && c.state !== 'LISTEN';
+}
+
+/** The remote address a person is shown: null (no remote side, see hasRemoteSide) for UDP and listeners. */
+export const shownRemoteAddress = (c: Pick<Connection, 'state' | 'remoteAddress'>): string | null => (hasRemoteSide(c) ? c.remoteAddress : null);
+/** The remote port a person is shown: null for UDP and listeners (hasRemoteSide). */
+export const shownRemotePort = (c: Pick<Connection, 'state' | 'remoteAddress' | 'remotePort'>): number | null => (hasRemoteSide(c) ? c.remotePort : null);
+
+/** The remote endpoint as a person reads it: `*:*` for a UDP endpoint or a listener (hasRemoteSide). */
+export const remoteEndpoint = (c: Pick<Connection, 'state' | 'remoteAddress' | 'remotePort' | 'remoteScopeId'>): string =>
+  hasRemoteSide(c) ? formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId) : formatEndpoint(null, null);
 
 /** `tcp`, `tcp6`, `udp`, `udp6` — as netstat names them. */
 export function protoLabel(c: Pick<Connection, 'protocol' | 'family'>): string {

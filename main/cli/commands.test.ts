@@ -53,11 +53,22 @@ describe('netmon snapshot (in-process)', () => {
     const h = harness();
     expect(await main(['snapshot', '--source', 'scripted'], h.io)).toBe(0);
     expect(h.out().split('\n')).toEqual([
-      'PROTO  LOCAL           REMOTE     STATE   PID   PROCESS',
-      'tcp    127.0.0.1:8080  0.0.0.0:0  LISTEN  1000  server',
-      'tcp6   [::1]:8443      [::]:0     LISTEN  1000  server',
-      'udp    0.0.0.0:5353    *:*        —       1001  mdns',
+      'PROTO  LOCAL           REMOTE  STATE   PID   PROCESS',
+      'tcp    127.0.0.1:8080  *:*     LISTEN  1000  server',
+      'tcp6   [::1]:8443      *:*     LISTEN  1000  server',
+      'udp    0.0.0.0:5353    *:*     —       1001  mdns',
       '',
+    ]);
+  });
+
+  it('raddr:*:* finds listeners and UDP (no remote side); JSON keeps the remote the OS reports', async () => {
+    const h = harness();
+    expect(await main(['snapshot', '--source', 'scripted', '--json', '--filter', 'raddr:*:*'], h.io)).toBe(0);
+    const rows = h.out().trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((r) => [r.protocol, r.localPort, r.remoteAddress, r.remotePort])).toEqual([
+      ['tcp', 8080, '0.0.0.0', 0],
+      ['tcp', 8443, '::', 0],
+      ['udp', 5353, null, null],
     ]);
   });
 
@@ -157,7 +168,7 @@ describe('netmon watch (in-process)', () => {
     const lines = await h.lines(1);
     h.stop();
     expect(await done).toBe(0);
-    expect(lines[0]).toMatch(/OPENED {2}tcp 127\.0\.0\.1:2→0\.0\.0\.0:0 LISTEN pid 5 five$/);
+    expect(lines[0]).toMatch(/OPENED {2}tcp 127\.0\.0\.1:2→\*:\* LISTEN pid 5 five$/);
     expect(h.err()).toMatch(/poll failed: .*table vanished[\s\S]*polling works again/);
   });
 

@@ -16,6 +16,13 @@ describe('RFC 5424 formatting', () => {
     );
   });
 
+  it('a listener has no remote side in the message text; the structured data keeps what the OS reports', () => {
+    const listen = { ...e, connection: { ...e.connection, protocol: 'tcp' as const, localPort: 80, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN' as const } };
+    const msg = formatSyslog(listen, 1, { facility: 16, hostname: 'h', appName: 'netmon', procId: 1 });
+    expect(msg).toContain('remoteAddress="0.0.0.0" remotePort="0" state="LISTEN"');
+    expect(msg.endsWith('\uFEFFopened tcp 0.0.0.0:80 -> *:* LISTEN')).toBe(true);
+  });
+
   it('escapes PARAM-VALUE and keeps header fields printable ASCII', () => {
     expect(escapeParamValue('a"b\\c]d')).toBe('a\\"b\\\\c\\]d');
     expect(printAscii('  ', 10)).toBe('-');

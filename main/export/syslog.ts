@@ -1,7 +1,7 @@
 // RFC 5424 syslog messages for connection events, and RFC 6587 octet-counting framing.
 // Grammar: RFC 5424 §6 (https://www.rfc-editor.org/rfc/rfc5424#section-6).
 import type { ConnectionEvent } from '../../shared/connection';
-import { formatEndpoint, isoTime } from '../../shared/format';
+import { formatEndpoint, isoTime, remoteEndpoint } from '../../shared/format';
 
 /**
  * SD-ID of netmon's structured data: `name@PEN`. 32473 is the Private Enterprise Number RFC 5612
@@ -70,7 +70,7 @@ export function eventParams(e: ConnectionEvent, seq: number): Array<[string, str
 /** One line a person reads, e.g. `opened tcp 10.0.0.5:50522 -> 203.0.113.7:443 ESTABLISHED pid 4120 (curl)`. */
 export function eventText(e: ConnectionEvent): string {
   const c = e.connection;
-  const remote = formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId);
+  const remote = remoteEndpoint(c);
   const state = e.type === 'changed' && e.previousState !== undefined ? `${e.previousState ?? 'none'} -> ${c.state ?? 'none'}` : (c.state ?? '');
   const owner = c.pid === null ? '' : ` pid ${c.pid}${c.process ? ` (${c.process})` : ''}`;
   return `${e.type} ${c.protocol} ${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} -> ${remote} ${state}`.trimEnd() + owner;

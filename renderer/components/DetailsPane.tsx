@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
-import { formatEndpoint, ownerLabel } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, ownerLabel, remoteEndpoint } from '../../shared/format';
 import { Unknown } from './Unknown';
 import type { ProcessDetailsCache } from '../store/processCache';
 
@@ -36,7 +36,7 @@ export interface DetailsPaneProps {
 type Loaded = { state: 'loading' } | { state: 'ok'; details: ProcessDetails | null } | { state: 'error'; message: string };
 
 export function canCloseConnection(row: Row): boolean {
-  return row.c.protocol === 'tcp' && row.c.remoteAddress !== null && row.c.remotePort !== null && row.c.state !== 'LISTEN' && row.status !== 'closed';
+  return row.c.protocol === 'tcp' && hasRemoteSide(row.c) && row.c.remotePort !== null && row.status !== 'closed';
 }
 
 export function canEndProcess(row: Row): boolean {
@@ -91,7 +91,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
         <div>
           {c.protocol.toUpperCase()}
           {c.family === 6 ? '6' : ''} {formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} →{' '}
-          {c.remoteAddress === null ? '*' : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+          {remoteEndpoint(c)}
         </div>
         <div>
           {c.state ?? 'no state (UDP)'}

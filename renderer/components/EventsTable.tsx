@@ -7,7 +7,7 @@ import { useFittedColumns } from './fittedColumns';
 import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
-import { formatEndpoint, ownerLabel, protoLabel } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, ownerLabel, protoLabel, remoteEndpoint } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
@@ -78,7 +78,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
     className: 'mono',
     cell: ({ connection: c }) => (
       <>
-        {c.remoteAddress === null ? <Unknown /> : formatEndpoint(c.remoteAddress, c.remotePort, c.remoteScopeId)}
+        {hasRemoteSide(c) ? remoteEndpoint(c) : <Unknown />}
         {c.remoteHost ? <span className="dim"> {c.remoteHost}</span> : null}
       </>
     ),

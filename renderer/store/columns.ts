@@ -2,6 +2,7 @@
 import type { Row } from './rows';
 import { addressSortKey } from './address';
 import { formatBytes, formatMs, formatRate } from '../../shared/units';
+import { shownRemoteAddress, shownRemotePort } from '../../shared/format';
 import type { Connection } from '../../shared/connection';
 import type { TrafficField } from './unknownReasons';
 
@@ -59,13 +60,10 @@ export interface Column {
   fits?: (r: Row) => boolean;
 }
 
-/**
- * The remote address / port a Connections cell shows and sorts by: null (shown "—") for a listener,
- * whose 0.0.0.0 / :: and port 0 are the OS's wildcard, not a peer (unknownReasons noRemoteReason);
- * copy, JSON and CSV keep the reported values (`text`).
- */
-export const shownRemoteAddress = (c: Pick<Connection, 'state' | 'remoteAddress'>): string | null => (c.state === 'LISTEN' ? null : c.remoteAddress);
-export const shownRemotePort = (c: Pick<Connection, 'state' | 'remotePort'>): number | null => (c.state === 'LISTEN' ? null : c.remotePort);
+// The remote address / port a Connections cell shows and sorts by: null (shown "—") for UDP and
+// listeners, by the one rule every output shares (shared/format hasRemoteSide); copy, JSON and CSV
+// keep the reported values (`text`).
+export { shownRemoteAddress, shownRemotePort };
 
 const always = () => true;
 /** Up to `chars` characters fit the track: what a PID or a count of up to 7 digits needs at 70 px. */
