@@ -11,7 +11,7 @@ import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
 import { CallGate } from './call-gate';
-import { mimeType, readStatic, resolveStaticPath } from './static';
+import { createStaticFiles, mimeType, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
 const DEFAULT_MAX_PAYLOAD = 256 * 1024;
@@ -27,6 +27,12 @@ const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * history); later ones wait their turn, and those of clients gone by then never run.
  */
 const MAX_HEAVY_CALLS = 2;
+/**
+ * Responses one HTTP connection may have in progress. Browsers do not pipeline; a client that
+ * queues requests without reading the answers is cut off (it reads nothing, so no reply could
+ * tell it why) instead of having a response kept for each.
+ */
+const MAX_UNFINISHED_RESPONSES = 8;
 /** A client closed for being slow that does not finish the closing handshake is cut off after this. */
 const SLOW_CLOSE_GRACE_MS = 2000;
 
@@ -88,7 +94,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const policy: HostPolicy = { boundHost: host, port: 0, allowRemote };
   const handlers = createHandlers(opts);
 
+  const files = createStaticFiles();
+  const unfinished = new WeakMap<Duplex, number>();
   const server = http.createServer((req, res) => {
+    const socket = req.socket;
+    const n = (unfinished.get(socket) ?? 0) + 1;
+    if (n > MAX_UNFINISHED_RESPONSES) return void socket.destroy();
+    unfinished.set(socket, n);
+    res.once('close', () => unfinished.set(socket, (unfinished.get(socket) ?? 1) - 1));
     serveHttp(req, res).catch((e: unknown) => failed(res, e));
   });
 
@@ -111,7 +124,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // No token here: static files are the renderer bundle and hold no data (see auth.ts authorize).
     const resolved = resolveStaticPath(opts.staticDir, url.pathname);
     if (!resolved.ok) return plain(res, resolved.status, resolved.status === 400 ? 'bad path' : 'forbidden path');
-    const body = await readStatic(resolved.file);
+    const body = await files.read(resolved.file);
     if (!body) return plain(res, 404, 'not found');
     const headers: Record<string, string | number> = {
       ...baseHeaders(),

@@ -39,12 +39,33 @@ export function resolveStaticPath(root: string, urlPath: string, pathApi: path.P
   return { ok: true, file };
 }
 
-export async function readStatic(file: string): Promise<Buffer | null> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) return null;
-    return await fs.readFile(file);
-  } catch {
-    return null;
-  }
+export interface StaticFiles {
+  /** The bytes of `file` (a path resolveStaticPath accepted), or null when it is no readable regular file. */
+  read(file: string): Promise<Buffer | null>;
+}
+
+/**
+ * The served files, each read once and kept while its size and modification time are unchanged
+ * (a rebuild is picked up). Every response of one file shares one Buffer, so a client that asks
+ * and never reads holds a reference, not a copy. Holds at most the served directory (the renderer
+ * bundle, a few MB); a file that cannot be read is not kept.
+ */
+export function createStaticFiles(): StaticFiles {
+  const kept = new Map<string, { size: number; mtimeMs: number; body: Buffer }>();
+  return {
+    async read(file) {
+      try {
+        const st = await fs.stat(file);
+        if (!st.isFile()) return null;
+        const k = kept.get(file);
+        if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) return k.body;
+        const body = await fs.readFile(file);
+        kept.set(file, { size: st.size, mtimeMs: st.mtimeMs, body });
+        return body;
+      } catch {
+        kept.delete(file);
+        return null;
+      }
+    },
+  };
 }
