@@ -119,17 +119,26 @@ function salvageId(text: string): number | string | null {
   }
 }
 
-/** An error reply to a message that is refused unread (its id salvaged when it has one). */
-/** Calls whose reply is the whole table or the run's history: one at a time per client. Never throws. */
-export function isHeavyCall(text: string): boolean {
+/** The method a raw message names, or null when it names none (not JSON, no string method). Never throws. */
+export function methodOf(text: string): string | null {
   try {
     const m = JSON.parse(text) as { method?: unknown } | null;
-    return !!m && typeof m === 'object' && (m.method === 'getSnapshot' || m.method === 'getHistory');
+    return !!m && typeof m === 'object' && typeof m.method === 'string' ? m.method : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
+/** Calls whose reply is the whole table or the run's history: one at a time per client. */
+export const HEAVY_METHODS: ReadonlySet<string> = new Set(['getSnapshot', 'getHistory'] satisfies CallMethod[]);
+
+/**
+ * Calls whose reply grows with the table or the run (the heavy ones, the timeline, port usage):
+ * a few at a time across all clients, and none for a client gone before its turn (server.ts).
+ */
+export const BULK_METHODS: ReadonlySet<string> = new Set([...HEAVY_METHODS, ...(['getTimeline', 'getPortUsage'] satisfies CallMethod[])]);
+
+/** An error reply to a message that is refused unread (its id salvaged when it has one). */
 export function refusal(text: string, reason: string): ServerMessage {
   return { kind: 'reply', id: salvageId(text), ok: false, error: reason };
 }

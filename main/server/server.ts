@@ -9,7 +9,7 @@ import { addressKind } from '../../shared/ip';
 import { batchFrame, WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
 import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
-import { createHandlers, handleClientMessage, isHeavyCall, refusal, type ServerMessage } from './rpc';
+import { BULK_METHODS, createHandlers, handleClientMessage, HEAVY_METHODS, methodOf, refusal, type ServerMessage } from './rpc';
 import { CallGate } from './call-gate';
 import { createStaticFiles, mimeType, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
@@ -23,10 +23,10 @@ const DEFAULT_MAX_IN_FLIGHT = 16;
  */
 const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 /**
- * Snapshot and history calls running at once across every client (each encodes the whole table or
- * history); later ones wait their turn, and those of clients gone by then never run.
+ * Calls whose reply grows with the table or the run (rpc.ts BULK_METHODS) running at once across
+ * every client; later ones wait their turn, and those of clients gone by then never run.
  */
-const MAX_HEAVY_CALLS = 2;
+const MAX_BULK_CALLS = 2;
 /**
  * Responses one HTTP connection may have in progress. Browsers do not pipeline; a client that
  * queues requests without reading the answers is cut off (it reads nothing, so no reply could
@@ -190,7 +190,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const heavyGate = new CallGate<WebSocket>(MAX_HEAVY_CALLS);
+  const bulkGate = new CallGate<WebSocket>(MAX_BULK_CALLS);
 
   wss.on('connection', (ws: WebSocket) => {
     let inFlight = 0;
@@ -236,7 +236,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // A client that does not read its replies gets no more work done for it: the cost of a call
       // (encoding a snapshot or the history) comes before the send path could refuse its reply.
       if (tooFarBehind()) return;
-      const heavy = isHeavyCall(text);
+      const method = methodOf(text);
+      const heavy = method !== null && HEAVY_METHODS.has(method);
       if (heavy && heavyInFlight) {
         return send(refusal(text, 'a snapshot or history call is already in progress on this connection; wait for its reply'));
       }
@@ -245,8 +246,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       inFlight++;
       if (heavy) heavyInFlight = true;
-      const reply = heavy
-        ? heavyGate.run(ws, () => ws.readyState === ws.OPEN, () => handleClientMessage(text, handlers))
+      const reply = method !== null && BULK_METHODS.has(method)
+        ? bulkGate.run(ws, () => ws.readyState === ws.OPEN, () => handleClientMessage(text, handlers))
         : handleClientMessage(text, handlers);
       void reply
         .then((msg) => msg && send(msg), (e: unknown) => opts.log?.(`netmon serve: reply failed: ${String(e)}`))
@@ -257,7 +258,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     ws.on('close', () => {
       unsubscribe();
-      heavyGate.forget(ws);
+      bulkGate.forget(ws);
     });
     ws.on('error', () => ws.terminate());
   });
