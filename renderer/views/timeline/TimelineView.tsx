@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './timeline.css';
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
 import { formatRate } from '../../../shared/units';
+import { timeTicks, tickLabels } from './timeTicks';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
 
 /** CSS custom properties of the state colours, in TIMELINE_SERIES order. */
@@ -114,14 +115,22 @@ export interface TimelineViewProps {
   source: string;
 }
 
-/** Axis tick label: local wall-clock time (epoch seconds in). */
 /** Left axis width of both charts (the same, so their time axes line up): room for "1023 KiB/s". */
 const Y_AXIS_PX = 72;
 
-// One formatter for the window's life: toLocaleTimeString builds one per call, and the axis is
-// redrawn with every batch (it showed in the frame profile at 1,000 events/s).
-const CLOCK = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const clock = (s: number) => CLOCK.format(s * 1000);
+/** Width of an axis label as the canvas draws it (AXIS_FONT), CSS px; an estimate where no canvas is. */
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+function axisLabelWidth(text: string): number {
+  // Made on first use: the charts draw only once uPlot loads, in a page with a canvas.
+  if (measureCtx === undefined) {
+    measureCtx = document.createElement('canvas').getContext('2d');
+    if (measureCtx) measureCtx.font = AXIS_FONT;
+  }
+  return measureCtx ? measureCtx.measureText(text).width : text.length * 7;
+}
+
+/** The x axis's ticks for a plot: spaced so their labels never run together (timeTicks.ts). */
+const xSplits = (u: uPlot, _axis: number, min: number, max: number) => timeTicks(min, max, u.bbox.width / (window.devicePixelRatio || 1), axisLabelWidth);
 
 export function TimelineView({ samples, theme, range, onRange, source }: TimelineViewProps) {
   const [open, setOpen] = useState(true);
@@ -152,7 +161,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           select: { show: true, left: 0, top: 0, width: 0, height: 0 },
           scales: { x: { time: true }, n: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.05] }, ps: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
           axes: [
-            { ...axis, size: 26, values: (_u, splits) => splits.map((v, i) => (i > 0 && clock(v) === clock(splits[i - 1]) ? '' : clock(v))) },
+            { ...axis, size: 26, splits: xSplits, values: (_u, splits) => tickLabels(splits) },
             { ...axis, scale: 'n', size: Y_AXIS_PX },
             {
               ...axis,
