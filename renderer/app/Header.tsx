@@ -4,6 +4,7 @@ import type { FilterError } from '../../shared/filter';
 import { INTERVAL_CHOICES_MS, type RecordingStatus } from '../../shared/ipc';
 import { UNKNOWN_MARK } from '../../shared/units';
 import { FilterBox } from '../components/FilterBox';
+import { FilterHelp } from '../components/FilterHelp';
 import { HIGHLIGHT_CHOICES_MS, type Theme } from '../store/settings';
 
 const intervalLabel = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
@@ -54,73 +55,81 @@ export function Header(p: HeaderProps) {
   const fileRef = useRef<HTMLInputElement | null>(null);
   const rec = p.recording;
   const intervals = useIntervalChoices(p.intervalMs);
+  const [help, setHelp] = useState(false);
+  const helpRef = useRef<HTMLButtonElement | null>(null);
   return (
-    // A mouse click on a top-bar button leaves the keyboard where it was (as a native toolbar does):
-    // otherwise the button keeps focus and the next Space, meant to freeze the view, presses it again.
-    <header className="topbar" onMouseDown={(e) => (e.target as HTMLElement).closest('button') && e.preventDefault()}>
-      <div className="brand" title="netmon — live connections">
-        <span className="logo" aria-hidden="true">◉</span>
-        <span className="wide-only"> netmon</span>
-      </div>
-      <FilterBox
-        value={p.filter}
-        onChange={p.onFilter}
-        error={p.filterError}
-        warnings={p.filterWarnings}
-        applied={p.filterApplied}
-        appliedText={p.filterAppliedText}
-        inputRef={p.filterRef}
-      />
-      <div className="controls">
-        <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} aria-label={p.frozen ? 'Unfreeze view' : 'Freeze view'} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
-          {p.frozen ? 'Unfreeze' : 'Freeze'}
-          <span className="wide-only"> view</span>
-        </button>
-        <button type="button" aria-pressed={p.paused} className={`pause${p.paused ? ' paused' : ''}`} aria-label={p.paused ? 'Resume polling' : 'Pause polling'} onClick={p.onTogglePause} title="Stop reading the connection table, for every window and tab (refused while a recording is in progress)">
-          {p.paused ? 'Resume' : 'Pause'}
-          <span className="wide-only"> polling</span>
-        </button>
-        <select aria-label="Interval" title="Poll interval of the engine (the same for every window)" value={p.intervalMs ?? ''} onChange={(e) => p.onInterval(Number(e.target.value))}>
-          {p.intervalMs === null && <option value="">{UNKNOWN_MARK}</option>}
-          {intervals.map((ms) => (
-            <option key={ms} value={ms}>
-              {intervalLabel(ms)}
-            </option>
-          ))}
-        </select>
-        <span className="sep" />
-        <button type="button" onClick={() => p.onExport('csv')} title="Download the current view as CSV" aria-label="Export CSV">
-          <span className="wide-only">Export </span>CSV
-        </button>
-        <button type="button" onClick={() => p.onExport('json')} title="Download the current view as JSON" aria-label="Export JSON">
-          <span className="wide-only">Export </span>JSON
-        </button>
-        <button type="button" onClick={p.onCopy} title="Copy selected rows, tab-separated (Ctrl+C)">
-          Copy
-        </button>
-        <span className="sep" />
-        <button type="button" aria-pressed={rec?.active ?? false} className={`record${rec?.active ? ' on' : ''}`} onClick={p.onToggleRecord} title={rec?.active ? `Recording to ${rec.path ?? ''}` : 'Record the event stream to a file'}>
-          Record
-        </button>
-        <button type="button" onClick={() => fileRef.current?.click()} title="Browse a recorded event file" aria-label="Open recording">
-          Open<span className="wide-only"> recording</span>
-        </button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept=".ndjson,.jsonl,.json,.csv,application/x-ndjson,text/csv"
-          className="hidden"
-          tabIndex={-1}
-          aria-hidden="true"
-          data-testid="recording-file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) p.onOpenRecording(f);
-            e.target.value = '';
-          }}
+    <>
+      {/* A mouse click on a top-bar button leaves the keyboard where it was (as a native toolbar does):
+          otherwise the button keeps focus and the next Space, meant to freeze the view, presses it again. */}
+      <header className="topbar" onMouseDown={(e) => (e.target as HTMLElement).closest('button') && e.preventDefault()}>
+        <div className="brand" title="netmon — live connections">
+          <span className="logo" aria-hidden="true">◉</span>
+          <span className="wide-only"> netmon</span>
+        </div>
+        <FilterBox
+          value={p.filter}
+          onChange={p.onFilter}
+          error={p.filterError}
+          warnings={p.filterWarnings}
+          applied={p.filterApplied}
+          appliedText={p.filterAppliedText}
+          inputRef={p.filterRef}
+          helpOpen={help}
+          onToggleHelp={() => setHelp((h) => !h)}
+          helpRef={helpRef}
         />
-      </div>
-    </header>
+        <div className="controls">
+          <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} aria-label={p.frozen ? 'Unfreeze view' : 'Freeze view'} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
+            {p.frozen ? 'Unfreeze' : 'Freeze'}
+            <span className="wide-only"> view</span>
+          </button>
+          <button type="button" aria-pressed={p.paused} className={`pause${p.paused ? ' paused' : ''}`} aria-label={p.paused ? 'Resume polling' : 'Pause polling'} onClick={p.onTogglePause} title="Stop reading the connection table, for every window and tab (refused while a recording is in progress)">
+            {p.paused ? 'Resume' : 'Pause'}
+            <span className="wide-only"> polling</span>
+          </button>
+          <select aria-label="Interval" title="Poll interval of the engine (the same for every window)" value={p.intervalMs ?? ''} onChange={(e) => p.onInterval(Number(e.target.value))}>
+            {p.intervalMs === null && <option value="">{UNKNOWN_MARK}</option>}
+            {intervals.map((ms) => (
+              <option key={ms} value={ms}>
+                {intervalLabel(ms)}
+              </option>
+            ))}
+          </select>
+          <span className="sep" />
+          <button type="button" onClick={() => p.onExport('csv')} title="Download the current view as CSV" aria-label="Export CSV">
+            <span className="wide-only">Export </span>CSV
+          </button>
+          <button type="button" onClick={() => p.onExport('json')} title="Download the current view as JSON" aria-label="Export JSON">
+            <span className="wide-only">Export </span>JSON
+          </button>
+          <button type="button" onClick={p.onCopy} title="Copy selected rows, tab-separated (Ctrl+C)">
+            Copy
+          </button>
+          <span className="sep" />
+          <button type="button" aria-pressed={rec?.active ?? false} className={`record${rec?.active ? ' on' : ''}`} onClick={p.onToggleRecord} title={rec?.active ? `Recording to ${rec.path ?? ''}` : 'Record the event stream to a file'}>
+            Record
+          </button>
+          <button type="button" onClick={() => fileRef.current?.click()} title="Browse a recorded event file" aria-label="Open recording">
+            Open<span className="wide-only"> recording</span>
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".ndjson,.jsonl,.json,.csv,application/x-ndjson,text/csv"
+            className="hidden"
+            tabIndex={-1}
+            aria-hidden="true"
+            data-testid="recording-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) p.onOpenRecording(f);
+              e.target.value = '';
+            }}
+          />
+        </div>
+      </header>
+      {help && <FilterHelp onClose={() => setHelp(false)} toggle={() => helpRef.current} />}
+    </>
   );
 }
 

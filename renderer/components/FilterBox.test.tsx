@@ -71,4 +71,33 @@ describe('FilterBox in the app', () => {
     const help = screen.getByTestId('filter-help').textContent ?? '';
     for (const form of ['port:80,443', '|', 'rate>1M', 'rtt>100ms', 'limited:rwin', '[fe80::1%2]:22', '*:*', '-rate>1M']) expect(help).toContain(form);
   });
+
+  // Found by a new admin: with the help open and the filter box focused, Escape left the help over
+  // the tabs, and clicks on the Processes tab timed out.
+  it('Escape closes the help (and only the help); a click outside closes it after doing its own work', async () => {
+    renderApp({ filter: 'proc:nginx' });
+    const toggle = screen.getByRole('button', { name: 'Filter help' });
+    const box = screen.getByRole('textbox', { name: 'Filter' });
+    fireEvent.click(toggle);
+    expect(screen.getByTestId('filter-help')).toBeTruthy();
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    box.focus();
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByTestId('filter-help')).toBeNull();
+    expect((box as HTMLInputElement).value).toBe('proc:nginx');
+    // The next Escape is the box's own again: it clears the text.
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect((box as HTMLInputElement).value).toBe('');
+
+    fireEvent.click(toggle);
+    fireEvent.click(screen.getByTestId('filter-help'));
+    expect(screen.getByTestId('filter-help')).toBeTruthy();
+    fireEvent.click(screen.getByRole('tab', { name: /^Processes/ }));
+    expect(screen.getByRole('tab', { name: /^Processes/ }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByTestId('filter-help')).toBeNull();
+    // The "?" still toggles it.
+    fireEvent.click(toggle);
+    fireEvent.click(toggle);
+    expect(screen.queryByTestId('filter-help')).toBeNull();
+  });
 });

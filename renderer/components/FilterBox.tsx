@@ -1,9 +1,10 @@
 // The filter box: the expression as typed, with a bad expression's offending span underlined in
 // place (a mirror of the text behind the input), the parser's message or warnings under the box
-// (overlaid, so the table below does not move), and the language's help behind a "?" button.
-import { useState, type RefObject } from 'react';
+// (overlaid, so the table below does not move), and the "?" button that opens the language's help
+// (FilterHelp, shown by the header under the top bar).
+import type { RefObject } from 'react';
 import { MAX_FILTER_LENGTH, type FilterError } from '../../shared/filter';
-import { FILTER_HELP } from '../../shared/filter-help';
+import { FILTER_HELP_ID } from './FilterHelp';
 
 export interface FilterBoxProps {
   value: string;
@@ -21,10 +22,13 @@ export interface FilterBoxProps {
   inputRef?: RefObject<HTMLInputElement | null>;
   /** Rows / events the filter lets through, for the hint. */
   shown?: number;
+  /** Whether the filter help is open, and its "?" button's action. */
+  helpOpen?: boolean;
+  onToggleHelp?(): void;
+  helpRef?: RefObject<HTMLButtonElement | null>;
 }
 
-export function FilterBox({ value, onChange, error, warnings = [], applied = true, appliedText, inputRef }: FilterBoxProps) {
-  const [help, setHelp] = useState(false);
+export function FilterBox({ value, onChange, error, warnings = [], applied = true, appliedText, inputRef, helpOpen = false, onToggleHelp, helpRef }: FilterBoxProps) {
   // An empty span (e.g. "missing value at end") still gets a visible caret-width mark.
   const start = error ? Math.min(error.start, value.length) : 0;
   const end = error ? Math.max(start, Math.min(error.end, value.length)) : 0;
@@ -54,7 +58,8 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
             value={value}
             onChange={(e) => onChange(e.target.value)}
             onKeyDown={(e) => {
-              if (e.key === 'Escape' && value) {
+              // An Escape the open help took closes only the help.
+              if (e.key === 'Escape' && value && !e.nativeEvent.defaultPrevented) {
                 onChange('');
                 e.preventDefault();
               }
@@ -67,12 +72,14 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
           </button>
         )}
         <button
+          ref={helpRef}
           type="button"
           className="filter-help-toggle"
           aria-label="Filter help"
-          aria-expanded={help}
-          title="Filter language: keys, lists, | ( ) and comparisons"
-          onClick={() => setHelp((h) => !h)}
+          aria-expanded={helpOpen}
+          aria-controls={helpOpen ? FILTER_HELP_ID : undefined}
+          title="Filter language: keys, lists, | ( ) and comparisons (Esc closes)"
+          onClick={onToggleHelp}
         >
           ?
         </button>
@@ -91,11 +98,6 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
         <div role="status" data-testid="filter-warning" className="filter-warning">
           {warnings.map((w) => w.message).join(' · ')}
         </div>
-      )}
-      {help && (
-        <pre className="filter-help" data-testid="filter-help" role="note">
-          {FILTER_HELP}
-        </pre>
       )}
     </div>
   );
