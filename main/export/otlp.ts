@@ -90,6 +90,19 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
 }
 
 /**
+ * The endpoint as logs name it: scheme, host, port and path, without the user:password@ and the
+ * query (API keys) a collector URL may carry. Never throws.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+/**
  * An EventExporter that emits each event through the SDK as one log record into a bounded queue
  * (`queueSize`, oldest dropped and counted) and exports batches of up to `batchSize` records to
  * `url`, retrying a failed export (refused, unreachable, non-2xx) after `retryMinMs` doubling to
@@ -121,6 +134,7 @@ export function createOtlpExporter(opts: OtlpExporterOptions): EventExporter {
   let closed = false;
   let lastProblem = '';
   const waiters = new Set<() => void>();
+  const shown = shownUrl(opts.url);
 
   const pump = (): void => {
     if (inFlight.length > 0 || retryTimer || closed) return;
@@ -136,13 +150,13 @@ export function createOtlpExporter(opts: OtlpExporterOptions): EventExporter {
       if (result.code === 0) {
         sent += batch.length;
         retryDelay = retryMin;
-        if (lastProblem) opts.log?.(`netmon agent: otlp ${opts.url}: delivering again (${queueState(queue)})`);
+        if (lastProblem) opts.log?.(`netmon agent: otlp ${shown}: delivering again (${queueState(queue)})`);
         lastProblem = '';
         pump();
         return;
       }
       queue.requeue(batch);
-      const why = `netmon agent: otlp ${opts.url}: ${result.error?.message ?? 'export failed'}; retrying in ${retryDelay} ms (${queueState(queue)})`;
+      const why = `netmon agent: otlp ${shown}: ${result.error?.message ?? 'export failed'}; retrying in ${retryDelay} ms (${queueState(queue)})`;
       if (!lastProblem) opts.log?.(why);
       lastProblem = why;
       if (closed) return;
