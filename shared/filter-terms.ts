@@ -20,7 +20,7 @@ import {
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
 import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
-import { hasRemoteSide, localEndpoint, ownerLabel, protoLabel, remoteEndpoint } from './format';
+import { hasRemoteSide, localEndpoint, ownerText, protoLabel, remoteEndpoint } from './format';
 
 export type Predicate = (c: Connection) => boolean;
 
@@ -395,7 +395,7 @@ function endpointsInclude(c: Connection, needle: string): boolean {
 /**
  * A free word: a bare CIDR (`10.0.0.0/8`) is an `addr:` term; anything else is a case-insensitive
  * substring of any field as netmon prints it — endpoints (`1.2.3.4:80`, `[fe80::1%2]:22`, `*:*`),
- * ports, pid, state (separators ignored), owner (process name, or `TIME-WAIT (no owner)`) and
+ * ports, pid, state (separators ignored), owner (process name, `TIME-WAIT (no owner)` or `(unknown)`) and
  * path, protocol (`tcp6`), host name.
  */
 function compileWord(item: ValueItem): Predicate {
@@ -423,7 +423,7 @@ function compileWord(item: ValueItem): Predicate {
         (c.remoteScopeId !== undefined && String(c.remoteScopeId).includes(needle)))) ||
     (spansEndpoint && endpointsInclude(c, needle)) ||
     (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
-    includesFolded(ownerLabel(c), needle) ||
+    includesFolded(ownerText(c), needle) ||
     includesFolded(c.processPath, needle) ||
     protoLabel(c).includes(needle) ||
     includesFolded(c.remoteHost, needle);

@@ -60,7 +60,7 @@ describe('formatTable', () => {
       'PROTO  LOCAL           REMOTE           STATE        PID  PROCESS',
       'tcp    127.0.0.1:5000  127.0.0.1:40000  ESTABLISHED  42   node',
       // a listener has no remote side: shown as a UDP endpoint's is
-      'tcp6   [fe80::1%3]:22  *:*              LISTEN       —    —',
+      'tcp6   [fe80::1%3]:22  *:*              LISTEN       —    (unknown)',
       'udp    0.0.0.0:53      *:*              —            7    a "quoted", name',
     ]);
   });

@@ -35,6 +35,21 @@ export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): st
   return c.process;
 }
 
+/**
+ * What every view and command shows for an owner netmon cannot name (no PID, or a PID whose
+ * process could not be read): one term everywhere — the CLI's tables, event lines and `ports`,
+ * the app's Connections, Events, Processes and Ports tabs and the details pane. In parentheses,
+ * like `TIME-WAIT (no owner)`, so it never reads as a process called "unknown". JSON and CSV keep
+ * null.
+ */
+export const UNKNOWN_OWNER = '(unknown)';
+
+/** A process name as a person reads it: UNKNOWN_OWNER for null / absent. */
+export const ownerName = (name: string | null | undefined): string => name ?? UNKNOWN_OWNER;
+
+/** The owner column's text for `c`: ownerLabel, or UNKNOWN_OWNER where the owner is unknown. */
+export const ownerText = (c: Pick<Connection, 'state' | 'pid' | 'process'>): string => ownerName(ownerLabel(c));
+
 export const localEndpoint = (c: Connection): string => formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
 
 /**
@@ -73,7 +88,7 @@ export function tableCells(c: Connection): string[] {
     remoteEndpoint(c),
     c.state ?? UNKNOWN_MARK,
     c.pid === null ? UNKNOWN_MARK : String(c.pid),
-    ownerLabel(c) ?? UNKNOWN_MARK,
+    ownerText(c),
   ];
 }
 
@@ -325,7 +340,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
       state,
       pid,
-      ownerLabel(c) ?? UNKNOWN_MARK,
+      ownerText(c),
     ].join(' ') + '\n'
   );
 }

@@ -2,7 +2,7 @@
 // of `watch` / `replay` text lines when they sort or filter by traffic (or --traffic asks). One
 // set of cells, so every command prints a connection's traffic the same way.
 import type { Connection, ConnectionEvent } from '../../shared/connection';
-import { formatEventText, TABLE_COLUMNS, tableCells, type EventTextOptions } from '../../shared/format';
+import { formatEventText, ownerName, TABLE_COLUMNS, tableCells, type EventTextOptions } from '../../shared/format';
 import type { ProcessRow } from '../../shared/processes';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../shared/units';
 
@@ -62,7 +62,7 @@ export function formatProcessTrafficTable(rows: readonly ProcessRow[]): string {
     String(p.listeners),
     String(p.udp),
     p.pid === null ? UNKNOWN_MARK : String(p.pid),
-    p.name ?? UNKNOWN_MARK,
+    ownerName(p.name),
   ]);
   return alignTable(header, cells, new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
 }

@@ -6,7 +6,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type
 import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { cellFits, formatDateTime, formatTime, shownRemoteAddress, shownRemotePort } from '../store/columns';
-import { ownerLabel } from '../../shared/format';
+import { ownerLabel, ownerText, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { noPidReason, noRemoteReason, noStateReason, trafficGap } from '../store/unknownReasons';
 import { ColumnHeaders } from './ColumnHeaders';
@@ -72,8 +72,8 @@ function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote:
   switch (col.key) {
     case 'process':
       return (
-        <span className="proc" title={c.processPath ?? ownerLabel(c) ?? 'unknown process'}>
-          {ownerLabel(c) ?? <span className="dim">unknown</span>}
+        <span className="proc" title={c.processPath ?? ownerText(c)}>
+          {ownerLabel(c) ?? <span className="dim">{UNKNOWN_OWNER}</span>}
         </span>
       );
     case 'pid':

@@ -31,7 +31,7 @@ describe('DetailsPane', () => {
     render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
     const pane = await openDetails();
     const grid = screen.getByRole('grid', { name: 'Connections' });
-    expect(within(pane).getByRole('heading').textContent).toBe('unknown PID —');
+    expect(within(pane).getByRole('heading').textContent).toBe('(unknown) PID —');
     expect(within(pane).getByText('PID', { selector: 'dt' }).nextElementSibling?.textContent).toBe('—');
     // The table's unknown cells (State, Remote) and the pane's: the same glyph, no en dash anywhere.
     expect(within(grid).getAllByText('—').length).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
-import { formatEndpoint, hasRemoteSide, ownerLabel, remoteEndpoint } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, ownerText, remoteEndpoint } from '../../shared/format';
 import { Unknown } from './Unknown';
 import type { ProcessDetailsCache } from '../store/processCache';
 
@@ -76,7 +76,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
     <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details">
       <header className="details-head">
         <h2>
-          <span className="proc">{ownerLabel(c) ?? 'unknown'}</span> <span className="dim">PID {c.pid ?? <Unknown />}</span>
+          <span className="proc">{ownerText(c)}</span> <span className="dim">PID {c.pid ?? <Unknown />}</span>
         </h2>
         <button type="button" className="icon" aria-label="Close details" onClick={onClose}>
           ×

@@ -7,7 +7,7 @@ import { useFittedColumns } from './fittedColumns';
 import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
-import { formatEndpoint, hasRemoteSide, ownerLabel, protoLabel, remoteEndpoint } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
@@ -67,7 +67,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
       </>
     ),
   },
-  { key: 'process', label: 'Process', width: 'minmax(120px, 280px)', cell: (e) => <span className="proc">{ownerLabel(e.connection) ?? <span className="dim">unknown</span>}</span> },
+  { key: 'process', label: 'Process', width: 'minmax(120px, 280px)', cell: (e) => <span className="proc">{ownerLabel(e.connection) ?? <span className="dim">{UNKNOWN_OWNER}</span>}</span> },
   { key: 'pid', label: 'PID', width: '110px', className: 'num dim', cell: pidText },
   { key: 'proto', label: 'Proto', width: '60px', cell: (e) => protoLabel(e.connection).toUpperCase() },
   { key: 'local', label: 'Local', width: 'minmax(150px, 340px)', className: 'mono', cell: ({ connection: c }) => formatEndpoint(c.localAddress, c.localPort, c.localScopeId) },

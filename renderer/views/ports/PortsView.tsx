@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import { portTrendPerMinute, trendKey } from '../../../shared/ports';
 import { UNKNOWN_MARK } from '../../../shared/units';
+import { ownerName } from '../../../shared/format';
 import type { ConnectionStore } from '../../store/store';
 import { parseThreshold, rangesFrom } from './portsModel';
 import type { PortUsage } from './usePortNotices';
@@ -99,7 +100,7 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold }
                 </td>
                 <td className="num">{a.timeWait.toLocaleString('en-US')}</td>
                 <td className="num">{a.closeWait.toLocaleString('en-US')}</td>
-                <td>{a.topProcesses.map((p) => `${p.process ?? '?'}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}</td>
+                <td>{a.topProcesses.map((p) => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}</td>
                 <td>{a.topRemotes.map((r) => `${r.remoteAddress}:${r.remotePort} ${r.sockets}`).join(', ')}</td>
               </tr>
             );

@@ -4,6 +4,7 @@ import { TCP_STATES, type Connection, type TcpState } from '../../../shared/conn
 import { processGroupKey, TIME_WAIT_KEY, type ProcessRow } from '../../../shared/processes';
 import { countersMissing, noCountersReason, NOT_YET, TIME_WAIT_NO_OWNER } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
+import { ownerName } from '../../../shared/format';
 
 export type ProcessColumnKey = 'name' | 'pid' | 'connections' | 'states' | 'listeners' | 'udp' | 'sendRate' | 'receiveRate' | 'bytes' | 'worstRtt' | 'retransmits';
 
@@ -35,7 +36,7 @@ const count = (n: number | null) => (n === null ? '' : String(n));
 // Process and By state grow only to what their text needs (the name at least "TIME-WAIT (no owner)"
 // whole); the grid's last track takes the rest, so wide screens do not spread short rows.
 export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
-  { key: 'name', label: 'Process', width: 'minmax(160px, 320px)', text: (p) => p.name ?? (p.pid === null ? '(unknown owner)' : UNKNOWN_MARK), value: (p) => p.name?.toLowerCase() ?? null },
+  { key: 'name', label: 'Process', width: 'minmax(160px, 320px)', text: (p) => ownerName(p.name), value: (p) => p.name?.toLowerCase() ?? null },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (p) => count(p.pid), value: (p) => p.pid },
   { key: 'connections', label: 'Conns', width: '64px', numeric: true, text: (p) => String(p.connections), value: (p) => p.connections },
   { key: 'states', label: 'By state', width: 'minmax(120px, 260px)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },

@@ -166,7 +166,7 @@ describe('traffic columns and process sorting', () => {
   it('an unknown name, PID, count or By state shows the unknown mark with a reason, never a bare blank', () => {
     const nameless: ProcessRow = { key: '42', pid: 42, name: null, byState: {}, connections: 1, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
     const cell = (key: string, p: ProcessRow, never: string[] | null = null, note: string | null = null) => processCell(PROCESS_COLUMNS.find((c) => c.key === key)!, p, never, note);
-    expect(cell('name', nameless).text).toBe('—');
+    expect(cell('name', nameless).text).toBe('(unknown)');
     expect(cell('pid', nameless)).toEqual({ text: '42', unknown: false });
     expect(cell('connections', nameless)).toEqual({ text: '1', unknown: false });
     expect(cell('pid', { ...nameless, key: 'time-wait', pid: null })).toEqual({ text: '—', unknown: true, title: 'No process owns a connection in TIME-WAIT' });
@@ -212,7 +212,7 @@ async function onlyRowWithTraffic(bridge: FakeBridge): Promise<HTMLElement> {
 }
 
 describe('Processes rows without counters (issue 11: blank cells with no reason)', () => {
-  it('the "(unknown owner)" and "TIME-WAIT (no owner)" rows show "—" with a reason in every traffic cell and By state', async () => {
+  it('the "(unknown)" and "TIME-WAIT (no owner)" rows show "—" with a reason in every traffic cell and By state', async () => {
     const bridge = new FakeBridge();
     bridge.snapshot = [
       conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
@@ -227,7 +227,7 @@ describe('Processes rows without counters (issue 11: blank cells with no reason)
     const at = (label: RegExp) => head.findIndex((h) => label.test(h));
     const byName = (name: string) => procRows().find((r) => cells(r)[0] === name)!;
     const expectations: [string, RegExp[]][] = [
-      ['(unknown owner)', [/UDP sockets have no per-socket counters/, /listening socket moves no data/]],
+      ['(unknown)', [/UDP sockets have no per-socket counters/, /listening socket moves no data/]],
       ['TIME-WAIT (no owner)', [/no counters for a connection in TIME-WAIT/]],
     ];
     for (const [name, whys] of expectations) {
@@ -238,10 +238,10 @@ describe('Processes rows without counters (issue 11: blank cells with no reason)
         for (const why of whys) expect(td.querySelector('[title]')?.getAttribute('title'), `${name} ${String(label)}`).toMatch(why);
       }
     }
-    const states = within(byName('(unknown owner)')).getAllByRole('gridcell')[at(/^By state/)];
+    const states = within(byName('(unknown)')).getAllByRole('gridcell')[at(/^By state/)];
     expect(states.textContent).toBe('—');
     expect(states.querySelector('[title]')?.getAttribute('title')).toMatch(/No TCP connections/);
-    const pid = within(byName('(unknown owner)')).getAllByRole('gridcell')[at(/^PID/)];
+    const pid = within(byName('(unknown)')).getAllByRole('gridcell')[at(/^PID/)];
     expect(pid.querySelector('[title]')?.getAttribute('title')).toMatch(/no owning process/);
   });
 
