@@ -16,8 +16,9 @@ if (!electron.found) {
       '',
       '    npm run serve',
       '',
-      'It prints a loopback URL with a one-time token to open. (On a machine that can download',
-      "Electron, 'npx install-electron' fetches the binary and then 'npm start' opens the app.)",
+      "It prints a loopback URL to open, carrying this run's token (it lasts until serve stops).",
+      "(On a machine that can download Electron, 'npx install-electron' fetches the binary and",
+      "then 'npm start' opens the app.)",
     ].join('\n'),
   );
   process.exit(1);

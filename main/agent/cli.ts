@@ -21,7 +21,8 @@ import { createOtlpExporter } from '../export/otlp';
 /** The column where AGENT_HELP's option descriptions start. */
 const HELP_COLUMN = 29;
 
-export const AGENT_HELP = `Usage: netmon agent [--config FILE] [--metrics HOST:PORT --metrics-token-file FILE]
+export const AGENT_HELP = `Usage: netmon agent [--config FILE]
+                   [--metrics HOST:PORT --metrics-token-file FILE [--metrics-allow-remote]]
                    [--syslog tcp://HOST:PORT|tls://HOST:PORT [--syslog-ca-file FILE]]
                    [--otlp URL] [--filter EXPR]
                    [--source KIND] [--tables MODE] [--interval MS]

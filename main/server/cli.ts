@@ -38,7 +38,7 @@ export interface ServeOptions {
 }
 
 export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--tables T] [--interval MS] [--open]
-                   [--token-file FILE] [--record-dir DIR] [--allow-remote]
+                   [--token-file FILE | --token TOKEN] [--record-dir DIR] [--allow-remote]
                    [--demo-connections N] [--demo-churn FRACTION] [--demo-traffic FRACTION]
 
 Serves the netmon UI to a browser on this machine (loopback only by default) and prints its

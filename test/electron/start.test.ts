@@ -50,6 +50,9 @@ describe('scripts/start.mjs', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no Electron binary is installed here/);
     expect(r.stderr).toMatch(/npm run serve/);
+    // The token lasts the run, as README and `serve --help` say: not "one-time".
+    expect(r.stderr).toMatch(/carrying this run's token \(it lasts until serve stops\)/);
+    expect(r.stderr).not.toMatch(/one-time/);
     expect(r.stdout + r.stderr).not.toMatch(/Downloading Electron/);
   });
 });
