@@ -1,12 +1,15 @@
 // The Ports view: per local address, ephemeral ports in use against the dynamic range, TIME-WAIT and
 // CLOSE-WAIT counts, the top processes and remote endpoints holding them, the trend over the last
 // minutes, and a warning at a threshold (shared/ports.ts computes it, as `netmon ports` does).
-import { useMemo, useState } from 'react';
-import { portTrendPerMinute, trendKey } from '../../../shared/ports';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { portTrendPerMinute, trendKey, type AddressPortUsage } from '../../../shared/ports';
 import { UNKNOWN_MARK } from '../../../shared/units';
 import { ownerName } from '../../../shared/format';
 import type { ConnectionStore } from '../../store/store';
+import { GIVEN_WAY_PX, useFittedColumns } from '../../components/fittedColumns';
+import { GivenWay } from '../../components/GivenWay';
 import { parseThreshold, rangesFrom } from './portsModel';
+import { fixedColumnPx, PORT_COLUMNS, PORT_GIVE_WAY, type PortColumnKey } from './portColumns';
 import type { PortUsage } from './usePortNotices';
 import './ports.css';
 
@@ -27,6 +30,9 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold }
   const trendReady = trend.length > 1 && trend[trend.length - 1].time - trend[0].time >= 60_000;
   const ranges = rangesFrom(store.status);
   const draftOk = parseThreshold(draft) !== null;
+  const fitRef = useRef<HTMLDivElement | null>(null);
+  const { columns, givenWay } = useFittedColumns(fitRef, PORT_COLUMNS, PORT_GIVE_WAY);
+  const given = givenWay.length > 0;
   return (
     <div className="ports" role="region" aria-label="Ports">
       <div className="ports-head">
@@ -56,57 +62,74 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold }
           ))}
         </ul>
       )}
-      <table className="ports-table" aria-label="Ephemeral ports per local address">
-        <thead>
-          <tr>
-            <th>Local address</th>
-            <th className="num">Ports in use</th>
-            <th className="num">Of range</th>
-            <th className="num">Trend /min</th>
-            <th className="num">TIME-WAIT</th>
-            <th className="num">CLOSE-WAIT</th>
-            <th>Top processes</th>
-            <th>Top remote endpoints</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rep.addresses.length === 0 && (
+      <div className="ports-fit" ref={fitRef}>
+        <table className="ports-table" aria-label="Ephemeral ports per local address">
+          <colgroup>
+            {columns.map((c) => (
+              <col key={c.key} style={{ width: fixedColumnPx(c) }} />
+            ))}
+            {given && <col style={{ width: GIVEN_WAY_PX }} />}
+          </colgroup>
+          <thead>
             <tr>
-              <td colSpan={8} className="ports-empty">
-                No socket holds a port of the dynamic range.
-              </td>
+              {columns.map((c) => (
+                <th key={c.key} className={c.num ? 'num' : undefined}>
+                  {c.label}
+                </th>
+              ))}
+              {given && (
+                <th className="ports-given-way">
+                  <GivenWay columns={givenWay} />
+                </th>
+              )}
             </tr>
-          )}
-          {rep.addresses.map((a) => {
-            const key = trendKey(a);
-            const slope = slopes[key] ?? 0;
-            return (
-              <tr key={key} data-address={key} className={a.warning ? 'warn' : ''}>
-                <td>
-                  {a.protocol.toUpperCase()} {a.localAddress}
-                  {a.localScopeId ? `%${a.localScopeId}` : ''}
+          </thead>
+          <tbody>
+            {rep.addresses.length === 0 && (
+              <tr>
+                <td colSpan={columns.length + (given ? 1 : 0)} className="ports-empty">
+                  No socket holds a port of the dynamic range.
                 </td>
-                <td className="num" data-testid="ports-in-use">
-                  {a.portsInUse.toLocaleString('en-US')}
-                </td>
-                <td className="num">
-                  <span className="ports-bar" aria-hidden="true">
-                    <i style={{ width: `${Math.min(100, a.percent)}%` }} />
-                  </span>
-                  {a.percent}% of {a.rangeSize.toLocaleString('en-US')}
-                </td>
-                <td className="num" title={trendReady ? 'ports in use, change per minute over the last 10 minutes' : 'needs a minute of samples'}>
-                  {trendReady ? (slope > 0 ? `+${slope}` : slope) : UNKNOWN_MARK}
-                </td>
-                <td className="num">{a.timeWait.toLocaleString('en-US')}</td>
-                <td className="num">{a.closeWait.toLocaleString('en-US')}</td>
-                <td>{a.topProcesses.map((p) => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}</td>
-                <td>{a.topRemotes.map((r) => `${r.remoteAddress}:${r.remotePort} ${r.sockets}`).join(', ')}</td>
               </tr>
-            );
-          })}
-        </tbody>
-      </table>
+            )}
+            {rep.addresses.map((a) => {
+              const key = trendKey(a);
+              const cells = portCells(a, trendReady, slopes[key] ?? 0);
+              return (
+                <tr key={key} data-address={key} className={a.warning ? 'warn' : ''}>
+                  {columns.map((c) => (
+                    <td key={c.key} className={c.num ? 'num' : undefined} data-testid={c.key === 'inUse' ? 'ports-in-use' : undefined} title={c.key === 'trend' ? (trendReady ? 'ports in use, change per minute over the last 10 minutes' : 'needs a minute of samples') : undefined}>
+                      {cells[c.key]}
+                    </td>
+                  ))}
+                  {given && <td />}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
+}
+
+/** One address's cells by column. */
+function portCells(a: AddressPortUsage, trendReady: boolean, slope: number): Record<PortColumnKey, ReactNode> {
+  return {
+    address: `${a.protocol.toUpperCase()} ${a.localAddress}${a.localScopeId ? `%${a.localScopeId}` : ''}`,
+    inUse: a.portsInUse.toLocaleString('en-US'),
+    ofRange: (
+      <>
+        <span className="ports-bar" aria-hidden="true">
+          <i style={{ width: `${Math.min(100, a.percent)}%` }} />
+        </span>
+        {a.percent}% of {a.rangeSize.toLocaleString('en-US')}
+      </>
+    ),
+    trend: trendReady ? (slope > 0 ? `+${slope}` : slope) : UNKNOWN_MARK,
+    timeWait: a.timeWait.toLocaleString('en-US'),
+    closeWait: a.closeWait.toLocaleString('en-US'),
+    processes: a.topProcesses.map((p) => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', '),
+    remotes: a.topRemotes.map((r) => `${r.remoteAddress}:${r.remotePort} ${r.sockets}`).join(', '),
+  };
 }
