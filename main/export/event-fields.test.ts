@@ -1,7 +1,7 @@
 // The agent's exports carry the run's times the engine stamps (first seen, last change,
-// preexisting) and the OS's creation time, as every other output does.
+// preexisting), the OS's creation time and every traffic field, as every other output does.
 import { describe, expect, it } from 'vitest';
-import type { ConnectionEvent } from '../../shared/connection';
+import { CONNECTION_JSON_FIELDS, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { eventAttributes } from './otlp';
 import { eventParams } from './syslog';
 
@@ -41,5 +41,20 @@ describe('run times in the agent exports', () => {
     expect(() => eventParams({ ...changed, connection: c }, 1)).not.toThrow();
     expect(Object.fromEntries(eventParams({ ...changed, connection: c }, 1)).firstSeenAt).toBeUndefined();
     expect(eventAttributes({ ...changed, connection: c }, 1)['netmon.process.start_time']).toBeUndefined();
+  });
+
+  it('every field of a connection reaches both exports (the traffic fields from the one list)', () => {
+    const full: Connection = {
+      ...changed.connection, family: 6, localAddress: 'fe80::1', localScopeId: 2, remoteAddress: 'fe80::2', remoteScopeId: 2,
+      processPath: '/usr/bin/five', processStartTime: T0 - 9000, remoteHost: 'peer.example',
+      bytesSent: 1, bytesReceived: 2, packetsSent: 3, packetsReceived: 4, sendRate: 5, receiveRate: 6, rttMs: 7, rttVarMs: 8, retransmits: 9, limitedBy: 'network',
+    };
+    const params = Object.fromEntries(eventParams({ ...changed, connection: full }, 1));
+    expect(CONNECTION_JSON_FIELDS.filter((f) => !(f in params))).toEqual([]);
+    expect(params).toMatchObject({ packetsSent: '3', sendRate: '5', rttVarMs: '8', retransmits: '9', limitedBy: 'network' });
+    expect(eventAttributes({ ...changed, connection: full }, 1)).toMatchObject({
+      'netmon.bytes_sent': 1, 'netmon.bytes_received': 2, 'netmon.packets_sent': 3, 'netmon.packets_received': 4,
+      'netmon.send_rate': 5, 'netmon.receive_rate': 6, 'netmon.rtt_ms': 7, 'netmon.rtt_var_ms': 8, 'netmon.retransmits': 9, 'netmon.limited_by': 'network',
+    });
   });
 });

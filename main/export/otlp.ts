@@ -19,7 +19,7 @@ import {
   ATTR_NETWORK_TYPE,
   ATTR_SERVICE_NAME,
 } from '@opentelemetry/semantic-conventions';
-import type { ConnectionEvent } from '../../shared/connection';
+import { TRAFFIC_FIELDS, type ConnectionEvent } from '../../shared/connection';
 import { BoundedQueue, queueState, waitForDrain } from './queue';
 import type { EventExporter } from './syslog-exporter';
 import { isoTime } from '../../shared/format';
@@ -51,6 +51,9 @@ export interface OtlpExporterOptions {
   log?: (line: string) => void;
 }
 
+/** `rttVarMs` → `rtt_var_ms`: OpenTelemetry attribute names are snake_case. */
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+
 /**
  * The OpenTelemetry attributes of an event: semantic-convention names where they exist
  * (network.transport, network.type, network.local.*, network.peer.*, process.pid,
@@ -81,8 +84,8 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
     'netmon.connection.first_seen_at': isoTime(c.firstSeenAt),
     'netmon.connection.last_change_at': isoTime(c.lastChangeAt),
     'netmon.connection.preexisting': c.preexisting,
-    'netmon.bytes_sent': c.bytesSent,
-    'netmon.bytes_received': c.bytesReceived,
+    // Every traffic field (netmon.bytes_sent, netmon.send_rate, netmon.rtt_ms, …).
+    ...Object.fromEntries(TRAFFIC_FIELDS.map((f) => [`netmon.${snakeCase(f)}`, c[f]])),
   };
   const out: AnyValueMap = {};
   for (const [k, v] of Object.entries(a)) if (v !== undefined && v !== null) out[k] = v;

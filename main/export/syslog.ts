@@ -1,6 +1,6 @@
 // RFC 5424 syslog messages for connection events, and RFC 6587 octet-counting framing.
 // Grammar: RFC 5424 §6 (https://www.rfc-editor.org/rfc/rfc5424#section-6).
-import type { ConnectionEvent } from '../../shared/connection';
+import { TRAFFIC_FIELDS, type ConnectionEvent } from '../../shared/connection';
 import { formatEndpoint, isoTime, remoteEndpoint } from '../../shared/format';
 
 /**
@@ -61,8 +61,8 @@ export function eventParams(e: ConnectionEvent, seq: number): Array<[string, str
     ['lastChangeAt', isoTime(c.lastChangeAt)],
     ['preexisting', c.preexisting],
     ['remoteHost', c.remoteHost],
-    ['bytesSent', c.bytesSent],
-    ['bytesReceived', c.bytesReceived],
+    // Every traffic field, by the one list every output takes its columns from.
+    ...TRAFFIC_FIELDS.map((f): [string, string | number | null | undefined] => [f, c[f]]),
   ];
   return p.filter((kv): kv is [string, string | number | boolean] => kv[1] !== null && kv[1] !== undefined).map(([k, v]) => [k, String(v)]);
 }
