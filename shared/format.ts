@@ -11,6 +11,7 @@ import {
   type TcpState,
 } from './connection';
 import { ipFamily } from './ip';
+import type { ProcessPortShare, RemotePortShare } from './ports';
 import { inTrafficRange, TRAFFIC_RANGES, trafficRangeText, type TrafficQuantity } from './traffic-range';
 import { MAX_EPOCH_MS } from './validate';
 import { UNKNOWN_MARK } from './units';
@@ -49,6 +50,12 @@ export const ownerName = (name: string | null | undefined): string => name ?? UN
 
 /** The owner column's text for `c`: ownerLabel, or UNKNOWN_OWNER where the owner is unknown. */
 export const ownerText = (c: Pick<Connection, 'state' | 'pid' | 'process'>): string => ownerName(ownerLabel(c));
+
+/** `nginx (1200) 14`: a process's share of an address's ports, as `netmon ports` and the Ports tab list it. */
+export const processShareText = (p: ProcessPortShare): string => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
+
+/** `[2001:db8::1]:443 9`: a destination's share of an address's ports, as `netmon ports` and the Ports tab list it. */
+export const remoteShareText = (r: RemotePortShare): string => `${formatEndpoint(r.remoteAddress, r.remotePort)} ${r.sockets}`;
 
 export const localEndpoint = (c: Connection): string => formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
 

@@ -1,7 +1,7 @@
 // `netmon ports`: ephemeral port usage per local address against the OS's dynamic range, with
 // TIME-WAIT / CLOSE-WAIT counts, who holds the ports, and (with --trend) how fast usage moves.
 import { hostname } from 'node:os';
-import { formatEndpoint, ownerName } from '../../shared/format';
+import { processShareText, remoteShareText } from '../../shared/format';
 import {
   DEFAULT_PORT_WARNING_PERCENT,
   portTrendPerMinute,
@@ -73,9 +73,9 @@ export function formatPortsReport(r: PortUsageReport, origin: string, trend: Rec
       `${a.warning ? '!! ' : ''}${key}: ${a.portsInUse} of ${a.rangeSize} ports (${a.percent}%), ${a.sockets} sockets, ` +
         `busiest destination ${a.busiestDestinationPercent}%, TIME-WAIT ${a.timeWait}, CLOSE-WAIT ${a.closeWait}${t}`,
     );
-    lines.push(`   processes:    ${a.topProcesses.map((p) => `${ownerName(p.process)}${p.pid ? ` (${p.pid})` : ''} ${p.sockets}`).join(', ')}`);
+    lines.push(`   processes:    ${a.topProcesses.map(processShareText).join(', ')}`);
     if (a.topRemotes.length > 0) {
-      lines.push(`   destinations: ${a.topRemotes.map((d) => `${formatEndpoint(d.remoteAddress, d.remotePort)} ${d.sockets}`).join(', ')}`);
+      lines.push(`   destinations: ${a.topRemotes.map(remoteShareText).join(', ')}`);
     }
   }
   return `${lines.join('\n')}\n`;

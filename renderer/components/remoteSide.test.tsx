@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from '../App';
-import { FakeBridge, conn, diff } from '../test/fixtures';
+import { FakeBridge, conn, diff, status } from '../test/fixtures';
 import { fakeLayout, MemStorage } from '../test/dom';
 
 beforeAll(() => fakeLayout());
@@ -74,5 +74,17 @@ describe('the remote side of a listener in the app', () => {
     fireEvent.change(screen.getByLabelText('Filter'), { target: { value: 'addr:*:* port:47001-47003' } });
     await waitFor(() => expect(within(grid).getAllByRole('row')).toHaveLength(4));
     expect(within(grid).queryByText('47002')).toBeNull();
+  });
+
+  it('Ports tab: an IPv6 destination reads [address]:port, as everywhere else', async () => {
+    const bridge = new FakeBridge();
+    bridge.st = status({ portRanges: { tcp: { low: 50000, high: 50009 }, udp: { low: 50000, high: 50009 }, origin: 'test range' } });
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
+    await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe('0'));
+    const v6 = conn({ family: 6, localAddress: '2001:db8::1', localPort: 50001, remoteAddress: '2001:db8::9', remotePort: 443, pid: 7, process: 'curl' });
+    act(() => bridge.emit(diff(1500, [{ type: 'opened', connection: v6 }], bridge.st)));
+    fireEvent.click(screen.getByRole('tab', { name: 'Ports' }));
+    await waitFor(() => expect(screen.getByText('[2001:db8::9]:443 1')).toBeTruthy());
+    expect(screen.getByText('curl (7) 1')).toBeTruthy();
   });
 });

@@ -4,7 +4,7 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { portTrendPerMinute, trendKey, type AddressPortUsage } from '../../../shared/ports';
 import { UNKNOWN_MARK } from '../../../shared/units';
-import { ownerName } from '../../../shared/format';
+import { processShareText, remoteShareText } from '../../../shared/format';
 import type { ConnectionStore } from '../../store/store';
 import { GIVEN_WAY_PX, useFittedColumns } from '../../components/fittedColumns';
 import { GivenWay } from '../../components/GivenWay';
@@ -129,7 +129,7 @@ function portCells(a: AddressPortUsage, trendReady: boolean, slope: number): Rec
     trend: trendReady ? (slope > 0 ? `+${slope}` : slope) : UNKNOWN_MARK,
     timeWait: a.timeWait.toLocaleString('en-US'),
     closeWait: a.closeWait.toLocaleString('en-US'),
-    processes: a.topProcesses.map((p) => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`).join(', '),
-    remotes: a.topRemotes.map((r) => `${r.remoteAddress}:${r.remotePort} ${r.sockets}`).join(', '),
+    processes: a.topProcesses.map(processShareText).join(', '),
+    remotes: a.topRemotes.map(remoteShareText).join(', '),
   };
 }
