@@ -33,6 +33,11 @@ const MAX_BULK_CALLS = 2;
  * tell it why) instead of having a response kept for each.
  */
 const MAX_UNFINISHED_RESPONSES = 8;
+/**
+ * A socket answered outside Node's HTTP handling (a refused upgrade, CONNECT) is destroyed this
+ * long after the answer: its client may keep its end open, and Node's timeouts no longer apply.
+ */
+const REFUSED_SOCKET_GRACE_MS = 1000;
 /** A client closed for being slow that does not finish the closing handshake is cut off after this. */
 const SLOW_CLOSE_GRACE_MS = 2000;
 
@@ -153,11 +158,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
 
+  /** Raw sockets answered and ended, until they are gone (close() does not wait for them). */
+  const refused = new Set<Duplex>();
+  /** Writes `answer` (a whole HTTP response) to a raw socket, ends it, and lets go of it soon after. */
+  const refuseSocket = (socket: Duplex, answer: string): void => {
+    refused.add(socket);
+    socket.once('close', () => refused.delete(socket));
+    socket.end(answer);
+    setTimeout(() => socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
+  };
+
   // A socket whose request Node cannot parse gets Node's own 400 / 431 (its default clientError).
   // CONNECT has no default: without this listener Node drops the socket without a word.
   server.on('connect', (_req, socket: Duplex) => {
     socket.on('error', () => socket.destroy());
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    refuseSocket(socket, `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
@@ -173,7 +188,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseSocket(socket, `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     const url = parseTarget(req.url);
     if (!url) return refuse(400, 'Bad Request');
@@ -289,6 +304,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closed ??= new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
+        for (const socket of refused) socket.destroy();
         wss.close();
         server.closeAllConnections();
         server.close(() => resolve());
