@@ -24,6 +24,7 @@ import { DisplaySettings, Header } from './app/Header';
 import { Toast, failure, useToast } from './app/toast';
 import { useLiveData } from './app/useLiveData';
 import { AccessNotice, accessProblem } from './app/AccessNotice';
+import { ViewTabs } from './app/ViewTabs';
 import { useFilter } from './app/useFilter';
 import { usePollControls } from './app/usePollControls';
 import { useGlobalKeys } from './app/useGlobalKeys';
@@ -197,19 +198,31 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
       >
         <DisplaySettings theme={settings.theme} onTheme={(theme) => update({ theme })} highlightMs={settings.highlightMs} onHighlightMs={(highlightMs) => update({ highlightMs })} />
       </ToggleBar>
-      <div className="tabs" role="tablist" aria-label="Views">
-        <button type="button" role="tab" id="tab-connections" aria-controls="panel-connections" aria-selected={tab === 'connections'} onClick={() => setTab('connections')}>
-          Connections <span className="tab-count" aria-hidden="true">{rows.length.toLocaleString('en-US')}</span>
-        </button>
-        <button type="button" role="tab" id="tab-events" aria-controls="panel-events" aria-selected={tab === 'events'} onClick={() => setTab('events')}>
-          Events <span className="tab-count" aria-hidden="true">{eventEntries.length.toLocaleString('en-US')}</span>
-        </button>
-        <button type="button" role="tab" id="tab-processes" aria-controls="panel-processes" aria-selected={tab === 'processes'} onClick={() => setTab('processes')}>
-          Processes
-        </button>
-        <button type="button" role="tab" id="tab-ports" aria-controls="panel-ports" aria-selected={tab === 'ports'} onClick={() => setTab('ports')}>
-          Ports
-        </button>
+      <div className="tabs">
+        <ViewTabs<Tab>
+          selected={tab}
+          onSelect={setTab}
+          tabs={[
+            {
+              id: 'connections',
+              label: (
+                <>
+                  Connections <span className="tab-count" aria-hidden="true">{rows.length.toLocaleString('en-US')}</span>
+                </>
+              ),
+            },
+            {
+              id: 'events',
+              label: (
+                <>
+                  Events <span className="tab-count" aria-hidden="true">{eventEntries.length.toLocaleString('en-US')}</span>
+                </>
+              ),
+            },
+            { id: 'processes', label: 'Processes' },
+            { id: 'ports', label: 'Ports' },
+          ]}
+        />
         {settings.trafficColumns && tab === 'connections' && store.status?.countersNote && (
           <TrafficNote note={store.status.countersNote} onRestart={() => void actions.restartAsAdmin()} />
         )}
