@@ -298,17 +298,18 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}
       </main>
       <StatusBar
-        total={store.liveCount}
+        total={tableStore.liveCount}
         shown={tab === 'events' ? eventEntries.length : rows.length}
         shownKind={tab === 'events' ? 'events' : 'rows'}
         droppedEvents={tab === 'events' && !opened ? store.log.dropped : 0}
         eventCapacity={store.log.capacity}
         closing={closing}
-        counts={store.stateCounts()}
+        counts={tableStore.stateCounts()}
         status={store.status}
         connection={live.connState}
         frozen={frozen ? live.waiting : null}
         recording={recording.writing?.active ? (recording.writing.path ?? 'file') : null}
+        viewing={opened ? { name: opened.name, at: span ? replayAt : null } : null}
       />
       <ConfirmActionDialog actions={actions} />
       <Toast toast={toast} />

@@ -25,6 +25,12 @@ export interface StatusBarProps {
   recording?: string | null;
   /** Updates waiting while this window's display is frozen; null when it is not frozen. */
   frozen?: number | null;
+  /**
+   * A recording on screen: its name and the moment its table shows (epoch ms; null when it holds no
+   * events). Then `total`, `counts` and `closing` are the recording's, and what is live (the
+   * engine's poll, the link, a recording being written) is set apart under "live".
+   */
+  viewing?: { name: string; at: number | null } | null;
 }
 
 /** States in the order an admin scans them: steady first, then transitional. */
@@ -71,7 +77,7 @@ const LINK_TEXT: Record<Exclude<LinkState, 'open'>, string> = {
 
 const chipText = ([k, n]: [string, number]) => `${k} ${n}`;
 
-export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0, eventCapacity, closing = 0, counts, status, connection, recording, frozen = null }: StatusBarProps) {
+export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0, eventCapacity, closing = 0, counts, status, connection, recording, frozen = null, viewing = null }: StatusBarProps) {
   // "shown" counts rows on screen, which may include closed rows that linger; saying how many keeps
   // "shown" above "open" from looking like a miscount.
   const states = ordered(counts);
@@ -79,8 +85,14 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
   const wrapped = useWrappedCount(chipsBox, states.map(([k]) => k).join());
   const hiddenStates = wrapped > 0 ? states.slice(-wrapped) : [];
   return (
-    <footer className="statusbar" role="status" data-testid="statusbar" aria-live="off">
-      <span className="sb-item" title="Connections open now (closed rows still on screen are not counted)">
+    <footer className={`statusbar${viewing ? ' viewing' : ''}`} role="status" data-testid="statusbar" aria-live="off">
+      {viewing && (
+        <span className="sb-item sb-viewing" data-testid="sb-viewing" title="The counts that follow are the recording's, at the moment its table shows">
+          recording <b>{viewing.name}</b>
+          {viewing.at !== null ? ` at ${formatTime(viewing.at)}` : ''}:
+        </span>
+      )}
+      <span className="sb-item" title={viewing ? 'Connections open in the recording at the moment its table shows' : 'Connections open now (closed rows still on screen are not counted)'}>
         <b data-testid="count-total">{total.toLocaleString('en-US')}</b> open
       </span>
       <span className="sb-item" title={shownKind === 'events' ? 'Events in the view after the filter' : 'Rows in the table after the filter and toggles, closing rows included'}>
@@ -115,6 +127,11 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
         </span>
       )}
       <span className="sb-spacer" />
+      {viewing && (
+        <span className="sb-item sb-live-label" data-testid="sb-live-label" title="What follows is this machine now, not the recording">
+          live:
+        </span>
+      )}
       {recording && (
         <span className="sb-item rec" title={recording}>
           ● recording
