@@ -59,8 +59,10 @@ test('mark a baseline; only what is new shows; save and reopen it', async ({ app
     const [download] = await Promise.all([app.waitForEvent('download'), app.getByRole('button', { name: 'Save baseline' }).click()]);
     const file = path.join(os.tmpdir(), `netmon-e2e-baseline-${process.pid}.json`);
     await download.saveAs(file);
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { format: string; listeners: { port: number }[] };
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { format: string; host: string | null; listeners: { port: number }[] };
     expect(saved.format).toBe('netmon-baseline');
+    // The machine it was taken on, as `netmon baseline save` writes it (the app wrote null).
+    expect(saved.host).toBe(os.hostname());
     expect(saved.listeners.some((l) => l.port === loopback.port)).toBe(true);
     expect(saved.listeners.some((l) => l.port === fresh.port)).toBe(false);
 

@@ -52,6 +52,11 @@ export interface EngineStatus {
   intervalMs: number;
   /** Name of the OS source in use, e.g. `windows-iphlpapi`, `linux-procfs`, `scripted`. */
   source: string;
+  /**
+   * Name of the machine the engine runs on (Node's `os.hostname()`), e.g. for the `host` of a
+   * baseline marked in the app, as `netmon baseline save` writes it. Absent from a recording's replay.
+   */
+  host?: string;
   /** Epoch ms of the last completed poll, null before the first. */
   lastPollAt: number | null;
   /** How long the last poll took (read + decode + diff), ms. */

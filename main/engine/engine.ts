@@ -7,6 +7,7 @@
 //
 // Every live row remembers the process it was first seen with, so a `closed` event still names
 // an owner that has already exited (and a reused PID never lends its new name to an old row).
+import { hostname } from 'node:os';
 import type { ConnectionEvent } from '../../shared/connection';
 import { COUNTER_STRIDE, DEFAULT_INTERVAL_MS, type CounterColumns, type EngineStatus, type EventBatch, type Snapshot } from '../../shared/ipc';
 import { copyTable } from '../model/build';
@@ -64,6 +65,8 @@ export function createEngine(opts: EngineOptions): Engine {
     paused,
     intervalMs,
     source: source.name,
+    // Every viewer's baseline names the machine it was taken on, as `netmon baseline save` does.
+    host: hostname(),
     lastPollAt: null,
     lastPollMs: null,
     lastError: null,

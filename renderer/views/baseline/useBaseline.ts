@@ -39,7 +39,8 @@ export function useBaseline(store: ConnectionStore): BaselineControls {
   const [onlyNew, setOnlyNew] = useState(false);
   const mark = useCallback(() => {
     const now = Date.now();
-    setBaseline(makeBaseline(liveRows(store), rangesFrom(store.status).ranges.tcp, now, null));
+    // The engine's machine (EngineStatus.host), as `netmon baseline save` writes it.
+    setBaseline(makeBaseline(liveRows(store), rangesFrom(store.status).ranges.tcp, now, store.status?.host ?? null));
     setLabel(`marked ${new Date(now).toLocaleTimeString('en-GB', { hour12: false })}`);
   }, [store]);
   const open = useCallback((name: string, text: string) => {
