@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions as WsServerOptions, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { addressKind } from '../../shared/ip';
 import { batchFrame, WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
@@ -15,6 +15,8 @@ import { createStaticFiles, mimeType, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
 const DEFAULT_MAX_PAYLOAD = 256 * 1024;
+/** Pongs that may wait unsent to a client that pings without reading; past this it is terminated. */
+const MAX_PENDING_PONGS = 60;
 /** Calls one client may have in progress; more get an immediate error reply (issue 7 §3). */
 const DEFAULT_MAX_IN_FLIGHT = 16;
 /**
@@ -151,12 +153,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return lastFrame;
   };
 
-  const wss = new WebSocketServer({
+  // ws takes maxPendingAutoPongs; its type definitions do not list it yet.
+  const wssOptions: WsServerOptions & { maxPendingAutoPongs: number } = {
     noServer: true,
     maxPayload: opts.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+    // A client that pings without reading is terminated once this many pongs wait unsent (ws's
+    // default, set here so the bound is netmon's, not a library default that could change).
+    maxPendingAutoPongs: MAX_PENDING_PONGS,
     // Echo netmon's subprotocol, never the entry that carries the token.
     handleProtocols: (offered) => (offered.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
-  });
+  };
+  const wss = new WebSocketServer(wssOptions);
 
   /** Raw sockets answered and ended, until they are gone (close() does not wait for them). */
   const refused = new Set<Duplex>();

@@ -27,6 +27,20 @@ function bigConnections(): Connection[] {
   return Array.from({ length: 5000 }, () => ({ ...row }) as unknown as Connection);
 }
 
+/** Whether a new client's getStatus call is answered ok (the server still serves). */
+async function statusAnswered(port: number): Promise<boolean> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, wsProtocols(TEST_TOKEN));
+  try {
+    const got = await new Promise<{ ok: boolean }>((resolve) => {
+      ws.once('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getStatus', args: [] })));
+      ws.on('message', (d) => resolve(JSON.parse(d.toString()) as { ok: boolean }));
+    });
+    return got.ok;
+  } finally {
+    ws.terminate();
+  }
+}
+
 describe('bounded calls in flight', () => {
   it('answers calls beyond the bound at once with an error, and the others when they finish', async () => {
     const engine = fakeEngine();
@@ -133,13 +147,7 @@ describe('slow readers', () => {
     const frames = serverFrames((await pending).data);
     expect(closeCode(frames)).toBe(1013);
     expect(frames.filter((f) => f.opcode === 1).length).toBeLessThan(30);
-    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, wsProtocols(TEST_TOKEN));
-    const got = await new Promise<{ ok: boolean }>((resolve) => {
-      ws.once('open', () => ws.send(JSON.stringify({ kind: 'call', id: 1, method: 'getStatus', args: [] })));
-      ws.on('message', (d) => resolve(JSON.parse(d.toString()) as { ok: boolean }));
-    });
-    expect(got.ok).toBe(true);
-    ws.terminate();
+    expect(await statusAnswered(srv.port)).toBe(true);
   });
 });
 
@@ -189,6 +197,21 @@ describe('clients that vanish mid-call', () => {
     releases.splice(0).forEach((r) => r());
     await expect.poll(() => replies.find((r) => r.id === 7)?.ok).toBe(true);
     ws.terminate();
+  });
+});
+
+describe('ping floods', () => {
+  it('cuts off a client that sends pings without reading the pongs (at most 60 pongs wait unsent), and keeps serving', async () => {
+    srv = await startServer({ engine: fakeEngine(), staticDir: fakeStaticDir().root, token: TEST_TOKEN });
+    // 100,000 pings of 125 bytes: ~13 MB of pongs, more than the socket buffers take.
+    const ping = wsFrame({ opcode: 9, payload: Buffer.alloc(125, 0x70) });
+    const flood = Buffer.concat(Array.from({ length: 100_000 }, () => ping));
+    const reply = await rawExchange(srv.port, [upgradeRequest(srv.port, '/ws', offer), flood], { readAfterMs: 1000, timeoutMs: 1800 });
+    // Cut off (terminated, so what was queued for it may be lost with the reset) long before the
+    // client read anything.
+    expect(reply.closed).toBe(true);
+    await expect.poll(() => srv!.clients()).toBe(0);
+    expect(await statusAnswered(srv.port)).toBe(true);
   });
 });
 
