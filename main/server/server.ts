@@ -11,6 +11,7 @@ import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { BULK_METHODS, createHandlers, handleClientMessage, HEAVY_METHODS, methodOf, refusal, type ServerMessage } from './rpc';
 import { CallGate } from './call-gate';
+import { boundPipelining } from './pipelining';
 import { createStaticFiles, mimeType, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
@@ -29,12 +30,6 @@ const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
  * every client; later ones wait their turn, and those of clients gone by then never run.
  */
 const MAX_BULK_CALLS = 2;
-/**
- * Responses one HTTP connection may have in progress. Browsers do not pipeline; a client that
- * queues requests without reading the answers is cut off (it reads nothing, so no reply could
- * tell it why) instead of having a response kept for each.
- */
-const MAX_UNFINISHED_RESPONSES = 8;
 /**
  * A socket answered outside Node's HTTP handling (a refused upgrade, CONNECT) is destroyed this
  * long after the answer: its client may keep its end open, and Node's timeouts no longer apply.
@@ -102,15 +97,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const handlers = createHandlers(opts);
 
   const files = createStaticFiles();
-  const unfinished = new WeakMap<Duplex, number>();
-  const server = http.createServer((req, res) => {
-    const socket = req.socket;
-    const n = (unfinished.get(socket) ?? 0) + 1;
-    if (n > MAX_UNFINISHED_RESPONSES) return void socket.destroy();
-    unfinished.set(socket, n);
-    res.once('close', () => unfinished.set(socket, (unfinished.get(socket) ?? 1) - 1));
-    serveHttp(req, res).catch((e: unknown) => failed(res, e));
-  });
+  const server = http.createServer(
+    boundPipelining((req, res) => {
+      serveHttp(req, res).catch((e: unknown) => failed(res, e));
+    }),
+  );
 
   /** Last resort for a request handler that failed: 500 if nothing was sent yet, log, never rethrow. */
   function failed(res: http.ServerResponse, e: unknown): void {
