@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../model/random';
 import { AgentConfigError, otlpConfig, parseHostPort, validateAgentConfig } from './config';
 import { parseAgentArgs, runAgent, sourceLine } from './cli';
 import { FileArgError } from '../cli/file-args';
@@ -157,5 +158,26 @@ describe('agent config', () => {
     let stderr = '';
     const code = await runAgent(['--config', 'n.json'], { stdout: () => {}, stderr: (t) => (stderr += t), stop: AbortSignal.abort(), readFile: files({ 'n.json': `{"metrics":${nested}}` }) });
     expect({ code, stderr }).toEqual({ code: 2, stderr: `netmon: n.json: metrics: expected an object, got ${'['.repeat(57)}...\nRun \`netmon agent --help\` for usage.\n` });
+  });
+  it('any JSON a config file can hold gives a config or an AgentConfigError, never another error (seeded fuzz)', () => {
+    const rand = prng(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const KEYS = ['source', 'intervalMs', 'filter', 'metrics', 'syslog', 'otlp', 'listen', 'tokenFile', 'allowRemote', 'topProcesses', 'url', 'caFile', 'facility', 'appName', 'queueSize', 'encoding', 'headers', '__proto__', 'constructor', 'toString', 'x-tenant'];
+    const LEAVES = [0, -1, 1.5, 2 ** 53, 1e308, '', 'demo', 'state:estab (', '127.0.0.1:9464', '[::1]:0', 'tcp://h:514', 'tls://[::1]:6514', 'http://127.0.0.1:4318/v1/logs', 'json', '\u0000', 'a\r\nb', 'x'.repeat(300), true, false, null];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 4 || r < 0.35) return pick(LEAVES);
+      if (r < 0.5) return Array.from({ length: Math.floor(rand() * 3) }, () => value(depth + 1));
+      return JSON.parse(`{${KEYS.filter(() => rand() < 0.3).map((k) => `${JSON.stringify(k)}:${JSON.stringify(value(depth + 1))}`).join(',')}}`) as unknown;
+    };
+    for (let i = 0; i < 600; i++) {
+      const v = value(0);
+      try {
+        validateAgentConfig(v, 'n.json');
+      } catch (e) {
+        if (!(e instanceof AgentConfigError)) throw new Error(`${(e as Error).name} for ${JSON.stringify(v)}: ${(e as Error).message}`, { cause: e });
+        expect((e as Error).message.length).toBeLessThan(600);
+      }
+    }
   });
 });
