@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../main/model/random';
 import { conn } from '../renderer/test/fixtures';
 import { BaselineFormatError, compileBaseline, listenerPorts, makeBaseline, parseBaseline } from './baseline';
 
@@ -91,5 +92,33 @@ describe('baseline', () => {
     expect(() => parseBaseline(`{"format":${nested}}`, 'x.json')).toThrow(`x.json: not a netmon baseline (format is ${'['.repeat(57)}..., expected "netmon-baseline")`);
     expect(() => parseBaseline(JSON.stringify({ ...good, version: 'v'.repeat(5_000_000) }), 'x.json')).toThrow(`x.json: unsupported version "${'v'.repeat(56)}... (this netmon reads version 1)`);
     expect(() => parseBaseline(`{"format":"netmon-baseline","version":${nested}}`, 'x.json')).toThrow(`x.json: unsupported version ${'['.repeat(57)}... (this netmon reads version 1)`);
+  });
+  it('any JSON a baseline file can hold gives a baseline or a BaselineFormatError, never another error (seeded fuzz)', () => {
+    const good = JSON.parse(JSON.stringify(makeBaseline(normal, range, 0, null))) as Record<string, unknown>;
+    const rand = prng(5);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    const LEAVES = [0, -1, 1.5, 65536, 2 ** 53, '', 'tcp', 'udp', 'netmon-baseline', '0.0.0.0', '::', 'fe80::1%2', 'x'.repeat(5000), true, null];
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 3 || r < 0.4) return pick(LEAVES);
+      if (r < 0.6) return Array.from({ length: Math.floor(rand() * 3) }, () => value(depth + 1));
+      const keys = ['format', 'version', 'low', 'high', 'process', 'protocol', 'family', 'localAddress', 'port', 'remoteAddress', 'remotePort', '__proto__'];
+      return JSON.parse(`{${keys.filter(() => rand() < 0.3).map((k) => `${JSON.stringify(k)}:${JSON.stringify(value(depth + 1))}`).join(',')}}`) as unknown;
+    };
+    for (let i = 0; i < 1000; i++) {
+      // Near-valid: a good baseline with one part (or one field of one entry) replaced.
+      const b = JSON.parse(JSON.stringify(good)) as Record<string, unknown>;
+      const key = pick(['format', 'version', 'dynamicRange', 'listeners', 'outbound', 'ephemeral', 'createdAt', 'host', '__proto__']);
+      const list = b[key];
+      if (Array.isArray(list) && list.length > 0 && rand() < 0.7) (list[0] as Record<string, unknown>)[pick(['process', 'protocol', 'family', 'localAddress', 'port', 'remoteAddress', 'remotePort'])] = value(1);
+      else b[key] = value(0);
+      const text = rand() < 0.1 ? JSON.stringify(value(0)) : JSON.stringify(b);
+      try {
+        parseBaseline(text, 'x.json');
+      } catch (e) {
+        if (!(e instanceof BaselineFormatError)) throw new Error(`${(e as Error).name} for ${text.slice(0, 300)}: ${(e as Error).message}`, { cause: e });
+        expect((e as Error).message.length).toBeLessThan(600);
+      }
+    }
   });
 });
