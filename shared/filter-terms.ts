@@ -409,24 +409,28 @@ function compileWord(item: ValueItem): Predicate {
   // scope id, and only a word with : [ ] % * or → can span more than an address.
   const numeric = /^\d+$/.test(needle);
   const spansEndpoint = /[:[\]%*→]/.test(needle);
-  return (c) =>
-    // Addresses are canonical lowercase text already.
-    c.localAddress.includes(needle) ||
-    // The fields as JSON and CSV print them (a listener's 0.0.0.0 / port 0 too); endpoint text
-    // below is as a person reads it (a listener's remote side is `*:*`).
-    (c.remoteAddress !== null && c.remoteAddress.includes(needle)) ||
-    (numeric &&
-      (String(c.localPort).includes(needle) ||
-        (c.remotePort !== null && String(c.remotePort).includes(needle)) ||
-        (c.pid !== null && String(c.pid).includes(needle)) ||
-        (c.localScopeId !== undefined && String(c.localScopeId).includes(needle)) ||
-        (c.remoteScopeId !== undefined && String(c.remoteScopeId).includes(needle)))) ||
-    (spansEndpoint && endpointsInclude(c, needle)) ||
-    (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
-    includesFolded(ownerText(c), needle) ||
-    includesFolded(c.processPath, needle) ||
-    protoLabel(c).includes(needle) ||
-    includesFolded(c.remoteHost, needle);
+  return (c) => {
+    // A listener's remote side is shown as `*:*` (hasRemoteSide): its 0.0.0.0:0 placeholder is no
+    // field a person reads, so `0.0.0.0` finds sockets bound to every address, not one on 127.0.0.1.
+    const remote = hasRemoteSide(c);
+    return (
+      // Addresses are canonical lowercase text already.
+      c.localAddress.includes(needle) ||
+      (remote && c.remoteAddress!.includes(needle)) ||
+      (numeric &&
+        (String(c.localPort).includes(needle) ||
+          (remote && c.remotePort !== null && String(c.remotePort).includes(needle)) ||
+          (c.pid !== null && String(c.pid).includes(needle)) ||
+          (c.localScopeId !== undefined && String(c.localScopeId).includes(needle)) ||
+          (remote && c.remoteScopeId !== undefined && String(c.remoteScopeId).includes(needle)))) ||
+      (spansEndpoint && endpointsInclude(c, needle)) ||
+      (c.state !== null && squashed !== '' && SQUASHED_STATE.get(c.state)!.includes(squashed)) ||
+      includesFolded(ownerText(c), needle) ||
+      includesFolded(c.processPath, needle) ||
+      protoLabel(c).includes(needle) ||
+      includesFolded(c.remoteHost, needle)
+    );
+  };
 }
 
 // Lookup tables without a prototype: a word such as `constructor` or `__proto__` is not a key,
