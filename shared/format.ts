@@ -611,14 +611,20 @@ export function splitCsvRecord(record: string): string[] {
   return cells;
 }
 
+/** A JSON number literal (RFC 8259 section 6). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'traffic', 'port', 'u32']);
 
 /** A CSV cell of the given kind → its JSON value (empty → null). */
 function csvCellToJson(name: string, kind: FieldKind | 'text', cell: string): unknown {
   if (cell === '') return null;
   if (NUMERIC_KINDS.has(kind)) {
+    // Only what JSON calls a number (netmon writes String(n), always one): Number() would also
+    // take 0x10, +1, " 5 ", .5 and 0b11, which the NDJSON reader refuses.
+    if (!JSON_NUMBER.test(cell)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
     const n = Number(cell);
-    if (cell.trim() === '' || !Number.isFinite(n)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
+    if (!Number.isFinite(n)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
     return n;
   }
   if (kind === 'boolean') {
@@ -647,9 +653,15 @@ export function parseEventCsvRecord(header: readonly string[], values: readonly 
     if (typeof a !== 'string') continue;
     const pct = a.indexOf('%');
     if (pct < 0) continue;
-    connection[`${side}Address`] = a.slice(0, pct);
-    const scope = Number(a.slice(pct + 1));
-    if (connection[`${side}ScopeId`] == null && Number.isSafeInteger(scope)) connection[`${side}ScopeId`] = scope;
+    const field = `${side}Address`;
+    const text = a.slice(pct + 1);
+    // Digits only (as scopedAddress writes it), within u32 by the scope field's own check below.
+    if (!/^(?:0|[1-9]\d*)$/.test(text)) throw new RecordFormatError(`${JSON.stringify(a)}: the scope after % is not a whole number`, field);
+    const scope = Number(text);
+    const column = connection[`${side}ScopeId`];
+    if (column != null && column !== scope) throw new RecordFormatError(`${JSON.stringify(a)}: the scope after % is not the ${side}ScopeId column's ${String(column)}`, field);
+    connection[field] = a.slice(0, pct);
+    connection[`${side}ScopeId`] = scope;
   }
   const json: Record<string, unknown> = { type: cells.get('type'), time: cells.get('time'), connection };
   if (json.type === 'changed') json.previousState = csvCellToJson('previousState', 'text', cells.get('previousState') ?? '');

@@ -223,3 +223,64 @@ describe('RecordingParser', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
+
+describe('a CSV number cell is read as the same number NDJSON would hold, or refused', () => {
+  // netmon writes a number as JavaScript prints it (String(n)), which is always a JSON number
+  // literal: 1e-7 for a tiny rate, never +1, 0x10, " 5 " or .5. Number() takes all of those, so a
+  // hand-edited cell meant 16 (or nothing) silently; the NDJSON reader refuses them all.
+  const cells = (e: ConnectionEvent) => formatEventCsvLine(e).replace(/\r\n$/, '').split(',');
+  const col = (f: string) => EVENT_CSV_HEADER.indexOf(f as (typeof EVENT_CSV_HEADER)[number]);
+  const withCell = (f: string, v: string): string => {
+    const c = cells(ev(7));
+    c[col(f)] = v;
+    return `${csvLine(EVENT_CSV_HEADER)}${c.join(',')}\r\n`;
+  };
+  it.each([
+    ['pid', '0x10'],
+    ['pid', '+1'],
+    ['pid', "'+1"],
+    ['pid', ' 5 '],
+    ['localPort', '0b11'],
+    ['localPort', '0o7'],
+    ['localPort', '.5'],
+    ['localPort', '5.'],
+    ['bytesSent', '1_000'],
+    ['bytesSent', '00'],
+    ['rttMs', 'Infinity'],
+    ['rttMs', '1e'],
+    ['localScopeId', '\t4'],
+  ])('%s %j is refused, named', (f, v) => {
+    const r = parseRecordingText(withCell(f, v));
+    expect(r.events).toEqual([]);
+    expect(r.summary.problems.map((p) => p.field)).toEqual([f]);
+  });
+  it.each([
+    ['rttMs', '1e-7', 1e-7],
+    ['sendRate', '2.5E+3', 2500],
+    ['localPort', '1e3', 1000],
+    ['pid', '0', 0],
+    ['bytesSent', '9007199254740991', Number.MAX_SAFE_INTEGER],
+  ])('%s %j is read as %d, as JSON reads it', (f, v, n) => {
+    const r = parseRecordingText(withCell(f, v));
+    expect(r.summary.problems).toEqual([]);
+    expect((r.events[0].connection as unknown as Record<string, unknown>)[f]).toBe(n);
+  });
+  it.each([
+    ['localAddress', 'fe80::1%0x4'],
+    ['localAddress', 'fe80::1% 4'],
+    ['localAddress', 'fe80::1%'],
+    ['localAddress', 'fe80::1%3'],
+  ])('%s %j (the scope column says 4) is refused, named', (f, v) => {
+    const r = parseRecordingText(withCell(f, v));
+    expect(r.events).toEqual([]);
+    expect(r.summary.problems.map((p) => p.field)).toEqual([f]);
+  });
+  it('an address with its scope and no scope column (older recordings) takes the scope from the address', () => {
+    const header = EVENT_CSV_HEADER.filter((h) => h !== 'localScopeId');
+    const c = cells(ev(7));
+    c.splice(col('localScopeId'), 1);
+    const r = parseRecordingText(`${csvLine(header)}${c.join(',')}\r\n`);
+    expect(r.summary.problems).toEqual([]);
+    expect(r.events[0].connection).toMatchObject({ localAddress: 'fe80::1', localScopeId: 4 });
+  });
+});
