@@ -34,6 +34,7 @@ import { ConnectionsView } from './views/connections/ConnectionsView';
 import { useReverseDns } from './views/connections/useReverseDns';
 import { EventListView } from './views/events/EventListView';
 import { eventsEmptyText, heldFacts, hiddenByText } from './views/events/emptyEvents';
+import { connectionsEmptyText } from './views/connections/emptyConnections';
 import { RecordingBanner } from './views/recording/RecordingBanner';
 import { recordingSpan, replayUntil } from './views/recording/replay';
 import { useRecording } from './views/recording/useRecording';
@@ -132,6 +133,12 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const shownNotices = useMemo(() => (opened ? [] : timeRange ? notices.filter((n) => n.time >= timeRange[0] && n.time <= timeRange[1]) : notices), [opened, notices, timeRange]);
   const eventEntries = useMemo(() => mergeByTime(events, shownNotices), [events, shownNotices]);
   const [tab, setTab] = useState<Tab>('connections');
+  // What hides rows and events besides the timeline span, as the empty views say it.
+  const hiddenBy = hiddenByText(settings.filter.trim() !== '', !sameToggles(settings.toggles, DEFAULT_TOGGLES), notInBaseline !== null);
+  const connectionsEmpty =
+    rows.length === 0
+      ? connectionsEmptyText({ held: tableStore.rows.size, hiddenBy, recording: opened ? { name: opened.name, at: span ? replayAt : null } : null, polled: store.status?.lastPollAt != null })
+      : undefined;
   // Why the Events view is empty, when it is (the log is read only then).
   const eventsEmpty =
     tab === 'events' && eventEntries.length === 0
@@ -140,7 +147,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           dropped: opened ? 0 : store.log.dropped,
           capacity: store.log.capacity,
           span: timeRange,
-          hiddenBy: hiddenByText(settings.filter.trim() !== '', !sameToggles(settings.toggles, DEFAULT_TOGGLES), notInBaseline !== null),
+          hiddenBy,
           recording: opened ? opened.name : null,
         })
       : undefined;
@@ -227,7 +234,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           <TrafficNote note={store.status.countersNote} onRestart={() => void actions.restartAsAdmin()} />
         )}
         {tab === 'connections' && (settings.filter.trim() !== '' || !sameToggles(settings.toggles, DEFAULT_TOGGLES)) && (
-          <FilterChip hidden={store.rows.size - rows.length} onClear={() => update({ filter: '', toggles: { ...DEFAULT_TOGGLES } })} />
+          <FilterChip hidden={tableStore.rows.size - rows.length} onClear={() => update({ filter: '', toggles: { ...DEFAULT_TOGGLES } })} />
         )}
         <BaselineBar
           controls={baseline}
@@ -271,9 +278,10 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   layout={settings.columns}
                   onLayout={(l: ColumnLayout) => update({ columns: l })}
                   departure={baseline.departure}
+                  emptyText={connectionsEmpty}
                 />
               ) : tab === 'ports' ? (
-                <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} />
+                <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} beside={opened ? opened.name : null} />
               ) : tab === 'processes' ? (
                 <ProcessesView
                   rows={rows}

@@ -55,6 +55,8 @@ export interface ConnectionsTableProps {
   countersNote?: string | null;
   /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
   departure?: DepartureOf | null;
+  /** What an empty table says: why no row shows (views/connections/emptyConnections.ts). */
+  emptyText?: string;
 }
 
 function stateClass(state: string | null): string {
@@ -312,7 +314,11 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
           />
         ))}
       </div>
-      {rows.length === 0 && <div className="empty">No connections match.</div>}
+      {rows.length === 0 && (
+        <div className="empty" data-testid="connections-empty">
+          {props.emptyText ?? 'No connections match.'}
+        </div>
+      )}
     </div>
   );
 }

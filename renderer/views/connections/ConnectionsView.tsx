@@ -32,6 +32,8 @@ export interface ConnectionsViewProps {
   onLayout?(layout: ColumnLayout): void;
   /** The baseline in use, to flag rows not in it. */
   departure?: DepartureOf | null;
+  /** What the table says when it shows no row (emptyConnections.ts connectionsEmptyText). */
+  emptyText?: string;
 }
 
 /**
@@ -67,7 +69,7 @@ export function rowMenuItems(row: Row, actions: RowActions, onCopy: () => void, 
   ];
 }
 
-export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false, available, layout, onLayout, departure = null }: ConnectionsViewProps) {
+export function ConnectionsView({ store, rows, columns, sort, onSort, selection, setSelection, gridRef, actions, onCopy, onVisibleRows, readOnly = false, available, layout, onLayout, departure = null, emptyText }: ConnectionsViewProps) {
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
   const [colMenu, setColMenu] = useState<{ x: number; y: number; key: ColumnKey } | null>(null);
   const closeColMenu = useCallback(() => setColMenu(null), []);
@@ -114,6 +116,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
         onMoveColumn={arrangeable ? (key, to, shown) => onLayout(moveColumnTo(layout, shown, key, to)) : undefined}
         userWidths={layout?.widths}
         departure={departure}
+        emptyText={emptyText}
       />
       {colMenu && arrangeable && (
         <ContextMenu x={colMenu.x} y={colMenu.y} label="Columns" items={columnMenuItems(colMenu.key, columns, available, layout, onLayout)} onClose={closeColMenu} returnFocus={() => gridRef.current} />

@@ -45,6 +45,13 @@ describe('eventsEmptyText: why the Events view is empty', () => {
       `None of the 3 events from ${formatTime(T0)}–${formatTime(T0 + 6000)} match the filter.`,
     );
   });
+  it('one event is "the one event", not "none of the 1 events"', () => {
+    expect(eventsEmptyText({ ...base, held: 1, oldestHeldAt: T0, hiddenBy: 'the filter' })).toBe('The one event kept does not match the filter.');
+    expect(eventsEmptyText({ ...base, held: 1, oldestHeldAt: T0, hiddenBy: 'the filter', recording: 'a.csv' })).toBe('The recording’s one event does not match the filter.');
+    expect(eventsEmptyText({ ...base, held: 4, oldestHeldAt: T0, heldInSpan: 1, span: [T0, T0 + 1000], hiddenBy: 'the filter' })).toBe(
+      `The one event from ${formatTime(T0)}–${formatTime(T0 + 1000)} does not match the filter.`,
+    );
+  });
   it('heldFacts and hiddenByText', () => {
     expect(heldFacts([{ time: 5 }, { time: 9 }, { time: 20 }], [8, 20])).toEqual({ held: 3, oldestHeldAt: 5, heldInSpan: 2 });
     expect(heldFacts([], null)).toEqual({ held: 0, oldestHeldAt: null, heldInSpan: 0 });

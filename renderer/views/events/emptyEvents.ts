@@ -36,6 +36,7 @@ export function eventsEmptyText(i: EventsEmptyInput): string {
   if (i.span) {
     const [from, to] = i.span;
     const spanText = `${formatTime(from)}–${formatTime(to)}`;
+    if (i.heldInSpan === 1) return `The one event from ${spanText} does not match ${hidden}.`;
     if (i.heldInSpan > 0) return `None of the ${count(i.heldInSpan, 'event')} from ${spanText} match ${hidden}.`;
     if (i.dropped > 0 && (i.oldestHeldAt === null || from < i.oldestHeldAt)) {
       const kept = i.oldestHeldAt === null ? 'none is kept' : `the oldest kept is from ${formatTime(i.oldestHeldAt)}`;
@@ -46,6 +47,7 @@ export function eventsEmptyText(i: EventsEmptyInput): string {
     return `No events from ${spanText}${i.recording !== null ? ' in the recording' : ''}.`;
   }
   if (i.held === 0) return `No event is kept: ${notKept}`;
+  if (i.held === 1) return `The ${i.recording !== null ? 'recording’s one event' : 'one event kept'} does not match ${hidden}.`;
   const what = i.recording !== null ? `the recording’s ${count(i.held, 'event')}` : `the ${count(i.held, 'event')} kept`;
   return `None of ${what} match ${hidden}.`;
 }

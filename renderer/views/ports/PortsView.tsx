@@ -20,9 +20,11 @@ export interface PortsViewProps {
   /** Warn at this share of the range, percent (the setting is owned by App: notices use it too). */
   threshold: number;
   onThreshold(percent: number): void;
+  /** A recording is on screen: this view still shows the live machine (a recording holds no port usage) and says so. */
+  beside?: string | null;
 }
 
-export function PortsView({ store, usage, threshold, onThreshold: setThreshold }: PortsViewProps) {
+export function PortsView({ store, usage, threshold, onThreshold: setThreshold, beside = null }: PortsViewProps) {
   const [draft, setDraft] = useState(String(threshold));
   const { trend, report: rep } = usage;
   const slopes = useMemo(() => portTrendPerMinute(trend), [trend]);
@@ -35,6 +37,11 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold }
   const given = givenWay.length > 0;
   return (
     <div className="ports" role="region" aria-label="Ports">
+      {beside !== null && (
+        <p className="ports-live" data-testid="ports-live">
+          Live: this machine now, not the recording {beside} (a recording holds no port usage).
+        </p>
+      )}
       <div className="ports-head">
         <span data-testid="ports-range" className={ranges.known ? '' : 'ports-default'}>
           Dynamic range TCP {ranges.ranges.tcp.low}–{ranges.ranges.tcp.high}, UDP {ranges.ranges.udp.low}–{ranges.ranges.udp.high} ({ranges.origin})

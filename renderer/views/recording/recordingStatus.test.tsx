@@ -39,10 +39,14 @@ describe('status bar while a recording is on screen', () => {
     expect(live.compareDocumentPosition(screen.getByTestId('last-poll')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(screen.getByTestId('count-total').compareDocumentPosition(live) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(bar.className).toContain('viewing');
+    // The Ports tab has no recorded counterpart: it says it is live.
+    fireEvent.click(screen.getByRole('tab', { name: 'Ports' }));
+    expect(screen.getByTestId('ports-live').textContent).toBe('Live: this machine now, not the recording night.ndjson (a recording holds no port usage).');
 
     fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
     await waitFor(() => expect(screen.getByTestId('count-total').textContent).toBe('4'));
     expect(screen.queryByTestId('sb-viewing')).toBeNull();
     expect(screen.queryByTestId('sb-live-label')).toBeNull();
+    expect(screen.queryByTestId('ports-live')).toBeNull();
   });
 });
