@@ -104,7 +104,14 @@ for (const [w, h] of [
       await expect(app.getByTestId('filter-chip')).toBeVisible();
 
       const tabsRow = app.locator('.tabs');
-      const kids = await tabsRow.evaluate((el) => [...el.children].filter((c) => (c as HTMLElement).offsetParent !== null).map((c) => c.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })));
+      // The row's items: the tabs (inside their tablist) and the notes and controls beside them.
+      const kids = await tabsRow.evaluate((el) =>
+        [...el.children]
+          .flatMap((c) => (c.getAttribute('role') === 'tablist' ? [...c.children] : [c]))
+          .filter((c) => (c as HTMLElement).offsetParent !== null)
+          .map((c) => c.getBoundingClientRect())
+          .map((r) => ({ top: r.top, bottom: r.bottom, right: r.right })),
+      );
       expect(kids.length).toBeGreaterThanOrEqual(6);
       const tabsBox = await tabsRow.boundingBox();
       // One line: every item ends above the row's bottom edge and the row is one control high.
