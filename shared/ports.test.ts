@@ -63,6 +63,11 @@ describe('portUsageReport', () => {
     expect(r.warnings[0]).toBe('TCP 10.0.0.5: 90 sockets to 203.0.113.7:443 (90% of the 100-port range ≥ 80%)');
   });
 
+  it('names an IPv6 destination as every output prints an endpoint ([2001:db8::9]:443, not 2001:db8::9:443)', () => {
+    const rows = Array.from({ length: 90 }, (_, i) => conn({ family: 6, localPort: 49152 + (i % 10), remoteAddress: '2001:db8::9', remotePort: 443, localAddress: '2001:db8::5', pid: 1 + i }));
+    expect(portUsageReport(rows, { ranges }).warnings).toEqual(['TCP 2001:db8::5: 90 sockets to [2001:db8::9]:443 (90% of the 100-port range ≥ 80%)']);
+  });
+
   it('keeps UDP and IPv6 scopes apart and uses each protocol its own range', () => {
     const rows = [
       conn({ protocol: 'udp', localAddress: '0.0.0.0', localPort: 50000 }),

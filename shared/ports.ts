@@ -12,6 +12,7 @@
 //   - sockets per destination (local address → remote address:port) against the range size (Linux
 //     may reuse a local port towards different destinations, so its limit is per destination).
 import type { Connection, Protocol } from './connection';
+import { formatEndpoint } from './format';
 
 /** An inclusive port range, e.g. Windows' default dynamic range 49152–65535. */
 export interface PortRange {
@@ -275,7 +276,7 @@ function describeWarning(a: AddressPortUsage, threshold: number): string {
     return `${where}: ${a.portsInUse} of ${a.rangeSize} ephemeral ports in use (${a.percent}% ≥ ${threshold}%; ${a.timeWait} TIME-WAIT, ${a.closeWait} CLOSE-WAIT)`;
   }
   const r = a.topRemotes[0];
-  return `${where}: ${r.sockets} sockets to ${r.remoteAddress}:${r.remotePort} (${a.busiestDestinationPercent}% of the ${a.rangeSize}-port range ≥ ${threshold}%)`;
+  return `${where}: ${r.sockets} sockets to ${formatEndpoint(r.remoteAddress, r.remotePort)} (${a.busiestDestinationPercent}% of the ${a.rangeSize}-port range ≥ ${threshold}%)`;
 }
 
 /** One point of a trend: when, and the ports in use per address key (`protocol address`). */
