@@ -33,7 +33,18 @@ export const NO_OWNER_TIME_WAIT = 'TIME-WAIT (no owner)';
  */
 export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): string | null {
   if (c.state === 'TIME-WAIT' && (c.pid === null || c.pid === 0)) return NO_OWNER_TIME_WAIT;
-  return c.process;
+  return shownProcessName(c.process);
+}
+
+/**
+ * A process name as shown (null stays null): a process named like one of netmon's own terms
+ * (`(unknown)`, `TIME-WAIT (no owner)`) is shown in double quotes, so it cannot pass for a socket
+ * netmon cannot name. A Linux process may call itself anything up to 15 characters, and Windows
+ * runs a file of any name. JSON and CSV keep the name as the OS gives it.
+ */
+export function shownProcessName(name: string | null | undefined): string | null {
+  if (name === null || name === undefined) return null;
+  return name === UNKNOWN_OWNER || name === NO_OWNER_TIME_WAIT ? `"${name}"` : name;
 }
 
 /**
@@ -45,14 +56,14 @@ export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): st
  */
 export const UNKNOWN_OWNER = '(unknown)';
 
-/** A process name as a person reads it: UNKNOWN_OWNER for null / absent. */
+/** A name as shown (ownerLabel, shownProcessName, ProcessRow.name): UNKNOWN_OWNER for null / absent. */
 export const ownerName = (name: string | null | undefined): string => name ?? UNKNOWN_OWNER;
 
 /** The owner column's text for `c`: ownerLabel, or UNKNOWN_OWNER where the owner is unknown. */
 export const ownerText = (c: Pick<Connection, 'state' | 'pid' | 'process'>): string => ownerName(ownerLabel(c));
 
 /** `nginx (1200) 14`: a process's share of an address's ports, as `netmon ports` and the Ports tab list it. */
-export const processShareText = (p: ProcessPortShare): string => `${ownerName(p.process)}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
+export const processShareText = (p: ProcessPortShare): string => `${ownerName(shownProcessName(p.process))}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
 
 /** `[2001:db8::1]:443 9`: a destination's share of an address's ports, as `netmon ports` and the Ports tab list it. */
 export const remoteShareText = (r: RemotePortShare): string => `${formatEndpoint(r.remoteAddress, r.remotePort)} ${r.sockets}`;

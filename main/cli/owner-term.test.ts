@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection } from '../../shared/connection';
 import { parseFilter } from '../../shared/filter';
-import { formatEventText, formatTable } from '../../shared/format';
+import { formatEventText, formatTable, processShareText } from '../../shared/format';
 import { portUsageReport } from '../../shared/ports';
 import { rollUpProcesses } from '../../shared/processes';
 import { formatPortsReport } from './ports';
@@ -42,5 +42,32 @@ describe('an owner netmon cannot name', () => {
     if (!r.ok) throw new Error(r.error.message);
     const named = row({ localPort: 50003, pid: 7, process: 'curl' });
     expect([NO_PID, NO_NAME, named].map((c) => r.filter.match(c))).toEqual([true, true, false]);
+  });
+
+  // A Linux process can name itself anything up to 15 characters (prctl PR_SET_NAME, or a file
+  // named so), Windows runs a file of any name: a process called (unknown) must not pass as one
+  // netmon cannot name, nor one called TIME-WAIT (no owner) as the ownerless TIME-WAIT rows.
+  it('a process really named (unknown) or TIME-WAIT (no owner) reads apart from it, quoted', () => {
+    const named = row({ localPort: 50004, pid: 666, process: '(unknown)' });
+    const waitNamed = row({ localPort: 50005, pid: 667, process: 'TIME-WAIT (no owner)' });
+    const [, a, b, c] = formatTable([NO_NAME, named, waitNamed]).split('\n');
+    expect(a).toMatch(/ 4321 +\(unknown\)$/);
+    expect(b).toMatch(/ 666 +"\(unknown\)"$/);
+    expect(c).toMatch(/ 667 +"TIME-WAIT \(no owner\)"$/);
+    expect(formatEventText({ type: 'opened', time: 0, connection: named }, { utc: true })).toMatch(/pid 666 "\(unknown\)"\n$/);
+    const [, first] = formatProcessTrafficTable(rollUpProcesses([named])).split('\n');
+    expect(first).toMatch(/"\(unknown\)"$/);
+    expect(processShareText({ process: '(unknown)', pid: 666, sockets: 1 })).toBe('"(unknown)" (666) 1');
+    // and the Processes roll-up keeps such a process a process, not the ownerless TIME-WAIT group
+    expect(rollUpProcesses([waitNamed])[0]).toMatchObject({ key: '667', pid: 667, name: '"TIME-WAIT (no owner)"' });
+    // proc: reads the process name as the OS gives it, so it tells them apart.
+    const r = parseFilter('proc:"(unknown)"');
+    if (!r.ok) throw new Error(r.error.message);
+    expect([NO_PID, NO_NAME, named].map((c) => r.filter.match(c))).toEqual([false, false, true]);
+  });
+
+  it('the ownerless TIME-WAIT rows keep their term, unquoted', () => {
+    const tw = row({ localPort: 50006, state: 'TIME-WAIT', pid: 0, process: 'System Idle Process' });
+    expect(formatTable([tw]).split('\n')[1]).toMatch(/ 0 +TIME-WAIT \(no owner\)$/);
   });
 });
