@@ -4,27 +4,11 @@
 // every view is already in memory, so showing it costs no wait).
 // https://www.w3.org/WAI/ARIA/apg/patterns/tabs/
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { rovingTarget } from '../components/roving';
 
 export interface ViewTab<T extends string> {
   id: T;
   label: ReactNode;
-}
-
-/** The tab index a key moves to from `index` of `count` tabs, or null for a key the tabs do not take. */
-export function tabKeyTarget(key: string, index: number, count: number): number | null {
-  if (count <= 0) return null;
-  switch (key) {
-    case 'ArrowRight':
-      return (index + 1) % count;
-    case 'ArrowLeft':
-      return (index - 1 + count) % count;
-    case 'Home':
-      return 0;
-    case 'End':
-      return count - 1;
-    default:
-      return null;
-  }
 }
 
 export interface ViewTabsProps<T extends string> {
@@ -37,7 +21,7 @@ export function ViewTabs<T extends string>({ tabs, selected, onSelect }: ViewTab
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const to = tabKeyTarget(e.key, index, tabs.length);
+    const to = rovingTarget(e.key, index, tabs.length);
     if (to === null) return;
     e.preventDefault();
     const id = tabs[to].id;

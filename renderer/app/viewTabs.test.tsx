@@ -6,22 +6,22 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { App } from '../App';
 import { FakeBridge, conn } from '../test/fixtures';
 import { fakeLayout, MemStorage } from '../test/dom';
-import { tabKeyTarget } from './ViewTabs';
+import { rovingTarget } from '../components/roving';
 
 beforeAll(() => fakeLayout());
 afterEach(() => cleanup());
 
-describe('tabKeyTarget', () => {
+describe('rovingTarget (tabs and toolbars)', () => {
   it('arrows move and wrap, Home / End go to the ends, other keys are not the tabs’', () => {
-    expect(tabKeyTarget('ArrowRight', 0, 4)).toBe(1);
-    expect(tabKeyTarget('ArrowRight', 3, 4)).toBe(0);
-    expect(tabKeyTarget('ArrowLeft', 0, 4)).toBe(3);
-    expect(tabKeyTarget('ArrowLeft', 2, 4)).toBe(1);
-    expect(tabKeyTarget('Home', 2, 4)).toBe(0);
-    expect(tabKeyTarget('End', 0, 4)).toBe(3);
-    expect(tabKeyTarget('ArrowDown', 0, 4)).toBeNull();
-    expect(tabKeyTarget('Enter', 0, 4)).toBeNull();
-    expect(tabKeyTarget('ArrowRight', 0, 0)).toBeNull();
+    expect(rovingTarget('ArrowRight', 0, 4)).toBe(1);
+    expect(rovingTarget('ArrowRight', 3, 4)).toBe(0);
+    expect(rovingTarget('ArrowLeft', 0, 4)).toBe(3);
+    expect(rovingTarget('ArrowLeft', 2, 4)).toBe(1);
+    expect(rovingTarget('Home', 2, 4)).toBe(0);
+    expect(rovingTarget('End', 0, 4)).toBe(3);
+    expect(rovingTarget('ArrowDown', 0, 4)).toBeNull();
+    expect(rovingTarget('Enter', 0, 4)).toBeNull();
+    expect(rovingTarget('ArrowRight', 0, 0)).toBeNull();
   });
 });
 
@@ -50,5 +50,26 @@ describe('the view tabs in the app', () => {
     fireEvent.keyDown(document.activeElement as Element, { key: 'Home' });
     expect(selected()?.id).toBe('tab-connections');
     expect(stops().map((t) => t.id)).toEqual(['tab-connections']);
+  });
+});
+
+describe('the timeline’s time spans: one choice, one Tab stop', () => {
+  it('only the chosen span is a Tab stop; arrows move the focus, Enter / click choose', () => {
+    const bridge = new FakeBridge();
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
+    const bar = screen.getByRole('toolbar', { name: 'Time span' });
+    const buttons = [...bar.querySelectorAll('button')];
+    expect(buttons.map((b) => b.textContent)).toEqual(['5 min', '1 hour', 'Whole run']);
+    expect(buttons.filter((b) => b.tabIndex === 0).map((b) => b.textContent)).toEqual(['1 hour']);
+    buttons[1].focus();
+    fireEvent.keyDown(buttons[1], { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(buttons[2]);
+    fireEvent.keyDown(buttons[2], { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(buttons[0]);
+    fireEvent.keyDown(buttons[0], { key: 'End' });
+    expect(document.activeElement).toBe(buttons[2]);
+    fireEvent.click(buttons[2]);
+    expect(buttons[2].getAttribute('aria-pressed')).toBe('true');
+    expect(buttons.filter((b) => b.tabIndex === 0).map((b) => b.textContent)).toEqual(['Whole run']);
   });
 });

@@ -8,6 +8,7 @@ import './timeline.css';
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
 import { formatRate } from '../../../shared/units';
 import { timeTicks, tickLabels } from './timeTicks';
+import { rovingFocus } from '../../components/roving';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
 
 /** CSS custom properties of the state colours, in TIMELINE_SERIES order. */
@@ -243,9 +244,10 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
         </button>
         <span className="timeline-source">{source}</span>
         {open && (
-          <span className="timeline-zoom" role="group" aria-label="Time span">
+          // One Tab stop for the one choice (WAI-ARIA toolbar): ←/→, Home / End move between the spans.
+          <span className="timeline-zoom" role="toolbar" aria-label="Time span" onKeyDown={rovingFocus}>
             {TIMELINE_ZOOMS.map((z) => (
-              <button key={z.label} type="button" aria-pressed={zoom === z.ms} onClick={() => setZoom(z.ms)}>
+              <button key={z.label} type="button" aria-pressed={zoom === z.ms} tabIndex={zoom === z.ms ? 0 : -1} onClick={() => setZoom(z.ms)}>
                 {z.label}
               </button>
             ))}
