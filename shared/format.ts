@@ -457,6 +457,16 @@ function sameFamily(field: string, address: string, family: 4 | 6): void {
   if (addressFamily(address) !== family) throw new RecordFormatError(`${JSON.stringify(address)} is not an IPv${family} address (family is ${family})`, field);
 }
 
+/**
+ * ISO 8601 date and time with its zone (RFC 3339 section 5.6, and the +YYYYYY years toISOString
+ * writes past 9999). Date.parse alone also takes "5", RFC 2822 dates and times without a zone,
+ * which it reads in the local zone of the machine replaying the file.
+ */
+const ISO_TIME = /^(?:\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
+
+/** A recorded time as epoch ms; NaN unless `v` is ISO_TIME text of a time a Date holds. */
+const isoTimeMs = (v: unknown): number => (typeof v === 'string' && ISO_TIME.test(v) ? Date.parse(v) : NaN);
+
 const wholeIn = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 
 /** Validates a JSON field of the given kind; returns it as the Connection holds it (times as epoch ms). */
@@ -485,7 +495,7 @@ function fieldFromJson(name: string, kind: FieldKind, v: unknown): string | numb
       if (typeof v === 'boolean') return v;
       break;
     case 'time': {
-      const t = typeof v === 'string' ? Date.parse(v) : NaN;
+      const t = isoTimeMs(v);
       if (!Number.isNaN(t)) return t;
       throw new RecordFormatError(notA(v, 'an ISO 8601 time'), name);
     }
@@ -572,7 +582,7 @@ export function eventFromJson(o: unknown): ConnectionEvent {
   if (r.type !== 'opened' && r.type !== 'closed' && r.type !== 'changed') {
     throw new RecordFormatError(notA(r.type, 'opened, closed or changed'), 'type');
   }
-  const time = typeof r.time === 'string' ? Date.parse(r.time) : NaN;
+  const time = isoTimeMs(r.time);
   if (Number.isNaN(time)) throw new RecordFormatError(notA(r.time, 'an ISO 8601 time'), 'time');
   const e: ConnectionEvent = { type: r.type, time, connection: connectionFromJson(r.connection) };
   if (r.previousState !== undefined) {

@@ -279,3 +279,30 @@ describe('a CSV number cell is read as the same number NDJSON would hold, or ref
     expect(r.events[0].connection).toMatchObject({ localAddress: 'fe80::1', localScopeId: 4 });
   });
 });
+
+describe('a recorded time is ISO 8601 with its zone, as netmon writes it (toISOString), or refused', () => {
+  // Date.parse takes far more: "5" (May 2001), "Tue, 01 Dec 2026 01:00:00 GMT", and a time without
+  // a zone, which it reads in the zone of the machine replaying the file: another hour elsewhere.
+  const line = (time: string, firstSeenAt: string) => {
+    const e = eventToJson(ev(9));
+    return `${JSON.stringify({ ...e, time, connection: { ...e.connection, firstSeenAt } })}\n`;
+  };
+  const good = '2026-12-01T01:00:00.000Z';
+  it.each(['5', '2026', 'Tue, 01 Dec 2026 01:00:00 GMT', '2026-12-01T01:00:00', '2026-12-01 01:00:00Z', '2026-12-01', ' 2026-12-01T01:00:00.000Z'])('%j is refused as the event time and as a field time', (bad) => {
+    for (const [text, field] of [[line(bad, good), 'time'], [line(good, bad), 'firstSeenAt']]) {
+      const r = parseRecordingText(text);
+      expect(r.events).toEqual([]);
+      expect(r.summary.problems.map((p) => p.field)).toEqual([field]);
+    }
+  });
+  it.each([
+    [good, Date.UTC(2026, 11, 1, 1)],
+    ['2026-12-01T02:00:00+01:00', Date.UTC(2026, 11, 1, 1)],
+    ['2026-12-01T01:00:00.5Z', Date.UTC(2026, 11, 1, 1) + 500],
+    [new Date(Date.UTC(10000, 0, 1)).toISOString(), Date.UTC(10000, 0, 1)],
+  ])('%s is read as %d', (time, ms) => {
+    const r = parseRecordingText(line(time, time));
+    expect(r.summary.problems).toEqual([]);
+    expect([r.events[0].time, r.events[0].connection.firstSeenAt]).toEqual([ms, ms]);
+  });
+});
