@@ -74,6 +74,12 @@ describe('the filter examples the documents show', () => {
     'rate>1M': ['https'],
     'sent>=10MiB': ['https'],
     'addr:203.0.113.7': ['https', 'tw'],
+    'rtt>100ms': ['slow', 'tw'],
+    'retrans>0': ['slow', 'tw'],
+    'limited:rwin': [],
+    'limited:cwnd': ['slow'],
+    '[fe80::1%2]:22': ['ssh6'],
+    '[fe80::1%3]:22': [],
     // agent: loopback left out (a listener on 127.0.0.1 too; one on 0.0.0.0 or :: is not loopback)
     '-addr:127.0.0.0/8': ['https', 'slow', 'tw', 'listen80', 'listen6', 'ssh6', 'dns', 'mdns6'],
     '-addr:127.0.0.0/8 -addr:::1': ['https', 'slow', 'tw', 'listen80', 'listen6', 'ssh6', 'dns'],
