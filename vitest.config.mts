@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    setupFiles: ['test/setup/dom-waits.ts'],
     // Wine looks up the owner of every row by scanning /proc/*/fd (milliseconds a row): the Wine
     // tests run after the others, not beside the tests that hold thousands of sockets.
     projects: [
