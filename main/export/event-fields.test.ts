@@ -54,7 +54,20 @@ describe('run times in the agent exports', () => {
     expect(params).toMatchObject({ packetsSent: '3', sendRate: '5', rttVarMs: '8', retransmits: '9', limitedBy: 'network' });
     expect(eventAttributes({ ...changed, connection: full }, 1)).toMatchObject({
       'netmon.bytes_sent': 1, 'netmon.bytes_received': 2, 'netmon.packets_sent': 3, 'netmon.packets_received': 4,
-      'netmon.send_rate': 5, 'netmon.receive_rate': 6, 'netmon.rtt_ms': 7, 'netmon.rtt_var_ms': 8, 'netmon.retransmits': 9, 'netmon.limited_by': 'network',
+      'netmon.send_rate': 5, 'netmon.receive_rate': 6, 'netmon.rtt_us': 7000, 'netmon.rtt_var_us': 8000, 'netmon.retransmits': 9, 'netmon.limited_by': 'network',
     });
+  });
+
+  it('OTLP traffic attributes keep one type from record to record: whole µs for RTT, whole bytes/s for rates', () => {
+    // Sub-millisecond loopback RTTs and a fractional rate from a replayed file would be doubles
+    // beside the ints of whole values, under the same attribute name.
+    const at = (rttMs: number, rttVarMs: number, sendRate: number) =>
+      eventAttributes({ ...changed, connection: { ...changed.connection, rttMs, rttVarMs, sendRate } }, 1);
+    expect(at(0.057, 0.0125, 1234.6)).toMatchObject({ 'netmon.rtt_us': 57, 'netmon.rtt_var_us': 13, 'netmon.send_rate': 1235 });
+    expect(at(1, 2, 5)).toMatchObject({ 'netmon.rtt_us': 1000, 'netmon.rtt_var_us': 2000, 'netmon.send_rate': 5 });
+    for (const a of [at(0.057, 0.0125, 1234.6), at(1, 2, 5), at(4294967295, 0.001, 0)]) {
+      for (const k of ['netmon.rtt_us', 'netmon.rtt_var_us', 'netmon.send_rate']) expect(Number.isInteger(a[k]), k).toBe(true);
+      expect(Object.keys(a).filter((k) => k.endsWith('_ms'))).toEqual([]);
+    }
   });
 });

@@ -51,8 +51,21 @@ export interface OtlpExporterOptions {
   log?: (line: string) => void;
 }
 
-/** `rttVarMs` → `rtt_var_ms`: OpenTelemetry attribute names are snake_case. */
+/** `bytesSent` → `bytes_sent`: OpenTelemetry attribute names are snake_case. */
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+
+/**
+ * A traffic field as an attribute that keeps one type from record to record. The SDK sends a whole
+ * number as an int and any other as a double, so an RTT in ms (0.05, then 1) would switch type
+ * between records, which typed backends truncate or reject: RTT and its variance go in whole µs
+ * (`netmon.rtt_us`, `netmon.rtt_var_us`: the unit Linux tcp_info reports; Windows' whole ms × 1000),
+ * rates in whole bytes/s (as the engine computes them), counts as they are.
+ */
+function trafficAttribute(field: (typeof TRAFFIC_FIELDS)[number], v: number | string | null | undefined): [string, number | string | null | undefined] {
+  if (typeof v !== 'number') return [`netmon.${snakeCase(field)}`, v];
+  if (field === 'rttMs' || field === 'rttVarMs') return [`netmon.${snakeCase(field).replace(/_ms$/, '_us')}`, Math.round(v * 1000)];
+  return [`netmon.${snakeCase(field)}`, Math.round(v)];
+}
 
 /**
  * The OpenTelemetry attributes of an event: semantic-convention names where they exist
@@ -84,8 +97,8 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
     'netmon.connection.first_seen_at': isoTime(c.firstSeenAt),
     'netmon.connection.last_change_at': isoTime(c.lastChangeAt),
     'netmon.connection.preexisting': c.preexisting,
-    // Every traffic field (netmon.bytes_sent, netmon.send_rate, netmon.rtt_ms, …).
-    ...Object.fromEntries(TRAFFIC_FIELDS.map((f) => [`netmon.${snakeCase(f)}`, c[f]])),
+    // Every traffic field (netmon.bytes_sent, netmon.send_rate, netmon.rtt_us, …), each of one type.
+    ...Object.fromEntries(TRAFFIC_FIELDS.map((f) => trafficAttribute(f, c[f]))),
   };
   const out: AnyValueMap = {};
   for (const [k, v] of Object.entries(a)) if (v !== undefined && v !== null) out[k] = v;
