@@ -1,6 +1,6 @@
 // Builds the object exposed as window.netmon. Only functions and plain values cross the bridge:
 // ipcRenderer itself and IPC event objects never reach the page.
-import { CHANNELS, type DesktopBridge, type NetmonBridge } from '../shared/ipc';
+import { CHANNELS, isRecordingStatus, type DesktopBridge, type NetmonBridge } from '../shared/ipc';
 
 /** The slice of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -41,6 +41,20 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     // An omitted format stays omitted: main applies the default.
     setRecording: (active, format) =>
       format === undefined ? call(CHANNELS.setRecording, active) : call(CHANNELS.setRecording, active, format),
+    getRecording: () => call(CHANNELS.getRecording),
+    onRecording(listener) {
+      if (typeof listener !== 'function') throw new TypeError('onRecording needs a function');
+      const wrapped = (_event: unknown, status: unknown) => {
+        if (isRecordingStatus(status)) listener(status);
+      };
+      ipc.on(CHANNELS.recording, wrapped);
+      let subscribed = true;
+      return () => {
+        if (!subscribed) return;
+        subscribed = false;
+        ipc.removeListener(CHANNELS.recording, wrapped);
+      };
+    },
     restartAsAdmin: () => call(CHANNELS.restartAsAdmin),
   };
 }

@@ -2,6 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from './App';
+import type { RecordingStatus } from '../shared/ipc';
 import { FakeBridge, conn, diff, status } from './test/fixtures';
 import { fakeLayout, MemStorage } from './test/dom';
 import { SETTINGS_KEY } from './store/settings';
@@ -11,8 +12,9 @@ import { formatTime } from './store/columns';
 beforeAll(() => fakeLayout());
 afterEach(() => cleanup());
 
-function setup(opts: { storage?: MemStorage; conns?: ReturnType<typeof conn>[] } = {}) {
+function setup(opts: { storage?: MemStorage; conns?: ReturnType<typeof conn>[]; recording?: RecordingStatus } = {}) {
   const bridge = new FakeBridge();
+  if (opts.recording) bridge.rec = opts.recording;
   bridge.snapshot = opts.conns ?? [
     conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
     conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
@@ -373,6 +375,30 @@ describe('App', () => {
     fireEvent.click(btn);
     await waitFor(() => expect(btn.getAttribute('aria-pressed')).toBe('false'));
     expect(bridge.callsOf('setRecording')).toEqual([[true], [false]]);
+  });
+
+  it('shows the recording the engine side writes on load and on every change, whichever window started it', async () => {
+    const file = '/root/netmon-recordings/netmon-events-2026-12-01T02-00-00-000Z.ndjson';
+    const { bridge } = setup({ recording: { active: true, path: file, format: 'ndjson', error: null } });
+    const btn = screen.getByRole('button', { name: 'Record' });
+    // Started by a tab since closed: this one shows it, with the file, without a click.
+    await waitFor(() => expect(btn.getAttribute('aria-pressed')).toBe('true'));
+    expect(screen.getByTestId('sb-recording').textContent).toBe('● recording netmon-events-2026-12-01T02-00-00-000Z.ndjson');
+    // Stopped from another window: this one follows.
+    act(() => bridge.pushRecording({ active: false, path: null, format: 'ndjson', error: null }));
+    expect(btn.getAttribute('aria-pressed')).toBe('false');
+    expect(screen.queryByTestId('sb-recording')).toBeNull();
+    // Started elsewhere again, then this window's Record raced it: refused with the file named, no toggle.
+    bridge.rec = { active: true, path: file, format: 'ndjson', error: null };
+    fireEvent.click(btn);
+    await waitFor(() => expect(document.querySelector('.toast.error')?.textContent).toBe(`Recording not started: already recording to ${file} (stop it first to start a new file)`));
+    await waitFor(() => expect(btn.getAttribute('aria-pressed')).toBe('true'));
+    expect(bridge.callsOf('setRecording')).toEqual([[true]]);
+    // Ended by the engine side (disk full): every window says why.
+    const why = `recording stopped: cannot write recording ${file}: no space left on device (ENOSPC)`;
+    act(() => bridge.pushRecording({ active: false, path: null, format: 'ndjson', error: why }));
+    expect(btn.getAttribute('aria-pressed')).toBe('false');
+    await waitFor(() => expect(document.querySelector('.toast.error')?.textContent).toBe(why));
   });
 
   it('resolves visible remote addresses when "Resolve names" is on and shows a Host column', async () => {

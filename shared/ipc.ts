@@ -26,6 +26,10 @@ export const CHANNELS = {
   resolveAddresses: 'netmon:resolve-addresses',
   /** renderer → main (invoke): start / stop writing the event stream to a rotating file. */
   setRecording: 'netmon:set-recording',
+  /** renderer → main (invoke): the recording the engine side writes now (every window asks on load). */
+  getRecording: 'netmon:get-recording',
+  /** main → renderer: the RecordingStatus, pushed to every window whenever it changes (started, stopped, failed). */
+  recording: 'netmon:recording',
   /** renderer → main (invoke): relaunch elevated (Windows desktop app only). */
   restartAsAdmin: 'netmon:restart-as-admin',
   /** renderer → main (invoke, desktop app only): the app's theme, for the title bar and window background. */
@@ -229,11 +233,37 @@ export interface CloseTarget {
   remotePort: number;
 }
 
+/**
+ * The recording the engine side writes: one for the whole run, whoever started it, shown alike in
+ * every window (issue 9: one truth). Pushed to every viewer on each change (onRecording).
+ */
 export interface RecordingStatus {
   active: boolean;
   /** File being written (the newest of the rotation), null when not recording. */
   path: string | null;
   format: 'ndjson' | 'csv';
+  /**
+   * Why the engine side ended the last recording on its own (disk full, folder gone), naming the
+   * file; null or absent when it was stopped by a viewer or is running.
+   */
+  error?: string | null;
+}
+
+/** True when `v` has RecordingStatus's shape (a pushed status is checked before a viewer shows it). */
+export function isRecordingStatus(v: unknown): v is RecordingStatus {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.active === 'boolean' &&
+    (r.path === null || typeof r.path === 'string') &&
+    (r.format === 'ndjson' || r.format === 'csv') &&
+    (r.error === undefined || r.error === null || typeof r.error === 'string')
+  );
+}
+
+/** Why setRecording(true) is refused while a recording of that format runs (started by any window). */
+export function alreadyRecording(path: string | null): string {
+  return `already recording to ${path ?? 'a file'} (stop it first to start a new file)`;
 }
 
 /** The API the preload script exposes on `window.netmon` (and that the WebSocket client mirrors). */
@@ -249,7 +279,15 @@ export interface NetmonBridge {
   endProcess(target: EndProcessTarget): Promise<ActionResult>;
   /** At most MAX_RESOLVE_BATCH addresses a call; unknown / failed lookups map to null. */
   resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
+  /**
+   * Starts or stops the engine side's recording. Starting while one of the same format runs is refused
+   * (alreadyRecording); stopping when none runs is a no-op. Every viewer is told the new state (onRecording).
+   */
   setRecording(active: boolean, format?: 'ndjson' | 'csv'): Promise<RecordingStatus>;
+  /** The recording the engine side writes now, whichever window started it. */
+  getRecording(): Promise<RecordingStatus>;
+  /** Subscribe to recording changes (started / stopped by any window, ended by the engine); returns an unsubscribe function. */
+  onRecording(listener: (status: RecordingStatus) => void): () => void;
   restartAsAdmin(): Promise<ActionResult>;
   /** The engine's recent events, the newest `limit` of them (all the ring holds when omitted). */
   getHistory(limit?: number): Promise<History>;

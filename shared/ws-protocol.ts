@@ -1,6 +1,6 @@
 // Browser mode's wire protocol between the local web server and the renderer's WebSocket client.
 // One JSON object per WebSocket text message.
-import type { EventBatch } from './ipc';
+import type { EventBatch, RecordingStatus } from './ipc';
 
 /** Path of the WebSocket endpoint on the local web server. */
 export const WS_PATH = '/ws';
@@ -29,13 +29,15 @@ export interface WsCall {
 }
 
 /**
- * server → client: one poll's EventBatch, or a call's reply. A batch message is BATCH_FRAME_PREFIX,
+ * server → client: one poll's EventBatch, a call's reply, or the recording's new state (sent to every
+ * client on each change, whichever client caused it). A batch message is BATCH_FRAME_PREFIX,
  * the batch's JSON as the engine encoded it, and `}` (see batchFrame): a client takes the batch out
  * with batchJsonOf, one slice and no parse of the whole message (a poll's counter updates make it
  * ~1 MB, which a string inside the message made the page parse twice).
  */
 export type WsServerMessage =
   | { kind: 'batch'; batch: EventBatch }
+  | { kind: 'recording'; status: RecordingStatus }
   | { kind: 'reply'; id: number | string | null; ok: true; result: unknown }
   | { kind: 'reply'; id: number | string | null; ok: false; error: string };
 

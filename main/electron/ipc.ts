@@ -54,8 +54,8 @@ export interface IpcDeps {
   resolver: { resolve(addresses: string[]): Promise<Record<string, string | null>> };
   recording: {
     set(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus>;
-    /** What is being recorded now (the poll may not be paused while it is active). */
-    status?(): RecordingStatus;
+    /** What is being recorded now (the poll may not be paused while it is active; a window asks on load). */
+    status(): RecordingStatus;
   };
   restartAsAdmin(): Promise<ActionResult>;
   /** What only the desktop app does (DesktopBridge). */
@@ -104,7 +104,7 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
     [CHANNELS.setPaused]: async (args) => {
       arity(args, 1, 1);
       const paused = validateBoolean(args[0], 'paused');
-      if (paused && deps.recording.status?.().active) throw new Error(PAUSE_REFUSED_WHILE_RECORDING);
+      if (paused && deps.recording.status().active) throw new Error(PAUSE_REFUSED_WHILE_RECORDING);
       return deps.engine.setPaused(paused);
     },
     [CHANNELS.setInterval]: async (args) => {
@@ -132,6 +132,7 @@ export function createIpcHandlers(deps: IpcDeps): Record<string, InvokeHandler> 
       const { active, format } = validateRecordingArgs(args[0], args[1]);
       return deps.recording.set(active, format);
     },
+    [CHANNELS.getRecording]: async (args) => (validateNoArgs(args), deps.recording.status()),
     [CHANNELS.restartAsAdmin]: async (args) => (validateNoArgs(args), deps.restartAsAdmin()),
     [CHANNELS.setTheme]: async (args) => {
       arity(args, 1, 1);

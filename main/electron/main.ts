@@ -183,6 +183,10 @@ async function start(): Promise<void> {
     mkdir: async (dir) => void (await fs.mkdir(dir, { recursive: true })),
     createRecorder: ({ path: file, format }) => createRecorder({ path: file, format }),
     onError: log,
+    // The window shows the engine side's recording, told of every change (a reload asks getRecording).
+    onChange: (status) => {
+      if (win && !win.isDestroyed()) win.webContents.send(CHANNELS.recording, status);
+    },
   });
   const rec = recording;
   // Every process of this app (main, renderers, GPU, the engine's utility process) is netmon's own: its UI must not end them.

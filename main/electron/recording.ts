@@ -1,7 +1,7 @@
 // "Record" in the desktop app: while on, every poll's events go to a rotating file in the user's
 // data folder. Batches arrive as the engine's JSON text; they are decoded only while recording.
 import path from 'node:path';
-import { decodeBatch, type RecordingStatus } from '../../shared/ipc';
+import { alreadyRecording, decodeBatch, type RecordingStatus } from '../../shared/ipc';
 import type { ConnectionEvent } from '../../shared/connection';
 
 type Format = RecordingStatus['format'];
@@ -18,6 +18,8 @@ export interface RecordingControllerDeps {
   mkdir(dir: string): Promise<void>;
   now?: () => Date;
   onError?: (message: string) => void;
+  /** Told every change of status (started, stopped, ended on a failure), for every window to show. */
+  onChange?: (status: RecordingStatus) => void;
 }
 
 /** `netmon-2025-01-31T09-05-07.ndjson`: sortable, and legal on every filesystem (no colons). */
@@ -36,9 +38,13 @@ export function createRecordingController(deps: RecordingControllerDeps): Record
   const now = deps.now ?? (() => new Date());
   let current: { recorder: RecorderLike; format: Format } | null = null;
   let lastFormat: Format = 'ndjson';
+  let lastError: string | null = null;
 
   const status = (): RecordingStatus =>
-    current ? { active: true, path: current.recorder.path, format: current.format } : { active: false, path: null, format: lastFormat };
+    current
+      ? { active: true, path: current.recorder.path, format: current.format, error: null }
+      : { active: false, path: null, format: lastFormat, error: lastError };
+  const notify = (): void => deps.onChange?.(status());
 
   const stop = () => {
     if (!current) return;
@@ -49,16 +55,24 @@ export function createRecordingController(deps: RecordingControllerDeps): Record
 
   return {
     async set(active, format) {
-      lastFormat = format;
       if (!active) {
+        const was = current !== null;
         stop();
+        if (was) {
+          lastError = null;
+          notify();
+        }
         return status();
       }
-      if (current && current.format === format) return status();
+      // A window that did not know (or a double click) never silently restarts or toggles it.
+      if (current && current.format === format) throw new Error(alreadyRecording(current.recorder.path));
       stop();
+      lastFormat = format;
+      lastError = null;
       await deps.mkdir(deps.directory);
       const file = path.join(deps.directory, recordingFileName(now(), format));
       current = { recorder: deps.createRecorder({ path: file, format }), format };
+      notify();
       return status();
     },
     onBatch(json) {
@@ -69,7 +83,9 @@ export function createRecordingController(deps: RecordingControllerDeps): Record
       } catch (err) {
         // A full disk or a vanished folder ends the recording instead of failing every poll.
         stop();
-        deps.onError?.(`recording stopped: ${err instanceof Error ? err.message : String(err)}`);
+        lastError = `recording stopped: ${err instanceof Error ? err.message : String(err)}`;
+        deps.onError?.(lastError);
+        notify();
       }
     },
     status,

@@ -45,7 +45,8 @@ describe('browser-mode recording on a full disk', () => {
     ).not.toThrow();
     expect(errors).toEqual([`recording stopped: cannot write recording ${on.path}: no space left on device (ENOSPC); the event was not written`]);
     expect(engine.listeners()).toBe(0);
-    expect(await rec.setRecording(false, 'ndjson')).toEqual({ active: false, path: null, format: 'ndjson' });
+    // Stopped by the engine side: every viewer asking later learns why (the error stays until the next start).
+    expect(await rec.setRecording(false, 'ndjson')).toEqual({ active: false, path: null, format: 'ndjson', error: errors[0] });
     const lines = readFileSync(on.path as string, 'utf8').split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');

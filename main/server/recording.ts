@@ -1,7 +1,7 @@
 // Recording for browser mode: while active, every engine batch's events go to a rotating file.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { decodeBatch, type RecordingStatus } from '../../shared/ipc';
+import { alreadyRecording, decodeBatch, type RecordingStatus } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
 import { createRecorder, type Recorder, type RecordingFormat } from '../record/recorder';
 import type { ServerRecorder } from './types';
@@ -22,25 +22,45 @@ export function recordingFileName(format: RecordingFormat, at: Date): string {
   return `netmon-events-${stamp}.${format === 'csv' ? 'csv' : 'ndjson'}`;
 }
 
+/**
+ * The run's one recording in browser mode, owned here (not by a page): any client starts or stops it,
+ * closing a tab does not, and every client is told each change (onChange) — started, stopped, or
+ * ended here on a write failure (then `error` names the file and why).
+ */
 export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorder & { close(): void } {
   let recorder: Recorder | null = null;
   let unsubscribe: (() => void) | null = null;
   let lastFormat: RecordingFormat = 'ndjson';
+  let lastError: string | null = null;
+  const listeners = new Set<(s: RecordingStatus) => void>();
 
+  const status = (): RecordingStatus => ({ active: recorder !== null, path: recorder?.path ?? null, format: lastFormat, error: lastError });
+  const notify = (): void => {
+    const s = status();
+    for (const l of [...listeners]) {
+      try {
+        l(s);
+      } catch {
+        // One viewer's failing listener must not keep the others uninformed.
+      }
+    }
+  };
   const stop = (): void => {
     unsubscribe?.();
     unsubscribe = null;
     recorder?.close();
     recorder = null;
   };
-  const status = (): RecordingStatus => ({ active: recorder !== null, path: recorder?.path ?? null, format: lastFormat });
 
   return {
     async setRecording(active, format) {
-      // Turning it on again with another format starts a new file in that format.
-      if (!active || (recorder && recorder.format !== format)) stop();
-      lastFormat = format;
-      if (active && !recorder) {
+      if (active && recorder && recorder.format === format) throw new Error(alreadyRecording(recorder.path));
+      const was = recorder;
+      // Turning it on with another format starts a new file in that format.
+      if (!active || recorder) stop();
+      if (active) {
+        lastFormat = format;
+        lastError = null;
         mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
         const file = path.join(opts.dir, recordingFileName(format, (opts.now ?? (() => new Date()))()));
         const r = (opts.createRecorder ?? createRecorder)({ path: file, format });
@@ -53,13 +73,21 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
           } catch (err) {
             // A full disk or a vanished folder ends the recording (nothing half-written stays) instead of failing every batch.
             stop();
-            (opts.onError ?? ((m: string) => process.stderr.write(`netmon: ${m}\n`)))(
-              `recording stopped: ${err instanceof Error ? err.message : String(err)}`,
-            );
+            lastError = `recording stopped: ${err instanceof Error ? err.message : String(err)}`;
+            (opts.onError ?? ((m: string) => process.stderr.write(`netmon: ${m}\n`)))(lastError);
+            notify();
           }
         });
+      } else if (was) {
+        lastError = null;
       }
+      if (active || was) notify();
       return status();
+    },
+    status,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
     isActive: () => recorder !== null,
     close: stop,

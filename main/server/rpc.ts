@@ -9,6 +9,7 @@ import {
   validateNoArgs,
   type ActionResult,
   type NetmonBridge,
+  type RecordingStatus,
 } from '../../shared/ipc';
 import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
 import type { WsCall, WsServerMessage } from '../../shared/ws-protocol';
@@ -16,7 +17,10 @@ import type { EngineHost } from '../engine/types';
 import type { ServerActions, ServerRecorder, ServerResolver } from './types';
 
 /** Every NetmonBridge method a client may call (onBatch is the stream, not a call). */
-export type CallMethod = Exclude<keyof NetmonBridge, 'onBatch'>;
+export type CallMethod = Exclude<keyof NetmonBridge, 'onBatch' | 'onRecording'>;
+
+/** What getRecording answers where no recorder is wired. */
+const NOT_RECORDING: RecordingStatus = { active: false, path: null, format: 'ndjson', error: null };
 
 export type ClientMessage = WsCall;
 export type ServerMessage = WsServerMessage;
@@ -83,6 +87,7 @@ export function createHandlers(deps: RpcDeps): Record<CallMethod, Handler> {
       const { active, format } = validateRecordingArgs(a[0], a[1]);
       return need(deps.recorder, 'recording').setRecording(active, format);
     },
+    getRecording: async (a) => (validateNoArgs(a), deps.recorder?.status?.() ?? NOT_RECORDING),
     restartAsAdmin: async (a) => (validateNoArgs(a), BROWSER_RESTART_REFUSAL),
   };
 }

@@ -243,6 +243,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       sendText(text);
     };
     const unsubscribe = opts.engine.onBatch((data) => sendText(frameOf(data)));
+    const unsubscribeRecording = opts.recorder?.onChange?.((status) => send({ kind: 'recording', status }));
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return send({ kind: 'reply', id: null, ok: false, error: 'binary messages are not accepted' });
       const text = raw.toString();
@@ -271,6 +272,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
     ws.on('close', () => {
       unsubscribe();
+      unsubscribeRecording?.();
       bulkGate.forget(ws);
     });
     ws.on('error', () => ws.terminate());

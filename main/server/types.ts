@@ -17,6 +17,10 @@ export interface ServerRecorder {
   setRecording(active: boolean, format: 'ndjson' | 'csv'): Promise<RecordingStatus>;
   /** True while a recording is being written (the poll may not be paused then). */
   isActive?(): boolean;
+  /** The recording now (every client asks on connect). */
+  status?(): RecordingStatus;
+  /** Told every change of status (started, stopped, ended on a failure); returns an unsubscribe function. */
+  onChange?(listener: (status: RecordingStatus) => void): () => void;
 }
 
 export interface ServerOptions {

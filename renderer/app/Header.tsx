@@ -106,7 +106,7 @@ export function Header(p: HeaderProps) {
             Copy
           </button>
           <span className="sep" />
-          <button type="button" aria-pressed={rec?.active ?? false} className={`record${rec?.active ? ' on' : ''}`} onClick={p.onToggleRecord} title={rec?.active ? `Recording to ${rec.path ?? ''}` : 'Record the event stream to a file'}>
+          <button type="button" aria-pressed={rec?.active ?? false} className={`record${rec?.active ? ' on' : ''}`} onClick={p.onToggleRecord} title={rec?.active ? `Recording to ${rec.path ?? 'a file'} (for every window): click to stop` : 'Record the event stream to a file (one recording for every window)'}>
             Record
           </button>
           <button type="button" onClick={() => fileRef.current?.click()} title="Browse a recorded event file" aria-label="Open recording">

@@ -133,8 +133,8 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
         </span>
       )}
       {recording && (
-        <span className="sb-item rec" title={recording}>
-          ● recording
+        <span className="sb-item rec" data-testid="sb-recording" title={`netmon is recording every event to ${recording} (started from this or another window; Record stops it)`}>
+          ● recording <span className="rec-file">{fileName(recording)}</span>
         </span>
       )}
       {connection && connection !== 'open' && (
@@ -178,4 +178,9 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
       )}
     </footer>
   );
+}
+
+/** The last part of a path, Windows or POSIX (the status bar shows the name; its title the whole path). */
+function fileName(p: string): string {
+  return p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 }

@@ -3,7 +3,7 @@ import type { TimelineData } from '../../shared/timeline';
 import { PortUsageTracker } from '../../shared/port-usage';
 import { withCounterRows, type CounterRow } from '../../shared/testing/counters';
 import { connectionKey, type Connection, type ConnectionEvent, type TcpState } from '../../shared/connection';
-import { encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
+import { alreadyRecording, encodeBatch, type ActionResult, type EndProcessTarget, type EngineStatus, type EventBatch, type History, type NetmonBridge, type ProcessDetails, type RecordingStatus } from '../../shared/ipc';
 
 export function conn(p: Partial<Omit<Connection, 'id'>> & { localPort: number }): Connection {
   const base: Omit<Connection, 'id'> = {
@@ -54,6 +54,7 @@ export class FakeBridge implements NetmonBridge {
   restartResult: ActionResult = { ok: true };
   names: Record<string, string | null> = {};
   rec: RecordingStatus = { active: false, path: null, format: 'ndjson' };
+  recordingListeners = new Set<(s: RecordingStatus) => void>();
 
   /** Port usage counted from the snapshot and the emitted batches, as the engine worker does. */
   private ports: PortUsageTracker | null = null;
@@ -129,10 +130,25 @@ export class FakeBridge implements NetmonBridge {
     for (const a of addresses) out[a] = this.names[a] ?? null;
     return out;
   }
+  /** As the engine side does: refuses a second start, and tells every listener each change. */
   async setRecording(active: boolean) {
     this.log('setRecording', active);
-    this.rec = { active, path: active ? '/tmp/netmon-rec.ndjson' : null, format: 'ndjson' };
+    if (active && this.rec.active) throw new Error(alreadyRecording(this.rec.path));
+    this.pushRecording({ active, path: active ? '/tmp/netmon-rec.ndjson' : null, format: 'ndjson', error: null });
     return this.rec;
+  }
+  async getRecording() {
+    this.log('getRecording');
+    return this.rec;
+  }
+  onRecording(listener: (s: RecordingStatus) => void): () => void {
+    this.recordingListeners.add(listener);
+    return () => void this.recordingListeners.delete(listener);
+  }
+  /** The engine side's recording changed (any window, or a write failure): every listener is told. */
+  pushRecording(status: RecordingStatus): void {
+    this.rec = status;
+    for (const l of this.recordingListeners) l(status);
   }
   async restartAsAdmin() {
     this.log('restartAsAdmin');

@@ -11,7 +11,7 @@ import type {
   RecordingStatus,
   Snapshot,
 } from '../../shared/ipc';
-import { encodeBatch, type EventBatch } from '../../shared/ipc';
+import { encodeBatch, isRecordingStatus, type EventBatch } from '../../shared/ipc';
 import { batchJsonOf } from '../../shared/ws-protocol';
 import type { TimelineData } from '../../shared/timeline';
 import type { PortUsageHistory } from '../../shared/port-usage';
@@ -94,6 +94,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
 
   const batchListeners = new Set<(json: string) => void>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
+  const recordingListeners = new Set<(s: RecordingStatus) => void>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let socket: SocketLike | null = null;
@@ -137,6 +138,16 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       } catch (e) {
         // One faulty listener must not starve the others.
         console.error('netmon: batch listener failed', e);
+      }
+    }
+  };
+
+  const deliverRecording = (status: RecordingStatus): void => {
+    for (const l of recordingListeners) {
+      try {
+        l(status);
+      } catch (e) {
+        console.error('netmon: recording listener failed', e);
       }
     }
   };
@@ -208,8 +219,12 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     }, delay);
   }
 
-  /** Batches sent while disconnected are lost: hand the listeners a whole table instead. */
+  /** Batches and recording changes sent while disconnected are lost: hand the listeners the state now instead. */
   async function resync(): Promise<void> {
+    void call('getRecording', []).then(
+      (s) => isRecordingStatus(s) && deliverRecording(s),
+      () => undefined, // The next reconnect tries again.
+    );
     try {
       const snap = (await call('getSnapshot', [])) as Snapshot;
       const batch: EventBatch = {
@@ -239,6 +254,10 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
+      return;
+    }
+    if (msg.kind === 'recording') {
+      if (isRecordingStatus((msg as { status?: unknown }).status)) deliverRecording((msg as { status: RecordingStatus }).status);
       return;
     }
     if (msg.kind === 'reply' && typeof msg.id === 'number') {
@@ -301,6 +320,11 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       call('resolveAddresses', [addresses]) as Promise<Record<string, string | null>>,
     setRecording: (active: boolean, format?: 'ndjson' | 'csv') =>
       call('setRecording', format === undefined ? [active] : [active, format]) as Promise<RecordingStatus>,
+    getRecording: () => call('getRecording', []) as Promise<RecordingStatus>,
+    onRecording(listener) {
+      recordingListeners.add(listener);
+      return () => recordingListeners.delete(listener);
+    },
     restartAsAdmin: () => call('restartAsAdmin', []) as Promise<ActionResult>,
     dispose() {
       disposed = true;

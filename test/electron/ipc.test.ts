@@ -22,7 +22,10 @@ function setup() {
       endProcess: vi.fn(async () => ({ ok: false as const, reason: 'access denied', needsAdmin: true })),
     },
     resolver: { resolve: vi.fn(async (a: string[]) => Object.fromEntries(a.map((x) => [x, null]))) },
-    recording: { set: vi.fn(async (active: boolean, format: 'ndjson' | 'csv') => ({ active, path: active ? '/tmp/r.ndjson' : null, format })) },
+    recording: {
+      set: vi.fn(async (active: boolean, format: 'ndjson' | 'csv') => ({ active, path: active ? '/tmp/r.ndjson' : null, format })),
+      status: vi.fn(() => ({ active: false, path: null, format: 'ndjson' as const })),
+    },
     restartAsAdmin: vi.fn(async () => ({ ok: false as const, reason: 'only on Windows' })),
     desktop: { setTheme: vi.fn(async () => undefined), openLogFolder: vi.fn(async () => '') },
     mainFrame: () => main as FrameLike | null,
@@ -33,9 +36,9 @@ function setup() {
 }
 
 describe('createIpcHandlers', () => {
-  it('has a handler for every invoke channel and none for the batch push channel', () => {
+  it('has a handler for every invoke channel and none for the push channels (batch, recording)', () => {
     const { handlers } = setup();
-    const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch);
+    const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch && c !== CHANNELS.recording);
     expect(Object.keys(handlers).sort()).toEqual([...invoke].sort());
   });
 

@@ -32,7 +32,7 @@ describe('browser-mode recording', () => {
     engine.emit({ seq: 2, time: 20, full: false, events: [], status: engine.state });
     engine.emit({ seq: 3, time: 30, full: false, events: [{ type: 'closed', time: 30, connection: conn }], status: engine.state });
     const off = await rec.setRecording(false, 'ndjson');
-    expect(off).toEqual({ active: false, path: null, format: 'ndjson' });
+    expect(off).toEqual({ active: false, path: null, format: 'ndjson', error: null });
     expect(engine.listeners()).toBe(0);
     engine.emit({ seq: 4, time: 40, full: false, events: [{ type: 'opened', time: 40, connection: conn }], status: engine.state });
     await expect.poll(() => readFileSync(on.path as string, 'utf8').trim().split('\n').length).toBe(2);

@@ -1,5 +1,5 @@
 // Recordings: the file being written (Record button) and a file opened for reading.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { NetmonBridge, RecordingStatus } from '../../../shared/ipc';
 import { EventLog } from '../../store/eventLog';
 import { openRecordingFile } from '../../store/recording';
@@ -25,7 +25,10 @@ export interface RecordingControls {
   opened: LoadedRecording | null;
   open(file: File): Promise<boolean>;
   close(): void;
-  /** The file being written by the engine side, as last reported. */
+  /**
+   * The file the engine side writes, whichever window started it: asked on load, then pushed on every
+   * change (never this window's own guess). Null until the engine side answered.
+   */
   writing: RecordingStatus | null;
   toggleWriting(): void;
 }
@@ -33,6 +36,27 @@ export interface RecordingControls {
 export function useRecording(bridge: NetmonBridge, toast: ShowToast): RecordingControls {
   const [opened, setOpened] = useState<LoadedRecording | null>(null);
   const [writing, setWriting] = useState<RecordingStatus | null>(null);
+  // A push that arrives before getRecording's answer is newer than it: the answer must not undo it.
+  const pushed = useRef(false);
+  const toastRef = useRef(toast);
+  toastRef.current = toast;
+  useEffect(() => {
+    let live = true;
+    const off = bridge.onRecording((s) => {
+      pushed.current = true;
+      setWriting(s);
+      // Ended by the engine side (disk full, folder gone): every window says so, not only the one that started it.
+      if (!s.active && s.error) toastRef.current({ text: s.error, error: true });
+    });
+    bridge.getRecording().then(
+      (s) => live && !pushed.current && setWriting(s),
+      () => undefined, // No answer (link down): the next push or reconnect tells.
+    );
+    return () => {
+      live = false;
+      off();
+    };
+  }, [bridge]);
   const open = useCallback(
     async (file: File) => {
       try {
@@ -47,12 +71,17 @@ export function useRecording(bridge: NetmonBridge, toast: ShowToast): RecordingC
   );
   const close = useCallback(() => setOpened(null), []);
   const toggleWriting = useCallback(() => {
+    // The engine side refuses a second start (another window may have started one): its reason is shown.
     bridge.setRecording(!writing?.active).then(
       (s) => {
         setWriting(s);
         toast({ text: s.active ? `Recording to ${s.path ?? 'file'}` : 'Recording stopped' });
       },
-      (err: unknown) => toast(failure('Recording failed', err)),
+      (err: unknown) => {
+        toast(failure(writing?.active ? 'Recording not stopped' : 'Recording not started', err));
+        // Refused because the engine side's state differs from what this window showed: show the engine's.
+        bridge.getRecording().then(setWriting, () => undefined);
+      },
     );
   }, [bridge, writing, toast]);
   return { opened, open, close, writing, toggleWriting };
