@@ -1,6 +1,9 @@
 // Fixtures: one `netmon serve` per worker (the real engine on this machine's kernel table), and
 // helpers to open loopback connections the specs can look for.
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawnServe, type NetmonServer } from './serve';
 
@@ -91,6 +94,20 @@ export const test = base.extend<{ app: Page; loopback: Loopback }, { netmon: Net
 });
 
 export { expect };
+
+/** `test` whose server records into a directory of its own (`recordDir`), not the user's ~/netmon-recordings. */
+export const testWithRecordDir = test.extend<object, { recordDir: string }>({
+  recordDir: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'netmon-e2e-rec-'));
+      await use(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  netmonArgs: [async ({ recordDir }, use) => use(['--record-dir', recordDir]), { scope: 'worker' }],
+});
 
 export function connections(page: Page): Locator {
   return page.getByRole('grid', { name: 'Connections' });

@@ -3,29 +3,17 @@
 // the "first seen" creation time Linux leaves us with. Real engine (`--source linux`), real
 // renderer in Chromium; every socket looked for is one this file opens on loopback.
 import dgram from 'node:dgram';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { bodyRows, columnIndex, connections, expect, rowById, serverSideId, setFilter, statusNumber, test as base } from './fixtures';
+import { bodyRows, columnIndex, connections, expect, rowById, serverSideId, setFilter, statusNumber, testWithRecordDir } from './fixtures';
 
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 // This file's server records into a directory of its own (not the user's ~/netmon-recordings).
-const test = base.extend<object, { recordDir: string }>({
-  recordDir: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'netmon-e2e-rec-'));
-      await use(dir);
-      rmSync(dir, { recursive: true, force: true });
-    },
-    { scope: 'worker' },
-  ],
-  netmonArgs: [async ({ recordDir }, use) => use(['--record-dir', recordDir]), { scope: 'worker' }],
-});
+const test = testWithRecordDir;
 
 /** Text of one cell of a row, by column name. */
 async function cellText(page: Page, id: string, column: string): Promise<string> {

@@ -133,7 +133,7 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
         </span>
       )}
       {recording && (
-        <span className="sb-item rec" data-testid="sb-recording" title={`netmon is recording every event to ${recording} (started from this or another window; Record stops it)`}>
+        <span className="sb-item rec" data-testid="sb-recording" title={recording}>
           ● recording <span className="rec-file">{fileName(recording)}</span>
         </span>
       )}

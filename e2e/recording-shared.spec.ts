@@ -1,0 +1,57 @@
+// One recording for every tab (browser mode): `netmon serve` owns it. Start it in one tab, close
+// that tab, open another on the same URL: the new tab shows that netmon is recording, and to which
+// file; its Record click is not a second start; stop works from there and every open tab follows.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { connections, expect, testWithRecordDir as test } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+const recordButton = (page: Page) => page.getByRole('button', { name: 'Record', exact: true });
+
+async function openTab(page: Page, url: string): Promise<Page> {
+  await page.goto(url);
+  await expect(connections(page)).toBeVisible();
+  return page;
+}
+
+test('a recording started in a closed tab shows in a new tab with its file; stop works there and in every tab', async ({ app, netmon, context, loopback, recordDir }) => {
+  await expect(recordButton(app)).toHaveAttribute('aria-pressed', 'false');
+  await recordButton(app).click();
+  await expect(recordButton(app)).toHaveAttribute('aria-pressed', 'true');
+  const file = (await app.getByTestId('sb-recording').getAttribute('title')) ?? '';
+  expect(path.dirname(file)).toBe(recordDir);
+  expect(path.basename(file)).toMatch(/^netmon-events-.+\.ndjson$/);
+
+  // A second tab open all along, to see pushed changes.
+  const watcher = await openTab(await context.newPage(), netmon.url);
+  await expect(recordButton(watcher)).toHaveAttribute('aria-pressed', 'true');
+
+  // Close the tab that started it: netmon keeps writing.
+  await app.close();
+  const sizeBefore = statSync(file).size;
+  await loopback.connect();
+  await expect.poll(() => statSync(file).size, { timeout: 20_000 }).toBeGreaterThan(sizeBefore);
+
+  // A new tab on the same URL: it shows recording and the file, without a click.
+  const late = await openTab(await context.newPage(), netmon.url);
+  await expect(recordButton(late)).toHaveAttribute('aria-pressed', 'true');
+  await expect(late.getByTestId('sb-recording')).toHaveText(`● recording ${path.basename(file)}`);
+  await expect(late.getByTestId('sb-recording')).toHaveAttribute('title', file);
+  await expect(recordButton(late)).toHaveAttribute('title', new RegExp(`Recording to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+
+  // Its Record click stops the one recording (it never "starts" the same file again), and every tab follows.
+  await recordButton(late).click();
+  await expect(late.getByText('Recording stopped')).toBeVisible();
+  for (const tab of [late, watcher]) {
+    await expect(recordButton(tab)).toHaveAttribute('aria-pressed', 'false');
+    await expect(tab.getByTestId('sb-recording')).toHaveCount(0);
+  }
+  const sizeStopped = statSync(file).size;
+  await loopback.connect();
+  await late.waitForTimeout(1000); // four poll intervals
+  expect(statSync(file).size).toBe(sizeStopped);
+  await late.close();
+  await watcher.close();
+});
