@@ -12,20 +12,22 @@ export interface IpcRendererLike {
 export function createBridge(ipc: IpcRendererLike): NetmonBridge {
   // Each call names its arguments explicitly, so nothing extra the page passes is forwarded.
   const call = <T>(channel: string, ...args: unknown[]) => ipc.invoke(channel, ...args) as Promise<T>;
+  /** Subscribes `listener` to a push channel, passing on only payloads `accept` vouches for; returns the unsubscribe. */
+  const subscribe = <T>(name: string, channel: string, accept: (v: unknown) => v is T, listener: (v: T) => void): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError(`${name} needs a function`);
+    const wrapped = (_event: unknown, payload: unknown) => {
+      if (accept(payload)) listener(payload);
+    };
+    ipc.on(channel, wrapped);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      ipc.removeListener(channel, wrapped);
+    };
+  };
   return {
-    onBatch(listener) {
-      if (typeof listener !== 'function') throw new TypeError('onBatch needs a function');
-      const wrapped = (_event: unknown, json: unknown) => {
-        if (typeof json === 'string') listener(json);
-      };
-      ipc.on(CHANNELS.batch, wrapped);
-      let subscribed = true;
-      return () => {
-        if (!subscribed) return;
-        subscribed = false;
-        ipc.removeListener(CHANNELS.batch, wrapped);
-      };
-    },
+    onBatch: (listener) => subscribe('onBatch', CHANNELS.batch, (v): v is string => typeof v === 'string', listener),
     getSnapshot: () => call(CHANNELS.getSnapshot),
     // An omitted limit stays omitted: the engine sends all it holds.
     getHistory: (limit) => (limit === undefined ? call(CHANNELS.getHistory) : call(CHANNELS.getHistory, limit)),
@@ -42,19 +44,7 @@ export function createBridge(ipc: IpcRendererLike): NetmonBridge {
     setRecording: (active, format) =>
       format === undefined ? call(CHANNELS.setRecording, active) : call(CHANNELS.setRecording, active, format),
     getRecording: () => call(CHANNELS.getRecording),
-    onRecording(listener) {
-      if (typeof listener !== 'function') throw new TypeError('onRecording needs a function');
-      const wrapped = (_event: unknown, status: unknown) => {
-        if (isRecordingStatus(status)) listener(status);
-      };
-      ipc.on(CHANNELS.recording, wrapped);
-      let subscribed = true;
-      return () => {
-        if (!subscribed) return;
-        subscribed = false;
-        ipc.removeListener(CHANNELS.recording, wrapped);
-      };
-    },
+    onRecording: (listener) => subscribe('onRecording', CHANNELS.recording, isRecordingStatus, listener),
     restartAsAdmin: () => call(CHANNELS.restartAsAdmin),
   };
 }

@@ -131,26 +131,18 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     rejectAll(refusal());
   };
 
-  const deliver = (json: string): void => {
-    for (const l of batchListeners) {
+  /** Hands `value` to each listener; one faulty listener must not starve the others. */
+  const deliverTo = <T>(listeners: ReadonlySet<(v: T) => void>, value: T, what: string): void => {
+    for (const l of listeners) {
       try {
-        l(json);
+        l(value);
       } catch (e) {
-        // One faulty listener must not starve the others.
-        console.error('netmon: batch listener failed', e);
+        console.error(`netmon: ${what} listener failed`, e);
       }
     }
   };
-
-  const deliverRecording = (status: RecordingStatus): void => {
-    for (const l of recordingListeners) {
-      try {
-        l(status);
-      } catch (e) {
-        console.error('netmon: recording listener failed', e);
-      }
-    }
-  };
+  const deliver = (json: string): void => deliverTo(batchListeners, json, 'batch');
+  const deliverRecording = (status: RecordingStatus): void => deliverTo(recordingListeners, status, 'recording');
 
   function open(): void {
     if (disposed) return;

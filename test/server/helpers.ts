@@ -4,8 +4,23 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineHost } from '../../main/engine/types';
+import type { Connection } from '../../shared/connection';
 import type { EngineStatus, EventBatch, Snapshot } from '../../shared/ipc';
 import { encodeBatch } from '../../shared/ipc';
+
+/** A loopback TCP connection for batches fed to a fake engine. */
+export const LOOPBACK_CONN: Connection = {
+  id: 'tcp4 127.0.0.1:5000 127.0.0.1:6000',
+  protocol: 'tcp',
+  family: 4,
+  localAddress: '127.0.0.1',
+  localPort: 5000,
+  remoteAddress: '127.0.0.1',
+  remotePort: 6000,
+  state: 'ESTABLISHED',
+  pid: 42,
+  process: 'node',
+};
 
 export interface FakeEngine extends EngineHost {
   emit(batch: EventBatch): void;

@@ -10,23 +10,11 @@ import { createEngineRecorder } from '../../main/server/recording';
 import { startServer } from '../../main/server/server';
 import type { RunningServer } from '../../main/server/types';
 import { createWsBridge, type SocketLike, type WsBridge } from '../../renderer/transport/ws';
-import type { Connection } from '../../shared/connection';
 import { alreadyRecording, type RecordingStatus } from '../../shared/ipc';
 import { wsProtocols } from '../../shared/ws-protocol';
-import { fakeEngine, fakeStaticDir, TEST_TOKEN, type FakeEngine } from './helpers';
+import { fakeEngine, fakeStaticDir, LOOPBACK_CONN, TEST_TOKEN, type FakeEngine } from './helpers';
 
-const conn: Connection = {
-  id: 'tcp4 127.0.0.1:5000 127.0.0.1:6000',
-  protocol: 'tcp',
-  family: 4,
-  localAddress: '127.0.0.1',
-  localPort: 5000,
-  remoteAddress: '127.0.0.1',
-  remotePort: 6000,
-  state: 'ESTABLISHED',
-  pid: 42,
-  process: 'node',
-};
+const conn = LOOPBACK_CONN;
 
 const open: { srv?: RunningServer; bridges: WsBridge[]; close?: () => void } = { bridges: [] };
 afterEach(async () => {

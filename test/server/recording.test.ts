@@ -3,21 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineRecorder } from '../../main/server/recording';
-import type { Connection } from '../../shared/connection';
-import { fakeEngine } from './helpers';
+import { fakeEngine, LOOPBACK_CONN } from './helpers';
 
-const conn: Connection = {
-  id: 'tcp4 127.0.0.1:5000 127.0.0.1:6000',
-  protocol: 'tcp',
-  family: 4,
-  localAddress: '127.0.0.1',
-  localPort: 5000,
-  remoteAddress: '127.0.0.1',
-  remotePort: 6000,
-  state: 'ESTABLISHED',
-  pid: 42,
-  process: 'node',
-};
+const conn = LOOPBACK_CONN;
 
 describe('browser-mode recording', () => {
   it('writes the events of each batch while active, and stops when turned off', async () => {
