@@ -104,7 +104,7 @@ describe('bundled main process (stand-in electron)', () => {
     });
     expect(fork.options.env.NETMON_TOKEN).toBeUndefined();
 
-    const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch).sort();
+    const invoke = Object.values(CHANNELS).filter((c) => c !== CHANNELS.batch && c !== CHANNELS.recording).sort();
     expect(r.channels).toEqual(invoke);
     expect(r.navigationPrevented).toEqual({ modern: true, modernInApp: false, legacy: true });
     expect(r.windowOpen).toEqual({ action: 'deny' });
