@@ -3,6 +3,7 @@ import {
   CONNECTION_JSON_FIELDS,
   connectionKey,
   isTcpState,
+  TCP_STATES,
   type Connection,
   type ConnectionEvent,
   type ConnectionJsonField,
@@ -26,25 +27,47 @@ export function formatEndpoint(address: string | null, port: number | null, scop
 /** The owner column's text for a connection no process owns: a TIME-WAIT connection (PID 0 on Windows, none on Linux). */
 export const NO_OWNER_TIME_WAIT = 'TIME-WAIT (no owner)';
 
+/** `FIN-WAIT-2 (no owner)`: how every view names sockets no process owns by nature (see ownerlessState). */
+export const noOwnerText = (state: TcpState): string => `${state} (no owner)`;
+
+/** States a socket reaches after its process may have closed it (an orphan finishing the close on its own). */
+const ORPHAN_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK']);
+
 /**
- * What to show as a connection's owner: its process name; for a TIME-WAIT row, which no process
- * owns any more (the OS lists it under PID 0 or none), `TIME-WAIT (no owner)` rather than a name
- * that reads like a failure (`unknown`, `System Idle Process`); null where the owner is unknown.
+ * The state of a socket no process owns by nature, null for any other row: the one rule behind
+ * every owner name netmon shows from a row (ownerLabel, the Processes tab's groups, the Ports tab's
+ * and `netmon ports`' top processes).
+ * - TIME-WAIT with no PID or PID 0: no process owns it any more (Windows lists it under PID 0,
+ *   Linux keeps a timewait socket with no inode).
+ * - FIN-WAIT-1/2, CLOSING, LAST-ACK under PID 0: an orphan (Windows' PID 0 is System Idle
+ *   Process, which holds no socket). With no PID at all the row cannot tell an orphan (Linux: inode
+ *   0) from an owner netmon may not read (another user's process), so it stays unknown.
+ */
+export function ownerlessState(c: Pick<Connection, 'state' | 'pid'>): TcpState | null {
+  if (c.state === 'TIME-WAIT' && (c.pid === null || c.pid === 0)) return c.state;
+  if (c.state !== null && c.pid === 0 && ORPHAN_STATES.has(c.state)) return c.state;
+  return null;
+}
+
+/**
+ * What to show as a connection's owner: its process name; for a socket no process owns
+ * (ownerlessState), `TIME-WAIT (no owner)` / `FIN-WAIT-2 (no owner)` rather than a name that reads
+ * like a failure (`unknown`, `System Idle Process`); null where the owner is unknown.
  */
 export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): string | null {
-  if (c.state === 'TIME-WAIT' && (c.pid === null || c.pid === 0)) return NO_OWNER_TIME_WAIT;
-  return shownProcessName(c.process);
+  const none = ownerlessState(c);
+  return none !== null ? noOwnerText(none) : shownProcessName(c.process);
 }
 
 /**
  * A process name as shown (null stays null): a process named like one of netmon's own terms
- * (`(unknown)`, `TIME-WAIT (no owner)`) is shown in double quotes, so it cannot pass for a socket
+ * (`(unknown)`, `TIME-WAIT (no owner)`, any noOwnerText) is shown in double quotes, so it cannot pass for a socket
  * netmon cannot name. A Linux process may call itself anything up to 15 characters, and Windows
  * runs a file of any name. JSON and CSV keep the name as the OS gives it.
  */
 export function shownProcessName(name: string | null | undefined): string | null {
   if (name === null || name === undefined) return null;
-  return name === UNKNOWN_OWNER || name === NO_OWNER_TIME_WAIT ? `"${name}"` : name;
+  return name === UNKNOWN_OWNER || TCP_STATES.some((s) => name === noOwnerText(s)) ? `"${name}"` : name;
 }
 
 /**
@@ -62,8 +85,12 @@ export const ownerName = (name: string | null | undefined): string => name ?? UN
 /** The owner column's text for `c`: ownerLabel, or UNKNOWN_OWNER where the owner is unknown. */
 export const ownerText = (c: Pick<Connection, 'state' | 'pid' | 'process'>): string => ownerName(ownerLabel(c));
 
-/** `nginx (1200) 14`: a process's share of an address's ports, as `netmon ports` and the Ports tab list it. */
-export const processShareText = (p: ProcessPortShare): string => `${ownerName(shownProcessName(p.process))}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
+/**
+ * `nginx (1200) 14`, `TIME-WAIT (no owner) 38`: a process's share of an address's ports, as
+ * `netmon ports` and the Ports tab list it; sockets no process owns are named as ownerLabel names them.
+ */
+export const processShareText = (p: ProcessPortShare): string =>
+  p.ownerless ? `${noOwnerText(p.ownerless)} ${p.sockets}` : `${ownerName(shownProcessName(p.process))}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
 
 /** `[2001:db8::1]:443 9`: a destination's share of an address's ports, as `netmon ports` and the Ports tab list it. */
 export const remoteShareText = (r: RemotePortShare): string => `${formatEndpoint(r.remoteAddress, r.remotePort)} ${r.sockets}`;

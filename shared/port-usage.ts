@@ -8,7 +8,7 @@
 // usage samples where some address's level — its whole percent, max(percent, busiest destination) —
 // changed: `percent ≥ T` for an integer T changes only when that level does. Those samples ("marks")
 // are what the engine keeps.
-import type { Connection } from './connection';
+import { isTcpState, type Connection } from './connection';
 import type { EngineStatus, EventBatch } from './ipc';
 import {
   DEFAULT_DYNAMIC_RANGE,
@@ -270,7 +270,8 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 200;
 const isRange = (v: unknown): v is PortRange => isObject(v) && Number.isInteger(v.low) && Number.isInteger(v.high) && (v.low as number) >= 1 && (v.high as number) <= 65535 && (v.low as number) <= (v.high as number);
 
-const isProcessShare = (v: unknown): v is ProcessPortShare => isObject(v) && (v.process === null || isText(v.process)) && (v.pid === null || isCount(v.pid)) && isCount(v.sockets);
+const isProcessShare = (v: unknown): v is ProcessPortShare =>
+  isObject(v) && (v.process === null || isText(v.process)) && (v.pid === null || isCount(v.pid)) && isCount(v.sockets) && (v.ownerless === undefined || isTcpState(v.ownerless));
 const isRemoteShare = (v: unknown): v is RemotePortShare => isObject(v) && isText(v.remoteAddress) && isCount(v.remotePort) && isCount(v.sockets);
 
 function isAddressUsage(v: unknown): v is AddressPortUsage {

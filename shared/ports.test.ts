@@ -39,7 +39,7 @@ describe('portUsageReport', () => {
     });
     expect(r.addresses[0].topProcesses).toEqual([
       { process: 'curl', pid: 7, sockets: 2 },
-      { process: null, pid: 0, sockets: 1 },
+      { process: null, pid: null, ownerless: 'TIME-WAIT', sockets: 1 }, // PID 0 names no process: grouped as ownerlessState says
       { process: 'app', pid: 8, sockets: 1 },
     ]);
     expect(r.addresses[0].topRemotes[0]).toEqual({ remoteAddress: '203.0.113.7', remotePort: 443, sockets: 2 });

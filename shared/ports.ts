@@ -11,8 +11,8 @@
 //     local address for each outbound connect);
 //   - sockets per destination (local address → remote address:port) against the range size (Linux
 //     may reuse a local port towards different destinations, so its limit is per destination).
-import type { Connection, Protocol } from './connection';
-import { formatEndpoint } from './format';
+import type { Connection, Protocol, TcpState } from './connection';
+import { formatEndpoint, ownerlessState } from './format';
 
 /** An inclusive port range, e.g. Windows' default dynamic range 49152–65535. */
 export interface PortRange {
@@ -36,6 +36,11 @@ export interface PortUsageOptions {
 export interface ProcessPortShare {
   process: string | null;
   pid: number | null;
+  /**
+   * Set for the sockets no process owns by nature (ownerlessState: e.g. TIME-WAIT), grouped by that
+   * state whatever PID the OS lists them under; process and pid are then null.
+   */
+  ownerless?: TcpState;
   /** Sockets in the dynamic range this process holds at the address. */
   sockets: number;
 }
@@ -131,7 +136,7 @@ function topN<T extends { sockets: number }>(values: Iterable<T>, n: number, tie
 }
 
 const byText = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
-const byProcess = (x: ProcessPortShare, y: ProcessPortShare) => (x.pid ?? -1) - (y.pid ?? -1) || byText(x.process, y.process);
+const byProcess = (x: ProcessPortShare, y: ProcessPortShare) => (x.pid ?? -1) - (y.pid ?? -1) || byText(x.process, y.process) || byText(x.ownerless ?? null, y.ownerless ?? null);
 const byRemote = (x: RemotePortShare, y: RemotePortShare) => byText(x.remoteAddress, y.remoteAddress) || x.remotePort - y.remotePort;
 
 /** What a counter holds for one local address: counts that go up and down as rows come and go. */
@@ -200,7 +205,9 @@ export class PortUsageCounter {
     a.sockets += sign;
     if (c.state === 'TIME-WAIT') a.timeWait += sign;
     if (c.state === 'CLOSE-WAIT') a.closeWait += sign;
-    bump(a.procs, `${c.pid ?? ''}|${c.process ?? ''}`, sign, () => ({ process: c.process, pid: c.pid, sockets: 0 }));
+    const none = ownerlessState(c);
+    if (none !== null) bump(a.procs, `none|${none}`, sign, () => ({ process: null, pid: null, ownerless: none, sockets: 0 }));
+    else bump(a.procs, `${c.pid ?? ''}|${c.process ?? ''}`, sign, () => ({ process: c.process, pid: c.pid, sockets: 0 }));
     if (c.remoteAddress !== null && c.remotePort !== null && c.remotePort !== 0) {
       bump(a.remotes, `${c.remoteAddress}|${c.remotePort}`, sign, () => ({ remoteAddress: c.remoteAddress as string, remotePort: c.remotePort as number, sockets: 0 }));
     }

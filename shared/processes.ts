@@ -1,7 +1,7 @@
 // The Processes roll-up: connections grouped by owning process, as the Processes view and
 // `netmon top --by-process` show them. Pure; one pass over the connections.
 import type { Connection, TcpState } from './connection';
-import { NO_OWNER_TIME_WAIT, ownerLabel } from './format';
+import { ownerLabel, ownerlessState } from './format';
 
 export interface ProcessRow {
   /** Group key: PID plus the owner's start time where known (PIDs are reused); `?` for unknown owners. */
@@ -41,13 +41,14 @@ export function processKey(c: Pick<Connection, 'pid' | 'processStartTime'>): str
 }
 
 /**
- * The ProcessRow.key a connection counts under: its owner's processKey, or TIME_WAIT_KEY for a
- * TIME-WAIT row no process owns. Ownerless TIME-WAIT rows are one group of their own: other rows
- * without an owner (a listener whose process cannot be read, PID 0 on Windows) must not count
- * under the TIME-WAIT label.
+ * The ProcessRow.key a connection counts under: its owner's processKey, or for a socket no process
+ * owns (ownerlessState) a group of that state — TIME_WAIT_KEY for TIME-WAIT, `no-owner:FIN-WAIT-2`
+ * and so on. Other rows without an owner (a listener whose process cannot be read) must not count
+ * under a no-owner label.
  */
 export function processGroupKey(c: Pick<Connection, 'state' | 'pid' | 'process' | 'processStartTime'>): string {
-  return ownerLabel(c) === NO_OWNER_TIME_WAIT ? TIME_WAIT_KEY : processKey(c);
+  const none = ownerlessState(c);
+  return none === null ? processKey(c) : none === 'TIME-WAIT' ? TIME_WAIT_KEY : `no-owner:${none}`;
 }
 
 /**
@@ -61,8 +62,8 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
     let r = rows.get(key);
     if (!r) {
       // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.
-      // The ownerless TIME-WAIT group is no process: no PID (rows of PID 0 and of none alike).
-      r = { key, pid: key === TIME_WAIT_KEY ? null : c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      // A no-owner group is no process: no PID (rows of PID 0 and of none alike).
+      r = { key, pid: ownerlessState(c) !== null ? null : c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
       rows.set(key, r);
     }
     if (r.name === null && ownerLabel(c) !== null) r.name = ownerLabel(c);

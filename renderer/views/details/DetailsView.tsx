@@ -1,7 +1,7 @@
 // The details pane of the row shown and the confirmation dialog its actions (and the context
 // menu's) go through.
 import type { RefObject } from 'react';
-import { localEndpoint, ownerName, remoteEndpoint, shownProcessName } from '../../../shared/format';
+import { localEndpoint, ownerText, remoteEndpoint } from '../../../shared/format';
 import { UNKNOWN_MARK } from '../../../shared/units';
 import { ConfirmDialog } from '../../components/Dialog';
 import { DetailsPane } from '../../components/DetailsPane';
@@ -39,7 +39,7 @@ export function DetailsView({ actions, cache, returnFocus, shown }: DetailsViewP
 
 function confirmText({ kind, row: { c } }: Confirming): string {
   return kind === 'close'
-    ? `Close ${localEndpoint(c)} → ${remoteEndpoint(c)}, owned by ${ownerName(shownProcessName(c.process))} (PID ${c.pid ?? UNKNOWN_MARK})? The program will see its connection reset.`
+    ? `Close ${localEndpoint(c)} → ${remoteEndpoint(c)}, owned by ${ownerText(c)} (PID ${c.pid ?? UNKNOWN_MARK})? The program will see its connection reset.`
     : `End ${c.process ?? 'the process'} (PID ${c.pid})? Unsaved work in it is lost.`;
 }
 
