@@ -5,6 +5,7 @@ import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
 import { formatEndpoint, hasRemoteSide, ownerText, remoteEndpoint } from '../../shared/format';
+import { ClampedText } from './ClampedText';
 import { Unknown } from './Unknown';
 import type { ProcessDetailsCache } from '../store/processCache';
 
@@ -99,33 +100,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
           {c.remoteHost ? ` · ${c.remoteHost}` : ''}
         </div>
       </section>
-      <dl className="kv">
-        <dt>PID</dt>
-        <dd className="mono">{c.pid ?? <Unknown />}</dd>
-        <dt>Path</dt>
-        <dd className="mono wrap">{show(d?.path ?? c.processPath)}</dd>
-        <dt>Command line</dt>
-        <dd className="mono wrap">{show(d?.commandLine)}</dd>
-        <dt>User</dt>
-        <dd>{show(d?.user)}</dd>
-        <dt>Started</dt>
-        <dd className="mono">{d?.startTime != null ? formatDateTime(d.startTime) : show(null)}</dd>
-        <dt>Services</dt>
-        <dd>{d && d.services.length > 0 ? d.services.join(', ') : show(null)}</dd>
-        <dt>Created</dt>
-        <dd className="mono">
-          {c.createdAt != null ? formatDateTime(c.createdAt) : <span className="approx" title="first seen by netmon">≤ {formatDateTime(row.firstSeen)} (first seen by netmon)</span>}
-        </dd>
-        <dt>First seen</dt>
-        <dd className="mono">
-          {formatDateTime(row.firstSeen)}
-          {row.preexisting ? <span className="dim"> (open before netmon started)</span> : null}
-        </dd>
-        <dt>Last change</dt>
-        <dd className="mono">{formatDateTime(row.lastChange)}</dd>
-      </dl>
-      {loaded.state === 'error' && <p className="msg error">Process details unavailable: {loaded.message}</p>}
-      {loaded.state === 'ok' && c.pid !== null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
+      {/* The actions sit above the long fields (a command line can run to KBs), always at hand. */}
       <div className="details-actions">
         <button type="button" disabled={busy || hiddenByFilter || !canCloseConnection(row)} onClick={() => onAction('close', row)}>
           Close connection
@@ -153,6 +128,33 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
           )}
         </div>
       )}
+      <dl className="kv">
+        <dt>PID</dt>
+        <dd className="mono">{c.pid ?? <Unknown />}</dd>
+        <dt>Path</dt>
+        <dd className="mono wrap">{show(d?.path ?? c.processPath)}</dd>
+        <dt>Command line</dt>
+        <dd className="mono wrap">{d?.commandLine ? <ClampedText key={d.commandLine} text={d.commandLine} /> : show(null)}</dd>
+        <dt>User</dt>
+        <dd>{show(d?.user)}</dd>
+        <dt>Started</dt>
+        <dd className="mono">{d?.startTime != null ? formatDateTime(d.startTime) : show(null)}</dd>
+        <dt>Services</dt>
+        <dd>{d && d.services.length > 0 ? d.services.join(', ') : show(null)}</dd>
+        <dt>Created</dt>
+        <dd className="mono">
+          {c.createdAt != null ? formatDateTime(c.createdAt) : <span className="approx" title="first seen by netmon">≤ {formatDateTime(row.firstSeen)} (first seen by netmon)</span>}
+        </dd>
+        <dt>First seen</dt>
+        <dd className="mono">
+          {formatDateTime(row.firstSeen)}
+          {row.preexisting ? <span className="dim"> (open before netmon started)</span> : null}
+        </dd>
+        <dt>Last change</dt>
+        <dd className="mono">{formatDateTime(row.lastChange)}</dd>
+      </dl>
+      {loaded.state === 'error' && <p className="msg error">Process details unavailable: {loaded.message}</p>}
+      {loaded.state === 'ok' && c.pid !== null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
     </aside>
   );
 }
