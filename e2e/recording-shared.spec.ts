@@ -1,7 +1,7 @@
 // One recording for every tab (browser mode): `netmon serve` owns it. Start it in one tab, close
 // that tab, open another on the same URL: the new tab shows that netmon is recording, and to which
 // file; its Record click is not a second start; stop works from there and every open tab follows.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { connections, expect, testWithRecordDir as test } from './fixtures';
@@ -54,4 +54,29 @@ test('a recording started in a closed tab shows in a new tab with its file; stop
   expect(statSync(file).size).toBe(sizeStopped);
   await late.close();
   await watcher.close();
+});
+
+test('with a recording on screen at 1024×700, Mark baseline says it takes this machine now; the tabs row stays one line', async ({ app, recordDir }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  const file = path.join(recordDir, 'night.ndjson');
+  const conn = { protocol: 'tcp', family: 4, localAddress: '0.0.0.0', localPort: 7001, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 1, process: 'recorded' };
+  writeFileSync(file, `${JSON.stringify({ type: 'opened', time: '2024-01-01T00:00:00.000Z', connection: conn })}\n`);
+  await app.getByTestId('recording-file').setInputFiles(file);
+  await expect(app.getByTestId('recording-banner')).toBeVisible();
+  const note = app.getByTestId('baseline-live-note');
+  await expect(note).toBeVisible();
+  await expect(note).toHaveAttribute('title', 'Mark baseline takes this machine now, not the recording night.ndjson');
+  await app.getByRole('button', { name: 'Mark baseline' }).click();
+  await expect(app.getByTestId('baseline-label')).toBeVisible();
+  await expect(note).toHaveText('Live, not the recording');
+  const boxes = await app.locator('.tabs').evaluate((el) =>
+    [...el.children]
+      .flatMap((c) => (c.getAttribute('role') === 'tablist' ? [...c.children] : [c]))
+      .filter((c) => (c as HTMLElement).offsetParent !== null)
+      .map((c) => c.getBoundingClientRect())
+      .map((r) => ({ top: r.top, bottom: r.bottom })),
+  );
+  // One line: every item starts above the bottom of every other.
+  expect(Math.max(...boxes.map((b) => b.top))).toBeLessThan(Math.min(...boxes.map((b) => b.bottom)));
+  await app.screenshot({ path: path.join(__dirname, '..', 'test-results', 'e2e', 'recording-baseline-1024.png') });
 });

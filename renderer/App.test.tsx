@@ -333,6 +333,27 @@ describe('App', () => {
     await waitFor(() => expect(screen.queryByTestId('recording-banner')).toBeNull());
   });
 
+  it('with a recording on screen, Mark baseline says it takes this machine now, and does', async () => {
+    const { downloads } = setup();
+    await waitFor(() => expect(bodyRows()).toHaveLength(3));
+    expect(screen.queryByTestId('baseline-live-note')).toBeNull();
+    const line = JSON.stringify({ type: 'opened', time: '2024-01-01T00:00:00.000Z', connection: { protocol: 'tcp', family: 4, localAddress: '0.0.0.0', localPort: 7001, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 1, process: 'recorded' } });
+    fireEvent.change(screen.getByTestId('recording-file'), { target: { files: [new File([line], 'night.ndjson')] } });
+    await screen.findByTestId('recording-banner');
+    const mark = screen.getByRole('button', { name: 'Mark baseline' });
+    expect(screen.getByTestId('baseline-live-note').textContent).toBe('Live, not the recording');
+    expect(screen.getByTestId('baseline-live-note').getAttribute('title')).toBe('Mark baseline takes this machine now, not the recording night.ndjson');
+    expect(mark.getAttribute('aria-describedby')).toBe('baseline-live-note');
+    fireEvent.click(mark);
+    fireEvent.click(screen.getByRole('button', { name: 'Save baseline' }));
+    // The live listener (java on 8080), not the recording's.
+    const saved = downloads.at(-1)?.text ?? '';
+    expect(saved).toContain('"java"');
+    expect(saved).not.toContain('recorded');
+    fireEvent.click(screen.getByRole('button', { name: 'Back to live' }));
+    await waitFor(() => expect(screen.queryByTestId('baseline-live-note')).toBeNull());
+  });
+
   it('with a recording open, the Connections table is the recording at the slider\'s moment, never live rows', async () => {
     setup();
     await waitFor(() => expect(bodyRows()).toHaveLength(3));

@@ -238,6 +238,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         )}
         <BaselineBar
           controls={baseline}
+          recording={opened ? opened.name : null}
           onSave={(text) => download(`netmon-baseline-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`, 'application/json', text)}
           onError={(what, err) => showToast(failure(what, err))}
         />
