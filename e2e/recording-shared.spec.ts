@@ -1,6 +1,7 @@
 // One recording for every tab (browser mode): `netmon serve` owns it. Start it in one tab, close
 // that tab, open another on the same URL: the new tab shows that netmon is recording, and to which
 // file; its Record click is not a second start; stop works from there and every open tab follows.
+// Also the two notes an admin met on the way: Mark baseline beside a recording, a wrong token.
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -79,4 +80,12 @@ test('with a recording on screen at 1024×700, Mark baseline says it takes this 
   // One line: every item starts above the bottom of every other.
   expect(Math.max(...boxes.map((b) => b.top))).toBeLessThan(Math.min(...boxes.map((b) => b.bottom)));
   await app.screenshot({ path: path.join(__dirname, '..', 'test-results', 'e2e', 'recording-baseline-1024.png') });
+});
+
+test('a wrong token typed into a fresh address is refused with words true for it, not only for a restart', async ({ page, netmon }) => {
+  await page.goto(`${netmon.origin}/?token=typed-wrong-0123456789`);
+  const notice = page.getByTestId('access-notice');
+  await expect(notice).toContainText('netmon refused this page’s token', { timeout: 20_000 });
+  await expect(notice).toContainText('the address was mistyped or cut short, it is from an earlier run (a bookmark, an old tab), or netmon serve was restarted since this tab opened');
+  await expect(notice).not.toContainText('most likely');
 });

@@ -1,6 +1,6 @@
 // What the window says when it cannot reach the engine for a reason the user must act on: the page
-// was opened without the run's token (a bookmark), or the server refuses the tab's token (netmon
-// was restarted and its new run has a new one). Never shows a token: the address netmon printed is
+// was opened without the run's token (a bookmark), or the server refuses the tab's token (a
+// mistyped or old address, or netmon restarted since the tab opened: the page cannot tell which). Never shows a token: the address netmon printed is
 // in its terminal, and only there.
 import type { LinkState } from './useLiveData';
 
@@ -19,7 +19,8 @@ export function accessProblem(state: LinkState | null): { title: string; detail:
     return {
       title: 'netmon refused this page’s token',
       detail:
-        'Each run of netmon serve has its own token. The one this tab holds is not the current run’s: netmon was most likely restarted since the page was opened. ' +
+        'Each run of netmon serve has its own token, and the one in this page’s address is not the current run’s: ' +
+        'the address was mistyped or cut short, it is from an earlier run (a bookmark, an old tab), or netmon serve was restarted since this tab opened. ' +
         'Open the address netmon printed this time, from the terminal where it runs.',
     };
   }
