@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createEngineRecorder } from '../../main/server/recording';
+import { createHandlers } from '../../main/server/rpc';
 import { startServer } from '../../main/server/server';
 import type { RunningServer } from '../../main/server/types';
 import { createWsBridge, type SocketLike, type WsBridge } from '../../renderer/transport/ws';
@@ -106,5 +107,12 @@ describe('recording seen by every viewer (browser mode)', () => {
     expect(errors).toEqual([reason]);
     // A tab opened afterwards learns why too.
     await expect(tab().bridge.getRecording()).resolves.toMatchObject({ active: false, error: reason });
+  });
+
+  it('getRecording takes no arguments, and a server without a recorder answers "not recording"', async () => {
+    const engine = fakeEngine();
+    const bare = createHandlers({ engine });
+    await expect(bare.getRecording([])).resolves.toEqual({ active: false, path: null, format: 'ndjson', error: null });
+    await expect(bare.getRecording([true])).rejects.toThrow(/expected no arguments, got 1/);
   });
 });
