@@ -64,6 +64,52 @@ test('hovering reads an earlier moment; dragging a span filters the Events view 
   await expect.poll(() => eventRows.count()).toBeGreaterThanOrEqual(6);
 });
 
+// A span within one second reads to the millisecond, never "from 02:17:53 to 02:17:53"; Escape
+// clears the span, except while focus is in a text field (there it is the field's key).
+test('a span under a second reads in milliseconds; Escape clears the span outside text fields', async ({ app }) => {
+  await app.getByRole('button', { name: '5 min' }).click();
+  await app.waitForTimeout(2500); // a few samples to draw between
+  const box = (await chart(app).locator('.u-over').boundingBox())!;
+  const range = app.locator('.timeline-range');
+  const drag = async () => {
+    // 4 px: under a second at any zoom whose x axis spans at most ~5 min on this width.
+    const x = box.x + box.width * 0.5;
+    await app.mouse.move(x, box.y + box.height / 2);
+    await app.mouse.down();
+    await app.mouse.move(x + 4, box.y + box.height / 2, { steps: 2 });
+    await app.mouse.up();
+    await expect(range).toBeVisible();
+  };
+  await drag();
+  const label = (await range.textContent())!.replace('✕', '').trim();
+  const m = /^Events from (\d\d:\d\d:\d\d\.\d{3}) to (\d\d:\d\d:\d\d\.\d{3})$/.exec(label);
+  expect(m, label).not.toBeNull();
+  expect(m![1] < m![2], label).toBe(true);
+
+  // Focus in the filter box: Escape is the box's, the span stays.
+  const filter = app.getByRole('textbox', { name: 'Filter' });
+  await filter.focus();
+  await app.keyboard.press('Escape');
+  await expect(range).toBeVisible();
+  // Focus elsewhere (the Events table the span opened): Escape clears it.
+  await app.getByRole('grid', { name: 'Events' }).focus();
+  await app.keyboard.press('Escape');
+  await expect(range).toHaveCount(0);
+
+  // With the details pane open, one Escape closes the pane, the next clears the span.
+  await app.getByRole('tab', { name: /^Connections/ }).click();
+  await drag();
+  await app.getByRole('tab', { name: /^Connections/ }).click();
+  await app.getByRole('grid', { name: 'Connections' }).locator('[role="row"][data-id]').first().click();
+  const details = app.getByRole('region', { name: 'Details' });
+  await expect(details).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
+  await expect(range).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(range).toHaveCount(0);
+});
+
 test('collapses and zooms', async ({ app }) => {
   await app.getByRole('button', { name: /Timeline/ }).click();
   await expect(chart(app)).toHaveCount(0);

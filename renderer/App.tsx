@@ -161,10 +161,16 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const filterRef = useRef<HTMLInputElement | null>(null);
   const gridRef = useRef<HTMLDivElement | null>(null);
   const { hideDetails } = actions;
-  const onEscape = useCallback(() => {
-    hideDetails();
-    gridRef.current?.focus();
-  }, [hideDetails]);
+  const detailsOpen = actions.detailsRow !== null;
+  // One Escape, one thing: the details pane first; else, outside a text field, the timeline's span.
+  const onEscape = useCallback(
+    (inText: boolean) => {
+      if (detailsOpen) hideDetails();
+      else if (!inText) setTimeRange(null);
+      gridRef.current?.focus();
+    },
+    [hideDetails, detailsOpen],
+  );
   useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected, onEscape });
 
   const closing = sorted.closing;

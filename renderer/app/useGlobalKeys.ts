@@ -1,5 +1,5 @@
 // Window-wide shortcuts: Ctrl+F focuses the filter, Space freezes / unfreezes the view, Ctrl+C
-// copies the selected rows, Escape closes the details pane — each only where the key would not
+// copies the selected rows, Escape closes the details pane (or else clears the timeline's span) — each only where the key would not
 // mean something else (text fields, buttons; menus and dialogs take their own Escape first).
 import { useEffect, type RefObject } from 'react';
 
@@ -10,15 +10,18 @@ export interface GlobalKeyActions {
   filterRef: RefObject<HTMLInputElement | null>;
   togglePause(): void;
   copySelected(): void;
-  /** Escape nothing else took (no menu, dialog or filter text to clear). */
-  onEscape(): void;
+  /**
+   * Escape nothing else took (no menu, dialog or filter text to clear); `inText` when focus is in a
+   * text field (input, textarea, select, editable), where Escape must not clear more than the pane.
+   */
+  onEscape(inText: boolean): void;
 }
 
 export function useGlobalKeys({ filterRef, togglePause, copySelected, onEscape }: GlobalKeyActions): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
-        if (!e.defaultPrevented && !document.querySelector('[role="alertdialog"], [role="menu"]')) onEscape();
+        if (!e.defaultPrevented && !document.querySelector('[role="alertdialog"], [role="dialog"], [role="menu"]')) onEscape(isTextTarget(e.target));
       } else if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
         e.preventDefault();
         filterRef.current?.focus();

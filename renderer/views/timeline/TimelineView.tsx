@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './timeline.css';
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
 import { formatRate } from '../../../shared/units';
+import { clockTime, spanLabel } from './spanLabel';
 import { timeTicks, tickLabels } from './timeTicks';
 import { rovingFocus } from '../../components/roving';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
@@ -235,7 +236,6 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
   );
 
   const latest = hover ?? shown[shown.length - 1] ?? null;
-  const fmtTime = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
   return (
     <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline">
       <div className="timeline-head">
@@ -255,7 +255,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
         )}
         {range && (
           <span className="timeline-range">
-            Events from {fmtTime(range[0])} to {fmtTime(range[1])}
+            {spanLabel(range[0], range[1])}
             <button type="button" onClick={() => onRange(null)} aria-label="Clear the time span">
               ✕
             </button>
@@ -263,7 +263,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
         )}
         {latest && (
           <span className="timeline-readout" data-testid="timeline-readout">
-            <b>{fmtTime(latest.time)}</b>
+            <b>{clockTime(latest.time)}</b>
             {TIMELINE_SERIES.map((name, i) => (
               <span key={name} className="timeline-key">
                 <i style={{ background: `var(${STATE_VARS[i]})` }} />
