@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../shared/ipc';
+import { alreadyRecording, CHANNELS, type RecordingStatus } from '../../shared/ipc';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 
 const root = path.resolve(__dirname, '../..');
@@ -33,6 +33,7 @@ interface Result {
   page: { status: number; csp: string | null };
   traversal: number;
   batches: number;
+  recording: { started: RecordingStatus; asked: RecordingStatus; second: string | null; pushes: RecordingStatus[] };
 }
 
 function runMain(env: Record<string, string> = {}, args = ['--source=demo', '--interval=100'], prepare?: (appData: string) => void) {
@@ -110,6 +111,12 @@ describe('bundled main process (stand-in electron)', () => {
     expect(r.windowOpen).toEqual({ action: 'deny' });
     expect(r.statusSource).toBe('demo');
     expect(r.badArg).toMatch(/interval must be an integer/);
+    // The recording is main's, one for the app: a reloaded window asks for it, a second start is refused, each change is pushed.
+    expect(r.recording.started).toMatchObject({ active: true, format: 'ndjson', error: null });
+    expect(r.recording.started.path).toMatch(/recordings[\\/]netmon-.+\.ndjson$/);
+    expect(r.recording.asked).toEqual(r.recording.started);
+    expect(r.recording.second).toBe(alreadyRecording(r.recording.started.path));
+    expect(r.recording.pushes).toEqual([r.recording.started, { active: false, path: null, format: 'ndjson', error: null }]);
     expect(r.badSender).toMatch(/refused/);
     expect(r.page).toEqual({ status: 200, csp: CONTENT_SECURITY_POLICY });
     expect(r.traversal).toBe(403);
