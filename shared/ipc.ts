@@ -261,7 +261,7 @@ export function isRecordingStatus(v: unknown): v is RecordingStatus {
   );
 }
 
-/** Why setRecording(true) is refused while a recording of that format runs (started by any window). */
+/** Why setRecording(true) is refused while a recording runs (started by any window, in either format). */
 export function alreadyRecording(path: string | null): string {
   return `already recording to ${path ?? 'a file'} (stop it first to start a new file)`;
 }
@@ -280,7 +280,7 @@ export interface NetmonBridge {
   /** At most MAX_RESOLVE_BATCH addresses a call; unknown / failed lookups map to null. */
   resolveAddresses(addresses: string[]): Promise<Record<string, string | null>>;
   /**
-   * Starts or stops the engine side's recording. Starting while one of the same format runs is refused
+   * Starts or stops the engine side's recording. Starting while one runs (either format) is refused
    * (alreadyRecording); stopping when none runs is a no-op. Every viewer is told the new state (onRecording).
    */
   setRecording(active: boolean, format?: 'ndjson' | 'csv'): Promise<RecordingStatus>;

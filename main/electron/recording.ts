@@ -65,8 +65,7 @@ export function createRecordingController(deps: RecordingControllerDeps): Record
         return status();
       }
       // A window that did not know (or a double click) never silently restarts or toggles it.
-      if (current && current.format === format) throw new Error(alreadyRecording(current.recorder.path));
-      stop();
+      if (current) throw new Error(alreadyRecording(current.recorder.path));
       lastFormat = format;
       lastError = null;
       await deps.mkdir(deps.directory);

@@ -54,11 +54,14 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
 
   return {
     async setRecording(active, format) {
-      if (active && recorder && recorder.format === format) throw new Error(alreadyRecording(recorder.path));
-      const was = recorder;
-      // Turning it on with another format starts a new file in that format.
-      if (!active || recorder) stop();
-      if (active) {
+      // One recording for every viewer: a start while one runs (of any format) would end another viewer's file unseen.
+      if (active && recorder) throw new Error(alreadyRecording(recorder.path));
+      if (!active) {
+        // A stop when none runs changes nothing and tells nobody (it would clear why the last one ended).
+        if (!recorder) return status();
+        stop();
+        lastError = null;
+      } else {
         lastFormat = format;
         lastError = null;
         mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
@@ -78,10 +81,8 @@ export function createEngineRecorder(opts: EngineRecorderOptions): ServerRecorde
             notify();
           }
         });
-      } else if (was) {
-        lastError = null;
       }
-      if (active || was) notify();
+      notify();
       return status();
     },
     status,

@@ -60,9 +60,12 @@ describe('recording controller', () => {
     expect(made[0].lines).toHaveLength(1);
   });
 
-  it('switching format starts a new file', async () => {
+  it('a start in another format while one runs is refused; after a stop, CSV gets a new file', async () => {
     const { c, made } = setup();
-    await c.set(true, 'ndjson');
+    const first = await c.set(true, 'ndjson');
+    await expect(c.set(true, 'csv')).rejects.toThrow(alreadyRecording(first.path));
+    expect(made).toHaveLength(1);
+    await c.set(false, 'ndjson');
     const s = await c.set(true, 'csv');
     expect(s.format).toBe('csv');
     expect(s.path?.endsWith('.csv')).toBe(true);

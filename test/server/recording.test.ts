@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngineRecorder } from '../../main/server/recording';
+import { alreadyRecording } from '../../shared/ipc';
 import { fakeEngine, LOOPBACK_CONN } from './helpers';
 
 const conn = LOOPBACK_CONN;
@@ -29,12 +30,15 @@ describe('browser-mode recording', () => {
     expect(lines[1]).toContain('closed');
     expect(lines.join('')).toContain('5000');
   });
-  it('switches to a new file when the format changes', async () => {
+  it('refuses a start in another format while one runs (it would end that file unseen); after a stop, a CSV start gets a CSV file', async () => {
     const engine = fakeEngine();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'netmon-rec-'));
     let t = 0;
     const rec = createEngineRecorder({ engine, dir, now: () => new Date(Date.UTC(2026, 0, 1) + 1000 * t++) });
     const a = await rec.setRecording(true, 'ndjson');
+    await expect(rec.setRecording(true, 'csv')).rejects.toThrow(alreadyRecording(a.path));
+    expect(rec.status?.()).toEqual(a);
+    await rec.setRecording(false, 'ndjson');
     const b = await rec.setRecording(true, 'csv');
     expect(b.path).not.toBe(a.path);
     expect(b.path).toMatch(/\.csv$/);
