@@ -24,11 +24,11 @@ export function formatEndpoint(address: string | null, port: number | null, scop
   return `${a}:${port === null ? '*' : port}`;
 }
 
-/** The owner column's text for a connection no process owns: a TIME-WAIT connection (PID 0 on Windows, none on Linux). */
-export const NO_OWNER_TIME_WAIT = 'TIME-WAIT (no owner)';
-
 /** `FIN-WAIT-2 (no owner)`: how every view names sockets no process owns by nature (see ownerlessState). */
 export const noOwnerText = (state: TcpState): string => `${state} (no owner)`;
+
+/** The owner column's text for a connection no process owns: a TIME-WAIT connection (PID 0 on Windows, none on Linux). */
+export const NO_OWNER_TIME_WAIT = noOwnerText('TIME-WAIT');
 
 /** States a socket reaches after its process may have closed it (an orphan finishing the close on its own). */
 const ORPHAN_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK']);
@@ -67,7 +67,7 @@ export function ownerLabel(c: Pick<Connection, 'state' | 'pid' | 'process'>): st
  */
 export function shownProcessName(name: string | null | undefined): string | null {
   if (name === null || name === undefined) return null;
-  return name === UNKNOWN_OWNER || TCP_STATES.some((s) => name === noOwnerText(s)) ? `"${name}"` : name;
+  return OWN_OWNER_TERMS.has(name) ? `"${name}"` : name;
 }
 
 /**
@@ -78,6 +78,12 @@ export function shownProcessName(name: string | null | undefined): string | null
  * null.
  */
 export const UNKNOWN_OWNER = '(unknown)';
+
+/**
+ * netmon's own owner words, built once: shownProcessName runs for every row a free-word filter
+ * tests (filter-terms ownerText), so it must not build a string per TCP state per row.
+ */
+const OWN_OWNER_TERMS: ReadonlySet<string> = new Set([UNKNOWN_OWNER, ...TCP_STATES.map(noOwnerText)]);
 
 /** A name as shown (ownerLabel, shownProcessName, ProcessRow.name): UNKNOWN_OWNER for null / absent. */
 export const ownerName = (name: string | null | undefined): string => name ?? UNKNOWN_OWNER;
