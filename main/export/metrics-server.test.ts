@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { rawExchange } from '../../test/server/raw';
 import { startMetricsServer } from './metrics-server';
 
 const TOKEN = 'scrape-token-0123456789';
@@ -31,4 +32,16 @@ describe('metrics endpoint', () => {
       await server.close();
     }
   });
+
+  it('cuts a scrape whose headers never finish within the 5 s headers bound (Node checked it only every 30 s)', async () => {
+    const registry = { contentType: 'text/plain', metrics: async () => 'x' } as unknown as Registry;
+    const server = await startMetricsServer({ host: '127.0.0.1', port: 0, token: TOKEN, registry });
+    try {
+      const r = await rawExchange(server.port, `GET /metrics HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`, { timeoutMs: 7500 });
+      expect(r.closed).toBe(true);
+      expect(r.status).toBe(408);
+    } finally {
+      await server.close();
+    }
+  }, 10_000);
 });

@@ -1,12 +1,11 @@
 // The HTTP endpoint Prometheus scrapes: GET /metrics with `Authorization: Bearer TOKEN`, loopback
 // only unless allowed otherwise (the bound address is checked, as `netmon serve` does).
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { addressKind } from '../../shared/ip';
 import { tokensEqual } from '../server/auth';
 import { resolveBindAddress, UnresolvedHostError } from '../server/bind-address';
-import { boundPipelining } from '../server/pipelining';
+import { createHttpServer } from '../server/http-server';
 
 export class MetricsConfigError extends Error {
   override name = 'MetricsConfigError';
@@ -53,7 +52,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
   }
   if (!opts.allowRemote && addressKind(address) !== 'loopback') throw notLoopback(opts.host === address ? address : `${opts.host} (${address})`);
 
-  const server = http.createServer(boundPipelining((req, res) => {
+  const server = createHttpServer((req, res) => {
     const reply = (status: number, body: string, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
       res.end(body);
@@ -68,9 +67,7 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
       (text) => reply(200, req.method === 'HEAD' ? '' : text, { 'content-type': opts.registry.contentType }),
       (e: unknown) => reply(500, `cannot collect metrics: ${e instanceof Error ? e.message : String(e)}\n`),
     );
-  }));
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, address, () => {

@@ -13,7 +13,7 @@ import { dropSecretEnv } from '../child-env';
 import { tokenProblem } from './auth';
 import { installProcessGuard } from './guard';
 import { createEngineRecorder } from './recording';
-import { ServerConfigError, startServer } from './server';
+import { DEFAULT_MAX_CLIENTS, ServerConfigError, startServer } from './server';
 import type { RunningServer, ServerActions, ServerResolver } from './types';
 
 /** The sources serve offers: USER_SOURCE_KINDS (main/source/index.ts). */
@@ -35,10 +35,16 @@ export interface ServeOptions {
   demo?: DemoOptions;
   /** Where the linux source reads its tables (--tables); absent: auto. Only for the linux source. */
   tables?: LinuxTables;
+  /** Browser tabs and windows served at once (--max-clients). */
+  maxClients: number;
 }
+
+/** The most --max-clients may allow: every client is sent every batch. */
+export const MAX_MAX_CLIENTS = 1024;
 
 export const SERVE_HELP = `Usage: netmon serve [--host ADDR] [--port N] [--source KIND] [--tables T] [--interval MS] [--open]
                    [--token-file FILE | --token TOKEN] [--record-dir DIR] [--allow-remote]
+                   [--max-clients N]
                    [--demo-connections N] [--demo-churn FRACTION] [--demo-traffic FRACTION]
 
 Serves the netmon UI to a browser on this machine (loopback only by default) and prints its
@@ -74,6 +80,9 @@ Options:
   --demo-traffic FRACTION
                      with --source demo: share of established connections that move data each
                      poll, 0–1 (default 0: no traffic counters at all)
+  --max-clients N    browser tabs and windows served at once, 1–${MAX_MAX_CLIENTS} (default ${DEFAULT_MAX_CLIENTS});
+                     the next one is told "too many clients" (WebSocket close 1013) and
+                     retries, getting in when another leaves
   --open             open the UI in the default browser: the browser is handed a launch page
                      only you can read, never the token on its command line
   -h, --help         this help
@@ -111,6 +120,7 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
     intervalMs: DEFAULT_INTERVAL_MS,
     open: false,
     recordDir: path.join(home, 'netmon-recordings'),
+    maxClients: DEFAULT_MAX_CLIENTS,
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
@@ -176,6 +186,13 @@ export function parseServeArgs(argv: readonly string[], where: ServeArgsEnv = {}
       case '--open':
         o.open = true;
         break;
+      case '--max-clients': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n < 1 || n > MAX_MAX_CLIENTS) throw new ServeUsageError(`--max-clients must be a whole number from 1 to ${MAX_MAX_CLIENTS}, got ${JSON.stringify(v)}`);
+        o.maxClients = n;
+        break;
+      }
       case '--demo-connections': {
         const v = value();
         if (!/^\d+$/.test(v)) throw new ServeUsageError(`--demo-connections must be a whole number from 1 to ${DEMO_MAX_CONNECTIONS}, got ${JSON.stringify(v)}`);
@@ -285,6 +302,7 @@ export async function runServeWith(argv: string[], deps: ServeDeps): Promise<num
       resolver: deps.createResolver?.(),
       recorder: rec,
       staticDir: deps.staticDir,
+      maxClients: opts.maxClients,
       log: err,
     });
   } catch (e) {

@@ -1,6 +1,6 @@
 // `netmon serve`: the renderer and the engine over a loopback HTTP + WebSocket server guarded by
 // a per-run token. Browser mode exists for machines without an Electron binary (and SSH tunnels).
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions as WsServerOptions, type WebSocket } from 'ws';
@@ -11,7 +11,7 @@ import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { BULK_METHODS, createHandlers, handleClientMessage, HEAVY_METHODS, methodOf, refusal, type ServerMessage } from './rpc';
 import { CallGate } from './call-gate';
-import { boundPipelining } from './pipelining';
+import { createHttpServer } from './http-server';
 import { createStaticFiles, mimeType, resolveStaticPath } from './static';
 import type { RunningServer, ServerOptions } from './types';
 
@@ -35,8 +35,15 @@ const MAX_BULK_CALLS = 2;
  * long after the answer: its client may keep its end open, and Node's timeouts no longer apply.
  */
 const REFUSED_SOCKET_GRACE_MS = 1000;
-/** A client closed for being slow that does not finish the closing handshake is cut off after this. */
-const SLOW_CLOSE_GRACE_MS = 2000;
+/** A client closed by the server (too slow, too many) that does not finish the closing handshake is cut off after this. */
+const CLOSE_GRACE_MS = 2000;
+/**
+ * WebSocket clients served at once. Each is bounded (calls in flight, bytes unread), their number
+ * must be too: every one costs a send of each batch. A few windows and tabs per admin is the use.
+ */
+export const DEFAULT_MAX_CLIENTS = 32;
+/** Close code for a client turned away or dropped for load: RFC 6455 registry, 1013 "Try Again Later". */
+const TRY_AGAIN_LATER = 1013;
 
 export class ServerConfigError extends Error {
   override name = 'ServerConfigError';
@@ -97,11 +104,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const handlers = createHandlers(opts);
 
   const files = createStaticFiles();
-  const server = http.createServer(
-    boundPipelining((req, res) => {
-      serveHttp(req, res).catch((e: unknown) => failed(res, e));
-    }),
-  );
+  // Bounded in time (a client slow to send its request is cut with 408) and in pipelined requests.
+  const server = createHttpServer((req, res) => {
+    serveHttp(req, res).catch((e: unknown) => failed(res, e));
+  }, opts.httpTimeouts);
 
   /** Last resort for a request handler that failed: 500 if nothing was sent yet, log, never rethrow. */
   function failed(res: http.ServerResponse, e: unknown): void {
@@ -198,14 +204,37 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const auth = authorize(tokenFromProtocols(offered), token);
     if (!auth.ok) return refuse(auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
     if (!offersNetmonProtocol(offered)) return refuse(400, 'Bad Request');
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Counted once the handshake is done (ws may refuse a malformed one without calling back).
+      if (served >= maxClients) return turnAway(ws);
+      wss.emit('connection', ws, req);
+    });
+  }
+
+  /** Closes `ws` with 1013 and `reason` (≤ 123 bytes), and cuts it off if it does not answer the close. */
+  function closeWithReason(ws: WebSocket, reason: string): void {
+    ws.close(TRY_AGAIN_LATER, reason);
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /**
+   * A client past the cap: the handshake is completed so that the page can read why (a browser sees
+   * no status of a refused upgrade, and netmon's page takes a refusal for a wrong token).
+   */
+  function turnAway(ws: WebSocket): void {
+    ws.on('error', () => ws.terminate());
+    closeWithReason(ws, `too many clients: netmon serves ${maxClients} at once; close another netmon tab or window`);
   }
 
   const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const bulkGate = new CallGate<WebSocket>(MAX_BULK_CALLS);
+  const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
+  /** Clients being served: from their 'connection' to their 'close'. */
+  let served = 0;
 
   wss.on('connection', (ws: WebSocket) => {
+    served++;
     let inFlight = 0;
     let heavyInFlight = false;
     /**
@@ -218,8 +247,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     /** True (and the client closed with a reason) when it has too much unread. */
     const tooFarBehind = (): boolean => {
       if (ws.bufferedAmount <= maxBuffered + largestFrame) return false;
-      ws.close(1013, `client too slow: more than ${maxBuffered} bytes unread`);
-      setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS).unref();
+      closeWithReason(ws, `client too slow: more than ${maxBuffered} bytes unread`);
       return true;
     };
     /** The one way out to this client: a reader too far behind is dropped, never buffered for. */
@@ -271,6 +299,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         });
     });
     ws.on('close', () => {
+      served--;
       unsubscribe();
       unsubscribeRecording?.();
       bulkGate.forget(ws);
@@ -300,7 +329,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port: policy.port,
     token,
     url: `http://${urlHost(host)}:${policy.port}/?token=${token}`,
-    clients: () => wss.clients.size,
+    clients: () => served,
     close() {
       closed ??= new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();

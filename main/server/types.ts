@@ -2,6 +2,7 @@
 // tested with fakes and wired to the real services in cli.ts.
 import type { ActionResult, CloseTarget, EndProcessTarget, ProcessDetails, RecordingStatus } from '../../shared/ipc';
 import type { EngineHost } from '../engine/types';
+import type { HttpTimeouts } from './http-server';
 
 export interface ServerActions {
   getProcessDetails(pid: number): Promise<ProcessDetails | null>;
@@ -46,6 +47,13 @@ export interface ServerOptions {
   maxInFlight?: number;
   /** Bytes queued unread to a client before it is closed as too slow (1013). Default 16 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * WebSocket clients (tabs holding the token) served at once; the next is closed at once with 1013
+   * and a reason saying so, until one leaves. Default DEFAULT_MAX_CLIENTS (32).
+   */
+  maxClients?: number;
+  /** Bounds on a client slow to send its HTTP request (ms); default DEFAULT_HTTP_TIMEOUTS. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface RunningServer {
@@ -54,7 +62,7 @@ export interface RunningServer {
   token: string;
   /** `http://host:port/?token=…` — what the user opens. */
   url: string;
-  /** Number of open WebSocket clients. */
+  /** Number of WebSocket clients being served (those turned away for the cap not counted). */
   clients(): number;
   close(): Promise<void>;
 }

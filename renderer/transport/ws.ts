@@ -33,6 +33,9 @@ export interface SocketLike {
  * `no-token`: the page was opened without one (a bookmark); in both no retry can help, so none is
  * made until `retry()`.
  */
+/** WebSocket close code 1013 (RFC 6455 registry): the server asks for a later retry. */
+const TRY_AGAIN_LATER = 1013;
+
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused' | 'no-token';
 
 export interface WsBridgeOptions {
@@ -172,9 +175,12 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
     s.onerror = () => {
       // The close event follows and does the work.
     };
-    s.onclose = () => {
+    s.onclose = (ev) => {
       if (socket !== s) return;
       socket = null;
+      // 1013 "Try Again Later": the server is full (too many clients) or found this tab too slow; a
+      // quick retry would only be turned away again, so the next waits the longest backoff.
+      if ((ev as { code?: unknown } | null)?.code === TRY_AGAIN_LATER) backoff = maxBackoff;
       // Replies to requests already sent can no longer arrive: reject them. Unsent ones wait.
       for (const [id, p] of pending) {
         if (p.frame === null) {

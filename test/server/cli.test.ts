@@ -25,6 +25,7 @@ describe('parseServeArgs', () => {
       intervalMs: 1000,
       open: false,
       recordDir: path.join('/home/u', 'netmon-recordings'),
+      maxClients: 32,
     });
   });
   it('reads every flag, with or without =', () => {
@@ -60,6 +61,15 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--interval', '1s'])).toThrow(/--interval/);
     expect(() => parseServeArgs(['--port'])).toThrow(/needs a value/);
     expect(() => parseServeArgs(['--bogus'])).toThrow('unknown option --bogus for "serve"');
+  });
+  it('takes --max-clients 1–1024 and documents it in --help', () => {
+    expect(parseServeArgs(['--max-clients', '4'], { env: {} })?.maxClients).toBe(4);
+    expect(parseServeArgs(['--max-clients=1024'], { env: {} })?.maxClients).toBe(1024);
+    for (const bad of ['0', '1025', '2.5', '1e2', 'x', '-1']) {
+      expect(() => parseServeArgs(['--max-clients', bad], { env: {} })).toThrow(`--max-clients must be a whole number from 1 to 1024, got "${bad}"`);
+    }
+    expect(SERVE_HELP).toMatch(/--max-clients N +browser tabs and windows served at once, 1–1024 \(default 32\)/);
+    expect(SERVE_HELP).toContain('too many clients');
   });
   it('sizes the demo source with --demo-connections and --demo-churn (bench load, issue 9 §4)', () => {
     expect(parseServeArgs(['--source', 'demo', '--demo-connections', '50000', '--demo-churn=0.0036'], { env: {} })?.demo).toEqual({ connections: 50000, churn: 0.0036 });
