@@ -3,7 +3,7 @@
 // session (toggles, filter, interval, sort, …) goes through settings.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EventBatch, NetmonBridge } from '../shared/ipc';
-import { TIME_WAIT_KEY } from '../shared/processes';
+import { processGroupFilter } from '../shared/processes';
 import { ConnectionStore } from './store/store';
 import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
@@ -297,8 +297,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   setSort={setProcessSort}
                   countersNote={store.status?.countersNote}
                   onSelectProcess={(p) => {
-                    // The ownerless TIME-WAIT group is no process: it is its rows' state.
-                    const filter = p.key === TIME_WAIT_KEY ? 'state:time-wait' : p.pid !== null ? `pid:${p.pid}` : null;
+                    const filter = processGroupFilter(p);
                     if (filter === null) return;
                     update({ filter });
                     setTab('connections');

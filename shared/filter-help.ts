@@ -24,6 +24,9 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
                     (estab, syn-recv, listening) and unambiguous prefixes work; state:none = UDP
   pid:N  pid:A-B    owning process id
   proc:TEXT         process name or path contains TEXT (proc:"my app" for spaces)
+  owner:none        no process owns the socket (TIME-WAIT, an orphan after close(): shown
+                    as "FIN-WAIT-2 (no owner)"); owner:unknown = an owner netmon cannot name,
+                    shown as (unknown) (another user's socket without root)
   family:4|6        also ipv4 / ipv6
   proto:tcp|udp     also protocol:, and tcp4 / tcp6 / udp4 / udp6
   host:TEXT         reverse-DNS name of the remote address contains TEXT (needs name resolution:

@@ -20,7 +20,7 @@ import {
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
 import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
-import { hasRemoteSide, localEndpoint, ownerText, protoLabel, remoteEndpoint } from './format';
+import { hasRemoteSide, localEndpoint, ownerLabel, ownerlessState, ownerText, protoLabel, remoteEndpoint } from './format';
 
 export type Predicate = (c: Connection) => boolean;
 
@@ -35,7 +35,7 @@ export interface TermContext {
 }
 
 type Key =
-  | 'port' | 'lport' | 'rport' | 'addr' | 'laddr' | 'raddr' | 'state' | 'pid' | 'proc' | 'family' | 'protocol' | 'host'
+  | 'port' | 'lport' | 'rport' | 'addr' | 'laddr' | 'raddr' | 'state' | 'pid' | 'proc' | 'owner' | 'family' | 'protocol' | 'host'
   | NumericKey | 'limited';
 
 /** Canonical keys and their aliases. */
@@ -50,6 +50,7 @@ const KEY_ALIASES: Record<string, Key> = {
   pid: 'pid',
   proc: 'proc',
   process: 'proc',
+  owner: 'owner',
   family: 'family',
   protocol: 'protocol',
   proto: 'protocol',
@@ -160,6 +161,11 @@ function compileItem(key: Key, op: CompareOp, item: ValueItem, name: string): Pr
       const needle = fold(v);
       return (c) => includesFolded(c.process, needle) || includesFolded(c.processPath, needle);
     }
+    case 'owner': {
+      const w = OWNER_WORDS[v.toLowerCase()];
+      if (!w) throw at(`bad owner "${v}": expected none (no process owns the socket) or unknown (netmon cannot name its owner); proc: matches a process name`);
+      return w === 'none' ? (c) => ownerlessState(c) !== null : (c) => ownerLabel(c) === null;
+    }
     case 'host': {
       const needle = fold(v);
       return (c) => includesFolded(c.remoteHost, needle);
@@ -192,6 +198,11 @@ function compileItem(key: Key, op: CompareOp, item: ValueItem, name: string): Pr
   }
 }
 
+/**
+ * owner:none — no process owns the socket (ownerlessState: shown as `FIN-WAIT-2 (no owner)`);
+ * owner:unknown — netmon cannot name the owner (shown as UNKNOWN_OWNER, `(unknown)`).
+ */
+const OWNER_WORDS: Record<string, 'none' | 'unknown'> = { none: 'none', unknown: 'unknown' };
 const FAMILY_WORDS: Record<string, 4 | 6> = { '4': 4, '6': 6, ipv4: 4, ipv6: 6, v4: 4, v6: 6, inet: 4, inet6: 6 };
 const PROTOCOL_WORDS: Record<string, { protocol: 'tcp' | 'udp'; family?: 4 | 6 }> = {
   tcp: { protocol: 'tcp' },
@@ -435,4 +446,4 @@ function compileWord(item: ValueItem): Predicate {
 
 // Lookup tables without a prototype: a word such as `constructor` or `__proto__` is not a key,
 // family, protocol or limit, and must be refused like any other unknown word.
-for (const table of [KEY_ALIASES, FAMILY_WORDS, PROTOCOL_WORDS, LIMITED_WORDS]) Object.setPrototypeOf(table, null);
+for (const table of [KEY_ALIASES, OWNER_WORDS, FAMILY_WORDS, PROTOCOL_WORDS, LIMITED_WORDS]) Object.setPrototypeOf(table, null);

@@ -36,17 +36,22 @@ const ORPHAN_STATES: ReadonlySet<TcpState> = new Set<TcpState>(['FIN-WAIT-1', 'F
 /**
  * The state of a socket no process owns by nature, null for any other row: the one rule behind
  * every owner name netmon shows from a row (ownerLabel, the Processes tab's groups, the Ports tab's
- * and `netmon ports`' top processes).
- * - TIME-WAIT with no PID or PID 0: no process owns it any more (Windows lists it under PID 0,
- *   Linux keeps a timewait socket with no inode).
+ * and `netmon ports`' top processes, the filter's `owner:none`).
+ * PID 0 is "no process" on both OSes (rows.ts PID_NONE):
+ * - TIME-WAIT with no PID or PID 0: no process owns it any more (Windows lists it under PID 0;
+ *   Linux keeps a timewait socket with no inode; recordings of older netmon have no PID).
  * - FIN-WAIT-1/2, CLOSING, LAST-ACK under PID 0: an orphan (Windows' PID 0 is System Idle
- *   Process, which holds no socket). With no PID at all the row cannot tell an orphan (Linux: inode
- *   0) from an owner netmon may not read (another user's process), so it stays unknown.
+ *   Process, which holds no socket; Linux: a socket with no file, inode 0).
+ * - Any TCP state under PID 0 with no process name: the Linux source's socket with no file (inode
+ *   0: an orphan, or a connection still waiting in a listener's accept queue). Windows names PID 0
+ *   (System Idle Process), so its rows keep that name outside the states above.
+ * With no PID at all (another user's socket read without root) the owner is unknown, not absent.
  */
-export function ownerlessState(c: Pick<Connection, 'state' | 'pid'>): TcpState | null {
-  if (c.state === 'TIME-WAIT' && (c.pid === null || c.pid === 0)) return c.state;
-  if (c.state !== null && c.pid === 0 && ORPHAN_STATES.has(c.state)) return c.state;
-  return null;
+export function ownerlessState(c: Pick<Connection, 'state' | 'pid' | 'process'>): TcpState | null {
+  const s = c.state;
+  if (s === null) return null;
+  if (c.pid === 0) return ORPHAN_STATES.has(s) || s === 'TIME-WAIT' || c.process == null ? s : null;
+  return s === 'TIME-WAIT' && c.pid === null ? s : null;
 }
 
 /**

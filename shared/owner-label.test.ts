@@ -1,6 +1,7 @@
 // TIME-WAIT rows have no owner: every text output and the UI say so instead of "unknown" / "System Idle Process".
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection } from './connection';
+import { parseFilter } from './filter';
 import { formatEventText, formatTable, NO_OWNER_TIME_WAIT, ownerLabel, processShareText, shownProcessName } from './format';
 import { isPortUsageSample } from './port-usage';
 import { portUsageReport } from './ports';
@@ -91,6 +92,37 @@ describe('orphaned closing sockets (the process closed its end)', () => {
     expect(ownerLabel({ state: 'FIN-WAIT-2', pid: null, process: null })).toBeNull();
     expect(ownerLabel({ state: 'FIN-WAIT-2', pid: 42, process: 'node' })).toBe('node'); // shutdown(SHUT_WR), still open
     expect(ownerLabel({ state: 'ESTABLISHED', pid: 0, process: 'System Idle Process' })).toBe('System Idle Process');
+  });
+
+  it('the Linux source\'s socket with no file (PID 0, no name) has no owner in any TCP state; no PID stays (unknown)', () => {
+    // netlink / procfs inode 0: an orphan after close(), or a connection still in a listener's accept queue.
+    const orphan = conn({ ...base, state: 'FIN-WAIT-2', pid: 0, process: null });
+    const backlog = conn({ ...base, localPort: 446, state: 'ESTABLISHED', pid: 0, process: null });
+    const hidden = conn({ ...base, localPort: 447, state: 'FIN-WAIT-2', pid: null, process: null }); // another user's, without root
+    expect([orphan, backlog, hidden].map(ownerLabel)).toEqual(['FIN-WAIT-2 (no owner)', 'ESTABLISHED (no owner)', null]);
+    const [, a, b, c] = formatTable([orphan, backlog, hidden]).split('\n');
+    expect(a).toMatch(/ 0 +FIN-WAIT-2 \(no owner\)$/);
+    expect(b).toMatch(/ 0 +ESTABLISHED \(no owner\)$/);
+    expect(c).toMatch(/ — +\(unknown\)$/);
+    expect(ownerLabel({ state: null, pid: 0, process: null })).toBeNull(); // UDP has no state to name it by
+    const match = (expr: string) => {
+      const r = parseFilter(expr);
+      if (!r.ok) throw new Error(r.error.message);
+      return [orphan, backlog, hidden].map((x) => r.filter.match(x));
+    };
+    expect(match('owner:none')).toEqual([true, true, false]);
+    expect(match('owner:unknown')).toEqual([false, false, true]);
+    expect(match('"(unknown)"')).toEqual([false, false, true]);
+    expect(match('"no owner"')).toEqual([true, true, false]);
+    const [r] = portUsageReport(clients(2, { state: 'FIN-WAIT-2', pid: 0, process: null }), { ranges }).addresses;
+    expect(r.topProcesses).toEqual([{ process: null, pid: null, ownerless: 'FIN-WAIT-2', sockets: 2 }]);
+  });
+
+  it('owner: takes none or unknown, with a pointed error otherwise', () => {
+    const r = parseFilter('owner:nginx');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/bad owner "nginx": expected none .* or unknown/);
+    expect(parseFilter('owner:NONE').ok).toBe(true);
   });
 
   it('a process named like a no-owner term is quoted', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from './connection';
-import { busiest, busyness, processKey, rollUpProcesses, TIME_WAIT_KEY } from './processes';
+import { parseFilter } from './filter';
+import { busiest, busyness, processGroupFilter, processGroupKey, processKey, rollUpProcesses, TIME_WAIT_KEY } from './processes';
 
 let n = 0;
 const conn = (c: Partial<Connection>): Connection => ({
@@ -90,6 +91,63 @@ describe('rollUpProcesses', () => {
       ['TIME-WAIT (no owner)', { 'TIME-WAIT': 3 }, 3, 0],
       [null, { 'FIN-WAIT-2': 1 }, 1, 1],
       ['System Idle Process', { ESTABLISHED: 1 }, 1, 0],
+    ]);
+  });
+});
+
+describe('processGroupFilter', () => {
+  // Every kind of owner side by side: sockets no process owns in several states (Windows' PID 0,
+  // the Linux source's PID 0 for a socket with no file, older recordings' TIME-WAIT without PID),
+  // PID-0 rows Windows names, processes holding sockets in those same states, owners netmon cannot name.
+  const table = [
+    conn({ id: 'linux-orphan', pid: 0, process: null, state: 'FIN-WAIT-2' }),
+    conn({ id: 'win-orphan', pid: 0, process: 'System Idle Process', state: 'FIN-WAIT-2' }),
+    conn({ id: 'half-closed', pid: 42, process: 'node', state: 'FIN-WAIT-2' }), // shutdown(SHUT_WR): still node's
+    conn({ id: 'unread', pid: null, process: null, state: 'FIN-WAIT-2' }), // another user's, without root
+    conn({ id: 'last-ack', pid: 0, process: null, state: 'LAST-ACK' }),
+    conn({ id: 'fw1', pid: 0, process: 'System Idle Process', state: 'FIN-WAIT-1' }),
+    conn({ id: 'tw-linux', pid: 0, process: null, state: 'TIME-WAIT' }),
+    conn({ id: 'tw-old', pid: null, process: null, state: 'TIME-WAIT' }),
+    conn({ id: 'tw-held', pid: 42, process: 'node', state: 'TIME-WAIT' }),
+    conn({ id: 'backlog', pid: 0, process: null, state: 'ESTABLISHED' }), // Linux: not yet accepted, no file
+    conn({ id: 'idle-est', pid: 0, process: 'System Idle Process', state: 'ESTABLISHED' }),
+    conn({ id: 'idle-listen', pid: 0, process: 'System Idle Process', state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 }),
+    conn({ id: 'node', pid: 42, process: 'node', state: 'ESTABLISHED' }),
+  ];
+
+  it('filters Connections to exactly the rows of each group, ownerless groups of any state included', () => {
+    const groups = rollUpProcesses(table);
+    const shown = groups.map((g) => {
+      const expr = processGroupFilter(g);
+      if (expr === null) return [g.key, null, []];
+      const r = parseFilter(expr);
+      if (!r.ok) throw new Error(`${expr}: ${r.error.message}`);
+      return [g.key, expr, table.filter((c) => r.filter.match(c)).map((c) => c.id)];
+    });
+    expect(shown).toEqual([
+      ['no-owner:FIN-WAIT-2', 'state:fin-wait-2 owner:none', ['linux-orphan', 'win-orphan']],
+      ['42', 'pid:42', ['half-closed', 'tw-held', 'node']],
+      ['?', null, []],
+      ['no-owner:LAST-ACK', 'state:last-ack owner:none', ['last-ack']],
+      ['no-owner:FIN-WAIT-1', 'state:fin-wait-1 owner:none', ['fw1']],
+      [TIME_WAIT_KEY, 'state:time-wait owner:none', ['tw-linux', 'tw-old']],
+      ['no-owner:ESTABLISHED', 'state:established owner:none', ['backlog']],
+      ['0', 'pid:0 -owner:none', ['idle-est', 'idle-listen']],
+    ]);
+    // The rule behind it: each group's filter selects the rows whose group key is its key.
+    for (const [key, expr, ids] of shown as [string, string | null, string[]][]) {
+      if (expr !== null) expect(ids).toEqual(table.filter((c) => processGroupKey(c) === key).map((c) => c.id));
+    }
+  });
+
+  it('names every ownerless group as ownerLabel names its rows, with no PID', () => {
+    const groups = rollUpProcesses(table).filter((g) => g.ownerless !== undefined);
+    expect(groups.map((g) => [g.name, g.pid, g.ownerless])).toEqual([
+      ['FIN-WAIT-2 (no owner)', null, 'FIN-WAIT-2'],
+      ['LAST-ACK (no owner)', null, 'LAST-ACK'],
+      ['FIN-WAIT-1 (no owner)', null, 'FIN-WAIT-1'],
+      ['TIME-WAIT (no owner)', null, 'TIME-WAIT'],
+      ['ESTABLISHED (no owner)', null, 'ESTABLISHED'],
     ]);
   });
 });

@@ -9,6 +9,8 @@ export interface ProcessRow {
   pid: number | null;
   /** Image name; null where unknown. */
   name: string | null;
+  /** For the group of sockets no process owns (ownerlessState): their state. Absent for processes. */
+  ownerless?: TcpState;
   /** TCP connections (LISTEN excluded) by state. */
   byState: Partial<Record<TcpState, number>>;
   /** TCP connections that are not listeners. */
@@ -63,7 +65,9 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
     if (!r) {
       // TIME-WAIT rows have no owner: named as everywhere else ("TIME-WAIT (no owner)"), not blank.
       // A no-owner group is no process: no PID (rows of PID 0 and of none alike).
-      r = { key, pid: ownerlessState(c) !== null ? null : c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      const none = ownerlessState(c);
+      r = { key, pid: none !== null ? null : c.pid, name: ownerLabel(c), byState: {}, connections: 0, listeners: 0, udp: 0, sendRate: null, receiveRate: null, bytesSent: null, bytesReceived: null, worstRttMs: null, retransmits: null };
+      if (none !== null) r.ownerless = none;
       rows.set(key, r);
     }
     if (r.name === null && ownerLabel(c) !== null) r.name = ownerLabel(c);
@@ -81,6 +85,21 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
     if (c.rttMs != null && (r.worstRttMs === null || c.rttMs > r.worstRttMs)) r.worstRttMs = c.rttMs;
   }
   return [...rows.values()];
+}
+
+/**
+ * The filter expression (shared/filter language) that shows exactly the connections of group `p`,
+ * as the Processes tab sets it when a group is chosen: `pid:1200` for a process; for a group no
+ * process owns, its state and `owner:none` (`state:fin-wait-2 owner:none`: a FIN-WAIT-2 socket its
+ * process still holds after shutdown() is that process's, not the group's). null for the group of
+ * owners netmon cannot name (no PID to filter by). Processes that had the same PID in turn (their
+ * start times differ) share the `pid:` filter.
+ */
+export function processGroupFilter(p: Pick<ProcessRow, 'pid' | 'ownerless'>): string | null {
+  if (p.ownerless !== undefined) return `state:${p.ownerless.toLowerCase()} owner:none`;
+  if (p.pid === null) return null;
+  // PID 0 also lists sockets no process owns (Windows; the Linux source's sockets with no file): those are their groups'.
+  return p.pid === 0 ? 'pid:0 -owner:none' : `pid:${p.pid}`;
 }
 
 /** What `netmon top` and the views rank by: the rate (send + receive) or the bytes moved. */

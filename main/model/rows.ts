@@ -18,13 +18,20 @@ export const W = {
   RSCOPE: 13,
   /** Windows MIB_TCP_STATE number (1..12); 0 for UDP. Other OSes normalize to these numbers. */
   STATE: 14,
-  /** Owning PID, or PID_UNKNOWN. */
+  /** Owning PID; PID_NONE where no process owns the socket; PID_UNKNOWN where the owner is not known. */
   PID: 15,
 } as const;
 
 export const KEY_WORDS = 14;
 export const ROW_WORDS = 16;
 export const PID_UNKNOWN = 0xffffffff;
+/**
+ * No process owns the socket: Windows lists such sockets (TIME-WAIT, orphans) under PID 0, the
+ * System Idle Process; the Linux source writes it for a socket with no file (inode 0: TIME-WAIT,
+ * an orphan such as FIN-WAIT-2 after close(), a connection not yet accepted). Not PID_UNKNOWN,
+ * which is an owner netmon cannot read (another user's socket without root). See ownerlessState.
+ */
+export const PID_NONE = 0;
 export const PROTO_TCP = 6;
 export const PROTO_UDP = 17;
 

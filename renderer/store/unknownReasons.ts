@@ -1,7 +1,7 @@
 // Why a value is not shown: the title of every "—" (and of a blank traffic cell), so a missing value
 // always says whether it cannot exist (UDP, listeners, TIME-WAIT), needs something (administrator,
 // a counters backend) or is simply not in yet. One wording for the Connections and Processes views.
-import type { Connection } from '../../shared/connection';
+import type { Connection, TcpState } from '../../shared/connection';
 
 /**
  * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
@@ -49,8 +49,11 @@ export function noStateReason(c: Pick<Connection, 'protocol' | 'state'>): string
   return c.protocol === 'udp' ? 'UDP has no connection state' : 'The OS reports no state for this socket';
 }
 
+/** Why the Processes view's group of sockets no process owns in `state` (ownerlessState) has no PID. */
+export const noOwnerReason = (state: TcpState): string => `No process owns a connection in ${state}`;
+
 /** Why a TIME-WAIT connection (or the Processes view's group of them) has no PID. */
-export const TIME_WAIT_NO_OWNER = 'No process owns a connection in TIME-WAIT';
+export const TIME_WAIT_NO_OWNER = noOwnerReason('TIME-WAIT');
 
 /** Why a connection's PID is "—"; null when it has one. */
 export function noPidReason(c: Pick<Connection, 'pid' | 'state'>): string | null {

@@ -4,7 +4,7 @@
 // (in the netlink reads before and after): each of those must be in procfs and in ss exactly as
 // often, and nothing procfs or ss lists may be missing from both netlink reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PID_UNKNOWN, PROTO_UDP, type RowTable } from '../../main/model/rows';
+import { PID_NONE, PID_UNKNOWN, PROTO_UDP, type RowTable } from '../../main/model/rows';
 import { createLinuxSource, type LinuxSource } from '../../main/source/linux';
 import { SS_STATE, ensureSs, rowsOf, ssRows, type Row, type SsRow } from './helpers';
 import { startLoad, type Load } from './load';
@@ -30,7 +30,7 @@ const text = (proto: number, laddr: number[], lport: number, raddr: number[], rp
 const fromRow = (r: Row) => text(r.proto, r.laddr, r.lport, r.raddr, r.rport, r.state, r.pid, r.inode);
 const fromSs = (s: SsRow) => {
   if (s.users.length > 1) throw new Error(`one owner expected, ss lists ${JSON.stringify(s.users)}`);
-  return text(s.proto === 'udp' ? PROTO_UDP : 6, s.laddr, s.lport, s.raddr, s.rport, s.proto === 'udp' ? 0 : SS_STATE[s.state], s.users[0]?.pid ?? PID_UNKNOWN, s.inode);
+  return text(s.proto === 'udp' ? PROTO_UDP : 6, s.laddr, s.lport, s.raddr, s.rport, s.proto === 'udp' ? 0 : SS_STATE[s.state], s.users[0]?.pid ?? (s.inode === 0 ? PID_NONE : PID_UNKNOWN), s.inode);
 };
 
 describe('netlink, procfs and ss -tuanp agree on a churning table, owners included', () => {
@@ -77,7 +77,7 @@ describe('netlink, procfs and ss -tuanp agree on a churning table, owners includ
     expect(udpRows(n2).map((k) => k.replace(/ ino \d+$/, ''))).toEqual(new Array(3).fill(udpRows(n2)[0].replace(/ ino \d+$/, '')));
     expect(udpRows(n2)[0]).toContain(`pid ${load.pid} `);
     expect([udpRows(pf), udpRows(ss)]).toEqual([udpRows(n2), udpRows(n2)]);
-    // Churn happened while reading: TIME-WAIT rows (no owner) are there.
-    expect([...n2.keys()].some((k) => k.includes(' s11 pid -'))).toBe(true);
+    // Churn happened while reading: TIME-WAIT rows are there, owned by no process (no file: PID_NONE).
+    expect([...n2.keys()].some((k) => k.includes(` s11 pid ${PID_NONE} `))).toBe(true);
   });
 });

@@ -66,8 +66,9 @@ function ssKeys(text: string, ifindex: Map<string, number>): { key: string; ino:
     const [ra, , rp] = ep(f[5]);
     const users = [...line.matchAll(/\("([^"]*)",pid=(\d+),fd=\d+\)/g)];
     if (users.length > 1) throw new Error(`one owner per socket expected here: ${line}`);
-    const owner = users.length ? `${users[0][2]}/${users[0][1]}` : '-';
     const ino = /\bino:(\d+)/.exec(line)?.[1] ?? '0';
+    // No file (inode 0: TIME-WAIT, orphans, not yet accepted): no process owns it, which netmon says with PID 0.
+    const owner = users.length ? `${users[0][2]}/${users[0][1]}` : ino === '0' ? 'none' : '-';
     out.push({ key: key(f[0], la, ls, lp, ra, rp, f[0] === 'udp' ? 0 : SS_STATE[f[1]], owner), ino });
   }
   return out;
@@ -94,7 +95,7 @@ const jsonKey = (c: JsonRow) =>
     c.remoteAddress ?? (c.localAddress.includes(':') ? '::' : '0.0.0.0'),
     c.remotePort ?? 0,
     c.state === null ? 0 : tcpStateNumber(c.state),
-    c.pid === null ? '-' : `${c.pid}/${c.process}`,
+    c.pid === null ? '-' : c.pid === 0 && c.process === null ? 'none' : `${c.pid}/${c.process}`,
   );
 
 describe('a loaded machine (network namespace made here): snapshot --json agrees with ss -tuanp', () => {

@@ -5,7 +5,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, type RowTable } from '../../main/model/rows';
+import { PID_NONE, PROTO_TCP, PROTO_UDP, type RowTable } from '../../main/model/rows';
 import { createLinuxSource, type LinuxSource } from '../../main/source/linux';
 import { SS_STATE, closeServer, ensureSs, ipWords, openPair, rowsOf, ssRows, waitFor, type Pair, type Row } from './helpers';
 
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('$name', ({ tables, name }) => {
       });
       const clientSide = tcp(rows, cport, port)[0];
       expect(clientSide.inode).toBe(0); // a TIME-WAIT socket has no struct socket any more
-      expect(clientSide.pid).toBe(PID_UNKNOWN);
+      expect(clientSide.pid).toBe(PID_NONE); // so no process owns it (not PID_UNKNOWN: an owner not found)
       expect(tcp(rows, port, cport)).toHaveLength(0);
       expect(tcp(rows, port, 0)).toHaveLength(0);
       // ss agrees: TIME-WAIT and nobody listed as owner.
@@ -125,7 +125,7 @@ describe.each(BACKENDS)('$name', ({ tables, name }) => {
         const r = read();
         return tcp(r, cport, port).length === 0 && tcp(r, port, cport)[0]?.state === TIME_WAIT ? r : undefined;
       });
-      expect(tcp(rows, port, cport)[0]).toMatchObject({ family: 6, pid: PID_UNKNOWN, inode: 0 });
+      expect(tcp(rows, port, cport)[0]).toMatchObject({ family: 6, pid: PID_NONE, inode: 0 });
       expect(tcp(rows, port, 0)).toHaveLength(0);
     });
   });

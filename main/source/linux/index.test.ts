@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from '../../model/rows';
+import { PID_NONE, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { SourceError } from '../types';
 import { FakeProc } from './fake-proc';
 import { createLinuxSource } from './index';
@@ -18,7 +18,10 @@ const field = (t: RowTable, i: number, f: number) => t.words[i * ROW_WORDS + f];
 
 describe('linux-procfs source over a fake /proc', () => {
   it('reads tcp, tcp6, udp, udp6 with owners and process names', () => {
-    proc.writeNet('tcp', HEADER + line(0, '0100007F:1F90', '00000000:0000', '0A', 501) + line(1, '0100007F:1F90', '0100007F:C000', '06', 0));
+    // Rows 1 and 4 have no file (inode 0: TIME-WAIT, an orphaned FIN-WAIT-2): no process owns them.
+    // Row 5's inode is in no fd table this run may read: its owner is unknown, which is not the same.
+    const tcp = line(0, '0100007F:1F90', '00000000:0000', '0A', 501) + line(1, '0100007F:1F90', '0100007F:C000', '06', 0);
+    proc.writeNet('tcp', HEADER + tcp + line(2, '0100007F:C001', '0100007F:1F90', '05', 0) + line(3, '0100007F:C002', '0100007F:1F90', '01', 777));
     proc.writeNet('tcp6', HEADER + line(0, '00000000000000000000000001000000:0050', '00000000000000000000000001000000:D000', '01', 502));
     proc.writeNet('udp', HEADER + line(0, '00000000:0035', '00000000:0000', '07', 503));
     proc.writeNet('udp6', HEADER);
@@ -27,12 +30,13 @@ describe('linux-procfs source over a fake /proc', () => {
     const s = createLinuxSource({ procRoot: proc.root });
     expect(s.name).toBe('linux-procfs');
     const t = s.read() as RowTable;
-    expect(t.count).toBe(4);
-    expect([0, 1, 2, 3].map((i) => field(t, i, W.PROTO))).toEqual([PROTO_TCP, PROTO_TCP, PROTO_TCP, PROTO_UDP]);
-    expect([0, 1, 2, 3].map((i) => field(t, i, W.STATE))).toEqual([2, 11, 5, 0]);
-    expect([0, 1, 2, 3].map((i) => field(t, i, W.PID))).toEqual([4321, PID_UNKNOWN, 4321, 53]);
-    expect(field(t, 2, W.FAMILY)).toBe(6);
-    expect(Array.from(s.lastInodes())).toEqual([501, 0, 502, 503]);
+    expect(t.count).toBe(6);
+    const all = [0, 1, 2, 3, 4, 5];
+    expect(all.map((i) => field(t, i, W.PROTO))).toEqual([PROTO_TCP, PROTO_TCP, PROTO_TCP, PROTO_TCP, PROTO_TCP, PROTO_UDP]);
+    expect(all.map((i) => field(t, i, W.STATE))).toEqual([2, 11, 7, 5, 5, 0]);
+    expect(all.map((i) => field(t, i, W.PID))).toEqual([4321, PID_NONE, PID_NONE, PID_UNKNOWN, 4321, 53]);
+    expect(field(t, 4, W.FAMILY)).toBe(6);
+    expect(Array.from(s.lastInodes())).toEqual([501, 0, 0, 777, 502, 503]);
     expect(s.processInfo(4321)).toMatchObject({ pid: 4321, name: 'web server', path: '/usr/bin/web' });
     expect(s.processInfo(53)).toMatchObject({ pid: 53, name: 'dnsd', path: null });
   });

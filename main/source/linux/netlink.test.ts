@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ErrnoError, openNetlinkSocket } from '../../native/netlink';
-import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
+import { PID_NONE, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { SourceError } from '../types';
 import { diagMessage, doneMessage, errorMessage, scriptedSockets, type FakeSocket, type ScriptStep } from './fake-sock-diag';
 import { FakeProc } from './fake-proc';
@@ -171,6 +171,28 @@ describe('createLinuxSource: netlink first, procfs as the fallback', () => {
       expect(Array.from(s.lastInodes())).toEqual([6, 6, 17, 17]);
       s.close!();
       expect(log.closed).toBe(1);
+    } finally {
+      proc.cleanup();
+    }
+  });
+
+  it('a socket with no file (idiag_inode 0: an orphaned FIN-WAIT-2, TIME-WAIT) is owned by no process, apart from one whose owner is unknown', () => {
+    const proc = new FakeProc();
+    try {
+      proc.addProcess({ pid: 4321, comm: 'web', sockets: [6] });
+      // Linux TCP states: 1 ESTABLISHED, 5 FIN_WAIT2, 6 TIME_WAIT. Inode 9 is in no fd table here
+      // (another user's process seen without root).
+      const conn = (state: number, sport: number, inode: number): FakeSocket => ({ family: 4, state, src: [127, 0, 0, 1], dst: [127, 0, 0, 1], sport, dport: 8080, inode });
+      const tcp4 = [conn(1, 40001, 6), conn(5, 40002, 0), conn(6, 40003, 0), conn(1, 40004, 9)];
+      const { open } = scriptedSockets(({ family, protocol, seq }) => [
+        Buffer.concat([...(family === 2 && protocol === 6 ? tcp4.map((c) => diagMessage(c, seq)) : []), doneMessage(seq)]),
+      ]);
+      const s = createLinuxSource({ procRoot: proc.root, tables: 'netlink', sockDiag: { open } });
+      const t = s.read();
+      expect(Array.from(s.lastInodes())).toEqual([6, 0, 0, 9]);
+      expect(pids(t)).toEqual([4321, PID_NONE, PID_NONE, PID_UNKNOWN]);
+      expect(Array.from({ length: t.count }, (_, i) => t.words[i * ROW_WORDS + W.STATE])).toEqual([5, 7, 11, 5]);
+      s.close!();
     } finally {
       proc.cleanup();
     }

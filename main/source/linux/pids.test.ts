@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PID_UNKNOWN, ROW_WORDS, W, createRowTable, type RowTable } from '../../model/rows';
+import { PID_NONE, PID_UNKNOWN, ROW_WORDS, W, createRowTable, type RowTable } from '../../model/rows';
 import { FakeProc } from './fake-proc';
 import { createPidResolver } from './pids';
 
@@ -18,13 +18,14 @@ function table(inodes: number[]): { rows: RowTable; inodes: Float64Array } {
 const pidsOf = (t: RowTable) => Array.from({ length: t.count }, (_, i) => t.words[i * ROW_WORDS + W.PID]);
 
 describe('inode → pid resolver', () => {
-  it('maps socket inodes to their owners; inode 0 and unknown inodes have none', () => {
+  it('maps socket inodes to their owners; inode 0 (no file) is owned by no process, an inode found nowhere by an unknown one', () => {
     proc.addProcess({ pid: 100, sockets: [5001, 5002], otherFds: ['pipe:[77]', '/dev/null', 'anon_inode:[eventfd]'] });
     proc.addProcess({ pid: 200, sockets: [6001] });
     const r = createPidResolver({ procRoot: proc.root });
     const t = table([5001, 6001, 0, 5002, 9999]);
     r.resolve(t.rows, t.inodes);
-    expect(pidsOf(t.rows)).toEqual([100, 200, PID_UNKNOWN, 100, PID_UNKNOWN]);
+    expect(pidsOf(t.rows)).toEqual([100, 200, PID_NONE, 100, PID_UNKNOWN]);
+    expect(PID_NONE).not.toBe(PID_UNKNOWN);
     expect(r.lookup(6001)).toBe(200);
     expect(r.lookup(77)).toBe(PID_UNKNOWN); // a pipe is not a socket
   });
@@ -39,7 +40,7 @@ describe('inode → pid resolver', () => {
     r.resolve(t.rows, t.inodes);
     r.resolve(t.rows, t.inodes);
     expect(r.stats().scans).toBe(1);
-    expect(pidsOf(t.rows)).toEqual([100, 200, PID_UNKNOWN]);
+    expect(pidsOf(t.rows)).toEqual([100, 200, PID_NONE]);
   });
 
   it('walks again for a new inode, known owners first, stopping once it is found', () => {

@@ -28,9 +28,10 @@
 // process's table (accept() makes the inode, then installs the fd), so an inode missed once is
 // looked for again at the next resolve; after that it is retried by a thorough walk (every link
 // re-read) after `unownedRetryMs`, doubling up to 5 minutes while it stays unowned, so it does not cost a walk
-// on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) has no owner.
+// on every poll. Inode 0 (TIME-WAIT, orphaned, not yet accepted) is a socket with no file: no process
+// owns it, which the row says with PID_NONE (not PID_UNKNOWN, an owner not found).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
+import { PID_NONE, PID_UNKNOWN, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { parseStat } from './processes';
 
 export interface PidResolverOptions {
@@ -54,7 +55,7 @@ export interface PidScanStats {
 }
 
 export interface PidResolver {
-  /** Writes the owner PID (or PID_UNKNOWN) of row i into `rows` for every row, from inodes[i]. */
+  /** Writes the owner PID of row i into `rows` for every row, from inodes[i]: PID_NONE for inode 0 (no file), PID_UNKNOWN where no process was found. */
   resolve(rows: RowTable, inodes: Float64Array): void;
   /** Owner of one inode from the cache only (PID_UNKNOWN when unknown). */
   lookup(inode: number): number;
@@ -272,7 +273,7 @@ export function createPidResolver(opts: PidResolverOptions = {}): PidResolver {
 
     for (let i = 0; i < count; i++) {
       const ino = inodes[i];
-      const pid = ino === 0 ? UNOWNED : (owner.get(ino) ?? UNOWNED);
+      const pid = ino === 0 ? PID_NONE : (owner.get(ino) ?? UNOWNED);
       w[i * ROW_WORDS + W.PID] = pid === UNOWNED ? PID_UNKNOWN : pid;
     }
 

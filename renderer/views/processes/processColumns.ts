@@ -1,8 +1,8 @@
 // Columns of the Processes view over shared/processes.ts roll-up rows: one definition for header,
 // cells and sorting (raw values; unknowns last in either direction).
 import { TCP_STATES, type Connection, type TcpState } from '../../../shared/connection';
-import { processGroupKey, TIME_WAIT_KEY, type ProcessRow } from '../../../shared/processes';
-import { countersMissing, noCountersReason, NOT_YET, TIME_WAIT_NO_OWNER } from '../../store/unknownReasons';
+import { processGroupKey, type ProcessRow } from '../../../shared/processes';
+import { countersMissing, noCountersReason, noOwnerReason, NOT_YET } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 import { ownerName } from '../../../shared/format';
 
@@ -81,7 +81,7 @@ export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: reado
     return { text: '', unknown: false, title: NOT_YET };
   }
   if (col.key === 'states') return { text: UNKNOWN_MARK, unknown: true, title: p.listeners + p.udp > 0 ? 'No TCP connections: only listening or UDP sockets' : 'No TCP connections' };
-  if (col.key === 'pid') return { text: UNKNOWN_MARK, unknown: true, title: p.key === TIME_WAIT_KEY ? TIME_WAIT_NO_OWNER : 'The OS reports no owning process for these sockets' };
+  if (col.key === 'pid') return { text: UNKNOWN_MARK, unknown: true, title: p.ownerless !== undefined ? noOwnerReason(p.ownerless) : 'The OS reports no owning process for these sockets' };
   return { text: UNKNOWN_MARK, unknown: true };
 }
 

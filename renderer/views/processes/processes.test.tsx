@@ -99,24 +99,47 @@ describe('Processes tab', () => {
     expect(titles.some((t) => /TIME-WAIT/.test(t ?? ''))).toBe(true);
   });
 
-  it('choosing the TIME-WAIT (no owner) group filters Connections to TIME-WAIT, not to PID 0 (whose other rows are not in it)', async () => {
+  // Rows no process owns (Windows' PID 0; the Linux source's PID 0 for a socket with no file;
+  // TIME-WAIT without PID from older recordings) beside rows of the same states a process still holds.
+  const mixed = () => [
+    conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+    conn({ localPort: 40001, remotePort: 443, state: 'TIME-WAIT', pid: null, process: null }),
+    conn({ localPort: 40002, remotePort: 443, state: 'TIME-WAIT', pid: 20, process: 'nginx' }),
+    conn({ localPort: 40003, remotePort: 443, state: 'FIN-WAIT-2', pid: 0, process: null }),
+    conn({ localPort: 40004, remotePort: 443, state: 'FIN-WAIT-2', pid: 0, process: 'System Idle Process' }),
+    conn({ localPort: 40005, remotePort: 443, state: 'FIN-WAIT-2', pid: 20, process: 'nginx' }),
+    conn({ localPort: 135, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 0, process: 'System Idle Process' }),
+  ];
+
+  it.each([
+    ['TIME-WAIT (no owner)', 'state:time-wait owner:none', [40000, 40001]],
+    ['FIN-WAIT-2 (no owner)', 'state:fin-wait-2 owner:none', [40003, 40004]],
+    ['System Idle Process', 'pid:0 -owner:none', [135]],
+    ['nginx', 'pid:20', [40002, 40005]],
+  ])('choosing the %s group filters Connections to exactly its rows (%s)', async (name, filter, ports) => {
     const bridge = new FakeBridge();
-    bridge.snapshot = [
-      conn({ localPort: 40000, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
-      conn({ localPort: 40001, remotePort: 443, state: 'TIME-WAIT', pid: null, process: null }),
-      conn({ localPort: 135, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 0, process: 'System Idle Process' }),
-    ];
+    bridge.snapshot = mixed();
     render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
     await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
     fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
-    await waitFor(() => expect(procRows()).toHaveLength(2));
-    const tw = procRows().find((r) => cells(r)[0] === 'TIME-WAIT (no owner)')!;
-    // No PID: the unknown mark, as everywhere else, not a blank cell.
-    expect(cells(tw).slice(0, 3)).toEqual(['TIME-WAIT (no owner)', '—', '2']);
-    fireEvent.click(tw);
+    await waitFor(() => expect(procRows()).toHaveLength(4));
+    const group = procRows().find((r) => cells(r)[0] === name)!;
+    if (name.endsWith('(no owner)')) {
+      // No PID: the unknown mark, as everywhere else, not a blank cell.
+      expect(cells(group).slice(0, 3)).toEqual([name, '—', '2']);
+      expect(within(group).getAllByRole('gridcell')[1].querySelector('[title]')?.getAttribute('title')).toBe(`No process owns a connection in ${name.replace(' (no owner)', '')}`);
+    }
+    fireEvent.click(group);
     await waitFor(() => expect(screen.getByRole('tab', { name: /Connections/ }).getAttribute('aria-selected')).toBe('true'));
-    expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe('state:time-wait');
-    await waitFor(() => expect(within(screen.getByRole('grid', { name: 'Connections' })).getAllByRole('row').slice(1)).toHaveLength(2));
+    expect((screen.getByRole('textbox', { name: /filter/i }) as HTMLInputElement).value).toBe(filter);
+    const localPorts = () =>
+      within(screen.getByRole('grid', { name: 'Connections' }))
+        .getAllByRole('row')
+        .slice(1)
+        // data-id is the connection id: `tcp4 127.0.0.1:40000 127.0.0.1:443`.
+        .map((r) => Number(/^\S+ [\d.]+:(\d+) /.exec(r.getAttribute('data-id') ?? '')?.[1]))
+        .sort((a, b) => a - b);
+    await waitFor(() => expect(localPorts()).toEqual(ports));
   });
 
   it('cells show each counter update though the store writes the row in place', async () => {
@@ -169,7 +192,7 @@ describe('traffic columns and process sorting', () => {
     expect(cell('name', nameless).text).toBe('(unknown)');
     expect(cell('pid', nameless)).toEqual({ text: '42', unknown: false });
     expect(cell('connections', nameless)).toEqual({ text: '1', unknown: false });
-    expect(cell('pid', { ...nameless, key: 'time-wait', pid: null })).toEqual({ text: '—', unknown: true, title: 'No process owns a connection in TIME-WAIT' });
+    expect(cell('pid', { ...nameless, key: 'time-wait', pid: null, ownerless: 'TIME-WAIT' })).toEqual({ text: '—', unknown: true, title: 'No process owns a connection in TIME-WAIT' });
     expect(cell('pid', { ...nameless, key: '?', pid: null }).title).toMatch(/no owning process/);
     expect(cell('states', { ...nameless, connections: 0, listeners: 2 })).toEqual({ text: '—', unknown: true, title: 'No TCP connections: only listening or UDP sockets' });
     // Every traffic figure alike: "—" with why it cannot be known, or blank titled "not known yet".
