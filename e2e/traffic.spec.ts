@@ -1,6 +1,7 @@
 // Traffic in the browser, end to end: a loopback connection this spec feeds shows a rising Sent
 // and a non-blank rate in the traffic columns, the Processes tab sums this process's connections,
-// and `rate>` keeps only the rows that move data.
+// and `rate>` keeps only the rows that move data; choosing the no-owner group of a real orphaned
+// socket filters Connections to exactly that group.
 import { columnIndex, connections, expect, rowById, serverSideId, setFilter, test } from './fixtures';
 import { NOTHING_SENT } from '../renderer/store/unknownReasons';
 
@@ -55,6 +56,30 @@ test.describe('traffic', () => {
     } finally {
       clearInterval(timer);
     }
+  });
+
+  test('choosing the "FIN-WAIT-2 (no owner)" group of a real orphan filters Connections to exactly the ownerless FIN-WAIT-2 rows', async ({ app, loopback }) => {
+    const clientPort = await loopback.connect();
+    await expect.poll(() => loopback.accepted.length).toBe(1);
+    // The server side never reads nor closes; the client closes after writing: its end waits in
+    // FIN-WAIT-2 with no file (inode 0), owned by no process.
+    loopback.accepted[0].pause();
+    const client = loopback.clients.pop()!;
+    await new Promise<void>((r) => client.write('bye', () => r()));
+    client.destroy();
+    const orphanId = `tcp4 127.0.0.1:${clientPort} 127.0.0.1:${loopback.port}`;
+    await setFilter(app, `port:${loopback.port}`);
+    await expect(rowById(app, orphanId)).toContainText('FIN-WAIT-2 (no owner)');
+    await app.getByRole('tab', { name: /Processes/ }).click();
+    await app.getByRole('grid', { name: 'Processes' }).getByRole('gridcell', { name: 'FIN-WAIT-2 (no owner)', exact: true }).click();
+    await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue('state:fin-wait-2 owner:none');
+    await expect(rowById(app, orphanId)).toBeVisible();
+    // Exactly the group: its peer (CLOSE-WAIT, this process's) and listener are gone; every row left
+    // is a FIN-WAIT-2 no process owns (other orphans on the machine may be among them).
+    await expect(rowById(app, serverSideId(loopback.port, clientPort))).toHaveCount(0);
+    const texts = await connections(app).locator('[role="row"][data-id]').allTextContents();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const t of texts) expect(t).toContain('FIN-WAIT-2 (no owner)');
   });
 
   test('an idle and a receiving connection: Limited by is "—" saying nothing was sent, once the rates are known', async ({ app, loopback }) => {
