@@ -36,6 +36,16 @@ describe('run times in the agent exports', () => {
     });
   });
 
+  it('an unknown owner is left out of both exports, never written as a name a process could have (a process named "unknown" keeps its name)', () => {
+    const unknownOwner = { ...changed, connection: { ...changed.connection, pid: null, process: null } };
+    const namedUnknown = { ...changed, connection: { ...changed.connection, pid: 9, process: 'unknown' } };
+    expect(eventAttributes(unknownOwner, 1)).not.toHaveProperty('process.executable.name');
+    expect(eventAttributes(unknownOwner, 1)).not.toHaveProperty('process.pid');
+    expect(eventAttributes(namedUnknown, 1)).toMatchObject({ 'process.executable.name': 'unknown', 'process.pid': 9 });
+    expect(new Map(eventParams(unknownOwner, 1)).has('process')).toBe(false);
+    expect(new Map(eventParams(namedUnknown, 1)).get('process')).toBe('unknown');
+  });
+
   it('a time no Date holds is left out, not thrown', () => {
     const c = { ...changed.connection, processStartTime: 9e15, firstSeenAt: 9e15 };
     expect(() => eventParams({ ...changed, connection: c }, 1)).not.toThrow();

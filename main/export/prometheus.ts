@@ -20,7 +20,7 @@ export interface MetricsOptions {
   table: LiveTable;
   /** Which rows count (the agent's filter); all by default. */
   match?: (c: Connection) => boolean;
-  /** Processes given their own `process` label; the rest are summed as process="other" (default 10). */
+  /** Processes given their own `process` label; the rest are summed as aggregate="other" (default 10). */
   topProcesses?: number;
   /** Local addresses given their own ephemeral-port series, busiest first (default 10). */
   topAddresses?: number;
@@ -50,17 +50,39 @@ export function isListener(c: Connection): boolean {
   return c.protocol === 'tcp' ? c.state === 'LISTEN' : c.remoteAddress === null;
 }
 
-function processLabel(c: Connection): string {
-  if (c.process) return c.process;
-  return c.pid === 0 ? 'system' : 'unknown';
+/**
+ * netmon's own per-process series that stand for no one process: `other` (the processes past the
+ * top N, summed), `unknown` (sockets whose owner is not known), `system` (PID 0 without a name).
+ * They carry the label `aggregate` instead of `process`, so that a process that is really named
+ * `unknown`, `system` or `other` (a Linux process may call itself anything) keeps a series of its own.
+ */
+export type ProcessAggregate = 'other' | 'unknown' | 'system';
+
+/** One per-process series: a named process, or one of netmon's aggregates. */
+export type ProcessSeries = { process: string } | { aggregate: ProcessAggregate };
+
+/**
+ * The series key of a row: `p:` + the process name, or `a:` + the aggregate (one string, so the
+ * keys of processes and aggregates can never meet).
+ */
+function processKey(c: Connection): string {
+  if (c.process) return `p:${c.process}`;
+  return c.pid === 0 ? 'a:system' : 'a:unknown';
 }
 
-/** Splits per-key totals into the `top` largest and one "other" sum (bounded label cardinality). */
-export function topN(totals: Map<string, number>, top: number): Array<[string, number]> {
+const OTHER_KEY = 'a:other';
+
+/** The labels of a series key (processKey or OTHER_KEY). */
+export function processSeriesLabels(key: string): ProcessSeries {
+  return key.startsWith('p:') ? { process: key.slice(2) } : { aggregate: key.slice(2) as ProcessAggregate };
+}
+
+/** Splits per-key totals into the `top` largest and one `other` sum under `otherKey` (bounded label cardinality). */
+export function topN(totals: Map<string, number>, top: number, otherKey = 'other'): Array<[string, number]> {
   const sorted = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const head = sorted.slice(0, top);
   const rest = sorted.slice(top).reduce((s, [, v]) => s + v, 0);
-  if (sorted.length > top) head.push(['other', rest]);
+  if (sorted.length > top) head.push([otherKey, rest]);
   return head;
 }
 
@@ -100,29 +122,34 @@ export function createMetrics(opts: MetricsOptions): NetmonMetrics {
     new Gauge({
       name,
       help,
-      labelNames: ['process'],
+      // A series has one of the two: `process` (a named process) or `aggregate` (ProcessAggregate).
+      labelNames: ['process', 'aggregate'],
       registers: [registry],
       collect() {
         this.reset();
         const totals = new Map<string, number>();
         const byCount = new Map<string, number>();
         for (const c of rows()) {
-          const k = processLabel(c);
+          const k = processKey(c);
           byCount.set(k, (byCount.get(k) ?? 0) + 1);
           const v = value(c);
           if (typeof v === 'number' && Number.isFinite(v)) totals.set(k, (totals.get(k) ?? 0) + v);
         }
         // The same top N (by connections) for every per-process metric, so the series line up.
-        const top = new Set(topN(byCount, topProcesses).map(([k]) => k));
+        const top = new Set(topN(byCount, topProcesses, OTHER_KEY).map(([k]) => k));
         const out = new Map<string, number>();
         for (const [k, v] of totals) {
-          const label = top.has(k) ? k : 'other';
-          out.set(label, (out.get(label) ?? 0) + v);
+          const key = top.has(k) ? k : OTHER_KEY;
+          out.set(key, (out.get(key) ?? 0) + v);
         }
-        for (const [process, v] of out) this.set({ process }, v);
+        for (const [key, v] of out) this.set(processSeriesLabels(key), v);
       },
     });
-  perProcess('netmon_process_connections', `Sockets per process name, the ${topProcesses} busiest by name and the rest as process="other".`, () => 1);
+  perProcess(
+    'netmon_process_connections',
+    `Sockets per process name (label process), the ${topProcesses} busiest; the rest summed as aggregate="other", sockets of unknown owner as aggregate="unknown", of PID 0 as aggregate="system".`,
+    () => 1,
+  );
   perProcess('netmon_process_sent_bytes', 'Bytes sent over the life of the process\'s open TCP connections (where the OS gives counters).', (c) => c.bytesSent);
   perProcess('netmon_process_received_bytes', 'Bytes received over the life of the process\'s open TCP connections.', (c) => c.bytesReceived);
   perProcess('netmon_process_send_rate_bytes_per_second', 'Send rate of the process\'s TCP connections over the last poll interval.', (c) => c.sendRate);
