@@ -1,7 +1,7 @@
 // The Electron main process: one instance, one hardened window showing app://netmon, the engine in
 // a utility process, one IPC message per poll. Every decision lives in the small modules beside this
 // file (unit-tested); this file only wires them to Electron.
-import { mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, promises as fs, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell, utilityProcess } from 'electron';
 import { CHANNELS, type ThemeSource } from '../../shared/ipc';
@@ -24,7 +24,7 @@ import { createRendererCrashPolicy } from './renderer-crash';
 import { hardenSession, hardenWebContents } from './security';
 import { runSelfTest } from './self-test';
 import { windowOptions } from './window';
-import { backgroundColor, parseWindowState, placeWindow, serializeWindowState, WINDOW_STATE_FILE, type WindowState } from './window-state';
+import { backgroundColor, placeWindow, readWindowStateFile, serializeWindowState, WINDOW_STATE_FILE, type WindowState } from './window-state';
 
 // Taskbar grouping and notifications follow this id; set before any window exists (Windows only).
 app.setAppUserModelId?.(APP_USER_MODEL_ID);
@@ -56,11 +56,9 @@ const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
 let windowState: WindowState = readWindowState();
 
 function readWindowState(): WindowState {
-  try {
-    return parseWindowState(readFileSync(stateFile, 'utf8'));
-  } catch {
-    return parseWindowState(null);
-  }
+  const { state, problem } = readWindowStateFile(stateFile);
+  if (problem) log(`window state ${stateFile}: ${problem}; using the defaults for it`);
+  return state;
 }
 
 function saveWindowState(): void {

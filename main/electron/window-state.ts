@@ -1,6 +1,7 @@
 // Window size, position, maximised state and the theme, kept across runs in userData/window-state.json.
 // The file is read with suspicion (hand-edited, truncated, from another machine): anything invalid
 // falls back to the defaults, and a window that would open off every screen is brought back.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { isThemeSource, type ThemeSource } from '../../shared/ipc';
 
 export interface Rect {
@@ -30,22 +31,85 @@ export function backgroundColor(dark: boolean): string {
 const isCoord = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 100_000;
 const isSize = (v: unknown): v is number => isCoord(v) && v > 0;
 
-/** Parses the saved state; never throws (invalid parts fall back to the defaults). */
-export function parseWindowState(text: string | null): WindowState {
-  if (text === null) return { ...DEFAULT_WINDOW_STATE };
+/** The saved state as read, and why any of it fell back to the defaults (null: nothing did). */
+export interface WindowStateRead {
+  state: WindowState;
+  problem: string | null;
+}
+
+/**
+ * Parses the saved state; never throws. Invalid parts fall back to the defaults, each named in
+ * `problem` (`not JSON`, `bounds ignored: …`). A leading byte-order mark (Notepad) is dropped.
+ */
+export function decodeWindowState(text: string | null): WindowStateRead {
+  const defaults = (problem: string | null): WindowStateRead => ({ state: { ...DEFAULT_WINDOW_STATE }, problem });
+  if (text === null) return defaults(null);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text);
   } catch {
-    return { ...DEFAULT_WINDOW_STATE };
+    return defaults('not JSON');
   }
-  if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_WINDOW_STATE };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return defaults('not a JSON object');
   const r = raw as Record<string, unknown>;
+  const problems: string[] = [];
   const b = r.bounds as Record<string, unknown> | null | undefined;
   const bounds = b && typeof b === 'object' && isCoord(b.x) && isCoord(b.y) && isSize(b.width) && isSize(b.height)
     ? { x: b.x, y: b.y, width: b.width, height: b.height }
     : null;
-  return { bounds, maximized: r.maximized === true, theme: isThemeSource(r.theme) ? r.theme : 'system' };
+  if (bounds === null && b !== null && b !== undefined) problems.push('bounds ignored (not whole numbers within ±100000, sizes above 0)');
+  if (r.maximized !== undefined && typeof r.maximized !== 'boolean') problems.push('maximized ignored (not true or false)');
+  if (r.theme !== undefined && !isThemeSource(r.theme)) problems.push('theme ignored (not system, light or dark)');
+  const state = { bounds, maximized: r.maximized === true, theme: isThemeSource(r.theme) ? r.theme : 'system' } as const;
+  return { state, problem: problems.length ? problems.join('; ') : null };
+}
+
+/** Parses the saved state; never throws (invalid parts fall back to the defaults). */
+export function parseWindowState(text: string | null): WindowState {
+  return decodeWindowState(text).state;
+}
+
+/** The largest window-state file read (it holds ~100 bytes); anything larger is not netmon's. */
+export const MAX_WINDOW_STATE_BYTES = 64 * 1024;
+
+/**
+ * Reads the saved state from `file` (userData/window-state.json) at start-up; never throws. Only
+ * a regular file of at most MAX_WINDOW_STATE_BYTES is read: a FIFO there would block the start
+ * for ever, a device or a 2 GB file would never end or bloat it. The file is opened first
+ * (non-blocking, so a FIFO without a writer does not wait) and its type and size taken from the
+ * open handle (fstat), so it cannot be swapped between the check and the read.
+ * @returns the state (defaults where it cannot be used) and why, if it could not: null when it
+ *   was read whole and valid, or does not exist (the first start).
+ */
+export function readWindowStateFile(file: string): WindowStateRead {
+  const defaults = (problem: string): WindowStateRead => ({ state: { ...DEFAULT_WINDOW_STATE }, problem });
+  let fd: number;
+  try {
+    // O_NONBLOCK does not exist on Windows, where no FIFO can be opened this way.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { state: { ...DEFAULT_WINDOW_STATE }, problem: null } : defaults(`cannot open it (${code ?? String(e)})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return defaults('not a regular file');
+    if (st.size > MAX_WINDOW_STATE_BYTES) return defaults(`${st.size} bytes, more than the ${MAX_WINDOW_STATE_BYTES} a window state can be`);
+    // One byte more than the bound: a file that grew since fstat is caught, not cut short.
+    const buf = Buffer.alloc(MAX_WINDOW_STATE_BYTES + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > MAX_WINDOW_STATE_BYTES) return defaults(`more than ${MAX_WINDOW_STATE_BYTES} bytes`);
+    return decodeWindowState(buf.toString('utf8', 0, n));
+  } catch (e) {
+    return defaults(`cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function serializeWindowState(state: WindowState): string {

@@ -202,6 +202,16 @@ describe('bundled main process (stand-in electron)', () => {
     expect(log.map((l) => l.what)).toContain('maximize');
   });
 
+  it('a window-state file that is not a small regular file is not read: default window, the reason in the log', () => {
+    const { result, out, appData } = runMain({}, undefined, (dir) => {
+      mkdirSync(path.join(dir, 'netmon-dev', 'window-state.json'), { recursive: true });
+    });
+    expect(result, out).not.toBeNull();
+    expect(result!.log.find((l) => l.what === 'BrowserWindow.options')!.detail).not.toHaveProperty('x');
+    const file = path.join(appData, 'netmon-dev', 'window-state.json');
+    expect(readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8')).toContain(`WARN window state ${file}: not a regular file; using the defaults for it`);
+  });
+
   it('an engine process that cannot start at all falls back to a worker thread and says so in the log', () => {
     const { out, appData, r } = runMain({ FAKE_UTILITY_BROKEN: '1' }, ['--source=demo', '--self-test', '--self-test-timeout=20000']);
     expect(r.status, out).toBe(0);

@@ -1,5 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { backgroundColor, parseWindowState, placeWindow, serializeWindowState } from '../../main/electron/window-state';
+import {
+  backgroundColor,
+  decodeWindowState,
+  MAX_WINDOW_STATE_BYTES,
+  parseWindowState,
+  placeWindow,
+  readWindowStateFile,
+  serializeWindowState,
+} from '../../main/electron/window-state';
 
 const min = { width: 720, height: 420 };
 const primary = { x: 0, y: 0, width: 1920, height: 1040 };
@@ -17,6 +30,73 @@ describe('parseWindowState', () => {
       expect(parseWindowState(text), String(text)).toEqual(d);
     }
     expect(parseWindowState('{"theme":"light"}').theme).toBe('light');
+  });
+});
+
+describe('readWindowStateFile: the file is read with suspicion', () => {
+  const d = { bounds: null, maximized: false, theme: 'system' };
+  const dir = () => mkdtempSync(path.join(os.tmpdir(), 'netmon-winstate-'));
+  /** Runs the read in a child process so that a read that blocks fails the test (10 s) instead of hanging it. */
+  const readInChild = async (file: string): Promise<unknown> => {
+    const outfile = path.join(dir(), 'read.cjs');
+    await build({
+      stdin: { contents: `import { readWindowStateFile } from './main/electron/window-state';\nprocess.stdout.write(JSON.stringify(readWindowStateFile(process.argv[2])));`, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true, platform: 'node', format: 'cjs', logLevel: 'error', outfile,
+    });
+    return JSON.parse(execFileSync(process.execPath, [outfile, file], { timeout: 10_000, encoding: 'utf8' }));
+  };
+
+  it('reads a valid file whole, with no problem', () => {
+    const f = path.join(dir(), 'window-state.json');
+    const s = { bounds: { x: 10, y: 20, width: 900, height: 600 }, maximized: false, theme: 'light' as const };
+    writeFileSync(f, serializeWindowState(s));
+    expect(readWindowStateFile(f)).toEqual({ state: s, problem: null });
+  });
+
+  it('a missing file is the first start: defaults, nothing to say', () => {
+    expect(readWindowStateFile(path.join(dir(), 'none.json'))).toEqual({ state: d, problem: null });
+  });
+
+  it('a FIFO is not read (it would block the start for ever): defaults, "not a regular file"', async () => {
+    const f = path.join(dir(), 'window-state.json');
+    execFileSync('mkfifo', [f]);
+    expect(await readInChild(f)).toEqual({ state: d, problem: 'not a regular file' });
+  }, 20_000);
+
+  it('an oversized file (2 GB, sparse) is not read: defaults, its size said', () => {
+    const f = path.join(dir(), 'window-state.json');
+    writeFileSync(f, '');
+    truncateSync(f, 2 ** 31);
+    expect(readWindowStateFile(f)).toEqual({ state: d, problem: `2147483648 bytes, more than the ${MAX_WINDOW_STATE_BYTES} a window state can be` });
+    truncateSync(f, MAX_WINDOW_STATE_BYTES + 1);
+    expect(readWindowStateFile(f).problem).toBe(`${MAX_WINDOW_STATE_BYTES + 1} bytes, more than the ${MAX_WINDOW_STATE_BYTES} a window state can be`);
+  });
+
+  it('a directory or a device is not read', () => {
+    const f = path.join(dir(), 'window-state.json');
+    mkdirSync(f);
+    expect(readWindowStateFile(f)).toEqual({ state: d, problem: 'not a regular file' });
+    expect(readWindowStateFile('/dev/zero')).toEqual({ state: d, problem: 'not a regular file' });
+  });
+
+  it('garbage, truncated or mistyped JSON: defaults for what is wrong, and why', () => {
+    const f = path.join(dir(), 'window-state.json');
+    const cases: Array<[string, string]> = [
+      ['\u0000\u00ff garbage', 'not JSON'],
+      ['{"bounds":{"x":1', 'not JSON'],
+      ['[1,2]', 'not a JSON object'],
+      ['null', 'not a JSON object'],
+      ['{"bounds":{"x":"1","y":0,"width":10,"height":10}}', 'bounds ignored (not whole numbers within ±100000, sizes above 0)'],
+      ['{"theme":"neon","maximized":"yes"}', 'maximized ignored (not true or false); theme ignored (not system, light or dark)'],
+    ];
+    for (const [text, problem] of cases) {
+      writeFileSync(f, text);
+      expect(readWindowStateFile(f), text).toEqual({ state: d, problem });
+    }
+    // What is valid is kept beside what is not; a byte-order mark is no fault.
+    writeFileSync(f, '\ufeff{"theme":"dark","bounds":{"x":0}}');
+    expect(readWindowStateFile(f)).toEqual({ state: { ...d, theme: 'dark' }, problem: 'bounds ignored (not whole numbers within ±100000, sizes above 0)' });
+    expect(decodeWindowState('{"maximized":true}')).toEqual({ state: { ...d, maximized: true }, problem: null });
   });
 });
 
