@@ -18,9 +18,9 @@ import { MAX_EPOCH_MS } from './validate';
 import { UNKNOWN_MARK } from './units';
 
 /** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for a missing remote side (null address: see remoteEndpoint). */
-export function formatEndpoint(address: string | null, port: number | null, scopeId?: number): string {
+export function formatEndpoint(address: string | null, port: number | null, scopeId?: number | null): string {
   if (address === null) return '*:*';
-  const a = address.includes(':') ? `[${address}${scopeId ? `%${scopeId}` : ''}]` : address;
+  const a = address.includes(':') ? `[${scopedAddress(address, scopeId)}]` : address;
   return `${a}:${port === null ? '*' : port}`;
 }
 
@@ -103,8 +103,8 @@ export const ownerText = (c: Pick<Connection, 'state' | 'pid' | 'process'>): str
 export const processShareText = (p: ProcessPortShare): string =>
   p.ownerless ? `${noOwnerText(p.ownerless)} ${p.sockets}` : `${ownerName(shownProcessName(p.process))}${p.pid !== null ? ` (${p.pid})` : ''} ${p.sockets}`;
 
-/** `[2001:db8::1]:443 9`: a destination's share of an address's ports, as `netmon ports` and the Ports tab list it. */
-export const remoteShareText = (r: RemotePortShare): string => `${formatEndpoint(r.remoteAddress, r.remotePort)} ${r.sockets}`;
+/** `[2001:db8::1]:443 9`, `[fe80::1%2]:443 3`: a destination's share of an address's ports, as `netmon ports` and the Ports tab list it. */
+export const remoteShareText = (r: RemotePortShare): string => `${formatEndpoint(r.remoteAddress, r.remotePort, r.remoteScopeId)} ${r.sockets}`;
 
 export const localEndpoint = (c: Connection): string => formatEndpoint(c.localAddress, c.localPort, c.localScopeId);
 
@@ -295,7 +295,12 @@ export function csvLine(values: readonly (string | number | boolean | null | und
 
 export const CONNECTION_CSV_HEADER: readonly string[] = CONNECTION_JSON_FIELDS;
 
-/** `fe80::1%2`: the address with its scope, as CSV and text print it (the scope also has its own column). */
+/**
+ * `fe80::1%2`: the address with its scope (zone: interface index; 0 / null / absent is none), as
+ * CSV, text and the port report print it (CSV also has the scope in its own column); null stays null.
+ */
+export function scopedAddress(address: string, scopeId: number | null | undefined): string;
+export function scopedAddress(address: string | null, scopeId: number | null | undefined): string | null;
 export function scopedAddress(address: string | null, scopeId: number | null | undefined): string | null {
   return address !== null && scopeId ? `${address}%${scopeId}` : address;
 }

@@ -45,6 +45,8 @@ describe('PortUsageTracker', () => {
         localAddress: pick(['127.0.0.1', '127.0.0.2', '10.0.0.5']),
         localPort: 49990 + Math.floor(rnd() * 40), // straddles the range's edges
         remoteAddress: pick(['10.0.0.1', '10.0.0.2', '203.0.113.9']),
+        // One link-local destination on two interfaces and unscoped: three destinations.
+        ...(rnd() < 0.3 ? { remoteAddress: 'fe80::1', remoteScopeId: pick([undefined, 2, 3]) } : {}),
         remotePort: pick([443, 80, 50005]),
         state: rnd() < 0.08 ? 'LISTEN' : pick(states.slice(0, 4)),
         pid: pick([1, 2, 3]),
@@ -99,7 +101,7 @@ describe('PortUsageTracker', () => {
     expect(tracker.apply(batch(4000, { events: [ev('closed', b, 4000), ev('closed', c, 4000), ev('closed', d, 4000)] }))?.mark).toBe(true); // gone
     const h = tracker.data();
     expect(h.marks.map((m) => m.time)).toEqual([1000, 3000, 4000]);
-    expect(h.marks[1].addresses[0]).toMatchObject({ portsInUse: 3, percent: 15, topProcesses: [], topRemotes: [{ remoteAddress: '127.0.0.1', remotePort: 443, sockets: 3 }] });
+    expect(h.marks[1].addresses[0]).toMatchObject({ portsInUse: 3, percent: 15, topProcesses: [], topRemotes: [{ remoteAddress: '127.0.0.1', remoteScopeId: null, remotePort: 443, sockets: 3 }] });
     expect(h.trend.map((p) => [p.time, p.inUse['tcp 127.0.0.1']])).toEqual([
       [1000, 2],
       [2000, 2],
@@ -170,6 +172,7 @@ describe('port usage validation (what a viewer receives)', () => {
       [(s, v) => (s.addresses[0].topRemotes = v), (v) => Array.isArray(v)],
       [(s, v) => (s.addresses[0].topProcesses[0] = v), () => false],
       [(s, v) => (s.addresses[0].topRemotes[0].remoteAddress = v), isShortText],
+      [(s, v) => (s.addresses[0].topRemotes[0].remoteScopeId = v), (v) => v === null],
       [(s, v) => (s.mark = v), (v) => v === true],
     ];
     for (const [set, takes] of fields) {

@@ -109,8 +109,8 @@ type UsageRow = PortUsageRow & {
   counted: boolean;
 };
 
-const usageRow = ({ protocol, family, localAddress, localScopeId, localPort, remoteAddress, remotePort, state, pid, process }: Connection): UsageRow => ({
-  protocol, family, localAddress, localScopeId, localPort, remoteAddress, remotePort, state, pid, process, counted: false,
+const usageRow = ({ protocol, family, localAddress, localScopeId, localPort, remoteAddress, remoteScopeId, remotePort, state, pid, process }: Connection): UsageRow => ({
+  protocol, family, localAddress, localScopeId, localPort, remoteAddress, remoteScopeId, remotePort, state, pid, process, counted: false,
 });
 
 const isListener = (c: Pick<Connection, 'protocol' | 'state'>) => c.protocol === 'tcp' && c.state === 'LISTEN';
@@ -272,7 +272,8 @@ const isRange = (v: unknown): v is PortRange => isObject(v) && Number.isInteger(
 
 const isProcessShare = (v: unknown): v is ProcessPortShare =>
   isObject(v) && (v.process === null || isText(v.process)) && (v.pid === null || isCount(v.pid)) && isCount(v.sockets) && (v.ownerless === undefined || isTcpState(v.ownerless));
-const isRemoteShare = (v: unknown): v is RemotePortShare => isObject(v) && isText(v.remoteAddress) && isCount(v.remotePort) && isCount(v.sockets);
+const isRemoteShare = (v: unknown): v is RemotePortShare =>
+  isObject(v) && isText(v.remoteAddress) && (v.remoteScopeId === null || isCount(v.remoteScopeId)) && isCount(v.remotePort) && isCount(v.sockets);
 
 function isAddressUsage(v: unknown): v is AddressPortUsage {
   if (!isObject(v)) return false;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { conn } from '../renderer/test/fixtures';
 import { checkPortRange, portTrendPerMinute, portUsageReport, trendPoint, type PortRange } from './ports';
+import { remoteShareText } from './format';
+import { formatPortsReport } from '../main/cli/ports';
 
 const R: PortRange = { low: 49152, high: 49251 }; // 100 ports: percentages are counts
 const ranges = { tcp: R, udp: R };
@@ -42,8 +44,43 @@ describe('portUsageReport', () => {
       { process: null, pid: null, ownerless: 'TIME-WAIT', sockets: 1 }, // PID 0 names no process: grouped as ownerlessState says
       { process: 'app', pid: 8, sockets: 1 },
     ]);
-    expect(r.addresses[0].topRemotes[0]).toEqual({ remoteAddress: '203.0.113.7', remotePort: 443, sockets: 2 });
+    expect(r.addresses[0].topRemotes[0]).toEqual({ remoteAddress: '203.0.113.7', remoteScopeId: null, remotePort: 443, sockets: 2 });
     expect(r.warnings).toEqual([]);
+  });
+
+  it('keeps a link-local destination on two interfaces apart (fe80::1%2 and fe80::1%3), and the unscoped one apart from both', () => {
+    const to = (n: number, from: number, remoteAddress: string, remoteScopeId?: number) =>
+      Array.from({ length: n }, (_, i) => conn({ family: 6, localAddress: '2001:db8::5', localPort: from + i, remoteAddress, remoteScopeId, remotePort: 443 }));
+    const rows = [...to(40, 49152, 'fe80::1', 2), ...to(30, 49192, 'fe80::1', 3), ...to(20, 49222, 'fe80::1')];
+    const r = portUsageReport(rows, { ranges, thresholdPercent: 40 });
+    const [a] = r.addresses;
+    expect(a.topRemotes).toEqual([
+      { remoteAddress: 'fe80::1', remoteScopeId: 2, remotePort: 443, sockets: 40 },
+      { remoteAddress: 'fe80::1', remoteScopeId: 3, remotePort: 443, sockets: 30 },
+      { remoteAddress: 'fe80::1', remoteScopeId: null, remotePort: 443, sockets: 20 },
+    ]);
+    // The per-destination limit is judged per interface: 40 of 100, not 90.
+    expect(a.busiestDestinationPercent).toBe(40);
+    expect(a.topRemotes.map(remoteShareText)).toEqual(['[fe80::1%2]:443 40', '[fe80::1%3]:443 30', '[fe80::1]:443 20']);
+    expect(r.warnings).toEqual(['TCP 2001:db8::5: 90 of 100 ephemeral ports in use (90% ≥ 40%; 0 TIME-WAIT, 0 CLOSE-WAIT)']);
+    // The same 45 ports towards the peer on each interface (Linux reuses a port per destination): 45% each, not 90%.
+    expect(portUsageReport([...to(45, 49152, 'fe80::1', 2), ...to(45, 49152, 'fe80::1', 3)], { ranges }).addresses[0].busiestDestinationPercent).toBe(45);
+    // A destination warning names the interface (90 sockets on 10 ports, as the per-destination test below builds them).
+    const crowded = Array.from({ length: 90 }, (_, i) => conn({ family: 6, localAddress: '2001:db8::5', localPort: 49152 + (i % 10), remoteAddress: 'fe80::1', remoteScopeId: 2, remotePort: 443, pid: 1 + i }));
+    expect(portUsageReport(crowded, { ranges }).warnings).toEqual(['TCP 2001:db8::5: 90 sockets to [fe80::1%2]:443 (90% of the 100-port range ≥ 80%)']);
+    expect(formatPortsReport(r, 'test', null)).toContain('   destinations: [fe80::1%2]:443 40, [fe80::1%3]:443 30, [fe80::1]:443 20\n');
+    // ports --json: the scope in its own field, as localScopeId and the connection JSON have it.
+    expect(JSON.parse(JSON.stringify(r)).addresses[0].topRemotes[1]).toEqual({ remoteAddress: 'fe80::1', remoteScopeId: 3, remotePort: 443, sockets: 30 });
+  });
+
+  it('keeps a link-local local address on two interfaces apart too', () => {
+    const from = (n: number, localScopeId: number, start: number) =>
+      Array.from({ length: n }, (_, i) => conn({ family: 6, localAddress: 'fe80::5', localScopeId, localPort: start + i, remoteAddress: 'fe80::1', remoteScopeId: localScopeId, remotePort: 22 }));
+    const r = portUsageReport([...from(3, 2, 49152), ...from(2, 3, 49152)], { ranges });
+    expect(r.addresses.map((a) => [a.localAddress, a.localScopeId, a.portsInUse, a.topRemotes.map(remoteShareText)])).toEqual([
+      ['fe80::5', 2, 3, ['[fe80::1%2]:22 3']],
+      ['fe80::5', 3, 2, ['[fe80::1%3]:22 2']],
+    ]);
   });
 
   it('warns at the threshold (80% by default) and not one port below it', () => {

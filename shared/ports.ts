@@ -12,7 +12,7 @@
 //   - sockets per destination (local address → remote address:port) against the range size (Linux
 //     may reuse a local port towards different destinations, so its limit is per destination).
 import type { Connection, Protocol, TcpState } from './connection';
-import { formatEndpoint, ownerlessState } from './format';
+import { formatEndpoint, ownerlessState, scopedAddress } from './format';
 
 /** An inclusive port range, e.g. Windows' default dynamic range 49152–65535. */
 export interface PortRange {
@@ -47,6 +47,12 @@ export interface ProcessPortShare {
 
 export interface RemotePortShare {
   remoteAddress: string;
+  /**
+   * The remote address's IPv6 scope (zone: interface index) where the row has one, else null:
+   * fe80::1 on interface 2 and on interface 3 are two destinations (as Connection.remoteScopeId;
+   * printed `[fe80::1%2]:443`).
+   */
+  remoteScopeId: number | null;
   remotePort: number;
   /** Sockets from this local address to this destination. */
   sockets: number;
@@ -97,7 +103,10 @@ export function checkPortRange(r: PortRange, what = 'port range'): PortRange {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** The fields of a row that port usage reads. */
-export type PortUsageRow = Pick<Connection, 'protocol' | 'family' | 'localAddress' | 'localScopeId' | 'localPort' | 'remoteAddress' | 'remotePort' | 'state' | 'pid' | 'process'>;
+export type PortUsageRow = Pick<
+  Connection,
+  'protocol' | 'family' | 'localAddress' | 'localScopeId' | 'localPort' | 'remoteAddress' | 'remoteScopeId' | 'remotePort' | 'state' | 'pid' | 'process'
+>;
 
 function addressKey(c: PortUsageRow): string {
   return `${c.protocol}|${c.family}|${c.localAddress}|${c.localScopeId ?? 0}`;
@@ -137,7 +146,7 @@ function topN<T extends { sockets: number }>(values: Iterable<T>, n: number, tie
 
 const byText = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 const byProcess = (x: ProcessPortShare, y: ProcessPortShare) => (x.pid ?? -1) - (y.pid ?? -1) || byText(x.process, y.process) || byText(x.ownerless ?? null, y.ownerless ?? null);
-const byRemote = (x: RemotePortShare, y: RemotePortShare) => byText(x.remoteAddress, y.remoteAddress) || x.remotePort - y.remotePort;
+const byRemote = (x: RemotePortShare, y: RemotePortShare) => byText(x.remoteAddress, y.remoteAddress) || (x.remoteScopeId ?? 0) - (y.remoteScopeId ?? 0) || x.remotePort - y.remotePort;
 
 /** What a counter holds for one local address: counts that go up and down as rows come and go. */
 interface AddressCounts {
@@ -209,7 +218,14 @@ export class PortUsageCounter {
     if (none !== null) bump(a.procs, `none|${none}`, sign, () => ({ process: null, pid: null, ownerless: none, sockets: 0 }));
     else bump(a.procs, `${c.pid ?? ''}|${c.process ?? ''}`, sign, () => ({ process: c.process, pid: c.pid, sockets: 0 }));
     if (c.remoteAddress !== null && c.remotePort !== null && c.remotePort !== 0) {
-      bump(a.remotes, `${c.remoteAddress}|${c.remotePort}`, sign, () => ({ remoteAddress: c.remoteAddress as string, remotePort: c.remotePort as number, sockets: 0 }));
+      // The scope is part of a link-local destination: the same fe80:: address on two interfaces is two peers.
+      const scope = c.remoteScopeId || null;
+      bump(a.remotes, `${c.remoteAddress}|${scope ?? 0}|${c.remotePort}`, sign, () => ({
+        remoteAddress: c.remoteAddress as string,
+        remoteScopeId: scope,
+        remotePort: c.remotePort as number,
+        sockets: 0,
+      }));
     }
     if (a.sockets <= 0) this.byAddress.delete(k);
   }
@@ -278,12 +294,12 @@ export function portUsageReport(rows: readonly Connection[], opts: PortUsageOpti
 }
 
 function describeWarning(a: AddressPortUsage, threshold: number): string {
-  const where = `${a.protocol.toUpperCase()} ${a.localAddress}${a.localScopeId ? `%${a.localScopeId}` : ''}`;
+  const where = `${a.protocol.toUpperCase()} ${scopedAddress(a.localAddress, a.localScopeId)}`;
   if (a.percent >= threshold) {
     return `${where}: ${a.portsInUse} of ${a.rangeSize} ephemeral ports in use (${a.percent}% ≥ ${threshold}%; ${a.timeWait} TIME-WAIT, ${a.closeWait} CLOSE-WAIT)`;
   }
   const r = a.topRemotes[0];
-  return `${where}: ${r.sockets} sockets to ${formatEndpoint(r.remoteAddress, r.remotePort)} (${a.busiestDestinationPercent}% of the ${a.rangeSize}-port range ≥ ${threshold}%)`;
+  return `${where}: ${r.sockets} sockets to ${formatEndpoint(r.remoteAddress, r.remotePort, r.remoteScopeId)} (${a.busiestDestinationPercent}% of the ${a.rangeSize}-port range ≥ ${threshold}%)`;
 }
 
 /** One point of a trend: when, and the ports in use per address key (`protocol address`). */
@@ -294,7 +310,7 @@ export interface PortTrendPoint {
 
 /** The key a trend uses for an address row: `tcp 10.0.0.5`, `udp fe80::1%3`. */
 export function trendKey(a: Pick<AddressPortUsage, 'protocol' | 'localAddress' | 'localScopeId'>): string {
-  return `${a.protocol} ${a.localAddress}${a.localScopeId ? `%${a.localScopeId}` : ''}`;
+  return `${a.protocol} ${scopedAddress(a.localAddress, a.localScopeId)}`;
 }
 
 /** A trend point from a report (for keeping the last minutes of samples). */

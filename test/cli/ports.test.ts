@@ -87,7 +87,7 @@ describe('netmon ports', () => {
       busiestDestinationPercent: 85,
       warning: true,
     });
-    expect(report.addresses[0].topRemotes).toEqual([{ remoteAddress: '127.0.0.1', remotePort: 5000, sockets: 850 }]);
+    expect(report.addresses[0].topRemotes).toEqual([{ remoteAddress: '127.0.0.1', remoteScopeId: null, remotePort: 5000, sockets: 850 }]);
     // The owner of the live client sockets is the load process (node); TIME-WAIT rows have none.
     const owners = report.addresses[0].topProcesses as { process: string | null; sockets: number }[];
     expect(owners.find((p) => p.process === 'node')?.sockets).toBe(700);

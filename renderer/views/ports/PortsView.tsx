@@ -4,7 +4,7 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { portTrendPerMinute, trendKey, type AddressPortUsage } from '../../../shared/ports';
 import { UNKNOWN_MARK } from '../../../shared/units';
-import { processShareText, remoteShareText } from '../../../shared/format';
+import { processShareText, remoteShareText, scopedAddress } from '../../../shared/format';
 import type { ConnectionStore } from '../../store/store';
 import { GIVEN_WAY_PX, useFittedColumns } from '../../components/fittedColumns';
 import { GivenWay } from '../../components/GivenWay';
@@ -123,7 +123,7 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold, 
 /** One address's cells by column. */
 function portCells(a: AddressPortUsage, trendReady: boolean, slope: number): Record<PortColumnKey, ReactNode> {
   return {
-    address: `${a.protocol.toUpperCase()} ${a.localAddress}${a.localScopeId ? `%${a.localScopeId}` : ''}`,
+    address: `${a.protocol.toUpperCase()} ${scopedAddress(a.localAddress, a.localScopeId)}`,
     inUse: a.portsInUse.toLocaleString('en-US'),
     ofRange: (
       <>
