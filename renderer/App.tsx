@@ -266,7 +266,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           <AccessNotice state={live.connState} onRetry={live.retry} />
         ) : (
           <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
-            <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-region="table">
               {tab === 'connections' ? (
                 <ConnectionsView
                   store={tableStore}

@@ -1,7 +1,10 @@
-// Window-wide shortcuts: Ctrl+F focuses the filter, Space freezes / unfreezes the view, Ctrl+C
-// copies the selected rows, Escape closes the details pane (or else clears the timeline's span) — each only where the key would not
-// mean something else (text fields, buttons; menus and dialogs take their own Escape first).
+// Window-wide shortcuts: Ctrl+F focuses the filter, F6 / Shift+F6 move between the window's regions
+// (regions.ts), Space freezes / unfreezes the view, Ctrl+C copies the selected rows, Escape closes the
+// details pane (or else clears the timeline's span) — each only where the key would not mean
+// something else (text fields, buttons; menus and dialogs take their own Escape first, and keep the
+// focus: F6 does not leave them). The keys are listed for users in keyList.ts.
 import { useEffect, type RefObject } from 'react';
+import { focusRegion } from './regions';
 
 const isTextTarget = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
@@ -22,6 +25,11 @@ export function useGlobalKeys({ filterRef, togglePause, copySelected, onEscape }
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         if (!e.defaultPrevented && !document.querySelector('[role="alertdialog"], [role="dialog"], [role="menu"]')) onEscape(isTextTarget(e.target));
+      } else if (e.key === 'F6' && !e.ctrlKey && !e.altKey && !e.metaKey) {
+        if (e.defaultPrevented || document.querySelector('[role="alertdialog"], [role="dialog"], [role="menu"]')) return;
+        // Taken even when no region can take the focus: a browser would move to its address bar.
+        e.preventDefault();
+        focusRegion(document, e.shiftKey ? -1 : 1);
       } else if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
         e.preventDefault();
         filterRef.current?.focus();

@@ -43,6 +43,25 @@ describe('ColumnHeaders', () => {
     expect(onSort).toHaveBeenCalledWith('pid');
   });
 
+  it('Ctrl+Right / Ctrl+Left on a focused header resize its column (Shift: five steps); plain arrows move the focus', () => {
+    const onResize = vi.fn();
+    const columns = all.slice(0, 4);
+    render(<ColumnHeaders columns={columns} givenWay={[]} sort={{ key: 'process', dir: 'asc' }} onSort={vi.fn()} onResize={onResize} />);
+    const pid = headerOf('PID');
+    // jsdom has no layout: the cell is 0 px wide, so the new width is the step itself.
+    fireEvent.keyDown(pid, { key: 'ArrowRight', ctrlKey: true });
+    expect(onResize).toHaveBeenLastCalledWith('pid', 10);
+    fireEvent.keyDown(pid, { key: 'ArrowRight', ctrlKey: true, shiftKey: true });
+    expect(onResize).toHaveBeenLastCalledWith('pid', 50);
+    fireEvent.keyDown(pid, { key: 'ArrowLeft', ctrlKey: true });
+    expect(onResize).toHaveBeenLastCalledWith('pid', -10);
+    expect(onResize).toHaveBeenCalledTimes(3);
+    pid.focus();
+    fireEvent.keyDown(pid, { key: 'ArrowRight' });
+    expect(onResize).toHaveBeenCalledTimes(3);
+    expect(document.activeElement).toBe(headerOf(columns[2].label));
+  });
+
   it('says how many columns gave way for width, and lists them on demand', () => {
     setup(3);
     const button = screen.getByRole('button', { name: '3 columns hidden for width' });

@@ -1,14 +1,17 @@
 // The Connections header row: one SortHeader per column; a header dragged sideways moves its column
 // (a marker shows where it will land; a drag never sorts), Alt+Left / Alt+Right moves the focused
 // one; and, when the table is too narrow for every column, the small "+3" button (GivenWay) at the
-// row's end that lists the columns that gave way. It also measures the room each header needs
-// sorted (labelRoom.tsx), so no label is clipped by its sort mark.
+// row's end that lists the columns that gave way. The row is one Tab stop (WAI-ARIA roving
+// tabindex): Left / Right, Home / End move among its headers and "+N", so Tab from the grid reaches
+// the details pane at once. It also measures the room each header needs sorted (labelRoom.tsx), so
+// no label is clipped by its sort mark.
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Column, ColumnKey, SortSpec } from '../store/columns';
 import { SortHeader } from './SortHeader';
 import { dropPosition } from '../views/connections/columnDrag';
 import { GivenWay } from './GivenWay';
 import { LabelMeasure, type LabelRoom } from './labelRoom';
+import { rovingFocus } from './roving';
 
 export interface ColumnHeadersProps {
   /** The columns drawn, in order. */
@@ -24,6 +27,11 @@ export interface ColumnHeadersProps {
   /** Called with the width each column's header needs when sorted, measured in the header's font. */
   onLabelRoom?(room: LabelRoom): void;
 }
+
+/** The header row's roving items: its header cells, then "+N". */
+const HEADER_ITEMS = ':scope > [role="columnheader"][data-key], :scope > .cols-given-way > button';
+/** ColumnHeaders' key for the "+N" button as the row's tab stop. */
+const GIVEN_WAY_STOP = '+';
 
 /** Pointer travel before a press on a header becomes a drag, px (below it, it is a click: sort). */
 const DRAG_SLOP_PX = 5;
@@ -44,6 +52,9 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
   const [marker, setMarker] = useState<{ key: ColumnKey; to: number; x: number } | null>(null);
   const [said, setSaid] = useState('');
   const keys = columns.map((c) => c.key);
+  // The row's one Tab stop: the item focused last while it is still drawn, else the sort column.
+  const [stop, setStop] = useState<string | null>(null);
+  const tabStop = stop !== null && (keys.includes(stop as ColumnKey) || (stop === GIVEN_WAY_STOP && givenWay.length > 0)) ? stop : keys.includes(sort.key) ? sort.key : keys[0];
 
   // A moved header keeps the keyboard focus (React may move its node, which drops focus).
   useEffect(() => {
@@ -104,6 +115,11 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
       onPointerMove={onPointerMove}
       onPointerUp={(e) => endDrag(e, true)}
       onPointerCancel={(e) => endDrag(e, false)}
+      onKeyDown={(e) => rovingFocus(e, HEADER_ITEMS)}
+      onFocus={(e) => {
+        const t = e.target as HTMLElement;
+        setStop(t.closest('.cols-given-way') ? GIVEN_WAY_STOP : (t.closest<HTMLElement>('[role="columnheader"][data-key]')?.dataset.key ?? null));
+      }}
       onClickCapture={(e) => {
         if (!swallowClick.current) return;
         swallowClick.current = false;
@@ -117,6 +133,7 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
           label={c.label}
           numeric={c.numeric}
           dir={sort.key === c.key ? sort.dir : null}
+          tabIndex={tabStop === c.key ? 0 : -1}
           onSort={() => onSort(c.key)}
           onResize={onResize && ((px) => onResize(c.key, px))}
           onMenu={onMenu && ((x, y) => onMenu(c.key, x, y))}
@@ -132,7 +149,7 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
         />
       ))}
       {marker && <div className="col-drop-marker" aria-hidden="true" style={{ left: marker.x }} />}
-      <GivenWay columns={givenWay} />
+      <GivenWay columns={givenWay} tabIndex={tabStop === GIVEN_WAY_STOP ? 0 : -1} />
       {onLabelRoom && <LabelMeasure columns={[...columns, ...givenWay]} onRoom={onLabelRoom} />}
       <span className="sr-only" role="status" aria-live="polite">
         {said}

@@ -74,7 +74,9 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
   const mine = outcome && outcome.id === row.id ? outcome : null;
 
   return (
-    <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details">
+    // A region F6 reaches (app/regions.ts): the pane itself takes the focus, so its ring shows where
+    // the keyboard is and the arrow keys scroll a long command line.
+    <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details" data-region="details" tabIndex={-1}>
       <header className="details-head">
         <h2>
           <span className="proc">{ownerText(c)}</span> <span className="dim">PID {c.pid ?? <Unknown />}</span>

@@ -33,7 +33,7 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
   const start = error ? Math.min(error.start, value.length) : 0;
   const end = error ? Math.max(start, Math.min(error.end, value.length)) : 0;
   return (
-    <div className={`filter${error ? ' invalid' : ''}`}>
+    <div className={`filter${error ? ' invalid' : ''}`} data-region="filter">
       <div className="filter-field">
         <span className="filter-icon" aria-hidden="true">
           ⌕
@@ -78,7 +78,7 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
           aria-label="Filter help"
           aria-expanded={helpOpen}
           aria-controls={helpOpen ? FILTER_HELP_ID : undefined}
-          title="Filter language: keys, lists, | ( ) and comparisons (Esc closes)"
+          title="Filter language (fields, lists, | ( ) and comparisons) and the app's keys (Esc closes)"
           onClick={onToggleHelp}
         >
           ?

@@ -1,8 +1,10 @@
-// The filter language's help, opened by the "?" beside the filter box. A panel in the page's flow
+// The filter language's help and the app's keys (app/keyList.ts), opened by the "?" beside the filter
+// box. A panel in the page's flow
 // under the top bar, not an overlay: it pushes the tables down instead of covering the tabs (an
 // overlay hid them and swallowed their clicks). Escape or a click anywhere outside it closes it.
 import { useEffect, useRef } from 'react';
 import { FILTER_HELP } from '../../shared/filter-help';
+import { keyListText } from '../app/keyList';
 
 /** id of the panel, for the "?" button's aria-controls. */
 export const FILTER_HELP_ID = 'filter-help';
@@ -14,7 +16,7 @@ export interface FilterHelpProps {
 }
 
 export function FilterHelp({ onClose, toggle }: FilterHelpProps) {
-  const ref = useRef<HTMLPreElement | null>(null);
+  const ref = useRef<HTMLDivElement | null>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
   const toggleRef = useRef(toggle);
@@ -42,8 +44,13 @@ export function FilterHelp({ onClose, toggle }: FilterHelpProps) {
     };
   }, []);
   return (
-    <pre ref={ref} id={FILTER_HELP_ID} className="filter-help" data-testid="filter-help" role="note" aria-label="Filter language">
-      {FILTER_HELP}
-    </pre>
+    <div ref={ref} id={FILTER_HELP_ID} className="filter-help" data-testid="filter-help">
+      <pre role="note" aria-label="Filter language">
+        {FILTER_HELP}
+      </pre>
+      <pre role="note" aria-label="Keys">
+        {`Keys:\n${keyListText()}`}
+      </pre>
+    </div>
   );
 }

@@ -6,6 +6,8 @@ import { createContext, useContext, useEffect, useId, useRef, useState, type CSS
 export interface GivenWayProps {
   /** The columns left out for width, in layout order (none: nothing is drawn). */
   columns: readonly { key: string; label: string }[];
+  /** The button's tab stop: -1 inside a header row that roves its focus (ColumnHeaders); default 0. */
+  tabIndex?: 0 | -1;
 }
 
 /** Whether the details pane is open beside the tables (App provides it): only then may "+N" suggest closing it. */
@@ -30,7 +32,7 @@ function listPlace(button: HTMLElement): { style: CSSProperties; narrow: boolean
   return { style: { position: 'fixed', top: r.bottom + 2, right: Math.max(4, window.innerWidth - r.right), maxHeight: room }, narrow: room < TWO_COLUMNS_PX };
 }
 
-export function GivenWay({ columns }: GivenWayProps) {
+export function GivenWay({ columns, tabIndex = 0 }: GivenWayProps) {
   const [listOpen, setListOpen] = useState(false);
   const [place, setPlace] = useState<ReturnType<typeof listPlace> | null>(null);
   const listId = useId();
@@ -69,6 +71,7 @@ export function GivenWay({ columns }: GivenWayProps) {
         aria-label={`${n} column${n === 1 ? '' : 's'} hidden for width`}
         aria-expanded={listOpen}
         aria-controls={listId}
+        tabIndex={tabIndex}
         title={`Too narrow for every column: ${columns.map((c) => c.label).join(', ')} hidden for width. ${hint}`}
         onClick={(e) => {
           e.stopPropagation();

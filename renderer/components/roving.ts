@@ -21,12 +21,14 @@ export function rovingTarget(key: string, index: number, count: number): number 
 }
 
 /**
- * keydown handler for a toolbar of buttons (one of them tabindex 0): moves the focus among the
- * buttons by rovingTarget. Choosing stays with Enter / Space, as on any button.
+ * keydown handler for a group that is one Tab stop (one item tabindex 0, the rest -1): moves the
+ * focus among the items `selector` finds under the handler's element, by rovingTarget. Keys with
+ * Alt / Ctrl / Meta and keys on anything but an item are left alone. Choosing stays with Enter /
+ * Space, as on any button. Default items: the group's own enabled buttons (a toolbar).
  */
-export function rovingFocus(e: KeyboardEvent<HTMLElement>): void {
+export function rovingFocus(e: KeyboardEvent<HTMLElement>, selector = ':scope > button:not(:disabled)'): void {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
-  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(':scope > button:not(:disabled)')];
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(selector)];
   const at = items.indexOf(e.target as HTMLElement);
   if (at < 0) return;
   const to = rovingTarget(e.key, at, items.length);
