@@ -1,7 +1,9 @@
 // Timeline above the tables: rows by state (stacked), opened and closed per second, total traffic
 // rate where rows carry one. Drawn by uPlot (canvas, made for streaming time series); drag across a
-// span to filter the Events view to it, hover for the counts at that moment.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// span to filter the Events view to it, hover for the counts at that moment. The state chart is
+// also a keyboard control (spanKeys.ts): a cursor moved one sample at a time, Shift to extend a
+// span, Enter to apply it as a drag would, Escape to clear; its value is read out to screen readers.
+import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './timeline.css';
@@ -10,6 +12,7 @@ import { formatRate } from '../../../shared/units';
 import { clockTime, spanLabel } from './spanLabel';
 import { timeTicks, tickLabels } from './timeTicks';
 import { rovingFocus } from '../../components/roving';
+import { bucketRange, cursorText, dragBuckets, nearestSample, spanAfterKey, type BucketSpan } from './spanKeys';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
 
 /** CSS custom properties of the state colours, in TIMELINE_SERIES order. */
@@ -68,12 +71,18 @@ interface ChartProps {
   scheme: string;
   height: number;
   label: string;
+  /** Called with the plot once drawn, and with null when it goes. */
+  onPlot?(plot: uPlot | null): void;
+  /** What makes the chart a keyboard control (role, tabIndex, aria-*, handlers); absent: an image. */
+  control?: HTMLAttributes<HTMLDivElement>;
 }
 
 /** One uPlot chart: created for a width and colour scheme, fed new data in place (no re-creation per poll). */
-function Chart({ data, makeOpts, colorVars, scheme, height, label }: ChartProps) {
+function Chart({ data, makeOpts, colorVars, scheme, height, label, onPlot, control }: ChartProps) {
   const wrap = useRef<HTMLDivElement | null>(null);
   const plot = useRef<uPlot | null>(null);
+  const onPlotRef = useRef(onPlot);
+  onPlotRef.current = onPlot;
   const width = useSize(wrap);
   const dataRef = useRef(data);
   dataRef.current = data;
@@ -88,6 +97,7 @@ function Chart({ data, makeOpts, colorVars, scheme, height, label }: ChartProps)
         if (gone) return;
         p = new UPlot(makeOpts(width, resolveColors(el, colorVars)), dataRef.current, el);
         plot.current = p;
+        onPlotRef.current?.(p);
       })
       .catch((e: unknown) => {
         // A chart that cannot load or draw (no matchMedia or canvas, e.g. a test DOM) leaves the
@@ -98,12 +108,13 @@ function Chart({ data, makeOpts, colorVars, scheme, height, label }: ChartProps)
       gone = true;
       p?.destroy();
       plot.current = null;
+      onPlotRef.current?.(null);
     };
   }, [width, scheme, makeOpts, colorVars, height]);
   useEffect(() => {
     plot.current?.setData(data);
   }, [data]);
-  return <div className="timeline-chart" ref={wrap} role="img" aria-label={label} style={{ height }} />;
+  return <div className="timeline-chart" ref={wrap} role="img" aria-label={label} style={{ height }} {...control} />;
 }
 
 export interface TimelineViewProps {
@@ -200,9 +211,11 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
             setSelect: [
               (u) => {
                 if (u.select.width < 3) return;
+                // The samples drawn nearest the drag's ends, as the keys pick them (spanKeys.ts).
                 const from = u.posToVal(u.select.left, 'x') * 1000;
                 const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
-                onRangeRef.current([Math.round(from), Math.round(to)]);
+                const buckets = dragBuckets(shownRef.current, from, to);
+                if (buckets) onRangeRef.current(bucketRange(shownRef.current, buckets[0], buckets[1]));
                 u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
               },
             ],
@@ -235,9 +248,76 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
     [],
   );
 
+  // The keyboard's cursor and span, held as sample times so that new polls do not move them.
+  const [keyTimes, setKeyTimes] = useState<{ anchor: number; cursor: number } | null>(null);
+  const keySpan = useMemo<BucketSpan | null>(
+    () => (keyTimes && shown.length > 0 ? { anchor: nearestSample(shown, keyTimes.anchor), cursor: nearestSample(shown, keyTimes.cursor) } : null),
+    [keyTimes, shown],
+  );
+  const [plot, setPlot] = useState<uPlot | null>(null);
+  const [said, setSaid] = useState('');
+  const drawn = useRef(false);
+  useEffect(() => {
+    if (!plot) return;
+    const h = plot.over.clientHeight;
+    if (!keySpan) {
+      // Cleared once when the keys let go, never on every poll: a mouse drag may be under way.
+      if (drawn.current) {
+        plot.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        plot.setCursor({ left: -10, top: -10 });
+      }
+      drawn.current = false;
+      return;
+    }
+    const x = (i: number) => plot.valToPos(shown[i].time / 1000, 'x');
+    const [a, b] = [x(Math.min(keySpan.anchor, keySpan.cursor)), x(Math.max(keySpan.anchor, keySpan.cursor))];
+    plot.setCursor({ left: x(keySpan.cursor), top: h / 2 });
+    plot.setSelect({ left: a, top: 0, width: b - a, height: h }, false);
+    drawn.current = true;
+  }, [plot, keySpan, shown]);
+  const onChartKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Enter') {
+      if (!keySpan) return;
+      e.preventDefault();
+      const r = bucketRange(shown, keySpan.anchor, keySpan.cursor);
+      onRange(r);
+      setSaid(`${spanLabel(r[0], r[1])}: shown`);
+    } else if (e.key === 'Escape') {
+      // The chart's own span first (one Escape, one thing); the window's Escape is left alone otherwise.
+      if (keyTimes && keyTimes.anchor !== keyTimes.cursor) setKeyTimes({ anchor: keyTimes.cursor, cursor: keyTimes.cursor });
+      else if (range) {
+        onRange(null);
+        setSaid('Time span cleared');
+      } else return;
+      e.preventDefault();
+    } else {
+      const next = spanAfterKey(e.key, e.shiftKey, keySpan, shown.length);
+      if (!next) return;
+      e.preventDefault();
+      setKeyTimes({ anchor: shown[next.anchor].time, cursor: shown[next.cursor].time });
+    }
+  };
+  const chartControl = {
+    role: 'slider',
+    tabIndex: 0,
+    'aria-label': 'Timeline cursor: ← → move it one sample, Shift extends a span, Enter shows its events, Escape clears',
+    'aria-valuemin': 0,
+    'aria-valuemax': Math.max(0, shown.length - 1),
+    'aria-valuenow': keySpan?.cursor ?? Math.max(0, shown.length - 1),
+    'aria-valuetext': cursorText(shown, keySpan),
+    'aria-keyshortcuts': 'ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home End PageUp PageDown Enter Escape',
+    'data-region-entry': '',
+    onKeyDown: onChartKey,
+    // The mouse takes over from the keys; leaving the chart lets the cursor go.
+    onMouseDown: () => setKeyTimes(null),
+    onBlur: () => setKeyTimes(null),
+  } as HTMLAttributes<HTMLDivElement>;
+  const onPlot = useCallback((p: uPlot | null) => setPlot(p), []);
+
   const latest = hover ?? shown[shown.length - 1] ?? null;
   return (
-    <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline">
+    <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline" data-region="timeline">
       <div className="timeline-head">
         <button type="button" className="timeline-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? '▾' : '▸'} Timeline
@@ -261,6 +341,9 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
             </button>
           </span>
         )}
+        <span className="sr-only" role="status" aria-live="polite">
+          {said}
+        </span>
         {latest && (
           <span className="timeline-readout" data-testid="timeline-readout">
             <b>{clockTime(latest.time)}</b>
@@ -282,7 +365,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
           <div className="timeline-empty">The timeline fills as polls come in.</div>
         ) : (
           <>
-            <Chart data={columns} makeOpts={makeOpts} colorVars={colorVars} scheme={scheme} height={112} label="Connections by state, opened and closed per second" />
+            <Chart data={columns} makeOpts={makeOpts} colorVars={colorVars} scheme={scheme} height={112} label="Connections by state, opened and closed per second" onPlot={onPlot} control={chartControl} />
             {rates && <Chart data={rateData} makeOpts={makeRateOpts} colorVars={rateVars} scheme={scheme} height={56} label="Total send and receive rate" />}
           </>
         ))}
