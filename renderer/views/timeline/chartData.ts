@@ -8,18 +8,22 @@ export const TIMELINE_ZOOMS = [
   { label: 'Whole run', ms: null },
 ] as const;
 
-/** The samples within the last `windowMs` of the newest (all when null). */
-export function visibleSamples(samples: readonly TimelineSample[], windowMs: number | null): readonly TimelineSample[] {
-  if (windowMs === null || samples.length === 0) return samples;
-  const from = samples[samples.length - 1].time - windowMs;
+/** Index of the first of `samples` (oldest first) whose time is at or after `ms`; samples.length when none is. */
+export function firstSampleFrom(samples: readonly TimelineSample[], ms: number): number {
   let lo = 0;
   let hi = samples.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (samples[mid].time < from) lo = mid + 1;
+    if (samples[mid].time < ms) lo = mid + 1;
     else hi = mid;
   }
-  return samples.slice(lo);
+  return lo;
+}
+
+/** The samples within the last `windowMs` of the newest (all when null). */
+export function visibleSamples(samples: readonly TimelineSample[], windowMs: number | null): readonly TimelineSample[] {
+  if (windowMs === null || samples.length === 0) return samples;
+  return samples.slice(firstSampleFrom(samples, samples[samples.length - 1].time - windowMs));
 }
 
 /** Per second over the sample's span (0 for the run's first sample, which has no span). */

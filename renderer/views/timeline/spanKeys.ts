@@ -7,7 +7,7 @@
 // anchor, as in a list's selection.
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
 import { clockTime } from './spanLabel';
-import { perSecond } from './chartData';
+import { firstSampleFrom, perSecond } from './chartData';
 
 /** A keyboard span by sample index: `anchor` where it started, `cursor` where the keys left it (equal: no span yet). */
 export interface BucketSpan {
@@ -69,13 +69,7 @@ export function bucketRange(samples: readonly TimelineSample[], a: number, b: nu
 
 /** Index of the sample whose time is nearest `ms` (the earlier on a tie); -1 when there are none. */
 export function nearestSample(samples: readonly TimelineSample[], ms: number): number {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (samples[mid].time < ms) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstSampleFrom(samples, ms);
   if (lo >= samples.length) return samples.length - 1;
   if (lo > 0 && ms - samples[lo - 1].time <= samples[lo].time - ms) return lo - 1;
   return lo;
