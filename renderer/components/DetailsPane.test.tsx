@@ -39,6 +39,18 @@ describe('DetailsPane', () => {
     expect(grid.textContent).not.toContain('–');
   });
 
+  it('a socket no process owns (PID 0, e.g. a Linux orphan in FIN-WAIT-2) says so and looks up no process', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [conn({ localPort: 50001, remotePort: 8080, state: 'FIN-WAIT-2', pid: 0, process: null })];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
+    const pane = await openDetails();
+    expect(within(pane).getByRole('heading').textContent).toBe('FIN-WAIT-2 (no owner) PID 0');
+    expect(within(pane).getByText(/^No process owns this socket/).textContent).toBe('No process owns this socket in FIN-WAIT-2: its process has closed it, or none has accepted it yet.');
+    expect(within(pane).queryByText(/has exited or cannot be inspected/)).toBeNull();
+    expect(within(pane).getByRole('button', { name: 'End process' }).hasAttribute('disabled')).toBe(true);
+    expect(bridge.callsOf('getProcessDetails')).toEqual([]);
+  });
+
   it('shows process details fetched once per pid', async () => {
     const { bridge } = setup();
     const pane = await openDetails();

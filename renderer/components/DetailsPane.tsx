@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ActionResult, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
-import { formatEndpoint, hasRemoteSide, ownerText, remoteEndpoint } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, ownerlessState, ownerText, remoteEndpoint } from '../../shared/format';
 import { ClampedText } from './ClampedText';
 import { Unknown } from './Unknown';
 import type { ProcessDetailsCache } from '../store/processCache';
@@ -52,9 +52,11 @@ const ACTION_TEXT: Record<ActionKind, string> = {
 
 export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false }: DetailsPaneProps) {
   const c = row.c;
+  // A socket no process owns (PID 0: TIME-WAIT, an orphan) has no process to look up.
+  const ownerless = ownerlessState(c);
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   useEffect(() => {
-    if (c.pid === null) {
+    if (c.pid === null || ownerless !== null) {
       setLoaded({ state: 'ok', details: null });
       return undefined;
     }
@@ -67,7 +69,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
     return () => {
       live = false;
     };
-  }, [cache, c.pid, c.process]);
+  }, [cache, c.pid, c.process, ownerless]);
 
   const d = loaded.state === 'ok' ? loaded.details : null;
   const show = (v: string | null | undefined) => (v ? v : loaded.state === 'loading' ? <span className="dim">loading…</span> : <Unknown />);
@@ -156,7 +158,8 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
         <dd className="mono">{formatDateTime(row.lastChange)}</dd>
       </dl>
       {loaded.state === 'error' && <p className="msg error">Process details unavailable: {loaded.message}</p>}
-      {loaded.state === 'ok' && c.pid !== null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
+      {ownerless !== null && <p className="msg dim">No process owns this socket in {ownerless}: its process has closed it, or none has accepted it yet.</p>}
+      {loaded.state === 'ok' && c.pid !== null && ownerless === null && d === null && <p className="msg dim">The process has exited or cannot be inspected.</p>}
     </aside>
   );
 }
