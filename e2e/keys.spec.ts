@@ -99,6 +99,19 @@ test('the timeline keys set the same span a drag over the same samples sets', as
   await app.getByRole('button', { name: 'Resume polling' }).click();
 });
 
+test('the "?" panel lists the keys, F6 among them, under the filter language', async ({ app }) => {
+  await app.setViewportSize({ width: 1024, height: 700 });
+  await app.getByRole('button', { name: 'Filter help' }).click();
+  const keys = app.getByRole('note', { name: 'Keys' });
+  await expect(keys).toContainText('F6 / Shift+F6');
+  await expect(keys).toContainText('on the timeline: extend a span from the cursor');
+  // The panel scrolls within its height; the keys are reached by scrolling it, the tabs stay in view.
+  await keys.scrollIntoViewIfNeeded();
+  await expect(keys).toBeInViewport();
+  await expect(app.getByRole('tablist', { name: 'Views' })).toBeInViewport();
+  await app.screenshot({ path: shot('keys-help-1024x700-light.png') });
+});
+
 for (const { width, height, scheme } of LAYOUTS) {
   test(`focus rings after F6 and on the chart cursor, ${width}x${height} ${scheme}`, async ({ app }) => {
     await app.setViewportSize({ width, height });

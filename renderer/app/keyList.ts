@@ -16,10 +16,10 @@ export const KEY_LIST: readonly KeyHelp[] = [
   { keys: 'Enter', what: 'the details pane of the row (on a header: sort by it)' },
   { keys: 'Ctrl+C', what: 'copy the selected rows, tab-separated' },
   { keys: 'Shift+F10 / Menu key', what: 'the row’s context menu; on a header, the column menu' },
-  { keys: '← → Home End on a header', what: 'the next / previous column header (the header row is one Tab stop)' },
-  { keys: 'Alt+← → on a header', what: 'move the column; Ctrl+← → resizes it (Shift: five steps)' },
-  { keys: '← → Home End PgUp PgDn on the timeline', what: 'move its cursor one sample (Home / End: to either end; PgUp / PgDn: a tenth of the chart)' },
-  { keys: 'Shift+← → on the timeline', what: 'extend a span from the cursor; Enter shows its events, Escape clears it' },
+  { keys: '← → Home End', what: 'on a header: the next / previous column header (the header row is one Tab stop)' },
+  { keys: 'Alt+← →', what: 'on a header: move the column; Ctrl+← → resizes it (Shift: five steps)' },
+  { keys: '← → Home End PgUp PgDn', what: 'on the timeline: move its cursor one sample (Home / End: to either end; PgUp / PgDn: a tenth)' },
+  { keys: 'Shift+← →', what: 'on the timeline: extend a span from the cursor; Enter shows its events, Escape clears it' },
   { keys: 'Escape', what: 'close a menu, the help or the details pane; clear the filter text; then the timeline’s span' },
 ];
 
@@ -28,8 +28,14 @@ export function keyListMarkdown(list: readonly KeyHelp[] = KEY_LIST): string {
   return list.map((k) => `| ${k.keys} | ${k.what} |`).join('\n');
 }
 
-/** The list as plain text, one key per line, keys padded to one column (the help panel). */
+/** Width of the help panel's key column, characters: a longer key has its words on the next line. */
+const KEY_COLUMN = 24;
+
+/**
+ * The list as plain text for the help panel: one key a line, keys padded to KEY_COLUMN; a longer
+ * key stands alone with what it does on the next line, under the column (no wide gap for all).
+ */
 export function keyListText(list: readonly KeyHelp[] = KEY_LIST): string {
-  const w = Math.max(...list.map((k) => k.keys.length));
-  return list.map((k) => `  ${k.keys.padEnd(w)}  ${k.what}`).join('\n');
+  const pad = ' '.repeat(KEY_COLUMN + 4);
+  return list.map((k) => (k.keys.length <= KEY_COLUMN ? `  ${k.keys.padEnd(KEY_COLUMN)}  ${k.what}` : `  ${k.keys}\n${pad}${k.what}`)).join('\n');
 }

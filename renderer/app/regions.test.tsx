@@ -9,7 +9,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { App } from '../App';
 import { FakeBridge, conn } from '../test/fixtures';
 import { fakeLayout, MemStorage } from '../test/dom';
-import { KEY_LIST, keyListMarkdown } from './keyList';
+import { KEY_LIST, keyListMarkdown, keyListText } from './keyList';
 import { regionTarget } from './regions';
 
 beforeAll(() => fakeLayout());
@@ -148,6 +148,14 @@ describe('keys are listed wherever netmon lists them', () => {
       expect(keys).toContain(k.what);
     }
     expect(keys).toContain('F6 / Shift+F6');
+  });
+
+  it('the panel puts keys in one column; a key too long for it has its words on the next line, under the column', () => {
+    expect(keyListText([{ keys: 'Ctrl+F', what: 'the filter box' }])).toBe(`  ${'Ctrl+F'.padEnd(24)}  the filter box`);
+    const long = 'Ctrl+Shift+Alt+PgDn on a long place';
+    expect(keyListText([{ keys: long, what: 'w' }])).toBe(`  ${long}\n${' '.repeat(28)}w`);
+    // Every key of the list fits the column.
+    expect(keyListText().split('\n')).toHaveLength(KEY_LIST.length);
   });
 
   it("the README's Keyboard section holds the same list", () => {
