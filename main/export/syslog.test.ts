@@ -23,6 +23,18 @@ describe('RFC 5424 formatting', () => {
     expect(msg.endsWith('\uFEFFopened tcp 0.0.0.0:80 -> *:* LISTEN')).toBe(true);
   });
 
+  it('a socket no process owns (PID 0: a Linux orphan, Windows TIME-WAIT) reads "(no owner)" after its state in the text, pid 0 in the structured data', () => {
+    const tcp = { ...e.connection, protocol: 'tcp' as const, localAddress: '10.0.0.5', localPort: 40001, remoteAddress: '203.0.113.7', remotePort: 443 };
+    const orphan = { ...e, type: 'changed' as const, previousState: 'ESTABLISHED' as const, previousPid: 4120, connection: { ...tcp, state: 'FIN-WAIT-2' as const, pid: 0 } };
+    const msg = formatSyslog(orphan, 2, { facility: 16, hostname: 'h', appName: 'netmon', procId: 1 });
+    expect(msg).toContain(' pid="0" previousPid="4120"');
+    expect(msg.endsWith('\uFEFFchanged tcp 10.0.0.5:40001 -> 203.0.113.7:443 ESTABLISHED -> FIN-WAIT-2 (no owner)')).toBe(true);
+    const tw = { ...e, connection: { ...tcp, state: 'TIME-WAIT' as const, pid: 0, process: 'System Idle Process' } };
+    expect(formatSyslog(tw, 3, { facility: 16, hostname: 'h', appName: 'netmon', procId: 1 }).endsWith(' TIME-WAIT (no owner)')).toBe(true);
+    // Another user's socket without root: no PID, no owner text (unknown is not "no owner").
+    expect(formatSyslog({ ...e, connection: { ...tcp, state: 'FIN-WAIT-2' as const } }, 4, { facility: 16, hostname: 'h', appName: 'netmon', procId: 1 }).endsWith(' FIN-WAIT-2')).toBe(true);
+  });
+
   it('escapes PARAM-VALUE and keeps header fields printable ASCII', () => {
     expect(escapeParamValue('a"b\\c]d')).toBe('a\\"b\\\\c\\]d');
     expect(printAscii('  ', 10)).toBe('-');

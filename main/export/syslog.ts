@@ -1,7 +1,7 @@
 // RFC 5424 syslog messages for connection events, and RFC 6587 octet-counting framing.
 // Grammar: RFC 5424 §6 (https://www.rfc-editor.org/rfc/rfc5424#section-6).
 import { TRAFFIC_FIELDS, type ConnectionEvent } from '../../shared/connection';
-import { formatEndpoint, isoTime, remoteEndpoint } from '../../shared/format';
+import { formatEndpoint, isoTime, ownerlessState, remoteEndpoint } from '../../shared/format';
 
 /**
  * SD-ID of netmon's structured data: `name@PEN`. 32473 is the Private Enterprise Number RFC 5612
@@ -67,12 +67,16 @@ export function eventParams(e: ConnectionEvent, seq: number): Array<[string, str
   return p.filter((kv): kv is [string, string | number | boolean] => kv[1] !== null && kv[1] !== undefined).map(([k, v]) => [k, String(v)]);
 }
 
-/** One line a person reads, e.g. `opened tcp 10.0.0.5:50522 -> 203.0.113.7:443 ESTABLISHED pid 4120 (curl)`. */
+/**
+ * One line a person reads, e.g. `opened tcp 10.0.0.5:50522 -> 203.0.113.7:443 ESTABLISHED pid 4120 (curl)`,
+ * `changed tcp … ESTABLISHED -> FIN-WAIT-2 (no owner)` for a socket no process owns (ownerlessState).
+ */
 export function eventText(e: ConnectionEvent): string {
   const c = e.connection;
   const remote = remoteEndpoint(c);
   const state = e.type === 'changed' && e.previousState !== undefined ? `${e.previousState ?? 'none'} -> ${c.state ?? 'none'}` : (c.state ?? '');
-  const owner = c.pid === null ? '' : ` pid ${c.pid}${c.process ? ` (${c.process})` : ''}`;
+  // A socket no process owns (TIME-WAIT, an orphan: PID 0) reads as everywhere else, `FIN-WAIT-2 (no owner)`.
+  const owner = c.pid === null ? '' : ownerlessState(c) !== null ? ' (no owner)' : ` pid ${c.pid}${c.process ? ` (${c.process})` : ''}`;
   return `${e.type} ${c.protocol} ${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} -> ${remote} ${state}`.trimEnd() + owner;
 }
 
