@@ -71,7 +71,10 @@ test.describe('traffic', () => {
     await setFilter(app, `port:${loopback.port}`);
     await expect(rowById(app, orphanId)).toContainText('FIN-WAIT-2 (no owner)');
     await app.getByRole('tab', { name: /Processes/ }).click();
-    await app.getByRole('grid', { name: 'Processes' }).getByRole('gridcell', { name: 'FIN-WAIT-2 (no owner)', exact: true }).click();
+    const group = app.getByRole('grid', { name: 'Processes' }).getByRole('gridcell', { name: 'FIN-WAIT-2 (no owner)', exact: true });
+    await expect(group).toBeVisible();
+    await app.screenshot({ path: 'test-results/processes-orphan.png' });
+    await group.click();
     await expect(app.getByRole('textbox', { name: 'Filter' })).toHaveValue('state:fin-wait-2 owner:none');
     await expect(rowById(app, orphanId)).toBeVisible();
     // Exactly the group: its peer (CLOSE-WAIT, this process's) and listener are gone; every row left
