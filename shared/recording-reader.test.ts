@@ -249,6 +249,8 @@ describe('a CSV number cell is read as the same number NDJSON would hold, or ref
     ['rttMs', 'Infinity'],
     ['rttMs', '1e'],
     ['localScopeId', '\t4'],
+    // a whole-number field is digits only (netmon never writes 1e3 for a port)
+    ['localPort', '1e3'],
     // the scope after % is digits and agrees with the scope column (4 here)
     ['localAddress', 'fe80::1%0x4'],
     ['localAddress', 'fe80::1% 4'],
@@ -262,7 +264,6 @@ describe('a CSV number cell is read as the same number NDJSON would hold, or ref
   it.each([
     ['rttMs', '1e-7', 1e-7],
     ['sendRate', '2.5E+3', 2500],
-    ['localPort', '1e3', 1000],
     ['pid', '0', 0],
     ['bytesSent', '9007199254740991', Number.MAX_SAFE_INTEGER],
   ])('%s %j is read as %d, as JSON reads it', (f, v, n) => {
@@ -304,5 +305,65 @@ describe('a recorded time is ISO 8601 with its zone, as netmon writes it (toISOS
     const r = parseRecordingText(line(time, time));
     expect(r.summary.problems).toEqual([]);
     expect([r.events[0].time, r.events[0].connection.firstSeenAt]).toEqual([ms, ms]);
+  });
+});
+
+describe('a whole-number field written with a fraction or an exponent is refused, naming line and field', () => {
+  // JSON.parse reads 5.0 and 5e0 as 5, so the value alone cannot tell; netmon writes counts, ports,
+  // PIDs and scope ids as digits only, and the readers look at the text.
+  const traffic: Omit<Connection, 'id'> = {
+    protocol: 'tcp', family: 6, localAddress: 'fe80::1', localPort: 5000, localScopeId: 3, remoteAddress: 'fe80::2', remotePort: 6000,
+    remoteScopeId: 5, state: 'ESTABLISHED', pid: 42, process: 'node', bytesSent: 10, bytesReceived: 20, packetsSent: 3, packetsReceived: 4,
+    sendRate: 1.5, receiveRate: 2.25, rttMs: 0.05, rttVarMs: 1e-7, retransmits: 1,
+  };
+  const changed: ConnectionEvent = { type: 'changed', time: Date.UTC(2026, 0, 1), connection: { id: connectionKey(traffic), ...traffic }, previousState: 'SYN-SENT', previousPid: 7 };
+  const good = formatEventJsonLine(changed);
+  const WHOLE = ['family', 'localPort', 'localScopeId', 'remotePort', 'remoteScopeId', 'pid', 'previousPid', 'bytesSent', 'bytesReceived', 'packetsSent', 'packetsReceived', 'retransmits'];
+
+  it('the recording as netmon writes it reads clean, fractional rates and RTTs included', () => {
+    const r = parseRecordingText(good);
+    expect(r.summary.problems).toEqual([]);
+    expect(r.events[0].connection).toMatchObject({ sendRate: 1.5, rttMs: 0.05, rttVarMs: 1e-7, bytesSent: 10 });
+  });
+
+  it.each(WHOLE.flatMap((f) => ['.0', 'e0', '.0e0', 'E+0'].map((tail) => [f, tail])))('NDJSON %s written as N%s', (f, tail) => {
+    const key = `"${f}":`;
+    const at = good.indexOf(key) + key.length;
+    const value = /^\d+/.exec(good.slice(at))![0];
+    const line = good.slice(0, at) + value + tail + good.slice(at + value.length);
+    // JSON.parse alone sees the same value: only the text differs.
+    expect(JSON.stringify(JSON.parse(line))).toBe(JSON.stringify(JSON.parse(good)));
+    const r = parseRecordingText(`${good}${line}${good}`);
+    expect(r.events).toHaveLength(2);
+    expect(r.summary.problems).toEqual([
+      { line: 2, field: f, message: `field "${f}": ${value}${tail} is written with a fraction or an exponent; this field is a whole number (digits only)` },
+    ]);
+  });
+
+  it('NDJSON with spaces around the colon, as a hand-edited file may have, is refused the same', () => {
+    const line = good.replace('"localPort":5000', '"localPort" :  5000.0');
+    expect(parseRecordingText(line).summary.problems.map((p) => p.field)).toEqual(['localPort']);
+  });
+
+  it('text inside a string that looks like a field is not a field: a process named a,"pid":5.0 reads', () => {
+    const named = { ...changed, connection: { ...changed.connection, process: 'a,"pid":5.0 {"family":6.0}', processPath: '/x/,"bytesSent": 1e3' } };
+    const r = parseRecordingText(formatEventJsonLine(named));
+    expect(r.summary.problems).toEqual([]);
+    expect(r.events[0].connection.process).toBe('a,"pid":5.0 {"family":6.0}');
+  });
+
+  it.each(WHOLE.filter((f) => f !== 'previousPid').map((f) => [f]))('CSV %s written as N.0 is refused the same', (f) => {
+    const header = csvLine(EVENT_CSV_HEADER);
+    const cells = formatEventCsvLine(changed).replace(/\r\n$/, '').split(',');
+    const i = EVENT_CSV_HEADER.indexOf(f as (typeof EVENT_CSV_HEADER)[number]);
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(cells[i]).toMatch(/^\d+$/);
+    const value = cells[i];
+    cells[i] = `${value}.0`;
+    const r = parseRecordingText(`${header}${cells.join(',')}\r\n`);
+    expect(r.events).toEqual([]);
+    expect(r.summary.problems).toEqual([
+      { line: 2, field: f, message: `field "${f}": ${value}.0 is written with a fraction or an exponent; this field is a whole number (digits only)` },
+    ]);
   });
 });
