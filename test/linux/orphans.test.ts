@@ -12,7 +12,7 @@ import { createEngine } from '../../main/engine/engine';
 import { PID_NONE, PROTO_TCP, type RowTable } from '../../main/model/rows';
 import { createLinuxSource } from '../../main/source/linux';
 import { parseFilter } from '../../shared/filter';
-import { ownerText } from '../../shared/format';
+import { formatEventText, ownerText } from '../../shared/format';
 import { processGroupFilter, rollUpProcesses } from '../../shared/processes';
 import { buildCli, type BuiltCli } from '../cli/helpers';
 import { closeServer, ensureSs, openPair, rowsOf, ssRows, waitFor, type Pair } from './helpers';
@@ -92,6 +92,29 @@ describe('an orphaned socket (closed by its process, FIN not answered) is owned 
       expect(conns.filter((c) => unknown.filter.match(c))).toEqual([]);
     } finally {
       source.close?.();
+    }
+  });
+
+  it('watch: the close is one changed event, from this process to no owner, not a close and an open', async () => {
+    const own = await openPair('127.0.0.1');
+    const source = createLinuxSource();
+    try {
+      const port = own.client.localPort!;
+      const mine = (c: { localPort: number; remotePort: number | null }) => c.localPort === port && c.remotePort === own.port;
+      const engine = createEngine({ source });
+      await engine.pollNow();
+      expect(engine.snapshot().connections.filter(mine).map((c) => [c.state, c.pid])).toEqual([['ESTABLISHED', process.pid]]);
+      own.accepted.pause();
+      await new Promise<void>((r, j) => own.client.write('bye', (e) => (e ? j(e) : r())));
+      own.client.destroy();
+      await waitFor('the client end in FIN-WAIT-2', () => ssRows('tcp', [port]).some((x) => x.lport === port && x.state === 'FIN-WAIT-2'));
+      const events = (await engine.pollNow()).events.filter((e) => mine(e.connection));
+      expect(events.map((e) => [e.type, e.previousPid, e.connection.pid, e.connection.state])).toEqual([['changed', process.pid, 0, 'FIN-WAIT-2']]);
+      expect(formatEventText(events[0], { utc: true })).toMatch(new RegExp(`→FIN-WAIT-2\\) pid ${process.pid}→0 FIN-WAIT-2 \\(no owner\\)\\n$`));
+    } finally {
+      source.close?.();
+      own.accepted.destroy();
+      await closeServer(own.server);
     }
   });
 
