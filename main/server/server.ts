@@ -42,6 +42,8 @@ const CLOSE_GRACE_MS = 2000;
  * must be too: every one costs a send of each batch. A few windows and tabs per admin is the use.
  */
 export const DEFAULT_MAX_CLIENTS = 32;
+/** How often serve may tell its log that clients are turned away for the cap. */
+const TURN_AWAY_LOG_INTERVAL_MS = 60_000;
 /** Close code for a client turned away or dropped for load: RFC 6455 registry, 1013 "Try Again Later". */
 const TRY_AGAIN_LATER = 1013;
 
@@ -222,6 +224,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
    * no status of a refused upgrade, and netmon's page takes a refusal for a wrong token).
    */
   function turnAway(ws: WebSocket): void {
+    turnedAway++;
+    // Said to the admin too (the page only shows "reconnecting"), at most once a minute.
+    const now = Date.now();
+    if (now - turnAwaySaidAt >= TURN_AWAY_LOG_INTERVAL_MS) {
+      turnAwaySaidAt = now;
+      opts.log?.(`netmon serve: turned away a browser tab: ${maxClients} are served at once (--max-clients); ${turnedAway} turned away in this run`);
+    }
     ws.on('error', () => ws.terminate());
     closeWithReason(ws, `too many clients: netmon serves ${maxClients} at once; close another netmon tab or window`);
   }
@@ -232,6 +241,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const maxClients = opts.maxClients ?? DEFAULT_MAX_CLIENTS;
   /** Clients being served: from their 'connection' to their 'close'. */
   let served = 0;
+  let turnedAway = 0;
+  let turnAwaySaidAt = -Infinity;
 
   wss.on('connection', (ws: WebSocket) => {
     served++;

@@ -115,13 +115,17 @@ describe('serve: time bounds on a slow HTTP client', () => {
 
 describe('serve: a cap on WebSocket clients', () => {
   it('serves maxClients at once, turns the next away with 1013 and a reason, and frees the slot when one leaves', async () => {
-    const srv = await serve({ maxClients: 2 });
+    const log: string[] = [];
+    const srv = await serve({ maxClients: 2, log: (l) => log.push(l) });
     const a = await client(srv.port);
     const b = await client(srv.port);
     expect(srv.clients()).toBe(2);
     const c = await client(srv.port);
     expect(await c.closed).toEqual({ code: 1013, reason: 'too many clients: netmon serves 2 at once; close another netmon tab or window' });
     expect(srv.clients()).toBe(2);
+    // The admin is told too, once a minute at most (the second turned away within it is not said).
+    expect((await (await client(srv.port)).closed).code).toBe(1013);
+    expect(log).toEqual(['netmon serve: turned away a browser tab: 2 are served at once (--max-clients); 1 turned away in this run']);
     // Those served are untouched.
     expect(await a.call(1, 'getStatus')).toMatchObject({ ok: true });
     a.ws.close();
