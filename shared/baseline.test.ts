@@ -30,6 +30,20 @@ describe('baseline', () => {
     expect(JSON.stringify(b)).not.toContain('50001');
   });
 
+  it('a baselined connection closing as an orphan (PID 0, no owner) is not a new destination, and an orphan is recorded as no process', () => {
+    const m = compileBaseline(makeBaseline(normal, range, 0, null));
+    const listening = listenerPorts(normal);
+    // Updater.exe closed its connection before the server did: Windows lists the end under PID 0
+    // (System Idle Process), the Linux source with PID 0 and no name.
+    const windows = conn({ localAddress: '10.0.0.5', localPort: 50011, remoteAddress: '203.0.113.7', remotePort: 443, state: 'FIN-WAIT-2', process: 'System Idle Process', pid: 0 });
+    const linux = { ...windows, localPort: 50012, id: 'linux', process: null };
+    expect([m.departure(windows, listening), m.departure(linux, listening)]).toEqual([null, null]);
+    // To a destination not in the baseline it is new, whoever listed it.
+    expect(m.departure({ ...windows, remoteAddress: '198.51.100.200' }, listening)).toBe('new destination');
+    const b = makeBaseline([windows], range, 0, null);
+    expect(b.outbound).toEqual([{ process: null, protocol: 'tcp', remoteAddress: '203.0.113.7', remotePort: 443 }]);
+  });
+
   it('flags only what departs, and survives a save / reopen', () => {
     const b = parseBaseline(JSON.stringify(makeBaseline(normal, range, 0, null)), 'b.json');
     const m = compileBaseline(b);

@@ -7,10 +7,12 @@
 //   - outbound: process + protocol + remote address + remote port (a TCP connection whose local
 //     port is not a listener's);
 //   - ephemeral UDP: process + protocol (a UDP socket bound inside the dynamic range, e.g. a DNS client).
-// A connection accepted by a baselined listener is normal whatever its remote end; a TIME-WAIT row
-// has no owner, so it matches an outbound entry of any process with the same destination.
+// A connection accepted by a baselined listener is normal whatever its remote end; a row no process
+// owns (TIME-WAIT, an orphan in FIN-WAIT-2…: ownerlessState) matches an outbound entry of any process
+// with the same destination.
 import { briefJson } from './brief-json';
 import type { Connection, Protocol } from './connection';
+import { ownerlessState } from './format';
 import { ipFamily } from './ip';
 import { listenerPorts as listenerPortsOf, type PortRange } from './ports';
 
@@ -90,9 +92,9 @@ export function makeBaseline(rows: readonly Connection[], dynamicRange: PortRang
   const ephemeral = new Map<string, BaselineEphemeral>();
   for (const c of rows) {
     const k = classify(c, dynamicRange, listening);
-    // TIME-WAIT rows have no owner (PID 0 on Windows): they are recorded as a destination of "no
-    // process", which later matches only ownerless rows (or any process's, via the destination set).
-    if (k.kind === 'outbound' && c.state === 'TIME-WAIT') k.entry.process = null;
+    // Sockets no process owns (TIME-WAIT, orphans: ownerlessState) are recorded as a destination of
+    // "no process", which later matches only ownerless rows (or any process's, via the destination set).
+    if (k.kind === 'outbound' && ownerlessState(c) !== null) k.entry.process = null;
     if (k.kind === 'listener') listeners.set(listenerKey(k.entry), k.entry);
     else if (k.kind === 'outbound') outbound.set(outboundKey(k.entry), k.entry);
     else if (k.kind === 'ephemeral') ephemeral.set(ephemeralKey(k.entry), k.entry);
@@ -135,7 +137,8 @@ export function compileBaseline(b: Baseline): BaselineMatcher {
         case 'ephemeral':
           return ephemeral.has(ephemeralKey(k.entry)) ? null : 'new process';
         case 'outbound':
-          if (c.state === 'TIME-WAIT' || k.entry.process === null) {
+          // An ownerless row (a closing connection its process let go of) is known by its destination alone.
+          if (c.state === 'TIME-WAIT' || ownerlessState(c) !== null || k.entry.process === null) {
             return destinations.has(`${k.entry.protocol}|${k.entry.remoteAddress}|${k.entry.remotePort}`) ? null : 'new destination';
           }
           return outbound.has(outboundKey(k.entry)) ? null : 'new destination';
