@@ -30,6 +30,9 @@ async function selectRow(page: Page) {
 }
 
 test('from a selected grid row, F6 puts the focus in the details pane and Shift+F6 returns; Tab reaches the pane in two presses', async ({ app }) => {
+  // The chart is drawn from the second poll on (a second apart here); until then the timeline's
+  // region is entered at its toggle.
+  await expect(chart(app)).toBeVisible({ timeout: 15_000 });
   await selectRow(app);
   await app.keyboard.press('F6');
   expect(await focused(app)).toBe('region:Details');
@@ -52,6 +55,27 @@ test('from a selected grid row, F6 puts the focus in the details pane and Shift+
   }
   expect(presses).toBe(2);
   expect(await focused(app)).toBe('null:Close details');
+});
+
+test('Tab from the filter box to the grid stops once in the quick filters; ← → move along them', async ({ app }) => {
+  await app.getByRole('textbox', { name: 'Filter' }).focus();
+  const path: string[] = [];
+  while (path.length < 40 && (await focused(app)) !== 'grid:Connections') {
+    await app.keyboard.press('Tab');
+    path.push(await app.evaluate(() => (document.activeElement?.closest('.togglebar') ? 'toolbar' : (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? ''))));
+  }
+  expect(path.filter((p) => p === 'toolbar')).toHaveLength(1);
+  expect(path.at(-1)).toBe('Connections');
+  test.info().annotations.push({ type: 'tab stops from the filter box to the grid', description: String(path.length) });
+  const ipv4 = app.getByRole('checkbox', { name: 'IPv4' });
+  await ipv4.focus();
+  await app.keyboard.press('ArrowRight');
+  await expect(app.getByRole('checkbox', { name: 'IPv6' })).toBeFocused();
+  await app.keyboard.press('Shift+Tab');
+  await expect(app.getByRole('checkbox', { name: 'IPv6' })).not.toBeFocused();
+  await app.keyboard.press('Tab');
+  // Back into the toolbar: the control focused last.
+  await expect(app.getByRole('checkbox', { name: 'IPv6' })).toBeFocused();
 });
 
 test('the timeline keys set the same span a drag over the same samples sets', async ({ app }) => {

@@ -1,5 +1,8 @@
-// The quick toggles row: checkboxes whose accessible names are the labels.
-import type { ReactNode } from 'react';
+// The quick toggles row: checkboxes whose accessible names are the labels, and the display settings.
+// A WAI-ARIA toolbar: one Tab stop, ← → Home End move among its controls (Space ticks a box, ↑ ↓
+// change a list), so Tab from the filter box does not walk through a dozen of them.
+import { useRef, type ReactNode } from 'react';
+import { rovingFocus, useRovingTabStop } from './roving';
 import type { Toggles } from '../store/toggles';
 import { TOGGLE_LABELS } from '../store/toggles';
 
@@ -25,14 +28,19 @@ function Check({ label, checked, onChange }: { label: string; checked: boolean; 
   );
 }
 
+/** The toolbar's controls, in order. */
+const TOOLBAR_ITEMS = 'input:not(:disabled), select:not(:disabled)';
+
 export function ToggleBar(p: ToggleBarProps) {
+  const bar = useRef<HTMLDivElement | null>(null);
+  useRovingTabStop(bar, TOOLBAR_ITEMS);
   const groups: (keyof Toggles)[][] = [
     ['ipv4', 'ipv6'],
     ['tcp', 'udp'],
     ['hideListen', 'hideTimeWait', 'hideLoopback'],
   ];
   return (
-    <div className="togglebar" role="toolbar" aria-label="Quick filters">
+    <div className="togglebar" role="toolbar" aria-label="Quick filters" ref={bar} onKeyDown={(e) => rovingFocus(e, TOOLBAR_ITEMS)}>
       {groups.map((g) => (
         <div className="toggle-group" key={g.join()}>
           {g.map((k) => (

@@ -1,7 +1,7 @@
 // Roving focus for a group that is one Tab stop (WAI-ARIA tabs and toolbar patterns): the arrow
 // keys move along it and wrap, Home / End go to its ends.
 // https://www.w3.org/WAI/ARIA/apg/practices/keyboard-interface/#kbd_roving_tabindex
-import type { KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
 
 /** The index a key moves to from `index` of `count` items, or null for a key the group does not take. */
 export function rovingTarget(key: string, index: number, count: number): number | null {
@@ -35,4 +35,31 @@ export function rovingFocus(e: KeyboardEvent<HTMLElement>, selector = ':scope > 
   if (to === null) return;
   e.preventDefault();
   items[to].focus();
+}
+
+/**
+ * Keeps one Tab stop among the items `selector` finds under `ref` (roving tabindex, for items whose
+ * tabindex React does not set): the item focused last while it is still there, else the first.
+ * Runs after every render, as items come and go. Pair it with `rovingFocus(e, selector)` as the
+ * group's keydown handler.
+ */
+export function useRovingTabStop(ref: RefObject<HTMLElement | null>, selector: string): void {
+  const last = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>(selector) ?? [])];
+    const stop = last.current && items.includes(last.current) ? last.current : items[0];
+    for (const el of items) el.tabIndex = el === stop ? 0 : -1;
+  });
+  useEffect(() => {
+    const root = ref.current;
+    if (!root) return undefined;
+    const onFocus = (e: FocusEvent) => {
+      const t = e.target;
+      if (!(t instanceof HTMLElement) || !t.matches(selector)) return;
+      last.current = t;
+      for (const el of root.querySelectorAll<HTMLElement>(selector)) el.tabIndex = el === t ? 0 : -1;
+    };
+    root.addEventListener('focusin', onFocus);
+    return () => root.removeEventListener('focusin', onFocus);
+  }, [ref, selector]);
 }
