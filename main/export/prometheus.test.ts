@@ -55,39 +55,52 @@ describe('LiveTable + metrics', () => {
     expect(lines).toContain('netmon_ephemeral_ports_range_size{protocol="tcp"} 100');
   });
 
-  it('keeps a process really named unknown, system or other apart from netmon\'s own aggregates of those names', async () => {
+  it('keeps a process really named unknown, no_owner or other apart from netmon\'s own aggregates of those names', async () => {
     const t = new LiveTable();
     const m = createMetrics({ table: t, topProcesses: 3 });
     const conns = [
       // Real processes with those names (a Linux process may call itself anything).
       row('r1', { process: 'unknown', pid: 100 }), row('r2', { process: 'unknown', pid: 100, localPort: 2 }),
-      row('r3', { process: 'system', pid: 101, localPort: 3 }), row('r4', { process: 'system', pid: 101, localPort: 4 }),
+      row('r3', { process: 'no_owner', pid: 101, localPort: 3 }), row('r4', { process: 'no_owner', pid: 101, localPort: 4 }),
       row('r5', { process: 'other', pid: 102, localPort: 5 }), row('r6', { process: 'other', pid: 102, localPort: 6 }),
-      // netmon's buckets: owner not known, PID 0 without a name, and a small process past the top 3.
+      // netmon's buckets: owner not known, no owner by nature, and a small process past the top 3.
       row('n1', { process: null, pid: null, localPort: 7, bytesSent: 10 }),
-      row('n2', { process: null, pid: 0, localPort: 8 }),
+      row('n2', { process: null, pid: 0, localPort: 8, state: 'FIN-WAIT-2' }),
       row('n3', { process: 'sshd', pid: 7, localPort: 9 }),
     ];
     t.apply({ seq: 1, time: 1, full: true, events: [], status: status(1), connections: conns });
     const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('netmon_process_connections'));
     expect(lines.sort()).toEqual([
       'netmon_process_connections{aggregate="other"} 3',
+      'netmon_process_connections{process="no_owner"} 2',
       'netmon_process_connections{process="other"} 2',
-      'netmon_process_connections{process="system"} 2',
       'netmon_process_connections{process="unknown"} 2',
     ]);
-    // With room for everyone, the unknown-owner and PID 0 aggregates are series of their own too.
+    // With room for everyone, the unknown-owner and no-owner aggregates are series of their own too.
     const wide = createMetrics({ table: t, topProcesses: 10 });
     const text = await wide.registry.metrics();
     for (const l of [
       'netmon_process_connections{process="unknown"} 2',
       'netmon_process_connections{aggregate="unknown"} 1',
-      'netmon_process_connections{process="system"} 2',
-      'netmon_process_connections{aggregate="system"} 1',
+      'netmon_process_connections{process="no_owner"} 2',
+      'netmon_process_connections{aggregate="no_owner"} 1',
       'netmon_process_connections{process="sshd"} 1',
       'netmon_process_sent_bytes{aggregate="unknown"} 10',
     ]) expect(text.split('\n')).toContain(l);
     expect(text).not.toMatch(/process="[^"]*",aggregate=|aggregate="[^"]*",process=/);
+  });
+
+  it('a socket no process owns is aggregate="no_owner" as every view calls it, also where Windows names PID 0', async () => {
+    const t = new LiveTable();
+    const m = createMetrics({ table: t });
+    t.apply({ seq: 1, time: 1, full: true, events: [], status: status(1), connections: [
+      row('w', { state: 'TIME-WAIT', pid: 0, process: 'System Idle Process' }),
+      row('l', { state: 'TIME-WAIT', pid: null, process: null, localPort: 2 }),
+      row('o', { state: 'ESTABLISHED', pid: 0, process: null, localPort: 3 }),
+      row('s', { state: 'LISTEN', pid: 4, process: 'System', localPort: 445 }),
+    ] });
+    const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('netmon_process_connections'));
+    expect(lines.sort()).toEqual(['netmon_process_connections{aggregate="no_owner"} 3', 'netmon_process_connections{process="System"} 1']);
   });
 
   it('topN keeps the largest and sums the rest as other', () => {

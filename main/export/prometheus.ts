@@ -3,6 +3,7 @@
 // conventions (https://prometheus.io/docs/practices/naming/): base units, `_total` counters.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Connection } from '../../shared/connection';
+import { ownerlessState } from '../../shared/format';
 import { portUsageReport, type PortRange } from '../../shared/ports';
 import type { Protocol } from '../../shared/connection';
 import type { LiveTable, PollObservation } from './table';
@@ -52,22 +53,25 @@ export function isListener(c: Connection): boolean {
 
 /**
  * netmon's own per-process series that stand for no one process: `other` (the processes past the
- * top N, summed), `unknown` (sockets whose owner is not known), `system` (PID 0 without a name).
- * They carry the label `aggregate` instead of `process`, so that a process that is really named
- * `unknown`, `system` or `other` (a Linux process may call itself anything) keeps a series of its own.
+ * top N, summed), `no_owner` (sockets no process owns by nature: TIME-WAIT, an orphan, PID 0 without
+ * a name — the one rule of every view, shared/format.ts ownerlessState), `unknown` (an owner netmon
+ * could not name: no PID, another user's process). They carry the label `aggregate` instead of
+ * `process`, so that a process that is really named `unknown` or `other` (a Linux process may call
+ * itself anything) keeps a series of its own.
  */
-export type ProcessAggregate = 'other' | 'unknown' | 'system';
+export type ProcessAggregate = 'other' | 'no_owner' | 'unknown';
 
 /** One per-process series: a named process, or one of netmon's aggregates. */
 export type ProcessSeries = { process: string } | { aggregate: ProcessAggregate };
 
 /**
  * The series key of a row: `p:` + the process name, or `a:` + the aggregate (one string, so the
- * keys of processes and aggregates can never meet).
+ * keys of processes and aggregates can never meet). A socket no process owns counts as no_owner
+ * even where the OS names PID 0 (Windows: System Idle Process), as every view shows it.
  */
 function processKey(c: Connection): string {
-  if (c.process) return `p:${c.process}`;
-  return c.pid === 0 ? 'a:system' : 'a:unknown';
+  if (ownerlessState(c) !== null) return 'a:no_owner';
+  return c.process ? `p:${c.process}` : 'a:unknown';
 }
 
 const OTHER_KEY = 'a:other';
@@ -147,7 +151,7 @@ export function createMetrics(opts: MetricsOptions): NetmonMetrics {
     });
   perProcess(
     'netmon_process_connections',
-    `Sockets per process name (label process), the ${topProcesses} busiest; the rest summed as aggregate="other", sockets of unknown owner as aggregate="unknown", of PID 0 as aggregate="system".`,
+    `Sockets per process name (label process), the ${topProcesses} busiest; the rest summed as aggregate="other", sockets no process owns (TIME-WAIT, orphans) as aggregate="no_owner", of an owner netmon cannot name as aggregate="unknown".`,
     () => 1,
   );
   perProcess('netmon_process_sent_bytes', 'Bytes sent over the life of the process\'s open TCP connections (where the OS gives counters).', (c) => c.bytesSent);
