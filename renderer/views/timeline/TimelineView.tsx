@@ -309,8 +309,10 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
     'aria-keyshortcuts': 'ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home End PageUp PageDown Enter Escape',
     'data-region-entry': '',
     onKeyDown: onChartKey,
-    // The mouse takes over from the keys; leaving the chart lets the cursor go.
+    // The mouse takes over from the keys (else the next poll would put the cursor back under the
+    // keys' sample while the mouse points elsewhere); leaving the chart lets the cursor go.
     onMouseDown: () => setKeyTimes(null),
+    onMouseMove: () => setKeyTimes((k) => (k === null ? k : null)),
     onBlur: () => setKeyTimes(null),
   } as HTMLAttributes<HTMLDivElement>;
   const onPlot = useCallback((p: uPlot | null) => setPlot(p), []);

@@ -91,6 +91,16 @@ describe('timeline chart keys', () => {
     expect(document.activeElement).toBe(chart);
   });
 
+  it('the mouse takes over: a move over the chart lets the keys\' cursor go', () => {
+    const { chart, key } = setup();
+    key('Home');
+    key('ArrowRight', true);
+    expect(chart.getAttribute('aria-valuenow')).toBe('1');
+    fireEvent.mouseMove(chart);
+    expect(chart.getAttribute('aria-valuenow')).toBe('5');
+    expect(chart.getAttribute('aria-valuetext')).not.toContain('Span of');
+  });
+
   it('leaves keys with Ctrl / Alt and other keys to the window', () => {
     const { chart, onRange } = setup();
     expect(fireEvent.keyDown(chart, { key: 'ArrowLeft', ctrlKey: true })).toBe(true);
