@@ -15,6 +15,14 @@ export const WS_SUBPROTOCOL = 'netmon.v1';
  */
 export const WS_TOKEN_PREFIX = 'netmon.token.';
 
+/**
+ * WebSocket close code 1013 "Try Again Later" (RFC 6455 §7.4, IANA registry): the server turns a
+ * client away for load — too many clients, or this one too slow to read — and a later retry may
+ * succeed. The reason says which; a reason that starts with WS_TOO_MANY_CLIENTS is the client cap.
+ */
+export const WS_TRY_AGAIN_LATER = 1013;
+export const WS_TOO_MANY_CLIENTS = 'too many clients';
+
 /** The subprotocol list a client offers: `new WebSocket(url, wsProtocols(token))`. */
 export function wsProtocols(token: string): string[] {
   return [WS_SUBPROTOCOL, `${WS_TOKEN_PREFIX}${token}`];

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type ServerOptions as WsServerOptions, type WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../shared/csp';
 import { addressKind } from '../../shared/ip';
-import { batchFrame, WS_PATH, WS_SUBPROTOCOL } from '../../shared/ws-protocol';
+import { batchFrame, WS_PATH, WS_SUBPROTOCOL, WS_TOO_MANY_CLIENTS, WS_TRY_AGAIN_LATER } from '../../shared/ws-protocol';
 import { resolveBindAddress, UnresolvedHostError } from './bind-address';
 import { authorize, hostAllowed, newToken, offersNetmonProtocol, originAllowed, tokenFromProtocols, tokenProblem, type HostPolicy } from './auth';
 import { BULK_METHODS, createHandlers, handleClientMessage, HEAVY_METHODS, methodOf, refusal, type ServerMessage } from './rpc';
@@ -44,8 +44,6 @@ const CLOSE_GRACE_MS = 2000;
 export const DEFAULT_MAX_CLIENTS = 32;
 /** How often serve may tell its log that clients are turned away for the cap. */
 const TURN_AWAY_LOG_INTERVAL_MS = 60_000;
-/** Close code for a client turned away or dropped for load: RFC 6455 registry, 1013 "Try Again Later". */
-const TRY_AGAIN_LATER = 1013;
 
 export class ServerConfigError extends Error {
   override name = 'ServerConfigError';
@@ -215,7 +213,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   /** Closes `ws` with 1013 and `reason` (≤ 123 bytes), and cuts it off if it does not answer the close. */
   function closeWithReason(ws: WebSocket, reason: string): void {
-    ws.close(TRY_AGAIN_LATER, reason);
+    ws.close(WS_TRY_AGAIN_LATER, reason);
     setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
@@ -232,7 +230,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       opts.log?.(`netmon serve: turned away a browser tab: ${maxClients} are served at once (--max-clients); ${turnedAway} turned away in this run`);
     }
     ws.on('error', () => ws.terminate());
-    closeWithReason(ws, `too many clients: netmon serves ${maxClients} at once; close another netmon tab or window`);
+    closeWithReason(ws, `${WS_TOO_MANY_CLIENTS}: netmon serves ${maxClients} at once; close another netmon tab or window`);
   }
 
   const maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;

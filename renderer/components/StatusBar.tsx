@@ -71,6 +71,7 @@ function useWrappedCount(box: RefObject<HTMLElement | null>, shape: string): num
 const LINK_TEXT: Record<Exclude<LinkState, 'open'>, string> = {
   connecting: 'connecting…',
   closed: 'disconnected, retrying…',
+  busy: 'not connected: too many netmon tabs open, retrying…',
   refused: 'not connected: token refused',
   'no-token': 'not connected: no token',
 };

@@ -12,7 +12,7 @@ import type {
   Snapshot,
 } from '../../shared/ipc';
 import { encodeBatch, isRecordingStatus, type EventBatch } from '../../shared/ipc';
-import { batchJsonOf } from '../../shared/ws-protocol';
+import { batchJsonOf, WS_TOO_MANY_CLIENTS, WS_TRY_AGAIN_LATER } from '../../shared/ws-protocol';
 import type { TimelineData } from '../../shared/timeline';
 import type { PortUsageHistory } from '../../shared/port-usage';
 
@@ -28,15 +28,14 @@ export interface SocketLike {
 }
 
 /**
- * The link to the server. `closed`: lost or not reachable, reconnecting with backoff. `refused`: the
+ * The link to the server. `closed`: lost or not reachable, reconnecting with backoff. `busy`: the
+ * server serves as many tabs as it will (`netmon serve --max-clients`); retrying at the longest
+ * backoff until one leaves. `refused`: the
  * server answers but will not take this tab's token (a restart gave the run a new one), and
  * `no-token`: the page was opened without one (a bookmark); in both no retry can help, so none is
  * made until `retry()`.
  */
-/** WebSocket close code 1013 (RFC 6455 registry): the server asks for a later retry. */
-const TRY_AGAIN_LATER = 1013;
-
-export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused' | 'no-token';
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'busy' | 'refused' | 'no-token';
 
 export interface WsBridgeOptions {
   /** ws://host:port/ws */
@@ -180,7 +179,9 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       socket = null;
       // 1013 "Try Again Later": the server is full (too many clients) or found this tab too slow; a
       // quick retry would only be turned away again, so the next waits the longest backoff.
-      if ((ev as { code?: unknown } | null)?.code === TRY_AGAIN_LATER) backoff = maxBackoff;
+      const close = ev as { code?: unknown; reason?: unknown } | null;
+      const busy = close?.code === WS_TRY_AGAIN_LATER;
+      if (busy) backoff = maxBackoff;
       // Replies to requests already sent can no longer arrive: reject them. Unsent ones wait.
       for (const [id, p] of pending) {
         if (p.frame === null) {
@@ -190,7 +191,7 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
         }
       }
       if (opened || !opts.serverAnswers) {
-        setState('closed');
+        setState(busy && typeof close?.reason === 'string' && close.reason.startsWith(WS_TOO_MANY_CLIENTS) ? 'busy' : 'closed');
         scheduleReconnect();
         return;
       }
