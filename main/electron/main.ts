@@ -24,7 +24,7 @@ import { createRendererCrashPolicy } from './renderer-crash';
 import { hardenSession, hardenWebContents } from './security';
 import { runSelfTest } from './self-test';
 import { windowOptions } from './window';
-import { backgroundColor, placeWindow, readWindowStateFile, serializeWindowState, WINDOW_STATE_FILE, type WindowState } from './window-state';
+import { backgroundColor, placeWindow, readWindowStateFile, WINDOW_STATE_FILE, writeWindowStateFile, type WindowState } from './window-state';
 
 // Taskbar grouping and notifications follow this id; set before any window exists (Windows only).
 app.setAppUserModelId?.(APP_USER_MODEL_ID);
@@ -63,8 +63,7 @@ function readWindowState(): WindowState {
 
 function saveWindowState(): void {
   try {
-    mkdirSync(path.dirname(stateFile), { recursive: true });
-    writeFileSync(stateFile, serializeWindowState(windowState));
+    writeWindowStateFile(stateFile, windowState);
   } catch (err) {
     log(`could not save the window state: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -1,7 +1,8 @@
 // Window size, position, maximised state and the theme, kept across runs in userData/window-state.json.
 // The file is read with suspicion (hand-edited, truncated, from another machine): anything invalid
 // falls back to the defaults, and a window that would open off every screen is brought back.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { isThemeSource, type ThemeSource } from '../../shared/ipc';
 
 export interface Rect {
@@ -114,6 +115,26 @@ export function readWindowStateFile(file: string): WindowStateRead {
 
 export function serializeWindowState(state: WindowState): string {
   return `${JSON.stringify(state)}\n`;
+}
+
+/**
+ * Saves `state` to `file`: written whole to `file.<pid>.tmp` beside it, then renamed over it. Opening
+ * the file itself for writing would block for ever were it a FIFO (and leave half a file if the
+ * app died mid-write); a rename replaces whatever entry is there without opening it.
+ * @throws the fs error (the caller logs it; the window state is not worth more).
+ */
+export function writeWindowStateFile(file: string, state: WindowState): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  try {
+    // `wx`: a new regular file, never one (or a FIFO) found at the name.
+    writeFileSync(tmp, serializeWindowState(state), { flag: 'wx' });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Part of the title bar that must lie on a screen for the window to count as reachable. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -12,6 +12,7 @@ import {
   placeWindow,
   readWindowStateFile,
   serializeWindowState,
+  writeWindowStateFile,
 } from '../../main/electron/window-state';
 
 const min = { width: 720, height: 420 };
@@ -36,15 +37,24 @@ describe('parseWindowState', () => {
 describe('readWindowStateFile: the file is read with suspicion', () => {
   const d = { bounds: null, maximized: false, theme: 'system' };
   const dir = () => mkdtempSync(path.join(os.tmpdir(), 'netmon-winstate-'));
-  /** Runs the read in a child process so that a read that blocks fails the test (10 s) instead of hanging it. */
-  const readInChild = async (file: string): Promise<unknown> => {
-    const outfile = path.join(dir(), 'read.cjs');
+  /**
+   * Runs `call` (a call of readWindowStateFile / writeWindowStateFile with `file`) in a child process
+   * and returns what it printed as JSON, so that a call that blocks fails the test (10 s) instead of
+   * hanging it.
+   */
+  const inChild = async (call: string, file: string): Promise<unknown> => {
+    const outfile = path.join(dir(), 'run.cjs');
     await build({
-      stdin: { contents: `import { readWindowStateFile } from './main/electron/window-state';\nprocess.stdout.write(JSON.stringify(readWindowStateFile(process.argv[2])));`, resolveDir: process.cwd(), loader: 'ts' },
+      stdin: {
+        contents: `import { readWindowStateFile, writeWindowStateFile } from './main/electron/window-state';\nconst file = process.argv[2];\nprocess.stdout.write(JSON.stringify(${call}) ?? 'null');`,
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
       bundle: true, platform: 'node', format: 'cjs', logLevel: 'error', outfile,
     });
     return JSON.parse(execFileSync(process.execPath, [outfile, file], { timeout: 10_000, encoding: 'utf8' }));
   };
+  const readInChild = (file: string) => inChild('readWindowStateFile(file)', file);
 
   it('reads a valid file whole, with no problem', () => {
     const f = path.join(dir(), 'window-state.json');
@@ -62,6 +72,23 @@ describe('readWindowStateFile: the file is read with suspicion', () => {
     execFileSync('mkfifo', [f]);
     expect(await readInChild(f)).toEqual({ state: d, problem: 'not a regular file' });
   }, 20_000);
+
+  it('saving over a FIFO does not block: the FIFO is replaced by the file, written whole', async () => {
+    const f = path.join(dir(), 'window-state.json');
+    execFileSync('mkfifo', [f]);
+    const s = { bounds: { x: 1, y: 2, width: 800, height: 600 }, maximized: true, theme: 'dark' as const };
+    await inChild(`writeWindowStateFile(file, ${JSON.stringify(s)})`, f);
+    expect(statSync(f).isFile()).toBe(true);
+    expect(readWindowStateFile(f)).toEqual({ state: s, problem: null });
+    expect(readdirSync(path.dirname(f))).toEqual(['window-state.json']);
+  }, 20_000);
+
+  it('saving makes the directory and leaves no temporary file behind', () => {
+    const f = path.join(dir(), 'new', 'window-state.json');
+    writeWindowStateFile(f, { bounds: null, maximized: false, theme: 'light' });
+    expect(readdirSync(path.dirname(f))).toEqual(['window-state.json']);
+    expect(readWindowStateFile(f).state.theme).toBe('light');
+  });
 
   it('an oversized file (2 GB, sparse) is not read: defaults, its size said', () => {
     const f = path.join(dir(), 'window-state.json');
