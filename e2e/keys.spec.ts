@@ -57,14 +57,15 @@ test('from a selected grid row, F6 puts the focus in the details pane and Shift+
   expect(await focused(app)).toBe('null:Close details');
 });
 
-test('Tab from the filter box to the grid stops once in the quick filters; ← → move along them', async ({ app }) => {
+test('Tab from the filter box to the grid stops once in the top bar and once in the quick filters; ← → move along them', async ({ app }) => {
   await app.getByRole('textbox', { name: 'Filter' }).focus();
   const path: string[] = [];
   while (path.length < 40 && (await focused(app)) !== 'grid:Connections') {
     await app.keyboard.press('Tab');
-    path.push(await app.evaluate(() => (document.activeElement?.closest('.togglebar') ? 'toolbar' : (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? ''))));
+    path.push(await app.evaluate(() => document.activeElement?.closest('[role="toolbar"]')?.getAttribute('aria-label') ?? document.activeElement?.getAttribute('aria-label') ?? ''));
   }
-  expect(path.filter((p) => p === 'toolbar')).toHaveLength(1);
+  expect(path.filter((p) => p === 'Quick filters')).toHaveLength(1);
+  expect(path.filter((p) => p === 'View, export and recording')).toHaveLength(1);
   expect(path.at(-1)).toBe('Connections');
   test.info().annotations.push({ type: 'tab stops from the filter box to the grid', description: String(path.length) });
   const ipv4 = app.getByRole('checkbox', { name: 'IPv4' });

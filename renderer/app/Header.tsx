@@ -5,6 +5,7 @@ import { INTERVAL_CHOICES_MS, type RecordingStatus } from '../../shared/ipc';
 import { UNKNOWN_MARK } from '../../shared/units';
 import { FilterBox } from '../components/FilterBox';
 import { FilterHelp } from '../components/FilterHelp';
+import { rovingFocus, useRovingTabStop } from '../components/roving';
 import { HIGHLIGHT_CHOICES_MS, type Theme } from '../store/settings';
 
 const intervalLabel = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
@@ -24,6 +25,9 @@ function useIntervalChoices(current: number | null): number[] {
   if (current !== null && !list.includes(current)) list.push(current);
   return list.sort((a, b) => a - b);
 }
+
+/** The top bar's controls in its toolbar, in order (the hidden file input is no stop: tabIndex -1, not matched). */
+const CONTROL_ITEMS = 'button:not(:disabled), select:not(:disabled)';
 
 export interface HeaderProps {
   filter: string;
@@ -57,6 +61,8 @@ export function Header(p: HeaderProps) {
   const intervals = useIntervalChoices(p.intervalMs);
   const [help, setHelp] = useState(false);
   const helpRef = useRef<HTMLButtonElement | null>(null);
+  const controls = useRef<HTMLDivElement | null>(null);
+  useRovingTabStop(controls, CONTROL_ITEMS);
   return (
     <>
       {/* A mouse click on a top-bar button leaves the keyboard where it was (as a native toolbar does):
@@ -78,7 +84,8 @@ export function Header(p: HeaderProps) {
           onToggleHelp={() => setHelp((h) => !h)}
           helpRef={helpRef}
         />
-        <div className="controls">
+        {/* A WAI-ARIA toolbar: one Tab stop, ← → Home End move among its controls (F6 and Tab pass it in one step). */}
+        <div className="controls" role="toolbar" aria-label="View, export and recording" ref={controls} onKeyDown={(e) => rovingFocus(e, CONTROL_ITEMS)}>
           <button type="button" aria-pressed={p.frozen} className={`freeze${p.frozen ? ' paused' : ''}`} aria-label={p.frozen ? 'Unfreeze view' : 'Freeze view'} onClick={p.onToggleFrozen} title="Stop updating this window (Space). netmon keeps polling and recording; the updates are applied when you unfreeze.">
             {p.frozen ? 'Unfreeze' : 'Freeze'}
             <span className="wide-only"> view</span>

@@ -16,7 +16,7 @@ export const KEY_LIST: readonly KeyHelp[] = [
   { keys: 'Enter', what: 'the details pane of the row (on a header: sort by it)' },
   { keys: 'Ctrl+C', what: 'copy the selected rows, tab-separated' },
   { keys: 'Shift+F10 / Menu key', what: 'the row’s context menu; on a header, the column menu' },
-  { keys: '← → Home End', what: 'on a header, in the quick filters, the view tabs or the timeline’s spans: the next / previous one (each row is one Tab stop)' },
+  { keys: '← → Home End', what: 'on a header, in the top bar’s buttons, the quick filters, the view tabs or the timeline’s spans: the next / previous one (each row is one Tab stop)' },
   { keys: 'Alt+← →', what: 'on a header: move the column; Ctrl+← → resizes it (Shift: five steps)' },
   { keys: '← → Home End PgUp PgDn', what: 'on the timeline: move its cursor one sample (Home / End: to either end; PgUp / PgDn: a tenth)' },
   { keys: 'Shift+← →', what: 'on the timeline: extend a span from the cursor; Enter shows its events, Escape clears it' },

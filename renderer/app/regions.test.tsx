@@ -138,6 +138,22 @@ describe('Tab from the grid', () => {
   });
 });
 
+describe('Tab from the filter box', () => {
+  it("the top bar's buttons and the quick filters are one Tab stop each; ← → move within them", async () => {
+    setup();
+    for (const name of ['View, export and recording', 'Quick filters']) {
+      const bar = screen.getByRole('toolbar', { name });
+      const items = [...bar.querySelectorAll<HTMLElement>('button, select, input')].filter((el) => !el.hidden && el.getAttribute('aria-hidden') !== 'true');
+      expect(items.length).toBeGreaterThan(5);
+      expect(items.filter((el) => el.tabIndex >= 0)).toEqual([items[0]]);
+      items[0].focus();
+      fireEvent.keyDown(items[0], { key: 'ArrowRight' });
+      expect(document.activeElement).toBe(items[1]);
+      expect(items.filter((el) => el.tabIndex >= 0)).toEqual([items[1]]);
+    }
+  });
+});
+
 describe('keys are listed wherever netmon lists them', () => {
   it('the help panel lists every key, F6 among them', async () => {
     setup();
