@@ -3,7 +3,7 @@
 // window, menu, IPC table, engine utility process → one webContents.send per poll, crash recovery,
 // --self-test) without an Electron binary.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, cpSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, cpSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
@@ -210,6 +210,19 @@ describe('bundled main process (stand-in electron)', () => {
     expect(result!.log.find((l) => l.what === 'BrowserWindow.options')!.detail).not.toHaveProperty('x');
     const file = path.join(appData, 'netmon-dev', 'window-state.json');
     expect(readFileSync(path.join(appData, 'netmon-dev', 'logs', 'netmon.log'), 'utf8')).toContain(`WARN window state ${file}: not a regular file; using the defaults for it`);
+  });
+
+  it('a FIFO in place of the window-state file neither blocks the start nor the close: the state is saved as a regular file', () => {
+    const { result, out, appData, r } = runMain({}, undefined, (dir) => {
+      mkdirSync(path.join(dir, 'netmon-dev'), { recursive: true });
+      expect(spawnSync('mkfifo', [path.join(dir, 'netmon-dev', 'window-state.json')]).status).toBe(0);
+    });
+    // Opening a FIFO to write waits for a reader that never comes: the close must not do that.
+    expect(r.signal, out).toBeNull();
+    expect(result, out).not.toBeNull();
+    const file = path.join(appData, 'netmon-dev', 'window-state.json');
+    expect(statSync(file).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ maximized: false, theme: 'light' });
   });
 
   it('an engine process that cannot start at all falls back to a worker thread and says so in the log', () => {
