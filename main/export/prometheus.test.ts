@@ -42,8 +42,10 @@ describe('LiveTable + metrics', () => {
     expect(lines).toContain('netmon_listeners{protocol="tcp",family="ipv4"} 1');
     expect(lines).toContain('netmon_listeners{protocol="udp",family="ipv6"} 1');
     expect(lines).toContain('netmon_process_connections{process="curl"} 2');
-    expect(lines).toContain('netmon_process_connections{aggregate="other"} 2');
-    expect(lines.filter((l) => l.includes('"other"'))).toEqual(['netmon_process_connections{aggregate="other"} 2']);
+    // The one process past the top 1 (nginx) is "other"; the nameless UDP socket is "unknown", not in "other".
+    expect(lines).toContain('netmon_process_connections{aggregate="other"} 1');
+    expect(lines).toContain('netmon_process_connections{aggregate="unknown"} 1');
+    expect(lines.filter((l) => l.includes('"other"'))).toEqual(['netmon_process_connections{aggregate="other"} 1']);
     expect(lines).toContain('netmon_process_sent_bytes{process="curl"} 100');
     expect(lines).toContain('netmon_process_send_rate_bytes_per_second{process="curl"} 5');
     expect(lines).toContain('netmon_events_total{type="opened"} 1');
@@ -63,7 +65,7 @@ describe('LiveTable + metrics', () => {
       row('r1', { process: 'unknown', pid: 100 }), row('r2', { process: 'unknown', pid: 100, localPort: 2 }),
       row('r3', { process: 'no_owner', pid: 101, localPort: 3 }), row('r4', { process: 'no_owner', pid: 101, localPort: 4 }),
       row('r5', { process: 'other', pid: 102, localPort: 5 }), row('r6', { process: 'other', pid: 102, localPort: 6 }),
-      // netmon's buckets: owner not known, no owner by nature, and a small process past the top 3.
+      // netmon's aggregates: owner not known, no owner by nature (neither takes a process's place), and a small process past the top 3.
       row('n1', { process: null, pid: null, localPort: 7, bytesSent: 10 }),
       row('n2', { process: null, pid: 0, localPort: 8, state: 'FIN-WAIT-2' }),
       row('n3', { process: 'sshd', pid: 7, localPort: 9 }),
@@ -71,12 +73,14 @@ describe('LiveTable + metrics', () => {
     t.apply({ seq: 1, time: 1, full: true, events: [], status: status(1), connections: conns });
     const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('netmon_process_connections'));
     expect(lines.sort()).toEqual([
-      'netmon_process_connections{aggregate="other"} 3',
+      'netmon_process_connections{aggregate="no_owner"} 1',
+      'netmon_process_connections{aggregate="other"} 1',
+      'netmon_process_connections{aggregate="unknown"} 1',
       'netmon_process_connections{process="no_owner"} 2',
       'netmon_process_connections{process="other"} 2',
       'netmon_process_connections{process="unknown"} 2',
     ]);
-    // With room for everyone, the unknown-owner and no-owner aggregates are series of their own too.
+    // With room for everyone, the same.
     const wide = createMetrics({ table: t, topProcesses: 10 });
     const text = await wide.registry.metrics();
     for (const l of [
@@ -101,6 +105,29 @@ describe('LiveTable + metrics', () => {
     ] });
     const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('netmon_process_connections'));
     expect(lines.sort()).toEqual(['netmon_process_connections{aggregate="no_owner"} 3', 'netmon_process_connections{process="System"} 1']);
+  });
+
+  it('gives topProcesses named processes their own series however many sockets have no owner or an unknown one', async () => {
+    const t = new LiveTable();
+    const m = createMetrics({ table: t, topProcesses: 2 });
+    const conns = [
+      // A Linux box whose TIME-WAIT (no owner) and other users' sockets (owner unknown) outnumber every process.
+      ...Array.from({ length: 5 }, (_, i) => row(`tw${i}`, { process: null, pid: 0, state: 'TIME-WAIT', localPort: 100 + i })),
+      ...Array.from({ length: 4 }, (_, i) => row(`u${i}`, { process: null, pid: null, localPort: 200 + i })),
+      ...Array.from({ length: 3 }, (_, i) => row(`c${i}`, { process: 'curl', pid: 10, localPort: 300 + i })),
+      ...Array.from({ length: 2 }, (_, i) => row(`n${i}`, { process: 'nginx', pid: 11, localPort: 400 + i })),
+      row('s', { process: 'sshd', pid: 12, localPort: 500 }),
+    ];
+    t.apply({ seq: 1, time: 1, full: true, events: [], status: status(1), connections: conns });
+    const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('netmon_process_connections'));
+    // netmon's aggregates are series of their own, never summed into "other" and never a process's slot.
+    expect(lines.sort()).toEqual([
+      'netmon_process_connections{aggregate="no_owner"} 5',
+      'netmon_process_connections{aggregate="other"} 1',
+      'netmon_process_connections{aggregate="unknown"} 4',
+      'netmon_process_connections{process="curl"} 3',
+      'netmon_process_connections{process="nginx"} 2',
+    ]);
   });
 
   it('topN keeps the largest and sums the rest as other', () => {

@@ -139,11 +139,14 @@ export function createMetrics(opts: MetricsOptions): NetmonMetrics {
           const v = value(c);
           if (typeof v === 'number' && Number.isFinite(v)) totals.set(k, (totals.get(k) ?? 0) + v);
         }
-        // The same top N (by connections) for every per-process metric, so the series line up.
-        const top = new Set(topN(byCount, topProcesses, OTHER_KEY).map(([k]) => k));
+        // The same top N named processes (by connections) for every per-process metric, so the series
+        // line up. netmon's own aggregates (no_owner, unknown) take no process's slot and are never
+        // summed into "other": each is always a series of its own (at most two more).
+        const named = new Map([...byCount].filter(([k]) => k.startsWith('p:')));
+        const top = new Set(topN(named, topProcesses, OTHER_KEY).map(([k]) => k));
         const out = new Map<string, number>();
         for (const [k, v] of totals) {
-          const key = top.has(k) ? k : OTHER_KEY;
+          const key = top.has(k) || !k.startsWith('p:') ? k : OTHER_KEY;
           out.set(key, (out.get(key) ?? 0) + v);
         }
         for (const [key, v] of out) this.set(processSeriesLabels(key), v);
