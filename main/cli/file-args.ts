@@ -3,7 +3,8 @@
 // the file and the problem — never a raw Node error, never found only later. The rule, for every
 // command: 2 when a named file or directory cannot be used as given (missing, of the wrong kind,
 // unreadable, unwritable, too large, not what it should hold); 1 only for what fails while working.
-import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { BoundedReadError, readBoundedFile } from '../bounded-file';
 import { dirname } from 'node:path';
 
 /** A file or directory named by the user that cannot be used; exit code 2 (bad usage). */
@@ -85,10 +86,15 @@ export function checkInputFile(path: string, what: string, maxBytes = Infinity):
 export function readInputFile(path: string, maxBytes: number, what: string): string {
   checkInputFile(path, what, maxBytes);
   try {
-    const text = readFileSync(path, 'utf8');
+    // Checked by name above for the words; read from the handle, checked again, so a file swapped
+    // for a FIFO or a larger one in between is refused, not waited on.
+    const text = readBoundedFile(path, maxBytes).toString('utf8');
     return text.startsWith('\ufeff') ? text.slice(1) : text;
   } catch (e) {
-    throw new FileArgError('read', what, path, fsReason(e), { cause: e });
+    const reason = !(e instanceof BoundedReadError) ? fsReason(e)
+      : e.code ? fsReason(e.cause)
+      : e.kind === 'size' ? `${e.size} bytes is more than a ${what} can be (${maxBytes} bytes)` : e.reason;
+    throw new FileArgError('read', what, path, reason, { cause: e });
   }
 }
 

@@ -1,7 +1,8 @@
 // Window size, position, maximised state and the theme, kept across runs in userData/window-state.json.
 // The file is read with suspicion (hand-edited, truncated, from another machine): anything invalid
 // falls back to the defaults, and a window that would open off every screen is brought back.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { BoundedReadError, readBoundedFile } from '../bounded-file';
 import path from 'node:path';
 import { isThemeSource, type ThemeSource } from '../../shared/ipc';
 
@@ -83,33 +84,16 @@ export const MAX_WINDOW_STATE_BYTES = 64 * 1024;
  *   was read whole and valid, or does not exist (the first start).
  */
 export function readWindowStateFile(file: string): WindowStateRead {
-  const defaults = (problem: string): WindowStateRead => ({ state: { ...DEFAULT_WINDOW_STATE }, problem });
-  let fd: number;
   try {
-    // O_NONBLOCK does not exist on Windows, where no FIFO can be opened this way.
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    return decodeWindowState(readBoundedFile(file, MAX_WINDOW_STATE_BYTES).toString('utf8'));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { state: { ...DEFAULT_WINDOW_STATE }, problem: null } : defaults(`cannot open it (${code ?? String(e)})`);
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return defaults('not a regular file');
-    if (st.size > MAX_WINDOW_STATE_BYTES) return defaults(`${st.size} bytes, more than the ${MAX_WINDOW_STATE_BYTES} a window state can be`);
-    // One byte more than the bound: a file that grew since fstat is caught, not cut short.
-    const buf = Buffer.alloc(MAX_WINDOW_STATE_BYTES + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const got = readSync(fd, buf, n, buf.length - n, n);
-      if (got === 0) break;
-      n += got;
+    const state = { ...DEFAULT_WINDOW_STATE };
+    if (!(e instanceof BoundedReadError)) return { state, problem: `cannot read it (${String(e)})` };
+    if (e.kind === 'open' && e.code === 'ENOENT') return { state, problem: null };
+    if (e.kind === 'size' && e.size !== undefined && e.size > MAX_WINDOW_STATE_BYTES) {
+      return { state, problem: `${e.size} bytes, more than the ${MAX_WINDOW_STATE_BYTES} a window state can be` };
     }
-    if (n > MAX_WINDOW_STATE_BYTES) return defaults(`more than ${MAX_WINDOW_STATE_BYTES} bytes`);
-    return decodeWindowState(buf.toString('utf8', 0, n));
-  } catch (e) {
-    return defaults(`cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  } finally {
-    closeSync(fd);
+    return { state, problem: e.reason };
   }
 }
 
