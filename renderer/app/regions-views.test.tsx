@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+// F6 / Shift+F6 from every view, not only Connections: from the view's tab the regions come in
+// screen order (timeline, the view's table, filter box, …) and the focus is never dropped to the page.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { App } from '../App';
+import { FakeBridge, conn } from '../test/fixtures';
+import { fakeLayout, MemStorage } from '../test/dom';
+
+beforeAll(() => fakeLayout());
+afterEach(() => cleanup());
+
+const f6 = (shift = false) => fireEvent.keyDown(document.activeElement ?? document.body, { key: 'F6', shiftKey: shift });
+/** The region holding the focus, or what holds it when it is in none. */
+const where = (): string => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return 'body';
+  return a.closest('[data-region]')?.getAttribute('data-region') ?? `outside: ${a.tagName}`;
+};
+
+describe('F6 from every view', () => {
+  it.each(['Connections', 'Events', 'Processes', 'Ports'])('%s: F6 and Shift+F6 go round timeline, table and filter box, never to the page', async (tab) => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
+      conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
+    const t = screen.getByRole('tab', { name: new RegExp(tab) });
+    fireEvent.click(t);
+    t.focus();
+    const forward: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      f6();
+      forward.push(where());
+    }
+    expect(forward).toEqual(['timeline', 'table', 'filter', 'timeline']);
+    // In the table region, the focus is in the view shown.
+    f6();
+    expect(document.activeElement?.closest('[role="tabpanel"]')?.id).toBe(`panel-${tab.toLowerCase()}`);
+    const back: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      f6(true);
+      back.push(where());
+    }
+    expect(back).toEqual(['timeline', 'filter', 'table']);
+  });
+});
