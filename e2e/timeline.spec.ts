@@ -72,7 +72,7 @@ test('a span under a second reads in milliseconds; Escape clears the span outsid
   const box = (await chart(app).locator('.u-over').boundingBox())!;
   const range = app.locator('.timeline-range');
   const drag = async () => {
-    // 4 px: under a second at any zoom whose x axis spans at most ~5 min on this width.
+    // A short drag; its ends snap to the samples nearest them.
     const x = box.x + box.width * 0.5;
     await app.mouse.move(x, box.y + box.height / 2);
     await app.mouse.down();
@@ -80,7 +80,11 @@ test('a span under a second reads in milliseconds; Escape clears the span outsid
     await app.mouse.up();
     await expect(range).toBeVisible();
   };
-  await drag();
+  // One sample, chosen by keys: the span of one poll (250 ms), [its start, its time].
+  await app.getByRole('slider', { name: /Timeline cursor/ }).focus();
+  await app.keyboard.press('End');
+  await app.keyboard.press('Enter');
+  await expect(range).toBeVisible();
   const label = (await range.textContent())!.replace('✕', '').trim();
   const m = /^Events from (\d\d:\d\d:\d\d\.\d{3}) to (\d\d:\d\d:\d\d\.\d{3})$/.exec(label);
   expect(m, label).not.toBeNull();
