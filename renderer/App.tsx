@@ -297,9 +297,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   setSort={setProcessSort}
                   countersNote={store.status?.countersNote}
                   onSelectProcess={(p) => {
-                    const filter = processGroupFilter(p);
-                    if (filter === null) return;
-                    update({ filter });
+                    update({ filter: processGroupFilter(p) });
                     setTab('connections');
                   }}
                 />

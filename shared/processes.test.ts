@@ -113,13 +113,13 @@ describe('processGroupFilter', () => {
     conn({ id: 'idle-est', pid: 0, process: 'System Idle Process', state: 'ESTABLISHED' }),
     conn({ id: 'idle-listen', pid: 0, process: 'System Idle Process', state: 'LISTEN', remoteAddress: '0.0.0.0', remotePort: 0 }),
     conn({ id: 'node', pid: 42, process: 'node', state: 'ESTABLISHED' }),
+    conn({ id: 'nameless', pid: 77, process: null, state: 'ESTABLISHED' }), // a PID whose name could not be read
   ];
 
   it('filters Connections to exactly the rows of each group, ownerless groups of any state included', () => {
     const groups = rollUpProcesses(table);
     const shown = groups.map((g) => {
       const expr = processGroupFilter(g);
-      if (expr === null) return [g.key, null, []];
       const r = parseFilter(expr);
       if (!r.ok) throw new Error(`${expr}: ${r.error.message}`);
       return [g.key, expr, table.filter((c) => r.filter.match(c)).map((c) => c.id)];
@@ -127,16 +127,17 @@ describe('processGroupFilter', () => {
     expect(shown).toEqual([
       ['no-owner:FIN-WAIT-2', 'state:fin-wait-2 owner:none', ['linux-orphan', 'win-orphan']],
       ['42', 'pid:42', ['half-closed', 'tw-held', 'node']],
-      ['?', null, []],
+      ['?', 'owner:unknown -pid:0-4294967295', ['unread']],
       ['no-owner:LAST-ACK', 'state:last-ack owner:none', ['last-ack']],
       ['no-owner:FIN-WAIT-1', 'state:fin-wait-1 owner:none', ['fw1']],
       [TIME_WAIT_KEY, 'state:time-wait owner:none', ['tw-linux', 'tw-old']],
       ['no-owner:ESTABLISHED', 'state:established owner:none', ['backlog']],
       ['0', 'pid:0 -owner:none', ['idle-est', 'idle-listen']],
+      ['77', 'pid:77', ['nameless']],
     ]);
     // The rule behind it: each group's filter selects the rows whose group key is its key.
-    for (const [key, expr, ids] of shown as [string, string | null, string[]][]) {
-      if (expr !== null) expect(ids).toEqual(table.filter((c) => processGroupKey(c) === key).map((c) => c.id));
+    for (const [key, , ids] of shown as [string, string, string[]][]) {
+      expect(ids).toEqual(table.filter((c) => processGroupKey(c) === key).map((c) => c.id));
     }
   });
 

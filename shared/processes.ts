@@ -91,13 +91,15 @@ export function rollUpProcesses(connections: Iterable<Connection>): ProcessRow[]
  * The filter expression (shared/filter language) that shows exactly the connections of group `p`,
  * as the Processes tab sets it when a group is chosen: `pid:1200` for a process; for a group no
  * process owns, its state and `owner:none` (`state:fin-wait-2 owner:none`: a FIN-WAIT-2 socket its
- * process still holds after shutdown() is that process's, not the group's). null for the group of
- * owners netmon cannot name (no PID to filter by). Processes that had the same PID in turn (their
+ * process still holds after shutdown() is that process's, not the group's); for the `(unknown)`
+ * group (no PID), `owner:unknown -pid:0-4294967295`. Processes that had the same PID in turn (their
  * start times differ) share the `pid:` filter.
  */
-export function processGroupFilter(p: Pick<ProcessRow, 'pid' | 'ownerless'>): string | null {
+export function processGroupFilter(p: Pick<ProcessRow, 'pid' | 'ownerless'>): string {
   if (p.ownerless !== undefined) return `state:${p.ownerless.toLowerCase()} owner:none`;
-  if (p.pid === null) return null;
+  // No PID: an owner netmon cannot read. owner:unknown alone would also take a PID whose name could
+  // not be read, which has its own group; any PID at all is what sets those apart.
+  if (p.pid === null) return 'owner:unknown -pid:0-4294967295';
   // PID 0 also lists sockets no process owns (Windows; the Linux source's sockets with no file): those are their groups'.
   return p.pid === 0 ? 'pid:0 -owner:none' : `pid:${p.pid}`;
 }

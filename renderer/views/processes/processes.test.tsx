@@ -109,6 +109,7 @@ describe('Processes tab', () => {
     conn({ localPort: 40004, remotePort: 443, state: 'FIN-WAIT-2', pid: 0, process: 'System Idle Process' }),
     conn({ localPort: 40005, remotePort: 443, state: 'FIN-WAIT-2', pid: 20, process: 'nginx' }),
     conn({ localPort: 135, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', pid: 0, process: 'System Idle Process' }),
+    conn({ localPort: 40006, remotePort: 443, state: 'ESTABLISHED', pid: null, process: null }), // another user's, without root
   ];
 
   it.each([
@@ -116,13 +117,14 @@ describe('Processes tab', () => {
     ['FIN-WAIT-2 (no owner)', 'state:fin-wait-2 owner:none', [40003, 40004]],
     ['System Idle Process', 'pid:0 -owner:none', [135]],
     ['nginx', 'pid:20', [40002, 40005]],
+    ['(unknown)', 'owner:unknown -pid:0-4294967295', [40006]],
   ])('choosing the %s group filters Connections to exactly its rows (%s)', async (name, filter, ports) => {
     const bridge = new FakeBridge();
     bridge.snapshot = mixed();
     render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
     await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
     fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
-    await waitFor(() => expect(procRows()).toHaveLength(4));
+    await waitFor(() => expect(procRows()).toHaveLength(5));
     const group = procRows().find((r) => cells(r)[0] === name)!;
     if (name.endsWith('(no owner)')) {
       // No PID: the unknown mark, as everywhere else, not a blank cell.
