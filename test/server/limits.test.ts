@@ -76,7 +76,9 @@ describe('serve: time bounds on a slow HTTP client', () => {
     const parts = ['GET / HTTP/1.1\r\n', ...Array.from({ length: 60 }, (_, i) => `X-${i}: a\r\n`)];
     const r = await timeToClose(srv.port, parts, { gapMs: 50 });
     expect(r.closed).toBe(true);
-    expect(r.status).toBe(408);
+    // The client writes on: its next write after the server's 408 and close meets a reset, and on a
+    // loaded machine that error can come before the 408 is read. The 408 itself is the test above's.
+    expect([408, null]).toContain(r.status);
     expect(r.ms).toBeLessThan(BOUNDS.headersMs + 1500);
   });
   it('cuts a connection that sends nothing', async () => {
