@@ -46,4 +46,23 @@ describe('F6 from every view', () => {
     }
     expect(back).toEqual(['timeline', 'filter', 'table']);
   });
+
+  it('Processes: F6 enters the table at its first process row, not a column header', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
+      conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
+    const t = screen.getByRole('tab', { name: /Processes/ });
+    fireEvent.click(t);
+    t.focus();
+    f6();
+    f6();
+    const a = document.activeElement as HTMLElement;
+    expect(a.getAttribute('role')).toBe('row');
+    expect(a.closest('[role="rowgroup"]')?.className).toBe('proc-body');
+    expect(a.querySelector('[role="gridcell"]')?.textContent).toMatch(/^(nginx|sshd)$/);
+  });
 });
