@@ -18,18 +18,23 @@ const where = (): string => {
   return a.closest('[data-region]')?.getAttribute('data-region') ?? `outside: ${a.tagName}`;
 };
 
+/** The app over two connections, showing view `tab`, the focus on its tab. */
+async function showTab(tab: string): Promise<void> {
+  const bridge = new FakeBridge();
+  bridge.snapshot = [
+    conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
+    conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
+  ];
+  render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+  await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
+  const t = screen.getByRole('tab', { name: new RegExp(tab) });
+  fireEvent.click(t);
+  t.focus();
+}
+
 describe('F6 from every view', () => {
   it.each(['Connections', 'Events', 'Processes', 'Ports'])('%s: F6 and Shift+F6 go round timeline, table and filter box, never to the page', async (tab) => {
-    const bridge = new FakeBridge();
-    bridge.snapshot = [
-      conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
-      conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
-    ];
-    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
-    await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
-    const t = screen.getByRole('tab', { name: new RegExp(tab) });
-    fireEvent.click(t);
-    t.focus();
+    await showTab(tab);
     const forward: string[] = [];
     for (let i = 0; i < 4; i++) {
       f6();
@@ -48,16 +53,7 @@ describe('F6 from every view', () => {
   });
 
   it('Processes: F6 enters the table at its first process row, not a column header', async () => {
-    const bridge = new FakeBridge();
-    bridge.snapshot = [
-      conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
-      conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
-    ];
-    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
-    await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
-    const t = screen.getByRole('tab', { name: /Processes/ });
-    fireEvent.click(t);
-    t.focus();
+    await showTab('Processes');
     f6();
     f6();
     const a = document.activeElement as HTMLElement;
