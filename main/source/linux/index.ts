@@ -10,7 +10,7 @@
 //
 // Both show the sockets of netmon's own network namespace only. procfs does not print the
 // interface an IPv6 link-local socket is bound to, so its scope ids are 0; netlink fills them for
-// link-local addresses (see sock-diag-decode.ts).
+// the addresses that need a zone: link-local, and link-scope multicast (see sock-diag-decode.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { COUNTER_SLOTS, ROW_WORDS, type RowTable } from '../../model/rows';
 import { SourceError, type ConnectionSource } from '../types';

@@ -107,6 +107,38 @@ describe('decodeSockDiag', () => {
     expect(field(t, 2, W.FAMILY)).toBe(6);
   });
 
+  it('gives a scope id to exactly the addresses that need a zone (fe80::/10, ffX1::, ffX2::), in both decode paths', () => {
+    // Every first two bytes as the local address, and swapped as the remote one.
+    const zoned = (b0: number, b1: number) => (b0 === 0xfe && b1 >> 6 === 2) || (b0 === 0xff && ((b1 & 15) === 1 || (b1 & 15) === 2));
+    const msgs: Buffer[] = [];
+    for (let b0 = 0; b0 < 256; b0++) {
+      for (let b1 = 0; b1 < 256; b1++) {
+        const src = [b0, b1, ...new Array<number>(13).fill(0), 1];
+        const dst = [b1, b0, ...new Array<number>(13).fill(0), 2];
+        msgs.push(diagMessage({ family: 6, state: 1, src, dst, sport: 5353, dport: 9, ifindex: 7, inode: 1 }, 7));
+      }
+    }
+    const bytes = Buffer.concat(msgs);
+    // A buffer at an odd offset takes the DataView path, an aligned one the word path.
+    const odd = new Uint8Array(new ArrayBuffer(bytes.length + 1), 1, bytes.length);
+    odd.set(bytes);
+    for (const buf of [bytes, odd]) {
+      const t = createProcNetTable(2);
+      decodeSockDiag(buf, buf.length, { protocol: 'udp', family: 6, seq: 7 }, t);
+      expect(t.rows.count).toBe(65536);
+      const wrong: string[] = [];
+      for (let i = 0; i < t.rows.count; i++) {
+        const [b0, b1] = [i >> 8, i & 0xff];
+        const want = [zoned(b0, b1) ? 7 : 0, zoned(b1, b0) ? 7 : 0];
+        const got = [field(t, i, W.LSCOPE), field(t, i, W.RSCOPE)];
+        const hex = (x: number, y: number) => ((x << 8) | y).toString(16);
+        if (got[0] !== want[0] || got[1] !== want[1]) wrong.push(`${hex(b0, b1)}:: → ${hex(b1, b0)}:: scopes ${got.join('/')}, not ${want.join('/')}`);
+      }
+      expect(wrong.slice(0, 8), `${buf === odd ? 'DataView' : 'word'} path`).toEqual([]);
+      expect(wrong.length).toBe(0);
+    }
+  });
+
   it('writes UDP rows with state 0, whatever the kernel state', () => {
     const { t } = decode(
       [

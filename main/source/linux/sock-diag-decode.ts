@@ -15,10 +15,14 @@
 // kernels (bytes_acked arrived in 4.1, busy_time in 4.10), so only what its length covers is read.
 //
 // Scope ids: procfs does not print a socket's interface, so the procfs source leaves scope ids 0.
-// sock_diag does (idiag_if, the bound device), and for an IPv6 link-local address that device is
-// the address's scope: fe80::1%2 on interface 2 is a different endpoint from fe80::1%3. So this
-// decoder fills LSCOPE / RSCOPE from idiag_if for link-local (fe80::/10) addresses only, as Windows
-// does, and 0 everywhere else; that is the one place where its rows differ from procfs's.
+// sock_diag does (idiag_if, the bound device), and for an IPv6 address that needs a zone that
+// device is the address's scope: fe80::1%2 on interface 2 is a different endpoint from fe80::1%3.
+// The kernel binds a socket to the interface of its sin6_scope_id for exactly those addresses
+// (__ipv6_addr_needs_scope_id): link-local unicast fe80::/10 and interface- or link-scope
+// multicast ffX1::/16, ffX2::/16 (ff02::fb%2 and ff02::fb%3 are two endpoints too). So this
+// decoder fills LSCOPE / RSCOPE from idiag_if for those addresses only (see needsScope), and 0
+// everywhere else, where a bound device (SO_BINDTODEVICE) is no part of the address; that is the
+// one place where its rows differ from procfs's.
 import { endianness } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { C, COUNTER_SLOTS, ensureCounters, PID_UNKNOWN, PROTO_TCP, PROTO_UDP, ROW_WORDS, W } from '../../model/rows';
@@ -171,6 +175,18 @@ const hint = new Uint32Array(2 + 2 * HINT_HEADS);
  */
 export function infoHintForTest(): { infoAt: number; infoHead: number; heads: Array<[number, number]> } {
   return { infoAt: hint[0], infoHead: hint[1], heads: Array.from({ length: HINT_HEADS }, (_, k): [number, number] => [hint[2 + 2 * k], hint[3 + 2 * k]]) };
+}
+
+/**
+ * Whether an IPv6 address whose first four bytes, read big-endian, are `word0` names an endpoint
+ * only together with an interface (its zone, RFC 4007): link-local unicast (fe80::/10) or multicast
+ * of interface- or link-local scope (ffX1::/16, ffX2::/16: scope in the low 4 bits of byte 1).
+ * The decoder gives such an address the socket's interface index as scope id, any other 0.
+ */
+export function needsScope(word0: number): boolean {
+  if (((word0 & 0xffc00000) >>> 0) === 0xfe800000) return true;
+  const scope = (word0 >>> 16) & 0x0f;
+  return word0 >>> 24 === 0xff && (scope === 1 || scope === 2);
 }
 
 /** Byte-swaps a u32 read in little-endian order from network-order bytes (a.b.c.d → a<<24|…|d). */
@@ -379,7 +395,7 @@ function decodeRunWords(
     const ports = u32[q + 5]; // sport, dport: big-endian u16s
     const l0 = u32[q + 6];
     const r0 = u32[q + 10];
-    const ifindex = u32[q + 14] & mask; // scopes link-local IPv6 addresses only
+    const ifindex = u32[q + 14] & mask; // scopes IPv6 addresses that need a zone only
     w[o + W.PROTO] = proto;
     w[o + W.FAMILY] = family;
     w[o + W.LADDR] = bswap(l0);
@@ -387,14 +403,16 @@ function decodeRunWords(
     w[o + W.LADDR + 2] = bswap(u32[q + 8]) & mask;
     w[o + W.LADDR + 3] = bswap(u32[q + 9]) & mask;
     w[o + W.LPORT] = ((ports & 0xff) << 8) | ((ports >>> 8) & 0xff);
-    // fe80::/10 is first byte 0xfe, second 0b10xxxxxx: bytes 0 and 1 of the word read little-endian.
-    w[o + W.LSCOPE] = (l0 & 0xc0ff) === 0x80fe ? ifindex : 0;
+    // needsScope on the word read little-endian (byte 0 low, byte 1 next): fe80::/10 is byte 0
+    // 0xfe, byte 1 0b10xxxxxx; ffX1::/ffX2:: is byte 0 0xff and byte 1's low nibble 1 or 2, so
+    // that nibble + 1 (the + 0x100; a carry out of it is masked off) is 0b001x.
+    w[o + W.LSCOPE] = (l0 & 0xc0ff) === 0x80fe || ((l0 + 0x100) & 0xeff) === 0x2ff ? ifindex : 0;
     w[o + W.RADDR] = bswap(r0);
     w[o + W.RADDR + 1] = bswap(u32[q + 11]) & mask;
     w[o + W.RADDR + 2] = bswap(u32[q + 12]) & mask;
     w[o + W.RADDR + 3] = bswap(u32[q + 13]) & mask;
     w[o + W.RPORT] = ((ports >>> 8) & 0xff00) | (ports >>> 24);
-    w[o + W.RSCOPE] = (r0 & 0xc0ff) === 0x80fe ? ifindex : 0;
+    w[o + W.RSCOPE] = (r0 & 0xc0ff) === 0x80fe || ((r0 + 0x100) & 0xeff) === 0x2ff ? ifindex : 0;
     w[o + W.STATE] = state;
     w[o + W.PID] = PID_UNKNOWN; // filled in by the PID resolver
     inodes[row] = u32[q + (NLMSG_HDRLEN + 68) / 4];
@@ -500,9 +518,9 @@ function decodeMessageDv(dv: DataView, buf: Uint8Array, p: number, end: number, 
     w[o + W.RADDR + 1] = dv.getUint32(id + 24, false);
     w[o + W.RADDR + 2] = dv.getUint32(id + 28, false);
     w[o + W.RADDR + 3] = dv.getUint32(id + 32, false);
-    const ifindex = dv.getUint32(id + 36, le); // scopes link-local addresses only
-    w[o + W.LSCOPE] = ((w[o + W.LADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
-    w[o + W.RSCOPE] = ((w[o + W.RADDR] & 0xffc00000) >>> 0) === 0xfe800000 ? ifindex : 0;
+    const ifindex = dv.getUint32(id + 36, le); // scopes addresses that need a zone only
+    w[o + W.LSCOPE] = needsScope(w[o + W.LADDR]) ? ifindex : 0;
+    w[o + W.RSCOPE] = needsScope(w[o + W.RADDR]) ? ifindex : 0;
   } else {
     for (let k = 1; k < 4; k++) w[o + W.LADDR + k] = w[o + W.RADDR + k] = 0;
     w[o + W.LSCOPE] = w[o + W.RSCOPE] = 0;

@@ -165,8 +165,15 @@ function randomAnswer(seed: number): Gen {
     }
     const family = rnd() < 0.95 ? opts.family : opts.family === 6 ? 4 : 6;
     const state = rnd() < 0.9 ? pick(rnd, [1, 1, 1, 6, 10, 2, 3, 7, 8, 9, 11, 12]) : Math.floor(rnd() * 256);
+    // Often fe80::/10 or ffX1::, ffX2:: (the zoned addresses the scope id is kept for), and the bytes next to them.
     const addr = () =>
-      Array.from({ length: 16 }, (_, k) => (k === 0 && rnd() < 0.3 ? 0xfe : k === 1 && rnd() < 0.5 ? 0x80 | Math.floor(rnd() * 64) : Math.floor(rnd() * 256)));
+      Array.from({ length: 16 }, (_, k) =>
+        k === 0 && rnd() < 0.4
+          ? pick(rnd, [0xfe, 0xff])
+          : k === 1 && rnd() < 0.5
+            ? pick(rnd, [0x80 | Math.floor(rnd() * 64), (Math.floor(rnd() * 16) << 4) | pick(rnd, [0, 1, 2, 3])])
+            : Math.floor(rnd() * 256),
+      );
     const src = addr();
     const dst = addr();
     const ports = [Math.floor(rnd() * 65536), Math.floor(rnd() * 65536)];
