@@ -67,7 +67,7 @@ export const TRAFFIC_FIELDS_HELP = wrapWords(
 export function tablesHelp(col: number): string {
   return wrapWords(
     `Linux: where the tables come from: auto (netlink sock_diag, falling back to procfs where it is refused; ` +
-      'the default), netlink (fail rather than fall back), procfs (/proc/net: no traffic counters). ' +
+      'the default), netlink (fail rather than fall back), procfs (/proc/net: no traffic counters, no IPv6 scope ids). ' +
       'netlink or procfs with another source (demo, or windows) is refused',
     '  --tables MODE'.padEnd(col),
     ' '.repeat(col),

@@ -38,7 +38,8 @@ endpoints holding the ports. Listeners and the connections they accepted are not
 hold the listener's port). Two limits are shown: distinct ports at the address (the Windows
 limit) and sockets to the busiest destination (Linux reuses a port towards other destinations).
 A link-local address is one per interface: fe80::1%2 and fe80::1%3 are counted apart, locally
-and as destinations (JSON: localScopeId, and remoteScopeId in topRemotes; null where none).
+and as destinations (JSON: localScopeId, and remoteScopeId in topRemotes; null where none, and
+always with the procfs backend, which cannot see interfaces).
 An address at or over the threshold gets a warning on stderr. A --filter on traffic with a
 source that has no counters (the procfs backend) is said on stderr.
 

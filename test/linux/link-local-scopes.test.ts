@@ -250,5 +250,11 @@ describe('IPv6 scope ids against the real kernel (two veth interfaces with the s
     // Both connections to the peer are still there, as two rows.
     expect(snap.filter((c) => c.remoteAddress === 'fe80::2' && c.remotePort === 5000 && c.state === 'ESTABLISHED').length).toBe(2);
     expect(report.cli['snapshot --tables procfs']).not.toContain('%');
+    // Ports cannot tell the interfaces apart either: fe80::1 is one address, and claims no scope.
+    const ports = JSON.parse(report.cli['ports --json --tables procfs']) as {
+      addresses: Array<{ protocol: string; localAddress: string; localScopeId: number | null; sockets: number; topRemotes: Array<{ remoteScopeId: number | null }> }>;
+    };
+    expect(ports.addresses.filter((a) => a.localScopeId !== null || a.topRemotes.some((r) => r.remoteScopeId !== null))).toEqual([]);
+    expect(ports.addresses.filter((a) => a.protocol === 'tcp' && a.localAddress === 'fe80::1').map((a) => a.sockets)).toEqual([3]);
   });
 });
