@@ -16,6 +16,7 @@ import type { ProcessPortShare, RemotePortShare } from './ports';
 import { inTrafficRange, TRAFFIC_RANGES, trafficRangeText, type TrafficQuantity } from './traffic-range';
 import { MAX_EPOCH_MS } from './validate';
 import { UNKNOWN_MARK } from './units';
+import { findFractionalWhole, isWholeLiteral, NOT_WHOLE, WHOLE, wholeFaultText, wholeObject, type WholeSchema } from './whole-literals';
 
 /** `1.2.3.4:80`, `[::1]:80`, `[fe80::1%3]:80`; `*:*` for a missing remote side (null address: see remoteEndpoint). */
 export function formatEndpoint(address: string | null, port: number | null, scopeId?: number | null): string {
@@ -465,57 +466,28 @@ const FIELD_KIND: Record<Exclude<ConnectionJsonField, 'protocol' | 'family' | 's
 const LIMITED_BY: readonly LimitedBy[] = ['receiver', 'network', 'sender'];
 
 /**
- * The fields a recording holds as whole numbers: family, ports, PIDs, scope ids and the traffic
- * counts (TRAFFIC_RANGES `whole`). netmon writes them as digits only; `5.0` or `5e0` is no count it
+ * The connection's whole-number fields: family, ports, PIDs, scope ids and the traffic counts
+ * (TRAFFIC_RANGES `whole`). netmon writes them as digits only; `5.0` or `5e0` is no count it
  * wrote, though JSON.parse (and Number) read it as 5, so the readers look at the text itself.
  */
-const WHOLE_FIELDS: ReadonlySet<string> = new Set([
+const CONNECTION_WHOLE_FIELDS: readonly string[] = [
   'family',
-  'previousPid',
   ...Object.entries(FIELD_KIND)
     .filter(([f, k]) => k === 'port' || k === 'u32' || (k === 'traffic' && TRAFFIC_RANGES[f as TrafficQuantity].whole))
     .map(([f]) => f),
-]);
+];
 
-/** What a reader says of a whole-number field written with a fraction or an exponent. */
-const notWhole = (literal: string): string => `${literal} is written with a fraction or an exponent; this field is a whole number (digits only)`;
+/** Every whole-number field of an event, by name (a CSV record is flat): the connection's and previousPid. */
+const WHOLE_FIELDS: ReadonlySet<string> = new Set([...CONNECTION_WHOLE_FIELDS, 'previousPid']);
 
-/**
- * The last two letters of a WHOLE_FIELDS key, its closing quote, and a number written with a
- * fraction or an exponent: `"localPort":5.0`, `"pid" : 5e0`. Anchored on the keys' endings (ly, rt,
- * Id, id, nt, ed, ts today, derived from the set; no rate or RTT key ends so), a line as netmon
- * writes it gives no candidate at all; the expression still reads the whole line once, ~1 ns a
- * character (+90 ms over 100,000 events of 730 characters), which is the cost of the check.
- */
-const FRACTION_OR_EXPONENT_VALUE = new RegExp(
-  `(?:${[...new Set([...WHOLE_FIELDS].map((f) => f.slice(-2)))].join('|')})"\\s*:\\s*(-?\\d+(?:\\.\\d+(?:[eE][+-]?\\d+)?|[eE][+-]?\\d+))`,
-  'g',
-);
+/** Where eventFromJson reads whole numbers: previousPid at the top, the connection's fields in `connection`. */
+const EVENT_WHOLE: WholeSchema = wholeObject({
+  previousPid: WHOLE,
+  connection: wholeObject(Object.fromEntries(CONNECTION_WHOLE_FIELDS.map((f) => [f, WHOLE]))),
+});
 
-/** Whether the character before `i`, spaces skipped, starts a member (`{` or `,`). */
-function memberStartsBefore(line: string, i: number): boolean {
-  let j = i - 1;
-  while (j >= 0 && (line[j] === ' ' || line[j] === '\t')) j--;
-  return line[j] === '{' || line[j] === ',';
-}
-
-/**
- * Throws RecordFormatError naming the field when a WHOLE_FIELDS value in `line` (already parsed
- * as JSON) is written with a fraction or an exponent. One regular-expression pass over the line.
- */
-function checkWholeLiterals(line: string): void {
-  FRACTION_OR_EXPONENT_VALUE.lastIndex = 0;
-  for (let m = FRACTION_OR_EXPONENT_VALUE.exec(line); m !== null; m = FRACTION_OR_EXPONENT_VALUE.exec(line)) {
-    // The key is cut out only now, for a candidate: from the quote before its closing one. That
-    // quote opens a key only where it follows `{` or `,`: on a line JSON.parse accepted, a quote
-    // there cannot be text inside a string (escaped, `\"`), so a process named `a,"pid":5.0` is
-    // never taken for its pid.
-    const close = m.index + 2;
-    const open = line.lastIndexOf('"', close - 1);
-    const key = line.slice(open + 1, close);
-    if (WHOLE_FIELDS.has(key) && memberStartsBefore(line, open)) throw new RecordFormatError(notWhole(m[1]), key);
-  }
-}
+/** What a CSV reader says of a whole-number cell written with a fraction or an exponent. */
+const notWhole = (literal: string): string => `${literal} ${NOT_WHOLE}`;
 
 /** `missing (expected …)` or `"x" is not …`: what a reader says about a bad field value. */
 const notA = (v: unknown, what: string): string =>
@@ -702,7 +674,8 @@ export function parseEventJsonLine(line: string): ConnectionEvent {
     throw new RecordFormatError(line.trimStart().startsWith('{') ? 'not complete JSON (cut off mid-write?)' : 'not JSON');
   }
   const e = eventFromJson(o);
-  checkWholeLiterals(line);
+  const f = findFractionalWhole(line, EVENT_WHOLE);
+  if (f !== null) throw new RecordFormatError(wholeFaultText(f), f.key);
   return e;
 }
 
@@ -732,9 +705,6 @@ export function splitCsvRecord(record: string): string[] {
 
 /** A JSON number literal (RFC 8259 section 6). */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-/** A JSON number literal with neither fraction nor exponent. */
-const WHOLE_NUMBER = /^-?(?:0|[1-9]\d*)$/;
-
 const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'traffic', 'port', 'u32']);
 
 /** A CSV cell of the given kind → its JSON value (empty → null). */
@@ -744,7 +714,7 @@ function csvCellToJson(name: string, kind: FieldKind | 'text', cell: string): un
     // Only what JSON calls a number (netmon writes String(n), always one): Number() would also
     // take 0x10, +1, " 5 ", .5 and 0b11, which the NDJSON reader refuses.
     if (!JSON_NUMBER.test(cell)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
-    if (WHOLE_FIELDS.has(name) && !WHOLE_NUMBER.test(cell)) throw new RecordFormatError(notWhole(cell), name);
+    if (WHOLE_FIELDS.has(name) && !isWholeLiteral(cell)) throw new RecordFormatError(notWhole(cell), name);
     const n = Number(cell);
     if (!Number.isFinite(n)) throw new RecordFormatError(`${JSON.stringify(cell)} is not a number`, name);
     return n;

@@ -336,7 +336,7 @@ describe('a whole-number field written with a fraction or an exponent is refused
     const r = parseRecordingText(`${good}${line}${good}`);
     expect(r.events).toHaveLength(2);
     expect(r.summary.problems).toEqual([
-      { line: 2, field: f, message: `field "${f}": ${value}${tail} is written with a fraction or an exponent; this field is a whole number (digits only)` },
+      { line: 2, field: f, message: `field "${f}": ${value}${tail} at column ${at + 1} is written with a fraction or an exponent; this field is a whole number (digits only)` },
     ]);
   });
 
