@@ -98,6 +98,38 @@ describe('baseline', () => {
     expect(() => parseBaseline(outbound({ remotePort: 70000 }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remotePort \(0-65535\)$/);
     expect(() => parseBaseline(outbound({ remoteAddress: '999.1.1.1' }), 'x.json')).toThrow(/^x\.json: outbound\[0\] needs .*remoteAddress \(an IP address\)/);
   });
+  it('refuses a whole number written with a fraction or an exponent (443.0 reads as 443), naming the entry, line and column', () => {
+    // netmon writes ports, families, the range and the version as digits only; JSON.parse alone
+    // would take "port": 443.0 for 443 and match rows against a file netmon never wrote.
+    const text = JSON.stringify(makeBaseline(normal, range, 0, null), null, 2);
+    const refused = (from: string, to: string, path: string) => {
+      const bad = text.replace(from, to);
+      expect(bad).not.toBe(text);
+      const at = bad.indexOf(to) + to.indexOf(': ') + 2;
+      const line = bad.slice(0, at).split('\n').length;
+      const column = at - bad.lastIndexOf('\n', at - 1);
+      const literal = to.slice(to.indexOf(': ') + 2).replace(/,$/, '');
+      expect(() => parseBaseline(bad, 'b.json')).toThrow(
+        new BaselineFormatError(`b.json: ${path}: ${literal} at line ${line}, column ${column} is written with a fraction or an exponent; this field is a whole number (digits only)`),
+      );
+    };
+    refused('"port": 22', '"port": 22.0', 'listeners[1].port');
+    refused('"family": 4', '"family": 4e0', 'listeners[0].family');
+    refused('"remotePort": 443', '"remotePort": 4.43E2', 'outbound[1].remotePort');
+    refused('"low": 49152', '"low": 49152.0', 'dynamicRange.low');
+    refused('"high": 65535', '"high": 65535.00', 'dynamicRange.high');
+    refused('"version": 1,', '"version": 1.0,', 'version');
+    // Any JSON whitespace before the key; a key written with escapes.
+    refused('"port": 22', '\r"port": 22.0', 'listeners[1].port');
+    refused('"port": 5353', '"\\u0070ort": 5353e0', 'listeners[0].port');
+    // What the reader never reads is not looked at: unknown members, a port in an ephemeral entry, text in strings.
+    const ignored = text
+      .replace('"host": null', '"host": "\\"port\\": 1.5", "x": {"port": 1.5, "listeners": [{"port": 2.5}]}')
+      .replace('{\n      "process": "resolver"', '{\n      "port": 53.0, "family": 4.0,\n      "process": "resolver"');
+    expect([ignored.includes('"x": {"port": 1.5'), ignored.includes('"port": 53.0')]).toEqual([true, true]);
+    expect(parseBaseline(ignored, 'b.json')).toEqual({ ...parseBaseline(text, 'b.json'), host: '"port": 1.5' });
+  });
+
   it('quotes what it refuses in a short excerpt: a value nested too deep for JSON.stringify or megabytes long', () => {
     // Before: JSON.stringify of the whole value threw RangeError ("netmon: Maximum call stack size
     // exceeded", no file named) or put a 5 MB string into the message.

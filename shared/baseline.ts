@@ -15,6 +15,7 @@ import type { Connection, Protocol } from './connection';
 import { ownerlessState } from './format';
 import { ipFamily } from './ip';
 import { listenerPorts as listenerPortsOf, type PortRange } from './ports';
+import { findFractionalWhole, WHOLE, wholeFaultText, wholeItems, wholeObject } from './whole-literals';
 
 export const BASELINE_FORMAT = 'netmon-baseline';
 export const BASELINE_VERSION = 1;
@@ -161,6 +162,14 @@ const isProtocol = (v: unknown): v is Protocol => v === 'tcp' || v === 'udp';
 /** IPv4 / IPv6 text as the rows carry it: anything else could never match a row. */
 const isAddress = (v: unknown): v is string => ipFamily(v) !== null;
 
+/** Where parseBaseline reads whole numbers: netmon writes them as digits only (shared/whole-literals.ts). */
+const BASELINE_WHOLE = wholeObject({
+  version: WHOLE,
+  dynamicRange: wholeObject({ low: WHOLE, high: WHOLE }),
+  listeners: wholeItems(wholeObject({ family: WHOLE, port: WHOLE })),
+  outbound: wholeItems(wholeObject({ remotePort: WHOLE })),
+});
+
 /**
  * Parses a baseline file's text. Throws BaselineFormatError naming the file (`name`) and the
  * entry that is wrong; never returns a half-valid baseline.
@@ -201,6 +210,9 @@ export function parseBaseline(text: string, name = 'baseline'): Baseline {
     if (!isProcess(e.process) || !isProtocol(e.protocol)) fail(name, `ephemeral[${i}] needs process (string or null) and protocol (tcp|udp)`);
     return { process: lower(e.process), protocol: e.protocol };
   });
+  // Last: a file that is no baseline at all is named so first. JSON.parse read 443.0 as 443.
+  const fraction = findFractionalWhole(text, BASELINE_WHOLE);
+  if (fraction !== null) fail(name, `${fraction.path}: ${wholeFaultText(fraction)}`);
   return {
     format: BASELINE_FORMAT,
     version: BASELINE_VERSION,
