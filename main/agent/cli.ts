@@ -14,7 +14,7 @@ import { USER_SOURCE_KINDS } from '../source/index';
 import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
 import { tablesProblem } from '../cli/args';
 import { tablesHelp } from '../cli/help';
-import { AgentConfigError, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
+import { AgentConfigError, checkConfigLiterals, DEFAULT_TOP_PROCESSES, defaultAgentConfig, parseHostPort, otlpConfig, readToken, syslogConfig, validateAgentConfig, type AgentConfig } from './config';
 import { createSyslogExporter, formatSyslogUrl, type EventExporter } from '../export/syslog-exporter';
 import { createOtlpExporter } from '../export/otlp';
 
@@ -119,6 +119,7 @@ export function parseAgentArgs(argv: readonly string[], readFile: (f: string) =>
       throw new AgentConfigError(`${file}: not valid JSON: ${(e as Error).message}`);
     }
     config = validateAgentConfig(json, file);
+    checkConfigLiterals(text, file);
   }
   // Flags are validated by the same rules as the file, named by the flag.
   const asFile = (key: string, value: unknown, flag: string): AgentConfig => {

@@ -46,6 +46,32 @@ describe('agent config', () => {
     expect(err(() => validateAgentConfig([1], 'n.json'))).toBe('n.json: expected an object, got [1]');
   });
 
+  it('refuses a whole-number setting written with a fraction or an exponent (1000.0 reads as 1000), naming key, line and column', () => {
+    const full = { intervalMs: 1000, metrics: { tokenFile: '/t', topProcesses: 5 }, syslog: { url: 'tcp://h:514', facility: 16, queueSize: 100 }, otlp: { url: 'http://127.0.0.1:4318/v1/logs', queueSize: 200 } };
+    const text = JSON.stringify(full, null, 2);
+    const read = (t: string) => parseAgentArgs(['--config', 'n.json'], files({ 'n.json': t }), 'linux');
+    expect(read(text)?.intervalMs).toBe(1000);
+    for (const [from, to, path] of [
+      ['"intervalMs": 1000', '"intervalMs": 1000.0', 'intervalMs'],
+      ['"topProcesses": 5', '"topProcesses": 5e0', 'metrics.topProcesses'],
+      ['"facility": 16', '"facility": 1.6E1', 'syslog.facility'],
+      ['"queueSize": 100', '"queueSize": 100.000', 'syslog.queueSize'],
+      ['"queueSize": 200', '\t"\\u0071ueueSize":\r200e+0', 'otlp.queueSize'],
+    ]) {
+      const bad = text.replace(from, to);
+      const literal = /[\d.eE+]+$/.exec(to)![0];
+      const at = bad.indexOf(literal, bad.indexOf(to));
+      const line = bad.slice(0, at).split('\n').length;
+      const column = at - bad.lastIndexOf('\n', at - 1);
+      // JSON.parse alone reads the same config.
+      expect(JSON.parse(bad)).toEqual(full);
+      expect(err(() => read(bad))).toBe(`n.json: ${path}: ${literal} at line ${line}, column ${column} is written with a fraction or an exponent; this field is a whole number (digits only)`);
+    }
+    // A setting whose value is not read as a number, and text in strings, are not looked at.
+    const ignored = text.replace('"tokenFile": "/t"', '"tokenFile": "/t\\"intervalMs\\": 1.5"').replace('"url": "tcp://h:514"', '"url": "tcp://h:514", "appName": "q\\"queueSize\\":1e3"');
+    expect(read(ignored)?.metrics?.tokenFile).toBe('/t"intervalMs": 1.5');
+  });
+
   it('parses HOST:PORT and refuses near misses', () => {
     expect(parseHostPort('localhost:1', 'x')).toEqual({ host: 'localhost', port: 1 });
     for (const bad of ['::1:9464', '127.0.0.1', '127.0.0.1:65536', ':9464', '[::1]', 'a b:1']) expect(() => parseHostPort(bad, 'x')).toThrow(AgentConfigError);

@@ -10,6 +10,7 @@ import { isSourceKind, LINUX_TABLES, USER_SOURCE_KINDS, type LinuxTables, type S
 import { DEFAULT_QUEUE_SIZE, parseSyslogUrl, type SyslogTarget } from '../export/syslog-exporter';
 import { DEFAULT_FACILITY } from '../export/syslog';
 import { OTLP_ENCODINGS, type OtlpEncoding } from '../export/otlp';
+import { findFractionalWhole, WHOLE, wholeFaultText, wholeObject } from '../../shared/whole-literals';
 
 export class AgentConfigError extends Error {
   override name = 'AgentConfigError';
@@ -148,6 +149,24 @@ export function validateAgentConfig(json: unknown, file: string): AgentConfig {
   if (top.syslog !== undefined && top.syslog !== null) c.syslog = syslogConfig(top.syslog, at('syslog'));
   if (top.otlp !== undefined && top.otlp !== null) c.otlp = otlpConfig(top.otlp, at('otlp'));
   return c;
+}
+
+/** Where validateAgentConfig reads whole numbers (int above). */
+const CONFIG_WHOLE = wholeObject({
+  intervalMs: WHOLE,
+  metrics: wholeObject({ topProcesses: WHOLE }),
+  syslog: wholeObject({ facility: WHOLE, queueSize: WHOLE }),
+  otlp: wholeObject({ queueSize: WHOLE }),
+});
+
+/**
+ * Throws AgentConfigError naming the key, line and column when the config file's text (`text`,
+ * valid JSON) writes a whole-number setting with a fraction or an exponent: JSON.parse reads
+ * `1000.0` as 1000, so validateAgentConfig alone cannot tell.
+ */
+export function checkConfigLiterals(text: string, file: string): void {
+  const f = findFractionalWhole(text, CONFIG_WHOLE);
+  if (f !== null) throw new AgentConfigError(`${file}: ${f.path}: ${wholeFaultText(f)}`);
 }
 
 /** The `syslog` object; `where` names it in errors. */
