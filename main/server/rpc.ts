@@ -12,6 +12,7 @@ import {
   type RecordingStatus,
 } from '../../shared/ipc';
 import { validateAddressList, validateCloseTarget, validateEndProcessTarget, validatePid, validateRecordingArgs } from '../../shared/validate';
+import { findFractionalWhole, WHOLE, wholeFaultText, wholeItems, wholeObject, type WholeSchema } from '../../shared/whole-literals';
 import type { WsCall, WsServerMessage } from '../../shared/ws-protocol';
 import type { EngineHost } from '../engine/types';
 import type { ServerActions, ServerRecorder, ServerResolver } from './types';
@@ -96,6 +97,23 @@ function isId(v: unknown): v is number | string {
   return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64);
 }
 
+/** A call whose arguments are each `arg`. */
+const callArgs = (arg: WholeSchema): WholeSchema => wholeObject({ args: wholeItems(arg) });
+
+/**
+ * Where each call's validators read whole numbers (validateInterval, validateHistoryLimit,
+ * validatePid, validateEndProcessTarget, validateCloseTarget): a frame that writes one with a
+ * fraction or an exponent (1000.0, which JSON.parse reads as 1000) is refused, as every JSON text
+ * netmon reads from outside is (shared/whole-literals.ts). A Map: a method named `__proto__` finds nothing.
+ */
+const WHOLE_ARGS: ReadonlyMap<string, WholeSchema> = new Map<CallMethod, WholeSchema>([
+  ['getHistory', callArgs(WHOLE)],
+  ['setInterval', callArgs(WHOLE)],
+  ['getProcessDetails', callArgs(WHOLE)],
+  ['endProcess', callArgs(wholeObject({ pid: WHOLE }))],
+  ['closeConnection', callArgs(wholeObject({ family: WHOLE, localPort: WHOLE, remotePort: WHOLE }))],
+]);
+
 /** Parses one client message; throws with a reason fit for the error reply. */
 export function parseClientMessage(text: string): ClientMessage {
   let msg: unknown;
@@ -111,6 +129,9 @@ export function parseClientMessage(text: string): ClientMessage {
   if (typeof m.method !== 'string') throw new Error('message method must be a string');
   const args = m.args === undefined ? [] : m.args;
   if (!Array.isArray(args)) throw new Error('message args must be an array');
+  const whole = WHOLE_ARGS.get(m.method);
+  const fraction = whole === undefined ? null : findFractionalWhole(text, whole);
+  if (fraction !== null) throw new Error(`${fraction.path}: ${wholeFaultText(fraction)}`);
   return { kind: 'call', id: m.id, method: m.method, args };
 }
 
