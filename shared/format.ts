@@ -705,6 +705,7 @@ export function splitCsvRecord(record: string): string[] {
 
 /** A JSON number literal (RFC 8259 section 6). */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 const NUMERIC_KINDS = new Set<FieldKind | 'text'>(['number', 'traffic', 'port', 'u32']);
 
 /** A CSV cell of the given kind → its JSON value (empty → null). */

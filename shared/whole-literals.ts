@@ -3,10 +3,15 @@
 // netmon writes whole numbers as digits only, so a file or request that spells one otherwise was
 // not written by netmon's rules and is refused, naming the field and where it stands.
 //
-// One scanner for every JSON text netmon reads from outside (recordings, baselines, the agent's
-// config, serve's requests). Each format gives a WholeSchema: the members it reads as whole
-// numbers, where it reads them. Members it does not read are skipped unlooked-at, as JSON.parse's
-// consumer ignores them; of duplicate members only the last counts, as with JSON.parse.
+// One scanner for every JSON text netmon reads from outside: recording lines (format.ts
+// parseEventJsonLine; a CSV cell is tested by isWholeLiteral), baselines (baseline.ts), the
+// agent's config (main/agent/config.ts) and serve's call frames (main/server/rpc.ts). Each gives a
+// WholeSchema: the members it reads as whole numbers, where it reads them. Members it does not
+// read are skipped unlooked-at, as its reader ignores them; of members of one name only the last
+// counts, as in what JSON.parse returns.
+// Not checked: JSON netmon writes and reads back itself (engine batches and history, the server's
+// frames to its viewers, window-state.json, the window's stored settings). Nothing else writes
+// it, and those readers repair a bad value rather than refuse the whole.
 
 /** The schema of a whole number: a number literal here must be digits only. */
 export const WHOLE = 'whole' as const;
@@ -190,6 +195,8 @@ function keyName(raw: string): string | null {
 /** A cursor over one text; `i` is the next character to read. */
 class Scan {
   i = 0;
+  /** The first backslash at or after the last key read (Infinity: none); -1 before the first key. */
+  private backslash = -1;
   constructor(private readonly t: string) {}
 
   private space(): void {
@@ -306,21 +313,26 @@ class Scan {
   private key(schema: WholeObject): readonly [string, WholeSchema] | undefined {
     const t = this.t;
     const start = this.i + 1;
-    let j = start;
-    for (;;) {
-      const c = t.charCodeAt(j);
-      if (c === QUOTE || c !== c) break;
-      if (c === BACKSLASH) {
-        this.i = stringEnd(t, this.i);
-        const name = keyName(t.slice(start, this.i - 1));
-        const child = name === null ? undefined : schema.members.get(name);
-        return child === undefined ? undefined : [name as string, child];
-      }
-      j++;
+    let end = t.indexOf('"', start);
+    if (end < 0) end = t.length;
+    if (this.backslash < start) {
+      // The next backslash from here on: found again only once passed, so the search stays linear.
+      const b = t.indexOf('\\', start);
+      this.backslash = b < 0 ? Infinity : b;
     }
-    this.i = j + 1;
-    const named = schema.byLength[j - start];
-    if (named !== undefined) for (const m of named) if (t.startsWith(m[0], start)) return m;
+    if (this.backslash < end) {
+      this.i = stringEnd(t, this.i);
+      const name = keyName(t.slice(start, this.i - 1));
+      const child = name === null ? undefined : schema.members.get(name);
+      return child === undefined ? undefined : [name as string, child];
+    }
+    this.i = end + 1;
+    const named = schema.byLength[end - start];
+    if (named !== undefined) {
+      // Most keys of a length are no member: the first letter tells before a full comparison.
+      const c = t.charCodeAt(start);
+      for (const m of named) if (m[0].charCodeAt(0) === c && t.startsWith(m[0], start)) return m;
+    }
     return undefined;
   }
 
