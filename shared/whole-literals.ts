@@ -75,8 +75,10 @@ export function wholeFaultText(f: WholeLiteralFault): string {
  * The first member (in text order) that `schema` reads as a whole number and `text` writes with a
  * fraction or an exponent; null when there is none. `text` is meant to be JSON that JSON.parse
  * accepted; any other text gives some answer (never a throw, never more than a few passes over it).
- * Cost: one pass over the members of the objects the schema names; values it does not read are
- * skipped by searching for their end (strings by indexOf).
+ * Cost: a quick test first (mayHoldFault: one or two native passes, under 1 ns a character), which
+ * lines as netmon writes them do not pass; only a text that passes it is scanned: one pass over the
+ * members of the objects the schema names, values it does not read skipped by searching for their
+ * end (~2.5 µs for a 730-character recording line).
  */
 export function findFractionalWhole(text: string, schema: WholeSchema): WholeLiteralFault | null {
   if (!mayHoldFault(text, schema)) return null;
