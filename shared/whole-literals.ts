@@ -9,6 +9,9 @@
 // WholeSchema: the members it reads as whole numbers, where it reads them. Members it does not
 // read are skipped unlooked-at, as its reader ignores them; of members of one name only the last
 // counts, as in what JSON.parse returns.
+// Its own scanner, not a JSON library's visitor: one (jsonc-parser's visit) recurses once per
+// nesting level, so a frame nested 200,000 deep, which JSON.parse accepts, overflowed its stack
+// (RangeError, tried); this one skips members it does not read by counting brackets.
 // Not checked: JSON netmon writes and reads back itself (engine batches and history, the server's
 // frames to its viewers, window-state.json, the window's stored settings). Nothing else writes
 // it, and those readers repair a bad value rather than refuse the whole.
