@@ -26,10 +26,12 @@ function press(keys: string[], count = samples.length): BucketSpan | null {
 }
 
 describe('spanAfterKey (WAI-ARIA slider keys over samples)', () => {
-  it('the first arrow shows the newest sample; arrows then move one sample, clamped at the ends', () => {
-    expect(press(['ArrowLeft'])).toEqual({ anchor: 9, cursor: 9 });
+  it('the first arrow moves one sample from the newest (where the slider reads before any key), clamped at the ends', () => {
+    expect(press(['ArrowLeft'])).toEqual({ anchor: 8, cursor: 8 });
     expect(press(['ArrowRight'])).toEqual({ anchor: 9, cursor: 9 });
-    expect(press(['ArrowLeft', 'ArrowLeft', 'ArrowLeft'])).toEqual({ anchor: 7, cursor: 7 });
+    expect(press(['ArrowLeft', 'ArrowLeft', 'ArrowLeft'])).toEqual({ anchor: 6, cursor: 6 });
+    expect(press(['Shift+ArrowLeft'])).toEqual({ anchor: 9, cursor: 8 });
+    expect(press(['PageUp'])).toEqual({ anchor: 8, cursor: 8 });
     expect(press(['Home', 'ArrowLeft'])).toEqual({ anchor: 0, cursor: 0 });
     expect(press(['End', 'ArrowRight'])).toEqual({ anchor: 9, cursor: 9 });
   });

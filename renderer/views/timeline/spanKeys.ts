@@ -17,8 +17,9 @@ export interface BucketSpan {
 
 /**
  * The span after `key` (KeyboardEvent.key) with Shift held or not, over `count` samples; null for a
- * key the chart does not take. From no span (`at` null) the cursor starts at the newest sample.
- * The cursor stays within 0..count-1; without Shift the anchor follows it.
+ * key the chart does not take. With no span yet (`at` null) the cursor is where the slider says it
+ * is (aria-valuenow), at the newest sample, and the first key moves it from there, as any later one
+ * does. The cursor stays within 0..count-1; without Shift the anchor follows it.
  */
 export function spanAfterKey(key: string, shift: boolean, at: BucketSpan | null, count: number): BucketSpan | null {
   if (count <= 0) return null;
@@ -28,7 +29,7 @@ export function spanAfterKey(key: string, shift: boolean, at: BucketSpan | null,
   let to: number;
   switch (key) {
     case 'ArrowLeft':
-      to = at ? from - 1 : last; // the first press shows the newest sample; the next moves
+      to = from - 1;
       break;
     case 'ArrowRight':
       to = from + 1;

@@ -54,6 +54,16 @@ describe('timeline chart keys', () => {
     expect(chart.getAttribute('aria-valuetext')).toContain('ESTABLISHED 15,');
   });
 
+  it('the first ← after the chart takes the focus (F6, Tab) moves the cursor one sample, as every later one', () => {
+    const { chart, key } = setup();
+    chart.focus();
+    key('ArrowLeft');
+    expect(chart.getAttribute('aria-valuenow')).toBe('4');
+    expect(chart.getAttribute('aria-valuetext')).toContain('ESTABLISHED 14,');
+    key('ArrowLeft');
+    expect(chart.getAttribute('aria-valuenow')).toBe('3');
+  });
+
   it('End, Shift+← ×2, Enter applies the last three samples; the span is said and shown', () => {
     const { chart, key, onRange } = setup();
     chart.focus();
