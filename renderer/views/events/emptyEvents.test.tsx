@@ -31,7 +31,7 @@ describe('eventsEmptyText: why the Events view is empty', () => {
   it('(c) a span older than the kept events, while older ones were not kept', () => {
     const text = eventsEmptyText({ ...base, held: 10_000, oldestHeldAt: T0 + 600_000, dropped: 25_068, span: [T0, T0 + 60_000] });
     expect(text).toBe(
-      `The events from ${formatTime(T0)}–${formatTime(T0 + 60_000)} are older than the kept ones (the oldest kept is from ${formatTime(T0 + 600_000)}): ` +
+      `The events from ${formatTime(T0)} to ${formatTime(T0 + 60_000)} are older than the kept ones (the oldest kept is from ${formatTime(T0 + 600_000)}): ` +
         'this window keeps the newest 10,000 events of the run, and 25,068 older ones are not kept (Record keeps every event to a file).',
     );
     // A span reaching into the kept ones but holding none of them: its older part is what is missing.
@@ -40,16 +40,21 @@ describe('eventsEmptyText: why the Events view is empty', () => {
     );
   });
   it('a span with no event at all, and a span whose events the filter hides', () => {
-    expect(eventsEmptyText({ ...base, held: 10, oldestHeldAt: T0, span: [T0 + 5000, T0 + 6000] })).toBe(`No events from ${formatTime(T0 + 5000)}–${formatTime(T0 + 6000)}.`);
+    expect(eventsEmptyText({ ...base, held: 10, oldestHeldAt: T0, span: [T0 + 5000, T0 + 6000] })).toBe(`No events from ${formatTime(T0 + 5000)} to ${formatTime(T0 + 6000)}.`);
     expect(eventsEmptyText({ ...base, held: 10, oldestHeldAt: T0, heldInSpan: 3, span: [T0, T0 + 6000], hiddenBy: 'the filter' })).toBe(
-      `None of the 3 events from ${formatTime(T0)}–${formatTime(T0 + 6000)} match the filter.`,
+      `None of the 3 events from ${formatTime(T0)} to ${formatTime(T0 + 6000)} match the filter.`,
     );
+  });
+  it('a span is named as the timeline names it: under a second to the millisecond, one instant as a moment', () => {
+    const ms = (t: number) => new Date(t).toLocaleTimeString('en-GB', { hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+    expect(eventsEmptyText({ ...base, held: 10, oldestHeldAt: T0, span: [T0 + 5001, T0 + 5250] })).toBe(`No events from ${ms(T0 + 5001)} to ${ms(T0 + 5250)}.`);
+    expect(eventsEmptyText({ ...base, held: 10, oldestHeldAt: T0, span: [T0 + 5000, T0 + 5000] })).toBe(`No events at ${ms(T0 + 5000)}.`);
   });
   it('one event is "the one event", not "none of the 1 events"', () => {
     expect(eventsEmptyText({ ...base, held: 1, oldestHeldAt: T0, hiddenBy: 'the filter' })).toBe('The one event kept does not match the filter.');
     expect(eventsEmptyText({ ...base, held: 1, oldestHeldAt: T0, hiddenBy: 'the filter', recording: 'a.csv' })).toBe('The recording’s one event does not match the filter.');
     expect(eventsEmptyText({ ...base, held: 4, oldestHeldAt: T0, heldInSpan: 1, span: [T0, T0 + 1000], hiddenBy: 'the filter' })).toBe(
-      `The one event from ${formatTime(T0)}–${formatTime(T0 + 1000)} does not match the filter.`,
+      `The one event from ${formatTime(T0)} to ${formatTime(T0 + 1000)} does not match the filter.`,
     );
   });
   it('heldFacts and hiddenByText', () => {

@@ -2,6 +2,7 @@
 // yet." over a run of hundreds of events that a filter or a timeline span hides (found by a new
 // admin), and says when the span asked for is older than what the window keeps.
 import { formatTime } from '../../store/columns';
+import { spanText } from '../timeline/spanLabel';
 
 export interface EventsEmptyInput {
   /** Events the view draws from before any filter or span: the live log's, or the recording's. */
@@ -35,16 +36,17 @@ export function eventsEmptyText(i: EventsEmptyInput): string {
   const notKept = `this window keeps the newest ${count(i.capacity, 'event')} of the run, and ${i.dropped.toLocaleString('en-US')} older ones are not kept (Record keeps every event to a file).`;
   if (i.span) {
     const [from, to] = i.span;
-    const spanText = `${formatTime(from)}–${formatTime(to)}`;
-    if (i.heldInSpan === 1) return `The one event from ${spanText} does not match ${hidden}.`;
-    if (i.heldInSpan > 0) return `None of the ${count(i.heldInSpan, 'event')} from ${spanText} match ${hidden}.`;
+    // Named as the timeline's label names it (spanText): one span, one name.
+    const span = spanText(from, to);
+    if (i.heldInSpan === 1) return `The one event ${span} does not match ${hidden}.`;
+    if (i.heldInSpan > 0) return `None of the ${count(i.heldInSpan, 'event')} ${span} match ${hidden}.`;
     if (i.dropped > 0 && (i.oldestHeldAt === null || from < i.oldestHeldAt)) {
       const kept = i.oldestHeldAt === null ? 'none is kept' : `the oldest kept is from ${formatTime(i.oldestHeldAt)}`;
       return to < (i.oldestHeldAt ?? Infinity)
-        ? `The events from ${spanText} are older than the kept ones (${kept}): ${notKept}`
-        : `No kept event from ${spanText}: those before ${formatTime(i.oldestHeldAt as number)} are older than the kept ones; ${notKept}`;
+        ? `The events ${span} are older than the kept ones (${kept}): ${notKept}`
+        : `No kept event ${span}: those before ${formatTime(i.oldestHeldAt as number)} are older than the kept ones; ${notKept}`;
     }
-    return `No events from ${spanText}${i.recording !== null ? ' in the recording' : ''}.`;
+    return `No events ${span}${i.recording !== null ? ' in the recording' : ''}.`;
   }
   if (i.held === 0) return `No event is kept: ${notKept}`;
   if (i.held === 1) return `The ${i.recording !== null ? 'recording’s one event' : 'one event kept'} does not match ${hidden}.`;

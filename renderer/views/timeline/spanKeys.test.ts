@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineSample } from '../../../shared/timeline';
 import { inTimeRange } from './chartData';
+import { clockTime, spanText } from './spanLabel';
 import { bucketRange, cursorText, dragBuckets, nearestSample, spanAfterKey, type BucketSpan } from './spanKeys';
 
 const T0 = 1_700_000_000_000;
@@ -94,7 +95,11 @@ describe('cursorText (aria-valuetext)', () => {
   it("reads the cursor's sample, and the span while one is chosen", () => {
     const one = cursorText(samples, { anchor: 2, cursor: 2 });
     expect(one).toMatch(/^\d\d:\d\d:\d\d: ESTABLISHED 2, LISTEN 2, TIME-WAIT 0, CLOSE-WAIT 0, other TCP 0, UDP 1; opened 2\.0\/s, closed 0\.0\/s$/);
-    expect(cursorText(samples, { anchor: 4, cursor: 2 })).toMatch(/ESTABLISHED 2,.*\. Span of 3 samples, \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: Enter shows its events$/);
+    expect(cursorText(samples, { anchor: 4, cursor: 2 })).toMatch(/ESTABLISHED 2,.*\. Span of 3 samples, events from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: Enter shows its events$/);
+    // The span is named by what Enter applies (samples 2..4: from just after sample 1's poll), in the
+    // words of the applied span's label: not from sample 2's own poll a second later.
+    expect(cursorText(samples, { anchor: 4, cursor: 2 })).toContain(`, events ${spanText(T0 + 1001, T0 + 4000)}:`);
+    expect(spanText(T0 + 1001, T0 + 4000)).toBe(`from ${clockTime(T0 + 1000)} to ${clockTime(T0 + 4000)}`);
     // Before any key: the newest sample.
     expect(cursorText(samples, null)).toContain('ESTABLISHED 9,');
     expect(cursorText([], null)).toBe('');

@@ -6,7 +6,7 @@
 // ← → one bucket, Home / End the ends, Page Up / Page Down a tenth; Shift extends a span from the
 // anchor, as in a list's selection.
 import { TIMELINE_SERIES, type TimelineSample } from '../../../shared/timeline';
-import { clockTime } from './spanLabel';
+import { clockTime, spanText } from './spanLabel';
 import { firstSampleFrom, perSecond } from './chartData';
 
 /** A keyboard span by sample index: `anchor` where it started, `cursor` where the keys left it (equal: no span yet). */
@@ -94,7 +94,8 @@ export function sampleText(s: TimelineSample): string {
 
 /**
  * The chart's aria-valuetext: the cursor's sample and, while a span is being chosen, its extent in
- * samples and clock times and how to apply it. Empty when there are no samples.
+ * samples, the time it covers (spanText of bucketRange: the words the applied span's label uses)
+ * and how to apply it. Empty when there are no samples.
  */
 export function cursorText(samples: readonly TimelineSample[], at: BucketSpan | null): string {
   if (samples.length === 0) return '';
@@ -103,5 +104,6 @@ export function cursorText(samples: readonly TimelineSample[], at: BucketSpan | 
   if (!at || at.anchor === at.cursor) return text;
   const a = Math.min(at.anchor, at.cursor);
   const b = Math.max(at.anchor, at.cursor);
-  return `${text}. Span of ${b - a + 1} samples, ${clockTime(samples[a].time)} to ${clockTime(samples[b].time)}: Enter shows its events`;
+  const [from, to] = bucketRange(samples, a, b);
+  return `${text}. Span of ${b - a + 1} samples, events ${spanText(from, to)}: Enter shows its events`;
 }

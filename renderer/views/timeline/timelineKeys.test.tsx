@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { TimelineSample } from '../../../shared/timeline';
 import { fakeLayout } from '../../test/dom';
 import { TimelineView } from './TimelineView';
+import { clockTime } from './spanLabel';
 
 beforeAll(() => fakeLayout());
 afterEach(cleanup);
@@ -73,9 +74,14 @@ describe('timeline chart keys', () => {
     expect(chart.getAttribute('aria-valuenow')).toBe('3');
     expect(chart.getAttribute('aria-valuetext')).toMatch(/^\d\d:\d\d:\d\d: ESTABLISHED 13,.*Span of 3 samples, .*Enter shows its events$/);
     expect(onRange).not.toHaveBeenCalled();
+    const ends = (text: string | null | undefined) => /(\d\d:\d\d:\d\d) to (\d\d:\d\d:\d\d)/.exec(text ?? '')?.slice(1);
+    const chosen = ends(chart.getAttribute('aria-valuetext'));
     key('Enter');
     // Samples 3..5: from just after sample 2's poll to sample 5's.
     expect(onRange).toHaveBeenLastCalledWith([T0 + 2001, T0 + 5000]);
+    // Named alike while chosen and once applied: from where sample 3's interval starts (T0 + 2 s), not its poll.
+    expect(ends(document.querySelector('.timeline-range')?.textContent)).toEqual(chosen);
+    expect(chosen).toEqual([clockTime(T0 + 2000), clockTime(T0 + 5000)]);
     expect(screen.getByRole('status').textContent).toMatch(/^Events from \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: shown$/);
     expect(document.querySelector('.timeline-range')?.textContent).toMatch(/^Events from /);
     expect(document.activeElement).toBe(chart);
