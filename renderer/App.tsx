@@ -28,6 +28,7 @@ import { ViewTabs } from './app/ViewTabs';
 import { useFilter } from './app/useFilter';
 import { usePollControls } from './app/usePollControls';
 import { useGlobalKeys } from './app/useGlobalKeys';
+import { regionProps } from './app/regions';
 import { useTheme } from './app/theme';
 import { exportView, useCopySelected, type Download } from './app/exportView';
 import { ConnectionsView } from './views/connections/ConnectionsView';
@@ -266,7 +267,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
           <AccessNotice state={live.connState} onRetry={live.retry} />
         ) : (
           <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
-            <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} data-region="table">
+            <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} {...regionProps('table')}>
               {tab === 'connections' ? (
                 <ConnectionsView
                   store={tableStore}

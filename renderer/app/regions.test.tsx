@@ -2,7 +2,7 @@
 // Keyboard reach between the window's regions: F6 / Shift+F6 (regions.ts), a header row that is one
 // Tab stop, and the keys listed where netmon lists them (help panel, README). The same in Chromium:
 // e2e/keys.spec.ts.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
@@ -179,5 +179,16 @@ describe('keys are listed wherever netmon lists them', () => {
     const section = readme.slice(readme.indexOf('## Keyboard'), readme.indexOf('\n## ', readme.indexOf('## Keyboard') + 1));
     expect(section).toContain(keyListMarkdown());
     expect(section).toContain('F6 / Shift+F6');
+  });
+});
+
+describe('region marks', () => {
+  it('are set through regions.ts (regionProps, REGION_ENTRY_PROPS) in every view, never spelled out', () => {
+    // A literal attribute name elsewhere would silently stop marking its region if the name changed.
+    const root = path.resolve(__dirname, '..');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) && f !== path.join('app', 'regions.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    const spelled = files.filter((f) => /['"`]data-region|data-region(-entry)?=/.test(readFileSync(path.join(root, f), 'utf8')));
+    expect(spelled).toEqual([]);
   });
 });

@@ -8,6 +8,11 @@ export const REGION_ATTR = 'data-region';
 /** Marks the element F6 focuses inside its region (else the region itself when focusable, else its first Tab stop). */
 export const REGION_ENTRY_ATTR = 'data-region-entry';
 
+/** Props that make an element region `name` (spread them: `<div {...regionProps('filter')}>`). */
+export const regionProps = (name: string): Record<string, string> => ({ [REGION_ATTR]: name });
+/** Props that mark an element as its region's F6 entry (spread them). */
+export const REGION_ENTRY_PROPS: Readonly<Record<string, string>> = { [REGION_ENTRY_ATTR]: '' };
+
 const TABBABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex="0"]';
 
 /**

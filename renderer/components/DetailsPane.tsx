@@ -7,6 +7,7 @@ import { formatDateTime } from '../store/columns';
 import { formatEndpoint, hasRemoteSide, ownerlessState, ownerText, remoteEndpoint } from '../../shared/format';
 import { ClampedText } from './ClampedText';
 import { Unknown } from './Unknown';
+import { regionProps } from '../app/regions';
 import type { ProcessDetailsCache } from '../store/processCache';
 
 export type ActionKind = 'close' | 'end' | 'restart';
@@ -78,7 +79,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
   return (
     // A region F6 reaches (app/regions.ts): the pane itself takes the focus, so its ring shows where
     // the keyboard is and the arrow keys scroll a long command line.
-    <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details" data-region="details" tabIndex={-1}>
+    <aside className={`details${hiddenByFilter ? ' hidden-by-filter' : ''}`} role="region" aria-label="Details" {...regionProps('details')} tabIndex={-1}>
       <header className="details-head">
         <h2>
           <span className="proc">{ownerText(c)}</span> <span className="dim">PID {c.pid ?? <Unknown />}</span>

@@ -5,6 +5,7 @@
 import type { RefObject } from 'react';
 import { MAX_FILTER_LENGTH, type FilterError } from '../../shared/filter';
 import { FILTER_HELP_ID } from './FilterHelp';
+import { regionProps } from '../app/regions';
 
 export interface FilterBoxProps {
   value: string;
@@ -33,7 +34,7 @@ export function FilterBox({ value, onChange, error, warnings = [], applied = tru
   const start = error ? Math.min(error.start, value.length) : 0;
   const end = error ? Math.max(start, Math.min(error.end, value.length)) : 0;
   return (
-    <div className={`filter${error ? ' invalid' : ''}`} data-region="filter">
+    <div className={`filter${error ? ' invalid' : ''}`} {...regionProps('filter')}>
       <div className="filter-field">
         <span className="filter-icon" aria-hidden="true">
           ⌕

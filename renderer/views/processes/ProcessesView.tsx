@@ -10,7 +10,7 @@ import { LabelMeasure, useLabelRoom } from '../../components/labelRoom';
 import type { Row } from '../../store/rows';
 import { Unknown } from '../../components/Unknown';
 import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
-import { REGION_ENTRY_ATTR } from '../../app/regions';
+import { REGION_ENTRY_PROPS } from '../../app/regions';
 
 export interface ProcessesViewProps {
   /** The Connections rows the filter lets through (closed rows still lingering are left out). */
@@ -60,7 +60,7 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, 
             role="row"
             tabIndex={0}
             // F6 enters the Processes table at its first row, as the Connections grid takes the focus itself.
-            {...(i === 0 ? { [REGION_ENTRY_ATTR]: '' } : {})}
+            {...(i === 0 ? REGION_ENTRY_PROPS : {})}
             className={`grid-row${i % 2 ? ' odd' : ''}`}
             title={p.pid === null ? undefined : `Show the connections of ${p.name ?? `PID ${p.pid}`}`}
             onClick={() => onSelectProcess(p)}

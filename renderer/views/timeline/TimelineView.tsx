@@ -12,6 +12,7 @@ import { formatRate } from '../../../shared/units';
 import { clockTime, spanLabel } from './spanLabel';
 import { timeTicks, tickLabels } from './timeTicks';
 import { rovingFocus } from '../../components/roving';
+import { REGION_ENTRY_PROPS, regionProps } from '../../app/regions';
 import { bucketRange, cursorText, dragBuckets, nearestSample, spanAfterKey, type BucketSpan } from './spanKeys';
 import { AXIS_FONT, formatPerSecondTick, RIGHT_AXIS_PX, RIGHT_GAP_PX, RIGHT_LABEL_PX, RIGHT_TICK_PX, TIMELINE_ZOOMS, hasRates, perSecond, rateColumns, stackedColumns, visibleSamples } from './chartData';
 
@@ -307,7 +308,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
     'aria-valuenow': keySpan?.cursor ?? Math.max(0, shown.length - 1),
     'aria-valuetext': cursorText(shown, keySpan),
     'aria-keyshortcuts': 'ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home End PageUp PageDown Enter Escape',
-    'data-region-entry': '',
+    ...REGION_ENTRY_PROPS,
     onKeyDown: onChartKey,
     // The mouse takes over from the keys (else the next poll would put the cursor back under the
     // keys' sample while the mouse points elsewhere); leaving the chart lets the cursor go.
@@ -319,7 +320,7 @@ export function TimelineView({ samples, theme, range, onRange, source }: Timelin
 
   const latest = hover ?? shown[shown.length - 1] ?? null;
   return (
-    <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline" data-region="timeline">
+    <section className={`timeline${open ? '' : ' collapsed'}`} aria-label="Timeline" {...regionProps('timeline')}>
       <div className="timeline-head">
         <button type="button" className="timeline-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? '▾' : '▸'} Timeline
