@@ -24,6 +24,9 @@ async function showTab(tab: string): Promise<void> {
   bridge.snapshot = [
     conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
     conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
+    // A port of the dynamic range (Linux's and Windows' alike): a row of the Ports table.
+    conn({ localPort: 50123, remoteAddress: '10.0.0.11', remotePort: 443, process: 'curl', pid: 40 }),
+    conn({ localAddress: '127.0.0.2', localPort: 50124, remoteAddress: '10.0.0.11', remotePort: 443, process: 'curl', pid: 40 }),
   ];
   render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
   await waitFor(() => expect(screen.getAllByRole('row').length).toBeGreaterThan(2));
@@ -60,5 +63,25 @@ describe('F6 from every view', () => {
     expect(a.getAttribute('role')).toBe('row');
     expect(a.closest('[role="rowgroup"]')?.className).toBe('proc-body');
     expect(a.querySelector('[role="gridcell"]')?.textContent).toMatch(/^(nginx|sshd)$/);
+  });
+
+  it('Ports: F6 enters the table at its first address row, not the threshold box; ↓ ↑ move along the rows', async () => {
+    await showTab('Ports');
+    f6();
+    f6();
+    const a = document.activeElement as HTMLElement;
+    expect(a.tagName).toBe('TR');
+    expect(a.closest('tbody')).not.toBeNull();
+    const rows = [...document.querySelectorAll<HTMLElement>('.ports-table tbody tr')];
+    expect(rows).toHaveLength(2);
+    expect(a).toBe(rows[0]);
+    expect(a.querySelector('td')?.textContent).toMatch(/^TCP 127\.0\.0\.[12]$/);
+    // One Tab stop for the rows; arrows go on from the first.
+    expect(rows.map((r) => r.tabIndex)).toEqual([0, -1]);
+    fireEvent.keyDown(a, { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(rows[1]);
+    expect(rows.map((r) => r.tabIndex)).toEqual([-1, 0]);
+    fireEvent.keyDown(rows[1], { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(rows[0]);
   });
 });

@@ -21,17 +21,38 @@ export function rovingTarget(key: string, index: number, count: number): number 
 }
 
 /**
+ * The index a key moves to from `index` of `count` rows of a list read top to bottom (a table's
+ * rows): ↓ ↑ one row, Home / End the ends, without wrapping; null for a key the list does not take.
+ */
+export function listTarget(key: string, index: number, count: number): number | null {
+  if (count <= 0) return null;
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(count - 1, index + 1);
+    case 'ArrowUp':
+      return Math.max(0, index - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
+/**
  * keydown handler for a group that is one Tab stop (one item tabindex 0, the rest -1): moves the
  * focus among the items `selector` finds under the handler's element, by rovingTarget. Keys with
- * Alt / Ctrl / Meta and keys on anything but an item are left alone. Choosing stays with Enter /
+ * Alt / Ctrl / Meta and keys on anything but an item are left alone; `target` picks the item
+ * (listTarget for rows read top to bottom). Choosing stays with Enter /
  * Space, as on any button. Default items: the group's own enabled buttons (a toolbar).
  */
-export function rovingFocus(e: KeyboardEvent<HTMLElement>, selector = ':scope > button:not(:disabled)'): void {
+export function rovingFocus(e: KeyboardEvent<HTMLElement>, selector = ':scope > button:not(:disabled)', target: typeof rovingTarget = rovingTarget): void {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
   const items = [...e.currentTarget.querySelectorAll<HTMLElement>(selector)];
   const at = items.indexOf(e.target as HTMLElement);
   if (at < 0) return;
-  const to = rovingTarget(e.key, at, items.length);
+  const to = target(e.key, at, items.length);
   if (to === null) return;
   e.preventDefault();
   items[to].focus();

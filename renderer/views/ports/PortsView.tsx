@@ -11,6 +11,8 @@ import { GivenWay } from '../../components/GivenWay';
 import { parseThreshold, rangesFrom } from './portsModel';
 import { fixedColumnPx, PORT_COLUMNS, PORT_GIVE_WAY, type PortColumnKey } from './portColumns';
 import type { PortUsage } from './usePortNotices';
+import { REGION_ENTRY_PROPS } from '../../app/regions';
+import { listTarget, rovingFocus, useRovingTabStop } from '../../components/roving';
 import './ports.css';
 
 export interface PortsViewProps {
@@ -35,6 +37,11 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold, 
   const fitRef = useRef<HTMLDivElement | null>(null);
   const { columns, givenWay } = useFittedColumns(fitRef, PORT_COLUMNS, PORT_GIVE_WAY);
   const given = givenWay.length > 0;
+  // The rows are one Tab stop, read with ↓ ↑ (a table of figures: nothing to press); F6 enters the
+  // view at the first row, as in Processes and Connections, not at the threshold box above it,
+  // where a stray key would change the warning.
+  const bodyRef = useRef<HTMLTableSectionElement | null>(null);
+  useRovingTabStop(bodyRef, ROW);
   return (
     <div className="ports" role="region" aria-label="Ports">
       {beside !== null && (
@@ -91,19 +98,19 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold, 
               )}
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={bodyRef} onKeyDown={(e) => rovingFocus(e, ROW, listTarget)}>
             {rep.addresses.length === 0 && (
-              <tr>
+              <tr {...REGION_ENTRY_PROPS} tabIndex={0}>
                 <td colSpan={columns.length + (given ? 1 : 0)} className="ports-empty">
                   No socket holds a port of the dynamic range.
                 </td>
               </tr>
             )}
-            {rep.addresses.map((a) => {
+            {rep.addresses.map((a, i) => {
               const key = trendKey(a);
               const cells = portCells(a, trendReady, slopes[key] ?? 0);
               return (
-                <tr key={key} data-address={key} className={a.warning ? 'warn' : ''}>
+                <tr key={key} data-address={key} className={a.warning ? 'warn' : ''} {...(i === 0 ? REGION_ENTRY_PROPS : {})}>
                   {columns.map((c) => (
                     <td key={c.key} className={c.num ? 'num' : undefined} data-testid={c.key === 'inUse' ? 'ports-in-use' : undefined} title={c.key === 'trend' ? (trendReady ? 'ports in use, change per minute over the last 10 minutes' : 'needs a minute of samples') : undefined}>
                       {cells[c.key]}
@@ -119,6 +126,9 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold, 
     </div>
   );
 }
+
+/** The table's rows, as the roving Tab stop and the arrow keys find them. */
+const ROW = 'tr';
 
 /** One address's cells by column. */
 function portCells(a: AddressPortUsage, trendReady: boolean, slope: number): Record<PortColumnKey, ReactNode> {
