@@ -2,7 +2,7 @@
 // says nothing was sent, not "not known yet"; blank only on the row's first poll.
 import { describe, expect, it } from 'vitest';
 import { conn } from '../test/fixtures';
-import { NO_LIMIT_TIMES, NOT_YET, NOTHING_SENT, countersMissing, noCountersReason, trafficGap } from './unknownReasons';
+import { NO_LIMIT_TIMES, NOT_YET, NOTHING_SENT, countersMissing, noCountersReason, ownerlessNoCounters, trafficGap } from './unknownReasons';
 
 const counted = { bytesSent: 4096, bytesReceived: 1024, rttMs: 0.05, retransmits: 0 };
 
@@ -49,5 +49,29 @@ describe('trafficGap', () => {
   it('counters unavailable (the backend says why): "—" with its note, rates known or not', () => {
     const c = conn({ localPort: 47001 });
     for (const field of ['bytesSent', 'sendRate', 'rttMs', 'limitedBy'] as const) expect(trafficGap(c, field, 'needs administrator')).toEqual({ dash: true, title: countersMissing('needs administrator') });
+  });
+
+  it('a socket no process owns that the OS gave no counters: "—" with why, in every state the model groups as no owner', () => {
+    for (const state of ['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK'] as const) {
+      for (const process of [null, 'System Idle Process']) {
+        const c = conn({ localPort: 47001, state, pid: 0, process });
+        const title = `No process owns a connection in ${state}, and the OS gave no traffic counters for it`;
+        for (const field of ['bytesSent', 'bytesReceived', 'sendRate', 'receiveRate', 'rttMs', 'retransmits', 'limitedBy'] as const) expect(trafficGap(c, field, null), `${state} ${field}`).toEqual({ dash: true, title });
+      }
+    }
+    // The Linux source's socket with no file, in any state (here one still in a listener's accept queue).
+    expect(trafficGap(conn({ localPort: 47001, state: 'SYN-RECEIVED', pid: 0, process: null }), 'rttMs', null)?.dash).toBe(true);
+  });
+
+  it('an orphan the OS does count (a Linux FIN-WAIT-1 orphan has tcp_info) shows its counters; its rates are only not in yet', () => {
+    const c = conn({ localPort: 47001, state: 'FIN-WAIT-1', pid: 0, process: null, ...counted, sendRate: null, receiveRate: null });
+    expect(ownerlessNoCounters(c)).toBeNull();
+    expect(trafficGap(c, 'bytesSent', null)).toBeNull();
+    expect(trafficGap(c, 'sendRate', null)).toEqual({ dash: false, title: NOT_YET });
+    // Owned, or unknown rather than absent (no PID at all): not this reason.
+    expect(ownerlessNoCounters(conn({ localPort: 47001, state: 'FIN-WAIT-2', pid: 20, process: 'nginx' }))).toBeNull();
+    expect(ownerlessNoCounters(conn({ localPort: 47001, state: 'FIN-WAIT-2', pid: null, process: null }))).toBeNull();
+    // The backend's own note comes first: it says why for every row.
+    expect(trafficGap(conn({ localPort: 47001, state: 'FIN-WAIT-2', pid: 0, process: null }), 'sendRate', 'needs administrator')).toEqual({ dash: true, title: countersMissing('needs administrator') });
   });
 });

@@ -2,6 +2,7 @@
 // always says whether it cannot exist (UDP, listeners, TIME-WAIT), needs something (administrator,
 // a counters backend) or is simply not in yet. One wording for the Connections and Processes views.
 import type { Connection, TcpState } from '../../shared/connection';
+import { ownerlessState } from '../../shared/format';
 
 /**
  * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
@@ -12,6 +13,20 @@ export function noCountersReason(c: Pick<Connection, 'protocol' | 'state'>): str
   if (c.state === 'LISTEN') return 'A listening socket moves no data itself (its accepted connections do)';
   if (c.state === 'TIME-WAIT') return 'Closed: the OS keeps no counters for a connection in TIME-WAIT';
   return null;
+}
+
+/**
+ * Why a socket no process owns (ownerlessState: an orphan in FIN-WAIT-1/2, CLOSING or LAST-ACK, a
+ * Linux socket with no file) has no traffic value: the OS gave it no counters at all (Linux keeps
+ * none for a FIN-WAIT-2 orphan, which it holds as a timewait socket; Windows' EStats are read for
+ * ESTABLISHED connections only). Null when it is owned, in TIME-WAIT (noCountersReason), or carries
+ * some counter (then a missing rate is only not in yet). "No value yet" would never come true.
+ */
+export function ownerlessNoCounters(c: Pick<Connection, 'state' | 'pid' | 'process' | 'bytesSent' | 'bytesReceived' | 'rttMs' | 'retransmits'>): string | null {
+  const none = ownerlessState(c);
+  if (none === null || none === 'TIME-WAIT') return null;
+  if (c.bytesSent != null || c.bytesReceived != null || c.rttMs != null || c.retransmits != null) return null;
+  return `${noOwnerReason(none)}, and the OS gave no traffic counters for it`;
 }
 
 /** Title of a blank traffic value on a socket that can have counters: not in yet. */
@@ -74,7 +89,8 @@ export interface TrafficGap {
 /**
  * Why the traffic value `field` of `c` is missing, or null when it is shown. In order: the socket
  * can have no counters, whatever the OS reports (UDP, LISTEN, TIME-WAIT: "—", noCountersReason); the backend gives none
- * (`countersNote`, EngineStatus.countersNote: "—"); Limited by on a row whose rates are known
+ * (`countersNote`, EngineStatus.countersNote: "—"); a socket no process owns that the OS gave no
+ * counters (ownerlessNoCounters: "—"); Limited by on a row whose rates are known
  * (sendRate not null) — nothing sent in the interval (NOTHING_SENT) or sent without busy-time
  * counters (NO_LIMIT_TIMES), "—" either way; otherwise not in yet (blank, NOT_YET: the row's first
  * poll, rates need two).
@@ -86,6 +102,8 @@ export function trafficGap(c: Connection, field: TrafficField, countersNote: str
   const v = c[field];
   if (v !== null && v !== undefined) return null;
   if (countersNote) return { dash: true, title: countersMissing(countersNote) };
+  const orphan = ownerlessNoCounters(c);
+  if (orphan !== null) return { dash: true, title: orphan };
   if (field === 'limitedBy' && c.sendRate !== null && c.sendRate !== undefined) return { dash: true, title: c.sendRate === 0 ? NOTHING_SENT : NO_LIMIT_TIMES };
   return { dash: false, title: NOT_YET };
 }

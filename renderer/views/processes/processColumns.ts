@@ -2,7 +2,7 @@
 // cells and sorting (raw values; unknowns last in either direction).
 import { TCP_STATES, type Connection, type TcpState } from '../../../shared/connection';
 import { processGroupKey, type ProcessRow } from '../../../shared/processes';
-import { countersMissing, noCountersReason, noOwnerReason, NOT_YET } from '../../store/unknownReasons';
+import { countersMissing, noCountersReason, noOwnerReason, NOT_YET, ownerlessNoCounters } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 import { ownerName } from '../../../shared/format';
 
@@ -69,7 +69,7 @@ export interface ProcessCell {
  * The cell of `col` for process `p`. `noCounters`: the reasons none of its connections can have
  * traffic counters (groupsWithoutCounters; null when some can); `countersNote`: EngineStatus.countersNote.
  * An unknown traffic value shows "—" titled with why it cannot be known (UDP, listeners,
- * TIME-WAIT; or the backend's note, e.g. needs administrator), or stays blank titled "not known
+ * TIME-WAIT, orphans without counters; or the backend's note, e.g. needs administrator), or stays blank titled "not known
  * yet" (rates need two polls); an empty By state and an unknown PID show "—" with a title.
  */
 export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: readonly string[] | null, countersNote: string | null | undefined): ProcessCell {
@@ -86,8 +86,9 @@ export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: reado
 }
 
 /**
- * Per ProcessRow.key, the distinct reasons (noCountersReason) none of the group's connections can
- * have traffic counters (UDP, listeners, TIME-WAIT); groups where some connection can are absent.
+ * Per ProcessRow.key, the distinct reasons (noCountersReason, ownerlessNoCounters) none of the
+ * group's connections has traffic counters (UDP, listeners, TIME-WAIT, orphans the OS gave none);
+ * groups where some connection can have them are absent.
  * One pass, no list of connections per group.
  */
 export function groupsWithoutCounters(conns: Iterable<Connection>): Map<string, string[]> {
@@ -97,7 +98,8 @@ export function groupsWithoutCounters(conns: Iterable<Connection>): Map<string, 
     const key = processGroupKey(c);
     const have = reasons.get(key);
     if (have === null) continue;
-    const why = noCountersReason(c);
+    // A no-owner group's orphans the OS gave no counters (ownerlessNoCounters) have none to sum either.
+    const why = noCountersReason(c) ?? ownerlessNoCounters(c);
     if (why === null) reasons.set(key, null);
     else if (have) have.add(why);
     else reasons.set(key, new Set([why]));

@@ -99,6 +99,31 @@ describe('Processes tab', () => {
     expect(titles.some((t) => /TIME-WAIT/.test(t ?? ''))).toBe(true);
   });
 
+  it.each(['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSING', 'LAST-ACK', 'SYN-RECEIVED'] as const)('the %s (no owner) group shows "—" with why in every traffic cell, as TIME-WAIT (no owner) does', async (state) => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      // Sockets no process owns (ownerlessState): Windows' PID 0 orphans, named or not; the Linux
+      // source's sockets with no file (PID 0, no name: SYN-RECEIVED, for one), without counters.
+      conn({ localPort: 40010, remotePort: 443, state, pid: 0, process: null }),
+      conn({ localPort: 40011, remotePort: 443, state, pid: 0, process: 'System Idle Process' }),
+      conn({ localPort: 40012, remotePort: 443, state: 'TIME-WAIT', pid: 0, process: null }),
+    ];
+    render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} />);
+    await waitFor(() => expect(screen.getByRole('grid', { name: 'Connections' })).toBeTruthy());
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows().length).toBeGreaterThanOrEqual(2));
+    for (const [name, reason] of [
+      [`${state} (no owner)`, `No process owns a connection in ${state}, and the OS gave no traffic counters for it`],
+      ['TIME-WAIT (no owner)', 'Closed: the OS keeps no counters for a connection in TIME-WAIT'],
+    ]) {
+      const group = procRows().find((r) => cells(r)[0] === name);
+      expect(group, name).toBeDefined();
+      const traffic = within(group!).getAllByRole('gridcell').slice(-5);
+      expect(traffic.map((c) => c.textContent), name).toEqual(Array(5).fill('—'));
+      expect(traffic.map((c) => c.querySelector('[title]')?.getAttribute('title')), name).toEqual(Array(5).fill(reason));
+    }
+  });
+
   // Rows no process owns (Windows' PID 0; the Linux source's PID 0 for a socket with no file;
   // TIME-WAIT without PID from older recordings) beside rows of the same states a process still holds.
   const mixed = () => [
