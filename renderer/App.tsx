@@ -92,7 +92,11 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const { onBatch: timelineBatch } = timeline;
   const { onBatch: portsBatch } = portUsage;
   const onDecoded = useCallback((b: EventBatch) => (timelineBatch(b), portsBatch(b)), [timelineBatch, portsBatch]);
-  const live = useLiveData(bridge, store, onDecoded, portUsage.reload);
+  const { reload: timelineReload } = timeline;
+  const { reload: portsReload } = portUsage;
+  // Batches were missed (a reconnect, a tab that waited for a slot): the series are fetched afresh too.
+  const onReload = useCallback(() => (timelineReload(), portsReload()), [timelineReload, portsReload]);
+  const live = useLiveData(bridge, store, onDecoded, onReload);
   const poll = usePollControls(bridge, store, showToast);
   const { frozen, setFrozen } = live;
   const toggleFrozen = useCallback(() => setFrozen(!frozen), [frozen, setFrozen]);

@@ -22,7 +22,11 @@ export const MAX_FROZEN_BATCHES = 600;
 export interface LiveData {
   /** Browser-mode link to the server (null in the desktop app, which has no such link). */
   connState: LinkState | null;
-  /** Why the first snapshot could not be read (batches still fill the table). */
+  /**
+   * Why the first snapshot could not be read over a working link (batches still fill the table).
+   * Never the link's own failure (lost, busy, refused): connState says that, and the table is
+   * fetched again once the link opens.
+   */
   startError: string | null;
   /** True while the display is frozen (the engine still polls). */
   frozen: boolean;
@@ -54,6 +58,8 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     let disposed = false;
     let isFrozen = false;
     let overflowed = false;
+    /** The link's state (browser mode); null where there is no link to lose (the desktop app). */
+    let link: LinkState | null = null;
     const queue: string[] = [];
     // Applies in order, a poll's counter updates in slices of their own tasks (see BatchQueue).
     // Each batch starts in a task after the one that decoded it: decoding a poll's counter updates
@@ -122,8 +128,10 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
         setStartError(null);
       } catch (err) {
         if (disposed) return;
-        // Batches still arrive: the first full one fills the table.
-        setStartError(err instanceof Error ? err.message : String(err));
+        // A call lost with the link (waiting for a slot, server gone) is no load error: the status
+        // bar says why, and the load runs again when the link opens. Batches still arrive: the
+        // first full one fills the table.
+        if (link === null || link === 'open') setStartError(err instanceof Error ? err.message : String(err));
       }
       ready = true;
       if (!isFrozen) flush();
@@ -150,10 +158,12 @@ export function useLiveData(bridge: NetmonBridge, store: ConnectionStore, onDeco
     // Browser mode: after a reconnect, fetch the whole table again (events were missed meanwhile).
     let wasClosed = false;
     const unsubState = (bridge as NetmonBridge & ConnectionStateSource).onConnectionState?.((s) => {
+      link = s;
       setConnState(s);
       if (s !== 'open' && s !== 'connecting') wasClosed = true;
       if (s === 'open' && wasClosed) {
         wasClosed = false;
+        setStartError(null);
         reloadRef.current?.();
         void load();
       }
