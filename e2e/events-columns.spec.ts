@@ -2,9 +2,10 @@
 // is left out whole and announced by "+N" at the header's end (its title names them), never cut
 // off at the window's edge (a first-use review found State cut off at 1024×700 with no "+N").
 // Checked at 1024×700 and 1920×1080, light and dark, with and without the details pane.
+import net from 'node:net';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, rowById, serverSideId, setFilter, test } from './fixtures';
+import { expect, LAYOUTS, rowById, serverSideId, setFilter, test } from './fixtures';
 
 const SHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
 const ALL = ['Time', 'Event', 'Process', 'PID', 'Proto', 'Local', 'Remote', 'State'];
@@ -93,4 +94,63 @@ for (const [w, h] of [
       await app.screenshot({ path: path.join(SHOTS, `events-details-${w}x${h}-${scheme}.png`) });
     });
   }
+}
+
+/**
+ * The owner-term cells (`… (no owner)`, `(unknown)`) of the view shown, and whether each is drawn
+ * whole: its text no wider than its cell (a cut one ends in "…").
+ */
+async function ownerTermCells(page: Page): Promise<{ text: string; whole: boolean }[]> {
+  return page.getByRole('tabpanel').evaluate((panel) =>
+    [...panel.querySelectorAll<HTMLElement>('[role="gridcell"]')]
+      .filter((c) => /\((no owner|unknown)\)$/.test(c.textContent ?? ''))
+      .map((c) => ({ text: c.textContent ?? '', whole: c.scrollWidth <= c.clientWidth + 0.5 })),
+  );
+}
+
+for (const { width, height, scheme } of LAYOUTS) {
+  test(`${width}×${height} (${scheme}): the owner terms "FIN-WAIT-2 (no owner)" and "TIME-WAIT (no owner)" read whole in Connections, Events and Processes`, async ({ app }) => {
+    await app.setViewportSize({ width, height });
+    await app.emulateMedia({ colorScheme: scheme });
+    // A loopback server that keeps its side open when a client half-closes (allowHalfOpen).
+    const accepted: net.Socket[] = [];
+    const server = net.createServer({ allowHalfOpen: true }, (s) => {
+      accepted.push(s);
+      s.on('error', () => undefined);
+      s.resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const connect = async () => {
+      const c = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      c.on('error', () => undefined);
+      await new Promise<void>((r) => c.once('connect', () => r()));
+      return c;
+    };
+    try {
+      const a = await connect();
+      const b = await connect();
+      await setFilter(app, `port:${port}`);
+      await expect(rowById(app, serverSideId(port, b.localPort as number))).toBeVisible();
+      // Client A closes both ways and goes: its side passes to TIME-WAIT, no owner. Client B sends
+      // its FIN and goes while the server keeps its side open: an orphan in FIN-WAIT-2, no owner.
+      const ended = new Promise<void>((r) => accepted[0].once('end', () => r()));
+      a.end();
+      await ended;
+      accepted[0].end();
+      b.end();
+      b.destroy();
+      const terms = ['FIN-WAIT-2 (no owner)', 'TIME-WAIT (no owner)'];
+      for (const tab of ['Connections', 'Events', 'Processes']) {
+        await app.getByRole('tab', { name: new RegExp(`^${tab}`) }).click();
+        await expect.poll(async () => [...new Set((await ownerTermCells(app)).map((c) => c.text))].filter((t) => terms.includes(t)).sort(), { timeout: 15_000 }).toEqual(terms);
+        const cut = (await ownerTermCells(app)).filter((c) => !c.whole).map((c) => c.text);
+        expect(cut, `${tab}: owner terms cut at ${width} px`).toEqual([]);
+        await app.screenshot({ path: path.join(SHOTS, `owner-terms-${tab.toLowerCase()}-${width}x${height}-${scheme}.png`) });
+      }
+    } finally {
+      for (const s of accepted) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 }

@@ -86,10 +86,17 @@ export function shownProcessName(name: string | null | undefined): string | null
 export const UNKNOWN_OWNER = '(unknown)';
 
 /**
+ * Every term netmon shows for an owner it cannot name by a process: UNKNOWN_OWNER and each
+ * noOwnerText (any TCP state can be one: the Linux source's sockets with no file). The views fit
+ * their Process columns to the widest (`SYN-RECEIVED (no owner)`, drawn in the column's font).
+ */
+export const OWNER_TERMS: readonly string[] = [UNKNOWN_OWNER, ...TCP_STATES.map(noOwnerText)];
+
+/**
  * netmon's own owner words, built once: shownProcessName runs for every row a free-word filter
  * tests (filter-terms ownerText), so it must not build a string per TCP state per row.
  */
-const OWN_OWNER_TERMS: ReadonlySet<string> = new Set([UNKNOWN_OWNER, ...TCP_STATES.map(noOwnerText)]);
+const OWN_OWNER_TERMS: ReadonlySet<string> = new Set(OWNER_TERMS);
 
 /** A name as shown (ownerLabel, shownProcessName, ProcessRow.name): UNKNOWN_OWNER for null / absent. */
 export const ownerName = (name: string | null | undefined): string => name ?? UNKNOWN_OWNER;

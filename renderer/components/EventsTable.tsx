@@ -2,12 +2,13 @@
 // and fitted to its width by the same rule (fittedColumns.ts): columns that do not fit give way
 // whole, named by "+N" at the header's end, never cut off at the edge.
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { LabelMeasure, useLabelRoom, type LeastText } from './labelRoom';
 import { useRowWindow } from './rowWindow';
 import { useFittedColumns } from './fittedColumns';
 import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
-import { formatEndpoint, hasRemoteSide, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
+import { formatEndpoint, hasRemoteSide, OWNER_TERMS, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
@@ -51,6 +52,8 @@ interface EventColumn {
   width: string;
   /** Extra classes of the column's cells. */
   className?: string;
+  /** Text its cells must show whole at any width (labelRoom.tsx): Process's owner terms. */
+  least?: LeastText;
   cell(e: LoggedEvent, why: ReturnType<DepartureOf>): ReactNode;
 }
 
@@ -67,7 +70,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
       </>
     ),
   },
-  { key: 'process', label: 'Process', width: 'minmax(120px, 280px)', cell: (e) => <span className="proc">{ownerLabel(e.connection) ?? <span className="dim">{UNKNOWN_OWNER}</span>}</span> },
+  { key: 'process', label: 'Process', width: 'minmax(120px, 280px)', least: { texts: OWNER_TERMS, textClass: 'proc' }, cell: (e) => <span className="proc">{ownerLabel(e.connection) ?? <span className="dim">{UNKNOWN_OWNER}</span>}</span> },
   { key: 'pid', label: 'PID', width: '110px', className: 'num dim', cell: pidText },
   { key: 'proto', label: 'Proto', width: '60px', cell: (e) => protoLabel(e.connection).toUpperCase() },
   { key: 'local', label: 'Local', width: 'minmax(150px, 340px)', className: 'mono', cell: ({ connection: c }) => formatEndpoint(c.localAddress, c.localPort, c.localScopeId) },
@@ -142,7 +145,9 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
   const win = useRowWindow(scrollRef, n, ROW_HEIGHT, 12, HEAD_HEIGHT);
   const shown: number[] = [];
   for (let i = win.first; i <= win.last; i++) shown.push(i);
-  const { columns, givenWay, style } = useFittedColumns(scrollRef, EVENT_COLUMNS, EVENT_GIVE_WAY);
+  // Each column at least as wide as its header and Process as netmon's longest owner term (labelRoom.tsx).
+  const { columns: roomy, onRoom } = useLabelRoom(EVENT_COLUMNS);
+  const { columns, givenWay, style } = useFittedColumns(scrollRef, roomy, EVENT_GIVE_WAY);
   // A notice draws its time (when Time is drawn) and type, then its text to the row's end.
   const timeShown = columns.some((c) => c.key === 'time');
   const noticeFrom = timeShown ? 3 : 2;
@@ -156,6 +161,7 @@ export function EventsTable({ events, label = 'Events', cursor = null, onCursor,
             </div>
           ))}
           <GivenWay columns={givenWay} />
+          <LabelMeasure columns={EVENT_COLUMNS} onRoom={onRoom} />
         </div>
       </div>
       <div className="grid-body" role="rowgroup" style={{ height: n * ROW_HEIGHT }}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_ROOM, roomyColumns, sameRoom, widenTrack, type LabelRoom } from './labelRoom';
+import { leastRoomKey, MARK_ROOM, roomyColumns, sameRoom, widenTrack, type LabelRoom } from './labelRoom';
 import { fitTable } from './fittedColumns';
 import { minTrackPx } from '../store/columns';
 
@@ -57,3 +57,22 @@ describe('fitTable with the sort mark (roomyColumns)', () => {
     expect(parseInt(String((sorted.style as Record<string, string>)['--min-w']))).toBeLessThanOrEqual(382);
   });
 });
+
+describe('roomyColumns with text the cells must show whole (LeastText)', () => {
+  const cols = [
+    { key: 'process', label: 'Process', width: 'minmax(110px, 280px)' },
+    { key: 'pid', label: 'PID', width: '70px' },
+  ];
+  it("raises a column to its widest owner term, the sort mark beside the label only, never a user's width", () => {
+    const room: LabelRoom = { process: 68, pid: 38, [MARK_ROOM]: 14, [leastRoomKey('process')]: 205 };
+    expect(roomyColumns(cols, room).columns[0].width).toBe('minmax(205px, 280px)');
+    // Sorted: the header needs 68 + 14, the cells 205: the cells' room, and no extra for the mark.
+    const sorted = roomyColumns(cols, room, undefined, 'process');
+    expect(sorted.columns[0].width).toBe('minmax(205px, 280px)');
+    expect(sorted.mark.sortedPx).toBe(0);
+    expect(roomyColumns(cols, room, (k) => k === 'process').columns[0].width).toBe('minmax(110px, 280px)');
+    // Measured before any label: still raised.
+    expect(roomyColumns(cols, { [leastRoomKey('process')]: 177 }).columns[0].width).toBe('minmax(177px, 280px)');
+  });
+});
+

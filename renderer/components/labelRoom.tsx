@@ -2,7 +2,9 @@
 // in one font; the header is drawn in whatever monospace font the OS gives. So the header row
 // measures, in its own font, how wide each header cell is (padding, label, border) and what the
 // sort mark adds (gap, mark), and each column's least width is raised to that — a column the user sized by hand keeps
-// its width, and its label ellipsizes there (the header's title carries the whole name).
+// its width, and its label ellipsizes there (the header's title carries the whole name). A column may
+// also name text its cells must show whole (LeastText: Process, netmon's own owner terms such as
+// `FIN-WAIT-2 (no owner)`), measured the same way in its cells' own markup and font.
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { minTrackPx } from '../store/columns';
 
@@ -29,17 +31,42 @@ export function sameRoom(a: LabelRoom, b: LabelRoom): boolean {
 /** LabelRoom's entry for the room the sort mark adds to a sorted header (the mark and its gap), px. */
 export const MARK_ROOM = '\u0000mark';
 
+/** LabelRoom's entry for the room column `key`'s LeastText needs in its cells, px. */
+export const leastRoomKey = (key: string): string => `\u0000least:${key}`;
+
+/**
+ * Text every cell of a column must be able to show whole, at any window size: each of `texts` is
+ * measured in a copy of the body cell (`cell` plus `cellClass`, the text in a span of `textClass`),
+ * and the column's least width raised to the widest. For terms netmon itself prints (an owner term
+ * an admin must read whole), not for free text such as process names, which ellipsize.
+ */
+export interface LeastText {
+  texts: readonly string[];
+  cellClass?: string;
+  textClass?: string;
+}
+
+/** A column as LabelMeasure reads it. */
+export interface MeasuredColumn {
+  key: string;
+  label: string;
+  least?: LeastText;
+}
+
+const leastSignature = (l: LeastText | undefined): string => (l ? `|${l.cellClass ?? ''}|${l.textClass ?? ''}|${l.texts.join('|')}` : '');
+
 /**
  * An invisible copy of a header row's cells, each unsorted (no mark), plus one cell with the first
- * label and its mark, placed inside the header row so it has the same font; measured whenever the
- * labels change and reported with `onRoom` (key → px; MARK_ROOM → what the mark adds). It takes no
- * room and no part in the grid (absolutely placed, zero size).
+ * label and its mark, placed inside the header row so it has the same font, and of body cells with
+ * each column's LeastText; measured whenever they change and reported with `onRoom` (key → px;
+ * MARK_ROOM → what the mark adds; leastRoomKey(key) → the widest LeastText). It takes no room and
+ * no part in the grid (absolutely placed, zero size).
  */
-export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: string; label: string }[]; onRoom(room: LabelRoom): void }) {
+export function LabelMeasure({ columns, onRoom }: { columns: readonly MeasuredColumn[]; onRoom(room: LabelRoom): void }) {
   const ref = useRef<HTMLDivElement | null>(null);
   const report = useRef(onRoom);
   report.current = onRoom;
-  const labels = columns.map((c) => `${c.key}=${c.label}`).join('\n');
+  const labels = columns.map((c) => `${c.key}=${c.label}${leastSignature(c.least)}`).join('\n');
   const first = columns[0];
   useLayoutEffect(() => {
     const room: Record<string, number> = {};
@@ -53,6 +80,11 @@ export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: str
     }
     if (first && exact[MARK_ROOM] !== undefined && exact[first.key] !== undefined) room[MARK_ROOM] = Math.ceil(exact[MARK_ROOM] - exact[first.key]);
     else delete room[MARK_ROOM];
+    for (const el of ref.current?.querySelectorAll<HTMLElement>('[data-least]') ?? []) {
+      const w = el.getBoundingClientRect().width;
+      const key = leastRoomKey(el.dataset.least as string);
+      if (w > 0) room[key] = Math.max(room[key] ?? 0, Math.ceil(w));
+    }
     report.current(room);
   }, [labels, first]);
   return (
@@ -67,6 +99,13 @@ export function LabelMeasure({ columns, onRoom }: { columns: readonly { key: str
           <span className="col-label">{first.label}</span>
           <span className="sort-mark">▼</span>
         </span>
+      )}
+      {columns.flatMap((c) =>
+        (c.least?.texts ?? []).map((t) => (
+          <span key={`${c.key}:${t}`} data-least={c.key} className={`cell least ${c.least?.cellClass ?? ''}`}>
+            <span className={c.least?.textClass}>{t}</span>
+          </span>
+        )),
       )}
     </div>
   );
@@ -87,16 +126,20 @@ export interface MarkRoom {
  * `columns` with each least width raised to the room its header needs (`room`, LabelMeasure's) —
  * with the sort mark for `sortKey`, the column the rows are sorted by, and without it for the
  * others (the mark is drawn on that header alone: room kept for it on every header cost a
- * thirteen-column table ~130 px); `keep(key)`: a column whose width stays as given (the user sized it).
+ * thirteen-column table ~130 px) — and to the room its cells' LeastText needs (leastRoomKey);
+ * `keep(key)`: a column whose width stays as given (the user sized it).
  */
 export function roomyColumns<C extends { key: string; width: string }>(columns: readonly C[], room: LabelRoom, keep?: (key: string) => boolean, sortKey?: string): { columns: C[]; mark: MarkRoom } {
   const markPx = room[MARK_ROOM] ?? 0;
   let sortedPx = 0;
   const out = columns.map((c) => {
-    if (room[c.key] === undefined || keep?.(c.key)) return c;
-    const width = widenTrack(c.width, room[c.key]);
+    const label = room[c.key];
+    const least = room[leastRoomKey(c.key)] ?? 0;
+    if ((label === undefined && least === 0) || keep?.(c.key)) return c;
+    const width = widenTrack(c.width, Math.max(label ?? 0, least));
     if (c.key !== sortKey) return width === c.width ? c : { ...c, width };
-    const marked = widenTrack(c.width, room[c.key] + markPx);
+    // The mark is drawn in the header, beside the label: the cells' text does not make room for it.
+    const marked = widenTrack(c.width, Math.max(label === undefined ? 0 : label + markPx, least));
     sortedPx = minTrackPx(marked) - minTrackPx(width);
     return marked === c.width ? c : { ...c, width: marked };
   });

@@ -136,9 +136,9 @@ export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'cre
  * selected row's), then PID, then the traffic columns — RTT, Retrans, Limited by, Sent / Received,
  * Send/s / Recv/s, the rates staying longest — and the ports last. Process, Remote Address and
  * State never do. Least widths in this browser's 12 px monospace (labelRoom.tsx raises tracks to
- * their header): at 1024 px without a details pane the ports, Sent, Received, Send/s, Recv/s and
- * Limited by fit (RTT and Retrans give way); beside the pane, the ports, Send/s and Recv/s
- * (e2e/traffic-fit.spec.ts).
+ * their header, and Process to its longest owner term): at 1024 px without a details pane the
+ * ports, Sent, Received, Send/s and Recv/s fit (RTT, Retrans and Limited by give way); beside the
+ * pane, the ports and no traffic column (e2e/traffic-fit.spec.ts).
  */
 export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
 

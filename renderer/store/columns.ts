@@ -2,9 +2,10 @@
 import type { Row } from './rows';
 import { addressSortKey } from './address';
 import { formatBytes, formatMs, formatRate } from '../../shared/units';
-import { shownRemoteAddress, shownRemotePort } from '../../shared/format';
+import { OWNER_TERMS, shownRemoteAddress, shownRemotePort } from '../../shared/format';
 import type { Connection } from '../../shared/connection';
 import type { TrafficField } from './unknownReasons';
+import type { LeastText } from '../components/labelRoom';
 
 export type ColumnKey =
   | 'process'
@@ -38,6 +39,8 @@ export interface Column {
   numeric?: boolean;
   /** Set on the traffic columns only (see columnsFor): their Connection field, whose missing value trafficGap explains. */
   field?: TrafficField;
+  /** Text its cells must show whole at any width (labelRoom.tsx LeastText): Process's owner terms. */
+  least?: LeastText;
   /** Plain text of the cell for copy / CSV. */
   text: (r: Row) => string;
   /** Compares two rows ascending; nulls go last. */
@@ -70,6 +73,9 @@ const always = () => true;
 const upTo = (chars: number, text: (r: Row) => string) => (r: Row) => text(r).length <= chars;
 
 export type SortKey = number | string | null;
+
+/** Process cells show netmon's owner terms (`FIN-WAIT-2 (no owner)`) whole: in the cell's own font (ConnectionsTable Cell). */
+const OWNER_LEAST: LeastText = { texts: OWNER_TERMS, cellClass: 'col-process', textClass: 'proc' };
 
 /**
  * A connection field whose sort key orders exactly as the radix levels rowOrder.ts builds for it
@@ -159,7 +165,7 @@ export const strKey = (s: string | null | undefined): SortKey => {
 // flexible columns grow only to what their longest content needs (a full IPv6 address), and the
 // table's last track takes the rest, so wide screens do not spread short text.
 export const COLUMNS: readonly Column[] = [
-  { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process), orderField: 'process' },
+  { key: 'process', label: 'Process', width: 'minmax(110px, 280px)', least: OWNER_LEAST, text: (r) => r.c.process ?? '', compare: (a, b) => cmpStr(a.c.process, b.c.process), sortKey: (r) => strKey(r.c.process), orderField: 'process' },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, fits: upTo(7, (r) => num(r.c.pid)), text: (r) => num(r.c.pid), compare: (a, b) => cmpNum(a.c.pid, b.c.pid), sortKey: (r) => numKey(r.c.pid), orderField: 'pid' },
   {
     key: 'proto',

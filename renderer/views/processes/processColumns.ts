@@ -4,7 +4,8 @@ import { TCP_STATES, type Connection, type TcpState } from '../../../shared/conn
 import { processGroupKey, type ProcessRow } from '../../../shared/processes';
 import { countersMissing, noCountersReason, noOwnerReason, NOT_YET, ownerlessNoCounters } from '../../store/unknownReasons';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
-import { ownerName } from '../../../shared/format';
+import { OWNER_TERMS, ownerName } from '../../../shared/format';
+import type { LeastText } from '../../components/labelRoom';
 
 export type ProcessColumnKey = 'name' | 'pid' | 'connections' | 'states' | 'listeners' | 'udp' | 'sendRate' | 'receiveRate' | 'bytes' | 'worstRtt' | 'retransmits';
 
@@ -13,6 +14,8 @@ export interface ProcessColumn {
   label: string;
   width: string;
   numeric?: boolean;
+  /** Text its cells must show whole at any width (labelRoom.tsx LeastText): the name's owner terms. */
+  least?: LeastText;
   /** A traffic figure: unknown when none of the process's connections reports it (see processCell). */
   traffic?: boolean;
   /** The cell's text; '' for an unknown value (processCell says why). */
@@ -33,10 +36,11 @@ export function statesText(p: ProcessRow): string {
 const total = (a: number | null, b: number | null) => (a === null && b === null ? null : (a ?? 0) + (b ?? 0));
 const count = (n: number | null) => (n === null ? '' : String(n));
 
-// Process and By state grow only to what their text needs (the name at least "TIME-WAIT (no owner)"
-// whole); the grid's last track takes the rest, so wide screens do not spread short rows.
+// Process and By state grow only to what their text needs (the name at least as wide as netmon's
+// longest owner term, measured: `SYN-RECEIVED (no owner)`); the grid's last track takes the rest, so
+// wide screens do not spread short rows.
 export const PROCESS_COLUMNS: readonly ProcessColumn[] = [
-  { key: 'name', label: 'Process', width: 'minmax(160px, 320px)', text: (p) => ownerName(p.name), value: (p) => p.name?.toLowerCase() ?? null },
+  { key: 'name', label: 'Process', width: 'minmax(160px, 320px)', least: { texts: OWNER_TERMS }, text: (p) => ownerName(p.name), value: (p) => p.name?.toLowerCase() ?? null },
   { key: 'pid', label: 'PID', width: '70px', numeric: true, text: (p) => count(p.pid), value: (p) => p.pid },
   { key: 'connections', label: 'Conns', width: '64px', numeric: true, text: (p) => String(p.connections), value: (p) => p.connections },
   { key: 'states', label: 'By state', width: 'minmax(120px, 260px)', text: statesText, value: (p) => p.byState.ESTABLISHED ?? 0 },
