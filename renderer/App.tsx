@@ -142,7 +142,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   const hiddenBy = hiddenByText(settings.filter.trim() !== '', !sameToggles(settings.toggles, DEFAULT_TOGGLES), notInBaseline !== null);
   const connectionsEmpty =
     rows.length === 0
-      ? connectionsEmptyText({ held: tableStore.rows.size, hiddenBy, recording: opened ? { name: opened.name, at: span ? replayAt : null } : null, polled: store.status?.lastPollAt != null })
+      ? connectionsEmptyText({ held: tableStore.rows.size, hiddenBy, recording: opened ? { name: opened.name, at: span ? replayAt : null } : null, polled: store.status?.lastPollAt != null, link: live.connState })
       : undefined;
   // Why the Events view is empty, when it is (the log is read only then).
   const eventsEmpty =

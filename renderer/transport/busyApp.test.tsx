@@ -54,6 +54,8 @@ describe('a tab waiting for a client slot', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(screen.getByTestId('link-state').textContent).toBe('not connected: too many netmon tabs open, retrying…');
     expect(screen.queryByText(/Could not load the table/)).toBeNull();
+    // The empty table says what it waits for, too: a slot, not a first poll.
+    expect(screen.getByText('No connections yet: too many netmon tabs are open; this one gets in when another closes.')).toBeTruthy();
     expect(engine.calls).not.toContain('getSnapshot');
 
     const timelineCalls = () => engine.calls.filter((c) => c === 'getTimeline').length;

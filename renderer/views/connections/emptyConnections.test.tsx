@@ -16,6 +16,10 @@ describe('connectionsEmptyText', () => {
   it('says why the table is empty', () => {
     expect(connectionsEmptyText({ held: 0, hiddenBy: null, recording: null, polled: false })).toBe('No connections yet: waiting for the first poll.');
     expect(connectionsEmptyText({ held: 0, hiddenBy: 'the filter', recording: null, polled: true })).toBe('No connections are open.');
+    // Browser mode before the first table: what the tab waits for, not a poll.
+    expect(connectionsEmptyText({ held: 0, hiddenBy: null, recording: null, polled: false, link: 'busy' })).toBe('No connections yet: too many netmon tabs are open; this one gets in when another closes.');
+    expect(connectionsEmptyText({ held: 0, hiddenBy: null, recording: null, polled: false, link: 'closed' })).toBe('No connections yet: not connected to netmon, retrying…');
+    expect(connectionsEmptyText({ held: 0, hiddenBy: null, recording: null, polled: false, link: 'connecting' })).toBe('No connections yet: waiting for the first poll.');
     expect(connectionsEmptyText({ held: 3, hiddenBy: 'the filter', recording: null, polled: true })).toBe('None of the 3 connections match the filter.');
     expect(connectionsEmptyText({ held: 1, hiddenBy: 'the quick toggles', recording: null, polled: true })).toBe('The one connection does not match the quick toggles.');
     const at = Date.UTC(2026, 11, 1, 0, 59, 11);
