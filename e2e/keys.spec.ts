@@ -161,3 +161,41 @@ for (const { width, height, scheme } of LAYOUTS) {
     await app.screenshot({ path: shot(`keys-timeline-cursor-${width}x${height}-${scheme}.png`) });
   });
 }
+
+test('after F6 lands on the timeline chart, the first ← moves its cursor one sample; the span chosen is named as the applied one', async ({ app }) => {
+  await expect.poll(async () => Number(await chart(app).getAttribute('aria-valuemax')), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  await app.getByRole('button', { name: 'Pause polling' }).click();
+  await expect(app.getByRole('button', { name: 'Resume polling' })).toBeVisible();
+  await app.getByRole('textbox', { name: 'Filter' }).focus();
+  await app.keyboard.press('F6');
+  expect(await focused(app)).toMatch(/^slider:Timeline cursor/);
+  const newest = Number(await chart(app).getAttribute('aria-valuenow'));
+  await app.keyboard.press('ArrowLeft');
+  await expect(chart(app)).toHaveAttribute('aria-valuenow', String(newest - 1));
+  await app.keyboard.press('Shift+ArrowLeft');
+  await expect(chart(app)).toHaveAttribute('aria-valuenow', String(newest - 2));
+  const chosen = /, events (from \S+ to \S+): Enter/.exec((await chart(app).getAttribute('aria-valuetext')) ?? '')?.[1];
+  expect(chosen).toBeDefined();
+  await app.keyboard.press('Enter');
+  await expect(range(app)).toHaveText(`Events ${chosen}✕`);
+  await app.getByRole('button', { name: 'Resume polling' }).click();
+});
+
+for (const { width, height, scheme } of LAYOUTS) {
+  test(`F6 into Ports lands on its table's first row, with a ring, ${width}x${height} ${scheme}`, async ({ app }) => {
+    await app.setViewportSize({ width, height });
+    await app.emulateMedia({ colorScheme: scheme });
+    await app.getByRole('tab', { name: /^Ports/ }).click();
+    const first = app.locator('.ports-table tbody tr').first();
+    await expect(app.locator('.ports-table tbody tr[data-address]').first()).toBeVisible({ timeout: 20_000 });
+    await app.getByRole('textbox', { name: 'Filter' }).focus();
+    await app.keyboard.press('F6'); // the timeline
+    await app.keyboard.press('F6'); // the view's table
+    await expect(first).toBeFocused();
+    expect(await first.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+    await app.keyboard.press('ArrowDown');
+    await expect(app.locator('.ports-table tbody tr').nth(1)).toBeFocused();
+    await app.mouse.move(0, 0);
+    await app.screenshot({ path: shot(`keys-ports-f6-${width}x${height}-${scheme}.png`) });
+  });
+}
