@@ -108,8 +108,17 @@ async function ownerTermCells(page: Page): Promise<{ text: string; whole: boolea
   );
 }
 
+/** The Events view's state-change cells (`ESTABLISHED → FIN-WAIT-2`), and whether each is drawn whole. */
+async function stateChangeCells(page: Page): Promise<{ text: string; whole: boolean }[]> {
+  return page.getByRole('tabpanel').evaluate((panel) =>
+    [...panel.querySelectorAll<HTMLElement>('[role="gridcell"]')]
+      .filter((c) => /^[A-Z][A-Z0-9-]+ → [A-Z][A-Z0-9-]+$/.test(c.textContent ?? ''))
+      .map((c) => ({ text: c.textContent ?? '', whole: c.scrollWidth <= c.clientWidth + 0.5 })),
+  );
+}
+
 for (const { width, height, scheme } of LAYOUTS) {
-  test(`${width}×${height} (${scheme}): the owner terms "FIN-WAIT-2 (no owner)" and "TIME-WAIT (no owner)" read whole in Connections, Events and Processes`, async ({ app }) => {
+  test(`${width}×${height} (${scheme}): the owner terms "FIN-WAIT-2 (no owner)" and "TIME-WAIT (no owner)" read whole in Connections, Events and Processes, and the state changes in Events`, async ({ app }) => {
     await app.setViewportSize({ width, height });
     await app.emulateMedia({ colorScheme: scheme });
     // A loopback server that keeps its side open when a client half-closes (allowHalfOpen).
@@ -146,6 +155,12 @@ for (const { width, height, scheme } of LAYOUTS) {
         await expect.poll(async () => [...new Set((await ownerTermCells(app)).map((c) => c.text))].filter((t) => terms.includes(t)).sort(), { timeout: 15_000 }).toEqual(terms);
         const cut = (await ownerTermCells(app)).filter((c) => !c.whole).map((c) => c.text);
         expect(cut, `${tab}: owner terms cut at ${width} px`).toEqual([]);
+        if (tab === 'Events') {
+          // The state changes beside them too ("ESTABLISHED → FIN-WAIT-2" read "ESTABLISHED → F…").
+          const changes = await stateChangeCells(app);
+          expect(changes.map((c) => c.text)).toContain('ESTABLISHED → FIN-WAIT-2');
+          expect(changes.filter((c) => !c.whole).map((c) => c.text), `state changes cut at ${width} px`).toEqual([]);
+        }
         await app.screenshot({ path: path.join(SHOTS, `owner-terms-${tab.toLowerCase()}-${width}x${height}-${scheme}.png`) });
       }
     } finally {

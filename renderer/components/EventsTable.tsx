@@ -10,6 +10,7 @@ import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { formatEndpoint, hasRemoteSide, OWNER_TERMS, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
+import { TCP_STATES } from '../../shared/connection';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
 import { BaselineBadge, type DepartureOf } from './BaselineBadge';
 import type { NoticeEntry } from '../views/ports/portNotices';
@@ -31,6 +32,12 @@ function stateText(e: LoggedEvent): ReactNode {
   }
   return known(e.connection.state);
 }
+
+/**
+ * Every state change the State column can name, `SYN-RECEIVED → ESTABLISHED` and the rest: polls
+ * can skip states, so any pair. Its cells are at least as wide as the widest (labelRoom LeastText).
+ */
+const STATE_CHANGES: readonly string[] = TCP_STATES.flatMap((a) => TCP_STATES.filter((b) => b !== a).map((b) => `${a} → ${b}`));
 
 function pidText(e: LoggedEvent): ReactNode {
   if (e.type === 'changed' && e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
@@ -86,7 +93,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
       </>
     ),
   },
-  { key: 'state', label: 'State', width: 'minmax(120px, 240px)', cell: stateText },
+  { key: 'state', label: 'State', width: 'minmax(120px, 240px)', least: { texts: STATE_CHANGES }, cell: stateText },
 ];
 
 /**
