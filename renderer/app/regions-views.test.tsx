@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { App } from '../App';
 import { FakeBridge, conn } from '../test/fixtures';
+import type { Connection } from '../../shared/connection';
 import { fakeLayout, MemStorage } from '../test/dom';
 
 beforeAll(() => fakeLayout());
@@ -18,10 +19,10 @@ const where = (): string => {
   return a.closest('[data-region]')?.getAttribute('data-region') ?? `outside: ${a.tagName}`;
 };
 
-/** The app over two connections, showing view `tab`, the focus on its tab. */
-async function showTab(tab: string): Promise<void> {
+/** The app over a few connections (or `snapshot`), showing view `tab`, the focus on its tab. */
+async function showTab(tab: string, snapshot?: Connection[]): Promise<void> {
   const bridge = new FakeBridge();
-  bridge.snapshot = [
+  bridge.snapshot = snapshot ?? [
     conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }),
     conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 }),
     // A port of the dynamic range (Linux's and Windows' alike): a row of the Ports table.
@@ -83,5 +84,14 @@ describe('F6 from every view', () => {
     expect(rows.map((r) => r.tabIndex)).toEqual([-1, 0]);
     fireEvent.keyDown(rows[1], { key: 'ArrowUp' });
     expect(document.activeElement).toBe(rows[0]);
+  });
+
+  it('Ports with no port of the dynamic range in use: F6 lands on the table\'s one row saying so, not the threshold box', async () => {
+    await showTab('Ports', [conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, process: 'nginx', pid: 20 }), conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30 })]);
+    f6();
+    f6();
+    const a = document.activeElement as HTMLElement;
+    expect(a.tagName).toBe('TR');
+    expect(a.textContent).toBe('No socket holds a port of the dynamic range.');
   });
 });
