@@ -32,7 +32,7 @@ export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, 
   // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
   const open = useMemo(() => rows.filter((r) => r.status !== 'closed').map((r) => r.c), [rows, valuesRev]);
   const procs = useMemo(() => rollUpProcesses(open), [open]);
-  const noCounters = useMemo(() => groupsWithoutCounters(open), [open]);
+  const noCounters = useMemo(() => groupsWithoutCounters(open, countersNote), [open, countersNote]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   // Each column at least as wide as its header, with the mark where sorted (labelRoom.tsx); those that do not fit the
   // pane give way whole, named by "+N", as in the other tables (never the sorted one).

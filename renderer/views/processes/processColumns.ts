@@ -92,18 +92,20 @@ export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: reado
 /**
  * Per ProcessRow.key, the distinct reasons (noCountersReason, ownerlessNoCounters) none of the
  * group's connections has traffic counters (UDP, listeners, TIME-WAIT, orphans the OS gave none);
- * groups where some connection can have them are absent.
+ * groups where some connection can have them are absent. `countersNote` (EngineStatus.countersNote):
+ * when set, an orphan's missing counters are the backend's to explain (processCell), not the OS's.
  * One pass, no list of connections per group.
  */
-export function groupsWithoutCounters(conns: Iterable<Connection>): Map<string, string[]> {
+export function groupsWithoutCounters(conns: Iterable<Connection>, countersNote?: string | null): Map<string, string[]> {
   // null: some connection of the group can have counters.
   const reasons = new Map<string, Set<string> | null>();
   for (const c of conns) {
     const key = processGroupKey(c);
     const have = reasons.get(key);
     if (have === null) continue;
-    // A no-owner group's orphans the OS gave no counters (ownerlessNoCounters) have none to sum either.
-    const why = noCountersReason(c) ?? ownerlessNoCounters(c);
+    // A no-owner group's orphans the OS gave no counters (ownerlessNoCounters) have none to sum
+    // either; with no counters backend (`countersNote`) that note says why, as in Connections (trafficGap).
+    const why = noCountersReason(c) ?? (countersNote ? null : ownerlessNoCounters(c));
     if (why === null) reasons.set(key, null);
     else if (have) have.add(why);
     else reasons.set(key, new Set([why]));

@@ -8,7 +8,7 @@ import { fakeLayout, MemStorage } from '../../test/dom';
 import type { ProcessRow } from '../../../shared/processes';
 import { counterColumns } from '../../../shared/testing/counters';
 import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, sortProcesses } from './processColumns';
-import { NOT_YET } from '../../store/unknownReasons';
+import { NOT_YET, trafficGap } from '../../store/unknownReasons';
 import { rowComparator, TRAFFIC_COLUMNS } from '../../store/columns';
 
 beforeAll(() => fakeLayout());
@@ -241,6 +241,14 @@ describe('traffic columns and process sorting', () => {
     expect([...never.keys()].sort()).toEqual(['5', 'time-wait']);
     expect(never.get('5')).toEqual(['UDP sockets have no per-socket counters on either OS', 'A listening socket moves no data itself (its accepted connections do)']);
     expect(never.get('time-wait')).toEqual(['Closed: the OS keeps no counters for a connection in TIME-WAIT']);
+  });
+
+  it("an orphans' group without counters says why as Connections does: the OS gave none, or the backend's note", () => {
+    const orphans = [conn({ localPort: 40003, remotePort: 443, state: 'FIN-WAIT-2', pid: 0, process: null })];
+    expect(groupsWithoutCounters(orphans).get('no-owner:FIN-WAIT-2')).toEqual([trafficGap(orphans[0], 'sendRate', null)?.title]);
+    // No backend (Windows without administrator): the note, in both views.
+    expect(groupsWithoutCounters(orphans, 'needs administrator').has('no-owner:FIN-WAIT-2')).toBe(false);
+    expect(trafficGap(orphans[0], 'sendRate', 'needs administrator')?.title).toBe('Traffic counters: needs administrator');
   });
 });
 
