@@ -18,13 +18,13 @@ const TRAFFIC = ['Sent', 'Received', 'Send/s', 'Recv/s', 'RTT', 'Retrans', 'Limi
 
 /**
  * The traffic columns whole in view at each size, without and beside the details pane (least
- * widths in Chromium's 12 px DejaVu Sans Mono here: GIVE_WAY_TRAFFIC). At 1024 px RTT, Retrans and
- * Limited by give way without the pane; beside it every traffic column does, the ports staying
- * (Process keeps room for its longest owner term, `SYN-RECEIVED (no owner)`, 205 px here: the
- * rates would need 78 px more beside the pane).
+ * widths in Chromium's 12 px DejaVu Sans Mono here: GIVE_WAY_TRAFFIC). At 1024 px RTT and Retrans
+ * give way without the pane, and Process gives up the room it keeps for its longest owner term
+ * (`SYN-RECEIVED (no owner)`, ellipsized then, whole in its title); beside the pane Sent, Received
+ * and Limited by give way too, the ports and the rates staying.
  */
 const SHOWN: Record<number, { whole: string[]; pane: string[] }> = {
-  1024: { whole: ['Sent', 'Received', 'Send/s', 'Recv/s'], pane: [] },
+  1024: { whole: ['Sent', 'Received', 'Send/s', 'Recv/s', 'Limited by'], pane: ['Send/s', 'Recv/s'] },
   1920: { whole: TRAFFIC, pane: TRAFFIC },
 };
 
@@ -70,7 +70,7 @@ for (const { width, height, scheme } of LAYOUTS) {
     // No pane is open: "+N" (if any) does not suggest closing one.
     const more = app.locator('.cols-given-way button');
     if (width < 1920) {
-      await expect(more).toHaveAttribute('title', /RTT, Retrans, Limited by hidden for width\. Widen the window to see them\.$/);
+      await expect(more).toHaveAttribute('title', /RTT, Retrans hidden for width\. Widen the window to see them\.$/);
     } else {
       await expect(more).toHaveCount(0);
     }
@@ -92,6 +92,10 @@ for (const { width, height, scheme } of LAYOUTS) {
     if (SHOWN[width].pane.includes('Send/s')) await expect(row.locator('.col-sendRate')).toBeVisible();
     if (width < 1920) await expect(more).toHaveAttribute('title', /Widen the window or close the details pane to see them\.$/);
     await app.screenshot({ path: path.join(ARTIFACTS, `traffic-fit-details-${width}-${scheme}.png`) });
+    // Traffic columns off, the pane still open: Process's owner-term room gives way before the ports do.
+    await app.getByRole('checkbox', { name: 'Traffic columns' }).uncheck();
+    await expectWhole(app, IDENTITY, pane!.x);
+    await expect(row.locator('.col-remotePort')).toHaveText(String(clientPorts[0]));
   });
 }
 

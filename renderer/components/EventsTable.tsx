@@ -8,6 +8,7 @@ import { useFittedColumns } from './fittedColumns';
 import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
+import { NARROW_PROCESS, type GiveWayStep } from '../store/columnLayout';
 import { formatEndpoint, hasRemoteSide, OWNER_TERMS, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { TCP_STATES } from '../../shared/connection';
@@ -99,9 +100,10 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
 /**
  * Columns that give way first when the grid is narrower than the columns' least widths (a details
  * pane open at 1024 px): PID and Proto, then the local endpoint (the details pane shows it), then
- * the time; Event, Process, Remote and State never do (the grid then scrolls sideways).
+ * State and Process give up the room their longest terms asked for (ellipsized then, whole in the
+ * title), then the time; Event, Process, Remote and State never do (the grid then scrolls sideways).
  */
-const EVENT_GIVE_WAY: readonly EventColumnKey[] = ['pid', 'proto', 'local', 'time'];
+const EVENT_GIVE_WAY: readonly GiveWayStep[] = ['pid', 'proto', 'local', { narrow: 'state' } satisfies { narrow: EventColumnKey }, NARROW_PROCESS, 'time'];
 
 export interface EventsTableProps {
   events: readonly EventEntry[];

@@ -15,6 +15,8 @@ export interface FitColumn {
   key: string;
   label: string;
   width: string;
+  /** The track to go back to when a give-way order narrows this column (labelRoom roomyColumns). */
+  narrowWidth?: string;
 }
 
 export interface FittedColumns<C extends FitColumn> {
@@ -55,7 +57,9 @@ export function fitTable<C extends FitColumn>(all: readonly C[], inner: number, 
   // When some give way, the header's last track says so: keep room for it.
   const given = columns.length < all.length;
   if (given) columns = fitColumns(all, room - GIVEN_WAY_PX, fitLeast, giveWay, sortKey);
-  const givenWay = all.filter((c) => !columns.includes(c));
+  // By key: a column narrowed by a NarrowStep is a copy, still shown.
+  const shownKeys = new Set(columns.map((c) => c.key));
+  const givenWay = all.filter((c) => !shownKeys.has(c.key));
   const lastPx = givenWay.length > 0 ? GIVEN_WAY_PX : 0;
   // The last track takes what the columns do not need. Rows are as wide as the pane, and never
   // narrower than the columns' least widths: flexible columns shrink first (a details pane open

@@ -137,11 +137,14 @@ export function roomyColumns<C extends { key: string; width: string }>(columns: 
     const least = room[leastRoomKey(c.key)] ?? 0;
     if ((label === undefined && least === 0) || keep?.(c.key)) return c;
     const width = widenTrack(c.width, Math.max(label ?? 0, least));
-    if (c.key !== sortKey) return width === c.width ? c : { ...c, width };
+    // The track without the cells' terms: what a give-way order's NarrowStep goes back to.
+    const narrow = (headerPx: number) => (least > headerPx ? { narrowWidth: widenTrack(c.width, headerPx) } : {});
+    if (c.key !== sortKey) return width === c.width ? c : { ...c, width, ...narrow(label ?? 0) };
     // The mark is drawn in the header, beside the label: the cells' text does not make room for it.
-    const marked = widenTrack(c.width, Math.max(label === undefined ? 0 : label + markPx, least));
+    const headerPx = label === undefined ? 0 : label + markPx;
+    const marked = widenTrack(c.width, Math.max(headerPx, least));
     sortedPx = minTrackPx(marked) - minTrackPx(width);
-    return marked === c.width ? c : { ...c, width: marked };
+    return marked === c.width ? c : { ...c, width: marked, ...narrow(headerPx) };
   });
   return { columns: out, mark: { markPx, sortedPx } };
 }

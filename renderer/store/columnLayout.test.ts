@@ -85,6 +85,29 @@ describe('columns giving way in a narrow table', () => {
     expect(fitColumns(all, 580, min, GIVE_WAY).map((c) => c.key)).toEqual(['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state']);
     expect(fitColumns(all, 300, min, GIVE_WAY).map((c) => c.key)).toEqual(['process', 'localAddress', 'remoteAddress', 'state']);
   });
+  it("gives up Process's owner-term room before the ports (and before Limited by and the traffic pairs), never dropping Process", () => {
+    // Process raised to its longest owner term (205 px), its header's least 110 px (labelRoom roomyColumns).
+    const wide = (cols: typeof all) => cols.map((c) => (c.key === 'process' ? { ...c, width: 'minmax(205px, 1fr)', narrowWidth: 'minmax(110px, 1fr)' } : c));
+    const plain = wide(all);
+    const need = (cols: readonly { width: string }[]) => cols.reduce((n, c) => n + min(c), 0);
+    const core = ['process', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state'];
+    const coreNarrow = need(plain.filter((c) => core.includes(c.key))) - 95;
+    // Room for the core columns with Process narrow, not wide: Process narrows, the ports stay.
+    const fitted = fitColumns(plain, coreNarrow, min, GIVE_WAY);
+    expect(fitted.map((c) => c.key)).toEqual(core);
+    expect(fitted.find((c) => c.key === 'process')?.width).toBe('minmax(110px, 1fr)');
+    // Room for them wide: Process keeps its terms' room.
+    expect(fitColumns(plain, coreNarrow + 95, min, GIVE_WAY).find((c) => c.key === 'process')?.width).toBe('minmax(205px, 1fr)');
+    // With the traffic columns: RTT and Retrans go before Process narrows; Process narrows before Limited by and the pairs go
+    // (room for every traffic column but RTT and Retrans, with Process narrow).
+    const traffic = wide(columnsFor(false, true, 'linux-netlink'));
+    const order = connectionsGiveWay(traffic);
+    const withRates = [...core.filter((k) => k !== 'localAddress'), 'sent', 'received', 'sendRate', 'receiveRate', 'limitedBy'];
+    const room = need(traffic.filter((c) => withRates.includes(c.key))) - 95;
+    const keys = fitColumns(traffic, room, min, order);
+    expect(keys.map((c) => c.key).sort()).toEqual([...withRates].sort());
+    expect(keys.find((c) => c.key === 'process')?.width).toBe('minmax(110px, 1fr)');
+  });
   it('keeps the column the table is sorted by: the others give way in its stead (sorted by Send/s at 1920 px, then the window narrowed)', () => {
     const traffic = columnsFor(false, true, 'linux-netlink');
     const order = connectionsGiveWay(traffic);

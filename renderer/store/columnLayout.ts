@@ -105,7 +105,24 @@ export function moveColumn(layout: ColumnLayout, shown: readonly ColumnKey[], ke
  * by side (Sent / Received, Send/s / Recv/s): one of them alone reads as the whole traffic (a busy
  * sender shown only as "Received 0 B" looks idle).
  */
-export type GiveWayStep = string | readonly string[];
+export type GiveWayStep = string | readonly string[] | NarrowStep;
+
+/**
+ * A step that drops no column: column `narrow` gives up the room its cells' whole terms asked for
+ * (labelRoom's LeastText: Process kept wide enough for `SYN-RECEIVED (no owner)`) and goes back
+ * to its header's least width (`narrowWidth`), its long terms then ellipsized with the whole in
+ * the cell's title. Placed in an order before the columns worth more than reading those terms
+ * whole (the ports, the traffic pairs): a term the State column beside it already shows in part
+ * must not push out the ports that tell one connection from another.
+ */
+export interface NarrowStep {
+  narrow: string;
+}
+
+/** The Process column's owner-term room, given up before the columns that follow it in an order. */
+export const NARROW_PROCESS: NarrowStep = { narrow: 'process' };
+
+const isNarrow = (step: GiveWayStep): step is NarrowStep => typeof step === 'object' && 'narrow' in step;
 
 /** The traffic columns read in pairs, in the order they give way (the rates stay longest). */
 const TRAFFIC_PAIRS: readonly GiveWayStep[] = [
@@ -128,7 +145,7 @@ const PORTS: GiveWayStep = ['localPort', 'remotePort'];
  * what tells the rows apart. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC).
  * Columns absent from the table (toggles off) are skipped.
  */
-export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'pid', PORTS];
+export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'pid', NARROW_PROCESS, PORTS];
 
 /**
  * GIVE_WAY with the traffic columns in the table (asked for with their toggle): after the times,
@@ -140,7 +157,7 @@ export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'cre
  * ports, Sent, Received, Send/s and Recv/s fit (RTT, Retrans and Limited by give way); beside the
  * pane, the ports and no traffic column (e2e/traffic-fit.spec.ts).
  */
-export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
+export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', NARROW_PROCESS, 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
 
 /** The Connections give-way order for the columns drawn: GIVE_WAY_TRAFFIC when a traffic column is among them. */
 export function connectionsGiveWay(columns: readonly { field?: unknown }[]): readonly GiveWayStep[] {
@@ -155,12 +172,21 @@ export function connectionsGiveWay(columns: readonly { field?: unknown }[]): rea
  * were it to give way, the rows would stand in an order no header shows). A width of 0 (not
  * measured yet) keeps all.
  */
-export function fitColumns<C extends { key: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly GiveWayStep[] = GIVE_WAY, keep?: string): C[] {
+export function fitColumns<C extends { key: string; narrowWidth?: string }>(columns: readonly C[], widthPx: number, minPx: (c: C) => number, giveWay: readonly GiveWayStep[] = GIVE_WAY, keep?: string): C[] {
   if (!(widthPx > 0)) return [...columns];
   let shown = [...columns];
   let total = shown.reduce((n, c) => n + minPx(c), 0);
   for (const step of giveWay) {
     if (total <= widthPx) break;
+    if (isNarrow(step)) {
+      const i = shown.findIndex((x) => x.key === step.narrow);
+      const c = shown[i];
+      if (c?.narrowWidth === undefined) continue;
+      const narrowed = { ...c, width: c.narrowWidth, narrowWidth: undefined };
+      total -= minPx(c) - minPx(narrowed);
+      shown[i] = narrowed;
+      continue;
+    }
     const keys: readonly string[] = typeof step === 'string' ? [step] : step;
     if (keep !== undefined && keys.includes(keep)) continue;
     const gone = shown.filter((x) => keys.includes(x.key));
