@@ -141,8 +141,8 @@ const PORTS: GiveWayStep = ['localPort', 'remotePort'];
  * Connections columns in the order they give way when the table is narrower than the columns'
  * least widths (a small window, a details pane open beside the table): the times and the protocol
  * first (the details pane and the row's own colours tell them), then the resolved Host (the
- * remote address stays beside it), then PID (the process name stays), and the ports last, as
- * what tells the rows apart. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC).
+ * remote address stays beside it), then PID (the process name stays), then the room Process
+ * keeps for its longest owner term (NARROW_PROCESS), and the ports last, as what tells the rows apart. Process, the addresses and State never do (see GIVE_WAY_TRAFFIC).
  * Columns absent from the table (toggles off) are skipped.
  */
 export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'pid', NARROW_PROCESS, PORTS];
@@ -150,12 +150,12 @@ export const GIVE_WAY: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'cre
 /**
  * GIVE_WAY with the traffic columns in the table (asked for with their toggle): after the times,
  * protocol and Host, Local Address goes (the machine's own address; the details pane shows the
- * selected row's), then PID, then the traffic columns — RTT, Retrans, Limited by, Sent / Received,
+ * selected row's), then PID, then the traffic columns — RTT, Retrans, (Process's owner-term room), Limited by, Sent / Received,
  * Send/s / Recv/s, the rates staying longest — and the ports last. Process, Remote Address and
  * State never do. Least widths in this browser's 12 px monospace (labelRoom.tsx raises tracks to
  * their header, and Process to its longest owner term): at 1024 px without a details pane the
- * ports, Sent, Received, Send/s and Recv/s fit (RTT, Retrans and Limited by give way); beside the
- * pane, the ports and no traffic column (e2e/traffic-fit.spec.ts).
+ * ports, Sent, Received, Send/s, Recv/s and Limited by fit (RTT and Retrans give way, Process
+ * narrows); beside the pane, the ports, Send/s and Recv/s (e2e/traffic-fit.spec.ts).
  */
 export const GIVE_WAY_TRAFFIC: readonly GiveWayStep[] = ['lastChange', 'firstSeen', 'created', 'proto', 'host', 'localAddress', 'pid', 'rtt', 'retrans', NARROW_PROCESS, 'limitedBy', ...TRAFFIC_PAIRS, PORTS];
 
