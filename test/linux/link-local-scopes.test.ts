@@ -15,7 +15,7 @@ import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from '../cli/helpers';
 import type { Probe, Report, SourceRow } from './fixtures/link-local-probe';
-import { ensureSs, ipWords } from './helpers';
+import { ensureSs, ipWords, type SsRow as HelperSsRow } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'netmon-scope-'));
 let cli: BuiltCli | undefined;
@@ -65,16 +65,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** One `ss -tanHe` / `ss -uanHe` line: its local interface (`[fe80::1]%a0:22`), 0 where none. */
-interface SsRow {
-  proto: 'tcp' | 'udp';
-  state: string;
-  laddr: number[];
-  lport: number;
-  raddr: number[];
-  rport: number;
+/** One `ss -tanHe` / `ss -uanHe` line (helpers.ts's SsRow, with the interface in place of owners): `[fe80::1]%a0:22` → a0, null where none. */
+interface SsRow extends Omit<HelperSsRow, 'users'> {
   ifname: string | null;
-  inode: number;
 }
 
 function ssRows(proto: 'tcp' | 'udp', text: string): SsRow[] {
