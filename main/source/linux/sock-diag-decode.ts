@@ -152,6 +152,21 @@ export interface DecodeResult {
 
 
 const MIB_LISTEN = 2;
+
+/**
+ * 1 for the states in which the peer's FIN has been received (MIB CLOSE-WAIT 8, CLOSING 9,
+ * LAST-ACK 10, TIME-WAIT 11), else 0. tcpi_bytes_received counts rcv_nxt's advance, and a FIN
+ * takes one sequence number, so in those states it is one more than the payload received
+ * (checked on this kernel: 1,000 bytes then a FIN read 1001 in CLOSE-WAIT, and `ss` says the
+ * same). Received is payload (RFC 4898 HCThruOctetsReceived, as Windows' DataBytesIn), so the
+ * decoder takes the FIN off. (The pre-4.19 fallback for Sent, tcpi_bytes_acked, likewise counts
+ * the connecting side's SYN and an acknowledged FIN; it is left as the kernel gives it.)
+ */
+const PEER_FIN = new Uint8Array(256);
+PEER_FIN[8] = PEER_FIN[9] = PEER_FIN[10] = PEER_FIN[11] = 1;
+
+/** Payload received of a counter read in `state` (see PEER_FIN); a 0 stays 0. */
+const payloadReceived = (bytesReceived: number, state: number): number => (bytesReceived > 0 ? bytesReceived - PEER_FIN[state] : bytesReceived);
 /** Bytes before the first attribute: nlmsghdr + inet_diag_msg. */
 const ATTRS_AT = NLMSG_HDRLEN + INET_DIAG_MSG_LEN;
 
@@ -263,7 +278,7 @@ function u64Dv(dv: DataView, at: number, le: boolean): number {
  * malformed one ends the walk first (the caller gives the row NaN counters: bad bytes must not
  * cost the row).
  */
-function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number): boolean {
+function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, out: Float64Array, at: number, state: number): boolean {
   let a = from;
   while (a + 4 <= to) {
     const alen = dv.getUint16(a, le);
@@ -282,7 +297,7 @@ function decodeInfoAttrDv(dv: DataView, from: number, to: number, le: boolean, o
       if (n >= TCP_INFO.totalRetrans + 4) out[at + C.RETRANS] = dv.getUint32(b + TCP_INFO.totalRetrans, le);
       if (n >= TCP_INFO.bytesReceived + 8) {
         out[at + C.BYTES_SENT] = u64Dv(dv, b + (n >= TCP_INFO.bytesSent + 8 ? TCP_INFO.bytesSent : TCP_INFO.bytesAcked), le);
-        out[at + C.BYTES_RECEIVED] = u64Dv(dv, b + TCP_INFO.bytesReceived, le);
+        out[at + C.BYTES_RECEIVED] = payloadReceived(u64Dv(dv, b + TCP_INFO.bytesReceived, le), state);
       }
       if (n >= TCP_INFO.segsIn + 4) {
         out[at + C.SEGS_OUT] = dv.getUint32(b + TCP_INFO.segsOut, le);
@@ -429,7 +444,7 @@ function decodeRunWords(
         // Sent: tcpi_bytes_sent (RFC 4898 tcpEStatsPerfHCDataOctetsOut, the very counter Windows
         // reports as DataBytesOut). Each u64 as a double: exact to 2^53, far beyond any counter.
         counters[at + C.BYTES_SENT] = u32[b + TCP_INFO.bytesSent / 4 + 1] * 4294967296 + u32[b + TCP_INFO.bytesSent / 4];
-        counters[at + C.BYTES_RECEIVED] = u32[b + TCP_INFO.bytesReceived / 4 + 1] * 4294967296 + u32[b + TCP_INFO.bytesReceived / 4];
+        counters[at + C.BYTES_RECEIVED] = payloadReceived(u32[b + TCP_INFO.bytesReceived / 4 + 1] * 4294967296 + u32[b + TCP_INFO.bytesReceived / 4], state);
         counters[at + C.SEGS_OUT] = u32[b + TCP_INFO.segsOut / 4];
         counters[at + C.SEGS_IN] = u32[b + TCP_INFO.segsIn / 4];
         // Stores in branches: storing a `rtt !== 0 ? rtt : NaN` value measured ~2.5 ns a row more.
@@ -531,7 +546,7 @@ function decodeMessageDv(dv: DataView, buf: Uint8Array, p: number, end: number, 
   if (counters) {
     const at = row * COUNTER_SLOTS;
     // A listener's tcp_info holds no traffic of its own: counters are for connections only.
-    const read = info && state !== MIB_LISTEN && decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at);
+    const read = info && state !== MIB_LISTEN && decodeInfoAttrDv(dv, body + INET_DIAG_MSG_LEN, p + mlen, le, counters, at, state);
     if (!read) unknownCounters(counters, at);
   }
   into.rows.count++;

@@ -63,6 +63,29 @@ describe('tcp_info in sock_diag', () => {
     expect(c[C.SNDBUF_LIMITED_US]).toBe(50_000);
   });
 
+  it("takes the peer's FIN off Received where it was received (CLOSE-WAIT, LAST-ACK, CLOSING), in both decode paths", () => {
+    // Linux states: 1 ESTABLISHED, 4 FIN-WAIT-1, 5 FIN-WAIT-2, 8 CLOSE-WAIT, 9 LAST-ACK, 11 CLOSING.
+    // tcpi_bytes_received counts the FIN's sequence number: 1,000,001 there is 1,000,000 bytes of payload.
+    const states = [1, 4, 5, 8, 9, 11];
+    const socks = [
+      ...states.map((state, i) => sock({ state, sport: 41000 + i, attrs: [nlattr(INET_DIAG_INFO, tcpInfo(FULL))] })),
+      sock({ state: 8, sport: 41100, attrs: [nlattr(INET_DIAG_INFO, tcpInfo({ ...FULL, bytesReceived: 0 }))] }),
+    ];
+    const want = [1_000_001, 1_000_001, 1_000_001, 1_000_000, 1_000_000, 1_000_000, 0];
+    const b = Buffer.concat([...socks.map((s) => diagMessage(s, 7)), doneMessage(7)]);
+    // Offset 0: the aligned word path; 1-3: the DataView path.
+    for (const offset of [0, 1, 2, 3]) {
+      const buf = new Uint8Array(new ArrayBuffer(b.length + 8), offset, b.length);
+      buf.set(b);
+      const into = createProcNetTable(1);
+      decodeSockDiag(buf, buf.length, { protocol: 'tcp', family: 4, seq: 7 }, into);
+      const received = socks.map((_, i) => into.rows.counters![i * COUNTER_SLOTS + C.BYTES_RECEIVED]);
+      expect(received, `offset ${offset}`).toEqual(want);
+      // Sent is untouched: the FIN is taken off what was received only.
+      expect(socks.map((_, i) => into.rows.counters![i * COUNTER_SLOTS + C.BYTES_SENT]), `offset ${offset}`).toEqual(socks.map(() => 2 ** 40 + 17));
+    }
+  });
+
   it('reads only what a shorter (older kernel) tcp_info covers', () => {
     // 104 bytes: up to tcpi_total_retrans (Linux 3.x); 144: up to segs_in (4.2), so Sent is
     // tcpi_bytes_acked; 168: before busy_time.
