@@ -31,7 +31,8 @@ export const TWO_POLL_INTERVAL_HELP = `time between the two polls (default ${DEF
  */
 export function twoPollsNote(also: string | null = null): string {
   return `${wrapWords(
-    'Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls of the same connection. ' +
+    'Rates (sendRate, receiveRate, bytes/s) and limitedBy need two polls: the rate is what moved between them (on Linux a ' +
+      'connection opened between the two has its bytes over the interval as its rate; limitedBy needs it in both). ' +
       `netmon polls twice, --interval apart (default ${DEFAULT_INTERVAL_MS} ms), and uses the second table when --filter ` +
       `uses rate, sendrate, recvrate or limited:${also ? `, when ${also}` : ''}, or when --interval is given. Otherwise it ` +
       'polls once, and those values are unknown (null), so rate> would match nothing.',

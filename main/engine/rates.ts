@@ -48,7 +48,8 @@ function perSecond(a: number, b: number, dtMs: number): number {
 /**
  * One pass over `next`'s rows (row-aligned with `out`, at least next.count long):
  * - fills `out` with each row's send / receive rate in bytes/s and its limitedBy code over the `dtMs`
- *   between the two polls (NaN / 0 for rows without a previous row, prevOf[i] < 0, or without counters);
+ *   between the two polls (NaN / 0 for rows without counters, and for rows without a previous row,
+ *   prevOf[i] < 0, unless `next.countersFromOpen`: then their counters over `dtMs`, limitedBy 0);
  * - writes into `moved` (at least next.count long) the indexes of rows that were in `prev` and show
  *   viewers something new: a counter moved, or a rate / limitedBy differs from the one `prevRates`
  *   holds for their previous row (a rate that falls to 0 is news); returns how many;
@@ -86,20 +87,32 @@ export function rateRows(
   const pr = prevRates.receive;
   const pl = prevRates.limited;
   const known = dtMs > 0;
+  const fromOpen = known && next.countersFromOpen === true;
   const intervalUs = dtMs * 1000;
   let rated = 0;
   let sendSum = 0;
   let receiveSum = 0;
   for (let i = 0; i < n; i++) {
     const p = prevOf[i];
+    const b = i * COUNTER_SLOTS;
     if (p < 0) {
-      send[i] = NaN;
-      receive[i] = NaN;
+      // A connection opened since the last poll, with counters that count from its opening, moved
+      // every byte within this interval (from 0): its rates are known on its first poll, so a
+      // transfer shorter than one interval shows in the rates and the totals. (limitedBy needs
+      // the interval's busy times from a known start: not before its second poll.)
+      const s = fromOpen ? perSecond(0, nk[b + C.BYTES_SENT], dtMs) : NaN;
+      const r = fromOpen ? perSecond(0, nk[b + C.BYTES_RECEIVED], dtMs) : NaN;
+      send[i] = s;
+      receive[i] = r;
       limited[i] = 0;
+      if (s === s || r === r) {
+        rated++;
+        if (s === s) sendSum += Math.round(s);
+        if (r === r) receiveSum += Math.round(r);
+      }
       continue;
     }
     const a = p * COUNTER_SLOTS;
-    const b = i * COUNTER_SLOTS;
     const sent0 = pk[a + C.BYTES_SENT];
     const sent1 = nk[b + C.BYTES_SENT];
     const received0 = pk[a + C.BYTES_RECEIVED];

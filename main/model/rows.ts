@@ -52,6 +52,13 @@ export interface RowTable {
    * backend", "needs administrator"); absent when the source collects them.
    */
   countersNote?: string;
+  /**
+   * Whether each row's cumulative counters count from the connection's opening (Linux tcp_info),
+   * so a row new since the last poll moved all of them within the interval and has a rate at once
+   * (main/engine/rates.ts). Absent where they count from when collection began (Windows EStats,
+   * switched on when netmon first sees the connection): such a row's first reading is no rate.
+   */
+  countersFromOpen?: boolean;
 }
 
 /**

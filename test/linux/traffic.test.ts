@@ -138,6 +138,47 @@ describe('tcp_info counters over netlink (real kernel)', () => {
   });
 });
 
+// A transfer that starts and ends between two polls: tcp_info counts from the socket's creation, so
+// the whole transfer moved within that interval and its rate is known on the connection's first poll
+// (the rate over the interval: bytes / interval), in its opened event and in the poll's totals.
+describe('a connection opened since the last poll (real kernel)', () => {
+  it("has its bytes over the interval as its rate on its first poll, in the event and the totals", async () => {
+    const source = createLinuxSource({ tables: 'netlink', counters: true });
+    const engine = createEngine({ source, intervalMs: 60_000 });
+    const BYTES = 2_000_000;
+    let pair: Pair | null = null;
+    try {
+      const first = await engine.pollNow();
+      pair = await openPair('127.0.0.1');
+      const sink = received(pair.accepted);
+      await send(pair.client, BYTES);
+      await waitFor('the transfer delivered', () => sink() === BYTES);
+      const second = await engine.pollNow();
+      const dt = (second.time - first.time) / 1000;
+      const clientPort = pair.client.localPort!;
+      const opened = second.events.filter((e) => e.type === 'opened' && e.connection.protocol === 'tcp' && e.connection.remotePort === pair!.port && e.connection.localPort === clientPort);
+      expect(opened).toHaveLength(1);
+      const c = opened[0].connection;
+      expect(c.bytesSent).toBe(BYTES);
+      // Exactly the bytes over the interval the engine measured (rounded as the batch carries rates).
+      expect(c.sendRate).toBeCloseTo(BYTES / dt, -1);
+      expect(c.receiveRate).toBe(0);
+      expect(c.limitedBy).toBeNull(); // its busy times have no known start yet
+      // The accepting end received them in the same interval.
+      const server = second.events.find((e) => e.type === 'opened' && e.connection.localPort === pair!.port && e.connection.remotePort === clientPort);
+      expect(server?.connection.receiveRate).toBeCloseTo(BYTES / dt, -1);
+      // And the poll's totals hold them: what the timeline's send line reads.
+      expect(engine.rateTotals().send).toBeGreaterThanOrEqual(Math.round(BYTES / dt) - 1);
+    } finally {
+      engine.stop();
+      pair?.client.destroy();
+      pair?.accepted.destroy();
+      if (pair) await closeServer(pair.server);
+      source.close?.();
+    }
+  });
+});
+
 // Which sockets carry counters is the kernel's doing as much as ours: it sends tcp_info for full
 // sockets only (inet_diag fills TIME-WAIT and SYN-RECV request sockets without attributes), and the
 // decoder drops a listener's. So every state that still moves data (ESTABLISHED, CLOSE-WAIT,

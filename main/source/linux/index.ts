@@ -189,8 +189,11 @@ export function createLinuxSource(opts: LinuxSourceOptions = {}): LinuxSource {
     const count = scratch.rows.count;
     inodes = scratch.inodes.subarray(0, count);
     const out: RowTable = { words: scratch.rows.words.subarray(0, Math.max(1, count) * ROW_WORDS), count };
-    if (netlink && counters && scratch.rows.counters) out.counters = scratch.rows.counters.subarray(0, Math.max(1, count) * COUNTER_SLOTS);
-    else out.countersNote = netlink ? 'counters are switched off' : 'not available with the procfs backend';
+    if (netlink && counters && scratch.rows.counters) {
+      out.counters = scratch.rows.counters.subarray(0, Math.max(1, count) * COUNTER_SLOTS);
+      // tcp_info counts from the socket's creation (tcp_sock zeroed at connect / accept).
+      out.countersFromOpen = true;
+    } else out.countersNote = netlink ? 'counters are switched off' : 'not available with the procfs backend';
     return out;
   };
 
