@@ -1,6 +1,6 @@
 // The one IPC contract between the engine side (Electron main or the local web server) and the
 // renderer. Channel names, payload shapes and argument validation live here and nowhere else.
-import { TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy } from './connection';
+import { isTcpState, TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy, type TcpState } from './connection';
 import type { PortRange } from './ports';
 import type { TimelineData, TimelineSample } from './timeline';
 import type { PortUsageHistory, PortUsageSample } from './port-usage';
@@ -72,6 +72,12 @@ export interface EngineStatus {
    * procfs backend", "needs administrator"); null or absent when the source collects them.
    */
   countersNote?: string | null;
+  /**
+   * Which connections the counters backend reads, where it reads fewer than every one that can
+   * have counters (Windows EStats); absent or null where it reads them all or has none
+   * (countersNote). Check it with countersScopeOf before use: it crossed a process or a socket.
+   */
+  countersScope?: CountersScope | null;
   /** The OS's dynamic (ephemeral) port ranges, for the port-usage view; absent until read (and for simulated sources). */
   portRanges?: { tcp: PortRange; udp: PortRange; origin: string };
   /**
@@ -79,6 +85,34 @@ export interface EngineStatus {
    * stderr, e.g. that other users' owners are hidden without root. Absent or empty when none.
    */
   notices?: string[];
+}
+
+/**
+ * Which TCP connections a counters backend reads (Windows: GetPerTcp(6)ConnectionEStats, enabled
+ * per connection with SetPerTcp(6)ConnectionEStats). A connection in a state not in `states` has
+ * no counters while it is in it. Once `cap` connections are read, the rest wait until a read one
+ * closes: `beyondCap` > 0 says the cap was reached this poll, and then a connection in `states`
+ * with no counter at all is one of those (or one whose read just failed, which rejoins the queue).
+ */
+export interface CountersScope {
+  /** The TCP states whose connections are read (e.g. ESTABLISHED through LAST-ACK). */
+  states: TcpState[];
+  /** Most connections read a poll (e.g. 2000). */
+  cap: number;
+  /** Connections in `states` left unread this poll because `cap` was reached; 0 when none. */
+  beyondCap: number;
+}
+
+/**
+ * `value` as a CountersScope (a fresh plain copy), or null when it is absent or not one: `states`
+ * an array of TcpState names, `cap` and `beyondCap` whole numbers ≥ 0. Never throws.
+ */
+export function countersScopeOf(value: unknown): CountersScope | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { states, cap, beyondCap } = value as Partial<Record<keyof CountersScope, unknown>>;
+  if (!Array.isArray(states) || !states.every(isTcpState)) return null;
+  if (!Number.isSafeInteger(cap) || (cap as number) < 0 || !Number.isSafeInteger(beyondCap) || (beyondCap as number) < 0) return null;
+  return { states: [...states], cap: cap as number, beyondCap: beyondCap as number };
 }
 
 /**

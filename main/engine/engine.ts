@@ -301,6 +301,8 @@ export function createEngine(opts: EngineOptions): Engine {
       [ids, spareIds] = [spareIds, ids];
       [slots, spareSlots] = [spareSlots, slots];
       status.countersNote = next.counters ? null : (next.countersNote ?? null);
+      if (next.counters && next.countersScope) status.countersScope = next.countersScope;
+      else delete status.countersScope;
       const notices = source.notices?.() ?? [];
       if (notices.length > 0) status.notices = notices;
       else delete status.notices;

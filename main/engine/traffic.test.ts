@@ -220,6 +220,35 @@ describe('a source that stops giving counters', () => {
   });
 });
 
+describe('the counters scope in the status', () => {
+  it('carries the source\'s countersScope while it gives counters, and none once it gives none', async () => {
+    const scope = { states: ['ESTABLISHED' as const, 'CLOSE-WAIT' as const], cap: 2, beyondCap: 1 };
+    let withCounters = true;
+    const engine = createEngine({
+      source: {
+        name: 'scoped',
+        read: () => {
+          const t = tableFromSpecs([tcp(1, withCounters ? k(0, 0) : undefined)]);
+          if (withCounters) t.countersScope = scope;
+          else t.countersNote = 'needs administrator';
+          return t;
+        },
+        processInfo: () => null,
+      },
+      intervalMs: 1000,
+    });
+    const batches: EventBatch[] = [];
+    engine.onBatch((b) => batches.push(decodeBatch(JSON.stringify(b))));
+    engine.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches[0].status.countersScope).toEqual(scope);
+    withCounters = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(batches[1].status.countersNote).toBe('needs administrator');
+    expect('countersScope' in batches[1].status).toBe(false);
+  });
+});
+
 describe('the counters section on the wire', () => {
   it('round-trips exactly through JSON into a viewer: counters past 2^32, RTT in fractions of a ms, a rate of 0, unknown → null', async () => {
     const big = 2 ** 40;

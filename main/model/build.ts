@@ -90,5 +90,6 @@ export function copyTable(src: RowTable, dst: RowTable): RowTable {
     dst.counters = undefined;
   }
   dst.countersNote = src.countersNote;
+  dst.countersScope = src.countersScope;
   return dst;
 }

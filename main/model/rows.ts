@@ -1,6 +1,7 @@
 // The raw snapshot format every OS source decodes into: struct-of-arrays, one row = ROW_WORDS
 // 32-bit words in a single Uint32Array. Decoding fills numbers only; strings and Connection
 // objects are built later, and only for rows that changed or are asked for (see materialize).
+import type { CountersScope } from '../../shared/ipc';
 
 /** Word offsets inside a row. The first KEY_WORDS words are the row's identity. */
 export const W = {
@@ -59,6 +60,11 @@ export interface RowTable {
    * switched on when netmon first sees the connection): such a row's first reading is no rate.
    */
   countersFromOpen?: boolean;
+  /**
+   * Which connections the counters were read for, where the source reads fewer than every one
+   * that can have them (Windows EStats: some states, a cap); absent when it reads them all.
+   */
+  countersScope?: CountersScope;
 }
 
 /**

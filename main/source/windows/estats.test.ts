@@ -181,6 +181,7 @@ describe('EStats enable / read protocol', () => {
     const t = serveAll(f, [est(1), est(2)]);
     c.collect(t);
     expect(t.counters).toBeUndefined();
+    expect(t.countersScope).toBeUndefined();
     expect(t.countersNote).toBe('needs administrator');
     expect(c.unavailable()).toBeInstanceOf(EStatsUnavailableError);
     expect(c.unavailable()!.code).toBe(5);
@@ -219,6 +220,35 @@ describe('EStats enable / read protocol', () => {
     expect(t.countersNote).toBe('not available: EStats call failed: boom');
   });
 
+  it('keeps reading a connection through ESTABLISHED → CLOSE-WAIT → LAST-ACK, enabled once', () => {
+    const f = fakeEStats();
+    const c = createEStatsCollector(() => f);
+    const t1 = serveAll(f, [est(1)]);
+    c.collect(t1);
+    expect([sentOf(t1, 0), c.stats()]).toEqual([100, { getCalls: 3, setCalls: 3, tracked: 1 }]);
+    const conn = [...f.connections.values()][0];
+    conn.rods[TcpConnectionEstatsData] = dataRod(150, 10);
+    const t2 = serveAll(f, [est(1, { state: 'CLOSE-WAIT' })]);
+    c.collect(t2);
+    expect([sentOf(t2, 0), c.stats()]).toEqual([150, { getCalls: 3, setCalls: 0, tracked: 1 }]);
+    conn.rods[TcpConnectionEstatsData] = dataRod(180, 10);
+    const t3 = serveAll(f, [est(1, { state: 'LAST-ACK' })]);
+    c.collect(t3);
+    expect([sentOf(t3, 0), c.stats()]).toEqual([180, { getCalls: 3, setCalls: 0, tracked: 1 }]);
+    expect(f.calls.filter((x) => x.op === 'set')).toHaveLength(3);
+    expect(t3.countersScope).toEqual({ states: ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'], cap: 2000, beyondCap: 0 });
+  });
+
+  it('reads connections first seen in FIN-WAIT-1 to LAST-ACK; never calls for SYN-SENT or SYN-RECEIVED', () => {
+    const f = fakeEStats();
+    const c = createEStatsCollector(() => f);
+    const states = ['FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'SYN-SENT', 'SYN-RECEIVED'] as const;
+    const t = serveAll(f, states.map((state, k) => est(10 + k, { state })));
+    c.collect(t);
+    expect(states.map((_, i) => sentOf(t, i))).toEqual([1000, 1100, 1200, 1300, 1400, NaN, NaN]);
+    expect(c.stats()).toEqual({ getCalls: 15, setCalls: 15, tracked: 5 });
+  });
+
   it('caps the connections read and enabled per poll, tracked ones first', () => {
     const f = fakeEStats();
     const c = createEStatsCollector(() => f, { maxConnections: 2, maxEnablePerPoll: 1 });
@@ -226,19 +256,24 @@ describe('EStats enable / read protocol', () => {
     c.collect(t1);
     expect(c.stats()).toEqual({ getCalls: 3, setCalls: 3, tracked: 1 }); // one enable a poll
     expect([sentOf(t1, 0), sentOf(t1, 1), sentOf(t1, 2)]).toEqual([500, NaN, NaN]);
+    // Left by the enable bound, not the cap: they come with a next poll.
+    expect(t1.countersScope?.beyondCap).toBe(0);
     const t2 = serveAll(f, [est(5), est(6), est(7)]);
     c.collect(t2);
     expect(c.stats().tracked).toBe(2);
+    expect(t2.countersScope).toMatchObject({ cap: 2, beyondCap: 1 });
     // A new connection ahead of the tracked ones in table order does not displace them.
     const t3 = serveAll(f, [est(1), est(5), est(6), est(7)]);
     c.collect(t3);
     expect([sentOf(t3, 0), sentOf(t3, 1), sentOf(t3, 2), sentOf(t3, 3)]).toEqual([NaN, 500, 600, NaN]);
     expect(c.stats()).toEqual({ getCalls: 6, setCalls: 0, tracked: 2 });
+    expect(t3.countersScope?.beyondCap).toBe(2);
     // One closes: its slot goes to a waiting one.
     const t4 = serveAll(f, [est(1), est(6), est(7)]);
     c.collect(t4);
     expect(c.stats().tracked).toBe(2);
     expect([sentOf(t4, 0), sentOf(t4, 1)]).toEqual([100, 600]);
+    expect(t4.countersScope?.beyondCap).toBe(1);
   });
 });
 

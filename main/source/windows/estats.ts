@@ -7,10 +7,20 @@
 //    a connection whose collection was never enabled return meaningless data (the documentation
 //    says so), so every read also asks for the RW structure and a ROD is used only when its RW says
 //    collection is on. Windows counts from the moment collection was switched on.
-//  - Only ESTABLISHED rows are read; each new one is enabled once (three Set calls), then read
-//    every poll (three Get calls). At most `maxConnections` connections are tracked (default
-//    MAX_ESTATS_CONNECTIONS): at most 3 × that Get calls and 3 × `maxEnablePerPoll` Set calls a
-//    poll. Connections beyond the cap keep unknown counters until a tracked one closes.
+//  - Rows in the synchronized states are read, ESTABLISHED through LAST-ACK (MIB_TCP_STATE 5..10,
+//    ESTATS_STATES): the connection is still in the TCP table there, so EStats answers, and a
+//    CLOSE-WAIT (peer closed, the application has not) is what an admin hunts. A connection is
+//    named by its 4-tuple, not its state, so one enabled in ESTABLISHED keeps its collection (and
+//    its counts) through CLOSE-WAIT and LAST-ACK with no new Set. SYN-SENT and SYN-RECEIVED are
+//    left out: no payload moves before ESTABLISHED (the documented counters are of data
+//    transfer, path and sender congestion), and a SYN flood or a scan of dead hosts would spend
+//    the enable bound on connections that never carry data; one that completes is enabled then,
+//    losing nothing.
+//  - Each new connection is enabled once (three Set calls), then read every poll (three Get
+//    calls). At most `maxConnections` connections are tracked (default MAX_ESTATS_CONNECTIONS):
+//    at most 3 × that Get calls and 3 × `maxEnablePerPoll` Set calls a poll. Connections beyond
+//    the cap keep unknown counters until a tracked one closes; the table's countersScope says
+//    which states are read, the cap and how many were left beyond it, so viewers can say so.
 //  - ERROR_ACCESS_DENIED on enabling: not elevated. No further calls are made; the table's
 //    countersNote says "needs administrator".
 //  - An iphlpapi.dll without these exports, or that answers ERROR_CALL_NOT_IMPLEMENTED /
@@ -18,6 +28,7 @@
 import { COUNTER_SLOTS, ensureCounters, KEY_WORDS, PROTO_TCP, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { ESTATS_KINDS, ESTATS_RW_SIZE, MIB_TCP6ROW_SIZE, decodeEStats, writeEStatsRow } from './estats-decode';
 import { ERROR_CALL_NOT_IMPLEMENTED, ERROR_NOT_SUPPORTED } from './errors';
+import type { TcpState } from '../../../shared/connection';
 
 export const ERROR_ACCESS_DENIED = 5;
 export const ERROR_NOT_FOUND = 1168;
@@ -25,7 +36,11 @@ export const ERROR_NOT_FOUND = 1168;
 export const MAX_ESTATS_CONNECTIONS = 2000;
 /** New connections switched on per poll, at most (each costs three Set calls). */
 export const MAX_ESTATS_ENABLE_PER_POLL = 500;
-const ESTABLISHED = 5;
+/** MIB_TCP_STATE numbers read: ESTABLISHED (5) through LAST-ACK (10); see the header for why not SYN-*. */
+const FIRST_READ_STATE = 5;
+const LAST_READ_STATE = 10;
+/** The read states by name (MIB_TCP_STATE 5..10), as RowTable.countersScope gives them. */
+export const ESTATS_STATES: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
 const NEEDS_ADMIN = 'needs administrator';
 
 /** The two EStats calls for one family; the row buffer is a MIB_TCPROW (4) or MIB_TCP6ROW (6). */
@@ -62,7 +77,10 @@ export interface EStatsStats {
 }
 
 export interface EStatsCollector {
-  /** Adds counters to `t` (or, when EStats gives nothing, a countersNote saying why). Never throws. */
+  /**
+   * Adds counters to `t` and its countersScope (or, when EStats gives nothing, a countersNote
+   * saying why). Never throws.
+   */
   collect(t: RowTable): void;
   /** Null while EStats works; the reason once it is known not to (needs administrator, not implemented). */
   unavailable(): EStatsUnavailableError | null;
@@ -133,6 +151,7 @@ export function createEStatsCollector(nativeOf: EStatsNativeFactory, opts: EStat
   /** Marks `t` as having no counters, saying why. */
   const unavailableIn = (t: RowTable, why: EStatsUnavailableError): void => {
     t.counters = undefined;
+    t.countersScope = undefined;
     t.countersNote = why.message === NEEDS_ADMIN ? NEEDS_ADMIN : `not available: ${why.message}`;
     tracked = new Map();
     stats.tracked = 0;
@@ -162,18 +181,25 @@ export function createEStatsCollector(nativeOf: EStatsNativeFactory, opts: EStat
       const w = t.words;
       const seen = new Map<string, true>();
       const fresh: { i: number; key: string }[] = [];
+      let beyondCap = 0;
       try {
         // Tracked connections first, so new ones never push them out of the cap.
         for (let i = 0; i < t.count && !down; i++) {
           const o = i * ROW_WORDS;
-          if (w[o + W.PROTO] !== PROTO_TCP || w[o + W.STATE] !== ESTABLISHED) continue;
+          const state = w[o + W.STATE];
+          if (w[o + W.PROTO] !== PROTO_TCP || state < FIRST_READ_STATE || state > LAST_READ_STATE) continue;
           const key = keyOf(w, o);
           if (!tracked.has(key)) fresh.push({ i, key });
-          else if (seen.size < maxConnections && visit(t, i, false)) seen.set(key, true);
+          else if (seen.size >= maxConnections) beyondCap++;
+          else if (visit(t, i, false)) seen.set(key, true);
         }
-        for (let f = 0; f < fresh.length && f < maxEnable && seen.size < maxConnections && !down; f++) {
+        let f = 0;
+        for (; f < fresh.length && f < maxEnable && seen.size < maxConnections && !down; f++) {
           if (visit(t, fresh[f].i, true)) seen.set(fresh[f].key, true);
         }
+        // Those left once the cap is full wait for a tracked one to close; those left by the
+        // enable bound alone come with a next poll.
+        if (seen.size >= maxConnections) beyondCap += fresh.length - f;
       } catch (e) {
         fail(`EStats call failed: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -181,6 +207,7 @@ export function createEStatsCollector(nativeOf: EStatsNativeFactory, opts: EStat
       // Closed connections drop out; their slots go to new ones.
       tracked = seen;
       stats.tracked = tracked.size;
+      t.countersScope = { states: [...ESTATS_STATES], cap: maxConnections, beyondCap };
     },
     unavailable: () => down,
     stats: () => ({ ...stats }),

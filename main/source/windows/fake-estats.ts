@@ -1,5 +1,6 @@
-// Test support: a scripted EStats native layer that keeps, per connection (named by its MIB row
-// bytes), which kinds have collection on, and answers Get/Set the way the documentation says
+// Test support: a scripted EStats native layer that keeps, per connection (named by its MIB row's
+// addresses and ports: its State member does not name the connection, which keeps its TCB and its
+// collection from ESTABLISHED to LAST-ACK), which kinds have collection on, and answers Get/Set the way the documentation says
 // Windows does. Every call is logged so tests can count them.
 import type { EStatsNative } from './estats';
 import { ERROR_ACCESS_DENIED, ERROR_NOT_FOUND } from './estats';
@@ -13,7 +14,7 @@ export interface FakeConnection {
 }
 
 export interface FakeEStats extends EStatsNative {
-  /** Connections by hex of their MIB_TCPROW / MIB_TCP6ROW bytes. */
+  /** Connections by hex of their MIB_TCPROW / MIB_TCP6ROW bytes after State (rowHex). */
   connections: Map<string, FakeConnection>;
   calls: { op: 'get' | 'set'; family: 4 | 6; type: number; row: string }[];
   /** Answer every Set with this code instead (e.g. ERROR_ACCESS_DENIED when not elevated). */
@@ -21,8 +22,9 @@ export interface FakeEStats extends EStatsNative {
   getCode: number | null;
 }
 
+/** Hex of a MIB_TCPROW / MIB_TCP6ROW's bytes after its 4-byte State: the connection's name. */
 export const rowHex = (family: 4 | 6, row: Uint8Array): string =>
-  Buffer.from(row.subarray(0, family === 6 ? MIB_TCP6ROW_SIZE : MIB_TCPROW_SIZE)).toString('hex');
+  Buffer.from(row.subarray(4, family === 6 ? MIB_TCP6ROW_SIZE : MIB_TCPROW_SIZE)).toString('hex');
 
 export function fakeEStats(opts: { admin?: boolean } = {}): FakeEStats {
   const f: FakeEStats = {
