@@ -301,6 +301,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   sort={processSort}
                   setSort={setProcessSort}
                   countersNote={store.status?.countersNote}
+                  countersScope={store.countersScope}
                   onSelectProcess={(p) => {
                     update({ filter: processGroupFilter(p) });
                     setTab('connections');

@@ -104,14 +104,16 @@ export interface CountersScope {
 }
 
 /**
- * `value` as a CountersScope (a fresh plain copy), or null when it is absent or not one: `states`
- * an array of TcpState names, `cap` and `beyondCap` whole numbers ≥ 0. Never throws.
+ * `value` as a CountersScope, or null when it is absent or not one: `states` an array of TcpState
+ * names, `cap` and `beyondCap` whole numbers ≥ 0. Returns `prev` when it holds the same facts (so
+ * a view memoized on it does not redraw every poll), else a fresh plain copy. Never throws.
  */
-export function countersScopeOf(value: unknown): CountersScope | null {
+export function countersScopeOf(value: unknown, prev: CountersScope | null = null): CountersScope | null {
   if (typeof value !== 'object' || value === null) return null;
   const { states, cap, beyondCap } = value as Partial<Record<keyof CountersScope, unknown>>;
   if (!Array.isArray(states) || !states.every(isTcpState)) return null;
   if (!Number.isSafeInteger(cap) || (cap as number) < 0 || !Number.isSafeInteger(beyondCap) || (beyondCap as number) < 0) return null;
+  if (prev && prev.cap === cap && prev.beyondCap === beyondCap && prev.states.length === states.length && prev.states.every((s, k) => s === states[k])) return prev;
   return { states: [...states], cap: cap as number, beyondCap: beyondCap as number };
 }
 

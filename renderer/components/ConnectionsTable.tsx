@@ -7,6 +7,7 @@ import { useRowWindow } from './rowWindow';
 import type { Column, SortSpec, ColumnKey } from '../store/columns';
 import { cellFits, formatDateTime, formatTime, shownRemoteAddress, shownRemotePort } from '../store/columns';
 import { ownerLabel, ownerText, UNKNOWN_OWNER } from '../../shared/format';
+import type { CountersScope } from '../../shared/ipc';
 import { Unknown } from './Unknown';
 import { noPidReason, noRemoteReason, noStateReason, trafficGap } from '../store/unknownReasons';
 import { ColumnHeaders } from './ColumnHeaders';
@@ -53,6 +54,8 @@ export interface ConnectionsTableProps {
   gridRef?: React.RefObject<HTMLDivElement | null>;
   /** Why traffic values are missing (EngineStatus.countersNote): traffic cells without a value say so. */
   countersNote?: string | null;
+  /** Which connections the backend reads counters for (the store's countersScope): cells of one it does not read say why. */
+  countersScope?: CountersScope | null;
   /** The baseline in use: rows departing from it carry a "not in baseline" badge (absent: none). */
   departure?: DepartureOf | null;
   /** What an empty table says: why no row shows (views/connections/emptyConnections.ts). */
@@ -63,12 +66,12 @@ function stateClass(state: string | null): string {
   return state ? `chip state-${state.toLowerCase()}` : 'chip state-none';
 }
 
-function Cell({ col, row, countersNote }: { col: Column; row: Row; countersNote: string | null }) {
+function Cell({ col, row, countersNote, countersScope }: { col: Column; row: Row; countersNote: string | null; countersScope: CountersScope | null }) {
   const c = row.c;
   if (col.field !== undefined) {
     // A missing value says why: "—" when it cannot be known (UDP, listeners, no backend, nothing
     // sent), blank when it is not in yet.
-    const gap = trafficGap(c, col.field, countersNote);
+    const gap = trafficGap(c, col.field, countersNote, countersScope);
     if (gap !== null) return gap.dash ? <Unknown title={gap.title} /> : <span title={gap.title} />;
   }
   switch (col.key) {
@@ -132,6 +135,8 @@ interface RowProps {
   why: ReturnType<DepartureOf>;
   /** Why traffic values are missing on every row (EngineStatus.countersNote), or null. */
   countersNote: string | null;
+  /** Which connections the backend reads (the store's countersScope, one object while its facts stand), or null. */
+  countersScope: CountersScope | null;
   on: RowHandlers;
 }
 
@@ -139,7 +144,7 @@ interface RowProps {
  * One body row. Its cells are memoized on the Row object, its rev and columns: when a batch inserts rows
  * above it, only the row element's place and stripe change, not its cells.
  */
-const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, selected, cursor, why, countersNote, on }: RowProps) {
+const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, selected, cursor, why, countersNote, countersScope, on }: RowProps) {
   const cls = `grid-row${index % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}${why ? ' not-in-baseline' : ''}`;
   return (
     <div
@@ -154,17 +159,17 @@ const ConnectionRow = memo(function ConnectionRow({ row, rev, index, columns, se
       onDoubleClick={() => on.activate(row.id)}
       onContextMenu={(e) => on.menu(row.id, e)}
     >
-      <RowCells row={row} rev={rev} columns={columns} why={why} countersNote={countersNote} />
+      <RowCells row={row} rev={rev} columns={columns} why={why} countersNote={countersNote} countersScope={countersScope} />
     </div>
   );
 });
 
-const RowCells = memo(function RowCells({ row, columns, why, countersNote }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why' | 'countersNote'>) {
+const RowCells = memo(function RowCells({ row, columns, why, countersNote, countersScope }: Pick<RowProps, 'row' | 'rev' | 'columns' | 'why' | 'countersNote' | 'countersScope'>) {
   // The first cell also holds the baseline badge, which Column.fits does not count: it keeps its clip.
   return columns.map((c, i) => (
     <div key={c.key} role="gridcell" className={`cell${c.numeric ? ' num' : ''}${!(i === 0 && why) && cellFits(c, row) ? ' fits' : ''} col-${c.key}`}>
       {i === 0 && why && <BaselineBadge why={why} />}
-      <Cell col={c} row={row} countersNote={countersNote} />
+      <Cell col={c} row={row} countersNote={countersNote} countersScope={countersScope} />
     </div>
   ));
 });
@@ -310,6 +315,7 @@ export function ConnectionsTable(props: ConnectionsTableProps) {
             cursor={first + k === cursor}
             why={props.departure?.(row.c) ?? null}
             countersNote={props.countersNote ?? null}
+            countersScope={props.countersScope ?? null}
             on={on}
           />
         ))}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionStore } from './store';
-import { conn, diff, full } from '../test/fixtures';
+import { conn, diff, full, status } from '../test/fixtures';
 import { prng } from '../../main/model/random';
 
 describe('ConnectionStore', () => {
@@ -9,6 +9,18 @@ describe('ConnectionStore', () => {
     vi.setSystemTime(10_000);
   });
   afterEach(() => vi.useRealTimers());
+
+  it('keeps the status\'s countersScope checked, one object while its facts stand, null when malformed', () => {
+    const s = new ConnectionStore();
+    const scope = { states: ['ESTABLISHED' as const], cap: 2000, beyondCap: 1 };
+    s.applyBatch(full(1000, [conn({ localPort: 1 })], status({ countersScope: scope })));
+    const first = s.countersScope;
+    expect(first).toEqual(scope);
+    s.applyBatch(diff(2000, [], status({ countersScope: { ...scope, states: ['ESTABLISHED'] } })));
+    expect(s.countersScope).toBe(first);
+    s.setStatus(status({ countersScope: { states: 'ESTABLISHED' } as never }));
+    expect(s.countersScope).toBeNull();
+  });
 
   it('replaces everything on a full snapshot and marks first-snapshot rows as preexisting', () => {
     const s = new ConnectionStore();

@@ -6,7 +6,7 @@
 // sends none.
 import { isConnectionEventType, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { applyCounterValues, counterRowCount, eventIds, forEachCounterRow } from '../../shared/counter-columns';
-import type { CounterColumns, EngineStatus, EventBatch } from '../../shared/ipc';
+import { countersScopeOf, type CounterColumns, type CountersScope, type EngineStatus, type EventBatch } from '../../shared/ipc';
 import { EventLog, DEFAULT_EVENT_CAPACITY } from './eventLog';
 import { ExpiryHeap } from './expiryHeap';
 import { stateKey, type LoggedEvent, type Row, type RowStatus } from './rows';
@@ -105,6 +105,8 @@ export class ConnectionStore {
   rows = new Map<string, Row>();
   readonly log: EventLog;
   status: EngineStatus | null = null;
+  /** status.countersScope, checked (countersScopeOf); the same object while its facts stand. */
+  countersScope: CountersScope | null = null;
   lastSeq = -1;
   lastBatchTime: number | null = null;
   /** Bumped on every change; lets React's useSyncExternalStore compare cheaply. */
@@ -177,7 +179,7 @@ export class ConnectionStore {
    * slice lands (or on `cancel`). The caller applies no other batch until this one is done.
    */
   beginBatch(batch: EventBatch): BatchInProgress {
-    this.status = batch.status;
+    this.takeStatus(batch.status);
     this.lastSeq = batch.seq;
     this.lastBatchTime = batch.time;
     let changes: ChangeSet;
@@ -247,8 +249,13 @@ export class ConnectionStore {
 
   /** Status-only update (e.g. after pause / interval change). */
   setStatus(status: EngineStatus): void {
-    this.status = status;
+    this.takeStatus(status);
     this.finish(emptyChanges(this.version));
+  }
+
+  private takeStatus(status: EngineStatus): void {
+    this.status = status;
+    this.countersScope = countersScopeOf(status?.countersScope, this.countersScope);
   }
 
   /** Highlight duration, ms; rows already highlighted longer than that lose it now. */

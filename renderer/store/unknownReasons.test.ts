@@ -2,7 +2,8 @@
 // says nothing was sent, not "not known yet"; blank only on the row's first poll.
 import { describe, expect, it } from 'vitest';
 import { conn } from '../test/fixtures';
-import { NO_LIMIT_TIMES, NOT_YET, NOTHING_SENT, countersMissing, noCountersReason, ownerlessNoCounters, trafficGap } from './unknownReasons';
+import type { CountersScope } from '../../shared/ipc';
+import { NO_LIMIT_TIMES, NOT_YET, NOTHING_SENT, countersMissing, noCountersReason, ownerlessNoCounters, trafficGap, unreadReason } from './unknownReasons';
 
 const counted = { bytesSent: 4096, bytesReceived: 1024, rttMs: 0.05, retransmits: 0 };
 
@@ -73,5 +74,44 @@ describe('trafficGap', () => {
     expect(ownerlessNoCounters(conn({ localPort: 47001, state: 'FIN-WAIT-2', pid: null, process: null }))).toBeNull();
     // The backend's own note comes first: it says why for every row.
     expect(trafficGap(conn({ localPort: 47001, state: 'FIN-WAIT-2', pid: 0, process: null }), 'sendRate', 'needs administrator')).toEqual({ dash: true, title: countersMissing('needs administrator') });
+  });
+});
+
+describe('trafficGap with a backend that reads some connections (EStats: some states, a cap)', () => {
+  const STATES: CountersScope['states'] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
+  const full: CountersScope = { states: STATES, cap: 2000, beyondCap: 37 };
+  const room: CountersScope = { ...full, beyondCap: 0 };
+  const BEYOND = 'Traffic counters: netmon reads them for at most 2,000 connections a poll; this one is beyond that (37 are), until a read one closes';
+  const fields = ['bytesSent', 'bytesReceived', 'sendRate', 'receiveRate', 'rttMs', 'retransmits', 'limitedBy'] as const;
+
+  it('a connection in a state not read: "—" saying so, for every field, cap reached or not', () => {
+    for (const scope of [full, room]) {
+      for (const state of ['SYN-SENT', 'SYN-RECEIVED'] as const) {
+        const title = `Traffic counters: not read in ${state} (netmon reads them in ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK)`;
+        for (const field of fields) expect(trafficGap(conn({ localPort: 47001, state }), field, null, scope), `${state} ${field}`).toEqual({ dash: true, title });
+      }
+    }
+  });
+
+  it('the cap reached: a read-state connection with no counter at all is beyond it ("—"), in CLOSE-WAIT as in ESTABLISHED', () => {
+    for (const state of ['ESTABLISHED', 'CLOSE-WAIT', 'LAST-ACK'] as const) {
+      const c = conn({ localPort: 47001, state });
+      for (const field of fields) expect(trafficGap(c, field, null, full), `${state} ${field}`).toEqual({ dash: true, title: BEYOND });
+    }
+  });
+
+  it('a read connection: its counters shown, its rates only not in yet; with room under the cap a blank row is not in yet', () => {
+    const read = conn({ localPort: 47001, state: 'CLOSE-WAIT', ...counted, sendRate: null, receiveRate: null, limitedBy: null });
+    expect(unreadReason(read, full)).toBeNull();
+    expect(trafficGap(read, 'bytesSent', null, full)).toBeNull();
+    expect(trafficGap(read, 'sendRate', null, full)).toEqual({ dash: false, title: NOT_YET });
+    // Left by the per-poll enable bound, not the cap: it comes with the next poll.
+    expect(trafficGap(conn({ localPort: 47001 }), 'bytesSent', null, room)).toEqual({ dash: false, title: NOT_YET });
+  });
+
+  it('reasons that hold whatever the backend reads come first: UDP, LISTEN, TIME-WAIT, the backend\'s note', () => {
+    expect(trafficGap(conn({ localPort: 47001, state: 'TIME-WAIT', pid: null, process: null }), 'bytesSent', null, full)?.title).toBe(noCountersReason({ protocol: 'tcp', state: 'TIME-WAIT' }));
+    expect(trafficGap(conn({ localPort: 53, protocol: 'udp', state: null }), 'bytesSent', null, full)?.title).toBe(noCountersReason({ protocol: 'udp', state: null }));
+    expect(trafficGap(conn({ localPort: 47001, state: 'SYN-SENT' }), 'bytesSent', 'needs administrator', full)).toEqual({ dash: true, title: countersMissing('needs administrator') });
   });
 });

@@ -3,6 +3,7 @@
 // a counters backend) or is simply not in yet. One wording for the Connections and Processes views.
 import type { Connection, TcpState } from '../../shared/connection';
 import { ownerlessState } from '../../shared/format';
+import type { CountersScope } from '../../shared/ipc';
 
 /**
  * Why a socket has no traffic counters at all (shown as "—", issue 11: never invented), or null
@@ -19,7 +20,7 @@ export function noCountersReason(c: Pick<Connection, 'protocol' | 'state'>): str
  * Why a socket no process owns (ownerlessState: an orphan in FIN-WAIT-1/2, CLOSING or LAST-ACK, a
  * Linux socket with no file) has no traffic value: the OS gave it no counters at all (Linux keeps
  * none for a FIN-WAIT-2 orphan, which it holds as a timewait socket; Windows' EStats are read for
- * ESTABLISHED connections only). Null when it is owned, in TIME-WAIT (noCountersReason), or carries
+ * ESTABLISHED through LAST-ACK). Null when it is owned, in TIME-WAIT (noCountersReason), or carries
  * some counter (then a missing rate is only not in yet). "No value yet" would never come true.
  */
 export function ownerlessNoCounters(c: Pick<Connection, 'state' | 'pid' | 'process' | 'bytesSent' | 'bytesReceived' | 'rttMs' | 'retransmits'>): string | null {
@@ -27,6 +28,29 @@ export function ownerlessNoCounters(c: Pick<Connection, 'state' | 'pid' | 'proce
   if (none === null || none === 'TIME-WAIT') return null;
   if (c.bytesSent != null || c.bytesReceived != null || c.rttMs != null || c.retransmits != null) return null;
   return `${noOwnerReason(none)}, and the OS gave no traffic counters for it`;
+}
+
+/** Whether `c` carries any cumulative counter (rates and Limited by need a second poll on top). */
+function hasCounters(c: Pick<Connection, 'bytesSent' | 'bytesReceived' | 'packetsSent' | 'packetsReceived' | 'rttMs' | 'retransmits'>): boolean {
+  return c.bytesSent != null || c.bytesReceived != null || c.packetsSent != null || c.packetsReceived != null || c.rttMs != null || c.retransmits != null;
+}
+
+/**
+ * Why the counters backend does not read TCP connection `c` (`scope`: EngineStatus.countersScope,
+ * checked; Windows EStats): its state is not one read, or the cap was reached this poll and `c`
+ * has no counter at all, so it is one of those left beyond it until a read connection closes.
+ * Null when `c` is read (or will be with the next poll), or no scope limits the backend.
+ */
+export function unreadReason(
+  c: Pick<Connection, 'protocol' | 'state' | 'bytesSent' | 'bytesReceived' | 'packetsSent' | 'packetsReceived' | 'rttMs' | 'retransmits'>,
+  scope: CountersScope | null | undefined,
+): string | null {
+  if (!scope || c.protocol !== 'tcp' || c.state === null) return null;
+  if (!scope.states.includes(c.state)) return `Traffic counters: not read in ${c.state} (netmon reads them in ${scope.states.join(', ')})`;
+  if (scope.beyondCap > 0 && !hasCounters(c)) {
+    return `Traffic counters: netmon reads them for at most ${scope.cap.toLocaleString('en-US')} connections a poll; this one is beyond that (${scope.beyondCap.toLocaleString('en-US')} are), until a read one closes`;
+  }
+  return null;
 }
 
 /** Title of a blank traffic value on a socket that can have counters: not in yet. */
@@ -89,19 +113,23 @@ export interface TrafficGap {
 /**
  * Why the traffic value `field` of `c` is missing, or null when it is shown. In order: the socket
  * can have no counters, whatever the OS reports (UDP, LISTEN, TIME-WAIT: "—", noCountersReason); the backend gives none
- * (`countersNote`, EngineStatus.countersNote: "—"); a socket no process owns that the OS gave no
+ * (`countersNote`, EngineStatus.countersNote: "—"); the backend does not read this connection
+ * (`scope`, EngineStatus.countersScope checked: a state not read, beyond the cap; unreadReason, "—");
+ * a socket no process owns that the OS gave no
  * counters (ownerlessNoCounters: "—"); Limited by on a row whose rates are known
  * (sendRate not null) — nothing sent in the interval (NOTHING_SENT) or sent without busy-time
  * counters (NO_LIMIT_TIMES), "—" either way; otherwise not in yet (blank, NOT_YET: the row's first
  * poll, rates need two).
  */
-export function trafficGap(c: Connection, field: TrafficField, countersNote: string | null | undefined): TrafficGap | null {
+export function trafficGap(c: Connection, field: TrafficField, countersNote: string | null | undefined, scope?: CountersScope | null): TrafficGap | null {
   // Whatever the OS reports for these (a listener's tcp_info), they move no data of their own.
   const why = noCountersReason(c);
   if (why !== null) return { dash: true, title: why };
   const v = c[field];
   if (v !== null && v !== undefined) return null;
   if (countersNote) return { dash: true, title: countersMissing(countersNote) };
+  const unread = unreadReason(c, scope);
+  if (unread !== null) return { dash: true, title: unread };
   const orphan = ownerlessNoCounters(c);
   if (orphan !== null) return { dash: true, title: orphan };
   if (field === 'limitedBy' && c.sendRate !== null && c.sendRate !== undefined) return { dash: true, title: c.sendRate === 0 ? NOTHING_SENT : NO_LIMIT_TIMES };

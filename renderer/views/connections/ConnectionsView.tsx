@@ -93,6 +93,7 @@ export function ConnectionsView({ store, rows, columns, sort, onSort, selection,
       <ConnectionsTable
         rows={rows}
         countersNote={store.status?.countersNote ?? null}
+        countersScope={store.countersScope}
         columns={columns}
         sort={sort}
         onSort={onSort}

@@ -11,6 +11,7 @@ import type { Row } from '../../store/rows';
 import { Unknown } from '../../components/Unknown';
 import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
 import { REGION_ENTRY_PROPS } from '../../app/regions';
+import type { CountersScope } from '../../../shared/ipc';
 
 export interface ProcessesViewProps {
   /** The Connections rows the filter lets through (closed rows still lingering are left out). */
@@ -19,6 +20,8 @@ export interface ProcessesViewProps {
   valuesRev?: number;
   /** Why traffic values are missing (EngineStatus.countersNote), shown above the table. */
   countersNote?: string | null;
+  /** Which connections the backend reads counters for (the store's countersScope): a group of only unread ones says why. */
+  countersScope?: CountersScope | null;
   onSelectProcess(p: ProcessRow): void;
   /**
    * The order chosen (DEFAULT_PROCESS_SORT at first) and how to change it: held by the caller, so
@@ -28,11 +31,11 @@ export interface ProcessesViewProps {
   setSort(update: (s: ProcessSort) => ProcessSort): void;
 }
 
-export function ProcessesView({ rows, valuesRev, countersNote, onSelectProcess, sort, setSort }: ProcessesViewProps) {
+export function ProcessesView({ rows, valuesRev, countersNote, countersScope, onSelectProcess, sort, setSort }: ProcessesViewProps) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
   const open = useMemo(() => rows.filter((r) => r.status !== 'closed').map((r) => r.c), [rows, valuesRev]);
   const procs = useMemo(() => rollUpProcesses(open), [open]);
-  const noCounters = useMemo(() => groupsWithoutCounters(open, countersNote), [open, countersNote]);
+  const noCounters = useMemo(() => groupsWithoutCounters(open, countersNote, countersScope), [open, countersNote, countersScope]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   // Each column at least as wide as its header, with the mark where sorted (labelRoom.tsx); those that do not fit the
   // pane give way whole, named by "+N", as in the other tables (never the sorted one).

@@ -2,7 +2,8 @@
 // cells and sorting (raw values; unknowns last in either direction).
 import { TCP_STATES, type Connection, type TcpState } from '../../../shared/connection';
 import { processGroupKey, type ProcessRow } from '../../../shared/processes';
-import { countersMissing, noCountersReason, noOwnerReason, NOT_YET, ownerlessNoCounters } from '../../store/unknownReasons';
+import { countersMissing, noCountersReason, noOwnerReason, NOT_YET, ownerlessNoCounters, unreadReason } from '../../store/unknownReasons';
+import type { CountersScope } from '../../../shared/ipc';
 import { formatBytes, formatMs, formatRate, UNKNOWN_MARK } from '../../../shared/units';
 import { OWNER_TERMS, ownerName } from '../../../shared/format';
 import type { LeastText } from '../../components/labelRoom';
@@ -90,13 +91,14 @@ export function processCell(col: ProcessColumn, p: ProcessRow, noCounters: reado
 }
 
 /**
- * Per ProcessRow.key, the distinct reasons (noCountersReason, ownerlessNoCounters) none of the
- * group's connections has traffic counters (UDP, listeners, TIME-WAIT, orphans the OS gave none);
- * groups where some connection can have them are absent. `countersNote` (EngineStatus.countersNote):
- * when set, an orphan's missing counters are the backend's to explain (processCell), not the OS's.
- * One pass, no list of connections per group.
+ * Per ProcessRow.key, the distinct reasons (noCountersReason, unreadReason, ownerlessNoCounters)
+ * none of the group's connections has traffic counters (UDP, listeners, TIME-WAIT, a state the
+ * backend does not read, beyond its cap, orphans the OS gave none); groups where some connection
+ * can have them are absent. `countersNote` (EngineStatus.countersNote): when set, an orphan's
+ * missing counters are the backend's to explain (processCell), not the OS's. `countersScope`: the
+ * store's checked EngineStatus.countersScope. One pass, no list of connections per group.
  */
-export function groupsWithoutCounters(conns: Iterable<Connection>, countersNote?: string | null): Map<string, string[]> {
+export function groupsWithoutCounters(conns: Iterable<Connection>, countersNote?: string | null, countersScope?: CountersScope | null): Map<string, string[]> {
   // null: some connection of the group can have counters.
   const reasons = new Map<string, Set<string> | null>();
   for (const c of conns) {
@@ -105,7 +107,7 @@ export function groupsWithoutCounters(conns: Iterable<Connection>, countersNote?
     if (have === null) continue;
     // A no-owner group's orphans the OS gave no counters (ownerlessNoCounters) have none to sum
     // either; with no counters backend (`countersNote`) that note says why, as in Connections (trafficGap).
-    const why = noCountersReason(c) ?? (countersNote ? null : ownerlessNoCounters(c));
+    const why = noCountersReason(c) ?? (countersNote ? null : (unreadReason(c, countersScope) ?? ownerlessNoCounters(c)));
     if (why === null) reasons.set(key, null);
     else if (have) have.add(why);
     else reasons.set(key, new Set([why]));

@@ -319,6 +319,41 @@ describe('Processes rows without counters (issue 11: blank cells with no reason)
   });
 });
 
+describe('Connections whose counters the backend does not read (Windows EStats: some states, a cap)', () => {
+  const scope = { states: ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'] as const, cap: 2000, beyondCap: 3 };
+  const BEYOND = 'Traffic counters: netmon reads them for at most 2,000 connections a poll; this one is beyond that (3 are), until a read one closes';
+
+  it('a CLOSE-WAIT row beyond the cap and a SYN-SENT row: "—" with why in every traffic cell, in both views; a read row keeps its values', async () => {
+    const bridge = new FakeBridge();
+    bridge.snapshot = [
+      conn({ localPort: 443, remoteAddress: '10.0.0.9', remotePort: 51000, state: 'CLOSE-WAIT', process: 'nginx', pid: 20 }),
+      conn({ localPort: 50100, remoteAddress: '10.0.0.7', remotePort: 8443, state: 'SYN-SENT', process: 'curl', pid: 40 }),
+      conn({ localPort: 22, remoteAddress: '10.0.0.10', remotePort: 52000, process: 'sshd', pid: 30, bytesSent: 10, bytesReceived: 10, sendRate: null, receiveRate: null, rttMs: 1, retransmits: 0 }),
+    ];
+    bridge.st = status({ countersScope: { ...scope, states: [...scope.states] } });
+    const rows = await rowsWithTraffic(bridge, 3);
+    const rowOf = (port: string) => rows.find((r) => within(r).getAllByRole('gridcell').some((td) => td.textContent === port))!;
+    const whys: [string, string][] = [
+      ['443', BEYOND],
+      ['50100', 'Traffic counters: not read in SYN-SENT (netmon reads them in ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK)'],
+    ];
+    for (const [port, why] of whys) {
+      const traffic = within(rowOf(port)).getAllByRole('gridcell').slice(-7);
+      expect(traffic.map((c) => c.textContent), port).toEqual(Array(7).fill('—'));
+      for (const td of traffic) expect(td.querySelector('[title]')?.getAttribute('title'), port).toBe(why);
+    }
+    const read = within(rowOf('22')).getAllByRole('gridcell').slice(-7);
+    expect(read.filter((td) => td.textContent === '—')).toHaveLength(0);
+    expect(read.some((td) => td.querySelector('[title]')?.getAttribute('title') === 'Not known yet: counters come with the next poll, rates need two polls')).toBe(true);
+    fireEvent.click(screen.getByRole('tab', { name: /Processes/ }));
+    await waitFor(() => expect(procRows()).toHaveLength(3));
+    const nginx = procRows().find((r) => cells(r)[0] === 'nginx')!;
+    const send = within(nginx).getAllByRole('gridcell')[6];
+    expect(send.textContent).toBe('—');
+    expect(send.querySelector('[title]')?.getAttribute('title')).toBe(BEYOND);
+  });
+});
+
 describe('Connections: every "—" says why (issue 11: UDP rows showed "—" with no title)', () => {
   it('a UDP row titles its remote address, remote port, state and traffic cells', async () => {
     const bridge = new FakeBridge();
