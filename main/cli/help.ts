@@ -2,6 +2,7 @@
 import { FILTER_HELP } from '../../shared/filter-help';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS } from '../../shared/ipc';
 import { CONNECTION_JSON_FIELDS } from '../../shared/connection';
+import { MAX_ESTATS_CONNECTIONS } from '../source/windows/estats';
 
 /** `text` broken at spaces into lines of at most `width` characters: the first starts with `first`, the rest with `rest`. */
 function wrapWords(text: string, first: string, rest: string, width: number): string {
@@ -53,9 +54,10 @@ export const TRAFFIC_FIELDS_HELP = wrapWords(
     'DataOctetsOut: Linux tcpi_bytes_sent, Windows DataBytesOut); RECEIVED (bytesReceived) counts payload ' +
     "received in order, each byte once. So one end's SENT exceeds the other end's RECEIVED by the bytes it " +
     'retransmitted. ' +
-    'Where the OS gives nothing (UDP, listeners, the procfs backend, Windows without administrator) ' +
+    'Where the OS gives nothing (UDP, listeners, TIME-WAIT, the procfs backend, Windows without administrator; ' +
+    `on Windows also SYN-SENT and SYN-RECEIVED, and connections beyond the ${MAX_ESTATS_CONNECTIONS.toLocaleString('en-US')} EStats is read for a poll) ` +
     'the value is — (null in JSON, empty in CSV), never 0; when a --filter or --sort reads traffic ' +
-    'and the source has no counters, netmon says why on stderr.',
+    'and the source has no counters, or left some beyond its cap, netmon says why on stderr.',
   '',
   '',
   96,

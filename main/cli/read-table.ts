@@ -2,7 +2,7 @@
 // baseline save): create the source, poll it through an engine, report a failed read in one
 // wording, close the source — whatever happens in between.
 import type { Connection } from '../../shared/connection';
-import type { EngineStatus } from '../../shared/ipc';
+import { countersScopeOf, type EngineStatus } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
 import { createHistory } from '../engine/history';
 import { sourceDynamicRanges, type LinuxTables, type SourceKind } from '../source/index';
@@ -95,19 +95,28 @@ export async function readTableOnce(kind: SourceKind, io: CliIo, opts: ReadTable
 
 /**
  * Says on stderr why the rows carry no traffic counters (`netmon: per-connection counters:
- * not available with the procfs backend`), when the poll's status has a countersNote; nothing
- * when they do. Every command whose filter, sort or output reads traffic says it: a filter such as
- * `rate>1` cannot match then, and the command would otherwise print an empty table in silence.
- * The exit code stays 0 (the table was read; it has no counters to show).
+ * not available with the procfs backend`), when the poll's status has a countersNote, or why some
+ * rows carry none (the backend's cap was reached, EngineStatus.countersScope); nothing when every
+ * row that can have counters has them. Every command whose filter, sort or output reads traffic
+ * says it: a filter such as `rate>1` cannot match then, and the command would otherwise print an
+ * empty table in silence. The exit code stays 0 (the table was read; it has no counters to show).
  */
-export function sayMissingCounters(status: Pick<EngineStatus, 'countersNote'>, io: Pick<CliIo, 'stderr'>): void {
+export function sayMissingCounters(status: Pick<EngineStatus, 'countersNote' | 'countersScope'>, io: Pick<CliIo, 'stderr'>): void {
   const line = missingCountersLine(status);
   if (line) io.stderr(line);
 }
 
-/** The line sayMissingCounters prints, or null when the rows carry counters. */
-export function missingCountersLine(status: Pick<EngineStatus, 'countersNote'>): string | null {
-  return status.countersNote ? `netmon: per-connection counters: ${status.countersNote}\n` : null;
+/**
+ * The line sayMissingCounters prints, or null when the rows carry counters. The cap line names no
+ * count, so a command that says each line once (watch) says it once however the count moves.
+ */
+export function missingCountersLine(status: Pick<EngineStatus, 'countersNote' | 'countersScope'>): string | null {
+  if (status.countersNote) return `netmon: per-connection counters: ${status.countersNote}\n`;
+  const scope = countersScopeOf(status.countersScope);
+  if (scope && scope.beyondCap > 0) {
+    return `netmon: per-connection counters: read for at most ${scope.cap.toLocaleString('en-US')} connections a poll; the connections beyond that show — until a read one closes\n`;
+  }
+  return null;
 }
 
 /** Waits `ms`; false when `stop` was aborted first (or already). */

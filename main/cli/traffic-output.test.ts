@@ -178,6 +178,34 @@ describe('a source without counters is said whenever the filter or sort reads tr
   });
 });
 
+describe('a source that left connections beyond its cap (Windows EStats) says so where traffic is read', () => {
+  /** SCRIPT's rows with their counters, and a scope saying `beyondCap` connections were left unread. */
+  const scoped = (beyondCap: number): ScriptStep[] =>
+    SCRIPT.map((step) => {
+      const t = tableFromSpecs(step as RowSpec[]);
+      t.countersScope = { states: ['ESTABLISHED', 'CLOSE-WAIT'], cap: 2000, beyondCap };
+      return t;
+    });
+  const CAP = 'netmon: per-connection counters: read for at most 2,000 connections a poll; the connections beyond that show — until a read one closes\n';
+
+  it('snapshot --traffic and top say it on stderr (exit 0); under the cap, or without traffic terms, nothing', async () => {
+    for (const argv of [['snapshot', '--traffic'], ['top']]) {
+      const r = await run([...argv, '-i', '100'], scoped(5));
+      expect([argv, r.code, r.err]).toEqual([argv, 0, CAP]);
+      const room = await run([...argv, '-i', '100'], scoped(0));
+      expect([argv, room.err]).toEqual([argv, '']);
+    }
+    expect((await run(['snapshot'], scoped(5))).err).toBe('');
+  });
+
+  it('watch says it once however the count moves', async () => {
+    const steps = scoped(5);
+    (steps[1] as RowTable).countersScope!.beyondCap = 9;
+    const w = await run(['watch', '-i', '100', '--filter', 'rate>1'], steps, { polls: 3 });
+    expect(w.err.split(/(?<=\n)/).filter((l) => l.includes('counters'))).toEqual([CAP]);
+  });
+});
+
 describe('--tables auto|netlink|procfs', () => {
   const COMMANDS: string[][] = [['snapshot'], ['watch'], ['ports'], ['top'], ['baseline', 'save', 'f.json']];
 
