@@ -65,7 +65,7 @@ for (const { width: w, height: h, scheme } of LAYOUTS) {
     const noOwner = bodyRows(app).filter({ hasText: 'TIME-WAIT' }).first();
     if ((await noOwner.count()) > 0) {
       await noOwner.click();
-      await expect(details.getByRole('heading')).toContainText('PID');
+      await expect(details.getByRole('heading', { level: 2 })).toContainText('PID');
     }
     for (const where of [details, app.getByRole('grid', { name: 'Connections' }), bar]) expect(await where.textContent()).not.toContain('–');
     // …and looks the same in the pane's proportional and monospaced lines and the table's cells.

@@ -313,7 +313,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
             </div>
           </DetailsPaneOpen.Provider>
         )}
-        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} />}
+        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} countersNote={store.status?.countersNote} />}
       </main>
       <StatusBar
         total={tableStore.liveCount}

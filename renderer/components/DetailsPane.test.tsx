@@ -31,7 +31,7 @@ describe('DetailsPane', () => {
     render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
     const pane = await openDetails();
     const grid = screen.getByRole('grid', { name: 'Connections' });
-    expect(within(pane).getByRole('heading').textContent).toBe('(unknown) PID —');
+    expect(within(pane).getByRole('heading', { level: 2 }).textContent).toBe('(unknown) PID —');
     expect(within(pane).getByText('PID', { selector: 'dt' }).nextElementSibling?.textContent).toBe('—');
     // The table's unknown cells (State, Remote) and the pane's: the same glyph, no en dash anywhere.
     expect(within(grid).getAllByText('—').length).toBeGreaterThanOrEqual(2);
@@ -44,7 +44,7 @@ describe('DetailsPane', () => {
     bridge.snapshot = [conn({ localPort: 50001, remotePort: 8080, state: 'FIN-WAIT-2', pid: 0, process: null })];
     render(<App bridge={bridge} storage={new MemStorage()} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
     const pane = await openDetails();
-    expect(within(pane).getByRole('heading').textContent).toBe('FIN-WAIT-2 (no owner) PID 0');
+    expect(within(pane).getByRole('heading', { level: 2 }).textContent).toBe('FIN-WAIT-2 (no owner) PID 0');
     expect(within(pane).getByText(/^No process owns this socket/).textContent).toBe('No process owns this socket in FIN-WAIT-2: its process has closed it, or none has accepted it yet.');
     expect(within(pane).queryByText(/has exited or cannot be inspected/)).toBeNull();
     expect(within(pane).getByRole('button', { name: 'End process' }).hasAttribute('disabled')).toBe(true);

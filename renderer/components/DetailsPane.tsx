@@ -7,6 +7,7 @@ import { formatDateTime } from '../store/columns';
 import { formatEndpoint, hasRemoteSide, ownerlessState, ownerText, remoteEndpoint } from '../../shared/format';
 import { ClampedText } from './ClampedText';
 import { Unknown } from './Unknown';
+import { TrafficDetails } from './TrafficDetails';
 import { regionProps } from '../app/regions';
 import type { ProcessDetailsCache } from '../store/processCache';
 
@@ -33,6 +34,8 @@ export interface DetailsPaneProps {
    * details but says so, and its actions are off — nothing may act on a row the table hides.
    */
   hiddenByFilter?: boolean;
+  /** Why the backend gives no traffic counters (EngineStatus.countersNote): the Traffic section says so. */
+  countersNote?: string | null;
 }
 
 type Loaded = { state: 'loading' } | { state: 'ok'; details: ProcessDetails | null } | { state: 'error'; message: string };
@@ -51,7 +54,7 @@ const ACTION_TEXT: Record<ActionKind, string> = {
   restart: 'Restart as administrator',
 };
 
-export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false }: DetailsPaneProps) {
+export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false, countersNote = null }: DetailsPaneProps) {
   const c = row.c;
   // A socket no process owns (PID 0: TIME-WAIT, an orphan) has no process to look up.
   const ownerless = ownerlessState(c);
@@ -133,6 +136,8 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
           )}
         </div>
       )}
+      {/* The connection's own values before its process's: whatever traffic columns gave way in the table read here. */}
+      <TrafficDetails row={row} countersNote={countersNote} />
       <dl className="kv">
         <dt>PID</dt>
         <dd className="mono">{c.pid ?? <Unknown />}</dd>

@@ -15,9 +15,11 @@ export interface DetailsViewProps {
   returnFocus: RefObject<HTMLElement | null>;
   /** The predicate the table's rows pass (null until it has one): a row failing it is hidden. */
   shown: ((r: Row) => boolean) | null;
+  /** Why the backend gives no traffic counters (EngineStatus.countersNote), or null. */
+  countersNote?: string | null;
 }
 
-export function DetailsView({ actions, cache, returnFocus, shown }: DetailsViewProps) {
+export function DetailsView({ actions, cache, returnFocus, shown, countersNote = null }: DetailsViewProps) {
   const row = actions.detailsRow;
   if (!row) return null;
   return (
@@ -25,6 +27,7 @@ export function DetailsView({ actions, cache, returnFocus, shown }: DetailsViewP
       row={row}
       hiddenByFilter={shown !== null && !shown(row)}
       cache={cache}
+      countersNote={countersNote}
       onAction={actions.ask}
       onRestartAsAdmin={() => void actions.restartAsAdmin()}
       outcome={actions.outcome}
