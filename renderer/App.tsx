@@ -17,7 +17,7 @@ import { ProcessDetailsCache } from './store/processCache';
 import { defaultParser, type FilterParser } from './filtering';
 import { useEvents, useSortedRows, useStoreVersion } from './hooks';
 import { readsTraffic, withTraffic } from './store/readsTraffic';
-import { StatusBar } from './components/StatusBar';
+import { StatusBar, type ShownKind } from './components/StatusBar';
 import { ToggleBar } from './components/Toolbar';
 import { copyText, downloadText } from './browser';
 import { DisplaySettings, Header } from './app/Header';
@@ -44,6 +44,7 @@ import { DetailsPaneOpen } from './components/GivenWay';
 import { useRowActions } from './views/details/useRowActions';
 import { ProcessesView } from './views/processes/ProcessesView';
 import { DEFAULT_PROCESS_SORT } from './views/processes/processColumns';
+import { useProcessRollUp } from './views/processes/useProcessRollUp';
 import { TrafficNote } from './views/processes/TrafficNote';
 import { TimelineView } from './views/timeline/TimelineView';
 import { PortsView } from './views/ports/PortsView';
@@ -179,6 +180,17 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
   useGlobalKeys({ filterRef, togglePause: toggleFrozen, copySelected, onEscape });
 
   const closing = sorted.closing;
+  const processRollUp = useProcessRollUp(rows, sorted.valuesRev, tab === 'processes');
+  // The status bar counts what the view on screen shows, in its words: never the Connections rows
+  // under another tab (Processes once read "26 rows shown" beside 10 process rows).
+  const shown: { count: number; kind: ShownKind } =
+    tab === 'events'
+      ? { count: eventEntries.length, kind: 'events' }
+      : tab === 'processes'
+        ? { count: processRollUp.procs.length, kind: 'processes' }
+        : tab === 'ports'
+          ? { count: portUsage.report.addresses.length, kind: 'addresses' }
+          : { count: rows.length, kind: 'rows' };
 
   return (
     // data-table-filter / data-table-sort: the filter text and sort the table's rows are computed
@@ -296,8 +308,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                 <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} beside={opened ? opened.name : null} />
               ) : tab === 'processes' ? (
                 <ProcessesView
-                  rows={rows}
-                  valuesRev={sorted.valuesRev}
+                  rollUp={processRollUp}
                   sort={processSort}
                   setSort={setProcessSort}
                   countersNote={store.status?.countersNote}
@@ -317,8 +328,8 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
       </main>
       <StatusBar
         total={tableStore.liveCount}
-        shown={tab === 'events' ? eventEntries.length : rows.length}
-        shownKind={tab === 'events' ? 'events' : 'rows'}
+        shown={shown.count}
+        shownKind={shown.kind}
         droppedEvents={tab === 'events' && !opened ? store.log.dropped : 0}
         eventCapacity={store.log.capacity}
         closing={closing}

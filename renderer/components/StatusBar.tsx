@@ -8,10 +8,10 @@ import type { LinkState } from '../app/useLiveData';
 export interface StatusBarProps {
   /** Open connections (closed rows that still linger are not among them). */
   total: number;
-  /** Rows in the current view, after filter and toggles. */
+  /** What the current view shows, after filter and toggles: counted in `shownKind`. */
   shown: number;
-  /** What `shown` counts: `rows` of the Connections table or `events` of the Events log. */
-  shownKind?: 'rows' | 'events';
+  /** What `shown` counts: the view's own rows (ShownKind), never another view's. */
+  shownKind?: ShownKind;
   /** With `events`: the run's events the log does not hold (EventLog.dropped); said when not 0. */
   droppedEvents?: number;
   /** With `events`: how many events the log holds at most. */
@@ -31,6 +31,25 @@ export interface StatusBarProps {
    * engine's poll, the link, a recording being written) is set apart under "live".
    */
   viewing?: { name: string; at: number | null } | null;
+}
+
+/**
+ * What a view's rows are: `rows` of the Connections table, `events` of the Events log (port notices
+ * among them), `processes` of the Processes view, `addresses` of the Ports view.
+ */
+export type ShownKind = 'rows' | 'events' | 'processes' | 'addresses';
+
+/** Each kind's word, one and many, and what its count takes in (the count's title). */
+const SHOWN: Record<ShownKind, { one: string; many: string; title: string }> = {
+  rows: { one: 'row', many: 'rows', title: 'Rows in the table after the filter and toggles, closing rows included' },
+  events: { one: 'event', many: 'events', title: 'Events in the view after the filter, port notices included' },
+  processes: { one: 'process', many: 'processes', title: "Processes in the view: the owners of the open connections the filter and toggles let through" },
+  addresses: { one: 'address', many: 'addresses', title: 'Local addresses in the view holding ports of the dynamic range (the filter does not apply here)' },
+};
+
+/** "1 row", "26 rows", "10 processes": the count in its view's words. */
+export function shownWord(kind: ShownKind, n: number): string {
+  return n === 1 ? SHOWN[kind].one : SHOWN[kind].many;
 }
 
 /** States in the order an admin scans them: steady first, then transitional. */
@@ -96,8 +115,8 @@ export function StatusBar({ total, shown, shownKind = 'rows', droppedEvents = 0,
       <span className="sb-item" title={viewing ? 'Connections open in the recording at the moment its table shows' : 'Connections open now (closed rows still on screen are not counted)'}>
         <b data-testid="count-total">{total.toLocaleString('en-US')}</b> open
       </span>
-      <span className="sb-item" title={shownKind === 'events' ? 'Events in the view after the filter' : 'Rows in the table after the filter and toggles, closing rows included'}>
-        <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> {shownKind === 'events' ? 'events' : 'rows'} shown
+      <span className="sb-item" data-testid="sb-shown" title={SHOWN[shownKind].title}>
+        <b data-testid="count-shown">{shown.toLocaleString('en-US')}</b> {shownWord(shownKind, shown)} shown
         {shownKind === 'events' && droppedEvents > 0 && (
           <span
             className="dim"

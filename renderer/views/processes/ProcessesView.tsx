@@ -2,22 +2,20 @@
 // connections by state, listeners, rates, bytes, worst RTT and retransmits. Sortable by any column;
 // choosing a process (click or Enter) shows its connections.
 import { useMemo, useRef } from 'react';
-import { rollUpProcesses, type ProcessRow } from '../../../shared/processes';
+import type { ProcessRow } from '../../../shared/processes';
 import { SortHeader } from '../../components/SortHeader';
 import { GivenWay } from '../../components/GivenWay';
 import { useFittedColumns } from '../../components/fittedColumns';
 import { LabelMeasure, useLabelRoom } from '../../components/labelRoom';
-import type { Row } from '../../store/rows';
+import type { ProcessRollUp } from './useProcessRollUp';
 import { Unknown } from '../../components/Unknown';
 import { groupsWithoutCounters, processCell, PROCESS_COLUMNS, PROCESS_GIVE_WAY, sortProcesses, type ProcessColumnKey, type ProcessSort } from './processColumns';
 import { REGION_ENTRY_PROPS } from '../../app/regions';
 import type { CountersScope } from '../../../shared/ipc';
 
 export interface ProcessesViewProps {
-  /** The Connections rows the filter lets through (closed rows still lingering are left out). */
-  rows: readonly Row[];
-  /** Changes when the rows' traffic values were written in place (SortedRows.valuesRev): the sums redo. */
-  valuesRev?: number;
+  /** The roll-up of the Connections rows the filter lets through (useProcessRollUp, which App counts for the status bar). */
+  rollUp: ProcessRollUp;
   /** Why traffic values are missing (EngineStatus.countersNote), shown above the table. */
   countersNote?: string | null;
   /** Which connections the backend reads counters for (the store's countersScope): a group of only unread ones says why. */
@@ -31,10 +29,7 @@ export interface ProcessesViewProps {
   setSort(update: (s: ProcessSort) => ProcessSort): void;
 }
 
-export function ProcessesView({ rows, valuesRev, countersNote, countersScope, onSelectProcess, sort, setSort }: ProcessesViewProps) {
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- valuesRev: the same rows with new traffic values
-  const open = useMemo(() => rows.filter((r) => r.status !== 'closed').map((r) => r.c), [rows, valuesRev]);
-  const procs = useMemo(() => rollUpProcesses(open), [open]);
+export function ProcessesView({ rollUp: { open, procs }, countersNote, countersScope, onSelectProcess, sort, setSort }: ProcessesViewProps) {
   const noCounters = useMemo(() => groupsWithoutCounters(open, countersNote, countersScope), [open, countersNote, countersScope]);
   const sorted = useMemo(() => sortProcesses(procs, sort), [procs, sort]);
   // Each column at least as wide as its header, with the mark where sorted (labelRoom.tsx); those that do not fit the
