@@ -67,10 +67,10 @@ for (const { width, height, scheme } of LAYOUTS) {
       await expect(cell).toHaveText('—');
       await expect(cell.locator('[title]')).toHaveAttribute('title', LISTEN_NO_REMOTE);
     }
-    // No pane is open: "+N" (if any) does not suggest closing one.
+    // No pane is open: "+N" (if any) does not suggest closing one; it points to opening one.
     const more = app.locator('.cols-given-way button');
     if (width < 1920) {
-      await expect(more).toHaveAttribute('title', /RTT, Retrans hidden for width\. Widen the window to see them\.$/);
+      await expect(more).toHaveAttribute('title', /RTT, Retrans hidden for width\. Widen the window to see them, or open a row's details \(Enter\): the pane shows them for that row\.$/);
     } else {
       await expect(more).toHaveCount(0);
     }
@@ -90,7 +90,7 @@ for (const { width, height, scheme } of LAYOUTS) {
     await expect(row.locator('.col-localPort')).toHaveText(String(loopback.port));
     await expect(row.locator('.col-remotePort')).toHaveText(String(clientPorts[0]));
     if (SHOWN[width].pane.includes('Send/s')) await expect(row.locator('.col-sendRate')).toBeVisible();
-    if (width < 1920) await expect(more).toHaveAttribute('title', /Widen the window or close the details pane to see them\.$/);
+    if (width < 1920) await expect(more).toHaveAttribute('title', /The details pane shows them for its row\. Widen the window or close the pane to see them as columns\.$/);
     await app.screenshot({ path: path.join(ARTIFACTS, `traffic-fit-details-${width}-${scheme}.png`) });
     // Traffic columns off, the pane still open: Process's owner-term room gives way before the ports do.
     await app.getByRole('checkbox', { name: 'Traffic columns' }).uncheck();

@@ -282,7 +282,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
         {accessProblem(live.connState) && !opened ? (
           <AccessNotice state={live.connState} onRetry={live.retry} />
         ) : (
-          <DetailsPaneOpen.Provider value={!opened && actions.detailsRow !== null}>
+          <DetailsPaneOpen.Provider value={opened ? 'none' : actions.detailsRow !== null ? 'open' : 'closed'}>
             <div className="table-pane" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} {...regionProps('table')}>
               {tab === 'connections' ? (
                 <ConnectionsView

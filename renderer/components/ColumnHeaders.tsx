@@ -149,7 +149,8 @@ export function ColumnHeaders({ columns, givenWay, sort, onSort, onResize, onMen
         />
       ))}
       {marker && <div className="col-drop-marker" aria-hidden="true" style={{ left: marker.x }} />}
-      <GivenWay columns={givenWay} tabIndex={tabStop === GIVEN_WAY_STOP ? 0 : -1} />
+      {/* The Connections columns: the details pane shows each of them for its row (its Traffic section the traffic ones). */}
+      <GivenWay columns={givenWay} tabIndex={tabStop === GIVEN_WAY_STOP ? 0 : -1} inDetails />
       {onLabelRoom && <LabelMeasure columns={[...columns, ...givenWay]} onRoom={onLabelRoom} />}
       <span className="sr-only" role="status" aria-live="polite">
         {said}

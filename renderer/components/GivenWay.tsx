@@ -8,14 +8,26 @@ export interface GivenWayProps {
   columns: readonly { key: string; label: string }[];
   /** The button's tab stop: -1 inside a header row that roves its focus (ColumnHeaders); default 0. */
   tabIndex?: 0 | -1;
+  /**
+   * The details pane shows every one of these columns' values for the row it shows (the
+   * Connections table's: its Traffic section holds the traffic columns). Then "+N" says so.
+   */
+  inDetails?: boolean;
 }
 
-/** Whether the details pane is open beside the tables (App provides it): only then may "+N" suggest closing it. */
-export const DetailsPaneOpen = createContext(false);
+/**
+ * The details pane beside the tables (App provides it): `open`, `closed` (a row's Enter opens it),
+ * or `none` where it cannot open (a recording on screen). Only an open one may "+N" suggest closing;
+ * only one that can open may it point to.
+ */
+export type DetailsPaneState = 'open' | 'closed' | 'none';
+export const DetailsPaneOpen = createContext<DetailsPaneState>('none');
 
-/** What "+N" suggests to see the columns it names: closing the details pane only when one is open. */
-export function givenWayHint(paneOpen: boolean): string {
-  return paneOpen ? 'Widen the window or close the details pane to see them.' : 'Widen the window to see them.';
+/** What "+N" suggests to see the columns it names; `inDetails`: the pane shows their values (GivenWayProps). */
+export function givenWayHint(pane: DetailsPaneState, inDetails = false): string {
+  if (inDetails && pane === 'open') return 'The details pane shows them for its row. Widen the window or close the pane to see them as columns.';
+  if (inDetails && pane === 'closed') return "Widen the window to see them, or open a row's details (Enter): the pane shows them for that row.";
+  return pane === 'open' ? 'Widen the window or close the details pane to see them.' : 'Widen the window to see them.';
 }
 
 /** Least room below the button for two columns of names; with less, one column that scrolls. */
@@ -32,12 +44,12 @@ function listPlace(button: HTMLElement): { style: CSSProperties; narrow: boolean
   return { style: { position: 'fixed', top: r.bottom + 2, right: Math.max(4, window.innerWidth - r.right), maxHeight: room }, narrow: room < TWO_COLUMNS_PX };
 }
 
-export function GivenWay({ columns, tabIndex = 0 }: GivenWayProps) {
+export function GivenWay({ columns, tabIndex = 0, inDetails = false }: GivenWayProps) {
   const [listOpen, setListOpen] = useState(false);
   const [place, setPlace] = useState<ReturnType<typeof listPlace> | null>(null);
   const listId = useId();
   const n = columns.length;
-  const hint = givenWayHint(useContext(DetailsPaneOpen));
+  const hint = givenWayHint(useContext(DetailsPaneOpen), inDetails);
   useEffect(() => {
     if (n === 0) setListOpen(false);
   }, [n]);
