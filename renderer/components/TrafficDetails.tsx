@@ -37,7 +37,7 @@ function besideText(col: Column, c: Connection): string | null {
  * LISTEN, TIME-WAIT), a backend that gives none, an ownerless socket the OS gave none: all seven
  * values are "—" for one reason, said once instead of seven times.
  */
-export function sharedGap(gaps: readonly (TrafficGap | null)[]): string | null {
+function sharedGap(gaps: readonly (TrafficGap | null)[]): string | null {
   const first = gaps[0];
   if (!first?.dash) return null;
   return gaps.every((g) => g !== null && g.dash && g.title === first.title) ? first.title : null;
