@@ -324,7 +324,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
             </div>
           </DetailsPaneOpen.Provider>
         )}
-        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} countersNote={store.status?.countersNote} />}
+        {!opened && <DetailsView actions={actions} cache={cache} returnFocus={gridRef} shown={sorted.predicate} countersNote={store.status?.countersNote} countersScope={store.countersScope} />}
       </main>
       <StatusBar
         total={tableStore.liveCount}

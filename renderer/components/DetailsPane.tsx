@@ -1,7 +1,7 @@
 // Details of the selected connection and its owning process, with the actions an admin needs:
 // close the connection, end the process — and, when that needs elevation, restart as administrator.
 import { useEffect, useState } from 'react';
-import type { ActionResult, ProcessDetails } from '../../shared/ipc';
+import type { ActionResult, CountersScope, ProcessDetails } from '../../shared/ipc';
 import type { Row } from '../store/rows';
 import { formatDateTime } from '../store/columns';
 import { formatEndpoint, hasRemoteSide, ownerlessState, ownerText, remoteEndpoint } from '../../shared/format';
@@ -36,6 +36,8 @@ export interface DetailsPaneProps {
   hiddenByFilter?: boolean;
   /** Why the backend gives no traffic counters (EngineStatus.countersNote): the Traffic section says so. */
   countersNote?: string | null;
+  /** Which connections the backend reads counters for (the store's countersScope): one it does not read says why. */
+  countersScope?: CountersScope | null;
 }
 
 type Loaded = { state: 'loading' } | { state: 'ok'; details: ProcessDetails | null } | { state: 'error'; message: string };
@@ -54,7 +56,7 @@ const ACTION_TEXT: Record<ActionKind, string> = {
   restart: 'Restart as administrator',
 };
 
-export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false, countersNote = null }: DetailsPaneProps) {
+export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, busy, onClose, hiddenByFilter = false, countersNote = null, countersScope = null }: DetailsPaneProps) {
   const c = row.c;
   // A socket no process owns (PID 0: TIME-WAIT, an orphan) has no process to look up.
   const ownerless = ownerlessState(c);
@@ -137,7 +139,7 @@ export function DetailsPane({ row, cache, onAction, onRestartAsAdmin, outcome, b
         </div>
       )}
       {/* The connection's own values before its process's: whatever traffic columns gave way in the table read here. */}
-      <TrafficDetails row={row} countersNote={countersNote} />
+      <TrafficDetails row={row} countersNote={countersNote} countersScope={countersScope} />
       <dl className="kv">
         <dt>PID</dt>
         <dd className="mono">{c.pid ?? <Unknown />}</dd>

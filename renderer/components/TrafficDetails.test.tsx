@@ -8,7 +8,8 @@ import { App } from '../App';
 import { FakeBridge, conn, diffWithCounters, status } from '../test/fixtures';
 import { fakeLayout, MemStorage } from '../test/dom';
 import { SETTINGS_KEY } from '../store/settings';
-import { NOT_YET, NOTHING_SENT, countersMissing, noCountersReason } from '../store/unknownReasons';
+import { NOT_YET, NOTHING_SENT, countersMissing, noCountersReason, unreadReason } from '../store/unknownReasons';
+import type { CountersScope } from '../../shared/ipc';
 import type { Connection } from '../../shared/connection';
 
 beforeAll(() => fakeLayout());
@@ -17,10 +18,10 @@ afterEach(() => cleanup());
 const TRAFFIC = ['Sent', 'Received', 'Send/s', 'Recv/s', 'RTT', 'Retrans', 'Limited by'] as const;
 
 /** The App over `conns`, Traffic columns on (wide enough in jsdom for every column), the pane of the first row open. */
-async function openPane(conns: Connection[], countersNote: string | null = null) {
+async function openPane(conns: Connection[], countersNote: string | null = null, countersScope: CountersScope | null = null) {
   const bridge = new FakeBridge();
   bridge.snapshot = conns;
-  bridge.st = status({ source: 'linux-netlink', countersNote });
+  bridge.st = status({ source: 'linux-netlink', countersNote, countersScope });
   const storage = new MemStorage();
   storage.setItem(SETTINGS_KEY, JSON.stringify({ trafficColumns: true }));
   render(<App bridge={bridge} storage={storage} filterDebounceMs={0} download={() => undefined} copy={async () => undefined} />);
@@ -120,5 +121,19 @@ describe('the details pane Traffic section', () => {
     const { pane } = await openPane([conn({ localPort: 50005, remotePort: 443 })], 'needs administrator');
     expect(within(section(pane)).getByTestId('traffic-none').textContent).toBe(countersMissing('needs administrator'));
     expect(within(section(pane)).getByTestId('traffic-none').textContent).toBe('Traffic counters: needs administrator');
+  });
+
+  it('a connection the backend does not read (its state, beyond the cap): the reason its table cells give, once', async () => {
+    const scope: CountersScope = { states: ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'], cap: 2000, beyondCap: 3 };
+    const synSent = conn({ localPort: 50006, remotePort: 443, state: 'SYN-SENT' });
+    const beyond = conn({ localPort: 50007, remotePort: 443 });
+    const { grid } = await openPane([synSent, beyond], null, scope);
+    for (const c of [synSent, beyond]) {
+      const pane = await selectRow(c.id);
+      const why = unreadReason(c, scope);
+      expect(why, c.state ?? '').toMatch(/^Traffic counters: /);
+      expect(within(section(pane)).getByTestId('traffic-none').textContent).toBe(why);
+      for (const label of TRAFFIC) expect(shown(cell(grid, c.id, label)), label).toEqual({ mark: '—', title: why });
+    }
   });
 });

@@ -4,6 +4,7 @@
 // reads here the same. Not memoized: the pane renders with every store update, and a poll writes a
 // row's counters in place (Row.rev), so a memo on the Row would keep the old values.
 import type { Connection } from '../../shared/connection';
+import type { CountersScope } from '../../shared/ipc';
 import { formatMs } from '../../shared/units';
 import { TRAFFIC_COLUMNS, type Column } from '../store/columns';
 import type { Row } from '../store/rows';
@@ -14,6 +15,8 @@ export interface TrafficDetailsProps {
   row: Row;
   /** Why the backend gives no counters (EngineStatus.countersNote), or null. */
   countersNote: string | null | undefined;
+  /** Which connections the backend reads counters for (the store's countersScope), or null. */
+  countersScope: CountersScope | null;
 }
 
 const packets = (n: number | null | undefined): string | null => (n == null ? null : `(${n.toLocaleString('en-US')} packet${n === 1 ? '' : 's'})`);
@@ -34,7 +37,8 @@ function besideText(col: Column, c: Connection): string | null {
 
 /**
  * The one reason every value is missing for, or null. A socket that can have no counters (UDP,
- * LISTEN, TIME-WAIT), a backend that gives none, an ownerless socket the OS gave none: all seven
+ * LISTEN, TIME-WAIT), a backend that gives none or does not read this connection (its state, its
+ * cap), an ownerless socket the OS gave none: all seven
  * values are "—" for one reason, said once instead of seven times.
  */
 function sharedGap(gaps: readonly (TrafficGap | null)[]): string | null {
@@ -43,10 +47,10 @@ function sharedGap(gaps: readonly (TrafficGap | null)[]): string | null {
   return gaps.every((g) => g !== null && g.dash && g.title === first.title) ? first.title : null;
 }
 
-export function TrafficDetails({ row, countersNote }: TrafficDetailsProps) {
+export function TrafficDetails({ row, countersNote, countersScope }: TrafficDetailsProps) {
   const c = row.c;
   const cols = TRAFFIC_COLUMNS.filter((col) => col.field !== undefined);
-  const gaps = cols.map((col) => trafficGap(c, col.field!, countersNote));
+  const gaps = cols.map((col) => trafficGap(c, col.field!, countersNote, countersScope));
   const none = sharedGap(gaps);
   return (
     <section className="details-traffic" aria-labelledby="details-traffic-head">

@@ -1,6 +1,7 @@
 // The details pane of the row shown and the confirmation dialog its actions (and the context
 // menu's) go through.
 import type { RefObject } from 'react';
+import type { CountersScope } from '../../../shared/ipc';
 import { localEndpoint, ownerText, remoteEndpoint } from '../../../shared/format';
 import { UNKNOWN_MARK } from '../../../shared/units';
 import { ConfirmDialog } from '../../components/Dialog';
@@ -17,9 +18,11 @@ export interface DetailsViewProps {
   shown: ((r: Row) => boolean) | null;
   /** Why the backend gives no traffic counters (EngineStatus.countersNote), or null. */
   countersNote?: string | null;
+  /** Which connections the backend reads counters for (the store's countersScope), or null. */
+  countersScope?: CountersScope | null;
 }
 
-export function DetailsView({ actions, cache, returnFocus, shown, countersNote = null }: DetailsViewProps) {
+export function DetailsView({ actions, cache, returnFocus, shown, countersNote = null, countersScope = null }: DetailsViewProps) {
   const row = actions.detailsRow;
   if (!row) return null;
   return (
@@ -28,6 +31,7 @@ export function DetailsView({ actions, cache, returnFocus, shown, countersNote =
       hiddenByFilter={shown !== null && !shown(row)}
       cache={cache}
       countersNote={countersNote}
+      countersScope={countersScope}
       onAction={actions.ask}
       onRestartAsAdmin={() => void actions.restartAsAdmin()}
       outcome={actions.outcome}
