@@ -305,7 +305,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
                   emptyText={connectionsEmpty}
                 />
               ) : tab === 'ports' ? (
-                <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} beside={opened ? opened.name : null} />
+                <PortsView store={store} usage={portUsage} threshold={portThreshold} onThreshold={setPortThreshold} beside={opened ? opened.name : null} filter={filter.applied && filter.appliedText.trim() !== '' ? filter.appliedText : null} />
               ) : tab === 'processes' ? (
                 <ProcessesView
                   rollUp={processRollUp}

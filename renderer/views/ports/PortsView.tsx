@@ -24,9 +24,11 @@ export interface PortsViewProps {
   onThreshold(percent: number): void;
   /** A recording is on screen: this view still shows the live machine (a recording holds no port usage) and says so. */
   beside?: string | null;
+  /** The filter applied to the other views (null: none): port exhaustion is the machine's, so this view says it counts every socket. */
+  filter?: string | null;
 }
 
-export function PortsView({ store, usage, threshold, onThreshold: setThreshold, beside = null }: PortsViewProps) {
+export function PortsView({ store, usage, threshold, onThreshold: setThreshold, beside = null, filter = null }: PortsViewProps) {
   const [draft, setDraft] = useState(String(threshold));
   const { trend, report: rep } = usage;
   const slopes = useMemo(() => portTrendPerMinute(trend), [trend]);
@@ -47,6 +49,11 @@ export function PortsView({ store, usage, threshold, onThreshold: setThreshold, 
       {beside !== null && (
         <p className="ports-live" data-testid="ports-live">
           Live: this machine now, not the recording {beside} (a recording holds no port usage).
+        </p>
+      )}
+      {filter !== null && (
+        <p className="ports-live" data-testid="ports-unfiltered">
+          Every socket of the machine: the filter <code>{filter}</code> does not apply here (a port is exhausted for all its users).
         </p>
       )}
       <div className="ports-head">

@@ -70,6 +70,16 @@ describe('port-exhaustion notices in the Events view', () => {
 });
 
 describe('port usage comes from the engine, not from the window walking its rows', () => {
+  it('the Ports view says a filter set for the other views does not apply to it, and drops the line when cleared', async () => {
+    setup();
+    fireEvent.click(screen.getByRole('tab', { name: 'Ports' }));
+    expect(screen.queryByTestId('ports-unfiltered')).toBeNull();
+    fireEvent.change(screen.getByRole('textbox', { name: 'Filter' }), { target: { value: 'port:443' } });
+    await waitFor(() => expect(screen.getByTestId('ports-unfiltered').textContent).toBe('Every socket of the machine: the filter port:443 does not apply here (a port is exhausted for all its users).'));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Filter' }), { target: { value: '' } });
+    await waitFor(() => expect(screen.queryByTestId('ports-unfiltered')).toBeNull());
+  });
+
   it('the Ports view shows the usage the engine sends, whatever rows the window holds', async () => {
     const bridge = new FakeBridge();
     bridge.snapshot = clients; // 3 rows at 127.0.0.1: a walk of the table would say 3 ports
