@@ -158,11 +158,13 @@ export interface ConnectionEvent {
   /** On `changed` where the PID changed: the previous owner's process name (null where unknown). */
   previousProcess?: string | null;
   /**
-   * On `opened` from `netmon watch --filter`: the connection did not open now but came to match
-   * the filter (a counter or rate update, which is no event of its own; rates exist from the
-   * second poll). Absent otherwise.
+   * From a filtered stream (shared/filter-stream.ts): the event is about the filter, not the
+   * connection. `true` on `opened`: the connection did not open now but came to match (a counter
+   * or rate update, which is no event of its own; rates exist from the second poll); on
+   * `changed`: a reported connection matches again. `false` on `changed`: a reported connection
+   * stopped matching (its close is still reported). Absent otherwise.
    */
-  matched?: true;
+  matched?: boolean;
 }
 
 /**

@@ -339,13 +339,14 @@ export interface EventJson {
   previousPid?: number | null;
   /** With previousPid: the image name of the previous owner. */
   previousProcess?: string | null;
-  /** On `opened`: true when the connection came to match `watch --filter` rather than opened (ConnectionEvent.matched). */
-  matched?: true;
+  /** ConnectionEvent.matched: true on `opened` / `changed` when it came to match a filter, false on `changed` when it stopped. */
+  matched?: boolean;
 }
 
 export function eventToJson(e: ConnectionEvent): EventJson {
   const o: EventJson = { type: e.type, time: new Date(e.time).toISOString(), connection: connectionToJson(e.connection) };
-  if (e.type === 'opened' && e.matched) o.matched = true;
+  const matched = eventMatchedMark(e);
+  if (matched !== undefined) o.matched = matched;
   if (e.type === 'changed') {
     o.previousState = e.previousState ?? e.connection.state;
     if (e.previousPid !== undefined && e.previousPid !== e.connection.pid) {
@@ -354,6 +355,19 @@ export function eventToJson(e: ConnectionEvent): EventJson {
     }
   }
   return o;
+}
+
+/** The `matched` mark where it means something: true on opened or changed, false on changed only. */
+function eventMatchedMark(e: Pick<ConnectionEvent, 'type' | 'matched'>): boolean | undefined {
+  if (e.matched === true && e.type !== 'closed') return true;
+  if (e.matched === false && e.type === 'changed') return false;
+  return undefined;
+}
+
+/** The text line's TYPE word: MATCHED / UNMATCHED for an event marked by a filtered stream, else the type. */
+export function eventTypeWord(e: Pick<ConnectionEvent, 'type' | 'matched'>): string {
+  const matched = eventMatchedMark(e);
+  return matched === undefined ? e.type.toUpperCase() : matched ? 'MATCHED' : 'UNMATCHED';
 }
 
 export function formatEventJsonLine(e: ConnectionEvent): string {
@@ -404,7 +418,7 @@ export function formatEventText(e: ConnectionEvent, opts: EventTextOptions = {})
   return (
     [
       formatEventTime(e.time, opts),
-      (e.type === 'opened' && e.matched ? 'MATCHED' : e.type.toUpperCase()).padEnd(7),
+      eventTypeWord(e).padEnd(7),
       protoLabel(c),
       `${localEndpoint(c)}→${remoteEndpoint(c)}`,
       state,
@@ -668,7 +682,10 @@ export function eventFromJson(o: unknown): ConnectionEvent {
   }
   if (r.previousPid !== undefined) e.previousPid = fieldFromJson('previousPid', 'u32', r.previousPid) as number | null;
   if (r.previousProcess !== undefined) e.previousProcess = fieldFromJson('previousProcess', 'string', r.previousProcess) as string | null;
-  if (r.matched === true && e.type === 'opened') e.matched = true;
+  if (typeof r.matched === 'boolean') {
+    const matched = eventMatchedMark({ type: e.type, matched: r.matched });
+    if (matched !== undefined) e.matched = matched;
+  }
   return e;
 }
 

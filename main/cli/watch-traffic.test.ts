@@ -1,5 +1,5 @@
 // `watch --filter` over traffic fields (issue 11): rows that come to match through counters are
-// reported once, as `matched`; closed / changed events only for rows that were reported.
+// reported, as `matched`, and as `matched: false` when they stop; a reported row's close always.
 import { describe, expect, it } from 'vitest';
 import { connectionKey, type Connection, type ConnectionEvent } from '../../shared/connection';
 import { parseFilter } from '../../shared/filter';
@@ -9,7 +9,7 @@ import type { RowSpec } from '../model/build';
 import { createScriptedSource, type ScriptStep } from '../source/scripted';
 import type { CliIo } from './io';
 import { main } from './main';
-import { reportedRows } from './watch';
+import { reportedEvents } from '../export/reported-events';
 
 const busyRow = (localPort: number, sent: number): RowSpec => ({
   local: '127.0.0.1',
@@ -75,6 +75,14 @@ describe('watch --filter on traffic (issue 11)', () => {
     expect(r.events[1]).toMatch(/ CLOSED {2}tcp 127\.0\.0\.1:1→.* {2}\(send\/s /);
   });
 
+  it('a reported connection that goes idle is said to leave the filter, and its close is still reported', async () => {
+    // Port 1 busy at poll 2, idle at polls 3 and 4, closed at poll 5.
+    const script: ScriptStep[] = [[busyRow(1, 0)], [busyRow(1, 2_000_000)], [busyRow(1, 2_000_000)], [busyRow(1, 2_000_000)], []];
+    const r = await watch(['--utc', '--filter', 'rate>1M'], script, 5);
+    expect(r.events.map((l) => l.split(' ')[1])).toEqual(['MATCHED', 'UNMATCHED', 'CLOSED']);
+    expect(r.events[1]).toMatch(/ UNMATCHED tcp 127\.0\.0\.1:1→127\.0\.0\.1:9000 ESTABLISHED pid 10 pump {2}\(send\/s 0 B\/s, /);
+  });
+
   it('a filter without traffic terms prints as before (no matched events)', async () => {
     const r = await watch(['--json', '--filter', 'lport:1'], SCRIPT, 4);
     expect(r.events.map((l) => JSON.parse(l) as { type: string; matched?: boolean }).map((e) => [e.type, e.matched ?? false])).toEqual([['closed', false]]);
@@ -86,49 +94,58 @@ const conn = (localPort: number, extra: Partial<Connection> = {}): Connection =>
   return { id: connectionKey(c), ...c };
 };
 
-describe('reportedRows', () => {
+describe('reportedEvents', () => {
   const compile = (expr: string) => {
     const r = parseFilter(expr);
     if (!r.ok) throw new Error(r.error.message);
     return r.filter;
   };
 
-  it('closed and changed only for rows told; a row matching now is told', () => {
-    const t = reportedRows(compile('rate>100 | state:close-wait'));
+  it('closed for rows told, whether their last row matches or not; changed for rows matching now or leaving', () => {
+    const t = reportedEvents(compile('rate>100 | state:close-wait'));
     const quietBusy = conn(1, { sendRate: 500 });
     const idle = conn(2, { sendRate: 0 });
     t.start([quietBusy, idle]);
-    // The busy row present at the start is told (the starting point); the idle one is not.
-    expect(t.admits({ type: 'closed', time: 0, connection: quietBusy })).toBe(true);
-    expect(t.admits({ type: 'closed', time: 0, connection: conn(2, { sendRate: 500 }) })).toBe(false);
-    // A changed row that matches after the change is told from then on.
-    const cw = conn(2, { state: 'CLOSE-WAIT', sendRate: 0 });
-    expect(t.admits({ type: 'changed', time: 0, connection: cw, previousState: 'ESTABLISHED' })).toBe(true);
-    expect(t.admits({ type: 'closed', time: 0, connection: cw })).toBe(true);
-    t.update({ time: 1, events: [{ type: 'closed', time: 1, connection: cw }] });
-    expect(t.admits({ type: 'closed', time: 2, connection: cw })).toBe(false);
+    // The busy row present at the start is told (the starting point): its close is passed even idle.
+    expect(t.events([{ type: 'closed', time: 0, connection: conn(1, { sendRate: 0 }) }])).toHaveLength(1);
+    // The idle one was never told: its close is not news.
+    expect(t.events([{ type: 'closed', time: 0, connection: conn(2, { sendRate: 500 }) }])).toEqual([]);
   });
 
-  it('matched events: rows whose counters moved into the filter, once each; none for filters without traffic terms', () => {
-    const t = reportedRows(compile('rate>100'));
+  it('matched events: rows whose counters moved into the filter, and out of it; none for filters without traffic terms', () => {
+    const t = reportedEvents(compile('rate>100'));
     const a = conn(1, { sendRate: null });
     const b = conn(2, { sendRate: null });
     t.start([a, b]);
+    const step = (time: number, rows: ReturnType<typeof movedRow>[], events: ConnectionEvent[] = []) => {
+      const batch = { time, events, counters: rows.length ? counterColumns(rows) : undefined };
+      return [...t.events(events), ...t.moved(batch)];
+    };
     // Poll 2: a's rate is known and high, b's is low.
-    const m = t.update({ time: 5, events: [], counters: counterColumns([movedRow(a.id, 5000, 1000), movedRow(b.id, 50, 50)]) });
+    const m = step(5, [movedRow(a.id, 5000, 1000), movedRow(b.id, 50, 50)]);
     expect(m.map((e) => [e.type, e.matched, e.time, e.connection.localPort, e.connection.sendRate, e.connection.bytesSent])).toEqual([['opened', true, 5, 1, 1000, 5000]]);
     // Poll 3: a stays busy (told already), b becomes busy.
-    const m3 = t.update({ time: 6, events: [], counters: counterColumns([movedRow(a.id, 9000, 1000), movedRow(b.id, 9000, 900)]) });
+    const m3 = step(6, [movedRow(a.id, 9000, 1000), movedRow(b.id, 9000, 900)]);
     expect(m3.map((e) => [e.connection.localPort, e.connection.sendRate])).toEqual([[2, 900]]);
-    expect(t.update({ time: 7, events: [], counters: counterColumns([movedRow(a.id, 9999, 999), movedRow(b.id, 9999, 999)]) })).toEqual([]);
+    expect(step(7, [movedRow(a.id, 9999, 999), movedRow(b.id, 9999, 999)])).toEqual([]);
+    // Poll 8: a goes idle: one unmatched event, then nothing while it stays idle.
+    const m8 = step(8, [movedRow(a.id, 9999, 0)]);
+    expect(m8.map((e) => [e.type, e.matched, e.connection.localPort, e.connection.sendRate])).toEqual([['changed', false, 1, 0]]);
+    expect(step(9, [movedRow(a.id, 9999, 0)])).toEqual([]);
+    // Its close is reported though its last row does not match; b's too.
+    const closes = step(10, [], [
+      { type: 'closed', time: 10, connection: { ...a, sendRate: 0 } },
+      { type: 'closed', time: 10, connection: { ...b, sendRate: 999 } },
+    ]);
+    expect(closes.map((e) => [e.type, e.connection.localPort])).toEqual([['closed', 1], ['closed', 2]]);
     // A row opened later and moving: judged by its counters as well; unknown ids are ignored.
     const c = conn(3, { sendRate: null });
-    t.update({ time: 8, events: [{ type: 'opened', time: 8, connection: c }] });
-    const m9 = t.update({ time: 9, events: [], counters: counterColumns([movedRow('no-such-id', 1, 1e9), movedRow(c.id, 1, 1e6)]) });
-    expect(m9.map((e) => e.connection.localPort)).toEqual([3]);
-    const plain = reportedRows(compile('port:1'));
+    step(11, [], [{ type: 'opened', time: 11, connection: c }]);
+    const m12 = step(12, [movedRow('no-such-id', 1, 1e9), movedRow(c.id, 1, 1e6)]);
+    expect(m12.map((e) => e.connection.localPort)).toEqual([3]);
+    const plain = reportedEvents(compile('port:1'));
     plain.start([a]);
-    expect(plain.update({ time: 5, events: [], counters: counterColumns([movedRow(a.id, 5000, 1000)]) })).toEqual([]);
+    expect(plain.moved({ time: 5, events: [], counters: counterColumns([movedRow(a.id, 5000, 1000)]) })).toEqual([]);
   });
 
   it('the marker survives JSON (additive: still an opened event) and shows in text', () => {
@@ -138,5 +155,13 @@ describe('reportedRows', () => {
     expect(parseEventJsonLine(line)).toMatchObject({ type: 'opened', matched: true });
     expect(JSON.parse(formatEventJsonLine({ ...e, matched: undefined }))).not.toHaveProperty('matched');
     expect(formatEventText(e, { utc: true })).toMatch(/^00:00:00\.000Z MATCHED tcp /);
+    // Leaving the filter: a changed event marked false, UNMATCHED in text, kept by a recording.
+    const left: ConnectionEvent = { type: 'changed', matched: false, time: Date.UTC(2026, 0, 1), connection: conn(1) };
+    expect(JSON.parse(formatEventJsonLine(left))).toMatchObject({ type: 'changed', matched: false });
+    expect(parseEventJsonLine(formatEventJsonLine(left))).toMatchObject({ type: 'changed', matched: false });
+    expect(formatEventText(left, { utc: true })).toMatch(/^00:00:00\.000Z UNMATCHED tcp /);
+    // A mark that means nothing (false on opened, any on closed) is not written.
+    expect(JSON.parse(formatEventJsonLine({ ...left, type: 'closed' }))).not.toHaveProperty('matched');
+    expect(parseEventJsonLine(formatEventJsonLine(e).replace('"matched":true', '"matched":false'))).not.toHaveProperty('matched');
   });
 });

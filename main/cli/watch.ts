@@ -1,12 +1,11 @@
 // `netmon watch`: streams the engine's events, filtered, to stdout and optionally a rotating recording.
-import type { Connection, ConnectionEvent } from '../../shared/connection';
-import { forEachBatchCounterRow } from '../../shared/counter-columns';
-import { eventMatches, type CompiledFilter } from '../../shared/filter';
+import type { ConnectionEvent } from '../../shared/connection';
+import { eventMatches } from '../../shared/filter';
 import { formatEventJsonLine } from '../../shared/format';
 import type { EventBatch } from '../../shared/ipc';
 import { createEngine } from '../engine/engine';
 import { createHistory } from '../engine/history';
-import { LiveTable } from '../export/table';
+import { reportedEvents } from '../export/reported-events';
 import { createRecorder, type Recorder } from '../record/recorder';
 import { RecordingWriteError } from '../record/rotating-writer';
 import type { WatchOptions } from './args';
@@ -24,58 +23,6 @@ export function watchHeader(o: { shown: number; total: number; source: string; i
   const which = [o.filter && 'matching --filter', o.baseline && 'departing from the baseline'].filter(Boolean).join(' and ');
   const counted = which ? `${o.shown} of ${o.total} connections (those ${which})` : `${o.total} connections`;
   return `netmon: watching ${counted} from ${o.source} every ${o.intervalMs} ms; Ctrl-C stops\n`;
-}
-
-/**
- * What `watch --filter` has told the user about, so that what it prints stays consistent: a
- * closed or changed event is printed only for a connection that was reported (opened, matched,
- * --initial) or counted as present at the start, and a connection that comes to match without an
- * event of its own (a counter or rate update: `rate>1M` cannot match at the first poll, which has
- * no rates) is reported then, once, as an `opened` event marked `matched`. For a filter that reads
- * traffic it keeps the table (the first one, then events and counter rows applied) to judge rows by.
- */
-export function reportedRows(filter: CompiledFilter) {
-  /** Ids of the connections reported, or present and matching at the start (--initial or not). */
-  const known = new Set<string>();
-  /** The table, kept only when the filter reads traffic (else nothing comes to match silently). */
-  const table = filter.readsTraffic ? new LiveTable() : null;
-  return {
-    /** The first table: its matching rows count as told (--initial prints them; without it they are the starting point). */
-    start(connections: readonly Connection[]): void {
-      known.clear();
-      for (const c of connections) if (filter.match(c)) known.add(c.id);
-      table?.applyRows({ full: true, connections: [...connections], events: [] });
-    },
-    /**
-     * Whether an event that the filter passed (eventMatches) is printed: opened always; changed
-     * when its row matches now or was told; closed when it was told. Marks what it prints as told.
-     */
-    admits(e: ConnectionEvent): boolean {
-      if (e.type === 'opened' || (e.type === 'changed' && filter.match(e.connection))) {
-        known.add(e.connection.id);
-        return true;
-      }
-      return known.has(e.connection.id);
-    },
-    /**
-     * Applies a later batch to the kept table and returns `matched` events for the rows whose
-     * counters moved (the batch's counters section) and that now match but were never told.
-     * Call after admits has seen the batch's events; closed connections are forgotten.
-     */
-    update(b: Pick<EventBatch, 'events' | 'counters' | 'time'>): ConnectionEvent[] {
-      for (const e of b.events) if (e.type === 'closed') known.delete(e.connection.id);
-      if (!table) return [];
-      table.applyRows({ full: false, events: b.events, counters: b.counters });
-      const out: ConnectionEvent[] = [];
-      forEachBatchCounterRow(b, (id) => {
-        const c = table.rows.get(id);
-        if (!c || known.has(id) || !filter.match(c)) return;
-        known.add(id);
-        out.push({ type: 'opened', matched: true, time: b.time, connection: { ...c } });
-      });
-      return out;
-    },
-  };
 }
 
 export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
@@ -116,7 +63,8 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
     const filter = opts.filter;
     return filter ? departing.filter((e) => eventMatches(filter, e)) : departing;
   };
-  const reported = opts.filter ? reportedRows(opts.filter) : null;
+  // With a filter, later batches go through the filtered stream's rule (shared/filter-stream.ts).
+  const reported = opts.filter ? reportedEvents(opts.filter) : null;
   const deliver = (shown: readonly ConnectionEvent[]): void => {
     if (shown.length === 0) return;
     if (!opts.quiet) io.stdout(shown.map(line).join(''));
@@ -151,12 +99,11 @@ export async function runWatch(opts: WatchOptions, io: CliIo): Promise<number> {
       if (opts.initial) deliver(shown);
       return;
     }
-    const shown = select(b.events);
-    if (!reported) return deliver(shown);
-    const admitted = shown.filter((e) => reported.admits(e));
-    // Rows that came to match through counters alone (no event): reported once, as `matched`.
-    const cameToMatch = reported.update(b);
-    deliver([...admitted, ...(departures ? departures.filter(cameToMatch) : cameToMatch)]);
+    if (!reported) return deliver(select(b.events));
+    const shown = reported.events(departures ? departures.filter(b.events) : b.events);
+    // Rows that came to match or stopped matching through counters alone: judged by the baseline too.
+    const moved = reported.moved(b);
+    deliver([...shown, ...(departures ? departures.filter(moved) : moved)]);
   };
 
   const finished = new Promise<void>((resolve) => {
