@@ -358,7 +358,7 @@ export function eventToJson(e: ConnectionEvent): EventJson {
 }
 
 /** The `matched` mark where it means something: true on opened or changed, false on changed only. */
-function eventMatchedMark(e: Pick<ConnectionEvent, 'type' | 'matched'>): boolean | undefined {
+export function eventMatchedMark(e: Pick<ConnectionEvent, 'type' | 'matched'>): boolean | undefined {
   if (e.matched === true && e.type !== 'closed') return true;
   if (e.matched === false && e.type === 'changed') return false;
   return undefined;

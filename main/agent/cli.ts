@@ -2,14 +2,15 @@
 // until SIGINT / SIGTERM. Flags cover the common case; --config FILE the rest (docs/agent.md).
 import path from 'node:path';
 import { eventMatches } from '../../shared/filter';
-import { decodeBatch, type EngineStatus } from '../../shared/ipc';
-import type { Protocol } from '../../shared/connection';
+import { decodeBatch, type EngineStatus, type EventBatch } from '../../shared/ipc';
+import type { ConnectionEvent, Protocol } from '../../shared/connection';
 import type { PortRange } from '../../shared/ports';
 import { startEngineHost } from '../engine/host';
 import type { EngineHost } from '../engine/types';
 import { createMetrics } from '../export/prometheus';
 import { MetricsConfigError, startMetricsServer, type RunningMetricsServer } from '../export/metrics-server';
 import { LiveTable } from '../export/table';
+import { reportedEvents, type ReportedEvents } from '../export/reported-events';
 import { USER_SOURCE_KINDS } from '../source/index';
 import { checkInputFile, fileReadError, FileArgError, readInputFile } from '../cli/file-args';
 import { tablesProblem } from '../cli/args';
@@ -223,6 +224,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
 
   const filter = config.filter;
   const table = new LiveTable(filter ? (e) => eventMatches(filter, e) : undefined);
+  // The exporters' events by watch --filter's rule (shared/filter-stream.ts).
+  const reported = filter ? reportedEvents(filter) : null;
   // The source's dynamic port ranges (not the host's: --source demo is a simulated machine), as
   // the engine reads them; every batch's status carries them once known.
   let ranges: Record<Protocol, PortRange> | null = null;
@@ -257,7 +260,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
         if (batch.status.portRanges) ranges = { tcp: batch.status.portRanges.tcp, udp: batch.status.portRanges.udp };
         const poll = table.apply(batch);
         if (poll) metrics.observePoll(poll);
-        const events = filter ? batch.events.filter((e) => eventMatches(filter, e)) : batch.events;
+        const events = reported ? reportedBatch(reported, batch) : batch.events;
         if (events.length > 0) for (const x of exporters) x.enqueue(events);
       } catch (e) {
         io.stderr(`netmon agent: skipped a batch it could not read: ${(e as Error).message}\n`);
@@ -276,4 +279,13 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     await Promise.all(exporters.map((x) => x.close()));
     await server?.close();
   }
+}
+
+/** A filtered agent's events of one batch: a full batch is the starting table (no events of its own). */
+export function reportedBatch(reported: ReportedEvents, batch: EventBatch): ConnectionEvent[] {
+  if (batch.full) {
+    reported.start(batch.connections ?? []);
+    return [];
+  }
+  return [...reported.events(batch.events), ...reported.moved(batch)];
 }

@@ -57,6 +57,22 @@ describe('netmon replay', () => {
     );
   });
 
+  it('--filter follows watch\'s rule: a shown connection leaving the filter is said to (UNMATCHED), and its close is shown', async () => {
+    const open = ev(5);
+    const finWait = (e: ConnectionEvent): ConnectionEvent => ({ ...e, connection: { ...e.connection, state: 'FIN-WAIT-2' } });
+    const left: ConnectionEvent = { ...finWait(ev(5, 'changed')), previousState: 'ESTABLISHED' };
+    const a = record('a.ndjson', 'ndjson', [open, left, finWait(ev(5, 'closed'))]);
+    const r = await run(['replay', a, '--utc', '--filter', 'state:established']);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toBe(
+      '04:00:05.000Z OPENED  tcp6 [fe80::1%2]:5→[::1]:80 ESTABLISHED pid 7 node\n' +
+        '04:00:05.000Z UNMATCHED tcp6 [fe80::1%2]:5→[::1]:80 (ESTABLISHED→FIN-WAIT-2) pid 7 node\n' +
+        '04:00:05.000Z CLOSED  tcp6 [fe80::1%2]:5→[::1]:80 FIN-WAIT-2 pid 7 node\n',
+    );
+    const json = await run(['replay', a, '--json', '--filter', 'state:established']);
+    expect(json.out.trimEnd().split('\n').map((l) => (JSON.parse(l) as { matched?: boolean }).matched ?? null)).toEqual([null, false, null]);
+  });
+
   it('options before the files (`replay --json FILE`) print the same as after them', async () => {
     const a = record('a.ndjson', 'ndjson', [ev(1), ev(2, 'closed')]);
     const after = await run(['replay', a, '--json', '--filter', 'lport:2']);

@@ -1,8 +1,9 @@
 // `netmon replay FILE…`: prints the events of recordings (NDJSON or CSV, as `watch --output` and
 // the app's Record button write them) as `watch` prints live ones, filtered. Streams each file
 // through the one recording reader, so a recording of any size is read in bounded memory.
-import { eventMatches, type CompiledFilter } from '../../shared/filter';
+import type { CompiledFilter } from '../../shared/filter';
 import { FILTER_HELP } from '../../shared/filter-help';
+import { filterStream } from '../../shared/filter-stream';
 import { csvLine, EVENT_CSV_HEADER, formatEventCsvLine, formatEventJsonLine } from '../../shared/format';
 import { describeRecording } from '../../shared/recording-reader';
 import { RecordingError, streamRecording } from '../record/read-recording';
@@ -37,7 +38,7 @@ not a regular file or not readable: checked before anything is printed).
 Options:
   --json              NDJSON output
   --csv               CSV output (RFC 4180; formula-like cells prefixed with ')
-  -f, --filter EXPR   only events matching EXPR (as for watch; see below)
+  -f, --filter EXPR   only events matching EXPR, by watch's rule (netmon watch --help)
   --traffic           text lines end with the connection's traffic, as watch prints it
                       (implied when --filter reads a traffic field)
   --utc               print text times in UTC (suffixed Z) instead of local time
@@ -64,14 +65,15 @@ export async function runReplay(opts: ReplayOptions, io: CliIo): Promise<number>
   };
   // Every FILE is checked before anything is printed: a missing one is a usage error (exit 2).
   for (const file of opts.files) checkInputFile(file, 'recording');
-  const filter = opts.filter;
+  // One stream over the files in order (a rotated set is one recording): watch's rule, so a
+  // connection shown and then leaving the filter is said to, and its close is shown.
+  const stream = opts.filter ? filterStream(opts.filter) : null;
   let failed = false;
   for (const file of opts.files) {
     if (io.stop.aborted) break;
     try {
       const summary = await streamRecording(file, (e) => {
-        if (filter && !eventMatches(filter, e)) return;
-        pending += line(e);
+        for (const shown of stream ? stream.events([e]) : [e]) pending += line(shown);
         if (pending.length >= FLUSH_CHARS) flush();
       });
       flush();

@@ -22,7 +22,7 @@ import {
 import { TRAFFIC_FIELDS, type ConnectionEvent } from '../../shared/connection';
 import { BoundedQueue, queueState, waitForDrain } from './queue';
 import type { EventExporter } from './syslog-exporter';
-import { isoTime } from '../../shared/format';
+import { eventMatchedMark, isoTime } from '../../shared/format';
 import { eventText } from './syslog';
 
 // Attributes still "incubating" in the semantic conventions; the package advises copying them.
@@ -77,6 +77,7 @@ export function eventAttributes(e: ConnectionEvent, seq: number): AnyValueMap {
   const a: Record<string, string | number | boolean | undefined | null> = {
     'netmon.event.type': e.type,
     'netmon.event.seq': seq,
+    'netmon.event.matched': eventMatchedMark(e),
     [ATTR_NETWORK_TRANSPORT]: c.protocol,
     [ATTR_NETWORK_TYPE]: c.family === 6 ? 'ipv6' : 'ipv4',
     [ATTR_NETWORK_LOCAL_ADDRESS]: c.localAddress,

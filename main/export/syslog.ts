@@ -1,7 +1,7 @@
 // RFC 5424 syslog messages for connection events, and RFC 6587 octet-counting framing.
 // Grammar: RFC 5424 §6 (https://www.rfc-editor.org/rfc/rfc5424#section-6).
 import { TRAFFIC_FIELDS, type ConnectionEvent } from '../../shared/connection';
-import { formatEndpoint, isoTime, ownerlessState, remoteEndpoint } from '../../shared/format';
+import { eventMatchedMark, eventTypeWord, formatEndpoint, isoTime, ownerlessState, remoteEndpoint } from '../../shared/format';
 
 /**
  * SD-ID of netmon's structured data: `name@PEN`. 32473 is the Private Enterprise Number RFC 5612
@@ -40,6 +40,8 @@ export function eventParams(e: ConnectionEvent, seq: number): Array<[string, str
   const p: Array<[string, string | number | boolean | null | undefined]> = [
     ['seq', seq],
     ['type', e.type],
+    // A filtered stream's mark: true came to match the agent's filter, false stopped matching.
+    ['matched', eventMatchedMark(e)],
     ['protocol', c.protocol],
     ['family', c.family === 6 ? 'ipv6' : 'ipv4'],
     ['localAddress', c.localAddress],
@@ -77,7 +79,7 @@ export function eventText(e: ConnectionEvent): string {
   const state = e.type === 'changed' && e.previousState !== undefined ? `${e.previousState ?? 'none'} -> ${c.state ?? 'none'}` : (c.state ?? '');
   // A socket no process owns (TIME-WAIT, an orphan: PID 0) reads as everywhere else, `FIN-WAIT-2 (no owner)`.
   const owner = c.pid === null ? '' : ownerlessState(c) !== null ? ' (no owner)' : ` pid ${c.pid}${c.process ? ` (${c.process})` : ''}`;
-  return `${e.type} ${c.protocol} ${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} -> ${remote} ${state}`.trimEnd() + owner;
+  return `${eventTypeWord(e).toLowerCase()} ${c.protocol} ${formatEndpoint(c.localAddress, c.localPort, c.localScopeId)} -> ${remote} ${state}`.trimEnd() + owner;
 }
 
 /**
