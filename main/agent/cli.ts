@@ -50,7 +50,8 @@ Options:
                              (e.g. http://127.0.0.1:4318/v1/logs), binary protobuf (JSON:
                              "encoding": "json" in the config file); queued the same way
   -f, --filter EXPR          count and export only connections / events matching EXPR
-                             (netmon snapshot --help)
+                             (netmon snapshot --help); events by watch --filter's rule
+                             (netmon watch --help)
   --source KIND              ${USER_SOURCE_KINDS.join(', ')} (default auto)
 ${tablesHelp(HELP_COLUMN)}
   --interval MS              poll interval (default 1000)

@@ -193,19 +193,20 @@ describe('netmon watch (in-process)', () => {
     ]);
   });
 
-  it('a connection leaving the filter is reported (changed matches before or after)', async () => {
+  it('a connection leaving the filter is reported (the changed event marked unmatched), and then its close', async () => {
     const est = { local: '127.0.0.1', localPort: 41000, remote: '127.0.0.1', remotePort: 5000, pid: 5 };
     const steps: ScriptStep[] = [[], [est], [{ ...est, state: 'TIME-WAIT', pid: 0 }], []];
     const h = harness(() => createScriptedSource(steps, { processes: { 5: 'five' } }));
     const done = main(['watch', '--interval', '100', '--json', '--filter', 'rport:5000 -state:time-wait'], h.io);
-    // Five polls see the whole life; the closed event (as TIME-WAIT) comes and is left out.
+    // Four polls see the whole life; the closed event (as TIME-WAIT) is shown: the connection was reported.
     await Promise.race([h.lines(3), new Promise((r) => setTimeout(r, 1500))]);
     h.stop();
     expect(await done).toBe(0);
-    const events = h.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; connection: { state: string }; previousState?: string });
-    expect(events.map((e) => [e.type, e.connection.state, e.previousState])).toEqual([
-      ['opened', 'ESTABLISHED', undefined],
-      ['changed', 'TIME-WAIT', 'ESTABLISHED'],
+    const events = h.out().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; connection: { state: string }; previousState?: string; matched?: boolean });
+    expect(events.map((e) => [e.type, e.connection.state, e.previousState, e.matched])).toEqual([
+      ['opened', 'ESTABLISHED', undefined, undefined],
+      ['changed', 'TIME-WAIT', 'ESTABLISHED', false],
+      ['closed', 'TIME-WAIT', undefined, undefined],
     ]);
   });
 

@@ -159,13 +159,15 @@ export const WATCH_HELP = `Usage: netmon watch [--json] [--interval MS] [--filte
 Polls the connection table and prints one line per event until stopped (Ctrl-C or SIGTERM
 exit 0 after flushing output). Connections that already exist when watching starts are not
 reported unless --initial is given (then each is reported once as "opened"). A failed poll
-prints a line to stderr and polling goes on. The filter shows an opened event when its
-connection matches; a closed event when the last row it had matches and the connection was
-reported (or matched at the start); a changed event when the row after the change matches, or
-the row before matches and the connection was reported (or matched at the start). A connection
-that comes to match without an event of its own (a counter or rate update: rates exist from the
-second poll, so rate> matches nothing at the first) is reported then, once, with or without
---initial: text MATCHED, JSON an "opened" event with "matched":true. When the filter reads
+prints a line to stderr and polling goes on. With --filter, a connection is reported by an
+opened or changed event whose row matches (or counts as reported when it matches at the start),
+and a connection that comes to match without an event of its own (a counter or rate update: rates
+exist from the second poll, so rate> matches nothing at the first) is reported then, with or
+without --initial: text MATCHED, JSON an "opened" event with "matched":true (a "changed" one if
+it was reported before). A reported connection that stops matching, by a change (the changed
+event itself) or by its traffic, gets one line: text UNMATCHED, JSON a "changed" event with
+"matched":false; its later changes are not shown, and its close is shown whether its last row
+matches or not. Closes of connections never reported are not shown. When the filter reads
 traffic and the source has no counters (the procfs backend, Windows without administrator),
 netmon says why on stderr, once.
 
@@ -173,7 +175,8 @@ Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (O
              with --traffic, or a --filter that reads traffic, followed by
              (send/s RATE, recv/s RATE, sent BYTES, received BYTES, rtt MS, retrans N, limited BY)
 JSON lines:  {"type":"opened|closed|changed","time":ISO-8601,"connection":{…},"previousState":…}
-             ("matched":true on an opened event of a connection that came to match the filter)
+             ("matched":true on an event of a connection that came to match the filter,
+             "matched":false on a changed event of one that stopped matching)
 Every connection carries the run's times, as the app's events do: firstSeenAt (the poll that
 first saw it; for connections present at start, the first poll, with preexisting true),
 lastChangeAt (its last state or owner change, else firstSeenAt) and preexisting.
