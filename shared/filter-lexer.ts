@@ -7,6 +7,7 @@
 // is an OR of terms and `port:80|443` a list. Quoted text ("…", with \" and \\) is literal.
 import { parseAddress } from './filter-address';
 import { FilterSyntaxError } from './filter-error';
+import { operatorMistake } from './filter-operators';
 
 /** Longest expression accepted (characters); longer ones are a parse error, never a slow parse. */
 export const MAX_FILTER_LENGTH = 4096;
@@ -124,7 +125,10 @@ function checkSpacedComparisons(expr: string, tokens: readonly Token[]): void {
       throw new FilterSyntaxError(`"${text}": a comparison needs a key and a value, written without spaces, e.g. sent>10MiB`, t.start, t.end);
     }
     const joined = [first, t, last].filter((x, i, all) => all.indexOf(x) === i).map((x) => expr.slice(x.start, x.end)).join('');
-    throw new FilterSyntaxError(`comparison with spaces: write ${joined}`, first.start, last.end);
+    // Joined, the operator may still be wrong (`sent => 1M`): say that too rather than suggest it.
+    const parts = /^([a-z]+)([<=>!:]+)(.*)$/is.exec(joined);
+    const mistake = parts ? operatorMistake(parts[1], parts[2], parts[3]) : null;
+    throw new FilterSyntaxError(`comparison with spaces: ${mistake ?? `write ${joined}`}`, first.start, last.end);
   }
 }
 

@@ -69,25 +69,57 @@ export const ACCEPTED_UNITS: Record<Unit, readonly string[]> = {
 };
 
 /**
- * Parses a numeric comparison value such as `10MiB`, `1.5M`, `100ms` into the field's unit.
- * Throws FilterSyntaxError over the item's span when the number or the unit is wrong.
+ * Parses a numeric comparison value such as `10MiB`, `1.5M`, `100ms`, `1M/s` into the field's unit.
+ * Throws FilterSyntaxError naming the mistake, over the part of the item at fault: a missing or
+ * negative number, a unit the field does not take (one of another kind said so), a `/…` after
+ * a value that is not a rate, or a rate per anything but a second.
  */
 export function parseQuantity(item: ValueItem, key: NumericKey): number {
   const field = NUMERIC_FIELDS[key];
-  const text = item.text.trim();
-  const m = /^(\d+(?:\.\d+)?|\.\d+)([a-zµ]*)(\/s)?$/i.exec(text);
-  const bad = (why: string): FilterSyntaxError => new FilterSyntaxError(`bad ${key} value "${item.text}": ${why}`, item.start, item.end);
-  if (item.quoted || !m) throw bad(`expected ${UNIT_HELP[field.unit]}`);
-  const [, num, rawUnit, perSecond] = m;
-  if (perSecond && !key.includes('rate')) throw bad('"/s" only goes with rates');
+  const text = item.text;
+  const bad = (why: string, from = 0, to = text.length): FilterSyntaxError =>
+    new FilterSyntaxError(`bad ${key} value "${text}": ${why}`, item.start + from, item.start + to);
+  // A quoted item's text is not the expression's: point at all of it.
+  if (item.quoted) throw new FilterSyntaxError(`bad ${key} value "${text}": a number is not quoted: write ${text}`, item.start, item.end);
+  const m = /^(-?)(\d+(?:\.\d+)?|\.\d+)?([a-zµ]*)(?:\/(.*))?$/is.exec(text);
+  if (!m) throw bad(`expected ${UNIT_HELP[field.unit]}`);
+  const [, minus, num, rawUnit, per] = m;
+  if (minus) throw bad(`${field.what} cannot be negative`, 0, 1);
+  if (num === undefined) throw bad(`expected ${UNIT_HELP[field.unit]}`);
+  const unitFrom = num.length;
+  const unitTo = unitFrom + rawUnit.length;
+  if (per !== undefined) {
+    const slash = [unitTo, text.length] as const;
+    if (!key.includes('rate')) throw bad(`"/${per}" only goes with rates (rate, sendrate, recvrate); ${key} is ${field.what}`, ...slash);
+    if (per.toLowerCase() !== 's') throw bad(`a rate is per second: only "/s" may follow it, not "/${per}" (write ${num}${rawUnit} or ${num}${rawUnit}/s)`, ...slash);
+  }
   const unit = rawUnit.toLowerCase();
-  const table = field.unit === 'bytes' ? BYTE_UNITS : field.unit === 'ms' ? TIME_UNITS : COUNT_UNITS;
+  const table = UNIT_TABLES[field.unit];
   const mult = table[unit];
-  if (mult === undefined) throw bad(`unknown unit "${rawUnit}": expected ${UNIT_HELP[field.unit]}`);
+  if (mult === undefined) throw bad(unknownUnit(rawUnit, field.unit, key), unitFrom, unitTo);
   const value = Number(num) * mult;
   // Segments come whole: `retrans>0.5` is as wrong as `retrans>abc` (1.5k = 1500 is fine).
   if (field.unit === 'count' && !Number.isInteger(value)) throw bad(`expected ${UNIT_HELP.count}`);
   return value;
+}
+
+const UNIT_TABLES: Record<Unit, Record<string, number>> = { bytes: BYTE_UNITS, ms: TIME_UNITS, count: COUNT_UNITS };
+const KIND_WORDS: Record<Unit, string> = { bytes: 'a byte unit', ms: 'a time unit', count: 'a count multiplier' };
+
+/** Why `raw` is no unit of `unit`: it belongs to another kind, or it starts like one of this kind's. */
+function unknownUnit(raw: string, unit: Unit, key: NumericKey): string {
+  const u = raw.toLowerCase();
+  const accepted = `expected ${UNIT_HELP[unit]}`;
+  if (unit !== 'count' && /^[kmg]?(?:i?bit|i?bits|bps|ibps)$/.test(u)) return `"${raw}" is bits: netmon counts bytes (8 bits a byte: 1Mbit is 125kB): ${accepted}`;
+  // `m` is mega for bytes, never minutes: times stop at seconds.
+  if (unit === 'ms' && /^(?:m|min|mins|minutes?|h|hr|hours?)$/.test(u)) return `no unit "${raw}": times are given in us, ms or s (a minute is 60s)`;
+  const other = (Object.keys(UNIT_TABLES) as Unit[]).find((k) => k !== unit && u !== '' && UNIT_TABLES[k][u] !== undefined);
+  if (other) return `"${raw}" is ${KIND_WORDS[other]}; ${key} is ${NUMERIC_FIELDS[key].what}: ${accepted}`;
+  // The longest unit of this kind the text begins with: `100mss` meant `ms`, `10MiBs` meant `MiB`.
+  const near = Object.keys(UNIT_TABLES[unit])
+    .filter((k) => k !== '' && u.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
+  return `unknown unit "${raw}"${near ? ` (did you mean "${raw.slice(0, near.length)}"?)` : ''}: ${accepted}`;
 }
 
 /** A predicate comparing the row's `key` field with `value` by `op` (`:` and `=` mean equal). */

@@ -20,6 +20,7 @@ import {
 import { FilterSyntaxError, type FilterError } from './filter-error';
 import type { CompareOp, TermToken, ValueItem } from './filter-lexer';
 import { numericPredicate, parseQuantity, type NumericKey } from './filter-numeric';
+import { checkKeyOperator, checkWordOperator } from './filter-operators';
 import { hasRemoteSide, localEndpoint, ownerLabel, ownerlessState, ownerText, protoLabel, remoteEndpoint } from './format';
 
 export type Predicate = (c: Connection) => boolean;
@@ -78,7 +79,10 @@ export const TRAFFIC_KEYS: ReadonlySet<string> = new Set<Key>(['rate', 'sendrate
 
 /** Compiles one term (key term or free word); throws FilterSyntaxError over the offending text. */
 export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
-  if (!t.key) return compileWord(t.items[0]);
+  if (!t.key) {
+    checkWordOperator(t.items[0], (name) => KEY_ALIASES[name] !== undefined);
+    return compileWord(t.items[0]);
+  }
   const key = KEY_ALIASES[t.key.name];
   const op = t.op ?? ':';
   if (!key) {
@@ -91,6 +95,8 @@ export function compileTerm(t: TermToken, ctx: TermContext): Predicate {
   if (op !== ':' && !COMPARABLE.has(key)) {
     throw new FilterSyntaxError(`"${t.key.name}" takes no "${op}" comparison: write ${t.key.name}:VALUE`, t.key.end, t.key.end + op.length);
   }
+  // Only for keys that compare: a text value may begin with < or ! (`proc:<defunct>`).
+  if (COMPARABLE.has(key)) checkKeyOperator(t);
   if (key === 'host' && !ctx.namesResolved) {
     ctx.warnings.push({
       message: 'host: matches reverse-DNS names, and names are not resolved here (turn on name resolution in the app): it matches nothing',

@@ -192,3 +192,24 @@ describe('parseSize', () => {
   ])('%s → %d', (s, n) => expect(parseSize(s)).toBe(n));
   it.each(['', '0', '-5', '1.5M', '10X', 'M'])('%j is rejected', (s) => expect(parseSize(s)).toBeNull());
 });
+
+describe('a misspelled filter operator or unit, as the CLI shows it', () => {
+  const shown = (argv: string[]): string => {
+    try {
+      parseCommandLine(argv);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error(`${argv.join(' ')} parsed`);
+  };
+
+  it('the caret is under the operator, not the value', () => {
+    expect(shown(['snapshot', '--filter', 'state:estab sent=>1M'])).toContain(
+      'reversed operator "=>": write sent>=1M\n  state:estab sent=>1M\n                  ^^',
+    );
+  });
+
+  it('the caret is under the part after the rate', () => {
+    expect(shown(['watch', '--filter', 'rate>1M/h'])).toContain('only "/s" may follow it, not "/h" (write 1M or 1M/s)\n  rate>1M/h\n         ^^');
+  });
+});
