@@ -31,7 +31,8 @@ export const FILTER_HELP = `Filter expressions (the same in the app and the CLI;
   proto:tcp|udp     also protocol:, and tcp4 / tcp6 / udp4 / udp6
   host:TEXT         reverse-DNS name of the remote address contains TEXT (needs name resolution:
                     the app's setting; the CLI never resolves and warns)
-  Traffic (TCP, where the OS gives counters), compared with > >= < <= = (or key:VALUE for =):
+  Traffic (TCP, where the OS gives counters), compared with > >= < <= = (or key:VALUE for =;
+  there is no != or <>: negate, -retrans:0):
   rate>1M           send + receive rate in bytes/s (sendrate / recvrate for one direction)
   sent>=10MiB       bytes sent, retransmitted bytes included (recv: bytes received in order);
                     units B, k M G or kB MB GB (×1000), Ki Mi Gi or KiB MiB GiB (×1024); rates
