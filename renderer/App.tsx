@@ -7,7 +7,7 @@ import { processGroupFilter } from '../shared/processes';
 import { ConnectionStore } from './store/store';
 import { columnsFor, rowComparator, type ColumnKey } from './store/columns';
 import type { Row } from './store/rows';
-import { eventPredicate } from './store/eventsView';
+import { eventFilter } from './store/eventsView';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './store/settings';
 import { applyLayout, shownSort, type ColumnLayout } from './store/columnLayout';
 import { DEFAULT_TOGGLES, type Toggles } from './store/toggles';
@@ -113,7 +113,7 @@ export function App({ bridge, storage, parser = defaultParser, store: givenStore
     [predicate, notInBaseline],
   );
   const rowPred = useMemo(() => withTraffic((r: Row) => shownPred(r.c), readsTraffic(shownPred)), [shownPred]);
-  const evPred = useMemo(() => inTimeRange(eventPredicate(shownPred), timeRange), [shownPred, timeRange]);
+  const evPred = useMemo(() => eventFilter(shownPred, timeRange ? inTimeRange(() => true, timeRange) : null), [shownPred, timeRange]);
   const source = store.status?.source ?? '';
   const available = useMemo(() => columnsFor(settings.resolveNames, settings.trafficColumns, source), [settings.resolveNames, settings.trafficColumns, source]);
   const columns = useMemo(() => applyLayout(available, settings.columns), [available, settings.columns]);

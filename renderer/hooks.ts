@@ -4,7 +4,7 @@ import type { ConnectionStore } from './store/store';
 import type { Row, LoggedEvent } from './store/rows';
 import { mergeChanges, SortedView, type RowComparator, type RowPredicate } from './store/view';
 import type { ChangeSet } from './store/store';
-import { EventsView, type EventPredicate } from './store/eventsView';
+import { EventsView, type EventFilter } from './store/eventsView';
 import type { EventLog } from './store/eventLog';
 import { nextTask } from './store/nextTask';
 
@@ -78,10 +78,10 @@ export function useSortedRows(store: ConnectionStore, predicate: RowPredicate, c
 }
 
 /** The filtered events of a log (live, or a loaded recording). */
-export function useEvents(store: ConnectionStore | null, log: EventLog, predicate: EventPredicate): LoggedEvent[] {
+export function useEvents(store: ConnectionStore | null, log: EventLog, filter: EventFilter): LoggedEvent[] {
   const [events, setEvents] = useState<LoggedEvent[]>([]);
   useEffect(() => {
-    const v = new EventsView(predicate);
+    const v = new EventsView(filter);
     setEvents(v.rebuild(log));
     if (!store) return undefined;
     // A batch being applied in slices has put its events in the log already: when the view was
@@ -93,7 +93,7 @@ export function useEvents(store: ConnectionStore | null, log: EventLog, predicat
         setEvents(v.rebuild(log));
       } else if (changes.events.length > 0) setEvents(v.append(changes.events, log));
     });
-  }, [store, log, predicate]);
+  }, [store, log, filter]);
   return events;
 }
 

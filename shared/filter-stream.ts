@@ -23,7 +23,7 @@ export interface FilterStream {
    * a changed event taking a reported connection out of the filter is a copy marked
    * `matched: false`.
    */
-  events(events: readonly ConnectionEvent[]): ConnectionEvent[];
+  events<E extends ConnectionEvent>(events: readonly E[]): E[];
   /**
    * For rows whose traffic moved without an event (a counters update at `time`, epoch ms): an
    * `opened` event marked `matched: true` for a row that matches and was never reported, a
@@ -48,7 +48,7 @@ export function filterStream(filter: ConnectionMatcher): FilterStream {
     inside.add(id);
   };
 
-  const one = (e: ConnectionEvent): ConnectionEvent | null => {
+  const one = <E extends ConnectionEvent>(e: E): E | null => {
     const id = e.connection.id;
     if (e.type === 'closed') {
       const pass = told.has(id) || (!seen.has(id) && filter.match(e.connection));
@@ -90,8 +90,8 @@ export function filterStream(filter: ConnectionMatcher): FilterStream {
         if (filter.match(c)) report(c.id);
       }
     },
-    events(events) {
-      const out: ConnectionEvent[] = [];
+    events<E extends ConnectionEvent>(events: readonly E[]): E[] {
+      const out: E[] = [];
       for (const e of events) {
         const shown = one(e);
         if (shown) out.push(shown);

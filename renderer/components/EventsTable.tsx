@@ -9,7 +9,7 @@ import { GivenWay } from './GivenWay';
 import type { LoggedEvent } from '../store/rows';
 import { formatDateTime, formatTime } from '../store/columns';
 import { NARROW_PROCESS, type GiveWayStep } from '../store/columnLayout';
-import { formatEndpoint, hasRemoteSide, OWNER_TERMS, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
+import { eventTypeWord, formatEndpoint, hasRemoteSide, OWNER_TERMS, ownerLabel, protoLabel, remoteEndpoint, UNKNOWN_OWNER } from '../../shared/format';
 import { Unknown } from './Unknown';
 import { TCP_STATES } from '../../shared/connection';
 import { HEAD_HEIGHT, ROW_HEIGHT } from './ConnectionsTable';
@@ -74,7 +74,7 @@ const EVENT_COLUMNS: readonly EventColumn[] = [
     cell: (e, why) => (
       <>
         {why && <BaselineBadge why={why} />}
-        <span className={`evtype evtype-${e.type}`}>{e.type}</span>
+        <span className={`evtype evtype-${e.type}`}>{eventTypeWord(e).toLowerCase()}</span>
       </>
     ),
   },

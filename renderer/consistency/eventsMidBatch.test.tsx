@@ -5,7 +5,7 @@ import { act, renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { counterColumns, movedRow as tuple } from '../../shared/testing/counters';
 import { useEvents } from '../hooks';
-import type { EventPredicate } from '../store/eventsView';
+import { eventFilter } from '../store/eventsView';
 import { ConnectionStore } from '../store/store';
 import { conn, diff, full } from '../test/fixtures';
 
@@ -14,7 +14,7 @@ describe('useEvents while a batch is in slices', () => {
     const store = new ConnectionStore();
     const conns = Array.from({ length: 4 }, (_, i) => conn({ localPort: 100 + i }));
     store.applyBatch(full(1, conns));
-    const all: EventPredicate = () => true;
+    const all = eventFilter(() => true);
     const { result, rerender } = renderHook(({ pred }) => useEvents(store, store.log, pred), { initialProps: { pred: all } });
     const fresh = conn({ localPort: 999 });
     const b = diff(2, [{ type: 'opened', connection: fresh }]);
@@ -22,7 +22,7 @@ describe('useEvents while a batch is in slices', () => {
     const op = store.beginBatch(b);
     op.step(1);
     // A new filter: the view is rebuilt from the log, which already holds the batch's event.
-    const again: EventPredicate = () => true;
+    const again = eventFilter(() => true);
     rerender({ pred: again });
     act(() => {
       op.step(1);
