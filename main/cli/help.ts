@@ -160,16 +160,16 @@ Polls the connection table and prints one line per event until stopped (Ctrl-C o
 exit 0 after flushing output). Connections that already exist when watching starts are not
 reported unless --initial is given (then each is reported once as "opened"). A failed poll
 prints a line to stderr and polling goes on. With --filter, a connection is reported by an
-opened or changed event whose row matches (or counts as reported when it matches at the start),
-and a connection that comes to match without an event of its own (a counter or rate update: rates
+opened or changed event whose row matches (or counts as reported when it matches at the
+start); one that comes to match without an event of its own (a counter or rate update: rates
 exist from the second poll, so rate> matches nothing at the first) is reported then, with or
 without --initial: text MATCHED, JSON an "opened" event with "matched":true (a "changed" one if
 it was reported before). A reported connection that stops matching, by a change (the changed
 event itself) or by its traffic, gets one line: text UNMATCHED, JSON a "changed" event with
-"matched":false; its later changes are not shown, and its close is shown whether its last row
-matches or not. Closes of connections never reported are not shown. When the filter reads
-traffic and the source has no counters (the procfs backend, Windows without administrator),
-netmon says why on stderr, once.
+"matched":false; its changes are then not shown until it matches again, and its close is shown
+whether its last row matches or not. Closes of connections never reported are not shown. When
+the filter reads traffic and the source has no counters (the procfs backend, Windows without
+administrator), netmon says why on stderr, once.
 
 Text lines:  TIME TYPE PROTO LOCAL→REMOTE STATE pid PID PROCESS   (changed: (OLD→NEW) state)
              with --traffic, or a --filter that reads traffic, followed by
