@@ -149,6 +149,28 @@ describe('timelineFromEvents', () => {
       [2000, 1, 1, 1],
     ]);
   });
+
+  it("counts a rate an event carried in that poll's sample only: the recording holds no counters after it", () => {
+    // A transfer over within its first interval: its opened event carries 5 MB/s, then it sits idle
+    // while other connections' events make later samples.
+    const busy = conn({ localPort: 1, sendRate: 5_000_000, receiveRate: 0 });
+    const quiet = (port: number) => conn({ localPort: port });
+    const later = conn({ localPort: 1, sendRate: 200, receiveRate: 100, state: 'CLOSE-WAIT' });
+    const d = timelineFromEvents([
+      { type: 'opened', time: 1000, connection: busy },
+      { type: 'opened', time: 2000, connection: quiet(2) },
+      { type: 'opened', time: 3000, connection: quiet(3) },
+      { type: 'changed', time: 4000, connection: later, previous: { state: 'ESTABLISHED' } },
+      { type: 'opened', time: 5000, connection: quiet(4) },
+    ]);
+    expect(d.samples.map((s) => [s.time, s.sendRate, s.receiveRate])).toEqual([
+      [1000, 5_000_000, 0],
+      [2000, null, null],
+      [3000, null, null],
+      [4000, 200, 100],
+      [5000, null, null],
+    ]);
+  });
 });
 
 describe('isTimelineSample (a sample that crossed a thread or process boundary)', () => {

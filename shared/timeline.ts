@@ -221,6 +221,19 @@ export class TimelineTracker {
     this.rate(m, 1);
   }
 
+  /**
+   * Forgets the rates of rows `ids` (unknown ids are skipped): the rates an event carried were
+   * measured over its poll's interval only, and a recording holds no counters between events.
+   */
+  forgetRates(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const m = this.rows.get(id);
+      if (!m) continue;
+      this.rate(m, -1);
+      m.send = m.receive = null;
+    }
+  }
+
   private rate(m: RowMark, sign: 1 | -1): void {
     if (m.send === null && m.receive === null) return;
     this.rated += sign;
@@ -304,17 +317,25 @@ export class TimelineTracker {
 
 /**
  * The timeline of a recording: its events grouped by poll time, in order, fed to a tracker as
- * batches (a recording holds events only, so rows alive before it started are not counted).
+ * batches (a recording holds events only, so rows alive before it started are not counted, and a
+ * rate an event carried counts in that poll's sample only).
  */
 export function timelineFromEvents(events: readonly ConnectionEvent[], opts: TimelineOptions = {}): TimelineData {
   const t = new TimelineTracker(opts);
   const sorted = [...events].sort((a, b) => a.time - b.time);
+  // Rows whose event carried a rate: that rate was the poll's (one interval), and the recording
+  // holds no counters after it, so it counts in its own poll's sample only, not in every later one.
+  let rated: string[] = [];
   let i = 0;
   while (i < sorted.length) {
     const time = sorted[i].time;
     let j = i;
     while (j < sorted.length && sorted[j].time === time) j++;
-    t.apply({ time, full: false, events: sorted.slice(i, j) });
+    const batch = sorted.slice(i, j);
+    t.forgetRates(rated);
+    t.apply({ time, full: false, events: batch });
+    rated = [];
+    for (const e of batch) if (e.type !== 'closed' && (e.connection.sendRate != null || e.connection.receiveRate != null)) rated.push(e.connection.id);
     i = j;
   }
   return t.data();
