@@ -160,7 +160,7 @@ describe('timelineFromEvents', () => {
       { type: 'opened', time: 1000, connection: busy },
       { type: 'opened', time: 2000, connection: quiet(2) },
       { type: 'opened', time: 3000, connection: quiet(3) },
-      { type: 'changed', time: 4000, connection: later, previous: { state: 'ESTABLISHED' } },
+      { type: 'changed', time: 4000, connection: later, previousState: 'ESTABLISHED' },
       { type: 'opened', time: 5000, connection: quiet(4) },
     ]);
     expect(d.samples.map((s) => [s.time, s.sendRate, s.receiveRate])).toEqual([
