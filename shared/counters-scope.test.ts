@@ -27,6 +27,16 @@ describe('countersScopeOf', () => {
       { ...good, cap: 1.5 },
       { ...good, beyondCap: '3' },
       { states: ['ESTABLISHED'] },
+      // Facts no backend reports, which would become every traffic cell's title:
+      { ...good, states: [] },
+      { ...good, states: ['ESTABLISHED', 'ESTABLISHED'] },
+      { ...good, states: ['LISTEN'] },
+      { ...good, states: ['TIME-WAIT', 'ESTABLISHED'] },
+      { ...good, states: Array.from({ length: 1_000_000 }, () => 'ESTABLISHED') },
+      { ...good, states: Object.assign(new Array<string>(2), { 1: 'ESTABLISHED' }) }, // a hole (a structured clone can carry one)
+      { ...good, cap: 0, beyondCap: 5 },
+      { ...good, cap: Number.MAX_SAFE_INTEGER },
+      { ...good, beyondCap: Number.MAX_SAFE_INTEGER },
     ];
     for (const v of bad) expect(countersScopeOf(v), JSON.stringify(v) ?? 'undefined').toBeNull();
   });

@@ -1,6 +1,6 @@
 // The one IPC contract between the engine side (Electron main or the local web server) and the
 // renderer. Channel names, payload shapes and argument validation live here and nowhere else.
-import { isTcpState, TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy, type TcpState } from './connection';
+import { isTcpState, TCP_STATES, TRAFFIC_FIELDS, type Connection, type ConnectionEvent, type LimitedBy, type TcpState } from './connection';
 import type { PortRange } from './ports';
 import type { TimelineData, TimelineSample } from './timeline';
 import type { PortUsageHistory, PortUsageSample } from './port-usage';
@@ -103,16 +103,27 @@ export interface CountersScope {
   beyondCap: number;
 }
 
+/** Most connections a counters backend could be said to read a poll, or leave beyond its cap: far past any TCP table. */
+const MAX_SCOPE_COUNT = 100_000_000;
+
 /**
- * `value` as a CountersScope, or null when it is absent or not one: `states` an array of TcpState
- * names, `cap` and `beyondCap` whole numbers ≥ 0. Returns `prev` when it holds the same facts (so
- * a view memoized on it does not redraw every poll), else a fresh plain copy. Never throws.
+ * `value` as a CountersScope, or null when it is absent or not one: `states` 1–12 distinct TcpState
+ * names (LISTEN and TIME-WAIT never: neither has counters to read), `cap` a whole number 1–1e8 and
+ * `beyondCap` 0–1e8 (a status holding a million states, or a cap of 0, would become a title on
+ * every traffic cell). Returns `prev` when it holds the same facts (so a view memoized on it does
+ * not redraw every poll), else a fresh plain copy. Never throws.
  */
 export function countersScopeOf(value: unknown, prev: CountersScope | null = null): CountersScope | null {
   if (typeof value !== 'object' || value === null) return null;
   const { states, cap, beyondCap } = value as Partial<Record<keyof CountersScope, unknown>>;
-  if (!Array.isArray(states) || !states.every(isTcpState)) return null;
-  if (!Number.isSafeInteger(cap) || (cap as number) < 0 || !Number.isSafeInteger(beyondCap) || (beyondCap as number) < 0) return null;
+  if (!Array.isArray(states) || states.length === 0 || states.length > TCP_STATES.length) return null;
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  for (let k = 0; k < states.length; k++) {
+    const st: unknown = states[k];
+    if (!isTcpState(st) || st === 'LISTEN' || st === 'TIME-WAIT' || states.indexOf(st) !== k) return null;
+  }
+  if (!Number.isSafeInteger(cap) || (cap as number) < 1 || (cap as number) > MAX_SCOPE_COUNT) return null;
+  if (!Number.isSafeInteger(beyondCap) || (beyondCap as number) < 0 || (beyondCap as number) > MAX_SCOPE_COUNT) return null;
   if (prev && prev.cap === cap && prev.beyondCap === beyondCap && prev.states.length === states.length && prev.states.every((s, k) => s === states[k])) return prev;
   return { states: [...states], cap: cap as number, beyondCap: beyondCap as number };
 }
