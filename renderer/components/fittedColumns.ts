@@ -17,6 +17,8 @@ export interface FitColumn {
   width: string;
   /** The track to go back to when a give-way order narrows this column (labelRoom roomyColumns). */
   narrowWidth?: string;
+  /** Set on the copy a give-way order narrowed (columnLayout fitColumns). */
+  narrowed?: boolean;
 }
 
 export interface FittedColumns<C extends FitColumn> {
@@ -51,7 +53,9 @@ function useInnerWidth(ref: RefObject<HTMLElement | null>): number {
  */
 export function fitTable<C extends FitColumn>(all: readonly C[], inner: number, giveWay?: readonly GiveWayStep[], sortKey?: string, mark: MarkRoom = NO_MARK): FittedColumns<C> {
   const least = (c: C) => minTrackPx(c.width);
-  const fitLeast = (c: C) => least(c) - (c.key === sortKey ? mark.sortedPx : 0);
+  // The sorted column is fitted without the mark's room (reserved below whichever column is
+  // sorted); narrowed, its track holds the mark over its header alone (narrowSortedPx).
+  const fitLeast = (c: C) => least(c) - (c.key === sortKey ? (c.narrowed ? (mark.narrowSortedPx ?? 0) : mark.sortedPx) : 0);
   const room = inner > 0 ? Math.max(1, inner - mark.markPx) : inner;
   let columns = fitColumns(all, room, fitLeast, giveWay, sortKey);
   // When some give way, the header's last track says so: keep room for it.
@@ -76,5 +80,6 @@ export function useFittedColumns<C extends FitColumn>(scrollRef: RefObject<HTMLE
   const inner = useInnerWidth(scrollRef);
   const markPx = mark?.markPx ?? 0;
   const sortedPx = mark?.sortedPx ?? 0;
-  return useMemo(() => fitTable(all, inner, giveWay, sortKey, { markPx, sortedPx }), [all, inner, giveWay, sortKey, markPx, sortedPx]);
+  const narrowSortedPx = mark?.narrowSortedPx ?? 0;
+  return useMemo(() => fitTable(all, inner, giveWay, sortKey, { markPx, sortedPx, narrowSortedPx }), [all, inner, giveWay, sortKey, markPx, sortedPx, narrowSortedPx]);
 }

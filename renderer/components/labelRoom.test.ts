@@ -58,6 +58,33 @@ describe('fitTable with the sort mark (roomyColumns)', () => {
   });
 });
 
+describe('fitTable with a narrowed sorted column (a NarrowStep and the sort mark)', () => {
+  // A Process header wide enough that its label and mark pass the column's base least width (120 +
+  // 16 > 110), and owner terms of 200 px; the ports give way last, after Process narrows.
+  const cols = [
+    { key: 'proto', label: 'Proto', width: 'minmax(50px, 60px)' },
+    { key: 'process', label: 'Process', width: 'minmax(110px, 280px)' },
+    { key: 'pid', label: 'PID', width: 'minmax(60px, 80px)' },
+    { key: 'localPort', label: 'Local Port', width: 'minmax(60px, 80px)' },
+    { key: 'remotePort', label: 'Remote Port', width: 'minmax(60px, 80px)' },
+    { key: 'state', label: 'State', width: 'minmax(120px, 200px)' },
+  ];
+  const room: LabelRoom = { process: 120, state: 60, pid: 40, localPort: 70, remotePort: 70, proto: 50, [MARK_ROOM]: 16, [leastRoomKey('process')]: 200 };
+  const order = ['proto', 'pid', { narrow: 'process' }, ['localPort', 'remotePort']];
+  const shown = (sortKey: string, inner: number) => {
+    const r = roomyColumns(cols, room, undefined, sortKey);
+    return fitTable(r.columns, inner, order, sortKey, r.mark).columns.map((c) => c.key).join(',');
+  };
+  it('draws the same columns whichever header is sorted, at every width (the mark counted once)', () => {
+    const differ: string[] = [];
+    for (let inner = 300; inner <= 800; inner++) {
+      const by = ['state', 'process'].map((k) => shown(k, inner)); // (a column that gives way is kept while sorted by: by design)
+      if (new Set(by).size !== 1) differ.push(`${inner} px: ${by.join(' / ')}`);
+    }
+    expect(differ).toEqual([]);
+  });
+});
+
 describe('roomyColumns with text the cells must show whole (LeastText)', () => {
   const cols = [
     { key: 'process', label: 'Process', width: 'minmax(110px, 280px)' },

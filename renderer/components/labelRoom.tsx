@@ -120,6 +120,8 @@ export function LabelMeasure({ columns, onRoom }: { columns: readonly MeasuredCo
 export interface MarkRoom {
   markPx: number;
   sortedPx: number;
+  /** sortedPx of the sorted column once a give-way order narrowed it (its track without its cells' terms). */
+  narrowSortedPx?: number;
 }
 
 /**
@@ -132,6 +134,7 @@ export interface MarkRoom {
 export function roomyColumns<C extends { key: string; width: string }>(columns: readonly C[], room: LabelRoom, keep?: (key: string) => boolean, sortKey?: string): { columns: C[]; mark: MarkRoom } {
   const markPx = room[MARK_ROOM] ?? 0;
   let sortedPx = 0;
+  let narrowSortedPx = 0;
   const out = columns.map((c) => {
     const label = room[c.key];
     const least = room[leastRoomKey(c.key)] ?? 0;
@@ -144,9 +147,11 @@ export function roomyColumns<C extends { key: string; width: string }>(columns: 
     const headerPx = label === undefined ? 0 : label + markPx;
     const marked = widenTrack(c.width, Math.max(headerPx, least));
     sortedPx = minTrackPx(marked) - minTrackPx(width);
+    // Narrowed, the track is the header's with the mark: what the mark adds over the header alone.
+    if (least > headerPx) narrowSortedPx = minTrackPx(widenTrack(c.width, headerPx)) - minTrackPx(widenTrack(c.width, label ?? 0));
     return marked === c.width ? c : { ...c, width: marked, ...narrow(headerPx) };
   });
-  return { columns: out, mark: { markPx, sortedPx } };
+  return { columns: out, mark: { markPx, sortedPx, narrowSortedPx } };
 }
 
 /**

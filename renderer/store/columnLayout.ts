@@ -182,7 +182,7 @@ export function fitColumns<C extends { key: string; narrowWidth?: string }>(colu
       const i = shown.findIndex((x) => x.key === step.narrow);
       const c = shown[i];
       if (c?.narrowWidth === undefined) continue;
-      const narrowed = { ...c, width: c.narrowWidth, narrowWidth: undefined };
+      const narrowed = { ...c, width: c.narrowWidth, narrowWidth: undefined, narrowed: true };
       total -= minPx(c) - minPx(narrowed);
       shown[i] = narrowed;
       continue;
