@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLog } from '../../store/eventLog';
 import { conn } from '../../test/fixtures';
-import { recordingSpan, replayUntil } from './replay';
+import { recordingSpan, REPLAY_RATES_NOTE, replayUntil } from './replay';
 
 describe('recording replay', () => {
   const a = conn({ localPort: 1 });
@@ -22,6 +22,21 @@ describe('recording replay', () => {
     expect(replayUntil(events, 2500).rows.get(a.id)?.c.state).toBe('ESTABLISHED');
     expect(replayUntil(events, 3000).rows.get(a.id)?.c.state).toBe('CLOSE-WAIT');
     expect([...replayUntil(events, 3000).rows.values()].every((r) => r.status === '')).toBe(true);
+  });
+
+  it("shows a row's rates only at its own event's poll: the recording holds no counters between events", () => {
+    const busy = conn({ localPort: 7, bytesSent: 5_000_000, sendRate: 4_990_020, receiveRate: 0, limitedBy: 'sender' });
+    const other = conn({ localPort: 8 });
+    const recLog = new EventLog(10);
+    recLog.push({ type: 'opened', time: 1000, connection: busy });
+    recLog.push({ type: 'opened', time: 60_000, connection: other });
+    const rec = recLog.toArray();
+    const at = (t: number) => replayUntil(rec, t).rows.get(busy.id)!.c;
+    expect([at(1000).sendRate, at(1000).receiveRate, at(1000).limitedBy]).toEqual([4_990_020, 0, 'sender']);
+    expect([at(30_000).sendRate, at(30_000).limitedBy]).toEqual([4_990_020, 'sender']); // still the last poll held
+    // A later poll of the recording: its rate then is unknown, its bytes stand as of its event.
+    expect([at(60_000).sendRate, at(60_000).receiveRate, at(60_000).limitedBy, at(60_000).bytesSent]).toEqual([null, null, null, 5_000_000]);
+    expect(replayUntil(rec, 60_000).status?.countersNote).toBe(REPLAY_RATES_NOTE);
   });
 
   it('spans the recording', () => {
