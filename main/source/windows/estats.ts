@@ -28,7 +28,7 @@
 import { COUNTER_SLOTS, ensureCounters, KEY_WORDS, PROTO_TCP, ROW_WORDS, W, type RowTable } from '../../model/rows';
 import { ESTATS_KINDS, ESTATS_RW_SIZE, MIB_TCP6ROW_SIZE, decodeEStats, writeEStatsRow } from './estats-decode';
 import { ERROR_CALL_NOT_IMPLEMENTED, ERROR_NOT_SUPPORTED } from './errors';
-import type { TcpState } from '../../../shared/connection';
+import { TCP_STATES, type TcpState } from '../../../shared/connection';
 
 export const ERROR_ACCESS_DENIED = 5;
 export const ERROR_NOT_FOUND = 1168;
@@ -39,8 +39,8 @@ export const MAX_ESTATS_ENABLE_PER_POLL = 500;
 /** MIB_TCP_STATE numbers read: ESTABLISHED (5) through LAST-ACK (10); see the header for why not SYN-*. */
 const FIRST_READ_STATE = 5;
 const LAST_READ_STATE = 10;
-/** The read states by name (MIB_TCP_STATE 5..10), as RowTable.countersScope gives them. */
-export const ESTATS_STATES: readonly TcpState[] = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK'];
+/** The read states by name (MIB_TCP_STATE 5..10: ESTABLISHED … LAST-ACK), as RowTable.countersScope gives them. */
+export const ESTATS_STATES: readonly TcpState[] = TCP_STATES.slice(FIRST_READ_STATE - 1, LAST_READ_STATE);
 const NEEDS_ADMIN = 'needs administrator';
 
 /** The two EStats calls for one family; the row buffer is a MIB_TCPROW (4) or MIB_TCP6ROW (6). */
