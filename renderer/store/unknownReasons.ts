@@ -23,10 +23,10 @@ export function noCountersReason(c: Pick<Connection, 'protocol' | 'state'>): str
  * ESTABLISHED through LAST-ACK). Null when it is owned, in TIME-WAIT (noCountersReason), or carries
  * some counter (then a missing rate is only not in yet). "No value yet" would never come true.
  */
-export function ownerlessNoCounters(c: Pick<Connection, 'state' | 'pid' | 'process' | 'bytesSent' | 'bytesReceived' | 'rttMs' | 'retransmits'>): string | null {
+export function ownerlessNoCounters(c: Pick<Connection, 'state' | 'pid' | 'process' | 'bytesSent' | 'bytesReceived' | 'packetsSent' | 'packetsReceived' | 'rttMs' | 'retransmits'>): string | null {
   const none = ownerlessState(c);
   if (none === null || none === 'TIME-WAIT') return null;
-  if (c.bytesSent != null || c.bytesReceived != null || c.rttMs != null || c.retransmits != null) return null;
+  if (hasCounters(c)) return null;
   return `${noOwnerReason(none)}, and the OS gave no traffic counters for it`;
 }
 
